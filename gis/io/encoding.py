@@ -1,0 +1,169 @@
+"""Text encoding of Shapefile attribute tables (DBF), and detection of mojibake.
+
+Order of evidence (as GDAL and ArcGIS do, plus a byte check GDAL lacks):
+1. a ``.cpg`` file next to the ``.dbf``;
+2. the DBF header's language-driver id (byte 29), e.g. 0x4D = code page 936 (GBK);
+3. the bytes themselves: strict UTF-8 if every record decodes; else GB18030 if the high
+   bytes pair up like Chinese text; else Windows-1252 (Latin-1 superset).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# DBF language driver ids → Python codec (ESRI/xBase tables; 0x57 means "ANSI": not a code page).
+LDID_CODEPAGES: dict[int, str] = {
+    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x08: "cp865", 0x09: "cp437",
+    0x0A: "cp850", 0x0B: "cp437", 0x0D: "cp437", 0x0E: "cp850", 0x0F: "cp437",
+    0x10: "cp850", 0x11: "cp437", 0x12: "cp850", 0x13: "cp932", 0x14: "cp850",
+    0x15: "cp437", 0x16: "cp850", 0x17: "cp865", 0x18: "cp437", 0x19: "cp437",
+    0x1A: "cp850", 0x1B: "cp437", 0x1C: "cp863", 0x1D: "cp850", 0x1F: "cp852",
+    0x22: "cp852", 0x23: "cp852", 0x24: "cp860", 0x25: "cp850", 0x26: "cp866",
+    0x37: "cp850", 0x40: "cp852", 0x4D: "gbk", 0x4E: "cp949", 0x4F: "big5",
+    0x50: "cp874", 0x58: "cp1252", 0x59: "cp1252", 0x64: "cp852", 0x65: "cp866",
+    0x66: "cp865", 0x67: "cp861", 0x6A: "cp737", 0x6B: "cp857", 0x78: "big5",
+    0x79: "cp949", 0x7A: "gbk", 0x7B: "cp932", 0x7C: "cp874", 0x7D: "cp1255",
+    0x7E: "cp1256", 0x86: "cp737", 0x87: "cp852", 0x88: "cp857", 0xC8: "cp1250",
+    0xC9: "cp1251", 0xCA: "cp1254", 0xCB: "cp1253", 0xCC: "cp1257",
+}
+
+# .cpg contents seen in the wild → codec
+_CPG_ALIASES = {
+    "utf8": "utf-8", "utf-8": "utf-8", "65001": "utf-8",
+    "936": "gbk", "cp936": "gbk", "ansi936": "gbk", "gbk": "gbk", "gb2312": "gbk",
+    "gb18030": "gb18030", "54936": "gb18030",
+    "950": "big5", "big5": "big5", "1252": "cp1252", "ansi1252": "cp1252",
+    "88591": "latin-1", "iso88591": "latin-1", "latin1": "latin-1",
+}
+
+
+@dataclass(frozen=True)
+class EncodingGuess:
+    """codec: Python codec name; source: 'cpg' | 'ldid' | 'detected' | 'user' | 'format';
+    detail: human explanation (English); bad_records: records that failed to decode."""
+
+    codec: str
+    source: str
+    detail: str
+    bad_records: int = 0
+
+
+def codec_from_cpg(text: str) -> str | None:
+    """Python codec for a .cpg file's content, or None if unknown."""
+    key = re.sub(r"[\s_\-]", "", text.strip().lower())
+    if key in _CPG_ALIASES:
+        return _CPG_ALIASES[key]
+    try:
+        return codecs.lookup(text.strip()).name
+    except LookupError:
+        return None
+
+
+def dbf_records(dbf: bytes) -> list[bytes]:
+    """Raw record bytes of a DBF (deleted-flag byte stripped), without decoding."""
+    if len(dbf) < 32:
+        return []
+    n = struct.unpack("<I", dbf[4:8])[0]
+    header_len, rec_len = struct.unpack("<HH", dbf[8:12])
+    if rec_len == 0:
+        return []
+    n = min(n, max(0, (len(dbf) - header_len) // rec_len))
+    return [dbf[header_len + i * rec_len + 1: header_len + (i + 1) * rec_len] for i in range(n)]
+
+
+def _chinese_pair_share(data: bytes) -> float:
+    """Share of high bytes that form GB2312-style pairs (both bytes 0xA1–0xFE)."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    high = arr >= 0x80
+    n_high = int(high.sum())
+    if n_high == 0:
+        return 0.0
+    in_pair_range = (arr >= 0xA1) & (arr <= 0xFE)
+    # walk pairs: a pair starts at a high byte whose predecessor run length is even
+    idx = np.flatnonzero(high)
+    good = 0
+    i = 0
+    while i < len(idx):  # runs of high bytes; only a handful per record, not a hot path
+        j = i
+        while j + 1 < len(idx) and idx[j + 1] == idx[j] + 1:
+            j += 1
+        run = idx[i: j + 1]
+        for k in range(0, len(run) - 1, 2):
+            if in_pair_range[run[k]] and in_pair_range[run[k + 1]]:
+                good += 2
+        i = j + 1
+    return good / n_high
+
+
+def guess_bytes_encoding(records: list[bytes]) -> EncodingGuess:
+    """Guess the codec of text records from their bytes (no header information)."""
+    sample = [r for r in records if any(b >= 0x80 for b in r)]
+    if not sample:
+        return EncodingGuess("utf-8", "detected", "ASCII only (any encoding reads it)")
+    bad_utf8 = sum(1 for r in sample if not _decodes(r, "utf-8"))
+    if bad_utf8 == 0:
+        return EncodingGuess("utf-8", "detected",
+                             f"all {len(sample)} records with non-ASCII text are valid UTF-8")
+    joined = b"".join(sample)
+    share = _chinese_pair_share(joined)
+    bad_gbk = sum(1 for r in sample if not _decodes(r, "gb18030"))
+    if share >= 0.8 and bad_gbk <= 0.1 * len(sample):
+        return EncodingGuess("gb18030", "detected",
+                             f"not UTF-8 ({bad_utf8} records invalid); {share:.0%} of high bytes "
+                             "pair like Chinese GBK/GB18030 text", bad_records=bad_gbk)
+    return EncodingGuess("cp1252", "detected",
+                         f"neither UTF-8 ({bad_utf8} invalid) nor Chinese GBK "
+                         f"({share:.0%} Chinese-like pairs): read as Windows-1252/Latin-1")
+
+
+def _decodes(b: bytes, codec: str) -> bool:
+    try:
+        b.decode(codec)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def shapefile_encoding(dbf: bytes, cpg_text: str | None) -> EncodingGuess:
+    """Decide the DBF text encoding from the .cpg content, the LDID byte, then the bytes."""
+    if cpg_text is not None and cpg_text.strip():
+        codec = codec_from_cpg(cpg_text)
+        if codec:
+            return EncodingGuess(codec, "cpg", f".cpg says '{cpg_text.strip()}'")
+    ldid = dbf[29] if len(dbf) > 29 else 0
+    if ldid in LDID_CODEPAGES:
+        codec = LDID_CODEPAGES[ldid]
+        return EncodingGuess(codec, "ldid", f"DBF language driver byte 0x{ldid:02X} → {codec}")
+    return guess_bytes_encoding(dbf_records(dbf))
+
+
+# --- mojibake -------------------------------------------------------------------------------
+# "锟斤拷" = UTF-8 bytes of U+FFFD read as GBK; "烫烫烫"/"屯屯屯" = MSVC fill bytes read as GBK;
+# runs of Latin-1 letters like "ÄÚÃÉ¹Å" = GBK read as Latin-1; "鍖椾含" style = UTF-8 read as GBK.
+_MOJIBAKE_RE = re.compile(
+    "锟斤拷|烫烫|屯屯|\ufffd|[\u00c0-\u00ff]{3,}|[\u00a1-\u00bf][\u00c0-\u00ff]{2}"
+    "|(?:[鍖浣犲ソ鐨勬槸缁忕粡鍦板尯鍘垮競镇囦闀伴璺琛楂](?:[\u4e00-\u9fff]|\ufffd)){3,}"
+)
+
+
+def mojibake_rows(frame: pd.DataFrame) -> tuple[list[int], list[str]]:
+    """Row positions whose text looks garbled by a wrong encoding, and a few examples."""
+    rows: set[int] = set()
+    examples: list[str] = []
+    for col in frame.columns:
+        s = frame[col]
+        if s.dtype != object and not pd.api.types.is_string_dtype(s):
+            continue
+        text = s.astype("string").fillna("")
+        hit = text.str.contains(_MOJIBAKE_RE, regex=True).to_numpy(dtype=bool)
+        if hit.any():
+            pos = np.flatnonzero(hit)
+            rows.update(int(p) for p in pos)
+            examples.extend(str(text.iloc[p]) for p in pos[: max(0, 3 - len(examples))])
+    return sorted(rows), examples[:3]

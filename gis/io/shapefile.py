@@ -1,0 +1,98 @@
+"""Shapefile reading with encoding decided by Lingtan (cpg → LDID → bytes), not left to chance."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+
+from gis.errors import InputError
+from gis.io.encoding import EncodingGuess, shapefile_encoding
+from gis.io.report import ReadReport
+
+
+def _sidecar(shp: Path, ext: str) -> Path | None:
+    """The file with the same stem and extension ``ext`` (any letter case), if present."""
+    for cand in (shp.with_suffix(ext), shp.with_suffix(ext.upper())):
+        if cand.exists():
+            return cand
+    for cand in shp.parent.glob(shp.stem + ".*"):
+        if cand.suffix.lower() == ext:
+            return cand
+    return None
+
+
+def read_shapefile(path: Path, report: ReadReport, encoding: str | None = None
+                   ) -> tuple[gpd.GeoDataFrame, object]:
+    """Read a .shp (or a .dbf given by the user) with the right text encoding.
+
+    Returns (frame, crs from .prj or None). A missing .shp raises InputError naming the
+    missing parts; a missing .shx is rebuilt by GDAL (reported); a missing .dbf gives
+    geometries without attributes (reported).
+    """
+    shp = path.with_suffix(".shp") if path.suffix.lower() == ".dbf" else path
+    shp = _sidecar(shp, ".shp") or shp
+    dbf = _sidecar(shp, ".dbf")
+    shx = _sidecar(shp, ".shx")
+    prj = _sidecar(shp, ".prj")
+    cpg = _sidecar(shp, ".cpg")
+    report.format = "ESRI Shapefile"
+    report.layers = [shp.stem]
+    report.layer = shp.stem
+    present = sorted(p.suffix.lower() for p in shp.parent.glob(shp.stem + ".*"))
+    if not shp.exists():
+        raise InputError(
+            f"Shapefile 不完整：缺少几何文件 {shp.name}（现有：{', '.join(present) or '无'}）。"
+            "请把同名的 .shp、.shx、.dbf、.prj（及 .cpg）一起复制过来。",
+            f"Incomplete Shapefile: the geometry file {shp.name} is missing (present: "
+            f"{', '.join(present) or 'none'}). Copy all parts with the same name together: "
+            ".shp, .shx, .dbf, .prj (and .cpg).",
+            path=str(path), code="shapefile.missing_shp")
+    guess: EncodingGuess | None = None
+    if encoding:
+        guess = EncodingGuess(encoding, "user", "given by the user")
+    elif dbf is not None:
+        cpg_text = cpg.read_text(errors="replace") if cpg else None
+        guess = shapefile_encoding(dbf.read_bytes(), cpg_text)
+    if guess is not None:
+        report.encoding, report.encoding_source = guess.codec, guess.source
+        report.encoding_detail = guess.detail
+        if guess.source == "detected":
+            report.add("info", "encoding.detected",
+                       f"未找到 .cpg 文件，根据内容判断编码为 {guess.codec}（{guess.detail}）",
+                       f"No .cpg file: text encoding detected as {guess.codec} ({guess.detail})")
+    if dbf is None:
+        report.add("warning", "shapefile.missing_dbf",
+                   f"缺少属性表 {shp.stem}.dbf：只读取了几何，没有属性字段",
+                   f"The attribute table {shp.stem}.dbf is missing: geometries read without "
+                   "attributes")
+    with tempfile.TemporaryDirectory(prefix="lingtan-shx-") as tmp:
+        source = shp
+        if shx is None:
+            # GDAL rebuilds the .shx next to the .shp: do it on a copy, never in the user's folder
+            source = Path(tmp) / "layer.shp"
+            for part in (shp, dbf, prj, cpg):
+                if part is not None:
+                    shutil.copyfile(part, source.with_suffix(part.suffix.lower()))
+            pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": "YES"})
+            report.add("warning", "shapefile.missing_shx",
+                       f"缺少索引文件 {shp.stem}.shx，已根据 .shp 重建（原文件未改动）",
+                       f"The index file {shp.stem}.shx was missing and was rebuilt from the "
+                       ".shp (your files were not changed)")
+        try:
+            gdf = pyogrio.read_dataframe(source, encoding=guess.codec if guess else None,
+                                         on_invalid="ignore")
+        except Exception as exc:  # GDAL's messages are terse; give ours and keep theirs
+            raise InputError(
+                f"无法读取 Shapefile（文件可能已损坏）：{exc}",
+                f"Cannot read the Shapefile (the file may be damaged): {exc}",
+                path=str(path), code="shapefile.unreadable") from exc
+        finally:
+            if shx is None:
+                pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": None})
+    if prj is None:
+        return gdf, None
+    return gdf, gdf.crs

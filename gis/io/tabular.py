@@ -1,0 +1,185 @@
+"""CSV and Excel tables with a WKT geometry column or coordinate columns.
+
+Coordinate columns are found by name (English and Chinese: lon/lng/经度, lat/纬度, x/y,
+东坐标/北坐标 …). Values may be decimal degrees or degree-minute-second text (120°15′30″).
+Chinese surveying names X the northing and Y the easting: swapped columns are detected from
+the value ranges and corrected (reported).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gis.errors import InputError
+from gis.io.report import ReadReport
+
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "空间信息", "坐标串")
+LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "东经")
+LAT_NAMES = ("lat", "latitude", "纬度", "北纬")
+X_NAMES = ("x", "easting", "东坐标", "横坐标", "x坐标", "坐标x", "point_x")
+Y_NAMES = ("y", "northing", "北坐标", "纵坐标", "y坐标", "坐标y", "point_y")
+_WKT_START = re.compile(r"^\s*(SRID=\d+;\s*)?(MULTI)?(POINT|LINESTRING|POLYGON)|^\s*GEOMETRYCOLLECTION",
+                        re.IGNORECASE)
+_DMS = re.compile(r"^\s*(?P<h1>[NSEW东西南北])?\s*(?P<d>-?\d+(?:\.\d+)?)\s*[°度]\s*"
+                  r"(?:(?P<m>\d+(?:\.\d+)?)\s*['′分]\s*)?(?:(?P<s>\d+(?:\.\d+)?)\s*(?:[\"″秒]|'')\s*)?"
+                  r"(?P<h2>[NSEW东西南北])?\s*$")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_\-()（）]", "", str(name)).lower()
+
+
+def _find(columns, names) -> str | None:
+    normed = {_norm(c): c for c in columns}
+    for n in names:
+        if _norm(n) in normed:
+            return normed[_norm(n)]
+    return None
+
+
+def read_csv_text(path: Path, report: ReadReport) -> pd.DataFrame:
+    """Read a CSV whose encoding is UTF-8 (with or without BOM) or GB18030 (Excel on Chinese
+    Windows), detected from the bytes; the separator is sniffed (comma, semicolon, tab)."""
+    raw = path.read_bytes()
+    for codec in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(codec)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError("CSV 文件编码无法识别（既不是 UTF-8 也不是 GBK）",
+                         "The CSV file's encoding is neither UTF-8 nor GBK",
+                         path=str(path), code="csv.encoding")
+    report.encoding = "utf-8" if codec == "utf-8-sig" else "gb18030"
+    report.encoding_source = "detected"
+    report.encoding_detail = "strict UTF-8 decode succeeded" if codec == "utf-8-sig" else \
+        "not UTF-8; GB18030 (Chinese Excel default) decode succeeded"
+    import io
+
+    try:
+        return pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str,
+                           skipinitialspace=True)
+    except Exception as exc:
+        raise InputError(f"CSV 文件格式错误：{exc}", f"Malformed CSV file: {exc}",
+                         path=str(path), code="csv.malformed") from exc
+
+
+def read_table(path: Path, report: ReadReport, layer: str | None = None) -> pd.DataFrame:
+    """The raw table (all columns as text) from a CSV or an Excel sheet."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        report.format = "CSV"
+        return read_csv_text(path, report)
+    report.format = "Excel"
+    try:
+        sheets = pd.ExcelFile(path).sheet_names
+    except Exception as exc:
+        raise InputError(f"无法打开 Excel 文件：{exc}", f"Cannot open the Excel file: {exc}",
+                         path=str(path), code="excel.unreadable") from exc
+    report.layers = [str(s) for s in sheets]
+    if layer is not None and layer not in sheets:
+        raise InputError(f"Excel 中没有工作表“{layer}”。可选：{', '.join(sheets)}",
+                         f"No sheet '{layer}' in the workbook. Sheets: {', '.join(sheets)}",
+                         path=str(path), code="excel.no_sheet")
+    sheet = layer if layer is not None else sheets[0]
+    report.layer = str(sheet)
+    if layer is None and len(sheets) > 1:
+        report.add("info", "excel.first_sheet", f"读取第一个工作表“{sheet}”（可用 --layer 选择）",
+                   f"Read the first sheet '{sheet}' (choose another with --layer)")
+    return pd.read_excel(path, sheet_name=sheet, dtype=str)
+
+
+def parse_coordinates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers from decimal or degree-minute-second text; returns (values, bad_mask)."""
+    s = values.astype("string").str.strip()
+    num = pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce").to_numpy(float)
+    bad = np.isnan(num) & s.notna().to_numpy() & (s.fillna("") != "").to_numpy()
+    if bad.any():
+        parts = s[bad].str.extract(_DMS)
+        d = pd.to_numeric(parts["d"], errors="coerce")
+        m = pd.to_numeric(parts["m"], errors="coerce").fillna(0)
+        sec = pd.to_numeric(parts["s"], errors="coerce").fillna(0)
+        hemi = parts["h1"].fillna(parts["h2"]).fillna("")
+        sign = np.where(hemi.isin(["S", "W", "南", "西"]) | (d < 0), -1.0, 1.0)
+        dms = sign * (d.abs() + m / 60.0 + sec / 3600.0)
+        num[bad] = dms.to_numpy(float)
+        bad = np.isnan(num) & bad
+    return num, bad
+
+
+def table_to_frame(table: pd.DataFrame, path: Path, report: ReadReport,
+                   wkt_column: str | None = None, x_column: str | None = None,
+                   y_column: str | None = None) -> gpd.GeoDataFrame:
+    """Build geometries from a WKT column or coordinate columns (names given or found)."""
+    table = table.dropna(how="all")
+    cols = list(table.columns)
+    wkt = wkt_column or _find(cols, WKT_NAMES)
+    if wkt is None and not (x_column or y_column):
+        for c in cols:  # a column whose values look like WKT, whatever its name
+            sample = table[c].dropna().astype(str).head(5)
+            if len(sample) and sample.str.match(_WKT_START).all():
+                wkt = c
+                break
+    if wkt is not None:
+        if wkt not in cols:
+            raise InputError(f"表中没有列“{wkt}”", f"No column '{wkt}' in the table",
+                             path=str(path), code="table.no_column")
+        text = table[wkt].astype("string").str.replace(r"^\s*SRID=\d+;\s*", "", regex=True)
+        geoms = shapely.from_wkt(text.fillna("").to_numpy(object), on_invalid="ignore")
+        bad = shapely.is_missing(geoms) & (text.fillna("").str.strip() != "").to_numpy()
+        if bad.any():
+            report.add("warning", "table.bad_wkt",
+                       f"{int(bad.sum())} 行的“{wkt}”列不是有效的 WKT，这些行没有几何",
+                       f"{int(bad.sum())} row(s) have invalid WKT in column '{wkt}' and got "
+                       "no geometry", list(np.flatnonzero(bad) + 2))
+        report.add("info", "table.geometry", f"几何取自 WKT 列“{wkt}”",
+                   f"Geometries from WKT column '{wkt}'")
+        return gpd.GeoDataFrame(table.drop(columns=[wkt]), geometry=list(geoms), crs=None)
+
+    xc = x_column or _find(cols, LON_NAMES) or _find(cols, X_NAMES)
+    yc = y_column or _find(cols, LAT_NAMES) or _find(cols, Y_NAMES)
+    if xc is None or yc is None or xc not in cols or yc not in cols:
+        raise InputError(
+            "表中找不到几何：需要 WKT 列（如 wkt、geometry）或经纬度/坐标列（如 经度/纬度、lon/lat、"
+            f"X/Y）。现有列：{', '.join(map(str, cols))}",
+            "No geometry in the table: it needs a WKT column (e.g. wkt, geometry) or coordinate "
+            f"columns (e.g. lon/lat, 经度/纬度, X/Y). Columns: {', '.join(map(str, cols))}",
+            path=str(path), code="table.no_geometry")
+    x, badx = parse_coordinates(table[xc])
+    y, bady = parse_coordinates(table[yc])
+    bad = badx | bady
+    if bad.any():
+        report.add("warning", "table.bad_coordinates",
+                   f"{int(bad.sum())} 行坐标不是数字（“{xc}”/“{yc}”列），这些行没有几何",
+                   f"{int(bad.sum())} row(s) have non-numeric coordinates in '{xc}'/'{yc}' and "
+                   "got no geometry (row numbers as in the file)", list(np.flatnonzero(bad) + 2))
+    ok = ~np.isnan(x) & ~np.isnan(y)
+    if ok.any() and _looks_swapped(x[ok], y[ok]):
+        x, y = y, x
+        report.add("warning", "table.xy_swapped",
+                   f"“{xc}”列的数值是北坐标、“{yc}”列是东坐标（测量习惯 X 为北向），已交换",
+                   f"Column '{xc}' holds northings and '{yc}' eastings (surveying convention: "
+                   "X points north); swapped")
+    report.add("info", "table.geometry", f"点坐标取自“{xc}”和“{yc}”列",
+               f"Point coordinates from columns '{xc}' and '{yc}'")
+    geoms = shapely.points(np.where(ok, x, np.nan), np.where(ok, y, np.nan))
+    geoms[~ok] = None
+    return gpd.GeoDataFrame(table, geometry=list(geoms), crs=None)
+
+
+def _looks_swapped(x: np.ndarray, y: np.ndarray) -> bool:
+    """X/Y swapped: lon/lat given as lat/lon in China, or GK northing in the X column."""
+    if np.all(np.abs(x) <= 90) and np.all(np.abs(y) <= 180):
+        lat_like_x = np.all((x > 3) & (x < 54))
+        lon_like_y = np.all((y > 73) & (y < 136))
+        return bool(lat_like_x and lon_like_y)
+    northing_x = np.all((x > 2.0e6) & (x < 6.2e6))
+    easting_y = np.all(((y > 1e5) & (y < 9e5)) | ((y > 13e6) & (y < 46e6)))
+    return bool(northing_x and easting_y)
