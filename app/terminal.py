@@ -1,0 +1,40 @@
+"""Terminal output for the CLI: a progress bar on stderr and bilingual messages."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+class ProgressBar:
+    """Callback for :class:`gis.progress.Progress` drawing ``[####    ] 45% message``.
+
+    Draws only when stderr is a terminal (never garbles logs or --json output), at most
+    every 0.1 s.
+    """
+
+    def __init__(self, stream=None, width: int = 30):
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._last < 0.1 and fraction < 1.0:
+            return
+        self._last = now
+        filled = int(round(self.width * fraction))
+        bar = "#" * filled + " " * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {fraction * 100:5.1f}% {message[:40]:<40}")
+        self.stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self.stream.write("\r" + " " * (self.width + 50) + "\r")
+            self.stream.flush()
+            self._shown = False

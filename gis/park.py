@@ -1,0 +1,279 @@
+"""The park model and its headless pipeline: load, validate, project, summarise.
+
+``lingtan demo`` and (later) the GUI both drive :func:`load_park` and :func:`summarise_park`;
+later analyses (PV, carbon, sinks, five-colour map) add their steps on the same :class:`Park`.
+File writing is the caller's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from gis.buildings import building_heights, find_field
+from gis.crs import crs_label, local_metric_crs
+from gis.errors import InputError, Problem
+from gis.geometry import explode_multipolygons
+from gis.io import ReadReport, read_data_table, read_vector
+from gis.paths import sample_dir
+from gis.progress import NO_PROGRESS, Progress
+
+M2_PER_MU = 10_000 / 15  # 1 mu = 666.67 m² (市亩)
+# roof slope (deg) by roof type when the data give none: pitched roofs in East China are
+# typically 20–30° (GB 50207-2012 tile roofs ≥ 20°); metal roofs 3–10° (GB 51022-2015 ≥ 3°)
+ROOF_SLOPE_DEFAULT_DEG = {"坡屋面": 25.0, "pitched": 25.0, "彩钢": 5.0, "metal": 5.0}
+
+
+@dataclass
+class LayerSource:
+    """Where one layer comes from: a file, an optional layer name, an optional CRS."""
+
+    path: Path
+    layer: str | None = None
+    crs: str | None = None
+
+
+@dataclass
+class ParkSources:
+    """The files of one park project. Only the boundary and buildings are required."""
+
+    boundary: LayerSource
+    buildings: LayerSource
+    green: LayerSource | None = None
+    tree_rows: LayerSource | None = None
+    townships: LayerSource | None = None
+    enterprises_table: Path | None = None
+    township_table: Path | None = None
+    name: str | None = None
+
+
+def sample_sources() -> ParkSources:
+    """The embedded sample park (``resources/sample``)."""
+    d = sample_dir()
+    gpkg = d / "park.gpkg"
+    if not gpkg.exists():
+        raise InputError(f"找不到示例园区数据 {gpkg}", f"The sample park data are missing: {gpkg}",
+                         code="sample.missing")
+    return ParkSources(
+        boundary=LayerSource(gpkg, "boundary"), buildings=LayerSource(gpkg, "buildings"),
+        green=LayerSource(gpkg, "green"), tree_rows=LayerSource(gpkg, "tree_rows"),
+        townships=LayerSource(gpkg, "townships"),
+        enterprises_table=d / "enterprises_energy.csv", township_table=d / "township_stats.csv")
+
+
+@dataclass
+class Park:
+    """A loaded park: layers in one local metric CRS (metres), tables, and read reports."""
+
+    name: str
+    crs: CRS
+    boundary: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    green: gpd.GeoDataFrame | None = None
+    tree_rows: gpd.GeoDataFrame | None = None
+    townships: gpd.GeoDataFrame | None = None
+    enterprises: pd.DataFrame | None = None
+    township_stats: pd.DataFrame | None = None
+    reports: dict[str, ReadReport] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """The vector layers present, by name."""
+        names = ("boundary", "buildings", "green", "tree_rows", "townships")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+def load_park(sources: ParkSources, progress: Progress = NO_PROGRESS) -> Park:
+    """Read every source through the user readers, choose the local metric CRS from the
+    boundary's centre, project all layers to it, and prepare buildings (parts, heights, areas)."""
+    vector_names = ["boundary", "buildings", "green", "tree_rows", "townships"]
+    todo = [(n, getattr(sources, n)) for n in vector_names if getattr(sources, n) is not None]
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    reports: dict[str, ReadReport] = {}
+    for k, (name, src) in enumerate(todo):
+        progress.report(k / (len(todo) + 2), f"reading {name}")
+        res = read_vector(src.path, layer=src.layer, crs=src.crs)
+        frames[name], reports[name] = res.gdf, res.report
+    centre = frames["boundary"].to_crs(4326).union_all().centroid
+    crs = local_metric_crs(centre.x, centre.y)
+    for name in frames:
+        frames[name] = frames[name].to_crs(crs)
+    progress.report(len(todo) / (len(todo) + 2), "preparing buildings")
+    problems: list[Problem] = []
+    buildings, found = prepare_buildings(frames["buildings"])
+    problems += found
+    boundary = frames["boundary"]
+    name = sources.name or _first_text(boundary, ("name", "名称", "园区名称")) or "园区"
+    tables = {}
+    for key, path in (("enterprises", sources.enterprises_table),
+                      ("township_stats", sources.township_table)):
+        if path is not None:
+            tables[key], reports[key] = read_data_table(path)
+    progress.report(1.0, "loaded")
+    return Park(name=name, crs=crs, boundary=boundary, buildings=buildings,
+                green=frames.get("green"), tree_rows=frames.get("tree_rows"),
+                townships=frames.get("townships"), enterprises=tables.get("enterprises"),
+                township_stats=tables.get("township_stats"), reports=reports, problems=problems)
+
+
+def _first_text(gdf: gpd.GeoDataFrame, fields) -> str | None:
+    f = find_field(gdf.columns, fields)
+    if f is None or len(gdf) == 0:
+        return None
+    v = gdf[f].iloc[0]
+    return None if pd.isna(v) else str(v)
+
+
+def prepare_buildings(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Footprints (metric CRS) → one row per part with ``footprint_m2``, ``roof_slope_deg``,
+    ``roof_m2`` (footprint / cos slope), ``height_m`` and ``height_source``."""
+    problems: list[Problem] = []
+    polys = gdf.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    if not polys.all():
+        problems.append(Problem(
+            "warning", "buildings.not_polygons",
+            f"{int((~polys).sum())} 个建筑要素不是面（线或点），已跳过",
+            f"{int((~polys).sum())} building feature(s) are not polygons (lines or points) "
+            "and were skipped", list(gdf.index[~polys])))
+        gdf = gdf[polys]
+    gdf, found = explode_multipolygons(gdf)
+    problems += found
+    area = gdf.area.to_numpy()
+    tiny = area < 1.0
+    if tiny.any():
+        problems.append(Problem(
+            "warning", "buildings.tiny",
+            f"{int(tiny.sum())} 个建筑轮廓面积小于 1 平方米（碎片），已跳过",
+            f"{int(tiny.sum())} building footprint(s) smaller than 1 m² (slivers) were skipped",
+            list(gdf["source_fid"].to_numpy()[tiny])))
+        gdf = gdf[~tiny].reset_index(drop=True)
+        area = area[~tiny]
+    heights, found = building_heights(gdf.set_index("source_fid", drop=False))
+    problems += found
+    out = gdf.copy()
+    out["footprint_m2"] = area
+    out["height_m"] = heights["height_m"].to_numpy()
+    out["height_source"] = heights["height_source"].to_numpy()
+    out["use_class"] = heights["use_class"].to_numpy()
+    slope_f = find_field(out.columns, ("roof_slope_deg", "roof_slope", "slope", "屋面坡度"))
+    roof_f = find_field(out.columns, ("roof_type", "roof", "屋面类型", "屋顶类型", "roof:shape"))
+    slope = pd.to_numeric(out[slope_f], errors="coerce").to_numpy(float) if slope_f \
+        else np.full(len(out), np.nan)
+    if roof_f:
+        default = out[roof_f].map(ROOF_SLOPE_DEFAULT_DEG).to_numpy(float)
+        slope = np.where(np.isfinite(slope), slope, default)
+    slope = np.where(np.isfinite(slope), np.clip(slope, 0.0, 60.0), 0.0)
+    out["roof_slope_deg"] = slope
+    out["roof_m2"] = area / np.cos(np.radians(slope))
+    return out, problems
+
+
+def summarise_park(park: Park) -> dict:
+    """Key figures of a loaded park (JSON-ready; units in the keys)."""
+    b = park.boundary
+    outline = shapely.union_all(b.geometry.to_numpy())
+    area_m2 = float(outline.area)
+    centre = gpd.GeoSeries([outline.centroid], crs=park.crs).to_crs(4490).iloc[0]
+    bl = park.buildings
+    inside = shapely.intersects(outline, bl.geometry.to_numpy()) if len(bl) else np.array([])
+    footprint = float(bl["footprint_m2"].sum())
+    uf = find_field(bl.columns, ("use", "用途", "usage"))
+    rf = find_field(bl.columns, ("roof_type", "屋面类型", "roof"))
+    h = bl["height_m"].to_numpy(float)
+    hk = h[np.isfinite(h)]
+    summary: dict = {
+        "park": {
+            "name": park.name,
+            "area_m2": round(area_m2, 1), "area_km2": round(area_m2 / 1e6, 4),
+            "area_mu": round(area_m2 / M2_PER_MU, 1), "perimeter_m": round(outline.length, 1),
+            "centre_lon_lat_cgcs2000": [round(centre.x, 6), round(centre.y, 6)],
+            "work_crs": crs_label(park.crs),
+        },
+        "buildings": {
+            "count": len(bl),
+            "outside_boundary": int((~inside).sum()) if len(bl) else 0,
+            "footprint_m2": round(footprint, 1),
+            "roof_m2": round(float(bl["roof_m2"].sum()), 1),
+            "building_coverage_pct": round(100 * footprint / area_m2, 2) if area_m2 else None,
+            "by_use": _group(bl, uf), "by_roof_type": _group(bl, rf),
+            "height_m": {"known": int(hk.size), "min": _r(hk.min()) if hk.size else None,
+                         "median": _r(np.median(hk)) if hk.size else None,
+                         "max": _r(hk.max()) if hk.size else None},
+            "height_sources": _height_sources(bl["height_source"]),
+        },
+    }
+    if park.green is not None:
+        summary["green"] = _green_summary(park.green, outline, area_m2)
+    if park.tree_rows is not None:
+        tr = park.tree_rows
+        count_f = find_field(tr.columns, ("tree_count", "株数", "trees"))
+        summary["tree_rows"] = {"count": len(tr), "length_m": round(float(tr.length.sum()), 1),
+                                "trees": int(tr[count_f].sum()) if count_f else None}
+    if park.townships is not None:
+        summary["townships"] = {"count": len(park.townships),
+                                "area_km2": round(float(park.townships.area.sum()) / 1e6, 2)}
+    if park.enterprises is not None:
+        e = park.enterprises
+        idf = find_field(e.columns, ("企业代码", "enterprise_id", "企业名称", "name"))
+        yf = find_field(e.columns, ("年份", "year"))
+        summary["enterprises"] = {
+            "count": int(e[idf].nunique()) if idf else len(e),
+            "years": sorted(int(y) for y in e[yf].dropna().unique()) if yf else [],
+            "columns": [str(c) for c in e.columns]}
+    if park.township_stats is not None:
+        s = park.township_stats
+        yf = find_field(s.columns, ("年份", "year"))
+        summary["township_stats"] = {
+            "rows": len(s), "years": sorted(int(y) for y in s[yf].dropna().unique()) if yf else []}
+    summary["inputs"] = {k: {"path": r.path, "format": r.format, "layer": r.layer,
+                             "crs": r.crs, "crs_source": r.crs_source, "encoding": r.encoding,
+                             "features": r.feature_count,
+                             "problems": [p.to_dict() for p in r.problems]}
+                         for k, r in park.reports.items()}
+    summary["problems"] = [p.to_dict() for p in park.problems]
+    return summary
+
+
+def _r(v: float) -> float:
+    return round(float(v), 2)
+
+
+def _group(bl: gpd.GeoDataFrame, col: str | None) -> dict:
+    if col is None:
+        return {}
+    g = bl.groupby(bl[col].fillna("未知"))
+    return {str(k): {"count": int(len(v)), "footprint_m2": round(float(v["footprint_m2"].sum()), 1)}
+            for k, v in g}
+
+
+def _height_sources(s: pd.Series) -> dict[str, int]:
+    kind = s.astype(str).str.replace(r"^floors×.*", "floors × storey height", regex=True)
+    kind = kind.str.replace(r"^field:.*", "height field", regex=True)
+    return {str(k): int(v) for k, v in kind.value_counts().items()}
+
+
+def _green_summary(green: gpd.GeoDataFrame, outline, park_area_m2: float) -> dict:
+    """Green area by land-cover type inside the park boundary (m²)."""
+    tf = find_field(green.columns, ("cover", "landcover", "land_cover", "type", "地类", "类型",
+                                    "覆盖类型"))
+    clipped = shapely.intersection(green.geometry.to_numpy(), outline)
+    area = shapely.area(clipped)
+    kinds = green[tf].fillna("未分类").astype(str) if tf else pd.Series("未分类", index=green.index)
+    by = pd.Series(area, index=green.index).groupby(kinds.to_numpy()).sum()
+    total = float(area.sum())
+    return {"count": len(green), "area_m2_by_type": {str(k): round(float(v), 1)
+                                                      for k, v in by.items()},
+            "total_m2": round(total, 1),
+            "green_ratio_pct": round(100 * total / park_area_m2, 2) if park_area_m2 else None,
+            "outside_boundary_m2": round(float(green.area.sum()) - total, 1)}
+
+
+def load_sample_park(progress: Progress = NO_PROGRESS) -> Park:
+    """Load the embedded sample park through the user readers."""
+    return load_park(sample_sources(), progress)
