@@ -27,7 +27,7 @@ class ProgressBar:
         if now - self._last < 0.1 and fraction < 1.0:
             return
         self._last = now
-        filled = int(round(self.width * fraction))
+        filled = round(self.width * fraction)
         bar = "#" * filled + " " * (self.width - filled)
         self.stream.write(f"\r[{bar}] {fraction * 100:5.1f}% {message[:40]:<40}")
         self.stream.flush()

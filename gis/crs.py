@@ -184,7 +184,7 @@ def local_metric_crs(lon: float, lat: float) -> CRS:
     nearest (scale error < 0.03% within a zone); elsewhere the WGS84 UTM zone.
     """
     if in_china(lon, lat):
-        cm = int(round(lon / 3.0)) * 3
+        cm = round(lon / 3.0) * 3
         cm = min(max(cm, 75), 135)
         return CRS.from_epsg(gauss_kruger_epsg("cgcs2000", 3, central_meridian=cm))
     zone = int((lon + 180.0) // 6.0) % 60 + 1

@@ -248,7 +248,7 @@ def _group(bl: gpd.GeoDataFrame, col: str | None) -> dict:
     if col is None:
         return {}
     g = bl.groupby(bl[col].fillna("未知"))
-    return {str(k): {"count": int(len(v)), "footprint_m2": round(float(v["footprint_m2"].sum()), 1)}
+    return {str(k): {"count": len(v), "footprint_m2": round(float(v["footprint_m2"].sum()), 1)}
             for k, v in g}
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 ProgressCallback = Callable[[float, str], None]
 
 
-class Cancelled(Exception):  # noqa: N818 - the name reads as the event it signals
+class Cancelled(Exception):
     """Raised inside long work when the user cancelled it."""
 
 

@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from gis.crs import SourceCrs, crs_label, guess_projected_crs, in_china, looks_like_lonlat, \
-    parse_crs
+from gis.crs import SourceCrs, crs_label, guess_projected_crs, in_china, looks_like_lonlat, parse_crs
 from gis.errors import CrsNeeded, InputError
 from gis.geometry import clean_geometries
 from gis.io.archive import extract_zip
@@ -185,8 +184,8 @@ def _resolve_crs(gdf: gpd.GeoDataFrame, file_crs, source: SourceCrs | None,
         china_en = (" If the data came from Amap/Tencent (GCJ-02) or Baidu (BD-09), use --crs gcj02 "
                     "or --crs bd09 to remove the 100–700 m offset." if in_china(cx, cy) else "")
         report.add("warning", "crs.assumed_wgs84",
-                   "文件没有坐标系信息（.prj），坐标范围为经纬度，按 WGS84 处理（与 CGCS2000 相差不到 1 米）。"
-                   + china,
+                   "文件没有坐标系信息（.prj），坐标范围为经纬度，按 WGS84 处理"
+                   "（与 CGCS2000 相差不到 1 米）。" + china,
                    "The file has no CRS (.prj); the coordinates are in longitude/latitude range, "
                    "taken as WGS84 (within 1 m of CGCS2000)." + china_en)
         return gdf.set_crs(4326)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from gis.sample_park import generate  # noqa: E402
+from gis.sample_park import generate
 
 LAYERS = ("boundary", "buildings", "green", "tree_rows", "townships")
 
