@@ -131,16 +131,30 @@ def _decodes(b: bytes, codec: str) -> bool:
 
 
 def shapefile_encoding(dbf: bytes, cpg_text: str | None) -> EncodingGuess:
-    """Decide the DBF text encoding from the .cpg content, the LDID byte, then the bytes."""
+    """Decide the DBF text encoding from the .cpg content, the LDID byte, then the bytes.
+
+    A declared encoding (.cpg or LDID) that cannot decode the records (a .cpg saying UTF-8 on
+    a GBK file, say) is overruled by the bytes, and the guess's detail says so.
+    """
+    declared: EncodingGuess | None = None
     if cpg_text is not None and cpg_text.strip():
         codec = codec_from_cpg(cpg_text)
         if codec:
-            return EncodingGuess(codec, "cpg", f".cpg says '{cpg_text.strip()}'")
+            declared = EncodingGuess(codec, "cpg", f".cpg says '{cpg_text.strip()}'")
     ldid = dbf[29] if len(dbf) > 29 else 0
-    if ldid in LDID_CODEPAGES:
+    if declared is None and ldid in LDID_CODEPAGES:
         codec = LDID_CODEPAGES[ldid]
-        return EncodingGuess(codec, "ldid", f"DBF language driver byte 0x{ldid:02X} → {codec}")
-    return guess_bytes_encoding(dbf_records(dbf))
+        declared = EncodingGuess(codec, "ldid", f"DBF language driver byte 0x{ldid:02X} → {codec}")
+    records = dbf_records(dbf)
+    if declared is None:
+        return guess_bytes_encoding(records)
+    bad = sum(1 for r in records if not _decodes(r, declared.codec))
+    if bad == 0:
+        return declared
+    guess = guess_bytes_encoding(records)
+    return EncodingGuess(guess.codec, "detected",
+                         f"{declared.detail}, but {bad} of {len(records)} records are not valid "
+                         f"{declared.codec}; {guess.detail}", bad_records=guess.bad_records)
 
 
 # --- mojibake -------------------------------------------------------------------------------

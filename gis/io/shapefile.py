@@ -60,7 +60,12 @@ def read_shapefile(path: Path, report: ReadReport, encoding: str | None = None
     if guess is not None:
         report.encoding, report.encoding_source = guess.codec, guess.source
         report.encoding_detail = guess.detail
-        if guess.source == "detected":
+        if guess.source == "detected" and ("says" in guess.detail or "byte" in guess.detail):
+            report.add("warning", "encoding.declared_wrong",
+                       f"文件声明的编码与内容不符，已按内容判断为 {guess.codec}（{guess.detail}）",
+                       f"The declared encoding does not fit the text; detected {guess.codec} "
+                       f"instead ({guess.detail})")
+        elif guess.source == "detected":
             report.add("info", "encoding.detected",
                        f"未找到 .cpg 文件，根据内容判断编码为 {guess.codec}（{guess.detail}）",
                        f"No .cpg file: text encoding detected as {guess.codec} ({guess.detail})")
