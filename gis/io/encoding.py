@@ -78,27 +78,20 @@ def dbf_records(dbf: bytes) -> list[bytes]:
 
 
 def _chinese_pair_share(data: bytes) -> float:
-    """Share of high bytes that form GB2312-style pairs (both bytes 0xA1–0xFE)."""
+    """Share of high bytes (≥ 0x81) that sit in runs of two or more high bytes.
+
+    GBK Chinese text is made of byte pairs that are (nearly always) both high; Latin-1 text
+    has isolated high bytes between ASCII letters ("G\xf6teborg").
+    """
     arr = np.frombuffer(data, dtype=np.uint8)
-    high = arr >= 0x80
+    high = arr >= 0x81
     n_high = int(high.sum())
     if n_high == 0:
         return 0.0
-    in_pair_range = (arr >= 0xA1) & (arr <= 0xFE)
-    # walk pairs: a pair starts at a high byte whose predecessor run length is even
-    idx = np.flatnonzero(high)
-    good = 0
-    i = 0
-    while i < len(idx):  # runs of high bytes; only a handful per record, not a hot path
-        j = i
-        while j + 1 < len(idx) and idx[j + 1] == idx[j] + 1:
-            j += 1
-        run = idx[i: j + 1]
-        for k in range(0, len(run) - 1, 2):
-            if in_pair_range[run[k]] and in_pair_range[run[k + 1]]:
-                good += 2
-        i = j + 1
-    return good / n_high
+    prev = np.concatenate([[False], high[:-1]])
+    nxt = np.concatenate([high[1:], [False]])
+    paired = high & (prev | nxt)
+    return float(paired.sum()) / n_high
 
 
 def guess_bytes_encoding(records: list[bytes]) -> EncodingGuess:
@@ -107,13 +100,23 @@ def guess_bytes_encoding(records: list[bytes]) -> EncodingGuess:
     if not sample:
         return EncodingGuess("utf-8", "detected", "ASCII only (any encoding reads it)")
     bad_utf8 = sum(1 for r in sample if not _decodes(r, "utf-8"))
-    if bad_utf8 == 0:
-        return EncodingGuess("utf-8", "detected",
-                             f"all {len(sample)} records with non-ASCII text are valid UTF-8")
     joined = b"".join(sample)
     share = _chinese_pair_share(joined)
     bad_gbk = sum(1 for r in sample if not _decodes(r, "gb18030"))
-    if share >= 0.8 and bad_gbk <= 0.1 * len(sample):
+    if bad_utf8 == 0:
+        # Short GBK text can be valid UTF-8 by accident ("一一" = D2 BB D2 BB = "һһ"): such
+        # readings give Greek/Cyrillic/Hebrew/Arabic letters (U+0100–U+07FF), rare in a
+        # Chinese or European attribute table, while the GBK reading gives Chinese pairs.
+        text = joined.decode("utf-8")
+        high = [c for c in text if ord(c) > 127]
+        odd = sum(1 for c in high if 0x100 <= ord(c) <= 0x7FF)
+        if high and odd / len(high) > 0.5 and share >= 0.7 and bad_gbk == 0:
+            return EncodingGuess("gb18030", "detected",
+                                 "valid UTF-8 only by accident (it would read as Greek/Cyrillic "
+                                 f"letters); {share:.0%} of high bytes pair like Chinese GBK text")
+        return EncodingGuess("utf-8", "detected",
+                             f"all {len(sample)} records with non-ASCII text are valid UTF-8")
+    if share >= 0.7 and bad_gbk <= 0.1 * len(sample):
         return EncodingGuess("gb18030", "detected",
                              f"not UTF-8 ({bad_utf8} records invalid); {share:.0%} of high bytes "
                              "pair like Chinese GBK/GB18030 text", bad_records=bad_gbk)
