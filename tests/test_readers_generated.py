@@ -148,7 +148,7 @@ def test_zipped_shapefile_with_gbk_member_names(tmp_path):
     class GbkName(zipfile.ZipInfo):
         """As Windows zip tools on a Chinese system write names: GBK bytes, no UTF-8 flag."""
 
-        def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's private hook
+        def _encodeFilenameFlags(self):
             return self.filename.encode("gbk"), self.flag_bits & ~0x800
 
     with zipfile.ZipFile(zpath, "w") as z:
