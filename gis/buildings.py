@@ -121,8 +121,9 @@ def building_heights(gdf: gpd.GeoDataFrame, *, storey_height_m: dict[str, float]
     storey = use.map(table).fillna(table.get("other", 3.0)).to_numpy(float)
     from_floors = ~np.isfinite(height) & np.isfinite(floors)
     height[from_floors] = floors[from_floors] * storey[from_floors]
-    source[from_floors] = [f"floors×{s:g} m ({u})" for s, u in
-                           zip(storey[from_floors], use[from_floors], strict=True)]
+    labels = {u: f"floors×{table.get(u, table.get('other', 3.0)):g} m ({u})"
+              for u in use.unique()}  # one label per use class, not per building
+    source[from_floors] = use[from_floors].map(labels).to_numpy()
     missing = ~np.isfinite(height)
     if missing.any():
         problems.append(Problem(

@@ -65,8 +65,15 @@ def codec_from_cpg(text: str) -> str | None:
         return None
 
 
-def dbf_records(dbf: bytes) -> list[bytes]:
-    """Raw record bytes of a DBF (deleted-flag byte stripped), without decoding."""
+MAX_SAMPLE_RECORDS = 5000  # records examined to decide an encoding (first half, rest spread)
+
+
+def dbf_records(dbf: bytes, limit: int | None = MAX_SAMPLE_RECORDS) -> list[bytes]:
+    """Raw record bytes of a DBF (deleted-flag byte stripped), without decoding.
+
+    limit: at most this many records, the first half from the start and the rest spread
+    evenly over the file (enough to decide an encoding; ``None`` for all).
+    """
     if len(dbf) < 32:
         return []
     n = struct.unpack("<I", dbf[4:8])[0]
@@ -74,7 +81,15 @@ def dbf_records(dbf: bytes) -> list[bytes]:
     if rec_len == 0:
         return []
     n = min(n, max(0, (len(dbf) - header_len) // rec_len))
-    return [dbf[header_len + i * rec_len + 1: header_len + (i + 1) * rec_len] for i in range(n)]
+    if n == 0:
+        return []
+    rows = np.frombuffer(dbf, dtype=np.uint8, count=n * rec_len, offset=header_len)
+    rows = rows.reshape(n, rec_len)[:, 1:]
+    if limit is not None and n > limit:
+        head = np.arange(limit // 2)
+        spread = np.linspace(limit // 2, n - 1, limit - limit // 2).astype(int)
+        rows = rows[np.concatenate([head, spread])]
+    return [r.tobytes() for r in rows]
 
 
 def _chinese_pair_share(data: bytes) -> float:
