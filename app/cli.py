@@ -74,8 +74,11 @@ def _cmd_demo(args, progress: Progress) -> int:
 
 
 def _cmd_info(args, progress: Progress) -> int:
+    from gis.crs import parse_crs
     from gis.io import inspect_vector
 
+    if args.crs:
+        parse_crs(args.crs)  # a mistyped --crs is a usage error, reported before reading
     progress.report(0.0, "reading")
     _, report = inspect_vector(args.file, layer=args.layer, crs=args.crs, encoding=args.encoding)
     progress.report(1.0, "done")

@@ -83,7 +83,7 @@ def test_bad_crs_option_exit_2(capsys):
     code = main(["info", str(sample_dir() / "park.gpkg"), "--layer", "boundary",
                  "--crs", "EPSG:12345678"])
     assert code == 2
-    assert "CRS" in capsys.readouterr().out
+    assert "CRS" in capsys.readouterr().err
 
 
 def test_bug_exit_1_with_log(monkeypatch, tmp_path, capsys):
