@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from gis.errors import Problem
+from gis.fields import find_field
 from gis.paths import resources_dir
 
 MAX_PLAUSIBLE_HEIGHT_M = 600.0  # taller than this is flagged for checking (Shanghai Tower: 632 m)
@@ -29,19 +30,6 @@ _USE_KEYWORDS = {
     "residential": ("residential", "house", "apartments", "住宅", "居住"),
     "public": ("public", "school", "hospital", "civic", "学校", "医院", "公共", "食堂"),
 }
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[\s_\-()（）]", "", str(name)).lower()
-
-
-def find_field(columns, candidates) -> str | None:
-    """First column whose normalised name equals one of ``candidates``."""
-    normed = {_norm(c): c for c in columns}
-    for cand in candidates:
-        if _norm(cand) in normed:
-            return normed[_norm(cand)]
-    return None
 
 
 def storey_heights() -> pd.DataFrame:

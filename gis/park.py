@@ -16,9 +16,10 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from gis.buildings import building_heights, find_field
+from gis.buildings import building_heights
 from gis.crs import crs_label, local_metric_crs
 from gis.errors import InputError, Problem
+from gis.fields import find_field
 from gis.geometry import explode_multipolygons
 from gis.io import ReadReport, read_data_table, read_vector
 from gis.paths import sample_dir

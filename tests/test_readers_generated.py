@@ -435,3 +435,12 @@ def test_shapely_types_report(tmp_path):
     g.to_file(p, engine="pyogrio")
     assert read_vector(p).report.geometry_types == {"MultiPolygon": 1}
     assert pyogrio.read_info(p)["features"] == 1
+
+
+def test_file_names_with_brackets_and_chinese(tmp_path):
+    shp = tmp_path / "园区红线[2024版].shp"
+    _write_shp(_parcels(), shp)
+    shp.with_suffix(".shx").unlink()
+    res = read_vector(shp)
+    assert len(res.gdf) == 3 and "shapefile.missing_shx" in _codes(res.report)
+    assert list(res.gdf["name"]) == NAMES  # the .dbf was found despite the brackets

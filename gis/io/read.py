@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import tempfile
 from pathlib import Path
 
@@ -268,7 +269,7 @@ def inspect_vector(path: str | Path, *, layer: str | None = None,
 
 
 def _sidecar_dbf(p: Path) -> Path | None:
-    for cand in p.parent.glob(p.stem + ".*"):
+    for cand in p.parent.glob(glob.escape(p.stem) + ".*"):
         if cand.suffix.lower() == ".dbf":
             return cand
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,7 +20,7 @@ def _sidecar(shp: Path, ext: str) -> Path | None:
     for cand in (shp.with_suffix(ext), shp.with_suffix(ext.upper())):
         if cand.exists():
             return cand
-    for cand in shp.parent.glob(shp.stem + ".*"):
+    for cand in shp.parent.glob(glob.escape(shp.stem) + ".*"):
         if cand.suffix.lower() == ext:
             return cand
     return None
@@ -42,7 +43,7 @@ def read_shapefile(path: Path, report: ReadReport, encoding: str | None = None
     report.format = "ESRI Shapefile"
     report.layers = [shp.stem]
     report.layer = shp.stem
-    present = sorted(p.suffix.lower() for p in shp.parent.glob(shp.stem + ".*"))
+    present = sorted(p.suffix.lower() for p in shp.parent.glob(glob.escape(shp.stem) + ".*"))
     if not shp.exists():
         raise InputError(
             f"Shapefile 不完整：缺少几何文件 {shp.name}（现有：{', '.join(present) or '无'}）。"

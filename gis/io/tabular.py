@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from gis.errors import InputError
+from gis.fields import find_field
 from gis.io.report import ReadReport
 
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "空间信息", "坐标串")
@@ -29,18 +30,6 @@ _WKT_START = re.compile(r"^\s*(SRID=\d+;\s*)?(MULTI)?(POINT|LINESTRING|POLYGON)|
 _DMS = re.compile(r"^\s*(?P<h1>[NSEW东西南北])?\s*(?P<d>-?\d+(?:\.\d+)?)\s*[°度]\s*"
                   r"(?:(?P<m>\d+(?:\.\d+)?)\s*['′分]\s*)?(?:(?P<s>\d+(?:\.\d+)?)\s*(?:[\"″秒]|'')\s*)?"
                   r"(?P<h2>[NSEW东西南北])?\s*$")
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[\s_\-()（）]", "", str(name)).lower()
-
-
-def _find(columns, names) -> str | None:
-    normed = {_norm(c): c for c in columns}
-    for n in names:
-        if _norm(n) in normed:
-            return normed[_norm(n)]
-    return None
 
 
 def read_csv_text(path: Path, report: ReadReport) -> pd.DataFrame:
@@ -120,7 +109,7 @@ def table_to_frame(table: pd.DataFrame, path: Path, report: ReadReport,
     """Build geometries from a WKT column or coordinate columns (names given or found)."""
     table = table.dropna(how="all")
     cols = list(table.columns)
-    wkt = wkt_column or _find(cols, WKT_NAMES)
+    wkt = wkt_column or find_field(cols, WKT_NAMES)
     if wkt is None and not (x_column or y_column):
         for c in cols:  # a column whose values look like WKT, whatever its name
             sample = table[c].dropna().astype(str).head(5)
@@ -143,8 +132,8 @@ def table_to_frame(table: pd.DataFrame, path: Path, report: ReadReport,
                    f"Geometries from WKT column '{wkt}'")
         return gpd.GeoDataFrame(table.drop(columns=[wkt]), geometry=list(geoms), crs=None)
 
-    xc = x_column or _find(cols, LON_NAMES) or _find(cols, X_NAMES)
-    yc = y_column or _find(cols, LAT_NAMES) or _find(cols, Y_NAMES)
+    xc = x_column or find_field(cols, LON_NAMES) or find_field(cols, X_NAMES)
+    yc = y_column or find_field(cols, LAT_NAMES) or find_field(cols, Y_NAMES)
     if xc is None or yc is None or xc not in cols or yc not in cols:
         raise InputError(
             "表中找不到几何：需要 WKT 列（如 wkt、geometry）或经纬度/坐标列（如 经度/纬度、lon/lat、"
