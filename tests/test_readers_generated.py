@@ -441,6 +441,7 @@ def test_file_names_with_brackets_and_chinese(tmp_path):
     shp = tmp_path / "园区红线[2024版].shp"
     _write_shp(_parcels(), shp)
     shp.with_suffix(".shx").unlink()
+    shp.with_suffix(".dbf").rename(shp.with_suffix(".Dbf"))  # odd case: found by globbing
     res = read_vector(shp)
     assert len(res.gdf) == 3 and "shapefile.missing_shx" in _codes(res.report)
     assert list(res.gdf["name"]) == NAMES  # the .dbf was found despite the brackets
