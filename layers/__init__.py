@@ -1,5 +1,5 @@
 """Lingtan map-layer model: layers, layer tree, styles, legends, QtGui rendering.
 
-Uses QtCore/QtGui only (never QtWidgets, never ``app``): the canvas, PNG export and the PDF
-report all draw from this model. Checked by tests/test_layering.py.
+Uses QtCore/QtGui only (no widget classes, nothing from ``app``): the canvas, PNG export and
+the PDF report all draw from this model. Checked by tests/test_layering.py.
 """

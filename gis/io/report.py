@@ -50,8 +50,8 @@ class ReadReport:
         from gis.geometry import geometry_type_counts
 
         self.feature_count = len(gdf)
-        geom_col = gdf.geometry.name if isinstance(gdf, gpd.GeoDataFrame) and \
-            gdf._geometry_column_name in gdf.columns else None
+        has_geometry = isinstance(gdf, gpd.GeoDataFrame) and gdf.active_geometry_name is not None
+        geom_col = gdf.active_geometry_name if has_geometry else None
         self.fields = {str(c): str(gdf[c].dtype) for c in gdf.columns if c != geom_col}
         if geom_col:
             self.geometry_types = geometry_type_counts(gdf)
