@@ -40,6 +40,7 @@ def test_cpg_wins_over_ldid_and_a_wrong_cpg_is_overruled(tmp_path):
     table, report = inspect_vector(tmp_path / "county_2004.dbf")
     assert report.encoding == "gb18030" and report.encoding_source == "detected"
     assert "not valid utf-8" in report.encoding_detail
+    assert "encoding.declared_wrong" in _codes(report)
     assert table["NAME2004"].iloc[0] == "漠河县"
 
 

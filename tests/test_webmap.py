@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
@@ -43,19 +44,15 @@ def test_offset_magnitude_in_china_and_none_abroad():
     assert webmap.wgs84_to_gcj02(2.35, 48.85) == (2.35, 48.85)  # Paris: unchanged
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.floats(73.6, 134.7), st.floats(18.2, 53.5))
-def test_gcj02_round_trip_below_a_millimetre(lon, lat):
-    glon, glat = webmap.wgs84_to_gcj02(lon, lat)
-    wlon, wlat = webmap.gcj02_to_wgs84(glon, glat)
-    _, _, d = GEOD.inv(lon, lat, float(wlon), float(wlat))
-    assert d < 1e-3
+ROUND_TRIPS = [(webmap.wgs84_to_gcj02, webmap.gcj02_to_wgs84),
+               (webmap.gcj02_to_bd09, webmap.bd09_to_gcj02)]
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.floats(73.6, 134.7), st.floats(18.2, 53.5))
-def test_bd09_round_trip_below_a_millimetre(lon, lat):
-    blon, blat = webmap.gcj02_to_bd09(lon, lat)
-    glon, glat = webmap.bd09_to_gcj02(blon, blat)
-    _, _, d = GEOD.inv(lon, lat, float(glon), float(glat))
+@pytest.mark.parametrize("forward,inverse", ROUND_TRIPS, ids=["gcj02", "bd09"])
+@settings(max_examples=150, deadline=None)
+@given(lon=st.floats(73.6, 134.7), lat=st.floats(18.2, 53.5))
+def test_round_trip_below_a_millimetre(forward, inverse, lon, lat):
+    olon, olat = forward(lon, lat)
+    blon, blat = inverse(olon, olat)
+    _, _, d = GEOD.inv(lon, lat, float(blon), float(blat))
     assert d < 1e-3

@@ -46,12 +46,14 @@ _CPG_ALIASES = {
 @dataclass(frozen=True)
 class EncodingGuess:
     """codec: Python codec name; source: 'cpg' | 'ldid' | 'detected' | 'user' | 'format';
-    detail: human explanation (English); bad_records: records that failed to decode."""
+    detail: human explanation (English); bad_records: records that failed to decode;
+    overruled: the declared codec the bytes contradicted, if any."""
 
     codec: str
     source: str
     detail: str
     bad_records: int = 0
+    overruled: str | None = None  # the declared codec (.cpg/LDID) the bytes contradicted
 
 
 def codec_from_cpg(text: str) -> str | None:
@@ -172,7 +174,8 @@ def shapefile_encoding(dbf: bytes, cpg_text: str | None) -> EncodingGuess:
     guess = guess_bytes_encoding(records)
     return EncodingGuess(guess.codec, "detected",
                          f"{declared.detail}, but {bad} of {len(records)} records are not valid "
-                         f"{declared.codec}; {guess.detail}", bad_records=guess.bad_records)
+                         f"{declared.codec}; {guess.detail}", bad_records=guess.bad_records,
+                         overruled=declared.codec)
 
 
 # --- mojibake -------------------------------------------------------------------------------

@@ -279,14 +279,11 @@ def _inspect_dbf_only(dbf: Path, exc: InputError, encoding: str | None):
     """Attributes of a shapefile whose .shp is missing (the table is still worth showing)."""
     import pyogrio
 
-    from gis.io.encoding import EncodingGuess, shapefile_encoding
+    from gis.io.shapefile import decide_encoding
 
     report = ReadReport(path=str(dbf), format="ESRI Shapefile (attributes only)")
     cpg = dbf.with_suffix(".cpg")
-    guess = EncodingGuess(encoding, "user", "given by the user") if encoding else \
-        shapefile_encoding(dbf.read_bytes(), cpg.read_text() if cpg.exists() else None)
-    report.encoding, report.encoding_source, report.encoding_detail = \
-        guess.codec, guess.source, guess.detail
+    guess = decide_encoding(dbf, cpg if cpg.exists() else None, encoding, report)
     table = pyogrio.read_dataframe(dbf, encoding=guess.codec)
     prj = dbf.with_suffix(".prj")
     if prj.exists():

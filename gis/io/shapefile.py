@@ -26,6 +26,31 @@ def _sidecar(shp: Path, ext: str) -> Path | None:
     return None
 
 
+def decide_encoding(dbf: Path | None, cpg: Path | None, encoding: str | None,
+                    report: ReadReport) -> EncodingGuess | None:
+    """The DBF's text encoding (user's choice, else .cpg → LDID → bytes), noted in ``report``."""
+    if encoding:
+        guess = EncodingGuess(encoding, "user", "given by the user")
+    elif dbf is not None:
+        cpg_text = cpg.read_text(errors="replace") if cpg else None
+        guess = shapefile_encoding(dbf.read_bytes(), cpg_text)
+    else:
+        return None
+    report.encoding, report.encoding_source = guess.codec, guess.source
+    report.encoding_detail = guess.detail
+    if guess.overruled:
+        report.add("warning", "encoding.declared_wrong",
+                   f"文件声明的编码（{guess.overruled}）与内容不符，已按内容判断为 {guess.codec}"
+                   f"（{guess.detail}）",
+                   f"The declared encoding ({guess.overruled}) does not fit the text; detected "
+                   f"{guess.codec} instead ({guess.detail})")
+    elif guess.source == "detected":
+        report.add("info", "encoding.detected",
+                   f"未找到 .cpg 文件，根据内容判断编码为 {guess.codec}（{guess.detail}）",
+                   f"No .cpg file: text encoding detected as {guess.codec} ({guess.detail})")
+    return guess
+
+
 def read_shapefile(path: Path, report: ReadReport, encoding: str | None = None
                    ) -> tuple[gpd.GeoDataFrame, object]:
     """Read a .shp (or a .dbf given by the user) with the right text encoding.
@@ -52,24 +77,7 @@ def read_shapefile(path: Path, report: ReadReport, encoding: str | None = None
             f"{', '.join(present) or 'none'}). Copy all parts with the same name together: "
             ".shp, .shx, .dbf, .prj (and .cpg).",
             path=str(path), code="shapefile.missing_shp")
-    guess: EncodingGuess | None = None
-    if encoding:
-        guess = EncodingGuess(encoding, "user", "given by the user")
-    elif dbf is not None:
-        cpg_text = cpg.read_text(errors="replace") if cpg else None
-        guess = shapefile_encoding(dbf.read_bytes(), cpg_text)
-    if guess is not None:
-        report.encoding, report.encoding_source = guess.codec, guess.source
-        report.encoding_detail = guess.detail
-        if guess.source == "detected" and ("says" in guess.detail or "byte" in guess.detail):
-            report.add("warning", "encoding.declared_wrong",
-                       f"文件声明的编码与内容不符，已按内容判断为 {guess.codec}（{guess.detail}）",
-                       f"The declared encoding does not fit the text; detected {guess.codec} "
-                       f"instead ({guess.detail})")
-        elif guess.source == "detected":
-            report.add("info", "encoding.detected",
-                       f"未找到 .cpg 文件，根据内容判断编码为 {guess.codec}（{guess.detail}）",
-                       f"No .cpg file: text encoding detected as {guess.codec} ({guess.detail})")
+    guess = decide_encoding(dbf, cpg, encoding, report)
     if dbf is None:
         report.add("warning", "shapefile.missing_dbf",
                    f"缺少属性表 {shp.stem}.dbf：只读取了几何，没有属性字段",
