@@ -9,9 +9,20 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from gis.errors import InputError
+
 
 def _tmp_beside(path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    """A free temporary name in ``path``'s folder (created if missing); InputError if the
+    folder cannot be written (a user's choice of output folder, not a bug)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"无法写入输出文件夹：{exc.strerror or exc}。请换一个有写权限的文件夹（--out）",
+                         f"Cannot write to the output folder: {exc.strerror or exc}. Choose a "
+                         "folder you can write to (--out)", path=str(path.parent),
+                         code="output.not_writable") from exc
     os.close(fd)
     os.unlink(tmp)  # GDAL wants to create the file itself
     return Path(tmp)
@@ -19,7 +30,6 @@ def _tmp_beside(path: Path) -> Path:
 
 def write_json(path: Path, data: dict) -> None:
     """Write ``data`` as UTF-8 JSON (Chinese kept readable), replacing ``path`` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_beside(path)
     try:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -30,7 +40,6 @@ def write_json(path: Path, data: dict) -> None:
 
 def write_gpkg(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
     """Write all ``layers`` into one GeoPackage, replacing ``path`` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_beside(path)
     try:
         for name, gdf in layers.items():

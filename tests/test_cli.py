@@ -118,3 +118,11 @@ def test_ctrl_c_exits_130_without_partial_files(tmp_path, monkeypatch, capsys):
     assert main(["demo", "--out", str(tmp_path / "o")]) == 130
     assert "Cancelled" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_unwritable_output_folder_is_bad_input(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["demo", "--out", str(blocker / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "输出文件夹" in err and "Internal error" not in err
