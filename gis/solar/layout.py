@@ -1,0 +1,348 @@
+"""Roof layouts: roof class, usable area, row spacing, module count and capacity per building.
+
+Everything is vectorised over buildings (shapely 2 array functions); the only loops are over
+the three roof classes. Default values come from the tables in ``resources/defaults``
+(``roof_classes.csv``, ``roof_class_by_use.csv``, ``nea_2021_rooftop_shares.csv``), each row
+with its source.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gis.errors import InputError, Problem
+from gis.fields import find_field
+from gis.paths import resources_dir
+
+ROOF_CLASSES = ("flat", "metal", "pitched")
+WINTER_SOLSTICE_DECLINATION_DEG = -23.44
+"""Solar declination at the December solstice (= −obliquity of the ecliptic, 23.44° for 2000–2030)."""
+SPACING_HOURS = (9.0, 15.0)
+"""Rows must not shade each other from 9:00 to 15:00 true solar time on the winter solstice
+(GB 50797-2012 光伏发电站设计规范 §6.6)."""
+FACE_MAX_OFF_SOUTH_DEG = 100.0
+"""Pitched-roof planes facing more than this from south are left empty (common practice)."""
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """A PV module. Default: a current 144-half-cell TOPCon module, 2,278 × 1,134 mm, 575 W
+    (2.58 m², 222.6 W/m²; DOMAIN.md §5: 550–580 W on 2.58 m²)."""
+
+    power_w: float = 575.0
+    length_m: float = 2.278
+    width_m: float = 1.134
+
+    @property
+    def area_m2(self) -> float:
+        return self.length_m * self.width_m
+
+    @property
+    def w_per_m2(self) -> float:
+        return self.power_w / self.area_m2
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """How roofs are laid out.
+
+    setback_m: clear edge strip (fire access, wind zones), a negative buffer of the footprint;
+        1 m by default (common practice; local fire rules may ask more).
+    min_usable_m2: roofs with less usable area get no array (about 10 modules; engineering
+        judgement, editable).
+    flat_tilt_deg: module tilt on flat roofs (roof_classes.csv).
+    flat_gcr: ground-coverage ratio for flat-roof rows (module slant length / row pitch); None
+        = from the winter-solstice 9:00–15:00 rule at the site.
+    forced_tilt_deg, forced_azimuth_deg: one tilt/azimuth for every roof in the run (azimuth
+        degrees clockwise from north, 180 = south); pitched and metal roofs become one plane.
+    equipment_share: share of the usable area lost to equipment per roof class (overrides).
+    """
+
+    module: ModuleSpec = field(default_factory=ModuleSpec)
+    setback_m: float = 1.0
+    min_usable_m2: float = 25.0
+    flat_tilt_deg: float | None = None
+    flat_gcr: float | None = None
+    forced_tilt_deg: float | None = None
+    forced_azimuth_deg: float | None = None
+    equipment_share: dict[str, float] | None = None
+
+    def __post_init__(self):
+        checks = [
+            (self.setback_m < 0 or self.setback_m > 20, "退界距离应在 0–20 米", "setback must be 0–20 m"),
+            (self.min_usable_m2 < 0, "最小可用面积不能为负", "minimum usable area cannot be negative"),
+            (self.flat_gcr is not None and not 0.1 <= self.flat_gcr <= 1.0,
+             "地面覆盖率 GCR 应在 0.1–1.0", "GCR must be within 0.1–1.0"),
+            (self.forced_tilt_deg is not None and not 0 <= self.forced_tilt_deg <= 90,
+             "倾角应在 0–90°", "tilt must be within 0–90°"),
+            (self.forced_azimuth_deg is not None and not 0 <= self.forced_azimuth_deg <= 360,
+             "方位角应在 0–360°（正南 180°）", "azimuth must be within 0–360° (south = 180°)"),
+            (self.module.power_w <= 0 or self.module.area_m2 <= 0,
+             "组件功率和尺寸必须为正", "module power and size must be positive"),
+        ]
+        for bad, zh, en in checks:
+            if bad:
+                raise InputError(zh, en, code="pv.settings")
+
+
+@lru_cache(maxsize=1)
+def roof_class_table() -> pd.DataFrame:
+    """roof_classes.csv indexed by roof_class: keywords, mounting, gcr, equipment_share, source."""
+    return pd.read_csv(Path(resources_dir()) / "defaults" / "roof_classes.csv").set_index("roof_class")
+
+
+@lru_cache(maxsize=1)
+def roof_class_by_use() -> dict[str, str]:
+    """Default roof class per use class (roof_class_by_use.csv)."""
+    t = pd.read_csv(Path(resources_dir()) / "defaults" / "roof_class_by_use.csv")
+    return dict(zip(t["use"], t["roof_class"], strict=True))
+
+
+@lru_cache(maxsize=1)
+def nea_share_table() -> pd.DataFrame:
+    """NEA 2021 county-wide pilot minimum installable roof shares (nea_2021_rooftop_shares.csv)."""
+    return pd.read_csv(Path(resources_dir()) / "defaults" / "nea_2021_rooftop_shares.csv")
+
+
+def flat_tilt_default_deg() -> float:
+    """Default flat-roof module tilt (deg) from roof_classes.csv (its tilt_rule starts with it)."""
+    return float(str(roof_class_table().loc["flat", "tilt_rule"]).split("°")[0])
+
+
+ROOF_TYPE_FIELDS = ("roof_type", "roof", "屋面类型", "屋顶类型", "屋面", "roof:shape", "roof_shape")
+ASPECT_FIELDS = ("roof_aspect_deg", "roof_aspect", "aspect", "roof_azimuth", "屋面朝向", "朝向")
+
+
+def classify_roofs(gdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Roof class ('flat', 'metal', 'pitched') of each building and where it came from.
+
+    From a roof-type field (Chinese or English keywords of roof_classes.csv), else by use
+    (``use_class`` column, roof_class_by_use.csv). Returns (classes, sources) arrays.
+    """
+    n = len(gdf)
+    by_use = roof_class_by_use()
+    use = gdf["use_class"] if "use_class" in gdf.columns else pd.Series("other", index=gdf.index)
+    classes = use.map(by_use).fillna(by_use.get("other", "flat")).to_numpy(object)
+    sources = ("default for use: " + use.astype(str)).to_numpy(object)
+    rf = find_field(gdf.columns, ROOF_TYPE_FIELDS)
+    if rf is not None and n:
+        text = gdf[rf].astype("string").fillna("").str.lower()
+        found = np.zeros(n, bool)
+        # pitched keywords last so that "彩钢坡屋面" (metal, pitched) reads as metal
+        for cls in ("pitched", "flat", "metal"):
+            words = [w.lower() for w in str(roof_class_table().loc[cls, "keywords"]).split("|")]
+            hit = text.str.contains("|".join(map(_escape, words)), regex=True).to_numpy(bool)
+            classes[hit] = cls
+            found |= hit
+        sources[found] = f"field:{rf}"
+    return classes, sources
+
+
+def _escape(word: str) -> str:
+    import re
+
+    return re.escape(word)
+
+
+def winter_shadow_factor(latitude_deg: float, row_azimuth_deg: float = 180.0) -> float:
+    """Largest shadow reach per metre of height, normal to the rows, from 9:00 to 15:00 true
+    solar time on the winter solstice (m/m), from the exact sun position (not the 0.707 formula).
+
+    The shadow of a long horizontal edge of height H reaches H·cos(γ)/tan(α) across the rows,
+    α the sun elevation and γ the sun azimuth relative to the rows' facing direction.
+    Southern-hemisphere sites use the June solstice and rows facing north.
+    """
+    lat = np.radians(abs(latitude_deg))
+    dec = np.radians(abs(WINTER_SOLSTICE_DECLINATION_DEG)) * -1.0
+    hours = np.linspace(*SPACING_HOURS, 361)  # every minute
+    omega = np.radians(15.0 * (hours - 12.0))
+    sin_alt = np.sin(lat) * np.sin(dec) + np.cos(lat) * np.cos(dec) * np.cos(omega)
+    if sin_alt.min() <= 0.02:
+        raise InputError(
+            f"纬度 {latitude_deg:.1f}° 冬至日 9:00–15:00 太阳过低，无法按规则排布阵列，请指定 GCR",
+            f"At latitude {latitude_deg:.1f}° the winter-solstice sun is too low from 9:00 to 15:00 "
+            "for the spacing rule: give a GCR instead", code="pv.spacing")
+    alt = np.arcsin(sin_alt)
+    # azimuth from south, positive west (northern hemisphere)
+    cos_az_s = (np.sin(alt) * np.sin(lat) - np.sin(dec)) / (np.cos(alt) * np.cos(lat))
+    az_s = np.arccos(np.clip(cos_az_s, -1, 1)) * np.sign(omega)
+    facing = np.radians((row_azimuth_deg if latitude_deg >= 0 else row_azimuth_deg + 180.0) - 180.0)
+    reach = np.cos(az_s - facing) / np.tan(alt)
+    return float(reach.max())
+
+
+def row_spacing_m(obstacle_height_m: float, latitude_deg: float, row_azimuth_deg: float = 180.0) -> float:
+    """Clear distance (m) behind an obstacle (e.g. a row's top edge) of this height, normal to
+    the rows, that keeps the next row unshaded 9:00–15:00 on the winter solstice."""
+    return obstacle_height_m * winter_shadow_factor(latitude_deg, row_azimuth_deg)
+
+
+def rows_gcr(tilt_deg: float, latitude_deg: float, row_azimuth_deg: float = 180.0) -> float:
+    """Ground-coverage ratio (module slant length / row pitch) of rows spaced by the winter
+    rule: 1 / (cos β + sin β · k), independent of the module size."""
+    b = np.radians(tilt_deg)
+    return float(1.0 / (np.cos(b) + np.sin(b) * winter_shadow_factor(latitude_deg, row_azimuth_deg)))
+
+
+def _buffer_parallel(geoms: np.ndarray, distance: float) -> np.ndarray:
+    """Negative buffer with mitred corners, split over two threads (shapely releases the GIL)."""
+    if len(geoms) < 20_000:
+        return shapely.buffer(geoms, -distance, join_style="mitre")
+    parts = np.array_split(geoms, 4)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(lambda g: shapely.buffer(g, -distance, join_style="mitre"), parts))
+    return np.concatenate(done)
+
+
+def long_axis_azimuth_deg(geoms: np.ndarray) -> np.ndarray:
+    """Azimuth (0–180°, clockwise from north) of each polygon's long axis (oriented envelope):
+    the assumed ridge line of a gabled roof."""
+    env = shapely.oriented_envelope(geoms)
+    coords, idx = shapely.get_coordinates(env, return_index=True)
+    first = np.searchsorted(idx, np.arange(len(geoms)))
+    ok = (first + 2 < len(coords)) & (np.bincount(idx, minlength=len(geoms)) >= 4)
+    first = np.where(ok, first, 0)
+    p0, p1, p2 = coords[first], coords[first + 1], coords[first + 2]
+    e1, e2 = p1 - p0, p2 - p1
+    long_edge = np.where((np.hypot(*e1.T) >= np.hypot(*e2.T))[:, None], e1, e2)
+    az = np.degrees(np.arctan2(long_edge[:, 0], long_edge[:, 1])) % 180.0
+    return np.where(ok, az, 90.0)
+
+
+def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float,
+                settings: LayoutSettings | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Lay out modules on each roof.
+
+    buildings: metric CRS, one polygon per row, with ``footprint_m2``, ``roof_m2`` (surface),
+        ``roof_slope_deg`` and ``use_class`` as made by ``gis.park.prepare_buildings``.
+    Returns (per_building, planes, problems). per_building (aligned to ``buildings``):
+        roof_class, roof_class_source, usable_m2 (surface area available for modules),
+        install_share (usable / roof), modules, kwp, gcr, nea_class, nea_min_share, nea_ok,
+        and ``usable_geom`` (the set-back roof outline, for shading samples).
+    planes: one row per used roof plane: building (row position), tilt_deg, azimuth_deg,
+        mounting ('rows' or 'flush'), modules, kwp.
+    """
+    s = settings or LayoutSettings()
+    n = len(buildings)
+    table = roof_class_table()
+    classes, class_src = classify_roofs(buildings)
+    geoms = np.asarray(buildings.geometry.array)
+    inner = _buffer_parallel(geoms, s.setback_m) if s.setback_m > 0 else geoms
+    plan_usable = shapely.area(inner)
+    slope = buildings["roof_slope_deg"].to_numpy(float) if "roof_slope_deg" in buildings \
+        else np.zeros(n)
+    slope = np.where(classes == "flat", 0.0, slope)
+    slope_default = {"metal": 5.0, "pitched": 25.0}
+    for cls, d in slope_default.items():
+        slope = np.where((classes == cls) & (slope <= 0), d, slope)
+    equip = table["equipment_share"].to_dict()
+    if s.equipment_share:
+        equip.update(s.equipment_share)
+    share_kept = 1.0 - pd.Series(classes).map(equip).to_numpy(float)
+    module_area, module_kw = s.module.area_m2, s.module.power_w / 1000.0
+
+    # planes: (building, share of plan area, tilt, azimuth, mounting, gcr)
+    rows: list[pd.DataFrame] = []
+    idx = np.arange(n)
+    flat = classes == "flat"
+    flat_tilt = s.flat_tilt_deg if s.flat_tilt_deg is not None else flat_tilt_default_deg()
+    tilt_f = s.forced_tilt_deg if s.forced_tilt_deg is not None else flat_tilt
+    az_f = s.forced_azimuth_deg if s.forced_azimuth_deg is not None else 180.0
+    gcr_f = s.flat_gcr if s.flat_gcr is not None else (
+        rows_gcr(tilt_f, latitude_deg, az_f) if tilt_f > 0 else float(table.loc["metal", "gcr"]))
+    rows.append(pd.DataFrame({"building": idx[flat], "share": 1.0, "tilt_deg": tilt_f,
+                              "azimuth_deg": az_f, "mounting": "rows", "gcr": gcr_f,
+                              "cos_slope": 1.0}))
+    sloped = ~flat
+    if s.forced_tilt_deg is not None or s.forced_azimuth_deg is not None:
+        t = s.forced_tilt_deg if s.forced_tilt_deg is not None else slope[sloped]
+        rows.append(pd.DataFrame({
+            "building": idx[sloped], "share": 1.0, "tilt_deg": t, "azimuth_deg": az_f,
+            "mounting": "flush", "gcr": pd.Series(classes[sloped]).map(table["gcr"]).to_numpy(float),
+            "cos_slope": np.cos(np.radians(slope[sloped]))}))
+    elif sloped.any():
+        aspect_f = find_field(buildings.columns, ASPECT_FIELDS)
+        aspect = pd.to_numeric(buildings[aspect_f], errors="coerce").to_numpy(float) if aspect_f \
+            else np.full(n, np.nan)
+        ridge = np.full(n, np.nan)
+        ridge[sloped] = long_axis_azimuth_deg(geoms[sloped])
+        for face in (90.0, 270.0):
+            az = np.where(np.isfinite(aspect), aspect, (ridge + face) % 360.0)
+            mono = np.isfinite(aspect)
+            if face == 270.0:
+                use = sloped & ~mono
+            else:
+                use = sloped.copy()
+            off_south = np.abs(((az - 180.0) + 180.0) % 360.0 - 180.0)
+            # metal roofs of low slope are covered on both planes; pitched roofs only sunward
+            use &= (classes == "metal") | (off_south <= FACE_MAX_OFF_SOUTH_DEG)
+            rows.append(pd.DataFrame({
+                "building": idx[use], "share": np.where(mono[use], 1.0, 0.5),
+                "tilt_deg": slope[use], "azimuth_deg": az[use], "mounting": "flush",
+                "gcr": pd.Series(classes[use]).map(table["gcr"]).to_numpy(float),
+                "cos_slope": np.cos(np.radians(slope[use]))}))
+    planes = pd.concat(rows, ignore_index=True)
+    b = planes["building"].to_numpy()
+    plane_surface_m2 = plan_usable[b] * planes["share"].to_numpy() / planes["cos_slope"].to_numpy() \
+        * share_kept[b]
+    planes["usable_m2"] = plane_surface_m2
+    usable = np.bincount(b, weights=plane_surface_m2, minlength=n)
+    too_small = usable < s.min_usable_m2
+    modules = np.floor(plane_surface_m2 * planes["gcr"].to_numpy() / module_area)
+    modules[too_small[b]] = 0
+    planes["modules"] = modules.astype(np.int64)
+    planes["kwp"] = planes["modules"] * module_kw
+    planes = planes[planes["modules"] > 0].drop(columns=["cos_slope"]).reset_index(drop=True)
+    n_modules = np.bincount(planes["building"], weights=planes["modules"], minlength=n).astype(np.int64)
+
+    roof_m2 = buildings["roof_m2"].to_numpy(float) if "roof_m2" in buildings \
+        else shapely.area(geoms) / np.cos(np.radians(slope))
+    nea = nea_share_table()
+    use_to_nea = {u: r.nea_class for r in nea.itertuples() for u in str(r.uses).split("|")}
+    use = buildings["use_class"] if "use_class" in buildings else pd.Series("other", index=buildings.index)
+    nea_class = use.map(use_to_nea).to_numpy(object)
+    nea_min = pd.Series(nea_class).map(nea.set_index("nea_class")["min_installable_share"]).to_numpy(float)
+    install_share = np.divide(usable, roof_m2, out=np.zeros(n), where=roof_m2 > 0)
+    out = pd.DataFrame({
+        "roof_class": classes, "roof_class_source": class_src,
+        "usable_m2": np.where(too_small, 0.0, usable),
+        "install_share": np.where(too_small, 0.0, install_share),
+        "modules": n_modules, "kwp": n_modules * module_kw,
+        "nea_class": nea_class, "nea_min_share": nea_min,
+        "nea_ok": np.where(np.isfinite(nea_min), np.where(too_small, 0.0, install_share) >= nea_min, None),
+        "usable_geom": inner}, index=buildings.index)
+    out["gcr"] = np.bincount(planes["building"], weights=planes["gcr"] * planes["modules"], minlength=n) \
+        / np.maximum(n_modules, 1)
+
+    problems: list[Problem] = []
+    ids = _ids(buildings)
+    small = too_small & (plan_usable > 0)
+    gone = plan_usable <= 0
+    if gone.any():
+        problems.append(Problem(
+            "info", "pv.roof_too_narrow",
+            f"{int(gone.sum())} 栋建筑屋顶退界 {s.setback_m:g} 米后无可用面积（狭长或过小），不布置光伏",
+            f"{int(gone.sum())} roof(s) have no area left after the {s.setback_m:g} m edge setback "
+            "(narrow or tiny): no PV", list(ids[gone])))
+    if small.any():
+        problems.append(Problem(
+            "info", "pv.roof_too_small",
+            f"{int(small.sum())} 栋建筑可用屋顶面积小于 {s.min_usable_m2:g} 平方米，不布置光伏",
+            f"{int(small.sum())} roof(s) have less than {s.min_usable_m2:g} m² usable: no PV",
+            list(ids[small])))
+    return out, planes, problems
+
+
+def _ids(gdf: pd.DataFrame) -> np.ndarray:
+    for name in ("bldg_id", "source_fid", "id", "osm_id"):
+        if name in gdf.columns:
+            return gdf[name].to_numpy()
+    return gdf.index.to_numpy()
