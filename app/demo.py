@@ -6,18 +6,27 @@ import time
 from pathlib import Path
 
 from app.outputs import write_gpkg, write_json
+from app.pv import describe_pv, result_layer
 from gis.park import load_sample_park, summarise_park
 from gis.progress import NO_PROGRESS, Progress
+from gis.solar.rooftop import PVSettings, rooftop_pv, site_lonlat
+from gis.solar.site_weather import site_weather
 
 
 def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
-    """Load the sample park through the user readers, validate and project it, and write
-    ``summary.json`` and ``park.gpkg`` into ``out_dir``. Returns the summary."""
+    """Load the sample park through the user readers, validate and project it, estimate its
+    rooftop PV (built-in climatology for the site, neighbour shading), and write
+    ``summary.json`` and ``park.gpkg`` (with layer ``rooftop_pv``) into ``out_dir``.
+    Returns the summary."""
     t0 = time.perf_counter()
-    park = load_sample_park(progress.sub(0.0, 0.6))
+    park = load_sample_park(progress.sub(0.0, 0.3))
     summary = summarise_park(park)
-    progress.report(0.7, "writing park.gpkg")
-    write_gpkg(out_dir / "park.gpkg", park.layers())
+    lon, lat = site_lonlat(park.buildings)
+    weather = site_weather(lon, lat)
+    pv = rooftop_pv(park.buildings, weather, PVSettings(), progress.sub(0.3, 0.85))
+    summary["pv"] = pv.summary()
+    progress.report(0.9, "writing park.gpkg")
+    write_gpkg(out_dir / "park.gpkg", {**park.layers(), "rooftop_pv": result_layer(pv)})
     summary["outputs"] = {"summary": str(out_dir / "summary.json"),
                           "park_gpkg": str(out_dir / "park.gpkg")}
     summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
@@ -44,6 +53,8 @@ def describe(summary: dict) -> list[str]:
     if "enterprises" in summary:
         e = summary["enterprises"]
         lines.append(f"企业 Enterprises: {e['count']}  年份 years {e['years']}")
+    if "pv" in summary:
+        lines += describe_pv(summary["pv"])
     n_prob = len(summary.get("problems", [])) + sum(
         len(i["problems"]) for i in summary.get("inputs", {}).values())
     lines.append(f"问题 Problems found: {n_prob}")

@@ -1,0 +1,81 @@
+"""``lingtan pv``: rooftop PV potential of a buildings file (and the demo's PV step)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from app.outputs import write_gpkg, write_json
+from gis.crs import local_metric_crs
+from gis.park import prepare_buildings
+from gis.progress import NO_PROGRESS, Progress
+from gis.solar.rooftop import RESULT_COLUMNS, PVSettings, RooftopResult, rooftop_pv, site_lonlat
+from gis.solar.site_weather import site_weather
+
+KEEP_INPUT_COLUMNS = ("bldg_id", "source_fid", "part", "name", "名称", "use", "use_class", "height_m",
+                      "height_source", "floors", "roof_type", "roof_slope_deg", "footprint_m2")
+
+
+def project_buildings(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Buildings in the local metric CRS (CGCS2000 3° Gauss–Krüger zone in China, else UTM)."""
+    if gdf.crs is not None and gdf.crs.is_projected:
+        return gdf
+    c = gdf.to_crs(4326).total_bounds
+    return gdf.to_crs(local_metric_crs((c[0] + c[2]) / 2.0, (c[1] + c[3]) / 2.0))
+
+
+def run_rooftop(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weather_path: Path | None = None,
+                allow_network: bool = False, fix_time_base: bool = False,
+                progress: Progress = NO_PROGRESS) -> RooftopResult:
+    """Project and prepare ``buildings`` (any CRS), pick the weather, run the PV job."""
+    progress.report(0.0, "preparing buildings")
+    prepared, problems = prepare_buildings(project_buildings(buildings))
+    lon, lat = site_lonlat(prepared)
+    progress.report(0.05, "weather")
+    weather = site_weather(lon, lat, weather_path=weather_path, allow_network=allow_network,
+                           fix_time_base=fix_time_base)
+    result = rooftop_pv(prepared, weather, settings, progress.sub(0.1, 1.0))
+    result.problems[:0] = problems
+    return result
+
+
+def result_layer(result: RooftopResult) -> gpd.GeoDataFrame:
+    """The per-building layer written to files: identifying input fields + RESULT_COLUMNS."""
+    b = result.buildings
+    keep = [c for c in KEEP_INPUT_COLUMNS if c in b.columns and c not in RESULT_COLUMNS]
+    out = gpd.GeoDataFrame(b[keep + RESULT_COLUMNS].copy(), geometry=b.geometry.array, crs=b.crs)
+    out["nea_ok"] = pd.array(out["nea_ok"].to_list(), dtype="boolean")
+    out["shade_loss_pct"] = out["shade_loss_pct"].astype(float)
+    for col in ("usable_m2", "roof_m2", "kwp", "kwh_yr", "kwh_per_kwp", "t_co2_yr", "gcr", "install_share",
+                *[c for c in RESULT_COLUMNS if c.startswith("kwh_m")]):
+        out[col] = out[col].astype(float).round(3)
+    return out
+
+
+def write_pv(out_path: Path, result: RooftopResult) -> dict:
+    """Write OUT.gpkg (layer ``rooftop_pv``) and OUT.json beside it; return the summary."""
+    summary = result.summary()
+    summary["outputs"] = {"gpkg": str(out_path), "json": str(out_path.with_suffix(".json"))}
+    write_gpkg(out_path, {"rooftop_pv": result_layer(result)})
+    write_json(out_path.with_suffix(".json"), summary)
+    return summary
+
+
+def describe_pv(s: dict) -> list[str]:
+    """Short Chinese/English summary lines of a PV summary."""
+    lines = [
+        f"屋顶光伏 Rooftop PV: {s['buildings_with_pv']}/{s['buildings']} 栋建筑 buildings, "
+        f"{s['modules']} 块组件 modules ({s['module_w']:g} W), 装机 capacity {s['mwp']:.2f} MWp",
+        f"年发电量 Yield: {s['gwh_yr']:.2f} GWh/yr ({s['kwh_per_kwp']:.0f} kWh/kWp, "
+        f"{s['wp_per_roof_m2']:.0f} Wp/m² 屋顶 roof), 遮挡损失 shading loss {s['shade_loss_pct']:.1f}%"
+        + ("" if s["shading"] else " (未计算 not computed)"),
+        f"减排 Avoided: {s['t_co2_yr']:.0f} tCO2/yr ({s['grid_factor']['label']})",
+        f"气象 Weather: {s['weather_source']} (GHI {s['annual_ghi_kwh_m2']:.0f} kWh/m²)",
+    ]
+    warn = [p for p in s.get("problems", []) if p["level"] != "info"]
+    if warn:
+        lines.append(f"注意 Warnings ({len(warn)}):")
+        lines += [f"  ! {p['zh']}\n    {p['en']}" for p in warn[:8]]
+    return lines
