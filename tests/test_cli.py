@@ -37,7 +37,14 @@ def test_demo_writes_summary_and_gpkg(tmp_path, capsys):
     assert summary["townships"]["count"] == 26
     assert summary["enterprises"]["years"] == [2023, 2024]
     layers = {n for n, _ in pyogrio.list_layers(out / "park.gpkg")}
-    assert layers == {"boundary", "buildings", "green", "tree_rows", "townships"}
+    assert layers == {"boundary", "buildings", "green", "tree_rows", "townships", "rooftop_pv"}
+    pv = summary["pv"]
+    assert pv["buildings"] == len(bl) and pv["kwp"] > 0
+    assert "CSWD" in pv["weather_source"]  # the built-in climatology, named
+    roofs = pyogrio.read_dataframe(out / "park.gpkg", layer="rooftop_pv")
+    assert roofs["kwh_yr"].sum() == pytest.approx(pv["kwh_yr"], rel=1e-6)
+    # 800–1,300 kWh/kWp is the plausible range for Hangzhou (DOMAIN §5: Haiyan ≈ 1,000 h)
+    assert 800 < pv["kwh_per_kwp"] < 1300
     written = pyogrio.read_dataframe(out / "park.gpkg", layer="buildings")
     assert written.crs.to_epsg() == 4549
     assert {"footprint_m2", "roof_m2", "height_m", "height_source"} <= set(written.columns)

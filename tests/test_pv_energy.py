@@ -109,3 +109,83 @@ def test_orientation_classes_are_fine_enough(weather):
 def test_flush_mounting_runs_hotter_than_rows(weather):
     t = YieldTable(weather)
     assert t.get(20, 180, "flush").annual_kwh_per_kwp < t.get(20, 180, "rows").annual_kwh_per_kwp
+
+
+def test_shading_loss_matches_brute_force_over_hours(weather):
+    """The sorted/cumulative lookup equals a plain loop over the hours of the year."""
+    from gis.solar.energy import shading_loss_monthly
+
+    t = YieldTable(weather)
+    ci = t.classes_of(pd.DataFrame({"tilt_deg": [20.0], "azimuth_deg": [180.0], "mounting": ["rows"]}))[0]
+    oy = t._cache[t.keys[ci]]
+    rng = np.random.default_rng(3)
+    horizon = rng.uniform(0, 40, (5, 36)).astype(np.float32)
+    horizon[0] = 0.0
+    horizon[1] = 90.0
+    sky_blocked = np.mean(np.sin(np.radians(horizon)) ** 2, axis=1)
+    got = shading_loss_monthly(t, np.full(5, ci), horizon, sky_blocked)
+    sun = t.sun
+    sector = np.floor(((sun.azimuth + 5.0) % 360.0) / 10.0).astype(int)
+    for p in range(5):
+        shaded = (sun.elevation > 0) & (sun.elevation < horizon[p, sector])
+        lost = oy.beam_wh_m2 * shaded + oy.sky_wh_m2 * sky_blocked[p]
+        for m in range(12):
+            sel = sun.month == m
+            assert got[p, m] == pytest.approx(lost[sel].sum() / oy.poa_wh_m2[sel].sum(), abs=1e-9)
+    assert np.all(got[0] == 0)
+    ground_share = 1 - (oy.beam_wh_m2.sum() + oy.sky_wh_m2.sum()) / oy.poa_wh_m2.sum()
+    assert 0 < ground_share < 0.05  # a fully enclosed point keeps only ground-reflected light
+
+
+def _block(x, y, size, height, use="office"):
+    return {"geometry": shapely.box(x, y, x + size, y + size), "height_m": height, "use_class": use,
+            "roof_slope_deg": 0.0}
+
+
+def _scene(*blocks) -> gpd.GeoDataFrame:
+    from pyproj import Transformer
+
+    x0, y0 = Transformer.from_crs("EPSG:4326", CRS, always_xy=True).transform(LON, LAT)
+    rows = [_block(x0 + dx, y0 + dy, s, h) for dx, dy, s, h in blocks]
+    g = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    g["footprint_m2"] = g.area
+    g["roof_m2"] = g.area
+    return g
+
+
+def test_tall_neighbour_south_shades_north_costs_nearly_nothing(weather):
+    roof = (0, 0, 30, 10)
+    alone = rooftop_pv(_scene(roof), weather).buildings
+    south = rooftop_pv(_scene(roof, (0, -40, 30, 80)), weather).buildings  # tower 10 m south
+    north = rooftop_pv(_scene(roof, (0, 40, 30, 80)), weather).buildings  # tower 10 m north
+    low = rooftop_pv(_scene(roof, (0, -40, 30, 8)), weather).buildings  # a lower neighbour
+    assert alone["shade_loss_pct"].iloc[0] == pytest.approx(0.0, abs=1e-9)
+    assert south["shade_loss_pct"].iloc[0] > 10.0
+    assert south["kwh_yr"].iloc[0] < alone["kwh_yr"].iloc[0] * 0.9
+    assert north["shade_loss_pct"].iloc[0] < 2.0
+    assert low["shade_loss_pct"].iloc[0] == pytest.approx(0.0, abs=1e-9)
+    assert south["shade_loss_pct"].iloc[1] == pytest.approx(0.0, abs=1e-9)  # nothing shades the tower
+    # winter is hit hardest by a southern obstruction (low sun)
+    s = south.iloc[0]
+    a = alone.iloc[0]
+    assert 1 - s["kwh_m12"] / a["kwh_m12"] > 1 - s["kwh_m06"] / a["kwh_m06"]
+
+
+def test_missing_heights_are_flagged_not_guessed(weather):
+    g = _scene((0, 0, 30, 10), (0, -40, 30, 80))
+    g.loc[0, "height_m"] = np.nan
+    r = rooftop_pv(g, weather)
+    assert np.isnan(r.buildings["shade_loss_pct"].iloc[0])
+    assert any(p.code == "pv.shading_unknown" for p in r.problems)
+
+
+def test_partitions_give_the_same_answer(weather):
+    """Running one partition of buildings at a time (neighbours fetched across partitions)
+    changes nothing."""
+    blocks = [(dx, dy, 20, h) for dx, dy, h in
+              [(0, 0, 10), (0, -30, 40), (40, 0, 25), (40, -30, 12), (80, 0, 60), (80, -30, 9)]]
+    g = _scene(*blocks)
+    whole = rooftop_pv(g, weather, PVSettings(partition_size=100)).buildings
+    parts = rooftop_pv(g, weather, PVSettings(partition_size=2)).buildings
+    np.testing.assert_allclose(parts["kwh_yr"], whole["kwh_yr"], rtol=1e-9)
+    assert whole["shade_loss_pct"].max() > 1.0

@@ -1,0 +1,87 @@
+"""`lingtan pv` end to end: outputs, options, messages, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pyogrio
+import pytest
+
+from app.cli import main
+from gis.paths import sample_dir
+from tests.conftest import REPO, shared
+
+PARK = sample_dir() / "park.gpkg"
+
+
+def test_pv_on_the_sample_buildings(tmp_path, capsys):
+    out = tmp_path / "pv.gpkg"
+    code = main(["pv", str(PARK), "--layer", "buildings", "--out", str(out), "--json"])
+    assert code == 0
+    s = json.loads(capsys.readouterr().out)
+    layer = pyogrio.read_dataframe(out, layer="rooftop_pv")
+    for col in ("roof_m2", "usable_m2", "modules", "kwp", "kwh_yr", "kwh_per_kwp", "shade_loss_pct",
+                "t_co2_yr", "kwh_m01", "kwh_m12", "bldg_id"):
+        assert col in layer.columns
+    assert layer["kwh_yr"].sum() == pytest.approx(s["kwh_yr"], rel=1e-6)
+    months = layer[[f"kwh_m{m:02d}" for m in range(1, 13)]].sum(axis=1)
+    np.testing.assert_allclose(months, layer["kwh_yr"], rtol=1e-6)
+    assert (layer["usable_m2"] <= layer["roof_m2"] + 1e-6).all()
+    assert layer["kwp"].sum() == pytest.approx(layer["modules"].sum() * 0.575, rel=1e-9)
+    assert s["weather_kind"] == "climatology"
+    assert json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["kwh_yr"] == s["kwh_yr"]
+
+
+def test_pv_forced_orientation_no_shading_human_output(tmp_path, capsys):
+    out = tmp_path / "pv.gpkg"
+    code = main(["pv", str(PARK), "--layer", "buildings", "--out", str(out), "--tilt", "25",
+                 "--azimuth", "180", "--no-shading", "--losses", "10", "--grid-factor", "east-2023"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "MWp" in text and "kWh/kWp" in text and "华东区域电网" in text
+    layer = pyogrio.read_dataframe(out, layer="rooftop_pv")
+    assert (layer["shade_loss_pct"] == 0).all()
+
+
+def test_pv_with_a_weather_file(tmp_path, capsys):
+    epw = shared("weather", "CHN_Zhejiang.Wenzhou.586590_CSWD.epw")
+    out = tmp_path / "pv.gpkg"
+    assert main(["pv", str(PARK), "--layer", "buildings", "--out", str(out), "--weather", str(epw),
+                 "--no-shading", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert "586590" in s["weather_source"] or "Wenzhou" in s["weather_source"]
+    assert s["weather_kind"] == "file"
+
+
+def test_pv_bad_options_exit_2_bilingual(tmp_path, capsys):
+    args = ["pv", str(PARK), "--layer", "buildings", "--out", str(tmp_path / "o.gpkg")]
+    assert main([*args, "--grid-factor", "mars-2023"]) == 2
+    err = capsys.readouterr().err
+    assert "未知的电网排放因子" in err and "Unknown grid emission factor" in err
+    assert main([*args, "--gcr", "3"]) == 2
+    assert main([*args, "--module-size", "big"]) == 2
+    assert not (tmp_path / "o.gpkg").exists()
+
+
+def test_pv_ctrl_c_leaves_no_output(tmp_path, monkeypatch, capsys):
+    import gis.solar.rooftop as rooftop
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rooftop, "roof_layout", interrupted)
+    out = tmp_path / "pv.gpkg"
+    assert main(["pv", str(PARK), "--layer", "buildings", "--out", str(out)]) == 130
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_pv_help_documents_every_option():
+    r = subprocess.run([sys.executable, "-m", "app", "pv", "--help"], cwd=REPO, capture_output=True,
+                       text=True)
+    assert r.returncode == 0
+    for opt in ("--out", "--weather", "--tilt", "--azimuth", "--no-shading", "--losses", "--grid-factor",
+                "--network", "--setback", "--gcr", "national-2023", "default: 14.0"):
+        assert opt in r.stdout
