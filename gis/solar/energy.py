@@ -92,9 +92,10 @@ class OrientationYield:
 
     ac_kwh_per_kwp: hourly AC energy (kWh per kWp per hour).
     monthly_kwh_per_kwp: (12,) and annual_kwh_per_kwp.
-    beam_wh_m2, sky_wh_m2, poa_wh_m2: hourly effective plane-of-array beam, sky-diffuse and
-        total irradiance after incidence-angle losses (W/m² over one hour = Wh/m²); used to turn
-        horizons into shading losses.
+    beam_wh_m2, sky_wh_m2, poa_wh_m2: hourly effective plane-of-array beam (with the
+        circumsolar diffuse, which is shaded with the sun), the rest of the sky diffuse, and the
+        total, after incidence-angle losses (W/m² over one hour = Wh/m²); used to turn horizons
+        into shading losses.
     """
 
     tilt_deg: float
@@ -123,12 +124,14 @@ def orientation_yield(sun: SiteSun, tilt_deg: float, azimuth_deg: float, mountin
     irr = pvlib.irradiance.get_total_irradiance(
         tilt_deg, azimuth_deg, sun.apparent_zenith, sun.azimuth, dni, ghi, dhi,
         dni_extra=sun.dni_extra, airmass=sun.airmass, albedo=system.albedo,
-        model=system.transposition)
+        model=system.transposition, diffuse_components=True)
     aoi = pvlib.irradiance.aoi(tilt_deg, azimuth_deg, sun.apparent_zenith, sun.azimuth)
     iam_beam = pvlib.iam.physical(aoi)
     iam_d = pvlib.iam.marion_diffuse("physical", tilt_deg)
-    beam = np.nan_to_num(np.asarray(irr["poa_direct"], float)) * np.nan_to_num(iam_beam)
-    sky = np.nan_to_num(np.asarray(irr["poa_sky_diffuse"], float)) * float(iam_d["sky"])
+    circumsolar = np.nan_to_num(np.asarray(irr["poa_circumsolar"], float)) * float(iam_d["sky"])
+    # circumsolar light comes from around the sun: it is shaded with the beam
+    beam = np.nan_to_num(np.asarray(irr["poa_direct"], float)) * np.nan_to_num(iam_beam) + circumsolar
+    sky = np.nan_to_num(np.asarray(irr["poa_sky_diffuse"], float)) * float(iam_d["sky"]) - circumsolar
     ground = np.nan_to_num(np.asarray(irr["poa_ground_diffuse"], float)) * float(iam_d["ground"])
     poa_eff = beam + sky + ground
     poa_global = np.nan_to_num(np.asarray(irr["poa_global"], float))
@@ -192,16 +195,45 @@ class YieldTable:
         return len(self._cache)
 
 
-def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon_deg: np.ndarray,
-                         sky_blocked: np.ndarray) -> np.ndarray:
+def sky_blocked_on_plane(horizon_deg: np.ndarray, tilt_deg: float, azimuth_deg: float) -> np.ndarray:
+    """Share (0–1) of isotropic sky-diffuse light on a plane (tilt, azimuth) that the horizon
+    profiles ``horizon_deg`` (n_points, n_sectors; deg) block.
+
+    Each sky direction (azimuth φ, elevation e) adds max(0, cos θ)·cos e dφ de, with
+    cos θ = sin e cos β + cos e sin β cos(φ − γ): sky behind the plane does not count, so a
+    wall to the north of a south-facing module blocks little. For a horizontal plane this is
+    the mean of sin² h over sectors. Integrated numerically per sector (0.5° steps).
+    """
+    n_pts, n_sec = horizon_deg.shape
+    width = 360.0 / n_sec
+    e_edges = np.linspace(0.0, 90.0, 181)
+    e_mid = np.radians((e_edges[:-1] + e_edges[1:]) / 2.0)
+    de = np.radians(0.5)
+    b, g = np.radians(tilt_deg), np.radians(azimuth_deg)
+    sub = (np.arange(5) + 0.5) / 5.0 - 0.5  # five azimuth sub-rays per sector
+    phi = np.radians((np.arange(n_sec)[:, None] + sub[None, :]) * width)  # (n_sec, 5)
+    cos_t = (np.sin(e_mid)[None, None, :] * np.cos(b)
+             + np.cos(e_mid)[None, None, :] * np.sin(b) * np.cos(phi[:, :, None] - g))
+    weight = (np.clip(cos_t, 0.0, None) * np.cos(e_mid)[None, None, :]).mean(axis=1) * de \
+        * np.radians(width)  # (n_sec, 180)
+    total = weight.sum()
+    cum = np.concatenate([np.zeros((n_sec, 1)), np.cumsum(weight, axis=1)], axis=1) / total
+    out = np.zeros(n_pts)
+    for k in range(n_sec):
+        out += np.interp(horizon_deg[:, k], e_edges, cum[k])
+    return np.clip(out, 0.0, 1.0)
+
+
+def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon_deg: np.ndarray
+                         ) -> np.ndarray:
     """Share (0–1) of each point's effective plane-of-array irradiance lost to obstructions, per
     month: (n_points, 12).
 
     Beam is lost in the hours when the sun is below the point's horizon in the sun's azimuth
-    sector; sky diffuse is lost in proportion ``sky_blocked`` (isotropic, e.g. the mean of
-    sin² of the horizon over sectors); ground-reflected light is kept. Per class and sector the
-    hours are sorted by sun elevation with cumulative monthly beam, so each point costs one
-    binary search per sector (no per-hour or per-point Python loop).
+    sector; sky diffuse is lost in the share :func:`sky_blocked_on_plane` of the class's plane
+    (isotropic sky); ground-reflected light is kept. Per class and sector the hours are sorted by
+    sun elevation with cumulative monthly beam, so each point costs one binary search per
+    sector (no per-hour or per-point Python loop).
     """
     n_pts, n_sec = horizon_deg.shape
     out = np.zeros((n_pts, 12))
@@ -217,7 +249,8 @@ def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon
         oy = yields._cache[keys[ci]]
         month_poa = np.bincount(sun.month, weights=oy.poa_wh_m2, minlength=12)
         month_sky = np.bincount(sun.month, weights=oy.sky_wh_m2, minlength=12)
-        blocked = sky_blocked[pts, None] * month_sky[None, :]
+        sky_blocked = sky_blocked_on_plane(horizon_deg[pts], oy.tilt_deg, oy.azimuth_deg)
+        blocked = sky_blocked[:, None] * month_sky[None, :]
         for k in range(n_sec):
             hours = np.flatnonzero(up & (sector == k) & (oy.beam_wh_m2 > 0))
             if hours.size == 0:

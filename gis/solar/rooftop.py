@@ -152,8 +152,7 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     loss = np.divide(unshaded - kwh, unshaded, out=np.zeros(n), where=unshaded > 0) * 100.0
     out["kwh_yr"] = kwh
     out["kwh_per_kwp"] = np.divide(kwh, kwp, out=np.zeros(n), where=kwp > 0)
-    out["shade_loss_pct"] = np.where(shade_known | ~s.shading, loss, np.nan) if s.shading \
-        else np.zeros(n)
+    out["shade_loss_pct"] = np.where(shade_known, loss, np.nan) if s.shading else np.zeros(n)
     out["t_co2_yr"] = kwh * factor.kg_co2_per_kwh / 1000.0
     for m, col in enumerate(MONTH_COLUMNS):
         out[col] = monthly_kwh[:, m]
@@ -172,7 +171,7 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
     Needs only those buildings, the footprints and heights of their neighbours within
     ``s.shading_distance_m`` (found in ``tree``) and the shared ``yields``.
     """
-    from gis.solar.shading import horizon_from_footprints, roof_sample_points, sky_view_loss
+    from gis.solar.shading import horizon_from_footprints, roof_sample_points
 
     out = np.zeros((len(part), 12))
     sel = np.isfinite(heights_m[part]) & (layout["kwp"].to_numpy()[part] > 0)
@@ -194,8 +193,7 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
     horizon = horizon_from_footprints(
         xy, heights_m[todo][owner_local], owner_local, geoms[fp_index], heights_m[fp_index],
         n_sectors=s.n_sectors, max_distance_m=s.shading_distance_m, progress=progress.sub(0.1, 0.9))
-    loss_pts = shading_loss_monthly(yields, primary_class[todo][owner_local], horizon,
-                                    sky_view_loss(horizon))
+    loss_pts = shading_loss_monthly(yields, primary_class[todo][owner_local], horizon)
     counts = np.bincount(owner_local, minlength=todo.size).astype(float)
     loss_b = np.zeros((todo.size, 12))
     for m in range(12):
