@@ -143,3 +143,18 @@ def test_bad_settings_are_refused_in_both_languages():
     with pytest.raises(InputError) as e:
         LayoutSettings(flat_gcr=1.5)
     assert "GCR" in e.value.zh and "GCR" in e.value.en
+
+
+def test_roof_under_a_taller_part_is_not_usable_and_duplicates_count_once():
+    podium = shapely.box(0, 0, 60, 60)
+    tower = shapely.box(20, 20, 40, 40)  # an OSM building:part on the podium
+    twin = shapely.box(100, 0, 130, 30)
+    g = _frame([podium, tower, twin, twin], height_m=[20.0, 150.0, 30.0, 30.0],
+               bldg_id=["podium", "tower", "a", "a-duplicate"])
+    out, _, problems = roof_layout(g, 30.0, LayoutSettings(setback_m=1.0))
+    # podium: 58×58 after setback, minus the 20×20 tower, less 15% equipment
+    assert out["usable_m2"].iloc[0] == pytest.approx((58 * 58 - 20 * 20) * 0.85)
+    assert out["usable_m2"].iloc[1] == pytest.approx(18 * 18 * 0.85)
+    assert out["usable_m2"].iloc[2:].sum() == pytest.approx(28 * 28 * 0.85)  # counted once
+    ids = next(p.feature_ids for p in problems if p.code == "pv.roof_covered")
+    assert sorted(ids) == ["a", "podium"]

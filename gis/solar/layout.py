@@ -217,6 +217,39 @@ def long_axis_azimuth_deg(geoms: np.ndarray) -> np.ndarray:
     return np.where(ok, az, 90.0)
 
 
+def subtract_covering_parts(roofs: np.ndarray, footprints: np.ndarray, heights_m: np.ndarray
+                            ) -> tuple[np.ndarray, np.ndarray]:
+    """Remove from each roof the parts of it covered by other, higher footprints (OSM
+    building:part on a podium, a tower overlapping its parent, duplicates).
+
+    A footprint j covers roof i where they overlap and j is higher (unknown heights count as
+    lowest; equal heights: the later row wins, so duplicates are counted once). Vectorised over
+    overlapping pairs, one round per overlap rank. Returns (roofs, covered) with ``covered``
+    True where something was removed.
+    """
+    tree = shapely.STRtree(footprints)
+    i, j = tree.query(footprints, predicate="intersects")
+    keep = i != j
+    i, j = i[keep], j[keep]
+    h = np.where(np.isfinite(heights_m), heights_m, -np.inf)
+    covers = (h[j] > h[i]) | ((h[j] == h[i]) & (j > i))
+    i, j = i[covers], j[covers]
+    # only real overlaps (not just shared walls)
+    area = shapely.area(shapely.intersection(footprints[i], footprints[j]))
+    real = area > 0.5
+    i, j = i[real], j[real]
+    out = roofs.copy()
+    covered = np.zeros(len(roofs), bool)
+    covered[i] = True
+    order = np.argsort(i, kind="stable")
+    i, j = i[order], j[order]
+    rank = np.arange(len(i)) - np.searchsorted(i, i)
+    for r in range(int(rank.max()) + 1 if len(rank) else 0):
+        sel = rank == r
+        out[i[sel]] = shapely.difference(out[i[sel]], footprints[j[sel]])
+    return out, covered
+
+
 def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float,
                 settings: LayoutSettings | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Lay out modules on each roof.
@@ -236,6 +269,9 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float,
     classes, class_src = classify_roofs(buildings)
     geoms = np.asarray(buildings.geometry.array)
     inner = _buffer_parallel(geoms, s.setback_m) if s.setback_m > 0 else geoms
+    covered = np.zeros(n, bool)
+    if "height_m" in buildings and n > 1:
+        inner, covered = subtract_covering_parts(inner, geoms, buildings["height_m"].to_numpy(float))
     plan_usable = shapely.area(inner)
     slope = buildings["roof_slope_deg"].to_numpy(float) if "roof_slope_deg" in buildings \
         else np.zeros(n)
@@ -332,6 +368,12 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float,
             f"{int(gone.sum())} 栋建筑屋顶退界 {s.setback_m:g} 米后无可用面积（狭长或过小），不布置光伏",
             f"{int(gone.sum())} roof(s) have no area left after the {s.setback_m:g} m edge setback "
             "(narrow or tiny): no PV", list(ids[gone])))
+    if covered.any():
+        problems.append(Problem(
+            "info", "pv.roof_covered",
+            f"{int(covered.sum())} 栋建筑的屋顶部分被更高的建筑（或建筑部件）覆盖，覆盖部分不计入可用面积",
+            f"{int(covered.sum())} roof(s) are partly covered by higher buildings or building parts; "
+            "the covered part is not counted as usable", list(ids[covered])))
     if small.any():
         problems.append(Problem(
             "info", "pv.roof_too_small",
