@@ -97,6 +97,9 @@ def _add_pv_parser(sub) -> None:
     pv.add_argument("--azimuth", type=float, help="force this azimuth (deg clockwise from north, "
                     "180 = south) on every roof. Default: south for rows, the roof planes otherwise")
     pv.add_argument("--no-shading", action="store_true", help="skip shading by neighbouring buildings")
+    pv.add_argument("--dsm", type=Path, help="digital surface model GeoTIFF (metres, projected CRS): "
+                    "trees, roof structures and terrain add to the footprint shading where it covers "
+                    "the roofs")
     pv.add_argument("--losses", type=float, default=14.0, help="DC system losses, %% (PVWatts default)")
     keys = ", ".join(grid_factor_table()["key"])
     pv.add_argument("--grid-factor", default=DEFAULT_GRID_FACTOR_KEY, help="grid emission factor for "
@@ -181,7 +184,8 @@ def _cmd_pv(args, progress: Progress) -> int:
     progress.report(0.0, "reading buildings")
     res = read_vector(args.buildings, layer=args.layer, crs=args.crs, encoding=args.encoding)
     result = run_rooftop(res.gdf, settings, weather_path=args.weather, allow_network=args.network,
-                         fix_time_base=args.fix_time_base, progress=progress.sub(0.05, 0.95))
+                         fix_time_base=args.fix_time_base, dsm_path=args.dsm,
+                         progress=progress.sub(0.05, 0.95))
     result.problems[:0] = res.report.problems
     progress.report(0.95, "writing")
     summary = write_pv(args.out, result)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from app.outputs import write_gpkg, write_json
 from gis.crs import local_metric_crs
+from gis.io.raster import read_surface
 from gis.park import prepare_buildings
 from gis.progress import NO_PROGRESS, Progress
 from gis.solar.rooftop import RESULT_COLUMNS, PVSettings, RooftopResult, rooftop_pv, site_lonlat
@@ -27,16 +28,18 @@ def project_buildings(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def run_rooftop(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weather_path: Path | None = None,
-                allow_network: bool = False, fix_time_base: bool = False,
+                allow_network: bool = False, fix_time_base: bool = False, dsm_path: Path | None = None,
                 progress: Progress = NO_PROGRESS) -> RooftopResult:
-    """Project and prepare ``buildings`` (any CRS), pick the weather, run the PV job."""
+    """Project and prepare ``buildings`` (any CRS), pick the weather, read the optional DSM,
+    run the PV job."""
     progress.report(0.0, "preparing buildings")
     prepared, problems = prepare_buildings(project_buildings(buildings))
     lon, lat = site_lonlat(prepared)
     progress.report(0.05, "weather")
     weather = site_weather(lon, lat, weather_path=weather_path, allow_network=allow_network,
                            fix_time_base=fix_time_base)
-    result = rooftop_pv(prepared, weather, settings, progress.sub(0.1, 1.0))
+    dsm = read_surface(dsm_path) if dsm_path is not None else None
+    result = rooftop_pv(prepared, weather, settings, progress.sub(0.1, 1.0), dsm=dsm)
     result.problems[:0] = problems
     return result
 

@@ -19,6 +19,7 @@ from pyproj import Transformer
 
 from gis.errors import InputError, Problem
 from gis.grid_factors import DEFAULT_GRID_FACTOR_KEY, GridFactor, grid_factor
+from gis.io.raster import RasterSurface
 from gis.progress import NO_PROGRESS, Progress
 from gis.solar.energy import SystemSettings, YieldTable, shading_loss_monthly
 from gis.solar.layout import LayoutSettings, roof_layout
@@ -37,13 +38,15 @@ class PVSettings:
     shading: neighbour shading on/off. shading_distance_m: obstructions farther than this are
     ignored (a 100 m-taller tower 500 m away subtends 11°). n_sectors: horizon resolution (10°
     sectors by default). sample_spacing_m / max_points: roof sample points per building.
-    partition_size: buildings per partition.
+    far_distance_m: towers up to this far still count when they can rise ≥ 5° above a roof
+    (a 632 m tower reaches 5° at 7 km). partition_size: buildings per partition.
     """
 
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     system: SystemSettings = field(default_factory=SystemSettings)
     shading: bool = True
     shading_distance_m: float = 500.0
+    far_distance_m: float = 7_500.0
     n_sectors: int = 36
     sample_spacing_m: float = 10.0
     max_points: int = 16
@@ -85,13 +88,15 @@ def site_lonlat(buildings: gpd.GeoDataFrame) -> tuple[float, float]:
 
 
 def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettings | None = None,
-               progress: Progress = NO_PROGRESS) -> RooftopResult:
+               progress: Progress = NO_PROGRESS, dsm: RasterSurface | None = None) -> RooftopResult:
     """Rooftop PV potential per building.
 
     buildings: metric projected CRS, as made by ``gis.park.prepare_buildings`` (``footprint_m2``,
         ``roof_m2``, ``roof_slope_deg``, ``height_m``, ``use_class``; roof type and aspect
         fields are read if present).
     weather: hourly weather of the site (any source; its ``source`` is carried to the result).
+    dsm: optional surface model (trees, roof structures, terrain): where it covers a roof, the
+        roof's horizon is the higher of the footprint and the DSM horizons.
     Returns per-building ``RESULT_COLUMNS`` (kWh in kWh/yr, capacity kWp, areas m², avoided
     emissions tCO2/yr with the chosen grid factor) and park totals.
     """
@@ -106,6 +111,8 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     problems: list[Problem] = list(weather.problems)
     problems += _check_weather_site(weather, lon, lat)
 
+    if dsm is not None and s.shading:
+        problems += _check_dsm_cover(buildings, dsm)
     progress.report(0.0, "roof layouts")
     layout, planes, found = roof_layout(buildings, lat, s.layout)
     problems += found
@@ -135,7 +142,7 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
         for i, part in enumerate(parts):
             sub = progress.sub(0.2 + 0.75 * i / len(parts), 0.2 + 0.75 * (i + 1) / len(parts))
             shade[part] = rooftop_partition_shading(
-                part, buildings, layout, heights, primary, yields, tree, s, sub)
+                part, buildings, layout, heights, primary, yields, tree, s, sub, dsm=dsm)
     progress.report(0.95, "totals")
 
     monthly_kwh_unshaded = _plane_energy(planes, plane_class, yields, n)
@@ -165,13 +172,15 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
 def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, layout: pd.DataFrame,
                               heights_m: np.ndarray, primary_class: np.ndarray, yields: YieldTable,
                               tree: shapely.STRtree, s: PVSettings,
-                              progress: Progress = NO_PROGRESS) -> np.ndarray:
+                              progress: Progress = NO_PROGRESS, dsm: RasterSurface | None = None
+                              ) -> np.ndarray:
     """Monthly shading loss shares (len(part), 12) of the buildings ``part`` (row positions).
 
     Needs only those buildings, the footprints and heights of their neighbours within
-    ``s.shading_distance_m`` (found in ``tree``) and the shared ``yields``.
+    ``s.shading_distance_m`` and of towers within ``s.far_distance_m`` that can rise 5° above
+    the lowest roof (found in ``tree``), the optional ``dsm`` and the shared ``yields``.
     """
-    from gis.solar.shading import horizon_from_footprints, roof_sample_points
+    from gis.solar.shading import horizon_from_dsm, horizon_from_footprints, roof_sample_points, sample_dsm
 
     out = np.zeros((len(part), 12))
     sel = np.isfinite(heights_m[part]) & (layout["kwp"].to_numpy()[part] > 0)
@@ -186,13 +195,26 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
     x0, y0 = xy.min(axis=0) - s.shading_distance_m
     x1, y1 = xy.max(axis=0) + s.shading_distance_m
     near = tree.query(shapely.box(x0, y0, x1, y1))
+    reach = s.far_distance_m - s.shading_distance_m
+    far = tree.query(shapely.box(x0 - reach, y0 - reach, x1 + reach, y1 + reach))
+    tall = heights_m[far] >= np.nanmin(heights_m[todo]) + s.shading_distance_m * np.tan(np.radians(5.0))
+    near = np.union1d(near, far[tall])
     near = near[np.isfinite(heights_m[near])]
     # the footprints handed to the horizon code: the partition's own first, then the others
     others = np.setdiff1d(near, todo)
     fp_index = np.concatenate([todo, others])
     horizon = horizon_from_footprints(
         xy, heights_m[todo][owner_local], owner_local, geoms[fp_index], heights_m[fp_index],
-        n_sectors=s.n_sectors, max_distance_m=s.shading_distance_m, progress=progress.sub(0.1, 0.9))
+        n_sectors=s.n_sectors, max_distance_m=s.shading_distance_m, progress=progress.sub(0.1, 0.7))
+    if dsm is not None:
+        xy_dsm = xy if dsm.crs == buildings.crs else np.column_stack(
+            Transformer.from_crs(buildings.crs, dsm.crs, always_xy=True).transform(xy[:, 0], xy[:, 1]))
+        z = sample_dsm(dsm.values, dsm.transform, xy_dsm)
+        on = np.isfinite(z)
+        if on.any():
+            h_dsm = horizon_from_dsm(xy_dsm[on], z[on], dsm.values, dsm.transform, n_sectors=s.n_sectors,
+                                     max_distance_m=s.shading_distance_m, progress=progress.sub(0.7, 0.9))
+            horizon[on] = np.maximum(horizon[on], h_dsm)
     loss_pts = shading_loss_monthly(yields, primary_class[todo][owner_local], horizon)
     counts = np.bincount(owner_local, minlength=todo.size).astype(float)
     loss_b = np.zeros((todo.size, 12))
@@ -231,6 +253,26 @@ def _spatial_order(buildings: gpd.GeoDataFrame) -> np.ndarray:
     if len(buildings) < 2:
         return np.arange(len(buildings))
     return np.argsort(buildings.geometry.hilbert_distance().to_numpy(), kind="stable")
+
+
+def _check_dsm_cover(buildings: gpd.GeoDataFrame, dsm: RasterSurface) -> list[Problem]:
+    """InputError when the DSM covers none of the buildings (wrong file or CRS); a note when it
+    covers only some."""
+    from gis.solar.shading import sample_dsm
+
+    c = buildings.geometry.representative_point().to_crs(dsm.crs)
+    inside = np.isfinite(sample_dsm(dsm.values, dsm.transform, np.column_stack([c.x, c.y])))
+    if not inside.any():
+        raise InputError("数字表面模型（DSM）与建筑不重叠：文件或坐标系有误？",
+                         "The surface model (DSM) does not overlap the buildings: wrong file or CRS?",
+                         path=dsm.path, code="raster.no_overlap")
+    if not inside.all():
+        return [Problem("info", "pv.dsm_partial",
+                        f"数字表面模型只覆盖 {int(inside.sum())}/{len(inside)} 栋建筑；"
+                        "其余只按建筑轮廓计算遮挡",
+                        f"The surface model covers {int(inside.sum())} of {len(inside)} buildings; "
+                        "the others are shaded by footprints only", [])]
+    return []
 
 
 def _check_weather_site(weather: Weather, lon: float, lat: float) -> list[Problem]:
