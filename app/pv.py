@@ -77,6 +77,11 @@ def describe_pv(s: dict) -> list[str]:
         f"减排 Avoided: {s['t_co2_yr']:.0f} tCO2/yr ({s['grid_factor']['label']})",
         f"气象 Weather: {s['weather_source']} (GHI {s['annual_ghi_kwh_m2']:.0f} kWh/m²)",
     ]
+    nea = s.get("nea_2021_check", {})
+    if nea:
+        lines.append("整县屋顶光伏试点最低可安装比例 NEA 2021 minimum installable share: " + "; ".join(
+            f"{v['name_zh']} {k} ≥{v['min_share']:.0%}: {v['meeting']}/{v['buildings']} 栋达标 meet "
+            f"(合计 overall {v['install_share']:.0%})" for k, v in nea.items()))
     warn = [p for p in s.get("problems", []) if p["level"] != "info"]
     if warn:
         lines.append(f"注意 Warnings ({len(warn)}):")

@@ -32,6 +32,10 @@ def test_pv_on_the_sample_buildings(tmp_path, capsys):
     assert (layer["usable_m2"] <= layer["roof_m2"] + 1e-6).all()
     assert layer["kwp"].sum() == pytest.approx(layer["modules"].sum() * 0.575, rel=1e-9)
     assert s["weather_kind"] == "climatology"
+    ic = layer[layer["nea_class"] == "industrial_commercial"]
+    nea = s["nea_2021_check"]["industrial_commercial"]
+    assert nea["min_share"] == 0.30 and nea["buildings"] == len(ic)
+    assert nea["meeting"] == int((ic["usable_m2"] >= 0.30 * ic["roof_m2"]).sum())
     assert json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["kwh_yr"] == s["kwh_yr"]
 
 

@@ -26,8 +26,8 @@ from gis.solar.layout import LayoutSettings, roof_layout
 from gis.solar.weather_types import Weather
 
 MONTH_COLUMNS = [f"kwh_m{m:02d}" for m in range(1, 13)]
-RESULT_COLUMNS = ["roof_class", "roof_m2", "usable_m2", "install_share", "nea_min_share", "nea_ok",
-                  "modules", "kwp", "gcr", "kwh_yr", "kwh_per_kwp", "shade_loss_pct", "t_co2_yr",
+RESULT_COLUMNS = ["roof_class", "roof_m2", "usable_m2", "install_share", "nea_class", "nea_min_share",
+                  "nea_ok", "modules", "kwp", "gcr", "kwh_yr", "kwh_per_kwp", "shade_loss_pct", "t_co2_yr",
                   *MONTH_COLUMNS]
 
 
@@ -148,8 +148,8 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     monthly_kwh_unshaded = _plane_energy(planes, plane_class, yields, n)
     monthly_kwh = monthly_kwh_unshaded * (1.0 - shade)
     out = buildings.copy()
-    for col in ("roof_class", "usable_m2", "install_share", "nea_min_share", "nea_ok", "modules", "kwp",
-                "gcr"):
+    for col in ("roof_class", "usable_m2", "install_share", "nea_class", "nea_min_share", "nea_ok", "modules",
+                "kwp", "gcr"):
         out[col] = layout[col].to_numpy()
     if "roof_m2" not in out:
         out["roof_m2"] = out.area
@@ -255,6 +255,21 @@ def _spatial_order(buildings: gpd.GeoDataFrame) -> np.ndarray:
     return np.argsort(buildings.geometry.hilbert_distance().to_numpy(), kind="stable")
 
 
+def _nea_check(out: pd.DataFrame) -> dict:
+    """Per NEA 2021 pilot class: the minimum share, buildings, how many meet it, overall share."""
+    from gis.solar.layout import nea_share_table
+
+    names = nea_share_table().set_index("nea_class")["nea_class_zh"].to_dict()
+    res = {}
+    for k, g in out[out["nea_min_share"].notna()].groupby("nea_class"):
+        roof = float(g["roof_m2"].sum())
+        res[str(k)] = {"name_zh": names.get(k, str(k)), "min_share": float(g["nea_min_share"].iloc[0]),
+                       "buildings": len(g),
+                       "meeting": int((g["install_share"] >= g["nea_min_share"]).sum()),
+                       "install_share": round(float(g["usable_m2"].sum()) / roof, 3) if roof else 0.0}
+    return res
+
+
 def _check_dsm_cover(buildings: gpd.GeoDataFrame, dsm: RasterSurface) -> list[Problem]:
     """InputError when the DSM covers none of the buildings (wrong file or CRS); a note when it
     covers only some."""
@@ -302,6 +317,7 @@ def _totals(out: gpd.GeoDataFrame, monthly_kwh: np.ndarray, unshaded_kwh: float,
         "monthly_kwh": [round(float(v), 0) for v in monthly_kwh.sum(axis=0)],
         "latitude": round(lat, 4), "module_w": s.layout.module.power_w,
         "losses_pct": s.system.losses_pct, "shading": s.shading,
+        "nea_2021_check": _nea_check(out),
         "by_roof_class": {k: {"buildings": len(g), "kwp": round(float(g["kwp"].sum()), 1),
                               "kwh_yr": round(float(g["kwh_yr"].sum()), 0)}
                           for k, g in out.groupby("roof_class")},
