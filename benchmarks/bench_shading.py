@@ -13,8 +13,6 @@ With ../shared/data present it repeats the comparison on the Shanghai Lujiazui O
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import sys
 import time
@@ -26,20 +24,12 @@ import shapely
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.bench_foundation import machine as foundation_machine  # noqa: E402
 from gis.solar.shading import horizon_from_footprints, roof_sample_points, sky_view_loss  # noqa: E402
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, Python " \
-           f"{platform.python_version()}, numpy {np.__version__}, shapely {shapely.__version__}"
+    return f"{foundation_machine()}, numpy {np.__version__}, shapely {shapely.__version__}"
 
 
 def peak_rss_mb() -> float:

@@ -75,3 +75,12 @@ class CrsNeeded(InputError):
                  candidates: list[tuple[str, str]] | None = None):
         super().__init__(zh, en, path=path, code="crs.missing")
         self.candidates = candidates or []
+
+
+def problems_for(mask, ids, level: Level, code: str, zh: str, en: str) -> list[Problem]:
+    """``[Problem]`` naming ``ids[mask]`` when any of ``mask`` is set, else ``[]``; ``{n}`` in
+    ``zh``/``en`` becomes the count."""
+    n = int(mask.sum())
+    if n == 0:
+        return []
+    return [Problem(level, code, zh.format(n=n), en.format(n=n), list(ids[mask]))]

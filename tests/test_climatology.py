@@ -19,11 +19,7 @@ from gis.solar.weather import (
     restore_closure,
     solar_zenith_deg,
 )
-
-try:
-    from tests.conftest import shared
-except ModuleNotFoundError:  # plain `pytest` puts tests/ (not the repo root) on sys.path
-    from conftest import shared
+from tests.conftest import shared
 
 
 def codes(w) -> set[str]:

@@ -20,11 +20,7 @@ from gis.solar.shading import (
     sample_dsm,
     sky_view_loss,
 )
-
-try:
-    from tests.conftest import shared
-except ModuleNotFoundError:  # plain `pytest` puts tests/ (not the repo root) on sys.path
-    from conftest import shared
+from tests.conftest import shared
 
 
 def deg_atan(rise_m: float, dist_m: float) -> float:

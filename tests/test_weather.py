@@ -25,11 +25,7 @@ from gis.solar.weather import (
     sniff_kind,
     solar_zenith_deg,
 )
-
-try:
-    from tests.conftest import shared
-except ModuleNotFoundError:  # plain `pytest` puts tests/ (not the repo root) on sys.path
-    from conftest import shared
+from tests.conftest import shared
 
 PVLIB_DATA = Path(pvlib.__file__).parent / "data"
 CST = "UTC+08:00"

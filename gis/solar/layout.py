@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis.errors import InputError, Problem
+from gis.errors import InputError, Problem, problems_for
 from gis.fields import find_field
 from gis.paths import resources_dir
 
@@ -358,28 +358,21 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float,
     out["gcr"] = np.bincount(planes["building"], weights=planes["gcr"] * planes["modules"], minlength=n) \
         / np.maximum(n_modules, 1)
 
-    problems: list[Problem] = []
     ids = _ids(buildings)
-    small = too_small & (plan_usable > 0)
     gone = plan_usable <= 0
-    if gone.any():
-        problems.append(Problem(
-            "info", "pv.roof_too_narrow",
-            f"{int(gone.sum())} 栋建筑屋顶退界 {s.setback_m:g} 米后无可用面积（狭长或过小），不布置光伏",
-            f"{int(gone.sum())} roof(s) have no area left after the {s.setback_m:g} m edge setback "
-            "(narrow or tiny): no PV", list(ids[gone])))
-    if covered.any():
-        problems.append(Problem(
-            "info", "pv.roof_covered",
-            f"{int(covered.sum())} 栋建筑的屋顶部分被更高的建筑（或建筑部件）覆盖，覆盖部分不计入可用面积",
-            f"{int(covered.sum())} roof(s) are partly covered by higher buildings or building parts; "
-            "the covered part is not counted as usable", list(ids[covered])))
-    if small.any():
-        problems.append(Problem(
-            "info", "pv.roof_too_small",
-            f"{int(small.sum())} 栋建筑可用屋顶面积小于 {s.min_usable_m2:g} 平方米，不布置光伏",
-            f"{int(small.sum())} roof(s) have less than {s.min_usable_m2:g} m² usable: no PV",
-            list(ids[small])))
+    problems = [
+        *problems_for(gone, ids, "info", "pv.roof_too_narrow",
+                      f"{{n}} 栋建筑屋顶退界 {s.setback_m:g} 米后无可用面积（狭长或过小），不布置光伏",
+                      f"{{n}} roof(s) have no area left after the {s.setback_m:g} m edge setback "
+                      "(narrow or tiny): no PV"),
+        *problems_for(covered, ids, "info", "pv.roof_covered",
+                      "{n} 栋建筑的屋顶部分被更高的建筑（或建筑部件）覆盖，覆盖部分不计入可用面积",
+                      "{n} roof(s) are partly covered by higher buildings or building parts; the covered "
+                      "part is not counted as usable"),
+        *problems_for(too_small & ~gone, ids, "info", "pv.roof_too_small",
+                      f"{{n}} 栋建筑可用屋顶面积小于 {s.min_usable_m2:g} 平方米，不布置光伏",
+                      f"{{n}} roof(s) have less than {s.min_usable_m2:g} m² usable: no PV"),
+    ]
     return out, planes, problems
 
 
