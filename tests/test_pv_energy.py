@@ -226,3 +226,17 @@ def test_partitions_give_the_same_answer(weather):
     parts = rooftop_pv(g, weather, PVSettings(partition_size=2)).buildings
     np.testing.assert_allclose(parts["kwh_yr"], whole["kwh_yr"], rtol=1e-9)
     assert whole["shade_loss_pct"].max() > 1.0
+
+
+def test_cancel_stops_the_run(weather):
+    from gis.progress import Cancelled, Progress
+
+    seen = []
+    progress = Progress(callback=lambda f, msg: seen.append(f))
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        rooftop_pv(_scene((0, 0, 30, 10), (0, -40, 30, 80)), weather, progress=progress)
+    reports = []
+    rooftop_pv(_scene((0, 0, 30, 10), (0, -40, 30, 80)), weather,
+               progress=Progress(callback=lambda f, msg: reports.append(f)))
+    assert reports == sorted(reports) and reports[-1] == 1.0

@@ -21,6 +21,7 @@ import shapely
 from gis.errors import InputError, Problem, problems_for
 from gis.fields import find_field
 from gis.paths import resources_dir
+from gis.progress import NO_PROGRESS, Progress
 
 ROOF_CLASSES = ("flat", "metal", "pitched")
 WINTER_SOLSTICE_DECLINATION_DEG = -23.44
@@ -192,13 +193,17 @@ def rows_gcr(tilt_deg: float, latitude_deg: float, row_azimuth_deg: float = 180.
     return float(1.0 / (np.cos(b) + np.sin(b) * winter_shadow_factor(latitude_deg, row_azimuth_deg)))
 
 
-def _buffer_parallel(geoms: np.ndarray, distance: float) -> np.ndarray:
-    """Negative buffer with mitred corners, split over two threads (shapely releases the GIL)."""
+def _buffer_parallel(geoms: np.ndarray, distance: float, progress: Progress = NO_PROGRESS) -> np.ndarray:
+    """Negative buffer with mitred corners, in blocks of 50,000 over two threads (shapely
+    releases the GIL), reporting progress (and honouring cancel) after each block."""
     if len(geoms) < 20_000:
         return shapely.buffer(geoms, -distance, join_style="mitre")
-    parts = np.array_split(geoms, 4)
+    parts = np.array_split(geoms, max(2, len(geoms) // 50_000))
+    done: list[np.ndarray] = []
     with ThreadPoolExecutor(max_workers=2) as pool:
-        done = list(pool.map(lambda g: shapely.buffer(g, -distance, join_style="mitre"), parts))
+        for k, res in enumerate(pool.map(lambda g: shapely.buffer(g, -distance, join_style="mitre"), parts)):
+            done.append(res)
+            progress.report((k + 1) / len(parts), "roof setbacks")
     return np.concatenate(done)
 
 
@@ -250,8 +255,8 @@ def subtract_covering_parts(roofs: np.ndarray, footprints: np.ndarray, heights_m
     return out, covered
 
 
-def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float,
-                settings: LayoutSettings | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: LayoutSettings | None = None,
+                progress: Progress = NO_PROGRESS) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Lay out modules on each roof.
 
     buildings: metric CRS, one polygon per row, with ``footprint_m2``, ``roof_m2`` (surface),
@@ -268,10 +273,11 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float,
     table = roof_class_table()
     classes, class_src = classify_roofs(buildings)
     geoms = np.asarray(buildings.geometry.array)
-    inner = _buffer_parallel(geoms, s.setback_m) if s.setback_m > 0 else geoms
+    inner = _buffer_parallel(geoms, s.setback_m, progress.sub(0.0, 0.5)) if s.setback_m > 0 else geoms
     covered = np.zeros(n, bool)
     if "height_m" in buildings and n > 1:
         inner, covered = subtract_covering_parts(inner, geoms, buildings["height_m"].to_numpy(float))
+    progress.report(0.65, "roof planes")
     plan_usable = shapely.area(inner)
     slope = buildings["roof_slope_deg"].to_numpy(float) if "roof_slope_deg" in buildings \
         else np.zeros(n)
@@ -310,6 +316,7 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float,
             else np.full(n, np.nan)
         ridge = np.full(n, np.nan)
         ridge[sloped] = long_axis_azimuth_deg(geoms[sloped])
+        progress.report(0.85, "roof planes")
         for face in (90.0, 270.0):
             az = np.where(np.isfinite(aspect), aspect, (ridge + face) % 360.0)
             mono = np.isfinite(aspect)

@@ -114,9 +114,9 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     if dsm is not None and s.shading:
         problems += _check_dsm_cover(buildings, dsm)
     progress.report(0.0, "roof layouts")
-    layout, planes, found = roof_layout(buildings, lat, s.layout)
+    layout, planes, found = roof_layout(buildings, lat, s.layout, progress.sub(0.0, 0.15))
     problems += found
-    progress.report(0.1, "orientation classes")
+    progress.report(0.15, "orientation classes")
     yields = YieldTable(weather, s.system)
     plane_class = yields.classes_of(planes)
     progress.report(0.2, "energy")
