@@ -81,31 +81,40 @@ def _add_pv_parser(sub) -> None:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     pv.add_argument("buildings", type=Path, help="building footprints (any format `lingtan info` reads); "
                     "height from a height or floors field; roof type from roof_type/屋面类型 if present")
-    pv.add_argument("--out", type=Path, required=True, metavar="OUT.gpkg", help="output GeoPackage (OUT.json written beside it)")
+    pv.add_argument("--out", type=Path, required=True, metavar="OUT.gpkg",
+                    help="output GeoPackage (OUT.json written beside it)")
     pv.add_argument("--layer", help="layer/sheet/member of the buildings file")
     pv.add_argument("--crs", help=CRS_HELP)
     pv.add_argument("--encoding", help="force the attribute text encoding (e.g. gbk)")
-    pv.add_argument("--weather", type=Path, metavar="FILE", help="hourly weather file: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, "
+    pv.add_argument("--weather", type=Path, metavar="FILE",
+                    help="hourly weather file: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, "
                     "PVGIS TMY or hourly (csv/json), or a CSV with time, GHI [, DNI, DHI, temperature, "
                     "wind]. Default: built-in climatology (CSWD stations) interpolated to the site")
     pv.add_argument("--network", action="store_true", help="allow downloading a PVGIS TMY for the site "
                     "(cached on disk) when no --weather is given; off by default")
     pv.add_argument("--fix-time-base", action="store_true", help="shift the irradiance of weather files "
                     "whose radiation is centred off solar noon (several CSWD files are ~1 h late)")
-    pv.add_argument("--tilt", type=float, metavar="DEG", help="force this module tilt (deg) on every roof. Default: "
+    pv.add_argument("--tilt", type=float, metavar="DEG",
+                    help="force this module tilt (deg) on every roof. Default: "
                     f"{flat_tilt_default_deg():g}° in rows on flat roofs, the roof slope on metal/pitched")
-    pv.add_argument("--azimuth", type=float, metavar="DEG", help="force this azimuth (deg clockwise from north, "
+    pv.add_argument("--azimuth", type=float, metavar="DEG",
+                    help="force this azimuth (deg clockwise from north, "
                     "180 = south) on every roof. Default: south for rows, the roof planes otherwise")
     pv.add_argument("--no-shading", action="store_true", help="skip shading by neighbouring buildings")
-    pv.add_argument("--dsm", type=Path, metavar="DSM.tif", help="digital surface model GeoTIFF (metres, projected CRS): "
+    pv.add_argument("--dsm", type=Path, metavar="DSM.tif",
+                    help="digital surface model GeoTIFF (metres, projected CRS): "
                     "trees, roof structures and terrain add to the footprint shading where it covers "
                     "the roofs")
-    pv.add_argument("--losses", type=float, default=14.0, metavar="PCT", help="DC system losses, %% (PVWatts default)")
+    pv.add_argument("--losses", type=float, default=14.0, metavar="PCT",
+                    help="DC system losses, %% (PVWatts default)")
     keys = ", ".join(grid_factor_table()["key"])
-    pv.add_argument("--grid-factor", default=DEFAULT_GRID_FACTOR_KEY, metavar="KEY", help="grid emission factor for "
+    pv.add_argument("--grid-factor", default=DEFAULT_GRID_FACTOR_KEY, metavar="KEY",
+                    help="grid emission factor for "
                     f"avoided CO2 (resources/factors/grid_emission_factors.csv): {keys}")
-    pv.add_argument("--setback", type=float, default=d.setback_m, metavar="M", help="clear edge strip on roofs, m")
-    pv.add_argument("--gcr", type=float, metavar="R", help="ground-coverage ratio of rows on flat roofs (0.1–1). "
+    pv.add_argument("--setback", type=float, default=d.setback_m, metavar="M",
+                    help="clear edge strip on roofs, m")
+    pv.add_argument("--gcr", type=float, metavar="R",
+                    help="ground-coverage ratio of rows on flat roofs (0.1–1). "
                     "Default: from no shading 9:00–15:00 on the winter solstice at the site")
     pv.add_argument("--min-usable", type=float, default=d.min_usable_m2, metavar="M2",
                     help="roofs with less usable area (m²) get no PV")
