@@ -73,7 +73,9 @@ def describe_pv(s: dict) -> list[str]:
         f"{s['modules']} 块组件 modules ({s['module_w']:g} W), 装机 capacity {s['mwp']:.2f} MWp",
         f"年发电量 Yield: {s['gwh_yr']:.2f} GWh/yr ({s['kwh_per_kwp']:.0f} kWh/kWp, "
         f"{s['wp_per_roof_m2']:.0f} Wp/m² 屋顶 roof), 遮挡损失 shading loss {s['shade_loss_pct']:.1f}%"
-        + ("" if s["shading"] else " (未计算 not computed)"),
+        + ("" if s["shading"] else " (未计算 not computed)")
+        + (f" ({s['shade_unknown_buildings']} 栋无高度未计 buildings without height not assessed)"
+           if s["shading"] and s.get("shade_unknown_buildings") else ""),
         f"减排 Avoided: {s['t_co2_yr']:.0f} tCO2/yr ({s['grid_factor']['label']})",
         f"气象 Weather: {s['weather_source']} (GHI {s['annual_ghi_kwh_m2']:.0f} kWh/m²)",
     ]
