@@ -63,7 +63,25 @@ def build_parser() -> argparse.ArgumentParser:
                                          "default: .cpg, then DBF language byte, then detected")
     info.add_argument("--json", action="store_true", help="print the description as JSON")
     _add_pv_parser(sub)
+    _register_command_modules(sub)
     return parser
+
+
+COMMAND_MODULES = ("app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance")
+"""Modules that add subcommands: each has ``register(sub) -> {name: run(args, progress) -> int}``."""
+
+
+def _register_command_modules(sub) -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # not written yet
+                continue
+            raise
+        COMMANDS.update(module.register(sub))
 
 
 def _add_pv_parser(sub) -> None:
@@ -128,7 +146,7 @@ def _cmd_demo(args, progress: Progress) -> int:
     from app.demo import describe, run_demo
 
     summary = run_demo(args.out, progress)
-    _emit(args, summary, describe(summary))
+    emit(args, summary, describe(summary))
     return EXIT_OK
 
 
@@ -164,7 +182,7 @@ def _cmd_info(args, progress: Progress) -> int:
         lines += [f"  {marks[p.level]} {p.text('zh')}\n    {p.text('en')}" for p in report.problems]
     else:
         lines.append("问题 Problems: none / 无")
-    _emit(args, d, lines)
+    emit(args, d, lines)
     return EXIT_BAD_INPUT if report.errors else EXIT_OK
 
 
@@ -199,11 +217,12 @@ def _cmd_pv(args, progress: Progress) -> int:
     progress.report(0.95, "writing")
     summary = write_pv(args.out, result)
     progress.report(1.0, "done")
-    _emit(args, summary, [*describe_pv(summary), f"输出 Output: {args.out} (+ .json)"])
+    emit(args, summary, [*describe_pv(summary), f"输出 Output: {args.out} (+ .json)"])
     return EXIT_OK
 
 
-def _emit(args, data: dict, lines: list[str]) -> None:
+def emit(args, data: dict, lines: list[str]) -> None:
+    """Print ``lines`` (or ``data`` as JSON with ``--json``) on stdout."""
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
