@@ -389,7 +389,7 @@ def test_guilin_flagged_and_corrected_lhasa_not():
     g = read_weather(epw("CHN_Guangxi.Zhuang.Guilin.579570_CSWD.epw"))
     assert noon_offset_h(g) == pytest.approx(1.45, abs=0.02)
     warn = [p for p in g.problems if p.code == "weather.time_base"]
-    assert warn and warn[0].level == "warning" and "+1.45" in warn[0].en and "正午" in warn[0].zh
+    assert warn and warn[0].level == "warning" and "+1.4" in warn[0].en and "正午" in warn[0].zh
     c = correct_time_base(g)
     assert noon_offset_h(c) == pytest.approx(0.45, abs=0.02)
     assert "weather.time_base" not in codes(c) and "weather.time_base_corrected" in codes(c)
@@ -449,10 +449,22 @@ def test_pvgis_epw_output_detected_as_pvgis_and_moved_from_utc(tmp_path):
     lines = src.read_text().splitlines(keepends=True)
     lines[0] = "LOCATION,unknown,-,unknown,ECMWF/ERA,unknown,29.670,91.130,0,3649.0\n"  # TZ 0
     lines[5] = "COMMENTS 1,PVGIS-ERA5 TMY from JRC\n"
+    # make the data really UTC: values 8 h earlier than Lhasa's Beijing-time stamps
+    stamps = [r.split(",")[:5] for r in lines[8:]]
+    values = [r.split(",")[5:] for r in lines[8:]]
+    values = values[8:] + values[:8]
+    lines[8:] = [",".join(a + b) for a, b in zip(stamps, values, strict=True)]
     p = tmp_path / "tmy_29.670_91.130_2005_2020.epw"
     p.write_text("".join(lines))
     w = read_weather(p)
     assert "PVGIS" in w.source and w.annual_ghi_kwh_m2 == pytest.approx(2033, rel=0.01)
     assert str(w.data.index.tz) == "UTC+08:00" and "weather.tz_assumed" in codes(w)
-    lhasa = read_weather(src)  # the same numbers, read as UTC, land 8 hours later in local time
-    np.testing.assert_allclose(w.data["ghi"].to_numpy(), np.roll(lhasa.data["ghi"].to_numpy(), 8))
+    lhasa = read_weather(src)  # moved from UTC to Beijing time: back on Lhasa's own hours
+    np.testing.assert_allclose(w.data["ghi"].to_numpy(), lhasa.data["ghi"].to_numpy())
+    # the same file read as if its (local) values were UTC is 8 h off: refused as a wrong time zone
+    q = tmp_path / "tmy_29.670_91.130_2005_2020_local.epw"
+    q.write_text(src.read_text().replace(src.read_text().splitlines()[0], lines[0].strip(), 1)
+                 .replace(src.read_text().splitlines()[5], lines[5].strip(), 1))
+    with pytest.raises(InputError) as e:
+        read_weather(q)
+    assert "time zone" in e.value.en and "时区" in e.value.zh

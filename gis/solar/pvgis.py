@@ -68,10 +68,10 @@ def fetch_pvgis_tmy(lon: float, lat: float, *, allow_network: bool = False, cach
         if not allow_network:
             raise InputError(
                 "联网下载 PVGIS 已关闭（默认）。请在设置中允许联网（allow_network=True，命令行 "
-                "--allow-network），或提供天气文件（EPW、PVGIS TMY 的 csv/json/epw、逐时 CSV），"
+                "--network），或提供天气文件（EPW、PVGIS TMY 的 csv/json/epw、逐时 CSV），"
                 "或使用内置气候表。",
                 "downloading from PVGIS is off (the default). Allow network access in the settings "
-                "(allow_network=True, on the command line --allow-network), or supply a weather file "
+                "(allow_network=True, on the command line --network), or supply a weather file "
                 "(EPW, a PVGIS TMY csv/json/epw, an hourly CSV), or use the built-in climatology.",
                 code="pvgis.network_off")
         _download(lon_r, lat_r, path, timeout_s)

@@ -188,6 +188,9 @@ def read_weather(path: str | Path, *, site_lonlat: tuple[float, float] | None = 
     # (a) only questions a time zone the file states, not one Lingtan chose (UTC data, naive CSV)
     w.problems.extend(_quality_checks(w, tz_from_file=not any(pr.code == "weather.tz_assumed"
                                                               for pr in w.problems)))
+    for pr in w.problems:
+        if pr.level == "error":
+            raise InputError(pr.zh, pr.en, path=str(p), code=pr.code)
     if fix_time_base and any(pr.code == "weather.time_base" for pr in w.problems):
         w = correct_time_base(w)
     if site_lonlat is not None:

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from gis.errors import Problem
+from gis.errors import InputError, Problem
 from gis.solar.weather_geometry import great_circle_km, in_china_bbox, solar_hour_angle_h, solar_zenith_deg
 from gis.solar.weather_types import Weather
 
@@ -39,6 +39,9 @@ CLOSURE_WARN = 0.10
 CSWD files are often ~5% low (SOURCES.md: up to 16%)."""
 
 TZ_WARN_H = 2.0
+TIME_ZONE_ERROR_H = 2.0
+"""Radiation centred this far (h) from solar noon is a wrong time zone, not a CSWD time-base
+slip (those are 0.8–1.45 h): refused."""
 """|time zone − longitude/15| (h) from which the time zone is questioned."""
 
 SITE_WARN_KM = 50.0
@@ -88,7 +91,10 @@ def noon_offset_h(weather: Weather) -> float:
     if not total > 0:
         return 0.0
     ha = solar_hour_angle_h(weather.data.index, weather.longitude)
-    return float(np.nansum(ghi * ha) / total)
+    # circular mean: hour angles wrap at ±12 h, so a file 8 h off reads 8 h, not 6
+    angle = ha * (np.pi / 12.0)
+    mean = np.arctan2(np.nansum(ghi * np.sin(angle)), np.nansum(ghi * np.cos(angle)))
+    return float(mean * 12.0 / np.pi)
 
 
 def closure_ratio(weather: Weather) -> float:
@@ -129,9 +135,14 @@ def correct_time_base(weather: Weather, hours: int | None = None) -> Weather:
         problems.append(Problem(
             "info", "weather.time_base_corrected",
             f"辐射数据整体提前 {shift} 小时以校正时间基准（正午偏移 {before:+.2f} h → {after:+.2f} h）。",
-            f"irradiance shifted {shift} h earlier to correct the time base "
+            f"irradiance shifted by {shift:+d} h (earlier if positive) to correct the time base "
             f"(noon offset {before:+.2f} h → {after:+.2f} h)."))
-        source = f"{source}; irradiance shifted −{shift} h (time-base correction)"
+        source = f"{source}; irradiance shifted {-shift:+d} h (time-base correction)"
+        if abs(after) >= TIME_BASE_WARN_H:
+            raise InputError(
+                f"校正后辐射仍偏离太阳正午 {after:+.2f} h：文件的时区或时间可能有误，请检查后再用",
+                f"After the correction the radiation is still {after:+.2f} h off solar noon: the file's "
+                "time zone or time stamps look wrong; check the file", code="weather.time_base")
     return replace(weather, data=data, problems=problems, source=source)
 
 
@@ -191,15 +202,22 @@ def _quality_checks(w: Weather, *, tz_from_file: bool) -> list[Problem]:
                                f"{w.longitude:.1f}° (~UTC{w.longitude / 15:+.1f}): wrong time zone?"))
     # (b) time base
     off = noon_offset_h(w)
-    if abs(off) >= TIME_BASE_WARN_H:
+    if abs(off) >= TIME_ZONE_ERROR_H:
+        out.append(Problem("error", "weather.time_zone",
+                           f"辐射整体偏离太阳正午 {off:+.1f} h：时区或时间戳有误（例如 UTC 当作北京时间）。"
+                           "请在文件中注明时区（CSV 可加一行 “# tz: 8”）或改正时间后再用",
+                           f"radiation is centred {off:+.1f} h from solar noon: the time zone or time "
+                           "stamps are wrong (e.g. UTC read as Beijing time). State the time zone (a CSV "
+                           "can carry a line '# tz: 8') or fix the times"))
+    elif abs(off) >= TIME_BASE_WARN_H:
         out.append(Problem("warning", "weather.time_base",
                            f"辐射整体偏离太阳正午 {off:+.2f} h（阈值 {TIME_BASE_WARN_H} h）："
                            "文件时间基准可能有误；逐时结果（朝向、遮挡）会有偏差，"
-                           f"可用 correct_time_base 整体平移 {round(off):d} h。",
+                           f"可用 --fix-time-base（correct_time_base）整体平移 {round(off):d} h。",
                            f"radiation is centred {off:+.2f} h from solar noon (threshold "
                            f"{TIME_BASE_WARN_H} h): the file's time base looks wrong; hourly results "
-                           f"(orientation, shading) will be biased; correct_time_base shifts it "
-                           f"{round(off):d} h."))
+                           f"(orientation, shading) will be biased; --fix-time-base (correct_time_base) "
+                           f"shifts it {round(off):d} h."))
     # (c) closure
     ratio = closure_ratio(w)
     if abs(ratio - 1.0) > CLOSURE_WARN:
