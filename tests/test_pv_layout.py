@@ -158,3 +158,32 @@ def test_roof_under_a_taller_part_is_not_usable_and_duplicates_count_once():
     assert out["usable_m2"].iloc[2:].sum() == pytest.approx(28 * 28 * 0.85)  # counted once
     ids = next(p.feature_ids for p in problems if p.code == "pv.roof_covered")
     assert sorted(ids) == ["a", "podium"]
+
+
+@pytest.mark.parametrize("azimuth", [0.0, 45.0, 90.0, 135.0, 180.0, 270.0, 360.0])
+def test_rows_never_exceed_full_cover_whatever_their_facing(azimuth):
+    g = rows_gcr(20.0, 30.2, azimuth)
+    assert 0 < g <= 1.0
+
+
+def test_forced_tilt_on_metal_roof_uses_rows_not_flush():
+    g = _frame([shapely.box(0, 0, 60, 20)], use_class=["industrial"], roof_slope_deg=[5.0])
+    _, planes, _ = roof_layout(g, 30.0, LayoutSettings(forced_tilt_deg=30))
+    assert list(planes["mounting"]) == ["rows"]
+    assert planes["gcr"].iloc[0] == pytest.approx(rows_gcr(30.0, 30.0, 180.0))
+
+
+def test_dense_user_gcr_is_warned():
+    g = _frame([shapely.box(0, 0, 50, 40)])
+    _, _, problems = roof_layout(g, 30.0, LayoutSettings(flat_gcr=0.95))
+    p = next(p for p in problems if p.code == "pv.rows_shade_each_other")
+    assert "GCR 0.95" in p.en and "遮挡" in p.zh
+    _, _, problems = roof_layout(g, 30.0, LayoutSettings(flat_gcr=0.5))
+    assert not any(p.code == "pv.rows_shade_each_other" for p in problems)
+
+
+@pytest.mark.parametrize(("w", "length", "width"),
+                         [(575, 2278, 1134), (0.575, 2.278, 1.134), (575, 0.1, 1.0)])
+def test_implausible_modules_are_refused(w, length, width):
+    with pytest.raises(InputError):
+        LayoutSettings(module=ModuleSpec(w, length, width))

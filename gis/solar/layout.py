@@ -86,8 +86,15 @@ class LayoutSettings:
              "倾角应在 0–90°", "tilt must be within 0–90°"),
             (self.forced_azimuth_deg is not None and not 0 <= self.forced_azimuth_deg <= 360,
              "方位角应在 0–360°（正南 180°）", "azimuth must be within 0–360° (south = 180°)"),
-            (self.module.power_w <= 0 or self.module.area_m2 <= 0,
-             "组件功率和尺寸必须为正", "module power and size must be positive"),
+            (not (0.3 <= self.module.length_m <= 3.0 and 0.3 <= self.module.width_m <= 3.0),
+             f"组件尺寸 {self.module.length_m:g}×{self.module.width_m:g} 米不合理"
+             "（每边应为 0.3–3 米，注意单位是米）",
+             f"module size {self.module.length_m:g}×{self.module.width_m:g} m is implausible (each side "
+             "0.3–3 m; the unit is metres)"),
+            (not 100 <= self.module.w_per_m2 <= 300,
+             f"组件功率密度 {self.module.w_per_m2:.0f} W/m² 不合理（应为 100–300，功率单位是瓦）",
+             f"module power density {self.module.w_per_m2:.0f} W/m² is implausible (100–300; the power "
+             "unit is W)"),
         ]
         for bad, zh, en in checks:
             if bad:
@@ -119,7 +126,7 @@ def flat_tilt_default_deg() -> float:
 
 
 ROOF_TYPE_FIELDS = ("roof_type", "roof", "屋面类型", "屋顶类型", "屋面", "roof:shape", "roof_shape")
-ASPECT_FIELDS = ("roof_aspect_deg", "roof_aspect", "aspect", "roof_azimuth", "屋面朝向", "朝向")
+ASPECT_FIELDS = ("roof_aspect_deg", "roof_aspect", "aspect", "roof_azimuth", "屋面朝向", "坡向")
 
 
 def classify_roofs(gdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -176,7 +183,9 @@ def winter_shadow_factor(latitude_deg: float, row_azimuth_deg: float = 180.0) ->
     cos_az_s = (np.sin(alt) * np.sin(lat) - np.sin(dec)) / (np.cos(alt) * np.cos(lat))
     az_s = np.arccos(np.clip(cos_az_s, -1, 1)) * np.sign(omega)
     facing = np.radians((row_azimuth_deg if latitude_deg >= 0 else row_azimuth_deg + 180.0) - 180.0)
-    reach = np.cos(az_s - facing) / np.tan(alt)
+    # across the rows, whichever side the shadow falls (rows facing away from the sun shade
+    # the row behind them with their high edge)
+    reach = np.abs(np.cos(az_s - facing)) / np.tan(alt)
     return float(reach.max())
 
 
@@ -190,7 +199,8 @@ def rows_gcr(tilt_deg: float, latitude_deg: float, row_azimuth_deg: float = 180.
     """Ground-coverage ratio (module slant length / row pitch) of rows spaced by the winter
     rule: 1 / (cos β + sin β · k), independent of the module size."""
     b = np.radians(tilt_deg)
-    return float(1.0 / (np.cos(b) + np.sin(b) * winter_shadow_factor(latitude_deg, row_azimuth_deg)))
+    k = winter_shadow_factor(latitude_deg, row_azimuth_deg)
+    return float(min(1.0, 1.0 / (np.cos(b) + np.sin(b) * k)))
 
 
 def _buffer_parallel(geoms: np.ndarray, distance: float, progress: Progress = NO_PROGRESS) -> np.ndarray:
@@ -300,17 +310,14 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
     az_f = s.forced_azimuth_deg if s.forced_azimuth_deg is not None else 180.0
     gcr_f = s.flat_gcr if s.flat_gcr is not None else (
         rows_gcr(tilt_f, latitude_deg, az_f) if tilt_f > 0 else float(table.loc["metal", "gcr"]))
-    rows.append(pd.DataFrame({"building": idx[flat], "share": 1.0, "tilt_deg": tilt_f,
+    forced = s.forced_tilt_deg is not None or s.forced_azimuth_deg is not None
+    # flat roofs, and every roof when the user forces an orientation: rows at that orientation
+    in_rows = np.ones(n, bool) if forced else flat
+    rows.append(pd.DataFrame({"building": idx[in_rows], "share": 1.0, "tilt_deg": tilt_f,
                               "azimuth_deg": az_f, "mounting": "rows", "gcr": gcr_f,
                               "cos_slope": 1.0}))
     sloped = ~flat
-    if s.forced_tilt_deg is not None or s.forced_azimuth_deg is not None:
-        t = s.forced_tilt_deg if s.forced_tilt_deg is not None else slope[sloped]
-        rows.append(pd.DataFrame({
-            "building": idx[sloped], "share": 1.0, "tilt_deg": t, "azimuth_deg": az_f,
-            "mounting": "flush", "gcr": pd.Series(classes[sloped]).map(table["gcr"]).to_numpy(float),
-            "cos_slope": np.cos(np.radians(slope[sloped]))}))
-    elif sloped.any():
+    if sloped.any() and not forced:
         aspect_f = find_field(buildings.columns, ASPECT_FIELDS)
         aspect = pd.to_numeric(buildings[aspect_f], errors="coerce").to_numpy(float) if aspect_f \
             else np.full(n, np.nan)
@@ -367,6 +374,8 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
 
     ids = _ids(buildings)
     gone = plan_usable <= 0
+    rule_gcr = rows_gcr(tilt_f, latitude_deg, az_f)
+    dense = np.full(n, s.flat_gcr is not None and s.flat_gcr > rule_gcr + 1e-6) & in_rows & (n_modules > 0)
     problems = [
         *problems_for(gone, ids, "info", "pv.roof_too_narrow",
                       f"{{n}} 栋建筑屋顶退界 {s.setback_m:g} 米后无可用面积（狭长或过小），不布置光伏",
@@ -380,6 +389,13 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
                       f"{{n}} 栋建筑可用屋顶面积小于 {s.min_usable_m2:g} 平方米，不布置光伏",
                       f"{{n}} roof(s) have less than {s.min_usable_m2:g} m² usable: no PV"),
     ]
+    if dense.any():
+        problems += problems_for(
+            dense, ids, "warning", "pv.rows_shade_each_other",
+            f"{{n}} 栋建筑的组件排布 GCR {s.flat_gcr:g} 大于冬至日 9–15 时不遮挡的 {rule_gcr:.2f}："
+            "前后排遮挡未计入，发电量偏高",
+            f"{{n}} roof(s) use GCR {s.flat_gcr:g}, denser than {rule_gcr:.2f} (no shading 9:00–15:00 at "
+            "the winter solstice): row-to-row shading is not modelled, so yields are overstated")
     return out, planes, problems
 
 
