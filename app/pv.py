@@ -6,6 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from pyproj import Proj
 
 from app.outputs import write_gpkg, write_json
 from gis.crs import local_metric_crs
@@ -20,11 +21,14 @@ KEEP_INPUT_COLUMNS = ("bldg_id", "source_fid", "part", "name", "名称", "use", 
 
 
 def project_buildings(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Buildings in the local metric CRS (CGCS2000 3° Gauss–Krüger zone in China, else UTM)."""
-    if gdf.crs is not None and gdf.crs.is_projected:
-        return gdf
+    """Buildings in a metric CRS: theirs when it keeps areas within 1% here, else the local one
+    (CGCS2000 3° Gauss–Krüger zone in China, else UTM); Web Mercator is always reprojected."""
     c = gdf.to_crs(4326).total_bounds
-    return gdf.to_crs(local_metric_crs((c[0] + c[2]) / 2.0, (c[1] + c[3]) / 2.0))
+    lon, lat = (c[0] + c[2]) / 2.0, (c[1] + c[3]) / 2.0
+    if gdf.crs is not None and gdf.crs.is_projected \
+            and abs(float(Proj(gdf.crs).get_factors(lon, lat).areal_scale) - 1.0) <= 0.01:
+        return gdf  # a true metric CRS here (Gauss–Krüger, UTM …): keep the user's
+    return gdf.to_crs(local_metric_crs(lon, lat))
 
 
 def run_rooftop(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weather_path: Path | None = None,
@@ -72,8 +76,8 @@ def describe_pv(s: dict) -> list[str]:
         f"屋顶光伏 Rooftop PV: {s['buildings_with_pv']}/{s['buildings']} 栋建筑 buildings, "
         f"{s['modules']} 块组件 modules ({s['module_w']:g} W), 装机 capacity {s['mwp']:.2f} MWp",
         f"年发电量 Yield: {s['gwh_yr']:.2f} GWh/yr ({s['kwh_per_kwp']:.0f} kWh/kWp, "
-        f"{s['wp_per_roof_m2']:.0f} Wp/m² 屋顶 roof), 遮挡损失 shading loss {s['shade_loss_pct']:.1f}%"
-        + ("" if s["shading"] else " (未计算 not computed)")
+        f"{s['wp_per_roof_m2']:.0f} Wp/m² 屋顶 roof), 遮挡损失 shading loss "
+        + (f"{s['shade_loss_pct']:.1f}%" if s["shading"] else "未计算 not computed")
         + (f" ({s['shade_unknown_buildings']} 栋无高度未计 buildings without height not assessed)"
            if s["shading"] and s.get("shade_unknown_buildings") else ""),
         f"减排 Avoided: {s['t_co2_yr']:.0f} tCO2/yr ({s['grid_factor']['label']})",

@@ -47,7 +47,7 @@ def test_pv_forced_orientation_no_shading_human_output(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "MWp" in text and "kWh/kWp" in text and "华东区域电网" in text
     layer = pyogrio.read_dataframe(out, layer="rooftop_pv")
-    assert (layer["shade_loss_pct"] == 0).all()
+    assert layer["shade_loss_pct"].isna().all()  # not computed: empty, not 0
 
 
 def test_pv_with_a_weather_file(tmp_path, capsys):
@@ -89,3 +89,16 @@ def test_pv_help_documents_every_option():
     for opt in ("--out", "--weather", "--tilt", "--azimuth", "--no-shading", "--losses", "--grid-factor",
                 "--network", "--setback", "--gcr", "national-2023", "default: 14.0"):
         assert opt in r.stdout
+
+
+def test_pv_reprojects_web_mercator_input(tmp_path, capsys):
+    import geopandas as gpd
+
+    merc = tmp_path / "merc.gpkg"
+    gpd.read_file(PARK, layer="buildings").to_crs(3857).to_file(merc, layer="buildings")
+    assert main(["pv", str(merc), "--out", str(tmp_path / "a.gpkg"), "--no-shading", "--json"]) == 0
+    a = json.loads(capsys.readouterr().out)
+    assert main(["pv", str(PARK), "--layer", "buildings", "--out", str(tmp_path / "b.gpkg"),
+                 "--no-shading", "--json"]) == 0
+    b = json.loads(capsys.readouterr().out)
+    assert a["kwp"] == pytest.approx(b["kwp"], rel=0.002)  # not +37% (Web Mercator areas at 30°N)

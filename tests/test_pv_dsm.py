@@ -119,3 +119,12 @@ def test_cli_dsm_option(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "DSM" in err and "不重叠" in err
+
+
+def test_dsm_assesses_buildings_without_heights(tmp_path, weather):
+    g, path = _roof_and_dsm(tmp_path, 40.0)
+    g["height_m"] = np.nan
+    b, _ = prepare_buildings(g)
+    r = rooftop_pv(b, weather, dsm=read_surface(path))
+    assert r.buildings["shade_loss_pct"].iloc[0] > 3.0
+    assert not any(p.code == "pv.shading_unknown" for p in r.problems)

@@ -9,6 +9,7 @@ import pvlib
 import pytest
 import shapely
 
+from gis.errors import InputError
 from gis.solar.energy import SystemSettings, YieldTable
 from gis.solar.layout import LayoutSettings
 from gis.solar.rooftop import PVSettings, rooftop_pv
@@ -240,3 +241,22 @@ def test_cancel_stops_the_run(weather):
     rooftop_pv(_scene((0, 0, 30, 10), (0, -40, 30, 80)), weather,
                progress=Progress(callback=lambda f, msg: reports.append(f)))
     assert reports == sorted(reports) and reports[-1] == 1.0
+
+
+def test_web_mercator_is_refused_and_short_weather_too(weather):
+    g = _scene((0, 0, 30, 10))
+    with pytest.raises(InputError) as e:
+        rooftop_pv(g.to_crs(3857), weather)
+    assert "Web Mercator" in e.value.en and "墨卡托" in e.value.zh
+    half = Weather(weather.data.iloc[:4380], weather.latitude, weather.longitude, weather.altitude_m,
+                   "half a year", "file")
+    with pytest.raises(InputError) as e:
+        rooftop_pv(g, half)
+    assert "one year" in e.value.en
+
+
+def test_weather_for_a_far_place_is_refused_through_the_api(weather):
+    far = Weather(weather.data, 39.8, 116.47, 30.0, "Beijing", "file")  # 1,100 km from Hangzhou
+    with pytest.raises(InputError) as e:
+        rooftop_pv(_scene((0, 0, 30, 10)), far)
+    assert "km" in e.value.en

@@ -374,7 +374,10 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
 
     ids = _ids(buildings)
     gone = plan_usable <= 0
-    rule_gcr = rows_gcr(tilt_f, latitude_deg, az_f)
+    try:
+        rule_gcr = rows_gcr(tilt_f, latitude_deg, az_f) if s.flat_gcr is not None else 1.0
+    except InputError:  # no rule at polar latitudes: the user's GCR stands
+        rule_gcr = 1.0
     dense = np.full(n, s.flat_gcr is not None and s.flat_gcr > rule_gcr + 1e-6) & in_rows & (n_modules > 0)
     problems = [
         *problems_for(gone, ids, "info", "pv.roof_too_narrow",

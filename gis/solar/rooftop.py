@@ -108,6 +108,8 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
         raise InputError("建筑图层为空", "The buildings layer is empty", code="pv.no_buildings")
     factor = grid_factor(s.grid_factor_key)
     lon, lat = site_lonlat(buildings)
+    _check_metric(buildings, lon, lat)
+    _check_one_year(weather)
     problems: list[Problem] = list(weather.problems)
     problems += _check_weather_site(weather, lon, lat)
 
@@ -127,22 +129,22 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     if s.shading:
         heights = buildings["height_m"].to_numpy(float) if "height_m" in buildings \
             else np.full(n, np.nan)
-        shade_known = np.isfinite(heights)
-        if not shade_known.all():
-            problems.append(Problem(
-                "warning", "pv.shading_unknown",
-                f"{int((~shade_known).sum())} 栋建筑没有高度，无法计算其遮挡损失"
-                "（按无遮挡计，shade_loss_pct 留空）",
-                f"{int((~shade_known).sum())} building(s) have no height: their shading loss cannot be "
-                "computed (counted as unshaded; shade_loss_pct left empty)", []))
         primary = _primary_class(planes, plane_class, n)
         order = _spatial_order(buildings)
         parts = [order[i:i + s.partition_size] for i in range(0, n, s.partition_size)]
         tree = shapely.STRtree(np.asarray(buildings.geometry.array))
         for i, part in enumerate(parts):
             sub = progress.sub(0.2 + 0.75 * i / len(parts), 0.2 + 0.75 * (i + 1) / len(parts))
-            shade[part] = rooftop_partition_shading(
+            shade[part], shade_known[part] = rooftop_partition_shading(
                 part, buildings, layout, heights, primary, yields, tree, s, sub, dsm=dsm)
+        unknown = ~shade_known & (layout["kwp"].to_numpy() > 0)
+        if unknown.any():
+            problems.append(Problem(
+                "warning", "pv.shading_unknown",
+                f"{int(unknown.sum())} 栋建筑没有高度（也不在 DSM 范围内），无法计算其遮挡损失"
+                "（按无遮挡计，shade_loss_pct 留空）",
+                f"{int(unknown.sum())} building(s) have no height (and no DSM cover): their shading loss "
+                "cannot be computed (counted as unshaded; shade_loss_pct left empty)", []))
     progress.report(0.95, "totals")
 
     monthly_kwh_unshaded = _plane_energy(planes, plane_class, yields, n)
@@ -159,7 +161,7 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     loss = np.divide(unshaded - kwh, unshaded, out=np.zeros(n), where=unshaded > 0) * 100.0
     out["kwh_yr"] = kwh
     out["kwh_per_kwp"] = np.divide(kwh, kwp, out=np.zeros(n), where=kwp > 0)
-    out["shade_loss_pct"] = np.where(shade_known, loss, np.nan) if s.shading else np.zeros(n)
+    out["shade_loss_pct"] = np.where(shade_known, loss, np.nan) if s.shading else np.full(n, np.nan)
     out["t_co2_yr"] = kwh * factor.kg_co2_per_kwh / 1000.0
     for m, col in enumerate(MONTH_COLUMNS):
         out[col] = monthly_kwh[:, m]
@@ -173,8 +175,9 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
                               heights_m: np.ndarray, primary_class: np.ndarray, yields: YieldTable,
                               tree: shapely.STRtree, s: PVSettings,
                               progress: Progress = NO_PROGRESS, dsm: RasterSurface | None = None
-                              ) -> np.ndarray:
-    """Monthly shading loss shares (len(part), 12) of the buildings ``part`` (row positions).
+                              ) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly shading loss shares (len(part), 12) of the buildings ``part`` (row positions), and
+    whether each could be assessed (a height, or full DSM cover).
 
     Needs only those buildings, the footprints and heights of their neighbours within
     ``s.shading_distance_m`` and of towers within ``s.far_distance_m`` that can rise 5° above
@@ -183,29 +186,37 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
     from gis.solar.shading import horizon_from_dsm, horizon_from_footprints, roof_sample_points, sample_dsm
 
     out = np.zeros((len(part), 12))
-    sel = np.isfinite(heights_m[part]) & (layout["kwp"].to_numpy()[part] > 0)
+    known = np.zeros(len(part), bool)
+    has_h = np.isfinite(heights_m[part])
+    sel = (layout["kwp"].to_numpy()[part] > 0) & (has_h if dsm is None else True)
     todo = part[sel]
     if todo.size == 0:
-        return out
+        return out, has_h
     geoms = np.asarray(buildings.geometry.array)
     roofs = np.asarray(layout["usable_geom"].to_numpy())[todo]
     roofs = np.where(shapely.is_empty(roofs) | shapely.is_missing(roofs), geoms[todo], roofs)
     xy, owner_local = roof_sample_points(roofs, spacing_m=s.sample_spacing_m, max_points=s.max_points)
+    horizon = np.zeros((len(xy), s.n_sectors), np.float32)
+    todo_h = np.isfinite(heights_m[todo])
+    known_b = todo_h.copy()
+    pts_h = todo_h[owner_local]
     progress.report(0.05, "neighbours")
-    x0, y0 = xy.min(axis=0) - s.shading_distance_m
-    x1, y1 = xy.max(axis=0) + s.shading_distance_m
-    near = tree.query(shapely.box(x0, y0, x1, y1))
-    reach = s.far_distance_m - s.shading_distance_m
-    far = tree.query(shapely.box(x0 - reach, y0 - reach, x1 + reach, y1 + reach))
-    tall = heights_m[far] >= np.nanmin(heights_m[todo]) + s.shading_distance_m * np.tan(np.radians(5.0))
-    near = np.union1d(near, far[tall])
-    near = near[np.isfinite(heights_m[near])]
-    # the footprints handed to the horizon code: the partition's own first, then the others
-    others = np.setdiff1d(near, todo)
-    fp_index = np.concatenate([todo, others])
-    horizon = horizon_from_footprints(
-        xy, heights_m[todo][owner_local], owner_local, geoms[fp_index], heights_m[fp_index],
-        n_sectors=s.n_sectors, max_distance_m=s.shading_distance_m, progress=progress.sub(0.1, 0.7))
+    if pts_h.any():
+        x0, y0 = xy[pts_h].min(axis=0) - s.shading_distance_m
+        x1, y1 = xy[pts_h].max(axis=0) + s.shading_distance_m
+        near = tree.query(shapely.box(x0, y0, x1, y1))
+        reach = s.far_distance_m - s.shading_distance_m
+        far = tree.query(shapely.box(x0 - reach, y0 - reach, x1 + reach, y1 + reach))
+        lowest = np.nanmin(heights_m[todo[todo_h]])
+        tall = heights_m[far] >= lowest + s.shading_distance_m * np.tan(np.radians(5.0))
+        near = np.union1d(near, far[tall])
+        near = near[np.isfinite(heights_m[near])]
+        # the footprints handed to the horizon code: the partition's own first, then the others
+        fp_index = np.concatenate([todo, np.setdiff1d(near, todo)])
+        heights_fp = heights_m[fp_index]  # NaN for own roofs without height: never obstructions
+        horizon[pts_h] = horizon_from_footprints(
+            xy[pts_h], heights_m[todo][owner_local[pts_h]], owner_local[pts_h], geoms[fp_index], heights_fp,
+            n_sectors=s.n_sectors, max_distance_m=s.shading_distance_m, progress=progress.sub(0.1, 0.7))
     if dsm is not None:
         xy_dsm = xy if dsm.crs == buildings.crs else np.column_stack(
             Transformer.from_crs(buildings.crs, dsm.crs, always_xy=True).transform(xy[:, 0], xy[:, 1]))
@@ -215,15 +226,22 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
             h_dsm = horizon_from_dsm(xy_dsm[on], z[on], dsm.values, dsm.transform, n_sectors=s.n_sectors,
                                      max_distance_m=s.shading_distance_m, progress=progress.sub(0.7, 0.9))
             horizon[on] = np.maximum(horizon[on], h_dsm)
+        # a roof without a height is assessed when the DSM covers all its sample points
+        covered = np.bincount(owner_local, weights=on, minlength=todo.size) \
+            == np.bincount(owner_local, minlength=todo.size)
+        known_b |= covered
     loss_pts = shading_loss_monthly(yields, primary_class[todo][owner_local], horizon)
     counts = np.bincount(owner_local, minlength=todo.size).astype(float)
     loss_b = np.zeros((todo.size, 12))
     for m in range(12):
         loss_b[:, m] = np.bincount(owner_local, weights=loss_pts[:, m], minlength=todo.size)
     loss_b /= np.maximum(counts, 1.0)[:, None]
+    loss_b[~known_b] = 0.0
     out[sel] = loss_b
+    known[sel] = known_b
+    known |= has_h & ~sel  # no PV: nothing to lose
     progress.report(1.0, "shading done")
-    return out
+    return out, known
 
 
 def _primary_class(planes: pd.DataFrame, plane_class: np.ndarray, n: int) -> np.ndarray:
@@ -290,12 +308,42 @@ def _check_dsm_cover(buildings: gpd.GeoDataFrame, dsm: RasterSurface) -> list[Pr
     return []
 
 
+def _check_metric(buildings: gpd.GeoDataFrame, lon: float, lat: float) -> None:
+    """InputError when the CRS distorts areas by more than 1% at the site (e.g. Web Mercator,
+    +37% at 30°N): areas, capacities and energy would be wrong by as much."""
+    from pyproj import Proj
+
+    scale = float(Proj(buildings.crs).get_factors(lon, lat).areal_scale)
+    if abs(scale - 1.0) > 0.01:
+        raise InputError(
+            f"建筑图层的坐标系在此处面积变形 {100 * (scale - 1):+.0f}%（如 Web 墨卡托），请投影到当地"
+            "高斯-克吕格投影带（lingtan pv 会自动处理）",
+            f"The buildings' CRS distorts areas by {100 * (scale - 1):+.0f}% here (e.g. Web Mercator): "
+            "project them to the local Gauss–Krüger zone (lingtan pv does this itself)", code="crs.distorted")
+
+
+def _check_one_year(weather: Weather) -> None:
+    """InputError unless the weather is one year of hours (yields are per year)."""
+    days = len(weather.data) / 24.0
+    if not 360 <= days <= 367:
+        raise InputError(
+            f"天气数据应为一整年的逐时数据（8,760 小时），实际为 {len(weather.data)} 小时"
+            f"（约 {days:.0f} 天）：请截取一年",
+            f"The weather must be one year of hourly data (8,760 h); it has {len(weather.data)} hours "
+            f"(≈ {days:.0f} days): take one year", code="weather.not_one_year")
+
+
 def _check_weather_site(weather: Weather, lon: float, lat: float) -> list[Problem]:
-    try:
-        from gis.solar.weather import check_site
-    except ImportError:  # pragma: no cover - the weather module is part of the package
-        return []
-    return check_site(weather, lon, lat)
+    """Distance checks not already made by the reader; InputError when the weather is for a
+    place too far away."""
+    from gis.solar.weather import check_site
+
+    done = {p.code for p in weather.problems}
+    found = [p for p in check_site(weather, lon, lat) if p.code not in done]
+    for p in found:
+        if p.level == "error":
+            raise InputError(p.zh, p.en, code=p.code)
+    return found
 
 
 def _totals(out: gpd.GeoDataFrame, monthly_kwh: np.ndarray, unshaded_kwh: float, s: PVSettings,
@@ -312,7 +360,8 @@ def _totals(out: gpd.GeoDataFrame, monthly_kwh: np.ndarray, unshaded_kwh: float,
         "kwh_yr": round(kwh, 0), "gwh_yr": round(kwh / 1e6, 4),
         "kwh_per_kwp": round(kwh / kwp, 1) if kwp else 0.0,
         "wp_per_roof_m2": round(kwp * 1000.0 / roof, 1) if roof else 0.0,
-        "shade_loss_pct": round(100.0 * (1.0 - kwh / unshaded), 2) if unshaded else 0.0,
+        "shade_loss_pct": (round(100.0 * (1.0 - kwh / unshaded), 2) if unshaded else 0.0) if s.shading
+        else None,
         "shade_unknown_buildings": int((out["shade_loss_pct"].isna() & with_pv).sum()),
         "t_co2_yr": round(float(out["t_co2_yr"].sum()), 1),
         "monthly_kwh": [round(float(v), 0) for v in monthly_kwh.sum(axis=0)],
