@@ -41,8 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo", help="run the main job on the embedded sample park / 示例园区",
         description="Load the embedded sample park (resources/sample) through the same readers "
-                    "users use, validate and project it to the local metric CRS, and write "
-                    "OUT/summary.json and OUT/park.gpkg.",
+                    "users use, validate and project it to the local metric CRS, estimate its rooftop "
+                    "PV (built-in climatology, neighbour shading), and write OUT/summary.json and "
+                    "OUT/park.gpkg (with the per-building layer rooftop_pv).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     demo.add_argument("--out", type=Path, default=Path("demo_out"),
                       help="output folder (created if missing)")
@@ -110,6 +111,12 @@ def _add_pv_parser(sub) -> None:
                     "wind]. Default: built-in climatology (CSWD stations) interpolated to the site")
     pv.add_argument("--network", action="store_true", help="allow downloading a PVGIS TMY for the site "
                     "(cached on disk) when no --weather is given; off by default")
+    pv.add_argument("--altitude", type=float, metavar="M", help="site altitude above sea level, m, for the "
+                    "built-in climatology (temperature lapse rate, clearness). Default: estimated from "
+                    "the nearest stations")
+    pv.add_argument("--keep-components", action="store_true", help="use a weather file's DNI as it is even "
+                    "when DNI·cosZ + DHI falls more than 3%% short of GHI (default: DNI is rescaled month "
+                    "by month, as most CSWD files need)")
     pv.add_argument("--fix-time-base", action="store_true", help="shift the irradiance of weather files "
                     "whose radiation is centred off solar noon (several CSWD files are ~1 h late)")
     pv.add_argument("--tilt", type=float, metavar="DEG",
@@ -211,7 +218,8 @@ def _cmd_pv(args, progress: Progress) -> int:
     progress.report(0.0, "reading buildings")
     res = read_vector(args.buildings, layer=args.layer, crs=args.crs, encoding=args.encoding)
     result = run_rooftop(res.gdf, settings, weather_path=args.weather, allow_network=args.network,
-                         fix_time_base=args.fix_time_base, dsm_path=args.dsm,
+                         fix_time_base=args.fix_time_base, dsm_path=args.dsm, altitude_m=args.altitude,
+                         restore_components=not args.keep_components,
                          progress=progress.sub(0.05, 0.95))
     result.problems[:0] = res.report.problems
     progress.report(0.95, "writing")

@@ -33,6 +33,7 @@ def project_buildings(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def run_rooftop(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weather_path: Path | None = None,
                 allow_network: bool = False, fix_time_base: bool = False, dsm_path: Path | None = None,
+                altitude_m: float | None = None, restore_components: bool = True,
                 progress: Progress = NO_PROGRESS) -> RooftopResult:
     """Project and prepare ``buildings`` (any CRS), pick the weather, read the optional DSM,
     run the PV job."""
@@ -41,7 +42,8 @@ def run_rooftop(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weather_pa
     lon, lat = site_lonlat(prepared)
     progress.report(0.05, "weather")
     weather = site_weather(lon, lat, weather_path=weather_path, allow_network=allow_network,
-                           fix_time_base=fix_time_base)
+                           fix_time_base=fix_time_base, altitude_m=altitude_m,
+                           restore_components=restore_components)
     dsm = read_surface(dsm_path) if dsm_path is not None else None
     result = rooftop_pv(prepared, weather, settings, progress.sub(0.1, 1.0), dsm=dsm)
     result.problems[:0] = problems

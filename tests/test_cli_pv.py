@@ -102,3 +102,16 @@ def test_pv_reprojects_web_mercator_input(tmp_path, capsys):
                  "--no-shading", "--json"]) == 0
     b = json.loads(capsys.readouterr().out)
     assert a["kwp"] == pytest.approx(b["kwp"], rel=0.002)  # not +37% (Web Mercator areas at 30°N)
+
+
+def test_short_beam_of_cswd_files_is_restored_unless_kept(tmp_path, capsys):
+    """Tianjin CSWD: DNI·cosZ + DHI is ~7% short of GHI; the beam is rescaled by default."""
+    epw = shared("weather", "CHN_Tianjin.Tianjin.545270_CSWD.epw")
+    bld = shared("buildings", "tsinghua_campus_osm_buildings.geojson")
+    base = ["pv", str(bld), "--weather", str(epw), "--no-shading", "--json"]
+    assert main([*base, "--out", str(tmp_path / "a.gpkg")]) == 0
+    fixed = json.loads(capsys.readouterr().out)
+    assert main([*base, "--out", str(tmp_path / "b.gpkg"), "--keep-components"]) == 0
+    kept = json.loads(capsys.readouterr().out)
+    assert "DNI rescaled" in fixed["weather_source"] and "DNI rescaled" not in kept["weather_source"]
+    assert fixed["kwh_per_kwp"] > kept["kwh_per_kwp"] * 1.04

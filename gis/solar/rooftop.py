@@ -26,9 +26,9 @@ from gis.solar.layout import LayoutSettings, roof_layout
 from gis.solar.weather_types import Weather
 
 MONTH_COLUMNS = [f"kwh_m{m:02d}" for m in range(1, 13)]
-RESULT_COLUMNS = ["roof_class", "roof_m2", "usable_m2", "install_share", "nea_class", "nea_min_share",
-                  "nea_ok", "modules", "kwp", "gcr", "kwh_yr", "kwh_per_kwp", "shade_loss_pct", "t_co2_yr",
-                  *MONTH_COLUMNS]
+RESULT_COLUMNS = ["roof_class", "roof_class_source", "roof_m2", "usable_m2", "install_share", "nea_class",
+                  "nea_min_share", "nea_ok", "modules", "kwp", "gcr", "kwh_yr", "kwh_per_kwp",
+                  "shade_loss_pct", "t_co2_yr", *MONTH_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,8 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     monthly_kwh_unshaded = _plane_energy(planes, plane_class, yields, n)
     monthly_kwh = monthly_kwh_unshaded * (1.0 - shade)
     out = buildings.copy()
-    for col in ("roof_class", "usable_m2", "install_share", "nea_class", "nea_min_share", "nea_ok", "modules",
-                "kwp", "gcr"):
+    for col in ("roof_class", "roof_class_source", "usable_m2", "install_share", "nea_class", "nea_min_share",
+                "nea_ok", "modules", "kwp", "gcr"):
         out[col] = layout[col].to_numpy()
     if "roof_m2" not in out:
         out["roof_m2"] = out.area
