@@ -2,8 +2,9 @@
 
 The energy chain (``energy.shading_loss_monthly``) turns these horizon profiles into shading
 losses by comparing hourly sun positions with them (beam lost while the sun is below the
-horizon of its azimuth sector; sky diffuse lost in proportion to :func:`sky_view_loss`). This
-module is pure geometry: no Qt, no ``app``.
+horizon of its azimuth sector; sky diffuse lost in the share of the sky the horizon hides as
+seen by the module plane, ``energy.sky_blocked_on_plane``; :func:`sky_view_loss` is that share
+for a horizontal plane). This module is pure geometry: no Qt, no ``app``.
 
 Conventions
 -----------
