@@ -1,4 +1,8 @@
-"""Electricity grid emission factors (kgCO2/kWh) from resources/factors/grid_emission_factors.csv."""
+"""Electricity grid emission factors (kgCO2/kWh) from resources/factors/grid_emission_factors.csv.
+
+The table stores ``value`` with its ``unit`` (kgCO2/kWh, or tCO2/MWh — the same number — for the
+carbon-market series); :func:`grid_factor_table` adds ``kg_co2_per_kwh``.
+"""
 
 from __future__ import annotations
 
@@ -31,10 +35,20 @@ class GridFactor:
         return f"{self.name_zh} {self.year} / {self.name_en} {self.year}: {self.kg_co2_per_kwh} kgCO2/kWh"
 
 
+_TO_KG_PER_KWH = {"kgco2/kwh": 1.0, "tco2/mwh": 1.0, "tco2/10^4kwh": 0.1, "gco2/kwh": 1e-3}
+"""Multipliers from the units the table may use to kgCO2/kWh."""
+
+
 @lru_cache(maxsize=1)
 def grid_factor_table() -> pd.DataFrame:
-    """The whole table (one row per key), with sources."""
-    return pd.read_csv(Path(resources_dir()) / "factors" / "grid_emission_factors.csv")
+    """The whole table (one row per key), with sources; ``kg_co2_per_kwh`` from value × unit."""
+    table = pd.read_csv(Path(resources_dir()) / "factors" / "grid_emission_factors.csv")
+    units = table["unit"].str.replace(" ", "", regex=False).str.lower()
+    bad = ~units.isin(list(_TO_KG_PER_KWH))
+    if bad.any():
+        raise ValueError(f"grid_emission_factors.csv: unknown units {sorted(set(table['unit'][bad]))}")
+    table["kg_co2_per_kwh"] = table["value"] * units.map(_TO_KG_PER_KWH)
+    return table
 
 
 def grid_factor(key: str = DEFAULT_GRID_FACTOR_KEY) -> GridFactor:
