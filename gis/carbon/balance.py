@@ -59,6 +59,8 @@ class BalanceInputs:
     pv_potential_kwh_yr: rooftop PV energy (kWh/yr) if fully built.
     grid_kg_co2_per_kwh: the grid factor used for electricity (and PV's avoided emissions).
     value_added_10k_yuan, park_area_km2, green_area_m2: denominators where known.
+    electricity_kgce_per_kwh: standard-coal coefficient of electricity used for the energy
+        totals (the factor set's; default the equivalent value 0.1229, GB/T 2589-2020).
     baseline: the baseline year's ``{"year", "coal_t", "t_co2_per_10k_yuan"}`` for progress
         indicators (None: not available).
     facts: park facts the data cannot give (solid_waste_use_pct, water_reuse_pct, ...).
@@ -74,6 +76,7 @@ class BalanceInputs:
     year: int | None = None
     baseline: dict | None = None
     facts: dict[str, float] = field(default_factory=dict)
+    electricity_kgce_per_kwh: float = ELECTRICITY_KGCE_PER_KWH
 
 
 @dataclass
@@ -99,7 +102,8 @@ def _ratio(a: float, b: float | None) -> float | None:
     return None if b is None or not np.isfinite(b) or b == 0 else a / b
 
 
-def apply_fuel_switches(by_fuel: pd.DataFrame, switches, grid_kg_co2_per_kwh: float) -> pd.DataFrame:
+def apply_fuel_switches(by_fuel: pd.DataFrame, switches, grid_kg_co2_per_kwh: float,
+                        electricity_kgce_per_kwh: float = ELECTRICITY_KGCE_PER_KWH) -> pd.DataFrame:
     """``by_fuel`` with energy moved between fuels at equal tce (emissions per tce of the new
     fuel from the table, the grid factor for electricity, or the switch's own figure)."""
     out = by_fuel.set_index("fuel").copy()
@@ -116,8 +120,8 @@ def apply_fuel_switches(by_fuel: pd.DataFrame, switches, grid_kg_co2_per_kwh: fl
         moved_co2 = out.at[sw.from_fuel, "t_co2"] * sw.share
         out.loc[sw.from_fuel, ["tce", "amount", "t_co2"]] -= [moved_tce, moved_amount, moved_co2]
         if sw.to_fuel == "electricity":
-            kwh = moved_tce * 1000.0 / ELECTRICITY_KGCE_PER_KWH
-            per_tce = grid_kg_co2_per_kwh / ELECTRICITY_KGCE_PER_KWH
+            kwh = moved_tce * 1000.0 / electricity_kgce_per_kwh
+            per_tce = grid_kg_co2_per_kwh / electricity_kgce_per_kwh
             add = {"tce": moved_tce, "amount": kwh, "t_co2": moved_tce * per_tce, "scope": 2}
         else:
             per_tce = sw.to_t_co2_per_tce
@@ -142,7 +146,8 @@ def park_balance(inputs: BalanceInputs, scenario: Scenario | None = None) -> Bal
     rooftop PV potential fully built, nothing else changed)."""
     sc = scenario or Scenario("baseline")
     factor = inputs.grid_kg_co2_per_kwh / 1000.0  # tCO2/kWh
-    by_fuel = apply_fuel_switches(inputs.by_fuel, sc.fuel_switches, inputs.grid_kg_co2_per_kwh)
+    by_fuel = apply_fuel_switches(inputs.by_fuel, sc.fuel_switches, inputs.grid_kg_co2_per_kwh,
+                                  inputs.electricity_kgce_per_kwh)
     f = by_fuel.set_index("fuel")
     elec_kwh = float(f.at["electricity", "amount"]) if "electricity" in f.index else 0.0
     pv_kwh = inputs.pv_potential_kwh_yr * sc.pv_share + sc.pv_kwh_extra
@@ -158,7 +163,7 @@ def park_balance(inputs: BalanceInputs, scenario: Scenario | None = None) -> Bal
     energy_after = gross - pv_avoided_self - green_avoided
     net = energy_after - pv_exported - sinks
     energy_tce = float(by_fuel["tce"].sum())
-    kgce = ELECTRICITY_KGCE_PER_KWH / 1000.0
+    kgce = inputs.electricity_kgce_per_kwh / 1000.0
     renewable_tce = (pv_self + green) * kgce
     clean_tce = renewable_tce + float(by_fuel.loc[by_fuel["fuel"].isin(CLEAN_FUELS), "tce"].sum())
     elec_tce = elec_kwh * kgce

@@ -1,0 +1,145 @@
+"""From the park's results (emissions, rooftop PV, sinks) to its balance, scenarios and
+indicator checks: the numbers a zero-carbon park plan reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from gis.carbon.balance import Balance, BalanceInputs, FuelSwitch, Scenario, compare_scenarios, park_balance
+from gis.carbon.emissions import EmissionsResult
+from gis.carbon.indicators import check_indicators, indicator_sets
+
+
+def balance_inputs(emissions: EmissionsResult, *, pv_kwh_yr: float = 0.0, sinks_t_co2_yr: float = 0.0,
+                   park_area_km2: float | None = None, green_area_m2: float | None = None,
+                   baseline: EmissionsResult | None = None, facts: dict[str, float] | None = None
+                   ) -> BalanceInputs:
+    """Numbers for :func:`park_balance` from an accounted year (``emissions``, one year), the
+    rooftop PV potential (kWh/yr), green-space sinks (tCO2/yr, removals positive), the park's
+    area and green area, and optionally the accounted baseline year (for progress indicators)."""
+    total = emissions.total()
+    base = None
+    if baseline is not None:
+        bt = baseline.total()
+        bf = baseline.by_fuel_for().set_index("fuel")
+        base = {"year": int(bt["year"]) if bt.get("year") is not None else None,
+                "coal_t": float(bf.at["raw_coal", "amount"]) if "raw_coal" in bf.index else None,
+                "t_co2_per_10k_yuan": bt.get("t_co2_per_10k_yuan")}
+    return BalanceInputs(
+        by_fuel=emissions.by_fuel_for(), grid_kg_co2_per_kwh=emissions.grid_kg_co2_per_kwh,
+        pv_potential_kwh_yr=pv_kwh_yr, sinks_t_co2_yr=sinks_t_co2_yr,
+        value_added_10k_yuan=total.get("value_added_10k_yuan") or None, park_area_km2=park_area_km2,
+        green_area_m2=green_area_m2, year=int(total["year"]) if total.get("year") is not None else None,
+        baseline=base, facts=dict(facts or {}),
+        electricity_kgce_per_kwh=float(emissions.factors.tce_per_unit["electricity"]) * 1000.0)
+
+
+def default_scenarios(inputs: BalanceInputs) -> list[Scenario]:
+    """Status quo (no new PV), rooftop PV fully built, and PV with coal switched to natural gas
+    when the park burns coal."""
+    out = [Scenario("现状 status quo", pv_share=0.0), Scenario("屋顶光伏 rooftop PV", pv_share=1.0)]
+    fuels = set(inputs.by_fuel.loc[inputs.by_fuel["tce"] > 0, "fuel"])
+    if "raw_coal" in fuels and "natural_gas" in fuels:
+        out.append(Scenario("光伏+煤改气 PV + coal→gas", pv_share=1.0,
+                            fuel_switches=(FuelSwitch("raw_coal", "natural_gas", 1.0),)))
+    return out
+
+
+@dataclass
+class ParkCarbon:
+    """The balance of each scenario, the scenarios side by side, and the indicator checks."""
+
+    inputs: BalanceInputs
+    indicator_set: str
+    balances: list[Balance]
+    comparison: pd.DataFrame
+    indicators: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        ind = self.indicators
+        return {
+            "year": self.inputs.year, "indicator_set": self.indicator_set,
+            "indicator_set_name": indicator_sets()[self.indicator_set],
+            "grid_kg_co2_per_kwh": self.inputs.grid_kg_co2_per_kwh,
+            "scenarios": [b.to_dict() for b in self.balances],
+            "indicators": ind.where(pd.notna(ind), None).to_dict(orient="records"),
+        }
+
+
+def park_carbon(inputs: BalanceInputs, *, indicator_set: str = "national-2025",
+                scenarios: list[Scenario] | None = None) -> ParkCarbon:
+    """Balance, comparison and indicator check (per scenario) of one park year."""
+    scenarios = scenarios or default_scenarios(inputs)
+    balances = [park_balance(inputs, sc) for sc in scenarios]
+    frames = []
+    for b in balances:
+        t = check_indicators(b.metrics, indicator_set)
+        t.insert(0, "scenario", b.scenario)
+        frames.append(t)
+    return ParkCarbon(inputs, indicator_set, balances, compare_scenarios(inputs, scenarios),
+                      pd.concat(frames, ignore_index=True))
+
+
+@dataclass
+class ParkAccount:
+    """Everything accounted for one park: emissions (the year, and the baseline year when the
+    table has it), green-space and tree sinks, and the balance/indicators."""
+
+    emissions: EmissionsResult
+    baseline: EmissionsResult | None
+    sinks: object | None  # gis.carbon.sinks.SinkResult of the green polygons
+    trees: object | None  # SinkResult of tree rows/points
+    carbon: ParkCarbon
+
+    @property
+    def sinks_t_co2_yr(self) -> float:
+        return sum(r.total_t_co2_yr for r in (self.sinks, self.trees) if r is not None)
+
+    def summary(self) -> dict:
+        out = {"emissions": self.emissions.summary(), "balance": self.carbon.summary(),
+               "sinks_t_co2_yr": round(self.sinks_t_co2_yr, 3)}
+        if self.sinks is not None:
+            out["green_sinks"] = self.sinks.to_dict()
+        if self.trees is not None:
+            out["tree_sinks"] = self.trees.to_dict()
+        return out
+
+
+def account_park(park, factors, *, pv_kwh_yr: float = 0.0, year=None, baseline_year=None,
+                 indicator_set: str = "national-2025", scenarios: list[Scenario] | None = None,
+                 facts: dict[str, float] | None = None, type_field: str | None = None) -> ParkAccount:
+    """Account a loaded :class:`gis.park.Park`: its enterprises' energy table (emissions of
+    ``year``, default the latest; the baseline year default: the one before, when present), the
+    sinks of its green polygons and tree rows, and the balance with ``pv_kwh_yr`` of rooftop PV
+    potential, checked against ``indicator_set``."""
+    from gis.carbon.emissions import account_emissions
+    from gis.carbon.inventory import read_energy_inventory
+    from gis.carbon.sinks import tree_sinks, vector_sinks
+    from gis.errors import InputError
+
+    if park.enterprises is None:
+        raise InputError("缺少企业能耗表", "The park has no energy table (enterprises)",
+                         code="carbon.no_energy")
+    inventory = read_energy_inventory(park.enterprises, source_name="enterprises", factors=factors)
+    emissions = account_emissions(inventory, factors, year=year)
+    years = sorted(y for y in inventory.years if y is not None)
+    if baseline_year is None and emissions.year is not None:
+        earlier = [y for y in years if y < emissions.year]
+        baseline_year = earlier[-1] if earlier else None
+    baseline = account_emissions(inventory, factors, year=baseline_year) if baseline_year else None
+    sinks = vector_sinks(park.green, type_field=type_field) if park.green is not None else None
+    trees = tree_sinks(park.tree_rows, green=park.green) if park.tree_rows is not None \
+        and len(park.tree_rows) else None
+    area_km2 = float(park.boundary.area.sum()) / 1e6
+    green_m2 = None
+    if sinks is not None:
+        bc = sinks.by_class
+        green_m2 = float(bc.loc[(bc["basis"] != "canopy") & (bc["class"] != "water"), "area_m2"].sum())
+    total_sinks = sum(r.total_t_co2_yr for r in (sinks, trees) if r is not None)
+    inputs = balance_inputs(emissions, pv_kwh_yr=pv_kwh_yr, sinks_t_co2_yr=total_sinks,
+                            park_area_km2=area_km2, green_area_m2=green_m2, baseline=baseline, facts=facts)
+    return ParkAccount(emissions, baseline, sinks, trees,
+                       park_carbon(inputs, indicator_set=indicator_set, scenarios=scenarios))
