@@ -5,30 +5,37 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from app.cmd_balance import balance_sheets, describe_balance, park_account
 from app.outputs import write_gpkg, write_json
 from app.pv import describe_pv, result_layer
+from app.xlsx import write_xlsx
 from gis.park import load_sample_park, summarise_park
 from gis.progress import NO_PROGRESS, Progress
-from gis.solar.rooftop import PVSettings, rooftop_pv, site_lonlat
-from gis.solar.site_weather import site_weather
 
 
 def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     """Load the sample park through the user readers, validate and project it, estimate its
-    rooftop PV (built-in climatology for the site, neighbour shading), and write
-    ``summary.json`` and ``park.gpkg`` (with layer ``rooftop_pv``) into ``out_dir``.
-    Returns the summary."""
+    rooftop PV (built-in climatology for the site, neighbour shading), account its emissions,
+    green-space sinks, carbon balance, scenarios and national indicators, and write
+    ``summary.json``, ``park.gpkg`` (with layers ``rooftop_pv``, ``green_sinks``,
+    ``tree_sinks``) and ``carbon.xlsx`` into ``out_dir``. Returns the summary."""
     t0 = time.perf_counter()
-    park = load_sample_park(progress.sub(0.0, 0.3))
+    park = load_sample_park(progress.sub(0.0, 0.2))
     summary = summarise_park(park)
-    lon, lat = site_lonlat(park.buildings)
-    weather = site_weather(lon, lat)
-    pv = rooftop_pv(park.buildings, weather, PVSettings(), progress.sub(0.3, 0.85))
+    account, pv = park_account(park, progress=progress.sub(0.2, 0.85))
     summary["pv"] = pv.summary()
-    progress.report(0.9, "writing park.gpkg")
-    write_gpkg(out_dir / "park.gpkg", {**park.layers(), "rooftop_pv": result_layer(pv)})
+    summary["carbon"] = account.summary()
+    progress.report(0.9, "writing park.gpkg, carbon.xlsx")
+    layers = {**park.layers(), "rooftop_pv": result_layer(pv)}
+    if account.sinks is not None and account.sinks.features is not None:
+        layers["green_sinks"] = account.sinks.features
+    if account.trees is not None and account.trees.trees is not None:
+        layers["tree_sinks"] = account.trees.trees
+    write_gpkg(out_dir / "park.gpkg", layers)
+    write_xlsx(out_dir / "carbon.xlsx", balance_sheets(account, pv))
     summary["outputs"] = {"summary": str(out_dir / "summary.json"),
-                          "park_gpkg": str(out_dir / "park.gpkg")}
+                          "park_gpkg": str(out_dir / "park.gpkg"),
+                          "carbon_xlsx": str(out_dir / "carbon.xlsx")}
     summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
     write_json(out_dir / "summary.json", summary)
     progress.report(1.0, "done")
@@ -55,10 +62,18 @@ def describe(summary: dict) -> list[str]:
         lines.append(f"企业 Enterprises: {e['count']}  年份 years {e['years']}")
     if "pv" in summary:
         lines += describe_pv(summary["pv"])
+    if "carbon" in summary:
+        c = summary["carbon"]
+        t = c["balance"]["scenarios"][0]["lines"]
+        lines.append(f"排放 Emissions {c['balance']['year']}: {t['gross_t_co2']:,.0f} tCO2 (范围一 scope 1 "
+                     f"{t['scope1_t_co2']:,.0f}; 范围二 scope 2 {t['scope2_t_co2']:,.0f}), "
+                     f"{c['balance']['scenarios'][0]['metrics']['energy_tce']:,.0f} tce")
+        lines.append(f"碳汇 Sinks: {c['sinks_t_co2_yr']:,.0f} tCO2/yr (绿地与行道树 green space, tree rows)")
+        lines += describe_balance(c["balance"])
     n_prob = len(summary.get("problems", [])) + sum(
         len(i["problems"]) for i in summary.get("inputs", {}).values())
     lines.append(f"问题 Problems found: {n_prob}")
     out = summary.get("outputs", {})
-    lines.append(f"输出 Outputs: {out.get('summary')}, {out.get('park_gpkg')}  "
+    lines.append(f"输出 Outputs: {out.get('summary')}, {out.get('park_gpkg')}, {out.get('carbon_xlsx')}  "
                  f"({summary.get('elapsed_s')} s)")
     return lines

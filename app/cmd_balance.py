@@ -1,0 +1,208 @@
+"""``lingtan balance``: a park's carbon balance, scenarios and zero-carbon indicator check."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from gis.carbon.indicators import indicator_sets
+from gis.carbon.park_carbon import ParkAccount, account_park
+from gis.progress import NO_PROGRESS, Progress
+
+LINE_LABELS = {
+    "gross_t_co2": ("能源活动排放总量", "energy emissions, gross", "tCO2/yr"),
+    "scope1_t_co2": ("范围一（直接）", "scope 1 (fuels burnt on site)", "tCO2/yr"),
+    "scope2_t_co2": ("范围二（外购电力、热力）", "scope 2 (purchased power, heat)", "tCO2/yr"),
+    "pv_kwh_yr": ("光伏发电量", "PV generation", "kWh/yr"),
+    "pv_self_used_kwh_yr": ("光伏自用电量", "PV used in the park", "kWh/yr"),
+    "pv_avoided_self_t_co2": ("光伏自用减排", "avoided by PV used in the park", "tCO2/yr"),
+    "pv_exported_avoided_t_co2": ("光伏上网减排", "avoided by exported PV", "tCO2/yr"),
+    "green_power_avoided_t_co2": ("外购绿电减排", "avoided by purchased green power", "tCO2/yr"),
+    "sinks_t_co2": ("绿地碳汇", "green-space sinks", "tCO2/yr"),
+    "energy_after_renewables_t_co2": ("计入可再生能源后的排放", "emissions after renewables", "tCO2/yr"),
+    "net_t_co2": ("净排放", "net emissions", "tCO2/yr"),
+    "energy_tce": ("综合能源消费量", "total energy use", "tce/yr"),
+    "t_co2_per_tce": ("单位能耗碳排放", "carbon per unit of energy", "tCO2/tce"),
+    "clean_energy_share_pct": ("清洁能源消费占比", "clean energy share", "%"),
+    "green_power_share_pct": ("绿电占用电比例", "green power share of electricity", "%"),
+    "non_fossil_share_pct": ("非化石能源占比", "non-fossil share", "%"),
+    "renewable_share_pct": ("可再生能源占比", "renewable share", "%"),
+    "renewable_power_share_pct": ("可再生电力占比（含绿证）", "renewable power incl. certificates", "%"),
+    "electrification_pct": ("电气化率", "electrification", "%"),
+    "tce_per_10k_yuan": ("单位增加值能耗", "energy per value added", "tce/10^4 yuan"),
+    "t_co2_per_10k_yuan": ("单位增加值碳排放", "CO2 per value added", "tCO2/10^4 yuan"),
+    "yuan_per_tce": ("能源产出率", "energy productivity", "yuan/tce"),
+    "yuan_per_km2": ("单位土地产出", "value added per land area", "yuan/km²"),
+    "green_coverage_pct": ("绿化覆盖率", "green coverage", "%"),
+    "pv_self_supply_pct": ("光伏自给率", "PV self-supply", "%"),
+    "coal_change_pct": ("煤炭消费较基准年变化", "coal use vs baseline year", "%"),
+    "carbon_intensity_change_pct": ("单位增加值碳排放较基准年变化", "CO2 per value added vs baseline", "%"),
+}
+
+
+def register(sub) -> dict:
+    from app.cli import CRS_HELP
+
+    sets = ", ".join(indicator_sets())
+    p = sub.add_parser(
+        "balance", help="park carbon balance, scenarios and indicator check / 碳平衡与指标",
+        description="The park's carbon balance (energy emissions − rooftop PV × grid factor − green-space "
+                    "sinks = net), scenarios side by side (status quo, rooftop PV, PV + coal→gas, or the "
+                    "project's own) and the zero-carbon indicator check of each, every line with its "
+                    "source. Writes OUT.xlsx (sheets 平衡, 指标, 排放, 碳汇, 光伏) and OUT.json.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("project", nargs="?", type=Path, metavar="PROJECT.json",
+                   help="project file naming the park's layers and tables (see docs/carbon.md)")
+    p.add_argument("--sample", action="store_true", help="use the embedded sample park")
+    p.add_argument("--boundary", type=Path, metavar="FILE", help="park boundary layer (if no project)")
+    p.add_argument("--buildings", type=Path, metavar="FILE", help="building footprints (if no project)")
+    p.add_argument("--green", type=Path, metavar="FILE", help="green-space polygons with a land-cover type")
+    p.add_argument("--trees", type=Path, metavar="FILE", help="tree rows or points")
+    p.add_argument("--energy", type=Path, metavar="FILE", help="energy table (CSV/Excel, wide or long)")
+    p.add_argument("--crs", help=CRS_HELP)
+    p.add_argument("--weather", type=Path, metavar="FILE", help="weather file for the rooftop PV "
+                   "(default: built-in climatology)")
+    p.add_argument("--no-pv", action="store_true", help="leave rooftop PV out of the balance")
+    p.add_argument("--factors", metavar="KEY", help="emission-factor set (default national-2023)")
+    p.add_argument("--year", type=int, help="year to account (default: the latest in the energy table)")
+    p.add_argument("--baseline-year", type=int, help="baseline year for progress indicators "
+                   "(default: the year before, when the table has it)")
+    p.add_argument("--indicators", metavar="SET", help=f"indicator set: {sets} (default national-2025)")
+    p.add_argument("--fact", action="append", default=[], metavar="KEY=VALUE",
+                   help="a park fact the data cannot give, e.g. solid_waste_use_pct=92, "
+                        "water_reuse_pct=85, waste_heat_use_pct=40 (repeatable)")
+    p.add_argument("--out", type=Path, required=True, metavar="OUT.xlsx", help="output workbook")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    return {"balance": run_balance}
+
+
+def _facts(items: list[str]) -> dict[str, float]:
+    from gis.errors import InputError
+
+    out = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"--fact 应写成 键=数值，如 water_reuse_pct=85：“{item}”",
+                             f"--fact must be KEY=VALUE, e.g. water_reuse_pct=85: '{item}'",
+                             code="balance.fact") from None
+    return out
+
+
+def park_account(park, *, factors_key: str | None = None, weather_path: Path | None = None, pv: bool = True,
+                 year=None, baseline_year=None, indicator_set: str | None = None, scenarios=None,
+                 facts: dict | None = None, progress: Progress = NO_PROGRESS):
+    """Rooftop PV (unless ``pv`` is False), emissions, sinks, balance and indicators of a loaded
+    park. Returns (ParkAccount, RooftopResult or None)."""
+    from gis.carbon.factors import DEFAULT_FACTOR_SET, load_factor_set
+    from gis.solar.rooftop import PVSettings, rooftop_pv, site_lonlat
+    from gis.solar.site_weather import site_weather
+
+    factors = load_factor_set(factors_key or DEFAULT_FACTOR_SET)
+    pv_result = None
+    if pv:
+        progress.report(0.05, "rooftop PV")
+        lon, lat = site_lonlat(park.buildings)
+        weather = site_weather(lon, lat, weather_path=weather_path)
+        pv_result = rooftop_pv(park.buildings, weather, PVSettings(), progress.sub(0.05, 0.7))
+    progress.report(0.75, "emissions, sinks, balance")
+    account = account_park(park, factors, pv_kwh_yr=pv_result.totals["kwh_yr"] if pv_result else 0.0,
+                           year=year, baseline_year=baseline_year,
+                           indicator_set=indicator_set or "national-2025", scenarios=scenarios, facts=facts)
+    return account, pv_result
+
+
+def balance_sheets(account: ParkAccount, pv_result=None) -> dict[str, pd.DataFrame]:
+    """The workbook: 平衡 (scenarios side by side), 指标 (indicator checks), 排放 (by fuel),
+    碳汇 (sinks by class), 光伏 (rooftop PV figures)."""
+    c = account.carbon
+    comp = c.comparison.copy()
+    labels = pd.DataFrame([LINE_LABELS.get(k, (k, k, "")) for k in comp.index],
+                          columns=["项目", "item", "单位 unit"], index=comp.index)
+    balance = pd.concat([labels, comp.round(4)], axis=1).reset_index(names="key")
+    ind = c.indicators.rename(columns={
+        "scenario": "情景 scenario", "name_zh": "指标", "name_en": "indicator", "value": "数值 value",
+        "comparator": "要求", "threshold": "阈值 threshold", "unit": "单位 unit", "status_zh": "结果",
+        "status": "status", "kind": "类别 kind", "applies_if": "适用条件", "source": "来源 source",
+        "note": "说明 note"}).drop(columns=["set_key", "metric"])
+    fuels = account.emissions.by_fuel_for().rename(columns={
+        "fuel": "能源 fuel", "scope": "范围 scope", "amount": "用量 amount", "unit": "单位 unit",
+        "tce": "综合能耗 tce", "t_co2": "排放 tCO2"})
+    sink_frames = [r.by_class for r in (account.sinks, account.trees) if r is not None]
+    sinks = pd.concat(sink_frames, ignore_index=True) if sink_frames else pd.DataFrame()
+    sheets = {"平衡 balance": balance, "指标 indicators": ind, "排放 emissions": fuels, "碳汇 sinks": sinks}
+    if pv_result is not None:
+        t = pv_result.summary()
+        rows = [("装机容量", "capacity", t["kwp"], "kWp"), ("年发电量", "energy", t["kwh_yr"], "kWh/yr"),
+                ("等效利用小时", "specific yield", t["kwh_per_kwp"], "kWh/kWp"),
+                ("遮挡损失", "shading loss", t["shade_loss_pct"], "%"),
+                ("组件数", "modules", t["modules"], ""), ("气象数据", "weather", t["weather_source"], "")]
+        sheets["光伏 PV"] = pd.DataFrame(rows, columns=["项目", "item", "数值 value", "单位 unit"])
+    return sheets
+
+
+def describe_balance(summary: dict) -> list[str]:
+    """Short bilingual lines: net emissions per scenario and the indicator results."""
+    lines = [f"指标体系 Indicator set: {summary['indicator_set_name']} ({summary['year']})"]
+    for sc in summary["scenarios"]:
+        m, ln = sc["metrics"], sc["lines"]
+        lines.append(f"{sc['scenario']}: 净排放 net {ln['net_t_co2']:,.0f} tCO2/yr; 单位能耗碳排放 "
+                     f"{m['t_co2_per_tce'] or 0:.3f} tCO2/tce; 清洁能源 clean energy "
+                     f"{m['clean_energy_share_pct'] or 0:.1f}%")
+    ind = pd.DataFrame(summary["indicators"])
+    if not ind.empty:
+        for sc, g in ind.groupby("scenario", sort=False):
+            counts = g["status"].value_counts()
+            lines.append(f"  {sc}: 达标 pass {counts.get('pass', 0)}, 未达标 fail {counts.get('fail', 0)}, "
+                         f"缺数据 no data {counts.get('no data', 0)}, "
+                         f"不适用 n/a {counts.get('not applicable', 0)}")
+    return lines
+
+
+def run_balance(args, progress: Progress) -> int:
+    from app.cli import EXIT_OK, emit
+    from app.outputs import write_json
+    from app.project import read_project
+    from app.xlsx import write_xlsx
+    from gis.errors import InputError
+    from gis.park import LayerSource, ParkSources, load_park, load_sample_park
+
+    options: dict = {}
+    if args.sample:
+        park = load_sample_park(progress.sub(0.0, 0.05))
+    else:
+        if args.project is not None:
+            sources, options = read_project(args.project)
+        elif args.boundary and args.buildings:
+            def src(p):
+                return LayerSource(p, None, args.crs) if p else None
+
+            sources = ParkSources(boundary=src(args.boundary), buildings=src(args.buildings),
+                                  green=src(args.green), tree_rows=src(args.trees),
+                                  enterprises_table=args.energy)
+        else:
+            raise InputError("请给出项目文件，或 --boundary 和 --buildings（或 --sample）",
+                             "Give a project file, or --boundary and --buildings (or --sample)",
+                             code="balance.inputs")
+        if args.energy is not None:
+            sources.enterprises_table = args.energy
+        park = load_park(sources, progress.sub(0.0, 0.05))
+    facts = {**options.get("facts", {}), **_facts(args.fact)}
+    account, pv_result = park_account(
+        park, factors_key=args.factors or options.get("factors"), weather_path=args.weather or
+        options.get("weather"), pv=not args.no_pv, year=args.year or options.get("year"),
+        baseline_year=args.baseline_year or options.get("baseline_year"),
+        indicator_set=args.indicators or options.get("indicators"), scenarios=options.get("scenarios"),
+        facts=facts, progress=progress.sub(0.05, 0.9))
+    progress.report(0.92, "writing")
+    write_xlsx(args.out, balance_sheets(account, pv_result))
+    summary = account.carbon.summary()
+    write_json(args.out.with_suffix(".json"), {**account.summary(), "pv": pv_result.summary()
+                                               if pv_result else None})
+    progress.report(1.0, "done")
+    emit(args, summary, [*describe_balance(summary), f"输出 Output: {args.out} (+ .json)"])
+    return EXIT_OK
