@@ -68,7 +68,8 @@ def read_table(path: Path, report: ReadReport, layer: str | None = None) -> pd.D
         return read_csv_text(path, report)
     report.format = "Excel"
     try:
-        sheets = pd.ExcelFile(path).sheet_names
+        with pd.ExcelFile(path) as book:  # closed at once: Windows locks open files
+            sheets = book.sheet_names
     except Exception as exc:
         raise InputError(f"无法打开 Excel 文件：{exc}", f"Cannot open the Excel file: {exc}",
                          path=str(path), code="excel.unreadable") from exc
