@@ -129,11 +129,18 @@ def balance_sheets(account: ParkAccount, pv_result=None) -> dict[str, pd.DataFra
         "comparator": "要求", "threshold": "阈值 threshold", "unit": "单位 unit", "status_zh": "结果",
         "status": "status", "kind": "类别 kind", "applies_if": "适用条件", "source": "来源 source",
         "note": "说明 note"}).drop(columns=["set_key", "metric"])
-    fuels = account.emissions.by_fuel_for().rename(columns={
-        "fuel": "能源 fuel", "scope": "范围 scope", "amount": "用量 amount", "unit": "单位 unit",
-        "tce": "综合能耗 tce", "t_co2": "排放 tCO2"})
+    fuels = account.emissions.by_fuel_for()
+    names = account.emissions.factors.fuels["name_zh"]
+    fuels.insert(1, "name_zh", fuels["fuel"].map(names))
+    fuels = fuels.rename(columns={
+        "fuel": "能源 fuel", "name_zh": "能源品种", "scope": "范围 scope", "amount": "用量 amount",
+        "unit": "单位 unit", "tce": "综合能耗 tce", "t_co2": "排放 tCO2"})
     sink_frames = [r.by_class for r in (account.sinks, account.trees) if r is not None]
     sinks = pd.concat(sink_frames, ignore_index=True) if sink_frames else pd.DataFrame()
+    sinks = sinks.rename(columns={
+        "class": "类别 class", "name_zh": "名称", "name_en": "name", "basis": "计量基础 basis",
+        "n": "要素数 n", "area_m2": "面积 m²", "area_ha": "面积 ha", "t_co2_per_ha_yr": "碳汇强度 tCO2/ha/yr",
+        "t_co2_yr": "碳汇 tCO2/yr", "source": "来源 source"})
     sheets = {"平衡 balance": balance, "指标 indicators": ind, "排放 emissions": fuels, "碳汇 sinks": sinks}
     if pv_result is not None:
         t = pv_result.summary()
