@@ -79,18 +79,18 @@ def register(sub) -> dict:
 
 
 def _facts(items: list[str]) -> dict[str, float]:
+    from gis.carbon.balance import check_facts
     from gis.errors import InputError
 
     out = {}
     for item in items:
-        key, _, value = item.partition("=")
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
+        key, sep, value = item.partition("=")
+        if not sep:
             raise InputError(f"--fact 应写成 键=数值，如 water_reuse_pct=85：“{item}”",
                              f"--fact must be KEY=VALUE, e.g. water_reuse_pct=85: '{item}'",
-                             code="balance.fact") from None
-    return out
+                             code="balance.fact")
+        out[key.strip()] = value.strip()
+    return check_facts(out)
 
 
 def park_account(park, *, factors_key: str | None = None, weather_path: Path | None = None, pv: bool = True,
@@ -99,6 +99,7 @@ def park_account(park, *, factors_key: str | None = None, weather_path: Path | N
     """Rooftop PV (unless ``pv`` is False), emissions, sinks, balance and indicators of a loaded
     park. Returns (ParkAccount, RooftopResult or None)."""
     from gis.carbon.factors import DEFAULT_FACTOR_SET, load_factor_set
+    from gis.grid_factors import GridFactor
     from gis.solar.rooftop import PVSettings, rooftop_pv, site_lonlat
     from gis.solar.site_weather import site_weather
 
@@ -109,6 +110,13 @@ def park_account(park, *, factors_key: str | None = None, weather_path: Path | N
         lon, lat = site_lonlat(park.buildings)
         weather = site_weather(lon, lat, weather_path=weather_path)
         pv_result = rooftop_pv(park.buildings, weather, PVSettings(), progress.sub(0.05, 0.7))
+        # one grid factor for the park's electricity and PV's avoided emissions
+        kg = float(factors.t_co2_per_unit["electricity"]) * 1000.0
+        pv_result = pv_result.with_grid_factor(GridFactor(
+            key=f"factor set {factors.key}", kg_co2_per_kwh=kg,
+            name_zh=f"因子集 {factors.name_zh} 的电力因子",
+            name_en=f"electricity factor of the set {factors.name_en}", year=int(factors.year or 0),
+            source="the emission-factor set used for the park's emissions"))
     progress.report(0.75, "emissions, sinks, balance")
     account = account_park(park, factors, pv_kwh_yr=pv_result.totals["kwh_yr"] if pv_result else 0.0,
                            year=year, baseline_year=baseline_year,
@@ -141,7 +149,17 @@ def balance_sheets(account: ParkAccount, pv_result=None) -> dict[str, pd.DataFra
         "class": "类别 class", "name_zh": "名称", "name_en": "name", "basis": "计量基础 basis",
         "n": "要素数 n", "area_m2": "面积 m²", "area_ha": "面积 ha", "t_co2_per_ha_yr": "碳汇强度 tCO2/ha/yr",
         "t_co2_yr": "碳汇 tCO2/yr", "source": "来源 source"})
-    sheets = {"平衡 balance": balance, "指标 indicators": ind, "排放 emissions": fuels, "碳汇 sinks": sinks}
+    from app.cmd_carbon import carbon_sheets
+
+    carbon = carbon_sheets(account.emissions)
+    problems = [p for r in (account.emissions, account.sinks, account.trees, pv_result) if r is not None
+                for p in r.problems]
+    problem_sheet = pd.DataFrame([{"级别 level": p.level, "代码 code": p.code, "说明": p.zh, "message": p.en,
+                                   "对象 features": ", ".join(map(str, p.feature_ids[:50]))}
+                                  for p in problems])
+    sheets = {"平衡 balance": balance, "指标 indicators": ind, "排放 emissions": fuels,
+              "企业 entities": carbon["企业"], "碳汇 sinks": sinks, "因子 factors": carbon["因子"],
+              "问题 problems": problem_sheet}
     if pv_result is not None:
         t = pv_result.summary()
         rows = [("装机容量", "capacity", t["kwp"], "kWp"), ("年发电量", "energy", t["kwh_yr"], "kWh/yr"),

@@ -189,7 +189,7 @@ def carbon_sheets(result) -> dict[str, pd.DataFrame]:
         sheets["行业"] = _rename(result.sectors.sort_values(["year", "t_co2"], ascending=[True, False]),
                                ENTITY_HEADERS, va, keep=("sector", "year", "t_co2", "tce"))
     sheets["能源品种"] = _rename(result.by_fuel, FUEL_HEADERS, va, keep=tuple(FUEL_HEADERS))
-    detail = result.detail.copy()
+    detail = result.detail[result.detail["amount_canonical"] != 0].copy()  # zero rows: nothing to show
     detail["factor_status"] = detail["factor_status"].map(STATUS_ZH).fillna(detail["factor_status"])
     sheets["明细"] = _rename(detail, DETAIL_HEADERS, va, keep=tuple(DETAIL_HEADERS))
     sheets["因子"] = factor_sheet(result)

@@ -57,7 +57,16 @@ def read_project(path: Path) -> tuple[ParkSources, dict]:
     energy = data.get("energy")
     energy_path = base / (energy["path"] if isinstance(energy, dict) else energy) if energy else None
     sources = ParkSources(**layers, enterprises_table=energy_path, name=data.get("name"))
-    options = {k: data[k] for k in ("factors", "indicators", "year", "baseline_year", "facts") if k in data}
+    options = {k: data[k] for k in ("factors", "indicators", "year", "baseline_year") if k in data}
+    if "facts" in data:
+        from gis.carbon.balance import check_facts
+
+        options["facts"] = check_facts(data["facts"])
+    if "scenarios" in data and not (isinstance(data["scenarios"], list)
+                                    and all(isinstance(x, dict) for x in data["scenarios"])):
+        raise InputError("项目文件中的 scenarios 应为情景对象的列表",
+                         "'scenarios' in the project file must be a list of scenario objects",
+                         path=str(path), code="project.scenario")
     if "weather" in data:
         options["weather"] = base / data["weather"]
     if "scenarios" in data:

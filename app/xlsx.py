@@ -11,6 +11,9 @@ import pandas as pd
 from app.outputs import _tmp_beside
 from gis.errors import InputError
 
+EXCEL_MAX_ROWS = 1_048_576 - 1
+"""Rows an .xlsx sheet holds besides its header (Excel's limit, 2^20)."""
+
 
 def _display_width(text) -> int:
     """Characters as wide as Excel shows them (CJK count double)."""
@@ -30,6 +33,12 @@ def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame], *, max_width: 
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"输出文件应为 .xlsx：{path.name}", f"The output must be an .xlsx file: {path.name}",
                          path=str(path), code="output.suffix")
+    big = {name: len(frame) for name, frame in sheets.items() if len(frame) >= EXCEL_MAX_ROWS}
+    if big:
+        names = ", ".join(f"{k} ({v:,})" for k, v in big.items())
+        raise InputError(f"表格行数超过 Excel 上限 {EXCEL_MAX_ROWS:,} 行：{names}。请按年份或对象拆分输入",
+                         f"Too many rows for Excel (limit {EXCEL_MAX_ROWS:,}): {names}. Split the input by "
+                         "year or entity", path=str(path), code="output.too_many_rows")
     tmp = _tmp_beside(path)
     try:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:

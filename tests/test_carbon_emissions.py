@@ -322,3 +322,16 @@ def test_template_reads_back():
     hand = 100 * 1.9812 + 50 * 21.6219 + 10 * 3.0959 + 1000e4 * 0.5306e-3 + 5000 * 0.11
     assert r.total()["t_co2"] == pytest.approx(hand)
     assert r.total()["t_co2_per_mu"] == pytest.approx(hand / 50.0)
+
+
+def test_scopes_split_when_the_table_has_no_year():
+    """1,000 t coal (1.9812 tCO2/t, national set) and 100 ×10^4 kWh (0.5306 kgCO2/kWh), no year column."""
+    from gis.carbon.emissions import account_emissions
+    from gis.carbon.factors import load_factor_set
+    from gis.carbon.inventory import read_energy_inventory
+
+    f = load_factor_set("national-2023")
+    df = pd.DataFrame({"企业代码": ["A"], "原煤(吨)": [1000.0], "电力(万千瓦时)": [100.0]})
+    t = account_emissions(read_energy_inventory(df, factors=f), f).total()
+    assert t["t_co2_scope1"] == pytest.approx(1000 * 1.9812, rel=1e-4)
+    assert t["t_co2_scope2"] == pytest.approx(100e4 * 0.5306 / 1000, rel=1e-6)

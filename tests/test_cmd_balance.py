@@ -57,8 +57,8 @@ def test_balance_project_file_with_scenarios(tmp_path, capsys):
     s = json.loads(capsys.readouterr().out)
     assert s["indicator_set"] == "jiangsu-2024" and s["year"] == 2023
     names = [x["scenario"] for x in s["scenarios"]]
-    assert names == ["half PV", "all green"]
-    green = s["scenarios"][1]["metrics"]
+    assert names == ["现状 status quo", "half PV", "all green"]  # the baseline always comes first
+    green = s["scenarios"][2]["metrics"]
     assert green["green_power_share_pct"] == pytest.approx(100.0)
 
 
@@ -87,3 +87,54 @@ def test_demo_has_the_carbon_outputs(tmp_path, capsys):
 
     layers = {n for n, _ in pyogrio.list_layers(tmp_path / "park.gpkg")}
     assert {"rooftop_pv", "green_sinks", "tree_sinks"} <= layers
+
+
+def test_value_added_intensity_uses_only_entities_that_report_it(tmp_path):
+    from gis.carbon.factors import load_factor_set
+    from gis.carbon.park_carbon import account_park
+    from gis.park import load_sample_park
+
+    park = load_sample_park()
+    col = "工业增加值(万元)"
+    firms = park.enterprises["企业代码"].drop_duplicates()
+    blank = park.enterprises["企业代码"].isin(firms.iloc[::2])
+    park.enterprises.loc[blank, col] = float("nan")
+    acc = account_park(park, load_factor_set(), pv_kwh_yr=0.0)
+    quo = acc.carbon.balances[0]
+    # independent: the emissions module's intensity over the reporting entities
+    assert quo.metrics["t_co2_per_10k_yuan"] == pytest.approx(acc.emissions.total()["t_co2_per_10k_yuan"],
+                                                              rel=1e-9)
+    assert quo.metrics["yuan_per_km2"] is None  # land output needs every entity's value added
+
+
+def test_pv_uses_the_factor_sets_grid_factor(tmp_path, capsys):
+    assert main(["balance", "--sample", "--factors", "sichuan-2022", "--out", str(tmp_path / "b.xlsx")]) == 0
+    full = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert full["pv"]["grid_factor"]["kg_co2_per_kwh"] == pytest.approx(0.1031)
+    pv_line = full["balance"]["scenarios"][1]["lines"]["pv_avoided_self_t_co2"]
+    assert full["pv"]["t_co2_yr"] == pytest.approx(pv_line, rel=1e-3)
+
+
+@pytest.mark.parametrize("bad", [
+    {"facts": {"solid_waste_use_pct": "约96"}}, {"facts": [1, 2]}, {"facts": {"water_reuse": 90}},
+    {"scenarios": [{"name": "x", "pv_share": 1.5}]}, {"scenarios": ["x"]},
+    {"scenarios": [{"name": "x", "green_power_kwh": -1}]}])
+def test_bad_project_values_are_bad_input(tmp_path, capsys, bad):
+    d = sample_dir()
+    project = {"boundary": {"path": str(d / "park.gpkg"), "layer": "boundary"},
+               "buildings": {"path": str(d / "park.gpkg"), "layer": "buildings"},
+               "energy": str(d / "enterprises_energy.csv"), **bad}
+    pf = tmp_path / "p.json"
+    pf.write_text(json.dumps(project, ensure_ascii=False), encoding="utf-8")
+    assert main(["balance", str(pf), "--no-pv", "--out", str(tmp_path / "o.xlsx")]) == 2
+    assert "Internal error" not in capsys.readouterr().err
+
+
+def test_too_many_rows_for_excel_is_bad_input(tmp_path, monkeypatch):
+    import app.xlsx
+    from gis.errors import InputError
+
+    monkeypatch.setattr(app.xlsx, "EXCEL_MAX_ROWS", 10)
+    with pytest.raises(InputError) as e:
+        app.xlsx.write_xlsx(tmp_path / "x.xlsx", {"big": pd.DataFrame({"a": range(20)})})
+    assert "Excel" in e.value.en and not (tmp_path / "x.xlsx").exists()

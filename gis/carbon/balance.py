@@ -49,6 +49,15 @@ class Scenario:
     fuel_switches: tuple[FuelSwitch, ...] = ()
     extra_sinks_t_co2_yr: float = 0.0
 
+    def __post_init__(self):
+        if not 0 <= self.pv_share <= 1:
+            raise InputError(f"情景“{self.name}”的光伏建设比例 pv_share 应在 0–1",
+                             f"Scenario '{self.name}': pv_share must be within 0–1", code="scenario")
+        for name in ("pv_kwh_extra", "green_power_kwh", "green_certificates_kwh", "extra_sinks_t_co2_yr"):
+            if getattr(self, name) < 0:
+                raise InputError(f"情景“{self.name}”的 {name} 不能为负",
+                                 f"Scenario '{self.name}': {name} cannot be negative", code="scenario")
+
 
 @dataclass
 class BalanceInputs:
@@ -61,6 +70,8 @@ class BalanceInputs:
     value_added_10k_yuan, park_area_km2, green_area_m2: denominators where known.
     electricity_kgce_per_kwh: standard-coal coefficient of electricity used for the energy
         totals (the factor set's; default the equivalent value 0.1229, GB/T 2589-2020).
+    va_t_co2_share, va_tce_share: share of the park's CO2 and energy from the entities that
+        report value added: per-value-added intensities use only those (1.0 = all report).
     baseline: the baseline year's ``{"year", "coal_t", "t_co2_per_10k_yuan"}`` for progress
         indicators (None: not available).
     facts: park facts the data cannot give (solid_waste_use_pct, water_reuse_pct, ...).
@@ -77,6 +88,38 @@ class BalanceInputs:
     baseline: dict | None = None
     facts: dict[str, float] = field(default_factory=dict)
     electricity_kgce_per_kwh: float = ELECTRICITY_KGCE_PER_KWH
+    va_t_co2_share: float = 1.0
+    va_tce_share: float = 1.0
+
+
+FACT_KEYS = {"solid_waste_use_pct": ("工业固体废物综合利用率", "industrial solid waste utilisation", "%"),
+             "waste_heat_use_pct": ("余热余冷余压利用率", "waste heat/cold/pressure utilisation", "%"),
+             "water_reuse_pct": ("工业用水重复利用率", "industrial water reuse", "%")}
+"""Park facts the energy data cannot give (user input), as the indicator sets name them."""
+
+
+def check_facts(facts: dict) -> dict[str, float]:
+    """Facts as numbers; InputError for unknown keys or values that are not numbers in 0–100."""
+    if not isinstance(facts, dict):
+        raise InputError("园区数据（facts）应为 键: 数值 的表", "facts must be a mapping KEY: number",
+                         code="balance.facts")
+    keys = "、".join(FACT_KEYS)
+    out = {}
+    for k, v in facts.items():
+        if k not in FACT_KEYS:
+            raise InputError(f"未知的园区数据“{k}”。可用：{keys}", f"Unknown park fact '{k}'. Known: {keys}",
+                             code="balance.facts")
+        try:
+            value = float(v)
+        except (TypeError, ValueError):
+            raise InputError(f"园区数据“{k}”应为数值（%），而不是“{v}”",
+                             f"Park fact '{k}' must be a number (%), not '{v}'",
+                             code="balance.facts") from None
+        if not 0 <= value <= 100:
+            raise InputError(f"园区数据“{k}”应在 0–100%", f"Park fact '{k}' must be within 0–100%",
+                             code="balance.facts")
+        out[k] = value
+    return out
 
 
 @dataclass
@@ -175,12 +218,15 @@ def park_balance(inputs: BalanceInputs, scenario: Scenario | None = None) -> Bal
         "green_power_share_pct": _pct(pv_self + green, elec_kwh),
         "non_fossil_share_pct": _pct(renewable_tce, energy_tce),
         "renewable_share_pct": _pct(renewable_tce, energy_tce),
-        "renewable_power_share_pct": _pct(pv_self + green + sc.green_certificates_kwh, elec_kwh),
+        "renewable_power_share_pct": _pct(min(pv_self + green + sc.green_certificates_kwh, elec_kwh),
+                                          elec_kwh),
         "electrification_pct": _pct(elec_tce, energy_tce),
-        "tce_per_10k_yuan": _ratio(energy_tce, va),
-        "t_co2_per_10k_yuan": _ratio(energy_after, va),
-        "yuan_per_tce": _ratio(va * 1e4, energy_tce) if va else None,
-        "yuan_per_km2": _ratio(va * 1e4, inputs.park_area_km2) if va else None,
+        "tce_per_10k_yuan": _ratio(energy_tce * inputs.va_tce_share, va),
+        "t_co2_per_10k_yuan": _ratio(energy_after * inputs.va_t_co2_share, va),
+        "yuan_per_tce": _ratio(va * 1e4, energy_tce * inputs.va_tce_share) if va else None,
+        # land output needs every entity's value added
+        "yuan_per_km2": _ratio(va * 1e4, inputs.park_area_km2) if va and inputs.va_tce_share >= 0.999
+        else None,
         "green_coverage_pct": _pct(inputs.green_area_m2, inputs.park_area_km2 * 1e6
                                    if inputs.park_area_km2 else None) if inputs.green_area_m2 else None,
         "pv_self_supply_pct": _pct(pv_self, elec_kwh),
@@ -190,7 +236,7 @@ def park_balance(inputs: BalanceInputs, scenario: Scenario | None = None) -> Bal
     metrics["coal_change_pct"] = _change(coal_t, base.get("coal_t"))
     metrics["carbon_intensity_change_pct"] = _change(metrics["t_co2_per_10k_yuan"],
                                                      base.get("t_co2_per_10k_yuan"))
-    metrics.update({k: float(v) for k, v in inputs.facts.items()})
+    metrics.update(check_facts(inputs.facts))
     lines = {"gross_t_co2": gross, "scope1_t_co2": scope1, "scope2_t_co2": scope2,
              "pv_kwh_yr": pv_kwh, "pv_self_used_kwh_yr": pv_self,
              "pv_avoided_self_t_co2": pv_avoided_self, "pv_exported_avoided_t_co2": pv_exported,

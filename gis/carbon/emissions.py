@@ -235,12 +235,10 @@ def account_emissions(inventory: Inventory, factors: FactorSet, *, year=None) ->
 
     # per entity × year (entities without any energy keep zeros)
     keys = ["entity", "year"]
-    scope = detail.pivot_table(index=keys, columns="scope", values="t_co2", aggfunc="sum", dropna=False,
-                               observed=True) if len(detail) else pd.DataFrame()
-    sums = detail.groupby(keys, dropna=False)[["t_co2", "tce"]].sum()
-    if len(detail):
-        sums["t_co2_scope1"] = scope.get(1, 0.0)
-        sums["t_co2_scope2"] = scope.get(2, 0.0)
+    # scopes summed in the same groupby (a pivot would not align rows whose year is missing)
+    scoped = detail.assign(t_co2_scope1=detail["t_co2"].where(detail["scope"] == 1, 0.0),
+                           t_co2_scope2=detail["t_co2"].where(detail["scope"] == 2, 0.0))
+    sums = scoped.groupby(keys, dropna=False)[["t_co2", "tce", "t_co2_scope1", "t_co2_scope2"]].sum()
     entities = ent.merge(sums.reset_index(), on=keys, how="left")
     for c in ("t_co2", "tce", "t_co2_scope1", "t_co2_scope2"):
         entities[c] = entities[c].fillna(0.0) if c in entities else 0.0

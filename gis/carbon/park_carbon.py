@@ -11,6 +11,10 @@ from gis.carbon.balance import Balance, BalanceInputs, FuelSwitch, Scenario, com
 from gis.carbon.emissions import EmissionsResult
 from gis.carbon.indicators import check_indicators, indicator_sets
 
+GREEN_COVER_CLASSES = ("forest", "shrub", "grassland", "wetland", "tea")
+"""Land-cover classes counted as green cover (绿化覆盖) for green_coverage_pct: vegetated land,
+not water, cropland, bare or built land (tree canopy over them is not land and not added)."""
+
 
 def balance_inputs(emissions: EmissionsResult, *, pv_kwh_yr: float = 0.0, sinks_t_co2_yr: float = 0.0,
                    park_area_km2: float | None = None, green_area_m2: float | None = None,
@@ -27,7 +31,14 @@ def balance_inputs(emissions: EmissionsResult, *, pv_kwh_yr: float = 0.0, sinks_
         base = {"year": int(bt["year"]) if bt.get("year") is not None else None,
                 "coal_t": float(bf.at["raw_coal", "amount"]) if "raw_coal" in bf.index else None,
                 "t_co2_per_10k_yuan": bt.get("t_co2_per_10k_yuan")}
+    ent = emissions.entities
+    if total.get("year") is not None and "year" in ent:
+        ent = ent[ent["year"] == total["year"]]
+    has_va = ent["value_added_10k_yuan"].fillna(0) > 0 if "value_added_10k_yuan" in ent else ent["t_co2"] < 0
+    co2_share = float(ent.loc[has_va, "t_co2"].sum() / ent["t_co2"].sum()) if ent["t_co2"].sum() > 0 else 1.0
+    tce_share = float(ent.loc[has_va, "tce"].sum() / ent["tce"].sum()) if ent["tce"].sum() > 0 else 1.0
     return BalanceInputs(
+        va_t_co2_share=co2_share, va_tce_share=tce_share,
         by_fuel=emissions.by_fuel_for(), grid_kg_co2_per_kwh=emissions.grid_kg_co2_per_kwh,
         pv_potential_kwh_yr=pv_kwh_yr, sinks_t_co2_yr=sinks_t_co2_yr,
         value_added_10k_yuan=total.get("value_added_10k_yuan") or None, park_area_km2=park_area_km2,
@@ -72,7 +83,10 @@ class ParkCarbon:
 def park_carbon(inputs: BalanceInputs, *, indicator_set: str = "national-2025",
                 scenarios: list[Scenario] | None = None) -> ParkCarbon:
     """Balance, comparison and indicator check (per scenario) of one park year."""
-    scenarios = scenarios or default_scenarios(inputs)
+    scenarios = list(scenarios or default_scenarios(inputs))
+    if not any(sc.pv_share == 0 and not sc.fuel_switches and not sc.green_power_kwh
+               and not sc.pv_kwh_extra and not sc.extra_sinks_t_co2_yr for sc in scenarios):
+        scenarios.insert(0, Scenario("现状 status quo", pv_share=0.0))  # always the baseline first
     balances = [park_balance(inputs, sc) for sc in scenarios]
     frames = []
     for b in balances:
@@ -137,7 +151,7 @@ def account_park(park, factors, *, pv_kwh_yr: float = 0.0, year=None, baseline_y
     green_m2 = None
     if sinks is not None:
         bc = sinks.by_class
-        green_m2 = float(bc.loc[(bc["basis"] != "canopy") & (bc["class"] != "water"), "area_m2"].sum())
+        green_m2 = float(bc.loc[bc["class"].isin(GREEN_COVER_CLASSES), "area_m2"].sum())
     total_sinks = sum(r.total_t_co2_yr for r in (sinks, trees) if r is not None)
     inputs = balance_inputs(emissions, pv_kwh_yr=pv_kwh_yr, sinks_t_co2_yr=total_sinks,
                             park_area_km2=area_km2, green_area_m2=green_m2, baseline=baseline, facts=facts)

@@ -65,6 +65,14 @@ class RooftopResult:
     problems: list[Problem]
     orientation_classes: int
 
+    def with_grid_factor(self, factor: GridFactor) -> RooftopResult:
+        """The same result with avoided emissions (``t_co2_yr``) under another grid factor, so
+        that PV and the park's emissions use one factor."""
+        b = self.buildings.copy()
+        b["t_co2_yr"] = b["kwh_yr"] * factor.kg_co2_per_kwh / 1000.0
+        totals = {**self.totals, "t_co2_yr": round(float(b["t_co2_yr"].sum()), 1)}
+        return RooftopResult(b, totals, self.weather, factor, self.problems, self.orientation_classes)
+
     def summary(self) -> dict:
         """JSON-ready summary: totals, sources used, problems."""
         return {**self.totals, "weather_source": self.weather.source,
