@@ -1,0 +1,212 @@
+"""The layer model: vector layers and an ordered layer stack with change callbacks. No Qt.
+
+Like napari's layer model, layers know nothing about widgets: a canvas, the PNG export or the
+PDF report subscribe to :attr:`VectorLayer.changed` / :attr:`LayerStack.changed` and redraw.
+Callbacks run synchronously in the thread that made the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import geopandas as gpd
+
+from layers.style import GraduatedStyle, SingleStyle
+
+Style = GraduatedStyle | SingleStyle
+
+
+class Signal:
+    """A minimal callback list: ``connect(cb)`` returns a function that disconnects it."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[..., Any]] = []
+
+    def connect(self, callback: Callable[..., Any]) -> Callable[[], None]:
+        self._callbacks.append(callback)
+        return lambda: self.disconnect(callback)
+
+    def disconnect(self, callback: Callable[..., Any]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def emit(self, *args: Any) -> None:
+        for cb in list(self._callbacks):
+            cb(*args)
+
+
+class VectorLayer:
+    """A styled GeoDataFrame (any CRS).
+
+    ``changed`` is emitted as ``(layer, what)`` with what in "name", "visible", "opacity",
+    "style", "data"; call :meth:`refresh` after editing the style object in place.
+    """
+
+    def __init__(self, name: str, gdf: gpd.GeoDataFrame, style: Style | None = None,
+                 visible: bool = True, opacity: float = 1.0) -> None:
+        self.changed = Signal()
+        self._name = name
+        self._gdf = gdf
+        self._style: Style = style if style is not None else SingleStyle()
+        self._visible = bool(visible)
+        self._opacity = _clamp01(opacity)
+        self._reprojected: dict[str, gpd.GeoDataFrame] = {}
+
+    def __repr__(self) -> str:
+        return f"VectorLayer({self._name!r}, {len(self._gdf)} features, {type(self._style).__name__})"
+
+    def _set(self, attr: str, value: Any, what: str) -> None:
+        if getattr(self, attr) is value or getattr(self, attr) == value:
+            return
+        setattr(self, attr, value)
+        self.changed.emit(self, what)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._set("_name", value, "name")
+
+    @property
+    def visible(self) -> bool:
+        return self._visible
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self._set("_visible", bool(value), "visible")
+
+    @property
+    def opacity(self) -> float:
+        return self._opacity
+
+    @opacity.setter
+    def opacity(self, value: float) -> None:
+        self._set("_opacity", _clamp01(value), "opacity")
+
+    @property
+    def style(self) -> Style:
+        return self._style
+
+    @style.setter
+    def style(self, value: Style) -> None:
+        self._style = value
+        self.changed.emit(self, "style")
+
+    @property
+    def gdf(self) -> gpd.GeoDataFrame:
+        return self._gdf
+
+    @gdf.setter
+    def gdf(self, value: gpd.GeoDataFrame) -> None:
+        self._gdf = value
+        self._reprojected.clear()
+        self.changed.emit(self, "data")
+
+    def refresh(self, what: str = "style") -> None:
+        """Tell subscribers the style (or data, edited in place) changed."""
+        if what == "data":
+            self._reprojected.clear()
+        self.changed.emit(self, what)
+
+    @property
+    def crs(self):
+        return self._gdf.crs
+
+    def in_crs(self, crs) -> gpd.GeoDataFrame:
+        """The data in ``crs`` (cached; unchanged when either CRS is unknown or they are equal)."""
+        if crs is None or self._gdf.crs is None or self._gdf.crs == crs:
+            return self._gdf
+        key = str(crs)
+        if key not in self._reprojected:
+            self._reprojected[key] = self._gdf.to_crs(crs)
+        return self._reprojected[key]
+
+    def bounds(self, crs=None) -> tuple[float, float, float, float] | None:
+        """(xmin, ymin, xmax, ymax) in ``crs`` (default: the layer's), None when empty."""
+        gdf = self.in_crs(crs)
+        if gdf.empty:
+            return None
+        b = gdf.total_bounds
+        return None if not all(map(_finite, b)) else (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+
+
+class LayerStack:
+    """Ordered layers, drawn from index 0 (bottom) to the last (top), as in napari.
+
+    ``changed`` is emitted as ``(stack, event, layer)`` with event "inserted", "removed",
+    "moved", or "layer:<what>" forwarded from a layer's own change.
+    """
+
+    def __init__(self, layers: list[VectorLayer] | None = None) -> None:
+        self.changed = Signal()
+        self._layers: list[VectorLayer] = []
+        self._unsubscribe: dict[int, Callable[[], None]] = {}
+        for layer in layers or []:
+            self.append(layer)
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def __iter__(self) -> Iterator[VectorLayer]:
+        return iter(list(self._layers))
+
+    def __getitem__(self, key: int | str) -> VectorLayer:
+        if isinstance(key, str):
+            for layer in self._layers:
+                if layer.name == key:
+                    return layer
+            raise KeyError(key)
+        return self._layers[key]
+
+    def index(self, layer: VectorLayer) -> int:
+        return self._layers.index(layer)
+
+    def append(self, layer: VectorLayer) -> None:
+        self.insert(len(self._layers), layer)
+
+    def insert(self, index: int, layer: VectorLayer) -> None:
+        self._layers.insert(index, layer)
+        self._unsubscribe[id(layer)] = layer.changed.connect(
+            lambda lyr, what: self.changed.emit(self, f"layer:{what}", lyr))
+        self.changed.emit(self, "inserted", layer)
+
+    def remove(self, layer: VectorLayer) -> None:
+        self._layers.remove(layer)
+        self._unsubscribe.pop(id(layer), lambda: None)()
+        self.changed.emit(self, "removed", layer)
+
+    def move(self, layer: VectorLayer, index: int) -> None:
+        """Move ``layer`` to position ``index`` (0 = bottom)."""
+        self._layers.remove(layer)
+        self._layers.insert(index, layer)
+        self.changed.emit(self, "moved", layer)
+
+    def visible_layers(self) -> list[VectorLayer]:
+        return [lyr for lyr in self._layers if lyr.visible]
+
+    def bounds(self, crs=None) -> tuple[float, float, float, float] | None:
+        """Union of the visible layers' bounds in ``crs`` (default: the bottom layer's CRS)."""
+        return union_bounds(self.visible_layers(), crs)
+
+
+def union_bounds(layers: list[VectorLayer], crs=None) -> tuple[float, float, float, float] | None:
+    """Union of the layers' bounds in ``crs`` (default: the first layer's CRS)."""
+    if not layers:
+        return None
+    crs = crs if crs is not None else layers[0].crs
+    boxes = [b for b in (lyr.bounds(crs) for lyr in layers) if b is not None]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _clamp01(x: float) -> float:
+    return min(max(float(x), 0.0), 1.0)
+
+
+def _finite(x: float) -> bool:
+    return x == x and abs(x) != float("inf")
