@@ -317,7 +317,10 @@ def test_template_reads_back():
     for col in ("企业代码", "企业名称", "年份", "原煤(吨)", "天然气(万立方米)", "电力(万千瓦时)",
                 "热力(吉焦)", "工业增加值(万元)", "占地面积(亩)"):
         assert col in data.columns
-    inv, r = _account(data.astype(str))  # as read back from Excel: all text
+    with pytest.raises(InputError) as e:  # the example row is never counted by mistake
+        _account(data.astype(str))
+    assert "示例行" in e.value.zh and "example row" in e.value.en
+    inv, r = _account(data.assign(企业名称="永拓纺织").astype(str))  # as read back from Excel: all text
     assert inv.ignored_columns == [] and inv.form == "wide"
     hand = 100 * 1.9812 + 50 * 21.6219 + 10 * 3.0959 + 1000e4 * 0.5306e-3 + 5000 * 0.11
     assert r.total()["t_co2"] == pytest.approx(hand)

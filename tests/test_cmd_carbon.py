@@ -140,6 +140,14 @@ def test_template_round_trips(tmp_path, capsys):
     assert {"能源品种", "可用单位", "排放因子（national-2023）", "来源"} <= set(fuels.columns)
     assert fuels["可用单位"].str.contains("万千瓦时").any()
     out = tmp_path / "o.xlsx"
+    # the example row must not be counted by mistake: refused until it is replaced
+    assert main(["carbon", str(t), "--out", str(out), "--json"]) == 2
+    assert "示例行" in capsys.readouterr().err
+    wb = openpyxl.load_workbook(t)
+    ws = wb["能源数据"]
+    col = [c.value for c in ws[1]].index("企业名称") + 1
+    ws.cell(row=2, column=col).value = "永拓纺织"
+    wb.save(t)
     assert main(["carbon", str(t), "--out", str(out), "--json"]) == 0
     s = json.loads(capsys.readouterr().out)
     hand = 100 * 1.9812 + 50 * 21.6219 + 10 * 3.0959 + 1000e4 * 0.5306e-3 + 5000 * 0.11
@@ -160,3 +168,11 @@ def test_help_documents_options_units_and_defaults(command, capsys):
                       "national-2023", "sichuan-2022", "tCO2/t", "kgCO2/kWh", "万千瓦时", "0.1229 kgce/kWh",
                       "latest"):
             assert words in text, words
+
+
+def test_errors_name_the_spreadsheet_row_after_blank_rows(tmp_path, capsys):
+    p = tmp_path / "e.csv"
+    p.write_text("企业代码,原煤(吨)\nA,100\n,\nB,很多\n", encoding="utf-8")  # row 3 blank, row 4 bad
+    assert main(["carbon", str(p), "--out", str(tmp_path / "o.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "4" in err and "很多" in err

@@ -32,6 +32,8 @@ from gis.carbon.factors import FactorSet, load_factor_set, match_fuel
 from gis.errors import InputError, Problem
 from gis.fields import normalise_name
 
+TEMPLATE_EXAMPLE_MARK = "请替换本行"
+"""Text in the example row of the energy template (``energy_template``): never counted."""
 ROLE_NAMES: dict[str, list[str]] = {
     "entity": ["企业代码", "单位代码", "企业编号", "企业编码", "统一社会信用代码", "社会信用代码",
                "乡镇街道代码", "乡镇代码", "街道代码", "建筑编号", "建筑代码", "对象代码", "对象编号", "代码",
@@ -254,7 +256,12 @@ def read_energy_inventory(df: pd.DataFrame, *, source_name: str = "",
     if df is None or df.empty or len(df.columns) == 0:
         raise InputError("能耗表是空的", "The energy table is empty", path=source_name or None,
                          code="energy.empty")
-    df = df.reset_index(drop=True)
+    # keep the reader's index (each row's place in the file, blank rows dropped) so messages name
+    # the spreadsheet row; anything else is renumbered
+    if pd.api.types.is_integer_dtype(df.index) and df.index.is_unique and (df.index >= 0).all():
+        df = df.copy()
+    else:
+        df = df.reset_index(drop=True)
     df.columns = [str(c).strip() for c in df.columns]
     dup = pd.Index(df.columns)[pd.Index(df.columns).duplicated()]
     if len(dup):
@@ -338,6 +345,12 @@ def _attributes(df, roles, split, rows, where: _Where, problems) -> pd.DataFrame
                           "energy.no_entity")
     out["entity"] = ids
     out["name"] = names.fillna(ids)
+    example = out["name"].astype("string").str.contains(TEMPLATE_EXAMPLE_MARK, regex=False).fillna(False)
+    if example.any():
+        zh, en = where.cells(roles.get("name") or roles["entity"], rows[example.to_numpy()])
+        raise where.error(f"模板中的示例行仍在表中：{zh}。请删除该行后再计算",
+                          f"The template's example row is still in the table: {en}. Delete it first",
+                          "energy.template_example")
     out["sector"] = _text(df[roles["sector"]]) if "sector" in roles else blank
     out["sector_code"] = _text(df[roles["sector_code"]]) if "sector_code" in roles else blank
     if "year" in roles:
@@ -553,7 +566,7 @@ def energy_template(factors: FactorSet | None = None) -> dict[str, pd.DataFrame]
     factors = factors or load_factor_set()
     fuels = factors.fuels
     shown = [f for f in fuels.index if f != "refined_oil"]
-    example = {"企业代码": "E001", "企业名称": "示例企业（请替换本行）", "行业": "纺织印染",
+    example = {"企业代码": "E001", "企业名称": f"示例企业（{TEMPLATE_EXAMPLE_MARK}）", "行业": "纺织印染",
                "行业代码": "C17", "年份": 2024}
     sample_amounts = {"raw_coal": 100.0, "natural_gas": 50.0, "diesel": 10.0, "electricity": 1000.0,
                       "heat": 5000.0}

@@ -14,7 +14,9 @@ from gis.io.tabular import read_table
 def read_data_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame, ReadReport]:
     """Read a CSV (UTF-8 or GBK) or Excel sheet; numeric-looking columns become numbers.
 
-    Thousands separators ("1,234.5") are accepted. Returns the frame and a report.
+    Thousands separators ("1,234.5") are accepted. Blank rows are dropped but the index keeps
+    each row's place in the file (0 = the first row under the header), so messages can name the
+    spreadsheet row (index + 2). Returns the frame and a report.
     """
     path = Path(path)
     if not path.exists():
@@ -28,4 +30,4 @@ def read_data_table(path: str | Path, sheet: str | None = None) -> tuple[pd.Data
         if filled.any() and nums[filled].notna().all():
             table[col] = nums
     report.describe(table)
-    return table.reset_index(drop=True), report
+    return table, report
