@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance")
+COMMAND_MODULES = ("app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance", "app.cmd_intensity")
 """Modules that add subcommands: each has ``register(sub) -> {name: run(args, progress) -> int}``."""
 
 

@@ -6,11 +6,13 @@ import time
 from pathlib import Path
 
 from app.cmd_balance import balance_sheets, describe_balance, park_account
+from app.cmd_intensity import describe_intensity, intensity_map, map_style, render_png, writable, write_text
 from app.outputs import write_gpkg, write_json
 from app.pv import describe_pv, result_layer
 from app.xlsx import write_xlsx
 from gis.park import load_sample_park, summarise_park
 from gis.progress import NO_PROGRESS, Progress
+from layers.style_export import graduated_qml, graduated_sld
 
 
 def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
@@ -18,24 +20,36 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     rooftop PV (built-in climatology for the site, neighbour shading), account its emissions,
     green-space sinks, carbon balance, scenarios and national indicators, and write
     ``summary.json``, ``park.gpkg`` (with layers ``rooftop_pv``, ``green_sinks``,
-    ``tree_sinks``) and ``carbon.xlsx`` into ``out_dir``. Returns the summary."""
+    ``tree_sinks``, ``township_intensity``), ``carbon.xlsx`` and the five-colour township map
+    (``township_intensity.png``, ``.qml``, ``.sld``) into ``out_dir``. Returns the summary."""
     t0 = time.perf_counter()
     park = load_sample_park(progress.sub(0.0, 0.2))
     summary = summarise_park(park)
     account, pv = park_account(park, progress=progress.sub(0.2, 0.85))
     summary["pv"] = pv.summary()
     summary["carbon"] = account.summary()
-    progress.report(0.9, "writing park.gpkg, carbon.xlsx")
-    layers = {**park.layers(), "rooftop_pv": result_layer(pv)}
+    progress.report(0.86, "township intensity map")
+    towns = intensity_map(park.townships, park.township_stats)
+    summary["intensity"] = towns.summary()
+    progress.report(0.9, "writing park.gpkg, carbon.xlsx, maps")
+    layers = {**park.layers(), "rooftop_pv": result_layer(pv), "township_intensity": writable(towns.layer)}
     if account.sinks is not None and account.sinks.features is not None:
         layers["green_sinks"] = account.sinks.features
     if account.trees is not None and account.trees.trees is not None:
         layers["tree_sinks"] = account.trees.trees
     write_gpkg(out_dir / "park.gpkg", layers)
     write_xlsx(out_dir / "carbon.xlsx", balance_sheets(account, pv))
+    label = "name" if "name" in towns.layer.columns else None
+    style = map_style(towns, label_field=label)
+    write_text(out_dir / "township_intensity.qml", graduated_qml(style))
+    write_text(out_dir / "township_intensity.sld", graduated_sld(style, "township_intensity"))
+    render_png(towns, out_dir / "township_intensity.png", label_field=label)
     summary["outputs"] = {"summary": str(out_dir / "summary.json"),
                           "park_gpkg": str(out_dir / "park.gpkg"),
-                          "carbon_xlsx": str(out_dir / "carbon.xlsx")}
+                          "carbon_xlsx": str(out_dir / "carbon.xlsx"),
+                          "intensity_png": str(out_dir / "township_intensity.png"),
+                          "intensity_qml": str(out_dir / "township_intensity.qml"),
+                          "intensity_sld": str(out_dir / "township_intensity.sld")}
     summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
     write_json(out_dir / "summary.json", summary)
     progress.report(1.0, "done")
@@ -70,10 +84,13 @@ def describe(summary: dict) -> list[str]:
                      f"{c['balance']['scenarios'][0]['metrics']['energy_tce']:,.0f} tce")
         lines.append(f"碳汇 Sinks: {c['sinks_t_co2_yr']:,.0f} tCO2/yr (绿地与行道树 green space, tree rows)")
         lines += describe_balance(c["balance"])
+    if "intensity" in summary:
+        lines += describe_intensity(summary["intensity"])
     n_prob = len(summary.get("problems", [])) + sum(
         len(i["problems"]) for i in summary.get("inputs", {}).values())
     lines.append(f"问题 Problems found: {n_prob}")
     out = summary.get("outputs", {})
-    lines.append(f"输出 Outputs: {out.get('summary')}, {out.get('park_gpkg')}, {out.get('carbon_xlsx')}  "
+    lines.append(f"输出 Outputs: {out.get('summary')}, {out.get('park_gpkg')}, {out.get('carbon_xlsx')}, "
+                 f"{out.get('intensity_png')}  "
                  f"({summary.get('elapsed_s')} s)")
     return lines

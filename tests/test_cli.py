@@ -38,7 +38,9 @@ def test_demo_writes_summary_and_gpkg(tmp_path, capsys):
     assert summary["enterprises"]["years"] == [2023, 2024]
     layers = {n for n, _ in pyogrio.list_layers(out / "park.gpkg")}
     assert layers == {"boundary", "buildings", "green", "tree_rows", "townships", "rooftop_pv",
-                      "green_sinks", "tree_sinks"}
+                      "green_sinks", "tree_sinks", "township_intensity"}
+    for name in ("township_intensity.png", "township_intensity.qml", "township_intensity.sld"):
+        assert (out / name).stat().st_size > 0
     pv = summary["pv"]
     assert pv["buildings"] == len(bl) and pv["kwp"] > 0
     assert "CSWD" in pv["weather_source"]  # the built-in climatology, named
