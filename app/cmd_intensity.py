@@ -48,9 +48,19 @@ def intensity_map(townships: gpd.GeoDataFrame, stats: pd.DataFrame, *, method: s
                   factors_key: str = DEFAULT_FACTOR_SET, colours=None) -> IntensityMap:
     """Join, account, classify and colour the townships (any CRS; projected to the local metric
     CRS for areas). ``colours``: five hex colours low → high (default: the layers palette)."""
-    from layers.style import FIVE_COLOURS, NO_DATA_COLOUR
+    from layers.style import FIVE_COLOURS, NO_DATA_COLOUR, hex_to_rgb, palette_problems
 
     colours = list(colours or FIVE_COLOURS)
+    if len(colours) != 5:
+        raise InputError("五色图需要 5 种颜色（由低到高）",
+                         "The five-colour map needs 5 colours (low to high)", code="intensity.colours")
+    try:
+        for c in colours:
+            hex_to_rgb(c)
+    except (ValueError, TypeError):
+        raise InputError(f"颜色应为 #rrggbb：{colours}", f"Colours must be #rrggbb: {colours}",
+                         code="intensity.colours") from None
+    palette_note = palette_problems([*colours, NO_DATA_COLOUR])
     if townships.crs is not None and not townships.crs.is_projected:
         c = townships.total_bounds
         townships = townships.to_crs(local_metric_crs((c[0] + c[2]) / 2, (c[1] + c[3]) / 2))
@@ -71,6 +81,8 @@ def intensity_map(townships: gpd.GeoDataFrame, stats: pd.DataFrame, *, method: s
     layer["colour"] = [palette[k] for k in layer["class"]]
     layer["method"] = c.description_zh
     problems = [*joined.problems, *m.attrs.get("problems", []), *c.problems]
+    if palette_note:
+        problems.append(Problem("warning", "intensity.palette", *palette_note))
     return IntensityMap(layer, joined, m, c, problems)
 
 
@@ -164,6 +176,9 @@ def register(sub) -> dict:
     p.add_argument("--qml", type=Path, metavar="STYLE.qml", help="also write a QGIS style")
     p.add_argument("--sld", type=Path, metavar="STYLE.sld", help="also write an SLD style")
     p.add_argument("--title", help="map title (default: 乡镇街道碳排放强度 YEAR)")
+    p.add_argument("--colours", metavar="C1,…,C5", help="five #rrggbb colours, low to high (default: green, "
+                   "blue, yellow, orange, red, checked for colour-blind readers); a palette whose colours "
+                   "become hard to tell apart gets a warning")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     return {"intensity": run_intensity}
 
@@ -243,7 +258,8 @@ def run_intensity(args, progress: Progress = NO_PROGRESS) -> int:
                            stats_key=args.stats_join, year=args.year, previous_year=args.previous_year,
                            denominator=args.denominator, benchmark=args.benchmark,
                            thresholds=_thresholds(args.thresholds), target_decline_pct=args.target,
-                           factors_key=args.factors)
+                           factors_key=args.factors,
+                           colours=args.colours.replace("，", ",").split(",") if args.colours else None)
     progress.report(0.6, "writing")
     outputs = write_map(result, args.out, png=args.png, qml=args.qml, sld=args.sld, title=args.title)
     summary = {**result.summary(), "outputs": outputs}

@@ -86,3 +86,14 @@ def test_bad_method_options_exit_2(tmp_path, capsys, extra):
     code, out = _run(tmp_path, *extra)
     assert code == 2 and not out.exists()
     assert "Internal error" not in capsys.readouterr().err
+
+
+def test_user_palette_is_used_and_checked(tmp_path, capsys):
+    reds_and_greens = "#1a9850,#2c7bb6,#fee08b,#fc8d59,#d73027"  # green vs orange close for protanopes
+    code, out = _run(tmp_path, "--colours", reds_and_greens, "--json")
+    assert code == 0
+    s = json.loads(capsys.readouterr().out)
+    g = pyogrio.read_dataframe(out, layer="intensity")
+    assert set(g["colour"]) <= set(reds_and_greens.split(","))
+    assert any(p["code"] == "intensity.palette" for p in s["problems"])
+    assert _run(tmp_path, "--colours", "#fff,#000")[0] == 2
