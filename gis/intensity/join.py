@@ -91,21 +91,26 @@ class PlaceName:
     steps_en: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=200_000)
-def place_name_parts(text) -> PlaceName:
-    """Normalise one Chinese place name (see the module doc); an empty key for blank input."""
-    original = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
-    zh: list[str] = []
-    en: list[str] = []
-    s = unicodedata.normalize("NFKC", original)
-    if s != original:
+def _width_and_spaces(text: str, zh: list[str], en: list[str]) -> str:
+    """NFKC (full-width → half-width) and no whitespace, noting each step in ``zh``/``en``."""
+    s = unicodedata.normalize("NFKC", text)
+    if s != text:
         zh.append("全角转半角")
         en.append("full width → half width")
     t = re.sub(r"\s+", "", s)
     if t != s:
         zh.append("去空格")
         en.append("spaces removed")
-    s = t
+    return t
+
+
+@lru_cache(maxsize=200_000)
+def place_name_parts(text) -> PlaceName:
+    """Normalise one Chinese place name (see the module doc); an empty key for blank input."""
+    original = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    zh: list[str] = []
+    en: list[str] = []
+    s = _width_and_spaces(original, zh, en)
     removed: list[str] = []
 
     def _bracket(m: re.Match) -> str:
@@ -185,16 +190,7 @@ def _code_parts(v) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
     if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
         s = str(int(v))
     else:
-        raw = str(v)
-        s = unicodedata.normalize("NFKC", raw)
-        if s != raw:
-            zh.append("全角转半角")
-            en.append("full width → half width")
-        t = re.sub(r"\s+", "", s)
-        if t != s:
-            zh.append("去空格")
-            en.append("spaces removed")
-        s = t
+        s = _width_and_spaces(str(v), zh, en)
         if re.fullmatch(r"\d+\.0+", s):
             s = s.split(".")[0]
             zh.append("去掉“.0”")
