@@ -122,16 +122,6 @@ def _name_field(gdf) -> str | None:
     return find_field(gdf.columns, ("name", "名称", "乡镇街道名称", "乡镇", "街道", "xzqmc"))
 
 
-def writable(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Object columns as text so GDAL writes them (None stays empty)."""
-    out = gdf.copy()
-    for col in out.columns:
-        if col != out.geometry.name and out[col].dtype == object:
-            out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                                    else str(v))
-    return out
-
-
 def register(sub) -> dict:
     from app.cli import CRS_HELP
 
@@ -201,7 +191,7 @@ def write_map(result: IntensityMap, out: Path, *, png: Path | None = None, qml: 
     from layers.style_export import graduated_qml, graduated_sld
 
     label = _name_field(result.layer)
-    write_gpkg(out, {"intensity": writable(result.layer)})
+    write_gpkg(out, {"intensity": result.layer})
     outputs = {"gpkg": str(out)}
     style = map_style(result, label_field=label, title=title)
     for path, text, key in ((qml, graduated_qml, "qml"), (sld, None, "sld")):

@@ -124,7 +124,7 @@ def _run_vector(args, factors, label, progress: Progress) -> int:
     layers = {"green_sinks": result.features}
     if result.trees is not None:
         layers["tree_sinks"] = result.trees
-    write_gpkg(args.out, {k: _writable(v) for k, v in layers.items()})
+    write_gpkg(args.out, layers)
     summary = {"input": str(args.green), "trees_input": str(args.trees) if args.trees else None,
                "work_crs": crs_label(green.crs), **result.to_dict(),
                "outputs": {"gpkg": str(args.out), "layers": list(layers),
@@ -133,14 +133,6 @@ def _run_vector(args, factors, label, progress: Progress) -> int:
     progress.report(1.0, "done")
     emit(args, summary, [*describe_sinks(summary), f"输出 Output: {args.out} (+ .json)"])
     return EXIT_OK
-
-
-def _writable(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = gdf.copy()
-    for col in out.columns:
-        if col != out.geometry.name and out[col].dtype == object:
-            out[col] = out[col].astype("string")
-    return out
 
 
 def _run_raster(args, factors, label, progress: Progress) -> int:

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from app.cmd_balance import balance_sheets, describe_balance, park_account
-from app.cmd_intensity import describe_intensity, intensity_map, map_style, render_png, writable, write_text
+from app.cmd_intensity import describe_intensity, intensity_map, map_style, render_png, write_text
 from app.outputs import write_gpkg, write_json
 from app.pv import describe_pv, result_layer
 from app.xlsx import write_xlsx
@@ -32,7 +32,7 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     towns = intensity_map(park.townships, park.township_stats)
     summary["intensity"] = towns.summary()
     progress.report(0.9, "writing park.gpkg, carbon.xlsx, maps")
-    layers = {**park.layers(), "rooftop_pv": result_layer(pv), "township_intensity": writable(towns.layer)}
+    layers = {**park.layers(), "rooftop_pv": result_layer(pv), "township_intensity": towns.layer}
     if account.sinks is not None and account.sinks.features is not None:
         layers["green_sinks"] = account.sinks.features
     if account.trees is not None and account.trees.trees is not None:

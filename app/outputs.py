@@ -43,7 +43,18 @@ def write_gpkg(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
     tmp = _tmp_beside(path)
     try:
         for name, gdf in layers.items():
-            gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+            _text_columns(gdf).to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _text_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Mixed object columns (numbers, text, None) as text so GDAL can write them; None stays empty."""
+    objects = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].dtype == object]
+    if not objects:
+        return gdf
+    out = gdf.copy()
+    for col in objects:
+        out[col] = out[col].astype("string")
+    return out
