@@ -65,6 +65,16 @@ def intensity_map(townships: gpd.GeoDataFrame, stats: pd.DataFrame, *, method: s
         c = townships.total_bounds
         townships = townships.to_crs(local_metric_crs((c[0] + c[2]) / 2, (c[1] + c[3]) / 2))
     joined = join_stats(townships, stats, poly_key=poly_key, stats_key=stats_key, by=by)
+    if len(joined.stats) == 0:
+        keys = [str(v) for v in joined.unmatched_stats["key"].drop_duplicates().head(5)]
+        examples, examples_en = "、".join(keys), ", ".join(keys)
+        raise InputError(
+            f"统计表的 {len(stats)} 行没有一行与乡镇匹配（按{'代码' if joined.by == 'code' else '名称'}："
+            f"乡镇字段“{joined.poly_key}”，统计表列“{joined.stats_key}”；例如 {examples}）。"
+            "请检查是否选错了表，或用 --join / --stats-join 指定字段",
+            f"None of the {len(stats)} statistics rows matches a township (by {joined.by}: township field "
+            f"'{joined.poly_key}', table column '{joined.stats_key}'; e.g. {examples_en}). Is it the right "
+            "table? Name the fields with --join / --stats-join", code="intensity.no_match")
     m = township_metrics(joined.stats, load_factor_set(factors_key), year=year, previous_year=previous_year,
                          denominator=denominator)
     weights = m[{"gdp": "gdp_10k_yuan", "land": "land_mu", "population": "population"}[denominator]]

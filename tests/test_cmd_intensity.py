@@ -97,3 +97,10 @@ def test_user_palette_is_used_and_checked(tmp_path, capsys):
     assert set(g["colour"]) <= set(reds_and_greens.split(","))
     assert any(p["code"] == "intensity.palette" for p in s["problems"])
     assert _run(tmp_path, "--colours", "#fff,#000")[0] == 2
+
+
+def test_a_table_that_matches_no_township_says_so(tmp_path, capsys):
+    code, out = _run(tmp_path, stats=sample_dir() / "enterprises_energy.csv")
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err
+    assert "没有一行与乡镇匹配" in err and "None of the 142 statistics rows" in err and "E001, E002" in err
