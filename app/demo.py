@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from app.cmd_balance import balance_sheets, describe_balance, park_account
-from app.cmd_intensity import describe_intensity, intensity_map, map_style, render_png, write_text
+from app.cmd_balance import balance_sheets, describe_balance
+from app.cmd_intensity import describe_intensity, map_style, render_png, write_text
 from app.outputs import write_gpkg, write_json
-from app.pv import describe_pv, result_layer
+from app.pv import describe_pv
+from app.results import AnalysisOptions, run_park_analyses
 from app.xlsx import write_xlsx
-from gis.park import load_sample_park, summarise_park
+from gis.park import load_sample_park
 from gis.progress import NO_PROGRESS, Progress
 from layers.style_export import graduated_qml, graduated_sld
 
@@ -24,19 +25,10 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     (``township_intensity.png``, ``.qml``, ``.sld``) into ``out_dir``. Returns the summary."""
     t0 = time.perf_counter()
     park = load_sample_park(progress.sub(0.0, 0.2))
-    summary = summarise_park(park)
-    account, pv = park_account(park, progress=progress.sub(0.2, 0.85))
-    summary["pv"] = pv.summary()
-    summary["carbon"] = account.summary()
-    progress.report(0.86, "township intensity map")
-    towns = intensity_map(park.townships, park.township_stats)
-    summary["intensity"] = towns.summary()
+    results = run_park_analyses(park, AnalysisOptions(), progress.sub(0.2, 0.9))
+    summary, account, pv, towns = results.summary, results.account, results.pv, results.intensity
     progress.report(0.9, "writing park.gpkg, carbon.xlsx, maps")
-    layers = {**park.layers(), "rooftop_pv": result_layer(pv), "township_intensity": towns.layer}
-    if account.sinks is not None and account.sinks.features is not None:
-        layers["green_sinks"] = account.sinks.features
-    if account.trees is not None and account.trees.trees is not None:
-        layers["tree_sinks"] = account.trees.trees
+    layers = results.layers()
     write_gpkg(out_dir / "park.gpkg", layers)
     write_xlsx(out_dir / "carbon.xlsx", balance_sheets(account, pv))
     label = "name" if "name" in towns.layer.columns else None

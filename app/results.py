@@ -1,0 +1,103 @@
+"""All analyses of a park in one call, and their results in one object.
+
+``run_park_analyses`` is what ``lingtan demo``, the desktop app's "run all", the PDF report and the
+self-test share: rooftop PV, emissions, sinks, balance and indicators, and the five-colour
+township map. :class:`ParkResults` holds the computed objects, a JSON-ready ``summary`` (the keys
+of ``summary.json``) and :meth:`ParkResults.layers`, every input and result layer by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from gis.park import Park, summarise_park
+from gis.progress import NO_PROGRESS, Progress
+
+RESULT_LAYER_NAMES = ("rooftop_pv", "green_sinks", "tree_sinks", "township_intensity")
+"""Layers the analyses add, in drawing order (the inputs come from :meth:`Park.layers`)."""
+
+
+@dataclass
+class AnalysisOptions:
+    """The choices of a run; None means the documented default of each step.
+
+    factors: emission-factor set key (default ``national-2023``, resources/factors/factor_sets.csv);
+    indicators: indicator set (default ``national-2025``); weather: a weather file (default: the
+    built-in climatology for the site); year/baseline_year: accounting years (default: latest and
+    the one before); facts: non-spatial indicator facts; scenarios: balance scenarios;
+    pv/intensity: run those steps.
+    """
+
+    factors: str | None = None
+    indicators: str | None = None
+    weather: Path | None = None
+    year: int | None = None
+    baseline_year: int | None = None
+    facts: dict | None = None
+    scenarios: list | None = None
+    pv: bool = True
+    intensity: bool = True
+
+    @classmethod
+    def from_project(cls, options: dict) -> AnalysisOptions:
+        """From the options dict of :func:`app.project.read_project`."""
+        keys = ("factors", "indicators", "weather", "year", "baseline_year", "facts", "scenarios")
+        return cls(**{k: options[k] for k in keys if k in options})
+
+
+@dataclass
+class ParkResults:
+    """A park and what the analyses found. Any step not run is None."""
+
+    park: Park
+    account: Any = None          # gis.carbon.park_carbon.ParkAccount
+    pv: Any = None               # gis.solar.rooftop.RooftopResult
+    intensity: Any = None        # app.cmd_intensity.IntensityMap
+    summary: dict = field(default_factory=dict)
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """Every vector layer by name: the park's inputs, then the result layers present."""
+        from app.pv import result_layer
+
+        out = dict(self.park.layers())
+        if self.pv is not None:
+            out["rooftop_pv"] = result_layer(self.pv)
+        if self.account is not None:
+            sinks, trees = self.account.sinks, self.account.trees
+            if sinks is not None and sinks.features is not None:
+                out["green_sinks"] = sinks.features
+            if trees is not None and trees.trees is not None:
+                out["tree_sinks"] = trees.trees
+        if self.intensity is not None:
+            out["township_intensity"] = self.intensity.layer
+        return out
+
+
+def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
+                      progress: Progress = NO_PROGRESS) -> ParkResults:
+    """Rooftop PV, carbon account (emissions, sinks, balance, indicators) and the township map
+    (when the park has townships and their statistics) of a loaded park."""
+    from app.cmd_balance import park_account
+    from app.cmd_intensity import intensity_map
+
+    options = options or AnalysisOptions()
+    summary = summarise_park(park)
+    account, pv = park_account(park, factors_key=options.factors, weather_path=options.weather,
+                               pv=options.pv, year=options.year, baseline_year=options.baseline_year,
+                               indicator_set=options.indicators, scenarios=options.scenarios,
+                               facts=options.facts, progress=progress.sub(0.0, 0.9))
+    if pv is not None:
+        summary["pv"] = pv.summary()
+    summary["carbon"] = account.summary()
+    towns = None
+    if options.intensity and park.townships is not None and park.township_stats is not None:
+        progress.report(0.92, "township intensity map")
+        kw = {"factors_key": options.factors} if options.factors else {}
+        towns = intensity_map(park.townships, park.township_stats, **kw)
+        summary["intensity"] = towns.summary()
+    progress.report(1.0, "analyses done")
+    return ParkResults(park=park, account=account, pv=pv, intensity=towns, summary=summary)
