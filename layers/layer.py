@@ -11,10 +11,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
-from layers.style import GraduatedStyle, SingleStyle
+from layers.style import CategorizedStyle, GraduatedStyle, SingleStyle, Style
 
-Style = GraduatedStyle | SingleStyle
+__all__ = ["CategorizedStyle", "GraduatedStyle", "LayerStack", "Signal", "SingleStyle", "Style",
+           "VectorLayer", "geometry_kind", "union_bounds"]
+
+_POINT_TYPES = (0, 4)  # shapely type ids: Point, MultiPoint
+_LINE_TYPES = (1, 2, 5)  # LineString, LinearRing, MultiLineString
 
 
 class Signal:
@@ -40,18 +46,26 @@ class VectorLayer:
     """A styled GeoDataFrame (any CRS).
 
     ``changed`` is emitted as ``(layer, what)`` with what in "name", "visible", "opacity",
-    "style", "data"; call :meth:`refresh` after editing the style object in place.
+    "style", "data", "selection", "title"; call :meth:`refresh` after editing the style object in
+    place. ``title`` is the display name (default: ``name``); ``name`` is the stable key (e.g.
+    "rooftop_pv" for :mod:`layers.presets`). ``selection`` holds positional row indices
+    (``gdf.iloc``), drawn highlighted. ``data_version`` increases on every "data" change (caches
+    key on it).
     """
 
     def __init__(self, name: str, gdf: gpd.GeoDataFrame, style: Style | None = None,
-                 visible: bool = True, opacity: float = 1.0) -> None:
+                 visible: bool = True, opacity: float = 1.0, title: str | None = None) -> None:
         self.changed = Signal()
         self._name = name
+        self._title = title
         self._gdf = gdf
         self._style: Style = style if style is not None else SingleStyle()
         self._visible = bool(visible)
         self._opacity = _clamp01(opacity)
         self._reprojected: dict[str, gpd.GeoDataFrame] = {}
+        self._selection = np.zeros(0, dtype=np.int64)
+        self.data_version = 0
+        self.style_version = 0
 
     def __repr__(self) -> str:
         return f"VectorLayer({self._name!r}, {len(self._gdf)} features, {type(self._style).__name__})"
@@ -69,6 +83,42 @@ class VectorLayer:
     @name.setter
     def name(self, value: str) -> None:
         self._set("_name", value, "name")
+
+    @property
+    def title(self) -> str:
+        """Display name (legend, layer panel); falls back to :attr:`name`."""
+        return self._title if self._title else self._name
+
+    @title.setter
+    def title(self, value: str | None) -> None:
+        if value == self._title:
+            return
+        self._title = value
+        self.changed.emit(self, "title")
+
+    @property
+    def selection(self) -> np.ndarray:
+        """Selected features: sorted unique positional row indices (int64; empty = none)."""
+        return self._selection
+
+    @selection.setter
+    def selection(self, rows) -> None:
+        rows = np.unique(np.asarray(rows if rows is not None else [], dtype=np.int64).ravel())
+        n = len(self._gdf)
+        if len(rows) and (rows[0] < 0 or rows[-1] >= n):
+            raise IndexError(f"selection rows must be in 0..{n - 1}")
+        if np.array_equal(rows, self._selection):
+            return
+        self._selection = rows
+        self.changed.emit(self, "selection")
+
+    def clear_selection(self) -> None:
+        self.selection = []
+
+    @property
+    def geometry_kind(self) -> str:
+        """"polygon", "line" or "point": the kind most of the features are (see :func:`geometry_kind`)."""
+        return geometry_kind(self._gdf.geometry.to_numpy() if len(self._gdf) else [])
 
     @property
     def visible(self) -> bool:
@@ -93,6 +143,7 @@ class VectorLayer:
     @style.setter
     def style(self, value: Style) -> None:
         self._style = value
+        self.style_version += 1
         self.changed.emit(self, "style")
 
     @property
@@ -103,12 +154,18 @@ class VectorLayer:
     def gdf(self, value: gpd.GeoDataFrame) -> None:
         self._gdf = value
         self._reprojected.clear()
+        self.data_version += 1
+        if len(self._selection) and self._selection[-1] >= len(value):
+            self._selection = self._selection[self._selection < len(value)]
         self.changed.emit(self, "data")
 
     def refresh(self, what: str = "style") -> None:
         """Tell subscribers the style (or data, edited in place) changed."""
         if what == "data":
             self._reprojected.clear()
+            self.data_version += 1
+        elif what == "style":
+            self.style_version += 1
         self.changed.emit(self, what)
 
     @property
@@ -202,6 +259,19 @@ def union_bounds(layers: list[VectorLayer], crs=None) -> tuple[float, float, flo
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes),
             max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def geometry_kind(geoms) -> str:
+    """"point", "line" or "polygon": the most common kind of the non-empty ``geoms`` (polygon when
+    there are none; geometry collections count as polygons)."""
+    types = shapely.get_type_id(np.asarray(geoms, dtype=object))
+    types = types[types >= 0]
+    if len(types) == 0:
+        return "polygon"
+    n_point = int(np.isin(types, _POINT_TYPES).sum())
+    n_line = int(np.isin(types, _LINE_TYPES).sum())
+    n_poly = len(types) - n_point - n_line
+    return max((n_poly, "polygon"), (n_line, "line"), (n_point, "point"), key=lambda t: t[0])[1]
 
 
 def _clamp01(x: float) -> float:

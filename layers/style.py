@@ -10,7 +10,12 @@ yellow is a clear yellow (not a near-white) so it survives printing.
 A :class:`GraduatedStyle` draws each feature in the colour of the :class:`ClassBreak` whose
 ``value`` equals the feature's ``field`` (an integer class 1–5 written by the classifier); the
 breaks ``lower``/``upper`` only label the classes. Features whose class is missing, 0 or not
-listed are "no data" (grey), never a class.
+listed are "no data" (grey), never a class. With ``value_field`` set (:func:`range_style`) the
+style classes the numbers of that field itself by the ranges ``lower < v ≤ upper``.
+
+A :class:`CategorizedStyle` colours features by the distinct values of a field
+(:class:`Category`), e.g. green space by type. :class:`SingleStyle` draws everything alike.
+Every style draws polygons (fill + outline), lines (stroke) and points (markers sized in points).
 """
 
 from __future__ import annotations
@@ -54,12 +59,28 @@ class ClassBreak:
 
 @dataclass
 class SingleStyle:
-    """Every feature in one fill colour with an outline; optional labels from ``label_field``."""
+    """Every feature in one fill colour with an outline; optional labels from ``label_field``.
+
+    Polygons: ``fill`` with an ``outline`` of ``width`` px. Lines: drawn in ``outline`` colour,
+    ``width`` px wide. Points: a circle of ``marker_size_pt`` points (diameter) in ``fill`` with an
+    ``outline`` ring. Widths are device pixels at 96 dpi (scaled with the device's dpi).
+    title_zh/title_en: optional legend title (the layer's name is the row label).
+    """
 
     fill: str = "#a6cee3"
     outline: str = "#404040"
     width: float = 0.5  # outline width in device pixels (points on a PDF at 72 dpi)
     label_field: str | None = None
+    marker_size_pt: float = 6.0  # point marker diameter in points (QGIS's default circle ≈ 2 mm)
+    title_zh: str = ""
+    title_en: str = ""
+
+    def colours(self) -> list[str]:
+        return [self.fill]
+
+    def codes_for(self, frame: pd.DataFrame) -> np.ndarray:
+        """Per-feature class index: 0 for every row (one symbol)."""
+        return np.zeros(len(frame), dtype=np.int64)
 
 
 @dataclass
@@ -70,6 +91,11 @@ class GraduatedStyle:
     unit: unit of the break values, e.g. "tCO₂/万元" (shown in the legend and exported labels).
     title_*: legend title; method_*: how the breaks were made (stated on the legend).
     outline_width_px: outline width in device pixels; 0 draws no outline.
+    value_field: when set, the classes are ranges on this numeric field (``lower < v ≤ upper``,
+        None = open end; NaN/missing = no data) instead of codes in ``field``
+        (:func:`range_style` sets both ``field`` and ``value_field`` to the numeric field).
+    line_width_px: width of line features, drawn in the class colour.
+    marker_size_pt: diameter of point markers (points), filled in the class colour.
     """
 
     field: str
@@ -86,18 +112,49 @@ class GraduatedStyle:
     method_zh: str = ""
     method_en: str = ""
     unit: str = ""
+    value_field: str | None = None
+    line_width_px: float = 1.5
+    marker_size_pt: float = 6.0
 
     def colours(self) -> list[str]:
         """Class colours from low to high."""
         return [c.colour for c in self.classes]
 
+    @property
+    def data_field(self) -> str:
+        """The column the classes are read from: ``value_field`` if set, else ``field``."""
+        return self.value_field or self.field
+
     def class_codes(self, values: Sequence | np.ndarray) -> np.ndarray:
-        """Per-feature index into ``classes`` (0-based), or -1 for no data (missing/0/unknown)."""
+        """Per-feature index into ``classes`` (0-based), or -1 for no data.
+
+        Code classes (no ``value_field``): the class whose ``value`` equals the value; missing, 0
+        or unknown values are no data. Range classes (``value_field``): the first class with
+        ``lower < v ≤ upper`` (None = open end); NaN, ±inf or a value outside every range is no data.
+        """
         v = _as_float(values)
         out = np.full(len(v), -1, dtype=np.int64)
-        for i, cb in enumerate(self.classes):
-            out[v == cb.value] = i
+        if self.value_field is None:
+            for i, cb in enumerate(self.classes):
+                out[v == cb.value] = i
+            return out
+        with np.errstate(invalid="ignore"):
+            finite = np.isfinite(v)
+            for i in range(len(self.classes) - 1, -1, -1):  # reversed: the first match wins
+                cb = self.classes[i]
+                m = finite.copy()
+                if cb.lower is not None:
+                    m &= v > cb.lower
+                if cb.upper is not None:
+                    m &= v <= cb.upper
+                out[m] = i
         return out
+
+    def codes_for(self, frame: pd.DataFrame) -> np.ndarray:
+        """Per-row class index (-1 = no data) of a (Geo)DataFrame; all -1 if the column is missing."""
+        if self.data_field not in frame.columns:
+            return np.full(len(frame), -1, dtype=np.int64)
+        return self.class_codes(frame[self.data_field].to_numpy())
 
     def row_label(self, cb: ClassBreak, lang: str = "zh") -> str:
         """Label of a class with its unit, e.g. "0.6–0.8 tCO₂/万元"."""
@@ -177,6 +234,271 @@ def five_class_style(breaks: Sequence[float], *, field: str = "class",
     return GraduatedStyle(field=field, classes=classes, no_data_count=no_data_count, unit=unit,
                           title_zh=title_zh, title_en=title_en, method_zh=method_zh,
                           method_en=method_en, label_field=label_field)
+
+
+# ---- categorized styles ------------------------------------------------------------------------
+
+@dataclass
+class Category:
+    """One category of a :class:`CategorizedStyle`: features whose field equals ``value``.
+
+    value: the field value (str, int or float; compared with ==, so 1 matches 1.0 but not "1").
+    count: number of features (legend); filled by :func:`categorized_style`.
+    """
+
+    value: object
+    colour: str
+    label_zh: str
+    label_en: str
+    count: int = 0
+
+
+@dataclass
+class CategorizedStyle:
+    """Colours by the distinct values of ``field`` (e.g. green space by type).
+
+    Features whose value is not a listed category (or missing) take ``other_colour`` and are
+    counted in the "other" legend row (shown when ``other_count`` > 0 or the data has such rows).
+    outline/width: polygon outline colour and width in px; lines are drawn in the category colour
+    ``line_width_px`` wide; points as ``marker_size_pt`` circles.
+    """
+
+    field: str
+    categories: list[Category]
+    other_colour: str = NO_DATA_COLOUR
+    outline: str = "#606060"
+    width: float = 0.5
+    label_field: str | None = None
+    title_zh: str = ""
+    title_en: str = ""
+    other_label_zh: str = "其他"
+    other_label_en: str = "other"
+    other_count: int = 0
+    line_width_px: float = 1.5
+    marker_size_pt: float = 6.0
+
+    def colours(self) -> list[str]:
+        return [c.colour for c in self.categories]
+
+    def class_codes(self, values: Sequence | np.ndarray) -> np.ndarray:
+        """Per-feature index into ``categories``, or -1 for other/missing values."""
+        lookup = {}
+        for i, c in enumerate(self.categories):
+            lookup.setdefault(c.value, i)
+        s = pd.Series(np.asarray(values, dtype=object) if not isinstance(values, pd.Series)
+                      else values.to_numpy(dtype=object), dtype=object)
+        codes = s.map(lambda x: lookup.get(x, -1) if _hashable(x) else -1)
+        return codes.to_numpy(dtype=np.int64) if len(s) else np.zeros(0, dtype=np.int64)
+
+    def codes_for(self, frame: pd.DataFrame) -> np.ndarray:
+        """Per-row category index (-1 = other/missing); all -1 when the field is missing."""
+        if self.field not in frame.columns:
+            return np.full(len(frame), -1, dtype=np.int64)
+        return self.class_codes(frame[self.field])
+
+
+def _hashable(x: object) -> bool:
+    try:
+        hash(x)
+    except TypeError:
+        return False
+    return True
+
+
+CATEGORY_COLOURS: tuple[str, ...] = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e",
+                                     "#e6ab02", "#a6761d", "#666666")
+"""Qualitative palette for categories without given colours: ColorBrewer "Dark2" (8 classes,
+Brewer 2003, colorbrewer2.org); more categories repeat it lightened."""
+
+
+def categorized_style(values: Sequence | np.ndarray | pd.Series, field: str, *,
+                      colours: dict | None = None, labels: dict | None = None,
+                      order: Sequence | None = None, title_zh: str = "", title_en: str = "",
+                      **kw) -> CategorizedStyle:
+    """A :class:`CategorizedStyle` with one category per distinct non-missing value, counted.
+
+    colours: {value: "#hex"} (others from :data:`CATEGORY_COLOURS`); labels: {value: (zh, en)}
+    (default: the value as text); order: category order (default: sorted by count, largest first).
+    Extra keyword arguments go to :class:`CategorizedStyle`.
+    """
+    s = pd.Series(values, dtype=object)
+    present = s[s.notna()]
+    counts = present.value_counts(sort=True)
+    keys = list(order) if order is not None else list(counts.index)
+    colours, labels = colours or {}, labels or {}
+    cats = []
+    free = iter(_cycle_colours(CATEGORY_COLOURS, len(keys)))
+    for k in keys:
+        colour = colours.get(k) or next(free)
+        zh, en = labels.get(k, (str(k), str(k)))
+        cats.append(Category(k, colour, zh, en, int(counts.get(k, 0))))
+    other = int(len(s) - sum(c.count for c in cats))
+    return CategorizedStyle(field, cats, title_zh=title_zh, title_en=title_en, other_count=other, **kw)
+
+
+def _cycle_colours(base: Sequence[str], n: int) -> list[str]:
+    out = []
+    for i in range(n):
+        r, g, b = hex_to_rgb(base[i % len(base)])
+        mix = min(0.6, 0.3 * (i // len(base)))  # lighten on each repeat
+        out.append("#{:02x}{:02x}{:02x}".format(*(round(c + (255 - c) * mix) for c in (r, g, b))))
+    return out
+
+
+# ---- range (graduated on a numeric field) styles ---------------------------------------------
+
+YLORRD: dict[int, tuple[str, ...]] = {
+    3: ("#ffeda0", "#feb24c", "#f03b20"),
+    4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+    5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+    6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
+    7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    8: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    9: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026",
+        "#800026"),
+}
+"""Sequential yellow → orange → red: ColorBrewer "YlOrRd" (Cynthia Brewer, colorbrewer2.org,
+Apache-2.0), the default colours of :func:`range_style` (low = light yellow, high = dark red)."""
+
+RANGE_METHODS = ("quantile", "jenks", "equal")
+
+
+def sequential_colours(n: int, palette: dict[int, tuple[str, ...]] = YLORRD) -> list[str]:
+    """``n`` colours low → high from a ColorBrewer-style table (interpolated beyond its sizes)."""
+    if n <= 0:
+        return []
+    if n in palette:
+        return list(palette[n])
+    biggest = palette[max(palette)]
+    if n < min(palette):
+        mid = palette[min(palette)]
+        return [mid[1]] if n == 1 else [mid[0], mid[-1]][:n]
+    rgb = np.array([hex_to_rgb(c) for c in biggest], dtype=float)
+    t = np.linspace(0, len(biggest) - 1, n)
+    out = np.stack([np.interp(t, np.arange(len(biggest)), rgb[:, k]) for k in range(3)], axis=1)
+    return ["#{:02x}{:02x}{:02x}".format(*(round(float(c)) for c in row)) for row in out]
+
+
+def _nice_decimals(lo: float, hi: float, n: int) -> int:
+    """Decimals that resolve a class width of (hi − lo)/n to ~2 significant digits (0–6)."""
+    step = (hi - lo) / max(n, 1)
+    if not math.isfinite(step) or step <= 0:
+        return common_decimals([lo, hi])
+    return int(min(6, max(0, 1 - math.floor(math.log10(step)))))
+
+
+def range_breaks(values: Sequence | np.ndarray, method: str = "quantile", n: int = 5) -> list[float]:
+    """The ``n − 1`` inner breaks of the finite ``values`` (ascending, distinct; fewer when the
+    data has fewer distinct values), each class ``lower < v ≤ upper``.
+
+    quantile: mapclassify ``Quantiles`` (linear-interpolated percentiles); jenks: Fisher–Jenks
+    optimal natural breaks (mapclassify ``FisherJenks`` up to 500 values, else the exact
+    weighted dynamic programme of gis.intensity.classify on the distinct values); equal: equal
+    intervals between min and max.
+    """
+    if method not in RANGE_METHODS:
+        raise ValueError(f"method must be one of {RANGE_METHODS}, got {method!r}")
+    y = _as_float(values)
+    y = np.sort(y[np.isfinite(y)])
+    if len(y) == 0 or n <= 1:
+        return []
+    u = np.unique(y)
+    if len(u) <= n:  # one class per distinct value
+        return [float(x) for x in u[:-1]]
+    if method == "equal":
+        b = np.linspace(y[0], y[-1], n + 1)[1:-1]
+    elif method == "quantile":
+        import warnings
+
+        import mapclassify
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            b = np.asarray(mapclassify.Quantiles(y, k=n).bins[:-1], dtype=float)
+    else:
+        if len(y) <= 500:
+            import warnings
+
+            import mapclassify
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "Numba not installed"
+                b = np.asarray(mapclassify.FisherJenks(y, k=n).bins[:-1], dtype=float)
+        else:
+            from gis.intensity.classify import _jenks_dp
+
+            if len(u) > 1000:  # 1,000 equal-count groups of the sorted values (approximate)
+                edges = np.linspace(0, len(y), 1001).astype(int)
+                means = np.add.reduceat(y, edges[:-1]) / np.diff(edges)
+                ends = _jenks_dp(means, np.diff(edges).astype(float), k=n)
+                b = y[edges[1:][ends] - 1]
+            else:
+                cu = np.unique(y, return_counts=True)[1].astype(float)
+                b = u[_jenks_dp(u, cu, k=n)]
+    return [float(x) for x in np.unique(b)]
+
+
+def range_style(values: Sequence | np.ndarray | pd.Series, field: str, *,
+                breaks: Sequence[float] | None = None, method: str = "quantile", n: int = 5,
+                colours: Sequence[str] | None = None, unit: str = "", title_zh: str = "",
+                title_en: str = "", decimals: int | None = None, **kw) -> GraduatedStyle:
+    """A :class:`GraduatedStyle` classing the numbers of ``field`` by ranges, counted on ``values``.
+
+    breaks: the inner breaks (ascending; ``len(breaks) + 1`` classes), or None to compute ``n``
+    classes by ``method`` (:func:`range_breaks`; computed breaks are rounded to the shown
+    decimals so the labels are the exact class limits). Classes are ``lower < v ≤ upper`` with
+    open ends (first "≤ b1", last "> bn"); NaN/missing are no data (grey).
+    colours: low → high (default :func:`sequential_colours`, ColorBrewer YlOrRd).
+    Extra keyword arguments (``label_field``, ``method_zh`` …) go to :class:`GraduatedStyle`.
+    """
+    v = _as_float(values.to_numpy() if isinstance(values, pd.Series) else values)
+    finite = v[np.isfinite(v)]
+    if breaks is None:
+        raw = range_breaks(finite, method, n)
+        if decimals is None and len(finite):
+            decimals = _nice_decimals(float(finite.min()), float(finite.max()), n)
+        if decimals is not None and raw:
+            rounded = sorted({round(b, decimals) for b in raw})
+            if len(rounded) == len(raw):
+                raw = rounded
+                decimals = min(decimals, common_decimals(raw))
+            else:
+                decimals = None
+        breaks = raw
+        if "method_zh" not in kw and "method_en" not in kw:
+            kw["method_zh"] = {"quantile": "分位数", "jenks": "自然断点（Fisher–Jenks）",
+                               "equal": "等间距"}[method]
+            kw["method_en"] = {"quantile": "quantiles", "jenks": "natural breaks (Fisher–Jenks)",
+                               "equal": "equal intervals"}[method]
+    breaks = [float(b) for b in breaks]
+    if any(b2 <= b1 for b1, b2 in itertools.pairwise(breaks)):
+        raise ValueError(f"breaks must be strictly ascending: {breaks}")
+    k = len(breaks) + 1
+    colours = list(colours) if colours is not None else sequential_colours(k)
+    if len(colours) != k:
+        raise ValueError(f"{len(breaks)} breaks need {k} colours, got {len(colours)}")
+    if decimals is None:
+        decimals = common_decimals(breaks) if breaks else 1
+    own = {k: kw.pop(k) for k in ("method_zh", "method_en", "label_field") if k in kw}
+    if breaks:
+        style = five_class_style(breaks, field=field, colours=colours, unit=unit, title_zh=title_zh,
+                                 title_en=title_en, decimals=decimals, **own)
+    else:  # a single class holding every value
+        style = GraduatedStyle(field=field, classes=[ClassBreak(1, None, None, colours[0], "全部", "all")],
+                               unit=unit, title_zh=title_zh, title_en=title_en, **own)
+    for key, value in kw.items():
+        if key not in GraduatedStyle.__dataclass_fields__:
+            raise TypeError(f"range_style() got an unexpected keyword argument {key!r}")
+        setattr(style, key, value)
+    style.value_field = field
+    codes = style.class_codes(v)
+    counts = np.bincount(codes + 1, minlength=k + 1)
+    for cb, c in zip(style.classes, counts[1:], strict=True):
+        cb.count = int(c)
+    style.no_data_count = int(counts[0])
+    return style
+
+
+Style = SingleStyle | GraduatedStyle | CategorizedStyle
+"""Any layer style."""
 
 
 # ---- colour-vision-deficiency check ------------------------------------------------------------
