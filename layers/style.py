@@ -31,6 +31,9 @@ import pandas as pd
 # green, blue, yellow, orange, red = low → high (DOMAIN.md §3)
 FIVE_COLOURS: tuple[str, str, str, str, str] = ("#00a651", "#2171b5", "#ffe066", "#f58220", "#d7191c")
 NO_DATA_COLOUR = "#bdbdbd"
+NO_FILL = "none"
+"""A fill colour meaning "no fill" (outline only), e.g. the park boundary. "" and "transparent"
+are accepted too (:func:`has_fill`)."""
 FIVE_NAMES_ZH = ("绿", "蓝", "黄", "橙", "红")
 FIVE_NAMES_EN = ("green", "blue", "yellow", "orange", "red")
 
@@ -387,6 +390,19 @@ def _nice_decimals(lo: float, hi: float, n: int) -> int:
     return int(min(6, max(0, 1 - math.floor(math.log10(step)))))
 
 
+def _round_breaks(raw: list[float], y: np.ndarray, decimals: int) -> tuple[list[float], int | None]:
+    """Breaks rounded up to ``decimals`` (or more, up to 6) such that every value stays in its
+    class, and the decimals to label them; the raw breaks (decimals None) if none works."""
+    raw_arr = np.asarray(raw)
+    ref = np.searchsorted(raw_arr, y, side="left")  # class index of lower < v ≤ upper
+    for d in range(decimals, 7):
+        r = np.ceil(raw_arr * 10.0**d - 1e-9) / 10.0**d
+        if len(np.unique(r)) == len(r) and np.array_equal(np.searchsorted(r, y, side="left"), ref):
+            rounded = [float(round(x, d)) for x in r]
+            return rounded, min(d, common_decimals(rounded, max_decimals=6))
+    return raw, None
+
+
 def range_breaks(values: Sequence | np.ndarray, method: str = "quantile", n: int = 5) -> list[float]:
     """The ``n − 1`` inner breaks of the finite ``values`` (ascending, distinct; fewer when the
     data has fewer distinct values), each class ``lower < v ≤ upper``.
@@ -451,17 +467,12 @@ def range_style(values: Sequence | np.ndarray | pd.Series, field: str, *,
     """
     v = _as_float(values.to_numpy() if isinstance(values, pd.Series) else values)
     finite = v[np.isfinite(v)]
+    computed = breaks is None
     if breaks is None:
         raw = range_breaks(finite, method, n)
-        if decimals is None and len(finite):
-            decimals = _nice_decimals(float(finite.min()), float(finite.max()), n)
-        if decimals is not None and raw:
-            rounded = sorted({round(b, decimals) for b in raw})
-            if len(rounded) == len(raw):
-                raw = rounded
-                decimals = min(decimals, common_decimals(raw))
-            else:
-                decimals = None
+        if decimals is None and len(finite) and raw:
+            raw, decimals = _round_breaks(raw, finite,
+                                          _nice_decimals(float(finite.min()), float(finite.max()), n))
         breaks = raw
         if "method_zh" not in kw and "method_en" not in kw:
             kw["method_zh"] = {"quantile": "分位数", "jenks": "自然断点（Fisher–Jenks）",
@@ -473,6 +484,8 @@ def range_style(values: Sequence | np.ndarray | pd.Series, field: str, *,
         raise ValueError(f"breaks must be strictly ascending: {breaks}")
     k = len(breaks) + 1
     colours = list(colours) if colours is not None else sequential_colours(k)
+    if computed and len(colours) > k:  # the data allowed fewer classes: spread the colours
+        colours = [colours[round(float(i))] for i in np.linspace(0, len(colours) - 1, k)]
     if len(colours) != k:
         raise ValueError(f"{len(breaks)} breaks need {k} colours, got {len(colours)}")
     if decimals is None:
@@ -518,6 +531,11 @@ CVD_MATRICES: dict[str, np.ndarray] = {
 }
 VISION_ZH = {"normal": "正常色觉", "protanopia": "红色盲", "deuteranopia": "绿色盲",
              "tritanopia": "蓝色盲"}
+
+
+def has_fill(colour: str | None) -> bool:
+    """False for "none", "transparent", "" or None (no fill), True for a colour."""
+    return bool(colour) and str(colour).strip().lower() not in ("none", "transparent")
 
 
 def hex_to_rgb(colour: str) -> tuple[int, int, int]:

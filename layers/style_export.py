@@ -28,7 +28,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from layers.style import CategorizedStyle, ClassBreak, GraduatedStyle, SingleStyle, Style, hex_to_rgb
+from layers.style import (
+    CategorizedStyle,
+    ClassBreak,
+    GraduatedStyle,
+    SingleStyle,
+    Style,
+    has_fill,
+    hex_to_rgb,
+)
 
 QML_DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
 LABEL_FONT = "Microsoft YaHei"  # QGIS substitutes a CJK font where this one is missing
@@ -45,6 +53,8 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def _rgba(colour: str, alpha: int = 255) -> str:
+    if not has_fill(colour):
+        return "0,0,0,0"
     r, g, b = hex_to_rgb(colour)
     return f"{r},{g},{b},{alpha}"
 
@@ -54,7 +64,8 @@ def _option(parent: ET.Element, name: str, value: str) -> None:
 
 
 def _qml_fill_symbol(name: str, fill: str, outline: str, outline_mm: float) -> ET.Element:
-    props = {"color": _rgba(fill), "style": "solid", "outline_color": _rgba(outline),
+    props = {"color": _rgba(fill), "style": "solid" if has_fill(fill) else "no",
+             "outline_color": _rgba(outline),
              "outline_style": "solid" if outline_mm > 0 else "no",
              "outline_width": f"{outline_mm:.3g}", "outline_width_unit": "MM",
              "joinstyle": "round", "offset": "0,0", "offset_unit": "MM"}
@@ -274,9 +285,10 @@ def _css(parent: ET.Element, name: str, value: str) -> None:
 
 def _sld_polygon(rule: ET.Element, fill: str, outline: str, outline_px: float) -> None:
     sym = ET.SubElement(rule, f"{{{SLD_NS}}}PolygonSymbolizer")
-    fill_el = ET.SubElement(sym, f"{{{SLD_NS}}}Fill")
-    _css(fill_el, "fill", fill.lower())
-    _css(fill_el, "fill-opacity", "1")
+    if has_fill(fill):
+        fill_el = ET.SubElement(sym, f"{{{SLD_NS}}}Fill")
+        _css(fill_el, "fill", fill.lower())
+        _css(fill_el, "fill-opacity", "1")
     if outline_px > 0:
         stroke = ET.SubElement(sym, f"{{{SLD_NS}}}Stroke")
         _css(stroke, "stroke", outline.lower())
