@@ -16,17 +16,21 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from layers.fonts import cjk_font
 from layers.layer import VectorLayer
-from layers.style import GraduatedStyle, SingleStyle
+from layers.style import CategorizedStyle, GraduatedStyle, SingleStyle, has_fill
 
 
 @dataclass(frozen=True)
 class LegendRow:
-    """One legend entry: a swatch colour (fill), its outline, the text and a feature count."""
+    """One legend entry: a swatch colour (fill; "none" = outline only), its outline, the text and
+    a feature count. kind: "polygon" (box), "line" (a stroke in ``colour``) or "point" (a
+    circle); width: line width or outline width in px at 96 dpi."""
 
     colour: str
     label: str
     count: int | None = None
     outline: str = "#808080"
+    kind: str = "polygon"
+    width: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -38,29 +42,61 @@ class LegendBlock:
     rows: tuple[LegendRow, ...]
 
 
-def legend_block(layer: VectorLayer, lang: str = "zh") -> LegendBlock:
-    """The legend of ``layer`` in ``lang`` ("zh" or "en")."""
+def legend_block(layer, lang: str = "zh") -> LegendBlock:
+    """The legend of ``layer`` (a VectorLayer, or anything with ``legend_block(lang)`` such as a
+    RasterLayer) in ``lang`` ("zh" or "en")."""
+    if not isinstance(layer, VectorLayer):
+        return layer.legend_block(lang)
     style = layer.style
     zh = lang == "zh"
+    kind = layer.geometry_kind
     if isinstance(style, GraduatedStyle):
         notes = []
         method = style.method_zh if zh else style.method_en
         if method:
             notes.append(("方法：" if zh else "Method: ") + method)
-        return LegendBlock(style.title_zh if zh else style.title_en, tuple(notes),
-                           tuple(legend_rows(style, lang, counts=layer_counts(layer))))
+        rows = legend_rows(style, lang, counts=layer_counts(layer))
+        rows = [_with_kind(r, kind, style.outline_colour,
+                           style.line_width_px if kind == "line" else style.outline_width_px) for r in rows]
+        if style.value_field and rows and rows[-1].count == 0:  # ranges: no-data row only if needed
+            rows = rows[:-1]
+        return LegendBlock(style.title_zh if zh else style.title_en, tuple(notes), tuple(rows))
+    if isinstance(style, CategorizedStyle):
+        counts = layer_counts(layer) or [c.count for c in style.categories] + [style.other_count]
+        width = style.line_width_px if kind == "line" else style.width
+        rows = [LegendRow(c.colour, c.label_zh if zh else c.label_en, n, style.outline, kind, width)
+                for c, n in zip(style.categories, counts, strict=False)]
+        if counts[-1]:
+            rows.append(LegendRow(style.other_colour, style.other_label_zh if zh else style.other_label_en,
+                                  counts[-1], style.outline, kind, width))
+        return LegendBlock(style.title_zh if zh else style.title_en, (), tuple(rows))
     assert isinstance(style, SingleStyle)
-    return LegendBlock("", (), (LegendRow(style.fill, layer.name, len(layer.gdf), style.outline),))
+    colour = style.outline if kind == "line" else style.fill
+    return LegendBlock("", (), (LegendRow(colour, layer.title, len(layer.gdf), style.outline, kind,
+                                          style.width),))
+
+
+def _with_kind(row: LegendRow, kind: str, outline: str, width: float) -> LegendRow:
+    return LegendRow(row.colour, row.label, row.count, outline if kind != "polygon" else row.outline,
+                     kind, width)
 
 
 def layer_counts(layer: VectorLayer) -> list[int] | None:
-    """Features per class of a graduated layer (classes low → high, then no data), counted from
-    its data, or None when the class field is missing."""
+    """Features per class of a graduated or categorized layer (classes/categories in order, then
+    no data / other), counted from its data, or None when the field is missing."""
     style = layer.style
-    if not isinstance(style, GraduatedStyle) or style.field not in layer.gdf.columns:
+    if isinstance(style, GraduatedStyle):
+        n = len(style.classes)
+        if style.data_field not in layer.gdf.columns:
+            return None
+    elif isinstance(style, CategorizedStyle):
+        n = len(style.categories)
+        if style.field not in layer.gdf.columns:
+            return None
+    else:
         return None
-    codes = style.class_codes(layer.gdf[style.field].to_numpy())
-    counts = np.bincount(codes + 1, minlength=len(style.classes) + 1)
+    codes = style.codes_for(layer.gdf)
+    counts = np.bincount(codes + 1, minlength=n + 1)
     return [int(c) for c in counts[1:]] + [int(counts[0])]
 
 
@@ -123,6 +159,32 @@ def _note_rect(metrics: LegendMetrics, text: str, max_width: float) -> QRectF:
     return fm.boundingRect(QRectF(0, 0, max_width, 10_000), int(Qt.TextFlag.TextWordWrap), text)
 
 
+def draw_swatch(painter: QPainter, rect: QRectF, row: LegendRow, px_per_pt: float = 1.0) -> None:
+    """The symbol of a legend row in ``rect``: a box (polygon), a stroke (line) or a circle (point).
+    Also for layer panels drawing icons into a small QImage."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    if row.kind == "line":
+        pen = QPen(QColor(row.colour), max(1.5, min(row.width or 1.5, rect.height() / 2) * px_per_pt * 0.75))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        cy = rect.center().y()
+        painter.drawLine(QPointF(rect.left() + 1, cy), QPointF(rect.right() - 1, cy))
+    elif row.kind == "point":
+        d = min(rect.width(), rect.height())
+        painter.setPen(QPen(QColor(row.outline), max(1.0, 0.4 * px_per_pt)))
+        painter.setBrush(QColor(row.colour) if has_fill(row.colour) else QColor(0, 0, 0, 0))
+        painter.drawEllipse(rect.center(), d / 2 - 0.5, d / 2 - 0.5)
+    else:
+        width = max(1.0, 0.4 * px_per_pt)
+        if not has_fill(row.colour):
+            width = max(width, min(row.width, 3.0) * px_per_pt * 0.75)
+        painter.setPen(QPen(QColor(row.outline), width))
+        painter.setBrush(QColor(row.colour) if has_fill(row.colour) else QColor(0, 0, 0, 0))
+        painter.drawRect(rect)
+    painter.restore()
+
+
 def legend_size(blocks: list[LegendBlock], metrics: LegendMetrics, lang: str = "zh",
                 max_note_width_px: float | None = None) -> tuple[float, float]:
     """(width, height) in device pixels of the legend box for ``blocks``."""
@@ -182,9 +244,7 @@ def draw_legend(painter: QPainter, top_left: QPointF, blocks: list[LegendBlock],
         painter.setFont(metrics.text_font)
         for row in b.rows:
             cy = y + row_h / 2
-            painter.setPen(QPen(QColor(row.outline), max(1.0, 0.4 * metrics.px_per_pt)))
-            painter.setBrush(QColor(row.colour))
-            painter.drawRect(QRectF(x, cy - sh / 2, sw, sh))
+            draw_swatch(painter, QRectF(x, cy - sh / 2, sw, sh), row, metrics.px_per_pt)
             painter.setPen(text_pen)
             text_rect = QRectF(x + sw + pad, y, inner_w - sw - pad, row_h)
             painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),

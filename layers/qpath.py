@@ -17,11 +17,13 @@ odd-even fill rule holes stay empty. Filling closes each subpath implicitly.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QByteArray, QDataStream
+from PySide6.QtCore import QByteArray, QDataStream, Qt
 from PySide6.QtGui import QPainterPath
 
 _ELEMENT = np.dtype([("type", "<i4"), ("x", "<f8"), ("y", "<f8")])
@@ -227,3 +229,274 @@ def _ring_points(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     offsets = np.repeat(starts - np.r_[0, np.cumsum(counts)[:-1]], counts)
     return np.arange(total, dtype=np.int64) + offsets
+
+
+# ---- cached geometry arrays (points, lines, polygons) and per-view path building -------------
+
+_POINT, _LINESTRING, _LINEARRING, _MULTIPOINT, _MULTILINESTRING = 0, 1, 2, 4, 5
+_WINDING_FILL = 1
+
+
+@dataclass
+class PartArrays:
+    """Parts of one kind (polygon rings, line parts or points) as flat arrays, in world units.
+
+    xy: (n, 2) coordinates; starts/counts: first point and number of points per part; geom: the
+    feature (positional row) of each part; bbox: (parts, 4) xmin, ymin, xmax, ymax per part.
+    """
+
+    xy: np.ndarray
+    starts: np.ndarray
+    counts: np.ndarray
+    geom: np.ndarray
+    bbox: np.ndarray
+
+    @classmethod
+    def empty(cls) -> PartArrays:
+        return cls(np.zeros((0, 2)), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64),
+                   np.zeros((0, 4)))
+
+    @classmethod
+    def from_parts(cls, xy: np.ndarray, starts: np.ndarray, counts: np.ndarray, geom: np.ndarray
+                   ) -> PartArrays:
+        xy = np.ascontiguousarray(xy, dtype=np.float64)
+        starts = np.asarray(starts, dtype=np.int64)
+        counts = np.asarray(counts, dtype=np.int64)
+        keep = counts > 0
+        if not keep.all():
+            starts, counts, geom = starts[keep], counts[keep], np.asarray(geom)[keep]
+        bbox = np.empty((len(starts), 4))
+        if len(starts):
+            for k, (fn, col) in enumerate(((np.minimum, 0), (np.minimum, 1), (np.maximum, 0),
+                                           (np.maximum, 1))):
+                bbox[:, k] = fn.reduceat(xy[:, col], starts)
+        return cls(xy, starts, counts, np.asarray(geom, dtype=np.int64), bbox)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+@dataclass
+class GeometryArrays:
+    """Every feature of a layer split into polygon rings, line parts and points (world units)."""
+
+    n: int
+    rings: PartArrays
+    lines: PartArrays
+    points: PartArrays
+    feature_bbox: np.ndarray  # (n, 4), NaN for empty/missing geometry
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.xy.nbytes + a.bbox.nbytes + 3 * a.starts.nbytes
+                   for a in (self.rings, self.lines, self.points)) + self.feature_bbox.nbytes
+
+
+def geometry_arrays(geoms: np.ndarray) -> GeometryArrays:
+    """Flatten shapely geometries (any mix of kinds, multi-parts and collections) into
+    :class:`GeometryArrays`, vectorised (no per-feature Python calls for the usual types)."""
+    geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    types = shapely.get_type_id(geoms)
+    empty = shapely.is_empty(geoms) | (types < 0)
+    rings = ring_arrays(geoms)
+    rings = PartArrays.from_parts(rings.xy, rings.starts, rings.counts, rings.geom)
+    line_sel = np.flatnonzero(np.isin(types, (_LINESTRING, _LINEARRING, _MULTILINESTRING, _COLLECTION))
+                              & ~empty)
+    lines = PartArrays.empty()
+    if len(line_sel):
+        parts, part_of = shapely.get_parts(geoms[line_sel], return_index=True)
+        pt = shapely.get_type_id(parts)
+        if (pt == _COLLECTION).any():  # nested collections: one more level
+            parts, sub = shapely.get_parts(parts, return_index=True)
+            part_of = part_of[sub]
+            pt = shapely.get_type_id(parts)
+        ok = np.isin(pt, (_LINESTRING, _LINEARRING)) & ~shapely.is_empty(parts)
+        parts, part_of = parts[ok], part_of[ok]
+        if len(parts):
+            counts = shapely.get_num_coordinates(parts).astype(np.int64)
+            lines = PartArrays.from_parts(shapely.get_coordinates(parts), _starts(counts), counts,
+                                          line_sel[part_of])
+    pt_sel = np.flatnonzero(np.isin(types, (_POINT, _MULTIPOINT, _COLLECTION)) & ~empty)
+    points = PartArrays.empty()
+    if len(pt_sel):
+        parts, part_of = shapely.get_parts(geoms[pt_sel], return_index=True)
+        pt = shapely.get_type_id(parts)
+        if (pt == _COLLECTION).any():
+            parts, sub = shapely.get_parts(parts, return_index=True)
+            part_of = part_of[sub]
+            pt = shapely.get_type_id(parts)
+        ok = (pt == _POINT) & ~shapely.is_empty(parts)
+        parts, part_of = parts[ok], part_of[ok]
+        if len(parts):
+            xy = shapely.get_coordinates(parts)
+            points = PartArrays.from_parts(xy, np.arange(len(xy)), np.ones(len(xy), np.int64),
+                                           pt_sel[part_of])
+    fb = shapely.bounds(geoms)
+    return GeometryArrays(n, rings, lines, points, fb)
+
+
+_GEOMETRY_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_GEOMETRY_LOCK = threading.Lock()
+
+
+def layer_geometry(layer, crs) -> GeometryArrays:
+    """:class:`GeometryArrays` of a VectorLayer's data in ``crs``, cached per layer, CRS and
+    ``layer.data_version`` (thread-safe; rebuilt after the layer emits "data")."""
+    key = str(crs) if crs is not None else ""
+    version = getattr(layer, "data_version", 0)
+    with _GEOMETRY_LOCK:
+        per_layer = _GEOMETRY_CACHE.get(layer)
+        hit = per_layer.get(key) if per_layer is not None else None
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    arrays = geometry_arrays(layer.in_crs(crs).geometry.to_numpy())
+    with _GEOMETRY_LOCK:
+        per_layer = _GEOMETRY_CACHE.setdefault(layer, {})
+        per_layer[key] = (version, arrays)
+    return arrays
+
+
+def cull_mask(bbox: np.ndarray, view: tuple[float, float, float, float]) -> np.ndarray:
+    """Parts whose bbox (k, 4) intersects the ``view`` box."""
+    with np.errstate(invalid="ignore"):
+        return ((bbox[:, 0] <= view[2]) & (bbox[:, 2] >= view[0])
+                & (bbox[:, 1] <= view[3]) & (bbox[:, 3] >= view[1]))
+
+
+@dataclass
+class ViewParts:
+    """What one layer draws in one view: per class code a path and the tiny parts as pixels.
+
+    paths: {code: QPainterPath} in pixels; pixels: (k, 2) float pixel centres of parts smaller
+    than ``tiny_px`` with ``pixel_codes`` (k,); drawn: parts drawn as paths.
+    """
+
+    paths: dict[int, QPainterPath]
+    pixels: np.ndarray
+    pixel_codes: np.ndarray
+    drawn: int
+
+
+def _gather(parts: PartArrays, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    counts = parts.counts[sel]
+    return parts.xy[_ring_points(parts.starts[sel], counts)], counts
+
+
+def _snap_parts(xy: np.ndarray, counts: np.ndarray, grid: float, min_points: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Snap to ``grid``, drop consecutive duplicates and parts left with < ``min_points``
+    (a closed ring keeps its closing point so its outline is complete); returns (xy, counts,
+    alive mask over the input parts)."""
+    if len(xy) == 0:
+        return xy, counts, np.ones(len(counts), bool)
+    starts = _starts(counts)
+    if grid > 0:
+        q = np.round(xy * (1.0 / grid))
+        keep = np.empty(len(q), dtype=bool)
+        keep[0] = True
+        np.not_equal(q[1:, 0], q[:-1, 0], out=keep[1:])
+        keep[1:] |= q[1:, 1] != q[:-1, 1]
+        keep[starts] = True
+        if min_points >= 4:
+            keep[starts + counts - 1] = True
+        q *= grid
+    else:
+        q, keep = xy, np.ones(len(xy), bool)
+    total = np.cumsum(keep, dtype=np.int64)
+    ends = starts + counts - 1
+    kept = total[ends] - total[starts] + 1
+    alive = kept >= min_points
+    if not alive.all():
+        keep &= np.repeat(alive, counts)
+    return q[keep], kept[alive], alive
+
+
+def path_bytes_path(xy: np.ndarray, counts: np.ndarray, fill_rule: int = _ODD_EVEN_FILL) -> QPainterPath:
+    """Like :func:`path_from_rings` with a chosen fill rule (0 odd-even, 1 winding)."""
+    path = path_from_rings(xy, counts)
+    if fill_rule == _WINDING_FILL and not path.isEmpty():
+        path.setFillRule(Qt.FillRule.WindingFill)
+    return path
+
+
+def _paths_grouped(xy: np.ndarray, counts: np.ndarray, codes: np.ndarray, fill_rule: int
+                   ) -> dict[int, QPainterPath]:
+    out: dict[int, QPainterPath] = {}
+    if len(counts) == 0:
+        return out
+    if (codes == codes[0]).all():
+        out[int(codes[0])] = path_bytes_path(xy, counts, fill_rule)
+        return out
+    order = np.argsort(codes, kind="stable")
+    point_order = _ring_points(_starts(counts)[order], counts[order])
+    xy, counts, codes = xy[point_order], counts[order], codes[order]
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    lo_, hi_ = np.r_[0, bounds], np.r_[bounds, len(codes)]
+    point_start = np.r_[0, np.cumsum(counts)]
+    for lo, hi in zip(lo_, hi_, strict=True):
+        out[int(codes[lo])] = path_bytes_path(xy[point_start[lo]:point_start[hi]], counts[lo:hi], fill_rule)
+    return out
+
+
+def view_paths(parts: PartArrays, feature_codes: np.ndarray, transform: WorldToPixel,
+               view: tuple[float, float, float, float], *, closed: bool, snap_px: float = 0.5,
+               tiny_px: float = 0.0, rows: np.ndarray | None = None) -> ViewParts:
+    """Paths (per class code) of the parts inside ``view``, in pixels.
+
+    closed: rings (≥ 3 distinct points kept) or open lines (≥ 2). Parts whose bbox is smaller
+    than ``tiny_px`` pixels on both sides are returned as pixel centres instead (drawn by the
+    caller as single pixels); 0 keeps every part as a path. rows: only these features.
+    """
+    sel = cull_mask(parts.bbox, view)
+    if rows is not None:
+        sel &= np.isin(parts.geom, rows)
+    s = transform.px_per_unit
+    tiny = np.zeros(len(sel), bool)
+    if tiny_px > 0:
+        b = parts.bbox
+        with np.errstate(invalid="ignore"):
+            tiny = sel & ((b[:, 2] - b[:, 0]) * s < tiny_px) & ((b[:, 3] - b[:, 1]) * s < tiny_px)
+        sel &= ~tiny
+    tiny_idx = np.flatnonzero(tiny)
+    if len(tiny_idx):
+        b = parts.bbox[tiny_idx]
+        centre = np.column_stack([(b[:, 0] + b[:, 2]) * 0.5, (b[:, 1] + b[:, 3]) * 0.5])
+        pixels = transform.apply(centre)
+        pixel_codes = feature_codes[parts.geom[tiny_idx]]
+    else:
+        pixels, pixel_codes = np.zeros((0, 2)), np.zeros(0, np.int64)
+    idx = np.flatnonzero(sel)
+    if len(idx) == 0:
+        return ViewParts({}, pixels, pixel_codes, 0)
+    xy, counts = _gather(parts, idx)
+    xy = transform.apply(xy)
+    xy, counts, alive = _snap_parts(xy, counts, snap_px, 4 if closed else 2)
+    codes = feature_codes[parts.geom[idx[alive]]]
+    return ViewParts(_paths_grouped(xy, counts, codes, _ODD_EVEN_FILL), pixels, pixel_codes,
+                     int(alive.sum()))
+
+
+def marker_paths(points: PartArrays, feature_codes: np.ndarray, transform: WorldToPixel,
+                 view_px: tuple[float, float, float, float], radius_px: float,
+                 rows: np.ndarray | None = None) -> tuple[dict[int, QPainterPath], int]:
+    """Circle markers (polygons of 8–32 sides, winding fill so overlaps stay filled) of radius
+    ``radius_px`` around the points inside the pixel box ``view_px`` (left, top, right, bottom)."""
+    if len(points) == 0:
+        return {}, 0
+    xy = transform.apply(points.xy)
+    r = max(radius_px, 0.5)
+    ok = ((xy[:, 0] >= view_px[0] - r) & (xy[:, 0] <= view_px[2] + r)
+          & (xy[:, 1] >= view_px[1] - r) & (xy[:, 1] <= view_px[3] + r))
+    if rows is not None:
+        ok &= np.isin(points.geom, rows)
+    idx = np.flatnonzero(ok)
+    if len(idx) == 0:
+        return {}, 0
+    sides = int(min(32, max(8, round(2 * np.pi * r / 2))))
+    a = np.linspace(0, 2 * np.pi, sides + 1)
+    unit = np.column_stack([np.cos(a), np.sin(a)]) * r
+    ring = (xy[idx][:, None, :] + unit[None, :, :]).reshape(-1, 2)
+    counts = np.full(len(idx), sides + 1, dtype=np.int64)
+    codes = feature_codes[points.geom[idx]]
+    return _paths_grouped(ring, counts, codes, _WINDING_FILL), len(idx)

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
     QPainter,
+    QPainterPath,
     QPen,
     QPolygonF,
 )
@@ -35,8 +36,8 @@ from PySide6.QtGui import (
 from gis.progress import Progress
 from layers.layer import LayerStack, VectorLayer, union_bounds
 from layers.legend import LegendMetrics, device_font, draw_legend, legend_block, legend_size
-from layers.qpath import WorldToPixel, paths_by_class
-from layers.style import GraduatedStyle
+from layers.qpath import WorldToPixel, layer_geometry, marker_paths, view_paths
+from layers.style import CategorizedStyle, GraduatedStyle, has_fill
 
 Extent = tuple[float, float, float, float]
 _APP: QGuiApplication | None = None
@@ -197,10 +198,13 @@ def _render(painter: QPainter, layers: list[VectorLayer], rect: QRectF | None, s
         painter.save()
         try:
             painter.setClipRect(map_rect)
+            view_px = (map_rect.left(), map_rect.top(), map_rect.right(), map_rect.bottom())
             for i, layer in enumerate(visible):
                 if progress is not None:
                     progress.report(i / len(visible), f"绘制 {layer.name}")
-                _draw_layer(painter, layer, crs, transform, view, dpi, stats)
+                _draw_layer(painter, layer, crs, transform, view, dpi, stats, view_px)
+            for layer in visible:
+                _draw_selection(painter, layer, crs, transform, view, dpi, view_px)
             if labels:
                 occupied = _Occupancy(map_rect, 3 * px_per_pt)
                 for layer in reversed(visible):  # top layer's labels win
@@ -344,49 +348,177 @@ def _draw_scale_bar(painter: QPainter, map_rect: QRectF, transform: WorldToPixel
 
 # ---- layers ------------------------------------------------------------------------------------
 
-def _classes_and_colours(layer: VectorLayer, gdf) -> tuple[np.ndarray, dict[int, str], str, float]:
-    """Per-feature class index (-1 = no data), colour per index, outline colour and width."""
+SELECTION_FILL = QColor(255, 235, 59, 110)  # translucent yellow over selected polygons
+SELECTION_OUTLINE = "#00e5ff"  # cyan outline / ring of selected features (QGIS-like highlight)
+
+
+@dataclass
+class LayerSymbols:
+    """How a layer draws: a class code per feature (-1 = no data / other) and per code the fill
+    colour (None = no fill); polygon outline colour and width (px at 96 dpi); line width; marker
+    diameter in points; line colours per code (single styles draw lines in the outline colour)."""
+
+    codes: np.ndarray
+    fills: dict[int, str | None]
+    line_colours: dict[int, str]
+    outline: str
+    outline_px: float
+    line_px: float
+    marker_pt: float
+
+
+def layer_symbols(layer: VectorLayer, gdf=None) -> LayerSymbols:
+    """The :class:`LayerSymbols` of ``layer`` for its data (or ``gdf``: the same rows reprojected)."""
     style = layer.style
+    gdf = layer.gdf if gdf is None else gdf
     if isinstance(style, GraduatedStyle):
-        if style.field in gdf.columns:
-            codes = style.class_codes(gdf[style.field].to_numpy())
-        else:
-            codes = np.full(len(gdf), -1, dtype=np.int64)
-        colours = {i: c.colour for i, c in enumerate(style.classes)}
-        colours[-1] = style.no_data_colour
-        return codes, colours, style.outline_colour, style.outline_width_px
-    return np.zeros(len(gdf), dtype=np.int64), {0: style.fill}, style.outline, style.width
+        fills = {i: c.colour for i, c in enumerate(style.classes)}
+        fills[-1] = style.no_data_colour
+        return LayerSymbols(style.codes_for(gdf), fills, dict(fills), style.outline_colour,
+                            style.outline_width_px, style.line_width_px, style.marker_size_pt)
+    if isinstance(style, CategorizedStyle):
+        fills = {i: c.colour for i, c in enumerate(style.categories)}
+        fills[-1] = style.other_colour
+        return LayerSymbols(style.codes_for(gdf), fills, dict(fills), style.outline, style.width,
+                            style.line_width_px, style.marker_size_pt)
+    fill = style.fill if has_fill(style.fill) else None
+    return LayerSymbols(np.zeros(len(gdf), dtype=np.int64), {0: fill}, {0: style.outline}, style.outline,
+                        style.width, style.width, style.marker_size_pt)
 
 
-def _draw_layer(painter: QPainter, layer: VectorLayer, crs, transform: WorldToPixel, view: Extent,
-                dpi: float, stats: RenderStats) -> None:
-    t = time.perf_counter()
-    gdf = layer.in_crs(crs)
-    codes, colours, outline, width_px = _classes_and_colours(layer, gdf)
-    paths = paths_by_class(gdf.geometry.to_numpy(), codes, transform, snap_px=SNAP_PX,
-                           view_bounds=view)
-    stats.features += len(gdf)
-    t1 = time.perf_counter()
-    stats.paths_s += t1 - t
-    painter.save()
-    painter.setOpacity(layer.opacity)
-    outline_px = width_px * dpi / 96.0
-    # with outlines drawn on top, aliased fills are faster and leave no hairline seams
+def _brush(colour: str | None) -> QBrush:
+    return QBrush(QColor(colour)) if colour else QBrush(Qt.BrushStyle.NoBrush)
+
+
+def draw_polygon_paths(painter: QPainter, paths: dict[int, QPainterPath], sym: LayerSymbols,
+                       outline_px: float) -> None:
+    """Fill the class paths (aliased when outlined: no seams, faster), then stroke the outlines."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, outline_px <= 0)
     painter.setPen(Qt.PenStyle.NoPen)
     for code in sorted(paths):
-        painter.setBrush(QBrush(QColor(colours.get(code, "#000000"))))
-        painter.drawPath(paths[code])
+        colour = sym.fills.get(code, "#000000")
+        if colour:
+            painter.setBrush(_brush(colour))
+            painter.drawPath(paths[code])
     if outline_px > 0:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        pen = QPen(QColor(outline), outline_px)
+        pen = QPen(QColor(sym.outline), outline_px)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.setPen(pen)
         for code in sorted(paths):
             painter.drawPath(paths[code])
-    painter.restore()
-    stats.draw_s += time.perf_counter() - t1
+
+
+def draw_line_paths(painter: QPainter, paths: dict[int, QPainterPath], sym: LayerSymbols,
+                    line_px: float) -> None:
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for code in sorted(paths):
+        pen = QPen(QColor(sym.line_colours.get(code, "#000000")), max(line_px, 0.5))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.drawPath(paths[code])
+
+
+def draw_marker_paths(painter: QPainter, paths: dict[int, QPainterPath], sym: LayerSymbols,
+                      outline_px: float) -> None:
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    pen = QPen(QColor(sym.outline), outline_px) if outline_px > 0 else QPen(Qt.PenStyle.NoPen)
+    painter.setPen(pen)
+    for code in sorted(paths):
+        painter.setBrush(_brush(sym.fills.get(code) or sym.line_colours.get(code, "#000000")))
+        painter.drawPath(paths[code])
+
+
+def draw_layer_geometry(painter: QPainter, layer: VectorLayer, crs, transform: WorldToPixel,
+                        view: Extent, view_px: tuple[float, float, float, float], dpi: float,
+                        *, tiny_px: float = 0.0, rows: np.ndarray | None = None,
+                        highlight: bool = False) -> tuple[int, list]:
+    """Draw the polygons, lines and points of ``layer`` (or only ``rows``, highlighted) with the
+    painter's current opacity. Returns (parts drawn, tiny pixel groups [(pixels, codes, fills)])
+    — with ``tiny_px`` > 0 parts smaller than that are not drawn but returned for the caller."""
+    geo = layer_geometry(layer, crs)
+    sym = layer_symbols(layer)
+    scale = dpi / 96.0
+    outline_px, line_px = sym.outline_px * scale, sym.line_px * scale
+    marker_r = sym.marker_pt * dpi / 72.0 / 2
+    drawn = 0
+    tiny: list = []
+    if highlight:
+        sym = LayerSymbols(sym.codes, {c: None for c in sym.fills}, {c: SELECTION_OUTLINE for c in sym.fills},
+                           SELECTION_OUTLINE, 0, 0, 0)
+    if len(geo.rings):
+        vp = view_paths(geo.rings, sym.codes, transform, view, closed=True, snap_px=SNAP_PX,
+                        tiny_px=tiny_px, rows=rows)
+        if highlight:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            pen = QPen(QColor(SELECTION_OUTLINE), 2.0 * scale)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            painter.setBrush(SELECTION_FILL)
+            for code in sorted(vp.paths):
+                painter.drawPath(vp.paths[code])
+        else:
+            draw_polygon_paths(painter, vp.paths, sym, outline_px)
+        drawn += vp.drawn
+        if len(vp.pixels):
+            tiny.append((vp.pixels, vp.pixel_codes, sym.fills if not highlight else None))
+    if len(geo.lines):
+        vp = view_paths(geo.lines, sym.codes, transform, view, closed=False, snap_px=SNAP_PX,
+                        tiny_px=tiny_px, rows=rows)
+        if highlight:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            pen = QPen(QColor(SELECTION_OUTLINE), line_px + 3.0 * scale)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            for code in sorted(vp.paths):
+                painter.drawPath(vp.paths[code])
+        else:
+            draw_line_paths(painter, vp.paths, sym, line_px)
+        drawn += vp.drawn
+        if len(vp.pixels):
+            tiny.append((vp.pixels, vp.pixel_codes, sym.line_colours if not highlight else None))
+    if len(geo.points):
+        r = marker_r + (2.5 * scale if highlight else 0.0)
+        paths, k = marker_paths(geo.points, sym.codes, transform, view_px, r, rows=rows)
+        if highlight:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(SELECTION_OUTLINE), 2.0 * scale))
+            for code in sorted(paths):
+                painter.drawPath(paths[code])
+        else:
+            draw_marker_paths(painter, paths, sym, outline_px)
+        drawn += k
+    return drawn, tiny
+
+
+def _draw_layer(painter: QPainter, layer: VectorLayer, crs, transform: WorldToPixel, view: Extent,
+                dpi: float, stats: RenderStats, view_px: tuple[float, float, float, float]) -> None:
+    t = time.perf_counter()
+    painter.save()
+    painter.setOpacity(painter.opacity() * layer.opacity)
+    try:
+        draw_layer_geometry(painter, layer, crs, transform, view, view_px, dpi)
+    finally:
+        painter.restore()
+    stats.features += len(layer.gdf)
+    stats.draw_s += time.perf_counter() - t
+
+
+def _draw_selection(painter: QPainter, layer: VectorLayer, crs, transform: WorldToPixel, view: Extent,
+                    dpi: float, view_px: tuple[float, float, float, float]) -> None:
+    rows = layer.selection
+    if rows is None or len(rows) == 0:
+        return
+    painter.save()
+    try:
+        draw_layer_geometry(painter, layer, crs, transform, view, view_px, dpi, rows=rows, highlight=True)
+    finally:
+        painter.restore()
 
 
 # ---- labels ------------------------------------------------------------------------------------
