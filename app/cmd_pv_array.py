@@ -146,7 +146,7 @@ def run_pv_array(args, progress: Progress = NO_PROGRESS) -> int:
     from gis.crs import parse_crs
     from gis.park import prepare_buildings
     from gis.solar.array_energy import ArraySettings, pv_array
-    from gis.solar.array_layout import TableSpec, centre_lonlat, metric_frame
+    from gis.solar.array_layout import TableSpec, area_polygons, centre_lonlat, metric_frame
     from gis.solar.energy import SystemSettings
     from gis.solar.layout import ModuleSpec
     from gis.solar.site_weather import site_weather
@@ -167,6 +167,7 @@ def run_pv_array(args, progress: Progress = NO_PROGRESS) -> int:
         else f"{args.area}{LAYER_SEP}{args.layer}"
     area, problems, _, _ = _read(source, None, crs=args.crs)
     area = metric_frame(area)
+    area_polygons(area)  # polygons, or a bilingual error before any other work
     crs = area.crs
     buildings = roads = None
     if args.buildings:

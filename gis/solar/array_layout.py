@@ -55,6 +55,9 @@ table, so a row split by an exclusion restarts within a quarter table of the gap
 ROW_PHASES = 4
 """Row grid offsets tried across the rows (0, ¼, ½, ¾ of the pitch); the one holding most
 tables is kept."""
+EDGE_EPS_M = 1e-6
+"""Candidate tables start this far (m) inside the row strip, so a table that exactly fits
+between two edges is not lost to rounding in the rotation to the row frame."""
 BUFFER_QUAD_SEGS = 8
 """Segments per quarter circle of buffers; distances are enlarged by 1/cos(π/4/8) (+0.5%) so
 the polygon circumscribes the true buffer and no table comes closer than the set distance."""
@@ -345,29 +348,29 @@ def layout_tables(usable: shapely.Geometry, rows: RowGeometry, *, table_gap_m: f
     local = shapely.transform(usable, lambda c: (c - origin) @ m)
     shapely.prepare(local)
     u0, v0, u1, v1 = shapely.bounds(local)
-    n_rows = int(np.floor((v1 - v0 - depth) / pitch)) + 1
-    if n_rows <= 0 or u1 - u0 < width:
+    n_rows = int(np.floor((v1 - v0 - depth - 2 * EDGE_EPS_M) / pitch)) + 1
+    if n_rows <= 0 or u1 - u0 < width + 2 * EDGE_EPS_M:
         return empty
     progress.report(0.05, "rows")
     # rows of every phase: front edges, then the part of each row strip inside the area
     n_ph = max(1, int(phases))
-    offs = np.arange(n_ph) / n_ph * pitch
+    offs = np.arange(n_ph) / n_ph * pitch + EDGE_EPS_M
     ph = np.repeat(np.arange(n_ph), n_rows + 1)
     ri = np.tile(np.arange(n_rows + 1), n_ph)
     vf = v0 + offs[ph] + ri * pitch
-    ok = vf + depth <= v1 + 1e-9
+    ok = vf + depth <= v1 - EDGE_EPS_M
     ph, ri, vf = ph[ok], ri[ok], vf[ok]
     strips = shapely.box(u0 - 1.0, vf, u1 + 1.0, vf + depth)
     inside = shapely.intersection(local, strips)
     sb = shapely.bounds(inside)
-    has = np.isfinite(sb[:, 0]) & (sb[:, 2] - sb[:, 0] >= width)
+    has = np.isfinite(sb[:, 0]) & (sb[:, 2] - sb[:, 0] >= width + 2 * EDGE_EPS_M)
     ph, ri, vf, sb = ph[has], ri[has], vf[has], sb[has]
     progress.report(0.2, "candidate tables")
     # candidate starts per row strip (ragged → flat)
-    n_pos = np.floor((sb[:, 2] - sb[:, 0] - width) / step_u).astype(np.int64) + 1
+    n_pos = np.floor((sb[:, 2] - sb[:, 0] - width - 2 * EDGE_EPS_M) / step_u).astype(np.int64) + 1
     strip_of = np.repeat(np.arange(len(vf)), n_pos)
     j = np.arange(strip_of.size) - np.repeat(np.cumsum(n_pos) - n_pos, n_pos)
-    u = sb[strip_of, 0] + j * step_u
+    u = sb[strip_of, 0] + EDGE_EPS_M + j * step_u
     v = vf[strip_of]
     cand = shapely.box(u, v, u + width, v + depth)
     valid = shapely.contains(local, cand)
@@ -399,7 +402,7 @@ def layout_tables(usable: shapely.Geometry, rows: RowGeometry, *, table_gap_m: f
     ps, pj = ps[keep], pj[keep]
     order = np.lexsort((pj, ri[ps]))
     ps, pj = ps[order], pj[order]
-    tu = sb[ps, 0] + pj * step_u
+    tu = sb[ps, 0] + EDGE_EPS_M + pj * step_u
     tv = vf[ps]
     row = ri[ps] - ri[ps].min() + 1
     progress.report(0.85, "tables")
