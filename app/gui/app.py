@@ -1,0 +1,89 @@
+"""The desktop application: ``create_app()`` and ``run_gui()``.
+
+``lingtan`` with no arguments, ``lingtan gui [PROJECT]`` and ``lingtan demo --gui`` end here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from app import __version__
+
+APP_FONT_PT = 9.0
+"""UI font size (points): Windows' default UI size (Microsoft YaHei UI 9 pt)."""
+
+
+def _headless() -> bool:
+    return sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def create_app(argv: list[str] | None = None, lang: str | None = None) -> QApplication:
+    """The QApplication (reused when one exists): names, a font that draws Chinese, icon,
+    and the translators of the UI language (``lang``, else the settings, else the system's)."""
+    from app.gui.i18n import install_translator
+    from app.gui.settings import APPLICATION, ORGANISATION
+    from layers.fonts import cjk_family
+
+    app = QApplication.instance()
+    if app is None:
+        if _headless():
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    if not isinstance(app, QApplication):
+        raise RuntimeError("a non-widget Qt application already runs in this process")
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    family = cjk_family()
+    if family:
+        font = QFont(family)
+        font.setPointSizeF(APP_FONT_PT)
+        app.setFont(font)
+    from app.gui.icons import app_icon
+
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    install_translator(app, lang)
+    return app
+
+
+def _window_icon() -> QIcon:
+    from app.gui.icons import app_icon
+
+    return app_icon()
+
+
+def open_window(project: Path | None = None, demo: bool = False):
+    """Create and show the main window (with ``project`` opened, or the analysed sample park)."""
+    from app.gui.main_window import MainWindow
+
+    win = MainWindow(None)
+    win.show()
+    if demo:
+        win.load_demo()
+    elif project is not None:
+        win.open_project(Path(project))
+    else:
+        win.offer_recovery()
+    return win
+
+
+def run_gui(project: Path | None = None, demo: bool = False, argv: list[str] | None = None) -> int:
+    """Open the desktop application and run it until the last window closes; the exit code."""
+    app = create_app(argv)
+    win = open_window(project, demo)  # noqa: F841 — kept alive until the loop ends
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_gui(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

@@ -1,0 +1,459 @@
+"""The results dashboard: park totals, the indicator check and charts, from ``workspace.summary``.
+
+Every figure shown is read from the summary (the keys of ``summary.json``, made by
+:func:`app.results.run_park_analyses`) — the dashboard computes nothing itself except unit
+conversions — and is kept in :attr:`Dashboard.values` (machine units, for tests and copying).
+Charts are drawn with :mod:`layers.charts` (the same code draws the PDF report's charts) in a
+widget's ``paintEvent``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.i18n import ui_lang
+from layers.charts import format_number
+
+STATUS_COLOURS = {"pass": "#d9f2e1", "fail": "#fbd9d7", "no data": "#eeeeee", "not applicable": "#f7f7f7"}
+STATUS_TEXT = {"pass": "#0b6b2f", "fail": "#a1160e", "no data": "#666666", "not applicable": "#999999"}
+
+
+def split_bilingual(text: str) -> tuple[str, str]:
+    """"现状 status quo" → ("现状", "status quo"): Chinese first word(s), then English."""
+    text = str(text)
+    head, sep, tail = text.partition(" ")
+    if sep and any("\u4e00" <= ch <= "\u9fff" for ch in head) and tail and tail[0].isascii():
+        return head, tail
+    return text, text
+
+
+def _num(v) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return math.nan
+    return f
+
+
+def _fmt(v, decimals: int = 0) -> str:
+    return format_number(_num(v), decimals)
+
+
+class ChartWidget(QWidget):
+    """A chart drawn by ``draw(painter, rect, lang)`` (a :mod:`layers.charts` call)."""
+
+    def __init__(self, draw: Callable[[QPainter, QRectF, str], object] | None = None,
+                 height: int = 230, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._draw = draw
+        self._height = height
+        self.geometry_info = None
+        self.setMinimumHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        return QSize(380, self._height)
+
+    def set_draw(self, draw) -> None:
+        self._draw = draw
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        if self._draw is not None:
+            try:
+                self.geometry_info = self._draw(p, QRectF(self.rect()).adjusted(6, 4, -6, -4), ui_lang())
+            finally:
+                p.end()
+        else:
+            p.end()
+
+
+class Dashboard(QWidget):
+    """Park totals, indicators and charts. ``set_summary(summary)`` fills it.
+
+    ``values``: "pv_kwp", "pv_kwh_yr", "pv_t_co2_yr", "emissions_t_co2", "sinks_t_co2_yr",
+    "net_t_co2" (of the chosen scenario), "park_area_m2", "buildings" — NaN when not computed.
+    Signal ``scenario_changed(int)``.
+    """
+
+    scenario_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary: dict = {}
+        self.values: dict[str, float] = {}
+        self._scenario = 0
+        self._fuel_names = None
+
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.subtitle = QLabel()
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setStyleSheet("color: #606060;")
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #606060; padding: 12px;")
+
+        self.cards: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        for i, key in enumerate(("area", "pv_kwp", "pv_kwh", "emissions", "sinks", "net")):
+            frame = QFrame()
+            frame.setObjectName("card")
+            frame.setStyleSheet("#card { background: #f5f8f6; border: 1px solid #dde5df; "
+                                "border-radius: 4px; }")
+            caption, value, unit = QLabel(), QLabel("–"), QLabel()
+            caption.setStyleSheet("color: #505a55;")
+            vf = value.font()
+            vf.setPointSizeF(vf.pointSizeF() * 1.35)
+            vf.setBold(True)
+            value.setFont(vf)
+            unit.setStyleSheet("color: #707a75;")
+            box = QVBoxLayout(frame)
+            box.setContentsMargins(8, 5, 8, 5)
+            box.setSpacing(1)
+            box.addWidget(caption)
+            box.addWidget(value)
+            box.addWidget(unit)
+            grid.addWidget(frame, i // 2, i % 2)
+            self.cards[key] = (caption, value, unit)
+
+        self.scenario_label = QLabel()
+        self.scenario = QComboBox()
+        self.scenario.currentIndexChanged.connect(self._on_scenario)
+        srow = QHBoxLayout()
+        srow.addWidget(self.scenario_label)
+        srow.addWidget(self.scenario, 1)
+
+        self.indicator_title = QLabel()
+        self.indicator_title.setStyleSheet("font-weight: bold;")
+        self.indicators = QTableWidget(0, 4)
+        self.indicators.verticalHeader().setVisible(False)
+        self.indicators.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.indicators.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.indicators.setWordWrap(True)
+        hh = self.indicators.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2, 3):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.indicators.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        self.indicators.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.chart_monthly = ChartWidget(self._draw_monthly)
+        self.chart_fuel = ChartWidget(self._draw_fuel, height=200)
+        self.chart_sector = ChartWidget(self._draw_sector, height=300)
+        self.chart_balance = ChartWidget(self._draw_balance, height=250)
+        self.chart_scenarios = ChartWidget(self._draw_scenarios, height=230)
+        self.charts = [self.chart_monthly, self.chart_fuel, self.chart_sector, self.chart_balance,
+                       self.chart_scenarios]
+
+        inner = QWidget()
+        inner.setObjectName("dashboardInner")
+        inner.setStyleSheet("#dashboardInner { background: #ffffff; }")
+        lay = QVBoxLayout(inner)
+        lay.setContentsMargins(8, 8, 8, 8)
+        lay.setSpacing(8)
+        lay.addWidget(self.title)
+        lay.addWidget(self.subtitle)
+        lay.addWidget(self.empty)
+        self.content = QWidget()
+        clay = QVBoxLayout(self.content)
+        clay.setContentsMargins(0, 0, 0, 0)
+        clay.setSpacing(8)
+        clay.addLayout(grid)
+        clay.addLayout(srow)
+        clay.addWidget(self.chart_balance)
+        clay.addWidget(self.indicator_title)
+        clay.addWidget(self.indicators)
+        for ch in (self.chart_monthly, self.chart_fuel, self.chart_sector, self.chart_scenarios):
+            clay.addWidget(ch)
+        lay.addWidget(self.content)
+        lay.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.set_summary({})
+
+    # -- data ------------------------------------------------------------------------------------
+    def set_summary(self, summary: dict | None) -> None:
+        """Show ``summary`` (the dict of summary.json; {} = nothing analysed yet)."""
+        self.summary = summary or {}
+        scenarios = self._scenarios()
+        default = next((i for i, s in enumerate(scenarios)
+                        if _num(s.get("lines", {}).get("pv_kwh_yr")) > 0), 0)
+        self._scenario = default if scenarios else 0
+        self.scenario.blockSignals(True)
+        self.scenario.clear()
+        for s in scenarios:
+            self.scenario.addItem("", s.get("scenario"))
+        if scenarios:
+            self.scenario.setCurrentIndex(self._scenario)
+        self.scenario.blockSignals(False)
+        self._compute_values()
+        self.retranslate_ui()
+
+    def _carbon(self) -> dict:
+        return self.summary.get("carbon") or {}
+
+    def _scenarios(self) -> list[dict]:
+        return list((self._carbon().get("balance") or {}).get("scenarios") or [])
+
+    def _compute_values(self) -> None:
+        s = self.summary
+        pv = s.get("pv") or {}
+        carbon = self._carbon()
+        total = (carbon.get("emissions") or {}).get("total") or {}
+        scen = self._scenarios()
+        lines = scen[self._scenario]["lines"] if scen else {}
+        self.values = {
+            "park_area_m2": _num((s.get("park") or {}).get("area_m2")),
+            "buildings": _num((s.get("buildings") or {}).get("count")),
+            "pv_kwp": _num(pv.get("kwp")),
+            "pv_kwh_yr": _num(pv.get("kwh_yr")),
+            "pv_t_co2_yr": _num(pv.get("t_co2_yr")),
+            "emissions_t_co2": _num(total.get("t_co2")),
+            "sinks_t_co2_yr": _num(carbon.get("sinks_t_co2_yr")),
+            "net_t_co2": _num(lines.get("net_t_co2")),
+        }
+
+    def _on_scenario(self, i: int) -> None:
+        if i < 0:
+            return
+        self._scenario = i
+        self._compute_values()
+        self._fill()
+        self.scenario_changed.emit(i)
+
+    def set_scenario(self, i: int) -> None:
+        self.scenario.setCurrentIndex(i)
+
+    # -- text ------------------------------------------------------------------------------------
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _pick(self, zh: str, en: str) -> str:
+        return en if ui_lang() == "en" else zh
+
+    def retranslate_ui(self) -> None:
+        s = self.summary
+        park = s.get("park") or {}
+        has = bool(s)
+        self.title.setText(park.get("name") or self.tr("Results"))
+        self.empty.setVisible(not self._carbon() and not s.get("pv"))
+        self.empty.setText(self.tr("No analyses yet. Open a park and choose Analysis → Run all analyses "
+                                   "to see PV potential, emissions, sinks and the indicator check here."))
+        self.content.setVisible(has)
+        em = self._carbon().get("emissions") or {}
+        fs = em.get("factor_set") or {}
+        year = (em.get("total") or {}).get("year")
+        bits = []
+        if year:
+            bits.append(self.tr("Year {0}").format(year))
+        if fs:
+            name = self._pick(fs.get("name_zh", ""), fs.get("name_en", ""))
+            bits.append(self.tr("Factors: {0}").format(name))
+        self.subtitle.setText(" · ".join(bits))
+        self.subtitle.setVisible(bool(bits))
+        captions = {
+            "area": (self.tr("Park area"), ""),
+            "pv_kwp": (self.tr("Rooftop PV capacity"), self.tr("kWp")),
+            "pv_kwh": (self.tr("Rooftop PV generation"), self.tr("MWh/yr")),
+            "emissions": (self.tr("Emissions"), self.tr("tCO₂/yr")),
+            "sinks": (self.tr("Carbon sinks"), self.tr("tCO₂/yr")),
+            "net": (self.tr("Net emissions (scenario)"), self.tr("tCO₂/yr")),
+        }
+        for key, (cap, unit) in captions.items():
+            self.cards[key][0].setText(cap)
+            self.cards[key][2].setText(unit)
+        self.scenario_label.setText(self.tr("Scenario"))
+        for i, sc in enumerate(self._scenarios()):
+            zh, en = split_bilingual(sc.get("scenario", ""))
+            self.scenario.setItemText(i, self._pick(zh, en))
+        self.indicator_title.setText(self.tr("Zero-carbon indicators"))
+        self.indicators.setHorizontalHeaderLabels(
+            [self.tr("Indicator"), self.tr("Value"), self.tr("Target"), self.tr("Status")])
+        self._fill()
+
+    def _fill(self) -> None:
+        from app.gui.settings import format_area
+
+        v = self.values
+        self.cards["area"][1].setText(format_area(v.get("park_area_m2")))
+        self.cards["pv_kwp"][1].setText(_fmt(v["pv_kwp"]))
+        self.cards["pv_kwh"][1].setText(_fmt(v["pv_kwh_yr"] / 1000.0))
+        self.cards["emissions"][1].setText(_fmt(v["emissions_t_co2"]))
+        self.cards["sinks"][1].setText(_fmt(v["sinks_t_co2_yr"], 1))
+        self.cards["net"][1].setText(_fmt(v["net_t_co2"]))
+        self._fill_indicators()
+        for ch in self.charts:
+            ch.update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_indicator_rows()
+
+    def _fit_indicator_rows(self) -> None:
+        self.indicators.resizeRowsToContents()
+        h = self.indicators.horizontalHeader().height() + sum(
+            self.indicators.rowHeight(i) for i in range(self.indicators.rowCount())) + 4
+        self.indicators.setFixedHeight(max(h, 40))
+
+    def _fill_indicators(self) -> None:
+        scen = self._scenarios()
+        name = scen[self._scenario].get("scenario") if scen else None
+        rows = [r for r in (self._carbon().get("balance") or {}).get("indicators") or []
+                if r.get("scenario") == name]
+        self.indicators.setRowCount(len(rows))
+        status_names = {"pass": self.tr("pass"), "fail": self.tr("fail"), "no data": self.tr("no data"),
+                        "not applicable": self.tr("not applicable")}
+        for i, r in enumerate(rows):
+            unit = r.get("unit") or ""
+            val = _num(r.get("value"))
+            dec = 0 if abs(val) >= 100 else 1 if abs(val) >= 10 else 2
+            value = "–" if not math.isfinite(val) else f"{format_number(val, dec)} {unit}".strip()
+            thr = _num(r.get("threshold"))
+            comp = {"<=": "≤", ">=": "≥"}.get(r.get("comparator", ""), r.get("comparator", ""))
+            thr_text = format_number(thr, 2).rstrip("0").rstrip(".")
+            target = f"{comp} {thr_text} {unit}".strip()
+            status = str(r.get("status", ""))
+            items = [QTableWidgetItem(self._pick(r.get("name_zh", ""), r.get("name_en", ""))),
+                     QTableWidgetItem(value), QTableWidgetItem(target),
+                     QTableWidgetItem(status_names.get(status, status))]
+            tip = "\n".join(x for x in (str(r.get("kind", "")), str(r.get("source", "")),
+                                        str(r.get("note", "") or "")) if x)
+            for c, it in enumerate(items):
+                it.setToolTip(tip)
+                if c in (1, 2):
+                    it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if status in STATUS_COLOURS:
+                    it.setBackground(QColor(STATUS_COLOURS[status]))
+                if c == 3 and status in STATUS_TEXT:
+                    it.setForeground(QColor(STATUS_TEXT[status]))
+                self.indicators.setItem(i, c, it)
+        self._fit_indicator_rows()
+
+    # -- charts ----------------------------------------------------------------------------------
+    def _fuel_label(self, row: dict, lang: str) -> str:
+        if lang == "zh":
+            return row.get("fuel_zh") or row.get("fuel", "")
+        if self._fuel_names is None:
+            try:
+                from gis.carbon.factors import fuel_catalog
+
+                cat = fuel_catalog()
+                self._fuel_names = dict(zip(cat["fuel"], cat["name_en"], strict=False))
+            except Exception:
+                self._fuel_names = {}
+        return self._fuel_names.get(row.get("fuel"), str(row.get("fuel", "")))
+
+    def _draw_monthly(self, p: QPainter, rect: QRectF, lang: str):
+        from layers.charts import monthly_chart
+
+        monthly = (self.summary.get("pv") or {}).get("monthly_kwh")
+        title = self.tr("Rooftop PV generation by month")
+        if not monthly or len(monthly) != 12:
+            return self._no_data(p, rect, title)
+        return monthly_chart(p, rect, [float(v) / 1000.0 for v in monthly], title=title, unit="MWh",
+                             lang=lang, colours=["#f5a300"])
+
+    def _no_data(self, p: QPainter, rect: QRectF, title: str):
+        from layers.charts import bar_chart
+
+        return bar_chart(p, rect, [], {}, title=title, lang=ui_lang())
+
+    def _draw_fuel(self, p: QPainter, rect: QRectF, lang: str):
+        from layers.charts import pie_chart
+
+        em = self._carbon().get("emissions") or {}
+        rows = [r for r in em.get("by_fuel") or [] if _num(r.get("t_co2")) > 0]
+        title = self.tr("Emissions by fuel")
+        if not rows:
+            return self._no_data(p, rect, title)
+        rows.sort(key=lambda r: -_num(r.get("t_co2")))
+        return pie_chart(p, rect, [self._fuel_label(r, lang) for r in rows],
+                         [_num(r.get("t_co2")) for r in rows], title=title, unit="tCO₂", donut=True,
+                         lang=lang)
+
+    def _draw_sector(self, p: QPainter, rect: QRectF, lang: str):
+        from layers.charts import bar_chart
+
+        em = self._carbon().get("emissions") or {}
+        rows = sorted((r for r in em.get("by_sector") or [] if _num(r.get("t_co2")) > 0),
+                      key=lambda r: -_num(r.get("t_co2")))
+        title = self.tr("Emissions by sector")
+        if not rows:
+            return self._no_data(p, rect, title)
+        top = rows[:10]
+        cats = [str(r.get("sector", "")) for r in top]
+        vals = [_num(r.get("t_co2")) / 1000.0 for r in top]
+        if len(rows) > 10:
+            cats.append(self.tr("other"))
+            vals.append(sum(_num(r.get("t_co2")) for r in rows[10:]) / 1000.0)
+        return bar_chart(p, rect, cats, vals, title=title, unit=self.tr("kt CO₂"), horizontal=True,
+                         colours=["#D55E00"], lang=lang)
+
+    def _draw_balance(self, p: QPainter, rect: QRectF, lang: str):
+        from layers.charts import balance_chart
+
+        scen = self._scenarios()
+        title = self.tr("Carbon balance")
+        if not scen:
+            return self._no_data(p, rect, title)
+        lines = scen[self._scenario].get("lines", {})
+        steps = [(self.tr("Gross"), _num(lines.get("gross_t_co2")))]
+        for key, label in (("pv_avoided_self_t_co2", self.tr("PV self-used")),
+                           ("pv_exported_avoided_t_co2", self.tr("PV exported")),
+                           ("green_power_avoided_t_co2", self.tr("Green power")),
+                           ("sinks_t_co2", self.tr("Sinks"))):
+            v = _num(lines.get(key))
+            if math.isfinite(v) and v != 0:
+                steps.append((label, -v))
+        zh, en = split_bilingual(scen[self._scenario].get("scenario", ""))
+        return balance_chart(p, rect, steps, net_label=self.tr("Net"),
+                             title=f"{title}: {en if lang == 'en' else zh}", unit=self.tr("tCO₂/yr"),
+                             lang=lang)
+
+    def _draw_scenarios(self, p: QPainter, rect: QRectF, lang: str):
+        from layers.charts import bar_chart
+
+        scen = self._scenarios()
+        title = self.tr("Gross and net emissions by scenario")
+        if not scen:
+            return self._no_data(p, rect, title)
+        names = [split_bilingual(s.get("scenario", ""))[1 if lang == "en" else 0] for s in scen]
+        gross = [_num(s["lines"].get("gross_t_co2")) / 1000.0 for s in scen]
+        net = [_num(s["lines"].get("net_t_co2")) / 1000.0 for s in scen]
+        return bar_chart(p, rect, names, {self.tr("Gross"): gross, self.tr("Net"): net}, title=title,
+                         unit=self.tr("kt CO₂"), colours=["#7f7f7f", "#0072B2"], lang=lang)
