@@ -93,7 +93,7 @@ def default_extent(layers: Sequence[VectorLayer], crs=None, margin: float = 0.03
     return b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad
 
 
-def render_image(layers: Sequence[VectorLayer] | LayerStack, width_px: int, height_px: int, *,
+def render_image(layers: Sequence | LayerStack, width_px: int, height_px: int, *,
                  extent: Extent | None = None, title: str | None = None,
                  subtitle: str | None = None, legend: bool = True, background: str = "#ffffff",
                  dpi: float = 96, progress: Progress | None = None, lang: str = "zh",
@@ -118,7 +118,7 @@ def render_image(layers: Sequence[VectorLayer] | LayerStack, width_px: int, heig
     return image, stats
 
 
-def render_map(layers: Sequence[VectorLayer] | LayerStack, width_px: int, height_px: int, *,
+def render_map(layers: Sequence | LayerStack, width_px: int, height_px: int, *,
                extent: Extent | None = None, title: str | None = None, subtitle: str | None = None,
                legend: bool = True, background: str = "#ffffff", dpi: float = 96,
                progress: Progress | None = None, lang: str = "zh", labels: bool = True,
@@ -145,7 +145,7 @@ def save_png(image: QImage, path: str | Path, compression: int = 1) -> Path:
     return path
 
 
-def render_to_painter(painter: QPainter, layers: Sequence[VectorLayer] | LayerStack,
+def render_to_painter(painter: QPainter, layers: Sequence | LayerStack,
                       rect: QRectF | None = None, *, extent: Extent | None = None,
                       title: str | None = None, subtitle: str | None = None, legend: bool = True,
                       background: str | None = "#ffffff", progress: Progress | None = None,
@@ -153,12 +153,16 @@ def render_to_painter(painter: QPainter, layers: Sequence[VectorLayer] | LayerSt
                       north_arrow: bool = True, scale_bar: bool = True) -> RenderStats:
     """Draw a map of ``layers`` into ``rect`` (default: the whole device) of an active painter.
 
+    layers: VectorLayers and RasterLayers (bottom first; hidden ones skipped), a LayerStack, or a
+    LayerTree (its drawn layers with group visibility and opacity). Selected features of vector
+    layers are highlighted on top (translucent yellow, cyan outline).
+
     With title/legend off and no decorations the map fills ``rect`` (a GUI canvas).
     """
     stats = RenderStats()
     painter.save()
     try:
-        _render(painter, list(layers), rect, stats, extent=extent, title=title, subtitle=subtitle,
+        _render(painter, draw_entries(layers), rect, stats, extent=extent, title=title, subtitle=subtitle,
                 legend=legend, background=background, progress=progress, lang=lang, labels=labels,
                 label_size_pt=label_size_pt, north_arrow=north_arrow, scale_bar=scale_bar)
     finally:  # also when cancelled: leave the painter as we found it
@@ -168,11 +172,20 @@ def render_to_painter(painter: QPainter, layers: Sequence[VectorLayer] | LayerSt
     return stats
 
 
-def _render(painter: QPainter, layers: list[VectorLayer], rect: QRectF | None, stats: RenderStats,
-            *, extent, title, subtitle, legend, background, progress, lang, labels, label_size_pt,
-            north_arrow, scale_bar) -> None:
+def draw_entries(layers) -> list[tuple[object, float]]:
+    """(layer, opacity) of the layers to draw, bottom → top: a LayerTree's drawn layers with their
+    effective opacity (groups included), or the visible ones of a list/LayerStack."""
+    if hasattr(layers, "draw_list"):
+        return list(layers.draw_list())
+    return [(lyr, lyr.opacity) for lyr in layers if lyr.visible]
+
+
+def _render(painter: QPainter, entries: list[tuple[object, float]], rect: QRectF | None,
+            stats: RenderStats, *, extent, title, subtitle, legend, background, progress, lang, labels,
+            label_size_pt, north_arrow, scale_bar) -> None:
     t0 = time.perf_counter()
-    visible = [lyr for lyr in layers if lyr.visible]
+    visible = [lyr for lyr, _ in entries]
+    opacity = {id(lyr): op for lyr, op in entries}
     device = painter.device()
     dpi = float(device.logicalDpiX()) if device is not None else 96.0
     if rect is None:
@@ -199,15 +212,27 @@ def _render(painter: QPainter, layers: list[VectorLayer], rect: QRectF | None, s
         try:
             painter.setClipRect(map_rect)
             view_px = (map_rect.left(), map_rect.top(), map_rect.right(), map_rect.bottom())
+            vectors = [lyr for lyr in visible if isinstance(lyr, VectorLayer)]
             for i, layer in enumerate(visible):
                 if progress is not None:
                     progress.report(i / len(visible), f"绘制 {layer.name}")
-                _draw_layer(painter, layer, crs, transform, view, dpi, stats, view_px)
-            for layer in visible:
+                if isinstance(layer, VectorLayer):
+                    _draw_layer(painter, layer, crs, transform, view, dpi, stats, view_px,
+                                opacity[id(layer)])
+                else:
+                    t = time.perf_counter()
+                    painter.save()
+                    painter.setOpacity(painter.opacity() * opacity[id(layer)])
+                    try:
+                        layer.draw(painter, crs, transform, view)
+                    finally:
+                        painter.restore()
+                    stats.draw_s += time.perf_counter() - t
+            for layer in vectors:
                 _draw_selection(painter, layer, crs, transform, view, dpi, view_px)
             if labels:
                 occupied = _Occupancy(map_rect, 3 * px_per_pt)
-                for layer in reversed(visible):  # top layer's labels win
+                for layer in reversed(vectors):  # top layer's labels win
                     if progress is not None:
                         progress.check()
                     _draw_labels(painter, layer, crs, transform, map_rect, device_font(label_size_pt, dpi),
@@ -497,10 +522,11 @@ def draw_layer_geometry(painter: QPainter, layer: VectorLayer, crs, transform: W
 
 
 def _draw_layer(painter: QPainter, layer: VectorLayer, crs, transform: WorldToPixel, view: Extent,
-                dpi: float, stats: RenderStats, view_px: tuple[float, float, float, float]) -> None:
+                dpi: float, stats: RenderStats, view_px: tuple[float, float, float, float],
+                opacity: float = 1.0) -> None:
     t = time.perf_counter()
     painter.save()
-    painter.setOpacity(painter.opacity() * layer.opacity)
+    painter.setOpacity(painter.opacity() * opacity)
     try:
         draw_layer_geometry(painter, layer, crs, transform, view, view_px, dpi)
     finally:
