@@ -283,12 +283,11 @@ def demo_array(park) -> gpd.GeoDataFrame:
     return out
 
 
-def pv_array_for_demo(park, progress: Progress = NO_PROGRESS, *, weather=None, grid=None):
-    """The demo's array: :func:`demo_array` with the defaults (site-optimal tilt, winter-rule
-    rows, 2×14 portrait tables of 575 W), the park's buildings as obstacles and shade, the
-    built-in climatology (or ``weather``) and the default grid factor (or ``grid``). Returns
-    (tables GeoDataFrame, summary dict); ``summary['layers']`` is not set: the tables are the
-    layer to add (``pv_array_tables``)."""
+def demo_array_result(park, progress: Progress = NO_PROGRESS, *, weather=None, grid=None):
+    """The demo's array as an :class:`~gis.solar.array_energy.ArrayResult`: :func:`demo_array`
+    with the defaults (site-optimal tilt, winter-rule rows, 2×14 portrait tables of 575 W), the
+    park's buildings as obstacles and shade, the built-in climatology for the site (or
+    ``weather``) and the default grid factor (or ``grid``, e.g. the park's factor set's)."""
     from gis.solar.array_energy import pv_array
     from gis.solar.array_layout import centre_lonlat
     from gis.solar.site_weather import site_weather
@@ -297,5 +296,11 @@ def pv_array_for_demo(park, progress: Progress = NO_PROGRESS, *, weather=None, g
     if weather is None:
         lon, lat = centre_lonlat(area.geometry.iloc[0], area.crs)
         weather = site_weather(lon, lat)
-    result = pv_array(area, weather, buildings=park.buildings, grid=grid, progress=progress)
+    return pv_array(area, weather, buildings=park.buildings, grid=grid, progress=progress)
+
+
+def pv_array_for_demo(park, progress: Progress = NO_PROGRESS, *, weather=None, grid=None):
+    """(tables GeoDataFrame as written — the ``pv_array_tables`` layer —, summary dict) of
+    :func:`demo_array_result`."""
+    result = demo_array_result(park, progress, weather=weather, grid=grid)
     return result_layers(result)["pv_array_tables"], result.summary()

@@ -421,3 +421,13 @@ def test_demo_array_in_the_sample_park():
     assert summary["kwp"] == pytest.approx(tables["kwp"].sum(), abs=0.05)
     assert summary["shade_loss_pct"] > 0  # the committee's tower stands in the lawn
     assert 700 < summary["kwh_per_kwp"] < 1300  # Hangzhou: ~1,000 kWh/kWp unshaded
+
+
+def test_given_azimuth_gets_its_best_tilt():
+    w = make_weather(clouds=False)
+    r = pv_array(frame(site_box(100, 60)), w, ArraySettings(azimuth_deg=240.0, shading=False))
+    tilt = r.totals["tilt_deg"]
+    assert r.totals["azimuth_deg"] == 240.0 and r.totals["orientation_source"] == "site optimum"
+    best = pvlib_kwh_per_kwp(w, tilt, 240)
+    assert best >= pvlib_kwh_per_kwp(w, tilt - 5, 240) and best >= pvlib_kwh_per_kwp(w, tilt + 5, 240)
+    assert tilt < optimal_orientation(w).tilt_deg  # facing off south, a flatter plane does better
