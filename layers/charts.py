@@ -259,7 +259,24 @@ class _Axes:
 def _layout_axes(painter: QPainter, ctx: _Ctx, rect: QRectF, categories: Sequence[str], lo: float,
                  hi: float, unit: str, horizontal: bool, max_ticks: int, value_room: float = 0.0) -> _Axes:
     """Reserve room for tick labels, category labels, the unit and value labels at the bar ends
-    (``value_room`` device pixels beyond the axis ends); return the plot area."""
+    (``value_room`` device pixels beyond the axis ends); return the plot area. Fewer ticks are
+    used when their labels would not fit side by side (or above each other)."""
+    for n in range(max(max_ticks, 2), 1, -1):
+        ax = _layout_axes_once(ctx, rect, categories, lo, hi, unit, horizontal, n, value_room)
+        dec = tick_decimals(ax.ticks[1] - ax.ticks[0]) if len(ax.ticks) > 1 else 0
+        gaps = max(len(ax.ticks) - 1, 1)
+        if horizontal:  # labels centred on their ticks must not touch
+            widest = max(ctx.fm.horizontalAdvance(format_number(t, dec)) for t in ax.ticks)
+            fits = gaps * (widest + 6 * ctx.pt) <= ax.plot.width()
+        else:
+            fits = gaps * ctx.fm.height() * 1.4 <= ax.plot.height()
+        if fits:
+            return ax
+    return ax
+
+
+def _layout_axes_once(ctx: _Ctx, rect: QRectF, categories: Sequence[str], lo: float, hi: float, unit: str,
+                      horizontal: bool, max_ticks: int, value_room: float) -> _Axes:
     ticks = nice_ticks(lo, hi, max_ticks)
     dec = tick_decimals(ticks[1] - ticks[0]) if len(ticks) > 1 else 0
     tick_texts = [format_number(t, dec) for t in ticks]
