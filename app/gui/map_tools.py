@@ -37,8 +37,7 @@ DRAG_PX = 4  # a press that moves less than this (logical px) before release is 
 TOOL_NAMES = ("pan", "zoom_in_box", "identify", "select", "measure_distance", "measure_area")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MapTools", text)
+translate = QCoreApplication.translate  # literal ("MapTools", "…") calls: pyside6-lupdate finds them
 
 
 # ---- formatting of measured values (translated units) ------------------------------------------
@@ -46,18 +45,19 @@ def _tr(text: str) -> str:
 def format_length(metres: float) -> str:
     """"123.4 m" below 1 km, else "1.235 km" (Chinese: 米 / 公里)."""
     if abs(metres) < 1000:
-        return _tr("%1 m").replace("%1", measure.nice_number(metres))
-    return _tr("%1 km").replace("%1", f"{metres / 1000:,.3f}")
+        return translate("MapTools", "%1 m").replace("%1", measure.nice_number(metres))
+    return translate("MapTools", "%1 km").replace("%1", f"{metres / 1000:,.3f}")
 
 
 def format_area(m2: float) -> str:
     """"1,234 m²" below 1 ha, "1.234 ha (12,340 m²)" below 1 km², else "1.234 km²"."""
     if abs(m2) < 10_000:
-        return _tr("%1 m²").replace("%1", measure.nice_number(m2))
+        return translate("MapTools", "%1 m²").replace("%1", measure.nice_number(m2))
     if abs(m2) < 1_000_000:
-        ha = _tr("%1 ha").replace("%1", f"{m2 / 10_000:,.3f}")
-        return f"{ha} ({_tr('%1 m²').replace('%1', f'{m2:,.0f}')})"
-    return _tr("%1 km²").replace("%1", f"{m2 / 1_000_000:,.3f}")
+        ha = translate("MapTools", "%1 ha").replace("%1", f"{m2 / 10_000:,.3f}")
+        m2_text = translate("MapTools", "%1 m²").replace("%1", f"{m2:,.0f}")
+        return f"{ha} ({m2_text})"
+    return translate("MapTools", "%1 km²").replace("%1", f"{m2 / 1_000_000:,.3f}")
 
 
 # ---- tools --------------------------------------------------------------------------------------
@@ -127,6 +127,9 @@ class PanTool(MapTool):
 
     name = "pan"
     cursor = Qt.CursorShape.OpenHandCursor
+
+    def hint(self) -> str:
+        return translate("MapTools", "Drag to move the map; the mouse wheel zooms about the cursor")
 
     def press(self, e: QMouseEvent) -> bool:
         if e.button() != Qt.MouseButton.LeftButton:
@@ -211,6 +214,9 @@ class ZoomBoxTool(_RubberBandTool):
     cursor = Qt.CursorShape.CrossCursor
     colour = QColor("#505050")
 
+    def hint(self) -> str:
+        return translate("MapTools", "Drag a box to zoom to it; click to zoom in, Shift+click to zoom out")
+
     def box(self, rect: QRectF, modifiers) -> None:
         x0, y0 = self.canvas.to_map(rect.left(), rect.bottom())
         x1, y1 = self.canvas.to_map(rect.right(), rect.top())
@@ -235,6 +241,9 @@ class IdentifyTool(_RubberBandTool):
     name = "identify"
     cursor = Qt.CursorShape.WhatsThisCursor
 
+    def hint(self) -> str:
+        return translate("MapTools", "Click a feature to see its attributes")
+
     def click(self, pos: QPointF, modifiers) -> None:
         self.canvas.identify_at(pos.x(), pos.y())
 
@@ -252,6 +261,9 @@ class SelectTool(_RubberBandTool):
     name = "select"
     cursor = Qt.CursorShape.PointingHandCursor
     colour = QColor("#d81b60")
+
+    def hint(self) -> str:
+        return translate("MapTools", "Click or drag a box to select; Shift adds, Ctrl removes")
 
     def click(self, pos: QPointF, modifiers) -> None:
         self.canvas.select_at(pos.x(), pos.y(), _selection_mode(modifiers))
@@ -281,8 +293,8 @@ class MeasureTool(MapTool):
         self._ignore_release = False
 
     def hint(self) -> str:
-        return _tr("Click to add points; double-click or Enter to finish, Backspace to undo, "
-                   "Esc to cancel")
+        return translate("MapTools", "Click to add points; double-click or Enter to finish, "
+                         "Backspace to undo, Esc to cancel")
 
     def cancel(self) -> None:
         super().cancel()
@@ -365,11 +377,11 @@ class MeasureTool(MapTool):
         v = self.value if self.finished else self.current_value()
         crs = self.canvas.crs()
         if self.kind == "distance":
-            return _tr("Distance: %1").replace("%1", format_length(v))
+            return translate("MapTools", "Distance: %1").replace("%1", format_length(v))
         pts = list(self.points) + ([self.hover] if self.hover and not self.finished else [])
         per = measure.polygon_perimeter_m(pts, crs) if len(pts) >= 2 else 0.0
-        return (_tr("Area: %1").replace("%1", format_area(v)) + "   "
-                + _tr("Perimeter: %1").replace("%1", format_length(per)))
+        return (translate("MapTools", "Area: %1").replace("%1", format_area(v)) + "   "
+                + translate("MapTools", "Perimeter: %1").replace("%1", format_length(per)))
 
     def paint(self, painter: QPainter) -> None:
         if not self.points:
@@ -421,21 +433,18 @@ def create_map_actions(canvas: MapCanvas, parent: QObject) -> dict[str, QAction]
     """Translated QActions driving ``canvas``: the six tools (checkable, exclusive, kept in sync
     with ``canvas.tool_changed``) and "zoom_full", "zoom_to_selection", "zoom_in", "zoom_out",
     "clear_selection". Keys are the tool/command names; shortcuts are suggestions (QGIS-like)."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("MapActions", text)
-
     specs = [  # name, text, shortcut, tool?
-        ("pan", tr("Pan"), "Ctrl+Alt+P", True),
-        ("zoom_in_box", tr("Zoom to Box"), "Ctrl+Alt+Z", True),
-        ("identify", tr("Identify Features"), "Ctrl+Shift+I", True),
-        ("select", tr("Select Features"), "Ctrl+Alt+S", True),
-        ("measure_distance", tr("Measure Distance"), "Ctrl+Shift+M", True),
-        ("measure_area", tr("Measure Area"), "Ctrl+Shift+J", True),
-        ("zoom_full", tr("Zoom Full"), "Ctrl+Shift+F", False),
-        ("zoom_to_selection", tr("Zoom to Selection"), "Ctrl+J", False),
-        ("zoom_in", tr("Zoom In"), QKeySequence.StandardKey.ZoomIn, False),
-        ("zoom_out", tr("Zoom Out"), QKeySequence.StandardKey.ZoomOut, False),
-        ("clear_selection", tr("Clear Selection"), "Ctrl+Alt+A", False),
+        ("pan", translate("MapActions", "Pan"), "Ctrl+Alt+P", True),
+        ("zoom_in_box", translate("MapActions", "Zoom to Box"), "Ctrl+Alt+Z", True),
+        ("identify", translate("MapActions", "Identify Features"), "Ctrl+Shift+I", True),
+        ("select", translate("MapActions", "Select Features"), "Ctrl+Alt+S", True),
+        ("measure_distance", translate("MapActions", "Measure Distance"), "Ctrl+Shift+M", True),
+        ("measure_area", translate("MapActions", "Measure Area"), "Ctrl+Shift+J", True),
+        ("zoom_full", translate("MapActions", "Zoom Full"), "Ctrl+Shift+F", False),
+        ("zoom_to_selection", translate("MapActions", "Zoom to Selection"), "Ctrl+J", False),
+        ("zoom_in", translate("MapActions", "Zoom In"), QKeySequence.StandardKey.ZoomIn, False),
+        ("zoom_out", translate("MapActions", "Zoom Out"), QKeySequence.StandardKey.ZoomOut, False),
+        ("clear_selection", translate("MapActions", "Clear Selection"), "Ctrl+Alt+A", False),
     ]
     group = QActionGroup(parent)
     group.setExclusive(True)
