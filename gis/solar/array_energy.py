@@ -19,6 +19,7 @@ neighbour shading, totals.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -82,6 +83,7 @@ def weather_key(weather: Weather) -> str:
 _TABLES: OrderedDict[tuple, YieldTable] = OrderedDict()
 _OPTIMA: dict[tuple, Optimum] = {}
 _CACHE_SIZE = 4
+_LOCK = threading.Lock()  # GUI workers may run arrays concurrently
 
 
 def yield_table(weather: Weather, system: SystemSettings | None = None) -> YieldTable:
@@ -89,13 +91,15 @@ def yield_table(weather: Weather, system: SystemSettings | None = None) -> Yield
     last few weathers so repeated array runs reuse it."""
     system = system or SystemSettings()
     key = (weather_key(weather), system)
-    if key in _TABLES:
-        _TABLES.move_to_end(key)
-        return _TABLES[key]
+    with _LOCK:
+        if key in _TABLES:
+            _TABLES.move_to_end(key)
+            return _TABLES[key]
     t = YieldTable(weather, system)
-    _TABLES[key] = t
-    while len(_TABLES) > _CACHE_SIZE:
-        _TABLES.popitem(last=False)
+    with _LOCK:
+        t = _TABLES.setdefault(key, t)
+        while len(_TABLES) > _CACHE_SIZE:
+            _TABLES.popitem(last=False)
     return t
 
 
@@ -169,7 +173,8 @@ def optimal_orientation(weather: Weather, system: SystemSettings | None = None,
     else:
         tilt = best(az)
     out = Optimum(tilt, az % 360.0, f(tilt, az), south, len(seen))
-    _OPTIMA[key] = out
+    with _LOCK:
+        out = _OPTIMA.setdefault(key, out)
     progress.report(1.0, "optimal tilt")
     return out
 
