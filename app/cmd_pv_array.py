@@ -87,15 +87,16 @@ def register(sub) -> dict:
     p.add_argument("--out", type=Path, required=True, metavar="OUT.gpkg",
                    help="output GeoPackage (OUT.json written beside it)")
     p.add_argument("--exclude", action="append", default=[], metavar="FILE[:DIST_M]",
-                   help="a zone to keep out of (any geometry), with its own clear distance in m (default 0); "
-                        "repeat for more")
+                   help="a zone to keep out of (any geometry) and, after a colon, its own clear distance "
+                        "in m (none: the zone itself); repeat for more")
     p.add_argument("--buildings", metavar="FILE", help="building footprints: kept --building-setback away "
                    "from, and (with a height or floors field) shading the tables")
     p.add_argument("--building-setback", type=float, default=BUILDING_SETBACK_M, metavar="M",
                    help="clear distance from buildings, m (access/fire path; engineering judgement)")
     p.add_argument("--roads", metavar="FILE", help="road centrelines (lines) or road polygons")
     p.add_argument("--road-setback", type=float, default=ROAD_SETBACK_M, metavar="M",
-                   help="clear distance from road centrelines, m (half a 7 m road + 1.5 m verge)")
+                   help="clear distance from roads, m: from the centreline of lines (half a 7 m road + "
+                        "1.5 m verge), from the edge of polygons")
     p.add_argument("--boundary-setback", type=float, default=BOUNDARY_SETBACK_M, metavar="M",
                    help="inset from the area's boundary, m (fence and perimeter path)")
     p.add_argument("--tilt", type=float, metavar="DEG", help="module tilt, deg. Default: the best annual "
