@@ -57,10 +57,6 @@ _BOXES: set[QMessageBox] = set()  # open message boxes without a parent stay ref
 _DEFAULT_SWITCH = sys.getswitchinterval()
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Tasks", text)
-
-
 def ui_lang() -> str:
     """The UI language, "zh" or "en" (app.gui.i18n when present, else Chinese)."""
     try:
@@ -242,7 +238,9 @@ class TaskHandle(QObject):
             return
         self.fraction, self.message = fraction, message
         if self.dialog is not None:
-            self.dialog.set_progress(fraction, message, time.monotonic() - self.started_at)
+            # gis reports English step names; the .ts may translate them (context "Progress")
+            shown = QCoreApplication.translate("Progress", message) if message else message
+            self.dialog.set_progress(fraction, shown, time.monotonic() - self.started_at)
         self.progressed.emit(fraction, message)
 
     def cancel(self) -> None:
@@ -252,7 +250,7 @@ class TaskHandle(QObject):
             self.progress.cancel()
             if self.dialog is not None:
                 self.dialog.cancel_button.setEnabled(False)
-                self.dialog.message.setText(self.tr("Cancelling…"))
+                self.dialog.message.setText(QCoreApplication.translate("TaskDialog", "Cancelling…"))
 
     @property
     def cancel_requested(self) -> bool:
@@ -354,8 +352,8 @@ def error_text(exc: BaseException, lang: str | None = None) -> str:
         msg = exc.en if lang == "en" else exc.zh
         text = f"{exc.path}:\n{msg}" if exc.path else msg
         if isinstance(exc, CrsNeeded) and exc.candidates:
-            text += "\n\n" + tr("Likely coordinate systems:") + "\n" + "\n".join(
-                f"  {code} ({why})" for code, why in exc.candidates)
+            head = QCoreApplication.translate("Tasks", "Likely coordinate systems:")
+            text += f"\n\n{head}\n" + "\n".join(f"  {code} ({why})" for code, why in exc.candidates)
         return text
     return str(exc)
 
@@ -364,15 +362,18 @@ def show_error(parent: QWidget | None, exc: BaseException, *, log_path: Path | N
                tb: str = "", title: str | None = None) -> QMessageBox:
     """A window-modal message box (opened, not exec'd: the event loop keeps running)."""
     box = QMessageBox(parent)
-    box.setWindowTitle(title or tr("Lingtan"))
+    box.setWindowTitle(title or QCoreApplication.translate("Tasks", "Lingtan"))
     if isinstance(exc, InputError):
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setText(tr("The input cannot be used."))
+        box.setText(QCoreApplication.translate("Tasks", "The input cannot be used."))
         box.setInformativeText(error_text(exc))
     else:
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setText(tr("An internal error occurred (a bug in Lingtan)."))
-        info = tr("Please send the log file to the developers:") + f"\n{log_path}" if log_path else ""
+        box.setText(QCoreApplication.translate("Tasks", "An internal error occurred (a bug in Lingtan)."))
+        info = ""
+        if log_path:
+            info = QCoreApplication.translate("Tasks", "Please send the log file to the developers:")
+            info += f"\n{log_path}"
         box.setInformativeText(f"{type(exc).__name__}: {exc}\n\n{info}".strip())
         if tb:
             box.setDetailedText(tb)

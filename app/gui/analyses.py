@@ -1,0 +1,840 @@
+"""The Analysis menu: a dialog per analysis, then the work in a task with progress and Cancel.
+
+Each entry point takes ``(parent, workspace)`` (``parent``: the main window or any widget) and an
+optional ``options`` object; without options it shows its dialog (defaults from the last run of
+this project, ``workspace.settings["analysis"]``, else from the app settings, else the documented
+defaults, each with its source in the tooltip and the note line). It returns the
+:class:`~app.gui.tasks.TaskHandle` of the run, or None when the user cancelled the dialog or no
+park is loaded.
+
+| function | computes | result layers |
+|---|---|---|
+| :func:`rooftop_pv` | rooftop PV per building (and the carbon balance again when it exists) | rooftop_pv |
+| :func:`carbon_accounting` | emissions, green and tree sinks, balance, indicators | green_sinks, tree_sinks |
+| :func:`indicators` | the balance and indicator check with another set / park facts | — |
+| :func:`five_colour_map` | township carbon intensity in five classes | township_intensity |
+| :func:`run_all` | everything, as ``lingtan demo`` (:func:`app.results.run_park_analyses`) | all |
+
+Results arrive in the GUI thread through :meth:`Workspace.set_results` (new styled layers, the
+dashboard's summary). A cancelled run changes nothing. A run whose park was replaced meanwhile
+(another project opened) is dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.tasks import TaskHandle, run_task
+from app.results import AnalysisOptions, ParkResults, run_park_analyses
+from app.workspace import Workspace, compose_results
+from gis.carbon.factors import DEFAULT_FACTOR_SET
+from gis.errors import InputError
+from gis.progress import Progress
+
+DEFAULT_INDICATOR_SET = "national-2025"  # gis/carbon/indicators.py, resources/defaults/indicators*.csv
+
+
+# ---------------------------------------------------------------- options (no Qt)
+
+
+@dataclass
+class PVOptions:
+    """Rooftop PV choices. Defaults and their sources:
+
+    weather: None = the built-in climatology (CSWD stations, interpolated to the site; docs/weather.md).
+    losses_pct: 14 % DC losses (PVWatts v5 default, gis/solar/energy.py SystemSettings).
+    module_w / module_length_m / module_width_m: 575 W, 2.278 × 1.134 m (a 144-half-cell TOPCon
+        module, DOMAIN.md §5; gis/solar/layout.py ModuleSpec).
+    tilt_deg / azimuth_deg: None = rows at the site's flat-roof tilt on flat roofs, the roof planes
+        on pitched and metal roofs (resources/defaults/roof_classes.csv).
+    grid_factor: None = the electricity factor of the emission-factor set, so PV's avoided CO2 and
+        the park's emissions use one factor (as ``lingtan demo``); else a key of
+        resources/factors/grid_emission_factors.csv.
+    """
+
+    weather: str | None = None
+    shading: bool = True
+    losses_pct: float = 14.0
+    module_w: float = 575.0
+    module_length_m: float = 2.278
+    module_width_m: float = 1.134
+    tilt_deg: float | None = None
+    azimuth_deg: float | None = None
+    grid_factor: str | None = None
+
+
+@dataclass
+class CarbonOptions:
+    """Carbon accounting choices. energy_table: None = the park's enterprise energy table;
+    factors: None = ``national-2023`` (resources/factors/factor_sets.csv); year: None = the latest
+    in the table; baseline_year: None = the year before it, when the table has it."""
+
+    energy_table: str | None = None
+    factors: str | None = None
+    year: int | None = None
+    baseline_year: int | None = None
+
+
+@dataclass
+class IndicatorOptions:
+    """Indicator check choices. indicators: None = ``national-2025`` (国家零碳园区评价指标（试行）);
+    facts: park facts the data cannot give (gis.carbon.balance.FACT_KEYS), % each."""
+
+    indicators: str | None = None
+    facts: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class IntensityOptions:
+    """Five-colour map choices. townships: a layer key of the workspace (None: the park's
+    townships); stats: a statistics file (None: the park's township statistics); join_field:
+    the townships' field to join on (None: a code field when both sides have one, else the
+    names); method: ratio (K = intensity / benchmark, breaks 0.6/0.8/1.2/2.0, Zhejiang
+    carbon-efficiency grades), fixed (thresholds), quantile, jenks, target (target_pct, %/yr)."""
+
+    townships: str | None = None
+    stats: str | None = None
+    join_field: str | None = None
+    method: str = "ratio"
+    thresholds: list[float] | None = None
+    target_pct: float | None = None
+
+
+def _stored(workspace: Workspace, key: str, cls):
+    d = (workspace.settings.get("analysis") or {}).get(key)
+    if not isinstance(d, dict):
+        return cls(**_app_defaults(cls))
+    names = {f.name for f in dataclasses.fields(cls)}
+    try:
+        return cls(**{k: v for k, v in d.items() if k in names})
+    except TypeError:
+        return cls()
+
+
+def _store(workspace: Workspace, key: str, options) -> None:
+    analysis = dict(workspace.settings.get("analysis") or {})
+    analysis[key] = dataclasses.asdict(options)
+    workspace.set_setting("analysis", analysis)
+
+
+def _app_defaults(cls) -> dict:
+    """Defaults from the app settings (helper C's AppSettings) when present."""
+    try:
+        from app.gui.settings import AppSettings
+
+        s = AppSettings()
+    except Exception:  # no settings module yet, or unreadable settings: the documented defaults
+        return {}
+    out: dict[str, Any] = {}
+    pick = {PVOptions: {"module_w": "module_w", "module_length_m": "module_length_m",
+                        "module_width_m": "module_width_m"},
+            CarbonOptions: {"factors": "factor_set"},
+            IndicatorOptions: {"indicators": "indicator_set"}}.get(cls, {})
+    for key, attr in pick.items():
+        value = getattr(s, attr, None)
+        if callable(value):
+            try:
+                value = value()
+            except Exception:
+                value = None
+        if value not in (None, ""):
+            out[key] = value
+    return out
+
+
+# ---------------------------------------------------------------- the work (worker thread, no Qt)
+
+
+def pv_settings(o: PVOptions):
+    from gis.grid_factors import DEFAULT_GRID_FACTOR_KEY
+    from gis.solar.energy import SystemSettings
+    from gis.solar.layout import LayoutSettings, ModuleSpec
+    from gis.solar.rooftop import PVSettings
+
+    return PVSettings(
+        layout=LayoutSettings(module=ModuleSpec(o.module_w, o.module_length_m, o.module_width_m),
+                              forced_tilt_deg=o.tilt_deg, forced_azimuth_deg=o.azimuth_deg),
+        system=SystemSettings(losses_pct=o.losses_pct), shading=o.shading,
+        grid_factor_key=o.grid_factor or DEFAULT_GRID_FACTOR_KEY)
+
+
+def factor_set_grid_factor(factors):
+    """The grid factor of an emission-factor set's electricity (as app.cmd_balance.park_account)."""
+    from gis.grid_factors import GridFactor
+
+    kg = float(factors.t_co2_per_unit["electricity"]) * 1000.0
+    return GridFactor(key=f"factor set {factors.key}", kg_co2_per_kwh=kg,
+                      name_zh=f"因子集 {factors.name_zh} 的电力因子",
+                      name_en=f"electricity factor of the set {factors.name_en}", year=int(factors.year or 0),
+                      source="the emission-factor set used for the park's emissions")
+
+
+def compute_pv(park, o: PVOptions, factors_key: str | None, progress: Progress):
+    """Rooftop PV of the park's buildings (RooftopResult)."""
+    from gis.carbon.factors import load_factor_set
+    from gis.solar.rooftop import rooftop_pv, site_lonlat
+    from gis.solar.site_weather import site_weather
+
+    settings = pv_settings(o)
+    progress.report(0.0, "weather")
+    lon, lat = site_lonlat(park.buildings)
+    weather = site_weather(lon, lat, weather_path=Path(o.weather) if o.weather else None)
+    progress.report(0.03, "rooftop PV")
+    result = rooftop_pv(park.buildings, weather, settings, progress.sub(0.03, 1.0))
+    if o.grid_factor is None:
+        factors = load_factor_set(factors_key or DEFAULT_FACTOR_SET)
+        result = result.with_grid_factor(factor_set_grid_factor(factors))
+    return result
+
+
+def park_with_table(park, energy_table: str | None):
+    """The park with another enterprise energy table (a new Park sharing the layer frames)."""
+    if not energy_table:
+        return park
+    from gis.io import read_data_table
+
+    table, _ = read_data_table(Path(energy_table))
+    return dataclasses.replace(park, enterprises=table)
+
+
+def compute_account(park, pv_kwh_yr: float, c: CarbonOptions, i: IndicatorOptions, progress: Progress):
+    """Emissions, sinks, balance and indicators (ParkAccount) and the park they were run on."""
+    from gis.carbon.factors import load_factor_set
+    from gis.carbon.park_carbon import account_park
+
+    progress.report(0.0, "energy table")
+    park = park_with_table(park, c.energy_table)
+    progress.report(0.2, "emission factors")
+    factors = load_factor_set(c.factors or DEFAULT_FACTOR_SET)
+    progress.report(0.4, "emissions, sinks, balance")
+    account = account_park(park, factors, pv_kwh_yr=pv_kwh_yr, year=c.year, baseline_year=c.baseline_year,
+                           indicator_set=i.indicators or DEFAULT_INDICATOR_SET, facts=i.facts or None)
+    progress.report(1.0, "carbon account done")
+    return account, park
+
+
+def compute_intensity(workspace_layers: dict, park, o: IntensityOptions, factors_key: str | None,
+                      progress: Progress):
+    """The five-colour township map (IntensityMap)."""
+    from app.cmd_intensity import intensity_map
+
+    towns = workspace_layers.get(o.townships) if o.townships else None
+    if towns is None:
+        towns = park.townships if park is not None else None
+    if towns is None:
+        raise InputError("请选择乡镇街道图层", "Choose a townships layer", code="intensity.no_townships")
+    progress.report(0.1, "statistics table")
+    if o.stats:
+        from gis.io import read_data_table
+
+        stats, _ = read_data_table(Path(o.stats))
+    elif park is not None and park.township_stats is not None:
+        stats = park.township_stats
+    else:
+        raise InputError("请选择乡镇统计表", "Choose a township statistics table", code="intensity.no_stats")
+    progress.report(0.3, "township intensity map")
+    result = intensity_map(towns, stats, method=o.method, poly_key=o.join_field or None,
+                           thresholds=o.thresholds, target_decline_pct=o.target_pct,
+                           factors_key=factors_key or DEFAULT_FACTOR_SET)
+    progress.report(1.0, "five-colour map done")
+    return result
+
+
+# ---------------------------------------------------------------- GUI glue
+
+
+def _need_park(parent: QWidget | None, workspace: Workspace) -> bool:
+    if workspace.park is not None:
+        return True
+    box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("Analyses", "No park"),
+                      QCoreApplication.translate(
+                          "Analyses", "Load a park first (File → Open the sample park, or open a project)."),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.finished.connect(box.deleteLater)
+    box.open()
+    workspace._no_park_box = box  # keep a reference while it is open
+    return False
+
+
+def _deliver(workspace: Workspace, park, only: set[str] | None, show: set[str] | None = None):
+    """on_done: put the results into the workspace unless its park was replaced meanwhile."""
+    def done(results: ParkResults) -> None:
+        if workspace.park is not park and not (workspace.park is not None and results.park is not None
+                                                 and _shares_layers(results.park, workspace.park)):
+            return  # another park was opened while this ran
+        workspace.set_results(results, show=show, only=only)
+    return done
+
+
+def _shares_layers(a, b) -> bool:
+    return a.buildings is b.buildings and a.boundary is b.boundary
+
+
+def _factors_key(workspace: Workspace) -> str | None:
+    return _stored(workspace, "carbon", CarbonOptions).factors
+
+
+def start_pv(parent, workspace: Workspace, o: PVOptions) -> TaskHandle:
+    """Run rooftop PV with ``o`` (no dialog). When the park has an energy table and a carbon
+    account was made before, the account is made again with the new PV yield (the balance
+    would be stale otherwise)."""
+    park, base, base_summary = workspace.park, workspace.results, dict(workspace.summary)
+    carbon_o = _stored(workspace, "carbon", CarbonOptions)
+    ind_o = _stored(workspace, "indicators", IndicatorOptions)
+    redo_account = park.enterprises is not None and "carbon" in base_summary
+    _store(workspace, "pv", o)
+
+    def work(progress: Progress) -> ParkResults:
+        pv = compute_pv(park, o, carbon_o.factors, progress.sub(0.0, 0.9 if redo_account else 1.0))
+        account, p = None, park
+        if redo_account:
+            account, p = compute_account(park, pv.totals["kwh_yr"], carbon_o, ind_o, progress.sub(0.9, 1.0))
+        return compose_results(p, pv=pv, account=account, base=base, base_summary=base_summary)
+
+    title = QCoreApplication.translate("Analyses", "Rooftop PV")
+    only = {"rooftop_pv"} | ({"green_sinks", "tree_sinks"} if redo_account else set())
+    return run_task(parent, title, work, _deliver(workspace, park, only))
+
+
+def start_carbon(parent, workspace: Workspace, c: CarbonOptions, i: IndicatorOptions | None = None,
+                 title: str | None = None) -> TaskHandle:
+    """Carbon accounting (emissions, sinks, balance, indicators) with the current PV yield."""
+    park, base, base_summary = workspace.park, workspace.results, dict(workspace.summary)
+    i = i or _stored(workspace, "indicators", IndicatorOptions)
+    pv_kwh = _pv_kwh(workspace)
+    _store(workspace, "carbon", c)
+    _store(workspace, "indicators", i)
+
+    def work(progress: Progress) -> ParkResults:
+        account, p = compute_account(park, pv_kwh, c, i, progress)
+        return compose_results(p, account=account, base=base, base_summary=base_summary)
+
+    title = title or QCoreApplication.translate("Analyses", "Carbon accounting and sinks")
+    return run_task(parent, title, work, _deliver(workspace, park, {"green_sinks", "tree_sinks"}))
+
+
+def _pv_kwh(workspace: Workspace) -> float:
+    if workspace.results is not None and workspace.results.pv is not None:
+        return float(workspace.results.pv.totals["kwh_yr"])
+    return float((workspace.summary.get("pv") or {}).get("kwh_yr") or 0.0)
+
+
+def start_indicators(parent, workspace: Workspace, i: IndicatorOptions) -> TaskHandle:
+    """The balance and indicator check again with another indicator set or park facts."""
+    return start_carbon(parent, workspace, _stored(workspace, "carbon", CarbonOptions), i,
+                        title=QCoreApplication.translate("Analyses", "Zero-carbon indicators"))
+
+
+def start_intensity(parent, workspace: Workspace, o: IntensityOptions) -> TaskHandle:
+    park, base, base_summary = workspace.park, workspace.results, dict(workspace.summary)
+    layers = {lyr.name: lyr.gdf for lyr in workspace.layers() if getattr(lyr, "gdf", None) is not None}
+    factors = _factors_key(workspace)
+    _store(workspace, "intensity", o)
+
+    def work(progress: Progress) -> ParkResults:
+        towns = compute_intensity(layers, park, o, factors, progress)
+        return compose_results(park, intensity=towns, base=base, base_summary=base_summary)
+
+    title = QCoreApplication.translate("Analyses", "Five-colour township map")
+    return run_task(parent, title, work, _deliver(workspace, park, {"township_intensity"},
+                                                  show={"township_intensity"}))
+
+
+def start_all(parent, workspace: Workspace, options: AnalysisOptions) -> TaskHandle:
+    """Every analysis, as ``lingtan demo`` (:func:`app.results.run_park_analyses`)."""
+    park = workspace.park
+
+    def work(progress: Progress) -> ParkResults:
+        return run_park_analyses(park, options, progress)
+
+    title = QCoreApplication.translate("Analyses", "All analyses")
+    return run_task(parent, title, work, _deliver(workspace, park, None))
+
+
+# ---------------------------------------------------------------- entry points (menu)
+
+
+def rooftop_pv(parent, workspace: Workspace, options: PVOptions | None = None) -> TaskHandle | None:
+    """Analysis → Rooftop PV…"""
+    if not _need_park(parent, workspace):
+        return None
+    if options is None:
+        dlg = PVDialog(workspace, parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        options = dlg.options()
+    return start_pv(parent, workspace, options)
+
+
+def carbon_accounting(parent, workspace: Workspace,
+                      options: CarbonOptions | None = None) -> TaskHandle | None:
+    """Analysis → Carbon accounting and sinks…"""
+    if not _need_park(parent, workspace):
+        return None
+    if options is None:
+        dlg = CarbonDialog(workspace, parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        options = dlg.options()
+    return start_carbon(parent, workspace, options)
+
+
+def indicators(parent, workspace: Workspace, options: IndicatorOptions | None = None) -> TaskHandle | None:
+    """Analysis → Zero-carbon indicators…"""
+    if not _need_park(parent, workspace):
+        return None
+    if options is None:
+        dlg = IndicatorDialog(workspace, parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        options = dlg.options()
+    return start_indicators(parent, workspace, options)
+
+
+def five_colour_map(parent, workspace: Workspace,
+                    options: IntensityOptions | None = None) -> TaskHandle | None:
+    """Analysis → Five-colour township map…"""
+    if options is None:
+        dlg = IntensityDialog(workspace, parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        options = dlg.options()
+    if workspace.park is None and options.townships is None:
+        _need_park(parent, workspace)
+        return None
+    return start_intensity(parent, workspace, options)
+
+
+def run_all(parent, workspace: Workspace, options: AnalysisOptions | None = None) -> TaskHandle | None:
+    """Analysis → Run all analyses…"""
+    if not _need_park(parent, workspace):
+        return None
+    if options is None:
+        dlg = RunAllDialog(workspace, parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        options = dlg.options()
+    return start_all(parent, workspace, options)
+
+
+def analysis_options(workspace: Workspace) -> AnalysisOptions:
+    """The :class:`AnalysisOptions` of this project's stored choices."""
+    pv = _stored(workspace, "pv", PVOptions)
+    c = _stored(workspace, "carbon", CarbonOptions)
+    i = _stored(workspace, "indicators", IndicatorOptions)
+    return AnalysisOptions(factors=c.factors, indicators=i.indicators, weather=Path(pv.weather) if pv.weather
+                           else None, year=c.year, baseline_year=c.baseline_year, facts=i.facts or None)
+
+
+# ---------------------------------------------------------------- dialogs
+
+
+class _Dialog(QDialog):
+    """Form + note line (defaults and their sources) + OK/Cancel."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
+        ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok_cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        lay = QVBoxLayout(self)
+        lay.addLayout(self.form)
+        lay.addWidget(self.note)
+        lay.addWidget(buttons)
+
+    def _file_row(self, label: str, value: str | None, placeholder: str, tip: str, filters: str) -> QLineEdit:
+        edit = QLineEdit(value or "")
+        edit.setPlaceholderText(placeholder)
+        edit.setToolTip(tip)
+        browse = QPushButton(self.tr("Browse…"))
+
+        browse.clicked.connect(lambda _=False, e=edit: _pick_file(e, label, filters))
+        row = QHBoxLayout()
+        row.addWidget(edit, 1)
+        row.addWidget(browse)
+        self.form.addRow(label, row)
+        return edit
+
+    @staticmethod
+    def _text(edit: QLineEdit) -> str | None:
+        t = edit.text().strip()
+        return t or None
+
+
+def _pick_file(edit: QLineEdit, label: str, filters: str) -> None:
+    # no reference to the dialog in the connection: a cycle would outlive it (Qt warns at exit)
+    path, _ = QFileDialog.getOpenFileName(edit.window(), label, edit.text(), filters)
+    if path:
+        edit.setText(path)
+
+
+def _optional_spin(lo: float, hi: float, value: float | None, default: float, decimals: int = 1,
+                   suffix: str = "") -> tuple[QCheckBox, QDoubleSpinBox]:
+    box = QCheckBox()
+    spin = QDoubleSpinBox()
+    spin.setRange(lo, hi)
+    spin.setDecimals(decimals)
+    spin.setSuffix(suffix)
+    spin.setValue(default if value is None else value)
+    box.setChecked(value is not None)
+    spin.setEnabled(value is not None)
+    box.toggled.connect(spin.setEnabled)
+    return box, spin
+
+
+class PVDialog(_Dialog):
+    """Rooftop PV settings."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Rooftop PV"), parent)
+        from gis.grid_factors import grid_factor_table
+        from gis.solar.layout import flat_tilt_default_deg
+
+        o = _stored(workspace, "pv", PVOptions)
+        self.weather = self._file_row(
+            self.tr("Weather file"), o.weather,
+            self.tr("Built-in climatology (CSWD stations, interpolated to the site)"),
+            self.tr("Hourly weather: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, PVGIS TMY, or a CSV with time and "
+                    "GHI. Empty: the built-in climatology of the China Standard Weather Data stations, "
+                    "interpolated to the park (docs/weather.md)."),
+            self.tr("Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)"))
+        self.shading = QCheckBox(self.tr("Shading by neighbouring buildings"))
+        self.shading.setChecked(o.shading)
+        self.shading.setToolTip(self.tr("Horizons from the footprints and heights of buildings within 500 m "
+                                        "(and towers up to 7.5 km); off: no neighbour shading."))
+        self.form.addRow(self.tr("Shading"), self.shading)
+        self.losses = QDoubleSpinBox()
+        self.losses.setRange(0.0, 99.0)
+        self.losses.setDecimals(1)
+        self.losses.setSuffix(" %")
+        self.losses.setValue(o.losses_pct)
+        self.losses.setToolTip(self.tr("DC system losses. Default 14 % (PVWatts v5; includes 3 % generic "
+                                       "shading, neighbour shading is computed on top)."))
+        self.form.addRow(self.tr("System losses"), self.losses)
+        self.module_w = QDoubleSpinBox()
+        self.module_w.setRange(100.0, 1000.0)
+        self.module_w.setDecimals(0)
+        self.module_w.setSuffix(" W")
+        self.module_w.setValue(o.module_w)
+        self.module_w.setToolTip(self.tr("Module power. Default 575 W on 2.278 × 1.134 m (a 144-half-cell "
+                                         "TOPCon module, 223 W/m²)."))
+        self.form.addRow(self.tr("Module power"), self.module_w)
+        self._size = (o.module_length_m, o.module_width_m)
+        flat = flat_tilt_default_deg()
+        self.tilt_on, self.tilt = _optional_spin(0.0, 90.0, o.tilt_deg, flat, 1, "°")
+        tip = self.tr("Force one tilt on every roof. Default: rows at {0:g}° on flat roofs, the roof slope "
+                      "on pitched and metal roofs (resources/defaults/roof_classes.csv).").format(flat)
+        self.tilt_on.setToolTip(tip)
+        self.tilt.setToolTip(tip)
+        row = QHBoxLayout()
+        row.addWidget(self.tilt_on)
+        row.addWidget(self.tilt, 1)
+        self.form.addRow(self.tr("Tilt"), row)
+        self.azimuth_on, self.azimuth = _optional_spin(0.0, 360.0, o.azimuth_deg, 180.0, 0, "°")
+        tip = self.tr("Force one azimuth (degrees clockwise from north, 180 = south). Default: south "
+                      "for rows on flat roofs, the roof planes otherwise.")
+        self.azimuth_on.setToolTip(tip)
+        self.azimuth.setToolTip(tip)
+        row = QHBoxLayout()
+        row.addWidget(self.azimuth_on)
+        row.addWidget(self.azimuth, 1)
+        self.form.addRow(self.tr("Azimuth"), row)
+        self.grid = QComboBox()
+        self.grid.addItem(self.tr("Electricity factor of the emission-factor set"), None)
+        table = grid_factor_table()
+        lang_en = _lang() == "en"
+        for _, r in table.iterrows():
+            name = r["name_en"] if lang_en else r["name_zh"]
+            self.grid.addItem(f"{r['key']} — {name} ({float(r['kg_co2_per_kwh']):.4f} kgCO2/kWh)", r["key"])
+        idx = self.grid.findData(o.grid_factor) if o.grid_factor else 0
+        self.grid.setCurrentIndex(max(idx, 0))
+        self.grid.setToolTip(self.tr("Grid emission factor for the CO2 that PV avoids. Default: the "
+                                     "electricity factor of the project's emission-factor set, so PV and the "
+                                     "park's emissions use one factor "
+                                     "(resources/factors/grid_emission_factors.csv)."))
+        self.form.addRow(self.tr("Grid factor"), self.grid)
+        self.note.setText(self.tr(
+            "Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules "
+            "(TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid "
+            "factor. Hover over a field for its source."))
+
+    def options(self) -> PVOptions:
+        return PVOptions(weather=self._text(self.weather), shading=self.shading.isChecked(),
+                         losses_pct=self.losses.value(), module_w=self.module_w.value(),
+                         module_length_m=self._size[0], module_width_m=self._size[1],
+                         tilt_deg=self.tilt.value() if self.tilt_on.isChecked() else None,
+                         azimuth_deg=self.azimuth.value() if self.azimuth_on.isChecked() else None,
+                         grid_factor=self.grid.currentData())
+
+
+def _lang() -> str:
+    from app.gui.tasks import ui_lang
+
+    return ui_lang()
+
+
+def _factor_combo(current: str | None) -> QComboBox:
+    from gis.carbon.factors import factor_set_table
+
+    combo = QComboBox()
+    en = _lang() == "en"
+    for _, r in factor_set_table().iterrows():
+        combo.addItem(f"{r['key']} — {r['name_en'] if en else r['name_zh']}", r["key"])
+    combo.setCurrentIndex(max(combo.findData(current or DEFAULT_FACTOR_SET), 0))
+    return combo
+
+
+def _years(workspace: Workspace) -> list[int]:
+    park = workspace.park
+    if park is None or park.enterprises is None:
+        return []
+    from gis.fields import find_field
+
+    e = park.enterprises
+    yf = find_field(e.columns, ("年份", "year"))
+    if yf is None:
+        return []
+    import pandas as pd
+
+    return sorted({int(y) for y in pd.to_numeric(e[yf], errors="coerce").dropna()})
+
+
+class CarbonDialog(_Dialog):
+    """Carbon accounting and sinks."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Carbon accounting and sinks"), parent)
+        o = _stored(workspace, "carbon", CarbonOptions)
+        self.energy = self._file_row(
+            self.tr("Energy table"), o.energy_table,
+            self.tr("The park's enterprise energy table"),
+            self.tr("Energy use per enterprise and year (CSV/Excel, wide or long; the template: lingtan "
+                    "template energy). Empty: the table loaded with the park."),
+            self.tr("Tables (*.csv *.xlsx *.xls);;All files (*)"))
+        self.factors = _factor_combo(o.factors)
+        self.factors.setToolTip(self.tr("Emission factors of fuels and electricity (resources/factors/"
+                                        "factor_sets.csv). Default national-2023: national guideline "
+                                        "defaults + national grid average 2023."))
+        self.form.addRow(self.tr("Emission-factor set"), self.factors)
+        years = _years(workspace)
+        self.year = QComboBox()
+        self.year.addItem(self.tr("Latest in the table"), None)
+        self.baseline = QComboBox()
+        self.baseline.addItem(self.tr("The year before (when present)"), None)
+        for y in years:
+            self.year.addItem(str(y), y)
+            self.baseline.addItem(str(y), y)
+        self.year.setCurrentIndex(max(self.year.findData(o.year), 0) if o.year else 0)
+        self.baseline.setCurrentIndex(max(self.baseline.findData(o.baseline_year), 0)
+                                      if o.baseline_year else 0)
+        self.form.addRow(self.tr("Year"), self.year)
+        self.form.addRow(self.tr("Baseline year"), self.baseline)
+        self.note.setText(self.tr(
+            "Sinks come from the park's green-space polygons and tree rows (per-class sink rates with "
+            "their sources in resources/defaults). The balance uses the current rooftop PV yield. "
+            "Defaults: the park's energy table, factor set national-2023, the latest year."))
+
+    def options(self) -> CarbonOptions:
+        return CarbonOptions(energy_table=self._text(self.energy), factors=self.factors.currentData(),
+                             year=self.year.currentData(), baseline_year=self.baseline.currentData())
+
+
+class IndicatorDialog(_Dialog):
+    """Indicator set and park facts."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Zero-carbon indicators"), parent)
+        from gis.carbon.balance import FACT_KEYS
+        from gis.carbon.indicators import indicator_sets
+
+        o = _stored(workspace, "indicators", IndicatorOptions)
+        self.set = QComboBox()
+        for key, name in indicator_sets().items():
+            self.set.addItem(f"{key} — {name}", key)
+        self.set.setCurrentIndex(max(self.set.findData(o.indicators or DEFAULT_INDICATOR_SET), 0))
+        self.set.setToolTip(self.tr("Indicator set to check against (resources/defaults). Default "
+                                    "national-2025: the national zero-carbon park indicators (trial)."))
+        self.form.addRow(self.tr("Indicator set"), self.set)
+        en = _lang() == "en"
+        self.facts: dict[str, tuple[QCheckBox, QDoubleSpinBox]] = {}
+        for key, (zh, en_name, unit) in FACT_KEYS.items():
+            box, spin = _optional_spin(0.0, 100.0, o.facts.get(key), 0.0, 1, f" {unit}")
+            box.setToolTip(self.tr("Not given: the indicator shows \"no data\"."))
+            row = QHBoxLayout()
+            row.addWidget(box)
+            row.addWidget(spin, 1)
+            self.form.addRow(en_name if en else zh, row)
+            self.facts[key] = (box, spin)
+        self.note.setText(self.tr(
+            "Park facts the energy data cannot give (tick to enter a value, %). The check runs for every "
+            "scenario of the balance."))
+
+    def options(self) -> IndicatorOptions:
+        facts = {k: spin.value() for k, (box, spin) in self.facts.items() if box.isChecked()}
+        return IndicatorOptions(indicators=self.set.currentData(), facts=facts)
+
+
+class IntensityDialog(_Dialog):
+    """Five-colour township map."""
+
+    METHOD_TIPS: ClassVar[dict[str, str]] = {
+        "ratio": QT_TRANSLATE_NOOP("IntensityDialog",
+                                   "K = intensity / benchmark; breaks 0.6 / 0.8 / 1.2 / 2.0 "
+                                   "(Zhejiang carbon-efficiency grades)"),
+        "fixed": QT_TRANSLATE_NOOP("IntensityDialog", "your four thresholds"),
+        "quantile": QT_TRANSLATE_NOOP("IntensityDialog", "equal counts per class"),
+        "jenks": QT_TRANSLATE_NOOP("IntensityDialog", "natural breaks (Jenks)"),
+        "target": QT_TRANSLATE_NOOP("IntensityDialog", "change against a yearly decline target"),
+    }
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Five-colour township map"), parent)
+        from gis.intensity.classify import METHODS
+
+        o = _stored(workspace, "intensity", IntensityOptions)
+        self.workspace = workspace
+        self.layer = QComboBox()
+        polys = [lyr for lyr in workspace.layers() if getattr(lyr, "gdf", None) is not None
+                 and lyr.name not in ("township_intensity",) and _is_polygon(lyr.gdf)]
+        for lyr in polys:
+            self.layer.addItem(lyr.title, lyr.name)
+        default = o.townships or ("townships" if workspace.layer("townships") is not None else None)
+        self.layer.setCurrentIndex(max(self.layer.findData(default), 0) if default else 0)
+        self.layer.setToolTip(self.tr("Township/street polygons to colour. Default: the park's townships."))
+        self.form.addRow(self.tr("Townships layer"), self.layer)
+        self.stats = self._file_row(
+            self.tr("Statistics table"), o.stats, self.tr("The park's township statistics"),
+            self.tr("Energy by fuel or emissions, GDP / value added (10^4 yuan), population, land area; one "
+                    "or more years (CSV/Excel). Empty: the table loaded with the park."),
+            self.tr("Tables (*.csv *.xlsx *.xls);;All files (*)"))
+        self.join = QComboBox()
+        self.join.setToolTip(self.tr("The townships' field to join on. Automatic: a code field when both "
+                                     "sides have one, else the (normalised Chinese) names."))
+        self.form.addRow(self.tr("Join field"), self.join)
+        self.layer.currentIndexChanged.connect(self._layer_changed)
+        self._fill_fields(o.join_field)
+        self.method = QComboBox()
+        for m in METHODS:
+            self.method.addItem(f"{m} — {self.tr(self.METHOD_TIPS.get(m, m))}", m)
+        self.method.setCurrentIndex(max(self.method.findData(o.method), 0))
+        self.method.setToolTip(self.tr("How the five classes are cut. Default: ratio to the benchmark (the "
+                                       "map's overall CO2 / GDP)."))
+        self.form.addRow(self.tr("Method"), self.method)
+        self.thresholds = QLineEdit(",".join(f"{v:g}" for v in o.thresholds) if o.thresholds else "")
+        self.thresholds.setPlaceholderText("0.6, 0.8, 1.2, 2.0")
+        self.thresholds.setToolTip(self.tr("Four ascending breaks for the fixed method."))
+        self.form.addRow(self.tr("Thresholds (fixed)"), self.thresholds)
+        self.target = QDoubleSpinBox()
+        self.target.setRange(0.0, 50.0)
+        self.target.setDecimals(1)
+        self.target.setSuffix(" %")
+        self.target.setValue(o.target_pct if o.target_pct is not None else 3.0)
+        self.target.setToolTip(self.tr("Yearly decline target for the target method, % per year."))
+        self.form.addRow(self.tr("Decline target"), self.target)
+        self.note.setText(self.tr(
+            "Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind "
+            "readers). Defaults: the park's townships and statistics, automatic join, ratio method."))
+
+    def _layer_changed(self, _index: int = 0) -> None:
+        self._fill_fields(None)
+
+    def _fill_fields(self, current: str | None) -> None:
+        self.join.clear()
+        self.join.addItem(self.tr("Automatic"), None)
+        lyr = self.workspace.layer(self.layer.currentData()) if self.layer.currentData() else None
+        if lyr is not None:
+            for c in lyr.gdf.columns:
+                if c != lyr.gdf.geometry.name:
+                    self.join.addItem(str(c), str(c))
+        self.join.setCurrentIndex(max(self.join.findData(current), 0) if current else 0)
+
+    def options(self) -> IntensityOptions:
+        method = self.method.currentData()
+        thresholds = None
+        if method == "fixed":
+            text = self.thresholds.text().replace("，", ",").strip()
+            try:
+                thresholds = [float(v) for v in text.split(",")] if text else None
+            except ValueError:
+                raise InputError(f"阈值应为 4 个用逗号分隔的数：“{text}”",
+                                 f"Thresholds must be four comma-separated numbers: '{text}'",
+                                 code="intensity.thresholds") from None
+        return IntensityOptions(townships=self.layer.currentData(), stats=self._text(self.stats),
+                                join_field=self.join.currentData(), method=method, thresholds=thresholds,
+                                target_pct=self.target.value() if method == "target" else None)
+
+    def accept(self) -> None:
+        try:
+            self.options()
+        except InputError as exc:
+            from app.gui.tasks import show_error
+
+            show_error(self, exc)
+            return
+        super().accept()
+
+
+def _is_polygon(gdf) -> bool:
+    from layers.layer import geometry_kind
+
+    return len(gdf) > 0 and geometry_kind(gdf.geometry.to_numpy()) == "polygon"
+
+
+class RunAllDialog(_Dialog):
+    """Run every analysis with the project's factor set, indicator set and weather."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Run all analyses"), parent)
+        from gis.carbon.indicators import indicator_sets
+
+        base = analysis_options(workspace)
+        self._base = base
+        self.factors = _factor_combo(base.factors)
+        self.form.addRow(self.tr("Emission-factor set"), self.factors)
+        self.set = QComboBox()
+        for key, name in indicator_sets().items():
+            self.set.addItem(f"{key} — {name}", key)
+        self.set.setCurrentIndex(max(self.set.findData(base.indicators or DEFAULT_INDICATOR_SET), 0))
+        self.form.addRow(self.tr("Indicator set"), self.set)
+        self.weather = self._file_row(
+            self.tr("Weather file"), str(base.weather) if base.weather else None,
+            self.tr("Built-in climatology (CSWD stations, interpolated to the site)"),
+            self.tr("Empty: the built-in climatology of the China Standard Weather Data stations."),
+            self.tr("Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)"))
+        self.note.setText(self.tr(
+            "Rooftop PV (default system: 575 W modules, 14 % losses, shading on), emissions, sinks, balance "
+            "and indicators, and the five-colour township map (ratio method) — the same run as "
+            "lingtan demo. Use the single analyses for other PV or map settings."))
+
+    def options(self) -> AnalysisOptions:
+        w = self._text(self.weather)
+        return dataclasses.replace(self._base, factors=self.factors.currentData(),
+                                   indicators=self.set.currentData(), weather=Path(w) if w else None)

@@ -1,0 +1,617 @@
+"""Lingtan project files: one GeoPackage (``*.lingtan.gpkg``) that QGIS opens as well.
+
+Inside (docs/projects.md has the full description):
+
+- every vector layer of the workspace as a GeoPackage feature table (its own CRS; object columns
+  written as text, as :func:`app.outputs.write_gpkg` does; the display title as the table's
+  ``identifier`` in ``gpkg_contents``);
+- the park's non-spatial tables (enterprise energy, township statistics) as attribute tables
+  ``lingtan_table_<name>``, so analyses can run again after reopening;
+- ``lingtan_project`` (attribute table ``key``/``value``): ``format`` = "lingtan-project",
+  ``format_version``, ``app_version`` and ``document``: JSON with the layer tree (order, groups,
+  visibility, opacity, styles via :mod:`layers.style_io`), the layer ↔ table map, the workspace
+  settings, the results summary and the park's name and CRS;
+- ``layer_styles``: the table QGIS reads default styles from, one row per layer with the QML of
+  its Lingtan style (:func:`layers.style_export.style_qml`) and SLD, so QGIS draws the layers as
+  Lingtan does.
+
+:func:`save_project` is atomic: it writes a temporary file in the same folder, fsyncs it and
+renames it over the old file (``os.replace``); a crash, kill or power cut while saving leaves the
+previous file as it was. Autosave (:func:`write_autosave`) writes recovery copies into the user's
+data folder (:func:`autosave_dir`); :func:`find_recovery` lists those left by a process that no
+longer runs and that are newer than their project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gis.errors import InputError
+from gis.progress import NO_PROGRESS, Progress
+
+FORMAT = "lingtan-project"
+FORMAT_VERSION = 1
+"""Bump when a change makes files unreadable by older versions (they refuse newer files)."""
+EXTENSION = ".lingtan.gpkg"
+META_TABLE = "lingtan_project"
+TABLE_PREFIX = "lingtan_table_"
+STYLE_TABLE = "layer_styles"
+GEOMETRY_COLUMN = "geom"
+PARK_TABLES = ("enterprises", "township_stats")
+RESERVED = {META_TABLE, STYLE_TABLE}
+
+
+def app_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("lingtan")
+    except Exception:  # not installed (running from a checkout)
+        return "0.1.0"
+
+
+def project_path(path: Path | str) -> Path:
+    """``path`` with the ``.lingtan.gpkg`` extension (added when it has neither it nor .gpkg)."""
+    path = Path(path)
+    if path.name.lower().endswith(".gpkg"):
+        return path
+    return path.with_name(path.name + EXTENSION)
+
+
+# ---------------------------------------------------------------- snapshot (GUI thread)
+
+
+@dataclass
+class LayerData:
+    table: str
+    name: str
+    title: str
+    gdf: gpd.GeoDataFrame
+    qml: str | None = None
+    sld: str | None = None
+
+
+@dataclass
+class ProjectSnapshot:
+    """Everything :func:`write_snapshot` writes, taken from a workspace in the GUI thread (cheap:
+    the GeoDataFrames are referenced, not copied) so that the writing can run in a worker."""
+
+    document: dict
+    layers: list[LayerData] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _table_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_").lower() or "layer"
+    if base[0].isdigit() or base.startswith(("gpkg_", "rtree_", "sqlite_", TABLE_PREFIX)) or base in RESERVED:
+        base = f"layer_{base}"
+    base = base[:50]
+    out, k = base, 2
+    while out in used:
+        out, k = f"{base}_{k}", k + 1
+    used.add(out)
+    return out
+
+
+def snapshot(workspace, *, autosave_of: Path | bool | None = False) -> ProjectSnapshot:
+    """The project document and data of ``workspace`` (call in the thread that owns it).
+
+    autosave_of: False for a normal save; the project path (or None for an untitled workspace)
+    for an autosave (recorded in the document so recovery can name the project)."""
+    from layers.layer import geometry_kind
+    from layers.style_export import style_qml, style_sld
+
+    used: set[str] = set()
+    layers: list[LayerData] = []
+    by_id: dict[int, str] = {}
+    for lyr in workspace.tree.layers():
+        gdf = getattr(lyr, "gdf", None)
+        if gdf is None:  # raster layers are not stored yet (docs/projects.md)
+            continue
+        table = _table_name(lyr.name, used)
+        by_id[id(lyr)] = table
+        kind = geometry_kind(gdf.geometry.to_numpy()) if len(gdf) else "polygon"
+        try:
+            qml = style_qml(lyr.style, geometry=kind)
+            sld = style_sld(lyr.style, table, geometry=kind)
+        except Exception:  # a style QGIS cannot express: the layer still saves
+            qml = sld = None
+        layers.append(LayerData(table, lyr.name, lyr.title, gdf, qml, sld))
+    park = workspace.park
+    tables = {}
+    if park is not None:
+        for key in PARK_TABLES:
+            df = getattr(park, key, None)
+            if df is not None:
+                tables[TABLE_PREFIX + key] = df
+    document = {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "app_version": app_version(),
+        "saved_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "lang": workspace.lang,
+        "park": None if park is None else {
+            "name": park.name, "crs": park.crs.to_wkt() if park.crs is not None else None,
+            "crs_label": str(park.crs.to_string()) if park.crs is not None else None,
+            "layers": {k: by_id[id(workspace.layer(k))] for k in park.layers()
+                       if workspace.layer(k) is not None and id(workspace.layer(k)) in by_id},
+            "tables": {k: TABLE_PREFIX + k for k in PARK_TABLES if getattr(park, k, None) is not None}},
+        "layers": [{"table": d.table, "name": d.name, "title": d.title, "features": len(d.gdf)}
+                   for d in layers],
+        "tree": tree_to_dict(workspace.tree, by_id),
+        "settings": _json_safe(workspace.settings),
+        "summary": _json_safe(workspace.summary),
+    }
+    if autosave_of is not False:
+        document["autosave"] = {"project": str(autosave_of) if autosave_of else None, "pid": os.getpid()}
+    return ProjectSnapshot(document, layers, tables)
+
+
+def _json_safe(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _json_safe(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_json_safe(v) for v in x]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, Path):
+        return str(x)
+    if x is None or isinstance(x, bool | int | float | str):
+        return x
+    if isinstance(x, np.ndarray):
+        return _json_safe(x.tolist())
+    if isinstance(x, pd.Timestamp | datetime):
+        return x.isoformat()
+    return str(x)
+
+
+# ---------------------------------------------------------------- tree <-> dict
+
+
+def _layer_entries(node: dict) -> list[dict]:
+    """The layer entries of a tree dict in :meth:`LayerTree.layers` order (depth first, bottom → top)."""
+    out = []
+    for c in node.get("children", []):
+        if c.get("type") == "group":
+            out += _layer_entries(c)
+        else:
+            out.append(c)
+    return out
+
+
+def tree_to_dict(tree, table_of: dict[int, str]) -> dict:
+    """:meth:`LayerTree.to_dict` (structure, visibility, opacity, titles, styles), each layer entry
+    tagged with the ``table`` holding its data (layers whose data are not stored: None)."""
+    d = tree.to_dict()
+    for entry, lyr in zip(_layer_entries(d["root"]), tree.layers(), strict=True):
+        entry["table"] = table_of.get(id(lyr))
+    return d
+
+
+def tree_from_dict(d: dict, frames: dict[str, gpd.GeoDataFrame]):
+    """A :class:`LayerTree` from :func:`tree_to_dict`'s dict and the tables' data. Layers are
+    looked up by table (names need not be unique); entries without data are skipped."""
+    from layers.layer import VectorLayer
+    from layers.tree import LayerTree
+
+    d = json.loads(json.dumps(d))  # a private copy to retag
+    made: dict[str, VectorLayer] = {}
+    for k, entry in enumerate(_layer_entries(d.get("root", {}))):
+        table, name = entry.get("table"), str(entry.get("name", ""))
+        token = f"lingtan-layer-{k}"
+        entry["name"] = token
+        if table is not None:
+            if table not in frames:
+                raise KeyError(table)
+            made[token] = VectorLayer(name, frames[table])
+    return LayerTree.from_dict(d, made)
+
+
+# ---------------------------------------------------------------- writing (any thread)
+
+
+def _tmp_beside(path: Path) -> Path:
+    """A fresh temporary name next to ``path`` (same folder: ``os.replace`` stays a rename)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.saving-{os.getpid()}-", suffix=".gpkg",
+                                   dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"无法在该文件夹中保存：{exc.strerror or exc}。请换一个有写权限的文件夹",
+                         f"Cannot save in this folder: {exc.strerror or exc}. Choose a folder you can "
+                         "write to", path=str(path.parent), code="project.not_writable") from exc
+    os.close(fd)
+    os.unlink(tmp)  # GDAL creates the file itself
+    return Path(tmp)
+
+
+def _text_columns(gdf: pd.DataFrame) -> pd.DataFrame:
+    """Mixed object columns as text (GDAL cannot write them); None stays empty."""
+    geom = gdf.geometry.name if isinstance(gdf, gpd.GeoDataFrame) else None
+    objects = [c for c in gdf.columns if c != geom and gdf[c].dtype == object]
+    renamed = {c: str(c) for c in gdf.columns if not isinstance(c, str)}
+    if not objects and not renamed:
+        return gdf
+    out = gdf.copy()
+    for col in objects:
+        out[col] = out[col].astype("string")
+    return out.rename(columns=renamed)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":  # directories cannot be opened for fsync on Windows (NTFS journals renames)
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PROGRESS) -> Path:
+    """Write ``snap`` to ``path`` atomically (temp file, fsync, rename). Returns ``path``."""
+    import pyogrio
+
+    path = Path(path)
+    tmp = _tmp_beside(path)
+    try:
+        weights = [max(len(d.gdf), 1) for d in snap.layers] + [max(len(t), 1) for t in snap.tables.values()]
+        total, done = float(sum(weights) + 1), 0.0
+        for d in snap.layers:
+            progress.report(done / total, f"writing {d.title}")
+            gdf = _text_columns(d.gdf)
+            if not isinstance(gdf, gpd.GeoDataFrame):
+                gdf = gpd.GeoDataFrame(gdf)
+            kw = {"geometry_type": "Unknown"} if len(gdf) == 0 else {}
+            pyogrio.write_dataframe(
+                gdf, tmp, layer=d.table, driver="GPKG", promote_to_multi=False,
+                layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN, "IDENTIFIER": d.title,
+                               "DESCRIPTION": f"Lingtan layer {d.name}"}, **kw)
+            done += max(len(d.gdf), 1)
+        for table, df in snap.tables.items():
+            progress.report(done / total, f"writing {table}")
+            pyogrio.write_dataframe(_text_columns(pd.DataFrame(df).reset_index(drop=True)), tmp,
+                                    layer=table, driver="GPKG")
+            done += max(len(df), 1)
+        progress.report(done / total, "writing project")
+        styles = [{"f_table_catalog": "", "f_table_schema": "", "f_table_name": d.table,
+                   "f_geometry_column": GEOMETRY_COLUMN, "styleName": d.title, "styleQML": d.qml,
+                   "styleSLD": d.sld or "", "useAsDefault": True,
+                   "description": f"Lingtan style of {d.name}", "owner": "", "ui": "",
+                   "update_time": pd.Timestamp.now(tz="UTC").tz_localize(None)}
+                  for d in snap.layers if d.qml]
+        if styles:
+            pyogrio.write_dataframe(pd.DataFrame(styles), tmp, layer=STYLE_TABLE, driver="GPKG",
+                                    layer_options={"FID": "id"})
+        doc = snap.document
+        meta = pd.DataFrame({"key": ["format", "format_version", "app_version", "document"],
+                             "value": [doc["format"], str(doc["format_version"]), doc["app_version"],
+                                       json.dumps(doc, ensure_ascii=False)]})
+        pyogrio.write_dataframe(meta, tmp, layer=META_TABLE, driver="GPKG",
+                                layer_options={"DESCRIPTION": "Lingtan project document (JSON)"})
+        progress.check()
+        _fsync(tmp)
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:
+            raise InputError(f"无法替换 {path.name}：文件可能正被其他程序（如 QGIS）打开。请关闭后再保存，"
+                             "或另存为新文件",
+                             f"Cannot replace {path.name}: another program (QGIS?) may have it open. Close "
+                             "it and save again, or save under a new name", path=str(path),
+                             code="project.locked") from exc
+        _fsync_dir(path.parent)
+        progress.report(1.0, "saved")
+    finally:
+        tmp.unlink(missing_ok=True)
+    _remove_stale_temps(path)
+    return path
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files of saves that a crash interrupted (their process no longer runs)."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.saving-(\d+)-.*\.gpkg$")
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return
+    for p in entries:
+        m = pattern.match(p.name)
+        if m and not pid_alive(int(m.group(1))):
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
+def save_project(workspace, path: Path | str, progress: Progress = NO_PROGRESS) -> Path:
+    """Save ``workspace`` to ``path`` atomically, then set its path and mark it clean.
+
+    Blocking: the GUI takes :func:`snapshot` in the GUI thread and runs :func:`write_snapshot`
+    in a task (app/gui/project_actions.py)."""
+    path = Path(path)
+    write_snapshot(snapshot(workspace), path, progress)
+    workspace.set_path(path)
+    workspace.mark_clean()
+    return path
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _corrupt(path: Path, detail: str) -> InputError:
+    return InputError(f"项目文件已损坏或不完整：{detail}",
+                      f"The project file is damaged or incomplete: {detail}", path=str(path),
+                      code="project.corrupt")
+
+
+def read_document(path: Path | str) -> dict:
+    """The JSON document of a project file (InputError: missing, not a project, newer, corrupt)."""
+    import pyogrio
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"找不到项目文件 {path}", f"Project file not found: {path}", path=str(path),
+                         code="project.missing")
+    try:
+        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except Exception as exc:
+        raise InputError("不是 Lingtan 项目文件：无法作为 GeoPackage 打开",
+                         f"Not a Lingtan project: it cannot be opened as a GeoPackage ({exc})",
+                         path=str(path), code="project.not_project") from None
+    if META_TABLE not in names:
+        raise InputError("这个 GeoPackage 不是 Lingtan 项目（缺少 lingtan_project 表）。"
+                         "可通过“打开数据”把其中的图层加入当前项目",
+                         "This GeoPackage is not a Lingtan project (no lingtan_project table). Use "
+                         "Open Data to add its layers to the current project",
+                         path=str(path), code="project.not_project")
+    try:
+        meta = pyogrio.read_dataframe(path, layer=META_TABLE)
+        values = dict(zip(meta["key"].astype(str), meta["value"], strict=False))
+    except Exception as exc:
+        raise _corrupt(path, f"lingtan_project ({exc})") from None
+    if values.get("format") != FORMAT:
+        raise InputError("不是 Lingtan 项目文件（格式标记不符）", "Not a Lingtan project (wrong format tag)",
+                         path=str(path), code="project.not_project")
+    try:
+        version = int(values.get("format_version"))
+    except (TypeError, ValueError):
+        raise _corrupt(path, "format_version") from None
+    if version > FORMAT_VERSION:
+        raise InputError(f"该项目由更新版本的 Lingtan（{values.get('app_version')}，格式 {version}）保存，"
+                         f"本程序只能读取格式 {FORMAT_VERSION}。请升级 Lingtan",
+                         f"This project was saved by a newer Lingtan ({values.get('app_version')}, format "
+                         f"{version}); this version reads format {FORMAT_VERSION}. Please update Lingtan",
+                         path=str(path), code="project.newer")
+    try:
+        doc = json.loads(values["document"])
+        if not isinstance(doc, dict) or not isinstance(doc.get("layers"), list):
+            raise ValueError("no layer list")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _corrupt(path, f"document ({exc})") from None
+    return doc
+
+
+def load_project(path: Path | str, progress: Progress = NO_PROGRESS, *, lang: str | None = None,
+                 as_path: Path | bool | None = True):
+    """Open a project file: a new :class:`app.workspace.Workspace` with its layers, styles, tree
+    order and visibility, settings, results summary and (when the boundary and buildings are
+    there) its park, ready for new analyses. Clean (not dirty).
+
+    lang: the workspace's language (default: the one saved). as_path: the path the workspace
+    takes (True: ``path``; None: untitled, e.g. a recovered autosave of an untitled project)."""
+    import pyogrio
+    from pyproj import CRS
+
+    from app.workspace import Workspace
+    from gis.park import Park
+
+    path = Path(path)
+    progress.report(0.0, "reading project")
+    doc = read_document(path)
+    available = {str(n) for n in pyogrio.list_layers(path)[:, 0]}
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    entries = doc["layers"]
+    for k, entry in enumerate(entries):
+        table = entry.get("table")
+        progress.report(0.05 + 0.85 * k / max(len(entries), 1), f"reading {entry.get('title', table)}")
+        if table not in available:
+            raise _corrupt(path, f"layer table {table!r} is missing")
+        try:
+            gdf = pyogrio.read_dataframe(path, layer=table)
+        except Exception as exc:
+            raise _corrupt(path, f"layer {table!r} ({exc})") from None
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            gdf = gpd.GeoDataFrame(gdf, geometry=gpd.GeoSeries([None] * len(gdf)))
+        frames[table] = gdf
+    progress.report(0.9, "building the workspace")
+    ws = Workspace(lang=lang or doc.get("lang") or "zh")
+    with ws.quiet():
+        try:
+            tree = tree_from_dict(doc["tree"], frames)
+        except KeyError as exc:
+            raise _corrupt(path, f"the layer tree names a missing table {exc}") from None
+        ws.replace_tree(tree)
+    ws.settings = doc.get("settings") or {}
+    ws.summary = doc.get("summary") or {}
+    p = doc.get("park")
+    if p and {"boundary", "buildings"} <= set(p.get("layers", {})):
+        tables = {}
+        for key, table in (p.get("tables") or {}).items():
+            if table in available:
+                try:
+                    tables[key] = pyogrio.read_dataframe(path, layer=table)
+                except Exception as exc:
+                    raise _corrupt(path, f"table {table!r} ({exc})") from None
+        lyr = {k: frames.get(t) for k, t in p["layers"].items()}
+        crs = CRS.from_wkt(p["crs"]) if p.get("crs") else lyr["buildings"].crs
+        ws.park = Park(name=p.get("name") or "", crs=crs, boundary=lyr["boundary"],
+                       buildings=lyr["buildings"], green=lyr.get("green"), tree_rows=lyr.get("tree_rows"),
+                       townships=lyr.get("townships"), enterprises=tables.get("enterprises"),
+                       township_stats=tables.get("township_stats"))
+    if as_path is True:
+        ws.set_path(path)
+    elif as_path:
+        ws.set_path(as_path)
+    ws.mark_clean()
+    progress.report(1.0, "loaded")
+    return ws
+
+
+# ---------------------------------------------------------------- autosave and recovery
+
+
+def autosave_dir() -> Path:
+    """Where recovery files go: ``$LINGTAN_DATA_DIR/recovery`` when set, else the user's data
+    folder: ``%LOCALAPPDATA%\\Lingtan\\recovery`` (Windows), ``~/Library/Application
+    Support/Lingtan/recovery`` (macOS), ``$XDG_DATA_HOME/lingtan/recovery`` (default
+    ``~/.local/share``). Not next to the project: that folder may be read-only or shared."""
+    env = os.environ.get("LINGTAN_DATA_DIR")
+    if env:
+        base = Path(env)
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "Lingtan"
+    elif os.uname().sysname == "Darwin":
+        base = Path.home() / "Library" / "Application Support" / "Lingtan"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "lingtan"
+    return base / "recovery"
+
+
+def autosave_path(path: Path | str | None, pid: int | None = None) -> Path:
+    """The recovery file of project ``path`` (None: untitled) for process ``pid`` (default: this)."""
+    pid = os.getpid() if pid is None else pid
+    if path is None:
+        return autosave_dir() / f"untitled-{pid}{EXTENSION}"
+    path = Path(path).resolve()
+    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:10]
+    stem = re.sub(r"[^\w\-]+", "_", path.name.split(".")[0])[:40] or "project"
+    return autosave_dir() / f"{stem}-{digest}-{pid}{EXTENSION}"
+
+
+def write_autosave(workspace, progress: Progress = NO_PROGRESS) -> Path:
+    """Write a recovery copy of ``workspace`` (its path and dirty flag stay as they are)."""
+    target = autosave_path(workspace.path)
+    write_snapshot(snapshot(workspace, autosave_of=workspace.path), target, progress)
+    if workspace.autosave_file is not None and workspace.autosave_file != target:
+        discard_recovery(workspace.autosave_file)  # e.g. an untitled project was saved under a name
+    workspace.autosave_file = target
+    return target
+
+
+@dataclass
+class RecoveryInfo:
+    path: Path
+    project: Path | None
+    saved: datetime
+    pid: int | None
+    park_name: str | None
+    layers: int
+
+
+def recovery_info(path: Path) -> RecoveryInfo:
+    doc = read_document(path)
+    a = doc.get("autosave") or {}
+    saved = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    return RecoveryInfo(path=Path(path), project=Path(a["project"]) if a.get("project") else None,
+                        saved=saved, pid=a.get("pid"), park_name=(doc.get("park") or {}).get("name"),
+                        layers=len(doc.get("layers", [])))
+
+
+def find_recovery(discard_stale: bool = True) -> list[Path]:
+    """Recovery files left by Lingtan processes that ended without a clean close, newest first.
+
+    A file whose project was saved after it (project newer than the autosave) is stale: removed
+    when ``discard_stale``. Files of running processes (another open Lingtan) are left alone;
+    unreadable ones are skipped."""
+    folder = autosave_dir()
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in folder.glob(f"*{EXTENSION}"):
+        m = re.search(r"-(\d+)\.lingtan\.gpkg$", p.name)
+        if m and pid_alive(int(m.group(1))):
+            continue
+        try:
+            info = recovery_info(p)
+        except (InputError, OSError):
+            continue
+        project = info.project
+        if project is not None and project.exists() and project.stat().st_mtime >= p.stat().st_mtime:
+            if discard_stale:
+                discard_recovery(p)
+            continue
+        out.append(p)
+    return sorted(out, key=lambda q: q.stat().st_mtime, reverse=True)
+
+
+def discard_recovery(path: Path | str | None) -> None:
+    """Remove a recovery file (missing is fine)."""
+    if path is None:
+        return
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (this one counts). A recycled pid reads as alive: its recovery
+    file then waits until that process ends, it is never deleted by mistake."""
+    if pid == os.getpid():
+        return True
+    if pid <= 0:
+        return False
+    if os.name == "nt":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        try:
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def gpkg_tables(path: Path | str) -> list[str]:
+    """Tables listed in ``gpkg_contents`` (an independent look with sqlite3, for tests/diagnostics)."""
+    with sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True) as con:
+        return [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
+
