@@ -37,6 +37,7 @@ def register(sub) -> dict:
 def report_source(project: Path | None, sample: bool, progress: Progress = NO_PROGRESS):
     """What to report on: ParkResults (sample or a .json project, analysed now) or
     (summary, layers) of a saved .lingtan.gpkg project (analysed now only if it has no results)."""
+    from app.report import report_inputs
     from app.results import AnalysisOptions, run_park_analyses
 
     if sample:
@@ -55,7 +56,7 @@ def report_source(project: Path | None, sample: bool, progress: Progress = NO_PR
 
         ws = load_project(project, progress.sub(0.0, 0.3))
         if ws.summary:
-            return ws.summary, {lyr.name: lyr.gdf for lyr in ws.tree.layers()}
+            return report_inputs(ws)
         if ws.park is None:
             raise InputError("项目中既没有分析结果，也没有园区红线和建筑，无法生成报告",
                              "The project holds neither results nor a park boundary and buildings "

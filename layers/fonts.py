@@ -25,4 +25,8 @@ def cjk_font(point_size: float = 10.0) -> QFont:
     """A QFont that draws Chinese (falls back to the default font if none is installed)."""
     font = QFont(cjk_family() or QFont().family())
     font.setPointSizeF(point_size)
+    # Noto Sans CJK's OpenType "locl" swaps digits after CJK text for glyphs outside the cmap,
+    # which Qt's PDF writer cannot map back to text (copy/search lose "4,686"); the SC faces'
+    # default glyphs are already the Simplified Chinese forms, so locl adds nothing here.
+    font.setFeature(QFont.Tag("locl"), 0)
     return font

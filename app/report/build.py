@@ -20,7 +20,10 @@ def report_inputs(source: Any) -> tuple[dict, dict]:
     if isinstance(source, tuple) and len(source) == 2:
         summary, layers = source
     elif hasattr(source, "summary") and hasattr(source, "tree"):  # app.workspace.Workspace
-        summary, layers = source.summary, source.tree.layers()
+        park = getattr(source, "park", None)
+        layers = dict(park.layers()) if park is not None else {}  # inputs not shown in the tree
+        layers.update({lyr.name: lyr.gdf for lyr in source.tree.layers()})
+        summary = source.summary
     elif hasattr(source, "summary") and hasattr(source, "layers"):
         summary = source.summary
         layers = source.layers() if callable(source.layers) else source.layers

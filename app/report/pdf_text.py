@@ -1,39 +1,81 @@
 """Repair the text-extraction maps (ToUnicode CMaps) Qt writes for CJK fonts.
 
-CJK fonts such as Noto Sans CJK and Microsoft YaHei draw a Kangxi radical (U+2F00–U+2FD5) and the
-ideograph it looks like with the same glyph: ⽓ U+2F53 and 气 U+6C14, ⼒ U+2F12 and 力 U+529B.
-Qt's PDF writer maps each embedded glyph back to the *lowest* code point that uses it, so copying
-or searching "天然气" in the report finds "天然⽓" (the text looks right, search and copy break).
-:func:`fix_cjk_tounicode` rewrites every such target to its NFKC equivalent (⽓ → 气) in the
-file's ToUnicode CMaps and fixes the cross-reference offsets. Only the classic single-xref PDFs
-Qt writes are touched; anything else is left as it is.
+CJK fonts such as Noto Sans CJK and Microsoft YaHei draw a radical (Kangxi Radicals U+2F00–U+2FD5,
+CJK Radicals Supplement U+2E80–U+2EF3) and the ideograph it looks like with the same glyph:
+⽓ U+2F53 and 气 U+6C14, ⼒ U+2F12 and 力 U+529B, ⻚ U+2EDA and 页 U+9875. Qt's PDF writer maps each
+embedded glyph back to the *lowest* code point that uses it, so copying or searching "天然气" in the
+report finds "天然⽓" (the page looks right; search and copy break). :func:`fix_cjk_tounicode`
+rewrites every radical target in the file's ToUnicode CMaps to the ideograph drawn with the same
+glyph in the CJK font (:func:`radical_map`; NFKC where the font has no such pair, e.g. other
+fonts) and fixes the cross-reference offsets. Only the classic single-xref PDFs Qt writes are
+touched; anything else is left as it is. Latin ligature glyphs (ﬁ U+FB01 …) are mapped back to
+their letters ("fi") the same way, so "five-colour" is found by a search for "five".
+
+(A second trap, OpenType ``locl`` substituting digits with glyphs outside the cmap, which Qt then
+maps to nothing, is avoided at the source: layers.fonts.cjk_font switches ``locl`` off.)
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
 
 RADICALS = (0x2E80, 0x2FDF)  # CJK Radicals Supplement + Kangxi Radicals
+IDEOGRAPHS = (0x3400, 0x9FFF)  # CJK Unified Ideographs Extension A + the unified block
+LIGATURES = (0xFB00, 0xFB06)  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ: Qt maps a ligature glyph to these, search wants "fi"
 _OBJ_STREAM = re.compile(rb"(\d+) 0 obj\s*<<\s*/Length (\d+)\s*>>\s*stream\r?\n")
 _HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
 
 
-def _fix_target(hex_code: bytes) -> bytes:
+@cache
+def radical_map() -> dict[str, str]:
+    """Radical → the ideograph the CJK font (layers.fonts.cjk_font) draws with the same glyph,
+    e.g. {"⽓": "气", "⻚": "页"}. Needs a QGuiApplication; empty without a CJK font."""
+    from PySide6.QtGui import QRawFont
+
+    from layers.fonts import cjk_font
+
+    raw = QRawFont.fromFont(cjk_font(10))
+    if not raw.isValid():
+        return {}
+    ideographs = "".join(chr(c) for c in range(IDEOGRAPHS[0], IDEOGRAPHS[1] + 1))
+    first: dict[int, str] = {}
+    for ch, g in zip(ideographs, raw.glyphIndexesForString(ideographs), strict=True):
+        if g:
+            first.setdefault(g, ch)
+    radicals = "".join(chr(c) for c in range(RADICALS[0], RADICALS[1] + 1))
+    return {ch: first[g] for ch, g in zip(radicals, raw.glyphIndexesForString(radicals), strict=True)
+            if g and g in first}
+
+
+def _ideograph(ch: str, mapping: dict[str, str]) -> str:
+    """The text a glyph stands for: radicals → ideographs, Latin ligatures ﬁ ﬂ … → "fi", "fl"."""
+    if LIGATURES[0] <= ord(ch) <= LIGATURES[1]:
+        return unicodedata.normalize("NFKC", ch)
+    if not RADICALS[0] <= ord(ch) <= RADICALS[1]:
+        return ch
+    return mapping.get(ch) or unicodedata.normalize("NFKC", ch)
+
+
+def _fix_target(hex_code: bytes, mapping: dict[str, str]) -> bytes:
     """A ToUnicode destination (UTF-16BE hex) with radicals replaced by their ideographs."""
     try:
         text = bytes.fromhex(hex_code.decode()).decode("utf-16-be")
     except (ValueError, UnicodeDecodeError):
         return hex_code
-    if not any(RADICALS[0] <= ord(ch) <= RADICALS[1] for ch in text):
+    fixed = "".join(_ideograph(ch, mapping) for ch in text)
+    if fixed == text:
         return hex_code
-    fixed = "".join(unicodedata.normalize("NFKC", ch) if RADICALS[0] <= ord(ch) <= RADICALS[1] else ch
-                    for ch in text)
-    return fixed.encode("utf-16-be").hex().upper().encode()
+    return _hex(fixed)
 
 
-def _fix_cmap(cmap: bytes) -> bytes:
+def _hex(text: str) -> bytes:
+    return text.encode("utf-16-be").hex().upper().encode()
+
+
+def _fix_cmap(cmap: bytes, mapping: dict[str, str]) -> bytes:
     """The CMap with radical targets replaced; ranges with a radical start become arrays."""
     out: list[bytes] = []
     section = None
@@ -49,31 +91,33 @@ def _fix_cmap(cmap: bytes) -> bytes:
             codes = _HEX.findall(stripped)
             if b"[" in stripped and len(codes) >= 2:
                 lo, hi, targets = codes[0], codes[1], codes[2:]
-                line = (b"<" + lo + b"> <" + hi + b"> [" + b" ".join(b"<" + _fix_target(t) + b">"
+                line = (b"<" + lo + b"> <" + hi + b"> [" + b" ".join(b"<" + _fix_target(t, mapping) + b">"
                                                                    for t in targets) + b" ]")
             elif len(codes) == 3:
                 lo, hi, start = codes
-                fixed = _fix_target(start)
+                fixed = _fix_target(start, mapping)
                 if fixed != start:
                     a, b = int(lo, 16), int(hi, 16)
                     first = bytes.fromhex(start.decode()).decode("utf-16-be")
                     if len(first) == 1:
-                        targets = [_fix_target(chr(ord(first) + k).encode("utf-16-be").hex().upper().encode())
-                                   for k in range(b - a + 1)]
+                        targets = [_fix_target(_hex(chr(ord(first) + k)), mapping) for k in range(b - a + 1)]
                         line = (b"<" + lo + b"> <" + hi + b"> [" + b" ".join(b"<" + t + b">" for t in targets)
                                 + b" ]")
         elif section == "char":
             codes = _HEX.findall(stripped)
             if len(codes) == 2:
-                line = b"<" + codes[0] + b"> <" + _fix_target(codes[1]) + b">"
+                line = b"<" + codes[0] + b"> <" + _fix_target(codes[1], mapping) + b">"
         out.append(line)
     return b"\n".join(out)
 
 
-def fix_cjk_tounicode(path: str | Path) -> int:
+def fix_cjk_tounicode(path: str | Path, mapping: dict[str, str] | None = None) -> int:
     """Rewrite the radicals in the ToUnicode CMaps of the PDF at ``path`` in place; return the
-    number of CMaps changed (0 when none needed it or the file is not in the expected form)."""
+    number of CMaps changed (0 when none needed it or the file is not in the expected form).
+
+    mapping: radical → ideograph (default :func:`radical_map` of the CJK font, then NFKC)."""
     path = Path(path)
+    mapping = radical_map() if mapping is None else mapping
     data = path.read_bytes()
     edits: list[tuple[int, int, bytes]] = []  # (start, end, replacement) of whole objects' streams
     for m in _OBJ_STREAM.finditer(data):
@@ -82,7 +126,7 @@ def fix_cjk_tounicode(path: str | Path) -> int:
         content = data[start:start + length]
         if b"begincmap" not in content or b"/Ordering (UCS)" not in content:
             continue
-        fixed = _fix_cmap(content)
+        fixed = _fix_cmap(content, mapping)
         if fixed != content:
             header = data[m.start():m.end()].replace(b"/Length " + m.group(2),
                                                      b"/Length " + str(len(fixed)).encode())

@@ -1,0 +1,308 @@
+"""The PDF report (app/report): read back with poppler (pdftotext, pdffonts, pdfinfo, pdftoppm).
+
+One sample-park analysis and one report per language are shared by the module. Expected figures
+are formatted here from the summary's numbers, independently of the report code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from app.report import build_report
+from app.report.document import Column, ReportDocument
+from app.report.pdf_text import fix_cjk_tounicode
+from gis.progress import Cancelled, Progress
+from layers.render import ensure_gui_app
+
+DATE = dt.date(2025, 3, 1)
+POPPLER = all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm"))
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdffonts …) not installed")
+
+
+@pytest.fixture(scope="module")
+def results():
+    from app.results import AnalysisOptions, run_park_analyses
+    from gis.park import load_sample_park
+
+    ensure_gui_app()
+    return run_park_analyses(load_sample_park(), AnalysisOptions())
+
+
+@pytest.fixture(scope="module")
+def report_zh(results, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report_zh")
+    return build_report(results, out / "报告.pdf", "zh", date=DATE)
+
+
+@pytest.fixture(scope="module")
+def report_en(results, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report_en")
+    return build_report((results.summary, results.layers()), out / "report_en.pdf", "en", date=DATE)
+
+
+def _run(*cmd) -> str:
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, check=True).stdout
+
+
+def _text(path: Path, page: int | None = None) -> str:
+    args = ["-f", page, "-l", page] if page else []
+    return _run("pdftotext", *args, path, "-")
+
+
+def _pages(path: Path) -> int:
+    return int(re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", path), re.M).group(1))
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# ---- the sample report ---------------------------------------------------------------------------
+
+def test_report_is_a_complete_pdf_without_leftovers(report_zh):
+    data = report_zh.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert [p.name for p in report_zh.parent.iterdir()] == [report_zh.name]  # no temp file left
+
+
+def test_cross_reference_offsets_point_at_objects(report_zh):
+    # the ToUnicode repair rewrites streams: every xref offset must still land on "n 0 obj"
+    data = report_zh.read_bytes()
+    start = int(re.search(rb"startxref\s+(\d+)", data).group(1))
+    assert data[start:start + 4] == b"xref"
+    m = re.match(rb"xref\s+0 (\d+)\s+", data[start:])
+    entries = re.findall(rb"(\d{10}) (\d{5}) ([nf])", data[start + m.end():])[: int(m.group(1))]
+    in_use = [(i, int(off)) for i, (off, _, kind) in enumerate(entries) if kind == b"n"]
+    assert len(in_use) > 50
+    for number, offset in in_use:
+        assert data[offset:offset + 20].startswith(b"%d 0 obj" % number), number
+
+
+@needs_poppler
+def test_chinese_text_headings_numbers_and_page_numbers(report_zh, results):
+    s = results.summary
+    text = _text(report_zh)
+    flat = _squeeze(text)
+    pages = _pages(report_zh)
+    assert 10 <= pages <= 40
+    for heading in ("零碳园区规划报告", "目录", "园区概况", "屋顶光伏潜力", "绿地与碳汇", "碳排放核算",
+                    "碳平衡与情景", "零碳园区指标评价", "乡镇街道碳排放强度五色图", "假设与数据来源"):
+        assert heading in text, heading
+    assert _squeeze(s["park"]["name"]) in flat
+    assert "2025年3月1日" in flat
+    # digits after CJK text (OpenType locl would swap them for glyphs Qt cannot map back to text)
+    assert f"（{s['park']['area_mu']:,.0f}亩）" in flat
+    pv = s["pv"]
+    assert f"{pv['kwp']:,.0f}kWp" in flat                       # 80,904 kWp
+    assert f"{pv['kwh_yr'] / 1000:,.0f}MWh" in flat             # 74,537 MWh
+    gross = s["carbon"]["balance"]["scenarios"][0]["lines"]["gross_t_co2"]
+    assert f"{gross:,.0f}" in flat
+    for sc in s["carbon"]["balance"]["scenarios"]:
+        assert f"{sc['lines']['net_t_co2']:,.0f}" in flat
+    assert f"第2页/共{pages}页" in flat and f"第{pages}页/共{pages}页" in flat
+    # the top building by yield is in the top-15 table
+    layer = results.layers()["rooftop_pv"]
+    top = layer.sort_values("kwh_yr", ascending=False).iloc[0]
+    assert str(top["bldg_id"]) in flat and f"{top['kwh_yr'] / 1000:,.1f}" in flat
+    # every township of the five-colour map is listed
+    for name in results.layers()["township_intensity"]["name"]:
+        assert name in flat
+
+
+@needs_poppler
+def test_extracted_text_has_ideographs_not_kangxi_radicals(report_zh):
+    text = _text(report_zh)
+    # 气 (U+6C14) and 力 (U+529B) share glyphs with the Kangxi radicals ⽓ ⼒ in Noto CJK / YaHei
+    assert "天然气" in text and "电力" in text
+    radicals = sorted({ch for ch in text if 0x2E80 <= ord(ch) <= 0x2FDF})
+    assert not radicals, radicals
+
+
+@needs_poppler
+def test_all_fonts_embedded_with_a_cjk_font(report_zh):
+    rows = _run("pdffonts", report_zh).splitlines()[2:]
+    assert rows
+    for row in rows:
+        cols = row.split()
+        emb = cols[-5]  # name type... encoding emb sub uni object ID
+        assert emb == "yes", row
+    assert any("CJK" in r or "Hei" in r or "Song" in r or "YaHei" in r for r in rows), rows
+
+
+@needs_poppler
+def test_every_page_renders_and_is_not_empty(report_zh, tmp_path):
+    pages = _pages(report_zh)
+    subprocess.run(["pdftoppm", "-r", "20", "-png", str(report_zh), str(tmp_path / "p")], check=True,
+                   capture_output=True)
+    files = sorted(tmp_path.glob("p-*.png"))
+    assert len(files) == pages
+    for f in files:
+        img = QImage(str(f))
+        assert not img.isNull()
+        dark = sum(1 for y in range(0, img.height(), 2) for x in range(0, img.width(), 2)
+                   if img.pixelColor(x, y).lightness() < 235)
+        assert dark > 20, f.name  # some text or drawing on every page
+
+
+@needs_poppler
+def test_maps_are_drawn_in_colour(report_zh, tmp_path):
+    # page 3 (overview) has the park's green space and red line; find the pages by their text
+    pages = _pages(report_zh)
+    page_of = {}
+    for k in range(1, pages + 1):
+        t = _text(report_zh, k)
+        for key in ("园区现状", "乡镇街道碳排放强度五色图（"):
+            if key in t and key not in page_of:
+                page_of[key] = k
+    assert set(page_of) == {"园区现状", "乡镇街道碳排放强度五色图（"}
+    for key, green in (("园区现状", "green space"), ("乡镇街道碳排放强度五色图（", "class 1")):
+        k = page_of[key]
+        subprocess.run(["pdftoppm", "-r", "40", "-f", str(k), "-l", str(k), "-png", str(report_zh),
+                        str(tmp_path / f"m{k}")], check=True, capture_output=True)
+        img = QImage(str(next(tmp_path.glob(f"m{k}-*.png"))))
+        greens = sum(1 for y in range(0, img.height(), 2) for x in range(0, img.width(), 2)
+                     if (c := img.pixelColor(x, y)).green() > c.red() + 40 and c.green() > c.blue() + 20)
+        assert greens > 100, (key, green, greens)
+
+
+@needs_poppler
+def test_english_report(report_en):
+    text = " ".join(_text(report_en).split())
+    assert "five-colour" in text and "\ufb01" not in text  # the fi ligature extracts as "fi"
+    for heading in ("Zero-Carbon Industrial Park Planning Report", "Contents", "Park overview",
+                    "Rooftop PV potential", "Carbon emissions", "Carbon balance and scenarios",
+                    "Zero-carbon park indicators", "Assumptions and data sources", "1 March 2025"):
+        assert heading in text, heading
+    pages = _pages(report_en)
+    assert f"Page 2 of {pages}" in text
+    assert "园区概况" not in text and "第 2 页" not in text
+
+
+# ---- layout units ----------------------------------------------------------------------------------
+
+@needs_poppler
+def test_long_table_splits_across_pages_with_its_header(tmp_path):
+    ensure_gui_app()
+    doc = ReportDocument(lang="en", title="t", header_left="pagination test")
+    doc.heading("Long table")
+    rows = [[f"row{i:03d}", f"{i * 1000:,}"] for i in range(150)]
+    n = doc.table([Column("HeaderAlpha", 2), Column("HeaderBeta", 1, "right")], rows, caption="Many rows")
+    path = doc.write(tmp_path / "long.pdf")
+    pages = _pages(path)
+    assert n == pages >= 3
+    seen = []
+    for k in range(1, pages + 1):
+        t = _text(path, k)
+        assert "HeaderAlpha" in t and "HeaderBeta" in t, k  # header repeated on every page
+        if k > 1:
+            assert "Table 1 (continued)" in t
+        assert f"Page {k} of {pages}" in t
+        seen += re.findall(r"row\d{3}", t)
+    assert seen == [f"row{i:03d}" for i in range(150)]  # every row once, in order
+
+
+@needs_poppler
+def test_tounicode_repair_on_a_bare_qt_pdf(tmp_path):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPainter, QPdfWriter
+
+    from layers.legend import device_font
+
+    ensure_gui_app()
+    path = tmp_path / "bare.pdf"
+    w = QPdfWriter(str(path))
+    w.setResolution(300)
+    p = QPainter(w)
+    p.setFont(device_font(14, 300))
+    p.drawText(QPointF(100, 200), "天然气 电力 一二三 水火")
+    p.end()
+    fix_cjk_tounicode(path)
+    assert "天然气电力一二三水火" in _squeeze(_text(path))
+    assert fix_cjk_tounicode(path) == 0  # nothing left to repair
+
+
+def test_progress_reaches_one_and_cancel_leaves_no_file(results, tmp_path):
+    seen: list[float] = []
+    path = build_report(results, tmp_path / "r.pdf", "zh", Progress(lambda f, m: seen.append(f)), date=DATE)
+    assert path.exists() and seen[-1] == 1.0 and seen == sorted(seen)
+    calls = []
+
+    def cb(f, m):
+        calls.append(f)
+        if len(calls) == 5:
+            prog.cancel()
+
+    prog = Progress(cb)
+    with pytest.raises(Cancelled):
+        build_report(results, tmp_path / "c.pdf", "zh", prog, date=DATE)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]
+
+
+def test_bad_language_is_bad_input(results, tmp_path):
+    from gis.errors import InputError
+
+    with pytest.raises(InputError):
+        build_report(results, tmp_path / "x.pdf", "fr")
+
+
+# ---- command line ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def cli(monkeypatch):
+    import app.cli
+
+    if "app.cmd_report" not in app.cli.COMMAND_MODULES:
+        monkeypatch.setattr(app.cli, "COMMAND_MODULES", (*app.cli.COMMAND_MODULES, "app.cmd_report"))
+    return app.cli.main
+
+
+def test_cli_report_sample(cli, tmp_path, capsys):
+    out = tmp_path / "r.pdf"
+    args = ["report", "--sample", "--out", str(out), "--lang", "en", "--date", "2025-03-01", "--json"]
+    assert cli(args) == 0
+    import json
+
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["report"] == str(out) and summary["lang"] == "en" and out.exists()
+    if POPPLER:
+        assert summary["pages"] == _pages(out)
+
+
+def test_cli_bad_input_exit_codes(cli, tmp_path):
+    assert cli(["report", str(tmp_path / "missing.json"), "--out", str(tmp_path / "r.pdf")]) == 2
+    assert cli(["report", "--sample", "--out", str(tmp_path / "r.pdf"), "--date", "1.3.2025"]) == 2
+    assert cli(["report", "--out", str(tmp_path / "r.pdf")]) == 2
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_report_from_a_saved_project(results, tmp_path):
+    pytest.importorskip("app.project_file")
+    from app.cmd_report import report_source
+    from app.project_file import save_project
+    from app.results import AnalysisOptions, run_park_analyses
+    from app.workspace import Workspace
+
+    ws = Workspace()
+    park = ws.load_sample()  # the park's layers in the tree, as the GUI has them
+    ws.set_results(run_park_analyses(park, AnalysisOptions()))
+    path = save_project(ws, tmp_path / "park.lingtan.gpkg")
+    summary, layers = report_source(path, False)
+    assert summary["pv"]["kwp"] == pytest.approx(results.summary["pv"]["kwp"])
+    assert {"boundary", "buildings", "rooftop_pv", "township_intensity"} <= set(layers)
+    pdf = build_report((summary, layers), tmp_path / "saved.pdf", "zh", date=DATE)
+    if POPPLER:
+        assert f"{results.summary['pv']['kwp']:,.0f}kWp" in _squeeze(_text(pdf))
+
+
+def test_write_demo_report(results, tmp_path):
+    from app.cmd_report import write_demo_report
+
+    path = write_demo_report(results, tmp_path)
+    assert path == tmp_path / "report.pdf" and path.stat().st_size > 50_000
