@@ -209,7 +209,11 @@ class TaskHandle(QObject):
         if show_dialog:
             self.dialog = TaskDialog(title, parent)
             self.dialog.on_cancel(self.cancel)
-            QTimer.singleShot(SHOW_DELAY_MS, self._show_dialog)
+            # a child timer dies with the handle (a free singleShot could fire on a deleted one)
+            self._show_timer = QTimer(self)
+            self._show_timer.setSingleShot(True)
+            self._show_timer.timeout.connect(self._show_dialog)
+            self._show_timer.start(SHOW_DELAY_MS)
         self._worker = _Worker(fn, self.progress, self._bridge)
         _RUNNING.add(self)
         sys.setswitchinterval(SWITCH_INTERVAL_S)
@@ -262,6 +266,7 @@ class TaskHandle(QObject):
             self.cancel_latency_s = self._worker.ended_at - self.cancel_requested_at
         self.state = state
         if self.dialog is not None:
+            self._show_timer.stop()
             self.dialog.hide()
             self.dialog.deleteLater()
             self.dialog = None
