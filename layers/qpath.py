@@ -84,13 +84,15 @@ class RingArrays:
     """Every ring of a set of polygons as flat arrays.
 
     xy: (n, 2) coordinates (world or pixels); starts: (r,) index of each ring's first point;
-    counts: (r,) points per ring; geom: (r,) index of the input geometry each ring belongs to.
+    counts: (r,) points per ring; geom: (r,) index of the input geometry each ring belongs to;
+    exterior: (r,) True for a polygon's exterior ring, False for a hole (None when unknown).
     """
 
     xy: np.ndarray
     starts: np.ndarray
     counts: np.ndarray
     geom: np.ndarray
+    exterior: np.ndarray | None = None
 
 
 def ring_arrays(geoms: np.ndarray, view_bounds: tuple[float, float, float, float] | None = None
@@ -114,8 +116,9 @@ def ring_arrays(geoms: np.ndarray, view_bounds: tuple[float, float, float, float
     parts, part_of = parts[poly], part_of[poly]
     rings, ring_of = shapely.get_rings(parts, return_index=True)
     counts = shapely.get_num_coordinates(rings).astype(np.int64)
+    exterior = np.r_[True, ring_of[1:] != ring_of[:-1]] if len(ring_of) else np.zeros(0, bool)
     return RingArrays(shapely.get_coordinates(rings), _starts(counts), counts,
-                      index[part_of[ring_of]])
+                      index[part_of[ring_of]], exterior)
 
 
 def _ragged_rings(geoms: np.ndarray, index: np.ndarray) -> RingArrays:
@@ -128,7 +131,10 @@ def _ragged_rings(geoms: np.ndarray, index: np.ndarray) -> RingArrays:
     else:  # MULTIPOLYGON: rings → polygons → geometries
         poly_geom = np.repeat(np.arange(len(geoms)), np.diff(offsets[2]))
         ring_geom = np.repeat(poly_geom, np.diff(offsets[1]))
-    return RingArrays(xy, ring_offsets[:-1], counts, index[ring_geom])
+    exterior = np.zeros(len(counts), dtype=bool)
+    first = offsets[1][:-1][np.diff(offsets[1]) > 0].astype(np.int64)
+    exterior[first] = True
+    return RingArrays(xy, ring_offsets[:-1], counts, index[ring_geom], exterior)
 
 
 def _starts(counts: np.ndarray) -> np.ndarray:
@@ -250,6 +256,25 @@ class PartArrays:
     counts: np.ndarray
     geom: np.ndarray
     bbox: np.ndarray
+    exterior: np.ndarray | None = None  # rings: False for holes
+
+    _area: np.ndarray | None = None
+
+    def ring_area(self) -> np.ndarray:
+        """Per part: the ring's area (world units²), negative for holes (shoelace; cached)."""
+        if self._area is None:
+            n = len(self.starts)
+            area = np.zeros(n)
+            if n:
+                local = self.xy - np.repeat(self.bbox[:, :2], self.counts, axis=0)
+                cross = np.zeros(len(local))
+                cross[:-1] = local[:-1, 0] * local[1:, 1] - local[1:, 0] * local[:-1, 1]
+                cross[self.starts + self.counts - 1] = 0.0  # no term joining one ring to the next
+                area = 0.5 * np.abs(np.add.reduceat(cross, self.starts))
+                if self.exterior is not None:
+                    area = np.where(self.exterior, area, -area)
+            self._area = area
+        return self._area
 
     @classmethod
     def empty(cls) -> PartArrays:
@@ -257,20 +282,21 @@ class PartArrays:
                    np.zeros((0, 4)))
 
     @classmethod
-    def from_parts(cls, xy: np.ndarray, starts: np.ndarray, counts: np.ndarray, geom: np.ndarray
-                   ) -> PartArrays:
+    def from_parts(cls, xy: np.ndarray, starts: np.ndarray, counts: np.ndarray, geom: np.ndarray,
+                   exterior: np.ndarray | None = None) -> PartArrays:
         xy = np.ascontiguousarray(xy, dtype=np.float64)
         starts = np.asarray(starts, dtype=np.int64)
         counts = np.asarray(counts, dtype=np.int64)
         keep = counts > 0
         if not keep.all():
             starts, counts, geom = starts[keep], counts[keep], np.asarray(geom)[keep]
+            exterior = exterior[keep] if exterior is not None else None
         bbox = np.empty((len(starts), 4))
         if len(starts):
             for k, (fn, col) in enumerate(((np.minimum, 0), (np.minimum, 1), (np.maximum, 0),
                                            (np.maximum, 1))):
                 bbox[:, k] = fn.reduceat(xy[:, col], starts)
-        return cls(xy, starts, counts, np.asarray(geom, dtype=np.int64), bbox)
+        return cls(xy, starts, counts, np.asarray(geom, dtype=np.int64), bbox, exterior)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -300,7 +326,7 @@ def geometry_arrays(geoms: np.ndarray) -> GeometryArrays:
     types = shapely.get_type_id(geoms)
     empty = shapely.is_empty(geoms) | (types < 0)
     rings = ring_arrays(geoms)
-    rings = PartArrays.from_parts(rings.xy, rings.starts, rings.counts, rings.geom)
+    rings = PartArrays.from_parts(rings.xy, rings.starts, rings.counts, rings.geom, rings.exterior)
     line_sel = np.flatnonzero(np.isin(types, (_LINESTRING, _LINEARRING, _MULTILINESTRING, _COLLECTION))
                               & ~empty)
     lines = PartArrays.empty()
