@@ -5,7 +5,7 @@ How it draws (like QGIS's map canvas):
 * The view is a centre (map units) and a resolution (map units per logical pixel); the extent
   follows from the widget's size, so the aspect ratio is always kept.
 * Rendering happens off the GUI thread: a request snapshots the visible layers, extent and size
-  and queues a task on a one-thread QThreadPool, where ``layers.map_job.MapRenderJob.render``
+  and hands it to the canvas's render thread, where ``layers.map_job.MapRenderJob.render``
   draws into a QImage. Every request has a generation number; the task's ``cancelled`` callable
   is true as soon as a newer request exists, and a finished image of an older generation is
   dropped, so only the newest view is ever shown. The GUI thread only blits.
@@ -30,10 +30,8 @@ from PySide6.QtCore import (
     QObject,
     QPointF,
     QRectF,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -82,16 +80,34 @@ class _Generation:
             return self.latest
 
 
+class _DrawSnapshot:
+    """The drawn layers and their effective opacity (groups included) at request time, so the
+    worker never walks the live tree while the GUI thread edits it. Iterates like a layer list
+    and has ``draw_list()`` like a LayerTree (what the renderers accept)."""
+
+    def __init__(self, entries: list[tuple[object, float]]) -> None:
+        self._entries = list(entries)
+
+    def draw_list(self) -> list[tuple[object, float]]:
+        return list(self._entries)
+
+    def __iter__(self):
+        return iter([layer for layer, _ in self._entries])
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class _RenderSignals(QObject):
     done = Signal(int, QImage, float)  # generation, image, render ms
     failed = Signal(int, str)
 
 
-class _RenderTask(QRunnable):
-    def __init__(self, job, gen: _Generation, number: int, signals: _RenderSignals, layers: list,
+class _RenderTask:
+    """One render request: runs in the render thread, reports through ``signals`` (queued)."""
+
+    def __init__(self, job, gen: _Generation, number: int, signals: _RenderSignals, layers,
                  extent: Extent, size: QSize, dpr: float, background: str, crs) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
         self.job, self.gen, self.number, self.signals = job, gen, number, signals
         self.layers, self.extent, self.size, self.dpr = layers, extent, size, dpr
         self.background, self.crs = background, crs
@@ -115,12 +131,68 @@ class _RenderTask(QRunnable):
                     pass
             return
         ms = (time.perf_counter() - t0) * 1000.0
-        if image is None or image.isNull() or self.cancelled():
+        if self.cancelled():
+            return
+        if image is None or image.isNull():
+            try:
+                self.signals.failed.emit(self.number, "empty image")
+            except RuntimeError:
+                pass
             return
         try:
             self.signals.done.emit(self.number, image, ms)
         except RuntimeError:  # the canvas was deleted meanwhile
             pass
+
+
+class _RenderThread(threading.Thread):
+    """The one render thread of a canvas. It holds only the newest request: a request submitted
+    while another waits replaces it (the older one is never started).
+
+    A plain Python thread on purpose: its Python thread state lives as long as the thread. A
+    QThreadPool thread gets a fresh thread state for every QRunnable, and pyproj ≥ 3.7 keeps its
+    per-thread PROJ context in OS-thread storage but frees it with the Python thread state, so the
+    second task of a pool thread used a freed PROJ context (segfault in proj_create, reproduced in
+    tests/test_gui_canvas.py::test_set_crs_carries_the_view_over)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="lingtan-map-render", daemon=True)
+        self._cond = threading.Condition()
+        self._next: _RenderTask | None = None
+        self._stopping = False
+        self.busy = False
+
+    def submit(self, task: _RenderTask) -> None:
+        with self._cond:
+            self._next = task
+            self._cond.notify()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        with self._cond:
+            self._stopping = True
+            self._next = None
+            self._cond.notify()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(timeout_s)
+
+    def idle(self) -> bool:
+        with self._cond:
+            return self._next is None and not self.busy
+
+    def run(self) -> None:
+        while True:
+            with self._cond:
+                while self._next is None and not self._stopping:
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                task, self._next = self._next, None
+                self.busy = True
+            try:
+                task.run()
+            finally:
+                with self._cond:
+                    self.busy = False
 
 
 def _make_job():
@@ -217,8 +289,9 @@ class MapCanvas(QWidget):
         self.last_paint_ms: float | None = None
         self.renders_shown = 0
         self._job = _make_job()
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one job, never two renders racing over its caches
+        self._worker = _RenderThread()  # one thread: never two renders racing over the job's caches
+        self._worker.start()
+        self.destroyed.connect(lambda *_args, w=self._worker: w.stop(0.5))
         self._gen = _Generation()
         self._pending: dict[int, _View] = {}
         self._signals = _RenderSignals(self)
@@ -252,8 +325,7 @@ class MapCanvas(QWidget):
             self._unsubscribe = None
         self._render_timer.stop()
         self._gen.next()  # cancels whatever runs
-        self._pool.clear()
-        self._pool.waitForDone(5000)
+        self._worker.stop()
         if self._basemap is not None:
             self._basemap.abort_requests()
 
@@ -269,6 +341,12 @@ class MapCanvas(QWidget):
 
     def _visible_layers(self) -> list:
         return list(self.tree.visible_layers())
+
+    def _snapshot(self) -> _DrawSnapshot:
+        draw_list = getattr(self.tree, "draw_list", None)
+        if callable(draw_list):
+            return _DrawSnapshot(draw_list())
+        return _DrawSnapshot([(lyr, lyr.opacity) for lyr in self._visible_layers()])
 
     @staticmethod
     def _is_vector(layer) -> bool:
@@ -493,10 +571,10 @@ class MapCanvas(QWidget):
         number = self._gen.next()
         self._pending = {number: view}
         background = "transparent" if self._basemap is not None else self._background
-        task = _RenderTask(self._job, self._gen, number, self._signals, self._visible_layers(),
+        task = _RenderTask(self._job, self._gen, number, self._signals, self._snapshot(),
                            view.extent(), QSize(w, h), self.devicePixelRatioF(), background,
                            self.crs())
-        self._pool.start(task)
+        self._worker.submit(task)
         if self._basemap is not None:
             self._base_timer.start()
 
@@ -525,7 +603,7 @@ class MapCanvas(QWidget):
         deadline = QDeadlineTimer(timeout_ms)
         while (self._render_timer.isActive() or self._pending) and not deadline.hasExpired():
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-            self._pool.waitForDone(5)
+            time.sleep(0.002)
         return not (self._render_timer.isActive() or self._pending)
 
     # ---- basemap
