@@ -130,8 +130,9 @@ def cover(doc: ReportDocument, data: ReportData) -> None:
     page = doc.new_page(decorated=False)
     band_top = doc.mm(18)
     doc.y = band_top + doc.mm(7)
-    doc.paragraph(doc.t("零碳园区规划报告", "Zero-Carbon Industrial Park Planning Report"), size_pt=24,
-                  bold=True, colour="#ffffff", align="center", space_after_mm=1)
+    doc.paragraph(doc.t("零碳园区规划报告", "Zero-Carbon Industrial Park Planning Report"),
+                  size_pt=24 if lang == "zh" else 20, bold=True, colour="#ffffff", align="center",
+                  space_after_mm=1)
     doc.paragraph(doc.t("屋顶光伏 · 碳排放核算 · 碳汇 · 零碳指标 · 五色图",
                         "Rooftop PV · carbon accounting · sinks · zero-carbon indicators · five-colour map"),
                   size_pt=11, colour="#dce6f2", align="center", space_after_mm=0)
