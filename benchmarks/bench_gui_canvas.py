@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QElapsedTimer, QPoint, QPointF, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QPointF, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -39,12 +39,8 @@ from layers.style import SingleStyle  # noqa: E402
 
 
 def make_tree(layers):
-    try:
-        from layers.tree import LayerTree
-    except ImportError:
-        from layers.layer import LayerStack
+    from layers.tree import LayerTree
 
-        return LayerStack(list(layers))
     tree = LayerTree()
     for layer in layers:
         tree.add_layer(layer)
@@ -102,6 +98,47 @@ def pan_frames(canvas, moves: int = 60) -> list[float]:
     return frames
 
 
+def bench(app, n: int, width: int, height: int) -> None:
+    from app.gui.canvas import MapCanvas
+
+    t = time.perf_counter()
+    gdf = footprints(n)
+    print(f"\n{n:,} footprints (made in {time.perf_counter() - t:.1f} s, not timed), {width} × {height} px")
+    layer = VectorLayer("buildings", gdf, SingleStyle(fill="#bdbdbd", outline="#606060", width=0.5))
+    canvas = MapCanvas(make_tree([layer]))
+    canvas.resize(width, height)
+    canvas.show()
+    app.processEvents()
+    canvas.set_crs(CRS)
+    x0, y0, x1, y1 = gdf.total_bounds
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    steps = [
+        ("full view, cold (caches built)", canvas.zoom_full),
+        ("full view again (image cache)", lambda: None),
+        ("full view, after a pan", lambda: canvas.pan_by_pixels(200, 120)),
+        ("zoomed in ×1.41 (wheel notch)", lambda: canvas.zoom_by(2 ** 0.5)),
+        ("selection changed (1 feature)", lambda: setattr(layer, "selection", [n // 2])),
+        ("park view 2 km wide", lambda: canvas.set_extent((cx - 1000, cy - 600, cx + 1000, cy + 600))),
+        ("park view, after a pan", lambda: canvas.pan_by_pixels(300, 0)),
+    ]
+    rows = [(label, *timed_render(canvas, action)) for label, action in steps]
+    print(f"{'redraw':<34} {'job ms':>8} {'wall ms':>8} {'GUI stall ms':>13}")
+    for label, job, wall, stall in rows:
+        print(f"{label:<34} {job:8.0f} {wall:8.0f} {stall:13.0f}")
+    canvas.zoom_full()
+    canvas.render_now()
+    canvas.wait_for_render(60_000)
+    frames = pan_frames(canvas)
+    print(f"pan frame (paintEvent while dragging): median {statistics.median(frames):.2f} ms, "
+          f"max {max(frames):.2f} ms over {len(frames)} moves")
+    stats = getattr(canvas._job, "last_stats", None)
+    if stats is not None and hasattr(stats, "as_dict"):
+        print(f"last job stats: {stats.as_dict()}")
+    canvas.close()
+    canvas.deleteLater()
+    app.processEvents()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", nargs="*", type=int, default=[100_000, 1_000_000])
@@ -109,48 +146,9 @@ def main() -> None:
     ap.add_argument("--height", type=int, default=1000)
     args = ap.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from app.gui.canvas import MapCanvas
-
     print(machine())
     for n in args.n:
-        t = time.perf_counter()
-        gdf = footprints(n)
-        print(f"\n{n:,} footprints (made in {time.perf_counter() - t:.1f} s, not timed), "
-              f"{args.width} × {args.height} px")
-        layer = VectorLayer("buildings", gdf, SingleStyle(fill="#bdbdbd", outline="#606060", width=0.5))
-        canvas = MapCanvas(make_tree([layer]))
-        canvas.resize(args.width, args.height)
-        canvas.show()
-        app.processEvents()
-        canvas.set_crs(CRS)
-        rows = []
-        rows.append(("full view, cold (caches built)", *timed_render(canvas, canvas.zoom_full)))
-        rows.append(("full view, warm (same view)", *timed_render(canvas, lambda: None)))
-        rows.append(("full view, after a pan", *timed_render(
-            canvas, lambda: canvas.pan_by_pixels(200, 120))))
-        rows.append(("zoomed in ×1.41 (wheel notch)", *timed_render(
-            canvas, lambda: canvas.zoom_by(2 ** 0.5))))
-        x0, y0, x1, y1 = gdf.total_bounds
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        rows.append(("park view 2 km wide", *timed_render(
-            canvas, lambda: canvas.set_extent((cx - 1000, cy - 600, cx + 1000, cy + 600)))))
-        rows.append(("park view, after a pan", *timed_render(
-            canvas, lambda: canvas.pan_by_pixels(300, 0))))
-        canvas.zoom_full()
-        canvas.render_now()
-        canvas.wait_for_render(60_000)
-        print(f"{'redraw':<34} {'job ms':>8} {'wall ms':>8} {'GUI stall ms':>13}")
-        for label, job, wall, stall in rows:
-            print(f"{label:<34} {job:8.0f} {wall:8.0f} {stall:13.0f}")
-        frames = pan_frames(canvas)
-        print(f"pan frame (paintEvent while dragging): median {statistics.median(frames):.2f} ms, "
-              f"max {max(frames):.2f} ms over {len(frames)} moves")
-        stats = getattr(canvas._job, "last_stats", None)
-        if stats is not None:
-            print(f"last job stats: {stats}")
-        canvas.close()
-        canvas.deleteLater()
-        app.processEvents()
+        bench(app, n, args.width, args.height)
 
 
 if __name__ == "__main__":

@@ -36,12 +36,8 @@ def px(x: float, y: float) -> tuple[float, float]:
 
 
 def make_tree(layers):
-    try:
-        from layers.tree import LayerTree
-    except ImportError:  # before layers/tree.py lands: a LayerStack has the same surface
-        from layers.layer import LayerStack
+    from layers.tree import LayerTree
 
-        return LayerStack(list(layers))
     tree = LayerTree()
     for layer in layers:
         tree.add_layer(layer)
@@ -331,7 +327,6 @@ def test_zoom_box_tool(canvas, qtbot):
 
 
 def test_set_crs_carries_the_view_over(canvas, qtbot):
-    pytest.importorskip("layers.map_job")  # the render job draws in the map CRS
     with qtbot.waitSignal(canvas.render_finished, timeout=10_000):
         canvas.set_crs("EPSG:4490")
     e = canvas.extent()

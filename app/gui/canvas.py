@@ -196,30 +196,9 @@ class _RenderThread(threading.Thread):
 
 
 def _make_job():
-    try:
-        from layers.map_job import MapRenderJob
-    except ImportError:  # TEMPORARY until layers.map_job lands
-        return _FallbackJob()
+    from layers.map_job import MapRenderJob
+
     return MapRenderJob()
-
-
-class _FallbackJob:  # TEMPORARY stand-in for layers.map_job.MapRenderJob
-    last_stats = None
-
-    def render(self, layers, extent, width_px, height_px, dpr=1.0, background="#ffffff",
-               cancelled=lambda: False, crs=None):
-        from layers.render import render_to_painter
-
-        img = QImage(int(width_px * dpr), int(height_px * dpr), QImage.Format.Format_ARGB32_Premultiplied)
-        img.setDevicePixelRatio(dpr)
-        img.fill(QColor(background))
-        p = QPainter(img)
-        try:
-            render_to_painter(p, layers, QRectF(0, 0, width_px, height_px), extent=extent, legend=False,
-                              north_arrow=False, scale_bar=False, background=None)
-        finally:
-            p.end()
-        return img
 
 
 # ---- the view -----------------------------------------------------------------------------------
