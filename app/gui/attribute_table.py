@@ -160,8 +160,8 @@ class FeatureTableModel(QAbstractTableModel):
         if not np.array_equal(mask, self.selected_mask):
             self.selected_mask = mask
             if len(self.view) and self._columns:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self.view) - 1, len(self._columns) - 1),
-                                      [Qt.ItemDataRole.BackgroundRole])
+                last = self.index(len(self.view) - 1, len(self._columns) - 1)
+                self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.BackgroundRole])
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:

@@ -164,6 +164,8 @@ class Dashboard(QWidget):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.indicators.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.indicators.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.indicators.setTextElideMode(Qt.TextElideMode.ElideNone)
+        hh.sectionResized.connect(lambda *_a: self._fit_indicator_rows())
 
         self.chart_monthly = ChartWidget(self._draw_monthly)
         self.chart_fuel = ChartWidget(self._draw_fuel, height=200)
