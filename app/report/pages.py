@@ -94,10 +94,15 @@ def add_map(doc: ReportDocument, layers: list[VectorLayer], caption: str, *, ext
     doc.figure(h, map_figure(layers, doc.lang, extent=extent, labels=labels), caption=caption)
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def pick(text, lang: str) -> str:
-    """The zh or en half of a bilingual "中文 / English" text (the whole text otherwise)."""
+    """The zh or en half of a bilingual "中文 / English" label (the whole text when it is not
+    clearly one: sources, whose " / " may separate references, are shown in full)."""
     parts = str(text or "").split(" / ")
-    if len(parts) == 2 and any("\u4e00" <= ch <= "\u9fff" for ch in parts[0]):
+    if len(parts) == 2 and _has_cjk(parts[0]) and not _has_cjk(parts[1]):
         return parts[0] if lang == "zh" else parts[1]
     return str(text or "")
 
@@ -373,7 +378,7 @@ def sinks(doc: ReportDocument, data: ReportData) -> None:
         for r in part.get("by_class") or []:
             rows.append([r.get("name_zh") if lang == "zh" else r.get("name_en"), num(r.get("n")),
                          num(r.get("area_ha"), 2), num(r.get("t_co2_per_ha_yr"), 2),
-                         num(r.get("t_co2_yr"), 1), pick(r.get("source", ""), lang)])
+                         num(r.get("t_co2_yr"), 1), str(r.get("source", ""))])
     if rows:
         rows.append([Cell(doc.t("合计", "Total"), bold=True), "", "", "",
                      Cell(num(c.get("sinks_t_co2_yr"), 1), bold=True), ""])
@@ -670,7 +675,7 @@ def assumptions(doc: ReportDocument, data: ReportData) -> None:
                   f"{r.get('value')} {unit_text(r.get('unit'))}", str(r.get("tce_per_unit", "")),
                   Cell(status.get(r.get("status"), (r.get("status"),) * 2)[0 if lang == "zh" else 1],
                        PASS_COLOUR if r.get("status") == "checked" else FAIL_COLOUR),
-                  pick(r.get("source", ""), lang)] for r in factors]
+                  str(r.get("source", ""))] for r in factors]
         doc.table([Column(doc.t("能源", "Fuel"), 0.9), Column(doc.t("排放因子", "Factor"), 1.5),
                    Column(doc.t("折标系数", "tce/unit"), 1.0), Column(doc.t("状态", "Status"), 0.8, "center"),
                    Column(doc.t("来源", "Source"), 4.5)], frows,
