@@ -146,9 +146,10 @@ def test_pan_translates_the_last_image_at_once(canvas, qtbot):
     assert not canvas._render_timer.isActive() and not canvas.is_rendering()
     x, y = px(420_030, 3_340_030)
     assert img.pixelColor(int(x) + 50, int(y) + 20) == QColor(RED)
-    assert img.pixelColor(int(x), int(y)) != QColor(RED) or x + 50 < 100  # moved away
-    assert canvas.to_map(250, 170) == pytest.approx(canvas_point_before := (420_150.0, 3_340_050.0))
-    assert canvas_point_before == pytest.approx((420_150.0, 3_340_050.0))
+    # what is now at A's old pixel came from 50 m west, 20 m south: open ground
+    assert img.pixelColor(int(x), int(y)) == QColor("#ffffff")
+    # the map point that was under the press (the centre) followed the mouse
+    assert canvas.to_map(250, 170) == pytest.approx((420_150.0, 3_340_050.0))
     assert canvas.last_paint_ms is not None and canvas.last_paint_ms < 100
     with qtbot.waitSignal(canvas.render_finished, timeout=10_000):
         qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(250, 170))
@@ -403,3 +404,31 @@ def test_empty_tree_renders_nothing_and_does_not_fail(qtbot):
     img = c.grab().toImage()
     assert img.pixelColor(10, 10) == QColor("#ffffff")
     assert np.isnan(c.to_map(1, 1)[0])
+
+
+def test_group_visibility_and_changes_from_another_thread(qtbot, layers):
+    import threading
+
+    from layers.tree import LayerTree
+
+    blocks, top = layers
+    tree = LayerTree()
+    tree.add_layer(blocks)
+    group = tree.add_group("overlay")
+    tree.add_layer(top, group)
+    c = MapCanvas(tree)
+    qtbot.addWidget(c)
+    c.resize(400, 300)
+    c.set_crs(CRS)
+    with qtbot.waitSignal(c.render_finished, timeout=10_000):
+        c.set_extent(EXTENT)
+    assert colour_at(c, 420_080, 3_340_080) == QColor(GREEN)
+    with qtbot.waitSignal(c.render_finished, timeout=10_000):
+        group.visible = False  # the group hides "top"
+    assert colour_at(c, 420_080, 3_340_080) == QColor(RED)
+    # a layer changed by a worker thread: the canvas redraws in the GUI thread
+    with qtbot.waitSignal(c.render_finished, timeout=10_000):
+        t = threading.Thread(target=lambda: setattr(blocks, "style", SingleStyle(fill=BLUE, width=0)))
+        t.start()
+        t.join()
+    assert colour_at(c, 420_030, 3_340_030) == QColor(BLUE)

@@ -680,7 +680,11 @@ class MapCanvas(QWidget):
         self._active_layer = layer
 
     def active_layer(self):
-        return self._active_layer
+        """The layer set by :meth:`set_active_layer` while it is still in the tree, else None."""
+        layer = self._active_layer
+        if layer is not None and not any(layer is lyr for lyr in self._all_layers()):
+            return None
+        return layer
 
     def _apply_selection(self, layer, rows: np.ndarray, mode: str) -> None:
         old = np.asarray(layer.selection, dtype=np.int64)
