@@ -336,7 +336,8 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
 
 def _remove_stale_temps(path: Path) -> None:
     """Temporary files of saves that a crash interrupted (their process no longer runs)."""
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.saving-(\d+)-.*\.gpkg$")
+    # the temp file and what GDAL/SQLite make beside it (-journal, .tmp_rtree_<layer>.db …)
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.saving-(\d+)-[^.]*\.gpkg.*$")
     try:
         entries = list(path.parent.iterdir())
     except OSError:

@@ -1,0 +1,315 @@
+"""Project files (.lingtan.gpkg): round trip, independent readers, atomic save, errors, recovery."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from app import project_file
+from app.project_file import (
+    autosave_path,
+    discard_recovery,
+    find_recovery,
+    load_project,
+    recovery_info,
+    save_project,
+    write_autosave,
+)
+from app.results import run_park_analyses
+from app.workspace import Workspace
+from gis.errors import InputError
+from gis.park import load_sample_park
+from layers.style_io import style_to_dict
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def park():
+    return load_sample_park()
+
+
+@pytest.fixture(scope="module")
+def results(park):
+    return run_park_analyses(park)
+
+
+@pytest.fixture
+def ws(park, results):
+    w = Workspace()
+    w.set_results(results)
+    # user edits that must survive: order, visibility, opacity, a title, settings
+    pv = w.layer("rooftop_pv")
+    pv.opacity = 0.7
+    w.layer("green").visible = False
+    w.tree.move(w.layer("tree_rows"), w.group("inputs"), 0)
+    w.layer("buildings").title = "厂房与办公楼"
+    w.set_setting("analysis", {"pv": {"losses_pct": 12.5}})
+    w.set_setting("view", {"extent": [1.0, 2.0, 3.0, 4.0]})
+    return w
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    d = tmp_path / "userdata"
+    monkeypatch.setenv("LINGTAN_DATA_DIR", str(d))
+    return d
+
+
+def _state(w: Workspace):
+    tree = [(g.name, g.visible, [(c.name, c.title, c.visible, c.opacity, len(c.gdf),
+                                  json.dumps(style_to_dict(c.style), sort_keys=True))
+                                 for c in g.children]) for g in w.tree.root.children]
+    return tree
+
+
+def test_round_trip(ws, tmp_path, park, results):
+    path = tmp_path / "park.lingtan.gpkg"
+    save_project(ws, path)
+    assert ws.path == path and not ws.dirty
+    back = load_project(path)
+    assert back.path == path and not back.dirty
+    assert _state(back) == _state(ws)
+    assert back.settings == ws.settings
+    assert back.summary["pv"]["kwh_yr"] == results.summary["pv"]["kwh_yr"]
+    assert back.summary["carbon"]["balance"]["scenarios"][0]["lines"]["net_t_co2"] == pytest.approx(
+        results.summary["carbon"]["balance"]["scenarios"][0]["lines"]["net_t_co2"])
+    assert back.summary["buildings"]["count"] == 619
+    # data: geometries and values as they were
+    a, b = ws.layer("rooftop_pv").gdf, back.layer("rooftop_pv").gdf
+    assert b.crs == a.crs
+    assert shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), tolerance=1e-6).all()
+    assert (b["kwh_yr"].to_numpy() == a["kwh_yr"].to_numpy()).all()
+    assert list(b["name"].fillna("")) == list(a["name"].fillna(""))
+    # the park comes back usable for new analyses, with its tables
+    assert back.park.name == park.name and back.park.crs == park.crs
+    pd.testing.assert_frame_equal(back.park.enterprises.reset_index(drop=True),
+                                  park.enterprises.reset_index(drop=True), check_dtype=False)
+    again = run_park_analyses(back.park)
+    assert again.summary["pv"]["kwh_yr"] == pytest.approx(results.summary["pv"]["kwh_yr"], rel=1e-9)
+    assert again.summary["intensity"]["classification"]["counts"] == \
+        results.summary["intensity"]["classification"]["counts"]
+
+
+def test_independent_readers_see_every_layer(ws, tmp_path):
+    path = save_project(ws, tmp_path / "p.lingtan.gpkg")
+    listed = {str(n) for n in pyogrio.list_layers(path)[:, 0]}
+    names = {lyr.name for lyr in ws.layers()}
+    assert names <= listed
+    assert {"lingtan_project", "layer_styles", "lingtan_table_enterprises", "lingtan_table_township_stats"} \
+        <= listed
+    with sqlite3.connect(path) as con:
+        contents = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents"))
+        for lyr in ws.layers():
+            assert contents[lyr.name] == "features"
+            assert con.execute(f'SELECT COUNT(*) FROM "{lyr.name}"').fetchone()[0] == len(lyr.gdf)
+        titles = dict(con.execute("SELECT table_name, identifier FROM gpkg_contents"))
+        assert titles["rooftop_pv"] == "屋顶光伏" and titles["buildings"] == "厂房与办公楼"
+        doc = con.execute("SELECT value FROM lingtan_project WHERE key = 'document'").fetchone()[0]
+        doc = json.loads(doc)
+        rows = con.execute("SELECT f_table_name, f_geometry_column, styleQML, useAsDefault "
+                           "FROM layer_styles").fetchall()
+        geom_cols = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
+    assert doc["format"] == "lingtan-project" and doc["format_version"] == 1
+    assert {r[0] for r in rows} == names
+    for table, geom, qml, default in rows:
+        assert geom == geom_cols[table] and default == 1
+        root = ET.fromstring(qml)
+        assert root.tag == "qgis" and root.find("renderer-v2") is not None
+    # QGIS-side view of one style: the five-colour map is a graduated/categorized renderer on "class"
+    towns_qml = next(q for t, _, q, _ in rows if t == "township_intensity")
+    assert ET.fromstring(towns_qml).find("renderer-v2").get("attr") == "class"
+
+
+def test_save_is_atomic_when_writing_fails(ws, tmp_path, monkeypatch, results):
+    path = tmp_path / "p.lingtan.gpkg"
+    save_project(ws, path)
+    before = path.read_bytes()
+    ws.remove_layer(ws.layer("rooftop_pv"))
+    real = pyogrio.write_dataframe
+    calls = []
+
+    def failing(df, target, **kw):
+        calls.append(kw.get("layer"))
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(df, target, **kw)
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", failing)
+    with pytest.raises(OSError):
+        save_project(ws, path)
+    monkeypatch.setattr(pyogrio, "write_dataframe", real)
+    assert path.read_bytes() == before
+    assert load_project(path).layer("rooftop_pv") is not None  # the old project, intact
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+    assert ws.dirty  # not saved
+
+
+def test_replace_refused_is_bad_input(ws, tmp_path, monkeypatch):
+    path = tmp_path / "p.lingtan.gpkg"
+    save_project(ws, path)
+    before = path.read_bytes()
+
+    def locked(src, dst):
+        raise PermissionError(13, "The process cannot access the file")
+
+    monkeypatch.setattr(project_file.os, "replace", locked)
+    with pytest.raises(InputError) as e:
+        save_project(ws, path)
+    assert e.value.code == "project.locked" and "QGIS" in e.value.en
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name != "userdata"] == [path.name]
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {repo!r})
+    import geopandas as gpd, shapely
+    from benchmarks.synthetic_city import footprints
+    from app.workspace import Workspace
+    from app.project_file import save_project
+    from layers.presets import styled_layer
+    ws = Workspace()
+    b = footprints(100_000)
+    for k in range(2):
+        ws.add_layer(styled_layer(f"big{{k}}", b))
+    print("saving", flush=True)
+    save_project(ws, {path!r})
+    print("saved", flush=True)
+""")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+def test_killed_while_saving_leaves_old_file_loadable(ws, tmp_path):
+    path = tmp_path / "p.lingtan.gpkg"
+    save_project(ws, path)
+    before = path.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT.format(repo=str(REPO), path=str(path))],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO)
+    try:
+        assert proc.stdout.readline().strip() == "saving"
+        deadline = time.monotonic() + 60
+        while not any(".saving-" in p.name for p in tmp_path.iterdir()):  # the temp file grows
+            assert time.monotonic() < deadline and proc.poll() is None, "save never started"
+            time.sleep(0.01)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    assert path.read_bytes() == before
+    back = load_project(path)
+    assert _state(back) == _state(ws)
+    stale = [p for p in tmp_path.iterdir() if ".saving-" in p.name]
+    assert stale  # the killed save's temp file ...
+    save_project(ws, path)
+    assert not [p for p in tmp_path.iterdir() if ".saving-" in p.name]  # ... is removed by the next save
+
+
+def test_errors(tmp_path, ws):
+    with pytest.raises(InputError) as e:
+        load_project(tmp_path / "missing.lingtan.gpkg")
+    assert e.value.code == "project.missing"
+    text = tmp_path / "notes.lingtan.gpkg"
+    text.write_text("not a database", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_project(text)
+    assert e.value.code == "project.not_project" and e.value.zh and e.value.en
+    plain = tmp_path / "plain.gpkg"
+    pyogrio.write_dataframe(ws.layer("boundary").gdf, plain, layer="boundary")
+    with pytest.raises(InputError) as e:
+        load_project(plain)
+    assert e.value.code == "project.not_project" and "Open Data" in e.value.en
+    path = save_project(ws, tmp_path / "p.lingtan.gpkg")
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE lingtan_project SET value = '99' WHERE key = 'format_version'")
+    with pytest.raises(InputError) as e:
+        load_project(path)
+    assert e.value.code == "project.newer" and "99" in e.value.en
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE lingtan_project SET value = '1' WHERE key = 'format_version'")
+        con.execute("UPDATE lingtan_project SET value = '{\"layers\": ' WHERE key = 'document'")
+    with pytest.raises(InputError) as e:
+        load_project(path)
+    assert e.value.code == "project.corrupt"
+    path = save_project(ws, tmp_path / "q.lingtan.gpkg")
+    with sqlite3.connect(path) as con:
+        con.execute('DROP TABLE "rooftop_pv"')
+        con.execute("DELETE FROM gpkg_contents WHERE table_name = 'rooftop_pv'")
+    with pytest.raises(InputError) as e:
+        load_project(path)
+    assert e.value.code == "project.corrupt" and "rooftop_pv" in e.value.en
+
+
+def test_unwritable_folder_is_bad_input(ws, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(InputError) as e:
+        save_project(ws, blocker / "sub" / "p.lingtan.gpkg")
+    assert e.value.code == "project.not_writable"
+
+
+def test_autosave_and_recovery_after_a_crash(ws, tmp_path, data_dir):
+    project = tmp_path / "p.lingtan.gpkg"
+    save_project(ws, project)
+    ws.layer("boundary").visible = False
+    assert ws.dirty
+    auto = write_autosave(ws)
+    assert auto.parent == data_dir / "recovery" and auto == autosave_path(project)
+    assert ws.dirty and ws.path == project and ws.autosave_file == auto
+    assert find_recovery() == []  # this process still runs: its autosave is not a crash
+    # a "crash": another process autosaves and dies without cleaning up
+    script = textwrap.dedent(f"""
+        import os, sys
+        sys.path.insert(0, {str(REPO)!r})
+        from app.project_file import load_project, write_autosave
+        ws = load_project({str(project)!r})
+        ws.layer("boundary").visible = False
+        ws.set_setting("note", "unsaved work")
+        write_autosave(ws)
+        os._exit(1)
+    """)
+    time.sleep(0.05)  # the autosave must be newer than the project
+    subprocess.run([sys.executable, "-c", script], check=False, cwd=REPO,
+                   env={**os.environ, "LINGTAN_DATA_DIR": str(data_dir)})
+    found = find_recovery()
+    assert len(found) == 1 and found[0] != auto
+    info = recovery_info(found[0])
+    assert info.project == project and info.park_name == ws.park.name and info.layers == len(ws.layers())
+    recovered = load_project(found[0], as_path=info.project)
+    assert recovered.path == project and recovered.settings["note"] == "unsaved work"
+    assert not recovered.layer("boundary").visible
+    # once the project is saved after it, the recovery file is stale and goes away
+    time.sleep(0.05)
+    save_project(recovered, project)
+    assert find_recovery() == [] and not found[0].exists()
+    discard_recovery(auto)
+    assert not auto.exists()
+
+
+def test_untitled_autosave_then_save_as(park, tmp_path, data_dir):
+    ws = Workspace()
+    ws.set_park(park)
+    auto = write_autosave(ws)
+    assert auto.name.startswith("untitled-")
+    doc = project_file.read_document(auto)
+    assert doc["autosave"]["project"] is None and doc["autosave"]["pid"] == os.getpid()
+    ws.set_path(tmp_path / "named.lingtan.gpkg")
+    auto2 = write_autosave(ws)
+    assert auto2 != auto and not auto.exists()  # the untitled copy is replaced by the named one
