@@ -48,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("demo_out"),
                       help="output folder (created if missing)")
     demo.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    demo.add_argument("--gui", action="store_true",
+                      help="open the sample park in the desktop app with all analyses done "
+                      "(no files written)")
+
+    gui = sub.add_parser(
+        "gui", help="open the desktop app (also: lingtan with no arguments) / 打开桌面程序",
+        description="Open the desktop application, optionally with a project (*.lingtan.gpkg).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    gui.add_argument("project", type=Path, nargs="?", help="a Lingtan project to open")
+    gui.add_argument("--lang", choices=("zh", "en"),
+                     help="interface language (default: the saved setting, else the system's)")
 
     info = sub.add_parser(
         "info", help="describe a GIS file: format, layers, CRS, encoding, fields, problems",
@@ -152,6 +163,11 @@ def _add_pv_parser(sub) -> None:
 def _cmd_demo(args, progress: Progress) -> int:
     from app.demo import describe, run_demo
 
+    if getattr(args, "gui", False):
+        from app.gui.app import run_gui
+
+        return run_gui(demo=True)
+
     summary = run_demo(args.out, progress)
     emit(args, summary, describe(summary))
     return EXIT_OK
@@ -229,6 +245,25 @@ def _cmd_pv(args, progress: Progress) -> int:
     return EXIT_OK
 
 
+def _cmd_gui(args, progress: Progress) -> int:
+    from app.gui.app import run_gui
+
+    if args.project is not None and not args.project.exists():
+        raise InputError("项目文件不存在", "Project file not found", path=str(args.project),
+                         code="file.missing")
+    return run_gui(args.project, lang=args.lang)
+
+
+def _can_show_windows() -> bool:
+    """False on a Linux/BSD machine without a display (a server over ssh)."""
+    import os
+
+    if not sys.platform.startswith(("linux", "freebsd")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
+
+
 def emit(args, data: dict, lines: list[str]) -> None:
     """Print ``lines`` (or ``data`` as JSON with ``--json``) on stdout."""
     if getattr(args, "json", False):
@@ -237,7 +272,7 @@ def emit(args, data: dict, lines: list[str]) -> None:
         sys.stdout.write("\n".join(lines) + "\n")
 
 
-COMMANDS = {"demo": _cmd_demo, "info": _cmd_info, "pv": _cmd_pv}
+COMMANDS = {"demo": _cmd_demo, "info": _cmd_info, "pv": _cmd_pv, "gui": _cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,9 +283,15 @@ def main(argv: list[str] | None = None) -> int:
             pass
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+    if args.command is None:  # no arguments: the desktop app (help on a machine without a display)
+        if not _can_show_windows():
+            parser.print_help()
+            sys.stderr.write("\n没有图形显示，无法打开桌面程序。 / "
+                             "No display: the desktop app cannot open here.\n")
+            return EXIT_OK
+        from app.gui.app import run_gui
+
+        return run_gui()
     bar = ProgressBar()
     progress = Progress(callback=bar)
     try:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QIcon
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -57,12 +57,6 @@ def create_app(argv: list[str] | None = None, lang: str | None = None) -> QAppli
     return app
 
 
-def _window_icon() -> QIcon:
-    from app.gui.icons import app_icon
-
-    return app_icon()
-
-
 def open_window(project: Path | None = None, demo: bool = False):
     """Create and show the main window (with ``project`` opened, or the analysed sample park)."""
     from app.gui.main_window import MainWindow
@@ -78,9 +72,13 @@ def open_window(project: Path | None = None, demo: bool = False):
     return win
 
 
-def run_gui(project: Path | None = None, demo: bool = False, argv: list[str] | None = None) -> int:
-    """Open the desktop application and run it until the last window closes; the exit code."""
-    app = create_app(argv)
+def run_gui(project: Path | None = None, demo: bool = False, argv: list[str] | None = None,
+            lang: str | None = None) -> int:
+    """Open the desktop application and run it until the last window closes; the exit code.
+
+    project: a project to open; demo: load the sample park and run all analyses; lang: "zh"/"en"
+    for this session (default: the saved setting, else the system's language)."""
+    app = create_app(argv, lang=lang)
     win = open_window(project, demo)  # noqa: F841 — kept alive until the loop ends
     return int(app.exec())
 
