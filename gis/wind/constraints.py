@@ -378,7 +378,7 @@ def sun_path(
     az = np.radians(sp["azimuth"].to_numpy(float))
     up = el >= np.radians(min_elevation_deg)
     vec = np.stack([np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)], 1)[up]
-    return SunPath(vec, idx.dayofyear.to_numpy()[up], float(step_min))
+    return SunPath(vec, idx.day_of_year.to_numpy()[up], float(step_min))
 
 
 def shadow_flicker(
