@@ -158,6 +158,10 @@ class RasterLayer:
         if len(t) != 6 or t[1] * t[5] - t[2] * t[4] == 0:
             raise InputError(f"栅格地理变换无效：{transform}", f"invalid raster geotransform: {transform}",
                              code="raster.transform")
+        if crs is not None and not hasattr(crs, "is_geographic"):
+            from pyproj import CRS
+
+            crs = CRS.from_user_input(crs)  # like a GeoDataFrame's .crs
         self._array, self._transform, self._crs, self.nodata = a, t, crs, nodata
 
     # ---- properties with events -----------------------------------------------------------------
