@@ -1,0 +1,155 @@
+"""What Lingtan's result fields mean: short Shapefile name, unit, Chinese and English label, decimals.
+
+One table serves every export: the Shapefile field-name mapping (:mod:`app.exports.shapefile`),
+Excel and CSV headers with units ("年发电量 kWh/yr", :func:`header`), the web map's popups and
+the numeric precision written to DBF files. A field missing here is exported under its own
+name (shortened by the documented rule of :func:`app.exports.shapefile.shapefile_names`).
+
+Short names are at most 10 ASCII characters (the DBF limit), lower case, readable, and unique
+across the table; ``layer`` overrides give a field a different meaning in one layer (``t_co2_yr``
+is avoided CO2 on ``rooftop_pv`` but a sink on ``green_sinks``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """short: Shapefile name (≤ 10 bytes); unit: e.g. "kWh/yr" ("" for none); zh/en: labels;
+    decimals: places kept in DBF numbers and shown in Excel (None: the writer decides)."""
+
+    short: str
+    unit: str
+    zh: str
+    en: str
+    decimals: int | None = None
+
+
+def _f(short: str, unit: str, zh: str, en: str, decimals: int | None = None) -> FieldInfo:
+    return FieldInfo(short, unit, zh, en, decimals)
+
+
+# Units: SI and the units Chinese statistics use (亩 mu = 666.7 m², 万元 = 10^4 yuan).
+# Decimals: the precision the computation carries, not more (kWh to 0.1, m² to 0.1, tCO2 to 0.001).
+FIELDS: dict[str, FieldInfo] = {
+    # identifiers and names (every layer)
+    "name": _f("name", "", "名称", "name"),
+    "name_en": _f("name_en", "", "英文名称", "English name"),
+    "kind": _f("kind", "", "类别", "kind"),
+    "code": _f("code", "", "代码", "code"),
+    "source_fid": _f("src_fid", "", "源要素号", "source feature id"),
+    "part": _f("part", "", "部件序号", "part"),
+    # buildings, rooftop PV
+    "bldg_id": _f("bldg_id", "", "建筑编号", "building id"),
+    "use": _f("use", "", "用途", "use"),
+    "use_class": _f("use_class", "", "用途分类", "use class"),
+    "enterprise_id": _f("ent_id", "", "企业代码", "enterprise id"),
+    "height_m": _f("height_m", "m", "高度", "height", 2),
+    "height_source": _f("height_src", "", "高度来源", "height source"),
+    "floors": _f("floors", "层", "层数", "floors"),
+    "roof_type": _f("roof_type", "", "屋面类型", "roof type"),
+    "roof_slope_deg": _f("slope_deg", "°", "屋面坡度", "roof slope", 1),
+    "footprint_m2": _f("foot_m2", "m²", "占地面积", "footprint", 1),
+    "roof_class": _f("roof_class", "", "屋面分类", "roof class"),
+    "roof_class_source": _f("roofcl_src", "", "屋面分类依据", "roof class source"),
+    "roof_m2": _f("roof_m2", "m²", "屋顶面积", "roof area", 1),
+    "usable_m2": _f("usable_m2", "m²", "可用面积", "usable area", 1),
+    "install_share": _f("inst_share", "", "可安装比例", "installable share", 4),
+    "nea_class": _f("nea_class", "", "能源局建筑分类", "NEA building class"),
+    "nea_min_share": _f("nea_minshr", "", "能源局最低安装比例", "NEA minimum share", 2),
+    "nea_ok": _f("nea_ok", "", "满足能源局比例", "meets NEA share"),
+    "modules": _f("modules", "块", "组件数", "modules"),
+    "kwp": _f("kwp", "kWp", "装机容量", "capacity", 2),
+    "gcr": _f("gcr", "", "地面覆盖率", "ground coverage ratio", 3),
+    "kwh_yr": _f("kwh_yr", "kWh/yr", "年发电量", "annual energy", 1),
+    "kwh_per_kwp": _f("kwh_kwp", "kWh/kWp", "等效利用小时", "specific yield", 1),
+    "kwh_per_m2": _f("kwh_m2", "kWh/m²", "单位屋顶面积年发电量", "yield per m² of roof", 1),
+    "shade_loss_pct": _f("shade_pct", "%", "遮挡损失", "shading loss", 2),
+    "t_co2_yr": _f("tco2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
+    # green space, sinks
+    "green_id": _f("green_id", "", "绿地编号", "green-space id"),
+    "cover": _f("cover", "", "覆盖类型", "land cover"),
+    "cover_en": _f("cover_en", "", "覆盖类型（英文）", "land cover (English)"),
+    "sink_class": _f("sink_class", "", "碳汇类别", "sink class"),
+    "class_zh": _f("class_zh", "", "类别名称", "class (Chinese)"),
+    "class_en": _f("class_en", "", "类别名称（英文）", "class (English)"),
+    "area_m2": _f("area_m2", "m²", "面积", "area", 1),
+    "area_ha": _f("area_ha", "ha", "面积", "area", 4),
+    "t_co2_per_ha_yr": _f("tco2_ha_yr", "tCO2/ha/yr", "碳汇强度", "sink rate", 3),
+    "factor_source": _f("factor_src", "", "因子来源", "factor source"),
+    # tree rows, tree sinks
+    "row_id": _f("row_id", "", "行道树编号", "tree-row id"),
+    "species": _f("species", "", "树种", "species"),
+    "species_en": _f("species_en", "", "树种（英文）", "species (English)"),
+    "spacing_m": _f("spacing_m", "m", "株距", "spacing", 2),
+    "canopy_width_m": _f("canopy_w_m", "m", "冠幅", "canopy width", 2),
+    "tree_count": _f("tree_count", "株", "株数", "trees"),
+    "trees_n": _f("trees_n", "株", "计算株数", "trees counted", 1),
+    "canopy_width_used_m": _f("canopyu_m", "m", "采用冠幅", "canopy width used", 2),
+    "canopy_m2": _f("canopy_m2", "m²", "树冠面积", "canopy area", 1),
+    "canopy_in_forest_m2": _f("canopyf_m2", "m²", "林地内树冠面积", "canopy inside forest", 1),
+    "counted_canopy_m2": _f("canopyc_m2", "m²", "计入树冠面积", "canopy counted", 1),
+    # townships, five-colour map
+    "join_key": _f("join_key", "", "关联键", "join key"),
+    "matched": _f("matched", "", "已关联统计", "matched"),
+    "area_mu": _f("area_mu", "亩", "面积", "area", 2),
+    "t_co2": _f("t_co2", "tCO2", "碳排放量", "emissions", 3),
+    "intensity": _f("intensity", "", "碳排放强度", "carbon intensity", 4),
+    "k_ratio": _f("k_ratio", "", "强度比值 K", "intensity ratio K", 4),
+    "class": _f("class", "", "级别（1–5，0 无数据）", "class (1–5, 0 no data)"),
+    "change_pct": _f("change_pct", "%", "强度变化", "intensity change", 2),
+    "gdp_10k_yuan": _f("gdp_10kyn", "万元", "地区生产总值", "GDP", 2),
+    "land_mu": _f("land_mu", "亩", "土地面积", "land area", 2),
+    "population": _f("population", "人", "人口", "population", 0),
+    "no_data_reason": _f("nodata_why", "", "无数据原因", "no-data reason"),
+    "colour": _f("colour", "", "颜色", "colour"),
+    "method": _f("method", "", "分级方法", "method"),
+    # PV arrays, turbines (issue 8)
+    "kwh_per_kwp_yr": _f("kwh_kwp_yr", "kWh/kWp", "等效利用小时", "specific yield", 1),
+    "hub_height_m": _f("hub_m", "m", "轮毂高度", "hub height", 1),
+    "rated_kw": _f("rated_kw", "kW", "额定功率", "rated power", 1),
+    # centroid columns of CSV exports
+    "lon": _f("lon", "°", "经度", "longitude", 7),
+    "lat": _f("lat", "°", "纬度", "latitude", 7),
+}
+for _m in range(1, 13):
+    FIELDS[f"kwh_m{_m:02d}"] = _f(f"kwh_m{_m:02d}", "kWh", f"{_m}月发电量", f"energy, month {_m}", 1)
+
+# a field whose meaning differs in one layer
+LAYER_FIELDS: dict[tuple[str, str], FieldInfo] = {
+    ("green_sinks", "t_co2_yr"): _f("tco2_yr", "tCO2/yr", "年碳汇量", "carbon sink", 3),
+    ("tree_sinks", "t_co2_yr"): _f("tco2_yr", "tCO2/yr", "年碳汇量", "carbon sink", 3),
+    ("pv_arrays", "t_co2_yr"): _f("tco2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
+}
+
+
+def field_info(field: str, layer: str | None = None, *,
+               units: dict[str, str] | None = None) -> FieldInfo | None:
+    """The :class:`FieldInfo` of ``field`` (in ``layer`` when it has an override), or None.
+
+    units: {field: unit} known only at run time (the township map's intensity unit).
+    """
+    info = LAYER_FIELDS.get((layer or "", field)) or FIELDS.get(field)
+    if info is not None and units and field in units and units[field]:
+        info = FieldInfo(info.short, units[field], info.zh, info.en, info.decimals)
+    return info
+
+
+def header(field: str, lang: str = "zh", layer: str | None = None, *,
+           units: dict[str, str] | None = None) -> str:
+    """A column header with its unit: "年发电量 kWh/yr" (zh) or "annual energy kWh/yr" (en);
+    the field name itself for unknown fields."""
+    info = field_info(field, layer, units=units)
+    if info is None:
+        return field
+    label = info.zh if lang == "zh" else info.en
+    return f"{label} {info.unit}" if info.unit else label
+
+
+def layer_units(name: str, gdf) -> dict[str, str]:
+    """Units of fields that depend on the data: the township map's ``intensity`` unit (from its
+    ``method`` text is not reliable, so from the layer's attrs ``intensity_unit`` when set)."""
+    unit = getattr(gdf, "attrs", {}).get("intensity_unit") if gdf is not None else None
+    return {"intensity": unit} if unit else {}

@@ -1,0 +1,424 @@
+"""GeoPackage, GeoJSON, CSV and the Excel workbook of a park's results.
+
+* :func:`write_geopackage`: every layer in one file (:func:`app.outputs.write_gpkg`) plus QGIS's
+  ``layer_styles`` table, so QGIS opens each layer in its Lingtan style.
+* :func:`write_geojson`: RFC 7946 — WGS84 longitude/latitude (EPSG:4326, x = lon), polygons
+  counter-clockwise, coordinates with 7 decimals (≈ 1 cm), UTF-8.
+* :func:`write_csv`: UTF-8 with a byte-order mark (Excel on Chinese Windows then reads the
+  Chinese right), one row per feature; optional ``lon``/``lat`` of each feature's centroid
+  (WGS84, computed in a metric CRS) and ``wkt`` (WGS84 lon/lat WKT).
+* :func:`write_workbook`: 汇总 summary, per-building PV, per-enterprise emissions, emissions by
+  fuel, sinks, balance, indicators, townships, factors and problems — Chinese headers with units
+  ("年发电量 kWh/yr"), header row frozen, columns sized, numbers stored as numbers with a display
+  format (text starting with "=" is stored as text, never a formula).
+
+All writers replace their file atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from app.exports.fields import field_info, header
+from app.outputs import _text_columns, _tmp_beside
+from gis.errors import InputError
+
+GEOJSON_DECIMALS = 7  # GDAL's RFC 7946 default: 1e-7° ≈ 1 cm
+WKT_DECIMALS = 7
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except PermissionError as exc:
+        raise InputError(f"无法覆盖 {path.name}：文件可能正在其他程序中打开，请关闭后重试",
+                         f"Cannot replace {path.name}: it may be open in another program; close it and retry",
+                         path=str(path), code="output.locked") from exc
+
+
+# ---- GeoPackage ------------------------------------------------------------------------------------
+
+def write_geopackage(path: str | Path, layers: Mapping[str, gpd.GeoDataFrame],
+                     styles: Mapping[str, object] | None = None) -> Path:
+    """All ``layers`` (name → data) in one GeoPackage, plus a QGIS ``layer_styles`` row (QML and
+    SLD, used as the default style) for each layer in ``styles`` (name → Lingtan style)."""
+    from app.outputs import write_gpkg
+    from layers.layer import geometry_kind
+    from layers.style_export import style_qml, style_sld
+
+    path = Path(path)
+    tmp = _tmp_beside(path)
+    try:
+        write_gpkg(tmp, dict(layers))
+        if styles:
+            with sqlite3.connect(tmp) as con:
+                geom_cols = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
+                con.execute("""CREATE TABLE IF NOT EXISTS layer_styles (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),
+                    f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256),
+                    styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN,
+                    description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT
+                    (strftime('%Y-%m-%dT%H:%M:%fZ','now')))""")
+                con.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) "
+                            "VALUES ('layer_styles', 'attributes', 'layer_styles')")
+                for name, style in styles.items():
+                    if name not in layers or style is None:
+                        continue
+                    gdf = layers[name]
+                    kind = geometry_kind(gdf.geometry.to_numpy()) if len(gdf) else "polygon"
+                    con.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, "
+                                "f_table_name, f_geometry_column, styleName, styleQML, styleSLD, "
+                                "useAsDefault, description, owner, ui) "
+                                "VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, '', '')",
+                                (name, geom_cols.get(name, "geom"), name, style_qml(style, geometry=kind),
+                                 style_sld(style, name, geometry=kind), f"Lingtan style of {name}"))
+        _replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+# ---- GeoJSON ----------------------------------------------------------------------------------------
+
+def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path, *, decimals: int = GEOJSON_DECIMALS) -> Path:
+    """``gdf`` as an RFC 7946 GeoJSON file (WGS84 lon/lat, ``decimals`` places)."""
+    import pyogrio
+
+    path = Path(path)
+    if gdf.crs is None:
+        raise InputError("图层没有坐标系，无法导出 GeoJSON（需要换算为经纬度）",
+                         "The layer has no CRS: it cannot be exported as GeoJSON (which is in lon/lat)",
+                         path=str(path), code="export.no_crs")
+    out = _text_columns(gdf.to_crs(4326))
+    tmp = _tmp_beside(path)
+    try:
+        pyogrio.write_dataframe(out, tmp, driver="GeoJSON",
+                                layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": str(decimals),
+                                               "WRITE_NAME": "NO"})
+        _replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+# ---- CSV --------------------------------------------------------------------------------------------
+
+def centroid_lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude (WGS84) of each feature's centroid, computed in a metric CRS (the
+    layer's when projected, else its UTM zone); NaN for empty geometries."""
+    g = gdf.geometry
+    if gdf.crs is not None and not gdf.crs.is_projected:
+        try:
+            g = g.to_crs(gdf.estimate_utm_crs())
+        except Exception:
+            pass
+    c = g.centroid.to_crs(4326)
+    return c.x.to_numpy(), c.y.to_numpy()
+
+
+def write_csv(gdf: gpd.GeoDataFrame | pd.DataFrame, path: str | Path, *, lonlat: bool = True,
+              wkt: bool = False, headers: str = "field", lang: str = "zh", layer: str | None = None,
+              units: Mapping[str, str] | None = None) -> Path:
+    """The attribute table as CSV (UTF-8 with BOM), one row per feature.
+
+    lonlat: add ``lon``/``lat`` columns (WGS84 centroid, 7 decimals); wkt: add ``wkt`` (the
+    geometry in WGS84 lon/lat, 7 decimals). headers: "field" (the field names, for re-import) or
+    "label" (Chinese/English label with unit, for reading).
+    """
+    path = Path(path)
+    is_geo = isinstance(gdf, gpd.GeoDataFrame) and gdf.geometry.name in gdf.columns
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)) if is_geo else pd.DataFrame(gdf).copy()
+    if is_geo and gdf.crs is not None and (lonlat or wkt):
+        if lonlat:
+            lon, lat = centroid_lonlat(gdf)
+            frame["lon"] = np.round(lon, 7)
+            frame["lat"] = np.round(lat, 7)
+        if wkt:
+            geoms = gdf.geometry.to_crs(4326).to_numpy()
+            frame["wkt"] = shapely.to_wkt(geoms, rounding_precision=WKT_DECIMALS, trim=True)
+    if headers == "label":
+        frame.columns = [header(str(c), lang, layer, units=dict(units or {})) for c in frame.columns]
+    elif headers != "field":
+        raise ValueError(f"headers must be 'field' or 'label', not {headers!r}")
+    tmp = _tmp_beside(path)
+    try:
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        _replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+# ---- Excel workbook ---------------------------------------------------------------------------------
+
+def _number_format(decimals: int | None) -> str:
+    if decimals is None:
+        return "General"
+    return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
+
+
+def labelled_table(frame: pd.DataFrame, lang: str = "zh", layer: str | None = None, *,
+                   units: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``frame`` with headers "label unit" (:func:`app.exports.fields.header`) and the Excel number
+    format of each numeric column from the field's decimals."""
+    names, formats = [], {}
+    used: set[str] = set()
+    for c in frame.columns:
+        h = header(str(c), lang, layer, units=dict(units or {}))
+        if h in used:  # two fields with the same label (area_m2 / area_ha differ by unit; others not)
+            h = f"{h} ({c})"
+        used.add(h)
+        names.append(h)
+        info = field_info(str(c), layer)
+        if info is not None and pd.api.types.is_float_dtype(frame[c].dtype):
+            formats[h] = _number_format(info.decimals)
+    out = frame.copy()
+    out.columns = names
+    return out, formats
+
+
+def _cell_value(v):
+    if v is None:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    if v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, list | tuple | dict | set):
+        return str(v)
+    return v
+
+
+def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame],
+                 formats: Mapping[str, Mapping[str, str]] | None = None, *, max_width: int = 60) -> Path:
+    """Write ``sheets`` (name → table) to an .xlsx (write-only, streaming), replacing ``path``
+    atomically: bold frozen header, auto filter, columns sized to their content, numbers as
+    numbers with ``formats[sheet][column]`` (default: "#,##0.###" style General for floats),
+    text beginning with "=" kept as text. InputError over Excel's row limit."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from app.xlsx import EXCEL_MAX_ROWS, _display_width
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"输出文件应为 .xlsx：{path.name}", f"The output must be an .xlsx file: {path.name}",
+                         path=str(path), code="output.suffix")
+    big = {name: len(f) for name, f in sheets.items() if len(f) >= EXCEL_MAX_ROWS}
+    if big:
+        names = ", ".join(f"{k} ({v:,})" for k, v in big.items())
+        raise InputError(f"表格行数超过 Excel 上限 {EXCEL_MAX_ROWS:,} 行：{names}。请改用 CSV 或 GeoPackage",
+                         f"Too many rows for Excel (limit {EXCEL_MAX_ROWS:,}): {names}. Use the CSV or the "
+                         "GeoPackage", path=str(path), code="output.too_many_rows")
+    formats = formats or {}
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="E8EEF4")
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for name, frame in sheets.items():
+        title = str(name)[:31]
+        ws = wb.create_sheet(title)
+        ws.freeze_panes = "A2"
+        fmt = formats.get(name, {})
+        cols = list(frame.columns)
+        for i, col in enumerate(cols, start=1):
+            sample = frame[col].head(200).map(
+                lambda v: f"{v:,.4g}" if isinstance(v, float) else v).astype(str)
+            width = max([_display_width(col), *(_display_width(v) for v in sample)], default=8)
+            ws.column_dimensions[get_column_letter(i)].width = min(max_width, width + 2)
+        if cols:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(frame), 0) + 1}"
+        head = []
+        for col in cols:
+            c = WriteOnlyCell(ws, value=str(col))
+            c.font, c.fill, c.alignment = bold, fill, wrap
+            head.append(c)
+        ws.append(head)
+        kinds = []
+        for col in cols:
+            dtype = frame[col].dtype
+            if pd.api.types.is_float_dtype(dtype):
+                kinds.append(fmt.get(col, "General"))
+            else:
+                kinds.append(None)
+        columns = [frame[c].tolist() for c in cols]
+        for r in range(len(frame)):
+            row = []
+            for j in range(len(cols)):
+                v = _cell_value(columns[j][r])
+                if isinstance(v, str):
+                    v = ILLEGAL_CHARACTERS_RE.sub("", v)[:32767]
+                    if v.startswith("="):
+                        cell = WriteOnlyCell(ws, value=v)
+                        cell.data_type = "s"
+                        row.append(cell)
+                        continue
+                elif kinds[j] not in (None, "General") and isinstance(v, float):
+                    cell = WriteOnlyCell(ws, value=v)
+                    cell.number_format = kinds[j]
+                    row.append(cell)
+                    continue
+                row.append(v)
+            ws.append(row)
+    tmp = _tmp_beside(path)
+    try:
+        wb.save(tmp)
+        _replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def summary_rows(results, lang: str = "zh") -> pd.DataFrame:
+    """The 汇总 sheet: one key figure per row (项目, item, 数值, 单位, 说明), from the results' summary."""
+    s = results.summary
+    rows: list[tuple] = []
+
+    def add(zh, en, value, unit="", note=""):
+        if value is not None:
+            rows.append((zh, en, value, unit, note))
+
+    p = s.get("park", {})
+    add("园区", "park", p.get("name"))
+    add("面积", "area", p.get("area_km2"), "km²")
+    add("面积", "area", p.get("area_mu"), "亩 mu")
+    add("坐标系", "CRS", p.get("work_crs"))
+    b = s.get("buildings", {})
+    add("建筑数", "buildings", b.get("count"), "栋")
+    add("建筑占地面积", "building footprint", b.get("footprint_m2"), "m²")
+    add("屋顶面积", "roof area", b.get("roof_m2"), "m²")
+    add("建筑密度", "building coverage", b.get("building_coverage_pct"), "%")
+    g = s.get("green")
+    if g:
+        add("绿地面积", "green space", g.get("total_m2"), "m²")
+        add("绿地率", "green ratio", g.get("green_ratio_pct"), "%")
+    t = s.get("tree_rows")
+    if t:
+        add("行道树", "street trees", t.get("trees"), "株",
+            f"{t.get('count')} 行 rows, {t.get('length_m')} m")
+    pv = s.get("pv")
+    if pv:
+        add("屋顶光伏装机容量", "rooftop PV capacity", pv.get("kwp"), "kWp")
+        add("屋顶光伏年发电量", "rooftop PV energy", pv.get("kwh_yr"), "kWh/yr")
+        add("等效利用小时", "specific yield", pv.get("kwh_per_kwp"), "kWh/kWp")
+        add("遮挡损失", "shading loss", pv.get("shade_loss_pct"), "%")
+        add("光伏年减排量", "PV avoided CO2", pv.get("t_co2_yr"), "tCO2/yr")
+        add("组件数", "modules", pv.get("modules"), "块", f"{pv.get('module_w')} W")
+        add("气象数据", "weather", pv.get("weather_source"))
+    c = s.get("carbon", {})
+    em = c.get("emissions", {})
+    tot = em.get("total") or {}
+    if tot:
+        y = tot.get("year")
+        add("碳排放总量", "total emissions", tot.get("t_co2"), "tCO2", f"{y}")
+        add("范围一", "scope 1", tot.get("t_co2_scope1"), "tCO2", f"{y}")
+        add("范围二", "scope 2", tot.get("t_co2_scope2"), "tCO2", f"{y}")
+        add("综合能耗", "energy", tot.get("tce"), "tce", f"{y}")
+        add("单位增加值碳排放", "carbon per value added", tot.get("t_co2_per_10k_yuan"), "tCO2/万元", f"{y}")
+    if c.get("sinks_t_co2_yr") is not None:
+        add("碳汇", "carbon sinks", c.get("sinks_t_co2_yr"), "tCO2/yr", "绿地与行道树 green space and trees")
+    bal = c.get("balance", {})
+    for sc in bal.get("scenarios", []):
+        add(f"净排放（{sc['scenario']}）", f"net emissions ({sc['scenario']})", sc["lines"].get("net_t_co2"),
+            "tCO2/yr")
+    ind = pd.DataFrame(bal.get("indicators", []))
+    if not ind.empty and "status" in ind.columns:
+        for sc, grp in ind.groupby("scenario", sort=False):
+            counts = grp["status"].value_counts()
+            add(f"指标达标（{sc}）", f"indicators passed ({sc})", int(counts.get("pass", 0)), "项",
+                f"未达标 fail {int(counts.get('fail', 0))}，缺数据 no data {int(counts.get('no data', 0))}")
+    it = s.get("intensity")
+    if it:
+        cls = it.get("classification", {})
+        add("乡镇街道", "townships", it.get("townships"), "个", f"数据年份 year {it.get('year')}")
+        add("五色图分级方法", "five-class method", cls.get("description_zh") or cls.get("method"))
+    frame = pd.DataFrame(rows, columns=["项目", "item", "数值 value", "单位 unit", "说明 note"])
+    return frame
+
+
+PV_SHEET_FIELDS = ("bldg_id", "name", "use", "use_class", "enterprise_id", "height_m", "floors", "roof_type",
+                   "roof_class", "footprint_m2", "roof_m2", "usable_m2", "install_share", "nea_class",
+                   "nea_ok",
+                   "modules", "kwp", "kwh_yr", "kwh_per_kwp", "kwh_per_m2", "shade_loss_pct", "t_co2_yr",
+                   *[f"kwh_m{m:02d}" for m in range(1, 13)])
+TOWNSHIP_SHEET_FIELDS = ("code", "name", "matched", "area_mu", "t_co2", "gdp_10k_yuan", "land_mu",
+                         "population", "intensity", "k_ratio", "change_pct", "class", "colour",
+                         "no_data_reason", "method")
+
+
+def workbook_sheets(results, lang: str = "zh") -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, str]]]:
+    """The sheets of :func:`write_workbook` and their number formats."""
+    from layers.presets import add_kwh_per_m2
+
+    sheets: dict[str, pd.DataFrame] = {"汇总 summary": summary_rows(results, lang)}
+    formats: dict[str, dict[str, str]] = {"汇总 summary": {}}
+    layers = results.layers()
+    units = result_units(results)
+
+    def attrs(name: str, fields) -> pd.DataFrame:
+        gdf = layers[name]
+        if name == "rooftop_pv":
+            gdf = add_kwh_per_m2(gdf)
+        cols = [f for f in fields if f in gdf.columns] if fields else \
+            [c for c in gdf.columns if c != gdf.geometry.name]
+        return pd.DataFrame(gdf[cols])
+
+    if "rooftop_pv" in layers:
+        t, f = labelled_table(attrs("rooftop_pv", PV_SHEET_FIELDS), lang, "rooftop_pv")
+        sheets["屋顶光伏 PV"], formats["屋顶光伏 PV"] = t, f
+    balance = None
+    if results.account is not None:
+        from app.cmd_balance import balance_sheets
+
+        balance = balance_sheets(results.account, results.pv)
+        if "企业 entities" in balance:
+            sheets["企业排放 entities"] = balance["企业 entities"]
+        for key, sheet in (("排放 emissions", "能源品种 fuels"), ("碳汇 sinks", "碳汇 sinks")):
+            if key in balance and len(balance[key]):
+                sheets[sheet] = balance[key]
+    for name, sheet, fields in (("green_sinks", "绿地碳汇 green sinks", None),
+                                ("tree_sinks", "行道树碳汇 tree sinks", None)):
+        if name in layers:
+            frame = attrs(name, fields)
+            t, f = labelled_table(frame, lang, name)
+            sheets[sheet], formats[sheet] = t, f
+    if balance is not None:
+        sheets["平衡 balance"] = balance["平衡 balance"]
+        sheets["指标 indicators"] = balance["指标 indicators"]
+    if "township_intensity" in layers:
+        t, f = labelled_table(attrs("township_intensity", TOWNSHIP_SHEET_FIELDS), lang, "township_intensity",
+                              units=units)
+        sheets["乡镇 townships"], formats["乡镇 townships"] = t, f
+    if balance is not None:
+        sheets["因子 factors"] = balance["因子 factors"]
+        if len(balance["问题 problems"]):
+            sheets["问题 problems"] = balance["问题 problems"]
+    return sheets, formats
+
+
+def result_units(results) -> dict[str, str]:
+    """Units known only at run time: the township map's intensity unit (e.g. "tCO2/万元")."""
+    it = (results.summary or {}).get("intensity") or {}
+    cls = it.get("classification") or {}
+    unit = it.get("intensity_unit") or cls.get("unit_zh")
+    return {"intensity": unit} if unit else {}
+
+
+def write_workbook(results, path: str | Path, lang: str = "zh") -> Path:
+    """The Excel workbook of a park's results (see the module docstring); ``results`` is an
+    :class:`app.results.ParkResults`."""
+    sheets, formats = workbook_sheets(results, lang)
+    return write_sheets(path, sheets, formats)
