@@ -414,3 +414,17 @@ def test_selected_features_are_outlined_on_top(qapp):
     assert not _close(_px(image, t, X0 + 100, Y0 + 50), SELECTION_OUTLINE, 40)  # the unselected one
     inside = _px(image, t, X0 + 250, Y0 + 50)
     assert inside.red() > 0x40 and inside.blue() < inside.red()  # yellow tint over the grey
+
+
+def test_model_modules_do_not_load_qt():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, layers.style, layers.style_io, layers.style_export, layers.presets, layers.layer, "
+            "layers.tree, layers.query; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
