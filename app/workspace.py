@@ -14,8 +14,9 @@ township_intensity, green_sinks, tree_sinks, rooftop_pv), each styled by
 ``title`` the display name in the workspace's language.
 
 Dirty tracking: any change of the tree (layers added, removed, moved, restyled, hidden …), the
-park, the results or the settings sets ``dirty``; selections do not. :meth:`mark_clean` after a
-save.
+park, the results or the settings sets ``dirty`` and increases ``revision``; selections do not.
+:meth:`mark_clean` after a save (a save running in the background marks clean only when
+``revision`` did not move while it wrote).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Workspace:
         self.path: Path | None = None
         self.autosave_file: Path | None = None  # the recovery file last written for this workspace
         self._dirty = False
+        self.revision = 0  # +1 on every edit: a save marks clean only if nothing changed meanwhile
         self._quiet = 0
         self.tree.changed.connect(self._on_tree_changed)
 
@@ -71,6 +73,8 @@ class Workspace:
     @dirty.setter
     def dirty(self, value: bool) -> None:
         value = bool(value)
+        if value:
+            self.revision += 1
         if value != self._dirty:
             self._dirty = value
             self.changed.emit(self, "dirty")

@@ -23,6 +23,14 @@ from app.workspace import Workspace
 from gis.park import load_sample_park
 
 
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path):
+    """App settings (defaults of the dialogs) in a fresh INI file, not the user's."""
+    from app.gui.settings import use_settings_dir
+
+    use_settings_dir(tmp_path / "settings")
+
+
 @pytest.fixture(scope="module")
 def park():
     return load_sample_park()

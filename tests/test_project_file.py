@@ -313,3 +313,150 @@ def test_untitled_autosave_then_save_as(park, tmp_path, data_dir):
     ws.set_path(tmp_path / "named.lingtan.gpkg")
     auto2 = write_autosave(ws)
     assert auto2 != auto and not auto.exists()  # the untitled copy is replaced by the named one
+
+
+# ---------------------------------------------------------------- File menu actions (GUI)
+
+
+@pytest.fixture
+def settings_dir(tmp_path):
+    from app.gui.settings import use_settings_dir
+
+    use_settings_dir(tmp_path / "settings")
+    yield tmp_path / "settings"
+
+
+@pytest.fixture
+def window(qtbot, settings_dir, ws):
+    from PySide6.QtWidgets import QWidget
+
+    class FakeWindow(QWidget):
+        """What project_actions needs of the main window."""
+
+        def __init__(self, workspace):
+            super().__init__()
+            self.workspace = workspace
+            self.tasks = []
+
+        def set_workspace(self, w):
+            self.workspace = w
+
+        def track_task(self, handle):
+            self.tasks.append(handle)
+
+    w = FakeWindow(ws)
+    qtbot.addWidget(w)
+    return w
+
+
+def _done(handle, timeout=60):
+    assert handle.wait(timeout) and handle.state == "done", (handle.state, handle.error)
+    return handle
+
+
+def test_save_as_open_and_recent(window, tmp_path, monkeypatch):
+    from app.gui import project_actions as pa
+
+    target = tmp_path / "mine"
+    monkeypatch.setattr(pa, "choose_save_path", lambda mw: pa.project_path(target))
+    _done(pa.save_project(window))  # untitled → Save As
+    saved = tmp_path / "mine.lingtan.gpkg"
+    assert window.workspace.path == saved and not window.workspace.dirty and saved.exists()
+    assert pa.recent_files() == [saved.resolve()]
+    before = _state(window.workspace)
+    handle = pa.open_project(window, saved)
+    _done(handle)
+    assert window.workspace is handle.result and _state(window.workspace) == before
+    assert window.tasks[-1] is handle  # progress shown in the status bar
+    # recent: newest first, no duplicates, at most 8
+    for k in range(10):
+        p = tmp_path / f"r{k}.lingtan.gpkg"
+        p.write_bytes(b"")
+        pa.add_recent(p)
+    pa.add_recent(saved)
+    files = pa.recent_files()
+    assert len(files) == 8 and files[0] == saved.resolve() and len(set(files)) == 8
+    (tmp_path / "r9.lingtan.gpkg").unlink()
+    assert (tmp_path / "r9.lingtan.gpkg").resolve() not in pa.recent_files()
+
+
+def test_edit_during_save_stays_dirty(window, tmp_path):
+    from app.gui import project_actions as pa
+
+    handle = pa.save_to(window, tmp_path / "p.lingtan.gpkg")
+    window.workspace.layer("boundary").visible = False  # the user goes on working
+    _done(handle)
+    assert window.workspace.path == tmp_path / "p.lingtan.gpkg" and window.workspace.dirty
+    assert load_project(tmp_path / "p.lingtan.gpkg").layer("boundary").visible  # the snapshot's state
+
+
+def test_maybe_save_answers(window, tmp_path, monkeypatch):
+    from app.gui import project_actions as pa
+
+    monkeypatch.setattr(pa, "ask_save_changes", lambda mw: "cancel")
+    assert pa.maybe_save(window) is False
+    assert pa.new_project(window) is None and window.workspace.layer("buildings") is not None
+    monkeypatch.setattr(pa, "ask_save_changes", lambda mw: "save")
+    monkeypatch.setattr(pa, "choose_save_path", lambda mw: None)  # the user closes the file chooser
+    assert pa.maybe_save(window) is False
+    monkeypatch.setattr(pa, "choose_save_path", lambda mw: tmp_path / "x.lingtan.gpkg")
+    assert pa.maybe_save(window) is True and (tmp_path / "x.lingtan.gpkg").exists()
+    assert not window.workspace.dirty
+    window.workspace.layer("boundary").visible = False
+    monkeypatch.setattr(pa, "ask_save_changes", lambda mw: "discard")
+    new = pa.new_project(window)
+    assert window.workspace is new and not new.tree.layers()
+    assert pa.maybe_save(window) is True  # empty: nothing to ask
+
+
+def test_autosave_timer_and_clean_save(window, tmp_path, data_dir, qtbot):
+    from app.gui import project_actions as pa
+
+    saver = pa.install(window, minutes=0.002)  # 0.12 s
+    ws = window.workspace
+    qtbot.waitUntil(lambda: ws.autosave_file is not None and ws.autosave_file.exists(), timeout=10_000)
+    auto = ws.autosave_file
+    assert auto.parent == data_dir / "recovery" and ws.dirty and ws.path is None
+    assert recovery_info(auto).project is None
+    saver.set_interval(0)
+    assert saver.autosave_now() is None  # nothing changed since
+    ws.layer("boundary").visible = False
+    _done(saver.autosave_now())
+    _done(pa.save_to(window, tmp_path / "p.lingtan.gpkg"))
+    assert not auto.exists() and ws.autosave_file is None  # a clean save removes the recovery copy
+    assert saver.autosave_now() is None  # clean: no autosave
+    ws.layer("boundary").visible = True
+    _done(saver.autosave_now())
+    assert ws.autosave_file == autosave_path(tmp_path / "p.lingtan.gpkg")
+    pa.on_close(window)
+    assert not list((data_dir / "recovery").glob("*.lingtan.gpkg"))
+
+
+def test_offer_recovery_at_start(window, tmp_path, data_dir, monkeypatch):
+    from app.gui import project_actions as pa
+    from app.project_file import snapshot, write_snapshot
+
+    project = tmp_path / "p.lingtan.gpkg"
+    save_project(window.workspace, project)
+    window.workspace.set_setting("note", "after the save")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    time.sleep(0.05)
+    crashed = autosave_path(project, pid=int(dead))
+    write_snapshot(snapshot(window.workspace, autosave_of=project), crashed)
+    asked = []
+    monkeypatch.setattr(pa, "ask_recover", lambda mw, info: asked.append(info) or "later")
+    assert pa.offer_recovery(window) is None and crashed.exists()
+    assert asked[0].project == project
+    monkeypatch.setattr(pa, "ask_recover", lambda mw, info: "recover")
+    window.set_workspace(Workspace())
+    handle = _done(pa.offer_recovery(window))
+    ws = window.workspace
+    assert ws is handle.result and ws.path == project and ws.dirty
+    assert ws.settings["note"] == "after the save" and ws.autosave_file == crashed
+    # the first autosave of this session replaces the crashed copy
+    _done(pa.install(window, minutes=0).autosave_now())
+    assert not crashed.exists() and ws.autosave_file == autosave_path(project)
+    monkeypatch.setattr(pa, "ask_recover", lambda mw, info: "discard")
+    write_snapshot(snapshot(ws, autosave_of=project), crashed)
+    assert pa.offer_recovery(window) is None and not crashed.exists()
