@@ -207,3 +207,17 @@ def test_geotiff_mean_speed_map(tmp_path):
     from scipy.special import gamma
 
     assert k[0] == 2.0 and A[0] * gamma(1.5) == pytest.approx(6.2)
+
+
+def test_sector_table_with_chinese_headers(tmp_path):
+    from gis.wind.resource import read_resource
+
+    f = tmp_path / "sectors.csv"
+    f.write_text("方向,频率(%),A(m/s),k\n0,30,6.5,2.1\n90,20,5.5,1.9\n180,30,7.0,2.2\n270,20,6.0,2.0\n",
+                 encoding="gbk")
+    c = read_resource(f, height_m=50.0)
+    np.testing.assert_allclose(c.sector_freq, [0.3, 0.2, 0.3, 0.2])
+    np.testing.assert_allclose(c.A, [6.5, 5.5, 7.0, 6.0])
+    assert c.height_m == 50.0 and c.sector_width_deg == 90.0
+    # energy rose: f·A³Γ(1+3/k); the 180° sector (30 %, A 7.0) carries the most energy
+    assert c.prevailing_direction_deg() == 180.0
