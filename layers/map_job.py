@@ -46,8 +46,8 @@ from layers.legend import device_font
 from layers.qpath import (
     PartArrays,
     WorldToPixel,
+    _gather,
     _paths_grouped,
-    _ring_points,
     _snap_parts,
     cull_mask,
     layer_geometry,
@@ -331,8 +331,8 @@ class MapRenderJob:
                     return
                 chunk = idx[lo:lo + CHUNK_PARTS]
                 tp = time.perf_counter()
-                counts = parts.counts[chunk]
-                xy = transform.apply(parts.xy[_ring_points(parts.starts[chunk], counts)])
+                xy, counts = _gather(parts, chunk)
+                xy = transform.apply(xy)
                 xy, counts, alive = _snap_parts(xy, counts, SNAP_PX, 4 if closed else 2)
                 paths = _paths_grouped(xy, counts, sym.codes[parts.geom[chunk[alive]]], 0)
                 td = time.perf_counter()

@@ -405,6 +405,9 @@ class ViewParts:
 
 
 def _gather(parts: PartArrays, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points and counts of the parts ``sel`` (ascending indices), without a copy when all."""
+    if len(sel) == len(parts) and (len(sel) == 0 or (sel[0] == 0 and sel[-1] == len(parts) - 1)):
+        return parts.xy, parts.counts
     counts = parts.counts[sel]
     return parts.xy[_ring_points(parts.starts[sel], counts)], counts
 

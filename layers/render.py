@@ -462,10 +462,12 @@ def draw_marker_paths(painter: QPainter, paths: dict[int, QPainterPath], sym: La
 def draw_layer_geometry(painter: QPainter, layer: VectorLayer, crs, transform: WorldToPixel,
                         view: Extent, view_px: tuple[float, float, float, float], dpi: float,
                         *, tiny_px: float = 0.0, rows: np.ndarray | None = None,
-                        highlight: bool = False) -> tuple[int, list]:
+                        highlight: bool = False, timing: list | None = None) -> tuple[int, list]:
     """Draw the polygons, lines and points of ``layer`` (or only ``rows``, highlighted) with the
     painter's current opacity. Returns (parts drawn, tiny pixel groups [(pixels, codes, fills)])
-    — with ``tiny_px`` > 0 parts smaller than that are not drawn but returned for the caller."""
+    — with ``tiny_px`` > 0 parts smaller than that are not drawn but returned for the caller.
+    ``timing``: a list to which the seconds spent building paths (arrays included) are appended."""
+    t_paths = time.perf_counter()
     geo = layer_geometry(layer, crs)
     sym = layer_symbols(layer)
     scale = dpi / 96.0
@@ -476,9 +478,12 @@ def draw_layer_geometry(painter: QPainter, layer: VectorLayer, crs, transform: W
     if highlight:
         sym = LayerSymbols(sym.codes, {c: None for c in sym.fills}, {c: SELECTION_OUTLINE for c in sym.fills},
                            SELECTION_OUTLINE, 0, 0, 0)
+    spent = time.perf_counter() - t_paths
     if len(geo.rings):
+        t1 = time.perf_counter()
         vp = view_paths(geo.rings, sym.codes, transform, view, closed=True, snap_px=SNAP_PX,
                         tiny_px=tiny_px, rows=rows)
+        spent += time.perf_counter() - t1
         if highlight:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             pen = QPen(QColor(SELECTION_OUTLINE), 2.0 * scale)
@@ -493,8 +498,10 @@ def draw_layer_geometry(painter: QPainter, layer: VectorLayer, crs, transform: W
         if len(vp.pixels):
             tiny.append((vp.pixels, vp.pixel_codes, sym.fills if not highlight else None))
     if len(geo.lines):
+        t1 = time.perf_counter()
         vp = view_paths(geo.lines, sym.codes, transform, view, closed=False, snap_px=SNAP_PX,
                         tiny_px=tiny_px, rows=rows)
+        spent += time.perf_counter() - t1
         if highlight:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -510,7 +517,9 @@ def draw_layer_geometry(painter: QPainter, layer: VectorLayer, crs, transform: W
             tiny.append((vp.pixels, vp.pixel_codes, sym.line_colours if not highlight else None))
     if len(geo.points):
         r = marker_r + (2.5 * scale if highlight else 0.0)
+        t1 = time.perf_counter()
         paths, k = marker_paths(geo.points, sym.codes, transform, view_px, r, rows=rows)
+        spent += time.perf_counter() - t1
         if highlight:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -520,6 +529,8 @@ def draw_layer_geometry(painter: QPainter, layer: VectorLayer, crs, transform: W
         else:
             draw_marker_paths(painter, paths, sym, outline_px)
         drawn += k
+    if timing is not None:
+        timing.append(spent)
     return drawn, tiny
 
 
@@ -529,12 +540,14 @@ def _draw_layer(painter: QPainter, layer: VectorLayer, crs, transform: WorldToPi
     t = time.perf_counter()
     painter.save()
     painter.setOpacity(painter.opacity() * opacity)
+    timing: list[float] = []
     try:
-        draw_layer_geometry(painter, layer, crs, transform, view, view_px, dpi)
+        draw_layer_geometry(painter, layer, crs, transform, view, view_px, dpi, timing=timing)
     finally:
         painter.restore()
     stats.features += len(layer.gdf)
-    stats.draw_s += time.perf_counter() - t
+    stats.paths_s += sum(timing)
+    stats.draw_s += time.perf_counter() - t - sum(timing)
 
 
 def _draw_selection(painter: QPainter, layer: VectorLayer, crs, transform: WorldToPixel, view: Extent,
