@@ -71,15 +71,21 @@ TURBINE_DIR = "wind/turbines"
 def _wpl_csv(name: str):
     """A CSV shipped inside the installed windpowerlib package (oedb snapshot), or None."""
     import importlib.resources as ir
+    import sys
 
+    roots = []
     try:
-        root = ir.files("windpowerlib")
+        roots.append(ir.files("windpowerlib"))
     except ModuleNotFoundError:
-        return None
-    for sub in (("oedb",), ("data", "default_turbine_data")):
-        p = root.joinpath(*sub, name)
-        if p.is_file():
-            return p
+        pass
+    frozen = getattr(sys, "_MEIPASS", None)  # PyInstaller: collect_data_files("windpowerlib")
+    if frozen:
+        roots.append(Path(frozen) / "windpowerlib")
+    for root in roots:
+        for sub in (("oedb",), ("data", "default_turbine_data")):
+            p = root.joinpath(*sub, name)
+            if p.is_file():
+                return p
     return None
 
 
