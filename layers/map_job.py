@@ -349,7 +349,9 @@ def _state(layer, opacity: float) -> tuple:
     """What a layer's look depends on, for the whole-image cache."""
     sel = getattr(layer, "selection", None)
     sel_key = (len(sel), int(sel[0]), int(sel[-1]), int(sel.sum())) if sel is not None and len(sel) else ()
-    return (id(layer), getattr(layer, "data_version", 0), getattr(layer, "style_version", 0),
+    data = getattr(layer, "gdf", None)
+    data = data if data is not None else getattr(layer, "array", None)
+    return (id(layer), id(data), getattr(layer, "data_version", 0), getattr(layer, "style_version", 0),
             id(getattr(layer, "style", None)), round(opacity, 4), sel_key,
             getattr(getattr(layer, "style", None), "label_field", None))
 
