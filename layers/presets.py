@@ -195,12 +195,15 @@ def _intensity_style(gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] | None, u
 
 
 def default_style(name: str, gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] | None = None,
-                  unit: str = "", method_zh: str = "", method_en: str = "") -> Style:
+                  unit: str = "", method_zh: str = "", method_en: str = "",
+                  classification=None) -> Style:
     """The default style of layer ``name`` for its data ``gdf`` (see the module table).
 
-    township_intensity: pass the classification's 4 inner ``breaks`` (and ``unit``,
-    ``method_zh``/``method_en``) for break labels such as "0.6–0.8"; without them the classes
-    are labelled by colour and the layer's ``method`` text (naming the breaks) is the legend note.
+    township_intensity: pass ``classification`` (gis.intensity.classify.Classification, e.g.
+    ``results.intensity.classification``: its breaks, unit, class labels and description), or the
+    4 inner ``breaks`` (and ``unit``, ``method_zh``/``method_en``) for break labels such as
+    "0.6–0.8"; without either the classes are labelled by colour and the layer's ``method`` text
+    (naming the breaks) is the legend note.
     rooftop_pv: classes on ``kwh_per_m2``; call :func:`prepare` (or :func:`styled_layer`, which
     does) so the column exists.
     """
@@ -235,8 +238,20 @@ def default_style(name: str, gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] |
                                line_width_px=3.0, outline_colour="#ffffff")
         return SingleStyle(outline="#238b45", width=2.5, title_zh=title[0], title_en=title[1])
     if name == "township_intensity":
-        return _intensity_style(gdf, breaks=breaks, unit=unit, method_zh=method_zh, method_en=method_en,
-                                title=title)
+        c = classification
+        if c is not None:
+            breaks = list(getattr(c, "breaks", breaks))
+            unit = unit or ("" if getattr(c, "quantity", "") == "k_ratio" else getattr(c, "unit_zh", ""))
+            method_zh = method_zh or getattr(c, "description_zh", "")
+            method_en = method_en or getattr(c, "description_en", "")
+        style = _intensity_style(gdf, breaks=breaks, unit=unit, method_zh=method_zh, method_en=method_en,
+                                 title=title)
+        labels_zh, labels_en = getattr(c, "labels_zh", None), getattr(c, "labels_en", None)
+        if labels_zh and labels_en and len(labels_zh) == len(style.classes) == len(labels_en):
+            for cb, zh, en in zip(style.classes, labels_zh, labels_en, strict=True):
+                cb.label_zh, cb.label_en = str(zh), str(en)
+            style.unit = ""  # the classification's labels carry their units
+        return style
     if name == "pv_arrays":
         field = _first(gdf.columns, ("kwh_per_kwp", "specific_yield_kwh_kwp"))
         values = pd.to_numeric(gdf[field], errors="coerce") if field else None

@@ -428,3 +428,18 @@ def test_model_modules_do_not_load_qt():
     r = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_township_intensity_preset_from_a_classification():
+    from types import SimpleNamespace
+
+    gdf = gpd.GeoDataFrame({"class": [1, 2, 2, 0], "name": list("abcd")},
+                           geometry=[shapely.box(i, 0, i + 1, 1) for i in range(4)], crs=4549)
+    c = SimpleNamespace(breaks=[0.6, 0.8, 1.2, 2.0], quantity="k_ratio", unit_zh="tCO2/万元",
+                        description_zh="基准比值法", description_en="benchmark ratio",
+                        labels_zh=[f"第{k}级" for k in range(1, 6)], labels_en=[f"c{k}" for k in range(1, 6)])
+    st = default_style("township_intensity", gdf, classification=c)
+    assert [cb.label_zh for cb in st.classes] == ["第1级", "第2级", "第3级", "第4级", "第5级"]
+    assert [cb.upper for cb in st.classes[:4]] == [0.6, 0.8, 1.2, 2.0]
+    assert [cb.count for cb in st.classes] == [1, 2, 0, 0, 0] and st.no_data_count == 1
+    assert st.method_en == "benchmark ratio" and st.unit == ""
