@@ -39,7 +39,7 @@ FIELDS: dict[str, FieldInfo] = {
     "name_en": _f("name_en", "", "英文名称", "English name"),
     "kind": _f("kind", "", "类别", "kind"),
     "code": _f("code", "", "代码", "code"),
-    "source_fid": _f("src_fid", "", "源要素号", "source feature id"),
+    "source_fid": _f("source_fid", "", "源要素号", "source feature id"),
     "part": _f("part", "", "部件序号", "part"),
     # buildings, rooftop PV
     "bldg_id": _f("bldg_id", "", "建筑编号", "building id"),
@@ -65,9 +65,9 @@ FIELDS: dict[str, FieldInfo] = {
     "gcr": _f("gcr", "", "地面覆盖率", "ground coverage ratio", 3),
     "kwh_yr": _f("kwh_yr", "kWh/yr", "年发电量", "annual energy", 1),
     "kwh_per_kwp": _f("kwh_kwp", "kWh/kWp", "等效利用小时", "specific yield", 1),
-    "kwh_per_m2": _f("kwh_m2", "kWh/m²", "单位屋顶面积年发电量", "yield per m² of roof", 1),
+    "kwh_per_m2": _f("kwh_per_m2", "kWh/m²", "单位屋顶面积年发电量", "yield per m² of roof", 1),
     "shade_loss_pct": _f("shade_pct", "%", "遮挡损失", "shading loss", 2),
-    "t_co2_yr": _f("tco2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
+    "t_co2_yr": _f("t_co2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
     # green space, sinks
     "green_id": _f("green_id", "", "绿地编号", "green-space id"),
     "cover": _f("cover", "", "覆盖类型", "land cover"),
@@ -119,9 +119,9 @@ for _m in range(1, 13):
 
 # a field whose meaning differs in one layer
 LAYER_FIELDS: dict[tuple[str, str], FieldInfo] = {
-    ("green_sinks", "t_co2_yr"): _f("tco2_yr", "tCO2/yr", "年碳汇量", "carbon sink", 3),
-    ("tree_sinks", "t_co2_yr"): _f("tco2_yr", "tCO2/yr", "年碳汇量", "carbon sink", 3),
-    ("pv_arrays", "t_co2_yr"): _f("tco2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
+    ("green_sinks", "t_co2_yr"): _f("t_co2_yr", "tCO2/yr", "年碳汇量", "carbon sink", 3),
+    ("tree_sinks", "t_co2_yr"): _f("t_co2_yr", "tCO2/yr", "年碳汇量", "carbon sink", 3),
+    ("pv_arrays", "t_co2_yr"): _f("t_co2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
 }
 
 

@@ -1,0 +1,198 @@
+"""The interactive HTML map: offline (no http(s) asset), escaped attributes, styles per feature, WGS84.
+
+The page is parsed with the standard library's HTML parser (script contents are raw text, as in a
+browser) and the embedded GeoJSON is decoded with json; colours are checked against the classes
+computed independently from the data and the published palettes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import Transformer
+
+from app.exports.web_map import LEAFLET_VERSION, leaflet_dir, write_web_map
+from layers.layer import VectorLayer
+from layers.presets import styled_layer
+from layers.style import FIVE_COLOURS, SingleStyle
+
+
+class _Page(HTMLParser):
+    """Start tags with their attributes, and the text of each <script> element."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def parse(path: Path) -> _Page:
+    p = _Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    p.close()
+    return p
+
+
+def embedded_collections(page_text: str) -> list[dict]:
+    """The GeoJSON FeatureCollections folium embeds (``geo_json_…_add({...});``)."""
+    return [json.loads(m.group(1)) for m in re.finditer(r"geo_json_\w+_add\((\{.*?\})\);", page_text, re.S)]
+
+
+@pytest.fixture(scope="module")
+def results():
+    from app.results import run_park_analyses
+    from gis.park import load_sample_park
+
+    return run_park_analyses(load_sample_park())
+
+
+@pytest.fixture(scope="module")
+def sample_page(results, tmp_path_factory):
+    from app.exports.export_all import WEB_LAYERS, result_layers
+
+    layers = result_layers(results, "zh", WEB_LAYERS)
+    path = tmp_path_factory.mktemp("web") / "park.html"
+    write_web_map(layers, path, title=results.park.name, fit="boundary")
+    return path, {lyr.name: lyr for lyr in layers}
+
+
+def _remote(value: str | None) -> bool:
+    return bool(value) and value.strip().lower().startswith(("http:", "https:", "//"))
+
+
+def test_page_refers_to_no_online_asset(sample_page):
+    path, _ = sample_page
+    page = parse(path)
+    refs = [(t, a.get("src") or a.get("href")) for t, a in page.tags if a.get("src") or a.get("href")]
+    assert not [r for r in refs if _remote(r[1])], refs
+    assert not any(t == "link" for t, _ in page.tags)  # Leaflet's CSS is inlined
+    text = path.read_text(encoding="utf-8")
+    assert "L.tileLayer" not in text  # no basemap unless enabled
+    assert f"Leaflet {LEAFLET_VERSION}" in text  # the vendored Leaflet is inlined
+    for cdn in ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "bootstrapcdn"):
+        assert cdn not in text
+    assert path.stat().st_size < 1_500_000
+
+
+def test_folder_assets_are_local_copies(results, tmp_path):
+    layer = styled_layer("boundary", results.park.boundary)
+    path = write_web_map([layer], tmp_path / "m.html", assets="folder")
+    page = parse(path)
+    refs = [a.get("src") or a.get("href") for t, a in page.tags if t in ("script", "link")
+            if a.get("src") or a.get("href")]
+    assert sorted(refs) == ["m_files/leaflet/leaflet.css", "m_files/leaflet/leaflet.js"]
+    for r in refs:
+        assert (tmp_path / r).read_bytes() == (leaflet_dir() / Path(r).name).read_bytes()
+    assert (tmp_path / "m_files/leaflet/images/layers.png").exists()
+
+
+def test_basemap_only_when_given(results, tmp_path):
+    layer = styled_layer("boundary", results.park.boundary)
+    osm = ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors")
+    path = write_web_map([layer], tmp_path / "b.html", basemap=osm)
+    text = path.read_text(encoding="utf-8")
+    assert "L.tileLayer" in text and "tile.openstreetmap.org" in text
+    assert not [a for t, a in parse(path).tags if _remote(a.get("src")) or _remote(a.get("href"))]
+
+
+def test_attributes_are_text_not_html(tmp_path):
+    evil = "<script>alert(1)</script>"
+    img = "<img src=x onerror=alert(2)>"
+    gdf = gpd.GeoDataFrame({"name": [evil, img], "use": ["</script><script>alert(3)</script>", "办公"]},
+                           geometry=[shapely.box(120.0, 30.0, 120.001, 30.001),
+                                     shapely.box(120.002, 30.0, 120.003, 30.001)], crs=4326)
+    layer = VectorLayer("buildings", gdf, SingleStyle(), title="<b>楼</b>")
+    path = write_web_map([layer], tmp_path / "x.html", title="<i>t</i>")
+    page = parse(path)
+    tags = [t for t, _ in page.tags]
+    assert "img" not in tags and "b" not in tags and "i" not in tags
+    # every script element is either Leaflet or ours; none was opened by the data
+    assert all("<script" not in s.lower() for s in page.scripts)
+    assert not any("alert(" in s and "\\u003cscript" not in s and "\\u003cimg" not in s for s in page.scripts)
+    # the exact strings are in the data, to be shown with textContent
+    features = [f for fc in embedded_collections(path.read_text(encoding="utf-8")) for f in fc["features"]]
+    assert [f["properties"]["name"] for f in features] == [evil, img]
+    assert features[0]["properties"]["use"] == "</script><script>alert(3)</script>"
+    text = path.read_text(encoding="utf-8")
+    assert "td.textContent" in text and "tip.textContent" in text and "bindPopup(box" in text
+    # layer control and legend: HTML-escaped, then JSON-quoted ("&" → \u0026) by folium/Jinja
+    assert text.count("\\u0026lt;b\\u0026gt;") >= 2
+    assert "<b>楼</b>" not in text
+
+
+def test_feature_colours_follow_the_styles(sample_page):
+    path, layers = sample_page
+    collections = embedded_collections(path.read_text(encoding="utf-8"))
+    towns = layers["township_intensity"].gdf
+    fc = next(c for c in collections if len(c["features"]) == len(towns)
+              and "k_ratio" in c["features"][0]["properties"])
+    for f in fc["features"]:
+        cls = int(towns["class"].iloc[f["id"]])  # the classifier's class, 1–5
+        assert f["properties"]["_c"] == FIVE_COLOURS[cls - 1]
+    pv = layers["rooftop_pv"]
+    fc = next(c for c in collections if "kwh_per_m2" in c["features"][0]["properties"])
+    breaks = [cb.upper for cb in pv.style.classes[:-1]]
+    colours = [cb.colour for cb in pv.style.classes]
+    per_m2 = pv.gdf["kwh_yr"].to_numpy() / pv.gdf["roof_m2"].to_numpy()  # recomputed here
+    for f in fc["features"]:
+        k = int(np.searchsorted(breaks, per_m2[f["id"]], side="left"))  # lower < v <= upper
+        assert f["properties"]["_c"] == colours[k]
+
+
+def test_coordinates_are_wgs84_lon_lat(sample_page):
+    path, layers = sample_page
+    b = layers["boundary"].gdf
+    t = Transformer.from_crs(b.crs, 4326, always_xy=True)
+    x0, y0, x1, y1 = b.total_bounds
+    (lo0, lo1), (la0, la1) = zip(t.transform(x0, y0), t.transform(x1, y1), strict=True)
+    fc = next(c for c in embedded_collections(path.read_text(encoding="utf-8"))
+              if c["features"][0]["properties"].get("kwh_yr") is not None)
+    pts = np.array([p for f in fc["features"] for ring in f["geometry"]["coordinates"] for p in ring])
+    assert pts[:, 0].min() >= min(lo0, lo1) - 1e-3 and pts[:, 0].max() <= max(lo0, lo1) + 1e-3
+    assert pts[:, 1].min() >= min(la0, la1) - 1e-3 and pts[:, 1].max() <= max(la0, la1) + 1e-3
+    assert np.allclose(pts, np.round(pts, 6))
+
+
+def test_legend_and_popup_labels(sample_page, results):
+    path, layers = sample_page
+    text = path.read_text(encoding="utf-8")
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", text).group(1))
+    style = layers["township_intensity"].style
+    assert style.title_zh in legend
+    for cb in style.classes:
+        assert cb.colour in legend
+    assert "年发电量 (kWh/yr)" in text  # popup labels with units
+    assert "L.control.layers" in text
+
+
+def test_vendored_assets_match_sources_md():
+    web = leaflet_dir().parent
+    sources = (web / "SOURCES.md").read_text(encoding="utf-8")
+    listed = dict((name, digest) for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+)$", sources, re.M))
+    files = {str(p.relative_to(web)) for p in leaflet_dir().rglob("*") if p.is_file()}
+    assert files == set(listed)
+    for name, digest in listed.items():
+        assert hashlib.sha256((web / name).read_bytes()).hexdigest() == digest, name
