@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance", "app.cmd_intensity")
+COMMAND_MODULES = ("app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance", "app.cmd_intensity",
+                   "app.cmd_pv_array", "app.cmd_wind", "app.cmd_report")
 """Modules that add subcommands: each has ``register(sub) -> {name: run(args, progress) -> int}``."""
 
 

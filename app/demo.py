@@ -7,9 +7,12 @@ from pathlib import Path
 
 from app.cmd_balance import balance_sheets, describe_balance
 from app.cmd_intensity import describe_intensity, map_style, render_png, write_text
+from app.cmd_pv_array import describe_pv_array
+from app.cmd_report import write_demo_report
+from app.cmd_wind import describe_wind
 from app.outputs import write_gpkg, write_json
 from app.pv import describe_pv
-from app.results import AnalysisOptions, run_park_analyses
+from app.results import AnalysisOptions, add_demo_siting, run_park_analyses
 from app.xlsx import write_xlsx
 from gis.park import load_sample_park
 from gis.progress import NO_PROGRESS, Progress
@@ -21,13 +24,16 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     rooftop PV (built-in climatology for the site, neighbour shading), account its emissions,
     green-space sinks, carbon balance, scenarios and national indicators, and write
     ``summary.json``, ``park.gpkg`` (with layers ``rooftop_pv``, ``green_sinks``,
-    ``tree_sinks``, ``township_intensity``), ``carbon.xlsx`` and the five-colour township map
-    (``township_intensity.png``, ``.qml``, ``.sld``) into ``out_dir``. Returns the summary."""
+    ``tree_sinks``, ``township_intensity``, the demo's ground PV array ``pv_array_*`` and wind
+    ``turbines``), ``carbon.xlsx``, the five-colour township map (``township_intensity.png``,
+    ``.qml``, ``.sld``) and the Chinese PDF report ``report.pdf`` into ``out_dir``. Returns the
+    summary."""
     t0 = time.perf_counter()
     park = load_sample_park(progress.sub(0.0, 0.2))
-    results = run_park_analyses(park, AnalysisOptions(), progress.sub(0.2, 0.9))
+    results = run_park_analyses(park, AnalysisOptions(), progress.sub(0.2, 0.8))
+    add_demo_siting(results, progress.sub(0.8, 0.88))
     summary, account, pv, towns = results.summary, results.account, results.pv, results.intensity
-    progress.report(0.9, "writing park.gpkg, carbon.xlsx, maps")
+    progress.report(0.88, "writing park.gpkg, carbon.xlsx, maps, report.pdf")
     layers = results.layers()
     write_gpkg(out_dir / "park.gpkg", layers)
     write_xlsx(out_dir / "carbon.xlsx", balance_sheets(account, pv))
@@ -36,12 +42,14 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     write_text(out_dir / "township_intensity.qml", graduated_qml(style))
     write_text(out_dir / "township_intensity.sld", graduated_sld(style, "township_intensity"))
     render_png(towns, out_dir / "township_intensity.png", label_field=label)
+    report = write_demo_report(results, out_dir, progress=progress.sub(0.92, 0.99))
     summary["outputs"] = {"summary": str(out_dir / "summary.json"),
                           "park_gpkg": str(out_dir / "park.gpkg"),
                           "carbon_xlsx": str(out_dir / "carbon.xlsx"),
                           "intensity_png": str(out_dir / "township_intensity.png"),
                           "intensity_qml": str(out_dir / "township_intensity.qml"),
-                          "intensity_sld": str(out_dir / "township_intensity.sld")}
+                          "intensity_sld": str(out_dir / "township_intensity.sld"),
+                          "report_pdf": str(report)}
     summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
     write_json(out_dir / "summary.json", summary)
     progress.report(1.0, "done")
@@ -78,11 +86,15 @@ def describe(summary: dict) -> list[str]:
         lines += describe_balance(c["balance"])
     if "intensity" in summary:
         lines += describe_intensity(summary["intensity"])
+    if "pv_array" in summary:
+        lines += describe_pv_array(summary["pv_array"])
+    if "wind" in summary:
+        lines += describe_wind(summary["wind"])
     n_prob = len(summary.get("problems", [])) + sum(
         len(i["problems"]) for i in summary.get("inputs", {}).values())
     lines.append(f"问题 Problems found: {n_prob}")
     out = summary.get("outputs", {})
     lines.append(f"输出 Outputs: {out.get('summary')}, {out.get('park_gpkg')}, {out.get('carbon_xlsx')}, "
-                 f"{out.get('intensity_png')}  "
+                 f"{out.get('intensity_png')}, {out.get('report_pdf')}  "
                  f"({summary.get('elapsed_s')} s)")
     return lines

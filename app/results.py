@@ -17,7 +17,9 @@ import geopandas as gpd
 from gis.park import Park, summarise_park
 from gis.progress import NO_PROGRESS, Progress
 
-RESULT_LAYER_NAMES = ("rooftop_pv", "green_sinks", "tree_sinks", "township_intensity")
+RESULT_LAYER_NAMES = ("rooftop_pv", "green_sinks", "tree_sinks", "township_intensity", "pv_array_area",
+                      "pv_array_exclusions", "pv_array_tables", "wind_receptors", "wind_violations",
+                      "turbines")
 """Layers the analyses add, in drawing order (the inputs come from :meth:`Park.layers`)."""
 
 
@@ -58,6 +60,8 @@ class ParkResults:
     pv: Any = None               # gis.solar.rooftop.RooftopResult
     intensity: Any = None        # app.cmd_intensity.IntensityMap
     summary: dict = field(default_factory=dict)
+    pv_array: Any = None         # gis.solar.array_energy.ArrayResult (siting, issue 8)
+    wind: Any = None             # gis.wind.farm.FarmResult (siting, issue 8)
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Every vector layer by name: the park's inputs, then the result layers present."""
@@ -74,6 +78,12 @@ class ParkResults:
                 out["tree_sinks"] = trees.trees
         if self.intensity is not None:
             out["township_intensity"] = self.intensity.layer
+        if self.pv_array is not None:
+            from app.cmd_pv_array import result_layers
+
+            out.update(result_layers(self.pv_array))
+        if self.wind is not None:
+            out.update(self.wind.layers())
         return out
 
 
@@ -101,3 +111,25 @@ def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
         summary["intensity"] = towns.summary()
     progress.report(1.0, "analyses done")
     return ParkResults(park=park, account=account, pv=pv, intensity=towns, summary=summary)
+
+
+def add_demo_siting(results: ParkResults, progress: Progress = NO_PROGRESS) -> ParkResults:
+    """The sample park's demo siting: a ground PV array on the management block's lawn and
+    three small turbines (issue 8), added to ``results`` (layers and ``summary["pv_array"]``,
+    ``summary["wind"]``). The array's avoided CO2 uses the park's electricity factor."""
+    from app.cmd_pv_array import demo_array_result
+    from gis.wind.farm import DEMO_TURBINE, demo_resource, demo_turbines, run_wind_farm
+    from gis.wind.turbines import load_turbine
+
+    park = results.park
+    grid = results.pv.grid_factor if results.pv is not None else None
+    results.pv_array = demo_array_result(park, progress.sub(0.0, 0.7), grid=grid)
+    results.summary["pv_array"] = results.pv_array.summary()
+    progress.report(0.7, "demo turbines")
+    results.wind = run_wind_farm(demo_turbines(park), load_turbine(DEMO_TURBINE), demo_resource(park),
+                                 buildings=park.buildings, boundary=park.boundary,
+                                 progress=progress.sub(0.7, 1.0))
+    wind = results.wind.summary()
+    wind["violation_rows"] = results.wind.violations.drop(columns="geometry").to_dict("records")
+    results.summary["wind"] = wind
+    return results

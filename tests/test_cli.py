@@ -38,9 +38,20 @@ def test_demo_writes_summary_and_gpkg(tmp_path, capsys):
     assert summary["enterprises"]["years"] == [2023, 2024]
     layers = {n for n, _ in pyogrio.list_layers(out / "park.gpkg")}
     assert layers == {"boundary", "buildings", "green", "tree_rows", "townships", "rooftop_pv",
-                      "green_sinks", "tree_sinks", "township_intensity"}
-    for name in ("township_intensity.png", "township_intensity.qml", "township_intensity.sld"):
+                      "green_sinks", "tree_sinks", "township_intensity", "pv_array_area",
+                      "pv_array_exclusions", "pv_array_tables", "turbines", "wind_violations",
+                      "wind_receptors"}
+    for name in ("township_intensity.png", "township_intensity.qml", "township_intensity.sld",
+                 "report.pdf"):
         assert (out / name).stat().st_size > 0
+    assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    # the demo's siting: array capacity is modules × 575 W; every turbine yields something
+    tables = pyogrio.read_dataframe(out / "park.gpkg", layer="pv_array_tables")
+    assert summary["pv_array"]["kwp"] == pytest.approx(tables["modules"].sum() * 0.575, rel=1e-3)
+    turbines = pyogrio.read_dataframe(out / "park.gpkg", layer="turbines")
+    assert len(turbines) == summary["wind"]["turbines"] >= 2
+    assert (turbines["aep_mwh"] > 0).all()
+    assert summary["wind"]["aep_mwh"] == pytest.approx(turbines["aep_mwh"].sum(), rel=1e-3)
     pv = summary["pv"]
     assert pv["buildings"] == len(bl) and pv["kwp"] > 0
     assert "CSWD" in pv["weather_source"]  # the built-in climatology, named
