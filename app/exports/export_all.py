@@ -197,7 +197,8 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
             web = [by_name[n] for n in WEB_LAYERS if n in by_name]
             files.append(write_web_map(web, out / "park.html", basemap=basemap, lang=lang,
                                        title=park_name or None, units=units,
-                                       fit="boundary" if "boundary" in by_name else None))
+                                       fit="boundary" if "boundary" in by_name else None,
+                                       hidden=("township_intensity",) if "boundary" in by_name else ()))
         res.files[fmt] = files
     progress.report(1.0, "done")
     return res

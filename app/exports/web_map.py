@@ -273,11 +273,12 @@ _PAGE_CSS = """
 """
 
 
-def _legend_html(layer: VectorLayer, lang: str, data_id: str) -> str:
+def _legend_html(layer: VectorLayer, lang: str, data_id: str, shown: bool = True) -> str:
     from layers.legend import count_text, legend_block
 
     block = legend_block(layer, lang)
-    parts = [f'<div class="lt-block" data-layer="{html.escape(data_id)}">']
+    hide = "" if shown else ' style="display:none"'
+    parts = [f'<div class="lt-block" data-layer="{html.escape(data_id)}"{hide}>']
     if block.title:
         parts.append(f"<h4>{html.escape(block.title)}</h4>")
     parts += [f'<div class="lt-note">{html.escape(n)}</div>' for n in block.notes]
@@ -349,9 +350,10 @@ def _basemap_layers(basemap) -> list[tuple[str, str, dict]]:
 
 def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "zh", title: str | None = None,
                   simplify_m: float = DEFAULT_SIMPLIFY_M, units: Mapping[str, str] | None = None,
-                  fit: str | None = None):
+                  fit: str | None = None, hidden: Sequence[str] = ()):
     """The folium Map (without Leaflet's CDN assets; :func:`write_web_map` adds local ones).
-    fit: the name of the layer to zoom to (default: all layers)."""
+    fit: the name of the layer to zoom to (default: all layers); hidden: names of layers that
+    start switched off (in the layer control, legend hidden until switched on)."""
     import folium
     from branca.element import Element, MacroElement
     from jinja2 import Template
@@ -392,7 +394,7 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
                     "color": outline if has_fill(outline) else "#000000",
                     "weight": outline_px if has_fill(outline) else 0, "opacity": opacity}
 
-        group = folium.FeatureGroup(name=html.escape(lyr.title), show=True).add_to(m)
+        group = folium.FeatureGroup(name=html.escape(lyr.title), show=lyr.name not in hidden).add_to(m)
         marker = folium.CircleMarker(radius=radius_px) if kind == "point" else None
         gj = folium.GeoJson(data, style_function=style_function, marker=marker, name=html.escape(lyr.title),
                             control=False, smooth_factor=0.5)
@@ -409,7 +411,7 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
             "hover_w": f"{max(2.0, (line_px if kind == 'line' else outline_px) + 1.5):.1f}",
             "gj": gj.get_name()})
         gj.add_to(group)
-        legends.append(_legend_html(lyr, lang, group.get_name()))
+        legends.append(_legend_html(lyr, lang, group.get_name(), shown=lyr.name not in hidden))
         b = shapely.total_bounds(shapely.from_geojson([json.dumps(f["geometry"]) for f in data["features"]]))
         bounds.append(b)
         if fit is not None and lyr.name == fit:
@@ -479,21 +481,23 @@ _ASSET_REF = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=
 
 def write_web_map(layers: Sequence[VectorLayer], path: str | Path, basemap=None, lang: str = "zh", *,
                   title: str | None = None, assets: str = "inline", simplify_m: float = DEFAULT_SIMPLIFY_M,
-                  units: Mapping[str, str] | None = None, fit: str | None = None) -> Path:
+                  units: Mapping[str, str] | None = None, fit: str | None = None,
+                  hidden: Sequence[str] = ()) -> Path:
     """Write the interactive map of the visible ``layers`` (bottom first) to ``path`` (.html).
 
     basemap: None (default: no tiles, no network), an XYZ URL template, (template, attribution)
     or a TileSource-like object — only then does the page load tiles from the internet.
     assets: "inline" (one self-contained file) or "folder" (``NAME_files/leaflet/`` beside it).
     units: run-time units of fields for the popups ({"intensity": "tCO2/万元"}).
-    fit: name of the layer the map opens on (e.g. "boundary"; default: all layers).
+    fit: name of the layer the map opens on (e.g. "boundary"; default: all layers); hidden: names
+    of layers that start switched off.
     Replaces ``path`` atomically. Returns the path.
     """
     from app.outputs import _tmp_beside
 
     path = Path(path)
     m = build_web_map(layers, basemap=basemap, lang=lang, title=title, simplify_m=simplify_m, units=units,
-                      fit=fit)
+                      fit=fit, hidden=hidden)
     head, _ = _leaflet_assets(path, assets)
     page = m.get_root().render()
     # folium puts the default assets first in <head>: put Leaflet there instead
