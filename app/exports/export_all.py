@@ -85,9 +85,9 @@ def _units(results, lang: str) -> dict[str, str]:
 
 def result_layers(results, lang: str = "zh", names: Iterable[str] | None = None) -> list[VectorLayer]:
     """The park's and the analyses' layers, styled as everywhere in Lingtan
-    (:func:`layers.presets.styled_layer`; the five-colour map with its breaks, method and
-    year as ``lingtan intensity`` draws it), bottom → top (:data:`DRAW_ORDER`)."""
-    from layers.presets import layer_title, styled_layer
+    (:func:`layers.presets.styled_layer`; the five-colour map with the classification's breaks,
+    labels and method), bottom → top (:data:`DRAW_ORDER`)."""
+    from layers.presets import styled_layer
 
     data = results.layers()
     wanted = list(names) if names is not None else [*DRAW_ORDER, *(n for n in data if n not in DRAW_ORDER)]
@@ -97,12 +97,7 @@ def result_layers(results, lang: str = "zh", names: Iterable[str] | None = None)
         if gdf is None:
             continue
         if name == "township_intensity" and results.intensity is not None:
-            from app.cmd_intensity import map_style
-
-            style = map_style(results.intensity, label_field="name" if "name" in gdf.columns else None)
-            if lang != "zh":
-                style.title_zh = style.title_en
-            out.append(VectorLayer(name, gdf, style, title=layer_title(name, lang)))
+            out.append(styled_layer(name, gdf, lang, classification=results.intensity.classification))
         else:
             out.append(styled_layer(name, gdf, lang))
     return out
@@ -190,8 +185,9 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
                                         extent=_park_extent(park), progress=sub.sub(0.0, 0.6)))
             if "township_intensity" in by_name:
                 lyr = by_name["township_intensity"]
-                files.append(export_png([lyr], out / "township_intensity.png", w, h, dpi,
-                                        lyr.style.title_zh if lang == "zh" else lyr.style.title_en, lang,
+                year = ((results.summary or {}).get("intensity") or {}).get("year")
+                title = f"{lyr.title} {year or ''}".strip()
+                files.append(export_png([lyr], out / "township_intensity.png", w, h, dpi, title, lang,
                                         progress=sub.sub(0.6, 1.0)))
         elif fmt == "html":
             web = [by_name[n] for n in WEB_LAYERS if n in by_name]
