@@ -529,7 +529,7 @@ class AttributeTable(QWidget):
 
             out = frame.copy()
             geoms = self.layer.gdf.geometry.iloc[rows]
-            out["wkt"] = geoms.to_wkt().to_numpy() if len(geoms) else []
+            out["wkt"] = geoms.to_wkt(rounding_precision=-1).to_numpy() if len(geoms) else []
             tmp = _tmp_beside(path)
             try:
                 out.to_csv(tmp, index=False, encoding="utf-8-sig")

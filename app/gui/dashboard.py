@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -106,6 +106,7 @@ class Dashboard(QWidget):
         self.values: dict[str, float] = {}
         self._scenario = 0
         self._fuel_names = None
+        self._fit_pending = False
 
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -165,7 +166,7 @@ class Dashboard(QWidget):
         self.indicators.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.indicators.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.indicators.setTextElideMode(Qt.TextElideMode.ElideNone)
-        hh.sectionResized.connect(lambda *_a: self._fit_indicator_rows())
+        hh.sectionResized.connect(lambda *_a: self._fit_rows_later())
 
         self.chart_monthly = ChartWidget(self._draw_monthly)
         self.chart_fuel = ChartWidget(self._draw_fuel, height=200)
@@ -324,9 +325,20 @@ class Dashboard(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._fit_indicator_rows()
+        self._fit_rows_later()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_rows_later()
+
+    def _fit_rows_later(self) -> None:
+        """Row heights for wrapped indicator names, once the columns have their final widths."""
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self._fit_indicator_rows)
 
     def _fit_indicator_rows(self) -> None:
+        self._fit_pending = False
         self.indicators.resizeRowsToContents()
         h = self.indicators.horizontalHeader().height() + sum(
             self.indicators.rowHeight(i) for i in range(self.indicators.rowCount())) + 4

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from gis.paths import resources_dir
 
@@ -67,6 +67,13 @@ def install_translator(app: QCoreApplication | None = None, lang: str | None = N
         app.removeTranslator(t)
     _state["translators"] = []
     _state["lang"] = lang
+    try:
+        return _install(app, lang)
+    finally:  # widgets get their LanguageChange now, not at the next turn of the event loop
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+
+
+def _install(app: QCoreApplication, lang: str) -> bool:
     if lang == "en":
         return True
     ok = False

@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
         self.status_crs.setToolTip(crs_label(crs) if crs is not None else "")
 
     def _on_render(self, ms: float) -> None:
-        self.status_render.setText(self.tr("Render {0:.0f} ms").format(ms))
+        self.status_render.setText(self.tr("Render {0} ms").format(f"{ms:.0f}" if ms >= 10 else f"{ms:.1f}"))
 
     def _on_identified(self, layer, rows: list) -> None:
         self.identify_panel.show_features(layer, rows)
@@ -487,50 +487,55 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
-        t = self.tr
-        self.menu_file.setTitle(t("&File"))
-        self.menu_recent.setTitle(t("Open &Recent"))
-        self.menu_export.setTitle(t("&Export"))
-        self.menu_view.setTitle(t("&View"))
-        self.menu_tools.setTitle(t("Map Tools"))
-        self.menu_panels.setTitle(t("Panels"))
-        self.menu_layer.setTitle(t("&Layer"))
-        self.menu_analysis.setTitle(t("&Analysis"))
-        self.menu_settings.setTitle(t("&Settings"))
-        self.menu_language.setTitle(t("Language"))
-        self.menu_help.setTitle(t("&Help"))
+        self.menu_file.setTitle(self.tr("&File"))
+        self.menu_recent.setTitle(self.tr("Open &Recent"))
+        self.menu_export.setTitle(self.tr("&Export"))
+        self.menu_view.setTitle(self.tr("&View"))
+        self.menu_tools.setTitle(self.tr("Map Tools"))
+        self.menu_panels.setTitle(self.tr("Panels"))
+        self.menu_layer.setTitle(self.tr("&Layer"))
+        self.menu_analysis.setTitle(self.tr("&Analysis"))
+        self.menu_settings.setTitle(self.tr("&Settings"))
+        self.menu_language.setTitle(self.tr("Language"))
+        self.menu_help.setTitle(self.tr("&Help"))
         texts = {
-            "new": (t("&New Project"), t("Start an empty project")),
-            "open": (t("&Open Project…"), t("Open a Lingtan project (.lingtan.gpkg)")),
-            "save": (t("&Save"), t("Save the project")),
-            "save_as": (t("Save &As…"), t("Save the project under another name")),
-            "add_data": (t("&Add Data…"), t("Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel "
-                                             "data (or drop files on the window)")),
-            "open_sample": (t("Open the Sample Park"), t("Load the sample park and run all analyses")),
-            "export_layers": (t("Layers (Shapefile, GeoPackage, GeoJSON, CSV)…"), ""),
-            "export_png": (t("Map Image (PNG)…"), ""),
-            "export_web": (t("Web Map (HTML)…"), ""),
-            "export_all": (t("All Results…"), ""),
-            "report": (t("&Report (PDF)…"), t("Write the planning report as a PDF")),
-            "quit": (t("&Quit"), ""),
-            "zoom_layer": (t("Zoom to &Layer"), t("Zoom to the layer selected in the layer panel")),
-            "attribute_table": (t("Open &Attribute Table"), t("Attribute table of the selected layer")),
-            "remove_layer": (t("&Remove Layer or Group"), ""),
-            "add_group": (t("Add &Group"), ""),
-            "default_style": (t("Default &Style"), t("Restore the layer's default style")),
-            "analysis_pv": (t("Rooftop &PV…"), t("Rooftop PV potential of every building")),
-            "analysis_carbon": (t("&Carbon Accounting and Sinks…"), t("Emissions, sinks and carbon balance")),
-            "analysis_indicators": (t("Zero-carbon &Indicators…"),
-                                    t("Check the zero-carbon park indicators")),
-            "analysis_intensity": (t("&Five-colour Township Map…"), t("Township carbon intensity in five "
-                                                                       "classes")),
-            "analysis_all": (t("Run &All Analyses…"), t("Rooftop PV, carbon accounting, indicators and the "
-                                                        "five-colour map")),
-            "settings": (t("&Settings…"), t("Language, units, emission factors, network, PV modules")),
+            "new": (self.tr("&New Project"), self.tr("Start an empty project")),
+            "open": (self.tr("&Open Project…"), self.tr("Open a Lingtan project (.lingtan.gpkg)")),
+            "save": (self.tr("&Save"), self.tr("Save the project")),
+            "save_as": (self.tr("Save &As…"), self.tr("Save the project under another name")),
+            "add_data": (self.tr("&Add Data…"),
+                         self.tr("Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data "
+                                 "(or drop files on the window)")),
+            "open_sample": (self.tr("Open the Sample Park"),
+                            self.tr("Load the sample park and run all analyses")),
+            "export_layers": (self.tr("Layers (Shapefile, GeoPackage, GeoJSON, CSV)…"), ""),
+            "export_png": (self.tr("Map Image (PNG)…"), ""),
+            "export_web": (self.tr("Web Map (HTML)…"), ""),
+            "export_all": (self.tr("All Results…"), ""),
+            "report": (self.tr("&Report (PDF)…"), self.tr("Write the planning report as a PDF")),
+            "quit": (self.tr("&Quit"), ""),
+            "zoom_layer": (self.tr("Zoom to &Layer"),
+                           self.tr("Zoom to the layer selected in the layer panel")),
+            "attribute_table": (self.tr("Open &Attribute Table"),
+                                self.tr("Attribute table of the selected layer")),
+            "remove_layer": (self.tr("&Remove Layer or Group"), ""),
+            "add_group": (self.tr("Add &Group"), ""),
+            "default_style": (self.tr("Default &Style"), self.tr("Restore the layer's default style")),
+            "analysis_pv": (self.tr("Rooftop &PV…"), self.tr("Rooftop PV potential of every building")),
+            "analysis_carbon": (self.tr("&Carbon Accounting and Sinks…"),
+                                self.tr("Emissions, sinks and carbon balance")),
+            "analysis_indicators": (self.tr("Zero-carbon &Indicators…"),
+                                    self.tr("Check the zero-carbon park indicators")),
+            "analysis_intensity": (self.tr("&Five-colour Township Map…"),
+                                   self.tr("Township carbon intensity in five classes")),
+            "analysis_all": (self.tr("Run &All Analyses…"),
+                             self.tr("Rooftop PV, carbon accounting, indicators and the five-colour map")),
+            "settings": (self.tr("&Settings…"),
+                         self.tr("Language, units, emission factors, network, PV modules")),
             "lang_zh": ("中文", ""),
             "lang_en": ("English", ""),
-            "about": (t("&About Lingtan"), ""),
-            "user_guide": (t("User &Guide"), ""),
+            "about": (self.tr("&About Lingtan"), ""),
+            "user_guide": (self.tr("User &Guide"), ""),
         }
         for name, (text, tip) in texts.items():
             act = self.actions_by_name[name]
@@ -541,12 +546,12 @@ class MainWindow(QMainWindow):
         self.actions_by_name["lang_zh"].setChecked(lang == "zh")
         self.actions_by_name["lang_en"].setChecked(lang == "en")
         self._retranslate_map_actions()
-        self.dock_layers.setWindowTitle(t("Layers"))
-        self.dock_table.setWindowTitle(t("Attribute Table"))
-        self.dock_dashboard.setWindowTitle(t("Dashboard"))
-        self.dock_identify.setWindowTitle(t("Identify Results"))
-        self.toolbar_file.setWindowTitle(t("Project"))
-        self.toolbar_map.setWindowTitle(t("Map"))
+        self.dock_layers.setWindowTitle(self.tr("Layers"))
+        self.dock_table.setWindowTitle(self.tr("Attribute Table"))
+        self.dock_dashboard.setWindowTitle(self.tr("Dashboard"))
+        self.dock_identify.setWindowTitle(self.tr("Identify Results"))
+        self.toolbar_file.setWindowTitle(self.tr("Project"))
+        self.toolbar_map.setWindowTitle(self.tr("Map"))
         self._on_crs(self.canvas.crs())
         if self.canvas.last_render_ms is not None:
             self._on_render(self.canvas.last_render_ms)

@@ -298,7 +298,8 @@ def report_html(report, layer_title: str = "") -> str:
     html.append("</table>")
     problems = report.problems
     if problems:
-        html.append(f"<h4>{escape(tr('Problems and repairs'))} ({len(problems)})</h4><ul>")
+        heading = tr("Problems and repairs")
+        html.append(f"<h4>{escape(heading)} ({len(problems)})</h4><ul>")
         colours = {"error": "#a1160e", "warning": "#9a5b00", "info": "#37474f"}
         marks = {"error": "✗", "warning": "!", "info": "·"}
         for p in problems:
@@ -306,7 +307,8 @@ def report_html(report, layer_title: str = "") -> str:
                         f"{escape(p.text(pick('zh', 'en')))}</li>")
         html.append("</ul>")
     else:
-        html.append(f"<p style='color:#0b6b2f'>{escape(tr('No problems found.'))}</p>")
+        none = tr("No problems found.")
+        html.append(f"<p style='color:#0b6b2f'>{escape(none)}</p>")
     return "".join(html)
 
 

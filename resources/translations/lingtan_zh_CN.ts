@@ -1,0 +1,2052 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+    <context>
+        <name>Analyses</name>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="271" />
+            <source>No park</source>
+            <translation>没有园区</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="272" />
+            <source>Load a park first (File → Open the sample park, or open a project).</source>
+            <translation>请先载入园区（文件 → 打开示例园区，或打开项目）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="326" />
+            <source>Rooftop PV</source>
+            <translation>屋顶光伏</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="345" />
+            <source>Carbon accounting and sinks</source>
+            <translation>碳排放核算与碳汇</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="358" />
+            <source>Zero-carbon indicators</source>
+            <translation>零碳指标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="373" />
+            <source>Five-colour township map</source>
+            <translation>乡镇五色图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="387" />
+            <source>All analyses</source>
+            <translation>全部分析</translation>
+        </message>
+    </context>
+    <context>
+        <name>AttributeTable</name>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="357" />
+            <source>Filter: text in any column</source>
+            <translation>筛选：任一列包含的文字</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="358" />
+            <source>Selected only</source>
+            <translation>仅显示选中</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="359" />
+            <source>Zoom the map to the selected features</source>
+            <translation>地图缩放到选中要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="360" />
+            <source>Clear the selection</source>
+            <translation>清除选择</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="361" />
+            <location filename="../../app/gui/attribute_table.py" line="545" />
+            <location filename="../../app/gui/attribute_table.py" line="562" />
+            <source>Export</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="362" />
+            <source>Export the rows to CSV or Excel</source>
+            <translation>将行导出为 CSV 或 Excel</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="363" />
+            <source>Export selected rows…</source>
+            <translation>导出选中行…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="364" />
+            <source>Export all shown rows…</source>
+            <translation>导出所有显示的行…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="365" />
+            <source>Layer shown in the table</source>
+            <translation>表中显示的图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="375" />
+            <source>No layer</source>
+            <translation>无图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="378" />
+            <source>{0:,} of {1:,} features shown, {2:,} selected</source>
+            <translation>显示 {0:,} / {1:,} 个要素，选中 {2:,} 个</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="545" />
+            <source>No rows are selected.</source>
+            <translation>没有选中任何行。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="548" />
+            <source>Export attributes</source>
+            <translation>导出属性</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="549" />
+            <source>CSV (*.csv);;Excel workbook (*.xlsx)</source>
+            <translation>CSV (*.csv);;Excel 工作簿 (*.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="563" />
+            <source>{0:,} rows written to {1}</source>
+            <translation>已将 {0:,} 行写入 {1}</translation>
+        </message>
+    </context>
+    <context>
+        <name>CarbonDialog</name>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="650" />
+            <source>Carbon accounting and sinks</source>
+            <translation>碳排放核算与碳汇</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="653" />
+            <source>Energy table</source>
+            <translation>能耗表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="654" />
+            <source>The park's enterprise energy table</source>
+            <translation>园区企业能耗表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="655" />
+            <source>Energy use per enterprise and year (CSV/Excel, wide or long; the template: lingtan template energy). Empty: the table loaded with the park.</source>
+            <translation>各企业各年份能源消费量（CSV/Excel，宽表或长表；模板：lingtan template energy）。留空：使用随园区载入的表。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="657" />
+            <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
+            <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="659" />
+            <source>Emission factors of fuels and electricity (resources/factors/factor_sets.csv). Default national-2023: national guideline defaults + national grid average 2023.</source>
+            <translation>燃料和电力的排放因子（resources/factors/factor_sets.csv）。默认 national-2023：国家指南缺省值 + 2023 年全国电网平均排放因子。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="662" />
+            <source>Emission-factor set</source>
+            <translation>排放因子集</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="665" />
+            <source>Latest in the table</source>
+            <translation>表中最新年份</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="667" />
+            <source>The year before (when present)</source>
+            <translation>前一年（如有）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="674" />
+            <source>Year</source>
+            <translation>年份</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="675" />
+            <source>Baseline year</source>
+            <translation>基准年</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="677" />
+            <source>Sinks come from the park's green-space polygons and tree rows (per-class sink rates with their sources in resources/defaults). The balance uses the current rooftop PV yield. Defaults: the park's energy table, factor set national-2023, the latest year.</source>
+            <translation>碳汇来自园区绿地面和行道树（各类碳汇速率及来源见 resources/defaults）。碳平衡使用当前的屋顶光伏发电量。默认：园区能耗表、因子集 national-2023、最新年份。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Dashboard</name>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="276" />
+            <source>Results</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="278" />
+            <source>No analyses yet. Open a park and choose Analysis → Run all analyses to see PV potential, emissions, sinks and the indicator check here.</source>
+            <translation>尚无分析结果。打开园区后选择“分析 → 运行全部分析”，此处将显示光伏潜力、碳排放、碳汇和指标核查。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="286" />
+            <source>Year {0}</source>
+            <translation>{0} 年</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="289" />
+            <source>Factors: {0}</source>
+            <translation>因子：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="293" />
+            <source>Park area</source>
+            <translation>园区面积</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="294" />
+            <source>Rooftop PV capacity</source>
+            <translation>屋顶光伏装机</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="294" />
+            <source>kWp</source>
+            <translation>kWp</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="295" />
+            <source>Rooftop PV generation</source>
+            <translation>屋顶光伏发电量</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="295" />
+            <source>MWh/yr</source>
+            <translation>MWh/年</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="296" />
+            <source>Emissions</source>
+            <translation>碳排放</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="296" />
+            <location filename="../../app/gui/dashboard.py" line="297" />
+            <location filename="../../app/gui/dashboard.py" line="298" />
+            <location filename="../../app/gui/dashboard.py" line="459" />
+            <source>tCO₂/yr</source>
+            <translation>tCO₂/年</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="297" />
+            <source>Carbon sinks</source>
+            <translation>碳汇</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="298" />
+            <source>Net emissions (scenario)</source>
+            <translation>净排放（情景）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="303" />
+            <source>Scenario</source>
+            <translation>情景</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="307" />
+            <source>Zero-carbon indicators</source>
+            <translation>零碳指标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="309" />
+            <source>Indicator</source>
+            <translation>指标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="309" />
+            <source>Value</source>
+            <translation>数值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="309" />
+            <source>Target</source>
+            <translation>目标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="309" />
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="353" />
+            <source>pass</source>
+            <translation>达标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="353" />
+            <source>fail</source>
+            <translation>未达标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="353" />
+            <source>no data</source>
+            <translation>缺数据</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="354" />
+            <source>not applicable</source>
+            <translation>不适用</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="399" />
+            <source>Rooftop PV generation by month</source>
+            <translation>屋顶光伏逐月发电量</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="415" />
+            <source>Emissions by fuel</source>
+            <translation>分能源品种碳排放</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="429" />
+            <source>Emissions by sector</source>
+            <translation>分行业碳排放</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="436" />
+            <source>other</source>
+            <translation>其他</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="438" />
+            <location filename="../../app/gui/dashboard.py" line="473" />
+            <source>kt CO₂</source>
+            <translation>千吨 CO₂</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="445" />
+            <source>Carbon balance</source>
+            <translation>碳平衡</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="449" />
+            <location filename="../../app/gui/dashboard.py" line="472" />
+            <source>Gross</source>
+            <translation>总排放</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="450" />
+            <source>PV self-used</source>
+            <translation>光伏自用</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="451" />
+            <source>PV exported</source>
+            <translation>光伏上网</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="452" />
+            <source>Green power</source>
+            <translation>绿电</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="453" />
+            <source>Sinks</source>
+            <translation>碳汇</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="458" />
+            <location filename="../../app/gui/dashboard.py" line="472" />
+            <source>Net</source>
+            <translation>净排放</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="466" />
+            <source>Gross and net emissions by scenario</source>
+            <translation>各情景总排放与净排放</translation>
+        </message>
+    </context>
+    <context>
+        <name>IdentifyPanel</name>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="64" />
+            <source>Field</source>
+            <translation>字段</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="64" />
+            <source>Value</source>
+            <translation>数值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="76" />
+            <source>Choose the Identify tool and click a feature on the map.</source>
+            <translation>选择“识别要素”工具，然后在地图上点击要素。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="82" />
+            <source>{0}: {1} features</source>
+            <translation>{0}：{1} 个要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="83" />
+            <source> (first {0} shown)</source>
+            <translation>（显示前 {0} 个）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="86" />
+            <source>Feature {0}</source>
+            <translation>要素 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="91" />
+            <source>geometry</source>
+            <translation>几何</translation>
+        </message>
+    </context>
+    <context>
+        <name>IndicatorDialog</name>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="690" />
+            <source>Zero-carbon indicators</source>
+            <translation>零碳指标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="699" />
+            <source>Indicator set to check against (resources/defaults). Default national-2025: the national zero-carbon park indicators (trial).</source>
+            <translation>用于核查的指标体系（resources/defaults）。默认 national-2025：国家零碳园区指标（试行）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="701" />
+            <source>Indicator set</source>
+            <translation>指标体系</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="706" />
+            <source>Not given: the indicator shows "no data".</source>
+            <translation>未填写：该指标显示“缺数据”。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="713" />
+            <source>Park facts the energy data cannot give (tick to enter a value, %). The check runs for every scenario of the balance.</source>
+            <translation>能耗数据无法提供的园区事实（勾选后填写数值，%）。核查对碳平衡的每个情景进行。</translation>
+        </message>
+    </context>
+    <context>
+        <name>IntensityDialog</name>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="725" />
+            <source>K = intensity / benchmark; breaks 0.6 / 0.8 / 1.2 / 2.0 (Zhejiang carbon-efficiency grades)</source>
+            <translation>K = 强度 / 基准；分级 0.6 / 0.8 / 1.2 / 2.0（浙江碳效等级）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="728" />
+            <source>your four thresholds</source>
+            <translation>自定四个阈值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="729" />
+            <source>equal counts per class</source>
+            <translation>各级数量相等</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="730" />
+            <source>natural breaks (Jenks)</source>
+            <translation>自然断点（Jenks）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="731" />
+            <source>change against a yearly decline target</source>
+            <translation>对照年下降目标的变化</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="735" />
+            <source>Five-colour township map</source>
+            <translation>乡镇五色图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="747" />
+            <source>Township/street polygons to colour. Default: the park's townships.</source>
+            <translation>要着色的乡镇街道面。默认：园区的乡镇图层。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="748" />
+            <source>Townships layer</source>
+            <translation>乡镇图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="750" />
+            <source>Statistics table</source>
+            <translation>统计表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="750" />
+            <source>The park's township statistics</source>
+            <translation>园区的乡镇统计表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="751" />
+            <source>Energy by fuel or emissions, GDP / value added (10^4 yuan), population, land area; one or more years (CSV/Excel). Empty: the table loaded with the park.</source>
+            <translation>分品种能耗或碳排放、地区生产总值/增加值（万元）、人口、土地面积；一年或多年（CSV/Excel）。留空：使用随园区载入的表。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="753" />
+            <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
+            <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="755" />
+            <source>The townships' field to join on. Automatic: a code field when both sides have one, else the (normalised Chinese) names.</source>
+            <translation>乡镇图层用于关联的字段。自动：两边都有代码字段时用代码，否则用（规范化后的中文）名称。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="757" />
+            <source>Join field</source>
+            <translation>关联字段</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="764" />
+            <source>How the five classes are cut. Default: ratio to the benchmark (the map's overall CO2 / GDP).</source>
+            <translation>五级的划分方法。默认：与基准的比值（全图总 CO2 / 地区生产总值）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="766" />
+            <source>Method</source>
+            <translation>方法</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="769" />
+            <source>Four ascending breaks for the fixed method.</source>
+            <translation>固定阈值法的四个递增分界值。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="770" />
+            <source>Thresholds (fixed)</source>
+            <translation>阈值（固定）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="776" />
+            <source>Yearly decline target for the target method, % per year.</source>
+            <translation>目标法的年下降目标，%/年。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="777" />
+            <source>Decline target</source>
+            <translation>下降目标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="779" />
+            <source>Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind readers). Defaults: the park's townships and statistics, automatic join, ratio method.</source>
+            <translation>颜色由低到高：绿、蓝、黄、橙、红；灰色 = 无数据（已检查色盲可辨）。默认：园区的乡镇和统计表、自动关联、比值法。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="787" />
+            <source>Automatic</source>
+            <translation>自动</translation>
+        </message>
+    </context>
+    <context>
+        <name>LayerPanel</name>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="525" />
+            <location filename="../../app/gui/layer_panel.py" line="577" />
+            <location filename="../../app/gui/layer_panel.py" line="580" />
+            <source>Opacity</source>
+            <translation>不透明度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="546" />
+            <source>New group</source>
+            <translation>新建分组</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="546" />
+            <source>Group name:</source>
+            <translation>分组名称：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="569" />
+            <source>Zoom to Layer</source>
+            <translation>缩放到图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="572" />
+            <source>Open Attribute Table</source>
+            <translation>打开属性表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="574" />
+            <source>Style</source>
+            <translation>样式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="576" />
+            <source>Rename</source>
+            <translation>重命名</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="585" />
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="587" />
+            <source>Add Group</source>
+            <translation>添加分组</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="591" />
+            <source>Single Colour…</source>
+            <translation>单一颜色…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="592" />
+            <source>Categorized by</source>
+            <translation>分类显示，按</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="593" />
+            <source>Graduated by (five colours)</source>
+            <translation>分级显示（五色），按</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="608" />
+            <source>Default Style</source>
+            <translation>默认样式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="615" />
+            <source>Layer colour</source>
+            <translation>图层颜色</translation>
+        </message>
+    </context>
+    <context>
+        <name>LayerTreeModel</name>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="282" />
+            <source>Group with {0} layers</source>
+            <translation>分组，含 {0} 个图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="287" />
+            <source>{0:,} features</source>
+            <translation>{0:,} 个要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="288" />
+            <source>CRS: {0}</source>
+            <translation>坐标系：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="290" />
+            <source>Opacity {0:.0f}%</source>
+            <translation>不透明度 {0:.0f}%</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="424" />
+            <source>Lingtan · zero-carbon park planning</source>
+            <translation>零碳 · 零碳园区规划</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="430" />
+            <source>Scale 1:{0:,.0f}</source>
+            <translation>比例尺 1:{0:,.0f}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="435" />
+            <source>no CRS</source>
+            <translation>无坐标系</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="440" />
+            <source>Render {0} ms</source>
+            <translation>绘制 {0} 毫秒</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="452" />
+            <source>Area: {0}</source>
+            <translation>面积：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="452" />
+            <source>Distance: {0}</source>
+            <translation>距离：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="490" />
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="491" />
+            <source>Open &amp;Recent</source>
+            <translation>最近打开(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="492" />
+            <source>&amp;Export</source>
+            <translation>导出(&amp;E)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="493" />
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="494" />
+            <source>Map Tools</source>
+            <translation>地图工具</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="495" />
+            <source>Panels</source>
+            <translation>面板</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="496" />
+            <source>&amp;Layer</source>
+            <translation>图层(&amp;L)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="497" />
+            <source>&amp;Analysis</source>
+            <translation>分析(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="498" />
+            <source>&amp;Settings</source>
+            <translation>设置(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="499" />
+            <source>Language</source>
+            <translation>语言</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="500" />
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="502" />
+            <source>&amp;New Project</source>
+            <translation>新建项目(&amp;N)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="502" />
+            <source>Start an empty project</source>
+            <translation>新建一个空项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="503" />
+            <source>&amp;Open Project…</source>
+            <translation>打开项目(&amp;O)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="503" />
+            <source>Open a Lingtan project (.lingtan.gpkg)</source>
+            <translation>打开零碳项目（.lingtan.gpkg）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="504" />
+            <source>&amp;Save</source>
+            <translation>保存(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="504" />
+            <source>Save the project</source>
+            <translation>保存项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="505" />
+            <source>Save &amp;As…</source>
+            <translation>另存为(&amp;A)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="505" />
+            <source>Save the project under another name</source>
+            <translation>以其他名称保存项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="506" />
+            <source>&amp;Add Data…</source>
+            <translation>添加数据(&amp;A)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="507" />
+            <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
+            <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="509" />
+            <source>Open the Sample Park</source>
+            <translation>打开示例园区</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="510" />
+            <source>Load the sample park and run all analyses</source>
+            <translation>载入示例园区并运行全部分析</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="511" />
+            <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
+            <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="512" />
+            <location filename="../../app/gui/main_window.py" line="950" />
+            <source>Map Image (PNG)…</source>
+            <translation>地图图片（PNG）…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="513" />
+            <location filename="../../app/gui/main_window.py" line="963" />
+            <source>Web Map (HTML)…</source>
+            <translation>网页地图（HTML）…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="514" />
+            <source>All Results…</source>
+            <translation>全部结果…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="515" />
+            <source>&amp;Report (PDF)…</source>
+            <translation>报告(&amp;R)（PDF）…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="515" />
+            <source>Write the planning report as a PDF</source>
+            <translation>生成 PDF 格式的规划报告</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="516" />
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="517" />
+            <source>Zoom to &amp;Layer</source>
+            <translation>缩放到图层(&amp;L)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="518" />
+            <source>Zoom to the layer selected in the layer panel</source>
+            <translation>缩放到图层面板中选中的图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="519" />
+            <source>Open &amp;Attribute Table</source>
+            <translation>打开属性表(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="520" />
+            <source>Attribute table of the selected layer</source>
+            <translation>选中图层的属性表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="521" />
+            <source>&amp;Remove Layer or Group</source>
+            <translation>移除图层或分组(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="522" />
+            <source>Add &amp;Group</source>
+            <translation>添加分组(&amp;G)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="523" />
+            <source>Default &amp;Style</source>
+            <translation>默认样式(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="523" />
+            <source>Restore the layer's default style</source>
+            <translation>恢复图层的默认样式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="524" />
+            <source>Rooftop &amp;PV…</source>
+            <translation>屋顶光伏(&amp;P)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="524" />
+            <source>Rooftop PV potential of every building</source>
+            <translation>每栋建筑的屋顶光伏潜力</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="525" />
+            <source>&amp;Carbon Accounting and Sinks…</source>
+            <translation>碳排放核算与碳汇(&amp;C)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="526" />
+            <source>Emissions, sinks and carbon balance</source>
+            <translation>碳排放、碳汇与碳平衡</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="527" />
+            <source>Zero-carbon &amp;Indicators…</source>
+            <translation>零碳指标(&amp;I)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="528" />
+            <source>Check the zero-carbon park indicators</source>
+            <translation>核查零碳园区指标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="529" />
+            <source>&amp;Five-colour Township Map…</source>
+            <translation>乡镇五色图(&amp;F)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="530" />
+            <source>Township carbon intensity in five classes</source>
+            <translation>乡镇碳排放强度五级分类</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="531" />
+            <source>Run &amp;All Analyses…</source>
+            <translation>运行全部分析(&amp;A)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="532" />
+            <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
+            <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="533" />
+            <source>&amp;Settings…</source>
+            <translation>设置(&amp;S)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="534" />
+            <source>Language, units, emission factors, network, PV modules</source>
+            <translation>语言、单位、排放因子、网络、光伏组件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="537" />
+            <source>&amp;About Lingtan</source>
+            <translation>关于零碳(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="538" />
+            <source>User &amp;Guide</source>
+            <translation>用户指南(&amp;G)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="549" />
+            <source>Layers</source>
+            <translation>图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="550" />
+            <source>Attribute Table</source>
+            <translation>属性表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="551" />
+            <source>Dashboard</source>
+            <translation>结果面板</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="552" />
+            <source>Identify Results</source>
+            <translation>识别结果</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="553" />
+            <source>Project</source>
+            <translation>项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="554" />
+            <source>Map</source>
+            <translation>地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="681" />
+            <source>Added {0} ({1:,} features)</source>
+            <translation>已添加 {0}（{1:,} 个要素）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="688" />
+            <source>Read the file again with this coordinate system:</source>
+            <translation>用以下坐标系重新读取文件：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="742" />
+            <source>Analysis</source>
+            <translation>分析</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="763" />
+            <source>Sample park: all analyses</source>
+            <translation>示例园区：全部分析</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="795" />
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="814" />
+            <source>Lingtan project (*.lingtan.gpkg);;GeoPackage (*.gpkg)</source>
+            <translation>零碳项目 (*.lingtan.gpkg);;GeoPackage (*.gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="815" />
+            <source>Open project</source>
+            <translation>打开项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="822" />
+            <source>Opening {0}</source>
+            <translation>正在打开 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="839" />
+            <source>Save project</source>
+            <translation>保存项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="840" />
+            <source>Lingtan project (*.lingtan.gpkg)</source>
+            <translation>零碳项目 (*.lingtan.gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="859" />
+            <source>Unsaved changes</source>
+            <translation>未保存的更改</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="859" />
+            <source>Save the changes to the project?</source>
+            <translation>是否保存对项目的更改？</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="892" />
+            <source>Nothing to export</source>
+            <translation>没有可导出的内容</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="893" />
+            <source>Open a park or add data first.</source>
+            <translation>请先打开园区或添加数据。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="900" />
+            <source>This export is not available in this version.</source>
+            <translation>此版本尚不提供该导出功能。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="906" />
+            <source>Report</source>
+            <translation>报告</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="909" />
+            <source>Report (PDF)</source>
+            <translation>报告（PDF）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="915" />
+            <source>Writing the report</source>
+            <translation>正在生成报告</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="917" />
+            <source>Report written: {0}</source>
+            <translation>报告已生成：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="931" />
+            <location filename="../../app/gui/main_window.py" line="940" />
+            <location filename="../../app/gui/main_window.py" line="977" />
+            <location filename="../../app/gui/main_window.py" line="979" />
+            <source>Export</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="932" />
+            <source>Export layers to folder</source>
+            <translation>导出图层到文件夹</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="941" />
+            <source>Exporting layers</source>
+            <translation>正在导出图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="942" />
+            <location filename="../../app/gui/main_window.py" line="988" />
+            <source>Exported to {0}</source>
+            <translation>已导出到 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="951" />
+            <source>Map image</source>
+            <translation>地图图片</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="956" />
+            <source>Map image written: {0}</source>
+            <translation>地图图片已保存：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="964" />
+            <source>Web map</source>
+            <translation>网页地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="969" />
+            <source>Web map written: {0}</source>
+            <translation>网页地图已保存：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="977" />
+            <source>Run the analyses first.</source>
+            <translation>请先运行分析。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="980" />
+            <source>Export all results to folder</source>
+            <translation>导出全部结果到文件夹</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="986" />
+            <source>Exporting results</source>
+            <translation>正在导出结果</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="995" />
+            <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1008" />
+            <source>About Lingtan</source>
+            <translation>关于零碳</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1024" />
+            <source>User Guide</source>
+            <translation>用户指南</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1024" />
+            <source>The user guide is docs/gui.md.</source>
+            <translation>用户指南见 docs/gui.md。</translation>
+        </message>
+    </context>
+    <context>
+        <name>MapActions</name>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="437" />
+            <location filename="../../app/gui/main_window.py" line="570" />
+            <source>Pan</source>
+            <translation>平移</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="438" />
+            <location filename="../../app/gui/main_window.py" line="570" />
+            <source>Zoom to Box</source>
+            <translation>拉框放大</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="439" />
+            <location filename="../../app/gui/main_window.py" line="570" />
+            <source>Identify Features</source>
+            <translation>识别要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="440" />
+            <location filename="../../app/gui/main_window.py" line="571" />
+            <source>Select Features</source>
+            <translation>选择要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="441" />
+            <location filename="../../app/gui/main_window.py" line="571" />
+            <source>Measure Distance</source>
+            <translation>量测距离</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="442" />
+            <location filename="../../app/gui/main_window.py" line="572" />
+            <source>Measure Area</source>
+            <translation>量测面积</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="443" />
+            <location filename="../../app/gui/main_window.py" line="572" />
+            <source>Zoom Full</source>
+            <translation>全图显示</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="444" />
+            <location filename="../../app/gui/main_window.py" line="573" />
+            <source>Zoom to Selection</source>
+            <translation>缩放到选中要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="445" />
+            <location filename="../../app/gui/main_window.py" line="573" />
+            <source>Zoom In</source>
+            <translation>放大</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="446" />
+            <location filename="../../app/gui/main_window.py" line="574" />
+            <source>Zoom Out</source>
+            <translation>缩小</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="447" />
+            <location filename="../../app/gui/main_window.py" line="574" />
+            <source>Clear Selection</source>
+            <translation>清除选择</translation>
+        </message>
+    </context>
+    <context>
+        <name>MapCanvas</name>
+        <message>
+            <location filename="../../app/gui/canvas.py" line="675" />
+            <source>No features here</source>
+            <translation>此处没有要素</translation>
+        </message>
+    </context>
+    <context>
+        <name>MapTools</name>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="48" />
+            <source>%1 m</source>
+            <translation>%1 米</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="49" />
+            <source>%1 km</source>
+            <translation>%1 公里</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="55" />
+            <location filename="../../app/gui/map_tools.py" line="58" />
+            <source>%1 m²</source>
+            <translation>%1 平方米</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="57" />
+            <source>%1 ha</source>
+            <translation>%1 公顷</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="60" />
+            <source>%1 km²</source>
+            <translation>%1 平方公里</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="132" />
+            <source>Drag to move the map; the mouse wheel zooms about the cursor</source>
+            <translation>拖动以移动地图；滚动鼠标滚轮以光标为中心缩放</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="218" />
+            <source>Drag a box to zoom to it; click to zoom in, Shift+click to zoom out</source>
+            <translation>拉框放大到框选范围；单击放大，Shift+单击缩小</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="245" />
+            <source>Click a feature to see its attributes</source>
+            <translation>单击要素查看其属性</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="266" />
+            <source>Click or drag a box to select; Shift adds, Ctrl removes</source>
+            <translation>单击或拉框选择；按住 Shift 添加，按住 Ctrl 移除</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="296" />
+            <source>Click to add points; double-click or Enter to finish, Backspace to undo, Esc to cancel</source>
+            <translation>单击添加点；双击或按 Enter 结束，Backspace 撤销，Esc 取消</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="380" />
+            <source>Distance: %1</source>
+            <translation>距离：%1</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="383" />
+            <source>Area: %1</source>
+            <translation>面积：%1</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/map_tools.py" line="384" />
+            <source>Perimeter: %1</source>
+            <translation>周长：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>OpenData</name>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="58" />
+            <source>GIS files</source>
+            <translation>GIS 文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="59" />
+            <source>Shapefile</source>
+            <translation>Shapefile</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="59" />
+            <source>GeoPackage</source>
+            <translation>GeoPackage</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="60" />
+            <source>GeoJSON</source>
+            <translation>GeoJSON</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="60" />
+            <source>KML/KMZ</source>
+            <translation>KML/KMZ</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="61" />
+            <source>CAD drawing</source>
+            <translation>CAD 图纸</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="62" />
+            <source>Tables with coordinates or WKT</source>
+            <translation>含坐标或 WKT 的表格</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="62" />
+            <source>All files</source>
+            <translation>所有文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="87" />
+            <location filename="../../app/gui/open_data.py" line="285" />
+            <source>Coordinate system</source>
+            <translation>坐标系</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="94" />
+            <source>Suggested: {0} ({1})</source>
+            <translation>推荐：{0}（{1}）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="95" />
+            <source>CGCS2000 longitude/latitude (EPSG:4490)</source>
+            <translation>CGCS2000 经纬度（EPSG:4490）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="96" />
+            <source>WGS84 longitude/latitude, GPS (EPSG:4326)</source>
+            <translation>WGS84 经纬度，GPS（EPSG:4326）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="97" />
+            <source>GCJ-02 longitude/latitude: Amap (高德) / Tencent (腾讯) maps</source>
+            <translation>GCJ-02 经纬度：高德 / 腾讯地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="99" />
+            <source>BD-09 longitude/latitude: Baidu (百度) maps</source>
+            <translation>BD-09 经纬度：百度地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="100" />
+            <source>Gauss–Krüger zone (CGCS2000, Xi'an 1980, Beijing 1954)…</source>
+            <translation>高斯-克吕格投影带（CGCS2000、西安 1980、北京 1954）…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="101" />
+            <source>EPSG code or other CRS…</source>
+            <translation>EPSG 代码或其他坐标系…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="108" />
+            <source>CGCS2000 (China Geodetic 2000)</source>
+            <translation>CGCS2000（2000 国家大地坐标系）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="109" />
+            <source>Xi'an 1980</source>
+            <translation>西安 1980</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="110" />
+            <source>Beijing 1954</source>
+            <translation>北京 1954</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="112" />
+            <source>3° zones</source>
+            <translation>3 度带</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="113" />
+            <source>6° zones</source>
+            <translation>6 度带</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="115" />
+            <source>Easting starts with the zone number</source>
+            <translation>横坐标带带号</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="116" />
+            <source>Easting without zone number (give the central meridian)</source>
+            <translation>横坐标不带带号（需给出中央经线）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="125" />
+            <source>Datum</source>
+            <translation>大地基准</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="126" />
+            <source>Zone width</source>
+            <translation>分带宽度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="127" />
+            <source>Coordinates</source>
+            <translation>坐标</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="128" />
+            <source>Zone number</source>
+            <translation>带号</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="129" />
+            <source>Central meridian</source>
+            <translation>中央经线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="146" />
+            <source>The data's coordinate system:</source>
+            <translation>数据的坐标系：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="202" />
+            <source>Enter a coordinate system.</source>
+            <translation>请输入坐标系。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="219" />
+            <source>Choose layers</source>
+            <translation>选择图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="231" />
+            <source>{0} holds several layers. Add:</source>
+            <translation>{0} 包含多个图层。添加：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="261" />
+            <source>from the file</source>
+            <translation>取自文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="261" />
+            <location filename="../../app/gui/open_data.py" line="268" />
+            <source>chosen by you</source>
+            <translation>由您指定</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="262" />
+            <source>assumed from the lon/lat range</source>
+            <translation>根据经纬度范围推定</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="262" />
+            <source>unknown</source>
+            <translation>未知</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="267" />
+            <source>.cpg file</source>
+            <translation>.cpg 文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="267" />
+            <source>DBF language byte</source>
+            <translation>DBF 语言标识字节</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="268" />
+            <source>detected from the text</source>
+            <translation>根据文字内容检测</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="269" />
+            <source>fixed by the format</source>
+            <translation>由格式规定</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="278" />
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="278" />
+            <source>Format</source>
+            <translation>格式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="280" />
+            <source>Layer</source>
+            <translation>图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="284" />
+            <source>Text encoding</source>
+            <translation>文字编码</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="287" />
+            <source>Web-map offset</source>
+            <translation>网络地图偏移</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="288" />
+            <source>{0} coordinates converted to WGS84</source>
+            <translation>已将 {0} 坐标转换为 WGS84</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="289" />
+            <source>Features</source>
+            <translation>要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="291" />
+            <source>Geometry</source>
+            <translation>几何</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="293" />
+            <source>Fields</source>
+            <translation>字段</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="301" />
+            <source>Problems and repairs</source>
+            <translation>问题与修复</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="310" />
+            <source>No problems found.</source>
+            <translation>未发现问题。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="321" />
+            <source>Data added: {0}</source>
+            <translation>已添加数据：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="331" />
+            <source>Read again with another CRS…</source>
+            <translation>用其他坐标系重新读取…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="332" />
+            <source>For example longitude/latitude copied from Amap or Baidu (GCJ-02 / BD-09)</source>
+            <translation>例如从高德或百度地图复制的经纬度（GCJ-02 / BD-09）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="370" />
+            <location filename="../../app/gui/open_data.py" line="432" />
+            <source>Add data</source>
+            <translation>添加数据</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="434" />
+            <source>Reading {0}</source>
+            <translation>正在读取 {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PVDialog</name>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="533" />
+            <source>Rooftop PV</source>
+            <translation>屋顶光伏</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="539" />
+            <source>Weather file</source>
+            <translation>气象文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="540" />
+            <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
+            <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="541" />
+            <source>Hourly weather: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, PVGIS TMY, or a CSV with time and GHI. Empty: the built-in climatology of the China Standard Weather Data stations, interpolated to the park (docs/weather.md).</source>
+            <translation>逐时气象：EPW（CSWD/IWEC/TMYx）、TMY2/TMY3、PVGIS TMY，或含时间和总辐射的 CSV。留空：使用中国标准气象数据台站的内置气候数据，插值到园区（docs/weather.md）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="544" />
+            <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
+            <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="545" />
+            <source>Shading by neighbouring buildings</source>
+            <translation>相邻建筑遮挡</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="547" />
+            <source>Horizons from the footprints and heights of buildings within 500 m (and towers up to 7.5 km); off: no neighbour shading.</source>
+            <translation>由 500 米内建筑（及 7.5 公里内高塔）的轮廓和高度计算地平线；关闭：不计相邻遮挡。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="549" />
+            <source>Shading</source>
+            <translation>遮挡</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="555" />
+            <source>DC system losses. Default 14 % (PVWatts v5; includes 3 % generic shading, neighbour shading is computed on top).</source>
+            <translation>直流系统损失。默认 14%（PVWatts v5；含 3% 一般遮挡，相邻建筑遮挡另行计算）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="557" />
+            <source>System losses</source>
+            <translation>系统损失</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="563" />
+            <source>Module power. Default 575 W on 2.278 × 1.134 m (a 144-half-cell TOPCon module, 223 W/m²).</source>
+            <translation>组件功率。默认 575 W，尺寸 2.278 × 1.134 米（144 片半片 TOPCon 组件，223 W/m²）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="565" />
+            <source>Module power</source>
+            <translation>组件功率</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="569" />
+            <source>Force one tilt on every roof. Default: rows at {0:g}° on flat roofs, the roof slope on pitched and metal roofs (resources/defaults/roof_classes.csv).</source>
+            <translation>所有屋顶统一倾角。默认：平屋面按 {0:g}° 成排布置，坡屋面和彩钢屋面随屋面坡度（resources/defaults/roof_classes.csv）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="576" />
+            <source>Tilt</source>
+            <translation>倾角</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="578" />
+            <source>Force one azimuth (degrees clockwise from north, 180 = south). Default: south for rows on flat roofs, the roof planes otherwise.</source>
+            <translation>所有屋顶统一方位角（自正北顺时针，180 = 正南）。默认：平屋面成排朝南，其他随屋面朝向。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="585" />
+            <source>Azimuth</source>
+            <translation>方位角</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="587" />
+            <source>Electricity factor of the emission-factor set</source>
+            <translation>排放因子集的电力因子</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="595" />
+            <source>Grid emission factor for the CO2 that PV avoids. Default: the electricity factor of the project's emission-factor set, so PV and the park's emissions use one factor (resources/factors/grid_emission_factors.csv).</source>
+            <translation>计算光伏减排 CO2 的电网排放因子。默认：项目排放因子集的电力因子，使光伏减排与园区排放采用同一因子（resources/factors/grid_emission_factors.csv）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="599" />
+            <source>Grid factor</source>
+            <translation>电网因子</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="601" />
+            <source>Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules (TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid factor. Hover over a field for its source.</source>
+            <translation>默认：内置气候数据；计算遮挡；损失 14%（PVWatts v5）；575 W 组件（TOPCon，2.278 × 1.134 米）；倾角和方位角按屋面类型；因子集的电网因子。鼠标悬停在各项上可查看来源。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProjectActions</name>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="112" />
+            <source>Untitled</source>
+            <translation>未命名</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="113" />
+            <source>Unsaved changes</source>
+            <translation>未保存的更改</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="114" />
+            <source>Save the changes to “{0}” before closing it?</source>
+            <translation>关闭前是否保存对“{0}”的更改？</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="125" />
+            <source>an untitled project</source>
+            <translation>未命名项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="127" />
+            <source>Recover unsaved work</source>
+            <translation>恢复未保存的工作</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="128" />
+            <source>Lingtan was not closed properly. Unsaved work on {0} was saved automatically at {1}. Recover it?</source>
+            <translation>零碳上次未正常关闭。{0} 中未保存的工作已于 {1} 自动保存。是否恢复？</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="131" />
+            <source>Recover</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="132" />
+            <source>Discard</source>
+            <translation>放弃</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="133" />
+            <source>Later</source>
+            <translation>以后再说</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="143" />
+            <source>Open project</source>
+            <translation>打开项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="144" />
+            <source>Lingtan projects (*.lingtan.gpkg);;GeoPackage (*.gpkg);;All files (*)</source>
+            <translation>零碳项目 (*.lingtan.gpkg);;GeoPackage (*.gpkg);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="154" />
+            <source>park</source>
+            <translation>园区</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="155" />
+            <source>Save project</source>
+            <translation>保存项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="156" />
+            <source>Lingtan projects (*.lingtan.gpkg)</source>
+            <translation>零碳项目 (*.lingtan.gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="214" />
+            <source>Opened {0}</source>
+            <translation>已打开 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="217" />
+            <source>Opening {0}</source>
+            <translation>正在打开 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="253" />
+            <source>Saved {0}</source>
+            <translation>已保存 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="255" />
+            <source>Saving {0}</source>
+            <translation>正在保存 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="321" />
+            <source>Autosave failed: {0}</source>
+            <translation>自动保存失败：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="323" />
+            <source>Autosave</source>
+            <translation>自动保存</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="356" />
+            <source>Recovered work from {0}</source>
+            <translation>已恢复 {0} 的工作</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/project_actions.py" line="359" />
+            <source>Recovering</source>
+            <translation>正在恢复</translation>
+        </message>
+    </context>
+    <context>
+        <name>RunAllDialog</name>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="831" />
+            <source>Run all analyses</source>
+            <translation>运行全部分析</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="837" />
+            <source>Emission-factor set</source>
+            <translation>排放因子集</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="842" />
+            <source>Indicator set</source>
+            <translation>指标体系</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="844" />
+            <source>Weather file</source>
+            <translation>气象文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="845" />
+            <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
+            <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="846" />
+            <source>Empty: the built-in climatology of the China Standard Weather Data stations.</source>
+            <translation>留空：使用中国标准气象数据台站的内置气候数据。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="847" />
+            <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
+            <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="849" />
+            <source>Rooftop PV (default system: 575 W modules, 14 % losses, shading on), emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — the same run as lingtan demo. Use the single analyses for other PV or map settings.</source>
+            <translation>屋顶光伏（默认系统：575 W 组件、14% 损失、计算遮挡）、碳排放、碳汇、碳平衡和指标，以及乡镇五色图（比值法）——与 lingtan demo 相同。需要其他光伏或五色图设置时请使用单项分析。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Settings</name>
+        <message>
+            <location filename="../../app/gui/settings.py" line="300" />
+            <source>mu</source>
+            <translation>亩</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <location filename="../../app/gui/settings.py" line="439" />
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="440" />
+            <source>General</source>
+            <translation>常规</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="441" />
+            <source>Carbon</source>
+            <translation>碳核算</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="442" />
+            <source>Map</source>
+            <translation>地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="443" />
+            <source>Buildings and PV</source>
+            <translation>建筑与光伏</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="444" />
+            <source>Language</source>
+            <translation>语言</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="445" />
+            <source>Area unit</source>
+            <translation>面积单位</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="446" />
+            <source>square metres (m²)</source>
+            <translation>平方米（m²）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="446" />
+            <source>hectares (ha)</source>
+            <translation>公顷（ha）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="447" />
+            <source>mu (亩, 666.7 m²)</source>
+            <translation>亩（666.7 m²）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="450" />
+            <source>Emission factors (region, year)</source>
+            <translation>排放因子（地区、年份）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="453" />
+            <source>Indicator set</source>
+            <translation>指标体系</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="458" />
+            <source>Allow network use (basemap tiles, PVGIS weather downloads)</source>
+            <translation>允许联网（底图瓦片、下载 PVGIS 气象数据）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="460" />
+            <source>Off by default: Lingtan works fully offline. Tiles are cached on disk.</source>
+            <translation>默认关闭：零碳可完全离线使用。瓦片会缓存在磁盘上。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="461" />
+            <source>Basemap</source>
+            <translation>底图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="462" />
+            <source>None</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="462" />
+            <source>OpenStreetMap</source>
+            <translation>OpenStreetMap</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="463" />
+            <source>Tianditu map (needs a key)</source>
+            <translation>天地图矢量（需要密钥）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="464" />
+            <source>Tianditu imagery (needs a key)</source>
+            <translation>天地图影像（需要密钥）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="465" />
+            <source>Custom XYZ URL</source>
+            <translation>自定义 XYZ 地址</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="468" />
+            <source>Tianditu key</source>
+            <translation>天地图密钥</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="469" />
+            <source>XYZ URL template</source>
+            <translation>XYZ 地址模板</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="471" />
+            <source>Storey height by building use, for buildings with floors but no height (resources/defaults/storey_heights.csv)</source>
+            <translation>各类用途建筑的层高，用于只有层数、没有高度的建筑（resources/defaults/storey_heights.csv）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="473" />
+            <source>Use</source>
+            <translation>用途</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="473" />
+            <source>Storey height</source>
+            <translation>层高</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="476" />
+            <source>PV module power</source>
+            <translation>光伏组件功率</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="477" />
+            <source>PV module length</source>
+            <translation>光伏组件长度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/settings.py" line="478" />
+            <source>PV module width</source>
+            <translation>光伏组件宽度</translation>
+        </message>
+    </context>
+    <context>
+        <name>TaskDialog</name>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="143" />
+            <source>Starting…</source>
+            <translation>正在启动…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="150" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="166" />
+            <location filename="../../app/gui/tasks.py" line="279" />
+            <source>Cancelling…</source>
+            <translation>正在取消…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="174" />
+            <source>{0:.0f} s</source>
+            <translation>{0:.0f} 秒</translation>
+        </message>
+    </context>
+    <context>
+        <name>Tasks</name>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="382" />
+            <source>Likely coordinate systems:</source>
+            <translation>可能的坐标系：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="392" />
+            <source>Lingtan</source>
+            <translation>零碳</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="395" />
+            <source>The input cannot be used.</source>
+            <translation>输入数据无法使用。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="399" />
+            <source>An internal error occurred (a bug in Lingtan).</source>
+            <translation>发生内部错误（零碳程序缺陷）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="402" />
+            <source>Please send the log file to the developers:</source>
+            <translation>请将日志文件发送给开发者：</translation>
+        </message>
+    </context>
+    <context>
+        <name>_Dialog</name>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="493" />
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,335 @@
+"""The main window with the analysed sample park (pytest-qt, offscreen).
+
+Values on screen are checked against references computed here from the result GeoDataFrames and
+the sample park's energy table with the guideline factors, not against the code's own summary.
+The screenshot test writes the window to tmp_path (and to $LINGTAN_SCREENSHOT when set, e.g.
+``LINGTAN_SCREENSHOT=docs/screenshot.png pytest tests/test_gui_main.py -k screenshot``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QImage
+
+from gis.paths import sample_dir
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def results():
+    from app.results import run_park_analyses
+    from gis.park import load_sample_park
+
+    return run_park_analyses(load_sample_park())
+
+
+@pytest.fixture
+def gui(qapp, tmp_path, monkeypatch):
+    """The application set up like ``create_app`` (CJK font, Chinese UI), settings in tmp_path."""
+    from app.gui import i18n
+    from app.gui.app import create_app
+    from app.gui.settings import use_settings_dir
+
+    monkeypatch.setenv("LINGTAN_DATA_DIR", str(tmp_path / "data"))
+    use_settings_dir(tmp_path / "settings")
+    i18n.reset_for_tests()
+    try:
+        from app.gui import project_actions
+
+        monkeypatch.setattr(project_actions, "ask_save_changes", lambda mw: "discard")
+        monkeypatch.setattr(project_actions, "ask_recover", lambda mw, info: "later")
+    except ImportError:
+        pass
+    app = create_app(lang="zh")
+    yield app
+    i18n.reset_for_tests()
+
+
+@pytest.fixture
+def window(gui, qtbot, results):
+    from app.gui.main_window import MainWindow
+    from app.workspace import Workspace
+
+    ws = Workspace(lang="zh")
+    ws.set_results(results)
+    ws.mark_clean()
+    w = MainWindow(ws)
+    qtbot.addWidget(w)
+    w.resize(1600, 1000)
+    w.show()
+    qtbot.waitExposed(w)
+    w.canvas.zoom_full()
+    assert w.canvas.wait_for_render(20_000)
+    yield w
+    w.workspace.mark_clean()
+
+
+def _model_rows(model, parent=None):
+    """(text, node) of every row of the layer model, depth first, top first."""
+    from PySide6.QtCore import QModelIndex
+
+    parent = parent if parent is not None else QModelIndex()
+    out = []
+    for r in range(model.rowCount(parent)):
+        i = model.index(r, 0, parent)
+        out.append((model.data(i), model.node(i), i))
+        out += _model_rows(model, i)
+    return out
+
+
+def _layer_index(window, name):
+    for _text, node, index in _model_rows(window.layer_panel.model):
+        if getattr(node, "name", None) == name and hasattr(node, "gdf"):
+            return index
+    raise AssertionError(f"{name} not in the layer panel")
+
+
+# ---- the window ----------------------------------------------------------------------------------
+
+def test_window_shows_every_sample_layer_in_the_panel(window, results):
+    expected = set(results.layers())
+    panel = {node.name for _t, node, _i in _model_rows(window.layer_panel.model) if hasattr(node, "gdf")}
+    assert panel == expected
+    # top first in the panel = reverse of the draw order of each group
+    group = window.workspace.tree.root.children[-1]
+    model = window.layer_panel.model
+    gi = model.index_of(group)
+    shown = [model.node(model.index(r, 0, gi)) for r in range(model.rowCount(gi))]
+    assert shown == list(reversed(group.children))
+    # Chinese titles from the presets, e.g. the buildings layer is 建筑
+    titles = {node.name: text for text, node, _i in _model_rows(model) if hasattr(node, "gdf")}
+    assert titles["buildings"] == "建筑" and titles["rooftop_pv"] == "屋顶光伏"
+
+
+def test_status_bar_shows_crs_scale_and_render_time(window):
+    assert "4549" in window.status_crs.text()  # the sample park's local CGCS2000 3° GK zone (CM 120°E)
+    assert window.status_render.text().startswith("绘制")
+    # scale 1:N: the map width in metres / the widget width in metres at 96 dpi (0.0254 m / 96 px)
+    e = window.canvas.extent()
+    n = (e[2] - e[0]) / (window.canvas.width() * 0.0254 / window.canvas.logicalDpiX())
+    text = window.status_scale.text().replace(",", "")
+    shown = float(text.split(":")[1])
+    assert shown == pytest.approx(n, rel=0.02)
+
+
+def test_unchecking_a_layer_hides_it_on_the_map(window, qtbot):
+    layer = window.workspace.tree.find("rooftop_pv")
+    index = _layer_index(window, "rooftop_pv")
+    model = window.layer_panel.model
+    assert model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    before = window.canvas.grab().toImage()
+    # a click on the check box, as a user does it
+    view = window.layer_panel.view
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    opt = QStyleOptionViewItem()
+    opt.rect = rect
+    opt.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    check = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, opt, view)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=check.center())
+    assert not layer.visible
+    assert model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    assert layer not in window.workspace.tree.visible_layers()
+    qtbot.wait(50)
+    assert window.canvas.wait_for_render(20_000)
+    after = window.canvas.grab().toImage()
+    assert _differs(before, after)  # the PV colours left the map
+
+
+def _differs(a: QImage, b: QImage) -> bool:
+    return _pixels(a).shape == _pixels(b).shape and not np.array_equal(_pixels(a), _pixels(b))
+
+
+def _pixels(img: QImage) -> np.ndarray:
+    img = img.convertToFormat(QImage.Format.Format_RGB32)
+    arr = np.frombuffer(img.constBits(), dtype=np.uint8).reshape(img.height(), img.bytesPerLine())
+    return arr[:, : img.width() * 4].reshape(img.height(), img.width(), 4)[:, :, :3].copy()
+
+
+def test_attribute_table_rows_and_selection_both_ways(window, qtbot):
+    layer = window.workspace.tree.find("buildings")
+    window.open_attribute_table(layer)
+    table = window.attribute_table
+    assert window.dock_table.isVisible()
+    assert table.model.rowCount() == len(layer.gdf)
+    assert table.model.columnCount() == len(layer.gdf.columns) - 1  # all but the geometry
+    # sort by height (descending) and select the first three rows of the view
+    col = table.model.columns.index("height_m")
+    table.sort(col, Qt.SortOrder.DescendingOrder)
+    expected = np.argsort(-layer.gdf["height_m"].to_numpy(), kind="stable")[:3]
+    sm = table.view.selectionModel()
+    for r in range(3):
+        sm.select(table.model.index(r, 0), QItemSelectionModel.SelectionFlag.Select
+                  | QItemSelectionModel.SelectionFlag.Rows)
+    assert list(layer.selection) == sorted(expected.tolist())
+    # the other way: a selection made on the map shows in the table
+    layer.selection = [5, 17, 300]
+    shown = table.selected_source_rows()
+    assert list(shown) == [5, 17, 300]
+    # and the map's own select tool (box over the whole view) selects every feature of the layer
+    window.canvas.set_active_layer(layer)
+    from PySide6.QtCore import QRectF
+
+    window.canvas.select_in_rect(QRectF(0, 0, window.canvas.width(), window.canvas.height()))
+    assert len(layer.selection) == len(layer.gdf)
+    assert table.count.text().startswith(f"显示 {len(layer.gdf):,}")
+
+
+def test_dashboard_values_match_the_result_layers(window, results):
+    d = window.dashboard.values
+    layers = results.layers()
+    assert d["pv_kwp"] == pytest.approx(layers["rooftop_pv"]["kwp"].sum(), abs=0.1)
+    assert d["pv_kwh_yr"] == pytest.approx(layers["rooftop_pv"]["kwh_yr"].sum(), abs=1.0)
+    sinks = layers["green_sinks"]["t_co2_yr"].sum() + layers["tree_sinks"]["t_co2_yr"].sum()
+    assert d["sinks_t_co2_yr"] == pytest.approx(sinks, abs=0.01)
+    assert d["park_area_m2"] == pytest.approx(layers["boundary"].area.sum(), rel=1e-4)
+    # emissions 2024 from the energy table: amounts × guideline factors (tCO2 per unit; 万 = 10^4)
+    t = pd.read_csv(sample_dir() / "enterprises_energy.csv", encoding="utf-8-sig")
+    y = t[t["年份"] == 2024]
+    factors = {"原煤(吨)": 1.9812, "天然气(万立方米)": 1e4 * 0.0021622, "汽油(吨)": 2.9251,
+               "柴油(吨)": 3.0959, "电力(万千瓦时)": 1e4 * 0.5306e-3, "热力(吉焦)": 0.11}
+    expected = sum(y[c].sum() * f for c, f in factors.items())
+    assert d["emissions_t_co2"] == pytest.approx(expected, rel=1e-3)
+    # the cards show the same numbers (thousands separators)
+    assert window.dashboard.cards["pv_kwp"][1].text() == f"{layers['rooftop_pv']['kwp'].sum():,.0f}"
+    shown = float(window.dashboard.cards["emissions"][1].text().replace(",", ""))
+    assert shown == pytest.approx(expected, rel=1e-3)
+    # net = gross − PV avoided − sinks in the rooftop-PV scenario (the default one)
+    pv_avoided = layers["rooftop_pv"]["kwh_yr"].sum() * 0.5306e-3
+    assert d["net_t_co2"] == pytest.approx(expected - pv_avoided - sinks, rel=1e-3)
+
+
+def test_indicator_table_colours_pass_and_fail(window):
+    table = window.dashboard.indicators
+    assert table.rowCount() > 0
+    statuses = {table.item(r, 3).text(): table.item(r, 3).background().color().name()
+                for r in range(table.rowCount())}
+    assert statuses.get("未达标") == "#fbd9d7"
+    assert "缺数据" in statuses
+
+
+def test_switching_language_changes_menus_and_layer_titles(window, qtbot):
+    assert window.menu_file.title() == "文件(&F)"
+    assert window.dock_layers.windowTitle() == "图层"
+    window.set_language("en")
+    assert window.menu_file.title() == "&File"
+    assert window.menu_analysis.title() == "&Analysis"
+    assert window.dock_layers.windowTitle() == "Layers"
+    assert window.map_actions["pan"].text() == "Pan"
+    assert window.workspace.tree.find("buildings").title == "Buildings"
+    assert window.dashboard.cards["pv_kwp"][0].text() == "Rooftop PV capacity"
+    window.set_language("zh")
+    assert window.menu_file.title() == "文件(&F)"
+    assert window.map_actions["pan"].text() == "平移"
+    assert window.workspace.tree.find("buildings").title == "建筑"
+    assert window.dashboard.cards["pv_kwp"][0].text() == "屋顶光伏装机"
+    from app.gui.settings import AppSettings
+
+    assert AppSettings().language == "zh"  # remembered
+
+
+def test_identify_shows_the_attributes_of_the_clicked_feature(window, qtbot):
+    layer = window.workspace.tree.find("buildings")
+    # click the centre of a building: pixel position from its representative point
+    pt = layer.gdf.geometry.iloc[10].representative_point()
+    px, py = window.canvas.to_pixel(pt.x, pt.y)
+    window.canvas.set_tool("identify")
+    hits = window.canvas.identify_at(float(px), float(py), all_layers=True)
+    names = [h[0].name for h in hits]
+    assert "buildings" in names or "rooftop_pv" in names
+    panel = window.identify_panel
+    assert window.dock_identify.isVisible()
+    assert panel.tree.topLevelItemCount() >= 1
+    top = panel.tree.topLevelItem(0)
+    fields = {top.child(i).text(0) for i in range(top.childCount())}
+    assert "bldg_id" in fields
+
+
+def test_dropping_a_file_adds_it(window, qtbot, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path = tmp_path / "points.geojson"
+    gpd.GeoDataFrame({"name": ["甲", "乙"]}, geometry=[Point(120.28, 30.21), Point(120.29, 30.22)],
+                     crs=4326).to_file(path)
+    md = QMimeData()
+    md.setUrls([QUrl.fromLocalFile(str(path))])
+    ev = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, md, Qt.MouseButton.LeftButton,
+                    Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(ev)
+    qtbot.waitUntil(lambda: window.workspace.tree.find("points") is not None, timeout=20_000)
+    layer = window.workspace.tree.find("points")
+    assert len(layer.gdf) == 2 and list(layer.gdf["name"]) == ["甲", "乙"]
+    assert window.last_report_dialog is not None
+    assert "GeoJSON" in window.last_report_dialog.text.toPlainText()
+    window.last_report_dialog.close()
+
+
+def test_open_sample_park_runs_all_analyses(gui, qtbot):
+    """What ``lingtan demo --gui`` does: an empty window loads the sample park and its results."""
+    from app.gui.app import open_window
+
+    w = open_window(demo=True)
+    qtbot.addWidget(w)
+    handle = w.tasks[0] if w.tasks else None
+    assert handle is not None
+    assert handle.wait(120)
+    assert handle.state == "done"
+    names = {ly.name for ly in w.workspace.tree.layers()}
+    assert {"buildings", "rooftop_pv", "green_sinks", "township_intensity"} <= names
+    assert w.dashboard.values["pv_kwp"] == pytest.approx(
+        w.workspace.tree.find("rooftop_pv").gdf["kwp"].sum(), abs=0.1)
+    w.workspace.mark_clean()
+
+
+def test_cli_entry_points_reach_run_gui(monkeypatch, tmp_path, capsys):
+    import app.gui.app as gui_app
+    from app import cli
+
+    calls = []
+    monkeypatch.setattr(gui_app, "run_gui", lambda project=None, demo=False, argv=None, lang=None:
+                        calls.append((project, demo, lang)) or 0)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert cli.main([]) == 0
+    assert cli.main(["demo", "--gui"]) == 0
+    project = tmp_path / "p.lingtan.gpkg"
+    project.write_bytes(b"")
+    assert cli.main(["gui", str(project), "--lang", "en"]) == 0
+    assert calls == [(None, False, None), (None, True, None), (project, False, "en")]
+    assert cli.main(["gui", str(tmp_path / "missing.lingtan.gpkg")]) == 2
+    assert "Project file not found" in capsys.readouterr().err
+
+
+def test_screenshot_of_the_main_window(window, qtbot, tmp_path, qapp):
+    """The window with the sample park, as a PNG to look at (docs/screenshot.png)."""
+    from layers.fonts import cjk_family
+
+    assert cjk_family() is not None and qapp.font().family() == cjk_family()  # Chinese never as boxes
+    layer = window.workspace.tree.find("rooftop_pv")
+    window.layer_panel.set_current(layer)
+    window.canvas.zoom_full()
+    qtbot.wait(100)
+    assert window.canvas.wait_for_render(20_000)
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        qapp.processEvents()
+    img = window.grab().toImage()
+    out = tmp_path / "main_window.png"
+    assert img.save(str(out))
+    px = _pixels(img)
+    assert px.shape[:2] == (1000, 1600)
+    assert len(np.unique(px.reshape(-1, 3), axis=0)) > 200  # a map, charts and text, not a blank window
+    target = os.environ.get("LINGTAN_SCREENSHOT")
+    if target:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        assert img.save(target)
