@@ -172,12 +172,13 @@ class Workspace:
         if self.tree.contains(layer):
             self.tree.remove(layer)
 
-    def _put(self, key: str, name: str, gdf: gpd.GeoDataFrame, order: tuple[str, ...],
+    def _put(self, key: str, name: str, data: gpd.GeoDataFrame | VectorLayer, order: tuple[str, ...],
              visible: bool | None) -> VectorLayer:
-        """Add the styled layer ``name`` into group ``key`` at its place in ``order``, or replace the
-        data and style of the existing one (keeping its place, visibility and opacity)."""
+        """Add the styled layer ``name`` (a frame to style, or a styled layer) into group ``key`` at
+        its place in ``order``, or replace the data and style of the existing one (keeping its
+        place, visibility and opacity)."""
         existing = self.layer(name)
-        styled = styled_layer(name, gdf, lang=self.lang)
+        styled = data if isinstance(data, VectorLayer) else styled_layer(name, data, lang=self.lang)
         if existing is not None:
             existing.selection = []  # rows no longer mean the same features
             existing.gdf = styled.gdf
@@ -231,7 +232,7 @@ class Workspace:
         return park
 
     def set_results(self, results: ParkResults, show: set[str] | None = None,
-                    only: set[str] | None = None) -> None:
+                    only: set[str] | None = None, styled: dict[str, VectorLayer] | None = None) -> None:
         """Show ``results``: add or replace the styled result layers, take its summary (and its park
         when it is another one: a park with the same layer frames, e.g. a new energy table, is
         adopted without touching the layers).
@@ -240,15 +241,20 @@ class Workspace:
         result layers stay as they are. Default: the tree's result layers mirror
         ``results.layers()`` (one absent there is removed).
         show: result layers to add visible (default: all but ``township_intensity`` when other
-        results come with it: it covers the whole park; the five-colour analysis alone shows it)."""
+        results come with it: it covers the whole park; the five-colour analysis alone shows it).
+        styled: the layers made by :func:`styled_result_layers` in the worker thread (styling
+        100,000 features, and the first import of mapclassify, take a second or more: not in the
+        GUI thread); made here when None."""
         if results.park is not self.park:
             if self.park is not None and _same_layers(results.park, self.park):
                 self.park = results.park
                 self.changed.emit(self, "park")
             else:
                 self.set_park(results.park)
-        layers = results.layers()
-        todo = [n for n in RESULT_LAYER_NAMES if n in layers and (only is None or n in only)]
+        if styled is None:
+            styled = styled_result_layers(results, self.lang, only)
+        layers = set(results.park.layers()) | set(styled)
+        todo = [n for n in RESULT_LAYER_NAMES if n in styled and (only is None or n in only)]
         if show is None:
             show = set(todo) - ({"township_intensity"} if len(todo) > 1 else set())
         with self.quiet():
@@ -258,7 +264,7 @@ class Workspace:
                     if name not in layers and lyr is not None:
                         self.remove_layer(lyr)
             for name in todo:
-                self._put("results", name, layers[name], RESULT_LAYER_ORDER, name in show)
+                self._put("results", name, styled[name], RESULT_LAYER_ORDER, name in show)
         self.results = results
         self.summary = results.summary
         self.dirty = True
@@ -293,6 +299,19 @@ class Workspace:
                 if lyr.name in INPUT_LAYER_ORDER or lyr.name in RESULT_LAYER_ORDER:
                     lyr.title = layer_title(lyr.name, self.lang)
         self.changed.emit(self, "layers")
+
+
+def styled_result_layers(results: ParkResults, lang: str = "zh", only: set[str] | None = None,
+                         progress: Progress = NO_PROGRESS) -> dict[str, VectorLayer]:
+    """The result layers of ``results`` styled by :func:`layers.presets.styled_layer` (no Qt: run
+    it in the worker thread and hand the layers to :meth:`Workspace.set_results`)."""
+    layers = results.layers()
+    names = [n for n in RESULT_LAYER_NAMES if n in layers and (only is None or n in only)]
+    out = {}
+    for k, n in enumerate(names):
+        progress.report(k / max(len(names), 1), f"styling {n}")
+        out[n] = styled_layer(n, layers[n], lang=lang)
+    return out
 
 
 def compose_results(park: Park, *, pv=None, account=None, intensity=None,

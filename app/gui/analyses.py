@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.tasks import TaskHandle, run_task
 from app.results import AnalysisOptions, ParkResults, run_park_analyses
-from app.workspace import Workspace, compose_results
+from app.workspace import Workspace, compose_results, styled_result_layers
 from gis.carbon.factors import DEFAULT_FACTOR_SET
 from gis.errors import InputError
 from gis.progress import Progress
@@ -192,6 +192,7 @@ def factor_set_grid_factor(factors):
 
 def compute_pv(park, o: PVOptions, factors_key: str | None, progress: Progress):
     """Rooftop PV of the park's buildings (RooftopResult)."""
+    progress.report(0.0, "loading the PV model")  # the first import of pvlib takes ~0.5 s
     from gis.carbon.factors import load_factor_set
     from gis.solar.rooftop import rooftop_pv, site_lonlat
     from gis.solar.site_weather import site_weather
@@ -277,13 +278,37 @@ def _need_park(parent: QWidget | None, workspace: Workspace) -> bool:
     return False
 
 
+def _styled(results: ParkResults, lang: str, only: set[str] | None,
+            progress: Progress | None = None) -> ParkResults:
+    """Style the result layers in the worker (styled_result_layers) and carry them along."""
+    from gis.progress import NO_PROGRESS
+
+    results.styled_layers = styled_result_layers(results, lang, only, progress or NO_PROGRESS)
+    return results
+
+
+def warm_up(parent=None) -> TaskHandle:
+    """Import the heavy libraries of the analyses (pvlib, mapclassify/scipy: ~2 s) in a quiet
+    background task, so the first analysis neither waits for them nor holds the GIL in one long
+    import. Call once after the main window is shown."""
+    def work(progress: Progress) -> None:
+        for name in ("pvlib", "mapclassify", "gis.solar.rooftop", "gis.carbon.park_carbon",
+                     "app.cmd_intensity"):
+            progress.report(0.0, "loading libraries")
+            __import__(name)
+
+    return run_task(parent, QCoreApplication.translate("Analyses", "Loading libraries"), work,
+                    show_dialog=False, show_errors=False)
+
+
 def _deliver(workspace: Workspace, park, only: set[str] | None, show: set[str] | None = None):
     """on_done: put the results into the workspace unless its park was replaced meanwhile."""
     def done(results: ParkResults) -> None:
+        styled = results.__dict__.pop("styled_layers", None)
         if workspace.park is not park and not (workspace.park is not None and results.park is not None
                                                  and _shares_layers(results.park, workspace.park)):
             return  # another park was opened while this ran
-        workspace.set_results(results, show=show, only=only)
+        workspace.set_results(results, show=show, only=only, styled=styled)
     return done
 
 
@@ -300,20 +325,23 @@ def start_pv(parent, workspace: Workspace, o: PVOptions) -> TaskHandle:
     account was made before, the account is made again with the new PV yield (the balance
     would be stale otherwise)."""
     park, base, base_summary = workspace.park, workspace.results, dict(workspace.summary)
+    lang = workspace.lang
     carbon_o = _stored(workspace, "carbon", CarbonOptions)
     ind_o = _stored(workspace, "indicators", IndicatorOptions)
     redo_account = park.enterprises is not None and "carbon" in base_summary
+    only = {"rooftop_pv"} | ({"green_sinks", "tree_sinks"} if redo_account else set())
     _store(workspace, "pv", o)
 
     def work(progress: Progress) -> ParkResults:
-        pv = compute_pv(park, o, carbon_o.factors, progress.sub(0.0, 0.9 if redo_account else 1.0))
+        pv = compute_pv(park, o, carbon_o.factors, progress.sub(0.0, 0.9 if redo_account else 0.97))
         account, p = None, park
         if redo_account:
-            account, p = compute_account(park, pv.totals["kwh_yr"], carbon_o, ind_o, progress.sub(0.9, 1.0))
-        return compose_results(p, pv=pv, account=account, base=base, base_summary=base_summary)
+            account, p = compute_account(park, pv.totals["kwh_yr"], carbon_o, ind_o, progress.sub(0.9, 0.97))
+        progress.report(0.97, "summary")
+        return _styled(compose_results(p, pv=pv, account=account, base=base, base_summary=base_summary),
+                       lang, only, progress.sub(0.98, 1.0))
 
     title = QCoreApplication.translate("Analyses", "Rooftop PV")
-    only = {"rooftop_pv"} | ({"green_sinks", "tree_sinks"} if redo_account else set())
     return run_task(parent, title, work, _deliver(workspace, park, only))
 
 
@@ -321,14 +349,16 @@ def start_carbon(parent, workspace: Workspace, c: CarbonOptions, i: IndicatorOpt
                  title: str | None = None) -> TaskHandle:
     """Carbon accounting (emissions, sinks, balance, indicators) with the current PV yield."""
     park, base, base_summary = workspace.park, workspace.results, dict(workspace.summary)
+    lang = workspace.lang
     i = i or _stored(workspace, "indicators", IndicatorOptions)
     pv_kwh = _pv_kwh(workspace)
     _store(workspace, "carbon", c)
     _store(workspace, "indicators", i)
 
     def work(progress: Progress) -> ParkResults:
-        account, p = compute_account(park, pv_kwh, c, i, progress)
-        return compose_results(p, account=account, base=base, base_summary=base_summary)
+        account, p = compute_account(park, pv_kwh, c, i, progress.sub(0.0, 0.9))
+        return _styled(compose_results(p, account=account, base=base, base_summary=base_summary), lang,
+                       {"green_sinks", "tree_sinks"}, progress.sub(0.9, 1.0))
 
     title = title or QCoreApplication.translate("Analyses", "Carbon accounting and sinks")
     return run_task(parent, title, work, _deliver(workspace, park, {"green_sinks", "tree_sinks"}))
@@ -348,13 +378,15 @@ def start_indicators(parent, workspace: Workspace, i: IndicatorOptions) -> TaskH
 
 def start_intensity(parent, workspace: Workspace, o: IntensityOptions) -> TaskHandle:
     park, base, base_summary = workspace.park, workspace.results, dict(workspace.summary)
+    lang = workspace.lang
     layers = {lyr.name: lyr.gdf for lyr in workspace.layers() if getattr(lyr, "gdf", None) is not None}
     factors = _factors_key(workspace)
     _store(workspace, "intensity", o)
 
     def work(progress: Progress) -> ParkResults:
-        towns = compute_intensity(layers, park, o, factors, progress)
-        return compose_results(park, intensity=towns, base=base, base_summary=base_summary)
+        towns = compute_intensity(layers, park, o, factors, progress.sub(0.0, 0.9))
+        return _styled(compose_results(park, intensity=towns, base=base, base_summary=base_summary), lang,
+                       {"township_intensity"}, progress.sub(0.9, 1.0))
 
     title = QCoreApplication.translate("Analyses", "Five-colour township map")
     return run_task(parent, title, work, _deliver(workspace, park, {"township_intensity"},
@@ -363,10 +395,12 @@ def start_intensity(parent, workspace: Workspace, o: IntensityOptions) -> TaskHa
 
 def start_all(parent, workspace: Workspace, options: AnalysisOptions) -> TaskHandle:
     """Every analysis, as ``lingtan demo`` (:func:`app.results.run_park_analyses`)."""
-    park = workspace.park
+    park, lang = workspace.park, workspace.lang
 
     def work(progress: Progress) -> ParkResults:
-        return run_park_analyses(park, options, progress)
+        results = run_park_analyses(park, options, progress.sub(0.0, 0.97))
+        progress.report(0.97, "styling layers")
+        return _styled(results, lang, None, progress.sub(0.97, 1.0))
 
     title = QCoreApplication.translate("Analyses", "All analyses")
     return run_task(parent, title, work, _deliver(workspace, park, None))

@@ -52,6 +52,11 @@ SWITCH_INTERVAL_S = 0.002
 """``sys.setswitchinterval`` while tasks run (CPython default 5 ms): the GUI thread waits at most
 this long for the GIL when a worker runs pure Python (measured: benchmarks/bench_gui_responsiveness.py)."""
 
+RECORD_REPORTS = False
+"""When True, each task keeps the worker-side time of every look at the cancel flag (``report`` and
+``check``) in ``handle.report_times`` (benchmarks/bench_gui_responsiveness.py: the largest gap
+bounds the cancel latency)."""
+
 _RUNNING: set[TaskHandle] = set()
 _BOXES: set[QMessageBox] = set()  # open message boxes without a parent stay referenced
 _DEFAULT_SWITCH = sys.getswitchinterval()
@@ -81,6 +86,18 @@ def cancel_all(wait_s: float = 2.0) -> bool:
         t.cancel()
     deadline = time.monotonic() + wait_s
     return all(t.wait(max(0.0, deadline - time.monotonic())) for t in tasks)
+
+
+class _TimedEvent(threading.Event):
+    """A cancel flag that notes when the work looks at it (report and check), for benchmarks."""
+
+    def __init__(self, times: list[float]) -> None:
+        super().__init__()
+        self.times = times
+
+    def is_set(self) -> bool:
+        self.times.append(time.monotonic())
+        return super().is_set()
 
 
 class _Bridge(QObject):
@@ -198,13 +215,16 @@ class TaskHandle(QObject):
         self._show_errors = show_errors
         self._last_emit = 0.0
         self._last_message = ""
+        self.report_times: list[float] | None = [] if RECORD_REPORTS else None
+        self.report_log: list[tuple[float, str]] = []  # (time, message) of reports when recording
         self._lock = threading.Lock()
         self._bridge = _Bridge()
         self._bridge.progressed.connect(self._on_progress)
         self._bridge.succeeded.connect(self._on_succeeded)
         self._bridge.failed.connect(self._on_failed)
         self._bridge.cancelled.connect(self._on_worker_cancelled)
-        self.progress = Progress(callback=self._report)
+        self.progress = Progress(callback=self._report) if self.report_times is None else \
+            Progress(callback=self._report, _cancel=_TimedEvent(self.report_times))
         self.dialog: TaskDialog | None = None
         if show_dialog:
             self.dialog = TaskDialog(title, parent)
@@ -222,6 +242,8 @@ class TaskHandle(QObject):
     # -- worker side (called in the worker thread) --------------------------------------------
     def _report(self, fraction: float, message: str) -> None:
         now = time.monotonic()
+        if self.report_times is not None:
+            self.report_log.append((now, message))
         with self._lock:
             due = (now - self._last_emit >= EMIT_INTERVAL_S or message != self._last_message
                    or fraction >= 1.0)

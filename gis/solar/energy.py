@@ -18,6 +18,7 @@ import pandas as pd
 import pvlib
 
 from gis.errors import InputError
+from gis.progress import NO_PROGRESS, Progress
 from gis.solar.weather_types import Weather
 
 TILT_STEP_DEG = 1.0
@@ -165,9 +166,10 @@ class YieldTable:
             self._cache[key] = orientation_yield(self.sun, *key, self.system)
         return self._cache[key]
 
-    def classes_of(self, planes: pd.DataFrame) -> np.ndarray:
+    def classes_of(self, planes: pd.DataFrame, progress: Progress = NO_PROGRESS) -> np.ndarray:
         """Index of each plane's class in ``self.keys`` (computing new classes as needed);
-        vectorised: one chain run per distinct class, one lookup per distinct class."""
+        vectorised: one chain run per distinct class, one lookup per distinct class.
+        ``progress`` is checked for Cancel before each new class (~10 ms each)."""
         if len(planes) == 0:
             return np.zeros(0, np.int64)
         t, a, m = orientation_key(planes["tilt_deg"], planes["azimuth_deg"], planes["mounting"])
@@ -179,6 +181,7 @@ class YieldTable:
         for j, i in enumerate(first):
             key = (float(t[i]), float(a[i]), str(m[i]))
             if key not in self._cache:
+                progress.check()
                 self._cache[key] = orientation_yield(self.sun, *key, self.system)
             index_of_uniq[j] = list(self._cache).index(key)
         return index_of_uniq[inverse.ravel()]
@@ -224,8 +227,8 @@ def sky_blocked_on_plane(horizon_deg: np.ndarray, tilt_deg: float, azimuth_deg: 
     return np.clip(out, 0.0, 1.0)
 
 
-def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon_deg: np.ndarray
-                         ) -> np.ndarray:
+def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon_deg: np.ndarray,
+                         progress: Progress = NO_PROGRESS) -> np.ndarray:
     """Share (0–1) of each point's effective plane-of-array irradiance lost to obstructions, per
     month: (n_points, 12).
 
@@ -233,7 +236,7 @@ def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon
     sector; sky diffuse is lost in the share :func:`sky_blocked_on_plane` of the class's plane
     (isotropic sky); ground-reflected light is kept. Per class and sector the hours are sorted by
     sun elevation with cumulative monthly beam, so each point costs one binary search per
-    sector (no per-hour or per-point Python loop).
+    sector (no per-hour or per-point Python loop). ``progress`` is checked for Cancel per class.
     """
     n_pts, n_sec = horizon_deg.shape
     out = np.zeros((n_pts, 12))
@@ -245,6 +248,7 @@ def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon
     sector = np.floor(((sun.azimuth + width / 2.0) % 360.0) / width).astype(np.int64)
     keys = yields.keys
     for ci in np.unique(class_of_point):
+        progress.check()
         pts = np.flatnonzero(class_of_point == ci)
         oy = yields._cache[keys[ci]]
         month_poa = np.bincount(sun.month, weights=oy.poa_wh_m2, minlength=12)

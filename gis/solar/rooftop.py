@@ -128,7 +128,7 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     problems += found
     progress.report(0.15, "orientation classes")
     yields = YieldTable(weather, s.system)
-    plane_class = yields.classes_of(planes)
+    plane_class = yields.classes_of(planes, progress)
     progress.report(0.2, "energy")
 
     n = len(buildings)
@@ -238,7 +238,7 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
         covered = np.bincount(owner_local, weights=on, minlength=todo.size) \
             == np.bincount(owner_local, minlength=todo.size)
         known_b |= covered
-    loss_pts = shading_loss_monthly(yields, primary_class[todo][owner_local], horizon)
+    loss_pts = shading_loss_monthly(yields, primary_class[todo][owner_local], horizon, progress)
     counts = np.bincount(owner_local, minlength=todo.size).astype(float)
     loss_b = np.zeros((todo.size, 12))
     for m in range(12):
