@@ -275,6 +275,33 @@ def test_dropping_a_file_adds_it(window, qtbot, tmp_path):
     window.last_report_dialog.close()
 
 
+def test_exports_from_the_file_menu(window, tmp_path):
+    import pyogrio
+
+    visible = [ly.name for ly in window.workspace.tree.visible_layers()]
+    h = window.export_layers(str(tmp_path / "layers"), "gpkg", None, True)
+    assert h.wait(120) and h.state == "done", h.error
+    names = {name for name, _ in pyogrio.list_layers(tmp_path / "layers" / "layers.gpkg")}
+    assert set(visible) <= names
+    h = window.export_layers(str(tmp_path / "shp"), "shp", "gbk", True)
+    assert h.wait(120) and h.state == "done", h.error
+    assert (tmp_path / "shp" / "buildings.shp").exists()
+    assert (tmp_path / "shp" / "buildings.cpg").read_text().strip().upper() in ("GBK", "936", "CP936")
+    png = tmp_path / "map.png"
+    h = window.export_map_image(str(png))
+    assert h.wait(120) and h.state == "done", h.error
+    img = QImage(str(png))
+    assert (img.width(), img.height()) == (2400, 1600)
+    html = tmp_path / "map.html"
+    h = window.export_web_map(str(html))
+    assert h.wait(120) and h.state == "done", h.error
+    assert "leaflet" in html.read_text(encoding="utf-8").lower()
+    pdf = tmp_path / "report.pdf"
+    h = window.export_report(str(pdf))
+    assert h.wait(300) and h.state == "done", h.error
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
 def test_open_sample_park_runs_all_analyses(gui, qtbot):
     """What ``lingtan demo --gui`` does: an empty window loads the sample park and its results."""
     from app.gui.app import open_window

@@ -14,14 +14,22 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QDockWidget,
     QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
@@ -879,115 +887,146 @@ class MainWindow(QMainWindow):
         event.accept()
 
     # ---------------------------------------------------------------- exports (issue 7)
-    def _results_or_layers(self):
-        ws = self.workspace
-        if getattr(ws, "results", None) is not None:
-            return ws.results
-        layers = {ly.name: ly.gdf for ly in ws.tree.layers() if hasattr(ly, "gdf")}
-        return (ws.summary, layers)
-
-    def _need_results(self) -> bool:
-        if self.workspace.summary or self.workspace.tree.layers():
-            return True
-        QMessageBox.information(self, self.tr("Nothing to export"),
-                                self.tr("Open a park or add data first."))
-        return False
-
     def _message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
 
     def _unavailable(self, what: str) -> None:
         QMessageBox.information(self, what, self.tr("This export is not available in this version."))
 
-    def export_report(self):
+    def _vector_layers(self, visible_only: bool = True) -> list:
+        tree = self.workspace.tree
+        layers = tree.visible_layers() if visible_only else tree.layers()
+        return [ly for ly in layers if hasattr(ly, "gdf")]
+
+    def _need_layers(self) -> bool:
+        if self._vector_layers(False):
+            return True
+        QMessageBox.information(self, self.tr("Nothing to export"), self.tr("Open a park or add data first."))
+        return False
+
+    def _run(self, title: str, fn, done_text: str):
+        from app.gui.tasks import run_task
+
+        handle = run_task(self, title, fn, lambda _r: self._message(done_text))
+        self.track_task(handle)
+        return handle
+
+    def export_report(self, name: str | None = None):
+        """The PDF planning report (app.report) in the UI language."""
         try:
             from app.report import build_report
         except ImportError:
             return self._unavailable(self.tr("Report"))
-        if not self._need_results():
+        if not self.workspace.summary:
+            QMessageBox.information(self, self.tr("Report"), self.tr("Run the analyses first."))
             return None
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Report (PDF)"), "report.pdf", "PDF (*.pdf)")
-        if not name:
-            return None
-        from app.gui.tasks import run_task
-
-        source, lang = self._results_or_layers(), ui_lang()
-        handle = run_task(self, self.tr("Writing the report"),
-                          lambda p: build_report(source, name, lang, p),
-                          lambda path: self._message(self.tr("Report written: {0}").format(path)))
-        self.track_task(handle)
-        return handle
-
-    def _exports(self):
-        try:
-            from app import exports
-        except ImportError:
-            return None
-        return exports
-
-    def export_layers(self):
-        ex = self._exports()
-        if ex is None or not self._need_results():
-            return None if ex is not None else self._unavailable(self.tr("Export"))
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export layers to folder"))
-        if not folder:
-            return None
-        from app.gui.tasks import run_task
-
-        layers = {ly.name: ly.gdf for ly in self.workspace.tree.layers() if hasattr(ly, "gdf")}
-        fn = getattr(ex, "export_layers", None)
-        if fn is None:
-            return self._unavailable(self.tr("Export"))
-        handle = run_task(self, self.tr("Exporting layers"), lambda p: fn(layers, Path(folder), progress=p),
-                          lambda _r: self._message(self.tr("Exported to {0}").format(folder)))
-        self.track_task(handle)
-        return handle
-
-    def export_map_image(self):
-        ex = self._exports()
-        fn = getattr(ex, "export_png", None) if ex is not None else None
-        if fn is None:
-            return self._unavailable(self.tr("Map Image (PNG)…").rstrip("…"))
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Map image"), "map.png", "PNG (*.png)")
-        if not name:
-            return None
-        layers = list(self.workspace.tree.visible_layers())
-        fn(layers, Path(name), 2400, 1600, 200)
-        self.statusBar().showMessage(self.tr("Map image written: {0}").format(name), 10000)
-        return Path(name)
-
-    def export_web_map(self):
-        ex = self._exports()
-        fn = getattr(ex, "write_web_map", None) if ex is not None else None
-        if fn is None:
-            return self._unavailable(self.tr("Web Map (HTML)…").rstrip("…"))
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Web map"), "map.html", "HTML (*.html)")
-        if not name:
-            return None
-        layers = [ly for ly in self.workspace.tree.visible_layers() if hasattr(ly, "gdf")]
-        fn(layers, Path(name))
-        self.statusBar().showMessage(self.tr("Web map written: {0}").format(name), 10000)
-        return Path(name)
-
-    def export_all(self):
-        ex = self._exports()
-        fn = getattr(ex, "export_all", None) if ex is not None else None
-        if fn is None or self.workspace.results is None:
-            if fn is not None:
-                QMessageBox.information(self, self.tr("Export"), self.tr("Run the analyses first."))
+        if name is None:
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("Report (PDF)"), "report.pdf", "PDF (*.pdf)")
+            if not name:
                 return None
-            return self._unavailable(self.tr("Export"))
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export all results to folder"))
-        if not folder:
-            return None
-        from app.gui.tasks import run_task
+        source = self.workspace.results if self.workspace.results is not None else self.workspace
+        lang = ui_lang()
+        return self._run(self.tr("Writing the report"), lambda p: build_report(source, name, lang, p),
+                         self.tr("Report written: {0}").format(name))
 
+    def export_layers(self, folder: str | None = None, fmt: str | None = None, encoding: str | None = None,
+                      visible_only: bool | None = None):
+        """The layers of the map into a folder as Shapefiles, one GeoPackage, GeoJSON or CSV files."""
+        try:
+            from app.exports import write_csv, write_geojson, write_geopackage, write_shapefiles
+        except ImportError:
+            return self._unavailable(self.tr("Export"))
+        if not self._need_layers():
+            return None
+        if folder is None:
+            dlg = ExportLayersDialog(self)
+            if dlg.exec() != ExportLayersDialog.DialogCode.Accepted:
+                return None
+            folder, fmt, encoding, visible_only = dlg.values()
+        layers = self._vector_layers(bool(visible_only))
+        out = Path(folder)
+        data = {ly.name: ly.gdf for ly in layers}
+        styles = {ly.name: ly.style for ly in layers}
+
+        def work(progress):
+            out.mkdir(parents=True, exist_ok=True)
+            if fmt == "gpkg":
+                return write_geopackage(out / "layers.gpkg", data, styles)
+            for i, (name, gdf) in enumerate(data.items()):
+                progress.report(i / max(len(data), 1), name)
+                if fmt == "shp":
+                    write_shapefiles(gdf, out / f"{name}.shp", encoding or "utf-8", layer=name)
+                elif fmt == "geojson":
+                    write_geojson(gdf, out / f"{name}.geojson")
+                else:
+                    write_csv(gdf, out / f"{name}.csv", layer=name, lang=ui_lang())
+            return out
+
+        return self._run(self.tr("Exporting layers"), work, self.tr("Exported to {0}").format(out))
+
+    def export_map_image(self, path: str | None = None):
+        """The visible layers as a PNG map with title, legend, north arrow and scale bar."""
+        try:
+            from app.exports import export_png
+        except ImportError:
+            return self._unavailable(self.tr("Map image"))
+        if not self._need_layers():
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Map image"), "map.png", "PNG (*.png)")
+            if not path:
+                return None
+        layers = self._vector_layers(True)
+        title = (self.workspace.summary.get("park") or {}).get("name") or self.workspace.title or None
+        extent = self.canvas.extent()
+        crs = self.canvas.crs()
+        lang = ui_lang()
+
+        def work(progress):
+            ext = extent
+            if ext is not None and layers and crs is not None and layers[0].crs is not None \
+                    and layers[0].crs != crs:
+                ext = None  # the image takes the first layer's CRS: fit the layers instead
+            return export_png(layers, path, 2400, 1600, 200, title, lang, extent=ext, progress=progress)
+
+        return self._run(self.tr("Map image"), work, self.tr("Map image written: {0}").format(path))
+
+    def export_web_map(self, path: str | None = None):
+        """The visible layers as an interactive HTML map that works offline (no basemap)."""
+        try:
+            from app.exports import write_web_map
+        except ImportError:
+            return self._unavailable(self.tr("Web map"))
+        if not self._need_layers():
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Web map"), "map.html", "HTML (*.html)")
+            if not path:
+                return None
+        layers = self._vector_layers(True)
+        fit = "boundary" if any(ly.name == "boundary" for ly in layers) else None
+        lang = ui_lang()
+        return self._run(self.tr("Web map"), lambda _p: write_web_map(layers, path, None, lang, fit=fit),
+                         self.tr("Web map written: {0}").format(path))
+
+    def export_all(self, folder: str | None = None):
+        """Every export of the analysed park (lingtan export) into a folder."""
+        try:
+            from app.exports import export_all
+        except ImportError:
+            return self._unavailable(self.tr("Export"))
         results = self.workspace.results
-        handle = run_task(self, self.tr("Exporting results"),
-                          lambda p: fn(results, Path(folder), None, progress=p),
-                          lambda _r: self._message(self.tr("Exported to {0}").format(folder)))
-        self.track_task(handle)
-        return handle
+        if results is None:
+            QMessageBox.information(self, self.tr("Export"), self.tr("Run the analyses first."))
+            return None
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Export all results to folder"))
+            if not folder:
+                return None
+        lang = ui_lang()
+        return self._run(self.tr("Exporting results"),
+                         lambda p: export_all(results, Path(folder), None, progress=p, lang=lang),
+                         self.tr("Exported to {0}").format(folder))
 
     # ---------------------------------------------------------------- help
     def show_about(self) -> None:
@@ -1022,6 +1061,58 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide)))
         else:
             QMessageBox.information(self, self.tr("User Guide"), self.tr("The user guide is docs/gui.md."))
+
+
+class ExportLayersDialog(QDialog):
+    """Folder, format (Shapefile, GeoPackage, GeoJSON, CSV), Shapefile encoding, visible only."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        from app.gui.settings import app_qsettings
+
+        self._store = app_qsettings()
+        self.setWindowTitle(self.tr("Export layers"))
+        self.folder = QLineEdit(str(self._store.value("paths/export", "") or Path.home()))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        self.format = QComboBox()
+        self.format.addItem(self.tr("Shapefile (one per layer)"), "shp")
+        self.format.addItem(self.tr("GeoPackage (all layers in one file, with QGIS styles)"), "gpkg")
+        self.format.addItem(self.tr("GeoJSON (WGS84 longitude/latitude)"), "geojson")
+        self.format.addItem(self.tr("CSV (attributes with centroid longitude/latitude)"), "csv")
+        self.encoding = QComboBox()
+        self.encoding.addItem(self.tr("UTF-8 (QGIS, ArcGIS Pro)"), "utf-8")
+        self.encoding.addItem(self.tr("GBK (older ArcGIS / ArcMap on Chinese Windows)"), "gbk")
+        self.visible_only = QCheckBox(self.tr("Visible layers only"))
+        self.visible_only.setChecked(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Folder"), row)
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow(self.tr("Shapefile text encoding"), self.encoding)
+        form.addRow("", self.visible_only)
+        ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok_cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        self.format.currentIndexChanged.connect(
+            lambda _i: self.encoding.setEnabled(self.format.currentData() == "shp"))
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export layers to folder"),
+                                                  self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def values(self) -> tuple[str, str, str, bool]:
+        self._store.setValue("paths/export", self.folder.text())
+        return (self.folder.text(), self.format.currentData(), self.encoding.currentData(),
+                self.visible_only.isChecked())
 
 
 def _qt_version() -> str:

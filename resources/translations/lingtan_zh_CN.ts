@@ -4,39 +4,49 @@
     <context>
         <name>Analyses</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="271" />
+            <location filename="../../app/gui/analyses.py" line="272" />
             <source>No park</source>
             <translation>没有园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="272" />
+            <location filename="../../app/gui/analyses.py" line="273" />
             <source>Load a park first (File → Open the sample park, or open a project).</source>
             <translation>请先载入园区（文件 → 打开示例园区，或打开项目）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="326" />
+            <location filename="../../app/gui/analyses.py" line="301" />
+            <source>Loading libraries</source>
+            <translation>正在加载程序库</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="345" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="345" />
+            <location filename="../../app/gui/analyses.py" line="364" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="358" />
+            <location filename="../../app/gui/analyses.py" line="377" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="373" />
+            <location filename="../../app/gui/analyses.py" line="392" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="387" />
+            <location filename="../../app/gui/analyses.py" line="406" />
             <source>All analyses</source>
             <translation>全部分析</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="432" />
+            <source>Sample park</source>
+            <translation type="unfinished" />
         </message>
     </context>
     <context>
@@ -122,62 +132,62 @@
     <context>
         <name>CarbonDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="650" />
+            <location filename="../../app/gui/analyses.py" line="695" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="653" />
+            <location filename="../../app/gui/analyses.py" line="698" />
             <source>Energy table</source>
             <translation>能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="654" />
+            <location filename="../../app/gui/analyses.py" line="699" />
             <source>The park's enterprise energy table</source>
             <translation>园区企业能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="655" />
+            <location filename="../../app/gui/analyses.py" line="700" />
             <source>Energy use per enterprise and year (CSV/Excel, wide or long; the template: lingtan template energy). Empty: the table loaded with the park.</source>
             <translation>各企业各年份能源消费量（CSV/Excel，宽表或长表；模板：lingtan template energy）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="657" />
+            <location filename="../../app/gui/analyses.py" line="702" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="659" />
+            <location filename="../../app/gui/analyses.py" line="704" />
             <source>Emission factors of fuels and electricity (resources/factors/factor_sets.csv). Default national-2023: national guideline defaults + national grid average 2023.</source>
             <translation>燃料和电力的排放因子（resources/factors/factor_sets.csv）。默认 national-2023：国家指南缺省值 + 2023 年全国电网平均排放因子。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="662" />
+            <location filename="../../app/gui/analyses.py" line="707" />
             <source>Emission-factor set</source>
             <translation>排放因子集</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="665" />
+            <location filename="../../app/gui/analyses.py" line="710" />
             <source>Latest in the table</source>
             <translation>表中最新年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="667" />
+            <location filename="../../app/gui/analyses.py" line="712" />
             <source>The year before (when present)</source>
             <translation>前一年（如有）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="674" />
+            <location filename="../../app/gui/analyses.py" line="719" />
             <source>Year</source>
             <translation>年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="675" />
+            <location filename="../../app/gui/analyses.py" line="720" />
             <source>Baseline year</source>
             <translation>基准年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="677" />
+            <location filename="../../app/gui/analyses.py" line="722" />
             <source>Sinks come from the park's green-space polygons and tree rows (per-class sink rates with their sources in resources/defaults). The balance uses the current rooftop PV yield. Defaults: the park's energy table, factor set national-2023, the latest year.</source>
             <translation>碳汇来自园区绿地面和行道树（各类碳汇速率及来源见 resources/defaults）。碳平衡使用当前的屋顶光伏发电量。默认：园区能耗表、因子集 national-2023、最新年份。</translation>
         </message>
@@ -372,39 +382,107 @@
         </message>
     </context>
     <context>
+        <name>ExportLayersDialog</name>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1074" />
+            <source>Export layers</source>
+            <translation>导出图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1076" />
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1082" />
+            <source>Shapefile (one per layer)</source>
+            <translation>Shapefile（每个图层一个）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1083" />
+            <source>GeoPackage (all layers in one file, with QGIS styles)</source>
+            <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1084" />
+            <source>GeoJSON (WGS84 longitude/latitude)</source>
+            <translation>GeoJSON（WGS84 经纬度）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1085" />
+            <source>CSV (attributes with centroid longitude/latitude)</source>
+            <translation>CSV（属性及质心经纬度）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1087" />
+            <source>UTF-8 (QGIS, ArcGIS Pro)</source>
+            <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1088" />
+            <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
+            <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1089" />
+            <source>Visible layers only</source>
+            <translation>仅可见图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1092" />
+            <source>Folder</source>
+            <translation>文件夹</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1093" />
+            <source>Format</source>
+            <translation>格式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1094" />
+            <source>Shapefile text encoding</source>
+            <translation>Shapefile 文字编码</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1107" />
+            <source>Export layers to folder</source>
+            <translation>导出图层到文件夹</translation>
+        </message>
+    </context>
+    <context>
         <name>IdentifyPanel</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="64" />
+            <location filename="../../app/gui/main_window.py" line="72" />
             <source>Field</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="64" />
+            <location filename="../../app/gui/main_window.py" line="72" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="76" />
+            <location filename="../../app/gui/main_window.py" line="84" />
             <source>Choose the Identify tool and click a feature on the map.</source>
             <translation>选择“识别要素”工具，然后在地图上点击要素。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="82" />
+            <location filename="../../app/gui/main_window.py" line="90" />
             <source>{0}: {1} features</source>
             <translation>{0}：{1} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="83" />
+            <location filename="../../app/gui/main_window.py" line="91" />
             <source> (first {0} shown)</source>
             <translation>（显示前 {0} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="86" />
+            <location filename="../../app/gui/main_window.py" line="94" />
             <source>Feature {0}</source>
             <translation>要素 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="91" />
+            <location filename="../../app/gui/main_window.py" line="99" />
             <source>geometry</source>
             <translation>几何</translation>
         </message>
@@ -412,27 +490,27 @@
     <context>
         <name>IndicatorDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="690" />
+            <location filename="../../app/gui/analyses.py" line="735" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="699" />
+            <location filename="../../app/gui/analyses.py" line="744" />
             <source>Indicator set to check against (resources/defaults). Default national-2025: the national zero-carbon park indicators (trial).</source>
             <translation>用于核查的指标体系（resources/defaults）。默认 national-2025：国家零碳园区指标（试行）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="701" />
+            <location filename="../../app/gui/analyses.py" line="746" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="706" />
+            <location filename="../../app/gui/analyses.py" line="751" />
             <source>Not given: the indicator shows "no data".</source>
             <translation>未填写：该指标显示“缺数据”。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="713" />
+            <location filename="../../app/gui/analyses.py" line="758" />
             <source>Park facts the energy data cannot give (tick to enter a value, %). The check runs for every scenario of the balance.</source>
             <translation>能耗数据无法提供的园区事实（勾选后填写数值，%）。核查对碳平衡的每个情景进行。</translation>
         </message>
@@ -440,112 +518,112 @@
     <context>
         <name>IntensityDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="725" />
+            <location filename="../../app/gui/analyses.py" line="770" />
             <source>K = intensity / benchmark; breaks 0.6 / 0.8 / 1.2 / 2.0 (Zhejiang carbon-efficiency grades)</source>
             <translation>K = 强度 / 基准；分级 0.6 / 0.8 / 1.2 / 2.0（浙江碳效等级）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="728" />
+            <location filename="../../app/gui/analyses.py" line="773" />
             <source>your four thresholds</source>
             <translation>自定四个阈值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="729" />
+            <location filename="../../app/gui/analyses.py" line="774" />
             <source>equal counts per class</source>
             <translation>各级数量相等</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="730" />
+            <location filename="../../app/gui/analyses.py" line="775" />
             <source>natural breaks (Jenks)</source>
             <translation>自然断点（Jenks）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="731" />
+            <location filename="../../app/gui/analyses.py" line="776" />
             <source>change against a yearly decline target</source>
             <translation>对照年下降目标的变化</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="735" />
+            <location filename="../../app/gui/analyses.py" line="780" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="747" />
+            <location filename="../../app/gui/analyses.py" line="792" />
             <source>Township/street polygons to colour. Default: the park's townships.</source>
             <translation>要着色的乡镇街道面。默认：园区的乡镇图层。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="748" />
+            <location filename="../../app/gui/analyses.py" line="793" />
             <source>Townships layer</source>
             <translation>乡镇图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="750" />
+            <location filename="../../app/gui/analyses.py" line="795" />
             <source>Statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="750" />
+            <location filename="../../app/gui/analyses.py" line="795" />
             <source>The park's township statistics</source>
             <translation>园区的乡镇统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="751" />
+            <location filename="../../app/gui/analyses.py" line="796" />
             <source>Energy by fuel or emissions, GDP / value added (10^4 yuan), population, land area; one or more years (CSV/Excel). Empty: the table loaded with the park.</source>
             <translation>分品种能耗或碳排放、地区生产总值/增加值（万元）、人口、土地面积；一年或多年（CSV/Excel）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="753" />
+            <location filename="../../app/gui/analyses.py" line="798" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="755" />
+            <location filename="../../app/gui/analyses.py" line="800" />
             <source>The townships' field to join on. Automatic: a code field when both sides have one, else the (normalised Chinese) names.</source>
             <translation>乡镇图层用于关联的字段。自动：两边都有代码字段时用代码，否则用（规范化后的中文）名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="757" />
+            <location filename="../../app/gui/analyses.py" line="802" />
             <source>Join field</source>
             <translation>关联字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="764" />
+            <location filename="../../app/gui/analyses.py" line="809" />
             <source>How the five classes are cut. Default: ratio to the benchmark (the map's overall CO2 / GDP).</source>
             <translation>五级的划分方法。默认：与基准的比值（全图总 CO2 / 地区生产总值）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="766" />
+            <location filename="../../app/gui/analyses.py" line="811" />
             <source>Method</source>
             <translation>方法</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="769" />
+            <location filename="../../app/gui/analyses.py" line="814" />
             <source>Four ascending breaks for the fixed method.</source>
             <translation>固定阈值法的四个递增分界值。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="770" />
+            <location filename="../../app/gui/analyses.py" line="815" />
             <source>Thresholds (fixed)</source>
             <translation>阈值（固定）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="776" />
+            <location filename="../../app/gui/analyses.py" line="821" />
             <source>Yearly decline target for the target method, % per year.</source>
             <translation>目标法的年下降目标，%/年。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="777" />
+            <location filename="../../app/gui/analyses.py" line="822" />
             <source>Decline target</source>
             <translation>下降目标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="779" />
+            <location filename="../../app/gui/analyses.py" line="824" />
             <source>Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind readers). Defaults: the park's townships and statistics, automatic join, ratio method.</source>
             <translation>颜色由低到高：绿、蓝、黄、橙、红；灰色 = 无数据（已检查色盲可辨）。默认：园区的乡镇和统计表、自动关联、比值法。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="787" />
+            <location filename="../../app/gui/analyses.py" line="832" />
             <source>Automatic</source>
             <translation>自动</translation>
         </message>
@@ -651,498 +729,496 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="424" />
+            <location filename="../../app/gui/main_window.py" line="432" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="430" />
+            <location filename="../../app/gui/main_window.py" line="438" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="435" />
+            <location filename="../../app/gui/main_window.py" line="443" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="440" />
+            <location filename="../../app/gui/main_window.py" line="448" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="452" />
+            <location filename="../../app/gui/main_window.py" line="460" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="452" />
+            <location filename="../../app/gui/main_window.py" line="460" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="490" />
+            <location filename="../../app/gui/main_window.py" line="498" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="491" />
+            <location filename="../../app/gui/main_window.py" line="499" />
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="492" />
+            <location filename="../../app/gui/main_window.py" line="500" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="493" />
+            <location filename="../../app/gui/main_window.py" line="501" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="494" />
+            <location filename="../../app/gui/main_window.py" line="502" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="495" />
+            <location filename="../../app/gui/main_window.py" line="503" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="496" />
+            <location filename="../../app/gui/main_window.py" line="504" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="497" />
+            <location filename="../../app/gui/main_window.py" line="505" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="498" />
+            <location filename="../../app/gui/main_window.py" line="506" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="499" />
+            <location filename="../../app/gui/main_window.py" line="507" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="500" />
+            <location filename="../../app/gui/main_window.py" line="508" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="502" />
+            <location filename="../../app/gui/main_window.py" line="510" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="502" />
+            <location filename="../../app/gui/main_window.py" line="510" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="503" />
+            <location filename="../../app/gui/main_window.py" line="511" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="503" />
+            <location filename="../../app/gui/main_window.py" line="511" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="504" />
+            <location filename="../../app/gui/main_window.py" line="512" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="504" />
+            <location filename="../../app/gui/main_window.py" line="512" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="505" />
+            <location filename="../../app/gui/main_window.py" line="513" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="505" />
+            <location filename="../../app/gui/main_window.py" line="513" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="506" />
+            <location filename="../../app/gui/main_window.py" line="514" />
             <source>&amp;Add Data…</source>
             <translation>添加数据(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="507" />
+            <location filename="../../app/gui/main_window.py" line="515" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="509" />
+            <location filename="../../app/gui/main_window.py" line="517" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="510" />
+            <location filename="../../app/gui/main_window.py" line="518" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="511" />
+            <location filename="../../app/gui/main_window.py" line="519" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="512" />
-            <location filename="../../app/gui/main_window.py" line="950" />
+            <location filename="../../app/gui/main_window.py" line="520" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="513" />
-            <location filename="../../app/gui/main_window.py" line="963" />
+            <location filename="../../app/gui/main_window.py" line="521" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="514" />
+            <location filename="../../app/gui/main_window.py" line="522" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="515" />
+            <location filename="../../app/gui/main_window.py" line="523" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="515" />
+            <location filename="../../app/gui/main_window.py" line="523" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="516" />
+            <location filename="../../app/gui/main_window.py" line="524" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="517" />
+            <location filename="../../app/gui/main_window.py" line="525" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="518" />
+            <location filename="../../app/gui/main_window.py" line="526" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="519" />
+            <location filename="../../app/gui/main_window.py" line="527" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="520" />
+            <location filename="../../app/gui/main_window.py" line="528" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="521" />
+            <location filename="../../app/gui/main_window.py" line="529" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="522" />
+            <location filename="../../app/gui/main_window.py" line="530" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="523" />
+            <location filename="../../app/gui/main_window.py" line="531" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="523" />
+            <location filename="../../app/gui/main_window.py" line="531" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="524" />
+            <location filename="../../app/gui/main_window.py" line="532" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="524" />
+            <location filename="../../app/gui/main_window.py" line="532" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="525" />
+            <location filename="../../app/gui/main_window.py" line="533" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="526" />
+            <location filename="../../app/gui/main_window.py" line="534" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="527" />
+            <location filename="../../app/gui/main_window.py" line="535" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="528" />
+            <location filename="../../app/gui/main_window.py" line="536" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="529" />
+            <location filename="../../app/gui/main_window.py" line="537" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="530" />
+            <location filename="../../app/gui/main_window.py" line="538" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="531" />
+            <location filename="../../app/gui/main_window.py" line="539" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="532" />
+            <location filename="../../app/gui/main_window.py" line="540" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="533" />
+            <location filename="../../app/gui/main_window.py" line="541" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="534" />
+            <location filename="../../app/gui/main_window.py" line="542" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="537" />
+            <location filename="../../app/gui/main_window.py" line="545" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="538" />
+            <location filename="../../app/gui/main_window.py" line="546" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="549" />
+            <location filename="../../app/gui/main_window.py" line="557" />
             <source>Layers</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="550" />
+            <location filename="../../app/gui/main_window.py" line="558" />
             <source>Attribute Table</source>
             <translation>属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="551" />
+            <location filename="../../app/gui/main_window.py" line="559" />
             <source>Dashboard</source>
             <translation>结果面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="552" />
+            <location filename="../../app/gui/main_window.py" line="560" />
             <source>Identify Results</source>
             <translation>识别结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="553" />
+            <location filename="../../app/gui/main_window.py" line="561" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="554" />
+            <location filename="../../app/gui/main_window.py" line="562" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="681" />
+            <location filename="../../app/gui/main_window.py" line="689" />
             <source>Added {0} ({1:,} features)</source>
             <translation>已添加 {0}（{1:,} 个要素）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="688" />
+            <location filename="../../app/gui/main_window.py" line="696" />
             <source>Read the file again with this coordinate system:</source>
             <translation>用以下坐标系重新读取文件：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="742" />
+            <location filename="../../app/gui/main_window.py" line="750" />
             <source>Analysis</source>
             <translation>分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="763" />
+            <location filename="../../app/gui/main_window.py" line="771" />
             <source>Sample park: all analyses</source>
             <translation>示例园区：全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="795" />
+            <location filename="../../app/gui/main_window.py" line="803" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="814" />
+            <location filename="../../app/gui/main_window.py" line="822" />
             <source>Lingtan project (*.lingtan.gpkg);;GeoPackage (*.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg);;GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="815" />
+            <location filename="../../app/gui/main_window.py" line="823" />
             <source>Open project</source>
             <translation>打开项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="822" />
+            <location filename="../../app/gui/main_window.py" line="830" />
             <source>Opening {0}</source>
             <translation>正在打开 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="839" />
+            <location filename="../../app/gui/main_window.py" line="847" />
             <source>Save project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="840" />
+            <location filename="../../app/gui/main_window.py" line="848" />
             <source>Lingtan project (*.lingtan.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="859" />
+            <location filename="../../app/gui/main_window.py" line="867" />
             <source>Unsaved changes</source>
             <translation>未保存的更改</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="859" />
+            <location filename="../../app/gui/main_window.py" line="867" />
             <source>Save the changes to the project?</source>
             <translation>是否保存对项目的更改？</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="892" />
-            <source>Nothing to export</source>
-            <translation>没有可导出的内容</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="893" />
-            <source>Open a park or add data first.</source>
-            <translation>请先打开园区或添加数据。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="900" />
+            <location filename="../../app/gui/main_window.py" line="894" />
             <source>This export is not available in this version.</source>
             <translation>此版本尚不提供该导出功能。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="906" />
+            <location filename="../../app/gui/main_window.py" line="904" />
+            <source>Nothing to export</source>
+            <translation>没有可导出的内容</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="904" />
+            <source>Open a park or add data first.</source>
+            <translation>请先打开园区或添加数据。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="919" />
+            <location filename="../../app/gui/main_window.py" line="921" />
             <source>Report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="909" />
-            <source>Report (PDF)</source>
-            <translation>报告（PDF）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="915" />
-            <source>Writing the report</source>
-            <translation>正在生成报告</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="917" />
-            <source>Report written: {0}</source>
-            <translation>报告已生成：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="931" />
-            <location filename="../../app/gui/main_window.py" line="940" />
-            <location filename="../../app/gui/main_window.py" line="977" />
-            <location filename="../../app/gui/main_window.py" line="979" />
-            <source>Export</source>
-            <translation>导出</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="932" />
-            <source>Export layers to folder</source>
-            <translation>导出图层到文件夹</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="941" />
-            <source>Exporting layers</source>
-            <translation>正在导出图层</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="942" />
-            <location filename="../../app/gui/main_window.py" line="988" />
-            <source>Exported to {0}</source>
-            <translation>已导出到 {0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="951" />
-            <source>Map image</source>
-            <translation>地图图片</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="956" />
-            <source>Map image written: {0}</source>
-            <translation>地图图片已保存：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="964" />
-            <source>Web map</source>
-            <translation>网页地图</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="969" />
-            <source>Web map written: {0}</source>
-            <translation>网页地图已保存：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="977" />
+            <location filename="../../app/gui/main_window.py" line="921" />
+            <location filename="../../app/gui/main_window.py" line="1020" />
             <source>Run the analyses first.</source>
             <translation>请先运行分析。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="980" />
+            <location filename="../../app/gui/main_window.py" line="924" />
+            <source>Report (PDF)</source>
+            <translation>报告（PDF）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="929" />
+            <source>Writing the report</source>
+            <translation>正在生成报告</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="930" />
+            <source>Report written: {0}</source>
+            <translation>报告已生成：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="938" />
+            <location filename="../../app/gui/main_window.py" line="1017" />
+            <location filename="../../app/gui/main_window.py" line="1020" />
+            <source>Export</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="965" />
+            <source>Exporting layers</source>
+            <translation>正在导出图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="965" />
+            <location filename="../../app/gui/main_window.py" line="1029" />
+            <source>Exported to {0}</source>
+            <translation>已导出到 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="972" />
+            <location filename="../../app/gui/main_window.py" line="976" />
+            <location filename="../../app/gui/main_window.py" line="992" />
+            <source>Map image</source>
+            <translation>地图图片</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="992" />
+            <source>Map image written: {0}</source>
+            <translation>地图图片已保存：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="999" />
+            <location filename="../../app/gui/main_window.py" line="1003" />
+            <location filename="../../app/gui/main_window.py" line="1009" />
+            <source>Web map</source>
+            <translation>网页地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1010" />
+            <source>Web map written: {0}</source>
+            <translation>网页地图已保存：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="1023" />
             <source>Export all results to folder</source>
             <translation>导出全部结果到文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="986" />
+            <location filename="../../app/gui/main_window.py" line="1027" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="995" />
+            <location filename="../../app/gui/main_window.py" line="1034" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1008" />
+            <location filename="../../app/gui/main_window.py" line="1047" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1024" />
+            <location filename="../../app/gui/main_window.py" line="1063" />
             <source>User Guide</source>
             <translation>用户指南</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1024" />
+            <location filename="../../app/gui/main_window.py" line="1063" />
             <source>The user guide is docs/gui.md.</source>
             <translation>用户指南见 docs/gui.md。</translation>
         </message>
@@ -1151,67 +1227,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="570" />
+            <location filename="../../app/gui/main_window.py" line="578" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="570" />
+            <location filename="../../app/gui/main_window.py" line="578" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="570" />
+            <location filename="../../app/gui/main_window.py" line="578" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="571" />
+            <location filename="../../app/gui/main_window.py" line="579" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="571" />
+            <location filename="../../app/gui/main_window.py" line="579" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="572" />
+            <location filename="../../app/gui/main_window.py" line="580" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="572" />
+            <location filename="../../app/gui/main_window.py" line="580" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="573" />
+            <location filename="../../app/gui/main_window.py" line="581" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="573" />
+            <location filename="../../app/gui/main_window.py" line="581" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="574" />
+            <location filename="../../app/gui/main_window.py" line="582" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="574" />
+            <location filename="../../app/gui/main_window.py" line="582" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -1582,102 +1658,102 @@
     <context>
         <name>PVDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="533" />
+            <location filename="../../app/gui/analyses.py" line="578" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="539" />
+            <location filename="../../app/gui/analyses.py" line="584" />
             <source>Weather file</source>
             <translation>气象文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="540" />
+            <location filename="../../app/gui/analyses.py" line="585" />
             <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
             <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="541" />
+            <location filename="../../app/gui/analyses.py" line="586" />
             <source>Hourly weather: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, PVGIS TMY, or a CSV with time and GHI. Empty: the built-in climatology of the China Standard Weather Data stations, interpolated to the park (docs/weather.md).</source>
             <translation>逐时气象：EPW（CSWD/IWEC/TMYx）、TMY2/TMY3、PVGIS TMY，或含时间和总辐射的 CSV。留空：使用中国标准气象数据台站的内置气候数据，插值到园区（docs/weather.md）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="544" />
+            <location filename="../../app/gui/analyses.py" line="589" />
             <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
             <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="545" />
+            <location filename="../../app/gui/analyses.py" line="590" />
             <source>Shading by neighbouring buildings</source>
             <translation>相邻建筑遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="547" />
+            <location filename="../../app/gui/analyses.py" line="592" />
             <source>Horizons from the footprints and heights of buildings within 500 m (and towers up to 7.5 km); off: no neighbour shading.</source>
             <translation>由 500 米内建筑（及 7.5 公里内高塔）的轮廓和高度计算地平线；关闭：不计相邻遮挡。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="549" />
+            <location filename="../../app/gui/analyses.py" line="594" />
             <source>Shading</source>
             <translation>遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="555" />
+            <location filename="../../app/gui/analyses.py" line="600" />
             <source>DC system losses. Default 14 % (PVWatts v5; includes 3 % generic shading, neighbour shading is computed on top).</source>
             <translation>直流系统损失。默认 14%（PVWatts v5；含 3% 一般遮挡，相邻建筑遮挡另行计算）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="557" />
+            <location filename="../../app/gui/analyses.py" line="602" />
             <source>System losses</source>
             <translation>系统损失</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="563" />
+            <location filename="../../app/gui/analyses.py" line="608" />
             <source>Module power. Default 575 W on 2.278 × 1.134 m (a 144-half-cell TOPCon module, 223 W/m²).</source>
             <translation>组件功率。默认 575 W，尺寸 2.278 × 1.134 米（144 片半片 TOPCon 组件，223 W/m²）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="565" />
+            <location filename="../../app/gui/analyses.py" line="610" />
             <source>Module power</source>
             <translation>组件功率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="569" />
+            <location filename="../../app/gui/analyses.py" line="614" />
             <source>Force one tilt on every roof. Default: rows at {0:g}° on flat roofs, the roof slope on pitched and metal roofs (resources/defaults/roof_classes.csv).</source>
             <translation>所有屋顶统一倾角。默认：平屋面按 {0:g}° 成排布置，坡屋面和彩钢屋面随屋面坡度（resources/defaults/roof_classes.csv）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="576" />
+            <location filename="../../app/gui/analyses.py" line="621" />
             <source>Tilt</source>
             <translation>倾角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="578" />
+            <location filename="../../app/gui/analyses.py" line="623" />
             <source>Force one azimuth (degrees clockwise from north, 180 = south). Default: south for rows on flat roofs, the roof planes otherwise.</source>
             <translation>所有屋顶统一方位角（自正北顺时针，180 = 正南）。默认：平屋面成排朝南，其他随屋面朝向。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="585" />
+            <location filename="../../app/gui/analyses.py" line="630" />
             <source>Azimuth</source>
             <translation>方位角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="587" />
+            <location filename="../../app/gui/analyses.py" line="632" />
             <source>Electricity factor of the emission-factor set</source>
             <translation>排放因子集的电力因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="595" />
+            <location filename="../../app/gui/analyses.py" line="640" />
             <source>Grid emission factor for the CO2 that PV avoids. Default: the electricity factor of the project's emission-factor set, so PV and the park's emissions use one factor (resources/factors/grid_emission_factors.csv).</source>
             <translation>计算光伏减排 CO2 的电网排放因子。默认：项目排放因子集的电力因子，使光伏减排与园区排放采用同一因子（resources/factors/grid_emission_factors.csv）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="599" />
+            <location filename="../../app/gui/analyses.py" line="644" />
             <source>Grid factor</source>
             <translation>电网因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="601" />
+            <location filename="../../app/gui/analyses.py" line="646" />
             <source>Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules (TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid factor. Hover over a field for its source.</source>
             <translation>默认：内置气候数据；计算遮挡；损失 14%（PVWatts v5）；575 W 组件（TOPCon，2.278 × 1.134 米）；倾角和方位角按屋面类型；因子集的电网因子。鼠标悬停在各项上可查看来源。</translation>
         </message>
@@ -1798,42 +1874,42 @@
     <context>
         <name>RunAllDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="831" />
+            <location filename="../../app/gui/analyses.py" line="876" />
             <source>Run all analyses</source>
             <translation>运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="837" />
+            <location filename="../../app/gui/analyses.py" line="882" />
             <source>Emission-factor set</source>
             <translation>排放因子集</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="842" />
+            <location filename="../../app/gui/analyses.py" line="887" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="844" />
+            <location filename="../../app/gui/analyses.py" line="889" />
             <source>Weather file</source>
             <translation>气象文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="845" />
+            <location filename="../../app/gui/analyses.py" line="890" />
             <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
             <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="846" />
+            <location filename="../../app/gui/analyses.py" line="891" />
             <source>Empty: the built-in climatology of the China Standard Weather Data stations.</source>
             <translation>留空：使用中国标准气象数据台站的内置气候数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="847" />
+            <location filename="../../app/gui/analyses.py" line="892" />
             <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
             <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="849" />
+            <location filename="../../app/gui/analyses.py" line="894" />
             <source>Rooftop PV (default system: 575 W modules, 14 % losses, shading on), emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — the same run as lingtan demo. Use the single analyses for other PV or map settings.</source>
             <translation>屋顶光伏（默认系统：575 W 组件、14% 损失、计算遮挡）、碳排放、碳汇、碳平衡和指标，以及乡镇五色图（比值法）——与 lingtan demo 相同。需要其他光伏或五色图设置时请使用单项分析。</translation>
         </message>
@@ -2044,7 +2120,7 @@
     <context>
         <name>_Dialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="493" />
+            <location filename="../../app/gui/analyses.py" line="538" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
