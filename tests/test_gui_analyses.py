@@ -264,3 +264,14 @@ def test_dialogs_build_with_sources_in_tooltips(qtbot, ws):
     assert dlg.options() == CarbonOptions(factors="national-2023")
     opts = analyses.RunAllDialog(ws).options()
     assert opts == AnalysisOptions(factors="national-2023", indicators="national-2025")
+
+
+def test_open_sample_runs_everything(qtbot):
+    ws = Workspace()
+    handle = _finish(analyses.open_sample(None, ws))
+    assert ws.park is handle.result.park and not ws.dirty
+    assert {lyr.name for lyr in ws.layers()} >= {"buildings", "rooftop_pv", "township_intensity"}
+    assert ws.summary["pv"]["kwh_yr"] == pytest.approx(ws.layer("rooftop_pv").gdf["kwh_yr"].sum(), rel=1e-6)
+    ws2 = Workspace()
+    _finish(analyses.open_sample(None, ws2, run_all=False))
+    assert ws2.layer("rooftop_pv") is None and ws2.summary["buildings"]["count"] == 619

@@ -14,6 +14,7 @@ park is loaded.
 | :func:`indicators` | the balance and indicator check with another set / park facts | — |
 | :func:`five_colour_map` | township carbon intensity in five classes | township_intensity |
 | :func:`run_all` | everything, as ``lingtan demo`` (:func:`app.results.run_park_analyses`) | all |
+| :func:`open_sample` | loads the sample park and runs everything (File → Open the sample park) | all |
 
 Results arrive in the GUI thread through :meth:`Workspace.set_results` (new styled layers, the
 dashboard's summary). A cancelled run changes nothing. A run whose park was replaced meanwhile
@@ -404,6 +405,32 @@ def start_all(parent, workspace: Workspace, options: AnalysisOptions) -> TaskHan
 
     title = QCoreApplication.translate("Analyses", "All analyses")
     return run_task(parent, title, work, _deliver(workspace, park, None))
+
+
+def open_sample(parent, workspace: Workspace, run_all: bool = True) -> TaskHandle:
+    """File → Open the sample park: load it into ``workspace`` (its current park and layers are
+    replaced) and, with ``run_all``, run every analysis — all in one task; the styled layers are
+    made in the worker. The workspace is clean afterwards (nothing to save yet)."""
+    lang = workspace.lang
+
+    def work(progress: Progress):
+        from gis.park import load_sample_park, summarise_park
+
+        park = load_sample_park(progress.sub(0.0, 0.1))
+        if not run_all:
+            return park, summarise_park(park)
+        results = run_park_analyses(park, None, progress.sub(0.1, 0.95))
+        return _styled(results, lang, None, progress.sub(0.95, 1.0))
+
+    def done(r) -> None:
+        if isinstance(r, ParkResults):
+            workspace.set_results(r, styled=r.__dict__.pop("styled_layers", None))
+        else:
+            workspace.set_park(*r)
+        workspace.mark_clean()
+
+    title = QCoreApplication.translate("Analyses", "Sample park")
+    return run_task(parent, title, work, done)
 
 
 # ---------------------------------------------------------------- entry points (menu)
