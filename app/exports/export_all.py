@@ -167,14 +167,16 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
                              {lyr.name: lyr.style for lyr in layers})
             files.append(path)
         elif fmt == "geojson":
-            for lyr in layers:
+            for i, lyr in enumerate(layers):
+                sub.report(i / len(layers), lyr.name)
                 files.append(write_geojson(lyr.gdf, out / "geojson" / f"{lyr.name}.geojson"))
         elif fmt == "csv":
-            for lyr in layers:
+            for i, lyr in enumerate(layers):
+                sub.report(i / len(layers), lyr.name)
                 files.append(write_csv(lyr.gdf, out / "csv" / f"{lyr.name}.csv", wkt=csv_wkt, layer=lyr.name,
                                        units=units))
         elif fmt == "xlsx":
-            files.append(write_workbook(results, out / "park.xlsx", lang))
+            files.append(write_workbook(results, out / "park.xlsx", lang, progress=sub))
         elif fmt == "png":
             w, h = size
             park = [by_name[n] for n in PARK_MAP_LAYERS if n in by_name]
@@ -194,7 +196,8 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
             files.append(write_web_map(web, out / "park.html", basemap=basemap, lang=lang,
                                        title=park_name or None, units=units,
                                        fit="boundary" if "boundary" in by_name else None,
-                                       hidden=("township_intensity",) if "boundary" in by_name else ()))
+                                       hidden=("township_intensity",) if "boundary" in by_name else (),
+                                       progress=sub))
         res.files[fmt] = files
     progress.report(1.0, "done")
     return res

@@ -30,6 +30,7 @@ import shapely
 from app.exports.fields import field_info, header
 from app.outputs import _text_columns, _tmp_beside
 from gis.errors import InputError
+from gis.progress import NO_PROGRESS, Progress
 
 GEOJSON_DECIMALS = 7  # GDAL's RFC 7946 default: 1e-7° ≈ 1 cm
 WKT_DECIMALS = 7
@@ -199,12 +200,19 @@ def _cell_value(v):
     return v
 
 
+FORMATTED_ROWS = 20_000
+"""Sheets longer than this get no per-cell number formats (openpyxl writes a formatted cell at
+half the speed of a plain one: ~12 µs vs 6 µs); the values stay numbers."""
+
+
 def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame],
-                 formats: Mapping[str, Mapping[str, str]] | None = None, *, max_width: int = 60) -> Path:
+                 formats: Mapping[str, Mapping[str, str]] | None = None, *, max_width: int = 60,
+                 progress: Progress = NO_PROGRESS) -> Path:
     """Write ``sheets`` (name → table) to an .xlsx (write-only, streaming), replacing ``path``
     atomically: bold frozen header, auto filter, columns sized to their content, numbers as
-    numbers with ``formats[sheet][column]`` (default: "#,##0.###" style General for floats),
-    text beginning with "=" kept as text. InputError over Excel's row limit."""
+    numbers with ``formats[sheet][column]`` (Excel number formats; General otherwise and in sheets
+    over :data:`FORMATTED_ROWS` rows), text beginning with "=" kept as text (never a formula).
+    InputError over Excel's row limit. Reports progress every 2,000 rows (cancellable)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -224,6 +232,8 @@ def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame],
                          f"Too many rows for Excel (limit {EXCEL_MAX_ROWS:,}): {names}. Use the CSV or the "
                          "GeoPackage", path=str(path), code="output.too_many_rows")
     formats = formats or {}
+    total_rows = max(sum(len(f) for f in sheets.values()), 1)
+    rows_done = 0
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E8EEF4")
@@ -232,7 +242,7 @@ def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame],
         title = str(name)[:31]
         ws = wb.create_sheet(title)
         ws.freeze_panes = "A2"
-        fmt = formats.get(name, {})
+        fmt = formats.get(name, {}) if len(frame) <= FORMATTED_ROWS else {}
         cols = list(frame.columns)
         for i, col in enumerate(cols, start=1):
             sample = frame[col].head(200).map(
@@ -256,6 +266,8 @@ def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame],
                 kinds.append(None)
         columns = [frame[c].tolist() for c in cols]
         for r in range(len(frame)):
+            if r % 2000 == 0:
+                progress.report(0.95 * (rows_done + r) / total_rows, f"{title} {r:,}/{len(frame):,}")
             row = []
             for j in range(len(cols)):
                 v = _cell_value(columns[j][r])
@@ -273,6 +285,8 @@ def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame],
                     continue
                 row.append(v)
             ws.append(row)
+        rows_done += len(frame)
+    progress.report(0.95, "saving")
     tmp = _tmp_beside(path)
     try:
         wb.save(tmp)
@@ -417,8 +431,8 @@ def result_units(results) -> dict[str, str]:
     return {"intensity": unit} if unit else {}
 
 
-def write_workbook(results, path: str | Path, lang: str = "zh") -> Path:
+def write_workbook(results, path: str | Path, lang: str = "zh", progress: Progress = NO_PROGRESS) -> Path:
     """The Excel workbook of a park's results (see the module docstring); ``results`` is an
     :class:`app.results.ParkResults`."""
     sheets, formats = workbook_sheets(results, lang)
-    return write_sheets(path, sheets, formats)
+    return write_sheets(path, sheets, formats, progress=progress)

@@ -47,6 +47,7 @@ import shapely
 
 from app.exports.fields import field_info
 from gis.paths import resources_dir
+from gis.progress import NO_PROGRESS, Progress
 from layers.layer import VectorLayer
 from layers.style import CategorizedStyle, GraduatedStyle, has_fill
 
@@ -55,6 +56,7 @@ COORD_DECIMALS = 6  # ≈ 0.1 m: RFC 7946 §11.2 suggests 6 decimals are enough 
 DEFAULT_SIMPLIFY_M = 0.3
 FILL_OPACITY = 0.8
 MAX_POPUP_FIELDS = 24
+CANVAS_FEATURES = 5000  # above this many features the page draws on a canvas instead of SVG
 
 # the attributes shown in popups, per known layer (others: every attribute, up to MAX_POPUP_FIELDS)
 POPUP_FIELDS: dict[str, tuple[str, ...]] = {
@@ -350,7 +352,7 @@ def _basemap_layers(basemap) -> list[tuple[str, str, dict]]:
 
 def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "zh", title: str | None = None,
                   simplify_m: float = DEFAULT_SIMPLIFY_M, units: Mapping[str, str] | None = None,
-                  fit: str | None = None, hidden: Sequence[str] = ()):
+                  fit: str | None = None, hidden: Sequence[str] = (), progress: Progress = NO_PROGRESS):
     """The folium Map (without Leaflet's CDN assets; :func:`write_web_map` adds local ones).
     fit: the name of the layer to zoom to (default: all layers); hidden: names of layers that
     start switched off (in the layer control, legend hidden until switched on)."""
@@ -363,14 +365,17 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
         default_css: ClassVar[list] = []
 
     layers = [lyr for lyr in layers if lyr.visible and len(lyr.gdf) and lyr.gdf.crs is not None]
+    n_features = sum(len(lyr.gdf) for lyr in layers)
+    # Leaflet's canvas renderer draws many features much faster than one SVG element each
     m = _OfflineMap(location=[0, 0], zoom_start=2, tiles=None, control_scale=False, max_zoom=21,
-                    prefer_canvas=False)
+                    prefer_canvas=n_features > CANVAS_FEATURES)
     for url, attribution, opts in _basemap_layers(basemap):
         folium.TileLayer(tiles=url, attr=html.escape(attribution) or "basemap", name="底图" if lang == "zh"
                          else "Basemap", overlay=False, control=False, **opts).add_to(m)
     legends, bounds = [], []
     fit_bounds = None
-    for lyr in layers:
+    for k, lyr in enumerate(layers):
+        progress.report(0.9 * k / max(len(layers), 1), lyr.title)
         fields = popup_fields(lyr)
         meta = _field_meta(lyr, fields, lang, units)
         data = layer_geojson(lyr, fields, simplify_m, {f: d for f, _, d in meta})
@@ -482,7 +487,7 @@ _ASSET_REF = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=
 def write_web_map(layers: Sequence[VectorLayer], path: str | Path, basemap=None, lang: str = "zh", *,
                   title: str | None = None, assets: str = "inline", simplify_m: float = DEFAULT_SIMPLIFY_M,
                   units: Mapping[str, str] | None = None, fit: str | None = None,
-                  hidden: Sequence[str] = ()) -> Path:
+                  hidden: Sequence[str] = (), progress: Progress = NO_PROGRESS) -> Path:
     """Write the interactive map of the visible ``layers`` (bottom first) to ``path`` (.html).
 
     basemap: None (default: no tiles, no network), an XYZ URL template, (template, attribution)
@@ -497,7 +502,7 @@ def write_web_map(layers: Sequence[VectorLayer], path: str | Path, basemap=None,
 
     path = Path(path)
     m = build_web_map(layers, basemap=basemap, lang=lang, title=title, simplify_m=simplify_m, units=units,
-                      fit=fit, hidden=hidden)
+                      fit=fit, hidden=hidden, progress=progress)
     head, _ = _leaflet_assets(path, assets)
     page = m.get_root().render()
     # folium puts the default assets first in <head>: put Leaflet there instead
@@ -506,6 +511,7 @@ def write_web_map(layers: Sequence[VectorLayer], path: str | Path, basemap=None,
     if basemap is None and _ASSET_REF.search(page):  # a CDN reference slipped in: a bug, not user input
         raise RuntimeError("the web map still refers to an online asset: "
                            + _ASSET_REF.search(page).group(0))
+    progress.report(0.95, "writing")
     tmp = _tmp_beside(path)
     try:
         tmp.write_text(page, encoding="utf-8")
