@@ -459,6 +459,7 @@ def load_project(path: Path | str, progress: Progress = NO_PROGRESS, *, lang: st
         except KeyError as exc:
             raise _corrupt(path, f"the layer tree names a missing table {exc}") from None
         ws.replace_tree(tree)
+    ws.missing_layers = list(tree.missing)  # raster layers (not stored yet) by name
     ws.settings = doc.get("settings") or {}
     ws.summary = doc.get("summary") or {}
     p = doc.get("park")

@@ -56,6 +56,7 @@ class Workspace:
         self.settings: dict = {}
         self.path: Path | None = None
         self.autosave_file: Path | None = None  # the recovery file last written for this workspace
+        self.missing_layers: list[str] = []  # layers a project file named but did not hold (rasters)
         self._dirty = False
         self.revision = 0  # +1 on every edit: a save marks clean only if nothing changed meanwhile
         self._quiet = 0
