@@ -275,3 +275,12 @@ def test_open_sample_runs_everything(qtbot):
     ws2 = Workspace()
     _finish(analyses.open_sample(None, ws2, run_all=False))
     assert ws2.layer("rooftop_pv") is None and ws2.summary["buildings"]["count"] == 619
+
+
+def test_warm_up_imports_quietly(qtbot):
+    handle = analyses.warm_up()
+    assert handle.dialog is None
+    _finish(handle)
+    import sys
+
+    assert "mapclassify" in sys.modules and "pvlib" in sys.modules
