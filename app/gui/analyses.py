@@ -535,7 +535,7 @@ class _Dialog(QDialog):
         edit = QLineEdit(value or "")
         edit.setPlaceholderText(placeholder)
         edit.setToolTip(tip)
-        browse = QPushButton(self.tr("Browse…"))
+        browse = QPushButton(QCoreApplication.translate("Analyses", "Browse…"))
 
         browse.clicked.connect(lambda _=False, e=edit: _pick_file(e, label, filters))
         row = QHBoxLayout()

@@ -264,9 +264,7 @@ class TaskHandle(QObject):
             return
         self.fraction, self.message = fraction, message
         if self.dialog is not None:
-            # gis reports English step names; the .ts may translate them (context "Progress")
-            shown = QCoreApplication.translate("Progress", message) if message else message
-            self.dialog.set_progress(fraction, shown, time.monotonic() - self.started_at)
+            self.dialog.set_progress(fraction, progress_text(message), time.monotonic() - self.started_at)
         self.progressed.emit(fraction, message)
 
     def cancel(self) -> None:
@@ -360,6 +358,22 @@ def run_task(parent: QWidget | None, title: str, fn: Callable[[Progress], Any],
     if QApplication.instance() is None:
         raise RuntimeError("run_task needs a QApplication")
     return TaskHandle(parent, title, fn, on_done, on_error, on_cancelled, show_dialog, show_errors)
+
+
+def progress_text(message: str) -> str:
+    """A step message from gis (English) in the UI language: the .ts context "Progress" holds the
+    known messages and the templates "reading {0}", "writing {0}", "styling {0}"."""
+    if not message:
+        return message
+    shown = QCoreApplication.translate("Progress", message)
+    if shown != message:
+        return shown
+    for prefix in ("reading ", "writing ", "styling "):
+        if message.startswith(prefix):
+            template = QCoreApplication.translate("Progress", prefix + "{0}")
+            if template != prefix + "{0}":
+                return template.format(message[len(prefix):])
+    return message
 
 
 def write_crash_log(tb: str) -> Path:
