@@ -78,7 +78,7 @@ def test_name_rule_utf8_and_gbk_byte_limits():
     assert utf8[4] == "Very_Long_"
     assert utf8[5] == "very_lon_1"  # "very_long_" equals the previous name ignoring case
     assert utf8[6] == "KWH_YR_1"  # same as kwh_yr ignoring case
-    assert utf8[7].startswith("f2023")
+    assert (utf8[7], gbk[7]) == ("f2023年", "f2023年产")  # "_" for "(", "f" before a digit, cut
     for names, enc in ((utf8, "utf-8"), (gbk, "gbk")):
         assert all(len(n.encode(enc)) <= 10 for n in names)
         assert len({n.lower() for n in names}) == len(names)
@@ -208,6 +208,13 @@ def test_mixed_geometry_refused_or_split(tmp_path):
     assert pyogrio.read_info(tmp_path / "m_lines.shp")["features"] == 1
 
 
+def test_empty_layer_keeps_its_geometry_type(tmp_path):
+    g = gpd.GeoDataFrame({"name": pd.Series([], dtype=str)}, geometry=gpd.GeoSeries([], crs=4549))
+    write_shapefile(g, tmp_path / "e.shp")
+    info = pyogrio.read_info(tmp_path / "e.shp")
+    assert info["features"] == 0 and info["geometry_type"] == "Polygon"
+
+
 def test_stale_spatial_index_removed(layers, tmp_path):
     (tmp_path / "b.qix").write_bytes(b"stale")
     (tmp_path / "b.sbn").write_bytes(b"stale")
@@ -261,6 +268,9 @@ def test_geojson_rfc7946(layers, tmp_path):
     total = sum(f["properties"]["kwh_yr"] for f in data["features"])
     assert total == pytest.approx(gdf["kwh_yr"].sum(), rel=1e-12)
     assert data["features"][0]["properties"]["name"] == gdf["name"].iloc[0]
+    g = gpd.GeoDataFrame({"v": [np.nan]}, geometry=[shapely.Point(500000, 3340000)], crs=4549)
+    write_geojson(g, tmp_path / "nan.geojson")
+    assert json.loads((tmp_path / "nan.geojson").read_text())["features"][0]["properties"]["v"] is None
 
 
 def test_csv_bom_chinese_and_centroids(layers, tmp_path):

@@ -196,3 +196,17 @@ def test_vendored_assets_match_sources_md():
     assert files == set(listed)
     for name, digest in listed.items():
         assert hashlib.sha256((web / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_hidden_layer_starts_off_with_its_legend(results, tmp_path):
+    from app.exports.export_all import result_layers
+
+    layers = result_layers(results, "zh", ("township_intensity", "boundary"))
+    path = write_web_map(layers, tmp_path / "h.html", fit="boundary", hidden=("township_intensity",))
+    text = path.read_text(encoding="utf-8")
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", text).group(1))
+    blocks = re.findall(r'<div class="lt-block" data-layer="(\w+)"( style="display:none")?>', legend)
+    assert [bool(hidden) for _, hidden in blocks] == [True, False]
+    town_group = blocks[0][0]
+    assert f"{town_group}.addTo(" not in text  # not on the map until switched on
+    assert f"{blocks[1][0]}.addTo(" in text

@@ -474,8 +474,10 @@ def write_shapefile(gdf: gpd.GeoDataFrame, path: str | Path, encoding: str = "ut
         geom = gpd.GeoDataFrame(geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
         import pyogrio
 
+        kw = {} if fams else {"geometry_type": {"polygon": "Polygon", "line": "LineString",
+                                                "point": "Point"}[family]}  # nothing to infer it from
         pyogrio.write_dataframe(geom, tmp, driver="ESRI Shapefile", promote_to_multi=family == "point"
-                                and bool((shapely.get_type_id(geom.geometry.to_numpy()) == 4).any()))
+                                and bool((shapely.get_type_id(geom.geometry.to_numpy()) == 4).any()), **kw)
         specs, problems = write_dbf(tmp.with_suffix(".dbf"), attrs, names, encoding, layer=layer, units=units)
         tmp.with_suffix(".cpg").write_text(ENCODINGS[encoding][0], encoding="ascii")
         prj = tmp.with_suffix(".prj")
