@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -56,6 +56,47 @@ RECORD_REPORTS = False
 """When True, each task keeps the worker-side time of every look at the cancel flag (``report`` and
 ``check``) in ``handle.report_times`` (benchmarks/bench_gui_responsiveness.py: the largest gap
 bounds the cancel latency)."""
+
+PROGRESS_MESSAGES = (
+    QT_TRANSLATE_NOOP("Progress", "weather"),
+    QT_TRANSLATE_NOOP("Progress", "rooftop PV"),
+    QT_TRANSLATE_NOOP("Progress", "roof layouts"),
+    QT_TRANSLATE_NOOP("Progress", "roof setbacks"),
+    QT_TRANSLATE_NOOP("Progress", "roof planes"),
+    QT_TRANSLATE_NOOP("Progress", "orientation classes"),
+    QT_TRANSLATE_NOOP("Progress", "energy"),
+    QT_TRANSLATE_NOOP("Progress", "neighbours"),
+    QT_TRANSLATE_NOOP("Progress", "horizons"),
+    QT_TRANSLATE_NOOP("Progress", "horizons: neighbours"),
+    QT_TRANSLATE_NOOP("Progress", "horizons: walls"),
+    QT_TRANSLATE_NOOP("Progress", "horizons (DSM)"),
+    QT_TRANSLATE_NOOP("Progress", "shading done"),
+    QT_TRANSLATE_NOOP("Progress", "totals"),
+    QT_TRANSLATE_NOOP("Progress", "done"),
+    QT_TRANSLATE_NOOP("Progress", "preparing buildings"),
+    QT_TRANSLATE_NOOP("Progress", "loaded"),
+    QT_TRANSLATE_NOOP("Progress", "township intensity map"),
+    QT_TRANSLATE_NOOP("Progress", "analyses done"),
+    QT_TRANSLATE_NOOP("Progress", "emissions, sinks, balance"),
+    QT_TRANSLATE_NOOP("Progress", "energy table"),
+    QT_TRANSLATE_NOOP("Progress", "emission factors"),
+    QT_TRANSLATE_NOOP("Progress", "carbon account done"),
+    QT_TRANSLATE_NOOP("Progress", "statistics table"),
+    QT_TRANSLATE_NOOP("Progress", "five-colour map done"),
+    QT_TRANSLATE_NOOP("Progress", "loading the PV model"),
+    QT_TRANSLATE_NOOP("Progress", "loading libraries"),
+    QT_TRANSLATE_NOOP("Progress", "styling layers"),
+    QT_TRANSLATE_NOOP("Progress", "summary"),
+    QT_TRANSLATE_NOOP("Progress", "reading project"),
+    QT_TRANSLATE_NOOP("Progress", "building the workspace"),
+    QT_TRANSLATE_NOOP("Progress", "writing project"),
+    QT_TRANSLATE_NOOP("Progress", "writing"),
+    QT_TRANSLATE_NOOP("Progress", "saved"),
+    QT_TRANSLATE_NOOP("Progress", "reading {0}"),
+    QT_TRANSLATE_NOOP("Progress", "writing {0}"),
+    QT_TRANSLATE_NOOP("Progress", "styling {0}"),
+)
+"""The step messages of gis and the analyses, for lupdate (shown via :func:`progress_text`)."""
 
 _RUNNING: set[TaskHandle] = set()
 _BOXES: set[QMessageBox] = set()  # open message boxes without a parent stay referenced
