@@ -62,6 +62,7 @@ def open_window(project: Path | None = None, demo: bool = False):
     from app.gui.main_window import MainWindow
 
     win = MainWindow(None)
+    win.restore_window_state()
     win.show()
     if demo:
         win.load_demo()

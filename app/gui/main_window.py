@@ -272,7 +272,11 @@ class MainWindow(QMainWindow):
         self.menu_layer = mb.addMenu("")
         self.menu_layer.addAction(A["add_data"])
         self.menu_layer.addSeparator()
-        for n in ("attribute_table", "zoom_layer", "default_style", "remove_layer", "add_group"):
+        for n in ("attribute_table", "zoom_layer"):
+            self.menu_layer.addAction(A[n])
+        self.menu_style = self.menu_layer.addMenu("")
+        self.menu_style.aboutToShow.connect(self._fill_style_menu)
+        for n in ("default_style", "remove_layer", "add_group"):
             self.menu_layer.addAction(A[n])
         self.menu_layer.addSeparator()
         if "clear_selection" in M:
@@ -501,6 +505,7 @@ class MainWindow(QMainWindow):
         self.menu_view.setTitle(self.tr("&View"))
         self.menu_tools.setTitle(self.tr("Map Tools"))
         self.menu_panels.setTitle(self.tr("Panels"))
+        self.menu_style.setTitle(self.tr("Style of the Current Layer"))
         self.menu_layer.setTitle(self.tr("&Layer"))
         self.menu_analysis.setTitle(self.tr("&Analysis"))
         self.menu_settings.setTitle(self.tr("&Settings"))
@@ -652,6 +657,36 @@ class MainWindow(QMainWindow):
             self.canvas.zoom_to_layer(layer)
         else:
             self.canvas.zoom_full()
+
+    def _fill_style_menu(self) -> None:
+        self.menu_style.clear()
+        layer = self.layer_panel.current_layer()
+        if layer is None or not hasattr(layer, "gdf"):
+            act = self.menu_style.addAction(self.tr("(choose a layer in the Layers panel)"))
+            act.setEnabled(False)
+            return
+        self.layer_panel._style_menu(self.menu_style, layer)
+
+    def save_window_state(self) -> None:
+        """Remember the window's size and the panels' places for the next start."""
+        from app.gui.settings import app_qsettings
+
+        store = app_qsettings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+
+    def restore_window_state(self) -> bool:
+        from app.gui.settings import app_qsettings
+
+        store = app_qsettings()
+        geometry, state = store.value("window/geometry"), store.value("window/state")
+        ok = bool(geometry) and self.restoreGeometry(geometry)
+        if state:
+            ok = self.restoreState(state) and ok
+        if not geometry and self.screen() is not None:  # first start: fit small laptop screens
+            avail = self.screen().availableGeometry()
+            self.resize(min(1440, int(avail.width() * 0.92)), min(900, int(avail.height() * 0.92)))
+        return bool(ok)
 
     def _default_style_current(self) -> None:
         layer = self.layer_panel.current_layer()
@@ -880,6 +915,7 @@ class MainWindow(QMainWindow):
         from app.gui.tasks import cancel_all
 
         cancel_all(2.0)
+        self.save_window_state()
         self.canvas.shutdown()
         pa = self._project_actions()
         if pa is not None and hasattr(pa, "on_close"):

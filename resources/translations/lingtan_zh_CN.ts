@@ -46,7 +46,12 @@
         <message>
             <location filename="../../app/gui/analyses.py" line="432" />
             <source>Sample park</source>
-            <translation type="unfinished" />
+            <translation>示例园区</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/analyses.py" line="538" />
+            <source>Browse…</source>
+            <translation>浏览…</translation>
         </message>
     </context>
     <context>
@@ -384,67 +389,67 @@
     <context>
         <name>ExportLayersDialog</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1074" />
+            <location filename="../../app/gui/main_window.py" line="1110" />
             <source>Export layers</source>
             <translation>导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1076" />
+            <location filename="../../app/gui/main_window.py" line="1112" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1082" />
+            <location filename="../../app/gui/main_window.py" line="1118" />
             <source>Shapefile (one per layer)</source>
             <translation>Shapefile（每个图层一个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1083" />
+            <location filename="../../app/gui/main_window.py" line="1119" />
             <source>GeoPackage (all layers in one file, with QGIS styles)</source>
             <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1084" />
+            <location filename="../../app/gui/main_window.py" line="1120" />
             <source>GeoJSON (WGS84 longitude/latitude)</source>
             <translation>GeoJSON（WGS84 经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1085" />
+            <location filename="../../app/gui/main_window.py" line="1121" />
             <source>CSV (attributes with centroid longitude/latitude)</source>
             <translation>CSV（属性及质心经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1087" />
+            <location filename="../../app/gui/main_window.py" line="1123" />
             <source>UTF-8 (QGIS, ArcGIS Pro)</source>
             <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1088" />
+            <location filename="../../app/gui/main_window.py" line="1124" />
             <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
             <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1089" />
+            <location filename="../../app/gui/main_window.py" line="1125" />
             <source>Visible layers only</source>
             <translation>仅可见图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1092" />
+            <location filename="../../app/gui/main_window.py" line="1128" />
             <source>Folder</source>
             <translation>文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1093" />
+            <location filename="../../app/gui/main_window.py" line="1129" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1094" />
+            <location filename="../../app/gui/main_window.py" line="1130" />
             <source>Shapefile text encoding</source>
             <translation>Shapefile 文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1107" />
+            <location filename="../../app/gui/main_window.py" line="1143" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
         </message>
@@ -729,496 +734,506 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="432" />
+            <location filename="../../app/gui/main_window.py" line="436" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="438" />
+            <location filename="../../app/gui/main_window.py" line="442" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="443" />
+            <location filename="../../app/gui/main_window.py" line="447" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="448" />
+            <location filename="../../app/gui/main_window.py" line="452" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="460" />
+            <location filename="../../app/gui/main_window.py" line="464" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="460" />
+            <location filename="../../app/gui/main_window.py" line="464" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="498" />
+            <location filename="../../app/gui/main_window.py" line="502" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="499" />
+            <location filename="../../app/gui/main_window.py" line="503" />
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="500" />
+            <location filename="../../app/gui/main_window.py" line="504" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="501" />
+            <location filename="../../app/gui/main_window.py" line="505" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="502" />
+            <location filename="../../app/gui/main_window.py" line="506" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="503" />
+            <location filename="../../app/gui/main_window.py" line="507" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="504" />
+            <location filename="../../app/gui/main_window.py" line="508" />
+            <source>Style of the Current Layer</source>
+            <translation>当前图层样式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="509" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="505" />
+            <location filename="../../app/gui/main_window.py" line="510" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="506" />
+            <location filename="../../app/gui/main_window.py" line="511" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="507" />
+            <location filename="../../app/gui/main_window.py" line="512" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="508" />
+            <location filename="../../app/gui/main_window.py" line="513" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="510" />
+            <location filename="../../app/gui/main_window.py" line="515" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="510" />
+            <location filename="../../app/gui/main_window.py" line="515" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="511" />
+            <location filename="../../app/gui/main_window.py" line="516" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="511" />
+            <location filename="../../app/gui/main_window.py" line="516" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="512" />
+            <location filename="../../app/gui/main_window.py" line="517" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="512" />
+            <location filename="../../app/gui/main_window.py" line="517" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="513" />
+            <location filename="../../app/gui/main_window.py" line="518" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="513" />
+            <location filename="../../app/gui/main_window.py" line="518" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="514" />
+            <location filename="../../app/gui/main_window.py" line="519" />
             <source>&amp;Add Data…</source>
             <translation>添加数据(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="515" />
+            <location filename="../../app/gui/main_window.py" line="520" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="517" />
+            <location filename="../../app/gui/main_window.py" line="522" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="518" />
+            <location filename="../../app/gui/main_window.py" line="523" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="519" />
+            <location filename="../../app/gui/main_window.py" line="524" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="520" />
+            <location filename="../../app/gui/main_window.py" line="525" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="521" />
+            <location filename="../../app/gui/main_window.py" line="526" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="522" />
+            <location filename="../../app/gui/main_window.py" line="527" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="523" />
+            <location filename="../../app/gui/main_window.py" line="528" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="523" />
+            <location filename="../../app/gui/main_window.py" line="528" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="524" />
+            <location filename="../../app/gui/main_window.py" line="529" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="525" />
+            <location filename="../../app/gui/main_window.py" line="530" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="526" />
+            <location filename="../../app/gui/main_window.py" line="531" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="527" />
+            <location filename="../../app/gui/main_window.py" line="532" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="528" />
+            <location filename="../../app/gui/main_window.py" line="533" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="529" />
+            <location filename="../../app/gui/main_window.py" line="534" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="530" />
+            <location filename="../../app/gui/main_window.py" line="535" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="531" />
+            <location filename="../../app/gui/main_window.py" line="536" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="531" />
+            <location filename="../../app/gui/main_window.py" line="536" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="532" />
+            <location filename="../../app/gui/main_window.py" line="537" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="532" />
+            <location filename="../../app/gui/main_window.py" line="537" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="533" />
+            <location filename="../../app/gui/main_window.py" line="538" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="534" />
+            <location filename="../../app/gui/main_window.py" line="539" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="535" />
+            <location filename="../../app/gui/main_window.py" line="540" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="536" />
+            <location filename="../../app/gui/main_window.py" line="541" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="537" />
+            <location filename="../../app/gui/main_window.py" line="542" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="538" />
+            <location filename="../../app/gui/main_window.py" line="543" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="539" />
+            <location filename="../../app/gui/main_window.py" line="544" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="540" />
+            <location filename="../../app/gui/main_window.py" line="545" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="541" />
+            <location filename="../../app/gui/main_window.py" line="546" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="542" />
+            <location filename="../../app/gui/main_window.py" line="547" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="545" />
+            <location filename="../../app/gui/main_window.py" line="550" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="546" />
+            <location filename="../../app/gui/main_window.py" line="551" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="557" />
+            <location filename="../../app/gui/main_window.py" line="562" />
             <source>Layers</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="558" />
+            <location filename="../../app/gui/main_window.py" line="563" />
             <source>Attribute Table</source>
             <translation>属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="559" />
+            <location filename="../../app/gui/main_window.py" line="564" />
             <source>Dashboard</source>
             <translation>结果面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="560" />
+            <location filename="../../app/gui/main_window.py" line="565" />
             <source>Identify Results</source>
             <translation>识别结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="561" />
+            <location filename="../../app/gui/main_window.py" line="566" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="562" />
+            <location filename="../../app/gui/main_window.py" line="567" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="689" />
+            <location filename="../../app/gui/main_window.py" line="665" />
+            <source>(choose a layer in the Layers panel)</source>
+            <translation>（请先在图层面板中选择图层）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="724" />
             <source>Added {0} ({1:,} features)</source>
             <translation>已添加 {0}（{1:,} 个要素）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="696" />
+            <location filename="../../app/gui/main_window.py" line="731" />
             <source>Read the file again with this coordinate system:</source>
             <translation>用以下坐标系重新读取文件：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="750" />
+            <location filename="../../app/gui/main_window.py" line="785" />
             <source>Analysis</source>
             <translation>分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="771" />
+            <location filename="../../app/gui/main_window.py" line="806" />
             <source>Sample park: all analyses</source>
             <translation>示例园区：全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="803" />
+            <location filename="../../app/gui/main_window.py" line="838" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="822" />
+            <location filename="../../app/gui/main_window.py" line="857" />
             <source>Lingtan project (*.lingtan.gpkg);;GeoPackage (*.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg);;GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="823" />
+            <location filename="../../app/gui/main_window.py" line="858" />
             <source>Open project</source>
             <translation>打开项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="830" />
+            <location filename="../../app/gui/main_window.py" line="865" />
             <source>Opening {0}</source>
             <translation>正在打开 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="847" />
+            <location filename="../../app/gui/main_window.py" line="882" />
             <source>Save project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="848" />
+            <location filename="../../app/gui/main_window.py" line="883" />
             <source>Lingtan project (*.lingtan.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="867" />
+            <location filename="../../app/gui/main_window.py" line="902" />
             <source>Unsaved changes</source>
             <translation>未保存的更改</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="867" />
+            <location filename="../../app/gui/main_window.py" line="902" />
             <source>Save the changes to the project?</source>
             <translation>是否保存对项目的更改？</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="894" />
+            <location filename="../../app/gui/main_window.py" line="930" />
             <source>This export is not available in this version.</source>
             <translation>此版本尚不提供该导出功能。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="904" />
+            <location filename="../../app/gui/main_window.py" line="940" />
             <source>Nothing to export</source>
             <translation>没有可导出的内容</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="904" />
+            <location filename="../../app/gui/main_window.py" line="940" />
             <source>Open a park or add data first.</source>
             <translation>请先打开园区或添加数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="919" />
-            <location filename="../../app/gui/main_window.py" line="921" />
+            <location filename="../../app/gui/main_window.py" line="955" />
+            <location filename="../../app/gui/main_window.py" line="957" />
             <source>Report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="921" />
-            <location filename="../../app/gui/main_window.py" line="1020" />
+            <location filename="../../app/gui/main_window.py" line="957" />
+            <location filename="../../app/gui/main_window.py" line="1056" />
             <source>Run the analyses first.</source>
             <translation>请先运行分析。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="924" />
+            <location filename="../../app/gui/main_window.py" line="960" />
             <source>Report (PDF)</source>
             <translation>报告（PDF）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="929" />
+            <location filename="../../app/gui/main_window.py" line="965" />
             <source>Writing the report</source>
             <translation>正在生成报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="930" />
+            <location filename="../../app/gui/main_window.py" line="966" />
             <source>Report written: {0}</source>
             <translation>报告已生成：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="938" />
-            <location filename="../../app/gui/main_window.py" line="1017" />
-            <location filename="../../app/gui/main_window.py" line="1020" />
+            <location filename="../../app/gui/main_window.py" line="974" />
+            <location filename="../../app/gui/main_window.py" line="1053" />
+            <location filename="../../app/gui/main_window.py" line="1056" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="965" />
+            <location filename="../../app/gui/main_window.py" line="1001" />
             <source>Exporting layers</source>
             <translation>正在导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="965" />
-            <location filename="../../app/gui/main_window.py" line="1029" />
+            <location filename="../../app/gui/main_window.py" line="1001" />
+            <location filename="../../app/gui/main_window.py" line="1065" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="972" />
-            <location filename="../../app/gui/main_window.py" line="976" />
-            <location filename="../../app/gui/main_window.py" line="992" />
+            <location filename="../../app/gui/main_window.py" line="1008" />
+            <location filename="../../app/gui/main_window.py" line="1012" />
+            <location filename="../../app/gui/main_window.py" line="1028" />
             <source>Map image</source>
             <translation>地图图片</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="992" />
+            <location filename="../../app/gui/main_window.py" line="1028" />
             <source>Map image written: {0}</source>
             <translation>地图图片已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="999" />
-            <location filename="../../app/gui/main_window.py" line="1003" />
-            <location filename="../../app/gui/main_window.py" line="1009" />
+            <location filename="../../app/gui/main_window.py" line="1035" />
+            <location filename="../../app/gui/main_window.py" line="1039" />
+            <location filename="../../app/gui/main_window.py" line="1045" />
             <source>Web map</source>
             <translation>网页地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1010" />
+            <location filename="../../app/gui/main_window.py" line="1046" />
             <source>Web map written: {0}</source>
             <translation>网页地图已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1023" />
+            <location filename="../../app/gui/main_window.py" line="1059" />
             <source>Export all results to folder</source>
             <translation>导出全部结果到文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1027" />
+            <location filename="../../app/gui/main_window.py" line="1063" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1034" />
+            <location filename="../../app/gui/main_window.py" line="1070" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1047" />
+            <location filename="../../app/gui/main_window.py" line="1083" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1063" />
+            <location filename="../../app/gui/main_window.py" line="1099" />
             <source>User Guide</source>
             <translation>用户指南</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1063" />
+            <location filename="../../app/gui/main_window.py" line="1099" />
             <source>The user guide is docs/gui.md.</source>
             <translation>用户指南见 docs/gui.md。</translation>
         </message>
@@ -1227,67 +1242,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="578" />
+            <location filename="../../app/gui/main_window.py" line="583" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="578" />
+            <location filename="../../app/gui/main_window.py" line="583" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="578" />
+            <location filename="../../app/gui/main_window.py" line="583" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="579" />
+            <location filename="../../app/gui/main_window.py" line="584" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="579" />
+            <location filename="../../app/gui/main_window.py" line="584" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="580" />
+            <location filename="../../app/gui/main_window.py" line="585" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="580" />
+            <location filename="../../app/gui/main_window.py" line="585" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="581" />
+            <location filename="../../app/gui/main_window.py" line="586" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="581" />
+            <location filename="../../app/gui/main_window.py" line="586" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="582" />
+            <location filename="../../app/gui/main_window.py" line="587" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="582" />
+            <location filename="../../app/gui/main_window.py" line="587" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -2079,7 +2094,7 @@
         </message>
         <message>
             <location filename="../../app/gui/tasks.py" line="166" />
-            <location filename="../../app/gui/tasks.py" line="279" />
+            <location filename="../../app/gui/tasks.py" line="277" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
@@ -2092,37 +2107,29 @@
     <context>
         <name>Tasks</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="382" />
+            <location filename="../../app/gui/tasks.py" line="396" />
             <source>Likely coordinate systems:</source>
             <translation>可能的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="392" />
+            <location filename="../../app/gui/tasks.py" line="406" />
             <source>Lingtan</source>
             <translation>零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="395" />
+            <location filename="../../app/gui/tasks.py" line="409" />
             <source>The input cannot be used.</source>
             <translation>输入数据无法使用。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="399" />
+            <location filename="../../app/gui/tasks.py" line="413" />
             <source>An internal error occurred (a bug in Lingtan).</source>
             <translation>发生内部错误（零碳程序缺陷）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="402" />
+            <location filename="../../app/gui/tasks.py" line="416" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
-        </message>
-    </context>
-    <context>
-        <name>_Dialog</name>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="538" />
-            <source>Browse…</source>
-            <translation>浏览…</translation>
         </message>
     </context>
 </TS>
