@@ -1774,6 +1774,194 @@
         </message>
     </context>
     <context>
+        <name>Progress</name>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="61" />
+            <source>weather</source>
+            <translation>气象数据</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="62" />
+            <source>rooftop PV</source>
+            <translation>屋顶光伏</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="63" />
+            <source>roof layouts</source>
+            <translation>屋顶组件排布</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="64" />
+            <source>roof setbacks</source>
+            <translation>屋顶退距</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="65" />
+            <source>roof planes</source>
+            <translation>屋面分面</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="66" />
+            <source>orientation classes</source>
+            <translation>朝向分类</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="67" />
+            <source>energy</source>
+            <translation>发电量计算</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="68" />
+            <source>neighbours</source>
+            <translation>相邻建筑</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="69" />
+            <source>horizons</source>
+            <translation>地平线遮挡</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="70" />
+            <source>horizons: neighbours</source>
+            <translation>地平线遮挡：相邻建筑</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="71" />
+            <source>horizons: walls</source>
+            <translation>地平线遮挡：墙体</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="72" />
+            <source>horizons (DSM)</source>
+            <translation>地平线遮挡（DSM）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="73" />
+            <source>shading done</source>
+            <translation>遮挡计算完成</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="74" />
+            <source>totals</source>
+            <translation>汇总</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="75" />
+            <source>done</source>
+            <translation>完成</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="76" />
+            <source>preparing buildings</source>
+            <translation>准备建筑数据</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="77" />
+            <source>loaded</source>
+            <translation>已载入</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="78" />
+            <source>township intensity map</source>
+            <translation>乡镇碳排放强度图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="79" />
+            <source>analyses done</source>
+            <translation>分析完成</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="80" />
+            <source>emissions, sinks, balance</source>
+            <translation>碳排放、碳汇、碳平衡</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="81" />
+            <source>energy table</source>
+            <translation>能耗表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="82" />
+            <source>emission factors</source>
+            <translation>排放因子</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="83" />
+            <source>carbon account done</source>
+            <translation>碳核算完成</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="84" />
+            <source>statistics table</source>
+            <translation>统计表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="85" />
+            <source>five-colour map done</source>
+            <translation>五色图完成</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="86" />
+            <source>loading the PV model</source>
+            <translation>载入光伏模型</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="87" />
+            <source>loading libraries</source>
+            <translation>载入程序库</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="88" />
+            <source>styling layers</source>
+            <translation>设置图层样式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="89" />
+            <source>summary</source>
+            <translation>汇总</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="90" />
+            <source>reading project</source>
+            <translation>读取项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="91" />
+            <source>building the workspace</source>
+            <translation>构建工作空间</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="92" />
+            <source>writing project</source>
+            <translation>写入项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="93" />
+            <source>writing</source>
+            <translation>正在写入</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="94" />
+            <source>saved</source>
+            <translation>已保存</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="95" />
+            <source>reading {0}</source>
+            <translation>读取 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="96" />
+            <source>writing {0}</source>
+            <translation>写入 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="97" />
+            <source>styling {0}</source>
+            <translation>设置 {0} 的样式</translation>
+        </message>
+    </context>
+    <context>
         <name>ProjectActions</name>
         <message>
             <location filename="../../app/gui/project_actions.py" line="112" />
@@ -2083,23 +2271,23 @@
     <context>
         <name>TaskDialog</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="143" />
+            <location filename="../../app/gui/tasks.py" line="184" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="150" />
+            <location filename="../../app/gui/tasks.py" line="191" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="166" />
-            <location filename="../../app/gui/tasks.py" line="277" />
+            <location filename="../../app/gui/tasks.py" line="207" />
+            <location filename="../../app/gui/tasks.py" line="318" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="174" />
+            <location filename="../../app/gui/tasks.py" line="215" />
             <source>{0:.0f} s</source>
             <translation>{0:.0f} 秒</translation>
         </message>
@@ -2107,27 +2295,27 @@
     <context>
         <name>Tasks</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="396" />
+            <location filename="../../app/gui/tasks.py" line="437" />
             <source>Likely coordinate systems:</source>
             <translation>可能的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="406" />
+            <location filename="../../app/gui/tasks.py" line="447" />
             <source>Lingtan</source>
             <translation>零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="409" />
+            <location filename="../../app/gui/tasks.py" line="450" />
             <source>The input cannot be used.</source>
             <translation>输入数据无法使用。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="413" />
+            <location filename="../../app/gui/tasks.py" line="454" />
             <source>An internal error occurred (a bug in Lingtan).</source>
             <translation>发生内部错误（零碳程序缺陷）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="416" />
+            <location filename="../../app/gui/tasks.py" line="457" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
         </message>
