@@ -409,3 +409,12 @@ def test_export_all_formats_and_cli(results, tmp_path, monkeypatch, capsys):
     args = cli.build_parser().parse_args(["export", "--sample", "--out", "x"])
     assert (args.encoding, args.dpi, args.size, args.formats.split(",")) == (
         "utf-8", 200, "2000x1500", ["shp", "gpkg", "geojson", "csv", "xlsx", "png", "html"])
+
+
+def test_export_demo_writes_web_map_and_shapefiles(results, tmp_path):
+    from app.exports import export_demo
+
+    out = export_demo(results, tmp_path)
+    assert Path(out["web_map"]).name == "park.html" and Path(out["web_map"]).exists()
+    shp = sorted(p.name for p in Path(out["shapefile_dir"]).glob("*.shp"))
+    assert shp == sorted(f"{n}.shp" for n in results.layers())

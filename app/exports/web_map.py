@@ -184,8 +184,9 @@ def _field_meta(layer: VectorLayer, fields: list[str], lang: str, units: Mapping
 
 def layer_geojson(layer: VectorLayer, fields: list[str], simplify_m: float = DEFAULT_SIMPLIFY_M,
                   decimals: dict[str, int | None] | None = None) -> dict:
-    """A GeoJSON FeatureCollection (EPSG:4326) of ``layer`` with the popup ``fields`` and the
-    precomputed colour ``_c`` per feature; features without geometry are left out."""
+    """A GeoJSON FeatureCollection (EPSG:4326, with its ``bbox``) of ``layer`` with the popup
+    ``fields`` and the precomputed colour ``_c`` per feature; features without geometry are left
+    out (``id`` is the row's position in the layer)."""
     gdf = layer.gdf
     geoms = wgs84_geometry(gdf, simplify_m)
     colours, _ = feature_colours(layer)
@@ -193,13 +194,17 @@ def layer_geojson(layer: VectorLayer, fields: list[str], simplify_m: float = DEF
     columns = {f: gdf[f].tolist() for f in fields}
     keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     geo_json = shapely.to_geojson(geoms[keep])
+    bbox = [float(v) for v in shapely.total_bounds(geoms[keep])] if keep.any() else None
     features = []
     for j, i in enumerate(np.flatnonzero(keep)):
         props = {f: _json_value(columns[f][i], decimals.get(f)) for f in fields}
         props["_c"] = colours[i]
         features.append({"type": "Feature", "id": int(i), "properties": props,
                          "geometry": json.loads(geo_json[j])})
-    return {"type": "FeatureCollection", "features": features}
+    out = {"type": "FeatureCollection", "features": features}
+    if bbox is not None:
+        out["bbox"] = bbox  # RFC 7946 §5: west, south, east, north
+    return out
 
 
 def _script_json(value) -> str:
@@ -316,8 +321,8 @@ def _leaflet_assets(out: Path, assets: str) -> tuple[str, list[Path]]:
     if assets != "folder":
         raise ValueError(f"assets must be 'inline' or 'folder', not {assets!r}")
     folder = out.with_name(f"{out.stem}_files")
-    if folder.exists():
-        shutil.rmtree(folder)
+    if (folder / "leaflet").exists():  # only our own copy: the folder may hold the user's files too
+        shutil.rmtree(folder / "leaflet")
     shutil.copytree(src, folder / "leaflet", ignore=shutil.ignore_patterns("*.map"))
     rel = f"{folder.name}/leaflet"
     return (f'<link rel="stylesheet" href="{html.escape(rel)}/leaflet.css"/>\n'
@@ -358,6 +363,7 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
     start switched off (in the layer control, legend hidden until switched on)."""
     import folium
     from branca.element import Element, MacroElement
+    from folium.utilities import JsCode
     from jinja2 import Template
 
     class _OfflineMap(folium.Map):
@@ -405,8 +411,6 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
                             control=False, smooth_factor=0.5)
         name_field = next((f for f in NAME_FIELDS if f in fields), None)
         tip_title = lyr.title
-        from folium.utilities import JsCode
-
         gj.on_each_feature = JsCode(_POPUP_JS % {
             "meta": _script_json(meta),
             "name": json.dumps(name_field), "locale": json.dumps("zh-CN" if lang == "zh" else "en-US"),
@@ -417,7 +421,7 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
             "gj": gj.get_name()})
         gj.add_to(group)
         legends.append(_legend_html(lyr, lang, group.get_name(), shown=lyr.name not in hidden))
-        b = shapely.total_bounds(shapely.from_geojson([json.dumps(f["geometry"]) for f in data["features"]]))
+        b = data["bbox"]
         bounds.append(b)
         if fit is not None and lyr.name == fit:
             fit_bounds = b
