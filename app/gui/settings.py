@@ -395,6 +395,7 @@ class SettingsDialog(QDialog):
         w = QWidget()
         lay = QVBoxLayout(w)
         self.lbl_storey = QLabel()
+        self.lbl_storey.setWordWrap(True)
         self.storey = QTableWidget(0, 2)
         self.storey.verticalHeader().setVisible(False)
         self.storey.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
