@@ -113,6 +113,8 @@ def main() -> None:
     ap.add_argument("--no-shading", action="store_true")
     ap.add_argument("--cancel-at", default="2,6", help="seconds after start to cancel (comma list)")
     ap.add_argument("--switch-interval", type=float, help="override tasks.SWITCH_INTERVAL_S")
+    ap.add_argument("--no-warm-up", action="store_true",
+                    help="skip analyses.warm_up() (the app calls it once the window is shown)")
     args = ap.parse_args()
 
     app = QApplication.instance() or QApplication([])
@@ -135,6 +137,15 @@ def main() -> None:
     ws.set_park(park)
     print(f"set_park in the GUI thread (styled input layers): {(time.perf_counter() - t) * 1000:.0f} ms")
     hb = Heartbeat(10)
+    if not args.no_warm_up:
+        from app.gui.analyses import warm_up
+
+        hb.start()
+        t = time.perf_counter()
+        warm_up().wait(120)
+        w = hb.stop()
+        print(f"warm_up (pvlib, mapclassify …): {time.perf_counter() - t:.1f} s, event loop max stall "
+              f"{w['max_stall_ms']:.0f} ms")
     options = PVOptions(shading=not args.no_shading)
     r = run_pv(ws, options, hb)
     print(f"rooftop PV via the GUI ({'no ' if args.no_shading else ''}shading): {r['state']} in "
