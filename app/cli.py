@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMAND_MODULES = ("app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance", "app.cmd_intensity",
-                   "app.cmd_pv_array", "app.cmd_wind", "app.cmd_report")
+                   "app.cmd_pv_array", "app.cmd_wind", "app.cmd_report", "app.cmd_export")
 """Modules that add subcommands: each has ``register(sub) -> {name: run(args, progress) -> int}``."""
 
 

@@ -10,6 +10,7 @@ from app.cmd_intensity import describe_intensity, map_style, render_png, write_t
 from app.cmd_pv_array import describe_pv_array
 from app.cmd_report import write_demo_report
 from app.cmd_wind import describe_wind
+from app.exports import export_demo
 from app.outputs import write_gpkg, write_json
 from app.pv import describe_pv
 from app.results import AnalysisOptions, add_demo_siting, run_park_analyses
@@ -50,6 +51,7 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
                           "intensity_qml": str(out_dir / "township_intensity.qml"),
                           "intensity_sld": str(out_dir / "township_intensity.sld"),
                           "report_pdf": str(report)}
+    summary["outputs"].update(export_demo(results, out_dir))
     summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
     write_json(out_dir / "summary.json", summary)
     progress.report(1.0, "done")
@@ -95,6 +97,7 @@ def describe(summary: dict) -> list[str]:
     lines.append(f"问题 Problems found: {n_prob}")
     out = summary.get("outputs", {})
     lines.append(f"输出 Outputs: {out.get('summary')}, {out.get('park_gpkg')}, {out.get('carbon_xlsx')}, "
-                 f"{out.get('intensity_png')}, {out.get('report_pdf')}  "
+                 f"{out.get('intensity_png')}, {out.get('report_pdf')}, {out.get('web_map')}, "
+                 f"{out.get('shapefile_dir')}/  "
                  f"({summary.get('elapsed_s')} s)")
     return lines
