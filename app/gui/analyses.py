@@ -476,14 +476,13 @@ def indicators(parent, workspace: Workspace, options: IndicatorOptions | None = 
 def five_colour_map(parent, workspace: Workspace,
                     options: IntensityOptions | None = None) -> TaskHandle | None:
     """Analysis → Five-colour township map…"""
+    if not _need_park(parent, workspace):
+        return None
     if options is None:
         dlg = IntensityDialog(workspace, parent)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return None
         options = dlg.options()
-    if workspace.park is None and options.townships is None:
-        _need_park(parent, workspace)
-        return None
     return start_intensity(parent, workspace, options)
 
 
