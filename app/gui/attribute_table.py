@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QPushButton,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -324,8 +325,7 @@ class AttributeTable(QWidget):
         self.btn_clear = QToolButton()
         self.btn_clear.setIcon(icon("clear_selection"))
         self.btn_clear.clicked.connect(self.clear_selection)
-        self.btn_export = QToolButton()
-        self.btn_export.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.btn_export = QPushButton()
         self.export_menu = QMenu(self)
         self.act_export_sel = self.export_menu.addAction("")
         self.act_export_sel.triggered.connect(lambda: self.export_dialog(selected=True))
