@@ -93,13 +93,25 @@ def _facts(items: list[str]) -> dict[str, float]:
     return check_facts(out)
 
 
+def factor_set_grid_factor(factors):
+    """The grid factor (GridFactor) of an emission-factor set's electricity: PV's avoided
+    emissions use the same factor as the park's purchased electricity."""
+    from gis.grid_factors import GridFactor
+
+    kg = float(factors.t_co2_per_unit["electricity"]) * 1000.0
+    return GridFactor(key=f"factor set {factors.key}", kg_co2_per_kwh=kg,
+                      name_zh=f"因子集 {factors.name_zh} 的电力因子",
+                      name_en=f"electricity factor of the set {factors.name_en}", year=int(factors.year or 0),
+                      source="the emission-factor set used for the park's emissions")
+
+
 def park_account(park, *, factors_key: str | None = None, weather_path: Path | None = None, pv: bool = True,
                  year=None, baseline_year=None, indicator_set: str | None = None, scenarios=None,
-                 facts: dict | None = None, progress: Progress = NO_PROGRESS):
-    """Rooftop PV (unless ``pv`` is False), emissions, sinks, balance and indicators of a loaded
-    park. Returns (ParkAccount, RooftopResult or None)."""
+                 facts: dict | None = None, pv_settings=None, progress: Progress = NO_PROGRESS):
+    """Rooftop PV (unless ``pv`` is False; ``pv_settings``: a PVSettings, default PVSettings()),
+    emissions, sinks, balance and indicators of a loaded park. Returns (ParkAccount,
+    RooftopResult or None)."""
     from gis.carbon.factors import DEFAULT_FACTOR_SET, load_factor_set
-    from gis.grid_factors import GridFactor
     from gis.solar.rooftop import PVSettings, rooftop_pv, site_lonlat
     from gis.solar.site_weather import site_weather
 
@@ -109,14 +121,9 @@ def park_account(park, *, factors_key: str | None = None, weather_path: Path | N
         progress.report(0.05, "rooftop PV")
         lon, lat = site_lonlat(park.buildings)
         weather = site_weather(lon, lat, weather_path=weather_path)
-        pv_result = rooftop_pv(park.buildings, weather, PVSettings(), progress.sub(0.05, 0.7))
+        pv_result = rooftop_pv(park.buildings, weather, pv_settings or PVSettings(), progress.sub(0.05, 0.7))
         # one grid factor for the park's electricity and PV's avoided emissions
-        kg = float(factors.t_co2_per_unit["electricity"]) * 1000.0
-        pv_result = pv_result.with_grid_factor(GridFactor(
-            key=f"factor set {factors.key}", kg_co2_per_kwh=kg,
-            name_zh=f"因子集 {factors.name_zh} 的电力因子",
-            name_en=f"electricity factor of the set {factors.name_en}", year=int(factors.year or 0),
-            source="the emission-factor set used for the park's emissions"))
+        pv_result = pv_result.with_grid_factor(factor_set_grid_factor(factors))
     progress.report(0.75, "emissions, sinks, balance")
     account = account_park(park, factors, pv_kwh_yr=pv_result.totals["kwh_yr"] if pv_result else 0.0,
                            year=year, baseline_year=baseline_year,

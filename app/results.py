@@ -41,6 +41,7 @@ class AnalysisOptions:
     baseline_year: int | None = None
     facts: dict | None = None
     scenarios: list | None = None
+    pv_settings: Any = None      # gis.solar.rooftop.PVSettings; None: PVSettings() defaults
     pv: bool = True
     intensity: bool = True
 
@@ -99,7 +100,8 @@ def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
     account, pv = park_account(park, factors_key=options.factors, weather_path=options.weather,
                                pv=options.pv, year=options.year, baseline_year=options.baseline_year,
                                indicator_set=options.indicators, scenarios=options.scenarios,
-                               facts=options.facts, progress=progress.sub(0.0, 0.9))
+                               facts=options.facts, pv_settings=options.pv_settings,
+                               progress=progress.sub(0.0, 0.9))
     if pv is not None:
         summary["pv"] = pv.summary()
     summary["carbon"] = account.summary()

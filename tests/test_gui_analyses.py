@@ -263,7 +263,11 @@ def test_dialogs_build_with_sources_in_tooltips(qtbot, ws):
     assert "national-2023" in dlg.factors.toolTip()
     assert dlg.options() == CarbonOptions(factors="national-2023")
     opts = analyses.RunAllDialog(ws).options()
-    assert opts == AnalysisOptions(factors="national-2023", indicators="national-2025")
+    from gis.solar.rooftop import PVSettings
+
+    # the project's PV settings (defaults here) reach run_park_analyses
+    assert opts == AnalysisOptions(factors="national-2023", indicators="national-2025",
+                                   pv_settings=PVSettings())
 
 
 def test_open_sample_runs_everything(qtbot):

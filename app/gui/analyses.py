@@ -180,20 +180,10 @@ def pv_settings(o: PVOptions):
         grid_factor_key=o.grid_factor or DEFAULT_GRID_FACTOR_KEY)
 
 
-def factor_set_grid_factor(factors):
-    """The grid factor of an emission-factor set's electricity (as app.cmd_balance.park_account)."""
-    from gis.grid_factors import GridFactor
-
-    kg = float(factors.t_co2_per_unit["electricity"]) * 1000.0
-    return GridFactor(key=f"factor set {factors.key}", kg_co2_per_kwh=kg,
-                      name_zh=f"因子集 {factors.name_zh} 的电力因子",
-                      name_en=f"electricity factor of the set {factors.name_en}", year=int(factors.year or 0),
-                      source="the emission-factor set used for the park's emissions")
-
-
 def compute_pv(park, o: PVOptions, factors_key: str | None, progress: Progress):
     """Rooftop PV of the park's buildings (RooftopResult)."""
     progress.report(0.0, "loading the PV model")  # the first import of pvlib takes ~0.5 s
+    from app.cmd_balance import factor_set_grid_factor
     from gis.carbon.factors import load_factor_set
     from gis.solar.rooftop import rooftop_pv, site_lonlat
     from gis.solar.site_weather import site_weather
@@ -504,7 +494,8 @@ def analysis_options(workspace: Workspace) -> AnalysisOptions:
     c = _stored(workspace, "carbon", CarbonOptions)
     i = _stored(workspace, "indicators", IndicatorOptions)
     return AnalysisOptions(factors=c.factors, indicators=i.indicators, weather=Path(pv.weather) if pv.weather
-                           else None, year=c.year, baseline_year=c.baseline_year, facts=i.facts or None)
+                           else None, year=c.year, baseline_year=c.baseline_year, facts=i.facts or None,
+                           pv_settings=pv_settings(pv))
 
 
 # ---------------------------------------------------------------- dialogs
@@ -890,9 +881,9 @@ class RunAllDialog(_Dialog):
             self.tr("Empty: the built-in climatology of the China Standard Weather Data stations."),
             self.tr("Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)"))
         self.note.setText(self.tr(
-            "Rooftop PV (default system: 575 W modules, 14 % losses, shading on), emissions, sinks, balance "
-            "and indicators, and the five-colour township map (ratio method) — the same run as "
-            "lingtan demo. Use the single analyses for other PV or map settings."))
+            "Rooftop PV with this project's PV settings (default: 575 W modules, 14 % losses, shading on), "
+            "emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — "
+            "the same run as lingtan demo. Use the single analyses to change PV or map settings."))
 
     def options(self) -> AnalysisOptions:
         w = self._text(self.weather)
