@@ -4,52 +4,52 @@
     <context>
         <name>Analyses</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="272" />
+            <location filename="../../app/gui/analyses.py" line="262" />
             <source>No park</source>
             <translation>没有园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="273" />
+            <location filename="../../app/gui/analyses.py" line="263" />
             <source>Load a park first (File → Open the sample park, or open a project).</source>
             <translation>请先载入园区（文件 → 打开示例园区，或打开项目）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="301" />
+            <location filename="../../app/gui/analyses.py" line="291" />
             <source>Loading libraries</source>
             <translation>正在加载程序库</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="345" />
+            <location filename="../../app/gui/analyses.py" line="335" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="364" />
+            <location filename="../../app/gui/analyses.py" line="354" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="377" />
+            <location filename="../../app/gui/analyses.py" line="367" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="392" />
+            <location filename="../../app/gui/analyses.py" line="382" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="406" />
+            <location filename="../../app/gui/analyses.py" line="396" />
             <source>All analyses</source>
             <translation>全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="432" />
+            <location filename="../../app/gui/analyses.py" line="422" />
             <source>Sample park</source>
             <translation>示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="538" />
+            <location filename="../../app/gui/analyses.py" line="528" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
@@ -137,62 +137,62 @@
     <context>
         <name>CarbonDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="695" />
+            <location filename="../../app/gui/analyses.py" line="685" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="698" />
+            <location filename="../../app/gui/analyses.py" line="688" />
             <source>Energy table</source>
             <translation>能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="699" />
+            <location filename="../../app/gui/analyses.py" line="689" />
             <source>The park's enterprise energy table</source>
             <translation>园区企业能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="700" />
+            <location filename="../../app/gui/analyses.py" line="690" />
             <source>Energy use per enterprise and year (CSV/Excel, wide or long; the template: lingtan template energy). Empty: the table loaded with the park.</source>
             <translation>各企业各年份能源消费量（CSV/Excel，宽表或长表；模板：lingtan template energy）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="702" />
+            <location filename="../../app/gui/analyses.py" line="692" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="704" />
+            <location filename="../../app/gui/analyses.py" line="694" />
             <source>Emission factors of fuels and electricity (resources/factors/factor_sets.csv). Default national-2023: national guideline defaults + national grid average 2023.</source>
             <translation>燃料和电力的排放因子（resources/factors/factor_sets.csv）。默认 national-2023：国家指南缺省值 + 2023 年全国电网平均排放因子。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="707" />
+            <location filename="../../app/gui/analyses.py" line="697" />
             <source>Emission-factor set</source>
             <translation>排放因子集</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="710" />
+            <location filename="../../app/gui/analyses.py" line="700" />
             <source>Latest in the table</source>
             <translation>表中最新年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="712" />
+            <location filename="../../app/gui/analyses.py" line="702" />
             <source>The year before (when present)</source>
             <translation>前一年（如有）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="719" />
+            <location filename="../../app/gui/analyses.py" line="709" />
             <source>Year</source>
             <translation>年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="720" />
+            <location filename="../../app/gui/analyses.py" line="710" />
             <source>Baseline year</source>
             <translation>基准年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="722" />
+            <location filename="../../app/gui/analyses.py" line="712" />
             <source>Sinks come from the park's green-space polygons and tree rows (per-class sink rates with their sources in resources/defaults). The balance uses the current rooftop PV yield. Defaults: the park's energy table, factor set national-2023, the latest year.</source>
             <translation>碳汇来自园区绿地面和行道树（各类碳汇速率及来源见 resources/defaults）。碳平衡使用当前的屋顶光伏发电量。默认：园区能耗表、因子集 national-2023、最新年份。</translation>
         </message>
@@ -495,27 +495,27 @@
     <context>
         <name>IndicatorDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="735" />
+            <location filename="../../app/gui/analyses.py" line="725" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="744" />
+            <location filename="../../app/gui/analyses.py" line="734" />
             <source>Indicator set to check against (resources/defaults). Default national-2025: the national zero-carbon park indicators (trial).</source>
             <translation>用于核查的指标体系（resources/defaults）。默认 national-2025：国家零碳园区指标（试行）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="746" />
+            <location filename="../../app/gui/analyses.py" line="736" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="751" />
+            <location filename="../../app/gui/analyses.py" line="741" />
             <source>Not given: the indicator shows "no data".</source>
             <translation>未填写：该指标显示“缺数据”。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="758" />
+            <location filename="../../app/gui/analyses.py" line="748" />
             <source>Park facts the energy data cannot give (tick to enter a value, %). The check runs for every scenario of the balance.</source>
             <translation>能耗数据无法提供的园区事实（勾选后填写数值，%）。核查对碳平衡的每个情景进行。</translation>
         </message>
@@ -523,112 +523,112 @@
     <context>
         <name>IntensityDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="770" />
+            <location filename="../../app/gui/analyses.py" line="760" />
             <source>K = intensity / benchmark; breaks 0.6 / 0.8 / 1.2 / 2.0 (Zhejiang carbon-efficiency grades)</source>
             <translation>K = 强度 / 基准；分级 0.6 / 0.8 / 1.2 / 2.0（浙江碳效等级）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="773" />
+            <location filename="../../app/gui/analyses.py" line="763" />
             <source>your four thresholds</source>
             <translation>自定四个阈值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="774" />
+            <location filename="../../app/gui/analyses.py" line="764" />
             <source>equal counts per class</source>
             <translation>各级数量相等</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="775" />
+            <location filename="../../app/gui/analyses.py" line="765" />
             <source>natural breaks (Jenks)</source>
             <translation>自然断点（Jenks）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="776" />
+            <location filename="../../app/gui/analyses.py" line="766" />
             <source>change against a yearly decline target</source>
             <translation>对照年下降目标的变化</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="780" />
+            <location filename="../../app/gui/analyses.py" line="770" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="792" />
+            <location filename="../../app/gui/analyses.py" line="782" />
             <source>Township/street polygons to colour. Default: the park's townships.</source>
             <translation>要着色的乡镇街道面。默认：园区的乡镇图层。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="793" />
+            <location filename="../../app/gui/analyses.py" line="783" />
             <source>Townships layer</source>
             <translation>乡镇图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="795" />
+            <location filename="../../app/gui/analyses.py" line="785" />
             <source>Statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="795" />
+            <location filename="../../app/gui/analyses.py" line="785" />
             <source>The park's township statistics</source>
             <translation>园区的乡镇统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="796" />
+            <location filename="../../app/gui/analyses.py" line="786" />
             <source>Energy by fuel or emissions, GDP / value added (10^4 yuan), population, land area; one or more years (CSV/Excel). Empty: the table loaded with the park.</source>
             <translation>分品种能耗或碳排放、地区生产总值/增加值（万元）、人口、土地面积；一年或多年（CSV/Excel）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="798" />
+            <location filename="../../app/gui/analyses.py" line="788" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="800" />
+            <location filename="../../app/gui/analyses.py" line="790" />
             <source>The townships' field to join on. Automatic: a code field when both sides have one, else the (normalised Chinese) names.</source>
             <translation>乡镇图层用于关联的字段。自动：两边都有代码字段时用代码，否则用（规范化后的中文）名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="802" />
+            <location filename="../../app/gui/analyses.py" line="792" />
             <source>Join field</source>
             <translation>关联字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="809" />
+            <location filename="../../app/gui/analyses.py" line="799" />
             <source>How the five classes are cut. Default: ratio to the benchmark (the map's overall CO2 / GDP).</source>
             <translation>五级的划分方法。默认：与基准的比值（全图总 CO2 / 地区生产总值）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="811" />
+            <location filename="../../app/gui/analyses.py" line="801" />
             <source>Method</source>
             <translation>方法</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="814" />
+            <location filename="../../app/gui/analyses.py" line="804" />
             <source>Four ascending breaks for the fixed method.</source>
             <translation>固定阈值法的四个递增分界值。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="815" />
+            <location filename="../../app/gui/analyses.py" line="805" />
             <source>Thresholds (fixed)</source>
             <translation>阈值（固定）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="821" />
+            <location filename="../../app/gui/analyses.py" line="811" />
             <source>Yearly decline target for the target method, % per year.</source>
             <translation>目标法的年下降目标，%/年。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="822" />
+            <location filename="../../app/gui/analyses.py" line="812" />
             <source>Decline target</source>
             <translation>下降目标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="824" />
+            <location filename="../../app/gui/analyses.py" line="814" />
             <source>Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind readers). Defaults: the park's townships and statistics, automatic join, ratio method.</source>
             <translation>颜色由低到高：绿、蓝、黄、橙、红；灰色 = 无数据（已检查色盲可辨）。默认：园区的乡镇和统计表、自动关联、比值法。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="832" />
+            <location filename="../../app/gui/analyses.py" line="822" />
             <source>Automatic</source>
             <translation>自动</translation>
         </message>
@@ -1673,102 +1673,102 @@
     <context>
         <name>PVDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="578" />
+            <location filename="../../app/gui/analyses.py" line="568" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="584" />
+            <location filename="../../app/gui/analyses.py" line="574" />
             <source>Weather file</source>
             <translation>气象文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="585" />
+            <location filename="../../app/gui/analyses.py" line="575" />
             <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
             <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="586" />
+            <location filename="../../app/gui/analyses.py" line="576" />
             <source>Hourly weather: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, PVGIS TMY, or a CSV with time and GHI. Empty: the built-in climatology of the China Standard Weather Data stations, interpolated to the park (docs/weather.md).</source>
             <translation>逐时气象：EPW（CSWD/IWEC/TMYx）、TMY2/TMY3、PVGIS TMY，或含时间和总辐射的 CSV。留空：使用中国标准气象数据台站的内置气候数据，插值到园区（docs/weather.md）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="589" />
+            <location filename="../../app/gui/analyses.py" line="579" />
             <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
             <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="590" />
+            <location filename="../../app/gui/analyses.py" line="580" />
             <source>Shading by neighbouring buildings</source>
             <translation>相邻建筑遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="592" />
+            <location filename="../../app/gui/analyses.py" line="582" />
             <source>Horizons from the footprints and heights of buildings within 500 m (and towers up to 7.5 km); off: no neighbour shading.</source>
             <translation>由 500 米内建筑（及 7.5 公里内高塔）的轮廓和高度计算地平线；关闭：不计相邻遮挡。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="594" />
+            <location filename="../../app/gui/analyses.py" line="584" />
             <source>Shading</source>
             <translation>遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="600" />
+            <location filename="../../app/gui/analyses.py" line="590" />
             <source>DC system losses. Default 14 % (PVWatts v5; includes 3 % generic shading, neighbour shading is computed on top).</source>
             <translation>直流系统损失。默认 14%（PVWatts v5；含 3% 一般遮挡，相邻建筑遮挡另行计算）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="602" />
+            <location filename="../../app/gui/analyses.py" line="592" />
             <source>System losses</source>
             <translation>系统损失</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="608" />
+            <location filename="../../app/gui/analyses.py" line="598" />
             <source>Module power. Default 575 W on 2.278 × 1.134 m (a 144-half-cell TOPCon module, 223 W/m²).</source>
             <translation>组件功率。默认 575 W，尺寸 2.278 × 1.134 米（144 片半片 TOPCon 组件，223 W/m²）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="610" />
+            <location filename="../../app/gui/analyses.py" line="600" />
             <source>Module power</source>
             <translation>组件功率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="614" />
+            <location filename="../../app/gui/analyses.py" line="604" />
             <source>Force one tilt on every roof. Default: rows at {0:g}° on flat roofs, the roof slope on pitched and metal roofs (resources/defaults/roof_classes.csv).</source>
             <translation>所有屋顶统一倾角。默认：平屋面按 {0:g}° 成排布置，坡屋面和彩钢屋面随屋面坡度（resources/defaults/roof_classes.csv）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="621" />
+            <location filename="../../app/gui/analyses.py" line="611" />
             <source>Tilt</source>
             <translation>倾角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="623" />
+            <location filename="../../app/gui/analyses.py" line="613" />
             <source>Force one azimuth (degrees clockwise from north, 180 = south). Default: south for rows on flat roofs, the roof planes otherwise.</source>
             <translation>所有屋顶统一方位角（自正北顺时针，180 = 正南）。默认：平屋面成排朝南，其他随屋面朝向。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="630" />
+            <location filename="../../app/gui/analyses.py" line="620" />
             <source>Azimuth</source>
             <translation>方位角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="632" />
+            <location filename="../../app/gui/analyses.py" line="622" />
             <source>Electricity factor of the emission-factor set</source>
             <translation>排放因子集的电力因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="640" />
+            <location filename="../../app/gui/analyses.py" line="630" />
             <source>Grid emission factor for the CO2 that PV avoids. Default: the electricity factor of the project's emission-factor set, so PV and the park's emissions use one factor (resources/factors/grid_emission_factors.csv).</source>
             <translation>计算光伏减排 CO2 的电网排放因子。默认：项目排放因子集的电力因子，使光伏减排与园区排放采用同一因子（resources/factors/grid_emission_factors.csv）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="644" />
+            <location filename="../../app/gui/analyses.py" line="634" />
             <source>Grid factor</source>
             <translation>电网因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="646" />
+            <location filename="../../app/gui/analyses.py" line="636" />
             <source>Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules (TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid factor. Hover over a field for its source.</source>
             <translation>默认：内置气候数据；计算遮挡；损失 14%（PVWatts v5）；575 W 组件（TOPCon，2.278 × 1.134 米）；倾角和方位角按屋面类型；因子集的电网因子。鼠标悬停在各项上可查看来源。</translation>
         </message>
@@ -2077,44 +2077,44 @@
     <context>
         <name>RunAllDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="876" />
+            <location filename="../../app/gui/analyses.py" line="866" />
             <source>Run all analyses</source>
             <translation>运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="882" />
+            <location filename="../../app/gui/analyses.py" line="872" />
             <source>Emission-factor set</source>
             <translation>排放因子集</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="887" />
+            <location filename="../../app/gui/analyses.py" line="877" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="889" />
+            <location filename="../../app/gui/analyses.py" line="879" />
             <source>Weather file</source>
             <translation>气象文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="890" />
+            <location filename="../../app/gui/analyses.py" line="880" />
             <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
             <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="891" />
+            <location filename="../../app/gui/analyses.py" line="881" />
             <source>Empty: the built-in climatology of the China Standard Weather Data stations.</source>
             <translation>留空：使用中国标准气象数据台站的内置气候数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="892" />
+            <location filename="../../app/gui/analyses.py" line="882" />
             <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
             <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="894" />
-            <source>Rooftop PV (default system: 575 W modules, 14 % losses, shading on), emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — the same run as lingtan demo. Use the single analyses for other PV or map settings.</source>
-            <translation>屋顶光伏（默认系统：575 W 组件、14% 损失、计算遮挡）、碳排放、碳汇、碳平衡和指标，以及乡镇五色图（比值法）——与 lingtan demo 相同。需要其他光伏或五色图设置时请使用单项分析。</translation>
+            <location filename="../../app/gui/analyses.py" line="884" />
+            <source>Rooftop PV with this project's PV settings (default: 575 W modules, 14 % losses, shading on), emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — the same run as lingtan demo. Use the single analyses to change PV or map settings.</source>
+            <translation>屋顶光伏（采用本项目的光伏设置；默认：575 W 组件、14% 损失、计算遮挡）、碳排放、碳汇、碳平衡和指标，以及乡镇五色图（比值法）——与 lingtan demo 相同。如需修改光伏或五色图设置，请使用单项分析。</translation>
         </message>
     </context>
     <context>
@@ -2128,142 +2128,142 @@
     <context>
         <name>SettingsDialog</name>
         <message>
-            <location filename="../../app/gui/settings.py" line="439" />
+            <location filename="../../app/gui/settings.py" line="440" />
             <source>Settings</source>
             <translation>设置</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="440" />
+            <location filename="../../app/gui/settings.py" line="441" />
             <source>General</source>
             <translation>常规</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="441" />
+            <location filename="../../app/gui/settings.py" line="442" />
             <source>Carbon</source>
             <translation>碳核算</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="442" />
+            <location filename="../../app/gui/settings.py" line="443" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="443" />
+            <location filename="../../app/gui/settings.py" line="444" />
             <source>Buildings and PV</source>
             <translation>建筑与光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="444" />
+            <location filename="../../app/gui/settings.py" line="445" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="445" />
+            <location filename="../../app/gui/settings.py" line="446" />
             <source>Area unit</source>
             <translation>面积单位</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="446" />
+            <location filename="../../app/gui/settings.py" line="447" />
             <source>square metres (m²)</source>
             <translation>平方米（m²）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="446" />
+            <location filename="../../app/gui/settings.py" line="447" />
             <source>hectares (ha)</source>
             <translation>公顷（ha）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="447" />
+            <location filename="../../app/gui/settings.py" line="448" />
             <source>mu (亩, 666.7 m²)</source>
             <translation>亩（666.7 m²）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="450" />
+            <location filename="../../app/gui/settings.py" line="451" />
             <source>Emission factors (region, year)</source>
             <translation>排放因子（地区、年份）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="453" />
+            <location filename="../../app/gui/settings.py" line="454" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="458" />
+            <location filename="../../app/gui/settings.py" line="459" />
             <source>Allow network use (basemap tiles, PVGIS weather downloads)</source>
             <translation>允许联网（底图瓦片、下载 PVGIS 气象数据）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="460" />
+            <location filename="../../app/gui/settings.py" line="461" />
             <source>Off by default: Lingtan works fully offline. Tiles are cached on disk.</source>
             <translation>默认关闭：零碳可完全离线使用。瓦片会缓存在磁盘上。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="461" />
+            <location filename="../../app/gui/settings.py" line="462" />
             <source>Basemap</source>
             <translation>底图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="462" />
+            <location filename="../../app/gui/settings.py" line="463" />
             <source>None</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="462" />
+            <location filename="../../app/gui/settings.py" line="463" />
             <source>OpenStreetMap</source>
             <translation>OpenStreetMap</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="463" />
+            <location filename="../../app/gui/settings.py" line="464" />
             <source>Tianditu map (needs a key)</source>
             <translation>天地图矢量（需要密钥）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="464" />
+            <location filename="../../app/gui/settings.py" line="465" />
             <source>Tianditu imagery (needs a key)</source>
             <translation>天地图影像（需要密钥）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="465" />
+            <location filename="../../app/gui/settings.py" line="466" />
             <source>Custom XYZ URL</source>
             <translation>自定义 XYZ 地址</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="468" />
+            <location filename="../../app/gui/settings.py" line="469" />
             <source>Tianditu key</source>
             <translation>天地图密钥</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="469" />
+            <location filename="../../app/gui/settings.py" line="470" />
             <source>XYZ URL template</source>
             <translation>XYZ 地址模板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="471" />
+            <location filename="../../app/gui/settings.py" line="472" />
             <source>Storey height by building use, for buildings with floors but no height (resources/defaults/storey_heights.csv)</source>
             <translation>各类用途建筑的层高，用于只有层数、没有高度的建筑（resources/defaults/storey_heights.csv）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="473" />
+            <location filename="../../app/gui/settings.py" line="474" />
             <source>Use</source>
             <translation>用途</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="473" />
+            <location filename="../../app/gui/settings.py" line="474" />
             <source>Storey height</source>
             <translation>层高</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="476" />
+            <location filename="../../app/gui/settings.py" line="477" />
             <source>PV module power</source>
             <translation>光伏组件功率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="477" />
+            <location filename="../../app/gui/settings.py" line="478" />
             <source>PV module length</source>
             <translation>光伏组件长度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="478" />
+            <location filename="../../app/gui/settings.py" line="479" />
             <source>PV module width</source>
             <translation>光伏组件宽度</translation>
         </message>
