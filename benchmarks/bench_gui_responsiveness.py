@@ -15,6 +15,7 @@ end is measured. Finally the project save/load times of the sample park and of t
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -44,6 +45,32 @@ def synthetic_park(n: int):
     b["height_source"] = "field: height_m"
     boundary = gpd.GeoDataFrame({"name": ["synthetic"]}, geometry=[shapely.box(*b.total_bounds)], crs=b.crs)
     return Park(name=f"synthetic {n:,}", crs=b.crs, boundary=boundary, buildings=b)
+
+
+class GCWatch:
+    """Times CPython's full (generation 2) garbage collections: each holds the GIL for all of
+    its run (~40–100 ms with 100,000+ shapely geometries alive, all of which it traverses), so
+    it stalls the GUI thread whichever thread triggered it."""
+
+    def __init__(self) -> None:
+        self.full_ms: list[float] = []
+        self._t = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._t = time.perf_counter()
+        else:
+            self.full_ms.append((time.perf_counter() - self._t) * 1000)
+
+    def start(self) -> None:
+        self.full_ms = []
+        gc.callbacks.append(self)
+
+    def stop(self) -> dict:
+        gc.callbacks.remove(self)
+        return {"full_gcs": len(self.full_ms), "full_gc_max_ms": max(self.full_ms, default=0.0)}
 
 
 class Heartbeat:
@@ -83,6 +110,8 @@ def run_pv(ws, options, hb: Heartbeat, cancel_at: float | None = None):
         set_results_s.append(time.perf_counter() - t)
 
     ws.set_results = timed
+    gcw = GCWatch()
+    gcw.start()
     hb.start()
     t0 = time.perf_counter()
     handle = analyses.start_pv(None, ws, options)
@@ -91,6 +120,7 @@ def run_pv(ws, options, hb: Heartbeat, cancel_at: float | None = None):
     handle.wait(3600)
     wall = time.perf_counter() - t0
     stats = hb.stop()
+    stats.update(gcw.stop())
     del ws.set_results
     times = np.array(handle.report_times or [handle.started_at])
     gaps = np.diff(np.concatenate([[handle.started_at], times]))
@@ -113,6 +143,9 @@ def main() -> None:
     ap.add_argument("--no-shading", action="store_true")
     ap.add_argument("--cancel-at", default="2,6", help="seconds after start to cancel (comma list)")
     ap.add_argument("--switch-interval", type=float, help="override tasks.SWITCH_INTERVAL_S")
+    ap.add_argument("--gc-freeze", action="store_true",
+                    help="gc.freeze() before each run (what the app could do once a park is loaded: "
+                         "full garbage collections then skip the objects alive before)")
     ap.add_argument("--no-warm-up", action="store_true",
                     help="skip analyses.warm_up() (the app calls it once the window is shown)")
     args = ap.parse_args()
@@ -147,11 +180,16 @@ def main() -> None:
         print(f"warm_up (pvlib, mapclassify …): {time.perf_counter() - t:.1f} s, event loop max stall "
               f"{w['max_stall_ms']:.0f} ms")
     options = PVOptions(shading=not args.no_shading)
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
+        print(f"gc.freeze(): {gc.get_freeze_count():,} objects frozen")
     r = run_pv(ws, options, hb)
     print(f"rooftop PV via the GUI ({'no ' if args.no_shading else ''}shading): {r['state']} in "
           f"{r['wall_s']:.1f} s; event loop: max stall {r['max_stall_ms']:.0f} ms, p99 gap "
           f"{r['p99_gap_ms']:.0f} ms, stalls > 100 ms: {r['stalls_over_100ms']} of {r['ticks']} ticks; "
-          f"results into the workspace (GUI thread) {r['set_results_s'] * 1000:.0f} ms")
+          f"results into the workspace (GUI thread) {r['set_results_s'] * 1000:.0f} ms; "
+          f"full garbage collections: {r['full_gcs']} (longest {r['full_gc_max_ms']:.0f} ms)")
     print("  worst gaps: " + "; ".join(r["stall_where"]))
     print(f"  cancel checks (report/check): {r['reports']}, largest gap {r['max_report_gap_s']:.2f} s "
           f"(ending {r['worst_gap_ends_at_s']:.1f} s into the run) = worst-case cancel latency")

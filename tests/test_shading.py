@@ -444,3 +444,69 @@ def test_goteborg_dsm_agrees_with_footprints():
     assert diff.mean() < 0.08 and np.mean(diff < 0.1) > 0.75
     assert np.median(np.abs(h_dsm - h_fp)) < 3.0
     assert svl_dsm.mean() > svl_fp.mean()
+
+
+def _reference_rings(g: np.ndarray):
+    """Oriented rings the way _Walls made them before (orient_polygons, get_parts, get_rings in
+    one call each): per geometry its rings' coordinates in order, ring starts marked."""
+    ok = ~(shapely.is_missing(g) | shapely.is_empty(g))
+    polys = np.full(g.size, None, dtype=object)
+    polys[ok] = shapely.orient_polygons(g[ok])
+    parts, part_of = shapely.get_parts(polys, return_index=True)
+    keep = shapely.get_type_id(parts) == 3
+    rings, ring_of = shapely.get_rings(parts[keep], return_index=True)
+    coords, v = shapely.get_coordinates(rings, return_index=True)
+    return coords, v, part_of[keep][ring_of]
+
+
+def _by_geometry(coords, ring, ring_geom):
+    order = np.argsort(ring_geom[ring], kind="stable")
+    r = ring[order]
+    return coords[order], ring_geom[r], np.r_[True, r[1:] != r[:-1]]
+
+
+@pytest.mark.parametrize("chunk", [3, 10_000])
+def test_oriented_rings_match_orient_polygons(monkeypatch, chunk):
+    """The object-free fast path (valid polygons without holes: numpy shoelace + reversal) and
+    the chunked shapely path give exactly the rings of one orient_polygons/get_rings call."""
+    import gis.solar.shading as sh
+
+    monkeypatch.setattr(sh, "CHUNK_GEOMS", chunk)
+    rng = np.random.default_rng(3)
+    cw = Polygon([(0, 0), (0, 4), (3, 5), (4, 0)])  # clockwise exterior
+    ccw = Polygon([(10, 0), (14, 0), (14, 4), (10, 4)])
+    # clockwise shell, counter-clockwise hole
+    holed = Polygon([(20, 0), (20, 10), (30, 10), (30, 0)], [[(22, 2), (28, 2), (28, 8), (22, 8)]])
+    bowtie = Polygon([(40, 0), (44, 4), (44, 0), (40, 4)])  # invalid: GEOS's own orientation test
+    multi = shapely.MultiPolygon([cw, shapely.box(50, 0, 52, 2)])
+    coll = shapely.GeometryCollection([shapely.box(60, 0, 61, 1), shapely.LineString([(0, 0), (1, 1)])])
+    dup = Polygon([(70, 0), (70, 0), (70, 3), (73, 3), (73, 0), (70, 0)])  # repeated vertex, CW
+    odd = [cw, ccw, holed, bowtie, multi, coll, dup, None, Polygon(), shapely.Point(1, 2),
+           shapely.LineString([(0, 0), (5, 5)])]
+    turn = rng.uniform(0, 2 * np.pi, 40)
+    k = rng.integers(3, 9, 40)
+    many = [Polygon(np.c_[np.cos(np.linspace(0, 2 * np.pi, n, endpoint=False) * s) * 10 + 100 * i,
+                          np.sin(np.linspace(0, 2 * np.pi, n, endpoint=False) * s + t) * 7])
+            for i, (n, t, s) in enumerate(zip(k, turn, rng.choice([-1, 1], 40), strict=True))]
+    g = np.array(odd + many + odd[::-1], dtype=object)
+    got = _by_geometry(*sh._oriented_rings(g))
+    want = _by_geometry(*_reference_rings(g))
+    assert len(got[0]) == len(want[0]) > 0
+    np.testing.assert_array_equal(got[0], want[0])  # same vertices, same order: bit-identical
+    np.testing.assert_array_equal(got[1], want[1])
+    np.testing.assert_array_equal(got[2], want[2])
+    # sanity of the reference itself: every oriented exterior is counter-clockwise
+    ext = shapely.get_exterior_ring(shapely.orient_polygons(np.array([cw, dup], dtype=object)))
+    assert shapely.is_ccw(ext).all() and not shapely.is_ccw(cw.exterior)
+
+
+def test_chunked_equals_one_call():
+    from gis.solar.shading import chunked
+
+    g = np.array([box(i, 0, i + 1 + i % 3, 2) for i in range(25)], dtype=object)
+    d = np.linspace(0.1, 0.3, 25)
+    one = shapely.buffer(g, -d, join_style="mitre")
+    parts = chunked(shapely.buffer, g, -d, size=4, join_style="mitre")
+    assert parts.shape == (25,) and shapely.equals_exact(parts, one, tolerance=0).all()
+    env = chunked(shapely.oriented_envelope, g, size=7)
+    assert shapely.equals_exact(env, shapely.oriented_envelope(g), tolerance=0).all()

@@ -22,6 +22,7 @@ from gis.errors import InputError, Problem, problems_for
 from gis.fields import find_field
 from gis.paths import resources_dir
 from gis.progress import NO_PROGRESS, Progress
+from gis.solar.shading import CHUNK_GEOMS, chunked
 
 ROOF_CLASSES = ("flat", "metal", "pitched")
 WINTER_SOLSTICE_DECLINATION_DEG = -23.44
@@ -204,11 +205,13 @@ def rows_gcr(tilt_deg: float, latitude_deg: float, row_azimuth_deg: float = 180.
 
 
 def _buffer_parallel(geoms: np.ndarray, distance: float, progress: Progress = NO_PROGRESS) -> np.ndarray:
-    """Negative buffer with mitred corners, in blocks of 50,000 over two threads (shapely
-    releases the GIL), reporting progress (and honouring cancel) after each block."""
-    if len(geoms) < 20_000:
+    """Negative buffer with mitred corners, in blocks of at most CHUNK_GEOMS (10,000) over two
+    threads (GEOS buffers with the GIL released; making the blocks' geometries holds it, so
+    blocks stay small for a responsive GUI), reporting progress (and honouring cancel) after
+    each block."""
+    if len(geoms) <= CHUNK_GEOMS:
         return shapely.buffer(geoms, -distance, join_style="mitre")
-    parts = np.array_split(geoms, max(2, len(geoms) // 50_000))
+    parts = np.array_split(geoms, -(-len(geoms) // CHUNK_GEOMS))
     done: list[np.ndarray] = []
     with ThreadPoolExecutor(max_workers=2) as pool:
         for k, res in enumerate(pool.map(lambda g: shapely.buffer(g, -distance, join_style="mitre"), parts)):
@@ -219,8 +222,9 @@ def _buffer_parallel(geoms: np.ndarray, distance: float, progress: Progress = NO
 
 def long_axis_azimuth_deg(geoms: np.ndarray) -> np.ndarray:
     """Azimuth (0–180°, clockwise from north) of each polygon's long axis (oriented envelope):
-    the assumed ridge line of a gabled roof."""
-    env = shapely.oriented_envelope(geoms)
+    the assumed ridge line of a gabled roof. Envelopes in chunks of CHUNK_GEOMS (GIL released
+    between chunks)."""
+    env = chunked(shapely.oriented_envelope, geoms)
     coords, idx = shapely.get_coordinates(env, return_index=True)
     first = np.searchsorted(idx, np.arange(len(geoms)))
     ok = (first + 2 < len(coords)) & (np.bincount(idx, minlength=len(geoms)) >= 4)

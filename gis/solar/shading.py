@@ -79,6 +79,29 @@ def _geom_array(geoms) -> np.ndarray:
     return arr.reshape(-1)
 
 
+CHUNK_GEOMS = 10_000
+"""Geometries per shapely call that makes Python objects (geometries, rings): making them holds
+the GIL (one call on 50,000 held it 80–90 ms), so calls are split into chunks of 10,000
+(≤ ~20 ms each) and a GUI thread gets the GIL between them. (CPython's full garbage collections,
+which making many objects can set off, are a separate stall that chunking does not shorten;
+benchmarks/bench_gui_responsiveness.py reports them.)"""
+
+
+def chunked(fn, geoms: np.ndarray, *args, size: int = CHUNK_GEOMS, **kw) -> np.ndarray:
+    """``fn(geoms, *args, **kw)`` of an element-wise shapely function in chunks of ``size``
+    geometries (array arguments in ``args`` are split alike), concatenated: the same result as
+    one call, with the GIL released between chunks."""
+    n = len(geoms)
+    if n <= size:
+        return fn(geoms, *args, **kw)
+    out = []
+    for s0 in range(0, n, size):
+        sl = slice(s0, s0 + size)
+        out.append(fn(geoms[sl], *(a[sl] if isinstance(a, np.ndarray) and a.shape[:1] == (n,) else a
+                                   for a in args), **kw))
+    return np.concatenate(out)
+
+
 # --------------------------------------------------------------------------------------------
 # Sample points on roofs
 # --------------------------------------------------------------------------------------------
@@ -107,7 +130,7 @@ def roof_sample_points(geoms, *, spacing_m: float = 10.0, max_points: int = 25,
     valid &= area0 > 0
     use = g.copy()
     if inset_m > 0:
-        shrunk = shapely.buffer(g[valid], -inset_m, join_style="mitre")
+        shrunk = chunked(shapely.buffer, g[valid], -inset_m, join_style="mitre")
         ok = ~shapely.is_empty(shrunk) & (shapely.area(shrunk) > 0)
         idx = np.flatnonzero(valid)
         use[idx[ok]] = shrunk[ok]
@@ -163,7 +186,7 @@ def roof_sample_points(geoms, *, spacing_m: float = 10.0, max_points: int = 25,
     have = np.bincount(own, minlength=n) > 0
     lone = np.flatnonzero(valid & ~have)
     if lone.size:
-        pos = shapely.point_on_surface(use[lone])  # inside the inset roof where there is one
+        pos = chunked(shapely.point_on_surface, use[lone])  # inside the inset roof where there is one
         xy = np.concatenate([xy, shapely.get_coordinates(pos)])
         own = np.concatenate([own, lone])
     order = np.argsort(own, kind="stable")
@@ -208,6 +231,66 @@ def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return idx, rank
 
 
+def _oriented_rings(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every polygon ring of ``geoms`` oriented as by ``shapely.orient_polygons`` (exterior
+    counter-clockwise, holes clockwise): ``(coords (m, 2), ring (m,), ring_geom (r,))`` with the
+    ring number of each vertex (rings numbered 0.., in input order within each geometry) and the
+    geometry each ring belongs to. Non-polygon parts, empty and missing geometries give nothing.
+
+    Valid Polygons without holes (footprints, nearly always) take a path that makes no Python
+    objects: their coordinates straight from GEOS, each ring reversed in numpy where its signed
+    area (shoelace) is negative — for a simple ring that is GEOS's orientation test. The rest
+    (holes, multi-parts, collections, invalid rings) goes through ``orient_polygons``,
+    ``get_parts`` and ``get_rings`` in chunks of :data:`CHUNK_GEOMS`."""
+    types = shapely.get_type_id(geoms)
+    simple = (types == 3) & ~shapely.is_empty(geoms)
+    idx = np.flatnonzero(simple)
+    simple[idx] = shapely.get_num_interior_rings(geoms[idx]) == 0
+    idx = np.flatnonzero(simple)
+    simple[idx] = shapely.is_valid(geoms[idx])
+    fast = np.flatnonzero(simple)
+    coords, ring = shapely.get_coordinates(geoms[fast], return_index=True)
+    counts = np.bincount(ring, minlength=fast.size)
+    starts = np.cumsum(counts) - counts
+    area2 = np.zeros(fast.size)
+    if coords.size:
+        local = coords - coords[starts][ring]  # relative to each ring's first vertex: exact enough
+        cross = np.zeros(len(local))
+        cross[:-1] = local[:-1, 0] * local[1:, 1] - local[1:, 0] * local[:-1, 1]
+        cross[starts + counts - 1] = 0.0  # no term joining one ring to the next
+        area2 = np.add.reduceat(cross, starts) if starts.size else area2
+    flip = area2 < 0
+    if flip.any():  # [p0, p1, …, pk, p0] → [p0, pk, …, p1, p0], like GEOS's reverse
+        v = np.flatnonzero(flip[ring])
+        r = ring[v]
+        coords[v] = coords[2 * starts[r] + counts[r] - 1 - v]
+    zero = area2 == 0  # degenerate though valid (cannot happen, but then GEOS decides)
+    if zero.any():
+        simple[fast[zero]] = False
+        keep = ~zero[ring]
+        coords, ring = coords[keep], np.searchsorted(np.flatnonzero(~zero), ring[keep])
+        fast = fast[~zero]
+    parts_c, parts_r, parts_g = [coords], [ring], [fast]
+    base = fast.size
+    rest = np.flatnonzero(~simple & (types >= 0))
+    rest = rest[~shapely.is_empty(geoms[rest])]
+    for s0 in range(0, rest.size, CHUNK_GEOMS):
+        sel = rest[s0:s0 + CHUNK_GEOMS]
+        parts, part_of = shapely.get_parts(shapely.orient_polygons(geoms[sel]), return_index=True)
+        keep = shapely.get_type_id(parts) == 3
+        rings, ring_of = shapely.get_rings(parts[keep], return_index=True)
+        c, v = shapely.get_coordinates(rings, return_index=True)
+        parts_c.append(c)
+        parts_r.append(v + base)
+        parts_g.append(sel[part_of[keep][ring_of]])
+        base += rings.size
+    if len(parts_c) == 1:
+        return coords, ring, fast
+    coords = np.concatenate(parts_c)
+    ring = np.concatenate(parts_r)
+    return coords, ring, np.concatenate(parts_g)
+
+
 class _Walls:
     """All footprint edges (walls), grouped by building, with per-edge constants (float32,
     coordinates relative to ``origin`` so that float32 keeps mm precision).
@@ -222,19 +305,12 @@ class _Walls:
 
     def __init__(self, footprints: np.ndarray, origin: np.ndarray):
         n = footprints.size
-        ok = ~(shapely.is_missing(footprints) | shapely.is_empty(footprints))
-        polys = np.full(n, None, dtype=object)
-        polys[ok] = shapely.orient_polygons(footprints[ok])
-        parts, part_of = shapely.get_parts(polys, return_index=True)
-        keep = shapely.get_type_id(parts) == 3
-        parts, part_of = parts[keep], part_of[keep]
-        rings, ring_of = shapely.get_rings(parts, return_index=True)
-        coords, vert_of = shapely.get_coordinates(rings, return_index=True)
+        coords, vert_of, ring_geom = _oriented_rings(footprints)
         coords = coords - origin
         same = vert_of[1:] == vert_of[:-1]
         a = coords[:-1][same]
         d = coords[1:][same] - a
-        bldg = part_of[ring_of[vert_of[:-1][same]]]
+        bldg = ring_geom[vert_of[:-1][same]]
         length = np.hypot(d[:, 0], d[:, 1])
         good = length > 1e-6
         a, d, length, bldg = a[good], d[good], length[good], bldg[good]
@@ -258,6 +334,20 @@ def _built_tree(geoms: np.ndarray) -> shapely.STRtree:
     tree = shapely.STRtree(geoms)
     tree.query(shapely.box(0.0, 0.0, 0.0, 0.0))
     return tree
+
+
+def _query_boxes(tree: shapely.STRtree, x0, y0, x1, y1) -> tuple[np.ndarray, np.ndarray]:
+    """``tree.query`` of the boxes (x0, y0, x1, y1) made and queried in chunks of
+    :data:`CHUNK_GEOMS` (same pairs, same order): (box index, tree index)."""
+    gi, bj = [], []
+    for s0 in range(0, len(x0), CHUNK_GEOMS):
+        sl = slice(s0, s0 + CHUNK_GEOMS)
+        a, b = tree.query(shapely.box(x0[sl], y0[sl], x1[sl], y1[sl]))
+        gi.append(a + s0)
+        bj.append(b)
+    if not gi:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    return np.concatenate(gi), np.concatenate(bj)
 
 
 class _Stopped(Exception):
@@ -378,7 +468,7 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
     if pts.size:
         px0, py0 = np.minimum.reduceat(xy[pts, 0], g_start), np.minimum.reduceat(xy[pts, 1], g_start)
         px1, py1 = np.maximum.reduceat(xy[pts, 0], g_start), np.maximum.reduceat(xy[pts, 1], g_start)
-        gi, bj = tree.query(shapely.box(px0, py0, px1, py1))
+        gi, bj = _query_boxes(tree, px0, py0, px1, py1)
         keep = (bj != own[pts[g_start]][gi]) & (height[bj] > np.minimum.reduceat(z[pts], g_start)[gi])
         gi, bj = gi[keep], bj[keep]
         q, rank = _expand((g_end - g_start)[gi])
