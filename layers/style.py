@@ -407,10 +407,12 @@ def range_breaks(values: Sequence | np.ndarray, method: str = "quantile", n: int
     """The ``n − 1`` inner breaks of the finite ``values`` (ascending, distinct; fewer when the
     data has fewer distinct values), each class ``lower < v ≤ upper``.
 
-    quantile: mapclassify ``Quantiles`` (linear-interpolated percentiles); jenks: Fisher–Jenks
-    optimal natural breaks (mapclassify ``FisherJenks`` up to 500 values, else the exact
-    weighted dynamic programme of gis.intensity.classify on the distinct values); equal: equal
-    intervals between min and max.
+    quantile: the breaks of mapclassify ``Quantiles`` (linear-interpolated percentiles), computed
+    in numpy (gis.intensity.classify.quantile_bins: no mapclassify/scipy import, which costs
+    1–2 s); jenks: Fisher–Jenks optimal natural breaks (mapclassify ``FisherJenks`` up to 500
+    values, else the exact weighted dynamic programme ``fisher_jenks_ends`` of
+    gis.intensity.classify on the distinct values); equal: equal intervals between min and max
+    (numpy).
     """
     if method not in RANGE_METHODS:
         raise ValueError(f"method must be one of {RANGE_METHODS}, got {method!r}")
@@ -424,12 +426,9 @@ def range_breaks(values: Sequence | np.ndarray, method: str = "quantile", n: int
     if method == "equal":
         b = np.linspace(y[0], y[-1], n + 1)[1:-1]
     elif method == "quantile":
-        import warnings
+        from gis.intensity.classify import quantile_bins
 
-        import mapclassify
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            b = np.asarray(mapclassify.Quantiles(y, k=n).bins[:-1], dtype=float)
+        b = quantile_bins(y, n)[:-1]
     else:
         if len(y) <= 500:
             import warnings
@@ -439,16 +438,16 @@ def range_breaks(values: Sequence | np.ndarray, method: str = "quantile", n: int
                 warnings.simplefilter("ignore")  # "Numba not installed"
                 b = np.asarray(mapclassify.FisherJenks(y, k=n).bins[:-1], dtype=float)
         else:
-            from gis.intensity.classify import _jenks_dp
+            from gis.intensity.classify import fisher_jenks_ends
 
             if len(u) > 1000:  # 1,000 equal-count groups of the sorted values (approximate)
                 edges = np.linspace(0, len(y), 1001).astype(int)
                 means = np.add.reduceat(y, edges[:-1]) / np.diff(edges)
-                ends = _jenks_dp(means, np.diff(edges).astype(float), k=n)
+                ends = fisher_jenks_ends(means, np.diff(edges).astype(float), k=n)
                 b = y[edges[1:][ends] - 1]
             else:
                 cu = np.unique(y, return_counts=True)[1].astype(float)
-                b = u[_jenks_dp(u, cu, k=n)]
+                b = u[fisher_jenks_ends(u, cu, k=n)]
     return [float(x) for x in np.unique(b)]
 
 

@@ -241,3 +241,42 @@ def test_classification_reports_are_json_ready():
         assert sum(d["counts"]) + d["no_data"] == 6
         assert c.classes.dtype.kind == "i" and set(_classes(c)) <= {0, 1, 2, 3, 4, 5}
     assert RATIO_BREAKS == (0.6, 0.8, 1.2, 2.0)
+
+
+def test_quantile_bins_are_mapclassifys_bit_for_bit():
+    """quantile_bins (numpy only) against mapclassify.Quantiles itself: ties, tiny samples, k
+    whose float percentage steps overshoot 100 (k = 3, 7 …), negative and huge values."""
+    import warnings
+
+    import mapclassify
+
+    from gis.intensity.classify import quantile_bins
+
+    rng = np.random.default_rng(11)
+    samples = [np.arange(1.0, 11.0), rng.lognormal(size=1001), rng.normal(-5, 100, 37),
+               rng.integers(0, 4, 200).astype(float), np.array([2.5]), np.array([1.0, 1e12, -3.0]),
+               np.round(rng.exponential(size=500), 1)]
+    checked = 0
+    for y in samples:
+        for k in (2, 3, 4, 5, 6, 7, 9, 10):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                want = np.asarray(mapclassify.Quantiles(y, k=k).bins, dtype=float)
+            got = quantile_bins(y, k)
+            np.testing.assert_array_equal(got, want)
+            checked += 1
+    assert checked == 56
+    # and they are numpy's default (linear) percentiles, up to rounding
+    y = rng.lognormal(size=999)
+    assert quantile_bins(y, 5) == pytest.approx(np.quantile(y, [0.2, 0.4, 0.6, 0.8, 1.0]), rel=1e-12)
+
+
+def test_fisher_jenks_ends_public_and_old_alias():
+    import importlib
+
+    cl = importlib.import_module("gis.intensity.classify")  # the package exports a function "classify"
+
+    assert cl._jenks_dp is cl.fisher_jenks_ends
+    # three clusters with weights: the ends are the cluster tops (hand: any other cut adds spread)
+    v = np.array([1.0, 2.0, 3.0, 10.0, 11.0, 30.0, 31.0, 32.0])
+    assert cl.fisher_jenks_ends(v, np.ones(8), k=3) == [2, 4]

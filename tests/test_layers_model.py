@@ -443,3 +443,32 @@ def test_township_intensity_preset_from_a_classification():
     assert [cb.upper for cb in st.classes[:4]] == [0.6, 0.8, 1.2, 2.0]
     assert [cb.count for cb in st.classes] == [1, 2, 0, 0, 0] and st.no_data_count == 1
     assert st.method_en == "benchmark ratio" and st.unit == ""
+
+
+def test_range_breaks_quantile_and_equal_match_mapclassify_without_importing_it():
+    import subprocess
+    import sys
+    import warnings
+
+    import mapclassify
+
+    from layers.style import range_breaks
+
+    rng = np.random.default_rng(5)
+    for y in (rng.lognormal(size=2000), rng.integers(0, 50, 300).astype(float), np.arange(1, 101.0)):
+        for n in (3, 4, 5, 7):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                q = np.unique(mapclassify.Quantiles(y, k=n).bins[:-1])
+                e = mapclassify.EqualInterval(y, k=n).bins[:-1]
+            assert range_breaks(y, "quantile", n) == q.tolist()  # bit-identical
+            assert range_breaks(y, "equal", n) == pytest.approx(e.tolist(), rel=1e-12)
+    # no mapclassify (scipy, scikit-learn: 1–2 s) for quantile or equal breaks
+    code = ("import sys, numpy as np; from layers.style import range_breaks, range_style; "
+            "y = np.random.default_rng(1).lognormal(size=5000); "
+            "range_breaks(y, 'quantile', 5); range_breaks(y, 'equal', 5); range_style(y, 'y'); "
+            "bad = [m for m in ('mapclassify', 'scipy', 'sklearn') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=str(__import__("pathlib").Path(__file__).parents[1]),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -16,7 +16,7 @@ Methods (:data:`METHODS`):
   plain mean of the values is used and reported); or a value the user gives (county, province).
 - ``fixed`` — four user thresholds, strictly ascending, in the intensity's unit.
 - ``quantile`` — quintiles (each class ≈ 20 % of townships): the 20/40/60/80th percentiles with
-  linear interpolation (mapclassify ``Quantiles``; numpy's default percentile).
+  linear interpolation (as mapclassify ``Quantiles``, computed in numpy: :func:`quantile_bins`).
 - ``jenks`` — natural breaks, Fisher–Jenks: the partition into five classes of least total
   within-class squared deviation (exact and deterministic; mapclassify ``FisherJenks`` up to 500
   values, beyond that the same dynamic programme vectorised here, on distinct values weighted by
@@ -194,15 +194,36 @@ def _few_values(y: np.ndarray, method_zh: str, method_en: str, problems: list[Pr
     return np.concatenate([u, np.full(5 - len(u), u[-1])])[:4]
 
 
+def quantile_bins(y, k: int = 5) -> np.ndarray:
+    """``mapclassify.Quantiles(y, k=k).bins`` in numpy alone (mapclassify imports scipy and
+    scikit-learn: 1–2 s, a GUI stall): the distinct upper bounds of ``k`` quantile classes of the
+    values ``y`` (no NaN), ascending — the 100/k, 200/k … 100th percentiles with linear
+    interpolation between order statistics (rank p/100·(n − 1); numpy's default ``np.quantile``
+    method), ties collapsed (fewer bins then). Computed as mapclassify does (its float steps of
+    percentages, scipy ``scoreatpercentile``'s weighted mean of the two neighbours), so the bins
+    are bit-identical to mapclassify's, not just equal up to rounding."""
+    y = np.sort(np.asarray(y, dtype=float).ravel())
+    if y.size == 0 or k < 1:
+        return np.zeros(0)
+    w = 100.0 / k
+    p = np.arange(w, 100 + w, w)  # mapclassify's percentages (its float steps, kept)
+    if p[-1] > 100.0:
+        p[-1] = 100.0
+    idx = p / 100.0 * (y.size - 1)
+    i = idx.astype(np.intp)  # int(idx): idx ≥ 0
+    exact = i == idx
+    j = np.minimum(i + 1, y.size - 1)
+    w0, w1 = (i + 1) - idx, idx - i  # scipy: (a·(j − idx) + b·(idx − i)) / ((j − idx) + (idx − i))
+    with np.errstate(invalid="ignore"):
+        frac = (y[i] * w0 + y[j] * w1) / (w0 + w1)
+    return np.unique(np.where(exact, y[i], frac))
+
+
 def _quantile_breaks(y: np.ndarray, problems: list[Problem]) -> np.ndarray:
     few = _few_values(y, "分位数法", "quantiles", problems)
     if few is not None:
         return few
-    import mapclassify
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        bins = mapclassify.Quantiles(y, k=5).bins
+    bins = quantile_bins(y, 5)
     if len(bins) == 5:
         return np.asarray(bins[:4], dtype=float)
     q = np.quantile(y, [0.2, 0.4, 0.6, 0.8])
@@ -212,9 +233,11 @@ def _quantile_breaks(y: np.ndarray, problems: list[Problem]) -> np.ndarray:
     return q
 
 
-def _jenks_dp(v: np.ndarray, w: np.ndarray, k: int = 5) -> list[int]:
-    """Indices (into the sorted ``v``) of the last element of classes 1..k-1 minimising the
-    total weighted within-class sum of squares (Fisher 1958), vectorised by blocks."""
+def fisher_jenks_ends(v: np.ndarray, w: np.ndarray, k: int = 5) -> list[int]:
+    """Fisher–Jenks optimal classes of weighted values: indices (into ``v``, sorted ascending
+    and distinct, with weights ``w`` such as their counts) of the last element of classes
+    1..k-1 minimising the total weighted within-class sum of squares (Fisher 1958; exact
+    dynamic programme, vectorised by blocks). Breaks = ``v[ends]`` (class ``lower < x ≤ upper``)."""
     m = len(v)
     c0 = v - np.average(v, weights=w)  # centred: better conditioned sums
     W = np.concatenate([[0.0], np.cumsum(w)])
@@ -253,6 +276,9 @@ def _jenks_dp(v: np.ndarray, w: np.ndarray, k: int = 5) -> list[int]:
     return sorted(ends)
 
 
+_jenks_dp = fisher_jenks_ends  # the former private name
+
+
 def jenks_breaks(y, problems: list[Problem] | None = None) -> np.ndarray:
     """The 4 inner Fisher–Jenks breaks of ``y`` (finite values), see the module doc."""
     problems = [] if problems is None else problems
@@ -270,12 +296,12 @@ def jenks_breaks(y, problems: list[Problem] | None = None) -> np.ndarray:
             return np.asarray(bins[:4], dtype=float)
     u, counts = np.unique(y, return_counts=True)
     if len(u) <= JENKS_EXACT_MAX:
-        ends = _jenks_dp(u, counts.astype(float))
+        ends = fisher_jenks_ends(u, counts.astype(float))
         return u[ends]
     edges = np.linspace(0, len(y), JENKS_EXACT_MAX + 1).astype(int)
     sums = np.add.reduceat(y, edges[:-1])
     n = np.diff(edges).astype(float)
-    ends = _jenks_dp(sums / n, n)
+    ends = fisher_jenks_ends(sums / n, n)
     problems.append(Problem("info", "classify.jenks_grouped",
                             f"{len(y)} 个数值先按大小分成 {JENKS_EXACT_MAX} 组等数量的组再求自然断点（近似）",
                             f"{len(y)} values: natural breaks computed on {JENKS_EXACT_MAX} equal-count "
