@@ -321,23 +321,37 @@ def compose_results(park: Park, *, pv=None, account=None, intensity=None,
     :func:`app.results.run_park_analyses` builds it (park figures + "pv", "carbon", "intensity").
 
     Parts not given come from ``base`` (the workspace's live results) and their summary sections
-    from ``base_summary`` (e.g. a reopened project, whose results are only its summary)."""
-    if base is not None and base.park is park:
+    from ``base_summary`` (e.g. a reopened project, whose results are only its summary).
+
+    ``base`` counts when its park is ``park`` or shares its layer frames (a park with another
+    energy table, :func:`app.gui.analyses.park_with_table`, is a new :class:`Park` over the same
+    boundary, buildings, green space …): the rooftop PV, township map and siting results stay
+    valid there, only the park's own figures (its summary sections) are made again."""
+    pv_array = wind = None
+    if base is not None and (base.park is park or _same_layers(base.park, park)):
         pv = pv if pv is not None else base.pv
         account = account if account is not None else base.account
         intensity = intensity if intensity is not None else base.intensity
-    sections = ("pv", "carbon", "intensity")
+        pv_array, wind = base.pv_array, base.wind
+    sections = ("pv", "carbon", "intensity", "pv_array", "wind")
     if base_summary and "park" in base_summary:
         summary = {k: v for k, v in base_summary.items()}
+        if base is not None and base.park is not park:  # e.g. another energy table: its figures
+            summary.update(summarise_park(park))
     else:
         summary = {**summarise_park(park), **{k: v for k, v in (base_summary or {}).items() if k in sections}}
     for key, part in (("pv", pv), ("carbon", account), ("intensity", intensity)):
         if part is not None:
             summary[key] = part.summary()
-    return ParkResults(park=park, account=account, pv=pv, intensity=intensity, summary=summary)
+    return ParkResults(park=park, account=account, pv=pv, intensity=intensity, summary=summary,
+                       pv_array=pv_array, wind=wind)
 
 
-def _same_layers(a: Park, b: Park) -> bool:
+def _same_layers(a: Park | None, b: Park | None) -> bool:
+    """True when ``a`` and ``b`` hold the very same layer frames (one is a copy of the other with
+    other tables, e.g. ``dataclasses.replace(park, enterprises=...)``)."""
+    if a is None or b is None:
+        return False
     return all(getattr(a, n) is getattr(b, n) for n in ("boundary", "buildings", "green", "tree_rows",
                                                          "townships"))
 

@@ -113,6 +113,32 @@ def test_compose_results_summary_like_run_park_analyses(park, results):
     assert kept.summary["carbon"] == {"x": 1} and "pv" in kept.summary
 
 
+def test_parts_carry_over_to_a_park_with_another_energy_table(park, results):
+    """Carbon accounting with another energy table runs on a new Park sharing the layer frames
+    (app.gui.analyses.park_with_table): the live PV and township map must stay in the results."""
+    import dataclasses
+
+    ws = Workspace()
+    ws.set_results(results)
+    other = dataclasses.replace(park, enterprises=park.enterprises.copy())
+    assert other is not park
+    # carbon accounting alone: pv and intensity come from the live results
+    composed = compose_results(other, account=results.account, base=ws.results, base_summary=ws.summary)
+    assert composed.pv is results.pv and composed.intensity is results.intensity
+    assert {"rooftop_pv", "township_intensity", "green_sinks"} <= set(composed.layers())
+    assert composed.summary["pv"]["kwh_yr"] == pytest.approx(float(results.pv.totals["kwh_yr"]))
+    ws.set_results(composed, only={"green_sinks", "tree_sinks"})
+    assert {"rooftop_pv", "township_intensity"} <= set(ws.results.layers())
+    # rooftop PV redoing the account (start_pv): the township map stays
+    again = compose_results(other, pv=results.pv, account=results.account, base=ws.results,
+                            base_summary=ws.summary)
+    assert again.intensity is results.intensity and "township_intensity" in again.layers()
+    # a park with other layers does not take the base's parts
+    moved = dataclasses.replace(park, buildings=park.buildings.copy())
+    fresh = compose_results(moved, account=results.account, base=ws.results)
+    assert fresh.pv is None and fresh.intensity is None and "rooftop_pv" not in fresh.layers()
+
+
 def test_dirty_tracking(park):
     ws = Workspace()
     ws.set_park(park)
