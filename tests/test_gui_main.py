@@ -344,7 +344,6 @@ def test_screenshot_of_the_main_window(window, qtbot, tmp_path, qapp):
     assert cjk_family() is not None and qapp.font().family() == cjk_family()  # Chinese never as boxes
     layer = window.workspace.tree.find("rooftop_pv")
     window.layer_panel.set_current(layer)
-    window.canvas.zoom_full()
     qtbot.wait(100)
     assert window.canvas.wait_for_render(20_000)
     deadline = time.monotonic() + 2
