@@ -44,6 +44,8 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from layers.layer import VectorLayer
 from layers.legend import device_font
 from layers.qpath import (
+    _ODD_EVEN_FILL,
+    _WINDING_FILL,
     PartArrays,
     WorldToPixel,
     _gather,
@@ -334,7 +336,9 @@ class MapRenderJob:
                 xy, counts = _gather(parts, chunk)
                 xy = transform.apply(xy)
                 xy, counts, alive = _snap_parts(xy, counts, SNAP_PX, 4 if closed else 2)
-                paths = _paths_grouped(xy, counts, sym.codes[parts.geom[chunk[alive]]], 0)
+                # oriented rings + winding fill: same-class overlaps fill, holes stay empty
+                paths = _paths_grouped(xy, counts, sym.codes[parts.geom[chunk[alive]]],
+                                       _WINDING_FILL if closed else _ODD_EVEN_FILL)
                 td = time.perf_counter()
                 stats.paths_ms += (td - tp) * 1000
                 if closed:  # small parts: aliased fill only (antialiasing 100k subpaths costs ~2 s)

@@ -11,8 +11,12 @@ format of a QPainterPath (qpainterpath.cpp, ``operator>>``; checked by a round t
     int32 cStart          index of the last moveTo
     int32 fill_rule       0 = Qt::OddEvenFill, 1 = Qt::WindingFill
 
-Each ring starts with a moveTo, so holes and multipolygon parts are separate subpaths; with the
-odd-even fill rule holes stay empty. Filling closes each subpath implicitly.
+Each ring starts with a moveTo, so holes and multipolygon parts are separate subpaths. Filling
+closes each subpath implicitly. The cached layer geometry (:func:`geometry_arrays`) has its rings
+oriented (exteriors counter-clockwise, holes clockwise, as ``shapely.orient_polygons``) and the
+map paths are filled with the non-zero winding rule: holes stay empty (winding 1 − 1 = 0) while
+overlapping polygons of one class — building parts, duplicate outlines — fill where they overlap
+(the odd-even rule punched a hole there). :func:`paths_by_class` keeps the odd-even rule.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QByteArray, QDataStream, Qt
+from PySide6.QtCore import QByteArray, QDataStream
 from PySide6.QtGui import QPainterPath
 
 _ELEMENT = np.dtype([("type", "<i4"), ("x", "<f8"), ("y", "<f8")])
@@ -167,8 +171,9 @@ def snap_rings(rings: RingArrays, grid: float) -> RingArrays:
     return RingArrays(q[keep], _starts(counts), counts, rings.geom[alive])
 
 
-def path_from_rings(xy: np.ndarray, counts: np.ndarray) -> QPainterPath:
-    """One odd-even-filled QPainterPath of consecutive rings (``counts`` points each) in ``xy``."""
+def path_from_rings(xy: np.ndarray, counts: np.ndarray, fill_rule: int = 0) -> QPainterPath:
+    """One QPainterPath of consecutive rings (``counts`` points each) in ``xy``, with the fill
+    rule written into its bytes (0 = odd-even, the default; 1 = non-zero winding)."""
     n = len(xy)
     if n == 0:
         return QPainterPath()
@@ -180,7 +185,7 @@ def path_from_rings(xy: np.ndarray, counts: np.ndarray) -> QPainterPath:
     elements["type"][starts] = _MOVE_TO
     elements["x"] = xy[:, 0]
     elements["y"] = xy[:, 1]
-    buf[-8:] = np.frombuffer(np.array([starts[-1], _ODD_EVEN_FILL], "<i4").tobytes(), np.uint8)
+    buf[-8:] = np.frombuffer(np.array([starts[-1], fill_rule], "<i4").tobytes(), np.uint8)
     data = buf.tobytes()
     # keep the QByteArray referenced: a stream over a collected temporary reads freed memory
     array = QByteArray(data)
@@ -283,7 +288,7 @@ class PartArrays:
 
     @classmethod
     def from_parts(cls, xy: np.ndarray, starts: np.ndarray, counts: np.ndarray, geom: np.ndarray,
-                   exterior: np.ndarray | None = None) -> PartArrays:
+                   exterior: np.ndarray | None = None, area: np.ndarray | None = None) -> PartArrays:
         xy = np.ascontiguousarray(xy, dtype=np.float64)
         starts = np.asarray(starts, dtype=np.int64)
         counts = np.asarray(counts, dtype=np.int64)
@@ -291,12 +296,33 @@ class PartArrays:
         if not keep.all():
             starts, counts, geom = starts[keep], counts[keep], np.asarray(geom)[keep]
             exterior = exterior[keep] if exterior is not None else None
+            area = area[keep] if area is not None else None
         bbox = np.empty((len(starts), 4))
         if len(starts):
             for k, (fn, col) in enumerate(((np.minimum, 0), (np.minimum, 1), (np.maximum, 0),
                                            (np.maximum, 1))):
                 bbox[:, k] = fn.reduceat(xy[:, col], starts)
-        return cls(xy, starts, counts, np.asarray(geom, dtype=np.int64), bbox, exterior)
+        return cls(xy, starts, counts, np.asarray(geom, dtype=np.int64), bbox, exterior, area)
+
+    @classmethod
+    def concat(cls, pieces: list[PartArrays], geom_offsets: list[int]) -> PartArrays:
+        """The parts of ``pieces`` one after the other, feature numbers shifted by ``geom_offsets``."""
+        pieces_offsets = [(p, o) for p, o in zip(pieces, geom_offsets, strict=True) if len(p)]
+        if not pieces_offsets:
+            return cls.empty()
+        if len(pieces_offsets) == 1 and pieces_offsets[0][1] == 0:
+            return pieces_offsets[0][0]
+        point_base = np.cumsum([0] + [len(p.xy) for p, _ in pieces_offsets[:-1]])
+        starts = [p.starts + b for (p, _), b in zip(pieces_offsets, point_base, strict=True)]
+        ext = [p.exterior for p, _ in pieces_offsets]
+        areas = [p._area for p, _ in pieces_offsets]
+        return cls(np.concatenate([p.xy for p, _ in pieces_offsets]),
+                   np.concatenate(starts),
+                   np.concatenate([p.counts for p, _ in pieces_offsets]),
+                   np.concatenate([p.geom + o for p, o in pieces_offsets]),
+                   np.concatenate([p.bbox for p, _ in pieces_offsets]),
+                   None if any(e is None for e in ext) else np.concatenate(ext),
+                   None if any(a is None for a in areas) else np.concatenate(areas))
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -318,15 +344,90 @@ class GeometryArrays:
                    for a in (self.rings, self.lines, self.points)) + self.feature_bbox.nbytes
 
 
-def geometry_arrays(geoms: np.ndarray) -> GeometryArrays:
+GEOMETRY_CHUNK = 50_000
+"""Features per step of :func:`geometry_arrays`: every shapely and numpy call of a step holds the
+GIL for at most ~10–30 ms, so a GUI thread runs between steps while a worker builds the cache
+(built in one go, 1,000,000 footprints held it in single calls of up to ~1 s)."""
+
+
+def geometry_arrays(geoms: np.ndarray, chunk: int = GEOMETRY_CHUNK) -> GeometryArrays:
     """Flatten shapely geometries (any mix of kinds, multi-parts and collections) into
-    :class:`GeometryArrays`, vectorised (no per-feature Python calls for the usual types)."""
+    :class:`GeometryArrays`, vectorised (no per-feature Python calls for the usual types), in
+    steps of ``chunk`` features. Polygon rings are oriented (exterior counter-clockwise, holes
+    clockwise: the winding fill rule then fills overlaps and leaves holes empty) and their areas
+    computed on the way."""
     geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    if n <= chunk:
+        return _geometry_arrays(geoms)
+    starts = list(range(0, n, chunk))
+    pieces = [_geometry_arrays(geoms[s0:s0 + chunk]) for s0 in starts]
+    return GeometryArrays(n, PartArrays.concat([p.rings for p in pieces], starts),
+                          PartArrays.concat([p.lines for p in pieces], starts),
+                          PartArrays.concat([p.points for p in pieces], starts),
+                          np.concatenate([p.feature_bbox for p in pieces]))
+
+
+def _polygon_rings(geoms: np.ndarray, types: np.ndarray, empty: np.ndarray) -> RingArrays:
+    """:func:`ring_arrays` of ``geoms`` (types and emptiness given), in geometry order. Polygons
+    without holes (footprints, nearly always) come straight from ``get_coordinates``: no ring
+    objects (making ~1 million of them held the GIL ~1.5 s and set off full garbage collections)."""
+    poly = np.flatnonzero((types == _POLYGON) & ~empty)
+    simple = poly[shapely.get_num_interior_rings(geoms[poly]) == 0]
+    xy, owner = shapely.get_coordinates(geoms[simple], return_index=True)
+    counts = np.bincount(owner, minlength=len(simple)).astype(np.int64)
+    fast = RingArrays(xy, _starts(counts), counts, simple, np.ones(len(simple), bool))
+    mask = np.isin(types, (_POLYGON, _MULTIPOLYGON, _COLLECTION)) & ~empty
+    mask[simple] = False
+    other = np.flatnonzero(mask)
+    if len(other) == 0:
+        return fast
+    rest = ring_arrays(geoms[other])
+    rest = RingArrays(rest.xy, rest.starts, rest.counts, other[rest.geom], rest.exterior)
+    if len(simple) == 0:
+        return rest
+    # merge in geometry order (a stable sort keeps each geometry's rings in order)
+    geom = np.concatenate([fast.geom, rest.geom])
+    order = np.argsort(geom, kind="stable")
+    xy_all = np.concatenate([fast.xy, rest.xy])
+    starts = np.concatenate([fast.starts, rest.starts + len(fast.xy)])
+    counts = np.concatenate([fast.counts, rest.counts])[order]
+    xy_all = xy_all[_ring_points(starts[order], counts)]
+    return RingArrays(xy_all, _starts(counts), counts, geom[order],
+                      np.concatenate([fast.exterior, rest.exterior])[order])
+
+
+def orient_rings(rings: RingArrays) -> tuple[RingArrays, np.ndarray]:
+    """Rings oriented like ``shapely.orient_polygons`` (exteriors counter-clockwise, holes
+    clockwise; a ring is reversed where the sign of its shoelace area disagrees — GEOS's own test
+    for any simple ring), and each ring's area (world units², negative for holes), in numpy."""
+    n = len(rings.counts)
+    if n == 0:
+        return rings, np.zeros(0)
+    xy, starts, counts = rings.xy, rings.starts, rings.counts
+    ring = np.repeat(np.arange(n), counts)
+    local = xy - xy[starts][ring]  # relative to each ring's first vertex (precision)
+    cross = np.zeros(len(local))
+    cross[:-1] = local[:-1, 0] * local[1:, 1] - local[1:, 0] * local[:-1, 1]
+    cross[starts + counts - 1] = 0.0  # no term joining one ring to the next
+    area = 0.5 * np.add.reduceat(cross, starts)
+    exterior = rings.exterior if rings.exterior is not None else np.ones(n, bool)
+    flip = np.where(exterior, area < 0, area > 0)
+    if flip.any():  # [p0, p1, …, pk, p0] → [p0, pk, …, p1, p0]
+        v = np.flatnonzero(flip[ring])
+        r = ring[v]
+        xy = xy.copy()
+        xy[v] = rings.xy[2 * starts[r] + counts[r] - 1 - v]
+    area = np.abs(area)
+    return RingArrays(xy, starts, counts, rings.geom, exterior), np.where(exterior, area, -area)
+
+
+def _geometry_arrays(geoms: np.ndarray) -> GeometryArrays:
     n = len(geoms)
     types = shapely.get_type_id(geoms)
     empty = shapely.is_empty(geoms) | (types < 0)
-    rings = ring_arrays(geoms)
-    rings = PartArrays.from_parts(rings.xy, rings.starts, rings.counts, rings.geom, rings.exterior)
+    rings, area = orient_rings(_polygon_rings(geoms, types, empty))
+    rings = PartArrays.from_parts(rings.xy, rings.starts, rings.counts, rings.geom, rings.exterior, area)
     line_sel = np.flatnonzero(np.isin(types, (_LINESTRING, _LINEARRING, _MULTILINESTRING, _COLLECTION))
                               & ~empty)
     lines = PartArrays.empty()
@@ -442,11 +543,8 @@ def _snap_parts(xy: np.ndarray, counts: np.ndarray, grid: float, min_points: int
 
 
 def path_bytes_path(xy: np.ndarray, counts: np.ndarray, fill_rule: int = _ODD_EVEN_FILL) -> QPainterPath:
-    """Like :func:`path_from_rings` with a chosen fill rule (0 odd-even, 1 winding)."""
-    path = path_from_rings(xy, counts)
-    if fill_rule == _WINDING_FILL and not path.isEmpty():
-        path.setFillRule(Qt.FillRule.WindingFill)
-    return path
+    """:func:`path_from_rings` with a chosen fill rule (0 odd-even, 1 winding)."""
+    return path_from_rings(xy, counts, fill_rule)
 
 
 def _paths_grouped(xy: np.ndarray, counts: np.ndarray, codes: np.ndarray, fill_rule: int
@@ -502,8 +600,8 @@ def view_paths(parts: PartArrays, feature_codes: np.ndarray, transform: WorldToP
     xy = transform.apply(xy)
     xy, counts, alive = _snap_parts(xy, counts, snap_px, 4 if closed else 2)
     codes = feature_codes[parts.geom[idx[alive]]]
-    return ViewParts(_paths_grouped(xy, counts, codes, _ODD_EVEN_FILL), pixels, pixel_codes,
-                     int(alive.sum()))
+    rule = _WINDING_FILL if closed else _ODD_EVEN_FILL  # oriented rings: overlaps fill, holes stay empty
+    return ViewParts(_paths_grouped(xy, counts, codes, rule), pixels, pixel_codes, int(alive.sum()))
 
 
 def marker_paths(points: PartArrays, feature_codes: np.ndarray, transform: WorldToPixel,

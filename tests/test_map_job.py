@@ -8,6 +8,7 @@ import time
 
 import geopandas as gpd
 import numpy as np
+import pytest
 import shapely
 from PySide6.QtGui import QColor, QImage
 
@@ -186,3 +187,89 @@ def test_transform_used_by_the_test_helper_matches_qpath():
     s = min(600 / (xmax - xmin), 400 / (ymax - ymin))
     assert abs(px - ((600 - (xmax - xmin) * s) / 2 + (X0 + 450 - xmin) * s)) < 1e-6
     assert abs(py - ((400 - (ymax - ymin) * s) / 2 + (ymax - Y0 - 450) * s)) < 1e-6
+
+
+def _overlap_layers():
+    """Two overlapping 40 m squares of one class — one drawn counter-clockwise, the other
+    clockwise (a duplicate outline digitised the other way) — and a 40 m square with a 20 m hole
+    whose ring runs the same way as the exterior (shapely keeps what it is given)."""
+    def ring(pts):
+        return [(X0 + x, Y0 + y) for x, y in pts]
+
+    a = shapely.Polygon(ring([(0, 0), (40, 0), (40, 40), (0, 40)]))  # counter-clockwise
+    b = shapely.Polygon(ring([(20, 20), (20, 60), (60, 60), (60, 20)]))  # clockwise
+    hole = ring([(110, 10), (130, 10), (130, 30), (110, 30)])  # counter-clockwise too
+    donut = shapely.Polygon(ring([(100, 0), (140, 0), (140, 40), (100, 40)]), [hole])
+    assert shapely.is_ccw(a.exterior) and not shapely.is_ccw(b.exterior)
+    assert shapely.is_ccw(donut.exterior) and shapely.is_ccw(donut.interiors[0])
+    gdf = gpd.GeoDataFrame({"k": [1, 1, 1]}, geometry=[a, b, donut], crs=4549)
+    return VectorLayer("o", gdf, SingleStyle(fill="#000000", outline="#000000", width=0))
+
+
+@pytest.mark.parametrize("cache_min_parts", [1, 20_000])  # own layer image or drawn in place
+def test_same_class_overlap_is_filled_and_holes_stay_empty(qapp, cache_min_parts):
+    layer = _overlap_layers()
+    extent = (X0 - 10, Y0 - 10, X0 + 150, Y0 + 70)  # 1 m per pixel: every part drawn as geometry
+    image = MapRenderJob(labels=False, layer_cache_min_parts=cache_min_parts).render([layer], extent, 160, 80)
+    assert _at(image, extent, X0 + 30, Y0 + 30).name() == "#000000"  # the overlap: filled
+    assert _at(image, extent, X0 + 10, Y0 + 10).name() == "#000000"  # only a
+    assert _at(image, extent, X0 + 50, Y0 + 50).name() == "#000000"  # only b
+    assert _at(image, extent, X0 + 120, Y0 + 20).name() == "#ffffff"  # the hole: background
+    assert _at(image, extent, X0 + 105, Y0 + 20).name() == "#000000"  # the donut's ring
+    assert _at(image, extent, X0 + 80, Y0 + 20).name() == "#ffffff"
+
+
+def test_render_image_fills_overlaps_and_keeps_holes(qapp):
+    from layers.render import render_image
+
+    layer = _overlap_layers()
+    extent = (X0 - 10, Y0 - 10, X0 + 150, Y0 + 70)
+    image, stats = render_image([layer], 160, 80, extent=extent, legend=False, north_arrow=False,
+                                scale_bar=False, labels=False)
+    t = stats.transform
+
+    def px(x, y):
+        u, v = t.apply(np.array([[x, y]]))[0]
+        return image.pixelColor(int(u), int(v)).name()
+
+    assert px(X0 + 30, Y0 + 30) == "#000000" and px(X0 + 120, Y0 + 20) == "#ffffff"
+    assert px(X0 + 105, Y0 + 20) == "#000000"
+
+
+def test_geometry_arrays_oriented_and_chunked_like_one_call():
+    """Cached rings are oriented as shapely.orient_polygons makes them (exterior CCW, holes CW:
+    same coordinates in the same order), areas with holes negative; building the cache in
+    chunks gives the same arrays as in one go."""
+    from layers.qpath import geometry_arrays
+
+    rng = np.random.default_rng(4)
+    cw = shapely.Polygon([(0, 0), (0, 4), (3, 5), (4, 0)])
+    holed = shapely.Polygon([(20, 0), (20, 10), (30, 10), (30, 0)], [[(22, 2), (28, 2), (28, 8), (22, 8)]])
+    multi = shapely.MultiPolygon([cw, shapely.box(50, 0, 52, 2)])
+    coll = shapely.GeometryCollection([shapely.box(60, 0, 61, 1), shapely.LineString([(0, 0), (1, 1)]),
+                                       shapely.Point(3, 3)])
+    x = rng.uniform(0, 1000, 30)
+    boxes = list(shapely.box(x, x, x + 5, x + 3, ccw=False))  # clockwise
+    g = np.array([cw, holed, None, multi, shapely.Polygon(), coll, shapely.Point(1, 2),
+                  shapely.LineString([(0, 0), (5, 5)]), *boxes, holed, cw], dtype=object)
+    one = geometry_arrays(g)
+    # reference: shapely's orientation, ring by ring
+    oriented = shapely.orient_polygons(np.where(shapely.is_missing(g), None, g))
+    parts, part_of = shapely.get_parts(oriented, return_index=True)
+    parts, part_of = parts[shapely.get_type_id(parts) == 3], part_of[shapely.get_type_id(parts) == 3]
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    np.testing.assert_array_equal(one.rings.xy, shapely.get_coordinates(rings))
+    np.testing.assert_array_equal(one.rings.geom, part_of[ring_of])
+    np.testing.assert_array_equal(one.rings.counts, shapely.get_num_coordinates(rings))
+    is_hole = np.r_[False, ring_of[1:] == ring_of[:-1]]
+    np.testing.assert_allclose(one.rings.ring_area(),
+                               np.where(is_hole, -1, 1) * shapely.area(shapely.polygons(rings)))
+    for chunk in (1, 4, 7):
+        part = geometry_arrays(g, chunk=chunk)
+        for name in ("rings", "lines", "points"):
+            a, b = getattr(one, name), getattr(part, name)
+            for f in ("xy", "starts", "counts", "geom", "bbox"):
+                np.testing.assert_array_equal(getattr(a, f), getattr(b, f), err_msg=f"{name}.{f}")
+        np.testing.assert_array_equal(one.rings.exterior, part.rings.exterior)
+        np.testing.assert_allclose(one.rings.ring_area(), part.rings.ring_area())
+        np.testing.assert_array_equal(one.feature_bbox, part.feature_bbox)
