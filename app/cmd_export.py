@@ -16,7 +16,9 @@ def register(sub) -> dict:
     p = sub.add_parser(
         "export", help="export all results: Shapefile, GeoPackage, GeoJSON, CSV, Excel, PNG, web map / 导出",
         description="Run the analyses of a park (rooftop PV, emissions, sinks, balance, indicators, "
-                    "five-colour township map) and write them into OUT: shapefile/*.shp (with .cpg, .prj, a "
+                    "five-colour township map) — or take a saved project's results as saved (a "
+                    ".lingtan.gpkg without results is analysed with its stored settings) — and write them "
+                    "into OUT: shapefile/*.shp (with .cpg, .prj, a "
                     "field-name mapping NAME_fields.csv and QGIS .qml/.sld styles), park.gpkg (all layers, "
                     "QGIS default styles), geojson/*.geojson (RFC 7946, WGS84), csv/*.csv (UTF-8 with BOM), "
                     "park.xlsx (summary, PV per building, emissions per enterprise, sinks, balance, "
@@ -60,7 +62,11 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def load_results(args, progress: Progress):
-    """The ParkResults of ``--sample`` or the project file (JSON or .lingtan.gpkg)."""
+    """What to export: the ParkResults of ``--sample`` or a .json project (analysed now), or a saved
+    .lingtan.gpkg project's results — its saved layers and summary as they are
+    (:func:`app.exports.export_all.saved_results`, nothing re-run), or, when it holds no results,
+    its park analysed with the project's stored choices (factor set, indicator set, weather,
+    module, losses, tilt/azimuth, grid factor: :mod:`app.analysis_settings`)."""
     from app.results import AnalysisOptions, run_park_analyses
     from gis.park import load_park, load_sample_park
 
@@ -72,14 +78,19 @@ def load_results(args, progress: Progress):
                          "Give a project file (PROJECT.json or .lingtan.gpkg), or --sample",
                          code="export.inputs")
     elif args.project.name.lower().endswith(".gpkg"):
+        from app.analysis_settings import run_project_analyses
+        from app.exports.export_all import saved_results
         from app.project_file import load_project
 
         ws = load_project(args.project, progress.sub(0.0, 0.1))
+        saved = saved_results(ws)
+        if saved is not None:
+            return saved
         if ws.park is None:
-            raise InputError("项目中没有园区红线和建筑，无法计算导出结果",
-                             "The project has no park boundary and buildings to analyse",
+            raise InputError("项目中既没有分析结果，也没有园区红线和建筑，无法导出",
+                             "The project holds neither results nor a park boundary and buildings to export",
                              path=str(args.project), code="export.no_park")
-        park, options = ws.park, AnalysisOptions()
+        return run_project_analyses(ws.park, ws, progress.sub(0.1, 0.6))
     else:
         from app.project import read_project
 

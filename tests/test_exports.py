@@ -25,6 +25,7 @@ from app.exports.fields import FIELDS, LAYER_FIELDS
 from app.exports.shapefile import FieldMapping, shapefile_names, write_shapefile, write_shapefiles
 from app.exports.tables import write_csv, write_geojson, write_geopackage, write_sheets, write_workbook
 from gis.errors import InputError
+from gis.progress import NO_PROGRESS
 
 
 @pytest.fixture(scope="module")
@@ -393,7 +394,8 @@ def test_styles_next_to_shapefiles_use_the_short_names(results, tmp_path):
 def test_export_all_formats_and_cli(results, tmp_path, monkeypatch, capsys):
     import app.cli as cli
 
-    monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "app.cmd_export"))
+    if "app.cmd_export" not in cli.COMMAND_MODULES:
+        monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "app.cmd_export"))
     rc = cli.main(["export", "--sample", "--out", str(tmp_path), "--encoding", "gbk", "--dpi", "120",
                    "--size", "800x600", "--json"])
     assert rc == 0
@@ -418,3 +420,97 @@ def test_export_demo_writes_web_map_and_shapefiles(results, tmp_path):
     assert Path(out["web_map"]).name == "park.html" and Path(out["web_map"]).exists()
     shp = sorted(p.name for p in Path(out["shapefile_dir"]).glob("*.shp"))
     assert shp == sorted(f"{n}.shp" for n in results.layers())
+
+
+# ---- saved projects (lingtan export PROJECT.lingtan.gpkg) ------------------------------------------
+
+def _export_args(path, out):
+    import argparse
+
+    return argparse.Namespace(project=path, sample=False, out=out)
+
+
+def test_saved_project_results_exported_as_saved_without_rerunning(results, tmp_path, monkeypatch):
+    """A saved project's results are exported from its layers and summary: nothing runs again and
+    the workbook's carbon sheets hold the saved figures."""
+    import openpyxl
+
+    import app.results
+    from app.cmd_export import load_results
+    from app.exports.export_all import SavedResults, export_all
+    from app.project_file import save_project
+    from app.workspace import Workspace
+
+    ws = Workspace()
+    ws.set_results(results)
+    path = save_project(ws, tmp_path / "park.lingtan.gpkg")
+
+    def no_rerun(*a, **k):
+        raise AssertionError("the analyses ran again")
+
+    monkeypatch.setattr(app.results, "run_park_analyses", no_rerun)
+    saved = load_results(_export_args(path, tmp_path), NO_PROGRESS)
+    assert isinstance(saved, SavedResults)
+    assert saved.summary["pv"]["kwh_yr"] == pytest.approx(results.summary["pv"]["kwh_yr"])
+    res = export_all(saved, tmp_path / "out", ("xlsx", "shp"))
+    shp = {p.stem for p in (tmp_path / "out" / "shapefile").glob("*.shp")}
+    assert {"rooftop_pv", "township_intensity", "green_sinks", "boundary"} <= shp
+    assert not res.problems or all("rooftop_pv" not in zh for zh, _ in res.problems)
+    wb = openpyxl.load_workbook(tmp_path / "out" / "park.xlsx", read_only=True)
+    assert {"屋顶光伏 PV", "平衡 balance", "指标 indicators", "能源品种 fuels", "碳汇 sinks",
+            "乡镇 townships"} <= set(wb.sheetnames)
+    rows = list(wb["平衡 balance"].iter_rows(values_only=True))
+    head, net = rows[0], next(r for r in rows if r[0] == "net_t_co2")
+    for sc in results.summary["carbon"]["balance"]["scenarios"]:
+        assert net[head.index(sc["scenario"])] == pytest.approx(sc["lines"]["net_t_co2"], rel=1e-6)
+    n_ind = len(results.summary["carbon"]["balance"]["indicators"])
+    assert len(list(wb["指标 indicators"].iter_rows(values_only=True))) - 1 == n_ind
+    # the PV sheet sums to the saved total (layers as saved)
+    pv = list(wb["屋顶光伏 PV"].iter_rows(values_only=True))
+    col = next(i for i, h in enumerate(pv[0]) if "kWh/yr" in str(h) and "月" not in str(h))
+    assert sum(r[col] or 0 for r in pv[1:]) == pytest.approx(results.summary["pv"]["kwh_yr"], rel=1e-6)
+
+
+def test_saved_project_without_results_uses_its_stored_settings(tmp_path, monkeypatch):
+    """A saved project with only a park is analysed with the choices stored in it (factor set,
+    indicator set, PV losses, module, grid factor), not with the defaults."""
+    from app.cmd_export import load_results
+    from app.project_file import save_project
+    from app.workspace import Workspace
+    from gis.grid_factors import grid_factor
+
+    ws = Workspace()
+    ws.load_sample()
+    ws.set_setting("analysis", {
+        "pv": {"losses_pct": 20.0, "module_w": 550.0, "grid_factor": "east-2023", "shading": False},
+        "carbon": {"factors": "national-2021"},
+        "indicators": {"indicators": "national-2025", "facts": {}}})
+    path = save_project(ws, tmp_path / "park.lingtan.gpkg")
+    got = load_results(_export_args(path, tmp_path), NO_PROGRESS)
+    pv = got.summary["pv"]
+    assert pv["losses_pct"] == 20.0 and pv["module_w"] == 550.0 and pv["shading"] is False
+    assert got.summary["carbon"]["emissions"]["factor_set"]["key"] == "national-2021"
+    east = grid_factor("east-2023").kg_co2_per_kwh
+    assert pv["grid_factor"]["kg_co2_per_kwh"] == pytest.approx(east)
+    assert pv["t_co2_yr"] == pytest.approx(pv["kwh_yr"] * east / 1000, rel=1e-3)
+
+
+def test_analysis_options_from_stored_settings():
+    from app.analysis_settings import analysis_options
+
+    settings = {"analysis": {
+        "pv": {"weather": "/x/w.epw", "losses_pct": 9.5, "module_w": 600.0, "module_length_m": 2.4,
+               "module_width_m": 1.1, "tilt_deg": 12.0, "azimuth_deg": 170.0, "grid_factor": "south-2023",
+               "unknown_key": 1},
+        "carbon": {"factors": "sichuan-2022", "year": 2023, "baseline_year": 2022},
+        "indicators": {"indicators": "national-2025", "facts": {"x": 5.0}}}}
+    o = analysis_options(settings)
+    assert (o.factors, o.indicators, str(o.weather), o.year, o.baseline_year, o.facts) == (
+        "sichuan-2022", "national-2025", "/x/w.epw", 2023, 2022, {"x": 5.0})
+    s = o.pv_settings
+    assert s.system.losses_pct == 9.5 and s.grid_factor_key == "south-2023"
+    m = s.layout.module
+    assert (m.power_w, m.length_m, m.width_m) == (600.0, 2.4, 1.1)
+    assert (s.layout.forced_tilt_deg, s.layout.forced_azimuth_deg) == (12.0, 170.0)
+    d = analysis_options({})
+    assert d.factors is None and d.weather is None and d.pv_settings.system.losses_pct == 14.0

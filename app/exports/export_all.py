@@ -73,6 +73,88 @@ def parse_formats(formats: str | Iterable[str] | None) -> list[str]:
     return [f for f in FORMATS if f in wanted]
 
 
+ANALYSIS_KEYS = ("pv", "carbon", "intensity")
+"""Summary sections the analyses write (``summarise_park`` alone writes none of them)."""
+SECTION_LAYERS = {"pv": ("rooftop_pv",), "intensity": ("township_intensity",)}
+"""The result layer a summary section comes with (carbon's sink layers exist only where the park
+has green space or tree rows, so they are not required)."""
+
+
+def has_analyses(summary: dict | None) -> bool:
+    """True when ``summary`` holds analysis results, not only the park's figures."""
+    return any(k in (summary or {}) for k in ANALYSIS_KEYS)
+
+
+@dataclass
+class SavedResults:
+    """Results as a saved project holds them: the summary and the layers by name (no computed
+    objects). Quacks like :class:`app.results.ParkResults` for the exports."""
+
+    summary: dict
+    data: dict = field(default_factory=dict)
+    park: object = None
+    account: object = None
+    pv: object = None
+    intensity: object = None
+
+    def layers(self) -> dict:
+        return dict(self.data)
+
+
+def export_source(source) -> object:
+    """What :func:`export_all` exports: a :class:`~app.results.ParkResults` as it is; a
+    ``(summary, layers)`` pair (layers: name → GeoDataFrame or VectorLayer, or a list of
+    VectorLayers) or a workspace without live results as :class:`SavedResults`."""
+    if isinstance(source, tuple) and len(source) == 2:
+        summary, layers = source
+    elif hasattr(source, "tree") and hasattr(source, "summary"):  # app.workspace.Workspace
+        if getattr(source, "results", None) is not None:
+            return source.results
+        summary, layers = source.summary, _workspace_layers(source)
+    else:
+        return source
+    if not isinstance(layers, dict):
+        layers = {lyr.name: lyr for lyr in layers}
+    layers = {k: (v.gdf if hasattr(v, "gdf") else v) for k, v in layers.items()}
+    return SavedResults(dict(summary or {}), layers)
+
+
+def saved_results(workspace) -> SavedResults | None:
+    """The saved results of a reopened project (its summary and layers), or None when it has
+    none to export: no analysis section in the summary, or a section's result layer missing
+    (:data:`SECTION_LAYERS`) — then the analyses must run again."""
+    summary = workspace.summary or {}
+    if not has_analyses(summary):
+        return None
+    data = _workspace_layers(workspace)
+    for key, names in SECTION_LAYERS.items():
+        if key in summary and not all(n in data for n in names):
+            return None
+    return SavedResults(dict(summary), data)
+
+
+def _workspace_layers(workspace) -> dict:
+    """The park's input layers (also those not in the tree) and the tree's vector layers."""
+    park = getattr(workspace, "park", None)
+    data = dict(park.layers()) if park is not None else {}
+    data.update({lyr.name: lyr.gdf for lyr in workspace.tree.layers()
+                 if getattr(lyr, "gdf", None) is not None})
+    return data
+
+
+def _classification(results):
+    """The township map's classification: the live one, else the saved summary's (a namespace
+    with the same attributes: breaks, unit_zh, labels_zh/en, description_zh/en …)."""
+    if getattr(results, "intensity", None) is not None:
+        return results.intensity.classification
+    c = ((results.summary or {}).get("intensity") or {}).get("classification")
+    if isinstance(c, dict) and c:
+        from types import SimpleNamespace
+
+        return SimpleNamespace(**c)
+    return None
+
+
 def _units(results, lang: str) -> dict[str, str]:
     it = (results.summary or {}).get("intensity") or {}
     unit = it.get("intensity_unit")
@@ -96,8 +178,8 @@ def result_layers(results, lang: str = "zh", names: Iterable[str] | None = None)
         gdf = data.get(name)
         if gdf is None:
             continue
-        if name == "township_intensity" and results.intensity is not None:
-            out.append(styled_layer(name, gdf, lang, classification=results.intensity.classification))
+        if name == "township_intensity" and _classification(results) is not None:
+            out.append(styled_layer(name, gdf, lang, classification=_classification(results)))
         else:
             out.append(styled_layer(name, gdf, lang))
     return out
@@ -114,8 +196,10 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
                encoding: str = "utf-8", progress: Progress = NO_PROGRESS, *, lang: str = "zh",
                dpi: float = 200, size: tuple[int, int] = (2000, 1500), basemap=None,
                csv_wkt: bool = False) -> ExportResult:
-    """Write the chosen ``formats`` (default: all of :data:`FORMATS`) of ``results``
-    (:class:`app.results.ParkResults`) into ``out_dir`` (layout in the module docstring).
+    """Write the chosen ``formats`` (default: all of :data:`FORMATS`) of ``results`` into
+    ``out_dir`` (layout in the module docstring). ``results``: a :class:`app.results.ParkResults`,
+    or the ``(summary, layers)`` of a saved project (:func:`export_source`; the workbook's carbon
+    sheets then come from the summary).
 
     encoding: Shapefile text encoding, "utf-8" or "gbk"; dpi/size: the PNG maps; basemap: tiles
     for the web map (default none: no network); csv_wkt: add WKT geometry to the CSVs.
@@ -125,6 +209,7 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
     from app.exports.tables import write_csv, write_geojson, write_geopackage, write_workbook
     from app.exports.web_map import write_web_map
 
+    results = export_source(results)
     chosen = parse_formats(formats)
     encoding = normalise_encoding(encoding)
     out = Path(out_dir)

@@ -409,6 +409,12 @@ def workbook_sheets(results, lang: str = "zh") -> tuple[dict[str, pd.DataFrame],
             frame = attrs(name, fields)
             t, f = labelled_table(frame, lang, name)
             sheets[sheet], formats[sheet] = t, f
+    if balance is None and (results.summary or {}).get("carbon"):
+        balance = saved_carbon_sheets(results.summary)  # a saved project: from its summary
+        for key, sheet in (("企业 entities", "排放前十企业 top entities"),
+                           ("排放 emissions", "能源品种 fuels"), ("碳汇 sinks", "碳汇 sinks")):
+            if key in balance and len(balance[key]):
+                sheets[sheet] = balance[key]
     if balance is not None:
         sheets["平衡 balance"] = balance["平衡 balance"]
         sheets["指标 indicators"] = balance["指标 indicators"]
@@ -423,6 +429,53 @@ def workbook_sheets(results, lang: str = "zh") -> tuple[dict[str, pd.DataFrame],
     return sheets, formats
 
 
+def saved_carbon_sheets(summary: dict) -> dict[str, pd.DataFrame]:
+    """The carbon sheets of :func:`app.cmd_balance.balance_sheets` rebuilt from a saved summary's
+    ``carbon`` section (a reopened project keeps no ParkAccount): 平衡, 指标, 排放 (by fuel),
+    碳汇 (by class), 因子, 问题, and 企业 = the ten largest emitters the summary lists."""
+    from app.cmd_balance import LINE_LABELS
+
+    c = summary.get("carbon") or {}
+    em = c.get("emissions") or {}
+    bal = c.get("balance") or {}
+    scenarios = bal.get("scenarios") or []
+    comp = pd.DataFrame({sc["scenario"]: pd.Series(sc.get("lines") or {}, dtype=float) for sc in scenarios})
+    labels = pd.DataFrame([LINE_LABELS.get(k, (k, k, "")) for k in comp.index],
+                          columns=["项目", "item", "单位 unit"], index=comp.index)
+    balance = pd.concat([labels, comp.round(4)], axis=1).reset_index(names="key")
+    ind = pd.DataFrame(bal.get("indicators") or []).rename(columns={
+        "scenario": "情景 scenario", "name_zh": "指标", "name_en": "indicator", "value": "数值 value",
+        "comparator": "要求", "threshold": "阈值 threshold", "unit": "单位 unit", "status_zh": "结果",
+        "status": "status", "kind": "类别 kind", "applies_if": "适用条件", "source": "来源 source",
+        "note": "说明 note"})
+    ind = ind.drop(columns=[k for k in ("set_key", "metric") if k in ind.columns])
+    fuels = pd.DataFrame(em.get("by_fuel") or []).rename(columns={
+        "fuel": "能源 fuel", "fuel_zh": "能源品种", "scope": "范围 scope", "amount": "用量 amount",
+        "unit": "单位 unit", "tce": "综合能耗 tce", "t_co2": "排放 tCO2", "share_pct": "排放占比 %",
+        "year": "年份"})
+    sinks = pd.DataFrame([row for key in ("green_sinks", "tree_sinks")
+                          for row in ((c.get(key) or {}).get("by_class") or [])]).rename(columns={
+        "class": "类别 class", "name_zh": "名称", "name_en": "name", "basis": "计量基础 basis",
+        "n": "要素数 n", "area_m2": "面积 m²", "area_ha": "面积 ha", "t_co2_per_ha_yr": "碳汇强度 tCO2/ha/yr",
+        "t_co2_yr": "碳汇 tCO2/yr", "source": "来源 source"})
+    top = pd.DataFrame(em.get("top_entities") or []).rename(columns={
+        "entity": "代码", "name": "名称", "sector": "行业", "year": "年份", "t_co2": "排放量(tCO2)",
+        "tce": "综合能耗(tce)", "share_pct": "排放占比(%)",
+        "t_co2_per_10k_yuan": "单位增加值排放(tCO2/万元)"})
+    factors = pd.DataFrame((em.get("factor_set") or {}).get("factors") or []).rename(columns={
+        "fuel": "fuel", "name_zh": "能源品种", "value": "排放因子", "unit": "因子单位",
+        "t_co2_per_unit": "排放(tCO2/标准单位)", "canonical_unit": "标准单位",
+        "tce_per_unit": "折标系数(tce/标准单位)", "source": "来源", "status": "状态", "origin": "来自"})
+    parts = (em, c.get("green_sinks") or {}, c.get("tree_sinks") or {}, summary.get("pv") or {})
+    problems = [p for part in parts for p in (part.get("problems") or []) if isinstance(p, dict)]
+    problem_sheet = pd.DataFrame([{"级别 level": p.get("level"), "代码 code": p.get("code"),
+                                   "说明": p.get("zh"), "message": p.get("en"),
+                                   "对象 features": ", ".join(map(str, (p.get("feature_ids") or [])[:50]))}
+                                  for p in problems])
+    return {"平衡 balance": balance, "指标 indicators": ind, "排放 emissions": fuels, "企业 entities": top,
+            "碳汇 sinks": sinks, "因子 factors": factors, "问题 problems": problem_sheet}
+
+
 def result_units(results) -> dict[str, str]:
     """Units known only at run time: the township map's intensity unit (e.g. "tCO2/万元")."""
     it = (results.summary or {}).get("intensity") or {}
@@ -433,6 +486,11 @@ def result_units(results) -> dict[str, str]:
 
 def write_workbook(results, path: str | Path, lang: str = "zh", progress: Progress = NO_PROGRESS) -> Path:
     """The Excel workbook of a park's results (see the module docstring); ``results`` is an
-    :class:`app.results.ParkResults`."""
+    :class:`app.results.ParkResults` or a saved project's ``(summary, layers)``
+    (:func:`app.exports.export_all.export_source`; the carbon sheets then come from the summary,
+    :func:`saved_carbon_sheets`)."""
+    from app.exports.export_all import export_source
+
+    results = export_source(results)
     sheets, formats = workbook_sheets(results, lang)
     return write_sheets(path, sheets, formats, progress=progress)

@@ -24,7 +24,6 @@ dashboard's summary). A cancelled run changes nothing. A run whose park was repl
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -46,6 +45,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analysis_settings import (  # re-exported: the options live in the Qt-free module
+    DEFAULT_INDICATOR_SET,
+    CarbonOptions,
+    IndicatorOptions,
+    IntensityOptions,
+    PVOptions,
+    _store,
+    pv_settings,
+)
+from app.analysis_settings import _stored as _stored_options
+from app.analysis_settings import analysis_options as _analysis_options
 from app.gui.tasks import TaskHandle, run_task
 from app.results import AnalysisOptions, ParkResults, run_park_analyses
 from app.workspace import Workspace, compose_results, styled_result_layers
@@ -53,90 +63,13 @@ from gis.carbon.factors import DEFAULT_FACTOR_SET
 from gis.errors import InputError
 from gis.progress import Progress
 
-DEFAULT_INDICATOR_SET = "national-2025"  # gis/carbon/indicators.py, resources/defaults/indicators*.csv
-
-
-# ---------------------------------------------------------------- options (no Qt)
-
-
-@dataclass
-class PVOptions:
-    """Rooftop PV choices. Defaults and their sources:
-
-    weather: None = the built-in climatology (CSWD stations, interpolated to the site; docs/weather.md).
-    losses_pct: 14 % DC losses (PVWatts v5 default, gis/solar/energy.py SystemSettings).
-    module_w / module_length_m / module_width_m: 575 W, 2.278 × 1.134 m (a 144-half-cell TOPCon
-        module, DOMAIN.md §5; gis/solar/layout.py ModuleSpec).
-    tilt_deg / azimuth_deg: None = rows at the site's flat-roof tilt on flat roofs, the roof planes
-        on pitched and metal roofs (resources/defaults/roof_classes.csv).
-    grid_factor: None = the electricity factor of the emission-factor set, so PV's avoided CO2 and
-        the park's emissions use one factor (as ``lingtan demo``); else a key of
-        resources/factors/grid_emission_factors.csv.
-    """
-
-    weather: str | None = None
-    shading: bool = True
-    losses_pct: float = 14.0
-    module_w: float = 575.0
-    module_length_m: float = 2.278
-    module_width_m: float = 1.134
-    tilt_deg: float | None = None
-    azimuth_deg: float | None = None
-    grid_factor: str | None = None
-
-
-@dataclass
-class CarbonOptions:
-    """Carbon accounting choices. energy_table: None = the park's enterprise energy table;
-    factors: None = ``national-2023`` (resources/factors/factor_sets.csv); year: None = the latest
-    in the table; baseline_year: None = the year before it, when the table has it."""
-
-    energy_table: str | None = None
-    factors: str | None = None
-    year: int | None = None
-    baseline_year: int | None = None
-
-
-@dataclass
-class IndicatorOptions:
-    """Indicator check choices. indicators: None = ``national-2025`` (国家零碳园区评价指标（试行）);
-    facts: park facts the data cannot give (gis.carbon.balance.FACT_KEYS), % each."""
-
-    indicators: str | None = None
-    facts: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class IntensityOptions:
-    """Five-colour map choices. townships: a layer key of the workspace (None: the park's
-    townships); stats: a statistics file (None: the park's township statistics); join_field:
-    the townships' field to join on (None: a code field when both sides have one, else the
-    names); method: ratio (K = intensity / benchmark, breaks 0.6/0.8/1.2/2.0, Zhejiang
-    carbon-efficiency grades), fixed (thresholds), quantile, jenks, target (target_pct, %/yr)."""
-
-    townships: str | None = None
-    stats: str | None = None
-    join_field: str | None = None
-    method: str = "ratio"
-    thresholds: list[float] | None = None
-    target_pct: float | None = None
+# ---------------------------------------------------------------- options (no Qt: app/analysis_settings.py)
 
 
 def _stored(workspace: Workspace, key: str, cls):
-    d = (workspace.settings.get("analysis") or {}).get(key)
-    if not isinstance(d, dict):
-        return cls(**_app_defaults(cls))
-    names = {f.name for f in dataclasses.fields(cls)}
-    try:
-        return cls(**{k: v for k, v in d.items() if k in names})
-    except TypeError:
-        return cls()
-
-
-def _store(workspace: Workspace, key: str, options) -> None:
-    analysis = dict(workspace.settings.get("analysis") or {})
-    analysis[key] = dataclasses.asdict(options)
-    workspace.set_setting("analysis", analysis)
+    """The stored ``cls`` options of this project, else the app settings' defaults
+    (:func:`app.analysis_settings._stored` with :func:`_app_defaults`)."""
+    return _stored_options(workspace, key, cls, _app_defaults)
 
 
 def _app_defaults(cls) -> dict:
@@ -165,19 +98,6 @@ def _app_defaults(cls) -> dict:
 
 
 # ---------------------------------------------------------------- the work (worker thread, no Qt)
-
-
-def pv_settings(o: PVOptions):
-    from gis.grid_factors import DEFAULT_GRID_FACTOR_KEY
-    from gis.solar.energy import SystemSettings
-    from gis.solar.layout import LayoutSettings, ModuleSpec
-    from gis.solar.rooftop import PVSettings
-
-    return PVSettings(
-        layout=LayoutSettings(module=ModuleSpec(o.module_w, o.module_length_m, o.module_width_m),
-                              forced_tilt_deg=o.tilt_deg, forced_azimuth_deg=o.azimuth_deg),
-        system=SystemSettings(losses_pct=o.losses_pct), shading=o.shading,
-        grid_factor_key=o.grid_factor or DEFAULT_GRID_FACTOR_KEY)
 
 
 def compute_pv(park, o: PVOptions, factors_key: str | None, progress: Progress):
@@ -489,13 +409,9 @@ def run_all(parent, workspace: Workspace, options: AnalysisOptions | None = None
 
 
 def analysis_options(workspace: Workspace) -> AnalysisOptions:
-    """The :class:`AnalysisOptions` of this project's stored choices."""
-    pv = _stored(workspace, "pv", PVOptions)
-    c = _stored(workspace, "carbon", CarbonOptions)
-    i = _stored(workspace, "indicators", IndicatorOptions)
-    return AnalysisOptions(factors=c.factors, indicators=i.indicators, weather=Path(pv.weather) if pv.weather
-                           else None, year=c.year, baseline_year=c.baseline_year, facts=i.facts or None,
-                           pv_settings=pv_settings(pv))
+    """The :class:`AnalysisOptions` of this project's stored choices (app settings' defaults for
+    those never chosen; :func:`app.analysis_settings.analysis_options`)."""
+    return _analysis_options(workspace, _app_defaults)
 
 
 # ---------------------------------------------------------------- dialogs
