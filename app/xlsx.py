@@ -1,18 +1,42 @@
-"""Writing Excel workbooks atomically (a crash, Ctrl-C or an open file never leaves half a workbook)."""
+"""Lingtan's one Excel writer: every .xlsx (carbon.xlsx, ``lingtan balance``/``carbon``, the park
+workbook of the exports, the attribute table's export) goes through :func:`write_xlsx`.
+
+* Atomic: written to a temporary file beside ``path`` and moved over it (a crash, Ctrl-C or an
+  open file never leaves half a workbook).
+* Streaming (openpyxl write-only): ~6 µs a cell, progress every 2,000 rows (cancellable).
+* Bold, filled, frozen header row with an auto filter; columns sized to their content (CJK
+  characters count double).
+* Numbers stay numbers (with ``formats[sheet][column]`` Excel number formats); NaN/NA/NaT are
+  empty cells; control characters Excel refuses are dropped.
+* No formula injection (OWASP "CSV injection", which applies to any spreadsheet cell): text
+  that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a number —
+  in header and body cells alike — is stored as a text cell (``t="inlineStr"``, openpyxl
+  data_type "s") with Excel's quote prefix (``quotePrefix``: the cell stays text when edited),
+  never as a formula. openpyxl would otherwise store any string starting with "=" as a formula.
+"""
 
 from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from app.outputs import _tmp_beside
 from gis.errors import InputError
+from gis.progress import NO_PROGRESS, Progress
 
 EXCEL_MAX_ROWS = 1_048_576 - 1
 """Rows an .xlsx sheet holds besides its header (Excel's limit, 2^20)."""
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make a spreadsheet read text as a formula (OWASP, CSV injection)."""
+FORMATTED_ROWS = 20_000
+"""Sheets longer than this get no per-cell number formats (openpyxl writes a formatted cell at
+half the speed of a plain one: ~12 µs vs 6 µs); the values stay numbers."""
+MAX_CELL_CHARS = 32_767  # Excel's limit on the characters of one cell
 
 
 def _display_width(text) -> int:
@@ -20,45 +44,133 @@ def _display_width(text) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
-def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame], *, max_width: int = 60) -> None:
-    """Write ``sheets`` (name → table, in order) to ``path`` (.xlsx), replacing it atomically.
+def is_formula_like(text: str) -> bool:
+    """True for text a spreadsheet would take as a formula: it starts with one of
+    :data:`FORMULA_PREFIXES` and is not a plain number ("-5", "+1.5e3" are numbers)."""
+    if not text or not text.startswith(FORMULA_PREFIXES):
+        return False
+    if text[0] == "=":
+        return True
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False
 
-    Headers are bold and frozen; columns are sized to their content (at most ``max_width``).
-    InputError when the folder is not writable or the file is open in another program.
-    """
-    from openpyxl.styles import Font
+
+def _cell_value(v):
+    if v is None:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    if v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, list | tuple | dict | set):
+        return str(v)
+    return v
+
+
+def text_cell(ws, text: str):
+    """A write-only cell holding ``text`` as text, also when it looks like a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def write_xlsx(path: str | Path, sheets: Mapping[str, pd.DataFrame],
+               formats: Mapping[str, Mapping[str, str]] | None = None, *, max_width: int = 60,
+               progress: Progress = NO_PROGRESS, too_many_rows_hint: tuple[str, str] | None = None) -> Path:
+    """Write ``sheets`` (name → table, in order) to ``path`` (.xlsx), replacing it atomically (see
+    the module doc): numbers as numbers with ``formats[sheet][column]`` (Excel number formats;
+    General otherwise and in sheets over :data:`FORMATTED_ROWS` rows), formula-like text as text.
+
+    InputError when the suffix is not .xlsx, a sheet has more rows than Excel holds
+    (``too_many_rows_hint``: (zh, en) advice appended to the message), or the file is open in
+    another program."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"输出文件应为 .xlsx：{path.name}", f"The output must be an .xlsx file: {path.name}",
                          path=str(path), code="output.suffix")
-    big = {name: len(frame) for name, frame in sheets.items() if len(frame) >= EXCEL_MAX_ROWS}
+    big = {name: len(f) for name, f in sheets.items() if len(f) >= EXCEL_MAX_ROWS}
     if big:
         names = ", ".join(f"{k} ({v:,})" for k, v in big.items())
-        raise InputError(f"表格行数超过 Excel 上限 {EXCEL_MAX_ROWS:,} 行：{names}。请按年份或对象拆分输入",
-                         f"Too many rows for Excel (limit {EXCEL_MAX_ROWS:,}): {names}. Split the input by "
-                         "year or entity", path=str(path), code="output.too_many_rows")
+        hint_zh, hint_en = too_many_rows_hint or ("请按年份或对象拆分输入",
+                                                  "Split the input by year or entity")
+        raise InputError(f"表格行数超过 Excel 上限 {EXCEL_MAX_ROWS:,} 行：{names}。{hint_zh}",
+                         f"Too many rows for Excel (limit {EXCEL_MAX_ROWS:,}): {names}. {hint_en}",
+                         path=str(path), code="output.too_many_rows")
+    formats = formats or {}
+    total_rows = max(sum(len(f) for f in sheets.values()), 1)
+    rows_done = 0
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="E8EEF4")
+    wrap = Alignment(vertical="top", wrap_text=True)
+
+    def text(v: str):
+        v = ILLEGAL_CHARACTERS_RE.sub("", v)[:MAX_CELL_CHARS]
+        return text_cell(ws, v) if is_formula_like(v) else v
+
+    for name, frame in sheets.items():
+        title = str(name)[:31]
+        ws = wb.create_sheet(title)
+        ws.freeze_panes = "A2"
+        fmt = formats.get(name, {}) if len(frame) <= FORMATTED_ROWS else {}
+        cols = list(frame.columns)
+        for i, col in enumerate(cols, start=1):
+            sample = frame.iloc[:200, i - 1].map(
+                lambda v: f"{v:,.4g}" if isinstance(v, float) else v).astype(str)
+            width = max([_display_width(col), *(_display_width(v) for v in sample)], default=8)
+            ws.column_dimensions[get_column_letter(i)].width = min(max_width, width + 2)
+        if cols:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(frame), 0) + 1}"
+        head = []
+        for col in cols:
+            h = ILLEGAL_CHARACTERS_RE.sub("", str(col))
+            c = text_cell(ws, h) if is_formula_like(h) else WriteOnlyCell(ws, value=h)
+            c.font, c.fill, c.alignment = bold, fill, wrap
+            head.append(c)
+        ws.append(head)
+        kinds = [fmt.get(col, "General") if pd.api.types.is_float_dtype(frame.iloc[:, j].dtype) else None
+                 for j, col in enumerate(cols)]
+        columns = [frame.iloc[:, j].tolist() for j in range(len(cols))]
+        for r in range(len(frame)):
+            if r % 2000 == 0:
+                progress.report(0.95 * (rows_done + r) / total_rows, f"{title} {r:,}/{len(frame):,}")
+            row = []
+            for j in range(len(cols)):
+                v = _cell_value(columns[j][r])
+                if isinstance(v, str):
+                    row.append(text(v))
+                elif kinds[j] not in (None, "General") and isinstance(v, float):
+                    cell = WriteOnlyCell(ws, value=v)
+                    cell.number_format = kinds[j]
+                    row.append(cell)
+                else:
+                    row.append(v)
+            ws.append(row)
+        rows_done += len(frame)
+    progress.report(0.95, "saving")
     tmp = _tmp_beside(path)
     try:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            for name, frame in sheets.items():
-                sheet = str(name)[:31]
-                frame.to_excel(xw, sheet_name=sheet, index=False)
-                ws = xw.sheets[sheet]
-                ws.freeze_panes = "A2"
-                bold = Font(bold=True)
-                for i, col in enumerate(frame.columns, start=1):
-                    ws.cell(row=1, column=i).font = bold
-                    sample = frame[col].head(200).map(
-                        lambda v: f"{v:,.4g}" if isinstance(v, float) else v).astype(str)
-                    width = max([_display_width(col), *(_display_width(v) for v in sample)], default=8)
-                    ws.column_dimensions[get_column_letter(i)].width = min(max_width, width + 2)
+        wb.save(tmp)
         try:
             os.replace(tmp, path)
         except PermissionError as exc:
-            raise InputError(f"无法覆盖 {path.name}：文件可能正在 Excel 中打开，请关闭后重试",
-                             f"Cannot replace {path.name}: it may be open in Excel; close it and retry",
-                             path=str(path), code="output.locked") from exc
+            raise InputError(f"无法覆盖 {path.name}：文件可能正在 Excel 等程序中打开，请关闭后重试",
+                             f"Cannot replace {path.name}: it may be open in Excel or another program; close "
+                             "it and retry", path=str(path), code="output.locked") from exc
     finally:
         tmp.unlink(missing_ok=True)
+    return path

@@ -10,7 +10,8 @@
 * :func:`write_workbook`: 汇总 summary, per-building PV, per-enterprise emissions, emissions by
   fuel, sinks, balance, indicators, townships, factors and problems — Chinese headers with units
   ("年发电量 kWh/yr"), header row frozen, columns sized, numbers stored as numbers with a display
-  format (text starting with "=" is stored as text, never a formula).
+  format; formula-like text (starting with = + - @) is stored as text, never a formula — all
+  Excel goes through :func:`app.xlsx.write_xlsx`.
 
 All writers replace their file atomically.
 """
@@ -186,114 +187,17 @@ def labelled_table(frame: pd.DataFrame, lang: str = "zh", layer: str | None = No
     return out, formats
 
 
-def _cell_value(v):
-    if v is None:
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not np.isfinite(v):
-        return None
-    if v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, list | tuple | dict | set):
-        return str(v)
-    return v
-
-
-FORMATTED_ROWS = 20_000
-"""Sheets longer than this get no per-cell number formats (openpyxl writes a formatted cell at
-half the speed of a plain one: ~12 µs vs 6 µs); the values stay numbers."""
-
-
 def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame],
                  formats: Mapping[str, Mapping[str, str]] | None = None, *, max_width: int = 60,
                  progress: Progress = NO_PROGRESS) -> Path:
-    """Write ``sheets`` (name → table) to an .xlsx (write-only, streaming), replacing ``path``
-    atomically: bold frozen header, auto filter, columns sized to their content, numbers as
-    numbers with ``formats[sheet][column]`` (Excel number formats; General otherwise and in sheets
-    over :data:`FORMATTED_ROWS` rows), text beginning with "=" kept as text (never a formula).
-    InputError over Excel's row limit. Reports progress every 2,000 rows (cancellable)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    """Write ``sheets`` (name → table) to an .xlsx with :func:`app.xlsx.write_xlsx` (Lingtan's one
+    Excel writer: atomic, streaming, bold frozen header, auto filter, sized columns, numbers with
+    ``formats[sheet][column]``, formula-like text in header and body stored as text).
+    InputError over Excel's row limit (advising the CSV or GeoPackage)."""
+    from app.xlsx import write_xlsx
 
-    from app.xlsx import EXCEL_MAX_ROWS, _display_width
-
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(f"输出文件应为 .xlsx：{path.name}", f"The output must be an .xlsx file: {path.name}",
-                         path=str(path), code="output.suffix")
-    big = {name: len(f) for name, f in sheets.items() if len(f) >= EXCEL_MAX_ROWS}
-    if big:
-        names = ", ".join(f"{k} ({v:,})" for k, v in big.items())
-        raise InputError(f"表格行数超过 Excel 上限 {EXCEL_MAX_ROWS:,} 行：{names}。请改用 CSV 或 GeoPackage",
-                         f"Too many rows for Excel (limit {EXCEL_MAX_ROWS:,}): {names}. Use the CSV or the "
-                         "GeoPackage", path=str(path), code="output.too_many_rows")
-    formats = formats or {}
-    total_rows = max(sum(len(f) for f in sheets.values()), 1)
-    rows_done = 0
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E8EEF4")
-    wrap = Alignment(vertical="top", wrap_text=True)
-    for name, frame in sheets.items():
-        title = str(name)[:31]
-        ws = wb.create_sheet(title)
-        ws.freeze_panes = "A2"
-        fmt = formats.get(name, {}) if len(frame) <= FORMATTED_ROWS else {}
-        cols = list(frame.columns)
-        for i, col in enumerate(cols, start=1):
-            sample = frame[col].head(200).map(
-                lambda v: f"{v:,.4g}" if isinstance(v, float) else v).astype(str)
-            width = max([_display_width(col), *(_display_width(v) for v in sample)], default=8)
-            ws.column_dimensions[get_column_letter(i)].width = min(max_width, width + 2)
-        if cols:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(frame), 0) + 1}"
-        head = []
-        for col in cols:
-            c = WriteOnlyCell(ws, value=str(col))
-            c.font, c.fill, c.alignment = bold, fill, wrap
-            head.append(c)
-        ws.append(head)
-        kinds = []
-        for col in cols:
-            dtype = frame[col].dtype
-            if pd.api.types.is_float_dtype(dtype):
-                kinds.append(fmt.get(col, "General"))
-            else:
-                kinds.append(None)
-        columns = [frame[c].tolist() for c in cols]
-        for r in range(len(frame)):
-            if r % 2000 == 0:
-                progress.report(0.95 * (rows_done + r) / total_rows, f"{title} {r:,}/{len(frame):,}")
-            row = []
-            for j in range(len(cols)):
-                v = _cell_value(columns[j][r])
-                if isinstance(v, str):
-                    v = ILLEGAL_CHARACTERS_RE.sub("", v)[:32767]
-                    if v.startswith("="):
-                        cell = WriteOnlyCell(ws, value=v)
-                        cell.data_type = "s"
-                        row.append(cell)
-                        continue
-                elif kinds[j] not in (None, "General") and isinstance(v, float):
-                    cell = WriteOnlyCell(ws, value=v)
-                    cell.number_format = kinds[j]
-                    row.append(cell)
-                    continue
-                row.append(v)
-            ws.append(row)
-        rows_done += len(frame)
-    progress.report(0.95, "saving")
-    tmp = _tmp_beside(path)
-    try:
-        wb.save(tmp)
-        _replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return write_xlsx(path, sheets, formats, max_width=max_width, progress=progress,
+                      too_many_rows_hint=("请改用 CSV 或 GeoPackage", "Use the CSV or the GeoPackage"))
 
 
 def summary_rows(results, lang: str = "zh") -> pd.DataFrame:
