@@ -1,7 +1,7 @@
 """Default styles and display titles of Lingtan's known layers (no Qt).
 
 :func:`default_style` picks a style for a layer *name* from the park model and the analyses
-(``Park.layers()``, ``ParkResults.layers()``; issue 8 adds ``pv_arrays`` and ``turbines``) by
+(``Park.layers()``, ``ParkResults.layers()``, with the siting layers of issue 8) by
 looking at its columns; :func:`styled_layer` wraps it into a :class:`VectorLayer` with a Chinese
 or English title (:func:`layer_title`). The GUI, the report and the exports all use these, so a
 layer looks the same everywhere. Unknown names get a :class:`SingleStyle` suited to the
@@ -18,8 +18,16 @@ geometry (polygon, line or point).
 | green_sinks | categorized by ``sink_class`` (labels from ``class_zh``/``class_en``) |
 | tree_sinks | lines, :func:`range_style` on ``t_co2_yr`` (ColorBrewer Greens) |
 | township_intensity | the five colours on the integer ``class`` field (1–5, 0 = no data) |
-| pv_arrays | range on ``kwh_per_kwp`` when present, else single PV blue |
+| pv_array_tables | range on ``kwh_per_kwp`` (ColorBrewer Blues) when it varies, else single PV blue |
+| pv_array_area | no fill, PV-blue outline 1.5 px (the usable area's limit) |
+| pv_array_exclusions | transparent (no fill), red outline 1.2 px (setbacks and keep-out zones) |
 | turbines | points, blue circles 9 pt, white ring |
+| wind_receptors | small orange markers (4 pt) / orange polygons for buildings |
+| wind_violations | red lines 2 px (turbine → what it violates), red markers for points |
+
+Every name of :data:`app.results.RESULT_LAYER_NAMES` has a title and a preset here (the hatched
+fill a keep-out zone often gets needs a pattern brush :mod:`layers.style` does not have; a
+transparent fill with a red outline keeps the tables under it visible).
 """
 
 from __future__ import annotations
@@ -45,7 +53,8 @@ from layers.style import (
 )
 
 KNOWN_LAYERS = ("boundary", "buildings", "green", "tree_rows", "townships", "rooftop_pv", "green_sinks",
-                "tree_sinks", "township_intensity", "pv_arrays", "turbines")
+                "tree_sinks", "township_intensity", "pv_array_area", "pv_array_exclusions", "pv_array_tables",
+                "wind_receptors", "wind_violations", "turbines")
 
 TITLES: dict[str, tuple[str, str]] = {
     "boundary": ("园区红线", "Park boundary"),
@@ -57,8 +66,12 @@ TITLES: dict[str, tuple[str, str]] = {
     "green_sinks": ("绿地碳汇", "Green-space carbon sinks"),
     "tree_sinks": ("行道树碳汇", "Tree-row carbon sinks"),
     "township_intensity": ("乡镇碳排放强度五色图", "Township carbon intensity"),
-    "pv_arrays": ("地面光伏阵列", "PV arrays"),
+    "pv_array_tables": ("光伏阵列支架", "PV array tables"),
+    "pv_array_area": ("光伏阵列可用范围", "PV array usable area"),
+    "pv_array_exclusions": ("光伏阵列排除区", "PV array exclusion zones"),
     "turbines": ("风机", "Wind turbines"),
+    "wind_receptors": ("噪声与阴影敏感点", "Noise and flicker receptors"),
+    "wind_violations": ("风机约束冲突", "Turbine constraint violations"),
 }
 
 # Land-cover colours (green tones, water blue), keyed by the sink classes of
@@ -252,7 +265,7 @@ def default_style(name: str, gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] |
                 cb.label_zh, cb.label_en = str(zh), str(en)
             style.unit = ""  # the classification's labels carry their units
         return style
-    if name == "pv_arrays":
+    if name == "pv_array_tables":
         field = _first(gdf.columns, ("kwh_per_kwp", "specific_yield_kwh_kwp"))
         values = pd.to_numeric(gdf[field], errors="coerce") if field else None
         if field and values.notna().sum() >= 2 and values.nunique() >= 2:
@@ -260,8 +273,20 @@ def default_style(name: str, gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] |
                                title_zh="光伏阵列单位发电量", title_en="PV array specific yield",
                                outline_colour="#0b2545", outline_width_px=0.5)
         return SingleStyle(fill=PV_BLUE, outline="#0b2545", width=0.5, title_zh=title[0], title_en=title[1])
+    if name == "pv_array_area":
+        return SingleStyle(fill=NO_FILL, outline=BLUES5[4], width=1.5, title_zh=title[0], title_en=title[1])
+    if name == "pv_array_exclusions":
+        return SingleStyle(fill=NO_FILL, outline=BOUNDARY_RED, width=1.2, title_zh=title[0],
+                           title_en=title[1])
     if name == "turbines":
         return SingleStyle(fill="#1565c0", outline="#ffffff", width=1.0, marker_size_pt=9.0,
+                           title_zh=title[0], title_en=title[1])
+    if name == "wind_receptors":
+        # ColorBrewer Oranges: receptors stand out from the blue PV and turbines
+        return SingleStyle(fill="#fd8d3c", outline="#a63603", width=0.6, marker_size_pt=4.0,
+                           title_zh=title[0], title_en=title[1])
+    if name == "wind_violations":
+        return SingleStyle(fill=BOUNDARY_RED, outline=BOUNDARY_RED, width=2.0, marker_size_pt=7.0,
                            title_zh=title[0], title_en=title[1])
     if kind == "line":
         return SingleStyle(fill="#1f78b4", outline="#1f78b4", width=1.5, title_zh=title[0], title_en=title[1])

@@ -139,6 +139,22 @@ def test_parts_carry_over_to_a_park_with_another_energy_table(park, results):
     assert fresh.pv is None and fresh.intensity is None and "rooftop_pv" not in fresh.layers()
 
 
+def test_siting_layers_go_to_results_in_order_and_are_retitled(park, results):
+    from app.results import ParkResults, add_demo_siting
+
+    siting = add_demo_siting(ParkResults(park=park, pv=results.pv, account=results.account,
+                                         intensity=results.intensity, summary=dict(results.summary)))
+    ws = Workspace(lang="en")
+    ws.set_results(siting)
+    names = [c.name for c in ws.group("results").children]
+    # bottom → top: the park's results, then the array (area under its tables), turbines on top
+    assert names.index("rooftop_pv") < names.index("pv_array_area") < names.index("pv_array_tables")
+    assert names[-1] == "turbines"
+    assert ws.layer("pv_array_tables").title == "PV array tables"
+    ws.set_language("zh")
+    assert ws.layer("pv_array_tables").title == "光伏阵列支架" and ws.layer("turbines").title == "风机"
+
+
 def test_dirty_tracking(park):
     ws = Workspace()
     ws.set_park(park)

@@ -26,12 +26,15 @@ from layers.layer import VectorLayer
 
 FORMATS = ("shp", "gpkg", "geojson", "csv", "xlsx", "png", "html")
 DRAW_ORDER = ("townships", "township_intensity", "green", "green_sinks", "buildings", "rooftop_pv",
-              "pv_arrays", "tree_rows", "tree_sinks", "turbines", "boundary")
-"""Bottom → top."""
-WEB_LAYERS = ("township_intensity", "green_sinks", "rooftop_pv", "pv_arrays", "tree_sinks", "turbines",
+              "pv_array_area", "pv_array_tables", "pv_array_exclusions", "tree_rows", "tree_sinks",
+              "wind_receptors", "wind_violations", "turbines", "boundary")
+"""Bottom → top (the siting layers: app.results.RESULT_LAYER_NAMES)."""
+WEB_LAYERS = ("township_intensity", "green_sinks", "rooftop_pv", "pv_array_area", "pv_array_tables",
+              "pv_array_exclusions", "tree_sinks", "wind_receptors", "wind_violations", "turbines",
               "boundary")
 """The web map: results over the park (plain inputs are repeated by the result layers)."""
-PARK_MAP_LAYERS = ("green_sinks", "rooftop_pv", "pv_arrays", "tree_sinks", "turbines", "boundary")
+PARK_MAP_LAYERS = ("green_sinks", "rooftop_pv", "pv_array_area", "pv_array_tables", "pv_array_exclusions",
+                   "tree_sinks", "wind_violations", "turbines", "boundary")
 # relative cost of each format on the sample park (for the progress bar)
 _WEIGHTS = {"shp": 1.0, "gpkg": 2.0, "geojson": 0.5, "csv": 0.3, "xlsx": 1.0, "png": 3.0, "html": 2.0}
 

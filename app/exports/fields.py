@@ -121,7 +121,8 @@ for _m in range(1, 13):
 LAYER_FIELDS: dict[tuple[str, str], FieldInfo] = {
     ("green_sinks", "t_co2_yr"): _f("t_co2_yr", "tCO2/yr", "年碳汇量", "carbon sink", 3),
     ("tree_sinks", "t_co2_yr"): _f("t_co2_yr", "tCO2/yr", "年碳汇量", "carbon sink", 3),
-    ("pv_arrays", "t_co2_yr"): _f("t_co2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
+    ("pv_array_tables", "t_co2_yr"): _f("t_co2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
+    ("pv_array_area", "t_co2_yr"): _f("t_co2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
 }
 
 
