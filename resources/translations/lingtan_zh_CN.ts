@@ -4,52 +4,52 @@
     <context>
         <name>Analyses</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="262" />
+            <location filename="../../app/gui/analyses.py" line="182" />
             <source>No park</source>
             <translation>没有园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="263" />
+            <location filename="../../app/gui/analyses.py" line="183" />
             <source>Load a park first (File → Open the sample park, or open a project).</source>
             <translation>请先载入园区（文件 → 打开示例园区，或打开项目）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="291" />
+            <location filename="../../app/gui/analyses.py" line="211" />
             <source>Loading libraries</source>
             <translation>正在加载程序库</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="335" />
+            <location filename="../../app/gui/analyses.py" line="255" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="354" />
+            <location filename="../../app/gui/analyses.py" line="274" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="367" />
+            <location filename="../../app/gui/analyses.py" line="287" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="382" />
+            <location filename="../../app/gui/analyses.py" line="302" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="396" />
+            <location filename="../../app/gui/analyses.py" line="316" />
             <source>All analyses</source>
             <translation>全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="422" />
+            <location filename="../../app/gui/analyses.py" line="342" />
             <source>Sample park</source>
             <translation>示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="528" />
+            <location filename="../../app/gui/analyses.py" line="444" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
@@ -137,62 +137,62 @@
     <context>
         <name>CarbonDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="685" />
+            <location filename="../../app/gui/analyses.py" line="601" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="688" />
+            <location filename="../../app/gui/analyses.py" line="604" />
             <source>Energy table</source>
             <translation>能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="689" />
+            <location filename="../../app/gui/analyses.py" line="605" />
             <source>The park's enterprise energy table</source>
             <translation>园区企业能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="690" />
+            <location filename="../../app/gui/analyses.py" line="606" />
             <source>Energy use per enterprise and year (CSV/Excel, wide or long; the template: lingtan template energy). Empty: the table loaded with the park.</source>
             <translation>各企业各年份能源消费量（CSV/Excel，宽表或长表；模板：lingtan template energy）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="692" />
+            <location filename="../../app/gui/analyses.py" line="608" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="694" />
+            <location filename="../../app/gui/analyses.py" line="610" />
             <source>Emission factors of fuels and electricity (resources/factors/factor_sets.csv). Default national-2023: national guideline defaults + national grid average 2023.</source>
             <translation>燃料和电力的排放因子（resources/factors/factor_sets.csv）。默认 national-2023：国家指南缺省值 + 2023 年全国电网平均排放因子。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="697" />
+            <location filename="../../app/gui/analyses.py" line="613" />
             <source>Emission-factor set</source>
             <translation>排放因子集</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="700" />
+            <location filename="../../app/gui/analyses.py" line="616" />
             <source>Latest in the table</source>
             <translation>表中最新年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="702" />
+            <location filename="../../app/gui/analyses.py" line="618" />
             <source>The year before (when present)</source>
             <translation>前一年（如有）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="709" />
+            <location filename="../../app/gui/analyses.py" line="625" />
             <source>Year</source>
             <translation>年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="710" />
+            <location filename="../../app/gui/analyses.py" line="626" />
             <source>Baseline year</source>
             <translation>基准年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="712" />
+            <location filename="../../app/gui/analyses.py" line="628" />
             <source>Sinks come from the park's green-space polygons and tree rows (per-class sink rates with their sources in resources/defaults). The balance uses the current rooftop PV yield. Defaults: the park's energy table, factor set national-2023, the latest year.</source>
             <translation>碳汇来自园区绿地面和行道树（各类碳汇速率及来源见 resources/defaults）。碳平衡使用当前的屋顶光伏发电量。默认：园区能耗表、因子集 national-2023、最新年份。</translation>
         </message>
@@ -495,27 +495,27 @@
     <context>
         <name>IndicatorDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="725" />
+            <location filename="../../app/gui/analyses.py" line="641" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="734" />
+            <location filename="../../app/gui/analyses.py" line="650" />
             <source>Indicator set to check against (resources/defaults). Default national-2025: the national zero-carbon park indicators (trial).</source>
             <translation>用于核查的指标体系（resources/defaults）。默认 national-2025：国家零碳园区指标（试行）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="736" />
+            <location filename="../../app/gui/analyses.py" line="652" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="741" />
+            <location filename="../../app/gui/analyses.py" line="657" />
             <source>Not given: the indicator shows "no data".</source>
             <translation>未填写：该指标显示“缺数据”。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="748" />
+            <location filename="../../app/gui/analyses.py" line="664" />
             <source>Park facts the energy data cannot give (tick to enter a value, %). The check runs for every scenario of the balance.</source>
             <translation>能耗数据无法提供的园区事实（勾选后填写数值，%）。核查对碳平衡的每个情景进行。</translation>
         </message>
@@ -523,112 +523,112 @@
     <context>
         <name>IntensityDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="760" />
+            <location filename="../../app/gui/analyses.py" line="676" />
             <source>K = intensity / benchmark; breaks 0.6 / 0.8 / 1.2 / 2.0 (Zhejiang carbon-efficiency grades)</source>
             <translation>K = 强度 / 基准；分级 0.6 / 0.8 / 1.2 / 2.0（浙江碳效等级）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="763" />
+            <location filename="../../app/gui/analyses.py" line="679" />
             <source>your four thresholds</source>
             <translation>自定四个阈值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="764" />
+            <location filename="../../app/gui/analyses.py" line="680" />
             <source>equal counts per class</source>
             <translation>各级数量相等</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="765" />
+            <location filename="../../app/gui/analyses.py" line="681" />
             <source>natural breaks (Jenks)</source>
             <translation>自然断点（Jenks）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="766" />
+            <location filename="../../app/gui/analyses.py" line="682" />
             <source>change against a yearly decline target</source>
             <translation>对照年下降目标的变化</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="770" />
+            <location filename="../../app/gui/analyses.py" line="686" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="782" />
+            <location filename="../../app/gui/analyses.py" line="698" />
             <source>Township/street polygons to colour. Default: the park's townships.</source>
             <translation>要着色的乡镇街道面。默认：园区的乡镇图层。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="783" />
+            <location filename="../../app/gui/analyses.py" line="699" />
             <source>Townships layer</source>
             <translation>乡镇图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="785" />
+            <location filename="../../app/gui/analyses.py" line="701" />
             <source>Statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="785" />
+            <location filename="../../app/gui/analyses.py" line="701" />
             <source>The park's township statistics</source>
             <translation>园区的乡镇统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="786" />
+            <location filename="../../app/gui/analyses.py" line="702" />
             <source>Energy by fuel or emissions, GDP / value added (10^4 yuan), population, land area; one or more years (CSV/Excel). Empty: the table loaded with the park.</source>
             <translation>分品种能耗或碳排放、地区生产总值/增加值（万元）、人口、土地面积；一年或多年（CSV/Excel）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="788" />
+            <location filename="../../app/gui/analyses.py" line="704" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="790" />
+            <location filename="../../app/gui/analyses.py" line="706" />
             <source>The townships' field to join on. Automatic: a code field when both sides have one, else the (normalised Chinese) names.</source>
             <translation>乡镇图层用于关联的字段。自动：两边都有代码字段时用代码，否则用（规范化后的中文）名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="792" />
+            <location filename="../../app/gui/analyses.py" line="708" />
             <source>Join field</source>
             <translation>关联字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="799" />
+            <location filename="../../app/gui/analyses.py" line="715" />
             <source>How the five classes are cut. Default: ratio to the benchmark (the map's overall CO2 / GDP).</source>
             <translation>五级的划分方法。默认：与基准的比值（全图总 CO2 / 地区生产总值）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="801" />
+            <location filename="../../app/gui/analyses.py" line="717" />
             <source>Method</source>
             <translation>方法</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="804" />
+            <location filename="../../app/gui/analyses.py" line="720" />
             <source>Four ascending breaks for the fixed method.</source>
             <translation>固定阈值法的四个递增分界值。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="805" />
+            <location filename="../../app/gui/analyses.py" line="721" />
             <source>Thresholds (fixed)</source>
             <translation>阈值（固定）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="811" />
+            <location filename="../../app/gui/analyses.py" line="727" />
             <source>Yearly decline target for the target method, % per year.</source>
             <translation>目标法的年下降目标，%/年。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="812" />
+            <location filename="../../app/gui/analyses.py" line="728" />
             <source>Decline target</source>
             <translation>下降目标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="814" />
+            <location filename="../../app/gui/analyses.py" line="730" />
             <source>Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind readers). Defaults: the park's townships and statistics, automatic join, ratio method.</source>
             <translation>颜色由低到高：绿、蓝、黄、橙、红；灰色 = 无数据（已检查色盲可辨）。默认：园区的乡镇和统计表、自动关联、比值法。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="822" />
+            <location filename="../../app/gui/analyses.py" line="738" />
             <source>Automatic</source>
             <translation>自动</translation>
         </message>
@@ -1673,102 +1673,102 @@
     <context>
         <name>PVDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="568" />
+            <location filename="../../app/gui/analyses.py" line="484" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="574" />
+            <location filename="../../app/gui/analyses.py" line="490" />
             <source>Weather file</source>
             <translation>气象文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="575" />
+            <location filename="../../app/gui/analyses.py" line="491" />
             <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
             <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="576" />
+            <location filename="../../app/gui/analyses.py" line="492" />
             <source>Hourly weather: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, PVGIS TMY, or a CSV with time and GHI. Empty: the built-in climatology of the China Standard Weather Data stations, interpolated to the park (docs/weather.md).</source>
             <translation>逐时气象：EPW（CSWD/IWEC/TMYx）、TMY2/TMY3、PVGIS TMY，或含时间和总辐射的 CSV。留空：使用中国标准气象数据台站的内置气候数据，插值到园区（docs/weather.md）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="579" />
+            <location filename="../../app/gui/analyses.py" line="495" />
             <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
             <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="580" />
+            <location filename="../../app/gui/analyses.py" line="496" />
             <source>Shading by neighbouring buildings</source>
             <translation>相邻建筑遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="582" />
+            <location filename="../../app/gui/analyses.py" line="498" />
             <source>Horizons from the footprints and heights of buildings within 500 m (and towers up to 7.5 km); off: no neighbour shading.</source>
             <translation>由 500 米内建筑（及 7.5 公里内高塔）的轮廓和高度计算地平线；关闭：不计相邻遮挡。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="584" />
+            <location filename="../../app/gui/analyses.py" line="500" />
             <source>Shading</source>
             <translation>遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="590" />
+            <location filename="../../app/gui/analyses.py" line="506" />
             <source>DC system losses. Default 14 % (PVWatts v5; includes 3 % generic shading, neighbour shading is computed on top).</source>
             <translation>直流系统损失。默认 14%（PVWatts v5；含 3% 一般遮挡，相邻建筑遮挡另行计算）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="592" />
+            <location filename="../../app/gui/analyses.py" line="508" />
             <source>System losses</source>
             <translation>系统损失</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="598" />
+            <location filename="../../app/gui/analyses.py" line="514" />
             <source>Module power. Default 575 W on 2.278 × 1.134 m (a 144-half-cell TOPCon module, 223 W/m²).</source>
             <translation>组件功率。默认 575 W，尺寸 2.278 × 1.134 米（144 片半片 TOPCon 组件，223 W/m²）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="600" />
+            <location filename="../../app/gui/analyses.py" line="516" />
             <source>Module power</source>
             <translation>组件功率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="604" />
+            <location filename="../../app/gui/analyses.py" line="520" />
             <source>Force one tilt on every roof. Default: rows at {0:g}° on flat roofs, the roof slope on pitched and metal roofs (resources/defaults/roof_classes.csv).</source>
             <translation>所有屋顶统一倾角。默认：平屋面按 {0:g}° 成排布置，坡屋面和彩钢屋面随屋面坡度（resources/defaults/roof_classes.csv）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="611" />
+            <location filename="../../app/gui/analyses.py" line="527" />
             <source>Tilt</source>
             <translation>倾角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="613" />
+            <location filename="../../app/gui/analyses.py" line="529" />
             <source>Force one azimuth (degrees clockwise from north, 180 = south). Default: south for rows on flat roofs, the roof planes otherwise.</source>
             <translation>所有屋顶统一方位角（自正北顺时针，180 = 正南）。默认：平屋面成排朝南，其他随屋面朝向。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="620" />
+            <location filename="../../app/gui/analyses.py" line="536" />
             <source>Azimuth</source>
             <translation>方位角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="622" />
+            <location filename="../../app/gui/analyses.py" line="538" />
             <source>Electricity factor of the emission-factor set</source>
             <translation>排放因子集的电力因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="630" />
+            <location filename="../../app/gui/analyses.py" line="546" />
             <source>Grid emission factor for the CO2 that PV avoids. Default: the electricity factor of the project's emission-factor set, so PV and the park's emissions use one factor (resources/factors/grid_emission_factors.csv).</source>
             <translation>计算光伏减排 CO2 的电网排放因子。默认：项目排放因子集的电力因子，使光伏减排与园区排放采用同一因子（resources/factors/grid_emission_factors.csv）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="634" />
+            <location filename="../../app/gui/analyses.py" line="550" />
             <source>Grid factor</source>
             <translation>电网因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="636" />
+            <location filename="../../app/gui/analyses.py" line="552" />
             <source>Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules (TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid factor. Hover over a field for its source.</source>
             <translation>默认：内置气候数据；计算遮挡；损失 14%（PVWatts v5）；575 W 组件（TOPCon，2.278 × 1.134 米）；倾角和方位角按屋面类型；因子集的电网因子。鼠标悬停在各项上可查看来源。</translation>
         </message>
@@ -1776,187 +1776,187 @@
     <context>
         <name>Progress</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="61" />
+            <location filename="../../app/gui/tasks.py" line="62" />
             <source>weather</source>
             <translation>气象数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="62" />
+            <location filename="../../app/gui/tasks.py" line="63" />
             <source>rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="63" />
+            <location filename="../../app/gui/tasks.py" line="64" />
             <source>roof layouts</source>
             <translation>屋顶组件排布</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="64" />
+            <location filename="../../app/gui/tasks.py" line="65" />
             <source>roof setbacks</source>
             <translation>屋顶退距</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="65" />
+            <location filename="../../app/gui/tasks.py" line="66" />
             <source>roof planes</source>
             <translation>屋面分面</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="66" />
+            <location filename="../../app/gui/tasks.py" line="67" />
             <source>orientation classes</source>
             <translation>朝向分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="67" />
+            <location filename="../../app/gui/tasks.py" line="68" />
             <source>energy</source>
             <translation>发电量计算</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="68" />
+            <location filename="../../app/gui/tasks.py" line="69" />
             <source>neighbours</source>
             <translation>相邻建筑</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="69" />
+            <location filename="../../app/gui/tasks.py" line="70" />
             <source>horizons</source>
             <translation>地平线遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="70" />
+            <location filename="../../app/gui/tasks.py" line="71" />
             <source>horizons: neighbours</source>
             <translation>地平线遮挡：相邻建筑</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="71" />
+            <location filename="../../app/gui/tasks.py" line="72" />
             <source>horizons: walls</source>
             <translation>地平线遮挡：墙体</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="72" />
+            <location filename="../../app/gui/tasks.py" line="73" />
             <source>horizons (DSM)</source>
             <translation>地平线遮挡（DSM）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="73" />
+            <location filename="../../app/gui/tasks.py" line="74" />
             <source>shading done</source>
             <translation>遮挡计算完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="74" />
+            <location filename="../../app/gui/tasks.py" line="75" />
             <source>totals</source>
             <translation>汇总</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="75" />
+            <location filename="../../app/gui/tasks.py" line="76" />
             <source>done</source>
             <translation>完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="76" />
+            <location filename="../../app/gui/tasks.py" line="77" />
             <source>preparing buildings</source>
             <translation>准备建筑数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="77" />
+            <location filename="../../app/gui/tasks.py" line="78" />
             <source>loaded</source>
             <translation>已载入</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="78" />
+            <location filename="../../app/gui/tasks.py" line="79" />
             <source>township intensity map</source>
             <translation>乡镇碳排放强度图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="79" />
+            <location filename="../../app/gui/tasks.py" line="80" />
             <source>analyses done</source>
             <translation>分析完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="80" />
+            <location filename="../../app/gui/tasks.py" line="81" />
             <source>emissions, sinks, balance</source>
             <translation>碳排放、碳汇、碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="81" />
+            <location filename="../../app/gui/tasks.py" line="82" />
             <source>energy table</source>
             <translation>能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="82" />
+            <location filename="../../app/gui/tasks.py" line="83" />
             <source>emission factors</source>
             <translation>排放因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="83" />
+            <location filename="../../app/gui/tasks.py" line="84" />
             <source>carbon account done</source>
             <translation>碳核算完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="84" />
+            <location filename="../../app/gui/tasks.py" line="85" />
             <source>statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="85" />
+            <location filename="../../app/gui/tasks.py" line="86" />
             <source>five-colour map done</source>
             <translation>五色图完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="86" />
+            <location filename="../../app/gui/tasks.py" line="87" />
             <source>loading the PV model</source>
             <translation>载入光伏模型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="87" />
+            <location filename="../../app/gui/tasks.py" line="88" />
             <source>loading libraries</source>
             <translation>载入程序库</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="88" />
+            <location filename="../../app/gui/tasks.py" line="89" />
             <source>styling layers</source>
             <translation>设置图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="89" />
+            <location filename="../../app/gui/tasks.py" line="90" />
             <source>summary</source>
             <translation>汇总</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="90" />
+            <location filename="../../app/gui/tasks.py" line="91" />
             <source>reading project</source>
             <translation>读取项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="91" />
+            <location filename="../../app/gui/tasks.py" line="92" />
             <source>building the workspace</source>
             <translation>构建工作空间</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="92" />
+            <location filename="../../app/gui/tasks.py" line="93" />
             <source>writing project</source>
             <translation>写入项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="93" />
+            <location filename="../../app/gui/tasks.py" line="94" />
             <source>writing</source>
             <translation>正在写入</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="94" />
+            <location filename="../../app/gui/tasks.py" line="95" />
             <source>saved</source>
             <translation>已保存</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="95" />
+            <location filename="../../app/gui/tasks.py" line="96" />
             <source>reading {0}</source>
             <translation>读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="96" />
+            <location filename="../../app/gui/tasks.py" line="97" />
             <source>writing {0}</source>
             <translation>写入 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="97" />
+            <location filename="../../app/gui/tasks.py" line="98" />
             <source>styling {0}</source>
             <translation>设置 {0} 的样式</translation>
         </message>
@@ -2077,42 +2077,42 @@
     <context>
         <name>RunAllDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="866" />
+            <location filename="../../app/gui/analyses.py" line="782" />
             <source>Run all analyses</source>
             <translation>运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="872" />
+            <location filename="../../app/gui/analyses.py" line="788" />
             <source>Emission-factor set</source>
             <translation>排放因子集</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="877" />
+            <location filename="../../app/gui/analyses.py" line="793" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="879" />
+            <location filename="../../app/gui/analyses.py" line="795" />
             <source>Weather file</source>
             <translation>气象文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="880" />
+            <location filename="../../app/gui/analyses.py" line="796" />
             <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
             <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="881" />
+            <location filename="../../app/gui/analyses.py" line="797" />
             <source>Empty: the built-in climatology of the China Standard Weather Data stations.</source>
             <translation>留空：使用中国标准气象数据台站的内置气候数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="882" />
+            <location filename="../../app/gui/analyses.py" line="798" />
             <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
             <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="884" />
+            <location filename="../../app/gui/analyses.py" line="800" />
             <source>Rooftop PV with this project's PV settings (default: 575 W modules, 14 % losses, shading on), emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — the same run as lingtan demo. Use the single analyses to change PV or map settings.</source>
             <translation>屋顶光伏（采用本项目的光伏设置；默认：575 W 组件、14% 损失、计算遮挡）、碳排放、碳汇、碳平衡和指标，以及乡镇五色图（比值法）——与 lingtan demo 相同。如需修改光伏或五色图设置，请使用单项分析。</translation>
         </message>
@@ -2271,23 +2271,23 @@
     <context>
         <name>TaskDialog</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="184" />
+            <location filename="../../app/gui/tasks.py" line="185" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="191" />
+            <location filename="../../app/gui/tasks.py" line="192" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="207" />
-            <location filename="../../app/gui/tasks.py" line="318" />
+            <location filename="../../app/gui/tasks.py" line="208" />
+            <location filename="../../app/gui/tasks.py" line="325" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="215" />
+            <location filename="../../app/gui/tasks.py" line="216" />
             <source>{0:.0f} s</source>
             <translation>{0:.0f} 秒</translation>
         </message>
@@ -2295,27 +2295,27 @@
     <context>
         <name>Tasks</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="437" />
+            <location filename="../../app/gui/tasks.py" line="445" />
             <source>Likely coordinate systems:</source>
             <translation>可能的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="447" />
+            <location filename="../../app/gui/tasks.py" line="455" />
             <source>Lingtan</source>
             <translation>零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="450" />
+            <location filename="../../app/gui/tasks.py" line="458" />
             <source>The input cannot be used.</source>
             <translation>输入数据无法使用。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="454" />
+            <location filename="../../app/gui/tasks.py" line="462" />
             <source>An internal error occurred (a bug in Lingtan).</source>
             <translation>发生内部错误（零碳程序缺陷）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="457" />
+            <location filename="../../app/gui/tasks.py" line="465" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
         </message>
