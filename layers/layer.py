@@ -49,8 +49,9 @@ class VectorLayer:
     "style", "data", "selection", "title"; call :meth:`refresh` after editing the style object in
     place. ``title`` is the display name (default: ``name``); ``name`` is the stable key (e.g.
     "rooftop_pv" for :mod:`layers.presets`). ``selection`` holds positional row indices
-    (``gdf.iloc``), drawn highlighted. ``data_version`` increases on every "data" change (caches
-    key on it).
+    (``gdf.iloc``), drawn highlighted. ``data_version`` increases on every "data" change and
+    ``selection_version`` on every change of the selection (caches key on them: two selections of
+    equal size and sum must never share a cached image).
     """
 
     def __init__(self, name: str, gdf: gpd.GeoDataFrame, style: Style | None = None,
@@ -66,6 +67,7 @@ class VectorLayer:
         self._selection = np.zeros(0, dtype=np.int64)
         self.data_version = 0
         self.style_version = 0
+        self.selection_version = 0
 
     def __repr__(self) -> str:
         return f"VectorLayer({self._name!r}, {len(self._gdf)} features, {type(self._style).__name__})"
@@ -110,9 +112,11 @@ class VectorLayer:
         if np.array_equal(rows, self._selection):
             return
         self._selection = rows
+        self.selection_version += 1
         self.changed.emit(self, "selection")
 
     def clear_selection(self) -> None:
+        """Select nothing (bumps :attr:`selection_version` when something was selected)."""
         self.selection = []
 
     @property
@@ -157,6 +161,7 @@ class VectorLayer:
         self.data_version += 1
         if len(self._selection) and self._selection[-1] >= len(value):
             self._selection = self._selection[self._selection < len(value)]
+            self.selection_version += 1
         self.changed.emit(self, "data")
 
     def refresh(self, what: str = "style") -> None:

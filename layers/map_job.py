@@ -352,7 +352,9 @@ class MapRenderJob:
 def _state(layer, opacity: float) -> tuple:
     """What a layer's look depends on, for the whole-image cache."""
     sel = getattr(layer, "selection", None)
-    sel_key = (len(sel), int(sel[0]), int(sel[-1]), int(sel.sum())) if sel is not None and len(sel) else ()
+    # the selection's version, not a digest of it: [1, 4, 5, 8] and [1, 3, 6, 8] have equal length,
+    # ends and sum; the length still tells "nothing selected" from a stale version
+    sel_key = (getattr(layer, "selection_version", 0), len(sel) if sel is not None else 0)
     data = getattr(layer, "gdf", None)
     data = data if data is not None else getattr(layer, "array", None)
     return (id(layer), id(data), getattr(layer, "data_version", 0), getattr(layer, "style_version", 0),

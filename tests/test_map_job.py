@@ -273,3 +273,41 @@ def test_geometry_arrays_oriented_and_chunked_like_one_call():
         np.testing.assert_array_equal(one.rings.exterior, part.rings.exterior)
         np.testing.assert_allclose(one.rings.ring_area(), part.rings.ring_area())
         np.testing.assert_array_equal(one.feature_bbox, part.feature_bbox)
+
+
+def _image_bytes(image: QImage) -> bytes:
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    return bytes(image.constBits())[: image.sizeInBytes()]
+
+
+def test_selections_of_equal_size_ends_and_sum_are_not_confused(qapp):
+    """[1, 4, 5, 8] and [1, 3, 6, 8]: same length, first, last and sum. The second render must
+    show the second selection (as a fresh job draws it), not the cached image of the first."""
+    geoms = [shapely.box(X0 + i * 1000, Y0, X0 + i * 1000 + 900, Y0 + 900) for i in range(10)]
+    layer = VectorLayer("row", gpd.GeoDataFrame(geometry=geoms, crs=4549),
+                        SingleStyle(fill="#ffffff", outline="#000000", width=0))
+    extent = (X0 - 100, Y0 - 100, X0 + 10_000, Y0 + 1000)
+    job = MapRenderJob(labels=False)
+    layer.selection = [1, 4, 5, 8]
+    first = job.render([layer], extent, 1010, 110)
+    v = layer.selection_version
+    layer.selection = [1, 3, 6, 8]
+    assert layer.selection_version == v + 1
+    second = job.render([layer], extent, 1010, 110)
+    assert not job.last_stats.image_cached
+    fresh = MapRenderJob(labels=False).render([layer], extent, 1010, 110)
+    assert _image_bytes(second) == _image_bytes(fresh)
+    assert _image_bytes(first) != _image_bytes(second)
+
+    def highlighted(image, i):  # the selection's translucent yellow tints the white square's centre
+        c = _at(image, extent, X0 + i * 1000 + 450, Y0 + 450)
+        return c.blue() < 250
+
+    assert [highlighted(first, i) for i in range(10)] == [i in (1, 4, 5, 8) for i in range(10)]
+    assert [highlighted(second, i) for i in range(10)] == [i in (1, 3, 6, 8) for i in range(10)]
+    layer.clear_selection()
+    assert layer.selection_version == v + 2
+    cleared = job.render([layer], extent, 1010, 110)
+    assert not any(highlighted(cleared, i) for i in range(10))
+    layer.clear_selection()  # nothing selected already: no change, no new version
+    assert layer.selection_version == v + 2
