@@ -64,6 +64,50 @@ def test_noise_violation_night_only():
     assert table.loc[0, "night_exceed_db"] == pytest.approx(1.0)
 
 
+# GB 3096-2008 §4.2, hand-read: class 1 = residential, medical, education (…); class 2 = housing
+# mixed with commerce/industry; night limits (Table 1): class 1 45 dB(A), class 2 50 dB(A)
+USE_CASES = [("学校", None, "1"), ("住宅楼", None, "1"), ("职工宿舍", "dormitory", "2"), ("医院", None, "1"),
+             ("幼儿园", None, "1"), ("养老院", None, "1"), ("人才公寓", None, "2"), (None, "school", "1"),
+             (None, "residential", "1"), (None, "hospital", "1"), (None, "elderly", "1"),
+             (None, "kindergarten", "1"), (None, "dormitory", "2"), ("学校宿舍", None, "1"),
+             ("商住楼", None, "2")]
+
+
+def test_noise_class_follows_the_receptor_use():
+    text = [t for t, _, _ in USE_CASES]
+    keys = [k for _, k, _ in USE_CASES]
+    got = C.noise_classes_by_use(keys, text)
+    assert list(got) == [c for _, _, c in USE_CASES]
+    # no use known → class 2 (mixed); a given class overrides the use
+    assert list(C.noise_classes_by_use(["office"], ["办公"])) == ["2"]
+    b = gpd.GeoDataFrame({"use": ["学校", "宿舍"], "use_class": ["public", "dormitory"]},
+                         geometry=[shapely.Point(0, 0), shapely.Point(1, 1)], crs=4549)
+    assert C.building_noise_classes(b) == ["1", "2"]
+    assert C.building_noise_classes(b, "3") == ["3", "3"]
+    t = C.noise_class_table()
+    assert t["source"].str.contains("GB 3096-2008").all()
+    assert set(t["noise_class"]) <= set(C.gb3096_limits().index)
+
+
+def test_a_school_gets_the_class_1_night_limit():
+    """47 dB(A) at night: a school (class 1, 45 dB) is in breach, a park dormitory (class 2, 50 dB)
+    is not — through the farm's receptors made from the buildings."""
+    from gis.wind.farm import make_receptors
+
+    b = gpd.GeoDataFrame({"use": ["学校", "职工宿舍", "厂房"]},
+                         geometry=[shapely.box(0, 0, 10, 10), shapely.box(20, 0, 30, 10),
+                                   shapely.box(40, 0, 50, 10)], crs=4549)
+    rec = make_receptors(None, b)
+    assert rec.noise_class == ["1", "2"] and len(rec.ids) == 2  # the factory is no receptor
+    rows, table = C.noise_violations(["T1"], rec.ids, np.array([[47.0], [47.0]]), rec.noise_class,
+                                     [None, None])
+    assert [(r["other"], r["kind"], r["limit"]) for r in rows] == [(rec.ids[0], "noise_night", 45.0)]
+    assert list(table["night_limit_dba"]) == [45.0, 50.0]
+    # a receptor layer without a class field, or the "by use" setting reaching the check: class 2
+    rows, table = C.noise_violations(["T1"], ["R"], np.array([[47.0]]), [C.AUTO_NOISE_CLASS], [None])
+    assert rows == [] and table.loc[0, "noise_class"] == "2"
+
+
 def test_spacing_exactly_at_the_threshold():
     d = 52.0
     # prevailing wind from the north: 5 D along the north-south axis, 3 D east-west

@@ -16,9 +16,13 @@ Defaults and their sources (tables under resources/wind/ carry a ``source`` colu
   given; optional ground term: the standard's alternative method for A-weighted levels,
   A_gr = 4.8 − (2 h_m / d)(17 + 300 / d) ≥ 0 (eq. 10) with D_Ω of eq. (11). d is the slant distance
   from the hub to the receiver. Turbines add energetically. Limits: GB 3096-2008 Table 1
-  (resources/wind/gb3096_limits.csv); sensitive receptors default to class 2 (mixed residential/
-  industrial areas that must keep homes quiet), receiver height 1.2 m (GB 3096-2008 Annex C
-  measurement height).
+  (resources/wind/gb3096_limits.csv). The class of a sensitive building follows its detected use
+  (resources/wind/noise_class_by_use.csv, GB 3096-2008 §4.2): homes, schools, kindergartens,
+  hospitals and elderly care → class 1 (night 45 dB(A): "以居民住宅、医疗卫生、文化教育、科研设计、
+  行政办公为主要功能"), staff dormitories/apartments and mixed uses → class 2 (night 50 dB(A):
+  "居住、商业、工业混杂"); several matching uses → the strictest class; a receptor whose use says
+  nothing (a ``sensitive`` flag only, or a receptor layer without a class field) → class 2.
+  Receiver height 1.2 m (GB 3096-2008 Annex C measurement height).
 * Shadow flicker: worst case (sun always shining, rotor always turning and facing the sun): a
   receptor is in shadow when the ray to the sun passes within one rotor radius of the hub, the sun
   is ≥ 3° high and the turbine is within 10 rotor diameters (UK DECC 2011 shadow-flicker evidence
@@ -48,7 +52,14 @@ OCTAVE_BANDS_HZ = (63, 125, 250, 500, 1000, 2000, 4000, 8000)
 OCTAVE_ALPHA_DB_KM = (0.1, 0.4, 1.0, 1.9, 3.7, 9.7, 32.8, 117.0)
 """ISO 9613-2 Table 2, 10 °C, 70 % RH, dB/km per octave band."""
 RECEIVER_HEIGHT_M = 1.2
-DEFAULT_NOISE_CLASS = "2"
+AUTO_NOISE_CLASS = "auto"
+"""GB 3096 class "by use": each sensitive building's class from its use (:func:`noise_classes_by_use`)."""
+DEFAULT_NOISE_CLASS = AUTO_NOISE_CLASS
+"""The default class setting (WindSettings.noise_class, ``lingtan wind --noise-class``): by use;
+a class given instead applies to every receptor without a class field."""
+FALLBACK_NOISE_CLASS = "2"
+"""Class of a receptor whose use gives none: GB 3096-2008 §4.2 c) class 2 — housing mixed with
+industry, the usual case of a receptor inside an industrial park."""
 SHADOW_MAX_DISTANCE_D = 10.0
 SHADOW_MIN_ELEVATION_DEG = 3.0
 SHADOW_LIMIT_H_YR = 30.0
@@ -64,6 +75,59 @@ def gb3096_limits() -> pd.DataFrame:
     """GB 3096-2008 Table 1: class, day_dba, night_dba (class as text: 0, 1, 2, 3, 4a, 4b)."""
     t = pd.read_csv(resources_dir() / "wind" / "gb3096_limits.csv", encoding="utf-8", dtype={"class": str})
     return t.set_index("class")
+
+
+@lru_cache(maxsize=1)
+def noise_class_table() -> pd.DataFrame:
+    """resources/wind/noise_class_by_use.csv: use (the ``use_class`` key), use_zh, words_zh (words
+    of the use text, ";"-separated), noise_class (GB 3096-2008 §4.2), function_zh/en, source."""
+    return pd.read_csv(resources_dir() / "wind" / "noise_class_by_use.csv", encoding="utf-8",
+                       dtype={"noise_class": str})
+
+
+def noise_classes_by_use(use_class=None, use_text=None, fallback: str = FALLBACK_NOISE_CLASS) -> np.ndarray:
+    """GB 3096 class per receptor from its use: ``use_class`` keys (residential, school,
+    kindergarten, hospital, elderly, dormitory, mixed) and/or the words of a ``use_text``
+    (宿舍, 住宅, 学校 …) matched against :func:`noise_class_table`; where several uses match, the
+    strictest class (lowest night limit) wins; ``fallback`` where none does."""
+    n = len(use_class) if use_class is not None else (len(use_text) if use_text is not None else 0)
+    table = noise_class_table()
+    limits = gb3096_limits()
+    night = np.full(n, np.inf)
+    out = np.full(n, str(fallback), dtype=object)
+    keys = (pd.Series(list(use_class), dtype=object).astype(str).str.strip().str.lower().to_numpy()
+            if use_class is not None else None)
+    text = pd.Series(list(use_text), dtype=object).fillna("").astype(str) if use_text is not None else None
+    for row in table.itertuples(index=False):  # a handful of uses, not features
+        hit = np.zeros(n, bool)
+        if keys is not None:
+            hit |= keys == str(row.use).lower()
+        if text is not None:
+            for w in str(row.words_zh).split(";"):
+                if w.strip():
+                    hit |= text.str.contains(w.strip(), regex=False).to_numpy()
+        lim = float(limits.loc[row.noise_class, "night_dba"])
+        better = hit & (lim < night)
+        out[better] = row.noise_class
+        night[better] = lim
+    return out
+
+
+def building_noise_classes(buildings, noise_class: str = DEFAULT_NOISE_CLASS) -> list[str]:
+    """GB 3096 class of each (sensitive) building: by its use (``use_class`` field and the use
+    text of ``use``/用途/功能/type/类型, :func:`noise_classes_by_use`) when ``noise_class`` is
+    :data:`AUTO_NOISE_CLASS`, else ``noise_class`` for all."""
+    if str(noise_class) != AUTO_NOISE_CLASS:
+        return [str(noise_class)] * len(buildings)
+    from gis.fields import find_field
+
+    uc = find_field(buildings.columns, ("use_class",))
+    use = find_field(buildings.columns, ("use", "用途", "功能", "type", "类型"))
+    if uc is None and use is None:
+        return [FALLBACK_NOISE_CLASS] * len(buildings)
+    classes = noise_classes_by_use(buildings[uc] if uc is not None else None,
+                                   buildings[use] if use is not None else None)
+    return [str(c) for c in classes]
 
 
 @lru_cache(maxsize=1)
@@ -289,7 +353,8 @@ def noise_violations(
         else np.full(len(receptor_ids), -np.inf)
     )
     loudest = np.argmax(contributions, axis=1) if contributions.shape[1] else np.zeros(len(receptor_ids), int)
-    cls = [str(c) for c in classes]
+    unset = (AUTO_NOISE_CLASS, "", "nan", "None")  # "by use" reaching here: no use known
+    cls = [FALLBACK_NOISE_CLASS if str(c) in unset else str(c) for c in classes]
     unknown = sorted({c for c in cls if c not in limits.index})
     if unknown:
         from gis.errors import InputError

@@ -162,7 +162,7 @@ def make_receptors(
             return Receptors(
                 _ids(sub, "B"),
                 sub.geometry.to_numpy(),
-                [str(noise_class)] * int(mask.sum()),
+                C.building_noise_classes(sub, noise_class),  # by use (GB 3096 §4.2) unless a class is given
                 "sensitive buildings (dormitories, homes, schools, hospitals)",
             )
     return None
