@@ -301,3 +301,42 @@ def test_legend_counts_come_from_the_layer_data():
     block = legend_block(VectorLayer("乡镇", gdf, _style()))
     assert [r.count for r in block.rows] == [3, 0, 0, 0, 1, 2]
     assert block.rows[-1].label == "无数据" and block.title == "碳排放强度"
+
+
+def test_pdf_labels_are_one_text_run_each_with_a_drawn_halo(qapp, tmp_path):
+    """On a PDF the halo is a stroked outline, not 8 white copies of the text: pdftotext finds
+    every label exactly once; rasterised by poppler the label still has white halo pixels around
+    its dark glyphs over the blue fill."""
+    import shutil
+    import subprocess
+    import unicodedata
+
+    if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
+        pytest.skip("poppler-utils (pdftotext, pdftoppm) not installed")
+    layer = VectorLayer("乡镇", _squares(), SingleStyle(fill="#2171b5", outline="#2171b5", width=0,
+                                                        label_field="name"))
+    pdf = tmp_path / "labels.pdf"
+    writer = QPdfWriter(str(pdf))
+    writer.setResolution(300)
+    painter = QPainter(writer)
+    stats = render_to_painter(painter, [layer], legend=False, north_arrow=False, scale_bar=False)
+    painter.end()
+    assert stats.labels_drawn == 6
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    # the embedded font maps the glyph of 干 back to the Kangxi radical ⼲ (U+2F32); NFKC folds it
+    text = unicodedata.normalize("NFKC", text)
+    assert {name: text.count(name) for name in NAMES} == {name: 1 for name in NAMES}
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    page = _rgb(QImage(str(tmp_path / "page.png")))
+    origin = writer.pageLayout().paintRectPixels(300).topLeft()  # the painter's (0, 0) on the page
+    k = 150 / 300
+    for cx, cy in stats.transform.apply(np.array([[X0 + i % 3 * 1000 + 450, Y0 + i // 3 * 1000 + 450]
+                                                  for i in range(6)])):
+        px, py = round((cx + origin.x()) * k), round((cy + origin.y()) * k)
+        patch = page[py - 15:py + 15, px - 45:px + 45].astype(int)
+        fill = patch.sum(axis=2) == sum((0x21, 0x71, 0xb5))
+        assert fill.mean() > 0.3  # inside the blue square
+        assert (patch.min(axis=2) > 225).sum() > 20  # white halo
+        assert (patch.max(axis=2) < 80).sum() > 20  # dark glyphs
