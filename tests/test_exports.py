@@ -514,3 +514,72 @@ def test_analysis_options_from_stored_settings():
     assert (s.layout.forced_tilt_deg, s.layout.forced_azimuth_deg) == (12.0, 170.0)
     d = analysis_options({})
     assert d.factors is None and d.weather is None and d.pv_settings.system.losses_pct == 14.0
+
+
+# ---- siting layers (issue 8) ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def siting():
+    from app.results import ParkResults, add_demo_siting
+    from gis.park import load_sample_park
+
+    res = add_demo_siting(ParkResults(park=load_sample_park()))
+    return {k: v for k, v in res.layers().items() if k not in res.park.layers()}
+
+
+# unit each name stands for (the project's naming rule: units in names) — hand-written
+EXACT_UNITS = {"kwp": "kWp", "kwh_yr": "kWh/yr", "t_co2_yr": "tCO2/yr", "kwh_per_kwp": "kWh/kWp", "cf": ""}
+SUFFIX_UNITS = {"_h_yr": "h/yr", "_m2": "m²", "_mwh": "MWh/yr", "_dba": "dB(A)", "_db": "dB", "_pct": "%",
+                "_deg": "°", "_ms": "m/s", "_kw": "kW", "_m": "m", "_h": "h/yr"}
+
+
+def _expected_unit(name: str) -> str | None:
+    if name in EXACT_UNITS:
+        return EXACT_UNITS[name]
+    for suffix in sorted(SUFFIX_UNITS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return SUFFIX_UNITS[suffix]
+    return None
+
+
+def test_every_siting_field_is_described(siting):
+    from app.exports.fields import field_info
+    from gis.solar.array_energy import TABLE_RESULT_COLUMNS
+    from gis.wind.farm import TURBINE_FIELDS, VIOLATION_COLUMNS
+
+    assert {"pv_array_tables", "pv_array_area", "pv_array_exclusions", "turbines",
+            "wind_violations"} <= set(siting)
+    cols = {(name, c) for name, g in siting.items() for c in g.columns if c != g.geometry.name}
+    cols |= {("turbines", c) for c in TURBINE_FIELDS} | {("wind_violations", c) for c in VIOLATION_COLUMNS}
+    cols |= {("pv_array_tables", c) for c in TABLE_RESULT_COLUMNS}
+    cols |= {("wind_receptors", c) for c in ("shadow_h_yr", "shadow_max_min_day")}
+    for layer, c in sorted(cols):
+        info = field_info(c, layer)
+        assert info is not None, (layer, c)
+        assert info.zh and info.en and len(info.short.encode("ascii")) <= 10
+        if _expected_unit(c) is not None:
+            assert info.unit == _expected_unit(c), (layer, c, info.unit)
+
+
+def test_siting_shapefiles_use_the_curated_short_names(siting, tmp_path):
+    from app.exports.fields import field_info
+
+    for name in ("turbines", "wind_receptors", "pv_array_tables"):
+        gdf = siting.get(name)
+        if gdf is None:
+            continue
+        (m,) = write_shapefiles(gdf, tmp_path / f"{name}.shp", layer=name)
+        _, dbf = _dbf_header(m.path)
+        got = [n.decode() for n, *_ in dbf]
+        want = [field_info(c, name).short for c in gdf.columns if c != gdf.geometry.name]
+        assert got == want
+        assert not {"gross_aep_", "wake_loss_", "n_violatio", "violatio_1"} & set(got)
+        # the mapping CSV has a unit for each measured field
+        with open(m.path.with_name(f"{name}_fields.csv"), encoding="utf-8-sig") as f:
+            rows = list(csv.DictReader(f))
+        got_units = {r["原字段 original"]: r["单位 unit"] for r in rows}
+        for c, unit in got_units.items():
+            if _expected_unit(c) is not None:
+                assert unit == _expected_unit(c), (name, c, unit)
+        if name == "turbines":
+            assert got_units["gross_aep_mwh"] == "MWh/yr" and got_units["wake_loss_pct"] == "%"
