@@ -106,6 +106,24 @@ def test_bundled_small_turbine_is_extended_to_cut_out():
     assert t.curve.power(20.0) == pytest.approx(64.8)          # measured curve stops at 14.5 m/s
 
 
+def test_bundled_small_turbine_rated_at_its_nameplate():
+    """FD21-50: 50 kW nameplate (not the curve's 65.6 kW peak, nor SWCC's 61.2 kW at 11 m/s), so the
+    demo's capacity and capacity factor use 50 kW per turbine."""
+    t = load_turbine("ghrepower_fd21_50")
+    assert t.rated_kw == 50.0
+    assert t.curve.power(13.0) == pytest.approx(65.6) and t.curve.power(11.0) == pytest.approx(61.24)
+    from app.results import ParkResults, add_demo_siting
+    from gis.park import load_sample_park
+
+    w = add_demo_siting(ParkResults(park=load_sample_park())).wind
+    n = len(w.turbines)
+    assert w.totals["capacity_kw"] == 50.0 * n
+    assert w.totals["cf"] == pytest.approx(w.totals["aep_mwh"] * 1000 / (50.0 * n * 8760), abs=6e-4)
+    assert (w.turbines["rated_kw"] == 50.0).all()
+    cf = w.turbines["aep_mwh"] * 1000 / (50.0 * 8760)
+    assert np.allclose(w.turbines["cf"], cf, atol=6e-5)
+
+
 def test_windpowerlib_library_offline():
     pytest.importorskip("windpowerlib")
     lib = library_table()
