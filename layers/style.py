@@ -181,20 +181,23 @@ def format_break(value: float, decimals: int | None = None) -> str:
 
 
 def common_decimals(values: Sequence[float], max_decimals: int = 3) -> int:
-    """Fewest decimals (≥ 1 below 100, ≤ ``max_decimals``) that show every value exactly enough.
+    """Fewest decimals that show every value exactly: at least 1 below 100 ("2.0" as in the
+    Zhejiang grades), none required from 100 up, at most ``max_decimals``.
 
-    [0.6, 0.8, 1.2, 2.0] → 1 ("2.0" as in the Zhejiang grades); [0.735, 1.5] → 3; [1520, 3000] → 0.
+    [0.6, 0.8, 1.2, 2.0] → 1; [0.735, 1.5] → 3; [1520, 3000] → 0; [80, 100, 120] → 0;
+    [77.11, 92.98, 105.3] → 2 (a value ≥ 100 does not coarsen exact limits). Values that no
+    ``max_decimals`` shows exactly (raw floats) get a readable precision instead:
+    ``max_decimals`` below 100, 1 from 100, 0 from 1000.
     """
     finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]
     if not finite:
         return 1
     biggest = max(finite)
     low = 0 if biggest >= 100 else 1
-    cap = 0 if biggest >= 1000 else (1 if biggest >= 100 else max_decimals)
-    for d in range(low, cap + 1):
+    for d in range(low, max(low, max_decimals) + 1):
         if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, v) for v in finite):
             return d
-    return max(low, cap)
+    return 0 if biggest >= 1000 else (1 if biggest >= 100 else max(low, max_decimals))
 
 
 def break_labels(lower: float | None, upper: float | None,
@@ -392,14 +395,14 @@ def _nice_decimals(lo: float, hi: float, n: int) -> int:
 
 def _round_breaks(raw: list[float], y: np.ndarray, decimals: int) -> tuple[list[float], int | None]:
     """Breaks rounded up to ``decimals`` (or more, up to 6) such that every value stays in its
-    class, and the decimals to label them; the raw breaks (decimals None) if none works."""
+    class, and the decimals they were rounded to (the labels show them exactly: 77.11 is
+    "77.11", never "77.1"); the raw breaks (decimals None) if none works."""
     raw_arr = np.asarray(raw)
     ref = np.searchsorted(raw_arr, y, side="left")  # class index of lower < v ≤ upper
     for d in range(decimals, 7):
         r = np.ceil(raw_arr * 10.0**d - 1e-9) / 10.0**d
         if len(np.unique(r)) == len(r) and np.array_equal(np.searchsorted(r, y, side="left"), ref):
-            rounded = [float(round(x, d)) for x in r]
-            return rounded, min(d, common_decimals(rounded, max_decimals=6))
+            return [float(round(x, d)) for x in r], d
     return raw, None
 
 
@@ -458,9 +461,11 @@ def range_style(values: Sequence | np.ndarray | pd.Series, field: str, *,
     """A :class:`GraduatedStyle` classing the numbers of ``field`` by ranges, counted on ``values``.
 
     breaks: the inner breaks (ascending; ``len(breaks) + 1`` classes), or None to compute ``n``
-    classes by ``method`` (:func:`range_breaks`; computed breaks are rounded to the shown
-    decimals so the labels are the exact class limits). Classes are ``lower < v ≤ upper`` with
-    open ends (first "≤ b1", last "> bn"); NaN/missing are no data (grey).
+    classes by ``method`` (:func:`range_breaks`). The labels are the exact class limits:
+    computed breaks are rounded up to d decimals (~2 significant digits of the class width, more
+    while a value would change class) and labelled with d decimals; given breaks are labelled
+    with as many decimals as they have (up to 6; ``decimals`` overrides both). Classes are
+    ``lower < v ≤ upper`` with open ends (first "≤ b1", last "> bn"); NaN/missing are no data.
     colours: low → high (default :func:`sequential_colours`, ColorBrewer YlOrRd).
     Extra keyword arguments (``label_field``, ``method_zh`` …) go to :class:`GraduatedStyle`.
     """
@@ -487,8 +492,8 @@ def range_style(values: Sequence | np.ndarray | pd.Series, field: str, *,
         colours = [colours[round(float(i))] for i in np.linspace(0, len(colours) - 1, k)]
     if len(colours) != k:
         raise ValueError(f"{len(breaks)} breaks need {k} colours, got {len(colours)}")
-    if decimals is None:
-        decimals = common_decimals(breaks) if breaks else 1
+    if decimals is None:  # given (or unroundable) breaks: as many decimals as they have (≤ 6)
+        decimals = common_decimals(breaks, max_decimals=6) if breaks else 1
     own = {k: kw.pop(k) for k in ("method_zh", "method_en", "label_field") if k in kw}
     if breaks:
         style = five_class_style(breaks, field=field, colours=colours, unit=unit, title_zh=title_zh,

@@ -28,6 +28,7 @@ from layers.style import (
     GraduatedStyle,
     SingleStyle,
     categorized_style,
+    common_decimals,
     five_class_style,
     range_breaks,
     range_style,
@@ -90,6 +91,25 @@ def test_range_style_counts_and_computed_breaks_against_hand_values():
     assert st.class_codes(y).tolist() == np.searchsorted(raw, y, side="left").tolist()
     for cb in st.classes[:-1]:
         assert cb.label_en.endswith(f"{cb.upper:.{len(cb.label_en.split('.')[-1])}f}")
+
+
+def test_range_labels_show_the_class_limits_exactly_also_beyond_100():
+    """Rooftop-PV-like breaks 77.11 and 92.98 next to one ≥ 100 were labelled "≤ 77.1",
+    "77.1–93.0" (1 decimal from 100 up): the labels must be the limits as used."""
+    assert common_decimals([77.11, 92.98, 105.3]) == 2
+    assert common_decimals([80, 100, 120]) == 0 and common_decimals([1520, 3000]) == 0
+    assert common_decimals([0.6, 0.8, 1.2, 2.0]) == 1 and common_decimals([1520.5]) == 1
+    given = range_style([1.0], "kwh_per_m2", breaks=[77.11, 92.98, 105.3])
+    assert [c.label_en for c in given.classes] == ["≤ 77.11", "77.11–92.98", "92.98–105.30", "> 105.30"]
+    # computed: equal thirds of [0, 231.33] are 77.11 and 154.22 (hand); 77.12 and 154.23 sit
+    # just above them, so the breaks are rounded to 2 decimals — and labelled with 2
+    y = [0.0, 77.11, 77.12, 154.22, 154.23, 231.33]
+    st = range_style(y, "kwh_per_m2", method="equal", n=3)
+    assert [c.label_zh for c in st.classes] == ["≤ 77.11", "77.11–154.22", "> 154.22"]
+    assert [c.count for c in st.classes] == [2, 2, 2]
+    for cb in st.classes:  # the numbers in the label are exactly the limits the classes use
+        shown = [float(t) for t in cb.label_en.replace("≤", "").replace(">", "").split("–")]
+        assert shown == [x for x in (cb.lower, cb.upper) if x is not None]
 
 
 def test_range_style_with_few_distinct_values_and_colours():
