@@ -36,7 +36,9 @@ def register(sub) -> dict:
 
 def report_source(project: Path | None, sample: bool, progress: Progress = NO_PROGRESS):
     """What to report on: ParkResults (sample or a .json project, analysed now) or
-    (summary, layers) of a saved .lingtan.gpkg project (analysed now only if it has no results)."""
+    (summary, layers) of a saved .lingtan.gpkg project (analysed now, with the project's stored
+    analysis settings, only if its summary holds no analysis: "pv", "carbon" or "intensity")."""
+    from app.exports.export_all import has_analyses
     from app.report import report_inputs
     from app.results import AnalysisOptions, run_park_analyses
 
@@ -55,14 +57,17 @@ def report_source(project: Path | None, sample: bool, progress: Progress = NO_PR
         from app.project_file import load_project
 
         ws = load_project(project, progress.sub(0.0, 0.3))
-        if ws.summary:
+        # a park alone has a summary too (summarise_park): results mean an analysis section
+        if has_analyses(ws.summary):
             return report_inputs(ws)
         if ws.park is None:
             raise InputError("项目中既没有分析结果，也没有园区红线和建筑，无法生成报告",
                              "The project holds neither results nor a park boundary and buildings "
                              "to report on",
                              path=str(project), code="report.empty")
-        return run_park_analyses(ws.park, AnalysisOptions(), progress.sub(0.3, 1.0))
+        from app.analysis_settings import run_project_analyses
+
+        return run_project_analyses(ws.park, ws, progress.sub(0.3, 1.0))  # with its stored choices
     from app.project import read_project
     from gis.park import load_park
 

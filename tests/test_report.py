@@ -301,6 +301,29 @@ def test_report_from_a_saved_project(results, tmp_path):
         assert f"{results.summary['pv']['kwp']:,.0f}kWp" in _squeeze(_text(pdf))
 
 
+def test_a_saved_park_without_results_is_analysed(tmp_path):
+    """A project holding only a park has a summary (the park's figures) but no analysis: the
+    report runs the analyses — with the settings stored in the project — instead of reporting
+    an empty summary."""
+    pytest.importorskip("app.project_file")
+    from app.cmd_report import report_source
+    from app.project_file import save_project
+    from app.results import ParkResults
+    from app.workspace import Workspace
+
+    ws = Workspace()
+    ws.load_sample()
+    assert ws.summary and not {"pv", "carbon", "intensity"} & set(ws.summary)
+    ws.set_setting("analysis", {"pv": {"losses_pct": 20.0, "shading": False},
+                                "carbon": {"factors": "national-2021"}})
+    path = save_project(ws, tmp_path / "park_only.lingtan.gpkg")
+    src = report_source(path, False)
+    assert isinstance(src, ParkResults)
+    assert {"pv", "carbon", "intensity"} <= set(src.summary)
+    assert src.summary["pv"]["losses_pct"] == 20.0
+    assert src.summary["carbon"]["emissions"]["factor_set"]["key"] == "national-2021"
+
+
 def test_write_demo_report(results, tmp_path):
     from app.cmd_report import write_demo_report
 
