@@ -287,14 +287,30 @@ class CategorizedStyle:
         return [c.colour for c in self.categories]
 
     def class_codes(self, values: Sequence | np.ndarray) -> np.ndarray:
-        """Per-feature index into ``categories``, or -1 for other/missing values."""
-        lookup = {}
-        for i, c in enumerate(self.categories):
-            lookup.setdefault(c.value, i)
-        s = pd.Series(np.asarray(values, dtype=object) if not isinstance(values, pd.Series)
-                      else values.to_numpy(dtype=object), dtype=object)
-        codes = s.map(lambda x: lookup.get(x, -1) if _hashable(x) else -1)
-        return codes.to_numpy(dtype=np.int64) if len(s) else np.zeros(0, dtype=np.int64)
+        """Per-feature index into ``categories``, or -1 for other/missing values.
+
+        Values match like dict keys (``==`` with equal hashes: 1 matches 1.0 and True, not "1");
+        the first of equal categories wins; missing values (None, NaN, NA) are always "other".
+        Vectorised: one hash-table lookup of all values (``pandas.Index.get_indexer``).
+        """
+        arr = (values.to_numpy(dtype=object) if isinstance(values, pd.Series)
+               else np.asarray(values, dtype=object))
+        out = np.full(len(arr), -1, dtype=np.int64)
+        if len(arr) == 0 or not self.categories:
+            return out
+        cats = pd.Index([c.value for c in self.categories], dtype=object)
+        keep = np.flatnonzero(~cats.duplicated(keep="first") & ~pd.isna(cats))
+        lookup = cats[keep]
+        present = ~pd.isna(arr)
+        try:
+            idx = lookup.get_indexer(pd.Index(arr, dtype=object))
+        except TypeError:  # unhashable values (lists …) in the data: those are "other" (rare, slow)
+            hashable = np.fromiter((_hashable(x) for x in arr), dtype=bool, count=len(arr))
+            idx = np.full(len(arr), -1, dtype=np.intp)
+            idx[hashable] = lookup.get_indexer(pd.Index(arr[hashable], dtype=object))
+        hit = (idx >= 0) & present
+        out[hit] = keep[idx[hit]]
+        return out
 
     def codes_for(self, frame: pd.DataFrame) -> np.ndarray:
         """Per-row category index (-1 = other/missing); all -1 when the field is missing."""

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyproj
 import pytest
 import shapely
@@ -138,6 +139,35 @@ def test_categorized_codes_counts_and_other():
     assert st.class_codes(["水体", "草地", "灌木", None, float("nan")]).tolist() == [2, 0, -1, -1, -1]
     num = CategorizedStyle("k", [Category(1, "#ff0000", "一", "one")])
     assert num.class_codes([1, 1.0, "1", 2]).tolist() == [0, 0, -1, -1]
+
+
+def test_categorized_codes_vectorised_match_dict_lookup_on_mixed_types_and_missing():
+    """Like dict keys: 1 == 1.0 == True == np.int64(1), "1" differs; the first of equal categories
+    wins; None/NaN/pd.NA are "other" even when listed; unhashable values are "other"."""
+    cats = [Category("草地", "#000001", "", ""), Category(1, "#000002", "", ""),
+            Category(2.5, "#000003", "", ""), Category(1.0, "#000004", "", ""),  # duplicate of 1
+            Category(None, "#000005", "", ""), Category("水体", "#000006", "", "")]
+    st = CategorizedStyle("k", cats)
+    values = ["草地", 1, 1.0, True, "1", np.int64(1), np.float32(2.5), 2.5, None, np.nan, pd.NA,
+              "水体", "林地", 0, float("inf"), ["草地"]]
+    expected = [0, 1, 1, 1, -1, 1, 2, 2, -1, -1, -1, 5, -1, -1, -1, -1]  # by hand
+    got = st.class_codes(np.array(values, dtype=object))
+    assert got.dtype == np.int64 and got.tolist() == expected
+    assert st.class_codes(pd.Series(values[:-1], dtype=object)).tolist() == expected[:-1]
+    assert st.codes_for(pd.DataFrame({"k": values[:-1]})).tolist() == expected[:-1]
+    assert st.class_codes([]).tolist() == [] and CategorizedStyle("k", []).class_codes([1]).tolist() == [-1]
+    # many random rows: the same as a plain dict lookup, row by row (the reference)
+    rng = np.random.default_rng(5)
+    pool = np.array(["草地", "林地", "水体", 1, 2.0, True, None, np.nan, "1", 3, 2.5, "x"], dtype=object)
+    rows = pool[rng.integers(0, len(pool), 20_000)]
+    ref_map: dict = {}
+    for i, c in enumerate(cats):
+        if c.value is not None:
+            ref_map.setdefault(c.value, i)
+    ref = [-1 if v is None or (isinstance(v, float) and v != v) else ref_map.get(v, -1) for v in rows]
+    assert st.class_codes(rows).tolist() == ref
+    strings = pd.Series(rng.choice(["草地", "林地", "水体"], 1000))  # pandas' string dtype
+    assert st.class_codes(strings).tolist() == [ref_map.get(v, -1) for v in strings.tolist()]
 
 
 # ---- QML / SLD -----------------------------------------------------------------------------
