@@ -216,6 +216,33 @@ def test_empty_layer_keeps_its_geometry_type(tmp_path):
     assert info["features"] == 0 and info["geometry_type"] == "Polygon"
 
 
+def test_empty_violations_layer_is_written_as_lines(tmp_path):
+    """No violations: the layer is still written, with the lines its features would be, and a note."""
+    from gis.wind.farm import VIOLATION_COLUMNS
+
+    g = gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in VIOLATION_COLUMNS},
+                         geometry=gpd.GeoSeries([], crs=4549))
+    (m,) = write_shapefiles(g, tmp_path / "wind_violations.shp", layer="wind_violations")
+    info = pyogrio.read_info(tmp_path / "wind_violations.shp")
+    assert info["features"] == 0 and info["geometry_type"] == "LineString"
+    assert list(info["fields"]) == VIOLATION_COLUMNS and m.problems
+    m2 = write_shapefile(g.iloc[:0], tmp_path / "x.shp", geometry_type="point")
+    assert pyogrio.read_info(m2.path)["geometry_type"] == "Point"
+
+
+def test_layer_without_fields_gets_an_integer_id(tmp_path):
+    g = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)], crs=4549)
+    m = write_shapefile(g, tmp_path / "bare.shp")
+    _, fields = _dbf_header(m.path)
+    assert fields == [(b"id", "N", 1, 0)]  # one numeric field, not a zero-field DBF
+    back = pyogrio.read_dataframe(m.path)
+    assert back["id"].tolist() == [0, 1] and len(back) == 2
+    assert m.fields[0].zh and m.fields[0].en
+    if shutil.which("ogrinfo"):
+        out = subprocess.run(["ogrinfo", "-so", "-al", str(m.path)], capture_output=True, text=True)
+        assert out.returncode == 0 and "id: Integer" in out.stdout
+
+
 def test_stale_spatial_index_removed(layers, tmp_path):
     (tmp_path / "b.qix").write_bytes(b"stale")
     (tmp_path / "b.sbn").write_bytes(b"stale")

@@ -21,7 +21,8 @@ Field names (DBF: at most 10 bytes, case-insensitive; the rule is deterministic)
 1. a name that already fits (≤ 10 bytes in the file's encoding, only letters, digits, "_" and
    CJK characters, starting with a letter) is kept;
 2. otherwise a known Lingtan field takes its short name from :data:`app.exports.fields.FIELDS`
-   (``t_co2_yr`` → ``tco2_yr``, ``shade_loss_pct`` → ``shade_pct`` …);
+   (``shade_loss_pct`` → ``shade_pct``, ``gross_aep_mwh`` → ``gross_mwh`` …; ``t_co2_yr`` fits
+   and keeps its name by rule 1);
 3. any other name has characters other than letters, digits, "_" replaced by "_", an "f" put in
    front when it does not start with a letter, and is cut at a character boundary to 10 bytes —
    a Chinese character is 3 bytes in UTF-8 and 2 in GBK, so ``乡镇街道名称`` becomes ``乡镇街``
@@ -35,8 +36,15 @@ Values: integers as ``N`` (width of the longest), floats as ``N`` with the decim
 254 bytes (longer text is cut at a character boundary and reported in
 :attr:`FieldMapping.problems`).
 
+A layer without attribute fields gets an integer field ``id`` (0, 1, 2 … = the record number),
+as GDAL adds ``FID`` to such a file: a DBF with no field is invalid for ArcGIS and dBASE readers.
+
 A Shapefile holds one geometry type: a layer mixing polygons, lines and points is refused
 (:func:`write_shapefile`) or written as one file per type (:func:`write_shapefiles`).
+An empty layer is written (not skipped: an export has the same files whatever the results)
+with the geometry type its features would have — :data:`EMPTY_LAYER_GEOMETRY` by layer name
+(``wind_violations``: lines, ``turbines``: points …), else ``geometry_type=``, else polygons —
+and a note in :attr:`FieldMapping.problems`.
 Files are written into a temporary folder beside the target and then moved into place, so a
 failed export never leaves half a Shapefile; stale spatial indexes (.qix/.sbn/.sbx) of an older
 file with the same name are removed.
@@ -69,6 +77,16 @@ ENCODINGS = {"utf-8": ("UTF-8", 0x00), "gbk": ("936", 0x4D)}
 STALE_SIDECARS = (".qix", ".sbn", ".sbx", ".fix", ".shp.xml", ".cpg", ".prj")
 GEOMETRY_FAMILIES = {0: "point", 4: "point", 1: "line", 5: "line", 2: "line", 3: "polygon", 6: "polygon"}
 """shapely type id → Shapefile family (a LinearRing is written as a line)."""
+EMPTY_LAYER_GEOMETRY = {"boundary": "polygon", "buildings": "polygon", "green": "polygon",
+                        "tree_rows": "line", "townships": "polygon", "rooftop_pv": "polygon",
+                        "green_sinks": "polygon",
+                        "tree_sinks": "line", "township_intensity": "polygon", "pv_array_area": "polygon",
+                        "pv_array_exclusions": "polygon", "pv_array_tables": "polygon", "turbines": "point",
+                        "wind_receptors": "polygon", "wind_violations": "line"}
+"""Geometry family of each Lingtan layer, for writing it when it has no features (the violations'
+lines run from a turbine to what it violates; noise and flicker violations at a receptor are
+points, written as ``wind_violations_points`` beside the lines when there are both)."""
+DUMMY_FIELD = "id"
 
 
 def normalise_encoding(encoding: str | None) -> str:
@@ -438,12 +456,14 @@ def geometry_families(gdf: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
 
 def write_shapefile(gdf: gpd.GeoDataFrame, path: str | Path, encoding: str = "utf-8", *,
                     layer: str | None = None, units: dict[str, str] | None = None,
-                    mapping_csv: bool = True) -> FieldMapping:
+                    mapping_csv: bool = True, geometry_type: str | None = None) -> FieldMapping:
     """Write ``gdf`` as the Shapefile ``path`` (.shp; .shx/.dbf/.prj/.cpg and
     ``NAME_fields.csv`` beside it) and return the :class:`FieldMapping`.
 
     layer: the Lingtan layer name (for field meanings, e.g. "rooftop_pv"; default: the file stem).
     units: run-time units of fields ({"intensity": "tCO2/万元"}) for the mapping table.
+    geometry_type: "polygon", "line" or "point" for a layer without features (default:
+    :data:`EMPTY_LAYER_GEOMETRY` of ``layer``, else polygon); ignored when there are features.
     InputError: mixed geometry types (see :func:`write_shapefiles`), a value GBK cannot hold,
     an unwritable folder.
     """
@@ -460,8 +480,17 @@ def write_shapefile(gdf: gpd.GeoDataFrame, path: str | Path, encoding: str = "ut
                          f"Layer '{layer}' mixes {', '.join(fams)} geometries; a Shapefile holds one "
                          "geometry type. Export one file per type, or a GeoPackage", path=str(path),
                          code="export.mixed_geometry")
-    family = next(iter(fams), "polygon")
+    family = next(iter(fams), None)
+    notes: list[tuple[str, str]] = []
+    if family is None:
+        family = geometry_type or EMPTY_LAYER_GEOMETRY.get(layer, "polygon")
+        if family not in _FAMILY_ZH:
+            raise ValueError(f"geometry_type must be polygon, line or point, not {family!r}")
+        notes.append((f"图层“{layer}”没有要素，按{_FAMILY_ZH[family]}类型写出空的 Shapefile",
+                       f"Layer '{layer}' has no features: written as an empty {family} Shapefile"))
     attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    if attrs.shape[1] == 0:  # a DBF needs a field (GDAL adds FID likewise)
+        attrs = pd.DataFrame({DUMMY_FIELD: np.arange(len(gdf), dtype=np.int64)})
     names = shapefile_names(list(attrs.columns), encoding, layer)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -479,6 +508,10 @@ def write_shapefile(gdf: gpd.GeoDataFrame, path: str | Path, encoding: str = "ut
         pyogrio.write_dataframe(geom, tmp, driver="ESRI Shapefile", promote_to_multi=family == "point"
                                 and bool((shapely.get_type_id(geom.geometry.to_numpy()) == 4).any()), **kw)
         specs, problems = write_dbf(tmp.with_suffix(".dbf"), attrs, names, encoding, layer=layer, units=units)
+        problems = notes + problems
+        if DUMMY_FIELD in attrs.columns and DUMMY_FIELD not in gdf.columns:
+            specs[0].zh = "要素序号（图层没有属性字段，Shapefile 至少需要一个字段）"
+            specs[0].en = "feature number (the layer has no attribute; a Shapefile needs one field)"
         tmp.with_suffix(".cpg").write_text(ENCODINGS[encoding][0], encoding="ascii")
         prj = tmp.with_suffix(".prj")
         if gdf.crs is not None:
