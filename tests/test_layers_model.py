@@ -16,7 +16,7 @@ import shapely
 from PySide6.QtGui import QColor, QImage
 
 from gis.errors import InputError
-from layers.layer import VectorLayer, geometry_kind
+from layers.layer import VectorLayer, geometry_kind, reproject
 from layers.legend import legend_block
 from layers.presets import KNOWN_LAYERS, default_style, layer_title, styled_layer
 from layers.qpath import WorldToPixel
@@ -522,3 +522,54 @@ def test_range_breaks_quantile_and_equal_match_mapclassify_without_importing_it(
     r = subprocess.run([sys.executable, "-c", code], cwd=str(__import__("pathlib").Path(__file__).parents[1]),
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+# ---- reprojection in chunks ----------------------------------------------------------------------
+
+def _mixed_frame(n_boxes: int = 40) -> gpd.GeoDataFrame:
+    x0, y0 = 500_000.0, 3_300_000.0
+    rng = np.random.default_rng(8)
+    x = rng.uniform(x0, x0 + 20_000, n_boxes)
+    y = rng.uniform(y0, y0 + 20_000, n_boxes)
+    box = shapely.box
+    holed = box(x0, y0, x0 + 100, y0 + 100).difference(box(x0 + 20, y0 + 20, x0 + 80, y0 + 80))
+    multi = shapely.MultiPolygon([box(x0, y0, x0 + 5, y0 + 5), box(x0 + 9, y0, x0 + 12, y0 + 4)])
+    line = shapely.LineString([(x0, y0), (x0 + 1, y0 + 1)])
+    geoms = [*shapely.box(x, y, x + 10, y + 12), holed, None, shapely.Polygon(), multi,
+             shapely.LineString([(x0, y0), (x0 + 50, y0 + 70)]), shapely.Point(x0 + 1, y0 + 2),
+             shapely.Point(x0 + 3, y0 + 4, 12.5),  # 3D
+             shapely.Polygon([(x0, y0, 1), (x0 + 9, y0, 2), (x0 + 9, y0 + 9, 3)]),
+             shapely.GeometryCollection([shapely.Point(x0, y0), line]), *shapely.points(x, y)]
+    n = len(geoms)
+    return gpd.GeoDataFrame({"name": [f"f{i}" for i in range(n)], "v": np.arange(n) * 1.5},
+                            geometry=geoms, crs=4549, index=np.arange(n)[::-1] * 10)
+
+
+def _wkb(gdf: gpd.GeoDataFrame) -> list:
+    return shapely.to_wkb(gdf.geometry.to_numpy()).tolist()
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326", 3857])
+def test_chunked_reprojection_equals_to_crs_exactly(crs, monkeypatch):
+    """VectorLayer.in_crs reprojects in chunks (the GUI thread gets the GIL between them) and gives
+    geopandas' to_crs result bit for bit: same coordinates (WKB), attributes, index, CRS."""
+    import geopandas.testing
+
+    import layers.layer as layer_mod
+
+    gdf = _mixed_frame()
+    reference = gdf.to_crs(crs)
+    sizes = []
+    real = shapely.set_coordinates
+    monkeypatch.setattr(shapely, "set_coordinates", lambda g, c: sizes.append(len(g)) or real(g, c))
+    monkeypatch.setattr(layer_mod, "REPROJECT_CHUNK", 7)
+    got = VectorLayer("m", gdf).in_crs(crs)
+    assert sizes and max(sizes) <= 7 and sum(sizes) == len(gdf)  # chunked, every row once
+    geopandas.testing.assert_geodataframe_equal(got, reference, check_less_precise=False)
+    assert _wkb(got) == _wkb(reference)  # bit for bit
+    assert got.crs == reference.crs and got.geometry.name == reference.geometry.name
+    assert gdf.crs.to_epsg() == 4549 and shapely.get_coordinates(gdf.geometry)[0, 0] > 1000  # source kept
+    for chunk in (1, 3, 1000):
+        again = reproject(gdf, crs, chunk=chunk)
+        assert _wkb(again) == _wkb(reference) and again.index.tolist() == reference.index.tolist()
+        assert again["v"].tolist() == reference["v"].tolist()
