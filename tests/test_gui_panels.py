@@ -137,6 +137,46 @@ def test_export_csv_and_xlsx_read_back(gui, qtbot, tmp_path):
     assert ws.cell(row=3, column=1).value == "b000001"
 
 
+def test_export_runs_in_a_task_with_a_safe_sheet_name(gui, qtbot, tmp_path, monkeypatch):
+    """Export ▸ writes in a worker thread (a big table must not stall the window) and a layer
+    title with characters Excel forbids in sheet names ([]:*?/\\) still exports."""
+    import threading
+
+    import openpyxl
+
+    from app.gui import attribute_table as at
+
+    threads = []
+    real = at.write_rows
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(at, "write_rows", spy)
+    layer = VectorLayer("b", _points(30), title="厂房[一期]: A*B?/C\\D 以及一个很长很长很长很长的标题名称")
+    w = at.AttributeTable()
+    qtbot.addWidget(w)
+    w.set_layer(layer)
+    handle = w.export_dialog(False, path=tmp_path / "t.xlsx")
+    assert handle is not None and handle.wait(60) and handle.state == "done", handle.error
+    assert threads == [False]  # written in the worker, not the GUI thread
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    # forbidden characters → "_", cut to Excel's 31 characters (counted by hand)
+    assert book.sheetnames == ["厂房_一期__ A_B__C_D 以及一个很长很长很长很长的标"]
+    assert book.active.max_row == 31
+    assert at.sheet_name("History") != "History" and at.sheet_name("[]") == "__"
+    # an unwritable target: a bilingual InputError, shown, not an uncaught exception
+    (tmp_path / "dir.csv").mkdir()
+    handle = w.export_dialog(False, path=tmp_path / "dir.csv")
+    assert handle.wait(60) and handle.state == "failed"
+    from gis.errors import InputError
+
+    assert isinstance(handle.error, InputError) and handle.error.zh and handle.error.en
+    assert handle.message_box is not None
+    handle.message_box.close()
+
+
 # ---- layer tree model ---------------------------------------------------------------------------
 
 def _tree():

@@ -14,6 +14,7 @@ Selection: rows selected in the table become ``layer.selection`` (positional row
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -278,15 +279,18 @@ def runs(sorted_rows: np.ndarray) -> list[tuple[int, int]]:
 class AttributeTable(QWidget):
     """The attribute-table panel: layer chooser, filter, "selected only", table, actions.
 
-    Signals: ``zoom_to_selection_requested(object layer)``.
+    Signals: ``zoom_to_selection_requested(object layer)``, ``export_done(str message)``.
     """
 
     zoom_to_selection_requested = Signal(object)
+    export_done = Signal(str)
 
     def __init__(self, parent=None, tree=None) -> None:
         super().__init__(parent)
         self.tree = tree
         self.layer = None
+        self.last_export = None  # the TaskHandle of the latest export (tests wait on it)
+        self.last_message = None
         self._syncing = False
         self._unsubscribe = None
         self._layers: list = []
@@ -509,57 +513,117 @@ class AttributeTable(QWidget):
             self.layer.selection = []
 
     # -- export ----------------------------------------------------------------------------------
-    def export(self, path: str | Path, selected: bool = False) -> int:
-        """Write the shown rows (or the selected ones) to ``path`` (.csv UTF-8 with BOM, with a
-        WKT geometry column, or .xlsx attributes only); the number of rows written."""
-        from app.xlsx import write_xlsx
-
+    def export_job(self, path: str | Path, selected: bool = False):
+        """``work(progress) -> rows written`` exporting the shown rows (or the selected ones) of the
+        current layer to ``path``, for a worker thread: the rows and the layer's frame are taken
+        now (GUI thread, cheap), the file is written by ``work`` (.csv UTF-8 with BOM and a WKT
+        geometry column, or .xlsx attributes on a sheet named after the layer). None without a
+        layer."""
         path = Path(path)
         if self.layer is None:
-            return 0
+            return None
         if selected:
             rows = self.model.view[np.isin(self.model.view, self.layer.selection)]
         else:
-            rows = self.model.view
+            rows = np.array(self.model.view, copy=True)
         frame = self.model.frame_of(rows)
-        if path.suffix.lower() == ".xlsx":
-            write_xlsx(path, {(self.layer.title or self.layer.name)[:31]: frame.reset_index(drop=True)})
-        else:
-            from app.outputs import _tmp_beside
+        sheet = sheet_name(self.layer.title or self.layer.name)
+        geometry = self.layer.gdf.geometry
+        return lambda progress: write_rows(path, frame, geometry, rows, sheet, progress)
 
-            out = frame.copy()
-            geoms = self.layer.gdf.geometry.iloc[rows]
-            out["wkt"] = geoms.to_wkt(rounding_precision=-1).to_numpy() if len(geoms) else []
-            tmp = _tmp_beside(path)
-            try:
-                out.to_csv(tmp, index=False, encoding="utf-8-sig")
-                tmp.replace(path)
-            finally:
-                tmp.unlink(missing_ok=True)
-        return len(rows)
+    def export(self, path: str | Path, selected: bool = False) -> int:
+        """Write the shown rows (or the selected ones) to ``path`` now (blocking; the panel's
+        Export menu runs :meth:`export_job` in a task); the number of rows written."""
+        from gis.progress import NO_PROGRESS
 
-    def export_dialog(self, selected: bool) -> None:
+        job = self.export_job(path, selected)
+        return 0 if job is None else job(NO_PROGRESS)
+
+    def export_dialog(self, selected: bool, path: str | Path | None = None):
+        """Export ▸: choose a file, then write it in a background task (large tables would stall
+        the window); errors are shown in the UI language. Returns the TaskHandle (None when
+        nothing was written)."""
         if self.layer is None:
-            return
+            return None
         if selected and not len(self.layer.selection):
             QMessageBox.information(self, self.tr("Export"), self.tr("No rows are selected."))
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export attributes"), f"{self.layer.name}.csv",
-            self.tr("CSV (*.csv);;Excel workbook (*.xlsx)"))
-        if not path:
-            return
-        from app.gui.tasks import show_error
-        from gis.errors import InputError
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export attributes"), f"{self.layer.name}.csv",
+                self.tr("CSV (*.csv);;Excel workbook (*.xlsx)"))
+            if not path:
+                return None
+        from app.gui.tasks import run_task
 
+        job = self.export_job(path, selected)
+        if job is None:
+            return None
+
+        def work(progress):
+            try:
+                return job(progress)
+            except OSError as exc:  # a locked or read-only file: say so in both languages
+                from gis.errors import InputError
+
+                raise InputError(f"无法写入文件：{exc}", f"Cannot write the file: {exc}",
+                                 path=str(path)) from exc
+
+        def done(n: int) -> None:
+            text = self.tr("{0:,} rows written to {1}").format(n, path)
+            self.export_done.emit(text)
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Export"), text,
+                              QMessageBox.StandardButton.Ok, self)
+            box.finished.connect(box.deleteLater)
+            self.last_message = box
+            box.open()  # not exec(): the event loop keeps running
+
+        handle = run_task(self.window() or self, self.tr("Exporting {0}").format(Path(path).name), work, done)
+        self.last_export = handle
+        win = self.window()
+        if hasattr(win, "track_task"):
+            win.track_task(handle)
+        return handle
+
+
+EXCEL_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+"""Characters Excel does not allow in a sheet name (openpyxl raises ValueError for them)."""
+
+
+def sheet_name(title: str) -> str:
+    """A valid Excel sheet name from a layer title: ``[]:*?/\\`` become "_", at most 31
+    characters, no leading/trailing apostrophe, not empty and not Excel's reserved "History"."""
+    name = EXCEL_SHEET_FORBIDDEN.sub("_", str(title or "")).strip().strip("'").strip()
+    name = name[:31].strip().strip("'") or "Sheet1"
+    return "History_" if name.lower() == "history" else name
+
+
+def write_rows(path: Path, frame: pd.DataFrame, geometry, rows: np.ndarray, sheet: str,
+               progress=None) -> int:
+    """Write ``frame`` (the attributes of positional ``rows``) to ``path``: .xlsx on ``sheet``, or
+    .csv (UTF-8 with BOM) with the ``rows`` of ``geometry`` as a ``wkt`` column; atomic. Returns
+    the number of rows. No Qt: runs in a worker."""
+    from gis.progress import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
+    path = Path(path)
+    progress.report(0.0, "writing")
+    if path.suffix.lower() == ".xlsx":
+        from app.xlsx import write_xlsx
+
+        write_xlsx(path, {sheet: frame.reset_index(drop=True)}, progress=progress)
+    else:
+        from app.outputs import _tmp_beside
+
+        out = frame.copy()
+        geoms = geometry.iloc[rows]
+        out["wkt"] = geoms.to_wkt(rounding_precision=-1).to_numpy() if len(geoms) else []
+        progress.report(0.5, "writing")
+        tmp = _tmp_beside(path)
         try:
-            n = self.export(path, selected=selected)
-        except (InputError, OSError) as exc:
-            if isinstance(exc, OSError):
-                exc = InputError(f"无法写入文件：{exc}", f"Cannot write the file: {exc}", path=path)
-            show_error(self, exc)
-            return
-        QMessageBox.information(self, self.tr("Export"),
-                                self.tr("{0:,} rows written to {1}").format(n, path))
-
-
+            out.to_csv(tmp, index=False, encoding="utf-8-sig")
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    progress.report(1.0, "done")
+    return len(rows)
