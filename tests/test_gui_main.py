@@ -302,21 +302,67 @@ def test_exports_from_the_file_menu(window, tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-"
 
 
-def test_open_sample_park_runs_all_analyses(gui, qtbot):
-    """What ``lingtan demo --gui`` does: an empty window loads the sample park and its results."""
+def test_open_sample_park_runs_all_analyses(gui, qtbot, monkeypatch):
+    """What ``lingtan demo --gui`` and File → Open the Sample Park do: an empty window loads the
+    sample park and its results; the result layers are styled in the worker thread (styling them
+    in the GUI thread froze the window for about a second)."""
+    import threading
+
+    import app.workspace as workspace_module
     from app.gui.app import open_window
 
+    gui_thread_styled = []
+    real = workspace_module.styled_layer
+
+    def spy(name, *args, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            gui_thread_styled.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(workspace_module, "styled_layer", spy)
     w = open_window(demo=True)
     qtbot.addWidget(w)
+    before = w.workspace
     handle = w.tasks[0] if w.tasks else None
     assert handle is not None
     assert handle.wait(120)
     assert handle.state == "done"
+    assert w.workspace is not before  # the sample came in a new workspace
     names = {ly.name for ly in w.workspace.tree.layers()}
     assert {"buildings", "rooftop_pv", "green_sinks", "township_intensity"} <= names
+    results = {"rooftop_pv", "green_sinks", "tree_sinks", "township_intensity"}
+    assert not results & set(gui_thread_styled), gui_thread_styled
     assert w.dashboard.values["pv_kwp"] == pytest.approx(
         w.workspace.tree.find("rooftop_pv").gdf["kwp"].sum(), abs=0.1)
+    assert not w.workspace.dirty
+    # File → Open the Sample Park again, cancelled: the open workspace stays as it was
+    current = w.workspace
+    handle = w.load_demo()
+    handle.cancel()
+    assert handle.wait(60) and handle.state == "cancelled"
+    assert w.workspace is current
     w.workspace.mark_clean()
+
+
+def test_export_all_of_a_reopened_project(window, tmp_path):
+    """A saved project reopened has no live results but its summary and result layers: File →
+    Export → All Results exports them (it said "Run the analyses first")."""
+    import pyogrio
+
+    from app.project_file import load_project, save_project
+
+    saved = save_project(window.workspace, tmp_path / "p.lingtan.gpkg")
+    ws = load_project(saved)
+    assert ws.results is None and "pv" in ws.summary
+    window.set_workspace(ws)
+    handle = window.export_all(str(tmp_path / "out"))
+    assert handle is not None, "export refused without live results"
+    assert handle.wait(300) and handle.state == "done", handle.error
+    pv = pyogrio.read_dataframe(tmp_path / "out" / "park.gpkg", layer="rooftop_pv")
+    assert len(pv) == len(ws.tree.find("rooftop_pv").gdf)
+    assert pv["kwh_yr"].sum() == pytest.approx(ws.tree.find("rooftop_pv").gdf["kwh_yr"].sum(), rel=1e-9)
+    assert (tmp_path / "out" / "park.xlsx").exists()
+    window.workspace.mark_clean()
 
 
 def test_cli_entry_points_reach_run_gui(monkeypatch, tmp_path, capsys):

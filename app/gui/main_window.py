@@ -789,23 +789,35 @@ class MainWindow(QMainWindow):
         return handle
 
     def load_demo(self):
-        """Load the sample park and run all analyses (in a task); returns the TaskHandle."""
-        from app.gui.tasks import run_task
-        from app.results import run_park_analyses
-        from gis.park import load_sample_park
+        """File → Open the Sample Park (and ``lingtan demo --gui``): load the sample park and run
+        every analysis in one task (:func:`app.gui.analyses.open_sample`: the result layers are
+        styled in the worker, so the window never freezes). The sample goes into a new workspace
+        that replaces the current one when the task is done (after "save changes?"): a cancelled
+        or failed load leaves the open project as it was. Returns the TaskHandle (None when the
+        user cancelled the save question)."""
+        from app.gui import analyses
+        from app.workspace import Workspace
 
-        def work(progress):
-            park = load_sample_park(progress.sub(0.0, 0.2))
-            return run_park_analyses(park, None, progress.sub(0.2, 1.0))
+        if not self.maybe_save():
+            return None
+        ws = Workspace(lang=ui_lang())
+        handle = analyses.open_sample(self, ws)
 
-        def done(results) -> None:
-            self.workspace.set_results(results)
-            if hasattr(self.workspace, "mark_clean"):
-                self.workspace.mark_clean()
+        def finished(state: str) -> None:
+            if state == "done":
+                self._adopt_workspace(ws)
 
-        handle = run_task(self, self.tr("Sample park: all analyses"), work, done)
+        handle.finished.connect(finished)
         self.track_task(handle)
         return handle
+
+    def _adopt_workspace(self, ws) -> None:
+        """Show ``ws`` instead of the current workspace (whose recovery copy goes)."""
+        pa = self._project_actions()
+        if pa is not None and hasattr(pa, "replace_workspace"):
+            pa.replace_workspace(self, ws)
+        else:
+            self.set_workspace(ws)
 
     # ---------------------------------------------------------------- projects
     def _project_actions(self):
@@ -1052,6 +1064,10 @@ class MainWindow(QMainWindow):
         except ImportError:
             return self._unavailable(self.tr("Export"))
         results = self.workspace.results
+        if results is None:  # a reopened project: its saved summary and layers, as lingtan export
+            from app.exports.export_all import saved_results
+
+            results = saved_results(self.workspace)
         if results is None:
             QMessageBox.information(self, self.tr("Export"), self.tr("Run the analyses first."))
             return None

@@ -179,7 +179,9 @@ def maybe_save(mw) -> bool:
     return True
 
 
-def _replace_workspace(mw, ws: Workspace) -> None:
+def replace_workspace(mw, ws: Workspace) -> None:
+    """Show ``ws`` in the window instead of the current workspace, whose recovery copy goes (the
+    user saved or discarded its changes in :func:`maybe_save`)."""
     old = mw.workspace
     if old is not ws:
         discard_recovery(old.autosave_file)  # the user saved or discarded it in maybe_save
@@ -192,7 +194,7 @@ def new_project(mw) -> Workspace | None:
     if not maybe_save(mw):
         return None
     ws = Workspace(lang=ui_lang())
-    _replace_workspace(mw, ws)
+    replace_workspace(mw, ws)
     return ws
 
 
@@ -209,7 +211,7 @@ def open_project(mw, path: Path | str | None = None) -> TaskHandle | None:
     lang = ui_lang()
 
     def done(ws: Workspace) -> None:
-        _replace_workspace(mw, ws)
+        replace_workspace(mw, ws)
         add_recent(path)
         _status(mw, _t("Opened {0}").format(path.name))
 
