@@ -90,9 +90,13 @@ class Park:
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 
-def load_park(sources: ParkSources, progress: Progress = NO_PROGRESS) -> Park:
+def load_park(sources: ParkSources, progress: Progress = NO_PROGRESS, *,
+              storey_height_m: dict[str, float] | None = None) -> Park:
     """Read every source through the user readers, choose the local metric CRS from the
-    boundary's centre, project all layers to it, and prepare buildings (parts, heights, areas)."""
+    boundary's centre, project all layers to it, and prepare buildings (parts, heights, areas).
+
+    storey_height_m: storey height (m) per use overriding resources/defaults/storey_heights.csv
+    for buildings with floors but no height (e.g. the desktop app's settings); None: the table."""
     vector_names = ["boundary", "buildings", "green", "tree_rows", "townships"]
     todo = [(n, getattr(sources, n)) for n in vector_names if getattr(sources, n) is not None]
     frames: dict[str, gpd.GeoDataFrame] = {}
@@ -107,7 +111,7 @@ def load_park(sources: ParkSources, progress: Progress = NO_PROGRESS) -> Park:
         frames[name] = frames[name].to_crs(crs)
     progress.report(len(todo) / (len(todo) + 2), "preparing buildings")
     problems: list[Problem] = []
-    buildings, found = prepare_buildings(frames["buildings"])
+    buildings, found = prepare_buildings(frames["buildings"], storey_height_m=storey_height_m)
     problems += found
     boundary = frames["boundary"]
     name = sources.name or _first_text(boundary, ("name", "名称", "园区名称")) or "园区"
@@ -131,9 +135,11 @@ def _first_text(gdf: gpd.GeoDataFrame, fields) -> str | None:
     return None if pd.isna(v) else str(v)
 
 
-def prepare_buildings(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def prepare_buildings(gdf: gpd.GeoDataFrame, *, storey_height_m: dict[str, float] | None = None,
+                      ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Footprints (metric CRS) → one row per part with ``footprint_m2``, ``roof_slope_deg``,
-    ``roof_m2`` (footprint / cos slope), ``height_m`` and ``height_source``."""
+    ``roof_m2`` (footprint / cos slope), ``height_m`` and ``height_source``.
+    storey_height_m: per-use storey heights (m) for :func:`gis.buildings.building_heights`."""
     problems: list[Problem] = []
     polys = gdf.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     if not polys.all():
@@ -155,7 +161,8 @@ def prepare_buildings(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Pro
             list(gdf["source_fid"].to_numpy()[tiny])))
         gdf = gdf[~tiny].reset_index(drop=True)
         area = area[~tiny]
-    heights, found = building_heights(gdf.set_index("source_fid", drop=False))
+    heights, found = building_heights(gdf.set_index("source_fid", drop=False),
+                                      storey_height_m=storey_height_m)
     problems += found
     out = gdf.copy()
     out["footprint_m2"] = area
@@ -275,6 +282,8 @@ def _green_summary(green: gpd.GeoDataFrame, outline, park_area_m2: float) -> dic
             "outside_boundary_m2": round(float(green.area.sum()) - total, 1)}
 
 
-def load_sample_park(progress: Progress = NO_PROGRESS) -> Park:
-    """Load the embedded sample park through the user readers."""
-    return load_park(sample_sources(), progress)
+def load_sample_park(progress: Progress = NO_PROGRESS, *,
+                     storey_height_m: dict[str, float] | None = None) -> Park:
+    """Load the embedded sample park through the user readers (storey_height_m: see
+    :func:`load_park`)."""
+    return load_park(sample_sources(), progress, storey_height_m=storey_height_m)

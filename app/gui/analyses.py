@@ -97,11 +97,22 @@ def _app_defaults(cls) -> dict:
     return out
 
 
+def _app_setting(name: str, default):
+    """One value of the app settings (AppSettings.<name>), or ``default`` when unreadable."""
+    try:
+        from app.gui.settings import AppSettings
+
+        return getattr(AppSettings(), name)
+    except Exception:  # no settings module, or unreadable settings: the documented default
+        return default
+
+
 # ---------------------------------------------------------------- the work (worker thread, no Qt)
 
 
-def compute_pv(park, o: PVOptions, factors_key: str | None, progress: Progress):
-    """Rooftop PV of the park's buildings (RooftopResult)."""
+def compute_pv(park, o: PVOptions, factors_key: str | None, progress: Progress, allow_network: bool = False):
+    """Rooftop PV of the park's buildings (RooftopResult). allow_network: without a weather file,
+    download a PVGIS TMY for the site (the app setting "allow network use"; off by default)."""
     progress.report(0.0, "loading the PV model")  # the first import of pvlib takes ~0.5 s
     from app.cmd_balance import factor_set_grid_factor
     from gis.carbon.factors import load_factor_set
@@ -111,7 +122,8 @@ def compute_pv(park, o: PVOptions, factors_key: str | None, progress: Progress):
     settings = pv_settings(o)
     progress.report(0.0, "weather")
     lon, lat = site_lonlat(park.buildings)
-    weather = site_weather(lon, lat, weather_path=Path(o.weather) if o.weather else None)
+    weather = site_weather(lon, lat, weather_path=Path(o.weather) if o.weather else None,
+                           allow_network=allow_network)
     progress.report(0.03, "rooftop PV")
     result = rooftop_pv(park.buildings, weather, settings, progress.sub(0.03, 1.0))
     if o.grid_factor is None:
@@ -242,9 +254,11 @@ def start_pv(parent, workspace: Workspace, o: PVOptions) -> TaskHandle:
     redo_account = park.enterprises is not None and "carbon" in base_summary
     only = {"rooftop_pv"} | ({"green_sinks", "tree_sinks"} if redo_account else set())
     _store(workspace, "pv", o)
+    network = bool(_app_setting("network", False))  # PVGIS download only when the user allows it
 
     def work(progress: Progress) -> ParkResults:
-        pv = compute_pv(park, o, carbon_o.factors, progress.sub(0.0, 0.9 if redo_account else 0.97))
+        pv = compute_pv(park, o, carbon_o.factors, progress.sub(0.0, 0.9 if redo_account else 0.97),
+                        allow_network=network)
         account, p = None, park
         if redo_account:
             account, p = compute_account(park, pv.totals["kwh_yr"], carbon_o, ind_o, progress.sub(0.9, 0.97))
@@ -320,13 +334,15 @@ def start_all(parent, workspace: Workspace, options: AnalysisOptions) -> TaskHan
 def open_sample(parent, workspace: Workspace, run_all: bool = True) -> TaskHandle:
     """File → Open the sample park: load it into ``workspace`` (its current park and layers are
     replaced) and, with ``run_all``, run every analysis — all in one task; the styled layers are
-    made in the worker. The workspace is clean afterwards (nothing to save yet)."""
+    made in the worker. The workspace is clean afterwards (nothing to save yet). Buildings with
+    floors but no height get the storey heights of the app settings (Settings → Buildings)."""
     lang = workspace.lang
+    storeys = _app_setting("storey_heights", None)
 
     def work(progress: Progress):
         from gis.park import load_sample_park, summarise_park
 
-        park = load_sample_park(progress.sub(0.0, 0.1))
+        park = load_sample_park(progress.sub(0.0, 0.1), storey_height_m=storeys)
         if not run_all:
             return park, summarise_park(park)
         results = run_park_analyses(park, None, progress.sub(0.1, 0.95))
