@@ -365,6 +365,57 @@ def test_export_all_of_a_reopened_project(window, tmp_path):
     window.workspace.mark_clean()
 
 
+def test_storey_height_setting_feeds_floor_only_buildings(gui, qtbot):
+    """Settings → Buildings: a changed storey height changes the heights of buildings that have
+    floors but no height when the park is loaded (File → Open the Sample Park's path)."""
+    import pyogrio
+
+    from app.gui import analyses
+    from app.gui.settings import AppSettings
+    from app.workspace import Workspace
+
+    s = AppSettings()
+    s.storey_heights = {**s.storey_heights, "industrial": 9.5}
+    ws = Workspace(lang="zh")
+    handle = analyses.open_sample(None, ws, run_all=False)
+    assert handle.wait(120) and handle.state == "done", handle.error
+    b = ws.park.buildings
+    raw = pyogrio.read_dataframe(sample_dir() / "park.gpkg", layer="buildings")
+    raw = raw.set_index("bldg_id")
+    floors = raw.loc[b["bldg_id"], "floors"].to_numpy(float)
+    no_height = raw.loc[b["bldg_id"], "height_m"].isna().to_numpy()
+    industrial = (b["use_class"] == "industrial").to_numpy() & no_height & np.isfinite(floors)
+    assert industrial.sum() > 50
+    np.testing.assert_allclose(b["height_m"].to_numpy()[industrial], floors[industrial] * 9.5)
+    given = ~no_height  # heights from the file stay as they are
+    np.testing.assert_allclose(b["height_m"].to_numpy()[given],
+                               raw.loc[b["bldg_id"], "height_m"].to_numpy(float)[given])
+    ws.mark_clean()
+
+
+def test_network_setting_reaches_the_pv_weather(window, qtbot, monkeypatch):
+    """Rooftop PV from the dialog asks PVGIS for weather only with "allow network use" on."""
+    import gis.solar.site_weather as sw
+    from app.gui import analyses
+    from app.gui.settings import AppSettings
+    from gis.errors import InputError
+
+    calls = []
+
+    def spy(lon, lat, **kwargs):
+        calls.append(kwargs.get("allow_network"))
+        raise InputError("测试", "stop here (test)")
+
+    monkeypatch.setattr(sw, "site_weather", spy)
+    for on in (False, True):
+        AppSettings().network = on
+        h = analyses.start_pv(window, window.workspace, analyses.PVOptions())
+        assert h.wait(60) and h.state == "failed"
+        if h.message_box is not None:
+            h.message_box.close()
+    assert calls == [False, True]
+
+
 def test_cli_entry_points_reach_run_gui(monkeypatch, tmp_path, capsys):
     import app.gui.app as gui_app
     from app import cli
