@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from pyproj import Transformer
@@ -141,6 +142,59 @@ def test_attributes_are_text_not_html(tmp_path):
     # layer control and legend: HTML-escaped, then JSON-quoted ("&" → \u0026) by folium/Jinja
     assert text.count("\\u0026lt;b\\u0026gt;") >= 2
     assert "<b>楼</b>" not in text
+
+
+def _reference_value(v, decimals):
+    """What a popup value must be in the page's JSON, spelt out here per value (the module builds
+    them a column at a time)."""
+    import math
+
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, bool | int | str):
+        return v
+    if isinstance(v, float):
+        return round(v, decimals) if decimals is not None else float(f"{v:.10g}")
+    return None if v is pd.NaT or v is pd.NA else str(v)
+
+
+def test_features_built_a_column_at_a_time_match_per_feature_values():
+    from app.exports.web_map import layer_geojson
+
+    n = 8
+    g = [shapely.box(120.0 + i * 1e-3, 30.0, 120.0005 + i * 1e-3, 30.0005) for i in range(n)]
+    g[2] = None
+    g[5] = shapely.Polygon()
+    gdf = gpd.GeoDataFrame({
+        "name": ["<script>alert(1)</script>", None, "楼 \u2028", "a\"b", "x", np.nan, "&amp;", "ok"],
+        "kwh_yr": [1.25, np.nan, np.inf, -0.05, 123456.789, 2.0, 1e-12, 3.333333333333],
+        "ratio": [1 / 3, 2 / 3, np.nan, 0.1, 1e20, -1e-7, 5.0, 7.123456789012],
+        "floors": np.arange(n, dtype=np.int32), "ok": [True, False] * 4,
+        "mixed": pd.Series([1.5, "t", None, pd.Timestamp("2024-03-01"), 7, np.nan, "", [1, 2]], dtype=object),
+        "n_na": pd.array([1, None, 3, None, 5, 6, 7, 8], dtype="Int64")},
+        geometry=g, crs=4326)
+    layer = VectorLayer("x", gdf, SingleStyle(fill="#123456"))
+    fields = ["name", "kwh_yr", "ratio", "floors", "ok", "mixed", "n_na"]
+    decimals = {"kwh_yr": 1}
+    fc = layer_geojson(layer, fields, simplify_m=0.0, decimals=decimals)
+    assert [f["id"] for f in fc["features"]] == [0, 1, 3, 4, 6, 7]  # no geometry: left out
+    for f in fc["features"]:
+        i = f["id"]
+        want = {k: _reference_value(gdf[k].iloc[i], decimals.get(k)) for k in fields}
+        want["_c"] = "#123456"
+        assert f["properties"] == want, i
+        assert all(type(f["properties"][k]) is type(want[k]) for k in want), i
+        ref = json.loads(shapely.to_geojson(shapely.set_precision(g[i], 1e-6, mode="pointwise")))
+        assert f["geometry"] == ref
+    assert fc["features"][0]["properties"]["name"] == "<script>alert(1)</script>"  # text, unescaped here
+    # half-way cases round as Python's round() does (correctly, from the binary value)
+    halves = np.arange(-200, 201) * 0.005
+    xy = np.c_[120 + halves * 1e-3, np.full(len(halves), 30.0)]
+    pts = gpd.GeoDataFrame({"v": halves}, geometry=shapely.points(xy), crs=4326)
+    got = layer_geojson(VectorLayer("p", pts, SingleStyle()), ["v"], 0.0, {"v": 2})
+    assert [f["properties"]["v"] for f in got["features"]] == [round(float(v), 2) for v in halves]
 
 
 def test_feature_colours_follow_the_styles(sample_page):
