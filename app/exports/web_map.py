@@ -189,10 +189,13 @@ def _json_column(s: pd.Series, decimals: int | None, rows: np.ndarray) -> list:
     None, numpy scalars as Python values, text as it is, other objects as their ``str``."""
     s = s.iloc[rows] if len(rows) != len(s) else s
     dtype = s.dtype
-    if pd.api.types.is_bool_dtype(dtype) and not s.isna().any():
-        return s.astype(bool).tolist()
-    if pd.api.types.is_integer_dtype(dtype) and not s.isna().any():
-        return s.astype("int64").tolist()
+    for is_kind, to in ((pd.api.types.is_bool_dtype, bool), (pd.api.types.is_integer_dtype, "int64")):
+        if is_kind(dtype):  # numpy or nullable (Int64, boolean: NA → None)
+            missing = s.isna().to_numpy()
+            out = (s.fillna(0) if missing.any() else s).astype(to).tolist()
+            for i in np.flatnonzero(missing):
+                out[i] = None
+            return out
     if pd.api.types.is_float_dtype(dtype):
         v = s.to_numpy(dtype=float, na_value=np.nan)
         ok = np.isfinite(v)
