@@ -288,3 +288,28 @@ def test_warm_up_imports_quietly(qtbot):
     import sys
 
     assert "mapclassify" in sys.modules and "pvlib" in sys.modules
+
+
+def test_options_live_in_the_qt_free_module_and_match_the_dialogs():
+    """The option records are app/analysis_settings.py's (no Qt: ``lingtan export`` uses them);
+    the GUI's analysis_options adds only the app settings' defaults for what was never chosen."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import app.analysis_settings as S
+
+    assert analyses.PVOptions is S.PVOptions and analyses.CarbonOptions is S.CarbonOptions
+    assert analyses.IndicatorOptions is S.IndicatorOptions and analyses.pv_settings is S.pv_settings
+    ws = Workspace()
+    ws.set_setting("analysis", {"pv": {"losses_pct": 9.0, "module_w": 600.0},
+                                "carbon": {"factors": "national-2022"},
+                                "indicators": {"indicators": "national-2025", "facts": {}}})
+    gui, plain = analyses.analysis_options(ws), S.analysis_options(ws)
+    assert (gui.factors, gui.indicators) == (plain.factors, plain.indicators)
+    assert (gui.factors, gui.indicators) == ("national-2022", "national-2025")
+    assert gui.pv_settings == plain.pv_settings and gui.pv_settings.system.losses_pct == 9.0
+    code = ("import sys, app.analysis_settings, app.cmd_export; "
+            "sys.exit(any(m.startswith('PySide6') for m in sys.modules))")
+    root = str(Path(__file__).resolve().parents[1])
+    assert subprocess.run([sys.executable, "-c", code], cwd=root, timeout=120).returncode == 0
