@@ -13,7 +13,12 @@ Inside (docs/projects.md has the full description):
   settings, the results summary and the park's name and CRS;
 - ``layer_styles``: the table QGIS reads default styles from, one row per layer with the QML of
   its Lingtan style (:func:`layers.style_export.style_qml`) and SLD, so QGIS draws the layers as
-  Lingtan does.
+  Lingtan does;
+- every raster layer as a GeoPackage raster table written by GDAL (rasterio): RGB(A) images as
+  PNG tiles, value grids as a tiled gridded coverage (float32 as TIFF tiles, 8/16-bit integers as
+  PNG tiles; exact). Grids GeoPackage cannot hold exactly (float64 or 32-bit integers beyond
+  float32/int16/uint16, rotated or south-up grids) go into a GeoTIFF beside the project, in the
+  folder ``NAME.lingtan.rasters`` (:func:`sidecar_dir`); the document names the file.
 
 :func:`save_project` is atomic: it writes a temporary file in the same folder, fsyncs it and
 renames it over the old file (``os.replace``); a crash, kill or power cut while saving leaves the
@@ -86,6 +91,33 @@ class LayerData:
 
 
 @dataclass
+class RasterData:
+    """A raster layer to save: the grid (referenced, not copied), its georeference and where it
+    goes (``storage`` "gpkg": a raster table of the project; "geotiff": a sidecar file)."""
+
+    table: str
+    name: str
+    title: str
+    array: np.ndarray
+    transform: tuple[float, ...]
+    crs: Any
+    nodata: float | None
+    storage: str
+    stored_dtype: str | None = None  # the dtype written into the GeoPackage (lossless)
+    file: str | None = None  # the sidecar GeoTIFF, relative to the project's folder (set on write)
+
+    def entry(self) -> dict:
+        """The document's entry for this raster (``rasters`` list)."""
+        a = self.array
+        return {"table": self.table, "name": self.name, "title": self.title, "storage": self.storage,
+                "file": self.file, "dtype": str(a.dtype), "stored_dtype": self.stored_dtype,
+                "bands": int(a.shape[2]) if a.ndim == 3 else 1, "rows": int(a.shape[0]),
+                "cols": int(a.shape[1]), "transform": [float(v) for v in self.transform],
+                "crs": self.crs.to_wkt() if self.crs is not None else None,
+                "nodata": _json_safe(self.nodata)}
+
+
+@dataclass
 class ProjectSnapshot:
     """Everything :func:`write_snapshot` writes, taken from a workspace in the GUI thread (cheap:
     the GeoDataFrames are referenced, not copied) so that the writing can run in a worker."""
@@ -93,6 +125,7 @@ class ProjectSnapshot:
     document: dict
     layers: list[LayerData] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rasters: list[RasterData] = field(default_factory=list)
 
 
 def _table_name(name: str, used: set[str]) -> str:
@@ -117,10 +150,18 @@ def snapshot(workspace, *, autosave_of: Path | bool | None = False) -> ProjectSn
 
     used: set[str] = set()
     layers: list[LayerData] = []
+    rasters: list[RasterData] = []
     by_id: dict[int, str] = {}
+    raster_of: dict[int, str] = {}
     for lyr in workspace.tree.layers():
         gdf = getattr(lyr, "gdf", None)
-        if gdf is None:  # raster layers are not stored yet (docs/projects.md)
+        if gdf is None:
+            if getattr(lyr, "kind", None) == "raster":
+                table = _table_name(lyr.name, used)
+                raster_of[id(lyr)] = table
+                storage, dtype = raster_storage(lyr.array, lyr.transform)
+                rasters.append(RasterData(table, lyr.name, lyr.title, lyr.array, lyr.transform, lyr.crs,
+                                          lyr.nodata, storage, dtype))
             continue
         table = _table_name(lyr.name, used)
         by_id[id(lyr)] = table
@@ -150,13 +191,14 @@ def snapshot(workspace, *, autosave_of: Path | bool | None = False) -> ProjectSn
             "tables": {k: TABLE_PREFIX + k for k in PARK_TABLES if getattr(park, k, None) is not None}},
         "layers": [{"table": d.table, "name": d.name, "title": d.title, "features": len(d.gdf)}
                    for d in layers],
-        "tree": tree_to_dict(workspace.tree, by_id),
+        "rasters": [r.entry() for r in rasters],
+        "tree": tree_to_dict(workspace.tree, by_id, raster_of),
         "settings": _json_safe(workspace.settings),
         "summary": _json_safe(workspace.summary),
     }
     if autosave_of is not False:
         document["autosave"] = {"project": str(autosave_of) if autosave_of else None, "pid": os.getpid()}
-    return ProjectSnapshot(document, layers, tables)
+    return ProjectSnapshot(document, layers, tables, rasters)
 
 
 def _json_safe(x: Any) -> Any:
@@ -193,32 +235,224 @@ def _layer_entries(node: dict) -> list[dict]:
     return out
 
 
-def tree_to_dict(tree, table_of: dict[int, str]) -> dict:
+def tree_to_dict(tree, table_of: dict[int, str], raster_of: dict[int, str] | None = None) -> dict:
     """:meth:`LayerTree.to_dict` (structure, visibility, opacity, titles, styles), each layer entry
-    tagged with the ``table`` holding its data (layers whose data are not stored: None)."""
+    tagged with the ``table`` holding its data (layers whose data are not stored: None) and, for a
+    raster layer, ``raster``: its raster table (``table`` stays None, so a Lingtan that cannot read
+    rasters lists them as missing instead of calling the file damaged)."""
     d = tree.to_dict()
+    raster_of = raster_of or {}
     for entry, lyr in zip(_layer_entries(d["root"]), tree.layers(), strict=True):
         entry["table"] = table_of.get(id(lyr))
+        if id(lyr) in raster_of:
+            entry["raster"] = raster_of[id(lyr)]
     return d
 
 
-def tree_from_dict(d: dict, frames: dict[str, gpd.GeoDataFrame]):
-    """A :class:`LayerTree` from :func:`tree_to_dict`'s dict and the tables' data. Layers are
-    looked up by table (names need not be unique); entries without data are skipped."""
+def tree_from_dict(d: dict, frames: dict[str, gpd.GeoDataFrame], rasters: dict | None = None):
+    """A :class:`LayerTree` from :func:`tree_to_dict`'s dict, the tables' data and the raster
+    layers read (raster table → :class:`~layers.raster.RasterLayer`). Layers are looked up by
+    table (names need not be unique); entries without data are skipped and their layer names
+    listed in ``tree.missing``."""
     from layers.layer import VectorLayer
     from layers.tree import LayerTree
 
     d = json.loads(json.dumps(d))  # a private copy to retag
-    made: dict[str, VectorLayer] = {}
+    rasters = rasters or {}
+    made: dict[str, Any] = {}
+    names: dict[str, str] = {}
     for k, entry in enumerate(_layer_entries(d.get("root", {}))):
         table, name = entry.get("table"), str(entry.get("name", ""))
         token = f"lingtan-layer-{k}"
         entry["name"] = token
+        names[token] = name
         if table is not None:
             if table not in frames:
                 raise KeyError(table)
             made[token] = VectorLayer(name, frames[table])
-    return LayerTree.from_dict(d, made)
+        elif entry.get("raster") in rasters:
+            made[token] = rasters[entry["raster"]]
+    tree = LayerTree.from_dict(d, made)
+    tree.missing = [names.get(t, t) for t in tree.missing]  # the layers' names, not the lookup tokens
+    return tree
+
+
+# ---------------------------------------------------------------- rasters
+
+RASTER_DIR_SUFFIX = ".rasters"
+GPKG_EXACT_FLOAT_INT = 2 ** 24
+"""Integers up to 2^24 in magnitude are exact in float32 (24-bit significand)."""
+
+
+def sidecar_dir(path: Path | str) -> Path:
+    """The folder of the rasters a project keeps beside it: ``NAME.lingtan.gpkg`` →
+    ``NAME.lingtan.rasters`` (only for grids a GeoPackage cannot hold exactly)."""
+    path = Path(path)
+    stem = re.sub(r"\.gpkg$", "", path.name, flags=re.IGNORECASE)
+    return path.with_name(stem + RASTER_DIR_SUFFIX)
+
+
+def raster_storage(array: np.ndarray, transform) -> tuple[str, str | None]:
+    """Where a grid is saved: ("gpkg", the dtype to write, chosen so that the values come back
+    exactly) or ("geotiff", None) for what GDAL's GeoPackage raster driver cannot hold exactly
+    (it stores only Byte images and Int16/UInt16/Float32 coverages, north-up, unrotated)."""
+    a = np.asarray(array)
+    _x0, dx, rx, _y0, ry, dy = (float(v) for v in transform)
+    if rx != 0 or ry != 0 or dx <= 0 or dy >= 0:
+        return "geotiff", None
+    if a.ndim == 3:
+        return ("gpkg", "uint8") if a.dtype == np.uint8 and a.shape[2] in (3, 4) else ("geotiff", None)
+    kind = a.dtype.kind
+    if a.dtype in (np.float32, np.int16, np.uint16):
+        return "gpkg", str(a.dtype)
+    if kind == "b" or a.dtype == np.uint8:
+        return "gpkg", "uint16"
+    if a.dtype == np.int8:
+        return "gpkg", "int16"
+    if kind == "f":
+        with np.errstate(over="ignore", invalid="ignore"):
+            f32 = a.astype(np.float32)
+        same = np.array_equal(f32.astype(a.dtype), a, equal_nan=True)
+        return ("gpkg", "float32") if same else ("geotiff", None)
+    if kind in "iu":
+        if a.size == 0:
+            return "gpkg", "uint16"
+        lo, hi = int(a.min()), int(a.max())
+        if lo >= 0 and hi <= 65535:
+            return "gpkg", "uint16"
+        if lo >= -32768 and hi <= 32767:
+            return "gpkg", "int16"
+        if -GPKG_EXACT_FLOAT_INT <= lo and hi <= GPKG_EXACT_FLOAT_INT:
+            return "gpkg", "float32"
+    return "geotiff", None
+
+
+def _rio_crs(crs):
+    from rasterio.crs import CRS as RioCRS
+
+    return None if crs is None else RioCRS.from_wkt(crs.to_wkt() if hasattr(crs, "to_wkt") else str(crs))
+
+
+def _write_gpkg_raster(target: Path, r: RasterData) -> None:
+    """Append ``r`` to the GeoPackage ``target`` as a raster table (GDAL GPKG driver)."""
+    import rasterio
+    from affine import Affine
+
+    a = r.array
+    if a.ndim == 3:  # an RGB(A) image: PNG tiles
+        data, opts = np.moveaxis(a, -1, 0), {"TILE_FORMAT": "PNG"}
+    else:
+        data = a.astype(r.stored_dtype, copy=False)[None]
+        opts = {"TILE_FORMAT": "TIFF" if r.stored_dtype == "float32" else "PNG"}
+    nodata = None
+    # GDAL keeps a float32/uint16 coverage's nodata (QGIS then leaves those cells out); an int16
+    # one with nodata comes back as float32 with shifted values (GDAL 3.10), so the document alone
+    # holds it there.
+    if r.nodata is not None and a.ndim == 2 and r.stored_dtype in ("float32", "uint16"):
+        v = float(r.nodata)
+        if math.isfinite(v) and (r.stored_dtype == "float32" or (v.is_integer() and 0 <= v <= 65535)):
+            nodata = v
+    with rasterio.open(target, "w", driver="GPKG", width=int(a.shape[1]), height=int(a.shape[0]),
+                       count=int(data.shape[0]), dtype=str(data.dtype), crs=_rio_crs(r.crs),
+                       transform=Affine.from_gdal(*r.transform), nodata=nodata, APPEND_SUBDATASET="YES",
+                       RASTER_TABLE=r.table, RASTER_IDENTIFIER=r.title,
+                       RASTER_DESCRIPTION=f"Lingtan raster layer {r.name}", **opts) as ds:
+        ds.write(data)
+
+
+def _raster_digest(r: RasterData) -> str:
+    h = hashlib.sha1(np.ascontiguousarray(r.array).view(np.uint8).ravel())
+    h.update(repr((str(r.array.dtype), r.array.shape, tuple(r.transform),
+                   r.crs.to_wkt() if r.crs is not None else None, r.nodata)).encode())
+    return h.hexdigest()[:12]
+
+
+def _write_sidecar(path: Path, r: RasterData) -> str:
+    """Write ``r`` as a GeoTIFF in :func:`sidecar_dir` of ``path`` (named by its content, so the
+    previous project file's sidecars stay intact until the new file replaces it); the name
+    relative to the project's folder."""
+    import rasterio
+    from affine import Affine
+
+    folder = sidecar_dir(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{r.table}-{_raster_digest(r)}.tif"
+    target = folder / name
+    if not target.exists():
+        a = r.array
+        data = np.moveaxis(a, -1, 0) if a.ndim == 3 else a[None]
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tif", dir=folder)
+        os.close(fd)
+        try:
+            nodata = r.nodata if r.nodata is not None and a.ndim == 2 else None
+            with rasterio.open(tmp, "w", driver="GTiff", width=int(a.shape[1]), height=int(a.shape[0]),
+                               count=int(data.shape[0]), dtype=str(data.dtype), crs=_rio_crs(r.crs),
+                               transform=Affine.from_gdal(*r.transform), nodata=nodata, tiled=True,
+                               compress="deflate", BIGTIFF="IF_SAFER") as ds:
+                ds.write(data)
+            _fsync(Path(tmp))
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return f"{folder.name}/{name}"
+
+
+def _remove_unused_sidecars(path: Path, keep: set[str]) -> None:
+    """Sidecar GeoTIFFs of ``path`` the saved document no longer names (an older save's)."""
+    folder = sidecar_dir(path)
+    if not folder.is_dir():
+        return
+    pattern = re.compile(r"^[0-9a-z_]+-[0-9a-f]{12}\.tif$")
+    for f in folder.iterdir():
+        if pattern.match(f.name) and f"{folder.name}/{f.name}" not in keep:
+            try:
+                f.unlink()
+            except OSError:
+                pass
+    try:
+        folder.rmdir()  # only when empty
+    except OSError:
+        pass
+
+
+def gpkg_raster_tables(path: Path | str) -> set[str]:
+    """Raster tables (tiles, gridded coverages) in ``gpkg_contents``."""
+    with sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True) as con:
+        return {r[0] for r in con.execute(
+            "SELECT table_name FROM gpkg_contents WHERE data_type IN ('tiles', '2d-gridded-coverage')")}
+
+
+def read_raster_entry(path: Path, entry: dict, colormap=None):
+    """The :class:`~layers.raster.RasterLayer` of a document's raster entry (values, dtype,
+    transform, CRS and nodata as saved). FileNotFoundError when its sidecar GeoTIFF is gone."""
+    import rasterio
+    from pyproj import CRS
+
+    from layers.raster import RasterLayer
+
+    bands = int(entry.get("bands", 1))
+    if entry.get("storage") == "geotiff":
+        source = Path(path).parent / str(entry.get("file") or "")
+        if not entry.get("file") or not source.is_file():
+            raise FileNotFoundError(source)
+        ds = rasterio.open(source)
+    else:
+        ds = rasterio.open(path, TABLE=entry["table"])
+    with ds:
+        if bands >= 3:
+            array = np.moveaxis(ds.read(list(range(1, bands + 1))), 0, -1)
+        else:
+            array = ds.read(1)
+        gdal_transform = ds.transform.to_gdal()
+        file_crs = ds.crs
+    array = np.ascontiguousarray(array.astype(entry.get("dtype") or array.dtype, copy=False))
+    transform = tuple(entry.get("transform") or gdal_transform)
+    if "crs" in entry:  # as saved (None: the layer had none; GDAL would say "undefined Cartesian")
+        crs = CRS.from_wkt(entry["crs"]) if entry["crs"] else None
+    else:
+        crs = CRS.from_wkt(file_crs.to_wkt()) if file_crs is not None else None
+    return RasterLayer(str(entry.get("name", entry["table"])), array, transform, crs, colormap=colormap,
+                       nodata=entry.get("nodata"), title=entry.get("title"))
 
 
 # ---------------------------------------------------------------- writing (any thread)
@@ -282,7 +516,8 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
     path = Path(path)
     tmp = _tmp_beside(path)
     try:
-        weights = [max(len(d.gdf), 1) for d in snap.layers] + [max(len(t), 1) for t in snap.tables.values()]
+        weights = ([max(len(d.gdf), 1) for d in snap.layers] + [max(len(t), 1) for t in snap.tables.values()]
+                   + [max(r.array.size // 50, 1) for r in snap.rasters])
         total, done = float(sum(weights) + 1), 0.0
         for d in snap.layers:
             progress.report(done / total, f"writing {d.title}")
@@ -300,6 +535,15 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
             pyogrio.write_dataframe(_text_columns(pd.DataFrame(df).reset_index(drop=True)), tmp,
                                     layer=table, driver="GPKG")
             done += max(len(df), 1)
+        for r in snap.rasters:
+            progress.report(done / total, f"writing {r.title}")
+            if r.storage == "gpkg":
+                _write_gpkg_raster(tmp, r)
+            else:
+                r.file = _write_sidecar(path, r)
+            done += max(r.array.size // 50, 1)
+        if snap.rasters:
+            snap.document["rasters"] = [r.entry() for r in snap.rasters]
         progress.report(done / total, "writing project")
         styles = [{"f_table_catalog": "", "f_table_schema": "", "f_table_name": d.table,
                    "f_geometry_column": GEOMETRY_COLUMN, "styleName": d.title, "styleQML": d.qml,
@@ -331,6 +575,7 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
     finally:
         tmp.unlink(missing_ok=True)
     _remove_stale_temps(path)
+    _remove_unused_sidecars(path, {r.file for r in snap.rasters if r.file})
     return path
 
 
@@ -451,15 +696,35 @@ def load_project(path: Path | str, progress: Progress = NO_PROGRESS, *, lang: st
         if not isinstance(gdf, gpd.GeoDataFrame):
             gdf = gpd.GeoDataFrame(gdf, geometry=gpd.GeoSeries([None] * len(gdf)))
         frames[table] = gdf
+    rasters: dict[str, Any] = {}
+    raster_entries = doc.get("rasters") or []
+    if raster_entries:
+        from layers.raster import Colormap
+
+        in_file = gpkg_raster_tables(path)
+        styles = {e.get("raster"): (e.get("style") or {}) for e in _layer_entries(doc["tree"].get("root", {}))
+                  if e.get("raster")}
+        for k, entry in enumerate(raster_entries):
+            table = entry.get("table")
+            progress.report(0.8 + 0.1 * k / len(raster_entries), f"reading {entry.get('title', table)}")
+            if entry.get("storage") != "geotiff" and table not in in_file:
+                raise _corrupt(path, f"raster table {table!r} is missing")
+            cmap = (styles.get(table) or {}).get("colormap")
+            try:
+                rasters[table] = read_raster_entry(path, entry, Colormap.from_dict(cmap) if cmap else None)
+            except FileNotFoundError:
+                continue  # a sidecar GeoTIFF left behind: listed in missing_layers
+            except Exception as exc:
+                raise _corrupt(path, f"raster {table!r} ({exc})") from None
     progress.report(0.9, "building the workspace")
     ws = Workspace(lang=lang or doc.get("lang") or "zh")
     with ws.quiet():
         try:
-            tree = tree_from_dict(doc["tree"], frames)
+            tree = tree_from_dict(doc["tree"], frames, rasters)
         except KeyError as exc:
             raise _corrupt(path, f"the layer tree names a missing table {exc}") from None
         ws.replace_tree(tree)
-    ws.missing_layers = list(tree.missing)  # raster layers (not stored yet) by name
+    ws.missing_layers = list(tree.missing)  # layers the file names but does not hold, by name
     ws.settings = doc.get("settings") or {}
     ws.summary = doc.get("summary") or {}
     p = doc.get("park")
@@ -574,13 +839,14 @@ def find_recovery(discard_stale: bool = True) -> list[Path]:
 
 
 def discard_recovery(path: Path | str | None) -> None:
-    """Remove a recovery file (missing is fine)."""
+    """Remove a recovery file and its sidecar rasters (missing is fine)."""
     if path is None:
         return
     try:
         Path(path).unlink(missing_ok=True)
     except OSError:
         pass
+    _remove_unused_sidecars(Path(path), set())
 
 
 def pid_alive(pid: int) -> bool:

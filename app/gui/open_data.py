@@ -13,14 +13,24 @@ thread (:func:`app.gui.tasks.run_task`). Then:
 * the layer is added on top of the tree with :func:`layers.presets.default_style` (known names
   such as "buildings" get their preset style, others a style for their geometry type).
 
+Rasters (GeoTIFF, ERDAS IMG, ESRI ASCII grid) are read with rasterio (:func:`read_raster`): one
+band becomes a :class:`~layers.raster.RasterLayer` coloured by a sensible colormap (the file's
+palette, distinct colours for a few integer classes, else viridis stretched over the 2nd–98th
+percentiles) with the file's nodata; three or four bands of bytes are drawn as an RGB(A) image. The
+report gives size, CRS, resolution, nodata and per-band statistics; a raster without a CRS opens
+the same CRS dialog.
+
 A dropped Lingtan project (``*.lingtan.gpkg``) is opened as a project instead.
 """
 
 from __future__ import annotations
 
+import math
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +55,16 @@ from app.gui.i18n import pick
 
 VECTOR_SUFFIXES = (".shp", ".zip", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".dxf", ".csv", ".txt",
                    ".tsv", ".xlsx", ".xlsm", ".xls", ".dbf", ".gml", ".fgb", ".tab", ".mif", ".sqlite")
+RASTER_SUFFIXES = (".tif", ".tiff", ".img", ".asc")
 PROJECT_SUFFIX = ".lingtan.gpkg"
+MAX_RASTER_CELLS = 40_000_000
+"""Rasters with more cells are read decimated (nearest) to about this many: 40 M float32 cells are
+160 MB, a few seconds to colour; the report says so."""
+CLASS_PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
+                 "#a6cee3", "#fb9a99", "#b2df8a", "#cab2d6")
+"""Distinct colours for integer class rasters: ColorBrewer Dark2 (8) then Paired's light tones
+(Brewer, colorbrewer2.org, Apache-2.0 licence)."""
+MAX_CLASSES = len(CLASS_PALETTE)
 OK_CANCEL = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
 
 
@@ -55,11 +74,13 @@ def tr(text: str) -> str:
 
 def file_filter() -> str:
     return ";;".join([
-        tr("GIS files") + " (*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.dxf *.csv *.xlsx *.xls)",
+        tr("GIS files") + " (*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.dxf *.csv *.xlsx *.xls "
+                          "*.tif *.tiff *.img *.asc)",
         tr("Shapefile") + " (*.shp *.zip)", tr("GeoPackage") + " (*.gpkg)",
         tr("GeoJSON") + " (*.geojson *.json)", tr("KML/KMZ") + " (*.kml *.kmz)",
         tr("CAD drawing") + " (*.dxf)",
-        tr("Tables with coordinates or WKT") + " (*.csv *.txt *.xlsx *.xls)", tr("All files") + " (*)",
+        tr("Tables with coordinates or WKT") + " (*.csv *.txt *.xlsx *.xls)",
+        tr("Rasters (GeoTIFF, IMG, ASCII grid)") + " (*.tif *.tiff *.img *.asc)", tr("All files") + " (*)",
     ])
 
 
@@ -67,10 +88,14 @@ def is_project(path: Path) -> bool:
     return str(path).lower().endswith(PROJECT_SUFFIX)
 
 
+def is_raster(path: Path) -> bool:
+    return Path(path).suffix.lower() in RASTER_SUFFIXES
+
+
 def droppable(path: Path) -> bool:
-    """Can a dropped file be added (a GIS file, a project, or a folder-less file GDAL may read)?"""
+    """Can a dropped file be added (a GIS file, a raster or a project)?"""
     p = Path(path)
-    return p.is_file() and (is_project(p) or p.suffix.lower() in VECTOR_SUFFIXES)
+    return p.is_file() and (is_project(p) or p.suffix.lower() in VECTOR_SUFFIXES or is_raster(p))
 
 
 # ---- CRS choice ---------------------------------------------------------------------------------
@@ -322,7 +347,8 @@ class ReportDialog(QDialog):
         self.setMinimumSize(560, 380)
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
-        self.text.setHtml(report_html(report, layer_title))
+        html = raster_report_html if isinstance(report, RasterRead) else report_html
+        self.text.setHtml(html(report, layer_title))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
@@ -336,6 +362,218 @@ class ReportDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.text)
         lay.addWidget(buttons)
+
+
+# ---- rasters ------------------------------------------------------------------------------------
+
+@dataclass
+class RasterRead:
+    """A raster read from a file: the layer and what the report shows. ``problems``: (level,
+    zh, en) with level "info" | "warning"."""
+
+    layer: object
+    path: str
+    driver: str
+    width: int
+    height: int
+    bands: int
+    dtype: str
+    crs: str
+    crs_source: str
+    resolution: tuple[float, float]
+    unit: str
+    nodata: float | None
+    shown: str
+    stats: list[dict] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    decimated: int = 1
+
+
+def _band_stats(values: np.ndarray, valid: np.ndarray) -> dict:
+    """min, max, mean, standard deviation of the valid cells; counts of valid and empty cells."""
+    v = values[valid]
+    out = {"valid": int(v.size), "empty": int(valid.size - v.size)}
+    if v.size:
+        v = v.astype(np.float64, copy=False)
+        out.update(min=float(v.min()), max=float(v.max()), mean=float(v.mean()), std=float(v.std()))
+    return out
+
+
+def _valid_mask(a: np.ndarray, nodata) -> np.ndarray:
+    valid = np.isfinite(a) if a.dtype.kind == "f" else np.ones(a.shape, bool)
+    if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
+        valid &= a != nodata
+    return valid
+
+
+def default_raster_colormap(array: np.ndarray, valid: np.ndarray, palette: dict | None = None):
+    """The colormap a single-band raster opens with: the file's palette (GDAL colour table) for
+    the values present; distinct colours for an integer grid with at most :data:`MAX_CLASSES`
+    values (land use, zoning classes …); None otherwise (RasterLayer's viridis stretched over the
+    2nd–98th percentiles)."""
+    if array.dtype.kind not in "iub":
+        return None
+    values = np.unique(array[valid]) if valid.any() else np.zeros(0, array.dtype)
+    if palette:
+        present = {int(v): palette[int(v)] for v in values.tolist() if int(v) in palette}
+        if present:
+            return {v: "#{:02x}{:02x}{:02x}".format(*present[v][:3]) for v in sorted(present)}
+    if 1 <= len(values) <= MAX_CLASSES:
+        return {int(v): CLASS_PALETTE[i] for i, v in enumerate(values.tolist())}
+    return None
+
+
+def read_raster(path: Path, crs: str | None = None, name: str | None = None, progress=None) -> RasterRead:
+    """Read a GeoTIFF / IMG / ASCII grid into a RasterLayer (no Qt; runs in a worker).
+
+    One band (or the first of several that are not an RGB image) → a value grid with the file's
+    nodata and :func:`default_raster_colormap`; 3 or 4 bands of bytes → an RGB(A) image (the
+    file's mask as alpha). ``crs``: the user's choice (``gis.crs.parse_crs`` syntax) for a file
+    without one; without either, :class:`gis.errors.CrsNeeded` with likely candidates."""
+    import rasterio
+    from affine import Affine
+    from pyproj import CRS
+
+    from gis.crs import crs_label, guess_projected_crs, looks_like_lonlat, parse_crs
+    from gis.errors import CrsNeeded, InputError
+    from gis.progress import NO_PROGRESS
+    from layers.raster import RasterLayer
+
+    progress = progress or NO_PROGRESS
+    path = Path(path)
+    progress.report(0.0, "reading")
+    try:
+        ds = rasterio.open(path)
+    except Exception as exc:
+        raise InputError(f"无法读取栅格文件 {path.name}：{exc}", f"Cannot read the raster {path.name}: {exc}",
+                         path=str(path), code="raster.unreadable") from None
+    problems: list[tuple[str, str, str]] = []
+    with ds:
+        t = ds.transform
+        bounds = tuple(float(v) for v in ds.bounds)
+        source = None
+        if crs:
+            source = parse_crs(crs)
+            crs_obj, crs_source = source.crs, "user"
+        elif ds.crs is not None and ds.crs.to_wkt():
+            crs_obj, crs_source = CRS.from_wkt(ds.crs.to_wkt()), "file"
+        else:
+            if looks_like_lonlat(bounds):
+                cands = [("EPSG:4326", "longitude/latitude range"), ("EPSG:4490", "longitude/latitude range")]
+            else:
+                cands = [(f"EPSG:{c}", why) for c, why in guess_projected_crs(bounds)]
+            raise CrsNeeded(f"栅格文件 {path.name} 没有坐标系信息，请指定坐标系",
+                            f"The raster {path.name} has no coordinate system: choose one",
+                            path=str(path), candidates=cands)
+        factor = 1
+        cells = ds.width * ds.height
+        if cells > MAX_RASTER_CELLS:
+            factor = math.ceil(math.sqrt(cells / MAX_RASTER_CELLS))
+        rows, cols = math.ceil(ds.height / factor), math.ceil(ds.width / factor)
+        rgb = ds.count in (3, 4) and all(d == "uint8" for d in ds.dtypes)
+        bands = list(range(1, ds.count + 1)) if rgb else [1]
+        data = ds.read(bands, out_shape=(len(bands), rows, cols)) if factor > 1 else ds.read(bands)
+        progress.report(0.6, "statistics")
+        nodata = ds.nodata
+        palette = None
+        if not rgb:
+            try:
+                palette = ds.colormap(1)
+            except ValueError:  # no colour table
+                palette = None
+        mask = None
+        if rgb and ds.count == 3:
+            m = ds.dataset_mask(out_shape=(rows, cols)) if factor > 1 else ds.dataset_mask()
+            if (m == 0).any():
+                mask = m
+        driver = ds.driver
+        count, dtype = ds.count, ds.dtypes[0]
+        full_w, full_h = ds.width, ds.height
+    if factor > 1:
+        t = t @ Affine.scale(full_w / cols, full_h / rows)
+        problems.append(("warning", f"栅格较大（{full_w:,} × {full_h:,}），按 1/{factor} 抽样显示",
+                         f"Large raster ({full_w:,} × {full_h:,}): shown at 1/{factor} resolution"))
+    if source is not None and source.webmap:
+        from gis import webmap
+
+        cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+        convert = webmap.gcj02_to_wgs84 if source.webmap == "gcj02" else webmap.bd09_to_wgs84
+        wx, wy = (float(np.asarray(v).ravel()[0]) for v in convert(np.array([cx]), np.array([cy])))
+        t = Affine.translation(wx - cx, wy - cy) @ t
+        problems.append(("info", f"已按中心点的 {source.webmap.upper()} 偏移平移到 WGS84",
+                         f"Shifted to WGS84 by the {source.webmap.upper()} offset at the centre"))
+    if rgb:
+        array = np.ascontiguousarray(np.moveaxis(data, 0, -1))
+        if mask is not None:
+            array = np.concatenate([array, mask[..., None].astype(np.uint8)], axis=2)
+        stats = [_band_stats(array[..., i], np.ones(array.shape[:2], bool)) for i in range(min(count, 3))]
+        colormap, shown = None, "RGBA" if array.shape[2] == 4 else "RGB"
+        nodata_used = None
+    else:
+        array = data[0]
+        if count > 1:
+            problems.append(("warning", f"文件有 {count} 个波段，只显示第 1 波段",
+                             f"The file has {count} bands: band 1 is shown"))
+        valid = _valid_mask(array, nodata)
+        stats = [_band_stats(array, valid)]
+        colormap = default_raster_colormap(array, valid, palette)
+        shown = "1"
+        nodata_used = nodata
+        if not valid.any():
+            problems.append(("warning", "栅格中没有有效值（全部为无数据）",
+                             "The raster holds no valid values (all no data)"))
+    progress.report(0.8, "colours")
+    layer_name = name or path.stem
+    layer = RasterLayer(layer_name, array, t.to_gdal(), crs_obj, colormap=colormap, nodata=nodata_used)
+    geographic = crs_obj.is_geographic
+    progress.report(1.0, "done")
+    return RasterRead(layer=layer, path=str(path), driver=driver, width=int(cols), height=int(rows),
+                      bands=int(count), dtype=str(dtype), crs=crs_label(crs_obj), crs_source=crs_source,
+                      resolution=(abs(t.a), abs(t.e)), unit="°" if geographic else "m", nodata=nodata_used,
+                      shown=shown, stats=stats, problems=problems, decimated=factor)
+
+
+def _num(v: float) -> str:
+    if v is None or not math.isfinite(v):
+        return str(v)
+    if v != 0 and (abs(v) >= 1e7 or abs(v) < 1e-3):
+        return f"{v:.4g}"
+    return f"{v:,.4f}".rstrip("0").rstrip(".")
+
+
+def raster_report_html(r: RasterRead, layer_title: str = "") -> str:
+    """What :func:`read_raster` found, as HTML in the UI language."""
+    from html import escape
+
+    formats = {"GTiff": "GeoTIFF", "HFA": "ERDAS IMAGINE (.img)", "AAIGrid": "ESRI ASCII grid (.asc)"}
+    rows = [(tr("File"), r.path), (tr("Format"), formats.get(r.driver, r.driver)),
+            (tr("Size"), tr("{0:,} × {1:,} cells, {2} band(s), {3}").format(r.width, r.height, r.bands,
+                                                                           r.dtype)),
+            (tr("Coordinate system"), f"{r.crs} ({_crs_source_text(r.crs_source)})"),
+            (tr("Resolution"), f"{_num(r.resolution[0])} × {_num(r.resolution[1])} {r.unit}"),
+            (tr("No data"), _num(r.nodata) if r.nodata is not None else tr("none")),
+            (tr("Shown"), tr("RGB image") if r.shown.startswith("RGB") else tr("band {0}").format(r.shown))]
+    html = [f"<h3>{escape(layer_title)}</h3>" if layer_title else "",
+            "<table cellspacing='0' cellpadding='3'>"]
+    for k, v in rows:
+        html.append(f"<tr><td style='color:#555'>{escape(k)}</td><td>{escape(str(v))}</td></tr>")
+    html.append("</table>")
+    heads = [tr("Band"), tr("Min"), tr("Max"), tr("Mean"), tr("Std. dev."), tr("Valid cells"), tr("No data")]
+    html.append(f"<h4>{escape(tr('Band statistics'))}</h4><table cellspacing='0' cellpadding='3'><tr>")
+    html += [f"<th align='left'>{escape(h)}</th>" for h in heads]
+    html.append("</tr>")
+    for i, st in enumerate(r.stats, start=1):
+        cells = [str(i)] + [_num(st[k]) if k in st else "–" for k in ("min", "max", "mean", "std")] + [
+            f"{st['valid']:,}", f"{st['empty']:,}"]
+        html.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    html.append("</table>")
+    if r.problems:
+        colours = {"warning": "#9a5b00", "info": "#37474f"}
+        html.append("<ul>")
+        for level, zh, en in r.problems:
+            html.append(f"<li style='color:{colours.get(level, '#37474f')}'>{escape(pick(zh, en))}</li>")
+        html.append("</ul>")
+    return "".join(html)
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -395,10 +633,18 @@ def _read_one(window, path: Path, crs, layer, replace, show_report: bool):
     from gis.errors import CrsNeeded, InputError
     from gis.io import read_vector
 
+    raster = is_raster(path)
+    name = unique_name(window.workspace, path.stem) if raster and replace is None else path.stem
+
     def work(progress):
+        if raster:
+            return read_raster(path, crs=crs, name=name, progress=progress)
         return read_vector(path, crs=crs, layer=layer, progress=progress)
 
     def done(result):
+        if raster:
+            window.add_raster_result(path, result, replace=replace, show_report=show_report)
+            return
         name = layer or path.stem
         if path.suffix.lower() == ".shp" or not name:
             name = path.stem
