@@ -149,12 +149,39 @@ class LayerTree:
         if self.contains(layer):
             raise ValueError(f"{layer!r} is already in the tree")
         g = self._group(group)
-        g.children.insert(len(g.children) if index is None else index, layer)
-        self._parents[id(layer)] = g
-        self._unsubscribe[id(layer)] = layer.changed.connect(
-            lambda lyr, what: self.changed.emit(self, f"layer:{what}", lyr))
+        g.children.insert(_clamp_index(g, index), layer)
+        self._attach(layer, g)
         self.changed.emit(self, "inserted", layer)
         return layer
+
+    def _attach(self, layer: Any, group: LayerGroup) -> None:
+        self._parents[id(layer)] = group
+        self._unsubscribe[id(layer)] = layer.changed.connect(
+            lambda lyr, what: self.changed.emit(self, f"layer:{what}", lyr))
+
+    def insert(self, node: Any, parent: LayerGroup | str | None = None, index: int | None = None) -> Any:
+        """Put ``node`` into ``parent`` (default: root) at ``index`` (default: on top; clamped to
+        the group's size): a layer, or a group removed earlier with :meth:`remove` together with
+        everything still in it (undo of a removal). Emits "inserted" once."""
+        if not isinstance(node, LayerGroup):
+            return self.add_layer(node, parent, index)
+        if node._tree is self and self.parent(node) is not None:
+            raise ValueError(f"{node!r} is already in the tree")
+        g = self._group(parent)
+        g.children.insert(_clamp_index(g, index), node)
+        node.parent, node._tree = g, self
+
+        def attach(group: LayerGroup) -> None:
+            for child in group.children:
+                if isinstance(child, LayerGroup):
+                    child.parent, child._tree = group, self
+                    attach(child)
+                elif _is_layer(child):
+                    self._attach(child, group)
+
+        attach(node)
+        self.changed.emit(self, "inserted", node)
+        return node
 
     def add_group(self, name: str, parent: LayerGroup | str | None = None, index: int | None = None, *,
                   visible: bool = True, expanded: bool = True, opacity: float = 1.0) -> LayerGroup:
@@ -196,7 +223,7 @@ class LayerTree:
         if isinstance(node, LayerGroup) and (target is node or any(g is node for g in _ancestors(target))):
             raise ValueError("a group cannot be moved into itself")
         self._detach(node)
-        target.children.insert(len(target.children) if index is None else index, node)
+        target.children.insert(_clamp_index(target, index), node)
         if isinstance(node, LayerGroup):
             node.parent = target
         else:
@@ -288,6 +315,12 @@ class LayerTree:
         tree.root._opacity = _clamp01(root.get("opacity", 1.0))
         _fill(tree, tree.root, root.get("children", []), lookup)
         return tree
+
+
+def _clamp_index(group: LayerGroup, index: int | None) -> int:
+    """``index`` within ``0 … len(children)`` (None: the end, i.e. on top)."""
+    n = len(group.children)
+    return n if index is None else max(0, min(int(index), n))
 
 
 def _ancestors(group: LayerGroup) -> Iterator[LayerGroup]:

@@ -7,7 +7,10 @@ as child rows with colour swatches (single-style layers carry their swatch on th
 
 :class:`LayerPanel` adds the opacity slider and the context menu: zoom to layer, attribute table,
 rename, remove, opacity, style (single colour, categorized by a field, graduated by a numeric
-field with the five-colour preset, default style), new group.
+field with the five-colour preset, default style; a raster's colours), new group.
+
+Every edit goes through :class:`app.gui.undo.TreeEdits` (``panel.edits``): with the main window's
+undo stack set (:meth:`LayerPanel.set_undo_stack`) each is a step of Edit → Undo / Redo.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.i18n import ui_lang
 from app.gui.icons import icon
+from app.gui.undo import TreeEdits
 from layers.tree import LayerGroup
 
 MIME = "application/x-lingtan-layer-node"
@@ -81,6 +85,10 @@ def _is_vector(node) -> bool:
     return hasattr(node, "gdf") and hasattr(node, "style")
 
 
+def _is_raster(node) -> bool:
+    return getattr(node, "kind", None) == "raster"
+
+
 class _Bridge(QObject):
     event = Signal(str, object)
 
@@ -88,9 +96,10 @@ class _Bridge(QObject):
 class LayerTreeModel(QAbstractItemModel):
     """Qt model of a LayerTree (see the module doc). Index internal ids key ``self._objects``."""
 
-    def __init__(self, tree, parent=None) -> None:
+    def __init__(self, tree, parent=None, edits: TreeEdits | None = None) -> None:
         super().__init__(parent)
         self.tree = tree
+        self.edits = edits if edits is not None else TreeEdits(tree)
         self._objects: dict[int, object] = {}
         self._legend: dict[int, tuple[tuple, list[LegendEntry]]] = {}
         self._swatch: dict[int, tuple[tuple, QIcon | None]] = {}
@@ -139,26 +148,33 @@ class LayerTreeModel(QAbstractItemModel):
     def _children(self, node) -> list:
         if _is_group(node):
             return list(reversed(node.children))  # top first
-        if _is_vector(node):
+        if _is_vector(node) or _is_raster(node):
             return self.legend_entries(node)
         return []
 
     def legend_entries(self, layer) -> list[LegendEntry]:
-        """Legend rows of a classified vector layer (none for single-style layers)."""
+        """Legend rows of a classified vector layer (none for single-style layers) or of a raster's
+        colormap (none for an RGB image)."""
         from layers.style import SingleStyle
 
-        if not _is_vector(layer) or isinstance(layer.style, SingleStyle):
+        if _is_raster(layer):
+            if layer.colormap is None:
+                return []
+        elif not _is_vector(layer) or isinstance(layer.style, SingleStyle):
             return []
         lang = ui_lang()
         key = (getattr(layer, "style_version", 0), getattr(layer, "data_version", 0), lang,
-               id(layer.style))
+               id(getattr(layer, "style", None) or layer.colormap))
         cached = self._legend.get(id(layer))
         if cached is not None and cached[0] == key:
             return cached[1]
         try:
-            from layers.legend import legend_block
+            if _is_raster(layer):
+                rows = list(layer.legend_block(lang).rows)
+            else:
+                from layers.legend import legend_block
 
-            rows = list(legend_block(layer, lang).rows)
+                rows = list(legend_block(layer, lang).rows)
         except Exception:
             rows = []
         entries = [LegendEntry(layer, i, r) for i, r in enumerate(rows)]
@@ -281,10 +297,16 @@ class LayerTreeModel(QAbstractItemModel):
             n = sum(1 for c in node.walk() if not _is_group(c))
             return self.tr("Group with {0} layers").format(n)
         lines = [f"{node.title} ({node.name})"]
-        if _is_vector(node):
+        if _is_vector(node) or _is_raster(node):
             from gis.crs import crs_label
 
-            lines.append(self.tr("{0:,} features").format(len(node.gdf)))
+            if _is_vector(node):
+                lines.append(self.tr("{0:,} features").format(len(node.gdf)))
+            else:
+                rows, cols = node.shape
+                dx, dy = abs(node.transform[1]), abs(node.transform[5])
+                lines.append(self.tr("Raster {0:,} × {1:,} cells of {2:g} × {3:g}").format(
+                    cols, rows, dx, dy))
             lines.append(self.tr("CRS: {0}").format(crs_label(node.crs) if node.crs is not None else "–"))
         if node.opacity < 1:
             lines.append(self.tr("Opacity {0:.0f}%").format(node.opacity * 100))
@@ -296,17 +318,14 @@ class LayerTreeModel(QAbstractItemModel):
             return False
         if role == Qt.ItemDataRole.CheckStateRole:
             state = value.value if hasattr(value, "value") else value
-            node.visible = int(state) == Qt.CheckState.Checked.value
+            self.edits.set_visible(node, int(state) == Qt.CheckState.Checked.value)
             self.dataChanged.emit(index, index)
             return True
         if role == Qt.ItemDataRole.EditRole:
             text = str(value).strip()
             if not text:
                 return False
-            if _is_group(node):
-                node.name = text
-            else:
-                node.title = text
+            self.edits.rename(node, text)
             self.dataChanged.emit(index, index)
             return True
         return False
@@ -362,8 +381,27 @@ class LayerTreeModel(QAbstractItemModel):
             current = self.tree.parent(node) if not _is_group(node) else node.parent
             if current is group and group.children.index(node) < index:
                 index -= 1
-        self.tree.move(node, group, index)
+        self.edits.move(node, group, index)
         return True
+
+
+def raster_colormap(layer, kind: str):
+    """The :class:`~layers.raster.Colormap` ``kind`` ("viridis", "grey", "classes") for a value
+    raster, or None (RGB images; "classes" for grids that are not a few integer values)."""
+    from app.gui.open_data import default_raster_colormap
+    from layers.raster import Colormap, make_colormap
+
+    if getattr(layer, "colormap", None) is None and layer.array.ndim == 3:
+        return None
+    valid = layer._valid()
+    if kind == "classes":
+        spec = default_raster_colormap(layer.array, valid)
+        return make_colormap(spec) if spec else None
+    base = make_colormap(None, layer.array, valid)  # viridis over the 2nd–98th percentiles
+    if kind == "grey":
+        lo, hi = base.stops[0][0], base.stops[-1][0]
+        return Colormap([(lo, "#000000"), (hi, "#ffffff")], unit=base.unit)
+    return base
 
 
 def _inside(group, ancestor) -> bool:
@@ -378,9 +416,10 @@ def _inside(group, ancestor) -> bool:
 class OpacitySlider(QWidget):
     """"Opacity [——●——] 80 %" for the current layer or group."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, edits: TreeEdits | None = None) -> None:
         super().__init__(parent)
         self.node = None
+        self.edits = edits
         self.label = QLabel()
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 100)
@@ -404,7 +443,11 @@ class OpacitySlider(QWidget):
 
     def _on_value(self, v: int) -> None:
         self.value_label.setText(f"{v} %")
-        if self.node is not None:
+        if self.node is None:
+            return
+        if self.edits is not None:
+            self.edits.set_opacity(self.node, v / 100.0)  # one undo step per drag (merged)
+        else:
             self.node.opacity = v / 100.0
 
 
@@ -422,6 +465,8 @@ class LayerPanel(QWidget):
     def __init__(self, tree, parent=None) -> None:
         super().__init__(parent)
         self.model: LayerTreeModel | None = None
+        self.undo_stack = None
+        self.edits = TreeEdits(tree)
         self.view = QTreeView()
         self.view.setHeaderHidden(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -456,12 +501,23 @@ class LayerPanel(QWidget):
             self.model.modelAboutToBeReset.disconnect(self._remember_current)
         self.tree = tree
         self._current = None
-        self.model = LayerTreeModel(tree, self)
+        self.edits = TreeEdits(tree, self.undo_stack)
+        self.opacity.edits = self.edits
+        self.model = LayerTreeModel(tree, self, self.edits)
         self.view.setModel(self.model)
         self.model.modelAboutToBeReset.connect(self._remember_current)
         self.model.modelReset.connect(self._restore_expansion)
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self._restore_expansion()
+
+    def set_undo_stack(self, stack) -> None:
+        """Make the panel's edits steps of ``stack`` (a QUndoStack; None: not undoable)."""
+        self.undo_stack = stack
+        self.edits.stack = stack
+
+    def set_style(self, layer, style) -> None:
+        """Give a vector layer ``style`` (a raster: a colormap), as one undoable edit."""
+        self.edits.set_style(layer, style)
 
     # -- expansion -------------------------------------------------------------------------------
     def _set_expanded(self, index: QModelIndex, on: bool) -> None:
@@ -538,7 +594,7 @@ class LayerPanel(QWidget):
     # -- actions ---------------------------------------------------------------------------------
     def remove_node(self, node) -> None:
         if node is not None and not isinstance(node, LegendEntry) and node is not self.tree.root:
-            self.tree.remove(node)
+            self.edits.remove(node)
 
     def add_group(self, name: str | None = None):
         """A new group on top (named ``name`` or asked for)."""
@@ -546,7 +602,7 @@ class LayerPanel(QWidget):
             name, ok = QInputDialog.getText(self, self.tr("New group"), self.tr("Group name:"))
             if not ok or not name.strip():
                 return None
-        return self.tree.add_group(name.strip())
+        return self.edits.add_group(name.strip())
 
     def rename(self, node) -> None:
         i = self.model.index_of(node)
@@ -572,10 +628,12 @@ class LayerPanel(QWidget):
                 menu.addAction(icon("table"), self.tr("Open Attribute Table"),
                                lambda: self.open_attribute_table.emit(node))
                 self._style_menu(menu.addMenu(self.tr("Style")), node)
+            elif _is_raster(node) and node.colormap is not None:
+                self._raster_style_menu(menu.addMenu(self.tr("Colours")), node)
         if node is not None:
             menu.addAction(self.tr("Rename"), lambda: self.rename(node))
             op = menu.addMenu(self.tr("Opacity"))
-            slider = OpacitySlider()
+            slider = OpacitySlider(edits=self.edits)
             slider.set_node(node)
             slider.label.setText(self.tr("Opacity"))
             wa = QWidgetAction(op)
@@ -607,6 +665,22 @@ class LayerPanel(QWidget):
         menu.addSeparator()
         menu.addAction(self.tr("Default Style"), lambda: self.apply_default_style(layer))
 
+    def _raster_style_menu(self, menu: QMenu, layer) -> None:
+        menu.addAction(self.tr("Viridis (2–98 % stretch)"),
+                       lambda: self.apply_raster_colours(layer, "viridis"))
+        menu.addAction(self.tr("Greyscale (2–98 % stretch)"),
+                       lambda: self.apply_raster_colours(layer, "grey"))
+        act = menu.addAction(self.tr("Distinct Colours per Value"),
+                             lambda: self.apply_raster_colours(layer, "classes"))
+        act.setEnabled(raster_colormap(layer, "classes") is not None)
+
+    def apply_raster_colours(self, layer, kind: str) -> None:
+        """A raster's colours: "viridis" or "grey" stretched over the 2nd–98th percentiles, or
+        "classes" (distinct colours for an integer grid with a few values)."""
+        cmap = raster_colormap(layer, kind)
+        if cmap is not None:
+            self.set_style(layer, cmap)
+
     # -- styles ----------------------------------------------------------------------------------
     def choose_single_colour(self, layer) -> None:
         from layers.style import SingleStyle
@@ -625,16 +699,17 @@ class LayerPanel(QWidget):
         kind = layer.geometry_kind
         outline = colour if kind == "line" else QColor(colour).darker(140).name()
         width = 2.0 if kind == "line" else 0.6
-        layer.style = SingleStyle(fill=colour, outline=outline, width=width, label_field=label,
-                                  title_zh=getattr(old, "title_zh", ""),
-                                  title_en=getattr(old, "title_en", ""))
+        self.set_style(layer, SingleStyle(fill=colour, outline=outline, width=width, label_field=label,
+                                          title_zh=getattr(old, "title_zh", ""),
+                                          title_en=getattr(old, "title_en", "")))
 
     def apply_categorized(self, layer, field: str) -> None:
         """One colour per distinct value of ``field`` (ColorBrewer Dark2)."""
         from layers.style import categorized_style
 
-        layer.style = categorized_style(layer.gdf[field], field, title_zh=str(field), title_en=str(field),
-                                        label_field=getattr(layer.style, "label_field", None))
+        self.set_style(layer, categorized_style(layer.gdf[field], field, title_zh=str(field),
+                                                title_en=str(field),
+                                                label_field=getattr(layer.style, "label_field", None)))
 
     def apply_graduated(self, layer, field: str, method: str = "quantile") -> None:
         """Five classes of numeric ``field`` (quantiles) in the five colours green → red."""
@@ -645,12 +720,12 @@ class LayerPanel(QWidget):
         n = min(5, max(1, finite.nunique()))
         colours = list(FIVE_COLOURS) if n == 5 else [FIVE_COLOURS[round(i * 4 / max(n - 1, 1))]
                                                       for i in range(n)]
-        layer.style = range_style(values, field, method=method, n=n, colours=colours,
-                                  title_zh=str(field), title_en=str(field),
-                                  label_field=getattr(layer.style, "label_field", None))
+        self.set_style(layer, range_style(values, field, method=method, n=n, colours=colours,
+                                          title_zh=str(field), title_en=str(field),
+                                          label_field=getattr(layer.style, "label_field", None)))
 
     def apply_default_style(self, layer) -> None:
         from layers.presets import default_style, prepare
 
-        layer.style = default_style(layer.name, prepare(layer.name, layer.gdf))
+        self.set_style(layer, default_style(layer.name, prepare(layer.name, layer.gdf)))
 

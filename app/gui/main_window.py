@@ -1,9 +1,10 @@
 """The main window: map canvas, layer tree, attribute table, dashboard, identify results, menus,
 map toolbar and status bar, on one :class:`app.workspace.Workspace`.
 
-Menus: File (new, open, open recent, save, save as, add data, export, report, quit), View (zoom,
-panels), Layer (attribute table, zoom to layer, remove, new group, style), Analysis (helper D's
-:mod:`app.gui.analyses`), Settings, Help. Every text goes through ``tr()`` and is set again in
+Menus: File (new, open, open recent, save, save as, add data, export, report, quit), Edit (undo
+and redo of layer-tree edits, :mod:`app.gui.undo`), View (zoom, panels), Layer (attribute table,
+zoom to layer, remove, new group, style), Analysis (helper D's :mod:`app.gui.analyses`),
+Settings, Help. Every text goes through ``tr()`` and is set again in
 :meth:`MainWindow.retranslate_ui` when the language changes (live switch).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -66,22 +67,30 @@ class IdentifyPanel(QWidget):
         lay.addWidget(self.hint)
         lay.addWidget(self.tree)
         self.layer, self.rows = None, []
+        self.raster_values: list = []
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.tree.setHeaderLabels([self.tr("Field"), self.tr("Value")])
-        self.show_features(self.layer, self.rows)
+        self.show_features(self.layer, self.rows, self.raster_values)
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)
 
-    def show_features(self, layer, rows: list) -> None:
+    def show_features(self, layer, rows: list, raster_values: list | None = None) -> None:
+        """The attributes of ``rows`` of ``layer`` and, after them, the cell values of raster
+        layers under the click (``raster_values``: (RasterLayer, value) pairs, top first)."""
         self.layer, self.rows = layer, list(rows or [])
+        self.raster_values = list(raster_values or [])
         self.tree.clear()
+        self._show_raster_values()
         if layer is None or not self.rows:
-            self.hint.setText(self.tr("Choose the Identify tool and click a feature on the map."))
+            if not self.raster_values:
+                self.hint.setText(self.tr("Choose the Identify tool and click a feature on the map."))
+            else:
+                self.hint.setText(self.tr("Raster values under the click"))
             return
         gdf = layer.gdf
         geom = getattr(gdf, "active_geometry_name", None)
@@ -103,6 +112,16 @@ class IdentifyPanel(QWidget):
                 QTreeWidgetItem(top, [str(col), format_value(v, kind)])
             self.tree.addTopLevelItem(top)
             top.setExpanded(len(shown) <= 3)
+
+    def _show_raster_values(self) -> None:
+        for layer, value in self.raster_values:
+            if isinstance(value, list):  # an RGB(A) image
+                text = ", ".join(str(v) for v in value)
+            else:
+                text = format_value(value, "f" if isinstance(value, float) else "i")
+            item = QTreeWidgetItem([layer.title, text])
+            item.setToolTip(0, self.tr("Raster layer {0}").format(layer.name))
+            self.tree.addTopLevelItem(item)
 
 
 class MainWindow(QMainWindow):
@@ -130,6 +149,7 @@ class MainWindow(QMainWindow):
         self.canvas = MapCanvas(self.workspace.tree, self)
         self.setCentralWidget(self.canvas)
         self._tree = self.workspace.tree
+        self.undo_stack = QUndoStack(self)
         self._build_docks()
         self._build_actions()
         self._build_menus()
@@ -146,6 +166,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- construction
     def _build_docks(self) -> None:
         self.layer_panel = LayerPanel(self.workspace.tree, self)
+        self.layer_panel.set_undo_stack(self.undo_stack)
         area = Qt.DockWidgetArea
         self.dock_layers = self._dock("layers", self.layer_panel, area.LeftDockWidgetArea)
         self.attribute_table = AttributeTable(self, self.workspace.tree)
@@ -204,6 +225,18 @@ class MainWindow(QMainWindow):
         a("export_all", self.export_all)
         a("report", self.export_report)
         a("quit", self.close, None, K.Quit)
+        a("undo", self.undo_stack.undo, None, K.Undo)
+        a("redo", self.undo_stack.redo, None)
+        redo_keys = QKeySequence.keyBindings(K.Redo)  # Ctrl+Y on Windows, Ctrl+Shift+Z elsewhere
+        if not any(k.toString() == "Ctrl+Shift+Z" for k in redo_keys):
+            redo_keys.append(QKeySequence("Ctrl+Shift+Z"))
+        self.actions_by_name["redo"].setShortcuts(redo_keys)
+        self.undo_stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda _t: self._undo_texts())
+        self.undo_stack.redoTextChanged.connect(lambda _t: self._undo_texts())
+        self.actions_by_name["undo"].setEnabled(False)
+        self.actions_by_name["redo"].setEnabled(False)
         a("zoom_layer", self.zoom_to_current_layer, "zoom_layer")
         a("attribute_table", lambda: self.open_attribute_table(self.layer_panel.current_layer()), "table",
           "F6")
@@ -252,6 +285,10 @@ class MainWindow(QMainWindow):
         self.menu_file.addAction(A["report"])
         self.menu_file.addSeparator()
         self.menu_file.addAction(A["quit"])
+
+        self.menu_edit = mb.addMenu("")
+        self.menu_edit.addAction(A["undo"])
+        self.menu_edit.addAction(A["redo"])
 
         M = self.map_actions
         self.menu_view = mb.addMenu("")
@@ -355,12 +392,39 @@ class MainWindow(QMainWindow):
         c.measured.connect(self._on_measured)
         c.status_message.connect(lambda m: self.statusBar().showMessage(m, 5000))
         c.render_failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        c.installEventFilter(self)  # the click position of identify, for raster values
+        self._identify_at = None
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.canvas and event.type() in (QEvent.Type.MouseButtonPress,
+                                                    QEvent.Type.MouseButtonRelease):
+            pos = event.position()
+            self._identify_at = (pos.x(), pos.y())
+        return super().eventFilter(obj, event)
+
+    def raster_values_at(self, px: float, py: float) -> list:
+        """(layer, value) of the visible raster layers under canvas pixel (px, py), top first
+        (:meth:`RasterLayer.value_at` in the map CRS; cells without data are left out)."""
+        x, y = self.canvas.to_map(px, py)
+        crs = self.canvas.crs()
+        out = []
+        for layer in reversed(self.workspace.tree.visible_layers()):
+            if getattr(layer, "kind", None) != "raster":
+                continue
+            try:
+                v = layer.value_at(x, y, crs)
+            except Exception:  # a CRS pyproj cannot transform: no value, not an error
+                v = None
+            if v is not None:
+                out.append((layer, v))
+        return out
 
     # ---------------------------------------------------------------- workspace
     def _bind_workspace(self, ws) -> None:
         if self._ws_unsubscribe is not None:
             self._ws_unsubscribe()
         self.workspace = ws
+        self.undo_stack.clear()  # the steps hold the previous workspace's layers
         unsub = ws.changed.connect(self._on_workspace_changed)
         self._ws_unsubscribe = unsub if callable(unsub) else (
             lambda: ws.changed.disconnect(self._on_workspace_changed))
@@ -372,6 +436,19 @@ class MainWindow(QMainWindow):
             self.canvas.zoom_full()
         self._on_crs(self.canvas.crs())
         self._update_title()
+        self.notify_missing_layers(ws)
+
+    def notify_missing_layers(self, ws) -> None:
+        """Say so when an opened project names layers whose data it does not hold (a raster's
+        GeoTIFF left behind when the project was copied, an older file's raster layers)."""
+        missing = list(getattr(ws, "missing_layers", None) or [])
+        self.last_notice = None
+        if not missing:
+            return
+        text = self.tr("{0} layer(s) of this project could not be opened (their data are missing): "
+                       "{1}").format(len(missing), ", ".join(missing))
+        self.last_notice = text
+        self.statusBar().showMessage(text, 60000)
 
     def _bind_tree(self) -> None:
         """Follow the workspace's tree (a project load may replace it)."""
@@ -380,6 +457,7 @@ class MainWindow(QMainWindow):
             return
         from app.gui.canvas import MapCanvas
 
+        self.undo_stack.clear()
         old = self.canvas
         old.shutdown()
         self.canvas = MapCanvas(tree, self)
@@ -422,8 +500,10 @@ class MainWindow(QMainWindow):
                 self._bind_tree()
             self.attribute_table.refresh_layers()
         elif what == "results":
+            self.undo_stack.clear()  # result layers were replaced: old steps would bring back stale ones
             self.dashboard.set_summary(ws.summary)
         elif what == "park":
+            self.undo_stack.clear()
             crs = ws.map_crs()
             if crs is not None:
                 self.canvas.set_crs(crs)
@@ -452,8 +532,10 @@ class MainWindow(QMainWindow):
         self.status_render.setText(self.tr("Render {0} ms").format(f"{ms:.0f}" if ms >= 10 else f"{ms:.1f}"))
 
     def _on_identified(self, layer, rows: list) -> None:
-        self.identify_panel.show_features(layer, rows)
-        if layer is not None:
+        at = getattr(self, "_identify_at", None)
+        rasters = self.raster_values_at(*at) if at is not None else []
+        self.identify_panel.show_features(layer, rows, rasters)
+        if layer is not None or rasters:
             self.dock_identify.show()
             self.dock_identify.raise_()
 
@@ -500,6 +582,7 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         self.menu_file.setTitle(self.tr("&File"))
+        self.menu_edit.setTitle(self.tr("&Edit"))
         self.menu_recent.setTitle(self.tr("Open &Recent"))
         self.menu_export.setTitle(self.tr("&Export"))
         self.menu_view.setTitle(self.tr("&View"))
@@ -555,6 +638,7 @@ class MainWindow(QMainWindow):
             act.setText(text)
             act.setToolTip(tip or text.replace("&", "").rstrip("…"))
             act.setStatusTip(tip)
+        self._undo_texts()
         lang = ui_lang()
         self.actions_by_name["lang_zh"].setChecked(lang == "zh")
         self.actions_by_name["lang_en"].setChecked(lang == "en")
@@ -573,6 +657,18 @@ class MainWindow(QMainWindow):
             if s:
                 self._on_scale(s)
         self._update_title()
+
+    def _undo_texts(self) -> None:
+        """"Undo Remove Buildings" / "Redo …": the next step's text in the menu item."""
+        st = self.undo_stack
+        try:
+            texts = (st.undoText(), st.redoText())
+        except RuntimeError:  # the stack is going with the window
+            return
+        for name, label, what in (("undo", self.tr("&Undo"), texts[0]), ("redo", self.tr("&Redo"), texts[1])):
+            act = self.actions_by_name[name]
+            act.setText(f"{label} {what}" if what else label)
+            act.setToolTip(act.text().replace("&", ""))
 
     def _retranslate_map_actions(self) -> None:
         from PySide6.QtCore import QCoreApplication
@@ -703,7 +799,7 @@ class MainWindow(QMainWindow):
         """Add (or replace the data of) a layer read from ``path``; show the reader's report."""
         from app.gui.open_data import ReportDialog, make_layer
 
-        first = not any(hasattr(ly, "gdf") for ly in self.workspace.tree.layers())
+        first = not self.workspace.tree.layers()
         if replace is not None and self.workspace.tree.contains(replace):
             from layers.presets import prepare
 
@@ -722,6 +818,31 @@ class MainWindow(QMainWindow):
             self.last_report_dialog = dlg
             dlg.open()
         self.statusBar().showMessage(self.tr("Added {0} ({1:,} features)").format(new.title, len(new.gdf)),
+                                     8000)
+        return new
+
+    def add_raster_result(self, path: Path, read, *, replace=None, show_report: bool = True):
+        """Add the raster layer of :func:`app.gui.open_data.read_raster` (or put its grid into the
+        layer it re-reads with another CRS); show the report. The first layer on an empty map sets
+        the map CRS."""
+        from app.gui.open_data import ReportDialog
+
+        first = not self.workspace.tree.layers()
+        new = read.layer
+        if replace is not None and self.workspace.tree.contains(replace):
+            replace.set_data(new.array, new.transform, new.crs, new.nodata)
+            new = replace
+        else:
+            self.workspace.add_layer(new)
+        if first:
+            self._set_crs_for_first_layer(new)
+            QTimer.singleShot(0, lambda: self.canvas.zoom_to_layer(new))
+        if show_report:
+            dlg = ReportDialog(self, read, new.title, on_reread=lambda: self._reread(path, new, None))
+            self.last_report_dialog = dlg
+            dlg.open()
+        rows, cols = new.shape
+        self.statusBar().showMessage(self.tr("Added {0} ({1:,} × {2:,} cells)").format(new.title, cols, rows),
                                      8000)
         return new
 
@@ -972,7 +1093,13 @@ class MainWindow(QMainWindow):
             name, _ = QFileDialog.getSaveFileName(self, self.tr("Report (PDF)"), "report.pdf", "PDF (*.pdf)")
             if not name:
                 return None
-        source = self.workspace.results if self.workspace.results is not None else self.workspace
+        ws = self.workspace
+        if ws.results is not None:
+            source = ws.results
+        else:  # the saved summary and the vector layers (raster layers are not in the report)
+            data = dict(ws.park.layers()) if ws.park is not None else {}
+            data.update({ly.name: ly.gdf for ly in self._vector_layers(False)})
+            source = (ws.summary, data)
         lang = ui_lang()
         return self._run(self.tr("Writing the report"), lambda p: build_report(source, name, lang, p),
                          self.tr("Report written: {0}").format(name))
