@@ -10,6 +10,16 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config) -> None:
+    """One QApplication for the whole run, made before any test renders: layers.render makes a
+    plain QGuiApplication when none exists (the CLI's PNG export), and Qt allows one application
+    per process, so a later widget test would find no QApplication and abort."""
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        config._lingtan_qapp = QApplication(["lingtan-tests"])
 SHARED_DATA = Path(os.environ.get("LINGTAN_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
