@@ -106,8 +106,12 @@ def register(sub) -> dict:
     c.add_argument("--setback-boundary", type=float, metavar="M", help="setback from the boundary, m "
                                                                        "(default "
                    "tip × 1.1)")
-    c.add_argument("--noise-class", default=C.DEFAULT_NOISE_CLASS, choices=("0", "1", "2", "3", "4a", "4b"),
-                   help="GB 3096-2008 class of receptors without a class field")
+    c.add_argument("--noise-class", default=C.DEFAULT_NOISE_CLASS,
+                   choices=(C.AUTO_NOISE_CLASS, "0", "1", "2", "3", "4a", "4b"),
+                   help="GB 3096-2008 class of receptors without a class field; "
+                        f"{C.AUTO_NOISE_CLASS}: by the building's use (homes, schools, hospitals, "
+                        "elderly care → 1; dormitories, mixed → 2; GB 3096-2008 §4.2, "
+                        "resources/wind/noise_class_by_use.csv)")
     c.add_argument("--noise-ground", action="store_true", help="include the ISO 9613-2 ground term "
                                                                "(alternative "
                    "method, porous ground); default off (conservative)")
