@@ -4,52 +4,52 @@
     <context>
         <name>Analyses</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="182" />
+            <location filename="../../app/gui/analyses.py" line="194" />
             <source>No park</source>
             <translation>没有园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="183" />
+            <location filename="../../app/gui/analyses.py" line="195" />
             <source>Load a park first (File → Open the sample park, or open a project).</source>
             <translation>请先载入园区（文件 → 打开示例园区，或打开项目）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="211" />
+            <location filename="../../app/gui/analyses.py" line="223" />
             <source>Loading libraries</source>
             <translation>正在加载程序库</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="255" />
+            <location filename="../../app/gui/analyses.py" line="269" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="274" />
+            <location filename="../../app/gui/analyses.py" line="288" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="287" />
+            <location filename="../../app/gui/analyses.py" line="301" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="302" />
+            <location filename="../../app/gui/analyses.py" line="316" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="316" />
+            <location filename="../../app/gui/analyses.py" line="330" />
             <source>All analyses</source>
             <translation>全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="342" />
+            <location filename="../../app/gui/analyses.py" line="358" />
             <source>Sample park</source>
             <translation>示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="444" />
+            <location filename="../../app/gui/analyses.py" line="460" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
@@ -57,142 +57,147 @@
     <context>
         <name>AttributeTable</name>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="357" />
+            <location filename="../../app/gui/attribute_table.py" line="361" />
             <source>Filter: text in any column</source>
             <translation>筛选：任一列包含的文字</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="358" />
+            <location filename="../../app/gui/attribute_table.py" line="362" />
             <source>Selected only</source>
             <translation>仅显示选中</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="359" />
+            <location filename="../../app/gui/attribute_table.py" line="363" />
             <source>Zoom the map to the selected features</source>
             <translation>地图缩放到选中要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="360" />
+            <location filename="../../app/gui/attribute_table.py" line="364" />
             <source>Clear the selection</source>
             <translation>清除选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="361" />
-            <location filename="../../app/gui/attribute_table.py" line="545" />
-            <location filename="../../app/gui/attribute_table.py" line="562" />
+            <location filename="../../app/gui/attribute_table.py" line="365" />
+            <location filename="../../app/gui/attribute_table.py" line="549" />
+            <location filename="../../app/gui/attribute_table.py" line="575" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="362" />
+            <location filename="../../app/gui/attribute_table.py" line="366" />
             <source>Export the rows to CSV or Excel</source>
             <translation>将行导出为 CSV 或 Excel</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="363" />
+            <location filename="../../app/gui/attribute_table.py" line="367" />
             <source>Export selected rows…</source>
             <translation>导出选中行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="364" />
+            <location filename="../../app/gui/attribute_table.py" line="368" />
             <source>Export all shown rows…</source>
             <translation>导出所有显示的行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="365" />
+            <location filename="../../app/gui/attribute_table.py" line="369" />
             <source>Layer shown in the table</source>
             <translation>表中显示的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="375" />
+            <location filename="../../app/gui/attribute_table.py" line="379" />
             <source>No layer</source>
             <translation>无图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="378" />
+            <location filename="../../app/gui/attribute_table.py" line="382" />
             <source>{0:,} of {1:,} features shown, {2:,} selected</source>
             <translation>显示 {0:,} / {1:,} 个要素，选中 {2:,} 个</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="545" />
+            <location filename="../../app/gui/attribute_table.py" line="549" />
             <source>No rows are selected.</source>
             <translation>没有选中任何行。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="548" />
+            <location filename="../../app/gui/attribute_table.py" line="553" />
             <source>Export attributes</source>
             <translation>导出属性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="549" />
+            <location filename="../../app/gui/attribute_table.py" line="554" />
             <source>CSV (*.csv);;Excel workbook (*.xlsx)</source>
             <translation>CSV (*.csv);;Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="563" />
+            <location filename="../../app/gui/attribute_table.py" line="573" />
             <source>{0:,} rows written to {1}</source>
             <translation>已将 {0:,} 行写入 {1}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="581" />
+            <source>Exporting {0}</source>
+            <translation>正在导出 {0}</translation>
         </message>
     </context>
     <context>
         <name>CarbonDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="601" />
+            <location filename="../../app/gui/analyses.py" line="617" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="604" />
+            <location filename="../../app/gui/analyses.py" line="620" />
             <source>Energy table</source>
             <translation>能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="605" />
+            <location filename="../../app/gui/analyses.py" line="621" />
             <source>The park's enterprise energy table</source>
             <translation>园区企业能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="606" />
+            <location filename="../../app/gui/analyses.py" line="622" />
             <source>Energy use per enterprise and year (CSV/Excel, wide or long; the template: lingtan template energy). Empty: the table loaded with the park.</source>
             <translation>各企业各年份能源消费量（CSV/Excel，宽表或长表；模板：lingtan template energy）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="608" />
+            <location filename="../../app/gui/analyses.py" line="624" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="610" />
+            <location filename="../../app/gui/analyses.py" line="626" />
             <source>Emission factors of fuels and electricity (resources/factors/factor_sets.csv). Default national-2023: national guideline defaults + national grid average 2023.</source>
             <translation>燃料和电力的排放因子（resources/factors/factor_sets.csv）。默认 national-2023：国家指南缺省值 + 2023 年全国电网平均排放因子。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="613" />
+            <location filename="../../app/gui/analyses.py" line="629" />
             <source>Emission-factor set</source>
             <translation>排放因子集</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="616" />
+            <location filename="../../app/gui/analyses.py" line="632" />
             <source>Latest in the table</source>
             <translation>表中最新年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="618" />
+            <location filename="../../app/gui/analyses.py" line="634" />
             <source>The year before (when present)</source>
             <translation>前一年（如有）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="625" />
+            <location filename="../../app/gui/analyses.py" line="641" />
             <source>Year</source>
             <translation>年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="626" />
+            <location filename="../../app/gui/analyses.py" line="642" />
             <source>Baseline year</source>
             <translation>基准年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="628" />
+            <location filename="../../app/gui/analyses.py" line="644" />
             <source>Sinks come from the park's green-space polygons and tree rows (per-class sink rates with their sources in resources/defaults). The balance uses the current rooftop PV yield. Defaults: the park's energy table, factor set national-2023, the latest year.</source>
             <translation>碳汇来自园区绿地面和行道树（各类碳汇速率及来源见 resources/defaults）。碳平衡使用当前的屋顶光伏发电量。默认：园区能耗表、因子集 national-2023、最新年份。</translation>
         </message>
@@ -389,67 +394,67 @@
     <context>
         <name>ExportLayersDialog</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1110" />
+            <location filename="../../app/gui/main_window.py" line="1253" />
             <source>Export layers</source>
             <translation>导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1112" />
+            <location filename="../../app/gui/main_window.py" line="1255" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1118" />
+            <location filename="../../app/gui/main_window.py" line="1261" />
             <source>Shapefile (one per layer)</source>
             <translation>Shapefile（每个图层一个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1119" />
+            <location filename="../../app/gui/main_window.py" line="1262" />
             <source>GeoPackage (all layers in one file, with QGIS styles)</source>
             <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1120" />
+            <location filename="../../app/gui/main_window.py" line="1263" />
             <source>GeoJSON (WGS84 longitude/latitude)</source>
             <translation>GeoJSON（WGS84 经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1121" />
+            <location filename="../../app/gui/main_window.py" line="1264" />
             <source>CSV (attributes with centroid longitude/latitude)</source>
             <translation>CSV（属性及质心经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1123" />
+            <location filename="../../app/gui/main_window.py" line="1266" />
             <source>UTF-8 (QGIS, ArcGIS Pro)</source>
             <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1124" />
+            <location filename="../../app/gui/main_window.py" line="1267" />
             <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
             <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1125" />
+            <location filename="../../app/gui/main_window.py" line="1268" />
             <source>Visible layers only</source>
             <translation>仅可见图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1128" />
+            <location filename="../../app/gui/main_window.py" line="1271" />
             <source>Folder</source>
             <translation>文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1129" />
+            <location filename="../../app/gui/main_window.py" line="1272" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1130" />
+            <location filename="../../app/gui/main_window.py" line="1273" />
             <source>Shapefile text encoding</source>
             <translation>Shapefile 文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1143" />
+            <location filename="../../app/gui/main_window.py" line="1286" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
         </message>
@@ -457,65 +462,75 @@
     <context>
         <name>IdentifyPanel</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="72" />
+            <location filename="../../app/gui/main_window.py" line="74" />
             <source>Field</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="72" />
+            <location filename="../../app/gui/main_window.py" line="74" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="84" />
+            <location filename="../../app/gui/main_window.py" line="91" />
             <source>Choose the Identify tool and click a feature on the map.</source>
             <translation>选择“识别要素”工具，然后在地图上点击要素。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="90" />
+            <location filename="../../app/gui/main_window.py" line="93" />
+            <source>Raster values under the click</source>
+            <translation>点击处的栅格值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="99" />
             <source>{0}: {1} features</source>
             <translation>{0}：{1} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="91" />
+            <location filename="../../app/gui/main_window.py" line="100" />
             <source> (first {0} shown)</source>
             <translation>（显示前 {0} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="94" />
+            <location filename="../../app/gui/main_window.py" line="103" />
             <source>Feature {0}</source>
             <translation>要素 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="99" />
+            <location filename="../../app/gui/main_window.py" line="108" />
             <source>geometry</source>
             <translation>几何</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="123" />
+            <source>Raster layer {0}</source>
+            <translation>栅格图层 {0}</translation>
         </message>
     </context>
     <context>
         <name>IndicatorDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="641" />
+            <location filename="../../app/gui/analyses.py" line="657" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="650" />
+            <location filename="../../app/gui/analyses.py" line="666" />
             <source>Indicator set to check against (resources/defaults). Default national-2025: the national zero-carbon park indicators (trial).</source>
             <translation>用于核查的指标体系（resources/defaults）。默认 national-2025：国家零碳园区指标（试行）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="652" />
+            <location filename="../../app/gui/analyses.py" line="668" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="657" />
+            <location filename="../../app/gui/analyses.py" line="673" />
             <source>Not given: the indicator shows "no data".</source>
             <translation>未填写：该指标显示“缺数据”。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="664" />
+            <location filename="../../app/gui/analyses.py" line="680" />
             <source>Park facts the energy data cannot give (tick to enter a value, %). The check runs for every scenario of the balance.</source>
             <translation>能耗数据无法提供的园区事实（勾选后填写数值，%）。核查对碳平衡的每个情景进行。</translation>
         </message>
@@ -523,112 +538,112 @@
     <context>
         <name>IntensityDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="676" />
+            <location filename="../../app/gui/analyses.py" line="692" />
             <source>K = intensity / benchmark; breaks 0.6 / 0.8 / 1.2 / 2.0 (Zhejiang carbon-efficiency grades)</source>
             <translation>K = 强度 / 基准；分级 0.6 / 0.8 / 1.2 / 2.0（浙江碳效等级）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="679" />
+            <location filename="../../app/gui/analyses.py" line="695" />
             <source>your four thresholds</source>
             <translation>自定四个阈值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="680" />
+            <location filename="../../app/gui/analyses.py" line="696" />
             <source>equal counts per class</source>
             <translation>各级数量相等</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="681" />
+            <location filename="../../app/gui/analyses.py" line="697" />
             <source>natural breaks (Jenks)</source>
             <translation>自然断点（Jenks）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="682" />
+            <location filename="../../app/gui/analyses.py" line="698" />
             <source>change against a yearly decline target</source>
             <translation>对照年下降目标的变化</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="686" />
+            <location filename="../../app/gui/analyses.py" line="702" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="698" />
+            <location filename="../../app/gui/analyses.py" line="714" />
             <source>Township/street polygons to colour. Default: the park's townships.</source>
             <translation>要着色的乡镇街道面。默认：园区的乡镇图层。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="699" />
+            <location filename="../../app/gui/analyses.py" line="715" />
             <source>Townships layer</source>
             <translation>乡镇图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="701" />
+            <location filename="../../app/gui/analyses.py" line="717" />
             <source>Statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="701" />
+            <location filename="../../app/gui/analyses.py" line="717" />
             <source>The park's township statistics</source>
             <translation>园区的乡镇统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="702" />
+            <location filename="../../app/gui/analyses.py" line="718" />
             <source>Energy by fuel or emissions, GDP / value added (10^4 yuan), population, land area; one or more years (CSV/Excel). Empty: the table loaded with the park.</source>
             <translation>分品种能耗或碳排放、地区生产总值/增加值（万元）、人口、土地面积；一年或多年（CSV/Excel）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="704" />
+            <location filename="../../app/gui/analyses.py" line="720" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="706" />
+            <location filename="../../app/gui/analyses.py" line="722" />
             <source>The townships' field to join on. Automatic: a code field when both sides have one, else the (normalised Chinese) names.</source>
             <translation>乡镇图层用于关联的字段。自动：两边都有代码字段时用代码，否则用（规范化后的中文）名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="708" />
+            <location filename="../../app/gui/analyses.py" line="724" />
             <source>Join field</source>
             <translation>关联字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="715" />
+            <location filename="../../app/gui/analyses.py" line="731" />
             <source>How the five classes are cut. Default: ratio to the benchmark (the map's overall CO2 / GDP).</source>
             <translation>五级的划分方法。默认：与基准的比值（全图总 CO2 / 地区生产总值）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="717" />
+            <location filename="../../app/gui/analyses.py" line="733" />
             <source>Method</source>
             <translation>方法</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="720" />
+            <location filename="../../app/gui/analyses.py" line="736" />
             <source>Four ascending breaks for the fixed method.</source>
             <translation>固定阈值法的四个递增分界值。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="721" />
+            <location filename="../../app/gui/analyses.py" line="737" />
             <source>Thresholds (fixed)</source>
             <translation>阈值（固定）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="727" />
+            <location filename="../../app/gui/analyses.py" line="743" />
             <source>Yearly decline target for the target method, % per year.</source>
             <translation>目标法的年下降目标，%/年。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="728" />
+            <location filename="../../app/gui/analyses.py" line="744" />
             <source>Decline target</source>
             <translation>下降目标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="730" />
+            <location filename="../../app/gui/analyses.py" line="746" />
             <source>Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind readers). Defaults: the park's townships and statistics, automatic join, ratio method.</source>
             <translation>颜色由低到高：绿、蓝、黄、橙、红；灰色 = 无数据（已检查色盲可辨）。默认：园区的乡镇和统计表、自动关联、比值法。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="738" />
+            <location filename="../../app/gui/analyses.py" line="754" />
             <source>Automatic</source>
             <translation>自动</translation>
         </message>
@@ -636,74 +651,94 @@
     <context>
         <name>LayerPanel</name>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="525" />
-            <location filename="../../app/gui/layer_panel.py" line="577" />
-            <location filename="../../app/gui/layer_panel.py" line="580" />
+            <location filename="../../app/gui/layer_panel.py" line="581" />
+            <location filename="../../app/gui/layer_panel.py" line="635" />
+            <location filename="../../app/gui/layer_panel.py" line="638" />
             <source>Opacity</source>
             <translation>不透明度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="546" />
+            <location filename="../../app/gui/layer_panel.py" line="602" />
             <source>New group</source>
             <translation>新建分组</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="546" />
+            <location filename="../../app/gui/layer_panel.py" line="602" />
             <source>Group name:</source>
             <translation>分组名称：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="569" />
+            <location filename="../../app/gui/layer_panel.py" line="625" />
             <source>Zoom to Layer</source>
             <translation>缩放到图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="572" />
+            <location filename="../../app/gui/layer_panel.py" line="628" />
             <source>Open Attribute Table</source>
             <translation>打开属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="574" />
+            <location filename="../../app/gui/layer_panel.py" line="630" />
             <source>Style</source>
             <translation>样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="576" />
+            <location filename="../../app/gui/layer_panel.py" line="632" />
+            <source>Colours</source>
+            <translation>颜色</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="634" />
             <source>Rename</source>
             <translation>重命名</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="585" />
+            <location filename="../../app/gui/layer_panel.py" line="643" />
             <source>Remove</source>
             <translation>移除</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="587" />
+            <location filename="../../app/gui/layer_panel.py" line="645" />
             <source>Add Group</source>
             <translation>添加分组</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="591" />
+            <location filename="../../app/gui/layer_panel.py" line="649" />
             <source>Single Colour…</source>
             <translation>单一颜色…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="592" />
+            <location filename="../../app/gui/layer_panel.py" line="650" />
             <source>Categorized by</source>
             <translation>分类显示，按</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="593" />
+            <location filename="../../app/gui/layer_panel.py" line="651" />
             <source>Graduated by (five colours)</source>
             <translation>分级显示（五色），按</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="608" />
+            <location filename="../../app/gui/layer_panel.py" line="666" />
             <source>Default Style</source>
             <translation>默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="615" />
+            <location filename="../../app/gui/layer_panel.py" line="669" />
+            <source>Viridis (2–98 % stretch)</source>
+            <translation>Viridis 色带（2–98% 拉伸）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="671" />
+            <source>Greyscale (2–98 % stretch)</source>
+            <translation>灰度（2–98% 拉伸）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="673" />
+            <source>Distinct Colours per Value</source>
+            <translation>按值分色</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="689" />
             <source>Layer colour</source>
             <translation>图层颜色</translation>
         </message>
@@ -711,22 +746,27 @@
     <context>
         <name>LayerTreeModel</name>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="282" />
+            <location filename="../../app/gui/layer_panel.py" line="298" />
             <source>Group with {0} layers</source>
             <translation>分组，含 {0} 个图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="287" />
+            <location filename="../../app/gui/layer_panel.py" line="304" />
             <source>{0:,} features</source>
             <translation>{0:,} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="288" />
+            <location filename="../../app/gui/layer_panel.py" line="308" />
+            <source>Raster {0:,} × {1:,} cells of {2:g} × {3:g}</source>
+            <translation>栅格 {0:,} × {1:,} 个像元，像元 {2:g} × {3:g}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/layer_panel.py" line="310" />
             <source>CRS: {0}</source>
             <translation>坐标系：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="290" />
+            <location filename="../../app/gui/layer_panel.py" line="312" />
             <source>Opacity {0:.0f}%</source>
             <translation>不透明度 {0:.0f}%</translation>
         </message>
@@ -734,506 +774,526 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="436" />
+            <location filename="../../app/gui/main_window.py" line="448" />
+            <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
+            <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="516" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="442" />
+            <location filename="../../app/gui/main_window.py" line="522" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="447" />
+            <location filename="../../app/gui/main_window.py" line="527" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="452" />
+            <location filename="../../app/gui/main_window.py" line="532" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="464" />
+            <location filename="../../app/gui/main_window.py" line="546" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="464" />
+            <location filename="../../app/gui/main_window.py" line="546" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="502" />
+            <location filename="../../app/gui/main_window.py" line="584" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="503" />
+            <location filename="../../app/gui/main_window.py" line="585" />
+            <source>&amp;Edit</source>
+            <translation>编辑(&amp;E)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="586" />
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="504" />
+            <location filename="../../app/gui/main_window.py" line="587" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="505" />
+            <location filename="../../app/gui/main_window.py" line="588" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="506" />
+            <location filename="../../app/gui/main_window.py" line="589" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="507" />
+            <location filename="../../app/gui/main_window.py" line="590" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="508" />
+            <location filename="../../app/gui/main_window.py" line="591" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="509" />
+            <location filename="../../app/gui/main_window.py" line="592" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="510" />
+            <location filename="../../app/gui/main_window.py" line="593" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="511" />
+            <location filename="../../app/gui/main_window.py" line="594" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="512" />
+            <location filename="../../app/gui/main_window.py" line="595" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="513" />
+            <location filename="../../app/gui/main_window.py" line="596" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="515" />
+            <location filename="../../app/gui/main_window.py" line="598" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="515" />
+            <location filename="../../app/gui/main_window.py" line="598" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="516" />
+            <location filename="../../app/gui/main_window.py" line="599" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="516" />
+            <location filename="../../app/gui/main_window.py" line="599" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="517" />
+            <location filename="../../app/gui/main_window.py" line="600" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="517" />
+            <location filename="../../app/gui/main_window.py" line="600" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="518" />
+            <location filename="../../app/gui/main_window.py" line="601" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="518" />
+            <location filename="../../app/gui/main_window.py" line="601" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="519" />
+            <location filename="../../app/gui/main_window.py" line="602" />
             <source>&amp;Add Data…</source>
             <translation>添加数据(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="520" />
+            <location filename="../../app/gui/main_window.py" line="603" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="522" />
+            <location filename="../../app/gui/main_window.py" line="605" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="523" />
+            <location filename="../../app/gui/main_window.py" line="606" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="524" />
+            <location filename="../../app/gui/main_window.py" line="607" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="525" />
+            <location filename="../../app/gui/main_window.py" line="608" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="526" />
+            <location filename="../../app/gui/main_window.py" line="609" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="527" />
+            <location filename="../../app/gui/main_window.py" line="610" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="528" />
+            <location filename="../../app/gui/main_window.py" line="611" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="528" />
+            <location filename="../../app/gui/main_window.py" line="611" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="529" />
+            <location filename="../../app/gui/main_window.py" line="612" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="530" />
+            <location filename="../../app/gui/main_window.py" line="613" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="531" />
+            <location filename="../../app/gui/main_window.py" line="614" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="532" />
+            <location filename="../../app/gui/main_window.py" line="615" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="533" />
+            <location filename="../../app/gui/main_window.py" line="616" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="534" />
+            <location filename="../../app/gui/main_window.py" line="617" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="535" />
+            <location filename="../../app/gui/main_window.py" line="618" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="536" />
+            <location filename="../../app/gui/main_window.py" line="619" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="536" />
+            <location filename="../../app/gui/main_window.py" line="619" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="537" />
+            <location filename="../../app/gui/main_window.py" line="620" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="537" />
+            <location filename="../../app/gui/main_window.py" line="620" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="538" />
+            <location filename="../../app/gui/main_window.py" line="621" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="539" />
+            <location filename="../../app/gui/main_window.py" line="622" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="540" />
+            <location filename="../../app/gui/main_window.py" line="623" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="541" />
+            <location filename="../../app/gui/main_window.py" line="624" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="542" />
+            <location filename="../../app/gui/main_window.py" line="625" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="543" />
+            <location filename="../../app/gui/main_window.py" line="626" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="544" />
+            <location filename="../../app/gui/main_window.py" line="627" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="545" />
+            <location filename="../../app/gui/main_window.py" line="628" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="546" />
+            <location filename="../../app/gui/main_window.py" line="629" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="547" />
+            <location filename="../../app/gui/main_window.py" line="630" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="550" />
+            <location filename="../../app/gui/main_window.py" line="633" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="551" />
+            <location filename="../../app/gui/main_window.py" line="634" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="562" />
+            <location filename="../../app/gui/main_window.py" line="646" />
             <source>Layers</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="563" />
+            <location filename="../../app/gui/main_window.py" line="647" />
             <source>Attribute Table</source>
             <translation>属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="564" />
+            <location filename="../../app/gui/main_window.py" line="648" />
             <source>Dashboard</source>
             <translation>结果面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="565" />
+            <location filename="../../app/gui/main_window.py" line="649" />
             <source>Identify Results</source>
             <translation>识别结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="566" />
+            <location filename="../../app/gui/main_window.py" line="650" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="567" />
+            <location filename="../../app/gui/main_window.py" line="651" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="665" />
+            <location filename="../../app/gui/main_window.py" line="668" />
+            <source>&amp;Undo</source>
+            <translation>撤销(&amp;U)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="668" />
+            <source>&amp;Redo</source>
+            <translation>重做(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="761" />
             <source>(choose a layer in the Layers panel)</source>
             <translation>（请先在图层面板中选择图层）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="724" />
+            <location filename="../../app/gui/main_window.py" line="820" />
             <source>Added {0} ({1:,} features)</source>
             <translation>已添加 {0}（{1:,} 个要素）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="731" />
+            <location filename="../../app/gui/main_window.py" line="845" />
+            <source>Added {0} ({1:,} × {2:,} cells)</source>
+            <translation>已添加 {0}（{1:,} × {2:,} 个像元）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="852" />
             <source>Read the file again with this coordinate system:</source>
             <translation>用以下坐标系重新读取文件：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="785" />
+            <location filename="../../app/gui/main_window.py" line="906" />
             <source>Analysis</source>
             <translation>分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="806" />
-            <source>Sample park: all analyses</source>
-            <translation>示例园区：全部分析</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="838" />
+            <location filename="../../app/gui/main_window.py" line="971" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="857" />
+            <location filename="../../app/gui/main_window.py" line="990" />
             <source>Lingtan project (*.lingtan.gpkg);;GeoPackage (*.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg);;GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="858" />
+            <location filename="../../app/gui/main_window.py" line="991" />
             <source>Open project</source>
             <translation>打开项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="865" />
+            <location filename="../../app/gui/main_window.py" line="998" />
             <source>Opening {0}</source>
             <translation>正在打开 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="882" />
+            <location filename="../../app/gui/main_window.py" line="1015" />
             <source>Save project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="883" />
+            <location filename="../../app/gui/main_window.py" line="1016" />
             <source>Lingtan project (*.lingtan.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="902" />
+            <location filename="../../app/gui/main_window.py" line="1035" />
             <source>Unsaved changes</source>
             <translation>未保存的更改</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="902" />
+            <location filename="../../app/gui/main_window.py" line="1035" />
             <source>Save the changes to the project?</source>
             <translation>是否保存对项目的更改？</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="930" />
+            <location filename="../../app/gui/main_window.py" line="1063" />
             <source>This export is not available in this version.</source>
             <translation>此版本尚不提供该导出功能。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="940" />
+            <location filename="../../app/gui/main_window.py" line="1073" />
             <source>Nothing to export</source>
             <translation>没有可导出的内容</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="940" />
+            <location filename="../../app/gui/main_window.py" line="1073" />
             <source>Open a park or add data first.</source>
             <translation>请先打开园区或添加数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="955" />
-            <location filename="../../app/gui/main_window.py" line="957" />
+            <location filename="../../app/gui/main_window.py" line="1088" />
+            <location filename="../../app/gui/main_window.py" line="1090" />
             <source>Report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="957" />
-            <location filename="../../app/gui/main_window.py" line="1056" />
+            <location filename="../../app/gui/main_window.py" line="1090" />
+            <location filename="../../app/gui/main_window.py" line="1199" />
             <source>Run the analyses first.</source>
             <translation>请先运行分析。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="960" />
+            <location filename="../../app/gui/main_window.py" line="1093" />
             <source>Report (PDF)</source>
             <translation>报告（PDF）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="965" />
+            <location filename="../../app/gui/main_window.py" line="1104" />
             <source>Writing the report</source>
             <translation>正在生成报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="966" />
+            <location filename="../../app/gui/main_window.py" line="1105" />
             <source>Report written: {0}</source>
             <translation>报告已生成：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="974" />
-            <location filename="../../app/gui/main_window.py" line="1053" />
-            <location filename="../../app/gui/main_window.py" line="1056" />
+            <location filename="../../app/gui/main_window.py" line="1113" />
+            <location filename="../../app/gui/main_window.py" line="1192" />
+            <location filename="../../app/gui/main_window.py" line="1199" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1001" />
+            <location filename="../../app/gui/main_window.py" line="1140" />
             <source>Exporting layers</source>
             <translation>正在导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1001" />
-            <location filename="../../app/gui/main_window.py" line="1065" />
+            <location filename="../../app/gui/main_window.py" line="1140" />
+            <location filename="../../app/gui/main_window.py" line="1208" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1008" />
-            <location filename="../../app/gui/main_window.py" line="1012" />
-            <location filename="../../app/gui/main_window.py" line="1028" />
+            <location filename="../../app/gui/main_window.py" line="1147" />
+            <location filename="../../app/gui/main_window.py" line="1151" />
+            <location filename="../../app/gui/main_window.py" line="1167" />
             <source>Map image</source>
             <translation>地图图片</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1028" />
+            <location filename="../../app/gui/main_window.py" line="1167" />
             <source>Map image written: {0}</source>
             <translation>地图图片已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1035" />
-            <location filename="../../app/gui/main_window.py" line="1039" />
-            <location filename="../../app/gui/main_window.py" line="1045" />
+            <location filename="../../app/gui/main_window.py" line="1174" />
+            <location filename="../../app/gui/main_window.py" line="1178" />
+            <location filename="../../app/gui/main_window.py" line="1184" />
             <source>Web map</source>
             <translation>网页地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1046" />
+            <location filename="../../app/gui/main_window.py" line="1185" />
             <source>Web map written: {0}</source>
             <translation>网页地图已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1059" />
+            <location filename="../../app/gui/main_window.py" line="1202" />
             <source>Export all results to folder</source>
             <translation>导出全部结果到文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1063" />
+            <location filename="../../app/gui/main_window.py" line="1206" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1070" />
+            <location filename="../../app/gui/main_window.py" line="1213" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1083" />
+            <location filename="../../app/gui/main_window.py" line="1226" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1099" />
+            <location filename="../../app/gui/main_window.py" line="1242" />
             <source>User Guide</source>
             <translation>用户指南</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1099" />
+            <location filename="../../app/gui/main_window.py" line="1242" />
             <source>The user guide is docs/gui.md.</source>
             <translation>用户指南见 docs/gui.md。</translation>
         </message>
@@ -1242,67 +1302,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="583" />
+            <location filename="../../app/gui/main_window.py" line="679" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="583" />
+            <location filename="../../app/gui/main_window.py" line="679" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="583" />
+            <location filename="../../app/gui/main_window.py" line="679" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="584" />
+            <location filename="../../app/gui/main_window.py" line="680" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="584" />
+            <location filename="../../app/gui/main_window.py" line="680" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="585" />
+            <location filename="../../app/gui/main_window.py" line="681" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="585" />
+            <location filename="../../app/gui/main_window.py" line="681" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="586" />
+            <location filename="../../app/gui/main_window.py" line="682" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="586" />
+            <location filename="../../app/gui/main_window.py" line="682" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="587" />
+            <location filename="../../app/gui/main_window.py" line="683" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="587" />
+            <location filename="../../app/gui/main_window.py" line="683" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -1387,388 +1447,472 @@
     <context>
         <name>OpenData</name>
         <message>
-            <location filename="../../app/gui/open_data.py" line="58" />
+            <location filename="../../app/gui/open_data.py" line="77" />
             <source>GIS files</source>
             <translation>GIS 文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="59" />
+            <location filename="../../app/gui/open_data.py" line="79" />
             <source>Shapefile</source>
             <translation>Shapefile</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="59" />
+            <location filename="../../app/gui/open_data.py" line="79" />
             <source>GeoPackage</source>
             <translation>GeoPackage</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="60" />
+            <location filename="../../app/gui/open_data.py" line="80" />
             <source>GeoJSON</source>
             <translation>GeoJSON</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="60" />
+            <location filename="../../app/gui/open_data.py" line="80" />
             <source>KML/KMZ</source>
             <translation>KML/KMZ</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="61" />
+            <location filename="../../app/gui/open_data.py" line="81" />
             <source>CAD drawing</source>
             <translation>CAD 图纸</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="62" />
+            <location filename="../../app/gui/open_data.py" line="82" />
             <source>Tables with coordinates or WKT</source>
             <translation>含坐标或 WKT 的表格</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="62" />
+            <location filename="../../app/gui/open_data.py" line="83" />
+            <source>Rasters (GeoTIFF, IMG, ASCII grid)</source>
+            <translation>栅格（GeoTIFF、IMG、ASCII 格网）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="83" />
             <source>All files</source>
             <translation>所有文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="87" />
-            <location filename="../../app/gui/open_data.py" line="285" />
+            <location filename="../../app/gui/open_data.py" line="112" />
+            <location filename="../../app/gui/open_data.py" line="310" />
+            <location filename="../../app/gui/open_data.py" line="552" />
             <source>Coordinate system</source>
             <translation>坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="94" />
+            <location filename="../../app/gui/open_data.py" line="119" />
             <source>Suggested: {0} ({1})</source>
             <translation>推荐：{0}（{1}）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="95" />
+            <location filename="../../app/gui/open_data.py" line="120" />
             <source>CGCS2000 longitude/latitude (EPSG:4490)</source>
             <translation>CGCS2000 经纬度（EPSG:4490）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="96" />
+            <location filename="../../app/gui/open_data.py" line="121" />
             <source>WGS84 longitude/latitude, GPS (EPSG:4326)</source>
             <translation>WGS84 经纬度，GPS（EPSG:4326）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="97" />
+            <location filename="../../app/gui/open_data.py" line="122" />
             <source>GCJ-02 longitude/latitude: Amap (高德) / Tencent (腾讯) maps</source>
             <translation>GCJ-02 经纬度：高德 / 腾讯地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="99" />
+            <location filename="../../app/gui/open_data.py" line="124" />
             <source>BD-09 longitude/latitude: Baidu (百度) maps</source>
             <translation>BD-09 经纬度：百度地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="100" />
+            <location filename="../../app/gui/open_data.py" line="125" />
             <source>Gauss–Krüger zone (CGCS2000, Xi'an 1980, Beijing 1954)…</source>
             <translation>高斯-克吕格投影带（CGCS2000、西安 1980、北京 1954）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="101" />
+            <location filename="../../app/gui/open_data.py" line="126" />
             <source>EPSG code or other CRS…</source>
             <translation>EPSG 代码或其他坐标系…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="108" />
+            <location filename="../../app/gui/open_data.py" line="133" />
             <source>CGCS2000 (China Geodetic 2000)</source>
             <translation>CGCS2000（2000 国家大地坐标系）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="109" />
+            <location filename="../../app/gui/open_data.py" line="134" />
             <source>Xi'an 1980</source>
             <translation>西安 1980</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="110" />
+            <location filename="../../app/gui/open_data.py" line="135" />
             <source>Beijing 1954</source>
             <translation>北京 1954</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="112" />
+            <location filename="../../app/gui/open_data.py" line="137" />
             <source>3° zones</source>
             <translation>3 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="113" />
+            <location filename="../../app/gui/open_data.py" line="138" />
             <source>6° zones</source>
             <translation>6 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="115" />
+            <location filename="../../app/gui/open_data.py" line="140" />
             <source>Easting starts with the zone number</source>
             <translation>横坐标带带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="116" />
+            <location filename="../../app/gui/open_data.py" line="141" />
             <source>Easting without zone number (give the central meridian)</source>
             <translation>横坐标不带带号（需给出中央经线）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="125" />
+            <location filename="../../app/gui/open_data.py" line="150" />
             <source>Datum</source>
             <translation>大地基准</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="126" />
+            <location filename="../../app/gui/open_data.py" line="151" />
             <source>Zone width</source>
             <translation>分带宽度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="127" />
+            <location filename="../../app/gui/open_data.py" line="152" />
             <source>Coordinates</source>
             <translation>坐标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="128" />
+            <location filename="../../app/gui/open_data.py" line="153" />
             <source>Zone number</source>
             <translation>带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="129" />
+            <location filename="../../app/gui/open_data.py" line="154" />
             <source>Central meridian</source>
             <translation>中央经线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="146" />
+            <location filename="../../app/gui/open_data.py" line="171" />
             <source>The data's coordinate system:</source>
             <translation>数据的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="202" />
+            <location filename="../../app/gui/open_data.py" line="227" />
             <source>Enter a coordinate system.</source>
             <translation>请输入坐标系。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="219" />
+            <location filename="../../app/gui/open_data.py" line="244" />
             <source>Choose layers</source>
             <translation>选择图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="231" />
+            <location filename="../../app/gui/open_data.py" line="256" />
             <source>{0} holds several layers. Add:</source>
             <translation>{0} 包含多个图层。添加：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="261" />
+            <location filename="../../app/gui/open_data.py" line="286" />
             <source>from the file</source>
             <translation>取自文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="261" />
-            <location filename="../../app/gui/open_data.py" line="268" />
+            <location filename="../../app/gui/open_data.py" line="286" />
+            <location filename="../../app/gui/open_data.py" line="293" />
             <source>chosen by you</source>
             <translation>由您指定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="262" />
+            <location filename="../../app/gui/open_data.py" line="287" />
             <source>assumed from the lon/lat range</source>
             <translation>根据经纬度范围推定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="262" />
+            <location filename="../../app/gui/open_data.py" line="287" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="267" />
+            <location filename="../../app/gui/open_data.py" line="292" />
             <source>.cpg file</source>
             <translation>.cpg 文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="267" />
+            <location filename="../../app/gui/open_data.py" line="292" />
             <source>DBF language byte</source>
             <translation>DBF 语言标识字节</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="268" />
+            <location filename="../../app/gui/open_data.py" line="293" />
             <source>detected from the text</source>
             <translation>根据文字内容检测</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="269" />
+            <location filename="../../app/gui/open_data.py" line="294" />
             <source>fixed by the format</source>
             <translation>由格式规定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="278" />
+            <location filename="../../app/gui/open_data.py" line="303" />
+            <location filename="../../app/gui/open_data.py" line="549" />
             <source>File</source>
             <translation>文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="278" />
+            <location filename="../../app/gui/open_data.py" line="303" />
+            <location filename="../../app/gui/open_data.py" line="549" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="280" />
+            <location filename="../../app/gui/open_data.py" line="305" />
             <source>Layer</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="284" />
+            <location filename="../../app/gui/open_data.py" line="309" />
             <source>Text encoding</source>
             <translation>文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="287" />
+            <location filename="../../app/gui/open_data.py" line="312" />
             <source>Web-map offset</source>
             <translation>网络地图偏移</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="288" />
+            <location filename="../../app/gui/open_data.py" line="313" />
             <source>{0} coordinates converted to WGS84</source>
             <translation>已将 {0} 坐标转换为 WGS84</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="289" />
+            <location filename="../../app/gui/open_data.py" line="314" />
             <source>Features</source>
             <translation>要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="291" />
+            <location filename="../../app/gui/open_data.py" line="316" />
             <source>Geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="293" />
+            <location filename="../../app/gui/open_data.py" line="318" />
             <source>Fields</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="301" />
+            <location filename="../../app/gui/open_data.py" line="326" />
             <source>Problems and repairs</source>
             <translation>问题与修复</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="310" />
+            <location filename="../../app/gui/open_data.py" line="335" />
             <source>No problems found.</source>
             <translation>未发现问题。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="321" />
+            <location filename="../../app/gui/open_data.py" line="346" />
             <source>Data added: {0}</source>
             <translation>已添加数据：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="331" />
+            <location filename="../../app/gui/open_data.py" line="357" />
             <source>Read again with another CRS…</source>
             <translation>用其他坐标系重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="332" />
+            <location filename="../../app/gui/open_data.py" line="358" />
             <source>For example longitude/latitude copied from Amap or Baidu (GCJ-02 / BD-09)</source>
             <translation>例如从高德或百度地图复制的经纬度（GCJ-02 / BD-09）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="370" />
-            <location filename="../../app/gui/open_data.py" line="432" />
+            <location filename="../../app/gui/open_data.py" line="550" />
+            <source>Size</source>
+            <translation>大小</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="550" />
+            <source>{0:,} × {1:,} cells, {2} band(s), {3}</source>
+            <translation>{0:,} × {1:,} 个像元，{2} 个波段，{3}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="553" />
+            <source>Resolution</source>
+            <translation>分辨率</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="554" />
+            <location filename="../../app/gui/open_data.py" line="561" />
+            <source>No data</source>
+            <translation>无数据值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="554" />
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="555" />
+            <source>Shown</source>
+            <translation>显示</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="555" />
+            <source>RGB image</source>
+            <translation>RGB 影像</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="555" />
+            <source>band {0}</source>
+            <translation>第 {0} 波段</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="561" />
+            <source>Band</source>
+            <translation>波段</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="561" />
+            <source>Min</source>
+            <translation>最小值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="561" />
+            <source>Max</source>
+            <translation>最大值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="561" />
+            <source>Mean</source>
+            <translation>平均值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="561" />
+            <source>Std. dev.</source>
+            <translation>标准差</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="561" />
+            <source>Valid cells</source>
+            <translation>有效像元</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="608" />
+            <location filename="../../app/gui/open_data.py" line="678" />
             <source>Add data</source>
             <translation>添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="434" />
+            <location filename="../../app/gui/open_data.py" line="680" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="562" />
+            <source>Band statistics</source>
+            <translation>波段统计</translation>
         </message>
     </context>
     <context>
         <name>PVDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="484" />
+            <location filename="../../app/gui/analyses.py" line="500" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="490" />
+            <location filename="../../app/gui/analyses.py" line="506" />
             <source>Weather file</source>
             <translation>气象文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="491" />
+            <location filename="../../app/gui/analyses.py" line="507" />
             <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
             <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="492" />
+            <location filename="../../app/gui/analyses.py" line="508" />
             <source>Hourly weather: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, PVGIS TMY, or a CSV with time and GHI. Empty: the built-in climatology of the China Standard Weather Data stations, interpolated to the park (docs/weather.md).</source>
             <translation>逐时气象：EPW（CSWD/IWEC/TMYx）、TMY2/TMY3、PVGIS TMY，或含时间和总辐射的 CSV。留空：使用中国标准气象数据台站的内置气候数据，插值到园区（docs/weather.md）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="495" />
+            <location filename="../../app/gui/analyses.py" line="511" />
             <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
             <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="496" />
+            <location filename="../../app/gui/analyses.py" line="512" />
             <source>Shading by neighbouring buildings</source>
             <translation>相邻建筑遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="498" />
+            <location filename="../../app/gui/analyses.py" line="514" />
             <source>Horizons from the footprints and heights of buildings within 500 m (and towers up to 7.5 km); off: no neighbour shading.</source>
             <translation>由 500 米内建筑（及 7.5 公里内高塔）的轮廓和高度计算地平线；关闭：不计相邻遮挡。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="500" />
+            <location filename="../../app/gui/analyses.py" line="516" />
             <source>Shading</source>
             <translation>遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="506" />
+            <location filename="../../app/gui/analyses.py" line="522" />
             <source>DC system losses. Default 14 % (PVWatts v5; includes 3 % generic shading, neighbour shading is computed on top).</source>
             <translation>直流系统损失。默认 14%（PVWatts v5；含 3% 一般遮挡，相邻建筑遮挡另行计算）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="508" />
+            <location filename="../../app/gui/analyses.py" line="524" />
             <source>System losses</source>
             <translation>系统损失</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="514" />
+            <location filename="../../app/gui/analyses.py" line="530" />
             <source>Module power. Default 575 W on 2.278 × 1.134 m (a 144-half-cell TOPCon module, 223 W/m²).</source>
             <translation>组件功率。默认 575 W，尺寸 2.278 × 1.134 米（144 片半片 TOPCon 组件，223 W/m²）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="516" />
+            <location filename="../../app/gui/analyses.py" line="532" />
             <source>Module power</source>
             <translation>组件功率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="520" />
+            <location filename="../../app/gui/analyses.py" line="536" />
             <source>Force one tilt on every roof. Default: rows at {0:g}° on flat roofs, the roof slope on pitched and metal roofs (resources/defaults/roof_classes.csv).</source>
             <translation>所有屋顶统一倾角。默认：平屋面按 {0:g}° 成排布置，坡屋面和彩钢屋面随屋面坡度（resources/defaults/roof_classes.csv）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="527" />
+            <location filename="../../app/gui/analyses.py" line="543" />
             <source>Tilt</source>
             <translation>倾角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="529" />
+            <location filename="../../app/gui/analyses.py" line="545" />
             <source>Force one azimuth (degrees clockwise from north, 180 = south). Default: south for rows on flat roofs, the roof planes otherwise.</source>
             <translation>所有屋顶统一方位角（自正北顺时针，180 = 正南）。默认：平屋面成排朝南，其他随屋面朝向。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="536" />
+            <location filename="../../app/gui/analyses.py" line="552" />
             <source>Azimuth</source>
             <translation>方位角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="538" />
+            <location filename="../../app/gui/analyses.py" line="554" />
             <source>Electricity factor of the emission-factor set</source>
             <translation>排放因子集的电力因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="546" />
+            <location filename="../../app/gui/analyses.py" line="562" />
             <source>Grid emission factor for the CO2 that PV avoids. Default: the electricity factor of the project's emission-factor set, so PV and the park's emissions use one factor (resources/factors/grid_emission_factors.csv).</source>
             <translation>计算光伏减排 CO2 的电网排放因子。默认：项目排放因子集的电力因子，使光伏减排与园区排放采用同一因子（resources/factors/grid_emission_factors.csv）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="550" />
+            <location filename="../../app/gui/analyses.py" line="566" />
             <source>Grid factor</source>
             <translation>电网因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="552" />
+            <location filename="../../app/gui/analyses.py" line="568" />
             <source>Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules (TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid factor. Hover over a field for its source.</source>
             <translation>默认：内置气候数据；计算遮挡；损失 14%（PVWatts v5）；575 W 组件（TOPCon，2.278 × 1.134 米）；倾角和方位角按屋面类型；因子集的电网因子。鼠标悬停在各项上可查看来源。</translation>
         </message>
@@ -2034,42 +2178,42 @@
             <translation>零碳项目 (*.lingtan.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="214" />
+            <location filename="../../app/gui/project_actions.py" line="216" />
             <source>Opened {0}</source>
             <translation>已打开 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="217" />
+            <location filename="../../app/gui/project_actions.py" line="219" />
             <source>Opening {0}</source>
             <translation>正在打开 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="253" />
+            <location filename="../../app/gui/project_actions.py" line="255" />
             <source>Saved {0}</source>
             <translation>已保存 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="255" />
+            <location filename="../../app/gui/project_actions.py" line="257" />
             <source>Saving {0}</source>
             <translation>正在保存 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="321" />
+            <location filename="../../app/gui/project_actions.py" line="323" />
             <source>Autosave failed: {0}</source>
             <translation>自动保存失败：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="323" />
+            <location filename="../../app/gui/project_actions.py" line="325" />
             <source>Autosave</source>
             <translation>自动保存</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="356" />
+            <location filename="../../app/gui/project_actions.py" line="358" />
             <source>Recovered work from {0}</source>
             <translation>已恢复 {0} 的工作</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="359" />
+            <location filename="../../app/gui/project_actions.py" line="361" />
             <source>Recovering</source>
             <translation>正在恢复</translation>
         </message>
@@ -2077,44 +2221,97 @@
     <context>
         <name>RunAllDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="782" />
+            <location filename="../../app/gui/analyses.py" line="798" />
             <source>Run all analyses</source>
             <translation>运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="788" />
+            <location filename="../../app/gui/analyses.py" line="804" />
             <source>Emission-factor set</source>
             <translation>排放因子集</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="793" />
+            <location filename="../../app/gui/analyses.py" line="809" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="795" />
+            <location filename="../../app/gui/analyses.py" line="811" />
             <source>Weather file</source>
             <translation>气象文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="796" />
+            <location filename="../../app/gui/analyses.py" line="812" />
             <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
             <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="797" />
+            <location filename="../../app/gui/analyses.py" line="813" />
             <source>Empty: the built-in climatology of the China Standard Weather Data stations.</source>
             <translation>留空：使用中国标准气象数据台站的内置气候数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="798" />
+            <location filename="../../app/gui/analyses.py" line="814" />
             <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
             <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="800" />
+            <location filename="../../app/gui/analyses.py" line="816" />
             <source>Rooftop PV with this project's PV settings (default: 575 W modules, 14 % losses, shading on), emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — the same run as lingtan demo. Use the single analyses to change PV or map settings.</source>
             <translation>屋顶光伏（采用本项目的光伏设置；默认：575 W 组件、14% 损失、计算遮挡）、碳排放、碳汇、碳平衡和指标，以及乡镇五色图（比值法）——与 lingtan demo 相同。如需修改光伏或五色图设置，请使用单项分析。</translation>
+        </message>
+    </context>
+    <context>
+        <name>SelectDialog</name>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="55" />
+            <source>Select by Attribute — %1</source>
+            <translation>按属性选择 — %1</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="65" />
+            <source>A condition on the fields: comparisons (&gt; &gt;= &lt; &lt;= == != = &lt;&gt;), and/or/not, text in quotes; field names with spaces or symbols in `backticks`.</source>
+            <translation>字段条件：比较运算（&gt; &gt;= &lt; &lt;= == != = &lt;&gt;）、and/or/not，文本加引号；含空格或符号的字段名用反引号 `` 括起。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="68" />
+            <source>New selection</source>
+            <translation>新建选择</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="68" />
+            <source>Add to selection</source>
+            <translation>添加到选择</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="69" />
+            <source>Remove from selection</source>
+            <translation>从选择中移除</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="69" />
+            <source>Select within selection</source>
+            <translation>在选择中选择</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="75" />
+            <source>Fields (double-click to insert)</source>
+            <translation>字段（双击插入）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="76" />
+            <source>Expression</source>
+            <translation>表达式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="77" />
+            <source>Mode</source>
+            <translation>方式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="111" />
+            <source>%1 of %2 features match</source>
+            <translation>%2 个要素中有 %1 个符合</translation>
         </message>
     </context>
     <context>
@@ -2318,6 +2515,49 @@
             <location filename="../../app/gui/tasks.py" line="465" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
+        </message>
+    </context>
+    <context>
+        <name>Undo</name>
+        <message>
+            <location filename="../../app/gui/undo.py" line="43" />
+            <source>Remove {0}</source>
+            <translation>移除 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/undo.py" line="59" />
+            <source>Add group {0}</source>
+            <translation>添加分组 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/undo.py" line="80" />
+            <source>Rename {0}</source>
+            <translation>重命名 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/undo.py" line="99" />
+            <source>Show {0}</source>
+            <translation>显示 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/undo.py" line="99" />
+            <source>Hide {0}</source>
+            <translation>隐藏 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/undo.py" line="112" />
+            <source>Opacity of {0}</source>
+            <translation>{0} 的不透明度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/undo.py" line="135" />
+            <source>Move {0}</source>
+            <translation>移动 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/undo.py" line="154" />
+            <source>Style of {0}</source>
+            <translation>{0} 的样式</translation>
         </message>
     </context>
 </TS>
