@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         a("zoom_layer", self.zoom_to_current_layer, "zoom_layer")
         a("attribute_table", lambda: self.open_attribute_table(self.layer_panel.current_layer()), "table",
           "F6")
+        a("select_by_attribute", self.select_by_attribute)
         a("remove_layer", lambda: self.layer_panel.remove_node(self.layer_panel.current_node()), "remove")
         a("add_group", lambda: self.layer_panel.add_group())
         a("default_style", self._default_style_current)
@@ -316,6 +317,7 @@ class MainWindow(QMainWindow):
         for n in ("default_style", "remove_layer", "add_group"):
             self.menu_layer.addAction(A[n])
         self.menu_layer.addSeparator()
+        self.menu_layer.addAction(A["select_by_attribute"])
         if "clear_selection" in M:
             self.menu_layer.addAction(M["clear_selection"])
 
@@ -546,6 +548,18 @@ class MainWindow(QMainWindow):
         label = self.tr("Area: {0}") if kind == "area" else self.tr("Distance: {0}")
         self.statusBar().showMessage(label.format(text), 30000)
 
+    def select_by_attribute(self) -> None:
+        """Layer → Select by Attribute… on the layer current in the layer panel."""
+        from app.gui.select_dialog import select_by_attribute
+
+        layer = self.layer_panel.current_layer()
+        if layer is None or not hasattr(layer, "gdf"):
+            self.statusBar().showMessage(self.tr("Choose a vector layer in the layer panel first"), 5000)
+            return
+        n = select_by_attribute(self, layer)
+        if n is not None:
+            self.statusBar().showMessage(self.tr("{0} features selected").format(f"{n:,}"), 10000)
+
     def _on_current_layer(self, layer) -> None:
         if hasattr(self.canvas, "set_active_layer"):
             self.canvas.set_active_layer(layer if layer is not None and hasattr(layer, "gdf") else None)
@@ -614,6 +628,8 @@ class MainWindow(QMainWindow):
                            self.tr("Zoom to the layer selected in the layer panel")),
             "attribute_table": (self.tr("Open &Attribute Table"),
                                 self.tr("Attribute table of the selected layer")),
+            "select_by_attribute": (self.tr("Select by A&ttribute…"),
+                                    self.tr("Select the features that meet a condition")),
             "remove_layer": (self.tr("&Remove Layer or Group"), ""),
             "add_group": (self.tr("Add &Group"), ""),
             "default_style": (self.tr("Default &Style"), self.tr("Restore the layer's default style")),

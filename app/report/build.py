@@ -22,7 +22,7 @@ def report_inputs(source: Any) -> tuple[dict, dict]:
     elif hasattr(source, "summary") and hasattr(source, "tree"):  # app.workspace.Workspace
         park = getattr(source, "park", None)
         layers = dict(park.layers()) if park is not None else {}  # inputs not shown in the tree
-        layers.update({lyr.name: lyr.gdf for lyr in source.tree.layers()})
+        layers.update({lyr.name: lyr.gdf for lyr in source.tree.layers() if hasattr(lyr, "gdf")})
         summary = source.summary
     elif hasattr(source, "summary") and hasattr(source, "layers"):
         summary = source.summary
@@ -31,7 +31,7 @@ def report_inputs(source: Any) -> tuple[dict, dict]:
         raise TypeError(f"build_report needs ParkResults or (summary, layers), not {type(source).__name__}")
     if not isinstance(layers, dict):  # VectorLayers (a list or a tree's layers())
         items = layers.layers() if hasattr(layers, "layers") else layers
-        layers = {lyr.name: lyr.gdf for lyr in items}
+        layers = {lyr.name: lyr.gdf for lyr in items if hasattr(lyr, "gdf")}  # rasters are not reported
     layers = {k: (v.gdf if hasattr(v, "gdf") else v) for k, v in layers.items()}
     return dict(summary or {}), layers
 

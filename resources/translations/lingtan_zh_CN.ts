@@ -394,67 +394,67 @@
     <context>
         <name>ExportLayersDialog</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1253" />
+            <location filename="../../app/gui/main_window.py" line="1269" />
             <source>Export layers</source>
             <translation>导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1255" />
+            <location filename="../../app/gui/main_window.py" line="1271" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1261" />
+            <location filename="../../app/gui/main_window.py" line="1277" />
             <source>Shapefile (one per layer)</source>
             <translation>Shapefile（每个图层一个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1262" />
+            <location filename="../../app/gui/main_window.py" line="1278" />
             <source>GeoPackage (all layers in one file, with QGIS styles)</source>
             <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1263" />
+            <location filename="../../app/gui/main_window.py" line="1279" />
             <source>GeoJSON (WGS84 longitude/latitude)</source>
             <translation>GeoJSON（WGS84 经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1264" />
+            <location filename="../../app/gui/main_window.py" line="1280" />
             <source>CSV (attributes with centroid longitude/latitude)</source>
             <translation>CSV（属性及质心经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1266" />
+            <location filename="../../app/gui/main_window.py" line="1282" />
             <source>UTF-8 (QGIS, ArcGIS Pro)</source>
             <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1267" />
+            <location filename="../../app/gui/main_window.py" line="1283" />
             <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
             <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1268" />
+            <location filename="../../app/gui/main_window.py" line="1284" />
             <source>Visible layers only</source>
             <translation>仅可见图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1271" />
+            <location filename="../../app/gui/main_window.py" line="1287" />
             <source>Folder</source>
             <translation>文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1272" />
+            <location filename="../../app/gui/main_window.py" line="1288" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1273" />
+            <location filename="../../app/gui/main_window.py" line="1289" />
             <source>Shapefile text encoding</source>
             <translation>Shapefile 文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1286" />
+            <location filename="../../app/gui/main_window.py" line="1302" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
         </message>
@@ -774,526 +774,546 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="448" />
+            <location filename="../../app/gui/main_window.py" line="450" />
             <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
             <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="516" />
+            <location filename="../../app/gui/main_window.py" line="518" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="522" />
+            <location filename="../../app/gui/main_window.py" line="524" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="527" />
+            <location filename="../../app/gui/main_window.py" line="529" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="532" />
+            <location filename="../../app/gui/main_window.py" line="534" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="546" />
+            <location filename="../../app/gui/main_window.py" line="548" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="546" />
+            <location filename="../../app/gui/main_window.py" line="548" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="584" />
+            <location filename="../../app/gui/main_window.py" line="557" />
+            <source>Choose a vector layer in the layer panel first</source>
+            <translation>请先在图层面板中选择一个矢量图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="561" />
+            <source>{0} features selected</source>
+            <translation>已选择 {0} 个要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="598" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="585" />
+            <location filename="../../app/gui/main_window.py" line="599" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="586" />
+            <location filename="../../app/gui/main_window.py" line="600" />
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="587" />
+            <location filename="../../app/gui/main_window.py" line="601" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="588" />
+            <location filename="../../app/gui/main_window.py" line="602" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="589" />
+            <location filename="../../app/gui/main_window.py" line="603" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="590" />
+            <location filename="../../app/gui/main_window.py" line="604" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="591" />
+            <location filename="../../app/gui/main_window.py" line="605" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="592" />
+            <location filename="../../app/gui/main_window.py" line="606" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="593" />
+            <location filename="../../app/gui/main_window.py" line="607" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="594" />
+            <location filename="../../app/gui/main_window.py" line="608" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="595" />
+            <location filename="../../app/gui/main_window.py" line="609" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="596" />
+            <location filename="../../app/gui/main_window.py" line="610" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="598" />
+            <location filename="../../app/gui/main_window.py" line="612" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="598" />
+            <location filename="../../app/gui/main_window.py" line="612" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="599" />
+            <location filename="../../app/gui/main_window.py" line="613" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="599" />
+            <location filename="../../app/gui/main_window.py" line="613" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="600" />
+            <location filename="../../app/gui/main_window.py" line="614" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="600" />
+            <location filename="../../app/gui/main_window.py" line="614" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="601" />
+            <location filename="../../app/gui/main_window.py" line="615" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="601" />
+            <location filename="../../app/gui/main_window.py" line="615" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="602" />
+            <location filename="../../app/gui/main_window.py" line="616" />
             <source>&amp;Add Data…</source>
             <translation>添加数据(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="603" />
+            <location filename="../../app/gui/main_window.py" line="617" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="605" />
+            <location filename="../../app/gui/main_window.py" line="619" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="606" />
+            <location filename="../../app/gui/main_window.py" line="620" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="607" />
+            <location filename="../../app/gui/main_window.py" line="621" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="608" />
+            <location filename="../../app/gui/main_window.py" line="622" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="609" />
+            <location filename="../../app/gui/main_window.py" line="623" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="610" />
+            <location filename="../../app/gui/main_window.py" line="624" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="611" />
+            <location filename="../../app/gui/main_window.py" line="625" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="611" />
+            <location filename="../../app/gui/main_window.py" line="625" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="612" />
+            <location filename="../../app/gui/main_window.py" line="626" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="613" />
+            <location filename="../../app/gui/main_window.py" line="627" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="614" />
+            <location filename="../../app/gui/main_window.py" line="628" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="615" />
+            <location filename="../../app/gui/main_window.py" line="629" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="616" />
+            <location filename="../../app/gui/main_window.py" line="630" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="617" />
+            <location filename="../../app/gui/main_window.py" line="631" />
+            <source>Select by A&amp;ttribute…</source>
+            <translation>按属性选择(&amp;T)…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="632" />
+            <source>Select the features that meet a condition</source>
+            <translation>选择满足条件的要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/main_window.py" line="633" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="618" />
+            <location filename="../../app/gui/main_window.py" line="634" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="619" />
+            <location filename="../../app/gui/main_window.py" line="635" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="619" />
+            <location filename="../../app/gui/main_window.py" line="635" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="620" />
+            <location filename="../../app/gui/main_window.py" line="636" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="620" />
+            <location filename="../../app/gui/main_window.py" line="636" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="621" />
+            <location filename="../../app/gui/main_window.py" line="637" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="622" />
+            <location filename="../../app/gui/main_window.py" line="638" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="623" />
+            <location filename="../../app/gui/main_window.py" line="639" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="624" />
+            <location filename="../../app/gui/main_window.py" line="640" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="625" />
+            <location filename="../../app/gui/main_window.py" line="641" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="626" />
+            <location filename="../../app/gui/main_window.py" line="642" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="627" />
+            <location filename="../../app/gui/main_window.py" line="643" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="628" />
+            <location filename="../../app/gui/main_window.py" line="644" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="629" />
+            <location filename="../../app/gui/main_window.py" line="645" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="630" />
+            <location filename="../../app/gui/main_window.py" line="646" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="633" />
+            <location filename="../../app/gui/main_window.py" line="649" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="634" />
+            <location filename="../../app/gui/main_window.py" line="650" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="646" />
+            <location filename="../../app/gui/main_window.py" line="662" />
             <source>Layers</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="647" />
+            <location filename="../../app/gui/main_window.py" line="663" />
             <source>Attribute Table</source>
             <translation>属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="648" />
+            <location filename="../../app/gui/main_window.py" line="664" />
             <source>Dashboard</source>
             <translation>结果面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="649" />
+            <location filename="../../app/gui/main_window.py" line="665" />
             <source>Identify Results</source>
             <translation>识别结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="650" />
+            <location filename="../../app/gui/main_window.py" line="666" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="651" />
+            <location filename="../../app/gui/main_window.py" line="667" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="668" />
+            <location filename="../../app/gui/main_window.py" line="684" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="668" />
+            <location filename="../../app/gui/main_window.py" line="684" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="761" />
+            <location filename="../../app/gui/main_window.py" line="777" />
             <source>(choose a layer in the Layers panel)</source>
             <translation>（请先在图层面板中选择图层）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="820" />
+            <location filename="../../app/gui/main_window.py" line="836" />
             <source>Added {0} ({1:,} features)</source>
             <translation>已添加 {0}（{1:,} 个要素）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="845" />
+            <location filename="../../app/gui/main_window.py" line="861" />
             <source>Added {0} ({1:,} × {2:,} cells)</source>
             <translation>已添加 {0}（{1:,} × {2:,} 个像元）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="852" />
+            <location filename="../../app/gui/main_window.py" line="868" />
             <source>Read the file again with this coordinate system:</source>
             <translation>用以下坐标系重新读取文件：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="906" />
+            <location filename="../../app/gui/main_window.py" line="922" />
             <source>Analysis</source>
             <translation>分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="971" />
+            <location filename="../../app/gui/main_window.py" line="987" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="990" />
+            <location filename="../../app/gui/main_window.py" line="1006" />
             <source>Lingtan project (*.lingtan.gpkg);;GeoPackage (*.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg);;GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="991" />
+            <location filename="../../app/gui/main_window.py" line="1007" />
             <source>Open project</source>
             <translation>打开项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="998" />
+            <location filename="../../app/gui/main_window.py" line="1014" />
             <source>Opening {0}</source>
             <translation>正在打开 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1015" />
+            <location filename="../../app/gui/main_window.py" line="1031" />
             <source>Save project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1016" />
+            <location filename="../../app/gui/main_window.py" line="1032" />
             <source>Lingtan project (*.lingtan.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1035" />
+            <location filename="../../app/gui/main_window.py" line="1051" />
             <source>Unsaved changes</source>
             <translation>未保存的更改</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1035" />
+            <location filename="../../app/gui/main_window.py" line="1051" />
             <source>Save the changes to the project?</source>
             <translation>是否保存对项目的更改？</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1063" />
+            <location filename="../../app/gui/main_window.py" line="1079" />
             <source>This export is not available in this version.</source>
             <translation>此版本尚不提供该导出功能。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1073" />
+            <location filename="../../app/gui/main_window.py" line="1089" />
             <source>Nothing to export</source>
             <translation>没有可导出的内容</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1073" />
+            <location filename="../../app/gui/main_window.py" line="1089" />
             <source>Open a park or add data first.</source>
             <translation>请先打开园区或添加数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1088" />
-            <location filename="../../app/gui/main_window.py" line="1090" />
+            <location filename="../../app/gui/main_window.py" line="1104" />
+            <location filename="../../app/gui/main_window.py" line="1106" />
             <source>Report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1090" />
-            <location filename="../../app/gui/main_window.py" line="1199" />
+            <location filename="../../app/gui/main_window.py" line="1106" />
+            <location filename="../../app/gui/main_window.py" line="1215" />
             <source>Run the analyses first.</source>
             <translation>请先运行分析。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1093" />
+            <location filename="../../app/gui/main_window.py" line="1109" />
             <source>Report (PDF)</source>
             <translation>报告（PDF）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1104" />
+            <location filename="../../app/gui/main_window.py" line="1120" />
             <source>Writing the report</source>
             <translation>正在生成报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1105" />
+            <location filename="../../app/gui/main_window.py" line="1121" />
             <source>Report written: {0}</source>
             <translation>报告已生成：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1113" />
-            <location filename="../../app/gui/main_window.py" line="1192" />
-            <location filename="../../app/gui/main_window.py" line="1199" />
+            <location filename="../../app/gui/main_window.py" line="1129" />
+            <location filename="../../app/gui/main_window.py" line="1208" />
+            <location filename="../../app/gui/main_window.py" line="1215" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1140" />
+            <location filename="../../app/gui/main_window.py" line="1156" />
             <source>Exporting layers</source>
             <translation>正在导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1140" />
-            <location filename="../../app/gui/main_window.py" line="1208" />
+            <location filename="../../app/gui/main_window.py" line="1156" />
+            <location filename="../../app/gui/main_window.py" line="1224" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1147" />
-            <location filename="../../app/gui/main_window.py" line="1151" />
+            <location filename="../../app/gui/main_window.py" line="1163" />
             <location filename="../../app/gui/main_window.py" line="1167" />
+            <location filename="../../app/gui/main_window.py" line="1183" />
             <source>Map image</source>
             <translation>地图图片</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1167" />
+            <location filename="../../app/gui/main_window.py" line="1183" />
             <source>Map image written: {0}</source>
             <translation>地图图片已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1174" />
-            <location filename="../../app/gui/main_window.py" line="1178" />
-            <location filename="../../app/gui/main_window.py" line="1184" />
+            <location filename="../../app/gui/main_window.py" line="1190" />
+            <location filename="../../app/gui/main_window.py" line="1194" />
+            <location filename="../../app/gui/main_window.py" line="1200" />
             <source>Web map</source>
             <translation>网页地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1185" />
+            <location filename="../../app/gui/main_window.py" line="1201" />
             <source>Web map written: {0}</source>
             <translation>网页地图已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1202" />
+            <location filename="../../app/gui/main_window.py" line="1218" />
             <source>Export all results to folder</source>
             <translation>导出全部结果到文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1206" />
+            <location filename="../../app/gui/main_window.py" line="1222" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1213" />
+            <location filename="../../app/gui/main_window.py" line="1229" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1226" />
+            <location filename="../../app/gui/main_window.py" line="1242" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1242" />
+            <location filename="../../app/gui/main_window.py" line="1258" />
             <source>User Guide</source>
             <translation>用户指南</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1242" />
+            <location filename="../../app/gui/main_window.py" line="1258" />
             <source>The user guide is docs/gui.md.</source>
             <translation>用户指南见 docs/gui.md。</translation>
         </message>
@@ -1302,67 +1322,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="679" />
+            <location filename="../../app/gui/main_window.py" line="695" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="679" />
+            <location filename="../../app/gui/main_window.py" line="695" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="679" />
+            <location filename="../../app/gui/main_window.py" line="695" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="680" />
+            <location filename="../../app/gui/main_window.py" line="696" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="680" />
+            <location filename="../../app/gui/main_window.py" line="696" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="681" />
+            <location filename="../../app/gui/main_window.py" line="697" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="681" />
+            <location filename="../../app/gui/main_window.py" line="697" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="682" />
+            <location filename="../../app/gui/main_window.py" line="698" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="682" />
+            <location filename="../../app/gui/main_window.py" line="698" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="683" />
+            <location filename="../../app/gui/main_window.py" line="699" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="683" />
+            <location filename="../../app/gui/main_window.py" line="699" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
