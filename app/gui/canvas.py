@@ -747,6 +747,20 @@ class MapCanvas(QWidget):
     def tools(self) -> dict[str, MapTool]:
         return dict(self._tools)
 
+    def add_tool(self, tool: MapTool) -> None:
+        """Register a custom tool (e.g. the siting tools) under ``tool.name`` so that
+        ``set_tool(tool.name)`` selects it. A tool of the same name is replaced (deactivated first
+        when it is the current one, and the new one activated)."""
+        if not tool.name:
+            raise ValueError("a map tool needs a name")
+        old = self._tools.get(tool.name)
+        self._tools[tool.name] = tool
+        if old is not None and old is self._tool:
+            old.deactivate()
+            self._tool = tool
+            tool.activate()
+            self.update()
+
     def set_tool(self, name: str) -> None:
         """Switch to one of "pan", "zoom_in_box", "identify", "select", "measure_distance",
         "measure_area"."""
