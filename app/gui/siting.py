@@ -1297,7 +1297,7 @@ class WindTab(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c:
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if nv:
                     item.setForeground(Qt.GlobalColor.red)
                     item.setToolTip(vtext[r])
@@ -1705,8 +1705,10 @@ class SitingPanel(QWidget):
         self.redo_action = self.undo_stack.createRedoAction(self)
         if self.own_stack:
             self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-            self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(
-                QKeySequence.StandardKey.Redo)])
+            redo = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)  # Ctrl+Y on Windows
+            if not any(k.toString() == "Ctrl+Shift+Z" for k in redo):
+                redo.append(QKeySequence("Ctrl+Shift+Z"))
+            self.redo_action.setShortcuts(redo)
             for a in (self.undo_action, self.redo_action):
                 a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.addAction(a)
