@@ -1758,7 +1758,7 @@ class SitingPanel(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.sync_with_window()
-        if self.wind.result is None and self.wind.ids and self.wind.model is None:
+        if self.wind.result is None and self.wind.ids:  # adopted while hidden: fill the table now
             self.wind.refresh(write=False, store=False)
 
     # -- workspace and canvas --------------------------------------------------------------------
