@@ -915,13 +915,13 @@ class WindTab(QWidget):
         f = QFormLayout(self.g_turbine)
         self.turbine = QComboBox()
         self.turbine.setMaxVisibleItems(20)
+        self.turbine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.turbine.setMinimumContentsLength(16)
         self.load_csv = QPushButton()
         self.load_csv.clicked.connect(self._load_csv)
-        row = QHBoxLayout()
-        row.addWidget(self.turbine, 1)
-        row.addWidget(self.load_csv)
         self.l_turbine = QLabel()
-        f.addRow(self.l_turbine, row)
+        f.addRow(self.l_turbine, self.turbine)
+        f.addRow("", self.load_csv)
         self.generic_kw = _spin(1, 20000, GENERIC_DEFAULT[0], 0, 10, " kW")
         self.generic_d = _spin(1, 250, GENERIC_DEFAULT[1], 1, 1, " m")
         self.generic_hub = _spin(2, 250, GENERIC_DEFAULT[2], 1, 1, " m")
@@ -1026,6 +1026,8 @@ class WindTab(QWidget):
         self.l_violations = QLabel()
         rl.addWidget(self.l_violations)
         self.violations = QListWidget()
+        self.violations.setWordWrap(True)
+        self.violations.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.violations.itemClicked.connect(self._violation_clicked)
         rl.addWidget(self.violations, 2)
 
@@ -2098,7 +2100,7 @@ def install_siting(main_window) -> SitingPanel:
 
     action = QAction(main_window)
     action.setObjectName("act_siting")
-    action.setIcon(tool_icon("place_turbine"))
+    action.setIcon(tool_icon("siting"))
 
     def show() -> None:
         panel.sync_with_window()

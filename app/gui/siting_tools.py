@@ -408,6 +408,11 @@ def tool_icon(name: str) -> QIcon:
                 p.setPen(_pen(VIOLATION_COLOUR, 2.0))
                 p.drawLine(QPointF(15, 15), QPointF(22, 22))
                 p.drawLine(QPointF(22, 15), QPointF(15, 22))
+        elif name == "siting":
+            _turbine_glyph(p, 8, 8, ink)
+            p.setPen(_pen(ARRAY_COLOUR, 1.2))
+            p.setBrush(QColor(8, 81, 156, 90))
+            p.drawPolygon(QPolygonF([QPointF(12, 22), QPointF(14, 15), QPointF(23, 15), QPointF(21, 22)]))
         else:
             p.setPen(_pen(ARRAY_COLOUR, 1.5))
             p.setBrush(QColor(8, 81, 156, 60))
