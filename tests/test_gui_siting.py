@@ -459,3 +459,21 @@ def test_user_power_curve_csv(qtbot, setup, park, tmp_path):
                         boundary=park.boundary).evaluate(panel.wind.xy[:, 0], panel.wind.xy[:, 1])
     assert panel.wind.result.turbines["aep_mwh"].iloc[0] == ref.turbines["aep_mwh"].iloc[0]
     assert panel.wind.result.totals["capacity_kw"] == pytest.approx(30.0)
+
+
+def test_layout_survives_new_analysis_results(qtbot, setup, park):
+    """"Run all" replaces every result layer (the siting ones too): the panel puts its turbines and
+    array back and into the new results."""
+    from app.results import ParkResults
+
+    ws, canvas, panel = setup
+    place_demo(qtbot, canvas, panel, park)
+    b = park.boundary.total_bounds
+    x0, y0 = b[0] + 600, b[1] + 400
+    panel.array.set_area_from_canvas([(x0, y0), (x0 + 120, y0), (x0 + 120, y0 + 90), (x0, y0 + 90)])
+    n = len(ws.layer("pv_array_tables").gdf)
+    ws.set_results(ParkResults(park=park, summary=dict(ws.summary)))
+    assert ws.layer("turbines") is None  # removed by the workspace
+    qtbot.waitUntil(lambda: ws.layer("turbines") is not None, timeout=3000)
+    assert len(ws.layer("turbines").gdf) == 3 and ws.results.wind is panel.wind.result
+    assert len(ws.layer("pv_array_tables").gdf) == n

@@ -1844,12 +1844,26 @@ class SitingPanel(QWidget):
             self._new_park()
         elif what == "results":
             self.adopt()
-            if self.wind.ids and self.isVisible():
-                self.wind.refresh(write=False, store=False)
-            elif not self.wind.ids:
-                self.wind.evaluated.emit(None)
+            QTimer.singleShot(0, lambda ws=ws: self._after_results(ws))
         elif what == "layers":
             self.fill_layer_combos()
+
+    def _after_results(self, ws) -> None:
+        """New analysis results arrived (deferred from the event): a run that replaced all result
+        layers ("Run all") removed the siting layers — put the panel's layout back, and into the
+        new results; otherwise just show the (maybe adopted) layout."""
+        if ws is not self.workspace:
+            return
+        if self.wind.ids:
+            lost = ws.layer("turbines") is None or (ws.results is not None and ws.results.wind is None)
+            if lost:
+                self.wind.refresh(write=True, store=True)
+            elif self.isVisible():
+                self.wind.refresh(write=False, store=False)
+        else:
+            self.wind.evaluated.emit(None)
+        if self.array.parts is not None and ws.layer("pv_array_tables") is None:
+            self.array.relayout()
 
     def fill_layer_combos(self) -> None:
         self.wind_tab.fill_layer_combo()
