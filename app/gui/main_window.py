@@ -162,6 +162,9 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
         self._autosave = None
         self._start_project_support()
+        from app.gui.siting import install_siting
+
+        self.siting = install_siting(self)  # issue 8: the Siting dock, tools and Analysis entry
 
     # ---------------------------------------------------------------- construction
     def _build_docks(self) -> None:

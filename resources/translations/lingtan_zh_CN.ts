@@ -394,67 +394,67 @@
     <context>
         <name>ExportLayersDialog</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1269" />
+            <location filename="../../app/gui/main_window.py" line="1272" />
             <source>Export layers</source>
             <translation>导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1271" />
+            <location filename="../../app/gui/main_window.py" line="1274" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1277" />
+            <location filename="../../app/gui/main_window.py" line="1280" />
             <source>Shapefile (one per layer)</source>
             <translation>Shapefile（每个图层一个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1278" />
+            <location filename="../../app/gui/main_window.py" line="1281" />
             <source>GeoPackage (all layers in one file, with QGIS styles)</source>
             <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1279" />
+            <location filename="../../app/gui/main_window.py" line="1282" />
             <source>GeoJSON (WGS84 longitude/latitude)</source>
             <translation>GeoJSON（WGS84 经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1280" />
+            <location filename="../../app/gui/main_window.py" line="1283" />
             <source>CSV (attributes with centroid longitude/latitude)</source>
             <translation>CSV（属性及质心经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1282" />
+            <location filename="../../app/gui/main_window.py" line="1285" />
             <source>UTF-8 (QGIS, ArcGIS Pro)</source>
             <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1283" />
+            <location filename="../../app/gui/main_window.py" line="1286" />
             <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
             <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1284" />
+            <location filename="../../app/gui/main_window.py" line="1287" />
             <source>Visible layers only</source>
             <translation>仅可见图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1287" />
+            <location filename="../../app/gui/main_window.py" line="1290" />
             <source>Folder</source>
             <translation>文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1288" />
+            <location filename="../../app/gui/main_window.py" line="1291" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1289" />
+            <location filename="../../app/gui/main_window.py" line="1292" />
             <source>Shapefile text encoding</source>
             <translation>Shapefile 文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1302" />
+            <location filename="../../app/gui/main_window.py" line="1305" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
         </message>
@@ -774,546 +774,546 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="450" />
+            <location filename="../../app/gui/main_window.py" line="453" />
             <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
             <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="518" />
+            <location filename="../../app/gui/main_window.py" line="521" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="524" />
+            <location filename="../../app/gui/main_window.py" line="527" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="529" />
+            <location filename="../../app/gui/main_window.py" line="532" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="534" />
+            <location filename="../../app/gui/main_window.py" line="537" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="548" />
+            <location filename="../../app/gui/main_window.py" line="551" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="548" />
+            <location filename="../../app/gui/main_window.py" line="551" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="557" />
+            <location filename="../../app/gui/main_window.py" line="560" />
             <source>Choose a vector layer in the layer panel first</source>
             <translation>请先在图层面板中选择一个矢量图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="561" />
+            <location filename="../../app/gui/main_window.py" line="564" />
             <source>{0} features selected</source>
             <translation>已选择 {0} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="598" />
+            <location filename="../../app/gui/main_window.py" line="601" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="599" />
+            <location filename="../../app/gui/main_window.py" line="602" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="600" />
+            <location filename="../../app/gui/main_window.py" line="603" />
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="601" />
+            <location filename="../../app/gui/main_window.py" line="604" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="602" />
+            <location filename="../../app/gui/main_window.py" line="605" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="603" />
+            <location filename="../../app/gui/main_window.py" line="606" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="604" />
+            <location filename="../../app/gui/main_window.py" line="607" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="605" />
+            <location filename="../../app/gui/main_window.py" line="608" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="606" />
+            <location filename="../../app/gui/main_window.py" line="609" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="607" />
+            <location filename="../../app/gui/main_window.py" line="610" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="608" />
+            <location filename="../../app/gui/main_window.py" line="611" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="609" />
+            <location filename="../../app/gui/main_window.py" line="612" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="610" />
+            <location filename="../../app/gui/main_window.py" line="613" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="612" />
+            <location filename="../../app/gui/main_window.py" line="615" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="612" />
+            <location filename="../../app/gui/main_window.py" line="615" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="613" />
+            <location filename="../../app/gui/main_window.py" line="616" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="613" />
+            <location filename="../../app/gui/main_window.py" line="616" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="614" />
+            <location filename="../../app/gui/main_window.py" line="617" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="614" />
+            <location filename="../../app/gui/main_window.py" line="617" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="615" />
+            <location filename="../../app/gui/main_window.py" line="618" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="615" />
+            <location filename="../../app/gui/main_window.py" line="618" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="616" />
+            <location filename="../../app/gui/main_window.py" line="619" />
             <source>&amp;Add Data…</source>
             <translation>添加数据(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="617" />
+            <location filename="../../app/gui/main_window.py" line="620" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="619" />
+            <location filename="../../app/gui/main_window.py" line="622" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="620" />
+            <location filename="../../app/gui/main_window.py" line="623" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="621" />
+            <location filename="../../app/gui/main_window.py" line="624" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="622" />
+            <location filename="../../app/gui/main_window.py" line="625" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="623" />
+            <location filename="../../app/gui/main_window.py" line="626" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="624" />
+            <location filename="../../app/gui/main_window.py" line="627" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="625" />
+            <location filename="../../app/gui/main_window.py" line="628" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="625" />
+            <location filename="../../app/gui/main_window.py" line="628" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="626" />
+            <location filename="../../app/gui/main_window.py" line="629" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="627" />
+            <location filename="../../app/gui/main_window.py" line="630" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="628" />
+            <location filename="../../app/gui/main_window.py" line="631" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="629" />
+            <location filename="../../app/gui/main_window.py" line="632" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="630" />
+            <location filename="../../app/gui/main_window.py" line="633" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="631" />
+            <location filename="../../app/gui/main_window.py" line="634" />
             <source>Select by A&amp;ttribute…</source>
             <translation>按属性选择(&amp;T)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="632" />
+            <location filename="../../app/gui/main_window.py" line="635" />
             <source>Select the features that meet a condition</source>
             <translation>选择满足条件的要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="633" />
+            <location filename="../../app/gui/main_window.py" line="636" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="634" />
+            <location filename="../../app/gui/main_window.py" line="637" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="635" />
+            <location filename="../../app/gui/main_window.py" line="638" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="635" />
+            <location filename="../../app/gui/main_window.py" line="638" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="636" />
+            <location filename="../../app/gui/main_window.py" line="639" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="636" />
+            <location filename="../../app/gui/main_window.py" line="639" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="637" />
+            <location filename="../../app/gui/main_window.py" line="640" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="638" />
+            <location filename="../../app/gui/main_window.py" line="641" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="639" />
+            <location filename="../../app/gui/main_window.py" line="642" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="640" />
+            <location filename="../../app/gui/main_window.py" line="643" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="641" />
+            <location filename="../../app/gui/main_window.py" line="644" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="642" />
+            <location filename="../../app/gui/main_window.py" line="645" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="643" />
+            <location filename="../../app/gui/main_window.py" line="646" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="644" />
+            <location filename="../../app/gui/main_window.py" line="647" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="645" />
+            <location filename="../../app/gui/main_window.py" line="648" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="646" />
+            <location filename="../../app/gui/main_window.py" line="649" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="649" />
+            <location filename="../../app/gui/main_window.py" line="652" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="650" />
+            <location filename="../../app/gui/main_window.py" line="653" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="662" />
+            <location filename="../../app/gui/main_window.py" line="665" />
             <source>Layers</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="663" />
+            <location filename="../../app/gui/main_window.py" line="666" />
             <source>Attribute Table</source>
             <translation>属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="664" />
+            <location filename="../../app/gui/main_window.py" line="667" />
             <source>Dashboard</source>
             <translation>结果面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="665" />
+            <location filename="../../app/gui/main_window.py" line="668" />
             <source>Identify Results</source>
             <translation>识别结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="666" />
+            <location filename="../../app/gui/main_window.py" line="669" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="667" />
+            <location filename="../../app/gui/main_window.py" line="670" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="684" />
+            <location filename="../../app/gui/main_window.py" line="687" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="684" />
+            <location filename="../../app/gui/main_window.py" line="687" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="777" />
+            <location filename="../../app/gui/main_window.py" line="780" />
             <source>(choose a layer in the Layers panel)</source>
             <translation>（请先在图层面板中选择图层）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="836" />
+            <location filename="../../app/gui/main_window.py" line="839" />
             <source>Added {0} ({1:,} features)</source>
             <translation>已添加 {0}（{1:,} 个要素）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="861" />
+            <location filename="../../app/gui/main_window.py" line="864" />
             <source>Added {0} ({1:,} × {2:,} cells)</source>
             <translation>已添加 {0}（{1:,} × {2:,} 个像元）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="868" />
+            <location filename="../../app/gui/main_window.py" line="871" />
             <source>Read the file again with this coordinate system:</source>
             <translation>用以下坐标系重新读取文件：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="922" />
+            <location filename="../../app/gui/main_window.py" line="925" />
             <source>Analysis</source>
             <translation>分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="987" />
+            <location filename="../../app/gui/main_window.py" line="990" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1006" />
+            <location filename="../../app/gui/main_window.py" line="1009" />
             <source>Lingtan project (*.lingtan.gpkg);;GeoPackage (*.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg);;GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1007" />
+            <location filename="../../app/gui/main_window.py" line="1010" />
             <source>Open project</source>
             <translation>打开项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1014" />
+            <location filename="../../app/gui/main_window.py" line="1017" />
             <source>Opening {0}</source>
             <translation>正在打开 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1031" />
+            <location filename="../../app/gui/main_window.py" line="1034" />
             <source>Save project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1032" />
+            <location filename="../../app/gui/main_window.py" line="1035" />
             <source>Lingtan project (*.lingtan.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1051" />
+            <location filename="../../app/gui/main_window.py" line="1054" />
             <source>Unsaved changes</source>
             <translation>未保存的更改</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1051" />
+            <location filename="../../app/gui/main_window.py" line="1054" />
             <source>Save the changes to the project?</source>
             <translation>是否保存对项目的更改？</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1079" />
+            <location filename="../../app/gui/main_window.py" line="1082" />
             <source>This export is not available in this version.</source>
             <translation>此版本尚不提供该导出功能。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1089" />
+            <location filename="../../app/gui/main_window.py" line="1092" />
             <source>Nothing to export</source>
             <translation>没有可导出的内容</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1089" />
+            <location filename="../../app/gui/main_window.py" line="1092" />
             <source>Open a park or add data first.</source>
             <translation>请先打开园区或添加数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1104" />
-            <location filename="../../app/gui/main_window.py" line="1106" />
+            <location filename="../../app/gui/main_window.py" line="1107" />
+            <location filename="../../app/gui/main_window.py" line="1109" />
             <source>Report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1106" />
-            <location filename="../../app/gui/main_window.py" line="1215" />
+            <location filename="../../app/gui/main_window.py" line="1109" />
+            <location filename="../../app/gui/main_window.py" line="1218" />
             <source>Run the analyses first.</source>
             <translation>请先运行分析。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1109" />
+            <location filename="../../app/gui/main_window.py" line="1112" />
             <source>Report (PDF)</source>
             <translation>报告（PDF）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1120" />
+            <location filename="../../app/gui/main_window.py" line="1123" />
             <source>Writing the report</source>
             <translation>正在生成报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1121" />
+            <location filename="../../app/gui/main_window.py" line="1124" />
             <source>Report written: {0}</source>
             <translation>报告已生成：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1129" />
-            <location filename="../../app/gui/main_window.py" line="1208" />
-            <location filename="../../app/gui/main_window.py" line="1215" />
+            <location filename="../../app/gui/main_window.py" line="1132" />
+            <location filename="../../app/gui/main_window.py" line="1211" />
+            <location filename="../../app/gui/main_window.py" line="1218" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1156" />
+            <location filename="../../app/gui/main_window.py" line="1159" />
             <source>Exporting layers</source>
             <translation>正在导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1156" />
-            <location filename="../../app/gui/main_window.py" line="1224" />
+            <location filename="../../app/gui/main_window.py" line="1159" />
+            <location filename="../../app/gui/main_window.py" line="1227" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1163" />
-            <location filename="../../app/gui/main_window.py" line="1167" />
-            <location filename="../../app/gui/main_window.py" line="1183" />
+            <location filename="../../app/gui/main_window.py" line="1166" />
+            <location filename="../../app/gui/main_window.py" line="1170" />
+            <location filename="../../app/gui/main_window.py" line="1186" />
             <source>Map image</source>
             <translation>地图图片</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1183" />
+            <location filename="../../app/gui/main_window.py" line="1186" />
             <source>Map image written: {0}</source>
             <translation>地图图片已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1190" />
-            <location filename="../../app/gui/main_window.py" line="1194" />
-            <location filename="../../app/gui/main_window.py" line="1200" />
+            <location filename="../../app/gui/main_window.py" line="1193" />
+            <location filename="../../app/gui/main_window.py" line="1197" />
+            <location filename="../../app/gui/main_window.py" line="1203" />
             <source>Web map</source>
             <translation>网页地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1201" />
+            <location filename="../../app/gui/main_window.py" line="1204" />
             <source>Web map written: {0}</source>
             <translation>网页地图已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1218" />
+            <location filename="../../app/gui/main_window.py" line="1221" />
             <source>Export all results to folder</source>
             <translation>导出全部结果到文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1222" />
+            <location filename="../../app/gui/main_window.py" line="1225" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1229" />
+            <location filename="../../app/gui/main_window.py" line="1232" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1242" />
+            <location filename="../../app/gui/main_window.py" line="1245" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1258" />
+            <location filename="../../app/gui/main_window.py" line="1261" />
             <source>User Guide</source>
             <translation>用户指南</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1258" />
+            <location filename="../../app/gui/main_window.py" line="1261" />
             <source>The user guide is docs/gui.md.</source>
             <translation>用户指南见 docs/gui.md。</translation>
         </message>
@@ -1322,67 +1322,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="695" />
+            <location filename="../../app/gui/main_window.py" line="698" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="695" />
+            <location filename="../../app/gui/main_window.py" line="698" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="695" />
+            <location filename="../../app/gui/main_window.py" line="698" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="696" />
+            <location filename="../../app/gui/main_window.py" line="699" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="696" />
+            <location filename="../../app/gui/main_window.py" line="699" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="697" />
+            <location filename="../../app/gui/main_window.py" line="700" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="697" />
+            <location filename="../../app/gui/main_window.py" line="700" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="698" />
+            <location filename="../../app/gui/main_window.py" line="701" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="698" />
+            <location filename="../../app/gui/main_window.py" line="701" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="699" />
+            <location filename="../../app/gui/main_window.py" line="702" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="699" />
+            <location filename="../../app/gui/main_window.py" line="702" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -1677,6 +1677,7 @@
         <message>
             <location filename="../../app/gui/open_data.py" line="303" />
             <location filename="../../app/gui/open_data.py" line="549" />
+            <location filename="../../app/gui/siting.py" line="1118" />
             <source>File</source>
             <translation>文件</translation>
         </message>
@@ -2486,6 +2487,694 @@
         </message>
     </context>
     <context>
+        <name>Siting</name>
+        <message>
+            <location filename="../../app/gui/siting.py" line="337" />
+            <source>The park's site climate needs a park: open one, or choose a Weibull distribution or a file</source>
+            <translation>园区场址风况需要先打开园区；或改选 Weibull 分布或风资源文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="351" />
+            <source>Choose a wind resource file (.tab, .csv/.xlsx sector table, .epw or .tif)</source>
+            <translation>请选择风资源文件（.tab、.csv/.xlsx 扇区表、.epw 或 .tif）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="368" />
+            <location filename="../../app/gui/siting.py" line="639" />
+            <location filename="../../app/gui/siting.py" line="694" />
+            <source>No map yet: open a park or add data first</source>
+            <translation>还没有地图：请先打开园区或添加数据</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="499" />
+            <source>Place turbine {0}</source>
+            <translation>放置风机 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="512" />
+            <source>Delete turbine {0}</source>
+            <translation>删除风机 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="516" />
+            <source>Set turbines</source>
+            <translation>设置风机布局</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="548" />
+            <source>Move turbine {0}</source>
+            <translation>移动风机 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="649" />
+            <source>Draw PV array area</source>
+            <translation>绘制光伏阵列范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="655" />
+            <source>Select one or more polygons of the layer first (Select tool)</source>
+            <translation>请先在该图层中选择一个或多个面（选择工具）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="663" />
+            <source>Use selected polygons as PV array area</source>
+            <translation>以所选面作为光伏阵列范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="668" />
+            <source>Clear PV array area</source>
+            <translation>清除光伏阵列范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="712" />
+            <source>Finding the site's best tilt and azimuth…</source>
+            <translation>正在求场址最佳倾角与方位角…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="812" />
+            <source>Draw or choose an array area first</source>
+            <translation>请先绘制或选择阵列范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="835" />
+            <source>The array changed while its yield was computed: compute again</source>
+            <translation>计算发电量期间阵列已被修改：请重新计算</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="848" />
+            <source>PV array yield</source>
+            <translation>光伏阵列发电量</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1081" />
+            <location filename="../../app/gui/siting.py" line="1166" />
+            <source>Turbine</source>
+            <translation>风机</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1082" />
+            <source>Type</source>
+            <translation>型号</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1083" />
+            <source>Generic turbine (rated kW, rotor, hub)</source>
+            <translation>通用风机（额定功率、叶轮直径、轮毂高度）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1085" />
+            <source>Bundled power curves (resources/wind/turbines: each file names its source), windpowerlib's offline turbine library (OpenEnergy Database), a power curve CSV of your own, or a generic turbine. Default: ghrepower_fd21_50, a Chinese 50 kW-class small turbine (SWCC-certified curve), as the demo</source>
+            <translation>内置功率曲线（resources/wind/turbines，每个文件注明来源）、windpowerlib 离线风机库（OpenEnergy Database）、自有功率曲线 CSV 或通用风机。默认：ghrepower_fd21_50，国产 50 kW 级小型风机（SWCC 认证曲线），与示例相同</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1090" />
+            <location filename="../../app/gui/siting.py" line="1256" />
+            <source>Load power curve CSV…</source>
+            <translation>载入功率曲线 CSV…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1091" />
+            <source>Columns wind speed (m/s) and power (kW), optional Ct; '# rotor_diameter_m:' and '# hub_height_m:' lines give the rotor and hub (docs/wind.md)</source>
+            <translation>列为风速（m/s）和功率（kW），可选推力系数 Ct；用“# rotor_diameter_m:”和“# hub_height_m:”行给出叶轮直径和轮毂高度（docs/wind.md）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1094" />
+            <source>Generic: kW, rotor, hub</source>
+            <translation>通用：kW、叶轮、轮毂</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1095" />
+            <source>Rated power of the generic turbine (DTU WETB standard curve, Cp 0.49 minus gear, generator and converter losses)</source>
+            <translation>通用风机的额定功率（DTU WETB 标准曲线：Cp 0.49，扣除齿轮箱、发电机和变流器损耗）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1097" />
+            <source>Rotor diameter</source>
+            <translation>叶轮直径</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1098" />
+            <location filename="../../app/gui/siting.py" line="1099" />
+            <source>Hub height</source>
+            <translation>轮毂高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1100" />
+            <source>turbine's own</source>
+            <translation>风机自带</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1101" />
+            <source>Hub height of every turbine; default: the curve file's, or the lowest the maker offers (windpowerlib)</source>
+            <translation>所有风机的轮毂高度；默认：曲线文件给出的高度，或厂家提供的最低高度（windpowerlib）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1103" />
+            <source>Wind resource</source>
+            <translation>风资源</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1104" />
+            <source>Resource</source>
+            <translation>风资源</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1105" />
+            <source>Park site climate (built-in, as the demo)</source>
+            <translation>园区场址风况（内置，同示例）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1105" />
+            <source>Weibull A, k</source>
+            <translation>Weibull A、k</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1106" />
+            <source>File (.tab, sector table, EPW, wind map)</source>
+            <translation>文件（.tab、扇区表、EPW、风图谱）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1108" />
+            <source>Default: the built-in CSWD climatology's annual mean 10 m speed at the park as a Rayleigh distribution (k = 2), uniform directions, log-law shear over suburban/industrial roughness z0 = 0.4 m (gis.wind.farm.demo_resource)</source>
+            <translation>默认：内置 CSWD 气候表在园区处的 10 m 年平均风速，按瑞利分布（k = 2）、各方向均匀，按城郊/工业区粗糙度 z0 = 0.4 m 的对数律切变（gis.wind.farm.demo_resource）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1112" />
+            <source>A, k, height</source>
+            <translation>A、k、高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1113" />
+            <source>Weibull scale A (m/s); default 6.0 with k = 2.0: the DOMAIN.md §6 reference case</source>
+            <translation>Weibull 尺度参数 A（m/s）；默认 6.0、k = 2.0：DOMAIN.md §6 参考算例</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1115" />
+            <source>Weibull shape k</source>
+            <translation>Weibull 形状参数 k</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1116" />
+            <source>hub height</source>
+            <translation>轮毂高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1117" />
+            <source>Height the Weibull distribution is for; default: the hub height</source>
+            <translation>该 Weibull 分布对应的高度；默认：轮毂高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1119" />
+            <source>WAsP .tab, .csv/.xlsx sector table, .epw or wind-map .tif</source>
+            <translation>WAsP .tab、.csv/.xlsx 扇区表、.epw 或风图谱 .tif</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1120" />
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1121" />
+            <source>File height</source>
+            <translation>文件高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1122" />
+            <source>Height of a sector table or a wind map without one in its name (EPW files are 10 m, .tab files say theirs)</source>
+            <translation>扇区表或文件名中未注明高度的风图谱的高度（EPW 为 10 m，.tab 文件自带高度）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1124" />
+            <source>Shear (land use)</source>
+            <translation>切变（下垫面）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1128" />
+            <source>Roughness for the shear from the resource height to the hub (resources/wind/roughness.csv); default farmland z0 = 0.1 m, the surroundings of most weather stations (European Wind Atlas)</source>
+            <translation>由资源高度外推到轮毂高度所用的粗糙度（resources/wind/roughness.csv）；默认农田 z0 = 0.1 m，即多数气象站周边（欧洲风图谱）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1131" />
+            <source>Wakes and constraints</source>
+            <translation>尾流与约束</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1132" />
+            <source>Wake model</source>
+            <translation>尾流模型</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1133" />
+            <source>Jensen (k = 0.075)</source>
+            <translation>Jensen（k = 0.075）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1133" />
+            <source>Bastankhah Gaussian (TI 10%)</source>
+            <translation>Bastankhah 高斯模型（湍流强度 10%）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1133" />
+            <source>None</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1135" />
+            <source>Jensen/Katic top-hat wake, k = 0.075 (WAsP PARK onshore default); Bastankhah &amp; Porté-Agel 2014 Gaussian, k* from TI 0.10 (Niayifar &amp; Porté-Agel 2016). Both validated against PyWake (docs/wind.md)</source>
+            <translation>Jensen/Katic 顶帽尾流，k = 0.075（WAsP PARK 陆上默认值）；Bastankhah &amp; Porté-Agel 2014 高斯尾流，k* 由湍流强度 0.10 求得（Niayifar &amp; Porté-Agel 2016）。两者均已与 PyWake 对比验证（docs/wind.md）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1138" />
+            <source>Spacing along, across</source>
+            <translation>间距（顺风、横风）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1139" />
+            <source>Minimum spacing in rotor diameters: 5 D along the prevailing wind, 3 D across (an ellipse; a circle of 5 D without a prevailing direction). DOMAIN.md §6: 3–5 D crosswind, 5–10 D downwind; lower ends for tight park sites</source>
+            <translation>以叶轮直径计的最小间距：主导风向上 5 D，横风向 3 D（椭圆；无主导风向时为 5 D 圆）。DOMAIN.md §6：横风向 3–5 D，顺风向 5–10 D；园区场地紧张时取下限</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1144" />
+            <source>Setback buildings</source>
+            <translation>建筑退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1145" />
+            <source>Setback roads</source>
+            <translation>道路退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1146" />
+            <source>Setback boundary</source>
+            <translation>红线退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1147" />
+            <source>auto: {0:g} × tip height</source>
+            <translation>自动：{0:g} × 叶尖高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1151" />
+            <source>Default 1.5 × tip height (resources/wind/setbacks.csv, e.g. Massachusetts DOER model bylaw; unverified for China)</source>
+            <translation>默认 1.5 × 叶尖高度（resources/wind/setbacks.csv，如美国马萨诸塞州 DOER 示范条例；国内未核实）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1153" />
+            <source>Default 1.1 × tip height: fall-over distance + 10% (UK DfT Circular 02/2013)</source>
+            <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（英国交通部 DfT Circular 02/2013）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1155" />
+            <source>Default 1.1 × tip height: fall-over distance + 10% (Lingtan convention, unverified)</source>
+            <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（零碳软件约定，未核实）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1157" />
+            <location filename="../../app/gui/siting.py" line="1497" />
+            <source>A line or polygon layer of roads (none in the sample park)</source>
+            <translation>道路的线或面图层（示例园区没有）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1158" />
+            <source>Noise class</source>
+            <translation>声环境功能区</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1159" />
+            <source>auto (by building use)</source>
+            <translation>自动（按建筑用途）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1161" />
+            <source>Class {0}</source>
+            <translation>{0} 类</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1162" />
+            <source>GB 3096-2008 class of the sensitive buildings: auto = by use (homes, schools, hospitals, elderly care → 1; dormitories, mixed → 2; §4.2, resources/wind/noise_class_by_use.csv). ISO 9613-2 spreading and air absorption; default sound power 104 dB(A) unless the curve gives one</source>
+            <translation>敏感建筑的 GB 3096-2008 声环境功能区类别：自动 = 按用途（住宅、学校、医院、养老 → 1 类；宿舍、混合 → 2 类；§4.2，resources/wind/noise_class_by_use.csv）。按 ISO 9613-2 计几何发散和空气吸收；曲线未给出声功率级时默认 104 dB(A)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1166" />
+            <source>AEP MWh/yr</source>
+            <translation>年发电量 MWh</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1166" />
+            <source>Wake loss %</source>
+            <translation>尾流损失 %</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1166" />
+            <source>CF</source>
+            <translation>容量系数</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1167" />
+            <source>Violations</source>
+            <translation>冲突</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1168" />
+            <source>Violations (click: zoom to it)</source>
+            <translation>约束冲突（单击缩放到该处）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1181" />
+            <location filename="../../app/gui/siting.py" line="1548" />
+            <source>(no road layer)</source>
+            <translation>（无道路图层）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1257" />
+            <source>Power curves (*.csv *.txt);;All files (*)</source>
+            <translation>功率曲线 (*.csv *.txt);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1269" />
+            <source>Wind resource file</source>
+            <translation>风资源文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1270" />
+            <source>Wind resources (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;All files (*)</source>
+            <translation>风资源 (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1291" />
+            <source>No turbines: choose Place Turbine and click on the map</source>
+            <translation>没有风机：选择“放置风机”后在地图上单击</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1308" />
+            <source>{0} turbines, {1:,.0f} kW; AEP {2:,.1f} MWh/yr (gross {3:,.1f}), wake loss {4:.2f}%, capacity factor {5:.3f}; air density {6:.3f} kg/m³</source>
+            <translation>{0} 台风机，{1:,.0f} kW；年发电量 {2:,.1f} MWh（尾流前 {3:,.1f}），尾流损失 {4:.2f}%，容量系数 {5:.3f}；空气密度 {6:.3f} kg/m³</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1320" />
+            <source>No violations</source>
+            <translation>无约束冲突</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1323" />
+            <source>Updated in {0:.0f} ms ({1} turbines; evaluate {2:.0f} ms)</source>
+            <translation>已更新，用时 {0:.0f} ms（{1} 台风机；计算 {2:.0f} ms）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1326" />
+            <source>(slower than the 200 ms target)</source>
+            <translation>（慢于 200 ms 目标）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1479" />
+            <source>Array area</source>
+            <translation>阵列范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1480" />
+            <source>Draw Area on Map</source>
+            <translation>在地图上绘制范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1481" />
+            <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels</source>
+            <translation>在地图上单击各角点；双击或回车完成，退格键删除最后一个角点，Esc 取消</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1483" />
+            <source>Use Selected Polygons</source>
+            <translation>使用所选面</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1484" />
+            <source>The polygons selected (Select tool) in the chosen layer become the area</source>
+            <translation>以所选图层中（用选择工具）选中的面作为阵列范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1485" />
+            <source>Clear Area</source>
+            <translation>清除范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1486" />
+            <source>Layout</source>
+            <translation>排布</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1487" />
+            <source>Boundary inset</source>
+            <translation>边界内缩</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1488" />
+            <source>Inset from the area's edge, default 2 m: fence and perimeter path (engineering judgement)</source>
+            <translation>自范围边界内缩，默认 2 m：围栏和环形通道（工程经验）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1490" />
+            <source>Building setback</source>
+            <translation>建筑退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1491" />
+            <source>Clear distance from the park's buildings, default 5 m: access/fire path (engineering judgement; local fire rules may ask more). Shading by buildings is computed with the yield</source>
+            <translation>与园区建筑的净距，默认 5 m：检修/消防通道（工程经验；地方消防规定可能要求更大）。建筑遮挡在计算发电量时考虑</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1494" />
+            <source>Road setback</source>
+            <translation>道路退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1495" />
+            <source>Clear distance from road centrelines, default 5 m: half a 7 m two-lane road + 1.5 m verge</source>
+            <translation>与道路中心线的净距，默认 5 m：7 m 双车道的一半 + 1.5 m 路肩</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1498" />
+            <source>Tilt</source>
+            <translation>倾角</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1499" />
+            <location filename="../../app/gui/siting.py" line="1503" />
+            <location filename="../../app/gui/siting.py" line="1628" />
+            <source>site optimum</source>
+            <translation>场址最优</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1500" />
+            <source>The tilt with the highest annual kWh/kWp on the site's weather through the yield chain (found once per site, ~0.3 s)</source>
+            <translation>按场址气象经发电量计算链求得年单位千瓦发电量最高的倾角（每个场址求一次，约 0.3 s）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1502" />
+            <source>Azimuth</source>
+            <translation>方位角</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1504" />
+            <source>Facing the equator unless turning within ±45° gains ≥ 0.3% (180° = south)</source>
+            <translation>朝向赤道，除非在 ±45° 内转向可增发 ≥ 0.3%（180° = 正南）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1506" />
+            <source>Row spacing</source>
+            <translation>行距</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1507" />
+            <source>Winter solstice 9–15 h unshaded</source>
+            <translation>冬至日 9–15 时不遮挡</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1508" />
+            <source>Ground coverage ratio</source>
+            <translation>地面覆盖率 GCR</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1509" />
+            <source>Default: the pitch keeps the winter solstice 9:00–15:00 true solar time unshaded (GB 50797-2012 §6.6, exact sun position); or a GCR = slant / pitch</source>
+            <translation>默认：行距保证冬至日真太阳时 9:00–15:00 前后排不遮挡（GB 50797-2012 §6.6，精确太阳位置）；或指定 GCR = 斜面长度 / 行距</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1512" />
+            <source>Modules</source>
+            <translation>组件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1513" />
+            <source>Portrait</source>
+            <translation>竖排</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1514" />
+            <source>Landscape</source>
+            <translation>横排</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1515" />
+            <source>Per table (up × along)</source>
+            <translation>每个支架（上下 × 沿排）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1516" />
+            <source>Default 2 × 14 portrait ("2P", 28 modules): a common fixed-tilt table of Chinese ground plants</source>
+            <translation>默认 2 × 14 竖排（“2P”，28 块组件）：国内地面电站常见的固定支架</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1519" />
+            <source>Module W, length, width</source>
+            <translation>组件功率、长、宽</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1520" />
+            <source>Default 575 W, 2.278 × 1.134 m: a current 144-half-cell TOPCon module (DOMAIN.md §5), or the app settings</source>
+            <translation>默认 575 W、2.278 × 1.134 m：当前 144 半片 TOPCon 组件（DOMAIN.md §5），或应用设置中的组件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1522" />
+            <source>Compute Yield</source>
+            <translation>计算发电量</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1523" />
+            <source>Energy through the rooftop PV chain with row-to-row shading and shading by the park's buildings, land use and avoided CO2 (runs in the background)</source>
+            <translation>按屋顶光伏计算链计算发电量，计入前后排遮挡和园区建筑遮挡，以及用地和减排 CO2（后台运行）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1624" />
+            <source>No array area: draw one on the map or use selected polygons</source>
+            <translation>没有阵列范围：在地图上绘制，或使用所选面</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1628" />
+            <location filename="../../app/gui/siting.py" line="1629" />
+            <source>given</source>
+            <translation>指定</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1629" />
+            <source>winter rule</source>
+            <translation>冬至日规则</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1631" />
+            <source>{0} tables, {1} modules, {2:,.1f} kWp DC; tilt {3:g}°, azimuth {4:g}° ({5}); pitch {6:.2f} m, GCR {7:.2f} ({8}); usable {9:,.0f} of {10:,.0f} m²; {11} m²/kWp. Laid out in {12:.0f} ms</source>
+            <translation>{0} 个支架，{1} 块组件，直流 {2:,.1f} kWp；倾角 {3:g}°，方位角 {4:g}°（{5}）；行距 {6:.2f} m，GCR {7:.2f}（{8}）；可用 {9:,.0f} / {10:,.0f} m²；{11} m²/kWp。排布用时 {12:.0f} ms</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1637" />
+            <source>PV array laid out in {0:.0f} ms</source>
+            <translation>光伏阵列排布用时 {0:.0f} ms</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1643" />
+            <source>Capacity {0:,.1f} kWp DC ({1} modules × {2:g} W); yield {3:,.0f} kWh/yr ({4:,.0f} kWh/kWp); row shading {5:.1f}%, building shading {6}; land {7} m²/kWp ({8} mu/MW); avoided {9:,.1f} tCO2/yr ({10})</source>
+            <translation>装机直流 {0:,.1f} kWp（{1} 块 × {2:g} W）；年发电量 {3:,.0f} kWh（{4:,.0f} kWh/kWp）；前后排遮挡 {5:.1f}%，建筑遮挡 {6}；用地 {7} m²/kWp（{8} 亩/MW）；年减排 {9:,.1f} tCO2（{10}）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1647" />
+            <source>not computed</source>
+            <translation>未计算</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1742" />
+            <source>Wind</source>
+            <translation>风电</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1743" />
+            <source>PV array</source>
+            <translation>光伏阵列</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1744" />
+            <source>Place Turbine</source>
+            <translation>放置风机</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1744" />
+            <source>Click on the map to place a wind turbine</source>
+            <translation>在地图上单击放置风机</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1745" />
+            <source>Move Turbine</source>
+            <translation>移动风机</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1745" />
+            <source>Drag a turbine; results follow while dragging</source>
+            <translation>拖动风机；拖动时结果随之更新</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1746" />
+            <source>Delete Turbine</source>
+            <translation>删除风机</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1746" />
+            <location filename="../../app/gui/siting_tools.py" line="239" />
+            <source>Click a turbine to delete it</source>
+            <translation>单击风机将其删除</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1747" />
+            <source>Draw PV Array Area</source>
+            <translation>绘制光伏阵列范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1747" />
+            <source>Click the corners of a ground PV array area</source>
+            <translation>单击地面光伏阵列范围的各角点</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="2150" />
+            <location filename="../../app/gui/siting.py" line="2154" />
+            <source>Siting</source>
+            <translation>选址</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="2151" />
+            <source>Siting: PV arrays and wind turbines</source>
+            <translation>选址：光伏阵列与风机</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="2152" />
+            <source>Place wind turbines and ground PV arrays on the map with live yields, wake losses and constraint checks</source>
+            <translation>在地图上布置风机和地面光伏阵列，实时显示发电量、尾流损失和约束检查</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="1118" />
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+    </context>
+    <context>
+        <name>SitingTools</name>
+        <message>
+            <location filename="../../app/gui/siting_tools.py" line="140" />
+            <source>Click to place a turbine; AEP, wake losses and violations update at once</source>
+            <translation>单击放置风机；年发电量、尾流损失和约束冲突随即更新</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_tools.py" line="177" />
+            <source>Drag a turbine to move it; Esc while dragging puts it back</source>
+            <translation>拖动风机以移动；拖动时按 Esc 放回原处</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_tools.py" line="274" />
+            <source>Click the corners of the PV array area; double-click or Enter to finish, Backspace removes the last corner, Esc cancels</source>
+            <translation>单击光伏阵列范围的各角点；双击或回车完成，退格键删除最后一个角点，Esc 取消</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_tools.py" line="239" />
+            <source>Click a turbine to delete it</source>
+            <translation>单击风机将其删除</translation>
+        </message>
+    </context>
+    <context>
         <name>TaskDialog</name>
         <message>
             <location filename="../../app/gui/tasks.py" line="185" />
@@ -2578,6 +3267,59 @@
             <location filename="../../app/gui/undo.py" line="154" />
             <source>Style of {0}</source>
             <translation>{0} 的样式</translation>
+        </message>
+    </context>
+    <context>
+        <name>WindViews</name>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="143" />
+            <source>N</source>
+            <translation>北</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="143" />
+            <source>E</source>
+            <translation>东</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="143" />
+            <source>S</source>
+            <translation>南</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="143" />
+            <source>W</source>
+            <translation>西</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="159" />
+            <source>Power curve</source>
+            <translation>功率曲线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="166" />
+            <source>Power (kW) at m/s</source>
+            <translation>功率（kW）与风速（m/s）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="213" />
+            <source>Wind rose: blue bars = share of the time the wind blows from each sector; orange line = share of the wind energy (frequency × mean cube of the speed), which sets the prevailing direction of the spacing rule</source>
+            <translation>风玫瑰图：蓝色扇形 = 各扇区来风的时间占比；橙色线 = 风能占比（频率 × 风速立方均值），决定间距规则所用的主导风向</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="230" />
+            <source>No wind climate (a wind map without directions)</source>
+            <translation>没有风况（风图谱不含风向）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="234" />
+            <source>Wind rose</source>
+            <translation>风玫瑰图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/wind_views.py" line="257" />
+            <source>Power curve of the chosen turbine at 1.225 kg/m³ (kW over the hub-height wind speed, extended to the cut-out)</source>
+            <translation>所选风机在 1.225 kg/m³ 下的功率曲线（kW 对轮毂高度风速，延伸至切出风速）</translation>
         </message>
     </context>
 </TS>
