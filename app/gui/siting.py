@@ -1762,6 +1762,8 @@ class SitingPanel(QWidget):
         self.sync_with_window()
         if self.wind.result is None and self.wind.ids:  # adopted while hidden: fill the table now
             self.wind.refresh(write=False, store=False)
+        elif self.wind.model is None and self.park() is not None:
+            self.wind.ensure_model()  # the chosen turbine's curve and the site's wind rose at once
 
     # -- workspace and canvas --------------------------------------------------------------------
     def bind(self, workspace, canvas) -> None:
@@ -1823,6 +1825,8 @@ class SitingPanel(QWidget):
             self.wind.refresh(write=False, store=False)
         elif not self.wind.ids:
             self.wind.evaluated.emit(None)
+            if self.isVisible() and self.park() is not None:
+                self.wind.ensure_model()  # views show the turbine's curve and the wind rose
         self.array.laid_out.emit(None, 0.0)
 
     def adopt(self) -> None:
