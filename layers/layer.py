@@ -128,8 +128,14 @@ class VectorLayer:
 
     @property
     def geometry_kind(self) -> str:
-        """"polygon", "line" or "point": the kind most of the features are (see :func:`geometry_kind`)."""
-        return geometry_kind(self._gdf.geometry.to_numpy() if len(self._gdf) else [])
+        """"polygon", "line" or "point": the kind most of the features are (see :func:`geometry_kind`).
+
+        Kept per :attr:`data_version`: the layer panel asks on every repaint (45 ms for 1M features)."""
+        cached = getattr(self, "_kind_cache", None)
+        if cached is None or cached[0] != self.data_version:
+            kind = geometry_kind(self._gdf.geometry.to_numpy() if len(self._gdf) else [])
+            self._kind_cache = cached = (self.data_version, kind)
+        return cached[1]
 
     @property
     def visible(self) -> bool:

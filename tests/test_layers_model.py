@@ -291,7 +291,8 @@ def test_presets_for_known_layers():
     assert layer_title("x", "zh") == "x"
     from app.results import RESULT_LAYER_NAMES  # every park and result layer has a preset
 
-    assert {"boundary", "buildings", "green", "tree_rows", "townships", *RESULT_LAYER_NAMES} <= set(KNOWN_LAYERS)
+    park_layers = {"boundary", "buildings", "green", "tree_rows", "townships"}
+    assert park_layers | set(RESULT_LAYER_NAMES) <= set(KNOWN_LAYERS)
 
 
 # ---- vector layer selection and geometry kind ---------------------------------------------------
@@ -576,3 +577,13 @@ def test_chunked_reprojection_equals_to_crs_exactly(crs, monkeypatch):
         again = reproject(gdf, crs, chunk=chunk)
         assert _wkb(again) == _wkb(reference) and again.index.tolist() == reference.index.tolist()
         assert again["v"].tolist() == reference["v"].tolist()
+
+
+def test_geometry_kind_follows_data_changes():
+    layer = VectorLayer("x", gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)], crs=4549))
+    assert layer.geometry_kind == "point"
+    layer.gdf = gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (1, 1)])], crs=4549)
+    assert layer.geometry_kind == "line"  # a cached kind is never stale after new data
+    layer.gdf.loc[0, "geometry"] = shapely.box(0, 0, 1, 1)
+    layer.refresh("data")
+    assert layer.geometry_kind == "polygon"
