@@ -148,3 +148,16 @@ def test_generic_turbine_shape():
     cp = p[(v > 4) & (v < 9)] * 1000 / (0.5 * 1.225 * np.pi * 45 ** 2 * v[(v > 4) & (v < 9)] ** 3)
     assert cp.max() < 16 / 27 and 0.4 < cp.max() < 0.49       # below max_cp 0.49 after losses
     assert load_turbine("generic:2000,90,80").rated_kw == 2000
+
+
+def test_unknown_turbine_suggests_near_names_or_the_list():
+    from gis.errors import InputError
+    from gis.wind.turbines import load_turbine
+
+    with pytest.raises(InputError) as near:
+        load_turbine("E-53/80")
+    assert "E-53/800" in near.value.en and "Close:" in near.value.en
+    with pytest.raises(InputError) as far:
+        load_turbine("zzzz")
+    assert "Close" not in far.value.en
+    assert "--list-turbines" in far.value.en and "--list-turbines" in far.value.zh

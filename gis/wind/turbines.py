@@ -640,10 +640,14 @@ def load_turbine(spec: str | Path, *, hub_height_m: float | None = None,
     except KeyError:
         names = turbine_names()
         close = difflib.get_close_matches(s, names, n=5, cutoff=0.4)
-        hint = ", ".join(close) if close else ", ".join(names[:8]) + " …"
-        raise InputError(f"找不到风机“{s}”（不是文件、内置曲线或 windpowerlib 型号）。相近：{hint}",
+        if close:
+            zh_hint, en_hint = f"相近：{', '.join(close)}", f"Close: {', '.join(close)}"
+        else:  # nothing similar: say where the full list is rather than call a sample "close"
+            zh_hint = "全部型号见 lingtan wind --list-turbines"
+            en_hint = "all types: lingtan wind --list-turbines"
+        raise InputError(f"找不到风机“{s}”（不是文件、内置曲线或 windpowerlib 型号）。{zh_hint}",
                          f"Unknown turbine '{s}' (not a file, bundled curve or windpowerlib type). "
-                         f"Close: {hint}", code="wind.unknown_turbine") from None
+                         f"{en_hint}", code="wind.unknown_turbine") from None
     if rotor_diameter_m is not None:
         t = replace(t, rotor_diameter_m=float(rotor_diameter_m))
     return t
