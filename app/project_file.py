@@ -617,6 +617,25 @@ def _corrupt(path: Path, detail: str) -> InputError:
                       code="project.corrupt")
 
 
+def is_project_file(path: Path | str) -> bool:
+    """Is ``path`` a Lingtan project: named ``*.lingtan.gpkg``, or a GeoPackage holding the
+    ``lingtan_project`` table (a renamed project, opened through the Windows ``.gpkg`` association)."""
+    path = Path(path)
+    if str(path).lower().endswith(EXTENSION):
+        return True
+    if path.suffix.lower() != ".gpkg" or not path.is_file():
+        return False
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            row = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                              (META_TABLE,)).fetchone()
+        return row is not None
+    except sqlite3.Error:
+        return False
+
+
 def read_document(path: Path | str) -> dict:
     """The JSON document of a project file (InputError: missing, not a project, newer, corrupt)."""
     import pyogrio

@@ -66,8 +66,13 @@ def open_window(project: Path | None = None, demo: bool = False):
     win.show()
     if demo:
         win.load_demo()
-    elif project is not None:
-        win.open_project(Path(project))
+    elif project is not None:  # a project, or a data file (Windows "Open with" on any .gpkg/.shp…)
+        from app.gui.open_data import is_project, open_files
+
+        if is_project(Path(project)):
+            win.open_project(Path(project))
+        else:
+            open_files(win, [Path(project)])
     else:
         win.offer_recovery()
     return win
@@ -84,5 +89,13 @@ def run_gui(project: Path | None = None, demo: bool = False, argv: list[str] | N
     return int(app.exec())
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``lingtan-gui [PATH]`` (the windowed entry point; Windows file association): open the window,
+    with PATH opened as a project, or added as data when it is another GIS file."""
+    args = sys.argv[1:] if argv is None else argv
+    paths = [a for a in args if not a.startswith("-")]
+    return run_gui(Path(paths[0]) if paths else None)
+
+
 if __name__ == "__main__":
-    raise SystemExit(run_gui(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
+    raise SystemExit(main())

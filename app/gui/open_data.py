@@ -85,7 +85,10 @@ def file_filter() -> str:
 
 
 def is_project(path: Path) -> bool:
-    return str(path).lower().endswith(PROJECT_SUFFIX)
+    """A Lingtan project (by name, or a GeoPackage holding the project table)."""
+    from app.project_file import is_project_file
+
+    return str(path).lower().endswith(PROJECT_SUFFIX) or is_project_file(path)
 
 
 def is_raster(path: Path) -> bool:
