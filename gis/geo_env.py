@@ -151,7 +151,7 @@ def proj_db_version(data_dir: str | Path) -> str:
 
 # Check point: Hangzhou, 120.2°E 30.3°N in CGCS2000 / 3-degree GK CM 120E (EPSG:4549, the sample park's
 # CRS). Reference from the 6th-order Krüger series (Karney 2011, J. Geodesy 85:475, eqs. 7-11) on the
-# CGCS2000 ellipsoid, k0 = 1, false easting 500 km, evaluated by hand in tests/test_geo_env.py:
+# CGCS2000 ellipsoid, k0 = 1, false easting 500 km, written out in tests/test_self_test.py:
 # E = 519,238.97 m, N = 3,353,386.83 m. A missing or mismatched proj.db fails outright.
 CHECK_LON_LAT = (120.2, 30.3)
 CHECK_EPSG = 4549

@@ -40,10 +40,12 @@ HOSTILE_ENV = {"PROJ_LIB": "/nonexistent/qgis/share/proj", "PROJ_DATA": "/nonexi
 def folder_size(path: Path) -> tuple[int, int]:
     """(bytes, files) of everything under ``path``."""
     total = count = 0
-    for p in path.rglob("*"):
-        if p.is_file() and not p.is_symlink():
-            total += p.stat().st_size
-            count += 1
+    for folder, _, names in os.walk(path):  # symlinks (Linux: libs linked into _internal/) not counted
+        for name in names:
+            p = Path(folder, name)
+            if not p.is_symlink():
+                total += p.stat().st_size
+                count += 1
     return total, count
 
 
@@ -51,6 +53,8 @@ def largest_parts(internal: Path, n: int = 12) -> list[tuple[str, int]]:
     """The ``n`` largest entries directly under ``_internal`` (folders summed), bytes."""
     sizes = []
     for p in internal.iterdir():
+        if p.is_symlink():
+            continue
         size = folder_size(p)[0] if p.is_dir() else p.stat().st_size
         sizes.append((p.name, size))
     return sorted(sizes, key=lambda t: -t[1])[:n]

@@ -83,7 +83,9 @@ def _wpl_csv(name: str):
         roots.append(Path(frozen) / "windpowerlib")
     for root in roots:
         for sub in (("oedb",), ("data", "default_turbine_data")):
-            p = root.joinpath(*sub, name)
+            p = root
+            for part in (*sub, name):  # one part per call: a frozen app's MultiplexedPath takes one
+                p = p.joinpath(part)
             if p.is_file():
                 return p
     return None
