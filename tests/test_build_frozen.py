@@ -145,3 +145,25 @@ def test_renamed_project_is_still_a_project(tmp_path):
     assert not is_project_file(plain)
     assert is_project_file(tmp_path / "new.lingtan.gpkg")  # by name, even before it exists
     assert not is_project_file(tmp_path / "missing.gpkg")
+
+
+def test_windowed_app_logs_escaped_errors(monkeypatch, tmp_path):
+    """``lingtan-gui.exe`` has no console: an error escaping a slot goes to a crash log and a box."""
+    import sys
+
+    import app.gui.app as gui_app
+    import app.gui.tasks as tasks
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    monkeypatch.setattr(sys, "stderr", None)  # as in a windowed program
+    shown = {}
+    monkeypatch.setattr(tasks, "write_crash_log", lambda text: tmp_path / "crash.log")
+    monkeypatch.setattr(tasks, "show_error", lambda parent, exc, **kw: shown.update(exc=exc, **kw))
+    gui_app.install_excepthook()
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert str(shown["exc"]) == "boom"
+    assert shown["log_path"] == tmp_path / "crash.log"
+    assert "ValueError: boom" in shown["tb"]

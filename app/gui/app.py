@@ -85,8 +85,36 @@ def run_gui(project: Path | None = None, demo: bool = False, argv: list[str] | N
     project: a project to open; demo: load the sample park and run all analyses; lang: "zh"/"en"
     for this session (default: the saved setting, else the system's language)."""
     app = create_app(argv, lang=lang)
+    install_excepthook()
     win = open_window(project, demo)  # noqa: F841 — kept alive until the loop ends
     return int(app.exec())
+
+
+def install_excepthook() -> None:
+    """Errors that escape a Qt slot: log the traceback to a crash file and say so in a message
+    box, instead of printing to a console the windowed program (``lingtan-gui.exe``) does not have.
+    The window stays open (the project's autosave keeps the work)."""
+    import traceback
+
+    previous = sys.excepthook
+
+    def hook(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            previous(exc_type, exc, tb)
+            return
+        from app.gui.tasks import show_error, write_crash_log
+
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        try:
+            log = write_crash_log(text)
+        except OSError:
+            log = None
+        if sys.stderr is not None:
+            sys.stderr.write(text)
+        if QApplication.instance() is not None:
+            show_error(QApplication.activeWindow(), exc, log_path=log, tb=text)
+
+    sys.excepthook = hook
 
 
 def main(argv: list[str] | None = None) -> int:
