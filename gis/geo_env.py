@@ -12,8 +12,10 @@ So the frozen app, before anything imports a geo library (PyInstaller runtime ho
 1. :func:`apply_bundle_env` sets ``GDAL_DATA``/``PROJ_DATA`` to the bundle's pyogrio data (the GDAL
    that reads and writes every vector file), switches GDAL plugins off (``GDAL_DRIVER_PATH=disable``)
    and PROJ's network off, and removes ``PROJ_LIB`` and ``GDAL_CONFIG_FILE``;
-2. :func:`pin_library_data` then points rasterio's own PROJ and GDAL at rasterio's data (rasterio reads
-   the environment at import; its API overrides it for its copy only), and pyproj at its own data.
+2. :func:`pin_library_data_on_import` points rasterio's own PROJ and GDAL at rasterio's data right
+   after ``rasterio.env`` is first imported (rasterio reads the environment at import; its API then
+   overrides it for its copy only), so a start that never touches rasters pays nothing. pyproj needs
+   no pin: it prefers its own ``pyproj/proj_dir`` to the environment (``pyproj.datadir.get_data_dir``).
 
 DLLs are not looked up on ``PATH`` by the frozen app: the bootloader puts the bundle first
 (``SetDllDirectory``) and Python ≥ 3.8 loads extension-module dependencies from the bundle and
@@ -24,10 +26,12 @@ Stdlib only at import time: this module runs before the geo libraries are import
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import os
 import sqlite3
 import sys
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,24 +89,61 @@ def apply_bundle_env(bundle: Path | None = None) -> dict[str, str | None]:
     return changes
 
 
-def pin_library_data(bundle: Path | None = None) -> None:
-    """Point rasterio's and pyproj's PROJ (and rasterio's GDAL) at their own bundled data.
-
-    Imports rasterio and pyproj; call after :func:`apply_bundle_env`. No-op when not frozen."""
-    bundle = bundle or frozen_bundle()
-    if bundle is None:
-        return
+def pin_rasterio_data(bundle: Path) -> None:
+    """Point rasterio's PROJ and GDAL at ``bundle/rasterio/proj_data`` and ``gdal_data``."""
     dirs = bundle_data_dirs(bundle)
-    import pyproj.datadir
-    import rasterio.env  # reads PROJ_DATA at import; the calls below override it for rasterio only
+    import rasterio.env
     from rasterio._env import set_proj_data_search_path
 
-    if (dirs["pyproj_proj_data"] / "proj.db").exists():
-        pyproj.datadir.set_data_dir(str(dirs["pyproj_proj_data"]))
     if (dirs["rasterio_proj_data"] / "proj.db").exists():
         set_proj_data_search_path(str(dirs["rasterio_proj_data"]))
     if dirs["rasterio_gdal_data"].is_dir():
         rasterio.env.set_gdal_config("GDAL_DATA", str(dirs["rasterio_gdal_data"]))
+
+
+class RunAfterImport(importlib.abc.MetaPathFinder):
+    """A ``sys.meta_path`` entry that calls ``callback()`` once, right after module ``name`` is first
+    executed (before the import statement that asked for it returns)."""
+
+    def __init__(self, name: str, callback: Callable[[], None]):
+        self.name = name
+        self.callback = callback
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)  # once; and lets the real finders answer below
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        real, callback = spec.loader, self.callback
+
+        class _Loader(importlib.abc.Loader):
+            def create_module(self, spec):
+                return real.create_module(spec)
+
+            def exec_module(self, module):
+                real.exec_module(module)
+                try:
+                    callback()
+                except Exception:  # never break the import itself; the self-test reports the data
+                    pass
+
+        spec.loader = _Loader()
+        return spec
+
+
+def pin_library_data_on_import(bundle: Path | None = None) -> bool:
+    """Arrange :func:`pin_rasterio_data` to run when rasterio is first imported (frozen app only;
+    True when arranged). Imports nothing now: the command line starts as fast as without it."""
+    bundle = bundle or frozen_bundle()
+    if bundle is None:
+        return False
+    if "rasterio.env" in sys.modules:
+        pin_rasterio_data(bundle)
+    else:
+        sys.meta_path.insert(0, RunAfterImport("rasterio.env", lambda: pin_rasterio_data(bundle)))
+    return True
 
 
 @dataclass(frozen=True)

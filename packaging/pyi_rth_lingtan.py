@@ -7,13 +7,10 @@ Sets GDAL_DATA/PROJ_DATA from the bundle and ignores another GDAL/PROJ installat
 
 
 def _lingtan_bundle_geo_env() -> None:
-    from gis.geo_env import apply_bundle_env, pin_library_data
+    from gis.geo_env import apply_bundle_env, pin_library_data_on_import
 
     apply_bundle_env()
-    try:
-        pin_library_data()
-    except Exception:  # reported by the self-test's GDAL/PROJ step
-        pass
+    pin_library_data_on_import()  # rasterio's own data, when rasterio is first imported
 
 
 _lingtan_bundle_geo_env()

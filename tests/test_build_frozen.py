@@ -167,3 +167,23 @@ def test_windowed_app_logs_escaped_errors(monkeypatch, tmp_path):
     assert str(shown["exc"]) == "boom"
     assert shown["log_path"] == tmp_path / "crash.log"
     assert "ValueError: boom" in shown["tb"]
+
+
+def test_run_after_import_calls_back_once_after_the_module_ran(tmp_path, monkeypatch):
+    """The frozen app pins rasterio's PROJ data right after ``rasterio.env`` is imported (lazily)."""
+    import sys
+
+    from gis.geo_env import RunAfterImport
+
+    (tmp_path / "lingtan_probe_mod.py").write_text("VALUE = 42\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "lingtan_probe_mod", raising=False)
+    seen = []
+    finder = RunAfterImport("lingtan_probe_mod", lambda: seen.append(sys.modules["lingtan_probe_mod"].VALUE))
+    monkeypatch.setattr(sys, "meta_path", [finder, *sys.meta_path])
+    import lingtan_probe_mod
+
+    assert lingtan_probe_mod.VALUE == 42
+    assert seen == [42]  # called after the module's code ran
+    assert finder not in sys.meta_path  # once
+    monkeypatch.delitem(sys.modules, "lingtan_probe_mod")
