@@ -284,8 +284,10 @@ def step_translations(ctx: Context) -> str:
 def step_fonts(ctx: Context) -> str:
     from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QRawFont
 
-    from layers.fonts import PREFERRED_CJK, cjk_family
+    from layers.fonts import BUNDLED_CJK, PREFERRED_CJK, bundled_family, cjk_family
 
+    bundled = bundled_family()
+    check(bundled == BUNDLED_CJK, f"the bundled font {BUNDLED_CJK} (resources/fonts) did not load")
     family = cjk_family()
     check(family is not None, "no font with Simplified Chinese glyphs "
           f"(looked for {', '.join(PREFERRED_CJK)} and any other): Chinese text would show as boxes")
@@ -298,7 +300,11 @@ def step_fonts(ctx: Context) -> str:
     ctx.info["cjk_family"] = family
     face = raw.familyName() if raw.isValid() else family
     via = "" if face == family else f" (through {face})"
-    return f"'{family}'{via} draws {CJK_CHECK} (a system font, chosen as layers/fonts.py does)"
+    raw_bundled = QRawFont.fromFont(QFont(bundled), QFontDatabase.WritingSystem.SimplifiedChinese)
+    lacking = [ch for ch in CJK_CHECK if not raw_bundled.supportsCharacter(ord(ch))]
+    check(raw_bundled.isValid() and not lacking, f"the bundled font lacks {''.join(lacking)}")
+    kind = "bundled" if family == bundled else "system"
+    return (f"UI '{family}'{via} ({kind}) and report '{bundled}' (bundled) draw {CJK_CHECK}")
 
 
 def _drawn_pixels(image) -> tuple[int, int]:
@@ -616,7 +622,8 @@ def step_report(ctx: Context) -> str:
     check(bool(embedded), "no embedded font program in the PDF")
     check(not missing, f"fonts not embedded: {', '.join(missing)}")
     family = (ctx.info.get("cjk_family") or "").replace(" ", "").lower()
-    cjk_words = ("cjk", "yahei", "simhei", "simsun", "pingfang", "hansans", "wenquanyi", "heiti", "song")
+    cjk_words = ("cjk", "yahei", "simhei", "simsun", "pingfang", "hansans", "wenquanyi", "heiti", "song",
+                 "lingtannotosanssc")  # the bundled font the report prefers (layers/fonts.py)
     cjk = [n for n in embedded if (family and family[:10] in n.lower().replace("-", ""))
            or any(w in n.lower() for w in cjk_words)]
     check(bool(cjk), f"no Chinese font among the embedded fonts ({', '.join(sorted(set(embedded)))})")

@@ -10,6 +10,8 @@ resources/fonts/SOURCES.md), registered with Qt by :func:`register_bundled_fonts
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
@@ -83,13 +85,31 @@ def cjk_family() -> str | None:
     return families[0] if families else None
 
 
-def cjk_font(point_size: float = 10.0, prefer_bundled: bool = False) -> QFont:
+_PREFER_BUNDLED: ContextVar[bool] = ContextVar("lingtan_prefer_bundled_font", default=False)
+
+
+@contextmanager
+def bundled_fonts_preferred():
+    """Within this block (this thread/context only), :func:`cjk_font` prefers the bundled font: the
+    PDF report uses it so that its glyphs, line breaks and page count are the same on every machine.
+    A canvas drawing in another thread meanwhile keeps the system font."""
+    token = _PREFER_BUNDLED.set(True)
+    try:
+        yield
+    finally:
+        _PREFER_BUNDLED.reset(token)
+
+
+def cjk_font(point_size: float = 10.0, prefer_bundled: bool | None = None) -> QFont:
     """A QFont that draws Chinese (falls back to the default font if none is installed).
 
-    prefer_bundled: draw with the bundled "Lingtan Noto Sans SC" even where the system has a
+    prefer_bundled: draw with the bundled "Lingtan Noto Sans SC" (default: only inside
+    :func:`bundled_fonts_preferred`) even where the system has a
     preferred CJK font, which then only serves the characters outside the bundled subset (rare
     hanzi beyond GB 2312): the same glyphs and line breaks on every machine, e.g. for the PDF report.
     """
+    if prefer_bundled is None:
+        prefer_bundled = _PREFER_BUNDLED.get()
     family = cjk_family() or QFont().family()
     font = QFont(family)
     if prefer_bundled:

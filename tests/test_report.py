@@ -133,7 +133,8 @@ def test_all_fonts_embedded_with_a_cjk_font(report_zh):
         cols = row.split()
         emb = cols[-5]  # name type... encoding emb sub uni object ID
         assert emb == "yes", row
-    assert any("CJK" in r or "Hei" in r or "Song" in r or "YaHei" in r for r in rows), rows
+    # the bundled Chinese font (resources/fonts), so the report is the same on every machine
+    assert any(r.startswith("LingtanNotoSansSC-Regular") for r in rows), rows
 
 
 @needs_poppler

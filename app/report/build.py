@@ -64,6 +64,7 @@ def build_report(results: Any, path: str | Path, lang: str = "zh", progress: Pro
     """
     from app.outputs import _tmp_beside
     from app.report.pdf_text import fix_cjk_tounicode
+    from layers.fonts import bundled_fonts_preferred
     from layers.render import ensure_gui_app
 
     if lang not in LANGS:
@@ -77,14 +78,16 @@ def build_report(results: Any, path: str | Path, lang: str = "zh", progress: Pro
         raise InputError("没有分析结果，无法生成报告（请先运行分析）",
                          "No analysis results to report (run the analyses first)", code="report.empty")
     progress.report(0.0, "laying out the report")
-    doc = layout_report(summary, layers, lang, date=date, contents=contents)
-    progress.report(0.1, f"{len(doc.pages)} pages")
     tmp = _tmp_beside(path)
-    try:
-        doc.write(tmp, progress.sub(0.1, 0.97))
-        fix_cjk_tounicode(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    # the bundled Chinese font (resources/fonts): the same glyphs and pages on every machine
+    with bundled_fonts_preferred():
+        doc = layout_report(summary, layers, lang, date=date, contents=contents)
+        progress.report(0.1, f"{len(doc.pages)} pages")
+        try:
+            doc.write(tmp, progress.sub(0.1, 0.97))
+            fix_cjk_tounicode(tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     progress.report(1.0, f"report written ({time.perf_counter() - t0:.1f} s)")
     return path

@@ -37,7 +37,9 @@ def radical_map() -> dict[str, str]:
 
     from layers.fonts import cjk_font
 
-    raw = QRawFont.fromFont(cjk_font(10))
+    # the system CJK font: the bundled subset maps no radicals; the system font still draws the rare
+    # hanzi outside the subset in a report
+    raw = QRawFont.fromFont(cjk_font(10, prefer_bundled=False))
     if not raw.isValid():
         return {}
     ideographs = "".join(chr(c) for c in range(IDEOGRAPHS[0], IDEOGRAPHS[1] + 1))
