@@ -221,7 +221,7 @@ def step_geo(ctx: Context):
         problems = []
         if env.get("PROJ_LIB"):
             problems.append(f"PROJ_LIB still set ({env['PROJ_LIB']})")
-        for var, d in (("PROJ_DATA", dirs["proj_data"]), ("GDAL_DATA", dirs["gdal_data"])):
+        for var, d in (("PROJ_DATA", dirs["rasterio_proj_data"]), ("GDAL_DATA", dirs["rasterio_gdal_data"])):
             if Path(env.get(var, "")).resolve() != d.resolve():
                 problems.append(f"{var}={env.get(var)!r}, not {d}")
         if env.get("GDAL_DRIVER_PATH") != "disable":

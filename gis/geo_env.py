@@ -2,36 +2,39 @@
 
 Lingtan carries three copies of PROJ (and two of GDAL), one inside each wheel: pyproj, rasterio and
 pyogrio. Each copy needs the ``proj.db`` it was released with (a PROJ library refuses a ``proj.db`` whose
-layout is older than its own, and reads wrong results from a mismatched one). On a planner's Windows
-machine QGIS or OSGeo4W often sets ``PROJ_LIB``/``PROJ_DATA``/``GDAL_DATA``/``GDAL_DRIVER_PATH``
-system-wide, which would point our libraries at another release's data or load another GDAL's plugins.
+layout is older than its own, and may read wrong definitions from a mismatched one). On a planner's
+Windows machine QGIS or OSGeo4W often sets ``PROJ_LIB``/``PROJ_DATA``/``GDAL_DATA``/``GDAL_DRIVER_PATH``
+system-wide and puts its GDAL DLLs on ``PATH``, which would point our libraries at another release's
+data or load another GDAL's plugins.
+
+Who reads what (checked for the pinned versions, see tests/test_build_frozen.py):
+
+* pyproj prefers its own ``pyproj/proj_dir/share/proj`` to the environment
+  (``pyproj.datadir.get_data_dir``);
+* pyogrio uses the ``gdal_data``/``proj_data`` inside its wheel before the environment;
+* rasterio reads ``GDAL_DATA``/``PROJ_DATA`` from the environment first, at import and again each
+  time an outermost ``rasterio.Env`` starts.
 
 So the frozen app, before anything imports a geo library (PyInstaller runtime hook
-``packaging/pyi_rth_lingtan.py``):
-
-1. :func:`apply_bundle_env` sets ``GDAL_DATA``/``PROJ_DATA`` to the bundle's pyogrio data (the GDAL
-   that reads and writes every vector file), switches GDAL plugins off (``GDAL_DRIVER_PATH=disable``)
-   and PROJ's network off, and removes ``PROJ_LIB`` and ``GDAL_CONFIG_FILE``;
-2. :func:`pin_library_data_on_import` points rasterio's own PROJ and GDAL at rasterio's data right
-   after ``rasterio.env`` is first imported (rasterio reads the environment at import; its API then
-   overrides it for its copy only), so a start that never touches rasters pays nothing. pyproj needs
-   no pin: it prefers its own ``pyproj/proj_dir`` to the environment (``pyproj.datadir.get_data_dir``).
-
-DLLs are not looked up on ``PATH`` by the frozen app: the bootloader puts the bundle first
-(``SetDllDirectory``) and Python ≥ 3.8 loads extension-module dependencies from the bundle and
-``os.add_dll_directory`` folders only, so another GDAL on ``PATH`` is ignored.
+``packaging/pyi_rth_lingtan.py``), calls :func:`apply_bundle_env`: ``GDAL_DATA``/``PROJ_DATA`` become
+the bundle's rasterio data (the only library that reads them), GDAL plugins are switched off
+(``GDAL_DRIVER_PATH=disable``), PROJ's network is off, and ``PROJ_LIB``, ``GDAL_CONFIG_FILE`` and
+similar settings of other installations are removed. On Windows, :func:`scrub_dll_path` also takes
+the folders holding ``gdal*.dll`` out of ``PATH``: rasterio adds every such folder to the DLL search
+(``os.add_dll_directory``) when it has no ``rasterio/.libs`` folder, which is the case for its
+delvewheel-built wheels. Each library then uses its own data, whatever else is installed.
 
 Stdlib only at import time: this module runs before the geo libraries are imported.
 """
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
+import contextlib
+import glob
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,12 +44,12 @@ REMOVED_ENV = ("PROJ_LIB", "GDAL_CONFIG_FILE", "PROJ_AUX_DB", "GDAL_SKIP", "OGR_
 
 
 def bundle_data_dirs(bundle: Path) -> dict[str, Path]:
-    """The data folders inside a PyInstaller bundle (``sys._MEIPASS``), by purpose."""
+    """The GDAL/PROJ data folders inside a PyInstaller bundle (``sys._MEIPASS``), by library."""
     return {
-        "gdal_data": bundle / "pyogrio" / "gdal_data",
-        "proj_data": bundle / "pyogrio" / "proj_data",
         "rasterio_gdal_data": bundle / "rasterio" / "gdal_data",
         "rasterio_proj_data": bundle / "rasterio" / "proj_data",
+        "pyogrio_gdal_data": bundle / "pyogrio" / "gdal_data",
+        "pyogrio_proj_data": bundle / "pyogrio" / "proj_data",
         "pyproj_proj_data": bundle / "pyproj" / "proj_dir" / "share" / "proj",
     }
 
@@ -56,8 +59,8 @@ def bundle_env_changes(bundle: Path) -> dict[str, str | None]:
     dirs = bundle_data_dirs(bundle)
     changes: dict[str, str | None] = dict.fromkeys(REMOVED_ENV)
     changes.update({
-        "GDAL_DATA": str(dirs["gdal_data"]),
-        "PROJ_DATA": str(dirs["proj_data"]),
+        "GDAL_DATA": str(dirs["rasterio_gdal_data"]),  # read by rasterio only (module docstring)
+        "PROJ_DATA": str(dirs["rasterio_proj_data"]),
         "GDAL_DRIVER_PATH": "disable",  # GDAL: "disable" loads no plugin drivers (GDAL config docs)
         "PROJ_NETWORK": "OFF",  # no CDN grid downloads: the app works offline
     })
@@ -73,6 +76,18 @@ def apply_env_changes(changes: Mapping[str, str | None], environ: MutableMapping
             environ[name] = value
 
 
+def scrub_dll_path(path: str, bundle: Path, sep: str = os.pathsep) -> str:
+    """``path`` (a ``PATH`` value) without the folders outside ``bundle`` that hold ``gdal*.dll``."""
+    inside = os.path.normcase(os.path.abspath(bundle))
+    kept = []
+    for folder in path.split(sep):
+        if folder and not os.path.normcase(os.path.abspath(folder)).startswith(inside):
+            if glob.glob(os.path.join(glob.escape(folder), "gdal*.dll")):
+                continue
+        kept.append(folder)
+    return sep.join(kept)
+
+
 def frozen_bundle() -> Path | None:
     """The PyInstaller bundle folder when running frozen, else ``None``."""
     meipass = getattr(sys, "_MEIPASS", None)
@@ -80,70 +95,16 @@ def frozen_bundle() -> Path | None:
 
 
 def apply_bundle_env(bundle: Path | None = None) -> dict[str, str | None]:
-    """Set the frozen app's GDAL/PROJ environment in ``os.environ``; the changes made ({} unfrozen)."""
+    """Set the frozen app's GDAL/PROJ environment in ``os.environ`` (and, on Windows, take other
+    GDALs off ``PATH``); the changes made ({} when not frozen)."""
     bundle = bundle or frozen_bundle()
     if bundle is None:
         return {}
     changes = bundle_env_changes(bundle)
+    if sys.platform == "win32" and "PATH" in os.environ:
+        changes["PATH"] = scrub_dll_path(os.environ["PATH"], bundle)
     apply_env_changes(changes, os.environ)
     return changes
-
-
-def pin_rasterio_data(bundle: Path) -> None:
-    """Point rasterio's PROJ and GDAL at ``bundle/rasterio/proj_data`` and ``gdal_data``."""
-    dirs = bundle_data_dirs(bundle)
-    import rasterio.env
-    from rasterio._env import set_proj_data_search_path
-
-    if (dirs["rasterio_proj_data"] / "proj.db").exists():
-        set_proj_data_search_path(str(dirs["rasterio_proj_data"]))
-    if dirs["rasterio_gdal_data"].is_dir():
-        rasterio.env.set_gdal_config("GDAL_DATA", str(dirs["rasterio_gdal_data"]))
-
-
-class RunAfterImport(importlib.abc.MetaPathFinder):
-    """A ``sys.meta_path`` entry that calls ``callback()`` once, right after module ``name`` is first
-    executed (before the import statement that asked for it returns)."""
-
-    def __init__(self, name: str, callback: Callable[[], None]):
-        self.name = name
-        self.callback = callback
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname != self.name:
-            return None
-        sys.meta_path.remove(self)  # once; and lets the real finders answer below
-        spec = importlib.util.find_spec(fullname)
-        if spec is None or spec.loader is None:
-            return spec
-        real, callback = spec.loader, self.callback
-
-        class _Loader(importlib.abc.Loader):
-            def create_module(self, spec):
-                return real.create_module(spec)
-
-            def exec_module(self, module):
-                real.exec_module(module)
-                try:
-                    callback()
-                except Exception:  # never break the import itself; the self-test reports the data
-                    pass
-
-        spec.loader = _Loader()
-        return spec
-
-
-def pin_library_data_on_import(bundle: Path | None = None) -> bool:
-    """Arrange :func:`pin_rasterio_data` to run when rasterio is first imported (frozen app only;
-    True when arranged). Imports nothing now: the command line starts as fast as without it."""
-    bundle = bundle or frozen_bundle()
-    if bundle is None:
-        return False
-    if "rasterio.env" in sys.modules:
-        pin_rasterio_data(bundle)
-    else:
-        sys.meta_path.insert(0, RunAfterImport("rasterio.env", lambda: pin_rasterio_data(bundle)))
-    return True
 
 
 @dataclass(frozen=True)
@@ -182,7 +143,7 @@ def proj_db_version(data_dir: str | Path) -> str:
         db = Path(folder) / "proj.db"
         if db.exists():
             try:
-                with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+                with contextlib.closing(sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)) as con:
                     row = con.execute("SELECT value FROM metadata WHERE key = 'PROJ.VERSION'").fetchone()
                 return row[0] if row else ""
             except sqlite3.Error:
@@ -219,18 +180,21 @@ def _pyproj_report() -> GeoLibraryData:
 
 
 def _rasterio_report() -> GeoLibraryData:
+    """rasterio's PROJ: transform inside a ``rasterio.Env`` (which re-reads the environment), then
+    read the search path it ended with."""
     import rasterio
     from rasterio._env import get_proj_data_search_paths
 
-    paths = [p for p in get_proj_data_search_paths() if (Path(p) / "proj.db").exists()]
-    data_dir = paths[0] if paths else os.environ.get("PROJ_DATA", "")
     try:
         from rasterio.warp import transform
 
-        xs, ys = transform("EPSG:4326", f"EPSG:{CHECK_EPSG}", [CHECK_LON_LAT[0]], [CHECK_LON_LAT[1]])
+        with rasterio.Env():
+            xs, ys = transform("EPSG:4326", f"EPSG:{CHECK_EPSG}", [CHECK_LON_LAT[0]], [CHECK_LON_LAT[1]])
         ok, detail = _check(xs[0], ys[0])
     except Exception as exc:
         ok, detail = False, repr(exc)
+    paths = [p for p in get_proj_data_search_paths() if (Path(p) / "proj.db").exists()]
+    data_dir = paths[0] if paths else os.environ.get("PROJ_DATA", "")
     return GeoLibraryData("rasterio", rasterio.__version__, rasterio.__proj_version__, data_dir,
                           proj_db_version(data_dir), ok, detail)
 
@@ -245,7 +209,8 @@ def _pyogrio_report() -> GeoLibraryData:
     import pyogrio.raw
     import shapely
 
-    data_dir = os.environ.get("PROJ_DATA") or str(Path(pyogrio.__file__).parent / "proj_data")
+    wheel_data = Path(pyogrio.__file__).parent / "proj_data"  # used before the environment (docstring)
+    data_dir = str(wheel_data) if (wheel_data / "proj.db").exists() else os.environ.get("PROJ_DATA", "")
     path = "/vsimem/lingtan_geo_env_check.gpkg"
     try:
         geom = shapely.to_wkb(shapely.points([CHECK_EN_M]))

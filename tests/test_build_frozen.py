@@ -169,21 +169,53 @@ def test_windowed_app_logs_escaped_errors(monkeypatch, tmp_path):
     assert "ValueError: boom" in shown["tb"]
 
 
-def test_run_after_import_calls_back_once_after_the_module_ran(tmp_path, monkeypatch):
-    """The frozen app pins rasterio's PROJ data right after ``rasterio.env`` is imported (lazily)."""
+def test_scrub_dll_path_drops_other_gdal_folders_only(tmp_path):
+    """Windows: rasterio adds every PATH folder holding gdal*.dll to the DLL search; the frozen app
+    takes such folders (QGIS, OSGeo4W) off PATH, keeps the rest and anything inside the bundle."""
+    from gis.geo_env import scrub_dll_path
+
+    osgeo = tmp_path / "OSGeo4W" / "bin"
+    other = tmp_path / "Windows" / "System32"
+    bundle = tmp_path / "Lingtan" / "_internal"
+    for folder in (osgeo, other, bundle):
+        folder.mkdir(parents=True)
+    (osgeo / "gdal312.dll").write_bytes(b"x")
+    (bundle / "gdal-abc.dll").write_bytes(b"x")
+    path = ";".join([str(osgeo), str(other), "", str(bundle)])
+    assert scrub_dll_path(path, bundle, sep=";") == ";".join([str(other), "", str(bundle)])
+
+
+FROZEN_START = """
+import json, os, sys, sysconfig
+sys.frozen = True
+sys._MEIPASS = sysconfig.get_paths()["purelib"]  # the wheels' own layout, as in the bundle
+from gis.geo_env import apply_bundle_env, geo_data_report
+apply_bundle_env()
+rounds = [[(r.library, r.data_dir, r.proj_db_version, r.proj_version, r.transform_ok, r.matching)
+           for r in geo_data_report()] for _ in range(2)]
+print(json.dumps(rounds))
+"""
+
+
+def test_each_library_keeps_its_own_proj_db_in_a_frozen_start():
+    """A frozen start with QGIS's settings in the environment: pyproj, rasterio and pyogrio each use
+    the proj.db of their own PROJ release, also after rasterio re-reads the environment in Env()."""
+    import json
+    import os
+    import subprocess
     import sys
+    import sysconfig
 
-    from gis.geo_env import RunAfterImport
-
-    (tmp_path / "lingtan_probe_mod.py").write_text("VALUE = 42\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "lingtan_probe_mod", raising=False)
-    seen = []
-    finder = RunAfterImport("lingtan_probe_mod", lambda: seen.append(sys.modules["lingtan_probe_mod"].VALUE))
-    monkeypatch.setattr(sys, "meta_path", [finder, *sys.meta_path])
-    import lingtan_probe_mod
-
-    assert lingtan_probe_mod.VALUE == 42
-    assert seen == [42]  # called after the module's code ran
-    assert finder not in sys.meta_path  # once
-    monkeypatch.delitem(sys.modules, "lingtan_probe_mod")
+    env = dict(os.environ, PROJ_LIB="/nonexistent/qgis/share/proj", PROJ_DATA="/nonexistent/qgis/proj",
+               GDAL_DATA="/nonexistent/qgis/gdal", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", FROZEN_START], env=env, capture_output=True, text=True,
+                         check=True, cwd=ROOT, timeout=120).stdout
+    site = Path(sysconfig.get_paths()["purelib"])
+    expected = {"pyproj": site / "pyproj" / "proj_dir" / "share" / "proj",
+                "rasterio": site / "rasterio" / "proj_data", "pyogrio": site / "pyogrio" / "proj_data"}
+    for round_ in json.loads(out.strip().splitlines()[-1]):
+        for library, data_dir, db_version, proj_version, ok, matching in round_:
+            assert Path(data_dir) == expected[library], (library, data_dir)
+            assert ok and matching, (library, db_version, proj_version)
+            if proj_version:
+                assert db_version.split(".")[:2] == proj_version.split(".")[:2]
