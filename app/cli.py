@@ -30,6 +30,33 @@ CRS_HELP = ("CRS of the data when the file has none (or to override it): EPSG co
             "ranges without one are taken as WGS84")
 
 
+def _self_test_options() -> argparse.ArgumentParser:
+    """The self-test's options (a parser of its own: it must work when resources/ is broken, which
+    the main parser reads for some defaults)."""
+    check = argparse.ArgumentParser(
+        prog="lingtan self-test",
+        description="Check this installation without network: bundled data (GDAL/PROJ, pvlib, "
+                    "windpowerlib, resources), the sample park, every analysis, a PDF report and a "
+                    "Shapefile written to a temporary folder and read back, and the main window "
+                    "drawn off-screen. Exit code 0 when every check passed (docs/self-test.md). "
+                    "Also: lingtan --self-test [--out DIR] [--keep] [--lang zh|en].",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    check.add_argument("--out", type=Path, help="write the files here and keep them "
+                       "(default: a temporary folder, deleted after a successful run)")
+    check.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    check.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
+    return check
+
+
+def _self_test_argv(argv: list[str]) -> list[str] | None:
+    """The self-test's own options when ``argv`` asks for it (``--self-test …`` or ``self-test …``)."""
+    if argv and argv[0] == "self-test":
+        return argv[1:]
+    if "--self-test" in argv:
+        return [a for a in argv if a != "--self-test"]
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lingtan",
@@ -38,20 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lingtan {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation offline (sample park, every analysis, PDF, "
-                             "Shapefile) and exit 0 when all passed; options: lingtan self-test -h / 自检")
+                             "Shapefile) and exit 0 when all passed [--out DIR] [--keep] [--lang] / 自检")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser(
-        "self-test", help="check this installation offline / 安装自检",
-        description="Check this installation without network: bundled data (GDAL/PROJ, pvlib, "
-                    "windpowerlib, resources), the sample park, every analysis, a PDF report and a "
-                    "Shapefile written to a temporary folder and read back, and the main window "
-                    "drawn off-screen. Exit code 0 when every check passed (docs/self-test.md).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    check.add_argument("--out", type=Path, help="write the files here and keep them "
-                       "(default: a temporary folder, deleted after a successful run)")
-    check.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    check.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
+    sub.add_parser("self-test", parents=[_self_test_options()], add_help=False,
+                   help="check this installation offline / 安装自检 (lingtan self-test -h)")
 
     demo = sub.add_parser(
         "demo", help="run the main job on the embedded sample park / 示例园区",
@@ -288,14 +306,7 @@ def emit(args, data: dict, lines: list[str]) -> None:
         sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _cmd_self_test(args, progress: Progress) -> int:
-    from app.self_test import run_self_test
-
-    return run_self_test(out_dir=args.out, keep=args.keep, lang=args.lang)
-
-
-COMMANDS = {"demo": _cmd_demo, "info": _cmd_info, "pv": _cmd_pv, "gui": _cmd_gui,
-            "self-test": _cmd_self_test}
+COMMANDS = {"demo": _cmd_demo, "info": _cmd_info, "pv": _cmd_pv, "gui": _cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -304,10 +315,14 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
+    check_argv = _self_test_argv(sys.argv[1:] if argv is None else list(argv))
+    if check_argv is not None:  # before build_parser: works even when resources/ is incomplete
+        from app.self_test import run_self_test
+
+        check = _self_test_options().parse_args(check_argv)
+        return run_self_test(out_dir=check.out, keep=check.keep, lang=check.lang)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.self_test and args.command is None:
-        args.command, args.out, args.keep, args.lang = "self-test", None, False, "zh"
     if args.command is None:  # no arguments: the desktop app (help on a machine without a display)
         if not _can_show_windows():
             parser.print_help()

@@ -787,7 +787,10 @@ def run_self_test(out_dir: Path | None = None, keep: bool = False, stream=None, 
     successful run unless ``keep``; kept after a failure). ``stream``: where to print (default
     ``sys.stdout`` at call time). ``lang``: the PDF report's and, when this
     makes the Qt application, the UI's language."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # headless; a user may choose another
+    if sys.platform.startswith(("linux", "freebsd")) and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display; a user may choose another
+    # elsewhere the real platform plugin (qwindows on Windows) is checked; the window stays off-screen
     if stream is None:
         stream = sys.stdout
     say = _Writer(stream)

@@ -99,7 +99,8 @@ def frozen_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DISPLAY", "WAYLAND_DISPLAY")}
     env.update(HOSTILE_ENV)
-    env["QT_QPA_PLATFORM"] = "offscreen"
+    if sys.platform != "win32":  # Linux CI has no display; Windows checks its real platform plugin
+        env["QT_QPA_PLATFORM"] = "offscreen"
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if "venv" not in p)
     return env
 

@@ -84,7 +84,7 @@ def test_frozen_env_is_hostile_and_headless(monkeypatch):
     monkeypatch.setenv("DISPLAY", ":0")
     env = build_frozen.frozen_env()
     assert "PYTHONPATH" not in env and "DISPLAY" not in env
-    assert env["QT_QPA_PLATFORM"] == "offscreen"
+    assert env["QT_QPA_PLATFORM"] == "offscreen"  # Linux (the suite's platform)
     for name in ("PROJ_LIB", "PROJ_DATA", "GDAL_DATA", "GDAL_DRIVER_PATH"):
         assert env[name].startswith("/nonexistent/")
 
@@ -219,3 +219,17 @@ def test_each_library_keeps_its_own_proj_db_in_a_frozen_start():
             assert ok and matching, (library, db_version, proj_version)
             if proj_version:
                 assert db_version.split(".")[:2] == proj_version.split(".")[:2]
+
+
+def test_self_test_runs_when_resources_are_broken(monkeypatch, tmp_path, capsys):
+    """``lingtan --self-test`` exists to diagnose a broken installation: with an empty resources
+    folder it reports failed steps and exits 1 (the main parser, which reads resources, is skipped)."""
+    from app.cli import main
+
+    empty = tmp_path / "resources"
+    empty.mkdir()
+    monkeypatch.setenv("LINGTAN_RESOURCES", str(empty))
+    code = main(["--self-test", "--out", str(tmp_path / "out"), "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[FAIL]" in out and (tmp_path / "out").is_dir()
