@@ -32,6 +32,11 @@ USED_PYSIDE6 = ("QtCore", "QtGui", "QtWidgets", "QtNetwork")
 FORBIDDEN_QT_LIBS = ("WebEngine", "Qml", "Quick", "3D", "Charts", "Multimedia", "Pdf", "Designer", "Sql",
                      "Test", "UiTools", "Help", "Wayland", "EglFS")
 
+#: Qt plugin kinds the spec keeps (build_installer.spec QT_PLUGINS; tests/test_build_frozen.py keeps
+#: the two in step); any other kind in the bundle means the spec's plugin filter missed.
+ALLOWED_QT_PLUGIN_KINDS = {"platforms", "imageformats", "iconengines", "tls", "platforminputcontexts",
+                           "xcbglintegrations", "styles"}
+
 #: Settings of another GDAL/PROJ installation (QGIS, OSGeo4W) that the frozen app must ignore.
 HOSTILE_ENV = {"PROJ_LIB": "/nonexistent/qgis/share/proj", "PROJ_DATA": "/nonexistent/qgis/share/proj",
                "GDAL_DATA": "/nonexistent/qgis/share/gdal", "GDAL_DRIVER_PATH": "/nonexistent/gdalplugins"}
@@ -70,6 +75,15 @@ def bundled_qt(internal: Path) -> list[str]:
         elif p.parent.name == "PySide6" and stem.startswith("Qt") and p.suffix in (".so", ".pyd", ".abi3"):
             names.add(stem)
     return sorted(names)
+
+
+def qt_plugin_kinds(internal: Path) -> list[str]:
+    """The Qt plugin folders in the bundle (``platforms``, ``imageformats``…)."""
+    kinds = set()
+    for plugins in (internal / "PySide6" / "Qt" / "plugins", internal / "PySide6" / "plugins"):
+        if plugins.is_dir():
+            kinds.update(p.name for p in plugins.iterdir() if p.is_dir())
+    return sorted(kinds)
 
 
 def forbidden_qt(names: list[str]) -> list[str]:
@@ -147,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     qt = bundled_qt(internal)
     figures["qt"] = qt
     bad_qt = forbidden_qt(qt)
+    kinds = qt_plugin_kinds(internal)
+    figures["qt_plugins"] = kinds
+    bad_qt += [f"plugins/{k}" for k in kinds if k not in ALLOWED_QT_PLUGIN_KINDS]
 
     print(f"\nmachine: {figures['machine']}")
     if "build_s" in figures:
@@ -155,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = ", ".join(f"{k} {v} MB" for k, v in figures["largest_mb"].items())
     print(f"largest parts of _internal/: {parts}")
     print("Qt: " + ", ".join(qt))
+    print("Qt plugins: " + ", ".join(kinds))
     if bad_qt:
         print(f"FAIL: unused Qt modules bundled: {', '.join(bad_qt)}")
 

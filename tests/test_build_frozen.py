@@ -61,6 +61,10 @@ def test_spec_excludes_every_installed_qt_module_the_app_does_not_use():
     assert "QtWebEngineCore" in _spec_constant("QT_UNUSED")  # the app has no web view
 
 
+def test_plugin_kinds_allowed_by_the_check_are_the_spec_s():
+    assert set(_spec_constant("QT_PLUGINS")) == build_frozen.ALLOWED_QT_PLUGIN_KINDS
+
+
 def test_forbidden_qt_names():
     names = ["Qt6Core", "Qt6Gui", "Qt6DBus", "Qt6Widgets", "Qt6Network", "Qt6Svg", "Qt6OpenGL",
              "QtCore", "QtGui", "QtWidgets", "QtNetwork"]
@@ -148,25 +152,50 @@ def test_renamed_project_is_still_a_project(tmp_path):
 
 
 def test_windowed_app_logs_escaped_errors(monkeypatch, tmp_path):
-    """``lingtan-gui.exe`` has no console: an error escaping a slot goes to a crash log and a box."""
+    """``lingtan-gui.exe`` has no console: an error escaping a slot goes to a crash log and a box;
+    while the box is open, further errors are logged without more boxes (a failing paint repeats)."""
     import sys
 
     import app.gui.app as gui_app
     import app.gui.tasks as tasks
 
+    class Box:
+        def __init__(self):
+            self.slots = []
+            self.finished = self
+        def connect(self, slot):
+            self.slots.append(slot)
+
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     monkeypatch.setattr(sys, "stderr", None)  # as in a windowed program
-    shown = {}
-    monkeypatch.setattr(tasks, "write_crash_log", lambda text: tmp_path / "crash.log")
-    monkeypatch.setattr(tasks, "show_error", lambda parent, exc, **kw: shown.update(exc=exc, **kw))
+    monkeypatch.setattr(tempfile_mod(), "gettempdir", lambda: str(tmp_path))
+    shown = []
+
+    def fake_show_error(parent, exc, **kw):
+        shown.append((exc, kw))
+        return Box()
+
+    monkeypatch.setattr(tasks, "show_error", fake_show_error)
     gui_app.install_excepthook()
-    try:
-        raise ValueError("boom")
-    except ValueError as exc:
-        sys.excepthook(type(exc), exc, exc.__traceback__)
-    assert str(shown["exc"]) == "boom"
-    assert shown["log_path"] == tmp_path / "crash.log"
-    assert "ValueError: boom" in shown["tb"]
+
+    def escape(message):
+        try:
+            raise ValueError(message)
+        except ValueError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    escape("boom")
+    escape("again")
+    assert [str(e) for e, _ in shown] == ["boom"]  # one box at a time
+    logs = sorted(tmp_path.glob("lingtan-crash-*.log"))
+    assert len(logs) == 2  # both logged, none overwritten
+    assert shown[0][1]["log_path"] in logs and "ValueError: boom" in shown[0][1]["tb"]
+
+
+def tempfile_mod():
+    import tempfile
+
+    return tempfile
 
 
 def test_scrub_dll_path_drops_other_gdal_folders_only(tmp_path):

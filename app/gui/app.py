@@ -67,12 +67,9 @@ def open_window(project: Path | None = None, demo: bool = False):
     if demo:
         win.load_demo()
     elif project is not None:  # a project, or a data file (Windows "Open with" on any .gpkg/.shp…)
-        from app.gui.open_data import is_project, open_files
+        from app.gui.open_data import open_files
 
-        if is_project(Path(project)):
-            win.open_project(Path(project))
-        else:
-            open_files(win, [Path(project)])
+        open_files(win, [Path(project)])  # opens a project as a project
     else:
         win.offer_recovery()
     return win
@@ -97,6 +94,7 @@ def install_excepthook() -> None:
     import traceback
 
     previous = sys.excepthook
+    open_box: list = []  # the crash box on screen: one at a time (a failing paint event repeats)
 
     def hook(exc_type, exc, tb) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -105,24 +103,27 @@ def install_excepthook() -> None:
         from app.gui.tasks import show_error, write_crash_log
 
         text = "".join(traceback.format_exception(exc_type, exc, tb))
-        try:
-            log = write_crash_log(text)
-        except OSError:
-            log = None
+        log = write_crash_log(text)
         if sys.stderr is not None:
             sys.stderr.write(text)
-        if QApplication.instance() is not None:
-            show_error(QApplication.activeWindow(), exc, log_path=log, tb=text)
+        if QApplication.instance() is not None and not open_box:
+            box = show_error(QApplication.activeWindow(), exc, log_path=log, tb=text)
+            open_box.append(box)
+            box.finished.connect(lambda _=0: open_box.clear())
 
     sys.excepthook = hook
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``lingtan-gui [PATH]`` (the windowed entry point; Windows file association): open the window,
-    with PATH opened as a project, or added as data when it is another GIS file."""
-    args = sys.argv[1:] if argv is None else argv
-    paths = [a for a in args if not a.startswith("-")]
-    return run_gui(Path(paths[0]) if paths else None)
+    """``lingtan-gui [PATH] [--lang zh|en]`` (the windowed entry point; Windows file association):
+    open the window, with PATH opened as a project, or added as data when it is another GIS file."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="lingtan-gui", description="零碳 Lingtan desktop application")
+    parser.add_argument("path", type=Path, nargs="?", help="a project (*.lingtan.gpkg) or a GIS file")
+    parser.add_argument("--lang", choices=("zh", "en"), help="interface language for this session")
+    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)  # Qt's own options pass
+    return run_gui(args.path, lang=args.lang)
 
 
 if __name__ == "__main__":

@@ -425,13 +425,19 @@ def progress_text(message: str) -> str:
     return message
 
 
-def write_crash_log(tb: str) -> Path:
-    """Save a traceback as ``lingtan-crash-<time>.log`` in the temp folder (as the CLI does)."""
-    log = Path(tempfile.gettempdir()) / f"lingtan-crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
+def write_crash_log(tb: str) -> Path | None:
+    """Save a traceback as ``lingtan-crash-<time>-<ms>.log`` in the temp folder (as the CLI does);
+    its path, or None when it could not be written."""
+    now = time.time()
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}-{int(now * 1000) % 1000:03d}"
+    log = Path(tempfile.gettempdir()) / f"lingtan-crash-{stamp}.log"
     try:
-        log.write_text(tb, encoding="utf-8")
+        with open(log, "x", encoding="utf-8") as f:  # never overwrite an earlier log
+            f.write(tb)
+    except FileExistsError:
+        return write_crash_log(tb + "\n")  # same millisecond: the next one
     except OSError:
-        pass
+        return None
     return log
 
 
