@@ -626,9 +626,10 @@ def is_project_file(path: Path | str) -> bool:
     if path.suffix.lower() != ".gpkg" or not path.is_file():
         return False
     import sqlite3
+    from contextlib import closing
 
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+    try:  # a file URI: names with "#", "?" or "%" stay names
+        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as con:
             row = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                               (META_TABLE,)).fetchone()
         return row is not None

@@ -139,7 +139,7 @@ def test_renamed_project_is_still_a_project(tmp_path):
 
     from app.project_file import META_TABLE, is_project_file
 
-    renamed = tmp_path / "park.gpkg"
+    renamed = tmp_path / "park #2 100%.gpkg"  # characters a file URI must escape
     with sqlite3.connect(renamed) as con:
         con.execute(f"CREATE TABLE {META_TABLE} (key TEXT, value TEXT)")
     plain = tmp_path / "roads.gpkg"

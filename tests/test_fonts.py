@@ -293,3 +293,30 @@ def test_bundled_files_follow_resources_dir(monkeypatch, tmp_path):
 def test_layers_fonts_names_no_widgets_module():
     src = (REPO / "layers" / "fonts.py").read_text(encoding="utf-8")
     assert "Widgets" not in src and "import app" not in src and "from app" not in src
+
+
+def test_bundled_font_preference_stays_in_its_thread():
+    """The report prefers the bundled font inside bundled_fonts_preferred(); a canvas drawing in
+    another thread at the same time keeps the system's font."""
+    import threading
+
+    from layers.fonts import BUNDLED_CJK, bundled_fonts_preferred, cjk_font
+
+    seen = {}
+    inside = threading.Event()
+    done = threading.Event()
+
+    def report_thread():
+        with bundled_fonts_preferred():
+            seen["report"] = cjk_font(10).families()[0]
+            inside.set()
+            done.wait(5)
+
+    t = threading.Thread(target=report_thread)
+    t.start()
+    assert inside.wait(5)
+    seen["canvas"] = cjk_font(10).families()[0] if cjk_font(10).families() else cjk_font(10).family()
+    done.set()
+    t.join(5)
+    assert seen["report"] == BUNDLED_CJK
+    assert seen["canvas"] == cjk_font(10, prefer_bundled=False).family()
