@@ -6,11 +6,9 @@ load_version_info_from_text_file`` evaluates (PyInstaller 6; the structures are 
 VS_VERSIONINFO / VS_FIXEDFILEINFO / StringFileInfo / VarFileInfo). Explorer shows these strings
 under Properties → Details, Task Manager shows FileDescription.
 
-Use from ``build_installer.spec`` (Windows only; PyInstaller ignores ``version=`` elsewhere)::
-
-    vi = runpy.run_path(str(root / "packaging" / "windows" / "make_version_info.py"))
-    cli_version = vi["write_version_info"](Path(workpath) / "version_lingtan.txt", "lingtan.exe")
-    EXE(..., name="lingtan", version=str(cli_version))
+Used by ``build_installer.spec`` on Windows (PyInstaller ignores ``version=`` elsewhere): it puts
+this folder on ``sys.path``, imports :func:`write_version_info`, writes
+``<workpath>/version_<name>.txt`` for each program and passes it to ``EXE(version=...)``;
 
 or from the command line: ``python packaging/windows/make_version_info.py OUTDIR`` writes
 ``OUTDIR/version_lingtan.txt`` and ``OUTDIR/version_lingtan-gui.txt``.
