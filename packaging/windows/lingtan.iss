@@ -97,7 +97,8 @@ Name: "gpkgdefault"; Description: "{cm:AssocDefault}"; GroupDescription: "{cm:As
 
 [InstallDelete]
 ; An upgrade replaces the whole bundle: no DLL or module of an older version stays next to the new ones.
-Type: filesandordirs; Name: "{app}\_internal"
+; Only when the folder holds a Lingtan installation (never another program's _internal).
+Type: filesandordirs; Name: "{app}\_internal"; Check: IsLingtanFolder
 
 [Files]
 ; The PyInstaller one-folder build: lingtan.exe, lingtan-gui.exe and _internal\ (Qt, GDAL/PROJ data, resources).
@@ -141,3 +142,10 @@ Root: HKA; Subkey: "Software\Microsoft\Windows\CurrentVersion\App Paths\{#GuiExe
 
 [Run]
 Filename: "{app}\{#GuiExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
+
+[Code]
+{ True when the chosen folder already holds Lingtan: only then is its _internal folder replaced. }
+function IsLingtanFolder(): Boolean;
+begin
+  Result := FileExists(ExpandConstant('{app}\{#CliExe}')) and FileExists(ExpandConstant('{app}\{#GuiExe}'));
+end;
