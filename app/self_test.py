@@ -195,8 +195,11 @@ def step_environment(ctx: Context) -> str:
     import PySide6
     from PySide6.QtCore import qVersion
 
-    frozen = getattr(sys, "frozen", False)
-    where = f"frozen ({getattr(sys, '_MEIPASS', '?')})" if frozen else f"source ({Path(__file__).parents[1]})"
+    from gis.paths import frozen_bundle
+
+    bundle = frozen_bundle()
+    frozen = bundle is not None
+    where = f"frozen ({bundle})" if frozen else f"source ({Path(__file__).parents[1]})"
     ctx.qt = qt_application(ctx.lang)
     from PySide6.QtGui import QGuiApplication
 

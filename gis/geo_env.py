@@ -38,19 +38,19 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gis.paths import frozen_bundle
+
 #: Environment variables removed at start: another installation's settings that would redirect our
 #: libraries (PROJ < 9.1 name of PROJ_DATA; a GDAL configuration file that can set any option).
 REMOVED_ENV = ("PROJ_LIB", "GDAL_CONFIG_FILE", "PROJ_AUX_DB", "GDAL_SKIP", "OGR_SKIP")
 
 
 def bundle_data_dirs(bundle: Path) -> dict[str, Path]:
-    """The GDAL/PROJ data folders inside a PyInstaller bundle (``sys._MEIPASS``), by library."""
+    """rasterio's GDAL/PROJ data folders inside a PyInstaller bundle (``sys._MEIPASS``): the ones the
+    environment names (pyogrio's and pyproj's own folders are found by those libraries themselves)."""
     return {
         "rasterio_gdal_data": bundle / "rasterio" / "gdal_data",
         "rasterio_proj_data": bundle / "rasterio" / "proj_data",
-        "pyogrio_gdal_data": bundle / "pyogrio" / "gdal_data",
-        "pyogrio_proj_data": bundle / "pyogrio" / "proj_data",
-        "pyproj_proj_data": bundle / "pyproj" / "proj_dir" / "share" / "proj",
     }
 
 
@@ -86,12 +86,6 @@ def scrub_dll_path(path: str, bundle: Path, sep: str = os.pathsep) -> str:
                 continue
         kept.append(folder)
     return sep.join(kept)
-
-
-def frozen_bundle() -> Path | None:
-    """The PyInstaller bundle folder when running frozen, else ``None``."""
-    meipass = getattr(sys, "_MEIPASS", None)
-    return Path(meipass) if getattr(sys, "frozen", False) and meipass else None
 
 
 def apply_bundle_env(bundle: Path | None = None) -> dict[str, str | None]:

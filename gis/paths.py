@@ -7,14 +7,20 @@ import sys
 from pathlib import Path
 
 
+def frozen_bundle() -> Path | None:
+    """The PyInstaller bundle folder (``sys._MEIPASS``) when running frozen, else ``None``."""
+    meipass = getattr(sys, "_MEIPASS", None)
+    return Path(meipass) if getattr(sys, "frozen", False) and meipass else None
+
+
 def resources_dir() -> Path:
     """The ``resources/`` folder: $LINGTAN_RESOURCES, the PyInstaller bundle, or the checkout."""
     env = os.environ.get("LINGTAN_RESOURCES")
     if env:
         return Path(env)
-    frozen = getattr(sys, "_MEIPASS", None)
+    frozen = frozen_bundle()
     if frozen:
-        return Path(frozen) / "resources"
+        return frozen / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
 
 

@@ -71,16 +71,17 @@ TURBINE_DIR = "wind/turbines"
 def _wpl_csv(name: str):
     """A CSV shipped inside the installed windpowerlib package (oedb snapshot), or None."""
     import importlib.resources as ir
-    import sys
+
+    from gis.paths import frozen_bundle
 
     roots = []
     try:
         roots.append(ir.files("windpowerlib"))
     except ModuleNotFoundError:
         pass
-    frozen = getattr(sys, "_MEIPASS", None)  # PyInstaller: collect_data_files("windpowerlib")
+    frozen = frozen_bundle()  # PyInstaller: collect_data_files("windpowerlib")
     if frozen:
-        roots.append(Path(frozen) / "windpowerlib")
+        roots.append(frozen / "windpowerlib")
     for root in roots:
         for sub in (("oedb",), ("data", "default_turbine_data")):
             p = root
