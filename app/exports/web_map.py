@@ -17,9 +17,12 @@ file to e-mail; the CSS images as data: URIs); ``assets="folder"`` copies them t
 (``basemap=``: an XYZ URL template or a TileSource-like object); only then does the page
 reach the network.
 
-Safety: attribute values are written as JSON inside the script (``<``, ``>``, ``&`` escaped by
-folium's/Jinja's ``tojson``) and shown with ``textContent``, never parsed as HTML; layer names
-and legend text are HTML-escaped. A building named ``<script>alert(1)</script>`` shows as that
+Safety: no user text reaches a template engine. folium/branca render the page with opaque tokens in
+place of the data, layer names, legend, titles and basemap settings (branca compiles rendered output
+as Jinja2 templates), and the texts are put in afterwards (:mod:`app.exports.template_slots`), so a
+building named ``{{ 7*7 }}`` shows as that text. Attribute values are written as JSON inside the
+script (``<``, ``>``, ``&`` escaped) and shown with ``textContent``, never parsed as HTML; layer
+names and legend text are HTML-escaped. A building named ``<script>alert(1)</script>`` shows as that
 text.
 
 Geometry is reprojected to WGS84 (EPSG:4326, lon/lat — Leaflet's GeoJSON convention), simplified
@@ -47,6 +50,7 @@ import pandas as pd
 import shapely
 
 from app.exports.fields import field_info
+from app.exports.template_slots import TemplateSlots, script_json
 from gis.paths import resources_dir
 from gis.progress import NO_PROGRESS, Progress
 from layers.layer import VectorLayer
@@ -261,12 +265,6 @@ def layer_geojson(layer: VectorLayer, fields: list[str], simplify_m: float = DEF
     return out
 
 
-def _script_json(value) -> str:
-    """JSON safe inside a <script> element (no "</script>", no HTML comment or CDATA openers)."""
-    return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("&", "\\u0026"))
-
-
 # ---- page pieces ------------------------------------------------------------------------------------
 
 _POPUP_JS = """function(feature, layer) {
@@ -409,20 +407,53 @@ def _basemap_layers(basemap) -> list[tuple[str, str, dict]]:
 
 # ---- the page -------------------------------------------------------------------------------------
 
-def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "zh", title: str | None = None,
-                  simplify_m: float = DEFAULT_SIMPLIFY_M, units: Mapping[str, str] | None = None,
-                  fit: str | None = None, hidden: Sequence[str] = (), progress: Progress = NO_PROGRESS):
-    """The folium Map (without Leaflet's CDN assets; :func:`write_web_map` adds local ones).
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}|[a-z]{3,20}")
+
+
+def _css_colour(value, fallback: str) -> str:
+    """``value`` if it is a hex or named CSS colour, else ``fallback`` (styles can come from files)."""
+    return value if isinstance(value, str) and _COLOUR.fullmatch(value) else fallback
+
+
+def render_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "zh", title: str | None = None,
+                   simplify_m: float = DEFAULT_SIMPLIFY_M, units: Mapping[str, str] | None = None,
+                   fit: str | None = None, hidden: Sequence[str] = (),
+                   progress: Progress = NO_PROGRESS) -> str:
+    """The page's HTML (without Leaflet; :func:`write_web_map` adds the local copy).
     fit: the name of the layer to zoom to (default: all layers); hidden: names of layers that
-    start switched off (in the layer control, legend hidden until switched on)."""
+    start switched off (in the layer control, legend hidden until switched on).
+
+    folium renders the page with every user-derived text replaced by a token of
+    :class:`~app.exports.template_slots.TemplateSlots` (branca compiles rendered output as Jinja2
+    templates); the real texts are put in afterwards."""
     import folium
     from branca.element import Element, MacroElement
     from folium.utilities import JsCode
     from jinja2 import Template
 
+    slots = TemplateSlots()
+
     class _OfflineMap(folium.Map):
         default_js: ClassVar[list] = []
         default_css: ClassVar[list] = []
+
+    class _SlotGeoJson(folium.GeoJson):
+        """GeoJson whose styles are computed from the data but whose data is written as a slot."""
+
+        def render(self, **kwargs):
+            from folium.features import GeoJsonStyleMapper
+            from folium.utilities import get_obj_in_upper_tree
+
+            data = self.data
+            self.parent_map = get_obj_in_upper_tree(self, folium.Map)
+            if self.style and data["features"]:
+                self.style_map = GeoJsonStyleMapper(data, self.feature_identifier, self).get_style_map(
+                    self.style_function)
+            self.data = slots.json(data)
+            try:  # GeoJson.render would recompute the styles from self.data: render as its base does
+                super(folium.GeoJson, self).render(**kwargs)
+            finally:
+                self.data = data
 
     layers = [lyr for lyr in layers if lyr.visible and len(lyr.gdf) and lyr.gdf.crs is not None]
     n_features = sum(len(lyr.gdf) for lyr in layers)
@@ -430,8 +461,11 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
     m = _OfflineMap(location=[0, 0], zoom_start=2, tiles=None, control_scale=False, max_zoom=21,
                     prefer_canvas=n_features > CANVAS_FEATURES)
     for url, attribution, opts in _basemap_layers(basemap):
-        folium.TileLayer(tiles=url, attr=html.escape(attribution) or "basemap", name="底图" if lang == "zh"
-                         else "Basemap", overlay=False, control=False, **opts).add_to(m)
+        if "subdomains" in opts:
+            opts = {**opts, "subdomains": slots.json(opts["subdomains"])}
+        folium.TileLayer(tiles=slots.json(url), attr=slots.json(html.escape(attribution) or "basemap"),
+                         name="底图" if lang == "zh" else "Basemap", overlay=False, control=False,
+                         **opts).add_to(m)
     legends, bounds = [], []
     fit_bounds = None
     for k, lyr in enumerate(layers):
@@ -444,11 +478,13 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
         kind = lyr.geometry_kind
         outline_px, line_px, radius_px = _widths(lyr)
         _, outline = feature_colours(lyr)
+        outline = _css_colour(outline, "#000000")
         opacity = lyr.opacity
 
         def style_function(feature, kind=kind, outline=outline, outline_px=outline_px, line_px=line_px,
                            opacity=opacity):
             c = feature["properties"].get("_c")
+            c = _css_colour(c, "#000000") if c else None
             if kind == "line":
                 return {"color": c or "#333333", "weight": line_px, "opacity": opacity}
             if kind == "point":
@@ -459,20 +495,22 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
                     "color": outline if has_fill(outline) else "#000000",
                     "weight": outline_px if has_fill(outline) else 0, "opacity": opacity}
 
-        group = folium.FeatureGroup(name=html.escape(lyr.title), show=lyr.name not in hidden).add_to(m)
+        # a slot per layer also keeps layers of the same title apart in the layer control
+        group = folium.FeatureGroup(name=slots.json(html.escape(lyr.title)),
+                                    show=lyr.name not in hidden).add_to(m)
         marker = folium.CircleMarker(radius=radius_px) if kind == "point" else None
-        gj = folium.GeoJson(data, style_function=style_function, marker=marker, name=html.escape(lyr.title),
-                            control=False, smooth_factor=0.5)
+        gj = _SlotGeoJson(data, style_function=style_function, marker=marker, name=f"layer{k}",
+                          control=False, smooth_factor=0.5)
         name_field = next((f for f in NAME_FIELDS if f in fields), None)
         tip_title = lyr.title
-        gj.on_each_feature = JsCode(_POPUP_JS % {
-            "meta": _script_json(meta),
+        gj.on_each_feature = JsCode(slots.raw(_POPUP_JS % {
+            "meta": script_json(meta),
             "name": json.dumps(name_field), "locale": json.dumps("zh-CN" if lang == "zh" else "en-US"),
             "yes": json.dumps("是" if lang == "zh" else "yes"),
             "no": json.dumps("否" if lang == "zh" else "no"),
-            "title": _script_json(tip_title),
+            "title": script_json(tip_title),
             "hover_w": f"{max(2.0, (line_px if kind == 'line' else outline_px) + 1.5):.1f}",
-            "gj": gj.get_name()})
+            "gj": gj.get_name()}))
         gj.add_to(group)
         legends.append(_legend_html(lyr, lang, group.get_name(), shown=lyr.name not in hidden))
         b = data["bbox"]
@@ -488,7 +526,8 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
     root.header.add_child(Element(f"<style>{_PAGE_CSS}</style>"), name="lingtan_css")
     root.header.add_child(Element('<meta name="generator" content="Lingtan"/>'), name="lingtan_meta")
     if title:
-        root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="lingtan_title")
+        head_title = slots.raw(f"<title>{html.escape(title)}</title>")
+        root.header.add_child(Element(head_title), name="lingtan_title")
     legend_html = "".join(legends)
     title_html = f'<div class="lt-title">{html.escape(title)}</div>' if title else ""
 
@@ -531,11 +570,11 @@ def build_web_map(layers: Sequence[VectorLayer], *, basemap=None, lang: str = "z
         def __init__(self):
             super().__init__()
             self._name = "LingtanOverlay"
-            self.legend_html = legend_html
-            self.title_html = title_html
+            self.legend_html = slots.json(legend_html) if legend_html else ""
+            self.title_html = slots.json(title_html) if title_html else ""
 
     m.add_child(_Overlay())
-    return m
+    return slots.fill(m.get_root().render())
 
 
 _ASSET_REF = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""",
@@ -559,10 +598,9 @@ def write_web_map(layers: Sequence[VectorLayer], path: str | Path, basemap=None,
     from app.outputs import _tmp_beside
 
     path = Path(path)
-    m = build_web_map(layers, basemap=basemap, lang=lang, title=title, simplify_m=simplify_m, units=units,
-                      fit=fit, hidden=hidden, progress=progress)
+    page = render_web_map(layers, basemap=basemap, lang=lang, title=title, simplify_m=simplify_m, units=units,
+                          fit=fit, hidden=hidden, progress=progress)
     head, _ = _leaflet_assets(path, assets)
-    page = m.get_root().render()
     # folium puts the default assets first in <head>: put Leaflet there instead
     page = page.replace("<head>", "<head>\n" + head, 1)
     page = page.replace('<html>', f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', 1)
