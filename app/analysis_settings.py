@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from app.results import AnalysisOptions, ParkResults
+from gis.defaults import DEFAULT_INDICATOR_SET  # noqa: F401  (re-exported for the dialogs)
 from gis.progress import NO_PROGRESS, Progress
-
-DEFAULT_INDICATOR_SET = "national-2025"  # gis/carbon/indicators.py, resources/defaults/indicators*.csv
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pandas as pd
 
 from gis.carbon.indicators import indicator_sets
 from gis.carbon.park_carbon import ParkAccount, account_park
+from gis.defaults import DEFAULT_INDICATOR_SET
 from gis.progress import NO_PROGRESS, Progress
 
 LINE_LABELS = {
@@ -127,7 +128,8 @@ def park_account(park, *, factors_key: str | None = None, weather_path: Path | N
     progress.report(0.75, "emissions, sinks, balance")
     account = account_park(park, factors, pv_kwh_yr=pv_result.totals["kwh_yr"] if pv_result else 0.0,
                            year=year, baseline_year=baseline_year,
-                           indicator_set=indicator_set or "national-2025", scenarios=scenarios, facts=facts)
+                           indicator_set=indicator_set or DEFAULT_INDICATOR_SET, scenarios=scenarios,
+                           facts=facts)
     return account, pv_result
 
 

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from gis.defaults import DEFAULT_GRID_FACTOR_KEY
 from gis.errors import InputError
 from gis.paths import resources_dir
-
-DEFAULT_GRID_FACTOR_KEY = "national-2023"
-"""Default: the national grid average of the latest published year (MEE & NBS, DOMAIN.md §2)."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pyproj import CRS
 
 from gis.buildings import building_heights
 from gis.crs import crs_label, local_metric_crs
+from gis.defaults import M2_PER_MU
 from gis.errors import InputError, Problem
 from gis.fields import find_field
 from gis.geometry import explode_multipolygons
@@ -25,7 +26,6 @@ from gis.io import ReadReport, read_data_table, read_vector
 from gis.paths import sample_dir
 from gis.progress import NO_PROGRESS, Progress
 
-M2_PER_MU = 10_000 / 15  # 1 mu = 666.67 m² (市亩)
 # roof slope (deg) by roof type when the data give none: pitched roofs in East China are
 # typically 20–30° (GB 50207-2012 tile roofs ≥ 20°); metal roofs 3–10° (GB 51022-2015 ≥ 3°)
 ROOF_SLOPE_DEFAULT_DEG = {"坡屋面": 25.0, "pitched": 25.0, "彩钢": 5.0, "metal": 5.0}

@@ -1,9 +1,9 @@
 """Default styles and display titles of Lingtan's known layers (no Qt).
 
 :func:`default_style` picks a style for a layer *name* from the park model and the analyses
-(``Park.layers()``, ``ParkResults.layers()``, with the siting layers of issue 8) by
-looking at its columns; :func:`styled_layer` wraps it into a :class:`VectorLayer` with a Chinese
-or English title (:func:`layer_title`). The GUI, the report and the exports all use these, so a
+(``Park.layers()``, ``ParkResults.layers()``, the siting layers) through the layer registry
+(:mod:`layers.registry`, declared below), looking at its columns; :func:`styled_layer` wraps it
+into a :class:`VectorLayer` with a Chinese or English title (:func:`layer_title`). The GUI, the report and the exports all use these, so a
 layer looks the same everywhere. Unknown names get a :class:`SingleStyle` suited to the
 geometry (polygon, line or point).
 
@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from layers.layer import VectorLayer, geometry_kind
+from layers.registry import LayerSpec, StyleFn, layer_spec, layer_specs, register_layer
 from layers.style import (
     FIVE_NAMES_EN,
     FIVE_NAMES_ZH,
@@ -51,28 +52,6 @@ from layers.style import (
     five_class_style,
     range_style,
 )
-
-KNOWN_LAYERS = ("boundary", "buildings", "green", "tree_rows", "townships", "rooftop_pv", "green_sinks",
-                "tree_sinks", "township_intensity", "pv_array_area", "pv_array_exclusions", "pv_array_tables",
-                "wind_receptors", "wind_violations", "turbines")
-
-TITLES: dict[str, tuple[str, str]] = {
-    "boundary": ("园区红线", "Park boundary"),
-    "buildings": ("建筑", "Buildings"),
-    "green": ("绿地", "Green space"),
-    "tree_rows": ("行道树", "Tree rows"),
-    "townships": ("乡镇街道", "Townships"),
-    "rooftop_pv": ("屋顶光伏", "Rooftop PV"),
-    "green_sinks": ("绿地碳汇", "Green-space carbon sinks"),
-    "tree_sinks": ("行道树碳汇", "Tree-row carbon sinks"),
-    "township_intensity": ("乡镇碳排放强度五色图", "Township carbon intensity"),
-    "pv_array_tables": ("光伏阵列支架", "PV array tables"),
-    "pv_array_area": ("光伏阵列可用范围", "PV array usable area"),
-    "pv_array_exclusions": ("光伏阵列排除区", "PV array exclusion zones"),
-    "turbines": ("风机", "Wind turbines"),
-    "wind_receptors": ("噪声与阴影敏感点", "Noise and flicker receptors"),
-    "wind_violations": ("风机约束冲突", "Turbine constraint violations"),
-}
 
 # Land-cover colours (green tones, water blue), keyed by the sink classes of
 # resources/factors/sink_factors.csv; chosen for this map from ColorBrewer Greens/BrBG/Blues
@@ -112,10 +91,8 @@ BOUNDARY_RED = "#e31a1c"  # the "red line" (红线) of Chinese planning maps
 
 def layer_title(name: str, lang: str = "zh") -> str:
     """Display title of a known layer name in ``lang`` ("zh" | "en"); the name itself otherwise."""
-    pair = TITLES.get(name)
-    if pair is None:
-        return name
-    return pair[0] if lang == "zh" else pair[1]
+    spec = layer_spec(name)
+    return spec.title(lang) if spec is not None else name
 
 
 def add_kwh_per_m2(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -207,10 +184,139 @@ def _intensity_style(gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] | None, u
     return style
 
 
-def default_style(name: str, gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] | None = None,
-                  unit: str = "", method_zh: str = "", method_en: str = "",
-                  classification=None) -> Style:
-    """The default style of layer ``name`` for its data ``gdf`` (see the module table).
+def _single(**kw) -> StyleFn:
+    """A style function giving one fixed :class:`SingleStyle`."""
+    def style(gdf: gpd.GeoDataFrame, *, title: tuple[str, str], **_) -> Style:
+        return SingleStyle(**kw, title_zh=title[0], title_en=title[1])
+    return style
+
+
+def _townships_style(gdf, *, title, **_) -> Style:
+    return SingleStyle(fill=NO_FILL, outline="#636363", width=1.2, label_field=_label_field(gdf),
+                       title_zh=title[0], title_en=title[1])
+
+
+def _green_style(gdf, *, title, **_) -> Style:
+    return _cover_style(gdf, title)
+
+
+def _rooftop_pv_style(gdf, *, title, **_) -> Style:
+    data = add_kwh_per_m2(gdf)
+    if "kwh_per_m2" in data.columns:
+        return range_style(data["kwh_per_m2"], "kwh_per_m2", method="quantile", n=5,
+                           unit="kWh/m²", title_zh="屋顶光伏年发电量（每平方米屋顶）",
+                           title_en="Rooftop PV yield per m² of roof", outline_colour="#8c8c8c",
+                           outline_width_px=0.4)
+    return SingleStyle(fill=PV_BLUE, outline="#0b2545", title_zh=title[0], title_en=title[1])
+
+
+def _tree_sinks_style(gdf, *, title, **_) -> Style:
+    if "t_co2_yr" in gdf.columns:
+        return range_style(gdf["t_co2_yr"], "t_co2_yr", method="quantile", n=5, colours=GREENS5[:],
+                           unit="tCO₂/a", title_zh="行道树碳汇", title_en="Tree-row carbon sink",
+                           line_width_px=3.0, outline_colour="#ffffff")
+    return SingleStyle(outline="#238b45", width=2.5, title_zh=title[0], title_en=title[1])
+
+
+def _township_intensity_style(gdf, *, title, breaks: Sequence[float] | None = None, unit: str = "",
+                              method_zh: str = "", method_en: str = "", classification=None, **_) -> Style:
+    c = classification
+    if c is not None:
+        breaks = list(getattr(c, "breaks", breaks))
+        unit = unit or ("" if getattr(c, "quantity", "") == "k_ratio" else getattr(c, "unit_zh", ""))
+        method_zh = method_zh or getattr(c, "description_zh", "")
+        method_en = method_en or getattr(c, "description_en", "")
+    style = _intensity_style(gdf, breaks=breaks, unit=unit, method_zh=method_zh, method_en=method_en,
+                             title=title)
+    labels_zh, labels_en = getattr(c, "labels_zh", None), getattr(c, "labels_en", None)
+    if labels_zh and labels_en and len(labels_zh) == len(style.classes) == len(labels_en):
+        for cb, zh, en in zip(style.classes, labels_zh, labels_en, strict=True):
+            cb.label_zh, cb.label_en = str(zh), str(en)
+        style.unit = ""  # the classification's labels carry their units
+    return style
+
+
+def _pv_array_tables_style(gdf, *, title, **_) -> Style:
+    field = _first(gdf.columns, ("kwh_per_kwp", "specific_yield_kwh_kwp"))
+    values = pd.to_numeric(gdf[field], errors="coerce") if field else None
+    if field and values.notna().sum() >= 2 and values.nunique() >= 2:
+        return range_style(values, field, method="quantile", n=5, colours=BLUES5, unit="kWh/kWp",
+                           title_zh="光伏阵列单位发电量", title_en="PV array specific yield",
+                           outline_colour="#0b2545", outline_width_px=0.5)
+    return SingleStyle(fill=PV_BLUE, outline="#0b2545", width=0.5, title_zh=title[0], title_en=title[1])
+
+
+def _fallback_style(gdf: gpd.GeoDataFrame, title: tuple[str, str]) -> Style:
+    kind = geometry_kind(gdf.geometry.to_numpy()) if len(gdf) else "polygon"
+    if kind == "line":
+        return SingleStyle(fill="#1f78b4", outline="#1f78b4", width=1.5, title_zh=title[0], title_en=title[1])
+    if kind == "point":
+        return SingleStyle(fill="#ff7f00", outline="#ffffff", width=0.8, marker_size_pt=6.0,
+                           title_zh=title[0], title_en=title[1])
+    return SingleStyle(title_zh=title[0], title_en=title[1])
+
+
+# The park's input layers and the built-in analyses' result layers, bottom → top. Fields: the
+# attributes shown first (popups, identify), aliases in layers/fields.py.
+_INPUT, _RESULT = "input", "result"
+for _spec in (
+    LayerSpec("boundary", "园区红线", "Park boundary", "polygon",
+              _single(fill=NO_FILL, outline=BOUNDARY_RED, width=2.0), ("name", "name_en", "kind"),
+              role=_INPUT),
+    # OpenStreetMap Carto building fill/outline (openstreetmap-carto, style/buildings.mss)
+    LayerSpec("buildings", "建筑", "Buildings", "polygon",
+              _single(fill="#d9d0c9", outline="#b9a99b", width=0.5),
+              ("bldg_id", "name", "use", "floors", "height_m", "footprint_m2", "roof_type", "enterprise_id"),
+              role=_INPUT),
+    LayerSpec("green", "绿地", "Green space", "polygon", _green_style,
+              ("green_id", "name", "cover", "cover_en"), role=_INPUT),
+    LayerSpec("tree_rows", "行道树", "Tree rows", "line",
+              _single(fill="#238b45", outline="#1b7837", width=2.5, marker_size_pt=4.0),
+              ("row_id", "species", "tree_count", "spacing_m", "canopy_width_m"), role=_INPUT),
+    LayerSpec("townships", "乡镇街道", "Townships", "polygon", _townships_style, ("code", "name"),
+              role=_INPUT),
+    LayerSpec("rooftop_pv", "屋顶光伏", "Rooftop PV", "polygon", _rooftop_pv_style,
+              ("bldg_id", "name", "use", "roof_class", "roof_m2", "usable_m2", "modules", "kwp", "kwh_yr",
+               "kwh_per_kwp", "kwh_per_m2", "shade_loss_pct", "t_co2_yr"), summary_key="pv",
+              algorithm="rooftop_pv"),
+    LayerSpec("green_sinks", "绿地碳汇", "Green-space carbon sinks", "polygon", _green_style,
+              ("green_id", "name", "class_zh", "class_en", "area_m2", "t_co2_per_ha_yr", "t_co2_yr"),
+              summary_key="carbon"),
+    LayerSpec("tree_sinks", "行道树碳汇", "Tree-row carbon sinks", "line", _tree_sinks_style,
+              ("row_id", "species", "trees_n", "counted_canopy_m2", "t_co2_per_ha_yr", "t_co2_yr"),
+              summary_key="carbon"),
+    LayerSpec("township_intensity", "乡镇碳排放强度五色图", "Township carbon intensity", "polygon",
+              _township_intensity_style,
+              ("code", "name", "t_co2", "gdp_10k_yuan", "intensity", "k_ratio", "class", "change_pct",
+               "no_data_reason"), summary_key="intensity"),
+    LayerSpec("pv_array_area", "光伏阵列可用范围", "PV array usable area", "polygon",
+              _single(fill=NO_FILL, outline=BLUES5[4], width=1.5), summary_key="pv_array",
+              algorithm="pv_array"),
+    # a hatched keep-out fill needs a pattern brush layers.style lacks: transparent, red outline
+    LayerSpec("pv_array_exclusions", "光伏阵列排除区", "PV array exclusion zones", "polygon",
+              _single(fill=NO_FILL, outline=BOUNDARY_RED, width=1.2), ("kind", "label", "distance_m"),
+              summary_key="pv_array", algorithm="pv_array"),
+    LayerSpec("pv_array_tables", "光伏阵列支架", "PV array tables", "polygon", _pv_array_tables_style,
+              ("table_id", "row", "modules", "kwp", "kwh_yr", "kwh_per_kwp", "row_shade_loss_pct",
+               "shade_loss_pct", "t_co2_yr"), summary_key="pv_array", algorithm="pv_array"),
+    # ColorBrewer Oranges: receptors stand out from the blue PV and turbines
+    LayerSpec("wind_receptors", "噪声与阴影敏感点", "Noise and flicker receptors", "point",
+              _single(fill="#fd8d3c", outline="#a63603", width=0.6, marker_size_pt=4.0), summary_key="wind"),
+    LayerSpec("wind_violations", "风机约束冲突", "Turbine constraint violations", "line",
+              _single(fill=BOUNDARY_RED, outline=BOUNDARY_RED, width=2.0, marker_size_pt=7.0),
+              summary_key="wind"),
+    LayerSpec("turbines", "风机", "Wind turbines", "point",
+              _single(fill="#1565c0", outline="#ffffff", width=1.0, marker_size_pt=9.0), summary_key="wind"),
+):
+    register_layer(_spec)
+
+KNOWN_LAYERS = tuple(s.name for s in layer_specs())
+TITLES: dict[str, tuple[str, str]] = {s.name: (s.title_zh, s.title_en) for s in layer_specs()}
+
+
+def default_style(name: str, gdf: gpd.GeoDataFrame, **style_kw) -> Style:
+    """The default style of layer ``name`` for its data ``gdf``: its registered style
+    (:mod:`layers.registry`), else a single style suited to the geometry.
 
     township_intensity: pass ``classification`` (gis.intensity.classify.Classification, e.g.
     ``results.intensity.classification``: its breaks, unit, class labels and description), or the
@@ -220,80 +326,10 @@ def default_style(name: str, gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] |
     rooftop_pv: classes on ``kwh_per_m2``; call :func:`prepare` (or :func:`styled_layer`, which
     does) so the column exists.
     """
-    title = TITLES.get(name, (name, name))
-    kind = geometry_kind(gdf.geometry.to_numpy()) if len(gdf) else "polygon"
-    if name == "boundary":
-        return SingleStyle(fill=NO_FILL, outline=BOUNDARY_RED, width=2.0, title_zh=title[0],
-                           title_en=title[1])
-    if name == "buildings":
-        # OpenStreetMap Carto building fill/outline (openstreetmap-carto, style/buildings.mss)
-        return SingleStyle(fill="#d9d0c9", outline="#b9a99b", width=0.5, title_zh=title[0], title_en=title[1])
-    if name in ("green", "green_sinks"):
-        return _cover_style(gdf, title)
-    if name == "tree_rows":
-        return SingleStyle(fill="#238b45", outline="#1b7837", width=2.5, marker_size_pt=4.0,
-                           title_zh=title[0], title_en=title[1])
-    if name == "townships":
-        return SingleStyle(fill=NO_FILL, outline="#636363", width=1.2, label_field=_label_field(gdf),
-                           title_zh=title[0], title_en=title[1])
-    if name == "rooftop_pv":
-        data = add_kwh_per_m2(gdf)
-        if "kwh_per_m2" in data.columns:
-            return range_style(data["kwh_per_m2"], "kwh_per_m2", method="quantile", n=5,
-                               unit="kWh/m²", title_zh="屋顶光伏年发电量（每平方米屋顶）",
-                               title_en="Rooftop PV yield per m² of roof", outline_colour="#8c8c8c",
-                               outline_width_px=0.4)
-        return SingleStyle(fill=PV_BLUE, outline="#0b2545", title_zh=title[0], title_en=title[1])
-    if name == "tree_sinks":
-        if "t_co2_yr" in gdf.columns:
-            return range_style(gdf["t_co2_yr"], "t_co2_yr", method="quantile", n=5, colours=GREENS5[:],
-                               unit="tCO₂/a", title_zh="行道树碳汇", title_en="Tree-row carbon sink",
-                               line_width_px=3.0, outline_colour="#ffffff")
-        return SingleStyle(outline="#238b45", width=2.5, title_zh=title[0], title_en=title[1])
-    if name == "township_intensity":
-        c = classification
-        if c is not None:
-            breaks = list(getattr(c, "breaks", breaks))
-            unit = unit or ("" if getattr(c, "quantity", "") == "k_ratio" else getattr(c, "unit_zh", ""))
-            method_zh = method_zh or getattr(c, "description_zh", "")
-            method_en = method_en or getattr(c, "description_en", "")
-        style = _intensity_style(gdf, breaks=breaks, unit=unit, method_zh=method_zh, method_en=method_en,
-                                 title=title)
-        labels_zh, labels_en = getattr(c, "labels_zh", None), getattr(c, "labels_en", None)
-        if labels_zh and labels_en and len(labels_zh) == len(style.classes) == len(labels_en):
-            for cb, zh, en in zip(style.classes, labels_zh, labels_en, strict=True):
-                cb.label_zh, cb.label_en = str(zh), str(en)
-            style.unit = ""  # the classification's labels carry their units
-        return style
-    if name == "pv_array_tables":
-        field = _first(gdf.columns, ("kwh_per_kwp", "specific_yield_kwh_kwp"))
-        values = pd.to_numeric(gdf[field], errors="coerce") if field else None
-        if field and values.notna().sum() >= 2 and values.nunique() >= 2:
-            return range_style(values, field, method="quantile", n=5, colours=BLUES5, unit="kWh/kWp",
-                               title_zh="光伏阵列单位发电量", title_en="PV array specific yield",
-                               outline_colour="#0b2545", outline_width_px=0.5)
-        return SingleStyle(fill=PV_BLUE, outline="#0b2545", width=0.5, title_zh=title[0], title_en=title[1])
-    if name == "pv_array_area":
-        return SingleStyle(fill=NO_FILL, outline=BLUES5[4], width=1.5, title_zh=title[0], title_en=title[1])
-    if name == "pv_array_exclusions":
-        return SingleStyle(fill=NO_FILL, outline=BOUNDARY_RED, width=1.2, title_zh=title[0],
-                           title_en=title[1])
-    if name == "turbines":
-        return SingleStyle(fill="#1565c0", outline="#ffffff", width=1.0, marker_size_pt=9.0,
-                           title_zh=title[0], title_en=title[1])
-    if name == "wind_receptors":
-        # ColorBrewer Oranges: receptors stand out from the blue PV and turbines
-        return SingleStyle(fill="#fd8d3c", outline="#a63603", width=0.6, marker_size_pt=4.0,
-                           title_zh=title[0], title_en=title[1])
-    if name == "wind_violations":
-        return SingleStyle(fill=BOUNDARY_RED, outline=BOUNDARY_RED, width=2.0, marker_size_pt=7.0,
-                           title_zh=title[0], title_en=title[1])
-    if kind == "line":
-        return SingleStyle(fill="#1f78b4", outline="#1f78b4", width=1.5, title_zh=title[0], title_en=title[1])
-    if kind == "point":
-        return SingleStyle(fill="#ff7f00", outline="#ffffff", width=0.8, marker_size_pt=6.0,
-                           title_zh=title[0], title_en=title[1])
-    return SingleStyle(title_zh=title[0], title_en=title[1])
+    spec = layer_spec(name)
+    if spec is None:
+        return _fallback_style(gdf, (name, name))
+    return spec.make_style(gdf, **style_kw)
 
 
 def styled_layer(name: str, gdf: gpd.GeoDataFrame, lang: str = "zh", **style_kw) -> VectorLayer:

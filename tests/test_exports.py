@@ -21,11 +21,11 @@ import pytest
 import shapely
 from pyproj import CRS, Transformer
 
-from app.exports.fields import FIELDS, LAYER_FIELDS
 from app.exports.shapefile import FieldMapping, shapefile_names, write_shapefile, write_shapefiles
 from app.exports.tables import write_csv, write_geojson, write_geopackage, write_sheets, write_workbook
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS
+from layers.fields import FIELDS, LAYER_FIELDS
 
 
 @pytest.fixture(scope="module")
@@ -570,9 +570,9 @@ def _expected_unit(name: str) -> str | None:
 
 
 def test_every_siting_field_is_described(siting):
-    from app.exports.fields import field_info
     from gis.solar.array_energy import TABLE_RESULT_COLUMNS
     from gis.wind.farm import TURBINE_FIELDS, VIOLATION_COLUMNS
+    from layers.fields import field_info
 
     assert {"pv_array_tables", "pv_array_area", "pv_array_exclusions", "turbines",
             "wind_violations"} <= set(siting)
@@ -589,7 +589,7 @@ def test_every_siting_field_is_described(siting):
 
 
 def test_siting_shapefiles_use_the_curated_short_names(siting, tmp_path):
-    from app.exports.fields import field_info
+    from layers.fields import field_info
 
     for name in ("turbines", "wind_receptors", "pv_array_tables"):
         gdf = siting.get(name)

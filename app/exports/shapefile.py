@@ -20,7 +20,7 @@ Field names (DBF: at most 10 bytes, case-insensitive; the rule is deterministic)
 
 1. a name that already fits (≤ 10 bytes in the file's encoding, only letters, digits, "_" and
    CJK characters, starting with a letter) is kept;
-2. otherwise a known Lingtan field takes its short name from :data:`app.exports.fields.FIELDS`
+2. otherwise a known Lingtan field takes its short name from :data:`layers.fields.FIELDS`
    (``shade_loss_pct`` → ``shade_pct``, ``gross_aep_mwh`` → ``gross_mwh`` …; ``t_co2_yr`` fits
    and keeps its name by rule 1);
 3. any other name has characters other than letters, digits, "_" replaced by "_", an "f" put in
@@ -65,8 +65,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from app.exports.fields import field_info
 from gis.errors import InputError
+from layers.fields import field_info
 
 MAX_NAME_BYTES = 10
 MAX_TEXT_BYTES = 254

@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from app.exports.fields import field_info, header
 from app.outputs import _text_columns, _tmp_beside
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
+from layers.fields import field_info, header
 
 GEOJSON_DECIMALS = 7  # GDAL's RFC 7946 default: 1e-7° ≈ 1 cm
 WKT_DECIMALS = 7
@@ -169,7 +169,7 @@ def _number_format(decimals: int | None) -> str:
 
 def labelled_table(frame: pd.DataFrame, lang: str = "zh", layer: str | None = None, *,
                    units: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
-    """``frame`` with headers "label unit" (:func:`app.exports.fields.header`) and the Excel number
+    """``frame`` with headers "label unit" (:func:`layers.fields.header`) and the Excel number
     format of each numeric column from the field's decimals."""
     names, formats = [], {}
     used: set[str] = set()

@@ -49,11 +49,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from app.exports.fields import field_info
 from app.exports.template_slots import TemplateSlots, script_json
 from gis.paths import resources_dir
 from gis.progress import NO_PROGRESS, Progress
+from layers.fields import field_info
 from layers.layer import VectorLayer
+from layers.registry import layer_spec
 from layers.style import CategorizedStyle, GraduatedStyle, has_fill
 
 LEAFLET_VERSION = "1.9.4"
@@ -63,21 +64,6 @@ FILL_OPACITY = 0.8
 MAX_POPUP_FIELDS = 24
 CANVAS_FEATURES = 5000  # above this many features the page draws on a canvas instead of SVG
 
-# the attributes shown in popups, per known layer (others: every attribute, up to MAX_POPUP_FIELDS)
-POPUP_FIELDS: dict[str, tuple[str, ...]] = {
-    "boundary": ("name", "name_en", "kind"),
-    "buildings": ("bldg_id", "name", "use", "floors", "height_m", "footprint_m2", "roof_type",
-                  "enterprise_id"),
-    "green": ("green_id", "name", "cover", "cover_en"),
-    "tree_rows": ("row_id", "species", "tree_count", "spacing_m", "canopy_width_m"),
-    "townships": ("code", "name"),
-    "rooftop_pv": ("bldg_id", "name", "use", "roof_class", "roof_m2", "usable_m2", "modules", "kwp", "kwh_yr",
-                   "kwh_per_kwp", "kwh_per_m2", "shade_loss_pct", "t_co2_yr"),
-    "green_sinks": ("green_id", "name", "class_zh", "class_en", "area_m2", "t_co2_per_ha_yr", "t_co2_yr"),
-    "tree_sinks": ("row_id", "species", "trees_n", "counted_canopy_m2", "t_co2_per_ha_yr", "t_co2_yr"),
-    "township_intensity": ("code", "name", "t_co2", "gdp_10k_yuan", "intensity", "k_ratio", "class",
-                           "change_pct", "no_data_reason"),
-}
 NAME_FIELDS = ("name", "名称", "bldg_id", "row_id", "green_id", "code")
 
 
@@ -168,7 +154,8 @@ def _json_value(v: Any, decimals: int | None) -> Any:
 
 def popup_fields(layer: VectorLayer) -> list[str]:
     cols = [c for c in layer.gdf.columns if c != layer.gdf.geometry.name and not str(c).startswith("_")]
-    wanted = POPUP_FIELDS.get(layer.name)
+    spec = layer_spec(layer.name)
+    wanted = spec.fields if spec is not None and spec.fields else None
     if wanted:
         return [c for c in wanted if c in cols]
     return cols[:MAX_POPUP_FIELDS]

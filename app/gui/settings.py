@@ -42,13 +42,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gis.defaults import DEFAULT_FACTOR_SET, DEFAULT_INDICATOR_SET, M2_PER_MU
+
 ORGANISATION = "Lingtan"
 APPLICATION = "Lingtan"
 AREA_UNITS = ("m2", "ha", "mu")
-M2_PER_UNIT = {"m2": 1.0, "ha": 10_000.0, "mu": 10_000.0 / 15.0}  # 市制: 1 亩 = 1/15 公顷
+M2_PER_UNIT = {"m2": 1.0, "ha": 10_000.0, "mu": M2_PER_MU}
 BASEMAPS = ("none", "osm", "tianditu_vec", "tianditu_img", "custom")
-DEFAULT_FACTOR_SET = "national-2023"    # factor_sets.csv, the row noted "default"
-DEFAULT_INDICATOR_SET = "national-2025"  # indicator_sets.csv, the only national set (2025 trial)
 
 
 def tr(text: str) -> str:

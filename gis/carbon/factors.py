@@ -30,13 +30,12 @@ import numpy as np
 import pandas as pd
 
 from gis.carbon import units as U
+from gis.defaults import DEFAULT_FACTOR_SET
 from gis.errors import InputError, Problem
 from gis.fields import find_field
 from gis.grid_factors import grid_factor, grid_factor_table
 from gis.paths import resources_dir
 
-DEFAULT_FACTOR_SET = "national-2023"
-"""Default set: national guideline fuel factors + the national grid average 2023 (latest)."""
 ELECTRICITY_TCE_METHODS = ("calorific", "supply")
 """Electricity to tce: ``calorific`` (当量值 0.1229 kgce/kWh, default) or ``supply`` (等价值,
 coal consumption of power supply; unverified figure)."""

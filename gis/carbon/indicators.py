@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gis.defaults import DEFAULT_INDICATOR_SET
 from gis.errors import InputError
 from gis.paths import resources_dir
 
@@ -57,7 +58,7 @@ def _applies(condition, metrics: dict) -> bool | None:
     return True
 
 
-def check_indicators(metrics: dict[str, float | None], set_key: str = "national-2025") -> pd.DataFrame:
+def check_indicators(metrics: dict[str, float | None], set_key: str = DEFAULT_INDICATOR_SET) -> pd.DataFrame:
     """Evaluate the indicator set ``set_key`` against ``metrics`` (metric key → value).
 
     Returns one row per indicator: set_key, indicator_key, name_zh, name_en, value, comparator,

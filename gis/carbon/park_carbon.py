@@ -10,6 +10,7 @@ import pandas as pd
 from gis.carbon.balance import Balance, BalanceInputs, FuelSwitch, Scenario, compare_scenarios, park_balance
 from gis.carbon.emissions import EmissionsResult
 from gis.carbon.indicators import check_indicators, indicator_sets
+from gis.defaults import DEFAULT_INDICATOR_SET
 
 GREEN_COVER_CLASSES = ("forest", "shrub", "grassland", "wetland", "tea")
 """Land-cover classes counted as green cover (绿化覆盖) for green_coverage_pct: vegetated land,
@@ -80,7 +81,7 @@ class ParkCarbon:
         }
 
 
-def park_carbon(inputs: BalanceInputs, *, indicator_set: str = "national-2025",
+def park_carbon(inputs: BalanceInputs, *, indicator_set: str = DEFAULT_INDICATOR_SET,
                 scenarios: list[Scenario] | None = None) -> ParkCarbon:
     """Balance, comparison and indicator check (per scenario) of one park year."""
     scenarios = list(scenarios or default_scenarios(inputs))
@@ -123,7 +124,7 @@ class ParkAccount:
 
 
 def account_park(park, factors, *, pv_kwh_yr: float = 0.0, year=None, baseline_year=None,
-                 indicator_set: str = "national-2025", scenarios: list[Scenario] | None = None,
+                 indicator_set: str = DEFAULT_INDICATOR_SET, scenarios: list[Scenario] | None = None,
                  facts: dict[str, float] | None = None, type_field: str | None = None) -> ParkAccount:
     """Account a loaded :class:`gis.park.Park`: its enterprises' energy table (emissions of
     ``year``, default the latest; the baseline year default: the one before, when present), the

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gis.defaults import M2_PER_MU
 from gis.errors import InputError
 
-MU_M2 = 10000.0 / 15.0
+MU_M2 = M2_PER_MU
 """One mu (亩) in m² (exact by definition: 15 mu = 1 hectare)."""
 
 

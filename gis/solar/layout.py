@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gis.defaults import MODULE_LENGTH_M, MODULE_POWER_W, MODULE_WIDTH_M
 from gis.errors import InputError, Problem, problems_for
 from gis.fields import find_field
 from gis.paths import resources_dir
@@ -39,9 +40,9 @@ class ModuleSpec:
     """A PV module. Default: a current 144-half-cell TOPCon module, 2,278 × 1,134 mm, 575 W
     (2.58 m², 222.6 W/m²; DOMAIN.md §5: 550–580 W on 2.58 m²)."""
 
-    power_w: float = 575.0
-    length_m: float = 2.278
-    width_m: float = 1.134
+    power_w: float = MODULE_POWER_W
+    length_m: float = MODULE_LENGTH_M
+    width_m: float = MODULE_WIDTH_M
 
     @property
     def area_m2(self) -> float:

@@ -193,10 +193,3 @@ def header(field: str, lang: str = "zh", layer: str | None = None, *,
         return field
     label = info.zh if lang == "zh" else info.en
     return f"{label} {info.unit}" if info.unit else label
-
-
-def layer_units(name: str, gdf) -> dict[str, str]:
-    """Units of fields that depend on the data: the township map's ``intensity`` unit (from its
-    ``method`` text is not reliable, so from the layer's attrs ``intensity_unit`` when set)."""
-    unit = getattr(gdf, "attrs", {}).get("intensity_unit") if gdf is not None else None
-    return {"intensity": unit} if unit else {}

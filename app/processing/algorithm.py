@@ -1,0 +1,186 @@
+"""The algorithm contract: an analysis declared once and run the same way from every front end.
+
+An :class:`Algorithm` declares its layer inputs (:class:`LayerInput`), its parameters
+(:class:`~app.processing.params.Param`) and the result layers it makes (names of
+:mod:`layers.registry`), and implements :meth:`Algorithm.run`. It never reads or writes files and
+never imports Qt: the command line (:mod:`app.processing.cli`) reads the input files and writes the
+outputs, the GUI (:mod:`app.gui.algorithm_dialog`) takes the inputs from the map's layers and adds the
+result layers to it, and Python callers pass GeoDataFrames. This is the shape of QGIS Processing
+(``initAlgorithm`` declares, ``processAlgorithm`` runs, ``qgis_process`` and the dialogs are
+generated), in plain Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+import geopandas as gpd
+
+from app.processing.params import Param, ParamValues
+from gis.errors import InputError, Problem
+from gis.progress import NO_PROGRESS, Progress
+
+GeometryKind = Literal["polygon", "line", "point"]
+
+
+@dataclass(frozen=True)
+class LayerInput:
+    """A vector layer an algorithm takes.
+
+    geometry: the kinds accepted (empty: any). role: the park role whose layer the GUI offers first
+    ("boundary", "buildings", "roads", "water", "green"). multiple: several layers (the CLI repeats
+    the flag); distance: each with its own clear distance in m (CLI ``FILE:DIST_M``).
+    positional: the CLI takes it as the first argument instead of a flag.
+    """
+
+    name: str
+    label_zh: str
+    label_en: str
+    help_zh: str = ""
+    help_en: str = ""
+    geometry: tuple[GeometryKind, ...] = ()
+    required: bool = True
+    multiple: bool = False
+    distance: bool = False
+    role: str | None = None
+    positional: bool = False
+    flag: str | None = None
+
+    @property
+    def cli_flag(self) -> str:
+        return self.flag or "--" + self.name.replace("_", "-")
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def describe(self) -> dict:
+        return {"name": self.name, "label_zh": self.label_zh, "label_en": self.label_en,
+                "help_zh": self.help_zh, "help_en": self.help_en, "geometry": list(self.geometry),
+                "required": self.required, "multiple": self.multiple, "distance": self.distance,
+                "role": self.role}
+
+
+@dataclass
+class InputLayer:
+    """One input layer's data: the features (any CRS), a name for messages, an optional distance."""
+
+    gdf: gpd.GeoDataFrame
+    name: str
+    distance_m: float | None = None
+
+
+Inputs = Mapping[str, "InputLayer | list[InputLayer] | None"]
+
+
+@dataclass
+class AlgorithmOutput:
+    """What a run gives: the core's typed result, the result layers as written (by registry name),
+    the JSON-ready summary (units in its keys) and the problems found on the way."""
+
+    algorithm: str
+    result: Any
+    layers: dict[str, gpd.GeoDataFrame]
+    summary: dict
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Algorithm:
+    """Base class of an analysis. Subclasses set the class attributes and implement :meth:`run`
+    and :meth:`describe`; an instance holds no state between runs."""
+
+    id: ClassVar[str]
+    title_zh: ClassVar[str]
+    title_en: ClassVar[str]
+    summary_zh: ClassVar[str] = ""
+    summary_en: ClassVar[str] = ""
+    group_zh: ClassVar[str] = "分析"
+    group_en: ClassVar[str] = "Analysis"
+    inputs: ClassVar[tuple[LayerInput, ...]] = ()
+    params: ClassVar[tuple[Param, ...]] = ()
+    outputs: ClassVar[tuple[str, ...]] = ()
+    cli_alias: ClassVar[str | None] = None
+    """The older subcommand this algorithm also answers to (``lingtan pv-array``)."""
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def values(self, given: Mapping[str, Any] | None = None, *, stored: bool = False) -> ParamValues:
+        """Checked parameter values: ``given`` over the declared defaults."""
+        return ParamValues.of(self.params, given, stored=stored)
+
+    def check_inputs(self, inputs: Inputs) -> None:
+        """Every required input present, each of an accepted geometry kind (bilingual errors)."""
+        from layers.layer import geometry_kind
+
+        for spec in self.inputs:
+            got = inputs.get(spec.name)
+            items = got if isinstance(got, list) else ([got] if got is not None else [])
+            if spec.required and not items:
+                raise InputError(f"缺少输入：{spec.label_zh}", f"Missing input: {spec.label_en}",
+                                 code=f"input.{spec.name}")
+            for item in items:
+                if not spec.geometry or len(item.gdf) == 0:
+                    continue
+                kind = geometry_kind(item.gdf.geometry.to_numpy())
+                if kind not in spec.geometry:
+                    zh = {"polygon": "面", "line": "线", "point": "点"}
+                    raise InputError(
+                        f"{spec.label_zh}应为{'或'.join(zh[k] for k in spec.geometry)}图层，"
+                        f"“{item.name}”是{zh.get(kind, kind)}",
+                        f"{spec.label_en} must be a {' or '.join(spec.geometry)} layer; "
+                        f"'{item.name}' has {kind} features", path=item.name, code=f"input.{spec.name}")
+
+    def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
+        raise NotImplementedError
+
+    def describe(self, summary: dict) -> list[str]:
+        """Short Chinese/English lines of a summary (the CLI's output, the GUI's message)."""
+        return []
+
+    def __call__(self, inputs: Mapping[str, Any], progress: Progress = NO_PROGRESS,
+                 **params: Any) -> AlgorithmOutput:
+        """Run from Python: GeoDataFrames (or InputLayers, or lists of them) and keyword values."""
+        wrapped: dict[str, Any] = {}
+        for k, v in inputs.items():
+            if isinstance(v, list):
+                wrapped[k] = [x if isinstance(x, InputLayer) else InputLayer(x, k) for x in v]
+            elif v is None or isinstance(v, InputLayer):
+                wrapped[k] = v
+            else:
+                wrapped[k] = InputLayer(v, k)
+        values = self.values(params)
+        self.check_inputs(wrapped)
+        return self.run(values, wrapped, progress)
+
+    def describe_json(self) -> dict:
+        """The declaration as JSON (``lingtan algorithms --json``)."""
+        return {"id": self.id, "title_zh": self.title_zh, "title_en": self.title_en,
+                "summary_zh": self.summary_zh, "summary_en": self.summary_en,
+                "group_zh": self.group_zh, "group_en": self.group_en, "alias": self.cli_alias,
+                "inputs": [i.describe() for i in self.inputs],
+                "parameters": [p.describe() for p in self.params], "outputs": list(self.outputs)}
+
+
+def warnings_lines(summary: dict, limit: int = 8) -> list[str]:
+    """The warning lines of a summary's ``problems`` (info notes left out)."""
+    warn = [p for p in summary.get("problems", []) if p.get("level") != "info"]
+    if not warn:
+        return []
+    return [f"注意 Warnings ({len(warn)}):", *[f"  ! {p['zh']}\n    {p['en']}" for p in warn[:limit]]]
+
+
+def first(items: InputLayer | Sequence[InputLayer] | None) -> InputLayer | None:
+    """The single layer of an input (the first of a list), or None."""
+    if items is None:
+        return None
+    if isinstance(items, InputLayer):
+        return items
+    return items[0] if items else None

@@ -1,0 +1,287 @@
+"""Parameter declarations: what an algorithm can be told, with type, default, unit, range and source.
+
+One :class:`Param` serves every front end: the command line flag and its ``--help`` text
+(:mod:`app.processing.cli`), the GUI dialog's widget (:mod:`app.gui.algorithm_dialog`), the values a
+project saves, and the docs' parameter tables (:mod:`app.processing.docs`). A value is checked in one
+place, :meth:`Param.check`, which raises a bilingual :class:`~gis.errors.InputError` naming the
+parameter, the allowed range and the unit.
+
+Kinds: ``float``, ``int``, ``bool``, ``choice`` (values with zh/en labels, possibly read from a
+table), ``text``, ``file`` and ``pair`` (two numbers written ``AxB``, e.g. a module's 2.278x1.134 m).
+``optional`` parameters accept None, which means "automatic" (``auto_zh``/``auto_en`` say what
+that is, e.g. the site-optimal tilt).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from gis.errors import InputError
+
+Kind = Literal["float", "int", "bool", "choice", "text", "file", "pair"]
+
+Choice = tuple[Any, str, str]
+"""(value, zh label, en label)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an algorithm.
+
+    name: the Python name (units in it: ``road_setback_m``); flag: the CLI flag (default
+    ``--name`` with dashes). default: the value when none is given (None for ``optional``: automatic).
+    unit: as shown ("m", "°", "%", "W"); minimum/maximum: the allowed range, inclusive (pair: per
+    element); choices: for ``choice``, a sequence of :data:`Choice` or a function returning one.
+    source: where the default comes from (a standard, a data sheet, a published figure).
+    label_*/help_*: what the GUI and ``--help`` show. advanced: shown folded in the GUI.
+    pair_type: ``float`` or ``int`` elements of a ``pair``. filters: file dialog filters.
+    cli_negate: a ``bool`` defaulting to True is switched off on the CLI with this flag
+    (``--no-shading``); one defaulting to False is switched on with ``flag``.
+    """
+
+    name: str
+    kind: Kind
+    default: Any
+    label_zh: str
+    label_en: str
+    help_zh: str = ""
+    help_en: str = ""
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: Sequence[Choice] | Callable[[], Sequence[Choice]] = ()
+    source: str = ""
+    optional: bool = False
+    auto_zh: str = ""
+    auto_en: str = ""
+    advanced: bool = False
+    flag: str | None = None
+    cli_negate: str | None = None
+    metavar: str | None = None
+    pair_type: type = float
+    filters: str = ""
+
+    # ---- names --------------------------------------------------------------------------------
+
+    @property
+    def cli_flag(self) -> str:
+        return self.flag or "--" + self.name.replace("_", "-")
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def help(self, lang: str) -> str:
+        return self.help_zh if lang == "zh" else self.help_en
+
+    def choice_list(self) -> list[Choice]:
+        """The choices (read from their table now when given as a function)."""
+        c = self.choices() if callable(self.choices) else self.choices
+        return [tuple(x) for x in c]  # type: ignore[misc]
+
+    def range_text(self) -> str:
+        """"0–90 °", "≥ 0 m", "portrait | landscape"… for help texts and errors."""
+        if self.kind == "choice":
+            return " | ".join(str(v) for v, _, _ in self.choice_list())
+        lo, hi = self.minimum, self.maximum
+        unit = f" {self.unit}" if self.unit else ""
+        if lo is not None and hi is not None:
+            return f"{lo:g}–{hi:g}{unit}"
+        if lo is not None:
+            return f"≥ {lo:g}{unit}"
+        if hi is not None:
+            return f"≤ {hi:g}{unit}"
+        return ""
+
+    # ---- values -------------------------------------------------------------------------------
+
+    def _bad(self, value: Any, zh_why: str, en_why: str) -> InputError:
+        return InputError(f"参数“{self.label_zh}”（{self.cli_flag}）的值“{value}”{zh_why}",
+                          f"Parameter '{self.label_en}' ({self.cli_flag}): '{value}' {en_why}",
+                          code=f"param.{self.name}")
+
+    def parse(self, text: str) -> Any:
+        """The value of a command-line or settings text, checked (:meth:`check`)."""
+        text = str(text).strip()
+        if self.optional and text.lower() in ("", "auto", "none", "自动"):
+            return None
+        if self.kind == "float" or self.kind == "int":
+            try:
+                v = float(text) if self.kind == "float" else int(text)
+            except ValueError:
+                kind_zh = "数" if self.kind == "float" else "整数"
+                raise self._bad(text, f"不是{kind_zh}", "is not a number" if self.kind == "float"
+                                else "is not a whole number") from None
+            return self.check(v)
+        if self.kind == "bool":
+            low = text.lower()
+            if low in ("1", "true", "yes", "on", "是"):
+                return True
+            if low in ("0", "false", "no", "off", "否"):
+                return False
+            raise self._bad(text, "应为 是/否", "must be true or false")
+        if self.kind == "pair":
+            parts = text.lower().replace("×", "x").replace("*", "x").split("x")
+            try:
+                if len(parts) != 2:
+                    raise ValueError
+                a, b = (self.pair_type(p.strip()) for p in parts)
+            except ValueError:
+                ex = "x".join(str(v) for v in self.default) if self.default else "2x14"
+                raise self._bad(text, f"应写成 AxB，如 {ex}", f"must be written AxB, e.g. {ex}") from None
+            return self.check((a, b))
+        if self.kind == "choice":
+            for v, zh, en in self.choice_list():
+                if text in (str(v), zh, en):
+                    return self.check(v)
+            return self.check(text)
+        if self.kind == "file":
+            return self.check(Path(text))
+        return self.check(text)
+
+    def check(self, value: Any) -> Any:
+        """``value`` when it is allowed (converted to the parameter's type), else InputError."""
+        if value is None:
+            if self.optional:
+                return None
+            raise self._bad("", "不能为空", "is required")
+        if self.kind in ("float", "int"):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                try:
+                    value = float(value)
+                except (TypeError, ValueError):
+                    raise self._bad(value, "不是数", "is not a number") from None
+            if not math.isfinite(float(value)):
+                raise self._bad(value, "不是有限的数", "is not a finite number")
+            if self.kind == "int":
+                if float(value) != int(value):
+                    raise self._bad(value, "应为整数", "must be a whole number")
+                value = int(value)
+            else:
+                value = float(value)
+            self._check_range(value)
+            return value
+        if self.kind == "pair":
+            if not isinstance(value, list | tuple) or len(value) != 2:
+                raise self._bad(value, "应为两个数 AxB", "must be two numbers AxB")
+            out = []
+            for v in value:
+                if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
+                    raise self._bad(value, "应为两个有限的数", "must be two finite numbers")
+                if self.pair_type is int and float(v) != int(v):
+                    raise self._bad(value, "应为两个整数", "must be two whole numbers")
+                self._check_range(v, shown=value)
+                out.append(self.pair_type(v))
+            return tuple(out)
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise self._bad(value, "应为 是/否", "must be true or false")
+            return value
+        if self.kind == "choice":
+            values = [v for v, _, _ in self.choice_list()]
+            if value not in values:
+                raise self._bad(value, f"不在可选值中：{self.range_text()}",
+                                f"is not one of: {self.range_text()}")
+            return value
+        if self.kind == "file":
+            return Path(value)
+        if not isinstance(value, str):
+            raise self._bad(value, "应为文字", "must be text")
+        return value
+
+    def _check_range(self, v: float, shown: Any = None) -> None:
+        shown = v if shown is None else shown
+        if (self.minimum is not None and v < self.minimum) or (self.maximum is not None and v > self.maximum):
+            raise self._bad(shown if not isinstance(shown, tuple) else "x".join(f"{x:g}" for x in shown),
+                            f"超出范围 {self.range_text()}", f"is outside {self.range_text()}")
+
+    def to_json(self, value: Any) -> Any:
+        """A JSON-ready form of a value (paths as text, pairs as lists)."""
+        if value is None:
+            return None
+        if self.kind == "file":
+            return str(value)
+        if self.kind == "pair":
+            return list(value)
+        return value
+
+    def from_json(self, value: Any) -> Any:
+        """A stored value, checked; a value that no longer fits raises InputError."""
+        if value is None:
+            return self.check(None) if not self.optional else None
+        if self.kind == "pair" and isinstance(value, list):
+            value = tuple(value)
+        if self.kind == "file":
+            value = Path(value)
+        return self.check(value)
+
+    def describe(self) -> dict:
+        """A JSON description (``lingtan algorithms --json``)."""
+        d: dict[str, Any] = {
+            "name": self.name, "type": self.kind, "default": self.to_json(self.default), "unit": self.unit,
+            "label_zh": self.label_zh, "label_en": self.label_en, "help_zh": self.help_zh,
+            "help_en": self.help_en, "source": self.source, "optional": self.optional, "flag": self.cli_flag,
+        }
+        if self.minimum is not None:
+            d["minimum"] = self.minimum
+        if self.maximum is not None:
+            d["maximum"] = self.maximum
+        if self.kind == "choice":
+            d["choices"] = [{"value": v, "zh": zh, "en": en} for v, zh, en in self.choice_list()]
+        if self.optional:
+            d["auto_zh"], d["auto_en"] = self.auto_zh, self.auto_en
+        return d
+
+
+@dataclass
+class ParamValues(Mapping[str, Any]):
+    """The values of an algorithm's parameters: every declared name, defaults filled in, checked."""
+
+    params: Sequence[Param]
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, params: Sequence[Param], given: Mapping[str, Any] | None = None, *,
+           stored: bool = False) -> ParamValues:
+        """Checked values: ``given`` (Python values; ``stored=True``: JSON values from a project)
+        over the defaults. Unknown names are an error (a typo must not pass silently)."""
+        given = dict(given or {})
+        by_name = {p.name: p for p in params}
+        unknown = sorted(set(given) - set(by_name))
+        if unknown:
+            raise InputError(f"未知参数：{', '.join(unknown)}", f"Unknown parameters: {', '.join(unknown)}",
+                             code="param.unknown")
+        values = {}
+        for p in params:
+            if p.name in given:
+                values[p.name] = p.from_json(given[p.name]) if stored else p.check(given[p.name])
+            else:
+                values[p.name] = p.default
+        return cls(params, values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self.__dict__["values"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready values (what a project stores)."""
+        return {p.name: p.to_json(self.values[p.name]) for p in self.params}
+
+    def changed(self) -> dict[str, Any]:
+        """The values that differ from their defaults (JSON-ready)."""
+        return {p.name: p.to_json(self.values[p.name]) for p in self.params
+                if self.values[p.name] != p.default}
