@@ -4,8 +4,8 @@
 (``Park.layers()``, ``ParkResults.layers()``, the siting layers) through the layer registry
 (:mod:`layers.registry`, declared below), looking at its columns; :func:`styled_layer` wraps it
 into a :class:`VectorLayer` with a Chinese or English title (:func:`layer_title`). The GUI, the
-report and the exports all use these, so a layer looks the same everywhere. Unknown names get a :class:`SingleStyle` suited to the
-geometry (polygon, line or point).
+report and the exports all use these, so a layer looks the same everywhere. Unknown names get a
+:class:`SingleStyle` suited to the geometry (polygon, line or point).
 
 | name | style |
 |---|---|
