@@ -8,7 +8,6 @@ Chinese and English), 1 a bug (traceback saved to a log file), 130 cancelled (Ct
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -16,18 +15,10 @@ import traceback
 from pathlib import Path
 
 from app import __version__
+from app.cli_support import CRS_HELP, EXIT_BAD_INPUT, EXIT_BUG, EXIT_CANCELLED, EXIT_OK, emit
 from app.terminal import ProgressBar
 from gis.errors import CrsNeeded, InputError
 from gis.progress import Cancelled, Progress
-
-EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
-
-CRS_HELP = ("CRS of the data when the file has none (or to override it): EPSG code (EPSG:4549), "
-            "wgs84, cgcs2000, beijing1954, xian1980, a Gauss-Kruger zone such as "
-            "cgcs2000-gk3-40 (3° zone 40, easting with zone prefix) or cgcs2000-gk3-cm120 "
-            "(central meridian 120°E, no prefix), or gcj02 / bd09 to remove the Amap/Tencent or "
-            "Baidu web-map offset (converted to WGS84). Default: from the file (.prj); lon/lat "
-            "ranges without one are taken as WGS84")
 
 
 def _self_test_options() -> argparse.ArgumentParser:
@@ -107,13 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--encoding", help="force the attribute text encoding (e.g. gbk, utf-8); "
                                          "default: .cpg, then DBF language byte, then detected")
     info.add_argument("--json", action="store_true", help="print the description as JSON")
-    _add_pv_parser(sub)
     _register_command_modules(sub)
     return parser
 
 
-COMMAND_MODULES = ("app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance", "app.cmd_intensity",
-                   "app.cmd_pv_array", "app.cmd_wind", "app.cmd_report", "app.cmd_export")
+COMMAND_MODULES = ("app.processing.cli", "app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance",
+                   "app.cmd_intensity", "app.cmd_wind", "app.cmd_report", "app.cmd_export")
 """Modules that add subcommands: each has ``register(sub) -> {name: run(args, progress) -> int}``."""
 
 
@@ -121,77 +111,7 @@ def _register_command_modules(sub) -> None:
     import importlib
 
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet
-                continue
-            raise
-        COMMANDS.update(module.register(sub))
-
-
-def _add_pv_parser(sub) -> None:
-    from gis.grid_factors import DEFAULT_GRID_FACTOR_KEY, grid_factor_table
-    from gis.solar.layout import LayoutSettings, ModuleSpec, flat_tilt_default_deg
-
-    d, m = LayoutSettings(), ModuleSpec()
-    pv = sub.add_parser(
-        "pv", help="rooftop PV potential of every building / 屋顶光伏潜力",
-        description="Rooftop PV potential per building: roof class, usable area, module layout, "
-                    "capacity (kWp), yearly and monthly energy (kWh) with shading by taller "
-                    "neighbours, and avoided CO2. Writes OUT.gpkg (layer rooftop_pv) and OUT.json. "
-                    "Weather: --weather FILE, else a PVGIS download with --network, else the "
-                    "built-in CSWD climatology interpolated to the site.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    pv.add_argument("buildings", type=Path, help="building footprints (any format `lingtan info` reads); "
-                    "height from a height or floors field; roof type from roof_type/屋面类型 if present")
-    pv.add_argument("--out", type=Path, required=True, metavar="OUT.gpkg",
-                    help="output GeoPackage (OUT.json written beside it)")
-    pv.add_argument("--layer", help="layer/sheet/member of the buildings file")
-    pv.add_argument("--crs", help=CRS_HELP)
-    pv.add_argument("--encoding", help="force the attribute text encoding (e.g. gbk)")
-    pv.add_argument("--weather", type=Path, metavar="FILE",
-                    help="hourly weather file: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, "
-                    "PVGIS TMY or hourly (csv/json), or a CSV with time, GHI [, DNI, DHI, temperature, "
-                    "wind]. Default: built-in climatology (CSWD stations) interpolated to the site")
-    pv.add_argument("--network", action="store_true", help="allow downloading a PVGIS TMY for the site "
-                    "(cached on disk) when no --weather is given; off by default")
-    pv.add_argument("--altitude", type=float, metavar="M", help="site altitude above sea level, m, for the "
-                    "built-in climatology (temperature lapse rate, clearness). Default: estimated from "
-                    "the nearest stations")
-    pv.add_argument("--keep-components", action="store_true", help="use a weather file's DNI as it is even "
-                    "when DNI·cosZ + DHI falls more than 3%% short of GHI (default: DNI is rescaled month "
-                    "by month, as most CSWD files need)")
-    pv.add_argument("--fix-time-base", action="store_true", help="shift the irradiance of weather files "
-                    "whose radiation is centred off solar noon (several CSWD files are ~1 h late)")
-    pv.add_argument("--tilt", type=float, metavar="DEG",
-                    help="force this module tilt (deg) on every roof. Default: "
-                    f"{flat_tilt_default_deg():g}° in rows on flat roofs, the roof slope on metal/pitched")
-    pv.add_argument("--azimuth", type=float, metavar="DEG",
-                    help="force this azimuth (deg clockwise from north, "
-                    "180 = south) on every roof. Default: south for rows, the roof planes otherwise")
-    pv.add_argument("--no-shading", action="store_true", help="skip shading by neighbouring buildings")
-    pv.add_argument("--dsm", type=Path, metavar="DSM.tif",
-                    help="digital surface model GeoTIFF (metres, projected CRS): "
-                    "trees, roof structures and terrain add to the footprint shading where it covers "
-                    "the roofs")
-    pv.add_argument("--losses", type=float, default=14.0, metavar="PCT",
-                    help="DC system losses, %% (PVWatts default)")
-    keys = ", ".join(grid_factor_table()["key"])
-    pv.add_argument("--grid-factor", default=DEFAULT_GRID_FACTOR_KEY, metavar="KEY",
-                    help="grid emission factor for "
-                    f"avoided CO2 (resources/factors/grid_emission_factors.csv): {keys}")
-    pv.add_argument("--setback", type=float, default=d.setback_m, metavar="M",
-                    help="clear edge strip on roofs, m")
-    pv.add_argument("--gcr", type=float, metavar="R",
-                    help="ground-coverage ratio of rows on flat roofs (0.1–1). "
-                    "Default: from no shading 9:00–15:00 on the winter solstice at the site")
-    pv.add_argument("--min-usable", type=float, default=d.min_usable_m2, metavar="M2",
-                    help="roofs with less usable area (m²) get no PV")
-    pv.add_argument("--module-w", type=float, default=m.power_w, metavar="W", help="module power, W")
-    pv.add_argument("--module-size", metavar="LxW", default=f"{m.length_m}x{m.width_m}",
-                    help="module length x width, m")
-    pv.add_argument("--json", action="store_true", help="print the summary as JSON")
+        COMMANDS.update(importlib.import_module(name).register(sub))
 
 
 def _cmd_demo(args, progress: Progress) -> int:
@@ -243,42 +163,6 @@ def _cmd_info(args, progress: Progress) -> int:
     return EXIT_BAD_INPUT if report.errors else EXIT_OK
 
 
-def _cmd_pv(args, progress: Progress) -> int:
-    from app.pv import describe_pv, run_rooftop, write_pv
-    from gis.crs import parse_crs
-    from gis.io import read_vector
-    from gis.solar.energy import SystemSettings
-    from gis.solar.layout import LayoutSettings, ModuleSpec
-    from gis.solar.rooftop import PVSettings
-
-    if args.crs:
-        parse_crs(args.crs)
-    try:
-        length, width = (float(v) for v in args.module_size.lower().split("x"))
-    except ValueError:
-        raise InputError(f"组件尺寸“{args.module_size}”应写成 长x宽（米），如 2.278x1.134",
-                         f"Module size '{args.module_size}' must be LENGTHxWIDTH in m, e.g. 2.278x1.134",
-                         code="pv.module") from None
-    settings = PVSettings(
-        layout=LayoutSettings(module=ModuleSpec(args.module_w, length, width), setback_m=args.setback,
-                              min_usable_m2=args.min_usable, flat_gcr=args.gcr,
-                              forced_tilt_deg=args.tilt, forced_azimuth_deg=args.azimuth),
-        system=SystemSettings(losses_pct=args.losses), shading=not args.no_shading,
-        grid_factor_key=args.grid_factor)
-    progress.report(0.0, "reading buildings")
-    res = read_vector(args.buildings, layer=args.layer, crs=args.crs, encoding=args.encoding)
-    result = run_rooftop(res.gdf, settings, weather_path=args.weather, allow_network=args.network,
-                         fix_time_base=args.fix_time_base, dsm_path=args.dsm, altitude_m=args.altitude,
-                         restore_components=not args.keep_components,
-                         progress=progress.sub(0.05, 0.95))
-    result.problems[:0] = res.report.problems
-    progress.report(0.95, "writing")
-    summary = write_pv(args.out, result)
-    progress.report(1.0, "done")
-    emit(args, summary, [*describe_pv(summary), f"输出 Output: {args.out} (+ .json)"])
-    return EXIT_OK
-
-
 def _cmd_gui(args, progress: Progress) -> int:
     from app.gui.app import run_gui
 
@@ -298,15 +182,7 @@ def _can_show_windows() -> bool:
                 or os.environ.get("QT_QPA_PLATFORM"))
 
 
-def emit(args, data: dict, lines: list[str]) -> None:
-    """Print ``lines`` (or ``data`` as JSON with ``--json``) on stdout."""
-    if getattr(args, "json", False):
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    else:
-        sys.stdout.write("\n".join(lines) + "\n")
-
-
-COMMANDS = {"demo": _cmd_demo, "info": _cmd_info, "pv": _cmd_pv, "gui": _cmd_gui}
+COMMANDS = {"demo": _cmd_demo, "info": _cmd_info, "gui": _cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:

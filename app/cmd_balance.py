@@ -44,7 +44,7 @@ LINE_LABELS = {
 
 
 def register(sub) -> dict:
-    from app.cli import CRS_HELP
+    from app.cli_support import CRS_HELP
 
     sets = ", ".join(indicator_sets())
     p = sub.add_parser(
@@ -198,7 +198,7 @@ def describe_balance(summary: dict) -> list[str]:
 
 
 def run_balance(args, progress: Progress) -> int:
-    from app.cli import EXIT_OK, emit
+    from app.cli_support import EXIT_OK, emit
     from app.outputs import write_json
     from app.project import read_project
     from app.xlsx import write_xlsx

@@ -132,7 +132,7 @@ def load_factors(spec: str, *, override: Path | None = None, grid_key: str | Non
 
 
 def run_carbon(args, progress: Progress) -> int:
-    from app.cli import EXIT_OK, emit
+    from app.cli_support import EXIT_OK, emit
     from app.xlsx import write_xlsx
     from gis.carbon.emissions import account_emissions
     from gis.carbon.inventory import read_energy_inventory
@@ -299,7 +299,7 @@ def describe_carbon(s: dict) -> list[str]:
 # ---------------------------------------------------------------- template
 
 def run_template(args, progress: Progress) -> int:
-    from app.cli import EXIT_OK, emit
+    from app.cli_support import EXIT_OK, emit
     from app.xlsx import write_xlsx
     from gis.carbon.factors import load_factor_set
     from gis.carbon.inventory import energy_template

@@ -115,7 +115,7 @@ def describe_export(summary: dict) -> list[str]:
 
 
 def run_export(args, progress: Progress = NO_PROGRESS) -> int:
-    from app.cli import EXIT_OK, emit
+    from app.cli_support import EXIT_OK, emit
     from app.exports.export_all import export_all, parse_formats
 
     formats = parse_formats(args.formats)

@@ -133,7 +133,7 @@ def _name_field(gdf) -> str | None:
 
 
 def register(sub) -> dict:
-    from app.cli import CRS_HELP
+    from app.cli_support import CRS_HELP
 
     p = sub.add_parser(
         "intensity", help="five-colour township carbon-intensity map / 乡镇碳排放强度五色图",
@@ -246,7 +246,7 @@ def describe_intensity(s: dict) -> list[str]:
 
 
 def run_intensity(args, progress: Progress = NO_PROGRESS) -> int:
-    from app.cli import EXIT_OK, emit
+    from app.cli_support import EXIT_OK, emit
     from gis.io import read_vector
     from gis.io.tables import read_data_table
 

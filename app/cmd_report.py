@@ -92,7 +92,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def run_report(args, progress: Progress = NO_PROGRESS) -> int:
-    from app.cli import EXIT_OK, emit
+    from app.cli_support import EXIT_OK, emit
     from app.report import build_report
 
     t0 = time.perf_counter()

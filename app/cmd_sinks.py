@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from app.cli import CRS_HELP, EXIT_OK, emit
+from app.cli_support import CRS_HELP, EXIT_OK, emit
 from app.outputs import _tmp_beside, write_gpkg, write_json
 from gis.errors import InputError
 from gis.progress import Progress

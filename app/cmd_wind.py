@@ -10,7 +10,7 @@ from gis.progress import NO_PROGRESS, Progress
 
 
 def register(sub) -> dict:
-    from app.cli import CRS_HELP
+    from app.cli_support import CRS_HELP
     from gis.wind import constraints as C
     from gis.wind.resource import DEFAULT_LAND_USE, roughness_table
     from gis.wind.wakes import DEFAULT_TI, JENSEN_K_ONSHORE
@@ -196,7 +196,7 @@ def describe_wind(s: dict) -> list[str]:
 
 
 def run_wind(args, progress: Progress = NO_PROGRESS) -> int:
-    from app.cli import EXIT_OK, emit
+    from app.cli_support import EXIT_OK, emit
     from app.outputs import write_gpkg, write_json
     from gis.wind.farm import WindSettings, run_wind_farm
     from gis.wind.turbines import library_table, load_turbine, turbine_names, windpowerlib_version

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from app.algorithms.pv_array import PVArray
 from app.cmd_balance import balance_sheets, describe_balance
 from app.cmd_intensity import describe_intensity, map_style, render_png, write_text
-from app.cmd_pv_array import describe_pv_array
 from app.cmd_report import write_demo_report
 from app.cmd_wind import describe_wind
 from app.exports import export_demo
@@ -89,7 +89,7 @@ def describe(summary: dict) -> list[str]:
     if "intensity" in summary:
         lines += describe_intensity(summary["intensity"])
     if "pv_array" in summary:
-        lines += describe_pv_array(summary["pv_array"])
+        lines += PVArray().describe(summary["pv_array"])
     if "wind" in summary:
         lines += describe_wind(summary["wind"])
     n_prob = len(summary.get("problems", [])) + sum(

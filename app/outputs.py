@@ -38,6 +38,16 @@ def write_json(path: Path, data: dict) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8, replacing ``path`` atomically."""
+    tmp = _tmp_beside(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_gpkg(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
     """Write all ``layers`` into one GeoPackage, replacing ``path`` atomically."""
     tmp = _tmp_beside(path)

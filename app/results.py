@@ -80,7 +80,7 @@ class ParkResults:
         if self.intensity is not None:
             out["township_intensity"] = self.intensity.layer
         if self.pv_array is not None:
-            from app.cmd_pv_array import result_layers
+            from app.algorithms.pv_array import as_written as result_layers
 
             out.update(result_layers(self.pv_array))
         if self.wind is not None:
@@ -119,7 +119,7 @@ def add_demo_siting(results: ParkResults, progress: Progress = NO_PROGRESS) -> P
     """The sample park's demo siting: a ground PV array on the management block's lawn and
     three small turbines (issue 8), added to ``results`` (layers and ``summary["pv_array"]``,
     ``summary["wind"]``). The array's avoided CO2 uses the park's electricity factor."""
-    from app.cmd_pv_array import demo_array_result
+    from app.sample_array import demo_array_result
     from gis.wind.farm import DEMO_TURBINE, demo_resource, demo_turbines, run_wind_farm
     from gis.wind.turbines import load_turbine
 

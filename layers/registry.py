@@ -64,14 +64,22 @@ def register_layer(spec: LayerSpec) -> LayerSpec:
     return spec
 
 
+def _builtins() -> dict[str, LayerSpec]:
+    """The registry with the park's and the built-in analyses' layers declared (layers.presets
+    declares them when imported; it imports this module, hence the late import)."""
+    import layers.presets  # noqa: F401
+
+    return _LAYERS
+
+
 def layer_spec(name: str) -> LayerSpec | None:
     """The declaration of layer ``name``, or None for a layer Lingtan does not know."""
-    return _LAYERS.get(name)
+    return _builtins().get(name)
 
 
 def layer_specs(role: str | None = None) -> list[LayerSpec]:
     """Every declared layer in declaration order (= drawing order, bottom first)."""
-    return [s for s in _LAYERS.values() if role is None or s.role == role]
+    return [s for s in _builtins().values() if role is None or s.role == role]
 
 
 def field_alias(name: str, layer: str | None = None, lang: str = "zh", *, with_unit: bool = True) -> str:

@@ -64,7 +64,8 @@ def test_pv_bad_options_exit_2_bilingual(tmp_path, capsys):
     args = ["pv", str(PARK), "--layer", "buildings", "--out", str(tmp_path / "o.gpkg")]
     assert main([*args, "--grid-factor", "mars-2023"]) == 2
     err = capsys.readouterr().err
-    assert "未知的电网排放因子" in err and "Unknown grid emission factor" in err
+    assert "电网排放因子" in err and "Grid emission factor" in err and "mars-2023" in err
+    assert "national-2023" in err  # the message lists the keys there are
     assert main([*args, "--gcr", "3"]) == 2
     assert main([*args, "--module-size", "big"]) == 2
     assert not (tmp_path / "o.gpkg").exists()
@@ -87,7 +88,7 @@ def test_pv_help_documents_every_option():
                        text=True)
     assert r.returncode == 0
     for opt in ("--out", "--weather", "--tilt", "--azimuth", "--no-shading", "--losses", "--grid-factor",
-                "--network", "--setback", "--gcr", "national-2023", "default: 14.0"):
+                "--network", "--setback", "--gcr", "national-2023", "Default: 14 %"):
         assert opt in r.stdout
 
 

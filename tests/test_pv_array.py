@@ -346,15 +346,13 @@ def test_cancel_stops_the_run(weather):
 def cli(monkeypatch):
     import app.cli as cli_module
 
-    mods = tuple(dict.fromkeys((*cli_module.COMMAND_MODULES, "app.cmd_pv_array")))
-    monkeypatch.setattr(cli_module, "COMMAND_MODULES", mods)
     return cli_module.main
 
 
 def test_parse_source():
     from pathlib import Path
 
-    from app.cmd_pv_array import parse_source
+    from app.processing.cli import parse_source
 
     assert parse_source(r"C:\data\zone.shp", with_distance=True) == (Path(r"C:\data\zone.shp"), None, None)
     assert parse_source("park.gpkg|layername=roads:7.5", with_distance=True) \
@@ -408,7 +406,8 @@ def test_cli_bad_input_exits_2_in_both_languages(tmp_path, cli, capsys):
 
 
 def test_demo_array_in_the_sample_park():
-    from app.cmd_pv_array import demo_array, pv_array_for_demo
+    from app.algorithms.pv_array import as_written
+    from app.sample_array import demo_array, demo_array_result
     from gis.park import load_sample_park
 
     park = load_sample_park()
@@ -416,7 +415,8 @@ def test_demo_array_in_the_sample_park():
     assert len(area) == 1 and area.crs == park.crs
     assert park.boundary.union_all().buffer(1).contains(area.geometry.iloc[0])
     assert not park.buildings.intersects(area.geometry.iloc[0]).any()
-    tables, summary = pv_array_for_demo(park)
+    result = demo_array_result(park)
+    tables, summary = as_written(result)["pv_array_tables"], result.summary()
     assert len(tables) == summary["tables"] > 100
     assert summary["kwp"] == pytest.approx(tables["kwp"].sum(), abs=0.05)
     assert summary["shade_loss_pct"] > 0  # the committee's tower stands in the lawn

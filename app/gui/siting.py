@@ -834,7 +834,7 @@ class ArraySiting(QObject):
             if self.parts is not parts:  # edited meanwhile: the result is for another layout
                 self.panel.show_status(tr("The array changed while its yield was computed: compute again"))
                 return
-            from app.cmd_pv_array import result_layers
+            from app.algorithms.pv_array import as_written as result_layers
 
             self.result = result
             self._yield_style = True

@@ -1,0 +1,121 @@
+"""Rooftop PV potential of every building: roof class, usable area, modules, capacity, hourly-model
+yield with shading by neighbours (and a DSM), avoided CO2."""
+
+from __future__ import annotations
+
+from app.algorithms.common import (
+    ALTITUDE,
+    GRID_FACTOR,
+    LOSSES,
+    MODULE_SIZE,
+    MODULE_W,
+    NETWORK,
+    SHADING,
+    WEATHER,
+)
+from app.processing.algorithm import Algorithm, AlgorithmOutput, Inputs, LayerInput, first, warnings_lines
+from app.processing.params import Param, ParamValues
+from gis.progress import NO_PROGRESS, Progress
+
+
+class RooftopPV(Algorithm):
+    id = "rooftop_pv"
+    cli_alias = "pv"
+    title_zh, title_en = "屋顶光伏潜力", "Rooftop PV potential"
+    group_zh, group_en = "光伏", "Solar PV"
+    summary_zh = ("逐栋建筑的屋顶光伏：屋面分类、可用面积、组件排布、装机（kWp）、"
+                  "逐月与全年发电量（kWh，计高大邻楼遮挡）和减排量。"
+                  "气象：给定文件，或（允许联网时）PVGIS，或内置 CSWD 气候数据插值到场址。")
+    summary_en = ("Rooftop PV potential per building: roof class, usable area, module layout, capacity "
+                  "(kWp), yearly and monthly energy (kWh) with shading by taller neighbours, and avoided "
+                  "CO2. "
+                  "Weather: a weather file, else a PVGIS download when allowed, else the built-in CSWD "
+                  "climatology interpolated to the site.")
+    outputs = ("rooftop_pv",)
+    inputs = (
+        LayerInput("buildings", "建筑", "Buildings",
+                   "建筑轮廓；高度取自高度或层数字段，屋面类型取自 roof_type/屋面类型",
+                   "building footprints (any format `lingtan info` reads); height from a height or floors "
+                   "field; roof type from roof_type/屋面类型 if present", geometry=("polygon",),
+                   role="buildings", positional=True),
+    )
+    params = (
+        WEATHER,
+        NETWORK,
+        ALTITUDE,
+        Param("keep_components", "bool", False, "保留气象文件的直射分量", "Keep the file's DNI as it is",
+              help_zh="DNI·cosZ + DHI 比 GHI 少 3% 以上时也不逐月重算 DNI",
+              help_en="use a weather file's DNI as it is even when DNI·cosZ + DHI falls more than 3% short "
+                      "of GHI (default: DNI is rescaled month by month, as most CSWD files need)",
+              source="off: closure is restored (docs/weather.md)", advanced=True),
+        Param("fix_time_base", "bool", False, "校正气象时间基准", "Fix the weather's time base",
+              help_zh="辐照中心偏离太阳正午的气象文件（若干 CSWD 文件晚约 1 小时）平移校正",
+              help_en="shift the irradiance of weather files whose radiation is centred off solar noon "
+                      "(several CSWD files are ~1 h late)", source="off (docs/weather.md)", advanced=True),
+        Param("tilt_deg", "float", None, "统一倾角", "Forced tilt", unit="°", minimum=0.0, maximum=90.0,
+              optional=True, flag="--tilt", metavar="DEG",
+              auto_zh="平屋面按场址倾角成排布置，坡屋面与金属屋面按屋面坡度",
+              auto_en="rows at the site's flat-roof tilt on flat roofs, the roof slope on metal/pitched",
+              source="resources/defaults/roof_classes.csv"),
+        Param("azimuth_deg", "float", None, "统一方位角", "Forced azimuth", unit="°", minimum=0.0,
+              maximum=360.0, optional=True, flag="--azimuth", metavar="DEG",
+              help_zh="自正北顺时针（180 = 正南）", help_en="deg clockwise from north (180 = south)",
+              auto_zh="成排布置朝南，其余按屋面朝向", auto_en="south for rows, the roof planes otherwise",
+              source="resources/defaults/roof_classes.csv"),
+        SHADING,
+        Param("dsm", "file", None, "数字表面模型 DSM", "Digital surface model", optional=True,
+              metavar="DSM.tif",
+              help_zh="DSM GeoTIFF（米，投影坐标系）：树木、屋顶构筑物和地形叠加到建筑遮挡上",
+              help_en="digital surface model GeoTIFF (metres, projected CRS): trees, roof structures and "
+                      "terrain add to the footprint shading where it covers the roofs",
+              auto_zh="不用 DSM，只按建筑轮廓与高度", auto_en="none: footprints and heights only",
+              filters="GeoTIFF (*.tif *.tiff);;All files (*)", advanced=True),
+        LOSSES,
+        GRID_FACTOR,
+        Param("setback_m", "float", 1.0, "屋面退界", "Roof edge setback", unit="m", minimum=0.0, maximum=20.0,
+              flag="--setback", metavar="M", help_zh="屋面四周留空（消防通道、风压区）",
+              help_en="clear edge strip on roofs (fire access, wind zones)",
+              source="common practice; local fire rules may ask more (gis/solar/layout.py)"),
+        Param("gcr", "float", None, "平屋面地面覆盖率 GCR", "Flat-roof ground-coverage ratio", minimum=0.1,
+              maximum=1.0, optional=True, metavar="R", auto_zh="冬至日 9–15 时前后排不遮挡",
+              auto_en="no shading 9:00–15:00 on the winter solstice at the site",
+              source="GB 50797-2012 §6.6 (winter-solstice 9:00–15:00 rule)"),
+        Param("min_usable_m2", "float", 25.0, "最小可用面积", "Minimum usable area", unit="m²", minimum=0.0,
+              maximum=1e6, flag="--min-usable", metavar="M2", help_zh="可用面积更小的屋面不装光伏",
+              help_en="roofs with less usable area get no PV",
+              source="about 10 modules; engineering judgement (gis/solar/layout.py)"),
+        MODULE_W,
+        MODULE_SIZE,
+    )
+
+    def settings(self, p: ParamValues):
+        """The core's :class:`~gis.solar.rooftop.PVSettings` of checked values."""
+        from gis.solar.energy import SystemSettings
+        from gis.solar.layout import LayoutSettings, ModuleSpec
+        from gis.solar.rooftop import PVSettings
+
+        length, width = p.module_size
+        return PVSettings(
+            layout=LayoutSettings(module=ModuleSpec(p.module_w, length, width), setback_m=p.setback_m,
+                                  min_usable_m2=p.min_usable_m2, flat_gcr=p.gcr, forced_tilt_deg=p.tilt_deg,
+                                  forced_azimuth_deg=p.azimuth_deg),
+            system=SystemSettings(losses_pct=p.losses_pct), shading=p.shading, grid_factor_key=p.grid_factor)
+
+    def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
+        from app.pv import result_layer, run_rooftop
+
+        buildings = first(inputs["buildings"])
+        result = run_rooftop(buildings.gdf, self.settings(params), weather_path=params.weather,
+                             allow_network=params.network, fix_time_base=params.fix_time_base,
+                             dsm_path=params.dsm, altitude_m=params.altitude_m,
+                             restore_components=not params.keep_components, progress=progress)
+        return AlgorithmOutput(self.id, result, {"rooftop_pv": result_layer(result)}, result.summary(),
+                               result.problems)
+
+    def describe(self, s: dict) -> list[str]:
+        from app.pv import describe_pv
+
+        return describe_pv(s)
+
+
+__all__ = ["RooftopPV", "warnings_lines"]
