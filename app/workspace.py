@@ -196,6 +196,14 @@ class Workspace:
         self.tree.add_layer(styled, group=group, index=_tree_index(group, index))
         return styled
 
+    def put_result_layer(self, name: str, gdf: gpd.GeoDataFrame) -> VectorLayer:
+        """Add result layer ``name`` (styled by its registered style) to the results group, or
+        replace the data and style of the one there (an algorithm run from the Processing menu)."""
+        layer = self._put("results", name, gdf, RESULT_LAYER_NAMES, True)
+        self.dirty = True
+        self.changed.emit(self, "layers")
+        return layer
+
     # ------------------------------------------------------------------ park and results
     def set_park(self, park: Park, summary: dict | None = None) -> None:
         """Make ``park`` the workspace's park: its layers replace the inputs, old results go.

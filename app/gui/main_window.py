@@ -330,6 +330,10 @@ class MainWindow(QMainWindow):
         self.menu_analysis.addSeparator()
         self.menu_analysis.addAction(A["analysis_all"])
 
+        from app.gui.processing_menu import ProcessingMenu
+
+        self.menu_processing = ProcessingMenu(self)
+        mb.addMenu(self.menu_processing)
         self.menu_settings = mb.addMenu("")
         self.menu_settings.addAction(A["settings"])
         self.menu_language = self.menu_settings.addMenu("")
@@ -608,6 +612,7 @@ class MainWindow(QMainWindow):
         self.menu_style.setTitle(self.tr("Style of the Current Layer"))
         self.menu_layer.setTitle(self.tr("&Layer"))
         self.menu_analysis.setTitle(self.tr("&Analysis"))
+        self.menu_processing.retranslate()
         self.menu_settings.setTitle(self.tr("&Settings"))
         self.menu_language.setTitle(self.tr("Language"))
         self.menu_help.setTitle(self.tr("&Help"))

@@ -1,0 +1,143 @@
+"""The generated algorithm dialogs and the Processing menu: every declared parameter has its widget,
+non-default choices reach the run and the project, and a run on the map's layers equals the
+headless algorithm with the same values (on real OSM buildings where ../shared/data has them)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+from PySide6.QtWidgets import QCheckBox, QComboBox
+
+from app.gui.algorithm_dialog import AlgorithmDialog, run_algorithm, stored_values
+from app.processing.registry import algorithm, algorithms
+from app.workspace import Workspace
+from layers.presets import styled_layer
+from tests.conftest import shared
+
+UTM50 = 32650
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path):
+    from app.gui.settings import use_settings_dir
+
+    use_settings_dir(tmp_path / "settings")
+
+
+def _site(x0=240_000.0, y0=3_340_000.0, w=120.0, h=80.0) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"name": ["场地"]}, geometry=[shapely.box(x0, y0, x0 + w, y0 + h)], crs=UTM50)
+
+
+def _finish(handle, timeout=180):
+    assert handle.wait(timeout), "task did not finish"
+    assert handle.state == "done", (handle.state, handle.error, handle.traceback)
+    return handle
+
+
+@pytest.mark.parametrize("alg", algorithms(), ids=lambda a: a.id)
+def test_dialog_has_a_widget_per_declared_parameter(qtbot, alg):
+    ws = Workspace()
+    dlg = AlgorithmDialog(alg, ws, lang="zh")
+    qtbot.addWidget(dlg)
+    for p in alg.params:
+        w = dlg.findChild(object, f"param_{p.name}")
+        assert w is not None, p.name
+        tip = w.toolTip()
+        assert p.help_zh in tip or not p.help_zh
+        if p.source:
+            assert p.source in tip  # the default's source is shown
+    assert dlg.values().values == alg.values().values  # a fresh dialog shows the defaults
+    assert dlg.windowTitle() == alg.title_zh
+
+
+def test_non_default_values_reach_the_run_and_the_project(qtbot):
+    alg = algorithm("pv_array")
+    ws = Workspace()
+    ws.add_layer(styled_layer("site", _site()))
+    dlg = AlgorithmDialog(alg, ws, lang="zh")
+    qtbot.addWidget(dlg)
+    w = dlg.param_widgets
+    w["tilt_deg"].auto.setChecked(False)
+    w["tilt_deg"].spins[0].setValue(25.0)
+    w["azimuth_deg"].auto.setChecked(False)
+    w["azimuth_deg"].spins[0].setValue(180.0)
+    w["gcr"].auto.setChecked(False)
+    w["gcr"].spins[0].setValue(0.45)
+    w["modules_per_table"].spins[0].setValue(3)
+    w["modules_per_table"].spins[1].setValue(10)
+    w["boundary_setback_m"].spins[0].setValue(4.0)
+    combo: QComboBox = w["grid_factor"].combo
+    combo.setCurrentIndex(combo.findData("east-2023"))
+    shading: QCheckBox = w["shading"].check
+    shading.setChecked(False)
+    dlg.select_input("area", "site")
+    v = dlg.values()
+    assert (v.tilt_deg, v.azimuth_deg, v.gcr, v.modules_per_table, v.boundary_setback_m, v.grid_factor,
+            v.shading) == (25.0, 180.0, 0.45, (3, 10), 4.0, "east-2023", False)
+    dlg.accept()
+    # kept in the project, offered by the next dialog
+    assert stored_values(ws, alg).values == v.values
+    again = AlgorithmDialog(alg, ws, lang="en")
+    qtbot.addWidget(again)
+    assert again.values().values == v.values
+    again.restore_defaults()
+    assert again.values().values == alg.values().values
+
+    handle = _finish(run_algorithm(None, ws, alg, v, dlg.inputs(), show_dialog=False, show_errors=False))
+    out = handle.result
+    headless = alg({"area": _site()}, tilt_deg=25.0, azimuth_deg=180.0, gcr=0.45,
+                   modules_per_table=(3, 10), boundary_setback_m=4.0, grid_factor="east-2023", shading=False)
+    assert out.summary["tables"] == headless.summary["tables"] > 0
+    assert out.summary["kwh_yr"] == pytest.approx(headless.summary["kwh_yr"], rel=1e-9)
+    assert out.summary["modules"] == out.summary["tables"] * 30
+    # avoided CO2 with the chosen factor, from the resources table read here independently
+    import pandas as pd
+
+    from gis.paths import resources_dir
+
+    t = pd.read_csv(resources_dir() / "factors" / "grid_emission_factors.csv").set_index("key")
+    kg_per_kwh = float(t.loc["east-2023", "value"])
+    assert t.loc["east-2023", "unit"].replace(" ", "").lower() == "kgco2/kwh"
+    assert out.summary["t_co2_yr"] == pytest.approx(out.summary["kwh_yr"] * kg_per_kwh / 1000, rel=1e-3)
+    # the result layers are on the map with their registered Chinese titles and styles
+    tables = ws.layer("pv_array_tables")
+    assert tables is not None and tables.title == "光伏阵列支架" and len(tables.gdf) == out.summary["tables"]
+    assert ws.summary["pv_array"]["tables"] == out.summary["tables"]
+
+
+def test_processing_menu_lists_every_algorithm(qtbot):
+    from app.gui.main_window import MainWindow
+
+    win = MainWindow(Workspace())
+    qtbot.addWidget(win)
+    menu = win.menu_processing
+    assert set(menu.actions_by_id) == {a.id for a in algorithms()}
+    texts = ("光伏阵列排布与发电量…", "Ground PV array layout and yield…")
+    assert menu.actions_by_id["pv_array"].text() in texts
+
+
+def test_rooftop_pv_on_real_osm_buildings_equals_headless(qtbot):
+    path = shared("buildings", "wuhan_optics_valley_osm_buildings.geojson")
+    raw = gpd.read_file(path)
+    raw = raw[raw.geometry.type.isin(["Polygon", "MultiPolygon"])]
+    centre = raw.to_crs(UTM50).union_all().centroid
+    near = raw[raw.to_crs(UTM50).distance(centre) < 400].reset_index(drop=True)  # a few hundred roofs
+    assert len(near) > 20
+    alg = algorithm("rooftop_pv")
+    ws = Workspace()
+    ws.add_layer(styled_layer("buildings", near))
+    dlg = AlgorithmDialog(alg, ws, lang="zh")
+    qtbot.addWidget(dlg)
+    assert dlg.input_widgets["buildings"][1].currentData() == "buildings"  # the role's layer first
+    dlg.param_widgets["losses_pct"].spins[0].setValue(10.0)
+    dlg.param_widgets["setback_m"].spins[0].setValue(1.5)
+    handle = _finish(run_algorithm(None, ws, alg, dlg.values(), dlg.inputs(), show_dialog=False,
+                                   show_errors=False))
+    headless = alg({"buildings": near}, losses_pct=10.0, setback_m=1.5)
+    s, h = handle.result.summary, headless.summary
+    assert s["kwp"] == pytest.approx(h["kwp"], rel=1e-9) and s["kwp"] > 0
+    assert s["kwh_yr"] == pytest.approx(h["kwh_yr"], rel=1e-9)
+    layer = ws.layer("rooftop_pv")
+    assert layer is not None and layer.title == "屋顶光伏"
+    assert len(layer.gdf) == len(handle.result.layers["rooftop_pv"])
