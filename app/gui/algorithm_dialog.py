@@ -23,11 +23,14 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -149,22 +152,36 @@ class _ParamWidget:
     def _with_auto(self, spin) -> QWidget:
         if not self.p.optional:
             return spin
+        auto_text = self.p.auto_zh if self.lang == "zh" else self.p.auto_en
         self.auto = QCheckBox("自动" if self.lang == "zh" else "Auto")
-        self.auto.setToolTip(self.p.auto_zh if self.lang == "zh" else self.p.auto_en)
-        self.auto.toggled.connect(lambda on, s=spin: s.setEnabled(not on))
+        self.auto.setToolTip(auto_text)
+        # while automatic, the spin box gives way to what "automatic" means (a disabled 0.00 would
+        # read as a value)
+        self.auto_label = QLabel(auto_text)
+        self.auto_label.setStyleSheet("color: #666;")
+        self.auto_label.setWordWrap(True)
+        self.auto.toggled.connect(self._auto_toggled)
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.auto)
         row.addWidget(spin, 1)
+        row.addWidget(self.auto_label, 1)
+        spin.setVisible(False)
+        self.auto.setChecked(True)
         return box
+
+    def _auto_toggled(self, on: bool) -> None:
+        self.spins[0].setEnabled(not on)
+        self.spins[0].setVisible(not on)
+        self.auto_label.setVisible(on)
 
     def set(self, value: Any) -> None:
         p = self.p
         if p.kind in ("float", "int"):
             if self.auto is not None:
                 self.auto.setChecked(value is None)
-                self.spins[0].setEnabled(value is not None)
+                self._auto_toggled(value is None)
             if value is not None:
                 self.spins[0].setValue(value)
             elif p.minimum is not None:
@@ -216,9 +233,10 @@ def _candidates(workspace, spec: LayerInput) -> list[VectorLayer]:
         if spec.geometry and len(gdf) and geometry_kind(gdf.geometry.to_numpy()) not in spec.geometry:
             continue
         out.append(lyr)
-    role = spec.role
-    if role is not None:
-        out.sort(key=lambda lyr: 0 if lyr.name == role else 1)
+    # the layer playing the input's park role first; layers playing another role (the buildings,
+    # say, for an array area) last, so that a required input does not default to them
+    roles = {"boundary", "buildings", "green", "tree_rows", "townships", "roads", "water"}
+    out.sort(key=lambda lyr: 0 if lyr.name == spec.role else (2 if lyr.name in roles else 1))
     return out
 
 
@@ -265,9 +283,21 @@ class AlgorithmDialog(QDialog):
             label = QLabel(p.label(lang))
             label.setToolTip(w.widget.toolTip())
             (adv_form if p.advanced else basic_form).addRow(label, w.widget)
-        lay.addWidget(basic)
+        # the parameters scroll: a long declaration must not push the buttons off a laptop screen
+        body = QWidget()
+        body_lay = QVBoxLayout(body)
+        body_lay.setContentsMargins(0, 0, 0, 0)
+        body_lay.addWidget(basic)
         if any(p.advanced for p in alg.params):
-            lay.addWidget(self.advanced)
+            body_lay.addWidget(self.advanced)
+        body_lay.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setMinimumHeight(min(240, body.sizeHint().height() + 8))
+        lay.addWidget(scroll, 1)
 
         hint = ("默认值及其来源见各项提示；命令行：" if lang == "zh"
                 else "Defaults and their sources are in each field's tooltip; command line: ")
@@ -285,6 +315,11 @@ class AlgorithmDialog(QDialog):
             self.buttons.button(B.RestoreDefaults).setText("恢复默认值")
         lay.addWidget(self.buttons)
         self.set_values(stored_values(workspace, alg))
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        want = self.sizeHint()
+        if screen is not None:
+            self.resize(min(max(want.width(), 560), screen.width()),
+                        min(want.height() + body.sizeHint().height(), int(screen.height() * 0.85)))
 
     # ---- inputs ------------------------------------------------------------------------------
     def _input_widget(self, spec: LayerInput) -> QWidget:
@@ -295,6 +330,7 @@ class AlgorithmDialog(QDialog):
             if spec.distance:
                 headers.append("退让距离" if self.lang == "zh" else "Clear distance")
             table.setHorizontalHeaderLabels(headers)
+            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             table.verticalHeader().setVisible(False)
             for r, lyr in enumerate(layers):
                 item = QTableWidgetItem(lyr.title)
