@@ -32,61 +32,23 @@ transparent fill with a red outline keeps the tables under it visible).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import geopandas as gpd
-import numpy as np
-import pandas as pd
 
-from layers.layer import VectorLayer, geometry_kind
-from layers.registry import LayerSpec, StyleFn, layer_spec, layer_specs, register_layer
-from layers.style import (
-    FIVE_NAMES_EN,
-    FIVE_NAMES_ZH,
-    NO_FILL,
-    CategorizedStyle,
-    Category,
-    GraduatedStyle,
-    SingleStyle,
-    Style,
-    five_class_style,
-    range_style,
+from layers.layer import VectorLayer
+from layers.preset_styles import (  # noqa: F401  (re-exported: colours and the derived PV column)
+    BLUES5,
+    BOUNDARY_RED,
+    COVER_COLOURS,
+    COVER_FIELDS,
+    COVER_NAMES,
+    COVER_ORDER,
+    GREENS5,
+    PV_BLUE,
+    add_kwh_per_m2,
+    fallback_style,
 )
-
-# Land-cover colours (green tones, water blue), keyed by the sink classes of
-# resources/factors/sink_factors.csv; chosen for this map from ColorBrewer Greens/BrBG/Blues
-# (Brewer 2003, colorbrewer2.org) so that neighbouring classes differ in lightness.
-COVER_COLOURS: dict[str, str] = {
-    "forest": "#1b7837", "tree_canopy": "#238b45", "shrub": "#5aae61", "tea": "#7fbc41",
-    "grassland": "#a6dba0", "cropland": "#dfc27d", "wetland": "#35978f", "water": "#6baed6",
-    "construction": "#bdbdbd", "bare": "#e0d6c3",
-}
-# names as in resources/factors/sink_factors.csv (zh, en), plus the demo's English words
-COVER_NAMES: dict[str, tuple[str, str]] = {
-    "forest": ("林地", "forest"), "tree_canopy": ("树冠", "tree canopy"), "shrub": ("灌木", "shrub"),
-    "tea": ("茶园", "tea garden"), "grassland": ("草地", "grassland"), "cropland": ("耕地", "cropland"),
-    "wetland": ("湿地", "wetland"), "water": ("水体", "water"),
-    "construction": ("建设用地", "construction land"), "bare": ("裸地", "bare land"),
-}
-_COVER_ALIASES: dict[str, str] = {"grass": "grassland", "woodland": "forest", "forest land": "forest",
-                                  "open water": "water", "tea garden": "tea", "farmland": "cropland",
-                                  "树木": "tree_canopy", "乔木": "forest", "森林": "forest",
-                                  "草坪": "grassland", "水面": "water", "农田": "cropland"}
-for _key, (_zh, _en) in COVER_NAMES.items():
-    _COVER_ALIASES.setdefault(_zh, _key)
-    _COVER_ALIASES.setdefault(_en, _key)
-    _COVER_ALIASES.setdefault(_key, _key)
-COVER_ORDER = ("forest", "tree_canopy", "shrub", "tea", "grassland", "cropland", "wetland", "water",
-               "construction", "bare")
-COVER_FIELDS = ("sink_class", "cover", "cover_en", "type", "class", "landuse", "类型", "地类")
-
-# ColorBrewer "Greens" 5 (Brewer 2003): sinks, low → high
-GREENS5 = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")
-# ColorBrewer "Blues" 5: PV arrays yield
-BLUES5 = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-
-PV_BLUE = "#1f4e79"  # module blue
-BOUNDARY_RED = "#e31a1c"  # the "red line" (红线) of Chinese planning maps
+from layers.registry import layer_spec, layer_specs
+from layers.style import Style
 
 
 def layer_title(name: str, lang: str = "zh") -> str:
@@ -95,220 +57,12 @@ def layer_title(name: str, lang: str = "zh") -> str:
     return spec.title(lang) if spec is not None else name
 
 
-def add_kwh_per_m2(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``gdf`` with ``kwh_per_m2`` = ``kwh_yr`` / ``roof_m2`` (kWh per m² of roof per year; NaN where
-    the roof area is 0 or missing), added in a copy when absent and both inputs exist."""
-    if "kwh_per_m2" in gdf.columns or not {"kwh_yr", "roof_m2"} <= set(gdf.columns):
-        return gdf
-    kwh = pd.to_numeric(gdf["kwh_yr"], errors="coerce").to_numpy(float)
-    roof = pd.to_numeric(gdf["roof_m2"], errors="coerce").to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per = np.where(roof > 0, kwh / roof, np.nan)
-    out = gdf.copy()
-    out["kwh_per_m2"] = per
-    return out
-
 
 def prepare(name: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Derived columns a preset needs (``rooftop_pv``: ``kwh_per_m2``); other data unchanged."""
     return add_kwh_per_m2(gdf) if name == "rooftop_pv" else gdf
 
 
-def _first(columns: Sequence[str], candidates: Sequence[str]) -> str | None:
-    lower = {str(c).lower(): c for c in columns}
-    for c in candidates:
-        if c.lower() in lower:
-            return lower[c.lower()]
-    return None
-
-
-def _label_field(gdf: gpd.GeoDataFrame) -> str | None:
-    return _first(gdf.columns, ("name", "名称", "乡镇街道名称"))
-
-
-def _cover_style(gdf: gpd.GeoDataFrame, title: tuple[str, str]) -> Style:
-    field = _first(gdf.columns, COVER_FIELDS)
-    if field is None:
-        return SingleStyle(fill=COVER_COLOURS["grassland"], outline="#5aae61", width=0.5,
-                           title_zh=title[0], title_en=title[1])
-    values = gdf[field]
-    counts = values[values.notna()].value_counts()
-    cats: list[Category] = []
-    # labels from paired zh/en columns when the layer has them (green_sinks: class_zh/class_en)
-    zh_col = _first(gdf.columns, ("class_zh", "cover")) if field != "cover" else None
-    en_col = _first(gdf.columns, ("class_en", "cover_en")) if field != "cover_en" else None
-    ranked = sorted(counts.index, key=lambda v: (COVER_ORDER.index(_COVER_ALIASES[str(v).strip().lower()])
-                                                 if str(v).strip().lower() in _COVER_ALIASES
-                                                 or str(v).strip() in _COVER_ALIASES else 99, str(v)))
-    free = iter(("#8c6bb1", "#fdae6b", "#9e9ac8", "#fdd0a2", "#bcbddc", "#c6dbef"))
-    for v in ranked:
-        key = _COVER_ALIASES.get(str(v).strip()) or _COVER_ALIASES.get(str(v).strip().lower())
-        zh, en = COVER_NAMES.get(key, (str(v), str(v)))
-        rows = values == v
-        if zh_col is not None and rows.any():
-            zh = str(gdf.loc[rows, zh_col].iloc[0])
-        if en_col is not None and rows.any():
-            en = str(gdf.loc[rows, en_col].iloc[0])
-        colour = COVER_COLOURS.get(key) if key else None
-        cats.append(Category(_python(v), colour or next(free, "#969696"), zh, en, int(counts[v])))
-    other = int(len(gdf) - sum(c.count for c in cats))
-    return CategorizedStyle(field, cats, other_colour="#d9d9d9", outline="#ffffff", width=0.4,
-                            title_zh=title[0], title_en=title[1], other_count=other)
-
-
-def _python(v):
-    return v.item() if isinstance(v, np.generic) else v
-
-
-def _intensity_style(gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] | None, unit: str,
-                     method_zh: str, method_en: str, title: tuple[str, str]) -> GraduatedStyle:
-    field = "class" if "class" in gdf.columns else (_first(gdf.columns, ("class", "级别")) or "class")
-    label = _label_field(gdf)
-    values = pd.to_numeric(gdf[field], errors="coerce") if field in gdf.columns else pd.Series(dtype=float)
-    counts = [int((values == k).sum()) for k in range(1, 6)]
-    no_data = int(len(gdf) - sum(counts))
-    if not method_zh and "method" in gdf.columns and len(gdf):
-        method_zh = str(gdf["method"].dropna().iloc[0]) if gdf["method"].notna().any() else ""
-    if breaks is not None and len(breaks) == 4:
-        return five_class_style(list(breaks), field=field, counts=counts, no_data_count=no_data, unit=unit,
-                                title_zh=title[0], title_en=title[1], method_zh=method_zh,
-                                method_en=method_en, label_field=label)
-    # breaks unknown (e.g. a layer read back from a file): the classes are named by colour and
-    # the method text (which states the breaks) goes on the legend
-    style = five_class_style([1.5, 2.5, 3.5, 4.5], field=field, counts=counts, no_data_count=no_data,
-                             title_zh=title[0], title_en=title[1], method_zh=method_zh,
-                             method_en=method_en, label_field=label)
-    for k, cb in enumerate(style.classes):
-        cb.label_zh = f"{k + 1} 级（{FIVE_NAMES_ZH[k]}）"
-        cb.label_en = f"class {k + 1} ({FIVE_NAMES_EN[k]})"
-    return style
-
-
-def _single(**kw) -> StyleFn:
-    """A style function giving one fixed :class:`SingleStyle`."""
-    def style(gdf: gpd.GeoDataFrame, *, title: tuple[str, str], **_) -> Style:
-        return SingleStyle(**kw, title_zh=title[0], title_en=title[1])
-    return style
-
-
-def _townships_style(gdf, *, title, **_) -> Style:
-    return SingleStyle(fill=NO_FILL, outline="#636363", width=1.2, label_field=_label_field(gdf),
-                       title_zh=title[0], title_en=title[1])
-
-
-def _green_style(gdf, *, title, **_) -> Style:
-    return _cover_style(gdf, title)
-
-
-def _rooftop_pv_style(gdf, *, title, **_) -> Style:
-    data = add_kwh_per_m2(gdf)
-    if "kwh_per_m2" in data.columns:
-        return range_style(data["kwh_per_m2"], "kwh_per_m2", method="quantile", n=5,
-                           unit="kWh/m²", title_zh="屋顶光伏年发电量（每平方米屋顶）",
-                           title_en="Rooftop PV yield per m² of roof", outline_colour="#8c8c8c",
-                           outline_width_px=0.4)
-    return SingleStyle(fill=PV_BLUE, outline="#0b2545", title_zh=title[0], title_en=title[1])
-
-
-def _tree_sinks_style(gdf, *, title, **_) -> Style:
-    if "t_co2_yr" in gdf.columns:
-        return range_style(gdf["t_co2_yr"], "t_co2_yr", method="quantile", n=5, colours=GREENS5[:],
-                           unit="tCO₂/a", title_zh="行道树碳汇", title_en="Tree-row carbon sink",
-                           line_width_px=3.0, outline_colour="#ffffff")
-    return SingleStyle(outline="#238b45", width=2.5, title_zh=title[0], title_en=title[1])
-
-
-def _township_intensity_style(gdf, *, title, breaks: Sequence[float] | None = None, unit: str = "",
-                              method_zh: str = "", method_en: str = "", classification=None, **_) -> Style:
-    c = classification
-    if c is not None:
-        breaks = list(getattr(c, "breaks", breaks))
-        unit = unit or ("" if getattr(c, "quantity", "") == "k_ratio" else getattr(c, "unit_zh", ""))
-        method_zh = method_zh or getattr(c, "description_zh", "")
-        method_en = method_en or getattr(c, "description_en", "")
-    style = _intensity_style(gdf, breaks=breaks, unit=unit, method_zh=method_zh, method_en=method_en,
-                             title=title)
-    labels_zh, labels_en = getattr(c, "labels_zh", None), getattr(c, "labels_en", None)
-    if labels_zh and labels_en and len(labels_zh) == len(style.classes) == len(labels_en):
-        for cb, zh, en in zip(style.classes, labels_zh, labels_en, strict=True):
-            cb.label_zh, cb.label_en = str(zh), str(en)
-        style.unit = ""  # the classification's labels carry their units
-    return style
-
-
-def _pv_array_tables_style(gdf, *, title, **_) -> Style:
-    field = _first(gdf.columns, ("kwh_per_kwp", "specific_yield_kwh_kwp"))
-    values = pd.to_numeric(gdf[field], errors="coerce") if field else None
-    if field and values.notna().sum() >= 2 and values.nunique() >= 2:
-        return range_style(values, field, method="quantile", n=5, colours=BLUES5, unit="kWh/kWp",
-                           title_zh="光伏阵列单位发电量", title_en="PV array specific yield",
-                           outline_colour="#0b2545", outline_width_px=0.5)
-    return SingleStyle(fill=PV_BLUE, outline="#0b2545", width=0.5, title_zh=title[0], title_en=title[1])
-
-
-def _fallback_style(gdf: gpd.GeoDataFrame, title: tuple[str, str]) -> Style:
-    kind = geometry_kind(gdf.geometry.to_numpy()) if len(gdf) else "polygon"
-    if kind == "line":
-        return SingleStyle(fill="#1f78b4", outline="#1f78b4", width=1.5, title_zh=title[0], title_en=title[1])
-    if kind == "point":
-        return SingleStyle(fill="#ff7f00", outline="#ffffff", width=0.8, marker_size_pt=6.0,
-                           title_zh=title[0], title_en=title[1])
-    return SingleStyle(title_zh=title[0], title_en=title[1])
-
-
-# The park's input layers and the built-in analyses' result layers, bottom → top. Fields: the
-# attributes shown first (popups, identify), aliases in layers/fields.py.
-_INPUT, _RESULT = "input", "result"
-for _spec in (
-    LayerSpec("boundary", "园区红线", "Park boundary", "polygon",
-              _single(fill=NO_FILL, outline=BOUNDARY_RED, width=2.0), ("name", "name_en", "kind"),
-              role=_INPUT),
-    # OpenStreetMap Carto building fill/outline (openstreetmap-carto, style/buildings.mss)
-    LayerSpec("buildings", "建筑", "Buildings", "polygon",
-              _single(fill="#d9d0c9", outline="#b9a99b", width=0.5),
-              ("bldg_id", "name", "use", "floors", "height_m", "footprint_m2", "roof_type", "enterprise_id"),
-              role=_INPUT),
-    LayerSpec("green", "绿地", "Green space", "polygon", _green_style,
-              ("green_id", "name", "cover", "cover_en"), role=_INPUT),
-    LayerSpec("tree_rows", "行道树", "Tree rows", "line",
-              _single(fill="#238b45", outline="#1b7837", width=2.5, marker_size_pt=4.0),
-              ("row_id", "species", "tree_count", "spacing_m", "canopy_width_m"), role=_INPUT),
-    LayerSpec("townships", "乡镇街道", "Townships", "polygon", _townships_style, ("code", "name"),
-              role=_INPUT),
-    LayerSpec("rooftop_pv", "屋顶光伏", "Rooftop PV", "polygon", _rooftop_pv_style,
-              ("bldg_id", "name", "use", "roof_class", "roof_m2", "usable_m2", "modules", "kwp", "kwh_yr",
-               "kwh_per_kwp", "kwh_per_m2", "shade_loss_pct", "t_co2_yr"), summary_key="pv",
-              algorithm="rooftop_pv"),
-    LayerSpec("green_sinks", "绿地碳汇", "Green-space carbon sinks", "polygon", _green_style,
-              ("green_id", "name", "class_zh", "class_en", "area_m2", "t_co2_per_ha_yr", "t_co2_yr"),
-              summary_key="carbon"),
-    LayerSpec("tree_sinks", "行道树碳汇", "Tree-row carbon sinks", "line", _tree_sinks_style,
-              ("row_id", "species", "trees_n", "counted_canopy_m2", "t_co2_per_ha_yr", "t_co2_yr"),
-              summary_key="carbon"),
-    LayerSpec("township_intensity", "乡镇碳排放强度五色图", "Township carbon intensity", "polygon",
-              _township_intensity_style,
-              ("code", "name", "t_co2", "gdp_10k_yuan", "intensity", "k_ratio", "class", "change_pct",
-               "no_data_reason"), summary_key="intensity"),
-    LayerSpec("pv_array_area", "光伏阵列可用范围", "PV array usable area", "polygon",
-              _single(fill=NO_FILL, outline=BLUES5[4], width=1.5), summary_key="pv_array",
-              algorithm="pv_array"),
-    # a hatched keep-out fill needs a pattern brush layers.style lacks: transparent, red outline
-    LayerSpec("pv_array_exclusions", "光伏阵列排除区", "PV array exclusion zones", "polygon",
-              _single(fill=NO_FILL, outline=BOUNDARY_RED, width=1.2), ("kind", "label", "distance_m"),
-              summary_key="pv_array", algorithm="pv_array"),
-    LayerSpec("pv_array_tables", "光伏阵列支架", "PV array tables", "polygon", _pv_array_tables_style,
-              ("table_id", "row", "modules", "kwp", "kwh_yr", "kwh_per_kwp", "row_shade_loss_pct",
-               "shade_loss_pct", "t_co2_yr"), summary_key="pv_array", algorithm="pv_array"),
-    # ColorBrewer Oranges: receptors stand out from the blue PV and turbines
-    LayerSpec("wind_receptors", "噪声与阴影敏感点", "Noise and flicker receptors", "point",
-              _single(fill="#fd8d3c", outline="#a63603", width=0.6, marker_size_pt=4.0), summary_key="wind"),
-    LayerSpec("wind_violations", "风机约束冲突", "Turbine constraint violations", "line",
-              _single(fill=BOUNDARY_RED, outline=BOUNDARY_RED, width=2.0, marker_size_pt=7.0),
-              summary_key="wind"),
-    LayerSpec("turbines", "风机", "Wind turbines", "point",
-              _single(fill="#1565c0", outline="#ffffff", width=1.0, marker_size_pt=9.0), summary_key="wind"),
-):
-    register_layer(_spec)
 
 KNOWN_LAYERS = tuple(s.name for s in layer_specs())
 TITLES: dict[str, tuple[str, str]] = {s.name: (s.title_zh, s.title_en) for s in layer_specs()}
@@ -328,7 +82,7 @@ def default_style(name: str, gdf: gpd.GeoDataFrame, **style_kw) -> Style:
     """
     spec = layer_spec(name)
     if spec is None:
-        return _fallback_style(gdf, (name, name))
+        return fallback_style(gdf, (name, name))
     return spec.make_style(gdf, **style_kw)
 
 

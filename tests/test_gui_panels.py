@@ -336,7 +336,8 @@ def test_dashboard_cards_scenarios_and_indicators(gui, qtbot):
 
 def test_settings_defaults_round_trip_and_dialog(gui, qtbot):
     from app.gui.i18n import ui_lang
-    from app.gui.settings import AppSettings, SettingsDialog, format_area
+    from app.gui.settings import AppSettings, format_area
+    from app.gui.settings_dialog import SettingsDialog
 
     s = AppSettings()
     assert s.network is False  # nothing downloaded until the user allows it

@@ -391,9 +391,9 @@ def result_units(results) -> dict[str, str]:
 def write_workbook(results, path: str | Path, lang: str = "zh", progress: Progress = NO_PROGRESS) -> Path:
     """The Excel workbook of a park's results (see the module docstring); ``results`` is an
     :class:`app.results.ParkResults` or a saved project's ``(summary, layers)``
-    (:func:`app.exports.export_all.export_source`; the carbon sheets then come from the summary,
+    (:func:`app.exports.saved.export_source`; the carbon sheets then come from the summary,
     :func:`saved_carbon_sheets`)."""
-    from app.exports.export_all import export_source
+    from app.exports.saved import export_source
 
     results = export_source(results)
     sheets, formats = workbook_sheets(results, lang)

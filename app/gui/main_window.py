@@ -728,7 +728,7 @@ class MainWindow(QMainWindow):
         self.attribute_table.refresh_layers()
 
     def show_settings(self) -> None:
-        from app.gui.settings import SettingsDialog
+        from app.gui.settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self, self.settings)
         self.last_dialog = dlg
