@@ -109,7 +109,7 @@ def _cover_style(gdf: gpd.GeoDataFrame, title: tuple[str, str]) -> Style:
     free = iter(("#8c6bb1", "#fdae6b", "#9e9ac8", "#fdd0a2", "#bcbddc", "#c6dbef"))
     for v in ranked:
         key = _COVER_ALIASES.get(str(v).strip()) or _COVER_ALIASES.get(str(v).strip().lower())
-        zh, en = COVER_NAMES.get(key, (str(v), str(v)))
+        zh, en = COVER_NAMES.get(key, (str(v), str(v))) if key else (str(v), str(v))
         rows = values == v
         if zh_col is not None and rows.any():
             zh = str(gdf.loc[rows, zh_col].iloc[0])
@@ -188,7 +188,7 @@ def township_intensity_style(gdf, *, title, breaks: Sequence[float] | None = Non
                               method_zh: str = "", method_en: str = "", classification=None, **_) -> Style:
     c = classification
     if c is not None:
-        breaks = list(getattr(c, "breaks", breaks))
+        breaks = list(getattr(c, "breaks", breaks) or [])
         unit = unit or ("" if getattr(c, "quantity", "") == "k_ratio" else getattr(c, "unit_zh", ""))
         method_zh = method_zh or getattr(c, "description_zh", "")
         method_en = method_en or getattr(c, "description_en", "")
@@ -205,7 +205,7 @@ def township_intensity_style(gdf, *, title, breaks: Sequence[float] | None = Non
 def pv_array_tables_style(gdf, *, title, **_) -> Style:
     field = _first(gdf.columns, ("kwh_per_kwp", "specific_yield_kwh_kwp"))
     values = pd.to_numeric(gdf[field], errors="coerce") if field else None
-    if field and values.notna().sum() >= 2 and values.nunique() >= 2:
+    if field and values is not None and values.notna().sum() >= 2 and values.nunique() >= 2:
         return range_style(values, field, method="quantile", n=5, colours=BLUES5, unit="kWh/kWp",
                            title_zh="光伏阵列单位发电量", title_en="PV array specific yield",
                            outline_colour="#0b2545", outline_width_px=0.5)

@@ -83,7 +83,7 @@ def field_alias(name: str, layer: str | None = None, lang: str = "zh", *, with_u
 
 # The park's input layers and the built-in analyses' result layers, bottom → top. Fields: the
 # attributes shown first (popups, identify), aliases in layers/fields.py.
-_INPUT, _RESULT = "input", "result"
+_INPUT: Literal["input"] = "input"
 for _spec in (
     LayerSpec("boundary", "园区红线", "Park boundary", "polygon",
               S.single(fill=S.NO_FILL, outline=S.BOUNDARY_RED, width=2.0), ("name", "name_en", "kind"),

@@ -139,7 +139,7 @@ def _decimals(values) -> int:
     v = [abs(float(x)) for x in values if np.isfinite(x)]
     if not v:
         return 1
-    for d in range(0, 7):
+    for d in range(7):
         if all(abs(round(x, d) - x) <= 1e-9 * max(1.0, x) for x in v):
             return max(d, 1) if max(v) < 100 else d
     nonzero = [x for x in v if x > 0]
