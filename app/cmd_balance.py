@@ -112,19 +112,16 @@ def park_account(park, *, factors_key: str | None = None, weather_path: Path | N
     """Rooftop PV (unless ``pv`` is False; ``pv_settings``: a PVSettings, default PVSettings()),
     emissions, sinks, balance and indicators of a loaded park. Returns (ParkAccount,
     RooftopResult or None)."""
+    from app.pv import site_rooftop_pv
     from gis.carbon.factors import DEFAULT_FACTOR_SET, load_factor_set
-    from gis.solar.rooftop import PVSettings, rooftop_pv, site_lonlat
-    from gis.solar.site_weather import site_weather
+    from gis.solar.rooftop import PVSettings
 
     factors = load_factor_set(factors_key or DEFAULT_FACTOR_SET)
     pv_result = None
     if pv:
-        progress.report(0.05, "rooftop PV")
-        lon, lat = site_lonlat(park.buildings)
-        weather = site_weather(lon, lat, weather_path=weather_path)
-        pv_result = rooftop_pv(park.buildings, weather, pv_settings or PVSettings(), progress.sub(0.05, 0.7))
         # one grid factor for the park's electricity and PV's avoided emissions
-        pv_result = pv_result.with_grid_factor(factor_set_grid_factor(factors))
+        pv_result = site_rooftop_pv(park.buildings, pv_settings or PVSettings(), weather_path=weather_path,
+                                    grid=factor_set_grid_factor(factors), progress=progress.sub(0.05, 0.7))
     progress.report(0.75, "emissions, sinks, balance")
     account = account_park(park, factors, pv_kwh_yr=pv_result.totals["kwh_yr"] if pv_result else 0.0,
                            year=year, baseline_year=baseline_year,

@@ -18,13 +18,11 @@ from gis.intensity.join import JoinResult, join_stats
 from gis.intensity.metrics import township_metrics
 from gis.progress import NO_PROGRESS, Progress
 
-OUTPUT_FIELDS = ["t_co2", "intensity", "k_ratio", "class", "colour", "method"]
-
 
 @dataclass
 class IntensityMap:
-    """The classified townships (``layer``: polygons + OUTPUT_FIELDS and the figures), with the
-    join, metrics and classification that produced them."""
+    """The classified townships (``layer``: polygons with t_co2, intensity, k_ratio, class, colour,
+    method and the figures), with the join, metrics and classification that produced them."""
 
     layer: gpd.GeoDataFrame
     join: JoinResult

@@ -31,21 +31,36 @@ def project_buildings(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.to_crs(local_metric_crs(lon, lat))
 
 
-def run_rooftop(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weather_path: Path | None = None,
-                allow_network: bool = False, fix_time_base: bool = False, dsm_path: Path | None = None,
-                altitude_m: float | None = None, restore_components: bool = True,
-                progress: Progress = NO_PROGRESS) -> RooftopResult:
-    """Project and prepare ``buildings`` (any CRS), pick the weather, read the optional DSM,
-    run the PV job."""
-    progress.report(0.0, "preparing buildings")
-    prepared, problems = prepare_buildings(project_buildings(buildings))
-    lon, lat = site_lonlat(prepared)
-    progress.report(0.05, "weather")
+def site_rooftop_pv(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weather_path: Path | None = None,
+                    allow_network: bool = False, fix_time_base: bool = False, dsm_path: Path | None = None,
+                    altitude_m: float | None = None, restore_components: bool = True, grid=None,
+                    progress: Progress = NO_PROGRESS) -> RooftopResult:
+    """The one weather → rooftop PV → grid factor chain (``lingtan pv``, the park's account, the
+    GUI): the weather for the site of prepared, metric ``buildings``, the optional DSM, the PV job,
+    and the avoided CO2 with ``grid`` (a :class:`~gis.grid_factors.GridFactor`, e.g. the factor
+    set's electricity factor so that PV and the park's emissions use one factor) or else the
+    settings' ``grid_factor_key``."""
+    progress.report(0.0, "weather")
+    lon, lat = site_lonlat(buildings)
     weather = site_weather(lon, lat, weather_path=weather_path, allow_network=allow_network,
                            fix_time_base=fix_time_base, altitude_m=altitude_m,
                            restore_components=restore_components)
     dsm = read_surface(dsm_path) if dsm_path is not None else None
-    result = rooftop_pv(prepared, weather, settings, progress.sub(0.1, 1.0), dsm=dsm)
+    progress.report(0.05, "rooftop PV")
+    result = rooftop_pv(buildings, weather, settings, progress.sub(0.05, 1.0), dsm=dsm)
+    return result.with_grid_factor(grid) if grid is not None else result
+
+
+def run_rooftop(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weather_path: Path | None = None,
+                allow_network: bool = False, fix_time_base: bool = False, dsm_path: Path | None = None,
+                altitude_m: float | None = None, restore_components: bool = True,
+                progress: Progress = NO_PROGRESS) -> RooftopResult:
+    """Project and prepare ``buildings`` (any CRS), then :func:`site_rooftop_pv`."""
+    progress.report(0.0, "preparing buildings")
+    prepared, problems = prepare_buildings(project_buildings(buildings))
+    result = site_rooftop_pv(prepared, settings, weather_path=weather_path, allow_network=allow_network,
+                             fix_time_base=fix_time_base, dsm_path=dsm_path, altitude_m=altitude_m,
+                             restore_components=restore_components, progress=progress.sub(0.05, 1.0))
     result.problems[:0] = problems
     return result
 

@@ -61,8 +61,8 @@ class ParkResults:
     pv: Any = None               # gis.solar.rooftop.RooftopResult
     intensity: Any = None        # app.cmd_intensity.IntensityMap
     summary: dict = field(default_factory=dict)
-    pv_array: Any = None         # gis.solar.array_energy.ArrayResult (siting, issue 8)
-    wind: Any = None             # gis.wind.farm.FarmResult (siting, issue 8)
+    pv_array: Any = None         # gis.solar.array_energy.ArrayResult (siting)
+    wind: Any = None             # gis.wind.farm.FarmResult (siting)
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Every vector layer by name: the park's inputs, then the result layers present."""
@@ -117,7 +117,7 @@ def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
 
 def add_demo_siting(results: ParkResults, progress: Progress = NO_PROGRESS) -> ParkResults:
     """The sample park's demo siting: a ground PV array on the management block's lawn and
-    three small turbines (issue 8), added to ``results`` (layers and ``summary["pv_array"]``,
+    three small turbines, added to ``results`` (layers and ``summary["pv_array"]``,
     ``summary["wind"]``). The array's avoided CO2 uses the park's electricity factor."""
     from app.sample_array import demo_array_result
     from gis.wind.farm import DEMO_TURBINE, demo_resource, demo_turbines, run_wind_farm

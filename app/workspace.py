@@ -39,7 +39,7 @@ INPUT_LAYER_ORDER = ("townships", "green", "tree_rows", "buildings", "boundary")
 RESULT_LAYER_ORDER = ("township_intensity", "green_sinks", "tree_sinks", "rooftop_pv", "pv_array_area",
                       "pv_array_tables", "pv_array_exclusions", "wind_receptors", "wind_violations",
                       "turbines")
-"""Result layers bottom → top (the siting layers of issue 8 over the park's analyses)."""
+"""Result layers bottom → top (the siting layers over the park's analyses)."""
 HIDDEN_BY_DEFAULT = {"townships"}
 """Input layers added hidden: the township polygons cover the whole district around the park."""
 GROUP_TITLES = {"inputs": ("输入", "Inputs"), "results": ("结果", "Results")}

@@ -188,7 +188,8 @@ def township_intensity_style(gdf, *, title, breaks: Sequence[float] | None = Non
                               method_zh: str = "", method_en: str = "", classification=None, **_) -> Style:
     c = classification
     if c is not None:
-        breaks = list(getattr(c, "breaks", breaks) or [])
+        found = getattr(c, "breaks", breaks)
+        breaks = list(found) if found is not None else None
         unit = unit or ("" if getattr(c, "quantity", "") == "k_ratio" else getattr(c, "unit_zh", ""))
         method_zh = method_zh or getattr(c, "description_zh", "")
         method_en = method_en or getattr(c, "description_en", "")

@@ -1,4 +1,4 @@
-"""Exports of Lingtan's layers and results (issue 7): Shapefile, GeoPackage, GeoJSON, CSV, Excel,
+"""Exports of Lingtan's layers and results: Shapefile, GeoPackage, GeoJSON, CSV, Excel,
 PNG, QGIS/SLD styles and an offline interactive web map. See docs/exports.md."""
 
 from app.exports.export_all import (

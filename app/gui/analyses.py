@@ -115,21 +115,15 @@ def compute_pv(park, o: PVOptions, factors_key: str | None, progress: Progress, 
     download a PVGIS TMY for the site (the app setting "allow network use"; off by default)."""
     progress.report(0.0, "loading the PV model")  # the first import of pvlib takes ~0.5 s
     from app.cmd_balance import factor_set_grid_factor
+    from app.pv import site_rooftop_pv
     from gis.carbon.factors import load_factor_set
-    from gis.solar.rooftop import rooftop_pv, site_lonlat
-    from gis.solar.site_weather import site_weather
 
-    settings = pv_settings(o)
-    progress.report(0.0, "weather")
-    lon, lat = site_lonlat(park.buildings)
-    weather = site_weather(lon, lat, weather_path=Path(o.weather) if o.weather else None,
-                           allow_network=allow_network)
-    progress.report(0.03, "rooftop PV")
-    result = rooftop_pv(park.buildings, weather, settings, progress.sub(0.03, 1.0))
-    if o.grid_factor is None:
-        factors = load_factor_set(factors_key or DEFAULT_FACTOR_SET)
-        result = result.with_grid_factor(factor_set_grid_factor(factors))
-    return result
+    # no grid factor chosen: the factor set's electricity factor, as the park's emissions use
+    grid = None if o.grid_factor else factor_set_grid_factor(
+        load_factor_set(factors_key or DEFAULT_FACTOR_SET))
+    weather = Path(o.weather) if o.weather else None
+    return site_rooftop_pv(park.buildings, pv_settings(o), weather_path=weather, allow_network=allow_network,
+                           grid=grid, progress=progress)
 
 
 def park_with_table(park, energy_table: str | None):

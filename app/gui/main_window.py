@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self._start_project_support()
         from app.gui.siting import install_siting
 
-        self.siting = install_siting(self)  # issue 8: the Siting dock, tools and Analysis entry
+        self.siting = install_siting(self)  # the Siting dock, its map tools and its Analysis entry
 
     # ---------------------------------------------------------------- construction
     def _build_docks(self) -> None:
@@ -1079,7 +1079,7 @@ class MainWindow(QMainWindow):
             pa.on_close(self)
         event.accept()
 
-    # ---------------------------------------------------------------- exports (issue 7)
+    # ---------------------------------------------------------------- exports
     def _message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
 

@@ -6,11 +6,11 @@ tests redirect it with :func:`use_settings_dir`). Every value has a default with
 
 | key | default | source |
 |---|---|---|
-| language | the system's ("zh" on a Chinese system, else "en") | issue 6 |
+| language | the system's ("zh" on a Chinese system, else "en") | a Chinese system gets Chinese |
 | area_unit | "m2" (also "ha", "mu" = 亩, 666.67 m²) | GB 3100-1993 / 市制 1 亩 = 10000/15 m² |
 | factor_set | "national-2023" | resources/factors/factor_sets.csv (note "default") |
 | indicator_set | "national-2025" | resources/indicators/indicator_sets.csv |
-| network | False: nothing is downloaded until the user turns it on | issue 6 |
+| network | False: nothing is downloaded until the user turns it on | works offline by default |
 | basemap | "none" ("osm", "tianditu_vec", "tianditu_img", "custom") | app/gui/basemap.py |
 | storey_heights | per use, resources/defaults/storey_heights.csv | that table's source column |
 | module_w, module_length_m, module_width_m | 575 W, 2.278 × 1.134 m | gis/solar/layout.py ModuleSpec |

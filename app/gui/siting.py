@@ -81,7 +81,7 @@ DRAG_THROTTLE_MS = 80
 SETTINGS_DEBOUNCE_MS = 250
 """A settings edit (typing in a spin box) is applied 250 ms after the last keystroke."""
 LIVE_TARGET_MS = 200.0
-"""Issue 8: AEP, wake loss and violations within 200 ms of an edit for 20 turbines."""
+"""Target: AEP, wake loss and violations within 200 ms of an edit for 20 turbines."""
 GENERIC_DEFAULT = (100.0, 24.0, 30.0)
 """Generic turbine fields before the user types: a 100 kW-class small turbine (example values)."""
 NOISE_CLASSES = ("auto", "0", "1", "2", "3", "4a", "4b")

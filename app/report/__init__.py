@@ -1,4 +1,4 @@
-"""The PDF report (issue 7): A4, Chinese or English, vector maps, charts, paginated tables.
+"""The PDF report: A4, Chinese or English, vector maps, charts, paginated tables.
 
 ``build_report(results, path, lang="zh", progress)`` — see :mod:`app.report.build`.
 """
