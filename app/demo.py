@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 
 from app.algorithms.pv_array import PVArray
+from app.algorithms.wind import Wind
 from app.cmd_balance import balance_sheets, describe_balance
 from app.cmd_intensity import describe_intensity, map_style, render_png, write_text
 from app.cmd_report import write_demo_report
-from app.cmd_wind import describe_wind
 from app.exports import export_demo
 from app.outputs import write_gpkg, write_json
 from app.pv import describe_pv
@@ -91,7 +91,7 @@ def describe(summary: dict) -> list[str]:
     if "pv_array" in summary:
         lines += PVArray().describe(summary["pv_array"])
     if "wind" in summary:
-        lines += describe_wind(summary["wind"])
+        lines += Wind().describe(summary["wind"])
     n_prob = len(summary.get("problems", [])) + sum(
         len(i["problems"]) for i in summary.get("inputs", {}).values())
     lines.append(f"问题 Problems found: {n_prob}")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox
 from app.gui.algorithm_dialog import AlgorithmDialog, run_algorithm, stored_values
 from app.processing.registry import algorithm, algorithms
 from app.workspace import Workspace
+from gis.errors import InputError
 from layers.presets import styled_layer
 from tests.conftest import shared
 
@@ -47,7 +48,12 @@ def test_dialog_has_a_widget_per_declared_parameter(qtbot, alg):
         assert p.help_zh in tip or not p.help_zh
         if p.source:
             assert p.source in tip  # the default's source is shown
-    assert dlg.values().values == alg.values().values  # a fresh dialog shows the defaults
+    if any(p.required for p in alg.params):  # a required value left empty is refused, in both languages
+        with pytest.raises(InputError) as e:
+            dlg.values()
+        assert "缺少参数" in e.value.zh and "Missing parameter" in e.value.en
+    else:
+        assert dlg.values().values == alg.values().values  # a fresh dialog shows the defaults
     assert dlg.windowTitle() == alg.title_zh
 
 

@@ -15,9 +15,7 @@ from gis.wind.farm import demo_turbines, wind_for_demo
 
 
 @pytest.fixture
-def wind_cli(monkeypatch):
-    if "app.cmd_wind" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "app.cmd_wind"))
+def wind_cli():
     return cli.main
 
 

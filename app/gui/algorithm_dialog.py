@@ -52,9 +52,9 @@ def stored_values(workspace, alg: Algorithm) -> ParamValues:
     fit, e.g. a grid-factor key the tables lost)."""
     stored = (workspace.settings.get(SETTINGS_KEY) or {}).get(alg.id) or {}
     try:
-        return alg.values(stored, stored=True)
+        return alg.values(stored, stored=True, partial=True)
     except InputError:
-        return alg.values()
+        return alg.values(partial=True)
 
 
 def store_values(workspace, alg: Algorithm, values: ParamValues) -> None:
@@ -95,12 +95,12 @@ class _ParamWidget:
         self.spins: list = []
         kind = p.kind
         if kind in ("float", "int"):
-            spin = self._spin(p.minimum, p.maximum, int_=kind == "int")
+            spin = self._spin(*p.bounds(), int_=kind == "int")
             self.spins = [spin]
             self.widget = self._with_auto(spin)
         elif kind == "pair":
-            a = self._spin(p.minimum, p.maximum, int_=p.pair_type is int)
-            b = self._spin(p.minimum, p.maximum, int_=p.pair_type is int)
+            a = self._spin(*p.bounds(0), int_=p.pair_type is int)
+            b = self._spin(*p.bounds(1), int_=p.pair_type is int)
             self.spins = [a, b]
             box = QWidget()
             row = QHBoxLayout(box)
@@ -108,7 +108,7 @@ class _ParamWidget:
             row.addWidget(a)
             row.addWidget(QLabel("×"))
             row.addWidget(b)
-            self.widget = box
+            self.widget = self._with_auto(box)
         elif kind == "bool":
             self.check = QCheckBox()
             self.widget = self.check
@@ -116,6 +116,13 @@ class _ParamWidget:
             self.combo = QComboBox()
             for v, zh, en in p.choice_list():
                 self.combo.addItem(zh if lang == "zh" else en, v)
+            self.widget = self.combo
+        elif kind == "text" and p.suggest is not None:
+            self.combo = QComboBox()
+            self.combo.setEditable(True)
+            self.combo.addItems([str(v) for v in p.suggest()])
+            self.combo.setCurrentIndex(-1)
+            self.edit = self.combo.lineEdit()
             self.widget = self.combo
         else:  # text, file
             self.edit = QLineEdit()
@@ -149,9 +156,10 @@ class _ParamWidget:
         spin.setKeyboardTracking(False)
         return spin
 
-    def _with_auto(self, spin) -> QWidget:
+    def _with_auto(self, value_widget: QWidget) -> QWidget:
         if not self.p.optional:
-            return spin
+            return value_widget
+        self.value_widget = value_widget
         auto_text = self.p.auto_zh if self.lang == "zh" else self.p.auto_en
         self.auto = QCheckBox("自动" if self.lang == "zh" else "Auto")
         self.auto.setToolTip(auto_text)
@@ -165,15 +173,15 @@ class _ParamWidget:
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.auto)
-        row.addWidget(spin, 1)
+        row.addWidget(value_widget, 1)
         row.addWidget(self.auto_label, 1)
-        spin.setVisible(False)
+        value_widget.setVisible(False)
         self.auto.setChecked(True)
         return box
 
     def _auto_toggled(self, on: bool) -> None:
-        self.spins[0].setEnabled(not on)
-        self.spins[0].setVisible(not on)
+        self.value_widget.setEnabled(not on)
+        self.value_widget.setVisible(not on)
         self.auto_label.setVisible(on)
 
     def set(self, value: Any) -> None:
@@ -184,10 +192,14 @@ class _ParamWidget:
                 self._auto_toggled(value is None)
             if value is not None:
                 self.spins[0].setValue(value)
-            elif p.minimum is not None:
-                self.spins[0].setValue(max(p.minimum, min(p.maximum or p.minimum, self.spins[0].value())))
+            elif p.bounds()[0] is not None:
+                lo, hi = p.bounds()
+                self.spins[0].setValue(max(lo, min(hi if hi is not None else lo, self.spins[0].value())))
         elif p.kind == "pair":
-            for spin, v in zip(self.spins, value, strict=True):
+            if self.auto is not None:
+                self.auto.setChecked(value is None)
+                self._auto_toggled(value is None)
+            for spin, v in zip(self.spins, value if value is not None else (), strict=False):
                 spin.setValue(v)
         elif p.kind == "bool":
             self.check.setChecked(bool(value))
@@ -204,6 +216,8 @@ class _ParamWidget:
                 return None
             return self.spins[0].value()
         if p.kind == "pair":
+            if self.auto is not None and self.auto.isChecked():
+                return None
             return tuple(s.value() for s in self.spins)
         if p.kind == "bool":
             return self.check.isChecked()
@@ -408,7 +422,7 @@ class AlgorithmDialog(QDialog):
             w.set(values[name])
 
     def restore_defaults(self) -> None:
-        self.set_values(self.alg.values())
+        self.set_values(self.alg.values(partial=True))
 
     def values(self) -> ParamValues:
         """The checked values of the widgets (InputError names a value out of range)."""

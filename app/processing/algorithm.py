@@ -12,7 +12,7 @@ generated), in plain Python.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -74,6 +74,16 @@ class InputLayer:
 Inputs = Mapping[str, "InputLayer | list[InputLayer] | None"]
 
 
+@dataclass(frozen=True)
+class CliAction:
+    """A command-line flag that answers a question instead of running (``--list-turbines``):
+    ``run(args) -> (JSON-ready data, text lines)``."""
+
+    flag: str
+    help: str
+    run: Callable[[Any], tuple[Any, list[str]]]
+
+
 @dataclass
 class AlgorithmOutput:
     """What a run gives: the core's typed result, the result layers as written (by registry name),
@@ -102,6 +112,7 @@ class Algorithm:
     outputs: ClassVar[tuple[str, ...]] = ()
     cli_alias: ClassVar[str | None] = None
     """The older subcommand this algorithm also answers to (``lingtan pv-array``)."""
+    cli_actions: ClassVar[tuple[CliAction, ...]] = ()
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -112,9 +123,11 @@ class Algorithm:
                 return p
         raise KeyError(name)
 
-    def values(self, given: Mapping[str, Any] | None = None, *, stored: bool = False) -> ParamValues:
-        """Checked parameter values: ``given`` over the declared defaults."""
-        return ParamValues.of(self.params, given, stored=stored)
+    def values(self, given: Mapping[str, Any] | None = None, *, stored: bool = False,
+               partial: bool = False) -> ParamValues:
+        """Checked parameter values: ``given`` over the declared defaults (``partial``: required
+        ones may be missing, for a form being filled in)."""
+        return ParamValues.of(self.params, given, stored=stored, partial=partial)
 
     def check_inputs(self, inputs: Inputs) -> None:
         """Every required input present, each of an accepted geometry kind (bilingual errors)."""

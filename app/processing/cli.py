@@ -90,10 +90,14 @@ def add_algorithm_parser(sub, alg: Algorithm, name: str | None = None) -> argpar
                                    "OUT.json. Files may name a layer QGIS-style: park.gpkg|layername=roads.",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.set_defaults(algorithm=alg.id)
+    for action in alg.cli_actions:
+        p.add_argument(action.flag, dest="cli_action", action="store_const", const=action.flag,
+                       help=action.help)
     for spec in alg.inputs:
         help_text = f"{spec.help_en or spec.label_en} / {spec.label_zh}"
         if spec.positional:
-            p.add_argument(spec.name, help=help_text)
+            # optional on the parser when a flag such as --list-turbines needs no input; checked in run
+            p.add_argument(spec.name, help=help_text, nargs="?" if alg.cli_actions else None)
             p.add_argument("--layer", dest=f"{spec.name}__layer",
                            help=f"layer/sheet/member of the {spec.name} file")
             p.add_argument("--crs", dest=f"{spec.name}__crs", help=CRS_HELP)
@@ -115,7 +119,7 @@ def add_algorithm_parser(sub, alg: Algorithm, name: str | None = None) -> argpar
         else:
             p.add_argument(prm.cli_flag, dest=prm.name, metavar=_metavar(prm), default=None,
                            help=param_help(prm))
-    p.add_argument("--out", type=Path, required=True, metavar="OUT.gpkg",
+    p.add_argument("--out", type=Path, required=not alg.cli_actions, metavar="OUT.gpkg",
                    help="output GeoPackage (OUT.json written beside it)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     return p
@@ -163,6 +167,19 @@ def run_from_args(args: argparse.Namespace, progress: Progress) -> int:
     from app.outputs import write_gpkg, write_json
 
     alg = algorithm(args.algorithm)
+    flag = getattr(args, "cli_action", None)
+    if flag is not None:
+        data, lines = next(a for a in alg.cli_actions if a.flag == flag).run(args)
+        emit(args, data, lines)
+        return EXIT_OK
+    missing = [s for s in alg.inputs if s.positional and not getattr(args, s.name, None)]
+    if missing or args.out is None:
+        out = [] if args.out is not None else ["--out"]
+        raise InputError("缺少：" + "、".join([*(s.label_zh for s in missing), *out]),
+                         "Missing: " + ", ".join([*(s.name for s in missing), *out]), code="input.missing")
+    if args.out.suffix.lower() != ".gpkg":
+        raise InputError("--out 应为 .gpkg 文件", "--out must be a .gpkg file", path=str(args.out),
+                         code="output.suffix")
     values = given_values(alg, args)
     progress.report(0.0, "reading")
     inputs, problems = read_inputs(alg, args)

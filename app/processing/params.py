@@ -34,8 +34,10 @@ class Param:
 
     name: the Python name (units in it: ``road_setback_m``); flag: the CLI flag (default
     ``--name`` with dashes). default: the value when none is given (None for ``optional``: automatic).
-    unit: as shown ("m", "°", "%", "W"); minimum/maximum: the allowed range, inclusive (pair: per
-    element); choices: for ``choice``, a sequence of :data:`Choice` or a function returning one.
+    unit: as shown ("m", "°", "%", "W"); minimum/maximum: the allowed range, inclusive (pair: the
+    same for both elements, or a (first, second) tuple each); a parameter neither optional nor with
+    a default (None) must be given. choices: for ``choice``, a sequence of :data:`Choice` or a
+    function returning one.
     source: where the default comes from (a standard, a data sheet, a published figure).
     label_*/help_*: what the GUI and ``--help`` show. advanced: shown folded in the GUI.
     pair_type: ``float`` or ``int`` elements of a ``pair``. filters: file dialog filters.
@@ -51,8 +53,8 @@ class Param:
     help_zh: str = ""
     help_en: str = ""
     unit: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
+    minimum: float | tuple[float, float] | None = None
+    maximum: float | tuple[float, float] | None = None
     choices: Sequence[Choice] | Callable[[], Sequence[Choice]] = ()
     source: str = ""
     optional: bool = False
@@ -64,6 +66,8 @@ class Param:
     metavar: str | None = None
     pair_type: type = float
     filters: str = ""
+    suggest: Callable[[], Sequence[str]] | None = None
+    """For ``text``: values to offer in the GUI (an editable list; other text stays allowed)."""
 
     # ---- names --------------------------------------------------------------------------------
 
@@ -82,11 +86,27 @@ class Param:
         c = self.choices() if callable(self.choices) else self.choices
         return [tuple(x) for x in c]  # type: ignore[misc]
 
-    def range_text(self) -> str:
+    @property
+    def required(self) -> bool:
+        """Must be given: neither optional nor with a default."""
+        return self.default is None and not self.optional
+
+    def bounds(self, i: int | None = None) -> tuple[float | None, float | None]:
+        """(minimum, maximum) of the value, or of element ``i`` of a pair."""
+        lo, hi = self.minimum, self.maximum
+        if i is not None:
+            lo = lo[i] if isinstance(lo, tuple) else lo
+            hi = hi[i] if isinstance(hi, tuple) else hi
+        return lo, hi  # type: ignore[return-value]
+
+    def range_text(self, i: int | None = None) -> str:
         """"0–90 °", "≥ 0 m", "portrait | landscape"… for help texts and errors."""
         if self.kind == "choice":
             return " | ".join(str(v) for v, _, _ in self.choice_list())
-        lo, hi = self.minimum, self.maximum
+        if i is None and self.kind == "pair" and (isinstance(self.minimum, tuple)
+                                                  or isinstance(self.maximum, tuple)):
+            return ", ".join(self.range_text(k) for k in (0, 1))
+        lo, hi = self.bounds(i)
         unit = f" {self.unit}" if self.unit else ""
         if lo is not None and hi is not None:
             return f"{lo:g}–{hi:g}{unit}"
@@ -102,6 +122,11 @@ class Param:
         return InputError(f"参数“{self.label_zh}”（{self.cli_flag}）的值“{value}”{zh_why}",
                           f"Parameter '{self.label_en}' ({self.cli_flag}): '{value}' {en_why}",
                           code=f"param.{self.name}")
+
+    def missing(self) -> InputError:
+        """The error for a required parameter not given."""
+        return InputError(f"缺少参数“{self.label_zh}”（{self.cli_flag}）",
+                          f"Missing parameter '{self.label_en}' ({self.cli_flag})", code=f"param.{self.name}")
 
     def parse(self, text: str) -> Any:
         """The value of a command-line or settings text, checked (:meth:`check`)."""
@@ -124,7 +149,8 @@ class Param:
                 return False
             raise self._bad(text, "应为 是/否", "must be true or false")
         if self.kind == "pair":
-            parts = text.lower().replace("×", "x").replace("*", "x").split("x")
+            parts = text.lower().replace("×", "x").replace("*", "x").replace("，", "x").replace(",", "x")
+            parts = parts.split("x")
             try:
                 if len(parts) != 2:
                     raise ValueError
@@ -147,7 +173,7 @@ class Param:
         if value is None:
             if self.optional:
                 return None
-            raise self._bad("", "不能为空", "is required")
+            raise self.missing()
         if self.kind in ("float", "int"):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 try:
@@ -168,12 +194,12 @@ class Param:
             if not isinstance(value, list | tuple) or len(value) != 2:
                 raise self._bad(value, "应为两个数 AxB", "must be two numbers AxB")
             out = []
-            for v in value:
+            for i, v in enumerate(value):
                 if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
                     raise self._bad(value, "应为两个有限的数", "must be two finite numbers")
                 if self.pair_type is int and float(v) != int(v):
                     raise self._bad(value, "应为两个整数", "must be two whole numbers")
-                self._check_range(v, shown=value)
+                self._check_range(v, shown=value, i=i)
                 out.append(self.pair_type(v))
             return tuple(out)
         if self.kind == "bool":
@@ -192,11 +218,12 @@ class Param:
             raise self._bad(value, "应为文字", "must be text")
         return value
 
-    def _check_range(self, v: float, shown: Any = None) -> None:
+    def _check_range(self, v: float, shown: Any = None, i: int | None = None) -> None:
         shown = v if shown is None else shown
-        if (self.minimum is not None and v < self.minimum) or (self.maximum is not None and v > self.maximum):
+        lo, hi = self.bounds(i)
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
             raise self._bad(shown if not isinstance(shown, tuple) else "x".join(f"{x:g}" for x in shown),
-                            f"超出范围 {self.range_text()}", f"is outside {self.range_text()}")
+                            f"超出范围 {self.range_text(i)}", f"is outside {self.range_text(i)}")
 
     def to_json(self, value: Any) -> Any:
         """A JSON-ready form of a value (paths as text, pairs as lists)."""
@@ -226,9 +253,10 @@ class Param:
             "help_en": self.help_en, "source": self.source, "optional": self.optional, "flag": self.cli_flag,
         }
         if self.minimum is not None:
-            d["minimum"] = self.minimum
+            d["minimum"] = list(self.minimum) if isinstance(self.minimum, tuple) else self.minimum
         if self.maximum is not None:
-            d["maximum"] = self.maximum
+            d["maximum"] = list(self.maximum) if isinstance(self.maximum, tuple) else self.maximum
+        d["required"] = self.required
         if self.kind == "choice":
             d["choices"] = [{"value": v, "zh": zh, "en": en} for v, zh, en in self.choice_list()]
         if self.optional:
@@ -245,9 +273,10 @@ class ParamValues(Mapping[str, Any]):
 
     @classmethod
     def of(cls, params: Sequence[Param], given: Mapping[str, Any] | None = None, *,
-           stored: bool = False) -> ParamValues:
+           stored: bool = False, partial: bool = False) -> ParamValues:
         """Checked values: ``given`` (Python values; ``stored=True``: JSON values from a project)
-        over the defaults. Unknown names are an error (a typo must not pass silently)."""
+        over the defaults. Unknown names are an error (a typo must not pass silently); so is a
+        required parameter not given, unless ``partial`` (a form being filled in: it stays None)."""
         given = dict(given or {})
         by_name = {p.name: p for p in params}
         unknown = sorted(set(given) - set(by_name))
@@ -258,6 +287,8 @@ class ParamValues(Mapping[str, Any]):
         for p in params:
             if p.name in given:
                 values[p.name] = p.from_json(given[p.name]) if stored else p.check(given[p.name])
+            elif p.required and not partial:
+                raise p.missing()
             else:
                 values[p.name] = p.default
         return cls(params, values)

@@ -15,6 +15,7 @@ from gis.errors import InputError
 ALGORITHM_CLASSES = (
     "app.algorithms.rooftop_pv:RooftopPV",
     "app.algorithms.pv_array:PVArray",
+    "app.algorithms.wind:Wind",
 )
 """``module:Class`` of every algorithm, in menu order."""
 
