@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -289,8 +290,12 @@ class ArrayResult:
 
 
 def _as_frame(gdf, crs) -> gpd.GeoDataFrame | None:
-    if gdf is None:
-        return None
+    """``gdf`` in ``crs`` (None stays None)."""
+    return None if gdf is None else _to_crs(gdf, crs)
+
+
+def _to_crs(gdf: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
+    """``gdf`` in ``crs``; an exclusion layer without a CRS is an input error."""
     if gdf.crs is None:
         raise InputError("排除要素图层没有坐标系", "An exclusion layer has no CRS", code="crs.missing")
     return gdf.to_crs(crs) if gdf.crs != crs else gdf
@@ -315,7 +320,7 @@ def resolve_orientation(s: ArraySettings, weather: Weather, progress: Progress =
 
 def pv_array(area: gpd.GeoDataFrame, weather: Weather, settings: ArraySettings | None = None, *,
              buildings: gpd.GeoDataFrame | None = None, roads: gpd.GeoDataFrame | None = None,
-             exclusions: list[tuple[gpd.GeoDataFrame, float, str]] = (),
+             exclusions: Sequence[tuple[gpd.GeoDataFrame, float, str]] = (),
              grid: GridFactor | None = None, progress: Progress = NO_PROGRESS) -> ArrayResult:
     """Lay out and evaluate a PV array.
 
@@ -346,7 +351,7 @@ def pv_array(area: gpd.GeoDataFrame, weather: Weather, settings: ArraySettings |
     if r is not None and len(r):
         ex.append(Exclusion(np.asarray(r.geometry.array), s.road_setback_m, "road", "roads"))
     for gdf, dist, label in exclusions:
-        g = _as_frame(gdf, crs)
+        g = _to_crs(gdf, crs)
         ex.append(Exclusion(np.asarray(g.geometry.array), float(dist), "user", str(label)))
     layout = array_layout(parts, crs, rows, ex, boundary_setback_m=s.boundary_setback_m,
                           table_gap_m=s.table_gap_m, phases=s.phases, progress=progress.sub(0.3, 0.5))

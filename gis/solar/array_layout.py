@@ -16,6 +16,7 @@ with its low edge at v0.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -168,13 +169,15 @@ def row_geometry(table: TableSpec, tilt_deg: float, azimuth_deg: float, latitude
     if not 0 <= clearance_m <= 10:
         raise InputError("支架离地高度应在 0–10 米", "the ground clearance must be within 0–10 m",
                          code="pv_array.clearance")
+    rule: float | None
     try:
         rule = rows_gcr(tilt_deg, latitude_deg, azimuth_deg) if tilt_deg > 0 else 1.0
     except InputError:
         if gcr is None:
             raise
-        rule = None
-    used = gcr if gcr is not None else rule
+        rule, used = None, gcr
+    else:
+        used = gcr if gcr is not None else rule
     return RowGeometry(table, float(tilt_deg), float(azimuth_deg), table.slant_m / used, float(used),
                        rule, "user" if gcr is not None else "winter-solstice rule", float(clearance_m))
 
@@ -262,7 +265,7 @@ def _inflate(distance_m: float) -> float:
     return distance_m / np.cos(np.pi / 4 / BUFFER_QUAD_SEGS)
 
 
-def usable_area(parts: np.ndarray, exclusions: list[Exclusion] = (),
+def usable_area(parts: np.ndarray, exclusions: Sequence[Exclusion] = (),
                 boundary_setback_m: float = BOUNDARY_SETBACK_M) -> UsableArea:
     """The array area ``parts`` (metric polygons) inset by ``boundary_setback_m`` minus every
     exclusion buffered by its distance. Only features within reach of the area are buffered."""
@@ -470,7 +473,7 @@ class ArrayLayout:
         }
 
 
-def array_layout(parts: np.ndarray, crs, rows: RowGeometry, exclusions: list[Exclusion] = (), *,
+def array_layout(parts: np.ndarray, crs, rows: RowGeometry, exclusions: Sequence[Exclusion] = (), *,
                  boundary_setback_m: float = BOUNDARY_SETBACK_M, table_gap_m: float = TABLE_GAP_M,
                  phases: int = ROW_PHASES, progress: Progress = NO_PROGRESS) -> ArrayLayout:
     """Usable area and tables of an array: ``parts`` are the area polygons in the metric CRS

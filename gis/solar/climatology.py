@@ -313,7 +313,7 @@ def site_monthly(lon: float, lat: float, altitude_m: float | None = None, *,
     w = mix.weights[:, None]
     alt_mix = float(np.sum(mix.weights * t.alt[mix.rows]))
     estimated = altitude_m is None
-    alt = alt_mix if estimated else float(altitude_m)
+    alt = alt_mix if altitude_m is None else float(altitude_m)
     kt = np.sum(w * t.kt[mix.rows], axis=0)
     cand = _candidates(t, "other" if mix.fallback else mix.region, exclude_wmo)
     use_trend = USE_TREND and len(cand) >= TREND_MIN_STATIONS

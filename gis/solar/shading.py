@@ -43,6 +43,7 @@ import os
 import threading
 import warnings
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -354,14 +355,41 @@ class _Stopped(Exception):
     """A worker stops because another chunk failed or the job was cancelled."""
 
 
+@dataclass(eq=False)
 class _Job:
-    """Shared read-only inputs of one horizon_from_footprints call (float32, local coords)."""
+    """Shared read-only inputs of one horizon_from_footprints call (float32, local coords).
 
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
-        self.stop = threading.Event()
-        self.lock = threading.Lock()
-        self.stats: dict[str, int] = {}
+    px, py, pz: every point's coordinates (m, relative to ``origin``); own: its building index
+    (-1: none); height, bb: every building's height (m; -inf: no obstruction) and bounding box
+    (x0, y0, x1, y1, m, local); h_max: the highest building (m); walls, tree: all walls and an
+    STRtree of the footprints (real coordinates); rays: ``rays_per_sector``; max_d: the near
+    reach (m); tan_min, tan_far: the near and far tiers' least slopes; tall, tall_tree,
+    h_max_tall: the far tier's buildings (indices), their tree (None when there are none) and
+    the highest of them (m). ``stop``, ``lock`` and ``stats`` are shared by the worker threads.
+    """
+
+    px: np.ndarray
+    py: np.ndarray
+    pz: np.ndarray
+    own: np.ndarray
+    height: np.ndarray
+    h_max: float
+    bb: np.ndarray
+    origin: np.ndarray
+    walls: _Walls
+    tree: shapely.STRtree
+    n_sectors: int
+    rays: int
+    max_d: float
+    tan_min: float
+    tall: np.ndarray
+    tall_tree: shapely.STRtree | None
+    tan_far: float
+    h_max_tall: float
+    progress: Progress
+    stop: threading.Event = field(default_factory=threading.Event, init=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    stats: dict[str, int] = field(default_factory=dict, init=False)
 
     def check(self) -> None:
         if self.stop.is_set():
@@ -444,7 +472,8 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
         return out
     progress.report(0.0, "horizons: walls")
     missing = shapely.is_missing(fp) | shapely.is_empty(fp)
-    fp = np.where(missing, None, fp)
+    fp = fp.copy()  # _geom_array may return the caller's own array
+    fp[missing] = None
     height = np.where(np.isfinite(height) & (height > 0) & ~missing, height, -np.inf)
     finite_pt = np.isfinite(xy).all(axis=1) & np.isfinite(z)
     bounds = shapely.bounds(fp)
@@ -560,7 +589,7 @@ def _chunk_horizon(job: _Job, pts: np.ndarray, g_start: np.ndarray, g_end: np.nd
     gi, bj, gdist, gdh = _roof_pairs(job, pts, g_start, gi, bj, gmin, gx0, gx1, gy0, gy1)
     keep = (gdist <= job.max_d) & (gdh >= gdist * job.tan_min)
     gi, bj, gdist, gdh = gi[keep], bj[keep], gdist[keep], gdh[keep]
-    if job.tall.size:  # tall buildings beyond max_distance_m
+    if job.tall_tree is not None:  # tall buildings beyond max_distance_m
         far = np.minimum(np.maximum(job.h_max_tall - gmin, 0.0) / job.tan_far, _FAR_CAP_M)
         gf = np.flatnonzero(far > job.max_d)
         if gf.size:
@@ -842,10 +871,10 @@ def horizon_from_dsm(points_xy, points_z_m, dsm: np.ndarray, transform, *, n_sec
     pixel = math.sqrt(abs(a * e - b * d))
     ia, ib, ic, id_, ie, if_ = _inverse(a, b, c, d, e, f)
     d0 = 1.5 * pixel if start_distance_m is None else float(start_distance_m)
-    dist = [max(d0, 1e-6)]
-    while dist[-1] < max_distance_m:
-        dist.append(dist[-1] + max(pixel, growth * dist[-1]))
-    dist = np.asarray([v for v in dist if v <= max_distance_m] or [max_distance_m])
+    steps = [max(d0, 1e-6)]
+    while steps[-1] < max_distance_m:
+        steps.append(steps[-1] + max(pixel, growth * steps[-1]))
+    dist = np.asarray([v for v in steps if v <= max_distance_m] or [max_distance_m])
     n_rays = n_sectors * rays_per_sector
     w = 2 * math.pi / n_rays
     off = 0.5 - rays_per_sector / 2

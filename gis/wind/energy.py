@@ -46,19 +46,21 @@ def sector_mean_power_kw(curve: PowerCurve, wind: TurbineWind, rows: np.ndarray)
     """(n, S) E[P(v)] per sector (kW) for the turbines ``rows`` of ``wind``, integrated exactly."""
     bp = curve.breakpoints()
     if wind.A is not None:
+        A, k = wind.weibull_params()
         nodes, weights = _gl_nodes(bp[:-1], bp[1:])
         p = curve.power(nodes) * weights
-        pdf = weibull_pdf(nodes[None, None, :], wind.A[rows][..., None], wind.k[rows][..., None])
+        pdf = weibull_pdf(nodes[None, None, :], A[rows][..., None], k[rows][..., None])
         return pdf @ p
+    bin_edges, bin_prob = wind.binned_params()
     out = np.zeros((len(rows), wind.n_sectors))
     for n, t in enumerate(rows):
-        edges = wind.bin_edges[t]
+        edges = bin_edges[t]
         cuts = np.unique(np.r_[bp, edges[(edges > bp[0]) & (edges < bp[-1])]])
         mid = 0.5 * (cuts[1:] + cuts[:-1])
         integral = curve.power(mid) * np.diff(cuts)           # ∫P over each piece (P linear there)
         b = np.clip(np.searchsorted(edges, mid, side="right") - 1, 0, len(edges) - 2)
         inside = (mid >= edges[0]) & (mid < edges[-1])
-        dens = wind.bin_prob[t][:, b] / np.diff(edges)[b][None, :]
+        dens = bin_prob[t][:, b] / np.diff(edges)[b][None, :]
         out[n] = (dens * np.where(inside, integral, 0.0)[None, :]).sum(1)
     return out
 
@@ -73,10 +75,12 @@ def grid_probabilities(wind: TurbineWind, speed_edges: np.ndarray, direction_ste
     centres = wind.first_centre_deg + np.arange(s) * width
     wd = ((centres[:, None] + offs[None, :]) % 360.0).ravel()
     if wind.A is not None:
-        cdf = weibull_cdf(speed_edges[None, None, :], wind.A[..., None], wind.k[..., None])
+        A, k = wind.weibull_params()
+        cdf = weibull_cdf(speed_edges[None, None, :], A[..., None], k[..., None])
     else:
-        cum = np.concatenate([np.zeros((*wind.bin_prob.shape[:2], 1)), np.cumsum(wind.bin_prob, 2)], 2)
-        cdf = np.stack([np.stack([np.interp(speed_edges, wind.bin_edges[t], cum[t, j], left=0.0, right=1.0)
+        bin_edges, bin_prob = wind.binned_params()
+        cum = np.concatenate([np.zeros((*bin_prob.shape[:2], 1)), np.cumsum(bin_prob, 2)], 2)
+        cdf = np.stack([np.stack([np.interp(speed_edges, bin_edges[t], cum[t, j], left=0.0, right=1.0)
                                   for j in range(s)]) for t in range(wind.n_turbines)])
     pb = np.diff(cdf, axis=2)                                          # (T, S, B)
     prob = (wind.sector_freq[..., None] * pb / m)[:, :, None, :]       # (T, S, 1, B)

@@ -12,6 +12,7 @@ zone that differs from true north by less than 1°.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
@@ -355,7 +356,7 @@ class WindFarmModel:
         viol = gpd.GeoDataFrame(
             pd.DataFrame(rows, columns=[*VIOLATION_COLUMNS, "geometry"]), geometry="geometry", crs=self.crs
         )
-        per = {i: [] for i in ids}
+        per: dict[Hashable, list[dict]] = {i: [] for i in ids}
         for row in rows:
             per.setdefault(row["turbine"], []).append(row)
         text_en = [_summary_text(per[i], "en") for i in ids]

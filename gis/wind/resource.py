@@ -182,6 +182,18 @@ class WindClimate:
     def is_weibull(self) -> bool:
         return self.A is not None
 
+    def weibull_params(self) -> tuple[np.ndarray, np.ndarray]:
+        """(A (m/s), k) per sector, each (S,); only for a Weibull climate."""
+        if self.A is None or self.k is None:
+            raise ValueError("not a Weibull wind climate")
+        return self.A, self.k
+
+    def binned_params(self) -> tuple[np.ndarray, np.ndarray]:
+        """(bin edges (B+1,) m/s, within-sector bin probabilities (S, B)); only for a binned climate."""
+        if self.bin_edges is None or self.bin_prob is None:
+            raise ValueError("not a binned wind climate")
+        return self.bin_edges, self.bin_prob
+
     @property
     def sector_width_deg(self) -> float:
         return 360.0 / self.n_sectors
@@ -198,8 +210,10 @@ class WindClimate:
     def scaled(self, factor: float) -> WindClimate:
         """Every speed multiplied by ``factor`` (shear, speed-up); frequencies unchanged."""
         if self.is_weibull:
-            return replace(self, A=self.A * factor, problems=list(self.problems))
-        return replace(self, bin_edges=self.bin_edges * factor, problems=list(self.problems))
+            A, _ = self.weibull_params()
+            return replace(self, A=A * factor, problems=list(self.problems))
+        edges, _ = self.binned_params()
+        return replace(self, bin_edges=edges * factor, problems=list(self.problems))
 
     def at_height(self, height_m: float, shear: Shear) -> WindClimate:
         """The climate at ``height_m`` (speeds scaled by the shear factor; Weibull k kept)."""
@@ -211,17 +225,21 @@ class WindClimate:
         """(S, len(v)) within-sector CDF at speeds v."""
         v = np.atleast_1d(np.asarray(v, float))
         if self.is_weibull:
-            return weibull_cdf(v[None, :], self.A[:, None], self.k[:, None])
-        cum = np.concatenate([np.zeros((self.n_sectors, 1)), np.cumsum(self.bin_prob, 1)], 1)
-        return np.stack([np.interp(v, self.bin_edges, c, left=0.0, right=1.0) for c in cum])
+            A, k = self.weibull_params()
+            return weibull_cdf(v[None, :], A[:, None], k[:, None])
+        edges, prob = self.binned_params()
+        cum = np.concatenate([np.zeros((self.n_sectors, 1)), np.cumsum(prob, 1)], 1)
+        return np.stack([np.interp(v, edges, c, left=0.0, right=1.0) for c in cum])
 
     def sector_moment(self, n: int) -> np.ndarray:
         """(S,) E[v^n] per sector."""
         if self.is_weibull:
-            return self.A ** n * gamma(1.0 + n / self.k)
-        lo, hi = self.bin_edges[:-1], self.bin_edges[1:]
+            A, k = self.weibull_params()
+            return A ** n * gamma(1.0 + n / k)
+        edges, prob = self.binned_params()
+        lo, hi = edges[:-1], edges[1:]
         per_bin = (hi ** (n + 1) - lo ** (n + 1)) / ((n + 1) * np.maximum(hi - lo, 1e-12))
-        return self.bin_prob @ per_bin
+        return prob @ per_bin
 
     def mean_speed(self) -> float:
         return float(self.sector_freq @ self.sector_moment(1))
@@ -249,8 +267,9 @@ class WindClimate:
              "sector_freq": self.sector_freq.round(5).tolist(), "mean_speed_ms": round(self.mean_speed(), 3),
              "prevailing_direction_deg": self.prevailing_direction_deg(), "source": self.source}
         if self.is_weibull:
-            d["A"] = self.A.round(3).tolist()
-            d["k"] = self.k.round(3).tolist()
+            A, k = self.weibull_params()
+            d["A"] = A.round(3).tolist()
+            d["k"] = k.round(3).tolist()
         return d
 
 
@@ -587,11 +606,26 @@ class TurbineWind:
     def n_sectors(self) -> int:
         return self.sector_freq.shape[1]
 
+    def weibull_params(self) -> tuple[np.ndarray, np.ndarray]:
+        """(A (m/s), k), each (T, S); only when the wind is Weibull (``A`` given)."""
+        if self.A is None or self.k is None:
+            raise ValueError("the turbines' wind is not Weibull")
+        return self.A, self.k
+
+    def binned_params(self) -> tuple[np.ndarray, np.ndarray]:
+        """(bin edges (T, B+1) m/s, bin probabilities (T, S, B)); only when the wind is binned."""
+        if self.bin_edges is None or self.bin_prob is None:
+            raise ValueError("the turbines' wind is not binned")
+        return self.bin_edges, self.bin_prob
+
     def mean_speed(self) -> np.ndarray:
+        """(T,) mean hub-height wind speed (m/s) per turbine."""
         if self.A is not None:
-            return (self.sector_freq * self.A * gamma(1 + 1 / self.k)).sum(1)
-        mids = 0.5 * (self.bin_edges[:, 1:] + self.bin_edges[:, :-1])
-        return np.einsum("ts,tsb,tb->t", self.sector_freq, self.bin_prob, mids)
+            A, k = self.weibull_params()
+            return (self.sector_freq * A * gamma(1 + 1 / k)).sum(1)
+        edges, prob = self.binned_params()
+        mids = 0.5 * (edges[:, 1:] + edges[:, :-1])
+        return np.einsum("ts,tsb,tb->t", self.sector_freq, prob, mids)
 
 
 @dataclass
@@ -646,13 +680,17 @@ class WindResource:
         n = len(h)
         if self.raster is None:
             c = self.climate
+            if c is None:  # __post_init__ rejects a resource with neither
+                raise ValueError("a wind resource needs a climate or a map")
             fac = self.shear.factor(c.height_m, h)
             freq = np.repeat(c.sector_freq[None, :], n, 0)
             if c.is_weibull:
-                return TurbineWind(freq, c.first_centre_deg, A=c.A[None, :] * fac[:, None],
-                                   k=np.repeat(c.k[None, :], n, 0))
-            return TurbineWind(freq, c.first_centre_deg, bin_edges=c.bin_edges[None, :] * fac[:, None],
-                               bin_prob=np.repeat(c.bin_prob[None], n, 0))
+                A, k = c.weibull_params()
+                return TurbineWind(freq, c.first_centre_deg, A=A[None, :] * fac[:, None],
+                                   k=np.repeat(k[None, :], n, 0))
+            edges, prob = c.binned_params()
+            return TurbineWind(freq, c.first_centre_deg, bin_edges=edges[None, :] * fac[:, None],
+                               bin_prob=np.repeat(prob[None], n, 0))
         A, k = self.raster.sample(x, y, crs)
         fac = self.shear.factor(self.raster.height_m, h)
         s = 12 if self.climate is None else self.climate.n_sectors

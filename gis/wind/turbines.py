@@ -621,11 +621,12 @@ def load_turbine(spec: str | Path, *, hub_height_m: float | None = None,
     s = str(spec).strip()
     if s.lower().startswith("generic:"):
         nums = [_first_number(x) for x in s.split(":", 1)[1].replace("，", ",").split(",")]
-        if len(nums) != 3 or any(n is None for n in nums):
+        given = [x for x in nums if x is not None]
+        if len(nums) != 3 or len(given) != 3:
             raise InputError(f"通用风机写作 generic:额定kW,叶轮直径m,轮毂高度m，而不是“{s}”",
                              f"A generic turbine is generic:RATED_KW,DIAMETER_M,HUB_M, not '{s}'",
                              code="wind.generic")
-        rated, d, hub = nums
+        rated, d, hub = given
         return generic_turbine(rated, d, hub_height_m if hub_height_m is not None else hub,
                                cut_out_ms=cut_out_ms or DEFAULT_CUT_OUT_MS, sound_power_dba=sound_power_dba)
     path = Path(s)
