@@ -131,7 +131,5 @@ def add_demo_siting(results: ParkResults, progress: Progress = NO_PROGRESS) -> P
     results.wind = run_wind_farm(demo_turbines(park), load_turbine(DEMO_TURBINE), demo_resource(park),
                                  buildings=park.buildings, boundary=park.boundary,
                                  progress=progress.sub(0.7, 1.0))
-    wind = results.wind.summary()
-    wind["violation_rows"] = results.wind.violations.drop(columns="geometry").to_dict("records")
-    results.summary["wind"] = wind
+    results.summary["wind"] = results.wind.summary()
     return results

@@ -2010,9 +2010,7 @@ class SitingPanel(QWidget):
             if result is None:
                 ws.summary.pop("wind", None)
             else:
-                s = result.summary()
-                s["violation_rows"] = result.violations.drop(columns="geometry").to_dict("records")
-                ws.summary["wind"] = s
+                ws.summary["wind"] = result.summary()
         else:
             ws.summary["pv_array"] = result.summary()
         if ws.results is not None:

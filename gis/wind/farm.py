@@ -196,6 +196,7 @@ class FarmResult:
             if len(v)
             else {},
             "problems": [p.to_dict() for p in self.problems],
+            "violation_rows": v.drop(columns="geometry").to_dict("records"),
         }
 
 
@@ -594,6 +595,4 @@ def wind_for_demo(park, progress: Progress = NO_PROGRESS) -> tuple[gpd.GeoDataFr
         boundary=park.boundary,
         progress=progress.sub(0.2, 1.0),
     )
-    summary = res.summary()
-    summary["violation_rows"] = res.violations.drop(columns="geometry").to_dict("records")
-    return res.turbines, summary
+    return res.turbines, res.summary()
