@@ -95,19 +95,14 @@ def intensity_map(townships: gpd.GeoDataFrame, stats: pd.DataFrame, *, method: s
 
 
 def map_style(result: IntensityMap, *, label_field: str | None, title: str | None = None):
-    """The layers GraduatedStyle of the map (five classes, breaks and units, counts)."""
-    from layers.style import five_class_style
+    """The map's five-class style (breaks and units, counts): the registered style of the
+    ``township_intensity`` layer with the data year in its title."""
+    from layers.preset_styles import township_intensity_style
 
-    c = result.classification
-    counts = [int((result.layer["class"] == k).sum()) for k in range(1, 6)]
-    unit = "" if c.quantity == "k_ratio" else c.unit_zh
     year = result.metrics.attrs.get("year")
-    return five_class_style(
-        list(c.breaks), field="class", counts=counts,
-        no_data_count=int((result.layer["class"] == 0).sum()),
-        unit=unit, title_zh=title or f"乡镇街道碳排放强度 {year}",
-        title_en=f"Township carbon intensity {year}",
-        method_zh=c.description_zh, method_en=c.description_en, label_field=label_field)
+    return township_intensity_style(
+        result.layer, title=(title or f"乡镇街道碳排放强度 {year}", f"Township carbon intensity {year}"),
+        classification=result.classification, label_field=label_field)
 
 
 def render_png(result: IntensityMap, path: Path, *, label_field: str | None, title: str | None = None,

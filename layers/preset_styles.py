@@ -127,9 +127,10 @@ def _python(v):
 
 
 def _intensity_style(gdf: gpd.GeoDataFrame, *, breaks: Sequence[float] | None, unit: str,
-                     method_zh: str, method_en: str, title: tuple[str, str]) -> GraduatedStyle:
+                     method_zh: str, method_en: str, title: tuple[str, str],
+                     label_field: str | None = None) -> GraduatedStyle:
     field = "class" if "class" in gdf.columns else (_first(gdf.columns, ("class", "级别")) or "class")
-    label = _label_field(gdf)
+    label = label_field or _label_field(gdf)
     values = pd.to_numeric(gdf[field], errors="coerce") if field in gdf.columns else pd.Series(dtype=float)
     counts = [int((values == k).sum()) for k in range(1, 6)]
     no_data = int(len(gdf) - sum(counts))
@@ -185,7 +186,8 @@ def tree_sinks_style(gdf, *, title, **_) -> Style:
 
 
 def township_intensity_style(gdf, *, title, breaks: Sequence[float] | None = None, unit: str = "",
-                              method_zh: str = "", method_en: str = "", classification=None, **_) -> Style:
+                             method_zh: str = "", method_en: str = "", classification=None,
+                             label_field: str | None = None, **_) -> Style:
     c = classification
     if c is not None:
         found = getattr(c, "breaks", breaks)
@@ -194,7 +196,7 @@ def township_intensity_style(gdf, *, title, breaks: Sequence[float] | None = Non
         method_zh = method_zh or getattr(c, "description_zh", "")
         method_en = method_en or getattr(c, "description_en", "")
     style = _intensity_style(gdf, breaks=breaks, unit=unit, method_zh=method_zh, method_en=method_en,
-                             title=title)
+                             title=title, label_field=label_field)
     labels_zh, labels_en = getattr(c, "labels_zh", None), getattr(c, "labels_en", None)
     if labels_zh and labels_en and len(labels_zh) == len(style.classes) == len(labels_en):
         for cb, zh, en in zip(style.classes, labels_zh, labels_en, strict=True):
