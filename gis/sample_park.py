@@ -9,7 +9,8 @@ to ``resources/sample``; a test checks the committed files equal a fresh run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -109,112 +110,164 @@ def generate(seed: int = SEED) -> SamplePark:
     cx, cy = _centre_xy()
     outline = _park_outline()
     blocks = _blocks(outline)
-    n = len(blocks)
-    order = rng.permutation(n)
+    order = rng.permutation(len(blocks))
     green_blocks = set(order[:3].tolist())
     dorm_blocks = set(order[3:5].tolist())
     office_block = int(order[5])
 
-    b_rows: list[dict] = []
-    g_rows: list[dict] = []
-    ent_rows: list[dict] = []
-    ent_no = 0
-
-    def add_bldg(geom, use, roof, floors, name, ent):
-        b_rows.append({"geometry": geom, "use": use, "roof_type": roof, "floors": floors,
-                       "name": name, "enterprise_id": ent})
-
+    rows = _Rows()
     for k, (_i, _j, blk) in enumerate(blocks):
         if k in green_blocks:
-            _green_block(rng, blk, g_rows)
-            continue
-        taken: list[Polygon] = []
-        if k in dorm_blocks:
-            ent_no += 1
-            ent = f"E{ent_no:03d}"
-            ent_rows.append({"enterprise_id": ent, "name": "园区人才公寓运营有限公司",
-                             "industry": "住宿服务", "industry_code": "H61", "kind": "service"})
-            for m in range(40):
-                g = _place(rng, blk, taken, rng.uniform(50, 70), rng.uniform(13, 16), 18)
-                if g is None:
-                    break
-                taken.append(g)
-                add_bldg(g, "宿舍", "混凝土平屋面", int(rng.integers(5, 12)), f"{m + 1}号公寓楼", ent)
-            canteen = _place(rng, blk, taken, 40, 28, 12)
-            if canteen is not None:
-                taken.append(canteen)
-                add_bldg(canteen, "公共", "混凝土平屋面", 2, "食堂", ent)
-            continue
-        if k == office_block:
-            ent_no += 1
-            ent = f"E{ent_no:03d}"
-            ent_rows.append({"enterprise_id": ent, "name": "临江智造园管理委员会", "industry": "公共管理",
-                             "industry_code": "S92", "kind": "service"})
-            for m, (w, d, fl, nm) in enumerate([(60, 24, 12, "园区管委会大楼"), (48, 20, 8, "科创中心A座"),
-                                                (48, 20, 8, "科创中心B座"), (36, 36, 3, "展示中心")]
-                                               + [(30, 16, 5, "孵化楼")] * 10):
-                g = _place(rng, blk, taken, w, d, 15)
-                if g is not None:
-                    taken.append(g)
-                    add_bldg(g, "办公", "混凝土平屋面", fl, nm if m < 4 else f"孵化楼{m - 3}号", ent)
-            g_rows.append({"geometry": blk.buffer(-6).difference(
-                shapely.union_all([t.buffer(8) for t in taken])), "cover": "草地", "cover_en": "grass",
-                "name": "管委会绿地"})
-            continue
-        # industrial block: split into 1–3 plots, one enterprise each
-        n_plots = int(rng.choice([2, 2, 3, 3, 4]))
-        minx, miny, maxx, maxy = blk.bounds
-        cuts = (np.arange(1, n_plots) + rng.uniform(-0.15, 0.15, n_plots - 1)) / n_plots
-        edges = np.concatenate([[minx], minx + cuts * (maxx - minx), [maxx]])
-        for p in range(n_plots):
-            plot = blk.intersection(box(edges[p] + 4, miny, edges[p + 1] - 4, maxy))
-            if plot.area < 8000:
-                continue
-            ent_no += 1
-            ent = f"E{ent_no:03d}"
-            prefix = _ENT_PREFIX[(ent_no * 7) % len(_ENT_PREFIX)]
-            ind, code = _INDUSTRIES[int(rng.integers(len(_INDUSTRIES)))]
-            ent_rows.append({"enterprise_id": ent, "name": f"杭州{prefix}{ind}有限公司",
-                             "industry": ind, "industry_code": code,
-                             "kind": "heavy" if ind in _HEAVY else "light"})
-            taken = []
-            n_fact = int(rng.integers(1, 4))
-            for f in range(n_fact):
-                w, d = rng.uniform(60, 150), rng.uniform(30, 60)
-                g = _place(rng, plot, taken, w, d, 14, shape="L" if rng.random() < 0.2 else "rect")
-                if g is None:
-                    continue
-                taken.append(g)
-                metal = rng.random() < 0.65
-                add_bldg(g, "工业", "彩钢" if metal else "混凝土平屋面",
-                         1 if metal else int(rng.integers(2, 5)), f"{f + 1}号厂房", ent)
-            if rng.random() < 0.6:
-                g = _place(rng, plot, taken, rng.uniform(40, 80), rng.uniform(25, 40), 12)
-                if g is not None:
-                    taken.append(g)
-                    add_bldg(g, "仓储", "彩钢", 1, "仓库", ent)
-            g = _place(rng, plot, taken, rng.uniform(30, 45), rng.uniform(14, 18), 12)
-            if g is not None:
-                taken.append(g)
-                add_bldg(g, "办公", "混凝土平屋面", int(rng.integers(3, 7)), "综合楼", ent)
-            if rng.random() < 0.35:
-                g = _place(rng, plot, taken, rng.uniform(40, 55), rng.uniform(12, 15), 12)
-                if g is not None:
-                    taken.append(g)
-                    add_bldg(g, "宿舍", "坡屋面", int(rng.integers(4, 7)), "员工宿舍", ent)
-            for a in range(int(rng.integers(3, 9))):
-                g = _place(rng, plot, taken, rng.uniform(8, 25), rng.uniform(6, 15), 6)
-                if g is not None:
-                    taken.append(g)
-                    kind = ["门卫", "配电房", "锅炉房", "泵房", "危废仓库", "车棚"][a % 6]
-                    add_bldg(g, "工业" if kind != "车棚" else "其他", "混凝土平屋面" if a % 3 else "彩钢",
-                             1, kind, ent)
-            rest = plot.buffer(-10).difference(shapely.union_all([t.buffer(10) for t in taken]))
-            if rest.area > 1500:
-                g_rows.append({"geometry": rest, "cover": "草地" if rng.random() < 0.7 else "灌木",
-                               "cover_en": "", "name": "厂区绿地"})
+            _green_block(rng, blk, rows.green)
+        elif k in dorm_blocks:
+            _dorm_block(rng, blk, rows)
+        elif k == office_block:
+            _office_block(rng, blk, rows)
+        else:
+            _industrial_block(rng, blk, rows)
 
-    buildings = gpd.GeoDataFrame(b_rows, geometry="geometry")
+    buildings = _building_table(rng, rows.buildings)
+    green = _green_table(rows.green)
+    tree_rows = _tree_rows(outline)
+    boundary = gpd.GeoDataFrame({"name": [PARK_NAME], "name_en": [PARK_NAME_EN],
+                                 "kind": ["红线"]}, geometry=[outline])
+    boundary_ll, buildings_ll, green_ll, trees_ll = (_on_map(gdf, cx, cy)
+                                                     for gdf in (boundary, buildings, green, tree_rows))
+    townships, stats = _townships(rng, cx, cy)
+    # floor areas (m²) from the buildings in local metres
+    enterprises = _enterprise_energy(rng, pd.DataFrame(rows.enterprises), buildings)
+    return SamplePark(boundary_ll, buildings_ll, green_ll, trees_ll, townships, enterprises, stats)
+
+
+@dataclass
+class _Rows:
+    """Rows of the layers and tables, collected block by block (local metres)."""
+
+    buildings: list[dict] = field(default_factory=list)
+    green: list[dict] = field(default_factory=list)
+    enterprises: list[dict] = field(default_factory=list)
+
+    def next_enterprise_no(self) -> int:
+        """The number the next enterprise will get (1-based)."""
+        return len(self.enterprises) + 1
+
+    def add_enterprise(self, name: str, industry: str, industry_code: str, kind: str) -> str:
+        """Register an enterprise; its id (``E001`` …)."""
+        ent = f"E{self.next_enterprise_no():03d}"
+        self.enterprises.append({"enterprise_id": ent, "name": name, "industry": industry,
+                                 "industry_code": industry_code, "kind": kind})
+        return ent
+
+    def add_building(self, geom: Polygon, use: str, roof: str, floors: int, name: str, ent: str) -> None:
+        """Add a building of enterprise ``ent``."""
+        self.buildings.append({"geometry": geom, "use": use, "roof_type": roof, "floors": floors,
+                               "name": name, "enterprise_id": ent})
+
+
+_OFFICE_BUILDINGS: Sequence[tuple[float, float, int, str]] = [
+    (60, 24, 12, "园区管委会大楼"), (48, 20, 8, "科创中心A座"), (48, 20, 8, "科创中心B座"),
+    (36, 36, 3, "展示中心")] + [(30, 16, 5, "孵化楼")] * 10
+"""The office block's buildings: width (m), depth (m), floors, name (incubators numbered)."""
+_ANCILLARY = ["门卫", "配电房", "锅炉房", "泵房", "危废仓库", "车棚"]
+"""A factory plot's small buildings, taken in turn."""
+
+
+def _dorm_block(rng: np.random.Generator, blk: Polygon, rows: _Rows) -> None:
+    """A block of staff apartments and a canteen, run by one service company."""
+    ent = rows.add_enterprise("园区人才公寓运营有限公司", "住宿服务", "H61", "service")
+    taken: list[Polygon] = []
+    for m in range(40):
+        g = _place(rng, blk, taken, rng.uniform(50, 70), rng.uniform(13, 16), 18)
+        if g is None:
+            break
+        taken.append(g)
+        rows.add_building(g, "宿舍", "混凝土平屋面", int(rng.integers(5, 12)), f"{m + 1}号公寓楼", ent)
+    canteen = _place(rng, blk, taken, 40, 28, 12)
+    if canteen is not None:
+        taken.append(canteen)
+        rows.add_building(canteen, "公共", "混凝土平屋面", 2, "食堂", ent)
+
+
+def _office_block(rng: np.random.Generator, blk: Polygon, rows: _Rows) -> None:
+    """The park administration: offices and incubators in a lawn."""
+    ent = rows.add_enterprise("临江智造园管理委员会", "公共管理", "S92", "service")
+    taken: list[Polygon] = []
+    for m, (w, d, fl, nm) in enumerate(_OFFICE_BUILDINGS):
+        g = _place(rng, blk, taken, w, d, 15)
+        if g is not None:
+            taken.append(g)
+            rows.add_building(g, "办公", "混凝土平屋面", fl, nm if m < 4 else f"孵化楼{m - 3}号", ent)
+    rows.green.append({"geometry": blk.buffer(-6).difference(
+        shapely.union_all([t.buffer(8) for t in taken])), "cover": "草地", "cover_en": "grass",
+        "name": "管委会绿地"})
+
+
+def _industrial_block(rng: np.random.Generator, blk: Polygon, rows: _Rows) -> None:
+    """An industrial block split across its length into 2–4 plots, one enterprise each (plots
+    under 8000 m² stay empty)."""
+    n_plots = int(rng.choice([2, 2, 3, 3, 4]))
+    minx, miny, maxx, maxy = blk.bounds
+    cuts = (np.arange(1, n_plots) + rng.uniform(-0.15, 0.15, n_plots - 1)) / n_plots
+    edges = np.concatenate([[minx], minx + cuts * (maxx - minx), [maxx]])
+    for p in range(n_plots):
+        plot = blk.intersection(box(edges[p] + 4, miny, edges[p + 1] - 4, maxy))
+        if plot.area >= 8000:
+            _factory_plot(rng, plot, rows)
+
+
+def _factory_plot(rng: np.random.Generator, plot: Polygon, rows: _Rows) -> None:
+    """One manufacturer: its buildings and, where at least 1500 m² are left, its green."""
+    prefix = _ENT_PREFIX[(rows.next_enterprise_no() * 7) % len(_ENT_PREFIX)]
+    ind, code = _INDUSTRIES[int(rng.integers(len(_INDUSTRIES)))]
+    ent = rows.add_enterprise(f"杭州{prefix}{ind}有限公司", ind, code, "heavy" if ind in _HEAVY else "light")
+    taken = _factory_buildings(rng, plot, ent, rows)
+    rest = plot.buffer(-10).difference(shapely.union_all([t.buffer(10) for t in taken]))
+    if rest.area > 1500:
+        rows.green.append({"geometry": rest, "cover": "草地" if rng.random() < 0.7 else "灌木",
+                           "cover_en": "", "name": "厂区绿地"})
+
+
+def _factory_buildings(rng: np.random.Generator, plot: Polygon, ent: str, rows: _Rows) -> list[Polygon]:
+    """Workshops, maybe a warehouse, an office, maybe a dormitory and small ancillary buildings
+    on one plot; the footprints placed."""
+    taken: list[Polygon] = []
+    for f in range(int(rng.integers(1, 4))):
+        w, d = rng.uniform(60, 150), rng.uniform(30, 60)
+        g = _place(rng, plot, taken, w, d, 14, shape="L" if rng.random() < 0.2 else "rect")
+        if g is None:
+            continue
+        taken.append(g)
+        metal = rng.random() < 0.65
+        rows.add_building(g, "工业", "彩钢" if metal else "混凝土平屋面",
+                          1 if metal else int(rng.integers(2, 5)), f"{f + 1}号厂房", ent)
+    if rng.random() < 0.6:
+        g = _place(rng, plot, taken, rng.uniform(40, 80), rng.uniform(25, 40), 12)
+        if g is not None:
+            taken.append(g)
+            rows.add_building(g, "仓储", "彩钢", 1, "仓库", ent)
+    g = _place(rng, plot, taken, rng.uniform(30, 45), rng.uniform(14, 18), 12)
+    if g is not None:
+        taken.append(g)
+        rows.add_building(g, "办公", "混凝土平屋面", int(rng.integers(3, 7)), "综合楼", ent)
+    if rng.random() < 0.35:
+        g = _place(rng, plot, taken, rng.uniform(40, 55), rng.uniform(12, 15), 12)
+        if g is not None:
+            taken.append(g)
+            rows.add_building(g, "宿舍", "坡屋面", int(rng.integers(4, 7)), "员工宿舍", ent)
+    for a in range(int(rng.integers(3, 9))):
+        g = _place(rng, plot, taken, rng.uniform(8, 25), rng.uniform(6, 15), 6)
+        if g is not None:
+            taken.append(g)
+            kind = _ANCILLARY[a % 6]
+            rows.add_building(g, "工业" if kind != "车棚" else "其他", "混凝土平屋面" if a % 3 else "彩钢",
+                              1, kind, ent)
+    return taken
+
+
+def _building_table(rng: np.random.Generator, rows: list[dict]) -> gpd.GeoDataFrame:
+    """The buildings with ``height_m`` (m, surveyed for about 40%, else NaN), ``roof_slope_deg``
+    (°) and ``bldg_id``."""
+    buildings = gpd.GeoDataFrame(rows, geometry="geometry")
     # heights: most files give floors; about 40% also a surveyed height (m)
     storey = buildings["use"].map({"工业": 7.5, "仓储": 8.0, "办公": 3.8, "宿舍": 3.0, "公共": 4.5,
                                    "其他": 3.2}).to_numpy()
@@ -226,29 +279,28 @@ def generate(seed: int = SEED) -> SamplePark:
     buildings["roof_slope_deg"] = np.where(buildings["roof_type"] == "坡屋面", 25.0,
                                            np.where(buildings["roof_type"] == "彩钢", 5.0, 0.0))
     buildings.insert(0, "bldg_id", [f"B{i + 1:04d}" for i in range(len(buildings))])
+    return buildings
 
-    green = gpd.GeoDataFrame(g_rows, geometry="geometry")
+
+def _green_table(rows: list[dict]) -> gpd.GeoDataFrame:
+    """The green spaces, one polygon per feature (slivers under 200 m² dropped), with English
+    cover names and ``green_id``."""
+    green = gpd.GeoDataFrame(rows, geometry="geometry")
     green = green.explode(index_parts=False).reset_index(drop=True)
     green = green[green.area > 200].reset_index(drop=True)
     en = dict((zh, en) for en, zh in _GREEN_TYPES)
     green["cover_en"] = green["cover"].map(en)
     green.insert(0, "green_id", [f"G{i + 1:03d}" for i in range(len(green))])
+    return green
 
-    tree_rows = _tree_rows(outline)
-    boundary = gpd.GeoDataFrame({"name": [PARK_NAME], "name_en": [PARK_NAME_EN],
-                                 "kind": ["红线"]}, geometry=[outline])
 
-    layers = {}
-    for key, gdf in [("boundary", boundary), ("buildings", buildings), ("green", green),
-                     ("tree_rows", tree_rows)]:
-        g = gdf.set_crs(WORK_CRS, allow_override=True)
-        g = g.set_geometry(g.geometry.rotate(ROTATION_DEG, origin=(0, 0))
-                           .translate(cx, cy))
-        layers[key] = _round(g.to_crs(STORE_CRS))
-    townships, stats = _townships(rng, cx, cy)
-    enterprises = _enterprise_energy(rng, pd.DataFrame(ent_rows), buildings)
-    return SamplePark(layers["boundary"], layers["buildings"], layers["green"],
-                      layers["tree_rows"], townships, enterprises, stats)
+def _on_map(gdf: gpd.GeoDataFrame, cx: float, cy: float) -> gpd.GeoDataFrame:
+    """A layer in local metres turned by :data:`ROTATION_DEG` and moved to the park's centre
+    (``cx``, ``cy`` in EPSG:4549), returned in EPSG:4490."""
+    g = gdf.set_crs(WORK_CRS, allow_override=True)
+    g = g.set_geometry(g.geometry.rotate(ROTATION_DEG, origin=(0, 0))
+                       .translate(cx, cy))
+    return _round(g.to_crs(STORE_CRS))
 
 
 def _round(gdf: gpd.GeoDataFrame, decimals: int = 8) -> gpd.GeoDataFrame:
@@ -299,13 +351,13 @@ def _townships(rng, cx: float, cy: float) -> tuple[gpd.GeoDataFrame, pd.DataFram
     """26 township/street polygons (Voronoi cells in a ~36 × 28 km district) and statistics."""
     district = Polygon([(-18000, -12000), (-6000, -15000), (12000, -13500), (19000, -4000),
                         (17000, 11000), (4000, 14500), (-11000, 13000), (-19000, 3000)])
-    pts = []
-    while len(pts) < 26:
+    seeds: list[tuple[float, float]] = []
+    while len(seeds) < 26:
         p = (rng.uniform(-18000, 19000), rng.uniform(-15000, 14500))
         if district.contains(shapely.Point(p)):
-            pts.append(p)
-    pts[0] = (0.0, 0.0)  # the park's own township
-    pts = np.array(pts)
+            seeds.append(p)
+    seeds[0] = (0.0, 0.0)  # the park's own township
+    pts = np.array(seeds)
     for _ in range(3):  # Lloyd relaxation for even, plausible shapes
         cells = shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=district)
         cells = [c.intersection(district) for c in shapely.get_parts(cells)]

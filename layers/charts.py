@@ -30,6 +30,8 @@ BALANCE_COLOURS = {"total": "#7f7f7f", "down": "#009E73", "up": "#D55E00", "net"
 MONTHS_ZH = tuple(f"{m}月" for m in range(1, 13))
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 AXIS_COLOUR, GRID_COLOUR, TEXT_COLOUR = "#606060", "#e0e0e0", "#202020"
+ChartSeries = Mapping[str, Sequence[float] | np.ndarray] | Sequence[float] | np.ndarray
+"""What the bar and line charts draw: one unnamed series or name → series (floats, one per category)."""
 
 
 # ---- numbers -----------------------------------------------------------------------------------
@@ -148,7 +150,7 @@ def _colours(names: Sequence[str], colours) -> dict[str, str]:
     return {n: pal[i % len(pal)] for i, n in enumerate(names)}
 
 
-def _as_series(series) -> dict[str, np.ndarray]:
+def _as_series(series: ChartSeries) -> dict[str, np.ndarray]:
     if isinstance(series, Mapping):
         return {str(k): np.asarray(v, dtype=float).ravel() for k, v in series.items()}
     return {"": np.asarray(series, dtype=float).ravel()}
@@ -374,7 +376,7 @@ def _draw_categories(painter: QPainter, ctx: _Ctx, ax: _Axes, categories: Sequen
 # ---- bar chart ---------------------------------------------------------------------------------
 
 def bar_chart(painter: QPainter, rect: QRectF, categories: Sequence[str],
-              series: Mapping[str, Sequence[float]] | Sequence[float], *, title: str | None = None,
+              series: ChartSeries, *, title: str | None = None,
               unit: str = "", stacked: bool = False, colours=None, horizontal: bool = False,
               value_labels: bool = False, legend: bool | None = None, font_pt: float = 8.0,
               max_ticks: int = 6, lang: str = "zh", background: str | None = None) -> ChartGeometry:
@@ -491,7 +493,7 @@ def _value_decimals(values) -> int:
 # ---- line chart --------------------------------------------------------------------------------
 
 def line_chart(painter: QPainter, rect: QRectF, categories: Sequence[str],
-               series: Mapping[str, Sequence[float]] | Sequence[float], *, title: str | None = None,
+               series: ChartSeries, *, title: str | None = None,
                unit: str = "", colours=None, markers: bool = True, legend: bool | None = None,
                font_pt: float = 8.0, max_ticks: int = 6, zero_based: bool = True, lang: str = "zh",
                background: str | None = None) -> ChartGeometry:
@@ -571,7 +573,7 @@ def month_labels(lang: str = "zh") -> tuple[str, ...]:
 
 
 def monthly_chart(painter: QPainter, rect: QRectF,
-                  series: Mapping[str, Sequence[float]] | Sequence[float], *, title: str | None = None,
+                  series: ChartSeries, *, title: str | None = None,
                   unit: str = "", kind: str = "bar", colours=None, lang: str = "zh",
                   value_labels: bool = False, font_pt: float = 8.0, legend: bool | None = None,
                   background: str | None = None) -> ChartGeometry:

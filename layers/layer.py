@@ -7,8 +7,8 @@ Callbacks run synchronously in the thread that made the change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -268,7 +268,16 @@ class LayerStack:
         return union_bounds(self.visible_layers(), crs)
 
 
-def union_bounds(layers: list[VectorLayer], crs=None) -> tuple[float, float, float, float] | None:
+class Bounded(Protocol):
+    """What :func:`union_bounds` needs of a layer: a vector layer or a raster layer."""
+
+    @property
+    def crs(self) -> Any: ...
+
+    def bounds(self, crs=None) -> tuple[float, float, float, float] | None: ...
+
+
+def union_bounds(layers: Sequence[Bounded], crs=None) -> tuple[float, float, float, float] | None:
     """Union of the layers' bounds in ``crs`` (default: the first layer's CRS)."""
     if not layers:
         return None

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -155,7 +155,8 @@ class MapRenderJob:
         if crs is None and entries:
             crs = entries[0][0].crs
         w, h = max(1, round(width_px * dpr)), max(1, round(height_px * dpr))
-        extent = tuple(float(v) for v in extent)
+        xmin, ymin, xmax, ymax = (float(v) for v in extent)  # plain floats: the cache key holds them
+        extent = (xmin, ymin, xmax, ymax)
         key = (tuple(_state(lyr, op) for lyr, op in entries), extent, w, h, float(dpr), background,
                str(crs), self.labels)
         if self._last is not None and self._last[0] == key:
@@ -319,8 +320,9 @@ class MapRenderJob:
                 weight = parts.ring_area()[tiny_idx] * (s * s)  # px², negative for holes
             else:
                 weight = np.maximum(big[tiny_idx], 0.5) * max(stroke_px, 1.0)
-            lo = transform.apply(b[tiny_idx][:, [0, 3]])  # (xmin, ymax) → top-left pixel corner
-            box = np.column_stack([lo[:, 0], lo[:, 1], lo[:, 0] + wpx[tiny_idx], lo[:, 1] + hpx[tiny_idx]])
+            corner = transform.apply(b[tiny_idx][:, [0, 3]])  # (xmin, ymax) → top-left pixel corner
+            box = np.column_stack([corner[:, 0], corner[:, 1], corner[:, 0] + wpx[tiny_idx],
+                                   corner[:, 1] + hpx[tiny_idx]])
             codes = sym.codes[parts.geom[tiny_idx]]
             fallback = sym.outline if closed else "#000000"
             _splat(image, box, weight, codes, colours, fallback, opacity, blank=blank)
@@ -362,8 +364,8 @@ def _state(layer, opacity: float) -> tuple:
             getattr(getattr(layer, "style", None), "label_field", None))
 
 
-def _splat(image: QImage, box: np.ndarray, weight: np.ndarray, codes: np.ndarray, colours: dict,
-           fallback: str, opacity: float, blank: bool = False) -> None:
+def _splat(image: QImage, box: np.ndarray, weight: np.ndarray, codes: np.ndarray,
+           colours: Mapping[int, str | None], fallback: str, opacity: float, blank: bool = False) -> None:
     """Blend small parts into ``image`` (premultiplied ARGB32) without drawing their geometry: each
     part's ``weight`` (its area in px², negative for holes) is spread over the pixels under its
     pixel ``box`` (k, 4: left, top, right, bottom; at most 4 × 4 pixels) in proportion to the
@@ -419,6 +421,7 @@ def _splat(image: QImage, box: np.ndarray, weight: np.ndarray, codes: np.ndarray
     if len(hit) == 0:
         return
     alpha = (np.minimum(np.maximum(cover[hit], 0.0), 1.0) * float(opacity)).astype(np.float32)
+    src: list[np.float32] | list[np.ndarray]  # R, G, B: of the one colour, else per pixel hit
     if single:
         src = [np.float32(v) for v in rgb[code_idx[0]]]
     else:

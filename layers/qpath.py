@@ -314,15 +314,13 @@ class PartArrays:
             return pieces_offsets[0][0]
         point_base = np.cumsum([0] + [len(p.xy) for p, _ in pieces_offsets[:-1]])
         starts = [p.starts + b for (p, _), b in zip(pieces_offsets, point_base, strict=True)]
-        ext = [p.exterior for p, _ in pieces_offsets]
-        areas = [p._area for p, _ in pieces_offsets]
         return cls(np.concatenate([p.xy for p, _ in pieces_offsets]),
                    np.concatenate(starts),
                    np.concatenate([p.counts for p, _ in pieces_offsets]),
                    np.concatenate([p.geom + o for p, o in pieces_offsets]),
                    np.concatenate([p.bbox for p, _ in pieces_offsets]),
-                   None if any(e is None for e in ext) else np.concatenate(ext),
-                   None if any(a is None for a in areas) else np.concatenate(areas))
+                   _concat_all([p.exterior for p, _ in pieces_offsets]),
+                   _concat_all([p._area for p, _ in pieces_offsets]))
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -422,12 +420,19 @@ def orient_rings(rings: RingArrays) -> tuple[RingArrays, np.ndarray]:
     return RingArrays(xy, starts, counts, rings.geom, exterior), np.where(exterior, area, -area)
 
 
+def _concat_all(arrays: list[np.ndarray | None]) -> np.ndarray | None:
+    """The arrays one after the other; None when any of them is None (an optional column)."""
+    present = [a for a in arrays if a is not None]
+    return np.concatenate(present) if len(present) == len(arrays) else None
+
+
 def _geometry_arrays(geoms: np.ndarray) -> GeometryArrays:
     n = len(geoms)
     types = shapely.get_type_id(geoms)
     empty = shapely.is_empty(geoms) | (types < 0)
-    rings, area = orient_rings(_polygon_rings(geoms, types, empty))
-    rings = PartArrays.from_parts(rings.xy, rings.starts, rings.counts, rings.geom, rings.exterior, area)
+    oriented, area = orient_rings(_polygon_rings(geoms, types, empty))
+    rings = PartArrays.from_parts(oriented.xy, oriented.starts, oriented.counts, oriented.geom,
+                                  oriented.exterior, area)
     line_sel = np.flatnonzero(np.isin(types, (_LINESTRING, _LINEARRING, _MULTILINESTRING, _COLLECTION))
                               & ~empty)
     lines = PartArrays.empty()

@@ -275,14 +275,15 @@ class RasterLayer:
         cr = np.array([[0, 0], [cols, 0], [cols, rows], [0, rows]], dtype=float)
         return np.column_stack([x0 + cr[:, 0] * dx + cr[:, 1] * rx, y0 + cr[:, 0] * ry + cr[:, 1] * dy])
 
-    def bounds(self, crs=None) -> tuple[float, float, float, float] | None:
+    def bounds(self, crs=None) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax) in ``crs`` (default: the raster's)."""
         c = self.corners()
         if crs is not None and self._crs is not None and not _same_crs(crs, self._crs):
             from rasterio.warp import transform_bounds
 
-            return tuple(float(v) for v in transform_bounds(
-                _rio_crs(self._crs), _rio_crs(crs), c[:, 0].min(), c[:, 1].min(), c[:, 0].max(),
-                c[:, 1].max(), densify_pts=21))
+            x0, y0, x1, y1 = transform_bounds(_rio_crs(self._crs), _rio_crs(crs), c[:, 0].min(),
+                                              c[:, 1].min(), c[:, 0].max(), c[:, 1].max(), densify_pts=21)
+            return float(x0), float(y0), float(x1), float(y1)
         return float(c[:, 0].min()), float(c[:, 1].min()), float(c[:, 0].max()), float(c[:, 1].max())
 
     def world_to_cell(self, x: float, y: float) -> tuple[float, float]:
@@ -334,8 +335,10 @@ class RasterLayer:
             out = np.empty((*a.shape[:2], 4), np.uint8)
             out[..., :3] = a[..., :3]
             out[..., 3] = a[..., 3] if a.shape[2] == 4 else 255
-        else:
+        elif self._colormap is not None:
             out = self._colormap.rgba(a, self._valid())
+        else:  # a single-band grid given by set_data() to a layer made with an RGB one
+            raise RuntimeError(f"raster layer {self._name!r} has no colour map")
         with self._lock:
             self._cache[key] = out
         return out

@@ -13,7 +13,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +38,12 @@ from gis.progress import Progress
 from layers.layer import LayerStack, VectorLayer, union_bounds
 from layers.legend import LegendMetrics, device_font, draw_legend, legend_block, legend_size
 from layers.qpath import WorldToPixel, layer_geometry, marker_paths, view_paths
+from layers.raster import RasterLayer
 from layers.style import CategorizedStyle, GraduatedStyle, has_fill
 
 Extent = tuple[float, float, float, float]
+MapLayer = VectorLayer | RasterLayer
+"""A layer drawn on the map."""
 _APP: QGuiApplication | None = None
 SNAP_PX = 0.5  # geometry is snapped to half a device pixel (≈ pixel-size simplification)
 
@@ -84,7 +87,7 @@ class RenderStats:
         return self.paths_s + self.draw_s + self.labels_s + self.decorations_s
 
 
-def default_extent(layers: Sequence[VectorLayer], crs=None, margin: float = 0.03) -> Extent | None:
+def default_extent(layers: Sequence[MapLayer], crs=None, margin: float = 0.03) -> Extent | None:
     """Union of the layers' bounds in ``crs`` (default: the first layer's) plus a margin."""
     b = union_bounds(list(layers), crs)
     if b is None:
@@ -141,7 +144,8 @@ def save_png(image: QImage, path: str | Path, compression: int = 1) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     quality = round(100 - compression * 100 / 9)  # Qt maps PNG quality 0..100 to zlib 9..0
-    if not image.save(str(path), "PNG", quality):
+    # PySide6's stub types the format as bytes, but at run time only a str is accepted
+    if not image.save(str(path), "PNG", quality):  # type: ignore[call-overload]
         raise OSError(f"could not write {path}")
     return path
 
@@ -173,7 +177,7 @@ def render_to_painter(painter: QPainter, layers: Sequence | LayerStack,
     return stats
 
 
-def draw_entries(layers) -> list[tuple[object, float]]:
+def draw_entries(layers) -> list[tuple[MapLayer, float]]:
     """(layer, opacity) of the layers to draw, bottom → top: a LayerTree's drawn layers with their
     effective opacity (groups included), or the visible ones of a list/LayerStack."""
     if hasattr(layers, "draw_list"):
@@ -181,7 +185,7 @@ def draw_entries(layers) -> list[tuple[object, float]]:
     return [(lyr, lyr.opacity) for lyr in layers if lyr.visible]
 
 
-def _render(painter: QPainter, entries: list[tuple[object, float]], rect: QRectF | None,
+def _render(painter: QPainter, entries: list[tuple[MapLayer, float]], rect: QRectF | None,
             stats: RenderStats, *, extent, title, subtitle, legend, background, progress, lang, labels,
             label_size_pt, north_arrow, scale_bar) -> None:
     t0 = time.perf_counter()
@@ -385,8 +389,8 @@ class LayerSymbols:
     diameter in points; line colours per code (single styles draw lines in the outline colour)."""
 
     codes: np.ndarray
-    fills: dict[int, str | None]
-    line_colours: dict[int, str]
+    fills: Mapping[int, str | None]
+    line_colours: Mapping[int, str]
     outline: str
     outline_px: float
     line_px: float

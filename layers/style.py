@@ -203,9 +203,9 @@ def common_decimals(values: Sequence[float], max_decimals: int = 3) -> int:
 def break_labels(lower: float | None, upper: float | None,
                  decimals: int | None = None) -> tuple[str, str]:
     """(zh, en) label of the class ``lower < v ≤ upper``: "≤ 0.6", "0.6–0.8", "> 2.0"."""
-    if lower is None and upper is None:
-        return "全部", "all"
     if lower is None:
+        if upper is None:
+            return "全部", "all"
         t = f"≤ {format_break(upper, decimals)}"
         return t, t
     if upper is None:

@@ -9,7 +9,9 @@ denominator, and say how many entities that covers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,7 +85,7 @@ class EmissionsResult:
         by fuel, by sector, the largest emitters, the problems."""
         used = list(dict.fromkeys(self.detail.loc[self.detail["amount_canonical"] > 0, "fuel"]))
         top = self.entities.sort_values("t_co2", ascending=False).head(10)
-        out = {
+        out: dict[str, Any] = {
             "factor_set": self.factors.describe(used),
             "inventory": self.inventory,
             "year_choice": self.year_choice,
@@ -103,7 +105,7 @@ class EmissionsResult:
 def _record(row: pd.Series, exact: bool = False) -> dict:
     """JSON-ready dict of a row (None for missing; floats to 4 decimals, or 6 significant digits
     below 1, unless ``exact``)."""
-    out = {}
+    out: dict[Any, Any] = {}
     for k, v in row.items():
         if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)):
             out[k] = None
@@ -166,9 +168,11 @@ def _intensities(frame: pd.DataFrame) -> pd.DataFrame:
 def _aggregate(entities: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Sums per ``keys`` with intensities over the entities that have each denominator."""
     e = entities.copy()
-    agg = {"entities": ("entity", "nunique"), "t_co2": ("t_co2", "sum"),
-           "t_co2_scope1": ("t_co2_scope1", "sum"), "t_co2_scope2": ("t_co2_scope2", "sum"),
-           "tce": ("tce", "sum")}
+    # (column, aggregation): a pandas reduction name or a callable on the group's column
+    agg: dict[str, tuple[str, str | Callable[[pd.Series], Any]]] = {
+        "entities": ("entity", "nunique"), "t_co2": ("t_co2", "sum"),
+        "t_co2_scope1": ("t_co2_scope1", "sum"), "t_co2_scope2": ("t_co2_scope2", "sum"),
+        "tce": ("tce", "sum")}
     for denom, _, _ in _DENOMINATORS:
         has = e[denom] > 0
         e[f"_co2_{denom}"] = e["t_co2"].where(has, 0.0)

@@ -407,7 +407,8 @@ def read_factor_table(df: pd.DataFrame, *, source_name: str = "",
                              path=source_name or None, code="factors.unit")
         canonical = catalog.at[fuel, "canonical_unit"] if fuel in catalog.index else None
         t_co2 = _ratio(unit_text, "tCO2", canonical, zh, en, cols["unit"], name, source_name) * value
-        tce_value = tce_unit = tce_per = np.nan
+        tce_value = tce_per = np.nan
+        tce_unit: object = np.nan  # the row's cell as read; NaN when no tce coefficient is given
         tce_cell = r[cols["tce_value"]] if cols["tce_value"] is not None else None
         if tce_cell is not None and pd.notna(tce_cell) and str(tce_cell).strip():
             tce_value = _number(tce_cell, zh, en, cols["tce_value"], source_name)

@@ -147,9 +147,9 @@ class _Where:
         return InputError(zh, en, path=self.path, code=code)
 
 
-def _find(names: dict, candidates: list[str], taken: set) -> str | None:
+def _find(names: dict[str, str], candidates: list[str], taken: set) -> str | None:
     """The first column (not in ``taken``) whose name part equals a candidate."""
-    normed: dict[str, object] = {}
+    normed: dict[str, str] = {}
     for col, name in names.items():
         if col not in taken:
             normed.setdefault(normalise_name(name), col)
@@ -480,7 +480,7 @@ def _read_long(df, cols, split, attrs, rows, where: _Where, factors: FactorSet, 
     names_used: dict[str, str] = {}
     cell_unit = pd.Series(pd.NA, index=df.index, dtype="string")
     for text in fuel_text.dropna().unique():
-        name, u = U.split_header(text)
+        name, written_unit = U.split_header(text)
         key = match_fuel(name, fuels)
         mask = (fuel_text == text).fillna(False).to_numpy()
         if key is None:
@@ -491,8 +491,8 @@ def _read_long(df, cols, split, attrs, rows, where: _Where, factors: FactorSet, 
                               "in a factor table (--override)", "energy.unknown_fuel")
         fuel_key[mask] = key
         names_used[str(text)] = key
-        if u is not None:
-            cell_unit[mask] = u
+        if written_unit is not None:
+            cell_unit[mask] = written_unit
     unit_text = _text(df[ucol]) if ucol is not None else pd.Series(pd.NA, index=df.index, dtype="string")
     unit_text = unit_text.fillna(cell_unit)
     header_unit = split[acol][1]

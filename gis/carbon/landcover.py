@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Geod
 
 from gis.carbon.sinks import (
     M2_PER_HA,
@@ -170,11 +170,19 @@ def pixel_coverage(boundary, transform, shape: tuple[int, int],
     return slice(r0, r1), slice(c0, c1), frac
 
 
+def _geod(crs: CRS) -> Geod:
+    """The ellipsoid of a geographic CRS, for geodesic areas (m²)."""
+    geod = crs.get_geod()
+    if geod is None:  # a geographic CRS always has an ellipsoid; pyproj types it as optional
+        raise ValueError(f"CRS {crs.name!r} has no ellipsoid: cannot compute geodesic areas")
+    return geod
+
+
 def _pixel_area_m2(transform, crs: CRS, rows: slice) -> np.ndarray:
     """Area (m²) of one pixel on each row of ``rows`` (varies with latitude in lon/lat rasters)."""
     n = rows.stop - rows.start
     if crs.is_geographic:
-        geod = crs.get_geod()
+        geod = _geod(crs)
         ys = transform.f + np.arange(rows.start, rows.stop + 1) * transform.e
         dx = abs(transform.a)
         out = np.empty(n)
@@ -189,7 +197,7 @@ def _pixel_area_m2(transform, crs: CRS, rows: slice) -> np.ndarray:
 
 def _area_m2(geom, crs: CRS) -> float:
     if crs.is_geographic:
-        area, _ = crs.get_geod().geometry_area_perimeter(geom)
+        area, _ = _geod(crs).geometry_area_perimeter(geom)
         return abs(area)
     unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
     return float(geom.area) * unit * unit

@@ -4,6 +4,7 @@ indicator checks: the numbers a zero-carbon park plan reports."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -11,6 +12,9 @@ from gis.carbon.balance import Balance, BalanceInputs, FuelSwitch, Scenario, com
 from gis.carbon.emissions import EmissionsResult
 from gis.carbon.indicators import check_indicators, indicator_sets
 from gis.defaults import DEFAULT_INDICATOR_SET
+
+if TYPE_CHECKING:  # sinks pulls in geopandas/shapely: imported where it is used, not on import
+    from gis.carbon.sinks import SinkResult
 
 GREEN_COVER_CLASSES = ("forest", "shrub", "grassland", "wetland", "tea")
 """Land-cover classes counted as green cover (绿化覆盖) for green_coverage_pct: vegetated land,
@@ -105,8 +109,8 @@ class ParkAccount:
 
     emissions: EmissionsResult
     baseline: EmissionsResult | None
-    sinks: object | None  # gis.carbon.sinks.SinkResult of the green polygons
-    trees: object | None  # SinkResult of tree rows/points
+    sinks: SinkResult | None  # of the green polygons
+    trees: SinkResult | None  # of tree rows/points
     carbon: ParkCarbon
 
     @property

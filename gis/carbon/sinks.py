@@ -49,6 +49,9 @@ WIDTH_FIELD_CANDIDATES = (
 )
 OVERLAP_TOLERANCE_M2 = 0.01
 """Overlaps smaller than this (1 dm²; digitising noise along shared edges) are ignored."""
+_NONE = np.array(None, dtype=object)
+"""None as a 0-d object array, for ``np.where(mask, geoms, _NONE)``: the same result as a bare None,
+which numpy's type stubs do not accept."""
 
 _FACTOR_COLUMNS = ("class", "name_zh", "name_en", "aliases", "t_co2_per_ha_yr", "low", "high", "unit",
                    "basis", "year", "region", "source", "note")
@@ -132,7 +135,7 @@ def merge_sink_factors(base: pd.DataFrame, user: pd.DataFrame, *, label: str = "
         hit = _match_class_key(out, key)
         new_aliases = _split_aliases(given.get("aliases", ""))
         if hit is None:
-            row = {c: None for c in out.columns}
+            row: dict[str, object] = {c: None for c in out.columns}
             row.update({"class": key, "name_zh": given.get("name_zh", key),
                         "name_en": given.get("name_en", key), "unit": "tCO2/ha/yr", "basis": "land_cover"})
             out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
@@ -452,11 +455,11 @@ def vector_sinks(green: gpd.GeoDataFrame, *, type_field: str | None = None,
                                 f"{int(bad.sum())} green feature(s) are not polygons (or empty) and were "
                                 "not counted", list(ids[bad])))
         excluded_rows.append({"reason": "not polygon", "value": None, "n": int(bad.sum()), "area_m2": 0.0})
-    invalid = polygonal & ~shapely.is_valid(np.where(polygonal, geoms, None))
+    invalid = polygonal & ~shapely.is_valid(np.where(polygonal, geoms, _NONE))
     if invalid.any():
         geoms = geoms.copy()
         geoms[invalid] = shapely.make_valid(geoms[invalid])
-    area = np.where(polygonal, shapely.area(np.where(polygonal, geoms, None)), 0.0)
+    area = np.where(polygonal, shapely.area(np.where(polygonal, geoms, _NONE)), 0.0)
     area = np.nan_to_num(area)
     types = type_text(green[tf]).to_numpy(dtype=object)
     classes, unmapped = map_cover_types(types, factors)
@@ -485,7 +488,7 @@ def vector_sinks(green: gpd.GeoDataFrame, *, type_field: str | None = None,
                                   "area_m2": float(area[sel].sum())})
     counted = polygonal & pd.notna(pd.Series(classes)).to_numpy()
     f = factors.set_index("class")
-    cls = pd.Series(np.where(counted, classes, None), index=green.index, dtype=object)
+    cls = pd.Series(np.where(counted, classes, _NONE), index=green.index, dtype=object)
     out = green.copy()
     out["sink_class"] = cls
     out["class_zh"] = cls.map(f["name_zh"])
@@ -581,7 +584,7 @@ def tree_sinks(trees: gpd.GeoDataFrame, *, green: gpd.GeoDataFrame | None = None
     ids = feature_ids(trees, id_field)
     geoms = np.asarray(trees.geometry.array)
     present = ~(pd.isna(geoms) | shapely.is_empty(geoms))
-    tid = np.where(present, shapely.get_type_id(np.where(present, geoms, None)), -1)
+    tid = np.where(present, shapely.get_type_id(np.where(present, geoms, _NONE)), -1)
     is_line = np.isin(tid, (1, 5))
     is_point = np.isin(tid, (0, 4))
     is_poly = np.isin(tid, (3, 6))
@@ -610,9 +613,9 @@ def tree_sinks(trees: gpd.GeoDataFrame, *, green: gpd.GeoDataFrame | None = None
                          f"{_ids_text(ids[bad_w])}",
                          f"{int(bad_w.sum())} tree feature(s) have a missing or non-positive canopy width "
                          f"({wf}): {_ids_text(ids[bad_w])}", code="sinks.canopy_width")
-    length = np.where(is_line, shapely.length(np.where(is_line, geoms, None)), 0.0)
+    length = np.where(is_line, shapely.length(np.where(is_line, geoms, _NONE)), 0.0)
     length = np.nan_to_num(length)
-    n_points = np.where(is_point, shapely.get_num_geometries(np.where(is_point, geoms, None)), 0)
+    n_points = np.where(is_point, shapely.get_num_geometries(np.where(is_point, geoms, _NONE)), 0)
     from_spacing = np.floor(length / np.where(spacing > 0, spacing, np.nan) + 1e-9) + 1
     n_trees = np.where(count > 0, count,
                        np.where(is_line, from_spacing, np.where(is_point, n_points, np.nan)))
@@ -627,10 +630,10 @@ def tree_sinks(trees: gpd.GeoDataFrame, *, green: gpd.GeoDataFrame | None = None
     footprint = np.full(n_rows, None, dtype=object)
     footprint[need_width] = shapely.buffer(geoms[need_width], radius[need_width], quad_segs=16)
     footprint[is_poly] = geoms[is_poly]
-    strip_m2 = np.where(is_line, shapely.area(np.where(is_line, footprint, None)), np.inf)
+    strip_m2 = np.where(is_line, shapely.area(np.where(is_line, footprint, _NONE)), np.inf)
     strip_m2 = np.where(np.isnan(strip_m2), np.inf, strip_m2)
     capped = is_line & (crowns_m2 > strip_m2)
-    canopy = np.where(is_poly, shapely.area(np.where(is_poly, geoms, None)), np.minimum(crowns_m2, strip_m2))
+    canopy = np.where(is_poly, shapely.area(np.where(is_poly, geoms, _NONE)), np.minimum(crowns_m2, strip_m2))
     canopy = np.nan_to_num(np.where(other, 0.0, canopy))
     if capped.any():
         problems.append(Problem("info", "sinks.crowns_overlap",
@@ -652,7 +655,7 @@ def tree_sinks(trees: gpd.GeoDataFrame, *, green: gpd.GeoDataFrame | None = None
                 forest = forest.to_crs(trees.crs)
             forest_union = shapely.union_all(np.asarray(forest.geometry.array))
             shapely.prepare(forest_union)
-            has = ~other & shapely.intersects(np.where(other, None, footprint), forest_union)
+            has = ~other & shapely.intersects(np.where(other, _NONE, footprint), forest_union)
             has = np.asarray(has, dtype=bool)
             if has.any():
                 foot_area = shapely.area(footprint[has])
@@ -675,10 +678,10 @@ def tree_sinks(trees: gpd.GeoDataFrame, *, green: gpd.GeoDataFrame | None = None
     out["canopy_in_forest_m2"] = in_forest
     out["counted_canopy_m2"] = counted
     out["area_ha"] = counted / M2_PER_HA
-    out["sink_class"] = np.where(other, None, CANOPY_CLASS)
+    out["sink_class"] = np.where(other, _NONE, CANOPY_CLASS)
     out["t_co2_per_ha_yr"] = np.where(other, np.nan, rate)
     out["t_co2_yr"] = out["area_ha"] * rate
-    out["factor_source"] = np.where(other, None, f.loc[CANOPY_CLASS, "source"])
+    out["factor_source"] = np.where(other, _NONE, f.loc[CANOPY_CLASS, "source"])
     ok = ~other
     if ok.any():
         by_class = summarise_by_class(np.full(int(ok.sum()), CANOPY_CLASS, dtype=object), counted[ok],

@@ -36,13 +36,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NoReturn
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from gis.errors import InputError, Problem
+from gis.errors import InputError, Level, Problem
 from gis.fields import find_field
 
 CODE_FIELDS = ["乡镇街道代码", "乡镇街道编码", "乡镇代码", "街道代码", "统计用区划代码", "行政区划代码",
@@ -285,9 +286,8 @@ class JoinResult:
 # ---------------------------------------------------------------- join
 
 def _looks_like_codes(s: pd.Series) -> bool:
-    keys = [normalise_code(v) for v in pd.unique(s.dropna())[:200]]
-    keys = [k for k in keys if k is not None]
-    return bool(keys) and np.mean([k.isascii() and k.isdigit() for k in keys]) >= 0.9
+    keys = [k for k in (normalise_code(v) for v in pd.unique(s.dropna())[:200]) if k is not None]
+    return bool(keys) and bool(np.mean([k.isascii() and k.isdigit() for k in keys]) >= 0.9)
 
 
 def _find_key(columns, kind: str) -> str | None:
@@ -411,7 +411,7 @@ def _area_mu(polygons: gpd.GeoDataFrame) -> pd.Series:
     return pd.Series(g.area.to_numpy() / MU_M2, index=polygons.index)
 
 
-def _ids_text(values, limit: int = 10) -> str:
+def _ids_text(values, limit: int = 10) -> tuple[str, str]:
     vals = [str(v) for v in values]
     more = f" … (+{len(vals) - limit})" if len(vals) > limit else ""
     return "、".join(vals[:limit]) + more, ", ".join(vals[:limit]) + more
@@ -475,101 +475,26 @@ def join_stats(polygons: gpd.GeoDataFrame, stats: pd.DataFrame, *, poly_key: str
     return result
 
 
-def _join(polygons, stats: pd.DataFrame, by: str, pk_col: str, sk_col: str, year) -> JoinResult:
+def _join(polygons: gpd.GeoDataFrame, stats: pd.DataFrame, by: str, pk_col: str, sk_col: str,
+          year: int | None) -> JoinResult:
+    """Join ``stats`` to ``polygons`` comparing ``pk_col`` with ``sk_col`` ``by`` code or name."""
     problems: list[Problem] = []
     stats = stats.copy()
     stats_row = pd.Series(stats.index.to_numpy() + 2, index=stats.index)
     year_col, years = _years(stats, year)
-    if years is not None:
-        if year is not None:
-            keep = (years == int(year)).fillna(False)
-            if not keep.any():
-                have = sorted(int(y) for y in years.dropna().unique())
-                raise InputError(f"统计表中没有 {year} 年的数据。可选：{'、'.join(map(str, have))}",
-                                 f"No statistics for {year}. Years: {', '.join(map(str, have))}",
-                                 code="join.year")
-            stats, years, stats_row = stats[keep], years[keep], stats_row[keep]
-        no_year = years.isna()
-    else:
-        no_year = pd.Series(False, index=stats.index)
+    if years is not None and year is not None:
+        stats, years, stats_row = _keep_year(stats, years, stats_row, year)
+    no_year = years.isna() if years is not None else pd.Series(False, index=stats.index)
     poly_name_col = _find_key(_attribute_columns(polygons), "name")
     pvals = polygons[pk_col]
     svals = stats[sk_col]
-    audit_rows = []
     if by == "code":
-        pmap = {v: _code_parts(v) for v in pd.unique(pvals.dropna())}
-        smap = {v: _code_parts(v) for v in pd.unique(svals.dropna())}
-        pk = pd.Series([pmap[v][0] if v in pmap else None for v in pvals], index=polygons.index,
-                       dtype="string")
-        sk = pd.Series([smap[v][0] if v in smap else None for v in svals], index=stats.index, dtype="string")
-        pk, sk = _harmonise(pk, sk, problems)
-        poly_keys = set(pk.dropna())
-        how = pd.Series(np.where(sk.isin(poly_keys).fillna(False), "code",
-                                 np.where(sk.isna(), "blank_key", "no_polygon")), index=stats.index)
-        join_key = sk.where(how == "code")
-        for side, vals, keys, parts in (("polygon", pvals, pk, pmap), ("stats", svals, sk, smap)):
-            seen = set()
-            for v, k in zip(vals, keys, strict=True):
-                if v in seen or v not in parts:
-                    continue
-                seen.add(v)
-                audit_rows.append({"side": side, "original": str(v), "key": k, "stem": k,
-                                   "steps_zh": "；".join(parts[v][1]), "steps_en": "; ".join(parts[v][2])})
+        pk, how, join_key, audit_rows = _match_codes(pvals, svals, problems)
     else:
-        pparts, smatch = _name_match(pvals, svals)
-        pk = pd.Series([pparts[v].key if v in pparts and pparts[v].key else None for v in pvals],
-                       index=polygons.index, dtype="string")
-        how = pd.Series([smatch[v][1] if v in smatch else "blank_key" for v in svals], index=stats.index)
-        join_key = pd.Series([smatch[v][0] if v in smatch else None for v in svals], index=stats.index,
-                             dtype="string")
-        for side, vals in (("polygon", pvals), ("stats", svals)):
-            for v in pd.unique(vals.dropna()):
-                p = place_name_parts(v)
-                audit_rows.append({"side": side, "original": p.original, "key": p.key, "stem": p.stem,
-                                   "steps_zh": "；".join(p.steps_zh), "steps_en": "; ".join(p.steps_en)})
-        # total rows (合计 …) never join
-        total = pd.Series([place_name_parts(v).key in TOTAL_NAMES for v in svals], index=stats.index)
-        total &= join_key.isna()
-        how = how.where(~total, "total_row")
+        pk, how, join_key, audit_rows = _match_names(pvals, svals)
     how = how.where(~no_year | join_key.isna(), "no_year")
     join_key = join_key.where(how != "no_year")
-
-    # two rows for one township and year
-    yr = years if years is not None else pd.Series(pd.NA, index=stats.index, dtype="Int64")
-    matched = join_key.notna()
-    grp = pd.DataFrame({"k": join_key, "y": yr.astype("float"), "how": how})[matched]
-    counts = grp.groupby(["k", "y"], dropna=False)["how"].transform("size")
-    dup = counts > 1
-    if dup.any():
-        exact_in_group = grp.assign(ex=grp["how"] != "stem").groupby(["k", "y"], dropna=False)["ex"] \
-            .transform("sum")
-        demote = dup & (grp["how"] == "stem") & (exact_in_group == 1)
-        if demote.any():
-            idx = demote[demote].index
-            how.loc[idx] = "ambiguous"
-            join_key.loc[idx] = pd.NA
-            names = [f"{svals[i]}" for i in idx]
-            zh, en = _ids_text(names)
-            problems.append(Problem("warning", "join.stem_collision",
-                                    f"{len(idx)} 行与另一行同年连到同一个面（后者名称完全一致），"
-                                    f"未连接：{zh}",
-                                    f"{len(idx)} rows share a polygon and year with a row whose name matches "
-                                    f"exactly; not joined: {en}", names))
-            grp = grp.drop(index=idx)
-            counts = grp.groupby(["k", "y"], dropna=False)["how"].transform("size")
-            dup = counts > 1
-        if dup.any():
-            bad = grp[dup]
-            items_zh, items_en = [], []
-            for (_k, y), g in bad.groupby(["k", "y"], dropna=False, sort=True):
-                rows = stats_row[g.index].tolist()
-                vals = [str(svals[i]) for i in g.index]
-                ytxt = "" if pd.isna(y) else f"{int(y)} "
-                items_zh.append(f"{ytxt}{'、'.join(vals)}（第 {'、'.join(map(str, rows))} 行）")
-                items_en.append(f"{ytxt}{' / '.join(vals)} (rows {', '.join(map(str, rows))})")
-            raise InputError("同一乡镇同一年份有多行统计数据，请删除重复行：" + "；".join(items_zh[:10]),
-                             "Several statistics rows for the same township and year; remove the duplicates: "
-                             + "; ".join(items_en[:10]), code="join.duplicates")
+    _settle_duplicates(join_key, how, years, stats_row, svals, problems)
 
     # outputs
     matched = join_key.notna()
@@ -593,63 +518,209 @@ def _join(polygons, stats: pd.DataFrame, by: str, pk_col: str, sk_col: str, year
     unmatched_polygons = pd.DataFrame({"poly_id": un_p.index, "key": pvals[un_p.index].to_numpy(),
                                        "name": (polygons.loc[un_p.index, poly_name_col] if poly_name_col
                                                 else pvals[un_p.index]).to_numpy()})
-    un_s = stats[~matched].copy()
-    un_s["stats_row"] = stats_row[~matched]
-    un_s["key"] = svals[~matched]
-    un_s["reason"] = how[~matched]
-    un_s["suggestion"] = pd.Series(pd.NA, index=un_s.index, dtype="object")
-    if by == "name" and len(un_s) and len(un_p):
-        free = {place_name_parts(v).stem: v for v in pvals[un_p.index].dropna()}
-        if len(free) <= 5000:
-            for i in un_s.index[un_s["reason"] == "no_polygon"][:500]:
-                hit = difflib.get_close_matches(place_name_parts(svals[i]).stem, list(free), n=1, cutoff=0.5)
-                if hit:
-                    un_s.at[i, "suggestion"] = str(free[hit[0]])
-    unmatched_stats = un_s.reset_index(drop=True)
+    unmatched_stats = _unmatched_stats(stats, ~matched, stats_row, svals, how,
+                                       pvals[un_p.index] if by == "name" else None)
+    audit = _audit(audit_rows, svals, how, join_key, names_by_key, pvals, poly_out["matched"])
 
-    # audit: what each key matched
-    audit = pd.DataFrame(audit_rows, columns=["side", "original", "key", "stem", "steps_zh", "steps_en"])
-    s_how = dict(zip(svals.astype(str), how, strict=False))
-    s_to = dict(zip(svals.astype(str), join_key.astype(object).map(
-        lambda k: None if pd.isna(k) else str(names_by_key.get(k, k))), strict=False))
-    p_matched = dict(zip(pvals.astype(str), poly_out["matched"], strict=False))
-    audit["match"] = [s_how.get(o) if side == "stats" else ("matched" if p_matched.get(o) else "unmatched")
-                      for side, o in zip(audit["side"], audit["original"], strict=True)]
-    audit["matched_to"] = [s_to.get(o) if side == "stats" else None
-                           for side, o in zip(audit["side"], audit["original"], strict=True)]
-
-    # problems
     what_zh = "代码" if by == "code" else "名称"
     problems.insert(0, Problem("info", "join.by",
                                f"按{what_zh}连接：面图层“{pk_col}” ↔ 统计表“{sk_col}”；"
                                f"{int(poly_out['matched'].sum())}/{len(poly_out)} 个面有统计数据",
                                f"Joined by {by}: polygon field '{pk_col}' ↔ table column '{sk_col}'; "
                                f"{int(poly_out['matched'].sum())}/{len(poly_out)} polygons have statistics"))
+    problems.extend(_multipart_problems(pk, pvals, by))
+    if by == "name":
+        problems.extend(_name_problems(audit, out, sk_col))
+    problems.extend(_unmatched_problems(unmatched_polygons, unmatched_stats, by))
+    kept_years = sorted(int(y) for y in out["year"].dropna().unique()) if years is not None else []
+    return JoinResult(stats=out, polygons=poly_out, by=by, poly_key=pk_col, stats_key=sk_col,
+                      year_column=year_col, years=kept_years, unmatched_polygons=unmatched_polygons,
+                      unmatched_stats=unmatched_stats, audit=audit, problems=problems)
+
+
+def _keep_year(stats: pd.DataFrame, years: pd.Series, stats_row: pd.Series,
+               year: int) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """The rows of ``year`` only (of the table, its years and its spreadsheet row numbers)."""
+    keep = (years == int(year)).fillna(False)
+    if not keep.any():
+        have = sorted(int(y) for y in years.dropna().unique())
+        raise InputError(f"统计表中没有 {year} 年的数据。可选：{'、'.join(map(str, have))}",
+                         f"No statistics for {year}. Years: {', '.join(map(str, have))}",
+                         code="join.year")
+    return stats[keep], years[keep], stats_row[keep]
+
+
+def _match_codes(pvals: pd.Series, svals: pd.Series, problems: list[Problem]) \
+        -> tuple[pd.Series, pd.Series, pd.Series, list[dict]]:
+    """Match by normalised code (:func:`normalise_code`, lengths harmonised): the polygons' keys,
+    each stats row's match (``code``, ``blank_key``, ``no_polygon``) and join key, and the audit
+    rows of the distinct values."""
+    pmap = {v: _code_parts(v) for v in pd.unique(pvals.dropna())}
+    smap = {v: _code_parts(v) for v in pd.unique(svals.dropna())}
+    pk = pd.Series([pmap[v][0] if v in pmap else None for v in pvals], index=pvals.index, dtype="string")
+    sk = pd.Series([smap[v][0] if v in smap else None for v in svals], index=svals.index, dtype="string")
+    pk, sk = _harmonise(pk, sk, problems)
+    poly_keys = set(pk.dropna())
+    how = pd.Series(np.where(sk.isin(poly_keys).fillna(False), "code",
+                             np.where(sk.isna(), "blank_key", "no_polygon")), index=svals.index)
+    join_key = sk.where(how == "code")
+    audit_rows = []
+    for side, vals, keys, parts in (("polygon", pvals, pk, pmap), ("stats", svals, sk, smap)):
+        seen = set()
+        for v, k in zip(vals, keys, strict=True):
+            if v in seen or v not in parts:
+                continue
+            seen.add(v)
+            audit_rows.append({"side": side, "original": str(v), "key": k, "stem": k,
+                               "steps_zh": "；".join(parts[v][1]), "steps_en": "; ".join(parts[v][2])})
+    return pk, how, join_key, audit_rows
+
+
+def _match_names(pvals: pd.Series, svals: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, list[dict]]:
+    """Match by place name (:func:`_name_match`): the polygons' keys, each stats row's match
+    (``exact``, ``stem``, ``ambiguous``, ``no_polygon``, ``blank_key``, ``total_row``) and join
+    key, and the audit rows of the distinct names."""
+    pparts, smatch = _name_match(pvals, svals)
+    pk = pd.Series([pparts[v].key if v in pparts and pparts[v].key else None for v in pvals],
+                   index=pvals.index, dtype="string")
+    how = pd.Series([smatch[v][1] if v in smatch else "blank_key" for v in svals], index=svals.index)
+    join_key = pd.Series([smatch[v][0] if v in smatch else None for v in svals], index=svals.index,
+                         dtype="string")
+    audit_rows = []
+    for side, vals in (("polygon", pvals), ("stats", svals)):
+        for v in pd.unique(vals.dropna()):
+            p = place_name_parts(v)
+            audit_rows.append({"side": side, "original": p.original, "key": p.key, "stem": p.stem,
+                               "steps_zh": "；".join(p.steps_zh), "steps_en": "; ".join(p.steps_en)})
+    # total rows (合计 …) never join
+    total = pd.Series([place_name_parts(v).key in TOTAL_NAMES for v in svals], index=svals.index)
+    total &= join_key.isna()
+    how = how.where(~total, "total_row")
+    return pk, how, join_key, audit_rows
+
+
+def _settle_duplicates(join_key: pd.Series, how: pd.Series, years: pd.Series | None, stats_row: pd.Series,
+                       svals: pd.Series, problems: list[Problem]) -> None:
+    """Two rows joined to one township and year: a stem match beside one exact match is
+    unjoined (``how`` = ``ambiguous``, ``join_key`` NA; both changed in place) and reported; any
+    other pair is an InputError naming the rows."""
+    yr = years if years is not None else pd.Series(pd.NA, index=svals.index, dtype="Int64")
+    matched = join_key.notna()
+    grp = pd.DataFrame({"k": join_key, "y": yr.astype("float"), "how": how})[matched]
+    counts = grp.groupby(["k", "y"], dropna=False)["how"].transform("size")
+    dup = counts > 1
+    if not dup.any():
+        return
+    exact_in_group = grp.assign(ex=grp["how"] != "stem").groupby(["k", "y"], dropna=False)["ex"] \
+        .transform("sum")
+    demote = dup & (grp["how"] == "stem") & (exact_in_group == 1)
+    if demote.any():
+        idx = demote[demote].index
+        how.loc[idx] = "ambiguous"
+        join_key.loc[idx] = pd.NA
+        names = [f"{svals[i]}" for i in idx]
+        zh, en = _ids_text(names)
+        problems.append(Problem("warning", "join.stem_collision",
+                                f"{len(idx)} 行与另一行同年连到同一个面（后者名称完全一致），"
+                                f"未连接：{zh}",
+                                f"{len(idx)} rows share a polygon and year with a row whose name matches "
+                                f"exactly; not joined: {en}", names))
+        grp = grp.drop(index=idx)
+        counts = grp.groupby(["k", "y"], dropna=False)["how"].transform("size")
+        dup = counts > 1
+    if dup.any():
+        _raise_duplicates(grp[dup], stats_row, svals)
+
+
+def _raise_duplicates(bad: pd.DataFrame, stats_row: pd.Series, svals: pd.Series) -> NoReturn:
+    """The InputError listing the rows of ``bad`` (``k`` key, ``y`` year) by township and year."""
+    items_zh, items_en = [], []
+    for (_k, y), g in bad.groupby(["k", "y"], dropna=False, sort=True):
+        rows = stats_row[g.index].tolist()
+        vals = [str(svals[i]) for i in g.index]
+        ytxt = "" if pd.isna(y) else f"{int(y)} "
+        items_zh.append(f"{ytxt}{'、'.join(vals)}（第 {'、'.join(map(str, rows))} 行）")
+        items_en.append(f"{ytxt}{' / '.join(vals)} (rows {', '.join(map(str, rows))})")
+    raise InputError("同一乡镇同一年份有多行统计数据，请删除重复行：" + "；".join(items_zh[:10]),
+                     "Several statistics rows for the same township and year; remove the duplicates: "
+                     + "; ".join(items_en[:10]), code="join.duplicates")
+
+
+def _unmatched_stats(stats: pd.DataFrame, unmatched: pd.Series, stats_row: pd.Series, svals: pd.Series,
+                     how: pd.Series, free_names: pd.Series | None) -> pd.DataFrame:
+    """The table's rows not joined, with ``stats_row``, ``key``, ``reason`` and ``suggestion``:
+    the closest of ``free_names`` (the unmatched polygons' names; None when joining by code)."""
+    un_s = stats[unmatched].copy()
+    un_s["stats_row"] = stats_row[unmatched]
+    un_s["key"] = svals[unmatched]
+    un_s["reason"] = how[unmatched]
+    un_s["suggestion"] = pd.Series(pd.NA, index=un_s.index, dtype="object")
+    if free_names is not None and len(un_s) and len(free_names):
+        free = {place_name_parts(v).stem: v for v in free_names.dropna()}
+        if len(free) <= 5000:  # each look-up compares with every free name: none for very large layers
+            for i in un_s.index[un_s["reason"] == "no_polygon"][:500]:
+                hit = difflib.get_close_matches(place_name_parts(svals[i]).stem, list(free), n=1, cutoff=0.5)
+                if hit:
+                    un_s.at[i, "suggestion"] = str(free[hit[0]])
+    return un_s.reset_index(drop=True)
+
+
+def _audit(audit_rows: list[dict], svals: pd.Series, how: pd.Series, join_key: pd.Series,
+           names_by_key: pd.Series, pvals: pd.Series, p_matched: pd.Series) -> pd.DataFrame:
+    """The normalisation audit rows with what each key matched (``match``, ``matched_to``)."""
+    audit = pd.DataFrame(audit_rows, columns=["side", "original", "key", "stem", "steps_zh", "steps_en"])
+    s_how = dict(zip(svals.astype(str), how, strict=False))
+    s_to = dict(zip(svals.astype(str), join_key.astype(object).map(
+        lambda k: None if pd.isna(k) else str(names_by_key.get(k, k))), strict=False))
+    p_ok = dict(zip(pvals.astype(str), p_matched, strict=False))
+    audit["match"] = [s_how.get(o) if side == "stats" else ("matched" if p_ok.get(o) else "unmatched")
+                      for side, o in zip(audit["side"], audit["original"], strict=True)]
+    audit["matched_to"] = [s_to.get(o) if side == "stats" else None
+                           for side, o in zip(audit["side"], audit["original"], strict=True)]
+    return audit
+
+
+def _multipart_problems(pk: pd.Series, pvals: pd.Series, by: str) -> list[Problem]:
+    """A warning when several polygons share a key (parts of one township)."""
+    what_zh = "代码" if by == "code" else "名称"
     parts = pk.dropna()
     multi = parts[parts.duplicated(keep=False)]
-    if len(multi):
-        zh, en = _ids_text(sorted(set(pvals[multi.index].astype(str))))
-        problems.append(Problem("warning", "join.multipart",
-                                f"{len(multi)} 个要素{what_zh}相同，按同一乡镇的多个部分处理：{zh}",
-                                f"{len(multi)} features share a {by}: treated as parts of one township: {en}",
-                                list(multi.index)))
-    if by == "name":
-        cleaned = audit[(audit["steps_zh"] != "") & (audit["original"] != audit["key"])]
-        stem_rows = out[out["match"] == "stem"]
-        if len(stem_rows):
-            pairs = sorted(set(zip(stem_rows[sk_col].astype(str), stem_rows["poly_name"].astype(str),
-                                   strict=True)))
-            zh = "、".join(f"{a}→{b}" for a, b in pairs[:10])
-            en = ", ".join(f"{a} → {b}" for a, b in pairs[:10])
-            problems.append(Problem("info", "join.stem_match",
-                                    f"{len(pairs)} 个名称去掉后缀后才对上（请确认是同一地方）：{zh}",
-                                    f"{len(pairs)} names matched only without their suffix (check they "
-                                    f"are the same place): {en}", [a for a, _ in pairs]))
-        if len(cleaned):
-            problems.append(Problem("info", "join.names_normalised",
-                                    f"{len(cleaned)} 个名称经过规范化（全角、空格、括号、后缀），见连接记录",
-                                    f"{len(cleaned)} names were normalised (width, spaces, brackets, "
-                                    "suffixes); see the join audit"))
+    if not len(multi):
+        return []
+    zh, en = _ids_text(sorted(set(pvals[multi.index].astype(str))))
+    return [Problem("warning", "join.multipart",
+                    f"{len(multi)} 个要素{what_zh}相同，按同一乡镇的多个部分处理：{zh}",
+                    f"{len(multi)} features share a {by}: treated as parts of one township: {en}",
+                    list(multi.index))]
+
+
+def _name_problems(audit: pd.DataFrame, out: pd.DataFrame, sk_col: str) -> list[Problem]:
+    """Notes of a join by name: names matched only by their stem, names normalised."""
+    problems: list[Problem] = []
+    cleaned = audit[(audit["steps_zh"] != "") & (audit["original"] != audit["key"])]
+    stem_rows = out[out["match"] == "stem"]
+    if len(stem_rows):
+        pairs = sorted(set(zip(stem_rows[sk_col].astype(str), stem_rows["poly_name"].astype(str),
+                               strict=True)))
+        zh = "、".join(f"{a}→{b}" for a, b in pairs[:10])
+        en = ", ".join(f"{a} → {b}" for a, b in pairs[:10])
+        problems.append(Problem("info", "join.stem_match",
+                                f"{len(pairs)} 个名称去掉后缀后才对上（请确认是同一地方）：{zh}",
+                                f"{len(pairs)} names matched only without their suffix (check they "
+                                f"are the same place): {en}", [a for a, _ in pairs]))
+    if len(cleaned):
+        problems.append(Problem("info", "join.names_normalised",
+                                f"{len(cleaned)} 个名称经过规范化（全角、空格、括号、后缀），见连接记录",
+                                f"{len(cleaned)} names were normalised (width, spaces, brackets, "
+                                "suffixes); see the join audit"))
+    return problems
+
+
+def _unmatched_problems(unmatched_polygons: pd.DataFrame, unmatched_stats: pd.DataFrame,
+                        by: str) -> list[Problem]:
+    """Warnings (info for total rows) listing the polygons and the rows, by reason, not joined."""
+    what_zh = "代码" if by == "code" else "名称"
+    problems: list[Problem] = []
     if len(unmatched_polygons):
         ids = [str(v) for v in unmatched_polygons["name"]]
         zh, en = _ids_text(ids)
@@ -657,18 +728,19 @@ def _join(polygons, stats: pd.DataFrame, by: str, pk_col: str, sk_col: str, year
                                 f"{len(ids)} 个面在统计表中没有对应行（无数据，显示为灰色）：{zh}",
                                 f"{len(ids)} polygons have no statistics row (no data, shown grey): {en}",
                                 ids))
-    for reason, level, zh_t, en_t in (
-            ("no_polygon", "warning", "{n} 行统计数据没有对应的面，未使用：{ids}",
-             "{n} statistics rows match no polygon and are not used: {ids}"),
-            ("ambiguous", "warning",
-             "{n} 行名称对应多个面（如同名的镇和街道），未连接，请写全称或用代码：{ids}",
-             "{n} rows match several polygons (e.g. a town and a street of the same name); not joined — "
-             "write the full name or join by code: {ids}"),
-            ("blank_key", "warning", "{n} 行没有" + what_zh + "，未使用：{ids}",
-             "{n} rows have no " + by + " and are not used: {ids}"),
-            ("no_year", "warning", "{n} 行没有年份，未使用：{ids}",
-             "{n} rows have no year and are not used: {ids}"),
-            ("total_row", "info", "{n} 行是合计行，未连接：{ids}", "{n} total rows are not joined: {ids}")):
+    reasons: tuple[tuple[str, Level, str, str], ...] = (
+        ("no_polygon", "warning", "{n} 行统计数据没有对应的面，未使用：{ids}",
+         "{n} statistics rows match no polygon and are not used: {ids}"),
+        ("ambiguous", "warning",
+         "{n} 行名称对应多个面（如同名的镇和街道），未连接，请写全称或用代码：{ids}",
+         "{n} rows match several polygons (e.g. a town and a street of the same name); not joined — "
+         "write the full name or join by code: {ids}"),
+        ("blank_key", "warning", "{n} 行没有" + what_zh + "，未使用：{ids}",
+         "{n} rows have no " + by + " and are not used: {ids}"),
+        ("no_year", "warning", "{n} 行没有年份，未使用：{ids}",
+         "{n} rows have no year and are not used: {ids}"),
+        ("total_row", "info", "{n} 行是合计行，未连接：{ids}", "{n} total rows are not joined: {ids}"))
+    for reason, level, zh_t, en_t in reasons:
         rows = unmatched_stats[unmatched_stats["reason"] == reason]
         if not len(rows):
             continue
@@ -681,7 +753,4 @@ def _join(polygons, stats: pd.DataFrame, by: str, pk_col: str, sk_col: str, year
         en = _ids_text(labels_en)[1] + f" (rows {rtxt.replace('、', ', ')})"
         problems.append(Problem(level, f"join.unmatched_stats.{reason}", zh_t.format(n=len(rows), ids=zh),
                                 en_t.format(n=len(rows), ids=en), [str(k) for k in rows["key"]]))
-    kept_years = sorted(int(y) for y in out["year"].dropna().unique()) if years is not None else []
-    return JoinResult(stats=out, polygons=poly_out, by=by, poly_key=pk_col, stats_key=sk_col,
-                      year_column=year_col, years=kept_years, unmatched_polygons=unmatched_polygons,
-                      unmatched_stats=unmatched_stats, audit=audit, problems=problems)
+    return problems

@@ -107,7 +107,7 @@ def _converted(df, hit, dim: str, to: str, what_zh: str, what_en: str, default_u
             raise InputError(f"“{col}”列没有单位：请写成如 {what_zh}(吨)",
                              f"Column '{col}' has no unit: write it like {what_en}(t)", code="intensity.unit")
         problems.append(Problem("info", "intensity.default_unit", f"“{col}”未写单位，按 {default_unit} 计",
-                                f"'{col}' has no unit: taken as {U.find_unit(default_unit).symbol}"))
+                                f"'{col}' has no unit: taken as {U.parse_unit(default_unit).symbol}"))
         unit_text = default_unit
     u = U.find_unit(unit_text)
     if dim == "co2" and u is not None and u.dimension == "mass":  # 碳排放(吨) = tonnes of CO2
@@ -215,7 +215,72 @@ def township_metrics(joined_stats: pd.DataFrame, factors: FactorSet | None = Non
     used: dict[str, str] = {}
     ent, name = _entity_keys(df)
     years = _year_series(df)
+    _check_no_duplicates(ent, years)
+    t_co2, tce, source, factor_key = _emissions(df, cols, ent, years, factors, used, problems)
+    gdp, land, pop = _denominators(df, cols, denominator, used, problems)
+    den_col = DENOMINATOR_COLUMNS[denominator]
 
+    base = pd.DataFrame({"entity": ent.to_numpy(), "name": name.to_numpy(),
+                         "year": years.to_numpy() if years is not None else pd.NA,
+                         "t_co2": t_co2, "tce": tce, "gdp_10k_yuan": gdp, "land_mu": land, "population": pop})
+    if "join_key" in df.columns:
+        base["join_key"] = df["join_key"].to_numpy()
+    if years is None:
+        if year is not None or previous_year is not None:
+            raise InputError("统计表没有年份列，不能选择年份",
+                             "The statistics table has no year column: no year can be chosen",
+                             code="intensity.no_year")
+        cur_year = prev_year = None
+    else:
+        have = sorted(int(y) for y in base["year"].dropna().unique())
+        cur_year = _current_year(have, year, problems)
+        prev_year = _previous_year(have, cur_year, previous_year)
+
+    entities = pd.unique(base["entity"].astype(object))
+    first = base.drop_duplicates("entity").set_index("entity")
+
+    def _rows(y: int | None) -> pd.DataFrame:
+        rows = base if y is None and years is None else base[base["year"] == y]
+        return rows.set_index("entity").reindex(entities)
+
+    cur = _rows(cur_year)
+    out = pd.DataFrame({"entity": entities})
+    if "join_key" in base.columns:
+        out["join_key"] = first["join_key"].reindex(entities).to_numpy()
+    out["name"] = first["name"].reindex(entities).to_numpy()
+    out["year"] = pd.array([cur_year] * len(out), dtype="Int64")
+    for c in ("t_co2", "tce", "gdp_10k_yuan", "land_mu", "population"):
+        out[c] = cur[c].to_numpy(dtype=float)
+    out["t_co2_source"] = source
+    out["denominator"] = denominator
+    d = out[den_col].to_numpy(dtype=float)
+    out["intensity"] = _ratio(out["t_co2"].to_numpy(float), d)
+    out["intensity_unit"] = INTENSITY_UNITS[denominator][0]
+    out["previous_year"] = pd.array([prev_year] * len(out), dtype="Int64")
+    if prev_year is not None:
+        out["previous_t_co2"], out["previous_intensity"], out["change_pct"] = _change(
+            _rows(prev_year), den_col, out["intensity"].to_numpy(float))
+    else:
+        out["previous_t_co2"] = np.nan
+        out["previous_intensity"] = np.nan
+        out["change_pct"] = np.nan
+
+    present = cur["year"].notna().to_numpy() if years is not None else np.ones(len(out), dtype=bool)
+    _mark_no_data(out, present, d, problems)
+    cols_out = [c for c in OUTPUT_COLUMNS if c in out.columns]
+    if "join_key" in out.columns:
+        cols_out.insert(1, "join_key")
+    out = out[cols_out]
+    out.attrs.update({"problems": problems, "year": cur_year, "previous_year": prev_year,
+                      "denominator": denominator, "intensity_unit": INTENSITY_UNITS[denominator][0],
+                      "intensity_unit_zh": INTENSITY_UNITS[denominator][1], "t_co2_source": source,
+                      "factor_set": factor_key, "columns": used})
+    return out
+
+
+def _check_no_duplicates(ent: pd.Series, years: pd.Series | None) -> None:
+    """An InputError naming the townships with several rows for one year (for one row each
+    when the table has no year column)."""
     dup = pd.DataFrame({"e": ent, "y": years if years is not None else 0}).duplicated(keep=False)
     if dup.any():
         ids = sorted(set(ent[dup].astype(str)))
@@ -223,33 +288,40 @@ def township_metrics(joined_stats: pd.DataFrame, factors: FactorSet | None = Non
                          "Several rows for the same township and year: " + ", ".join(ids[:10]),
                          code="intensity.duplicates")
 
-    # emissions
-    factor_key = None
+
+def _emissions(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], ent: pd.Series,
+               years: pd.Series | None, factors: FactorSet | None, used: dict[str, str],
+               problems: list[Problem]) -> tuple[np.ndarray, np.ndarray, str, str | None]:
+    """tCO2 and tce per row, their source (``reported``/``energy``) and the factor set's key
+    (None for reported emissions): from an emissions column when the table has one, else from
+    the energy columns. Notes the column used in ``used``."""
     hit = _find(cols, EMISSION_NAMES)
     if hit is not None:
         t_co2 = _converted(df, hit, "co2", "tCO2", "碳排放", "CO2", None, problems)
-        tce = np.full(len(df), np.nan)
-        source = "reported"
         used["t_co2"] = hit[0]
         problems.append(Problem("info", "intensity.emissions_column", f"碳排放取自“{hit[0]}”列",
                                 f"Emissions taken from column '{hit[0]}'"))
-    else:
-        factors = factors or load_factor_set()
-        factor_key = factors.key
-        t_co2, tce = _from_energy(df, ent, years, cols, factors, problems)
-        source = "energy"
-        problems.append(Problem("info", "intensity.emissions_from_energy",
-                                f"碳排放由能源消费量按因子集“{factors.key}”计算",
-                                f"Emissions computed from energy use with the factor set '{factors.key}'"))
+        return t_co2, np.full(len(df), np.nan), "reported", None
+    factors = factors or load_factor_set()
+    t_co2, tce = _from_energy(df, ent, years, cols, factors, problems)
+    problems.append(Problem("info", "intensity.emissions_from_energy",
+                            f"碳排放由能源消费量按因子集“{factors.key}”计算",
+                            f"Emissions computed from energy use with the factor set '{factors.key}'"))
+    return t_co2, tce, "energy", factors.key
 
-    # denominators
-    n = len(df)
-    gdp = land = pop = np.full(n, np.nan)
+
+def _denominators(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], denominator: str,
+                  used: dict[str, str], problems: list[Problem]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """GDP (10^4 yuan), land (mu) and population (persons) per row, NaN where the table has no
+    such column; an InputError when the one ``denominator`` needs is missing. Notes the columns
+    used in ``used``."""
+    gdp = land = pop = np.full(len(df), np.nan)
     hit = _find(cols, GDP_NAMES)
     if hit is not None:
         gdp = _converted(df, hit, "money", "1e4yuan", "地区生产总值", "GDP", "万元", problems)
         used["gdp_10k_yuan"] = hit[0]
     hit = _find(cols, LAND_NAMES)
+    # an area without a unit cannot be converted: an error when land is the denominator, else noted
     if hit is not None and (hit[1] is not None or denominator == "land"):
         land = _converted(df, hit, "area", "mu", "土地面积", "land area", None, problems)
         used["land_mu"] = hit[0]
@@ -267,92 +339,68 @@ def township_metrics(joined_stats: pd.DataFrame, factors: FactorSet | None = Non
     if hit is not None:
         pop = _converted(df, hit, "people", "person", "常住人口", "population", "人", problems)
         used["population"] = hit[0]
-    den_col = DENOMINATOR_COLUMNS[denominator]
-    if den_col not in used:
+    if DENOMINATOR_COLUMNS[denominator] not in used:
         zh, en = DENOMINATOR_NAMES[denominator]
         raise InputError(f"统计表没有{zh}列，不能计算该强度（可选 gdp、land、population）",
                          f"The statistics table has no {en} column for this intensity "
                          "(choose gdp, land or population)", code="intensity.no_denominator")
+    return gdp, land, pop
 
-    base = pd.DataFrame({"entity": ent.to_numpy(), "name": name.to_numpy(),
-                         "year": years.to_numpy() if years is not None else pd.NA,
-                         "t_co2": t_co2, "tce": tce, "gdp_10k_yuan": gdp, "land_mu": land, "population": pop})
-    if "join_key" in df.columns:
-        base["join_key"] = df["join_key"].to_numpy()
-    have = sorted(int(y) for y in base["year"].dropna().unique()) if years is not None else []
-    if years is None:
-        if year is not None or previous_year is not None:
-            raise InputError("统计表没有年份列，不能选择年份",
-                             "The statistics table has no year column: no year can be chosen",
-                             code="intensity.no_year")
-        cur_year = None
-    else:
-        if year is None:
-            cur_year = have[-1]
-            if len(have) > 1:
-                problems.append(Problem("info", "intensity.latest_year", f"计算最近一年 {cur_year}",
-                                        f"The latest year, {cur_year}, is mapped"))
-        elif int(year) not in have:
-            raise InputError(f"统计表中没有 {year} 年的数据。可选：{'、'.join(map(str, have))}",
-                             f"No statistics for {year}. Years: {', '.join(map(str, have))}",
-                             code="intensity.year")
-        else:
-            cur_year = int(year)
-    prev_year = None
-    if previous_year is not None:
-        if int(previous_year) not in have:
-            raise InputError(f"统计表中没有比较年份 {previous_year} 的数据。"
-                             f"可选：{'、'.join(map(str, have))}",
-                             f"No statistics for the comparison year {previous_year}. Years: "
-                             f"{', '.join(map(str, have))}", code="intensity.year")
-        prev_year = int(previous_year)
-        if prev_year >= cur_year:
-            raise InputError(f"比较年份 {prev_year} 应早于 {cur_year}",
-                             f"The comparison year {prev_year} must be before {cur_year}",
-                             code="intensity.year")
-    elif cur_year is not None:
+
+def _current_year(have: list[int], year: int | None, problems: list[Problem]) -> int:
+    """The year mapped: ``year`` when the table has it, else (None) the latest of ``have``."""
+    if year is None:
+        latest = have[-1]
+        if len(have) > 1:
+            problems.append(Problem("info", "intensity.latest_year", f"计算最近一年 {latest}",
+                                    f"The latest year, {latest}, is mapped"))
+        return latest
+    if int(year) not in have:
+        raise InputError(f"统计表中没有 {year} 年的数据。可选：{'、'.join(map(str, have))}",
+                         f"No statistics for {year}. Years: {', '.join(map(str, have))}",
+                         code="intensity.year")
+    return int(year)
+
+
+def _previous_year(have: list[int], cur_year: int, previous_year: int | None) -> int | None:
+    """The year compared against: ``previous_year`` (in ``have`` and before ``cur_year``), else
+    (None) the latest year of ``have`` before ``cur_year``; None when there is none."""
+    if previous_year is None:
         earlier = [y for y in have if y < cur_year]
-        prev_year = earlier[-1] if earlier else None
+        return earlier[-1] if earlier else None
+    if int(previous_year) not in have:
+        raise InputError(f"统计表中没有比较年份 {previous_year} 的数据。"
+                         f"可选：{'、'.join(map(str, have))}",
+                         f"No statistics for the comparison year {previous_year}. Years: "
+                         f"{', '.join(map(str, have))}", code="intensity.year")
+    prev_year = int(previous_year)
+    if prev_year >= cur_year:
+        raise InputError(f"比较年份 {prev_year} 应早于 {cur_year}",
+                         f"The comparison year {prev_year} must be before {cur_year}",
+                         code="intensity.year")
+    return prev_year
 
-    entities = pd.unique(base["entity"].astype(object))
-    first = base.drop_duplicates("entity").set_index("entity")
 
-    def _rows(y) -> pd.DataFrame:
-        rows = base if y is None and years is None else base[base["year"] == y]
-        return rows.set_index("entity").reindex(entities)
-
-    cur = _rows(cur_year)
-    out = pd.DataFrame({"entity": entities})
-    if "join_key" in base.columns:
-        out["join_key"] = first["join_key"].reindex(entities).to_numpy()
-    out["name"] = first["name"].reindex(entities).to_numpy()
-    out["year"] = pd.array([cur_year] * len(out), dtype="Int64")
-    for c in ("t_co2", "tce", "gdp_10k_yuan", "land_mu", "population"):
-        out[c] = cur[c].to_numpy(dtype=float)
-    out["t_co2_source"] = source
-    out["denominator"] = denominator
-    d = out[den_col].to_numpy(dtype=float)
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` where ``den > 0``, NaN elsewhere (never inf)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["intensity"] = np.where(d > 0, out["t_co2"].to_numpy(float) / np.where(d > 0, d, 1.0), np.nan)
-    out["intensity_unit"] = INTENSITY_UNITS[denominator][0]
-    out["previous_year"] = pd.array([prev_year] * len(out), dtype="Int64")
-    if prev_year is not None:
-        prev = _rows(prev_year)
-        pd_ = prev[den_col].to_numpy(dtype=float)
-        pt = prev["t_co2"].to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pi = np.where(pd_ > 0, pt / np.where(pd_ > 0, pd_, 1.0), np.nan)
-            cur_i = out["intensity"].to_numpy(float)
-            change = np.where(pi > 0, (cur_i / np.where(pi > 0, pi, 1.0) - 1.0) * 100.0, np.nan)
-        out["previous_t_co2"] = pt
-        out["previous_intensity"] = pi
-        out["change_pct"] = change
-    else:
-        out["previous_t_co2"] = np.nan
-        out["previous_intensity"] = np.nan
-        out["change_pct"] = np.nan
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
-    present = cur["year"].notna().to_numpy() if years is not None else np.ones(len(out), dtype=bool)
+
+def _change(prev: pd.DataFrame, den_col: str, cur_intensity: np.ndarray) \
+        -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Previous tCO2, previous intensity and ``change_pct`` (%) per township, from the previous
+    year's rows ``prev`` (aligned with ``cur_intensity``)."""
+    pt = prev["t_co2"].to_numpy(dtype=float)
+    pi = _ratio(pt, prev[den_col].to_numpy(dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.where(pi > 0, (cur_intensity / np.where(pi > 0, pi, 1.0) - 1.0) * 100.0, np.nan)
+    return pt, pi, change
+
+
+def _mark_no_data(out: pd.DataFrame, present: np.ndarray, d: np.ndarray, problems: list[Problem]) -> None:
+    """Set ``no_data`` and ``no_data_reason`` of ``out`` (``present``: the township has a row for
+    the year; ``d``: its denominator) and report the townships of each reason."""
     reason = np.select([~present, np.isnan(out["t_co2"].to_numpy(float)), np.isnan(d), d <= 0],
                        ["no_row", "no_emissions", "no_denominator", "zero_denominator"], default="")
     out["no_data"] = ~np.isfinite(out["intensity"].to_numpy(float))
@@ -366,15 +414,6 @@ def township_metrics(joined_stats: pd.DataFrame, factors: FactorSet | None = Non
                                     f"{len(ids)} 个乡镇无数据（{zh}），不分级：{shown}",
                                     f"{len(ids)} townships have no data ({en}) and are not classified: "
                                     f"{', '.join(ids[:10])}{' …' if len(ids) > 10 else ''}", ids))
-    cols_out = [c for c in OUTPUT_COLUMNS if c in out.columns]
-    if "join_key" in out.columns:
-        cols_out.insert(1, "join_key")
-    out = out[cols_out]
-    out.attrs.update({"problems": problems, "year": cur_year, "previous_year": prev_year,
-                      "denominator": denominator, "intensity_unit": INTENSITY_UNITS[denominator][0],
-                      "intensity_unit_zh": INTENSITY_UNITS[denominator][1], "t_co2_source": source,
-                      "factor_set": factor_key, "columns": used})
-    return out
 
 
 def overall_intensity(metrics: pd.DataFrame) -> float:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pyproj import CRS
 
 from gis.errors import InputError
+
+if TYPE_CHECKING:
+    from affine import Affine
 
 
 @dataclass
@@ -17,7 +21,7 @@ class RasterSurface:
     ``nodata`` value already turned into NaN in ``values`` (float32)."""
 
     values: np.ndarray
-    transform: object
+    transform: Affine
     crs: CRS
     path: str = ""
 

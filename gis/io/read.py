@@ -133,7 +133,7 @@ def _check_text(gdf: gpd.GeoDataFrame, report: ReadReport) -> None:
 def _resolve_crs(gdf: gpd.GeoDataFrame, file_crs, source: SourceCrs | None,
                  report: ReadReport, require_crs: bool) -> gpd.GeoDataFrame:
     """Set the frame's CRS from the user, the file or the coordinates; remove web offsets."""
-    bounds = tuple(float(v) for v in gdf.total_bounds) if len(gdf) else (0.0, 0.0, 0.0, 0.0)
+    bounds = _bounds(gdf)
     finite = bool(np.all(np.isfinite(bounds)))
     lonlat = finite and looks_like_lonlat(bounds)
     if source is not None:
@@ -207,6 +207,14 @@ def _resolve_crs(gdf: gpd.GeoDataFrame, file_crs, source: SourceCrs | None,
         path=report.path, candidates=_cand(cands))
 
 
+def _bounds(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """(minx, miny, maxx, maxy) of the frame; zeros when it has no features."""
+    if not len(gdf):
+        return 0.0, 0.0, 0.0, 0.0
+    x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
+    return x0, y0, x1, y1
+
+
 # Old Chinese lon/lat .prj files often name only the ellipsoid ("D_Krasovsky_1940"); in China
 # that is Beijing 1954 (EPSG:4214); the IAG-75 ellipsoid is Xi'an 1980 (EPSG:4610).
 _ELLIPSOID_DATUMS = {6378245.0: (4214, "Beijing 1954"), 6378140.0: (4610, "Xi'an 1980")}
@@ -215,13 +223,16 @@ _ELLIPSOID_DATUMS = {6378245.0: (4214, "Beijing 1954"), 6378140.0: (4610, "Xi'an
 def _normalise_chinese_datum(crs: CRS, bounds, report: ReadReport) -> CRS:
     if not crs.is_geographic or crs.to_epsg(min_confidence=90) in (4214, 4610, 4490, 4326):
         return crs
-    a = round(crs.ellipsoid.semi_major_metre, 1)
+    ellipsoid = crs.ellipsoid
+    if ellipsoid is None:  # a geographic CRS always has one; pyproj types it as optional
+        return crs
+    a = round(ellipsoid.semi_major_metre, 1)
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     if a in _ELLIPSOID_DATUMS and in_china(cx, cy):
         code, name = _ELLIPSOID_DATUMS[a]
         report.add("info", "crs.datum_named",
-                   f".prj 只给出了椭球（{crs.ellipsoid.name}），在中国即 {name}，按 EPSG:{code} 处理",
-                   f"The .prj names only the ellipsoid ({crs.ellipsoid.name}); in China that is "
+                   f".prj 只给出了椭球（{ellipsoid.name}），在中国即 {name}，按 EPSG:{code} 处理",
+                   f"The .prj names only the ellipsoid ({ellipsoid.name}); in China that is "
                    f"{name}, used as EPSG:{code}")
         return CRS.from_epsg(code)
     return crs
@@ -255,8 +266,8 @@ def inspect_vector(path: str | Path, *, layer: str | None = None,
         return result.gdf, result.report
     except InputError as exc:
         report = ReadReport(path=str(p))
-        if exc.code == "shapefile.missing_shp" and _sidecar_dbf(p) is not None:
-            return _inspect_dbf_only(_sidecar_dbf(p), exc, encoding)
+        if exc.code == "shapefile.missing_shp" and (dbf := _sidecar_dbf(p)) is not None:
+            return _inspect_dbf_only(dbf, exc, encoding)
         if exc.code in ("file.choose_layer", "zip.choose"):
             from gis.io.ogr import list_vector_layers
 

@@ -6,6 +6,7 @@ import glob
 import shutil
 import tempfile
 from pathlib import Path
+from typing import overload
 
 import geopandas as gpd
 import pyogrio
@@ -26,6 +27,12 @@ def _sidecar(shp: Path, ext: str) -> Path | None:
     return None
 
 
+@overload  # with a .dbf there is always an encoding
+def decide_encoding(dbf: Path, cpg: Path | None, encoding: str | None,
+                    report: ReadReport) -> EncodingGuess: ...
+@overload
+def decide_encoding(dbf: Path | None, cpg: Path | None, encoding: str | None,
+                    report: ReadReport) -> EncodingGuess | None: ...
 def decide_encoding(dbf: Path | None, cpg: Path | None, encoding: str | None,
                     report: ReadReport) -> EncodingGuess | None:
     """The DBF's text encoding (user's choice, else .cpg → LDID → bytes), noted in ``report``."""
