@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMAND_MODULES = ("app.processing.cli", "app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance",
-                   "app.cmd_intensity", "app.cmd_report", "app.cmd_export")
+                   "app.cmd_report", "app.cmd_export")
 """Modules that add subcommands: each has ``register(sub) -> {name: run(args, progress) -> int}``."""
 
 

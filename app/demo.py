@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from app.algorithms.five_colour_map import FiveColourMap
 from app.algorithms.pv_array import PVArray
 from app.algorithms.wind import Wind
 from app.cmd_balance import balance_sheets, describe_balance
-from app.cmd_intensity import describe_intensity, map_style, render_png, write_text
 from app.cmd_report import write_demo_report
 from app.exports import export_demo
-from app.outputs import write_gpkg, write_json
+from app.intensity_map import map_style, render_png
+from app.outputs import write_gpkg, write_json, write_text
 from app.pv import describe_pv
 from app.results import AnalysisOptions, add_demo_siting, run_park_analyses
 from app.xlsx import write_xlsx
@@ -87,7 +88,7 @@ def describe(summary: dict) -> list[str]:
         lines.append(f"碳汇 Sinks: {c['sinks_t_co2_yr']:,.0f} tCO2/yr (绿地与行道树 green space, tree rows)")
         lines += describe_balance(c["balance"])
     if "intensity" in summary:
-        lines += describe_intensity(summary["intensity"])
+        lines += FiveColourMap().describe(summary["intensity"])
     if "pv_array" in summary:
         lines += PVArray().describe(summary["pv_array"])
     if "wind" in summary:

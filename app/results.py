@@ -59,7 +59,7 @@ class ParkResults:
     park: Park
     account: Any = None          # gis.carbon.park_carbon.ParkAccount
     pv: Any = None               # gis.solar.rooftop.RooftopResult
-    intensity: Any = None        # app.cmd_intensity.IntensityMap
+    intensity: Any = None        # app.intensity_map.IntensityMap
     summary: dict = field(default_factory=dict)
     pv_array: Any = None         # gis.solar.array_energy.ArrayResult (siting)
     wind: Any = None             # gis.wind.farm.FarmResult (siting)
@@ -93,7 +93,7 @@ def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
     """Rooftop PV, carbon account (emissions, sinks, balance, indicators) and the township map
     (when the park has townships and their statistics) of a loaded park."""
     from app.cmd_balance import park_account
-    from app.cmd_intensity import intensity_map
+    from app.intensity_map import intensity_map
 
     options = options or AnalysisOptions()
     summary = summarise_park(park)

@@ -147,3 +147,32 @@ def test_rooftop_pv_on_real_osm_buildings_equals_headless(qtbot):
     layer = ws.layer("rooftop_pv")
     assert layer is not None and layer.title == "屋顶光伏"
     assert len(layer.gdf) == len(handle.result.layers["rooftop_pv"])
+
+
+def test_five_colour_map_takes_the_parks_table_and_a_non_default_method(qtbot):
+    from gis.park import load_sample_park
+
+    park = load_sample_park()
+    ws = Workspace()
+    ws.set_park(park)
+    alg = algorithm("five_colour_map")
+    dlg = AlgorithmDialog(alg, ws, lang="zh")
+    qtbot.addWidget(dlg)
+    assert dlg.input_widgets["townships"][1].currentData() == "townships"
+    w = dlg.param_widgets
+    w["method"].combo.setCurrentIndex(w["method"].combo.findData("quantile"))
+    w["denominator"].combo.setCurrentIndex(w["denominator"].combo.findData("land"))
+    handle = _finish(run_algorithm(None, ws, alg, dlg.values(), dlg.inputs(), show_dialog=False,
+                                   show_errors=False))
+    layer = handle.result.layers["township_intensity"]
+    # quantile classes of the intensity per mu, computed here: each class holds about a fifth
+    import numpy as np
+
+    valid = layer[layer["class"] > 0]
+    assert len(valid) >= 10
+    counts = np.bincount(valid["class"], minlength=6)[1:]
+    assert counts.max() - counts.min() <= 2
+    order = valid.sort_values("intensity")["class"].to_numpy()
+    assert (np.diff(order) >= 0).all()  # classes rise with the intensity
+    assert ws.layer("township_intensity").title == "乡镇碳排放强度五色图"
+    assert handle.result.summary["intensity_unit"] == "tCO2/mu"  # per mu of land, as chosen

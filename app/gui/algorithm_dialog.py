@@ -254,6 +254,16 @@ def _candidates(workspace, spec: LayerInput) -> list[VectorLayer]:
     return out
 
 
+_PARK_TABLES = {"townships": "township_stats", "stats": "township_stats", "energy": "enterprises"}
+"""Which table of the park an input of this name can take when the user names no file."""
+
+
+def _park_table(workspace, spec: LayerInput):
+    park = getattr(workspace, "park", None)
+    attr = _PARK_TABLES.get(spec.name)
+    return getattr(park, attr, None) if park is not None and attr else None
+
+
 class AlgorithmDialog(QDialog):
     """Inputs and parameters of ``alg`` for a run on ``workspace``'s layers."""
 
@@ -336,7 +346,29 @@ class AlgorithmDialog(QDialog):
                         min(want.height() + body.sizeHint().height(), int(screen.height() * 0.85)))
 
     # ---- inputs ------------------------------------------------------------------------------
+    def _table_widget(self, spec: LayerInput) -> QWidget:
+        """A table input: a file (CSV/Excel), or the park's own table of that role when it has one."""
+        edit = QLineEdit()
+        edit.setObjectName(f"input_{spec.name}")
+        park_table = _park_table(self.workspace, spec)
+        if park_table is not None:
+            edit.setPlaceholderText("园区自带的表" if self.lang == "zh" else "the park's own table")
+        browse = QPushButton("浏览…" if self.lang == "zh" else "Browse…")
+        title = spec.label(self.lang)
+        browse.clicked.connect(lambda _=False, e=edit, t=title: _pick_file(
+            e, t, "Tables (*.csv *.xlsx *.xls *.txt);;All files (*)"))
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        row.addWidget(browse)
+        box.setToolTip(spec.help_zh if self.lang == "zh" else spec.help_en)
+        self.input_widgets[spec.name] = (spec, edit, [])
+        return box
+
     def _input_widget(self, spec: LayerInput) -> QWidget:
+        if spec.kind == "table":
+            return self._table_widget(spec)
         layers = _candidates(self.workspace, spec)
         if spec.multiple:
             table = QTableWidget(len(layers), 2 if spec.distance else 1)
@@ -398,6 +430,18 @@ class AlgorithmDialog(QDialog):
         """{input name: InputLayer | [InputLayer] | None} of the chosen layers."""
         out: dict[str, Any] = {}
         for name, (spec, widget, _layers) in self.input_widgets.items():
+            if isinstance(widget, QLineEdit):  # a table: small, read here so that errors show at once
+                text = widget.text().strip()
+                if text:
+                    from gis.io.tables import read_data_table
+
+                    table, _ = read_data_table(Path(text))
+                    out[name] = InputLayer(table, Path(text).name)  # type: ignore[arg-type]
+                else:
+                    park_table = _park_table(self.workspace, spec)
+                    out[name] = InputLayer(park_table,
+                                           spec.label(self.lang)) if park_table is not None else None
+                continue
             if isinstance(widget, QComboBox):
                 key = widget.currentData()
                 lyr = self.workspace.layer(key) if key else None

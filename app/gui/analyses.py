@@ -155,7 +155,7 @@ def compute_account(park, pv_kwh_yr: float, c: CarbonOptions, i: IndicatorOption
 def compute_intensity(workspace_layers: dict, park, o: IntensityOptions, factors_key: str | None,
                       progress: Progress):
     """The five-colour township map (IntensityMap)."""
-    from app.cmd_intensity import intensity_map
+    from app.intensity_map import intensity_map
 
     towns = workspace_layers.get(o.townships) if o.townships else None
     if towns is None:
@@ -210,7 +210,7 @@ def warm_up(parent=None) -> TaskHandle:
     import. Call once after the main window is shown."""
     def work(progress: Progress) -> None:
         for name in ("pvlib", "mapclassify", "gis.solar.rooftop", "gis.carbon.park_carbon",
-                     "app.cmd_intensity"):
+                     "app.intensity_map"):
             progress.report(0.0, "loading libraries")
             __import__(name)
 

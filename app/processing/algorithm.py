@@ -32,7 +32,9 @@ class LayerInput:
     geometry: the kinds accepted (empty: any). role: the park role whose layer the GUI offers first
     ("boundary", "buildings", "roads", "water", "green"). multiple: several layers (the CLI repeats
     the flag); distance: each with its own clear distance in m (CLI ``FILE:DIST_M``).
-    positional: the CLI takes it as the first argument instead of a flag.
+    positional: the CLI takes it as the first argument instead of a flag. kind: "vector" (a map
+    layer or vector file) or "table" (a CSV/Excel table: ``InputLayer.gdf`` is then a DataFrame;
+    the CLI reads ``FILE|layername=SHEET``, the GUI offers a file picker).
     """
 
     name: str
@@ -47,6 +49,9 @@ class LayerInput:
     role: str | None = None
     positional: bool = False
     flag: str | None = None
+    kind: Literal["vector", "table"] = "vector"
+    sheet_flag: str | None = None
+    """For a table: the CLI flag naming the Excel sheet (default ``--NAME-sheet``)."""
 
     @property
     def cli_flag(self) -> str:
@@ -56,7 +61,7 @@ class LayerInput:
         return self.label_zh if lang == "zh" else self.label_en
 
     def describe(self) -> dict:
-        return {"name": self.name, "label_zh": self.label_zh, "label_en": self.label_en,
+        return {"name": self.name, "kind": self.kind, "label_zh": self.label_zh, "label_en": self.label_en,
                 "help_zh": self.help_zh, "help_en": self.help_en, "geometry": list(self.geometry),
                 "required": self.required, "multiple": self.multiple, "distance": self.distance,
                 "role": self.role}
@@ -82,6 +87,17 @@ class CliAction:
     flag: str
     help: str
     run: Callable[[Any], tuple[Any, list[str]]]
+
+
+@dataclass(frozen=True)
+class ExtraOutput:
+    """A file the command line can also write from a run (``--png MAP.png``):
+    ``write(output, path, values)``."""
+
+    flag: str
+    metavar: str
+    help: str
+    write: Callable[[Any, Any, Any], None]
 
 
 @dataclass
@@ -113,6 +129,10 @@ class Algorithm:
     cli_alias: ClassVar[str | None] = None
     """The older subcommand this algorithm also answers to (``lingtan pv-array``)."""
     cli_actions: ClassVar[tuple[CliAction, ...]] = ()
+    extra_outputs: ClassVar[tuple[ExtraOutput, ...]] = ()
+    file_layer_names: ClassVar[dict[str, str]] = {}
+    """Names the result layers take in OUT.gpkg where an older command wrote them under another
+    name (``township_intensity`` → ``intensity``)."""
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -140,7 +160,7 @@ class Algorithm:
                 raise InputError(f"缺少输入：{spec.label_zh}", f"Missing input: {spec.label_en}",
                                  code=f"input.{spec.name}")
             for item in items:
-                if not spec.geometry or len(item.gdf) == 0:
+                if spec.kind != "vector" or not spec.geometry or len(item.gdf) == 0:
                     continue
                 kind = geometry_kind(item.gdf.geometry.to_numpy())
                 if kind not in spec.geometry:

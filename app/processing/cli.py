@@ -57,8 +57,8 @@ def param_help(p: Param) -> str:
         default = "on" if p.default else "off"
     elif p.default is None:
         default = p.auto_en or "automatic"
-    elif p.kind == "pair":
-        default = "x".join(f"{v:g}" for v in p.default)
+    elif p.kind in ("pair", "floats"):
+        default = ("x" if p.kind == "pair" else ",").join(f"{v:g}" for v in p.default)
     else:
         default = f"{p.default:g}" if isinstance(p.default, float) else str(p.default)
     unit = f" {p.unit}" if p.unit and p.default is not None and p.kind != "bool" else ""
@@ -75,7 +75,8 @@ def param_help(p: Param) -> str:
 def _metavar(p: Param) -> str | None:
     if p.metavar:
         return p.metavar
-    names = {"float": "X", "int": "N", "text": "TEXT", "file": "FILE", "choice": "KEY", "pair": "AxB"}
+    names = {"float": "X", "int": "N", "text": "TEXT", "file": "FILE", "choice": "KEY", "pair": "AxB",
+             "floats": "A,B,…"}
     return names.get(p.kind)
 
 
@@ -103,6 +104,12 @@ def add_algorithm_parser(sub, alg: Algorithm, name: str | None = None) -> argpar
             p.add_argument("--crs", dest=f"{spec.name}__crs", help=CRS_HELP)
             p.add_argument("--encoding", dest=f"{spec.name}__encoding",
                            help="force the attribute text encoding (e.g. gbk, utf-8)")
+        elif spec.kind == "table":
+            p.add_argument(spec.cli_flag, dest=spec.name, metavar="FILE", help=help_text,
+                           required=spec.required and not alg.cli_actions)
+            p.add_argument(spec.sheet_flag or f"--{spec.name.replace('_', '-')}-sheet",
+                           dest=f"{spec.name}__sheet",
+                           metavar="SHEET", help=f"Excel sheet of the {spec.name} table")
         elif spec.multiple:
             p.add_argument(spec.cli_flag, dest=spec.name, action="append", default=[],
                            metavar="FILE[:DIST_M]" if spec.distance else "FILE", help=help_text)
@@ -121,6 +128,9 @@ def add_algorithm_parser(sub, alg: Algorithm, name: str | None = None) -> argpar
                            help=param_help(prm))
     p.add_argument("--out", type=Path, required=not alg.cli_actions, metavar="OUT.gpkg",
                    help="output GeoPackage (OUT.json written beside it)")
+    for extra in alg.extra_outputs:
+        p.add_argument(extra.flag, dest=f"extra__{extra.flag.lstrip('-')}", type=Path, metavar=extra.metavar,
+                       help=extra.help)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     return p
 
@@ -141,6 +151,7 @@ def read_inputs(alg: Algorithm, args: argparse.Namespace) -> tuple[dict[str, Any
     problems the readers found."""
     from gis.crs import parse_crs
     from gis.io import read_vector
+    from gis.io.tables import read_data_table
 
     out: dict[str, Any] = {}
     problems: list = []
@@ -153,6 +164,11 @@ def read_inputs(alg: Algorithm, args: argparse.Namespace) -> tuple[dict[str, Any
             if crs:
                 parse_crs(crs)  # a mistyped --crs is a usage error, reported before reading
             path, layer, dist = parse_source(str(text), with_distance=spec.distance)
+            if spec.kind == "table":
+                table, report = read_data_table(path, layer or getattr(args, f"{spec.name}__sheet", None))
+                problems += report.problems
+                items.append(InputLayer(table, path.name))  # type: ignore[arg-type]
+                continue
             layer = layer or getattr(args, f"{spec.name}__layer", None)
             encoding = getattr(args, f"{spec.name}__encoding", None)
             res = read_vector(path, layer=layer, crs=crs, encoding=encoding)
@@ -191,7 +207,12 @@ def run_from_args(args: argparse.Namespace, progress: Progress) -> int:
     summary["parameters"] = values.to_json()
     summary["outputs"] = {"gpkg": str(args.out), "json": str(args.out.with_suffix(".json"))}
     progress.report(0.95, "writing")
-    write_gpkg(args.out, output.layers)
+    write_gpkg(args.out, {alg.file_layer_names.get(k, k): v for k, v in output.layers.items()})
+    for extra in alg.extra_outputs:
+        path = getattr(args, f"extra__{extra.flag.lstrip('-')}", None)
+        if path is not None:
+            extra.write(output, path, values)
+            summary["outputs"][extra.flag.lstrip("-")] = str(path)
     write_json(args.out.with_suffix(".json"), summary)
     progress.report(1.0, "done")
     emit(args, summary, [*alg.describe(summary), f"输出 Output: {args.out} (+ .json)"])

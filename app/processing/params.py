@@ -22,10 +22,15 @@ from typing import Any, Literal
 
 from gis.errors import InputError
 
-Kind = Literal["float", "int", "bool", "choice", "text", "file", "pair"]
+Kind = Literal["float", "int", "bool", "choice", "text", "file", "pair", "floats"]
 
 Choice = tuple[Any, str, str]
 """(value, zh label, en label)."""
+
+
+def _finite(v: Any) -> bool:
+    """A real, finite number (not a bool)."""
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class Param:
     cli_negate: str | None = None
     metavar: str | None = None
     pair_type: type = float
+    count: int = 0
+    """For ``floats``: how many numbers (written ``a,b,c,d``); 0 = any number."""
     filters: str = ""
     suggest: Callable[[], Sequence[str]] | None = None
     """For ``text``: values to offer in the GUI (an editable list; other text stays allowed)."""
@@ -159,6 +166,12 @@ class Param:
                 ex = "x".join(str(v) for v in self.default) if self.default else "2x14"
                 raise self._bad(text, f"应写成 AxB，如 {ex}", f"must be written AxB, e.g. {ex}") from None
             return self.check((a, b))
+        if self.kind == "floats":
+            try:
+                values = tuple(float(v) for v in text.replace("，", ",").split(","))
+            except ValueError:
+                raise self._bad(text, "应为用逗号分隔的数", "must be comma-separated numbers") from None
+            return self.check(values)
         if self.kind == "choice":
             for v, zh, en in self.choice_list():
                 if text in (str(v), zh, en):
@@ -174,48 +187,67 @@ class Param:
             if self.optional:
                 return None
             raise self.missing()
-        if self.kind in ("float", "int"):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                try:
-                    value = float(value)
-                except (TypeError, ValueError):
-                    raise self._bad(value, "不是数", "is not a number") from None
-            if not math.isfinite(float(value)):
-                raise self._bad(value, "不是有限的数", "is not a finite number")
-            if self.kind == "int":
-                if float(value) != int(value):
-                    raise self._bad(value, "应为整数", "must be a whole number")
-                value = int(value)
-            else:
-                value = float(value)
-            self._check_range(value)
-            return value
-        if self.kind == "pair":
-            if not isinstance(value, list | tuple) or len(value) != 2:
-                raise self._bad(value, "应为两个数 AxB", "must be two numbers AxB")
-            out = []
-            for i, v in enumerate(value):
-                if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
-                    raise self._bad(value, "应为两个有限的数", "must be two finite numbers")
-                if self.pair_type is int and float(v) != int(v):
-                    raise self._bad(value, "应为两个整数", "must be two whole numbers")
-                self._check_range(v, shown=value, i=i)
-                out.append(self.pair_type(v))
-            return tuple(out)
-        if self.kind == "bool":
-            if not isinstance(value, bool):
-                raise self._bad(value, "应为 是/否", "must be true or false")
-            return value
-        if self.kind == "choice":
-            values = [v for v, _, _ in self.choice_list()]
-            if value not in values:
-                raise self._bad(value, f"不在可选值中：{self.range_text()}",
-                                f"is not one of: {self.range_text()}")
-            return value
+        checker = {"float": self._check_number, "int": self._check_number, "pair": self._check_pair,
+                   "floats": self._check_floats, "bool": self._check_bool,
+                   "choice": self._check_choice}.get(self.kind)
+        if checker is not None:
+            return checker(value)
         if self.kind == "file":
             return Path(value)
         if not isinstance(value, str):
             raise self._bad(value, "应为文字", "must be text")
+        return value
+
+    def _check_number(self, value: Any) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise self._bad(value, "不是数", "is not a number") from None
+        if not math.isfinite(float(value)):
+            raise self._bad(value, "不是有限的数", "is not a finite number")
+        if self.kind == "int":
+            if float(value) != int(value):
+                raise self._bad(value, "应为整数", "must be a whole number")
+            value = int(value)
+        else:
+            value = float(value)
+        self._check_range(value)
+        return value
+
+    def _check_pair(self, value: Any) -> tuple:
+        if not isinstance(value, list | tuple) or len(value) != 2:
+            raise self._bad(value, "应为两个数 AxB", "must be two numbers AxB")
+        out = []
+        for i, v in enumerate(value):
+            if not _finite(v):
+                raise self._bad(",".join(str(x) for x in value), "应为两个有限的数",
+                                "must be two finite numbers")
+            if self.pair_type is int and float(v) != int(v):
+                raise self._bad(value, "应为两个整数", "must be two whole numbers")
+            self._check_range(v, shown=value, i=i)
+            out.append(self.pair_type(v))
+        return tuple(out)
+
+    def _check_floats(self, value: Any) -> tuple:
+        if not isinstance(value, list | tuple) or (self.count and len(value) != self.count):
+            n = self.count or "若干"
+            raise self._bad(value, f"应为 {n} 个数", f"must be {self.count or 'some'} numbers")
+        if not all(_finite(v) for v in value):
+            raise self._bad(value, "应为有限的数", "must be finite numbers")
+        for v in value:
+            self._check_range(v, shown=",".join(f"{x:g}" for x in value))
+        return tuple(float(v) for v in value)
+
+    def _check_bool(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self._bad(value, "应为 是/否", "must be true or false")
+        return value
+
+    def _check_choice(self, value: Any) -> Any:
+        if value not in [v for v, _, _ in self.choice_list()]:
+            raise self._bad(value, f"不在可选值中：{self.range_text()}",
+                            f"is not one of: {self.range_text()}")
         return value
 
     def _check_range(self, v: float, shown: Any = None, i: int | None = None) -> None:
@@ -231,7 +263,7 @@ class Param:
             return None
         if self.kind == "file":
             return str(value)
-        if self.kind == "pair":
+        if self.kind in ("pair", "floats"):
             return list(value)
         return value
 
@@ -239,7 +271,7 @@ class Param:
         """A stored value, checked; a value that no longer fits raises InputError."""
         if value is None:
             return self.check(None) if not self.optional else None
-        if self.kind == "pair" and isinstance(value, list):
+        if self.kind in ("pair", "floats") and isinstance(value, list):
             value = tuple(value)
         if self.kind == "file":
             value = Path(value)

@@ -16,6 +16,7 @@ ALGORITHM_CLASSES = (
     "app.algorithms.rooftop_pv:RooftopPV",
     "app.algorithms.pv_array:PVArray",
     "app.algorithms.wind:Wind",
+    "app.algorithms.five_colour_map:FiveColourMap",
 )
 """``module:Class`` of every algorithm, in menu order."""
 

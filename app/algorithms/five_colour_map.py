@@ -1,0 +1,153 @@
+"""The five-colour township carbon-intensity map: townships joined with their statistics, emissions
+and intensity computed, sorted into five classes (green, blue, yellow, orange, red; grey = no data)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from app.processing.algorithm import (
+    Algorithm,
+    AlgorithmOutput,
+    ExtraOutput,
+    Inputs,
+    LayerInput,
+    first,
+    warnings_lines,
+)
+from app.processing.params import Param, ParamValues
+from gis.defaults import DEFAULT_FACTOR_SET
+from gis.intensity.classify import METHODS
+from gis.progress import NO_PROGRESS, Progress
+
+
+def _factor_sets() -> list[tuple[str, str, str]]:
+    from gis.carbon.factors import factor_set_table
+
+    t = factor_set_table()
+    return [(str(k), str(z), str(e)) for k, z, e in zip(t["key"], t["name_zh"], t["name_en"], strict=True)]
+
+
+_METHOD_NAMES = {
+    "ratio": ("比值法 K = 强度 / 基准（0.6/0.8/1.2/2.0）",
+              "ratio K = intensity / benchmark (0.6/0.8/1.2/2.0)"),
+    "fixed": ("固定阈值", "fixed thresholds"), "quantile": ("分位数", "quantiles"),
+    "jenks": ("自然断点", "natural breaks (Jenks)"), "target": ("目标下降率", "decline target"),
+}
+
+
+def _write_png(output, path, values) -> None:
+    from app.intensity_map import _name_field, render_png
+
+    render_png(output.result, path, label_field=_name_field(output.result.layer), title=values.title)
+
+
+def _write_style(kind: str):
+    def write(output, path, values) -> None:
+        from app.intensity_map import _name_field, map_style
+        from app.outputs import write_text
+        from layers.style_export import graduated_qml, graduated_sld
+
+        style = map_style(output.result, label_field=_name_field(output.result.layer), title=values.title)
+        write_text(path, graduated_qml(style) if kind == "qml" else graduated_sld(style, "intensity"))
+    return write
+
+
+class FiveColourMap(Algorithm):
+    id = "five_colour_map"
+    cli_alias = "intensity"
+    title_zh, title_en = "乡镇碳排放强度五色图", "Five-colour township carbon-intensity map"
+    group_zh, group_en = "碳排放", "Carbon"
+    summary_zh = ("乡镇街道面与统计表按代码或中文名称关联，计算排放（表中无排放时按能耗与因子表）与强度，分为"
+                  "绿、蓝、"
+                  "黄、橙、红五级（无数据为灰）。")
+    summary_en = ("Join township polygons with a statistics table (by code or by Chinese name), compute "
+                  "emissions (from energy with the factor tables when the table has no emissions) and "
+                  "intensity, and sort the townships into five classes coloured green, blue, yellow, orange, "
+                  "red (no data: grey).")
+    outputs = ("township_intensity",)
+    file_layer_names: ClassVar[dict[str, str]] = {"township_intensity": "intensity"}
+    inputs = (
+        LayerInput("townships", "乡镇街道", "Townships", "乡镇街道面", "township/street polygons (any format "
+                   "`lingtan info` reads)", geometry=("polygon",), role="townships", positional=True),
+        LayerInput("stats", "统计表", "Statistics table",
+                   "CSV/Excel：分品种能耗或排放、地区生产总值/增加值（万元）、"
+                   "人口、土地面积；一年或多年", "statistics table (CSV/Excel): energy by fuel or emissions, "
+                   "GDP/value added (万元), population, land area; one or more years", kind="table",
+                   sheet_flag="--sheet"),
+    )
+    extra_outputs = (
+        ExtraOutput("--png", "MAP.png", "also draw the map into a PNG / 另存地图图片", _write_png),
+        ExtraOutput("--qml", "STYLE.qml", "also write a QGIS style / QGIS 样式", _write_style("qml")),
+        ExtraOutput("--sld", "STYLE.sld", "also write an SLD style / SLD 样式", _write_style("sld")),
+    )
+    params = (
+        Param("join", "text", None, "乡镇关联字段", "Township join field", optional=True, metavar="FIELD",
+              help_en="the townships' field to join on (code or name)",
+              auto_zh="两边都有代码字段时按代码，否则按名称",
+              auto_en="a code field when both sides have one, "
+              "else the names"),
+        Param("stats_join", "text", None, "统计表关联列", "Statistics join column", optional=True,
+              metavar="COLUMN", auto_zh="自动识别", auto_en="found in the table", advanced=True),
+        Param("by", "choice", "auto", "关联方式", "Join by",
+              choices=(("auto", "自动", "automatic"), ("code", "代码", "code"), ("name", "名称", "name")),
+              source="auto: codes when both sides have them (GB/T 2260 codes are unambiguous)",
+              advanced=True),
+        Param("method", "choice", "ratio", "分级方法", "Classification method",
+              choices=[(m, *_METHOD_NAMES.get(m, (m, m))) for m in METHODS],
+              source="ratio: Zhejiang carbon-efficiency grades (浙江省“碳效码”, K = 0.6/0.8/1.2/2.0)"),
+        Param("denominator", "choice", "gdp", "强度分母", "Intensity per",
+              choices=(("gdp", "万元地区生产总值", "10^4 yuan of GDP"), ("land", "亩土地", "mu of land"),
+                       ("population", "人", "person")), source="per 10^4 yuan GDP: the national intensity "
+              "indicator (GB/T 32150 accounting, 14th Five-Year Plan target)"),
+        Param("benchmark", "float", None, "基准强度", "Benchmark intensity", minimum=1e-9, maximum=1e6,
+              optional=True,
+              help_en="benchmark intensity for the ratio method (e.g. the county's or province's)",
+              auto_zh="本图总体 Σ排放 / Σ分母", auto_en="the map's overall Σ CO2 / Σ denominator"),
+        Param("thresholds", "floats", None, "分级阈值", "Class breaks", count=4, optional=True, minimum=0.0,
+              metavar="A,B,C,D", help_en="four ascending breaks for --method fixed",
+              auto_zh="按分级方法", auto_en="from the method"),
+        Param("target", "float", None, "年下降目标", "Decline target", unit="%/yr", minimum=0.0,
+              maximum=100.0,
+              optional=True, metavar="PCT", help_en="decline target, % per year, for --method target",
+              auto_zh="无", auto_en="none"),
+        Param("year", "int", None, "数据年份", "Data year", minimum=1949, maximum=2100, optional=True,
+              auto_zh="表中最新一年", auto_en="the latest in the table"),
+        Param("previous_year", "int", None, "对比年份", "Previous year", minimum=1949, maximum=2100,
+              optional=True, auto_zh="数据年份的上一年", auto_en="the one before", advanced=True),
+        Param("factors", "choice", DEFAULT_FACTOR_SET, "排放因子集", "Emission-factor set",
+              choices=_factor_sets,
+              metavar="KEY", help_en="emission-factor set for energy → CO2",
+              source="resources/factors/factor_sets.csv (the row noted default)"),
+        Param("title", "text", None, "地图标题", "Map title", optional=True,
+              auto_zh="乡镇街道碳排放强度 年份", auto_en="乡镇街道碳排放强度 YEAR", advanced=True),
+        Param("colours", "text", None, "五级颜色", "Five colours", optional=True, metavar="C1,…,C5",
+              help_en="five #rrggbb colours, low to high; a palette whose colours become hard to tell apart "
+              "gets a warning", auto_zh="绿、蓝、黄、橙、红（已检查色盲可读性）",
+              auto_en="green, blue, yellow, orange, red (checked for colour-blind readers)", advanced=True),
+    )
+
+    def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
+        from app.intensity_map import intensity_map
+
+        p = params
+        progress.report(0.3, "classifying")
+        result = intensity_map(first(inputs["townships"]).gdf, first(inputs["stats"]).gdf, method=p.method,
+                               by=p.by, poly_key=p.join, stats_key=p.stats_join, year=p.year,
+                               previous_year=p.previous_year, denominator=p.denominator,
+                               benchmark=p.benchmark,
+                               thresholds=list(p.thresholds) if p.thresholds else None,
+                               target_decline_pct=p.target, factors_key=p.factors,
+                               colours=p.colours.replace("，", ",").split(",") if p.colours else None)
+        progress.report(1.0, "done")
+        return AlgorithmOutput(self.id, result, {"township_intensity": result.layer}, result.summary(),
+                               result.problems)
+
+    def describe(self, s: dict) -> list[str]:
+        c = s["classification"]
+        lines = [f"乡镇街道 Townships: {s['townships']} (匹配 matched {s['matched']}), 年份 year {s['year']}",
+                 f"方法 Method: {c['description_zh']}", f"         {c['description_en']}"]
+        names = ["绿 green", "蓝 blue", "黄 yellow", "橙 orange", "红 red"]
+        for k, (n, lab) in enumerate(zip(c.get("counts") or [], c.get("labels_zh") or [], strict=False)):
+            lines.append(f"  {k + 1} {names[k]}: {lab}  ({n})")
+        lines.append(f"  0 灰 grey 无数据 no data: {c.get('no_data', 0)}")
+        return [*lines, *warnings_lines(s)]
