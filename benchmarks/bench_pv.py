@@ -19,10 +19,9 @@ import pvlib
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from gis.solar.climatology import default_weather  # noqa: E402
-
 from benchmarks.bench_foundation import machine  # noqa: E402
 from benchmarks.synthetic_city import footprints  # noqa: E402
+from gis.solar.climatology import default_weather  # noqa: E402
 from gis.solar.rooftop import PVSettings, rooftop_pv  # noqa: E402
 
 
