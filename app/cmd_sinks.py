@@ -91,14 +91,9 @@ def run_sinks(args, progress: Progress) -> int:
 
 
 def _metric(gdf: gpd.GeoDataFrame, crs=None) -> gpd.GeoDataFrame:
-    from gis.crs import local_metric_crs
+    from gis.crs import metric_frame
 
-    if crs is not None:
-        return gdf.to_crs(crs)
-    if gdf.crs is not None and gdf.crs.is_projected:
-        return gdf
-    c = gdf.to_crs(4326).total_bounds
-    return gdf.to_crs(local_metric_crs((c[0] + c[2]) / 2.0, (c[1] + c[3]) / 2.0))
+    return gdf.to_crs(crs) if crs is not None else metric_frame(gdf)
 
 
 def _run_vector(args, factors, label, progress: Progress) -> int:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from gis.carbon.factors import DEFAULT_FACTOR_SET, load_factor_set
-from gis.crs import local_metric_crs
+from gis.crs import metric_frame
 from gis.errors import InputError, Problem
 from gis.intensity.classify import Classification, classify
 from gis.intensity.join import JoinResult, join_stats
@@ -58,9 +58,8 @@ def intensity_map(townships: gpd.GeoDataFrame, stats: pd.DataFrame, *, method: s
         raise InputError(f"颜色应为 #rrggbb：{colours}", f"Colours must be #rrggbb: {colours}",
                          code="intensity.colours") from None
     palette_note = palette_problems([*colours, NO_DATA_COLOUR])
-    if townships.crs is not None and not townships.crs.is_projected:
-        c = townships.total_bounds
-        townships = townships.to_crs(local_metric_crs((c[0] + c[2]) / 2, (c[1] + c[3]) / 2))
+    if townships.crs is not None:
+        townships = metric_frame(townships, what_zh="乡镇图层", what_en="The townships layer")
     joined = join_stats(townships, stats, poly_key=poly_key, stats_key=stats_key, by=by)
     if len(joined.stats) == 0:
         keys = [str(v) for v in joined.unmatched_stats["key"].drop_duplicates().head(5)]

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from pyproj import Proj
 
 from app.outputs import write_gpkg, write_json
-from gis.crs import local_metric_crs
+from gis.crs import metric_frame
 from gis.io.raster import read_surface
 from gis.park import prepare_buildings
 from gis.progress import NO_PROGRESS, Progress
@@ -21,14 +20,9 @@ KEEP_INPUT_COLUMNS = ("bldg_id", "source_fid", "part", "name", "名称", "use", 
 
 
 def project_buildings(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Buildings in a metric CRS: theirs when it keeps areas within 1% here, else the local one
-    (CGCS2000 3° Gauss–Krüger zone in China, else UTM); Web Mercator is always reprojected."""
-    c = gdf.to_crs(4326).total_bounds
-    lon, lat = (c[0] + c[2]) / 2.0, (c[1] + c[3]) / 2.0
-    if gdf.crs is not None and gdf.crs.is_projected \
-            and abs(float(Proj(gdf.crs).get_factors(lon, lat).areal_scale) - 1.0) <= 0.01:
-        return gdf  # a true metric CRS here (Gauss–Krüger, UTM …): keep the user's
-    return gdf.to_crs(local_metric_crs(lon, lat))
+    """Buildings in their metric CRS (:func:`gis.crs.metric_frame`: theirs when it keeps areas
+    within 1% here, else the local CGCS2000 3° zone; Web Mercator is always reprojected)."""
+    return metric_frame(gdf, what_zh="建筑图层", what_en="The buildings layer")
 
 
 def site_rooftop_pv(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weather_path: Path | None = None,

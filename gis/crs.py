@@ -177,6 +177,43 @@ def guess_projected_crs(bounds: tuple[float, float, float, float]) -> list[tuple
     return out
 
 
+AREA_SCALE_TOLERANCE = 0.01
+"""A projected CRS whose areal scale at the data's centre is within 1% of true is kept as the
+metric CRS (Gauss–Krüger and UTM are; Web Mercator, 1.33× at 30°N, is not)."""
+
+
+def metric_crs_for(gdf) -> CRS | None:
+    """The one rule for the CRS Lingtan measures a layer in: the layer's own CRS when it is
+    projected and keeps areas within :data:`AREA_SCALE_TOLERANCE` at the data's centre, else
+    :func:`local_metric_crs` of that centre (CGCS2000 3° Gauss–Krüger zone in China, UTM
+    elsewhere). None for a layer without a CRS or without finite bounds (empty)."""
+    import math
+
+    from pyproj import Proj
+
+    if gdf.crs is None or len(gdf) == 0:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in gdf.to_crs(4326).total_bounds)
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
+        return None
+    lon, lat = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+    crs = CRS.from_user_input(gdf.crs)
+    if crs.is_projected and abs(float(Proj(crs).get_factors(lon,
+                                                            lat).areal_scale) - 1.0) <= AREA_SCALE_TOLERANCE:
+        return crs
+    return local_metric_crs(lon, lat)
+
+
+def metric_frame(gdf, *, what_zh: str = "图层", what_en: str = "The layer"):
+    """``gdf`` in its metric CRS (:func:`metric_crs_for`), reprojected only when needed."""
+    if gdf.crs is None:
+        raise InputError(f"{what_zh}没有坐标系", f"{what_en} has no CRS", code="crs.missing")
+    crs = metric_crs_for(gdf)
+    if crs is None or crs == gdf.crs:
+        return gdf
+    return gdf.to_crs(crs)
+
+
 def local_metric_crs(lon: float, lat: float) -> CRS:
     """Metric CRS for areas and lengths around (lon, lat) in degrees.
 

@@ -114,14 +114,14 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path, *, decimals: int = GE
 # ---- CSV --------------------------------------------------------------------------------------------
 
 def centroid_lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude and latitude (WGS84) of each feature's centroid, computed in a metric CRS (the
-    layer's when projected, else its UTM zone); NaN for empty geometries."""
+    """Longitude and latitude (WGS84) of each feature's centroid, computed in its metric CRS
+    (:func:`gis.crs.metric_crs_for`); NaN for empty geometries."""
+    from gis.crs import metric_crs_for
+
     g = gdf.geometry
-    if gdf.crs is not None and not gdf.crs.is_projected:
-        try:
-            g = g.to_crs(gdf.estimate_utm_crs())
-        except Exception:
-            pass
+    metric = metric_crs_for(gdf)
+    if metric is not None and metric != gdf.crs:
+        g = g.to_crs(metric)
     c = g.centroid.to_crs(4326)
     return c.x.to_numpy(), c.y.to_numpy()
 

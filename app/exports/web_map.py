@@ -50,6 +50,7 @@ import pandas as pd
 import shapely
 
 from app.exports.template_slots import TemplateSlots, script_json
+from gis.crs import metric_crs_for
 from gis.paths import resources_dir
 from gis.progress import NO_PROGRESS, Progress
 from layers.fields import field_info
@@ -74,26 +75,13 @@ def leaflet_dir() -> Path:
 
 # ---- data preparation -----------------------------------------------------------------------------
 
-def _metric_crs(gdf: gpd.GeoDataFrame):
-    """The layer's CRS if projected in metres, else its UTM zone (for simplification), or None."""
-    crs = gdf.crs
-    if crs is None:
-        return None
-    if crs.is_projected:
-        return crs
-    try:
-        return gdf.estimate_utm_crs()
-    except Exception:
-        return None
-
-
 def wgs84_geometry(gdf: gpd.GeoDataFrame, simplify_m: float = DEFAULT_SIMPLIFY_M) -> np.ndarray:
     """The layer's geometries simplified by ``simplify_m`` metres (topology kept), in EPSG:4326
     (lon, lat), rounded to :data:`COORD_DECIMALS`."""
     if gdf.crs is None:
         raise ValueError("a web map layer needs a CRS")
     g = gdf.geometry
-    metric = _metric_crs(gdf) if simplify_m > 0 else None
+    metric = metric_crs_for(gdf) if simplify_m > 0 else None
     if metric is not None:
         g = g.to_crs(metric) if g.crs != metric else g
         g = g.simplify(simplify_m, preserve_topology=True)

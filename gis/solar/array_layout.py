@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Proj, Transformer
+from pyproj import CRS, Transformer
 
 from gis.errors import InputError, Problem
 from gis.progress import NO_PROGRESS, Progress
@@ -213,18 +213,10 @@ class UsableArea:
 
 
 def metric_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The frame in a metric CRS that keeps areas within 1% at its centre: its own when it
-    does (Gauss–Krüger, UTM …), else the local CGCS2000 3° Gauss–Krüger zone (UTM abroad); Web
-    Mercator is always reprojected. Same rule as ``app.pv.project_buildings``."""
-    from gis.crs import local_metric_crs
+    """The array area in its metric CRS (:func:`gis.crs.metric_frame`)."""
+    from gis.crs import metric_frame as frame
 
-    if gdf.crs is None:
-        raise InputError("阵列范围没有坐标系", "The array area has no CRS", code="crs.missing")
-    c = gdf.to_crs(4326).total_bounds
-    lon, lat = (c[0] + c[2]) / 2.0, (c[1] + c[3]) / 2.0
-    if gdf.crs.is_projected and abs(float(Proj(gdf.crs).get_factors(lon, lat).areal_scale) - 1.0) <= 0.01:
-        return gdf
-    return gdf.to_crs(local_metric_crs(lon, lat))
+    return frame(gdf, what_zh="阵列范围", what_en="The array area")
 
 
 def centre_lonlat(geom: shapely.Geometry, crs) -> tuple[float, float]:
