@@ -19,8 +19,8 @@ def _square(lon, lat, crs=4326):
 def test_lonlat_in_china_goes_to_the_cgcs2000_3_degree_zone_of_its_meridian():
     # Wuhan, 114.4°E: the nearest 3° central meridian is 114°E → EPSG:4547 (CGCS2000 3° GK CM 114E)
     assert metric_crs_for(_square(114.4, 30.5)).to_epsg() == 4547
-    # Shanghai, 121.5°E → CM 120°E → EPSG:4549
-    assert metric_crs_for(_square(121.5, 31.2)).to_epsg() == 4549
+    # Hangzhou, 120.2°E → CM 120°E → EPSG:4549
+    assert metric_crs_for(_square(120.2, 30.3)).to_epsg() == 4549
 
 
 def test_web_mercator_is_reprojected_but_true_metric_crss_are_kept():
