@@ -48,6 +48,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.icons import icon
+from app.gui.tasks import ui_lang
+from layers.registry import field_alias
 
 _INDEX = QModelIndex()
 MAX_SELECTION_RUNS = 3000
@@ -165,13 +167,23 @@ class FeatureTableModel(QAbstractTableModel):
                 last = self.index(len(self.view) - 1, len(self._columns) - 1)
                 self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.BackgroundRole])
 
+    def header_text(self, section: int) -> str | None:
+        """A column's heading as a person reads it: its alias with unit in the UI language
+        ("年发电量 (kWh/yr)"), from the layer registry's field table; the name when unknown."""
+        if not 0 <= section < len(self._columns):
+            return None
+        layer_name = getattr(self.layer, "name", None)
+        return field_alias(self._columns[section], layer_name, ui_lang())
+
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self._columns[section] if 0 <= section < len(self._columns) else None  # the real name
         if role != Qt.ItemDataRole.DisplayRole:
             if role == Qt.ItemDataRole.ForegroundRole and orientation == Qt.Orientation.Vertical:
                 return QColor("#707070")
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self._columns[section] if 0 <= section < len(self._columns) else None
+            return self.header_text(section)
         if 0 <= section < len(self.view):
             return str(self._index_labels[self.view[section]])
         return None
@@ -181,8 +193,8 @@ class FeatureTableModel(QAbstractTableModel):
         """Integer ranks of column ``c`` at ``rows``: missing values rank last."""
         s = self._frame.iloc[rows, c]
         if self._kinds[c] in "fiub":
-            v = s.to_numpy(dtype=float, na_value=np.nan)
-            return v
+            # a copy: pandas may hand out a read-only view of the column, and the ranks are changed
+            return np.array(s.to_numpy(dtype=float, na_value=np.nan), dtype=float, copy=True)
         try:
             codes, _ = pd.factorize(s, sort=True)
         except TypeError:  # mixed types: compare as text
