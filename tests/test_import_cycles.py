@@ -2,7 +2,7 @@
 inside functions (an import inside a function hides a cycle from Python's loader, not from the
 design). Imports under ``if TYPE_CHECKING:`` never run and are not counted.
 
-Also: no module of app/, gis/ or layers/ over 1,000 lines except those listed with a reason."""
+Also: no module of app/, gis/ or layers/ over 800 lines except those listed with a reason."""
 
 from __future__ import annotations
 
@@ -13,10 +13,21 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("app", "gis", "layers")
 
 LONG_MODULES = {
-    # the siting panel and the main window are next to be split (issue 16: an evented siting model
-    # and thin views; menus, export, ingestion and docks as their own modules)
+    # the siting panel and the main window are being split into an evented siting model with thin
+    # views, and menus, export, ingestion and docks of their own
     "app/gui/siting.py": 2200,
     "app/gui/main_window.py": 1350,
+    # the Analysis menu's four dialogs and their runs: they shrink as the park analyses move onto the
+    # algorithm framework
+    "app/gui/analyses.py": 850,
+    # 21 short checks in the order the frozen app runs them: one file to read top to bottom
+    "app/self_test.py": 900,
+    # the project file format (atomic save, load, autosave, recovery): one format in one place
+    "app/project_file.py": 950,
+    # the map canvas widget: view transform, background render job, tool hooks, all on one widget
+    "app/gui/canvas.py": 950,
+    # horizons from footprints and from a DSM share the sky-sector machinery and its chunking
+    "gis/solar/shading.py": 950,
 }
 
 
@@ -127,6 +138,6 @@ def test_modules_stay_small():
         for p in (REPO / pkg).rglob("*.py"):
             rel = p.relative_to(REPO).as_posix()
             n = len(p.read_text(encoding="utf-8").splitlines())
-            if n > LONG_MODULES.get(rel, 1000):
+            if n > LONG_MODULES.get(rel, 800):
                 too_long[rel] = n
     assert not too_long, too_long
