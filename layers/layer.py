@@ -1,13 +1,13 @@
 """The layer model: vector layers and an ordered layer stack with change callbacks. No Qt.
 
 Like napari's layer model, layers know nothing about widgets: a canvas, the PNG export or the
-PDF report subscribe to :attr:`VectorLayer.changed` / :attr:`LayerStack.changed` and redraw.
+PDF report subscribe to :attr:`VectorLayer.changed` (and the tree's ``changed``) and redraw.
 Callbacks run synchronously in the thread that made the change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import geopandas as gpd
@@ -18,7 +18,7 @@ import shapely
 
 from layers.style import CategorizedStyle, GraduatedStyle, SingleStyle, Style
 
-__all__ = ["CategorizedStyle", "GraduatedStyle", "LayerStack", "Signal", "SingleStyle", "Style",
+__all__ = ["CategorizedStyle", "GraduatedStyle", "Signal", "SingleStyle", "Style",
            "VectorLayer", "geometry_kind", "reproject", "union_bounds"]
 
 REPROJECT_CHUNK = 50_000
@@ -208,64 +208,6 @@ class VectorLayer:
         b = gdf.total_bounds
         return None if not all(map(_finite, b)) else (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
 
-
-class LayerStack:
-    """Ordered layers, drawn from index 0 (bottom) to the last (top), as in napari.
-
-    ``changed`` is emitted as ``(stack, event, layer)`` with event "inserted", "removed",
-    "moved", or "layer:<what>" forwarded from a layer's own change.
-    """
-
-    def __init__(self, layers: list[VectorLayer] | None = None) -> None:
-        self.changed = Signal()
-        self._layers: list[VectorLayer] = []
-        self._unsubscribe: dict[int, Callable[[], None]] = {}
-        for layer in layers or []:
-            self.append(layer)
-
-    def __len__(self) -> int:
-        return len(self._layers)
-
-    def __iter__(self) -> Iterator[VectorLayer]:
-        return iter(list(self._layers))
-
-    def __getitem__(self, key: int | str) -> VectorLayer:
-        if isinstance(key, str):
-            for layer in self._layers:
-                if layer.name == key:
-                    return layer
-            raise KeyError(key)
-        return self._layers[key]
-
-    def index(self, layer: VectorLayer) -> int:
-        return self._layers.index(layer)
-
-    def append(self, layer: VectorLayer) -> None:
-        self.insert(len(self._layers), layer)
-
-    def insert(self, index: int, layer: VectorLayer) -> None:
-        self._layers.insert(index, layer)
-        self._unsubscribe[id(layer)] = layer.changed.connect(
-            lambda lyr, what: self.changed.emit(self, f"layer:{what}", lyr))
-        self.changed.emit(self, "inserted", layer)
-
-    def remove(self, layer: VectorLayer) -> None:
-        self._layers.remove(layer)
-        self._unsubscribe.pop(id(layer), lambda: None)()
-        self.changed.emit(self, "removed", layer)
-
-    def move(self, layer: VectorLayer, index: int) -> None:
-        """Move ``layer`` to position ``index`` (0 = bottom)."""
-        self._layers.remove(layer)
-        self._layers.insert(index, layer)
-        self.changed.emit(self, "moved", layer)
-
-    def visible_layers(self) -> list[VectorLayer]:
-        return [lyr for lyr in self._layers if lyr.visible]
-
-    def bounds(self, crs=None) -> tuple[float, float, float, float] | None:
-        """Union of the visible layers' bounds in ``crs`` (default: the bottom layer's CRS)."""
-        return union_bounds(self.visible_layers(), crs)
 
 
 class Bounded(Protocol):

@@ -1,8 +1,8 @@
 """A cached map renderer for the GUI canvas (QtGui only; usable from a worker thread).
 
 ``MapRenderJob().render(layers, extent, width_px, height_px, dpr=1.0, background="#ffffff",
-cancelled=lambda: False, crs=None) -> QImage`` draws the drawn layers of a LayerTree (or a list /
-LayerStack of Vector- and RasterLayers) into a new premultiplied ARGB32 image of
+cancelled=lambda: False, crs=None) -> QImage`` draws the drawn layers of a LayerTree (or a list of
+Vector- and RasterLayers) into a new premultiplied ARGB32 image of
 ``width_px·dpr × height_px·dpr`` device pixels (``devicePixelRatio`` = dpr), with selected
 features highlighted and labels. It keeps, across calls:
 

@@ -35,11 +35,12 @@ from PySide6.QtGui import (
 )
 
 from gis.progress import Progress
-from layers.layer import LayerStack, VectorLayer, union_bounds
+from layers.layer import VectorLayer, union_bounds
 from layers.legend import LegendMetrics, device_font, draw_legend, legend_block, legend_size
 from layers.qpath import WorldToPixel, layer_geometry, marker_paths, view_paths
 from layers.raster import RasterLayer
 from layers.style import CategorizedStyle, GraduatedStyle, has_fill
+from layers.tree import LayerTree
 
 Extent = tuple[float, float, float, float]
 MapLayer = VectorLayer | RasterLayer
@@ -97,7 +98,7 @@ def default_extent(layers: Sequence[MapLayer], crs=None, margin: float = 0.03) -
     return b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad
 
 
-def render_image(layers: Sequence | LayerStack, width_px: int, height_px: int, *,
+def render_image(layers: Sequence | LayerTree, width_px: int, height_px: int, *,
                  extent: Extent | None = None, title: str | None = None,
                  subtitle: str | None = None, legend: bool = True, background: str = "#ffffff",
                  dpi: float = 96, progress: Progress | None = None, lang: str = "zh",
@@ -122,7 +123,7 @@ def render_image(layers: Sequence | LayerStack, width_px: int, height_px: int, *
     return image, stats
 
 
-def render_map(layers: Sequence | LayerStack, width_px: int, height_px: int, *,
+def render_map(layers: Sequence | LayerTree, width_px: int, height_px: int, *,
                extent: Extent | None = None, title: str | None = None, subtitle: str | None = None,
                legend: bool = True, background: str = "#ffffff", dpi: float = 96,
                progress: Progress | None = None, lang: str = "zh", labels: bool = True,
@@ -150,7 +151,7 @@ def save_png(image: QImage, path: str | Path, compression: int = 1) -> Path:
     return path
 
 
-def render_to_painter(painter: QPainter, layers: Sequence | LayerStack,
+def render_to_painter(painter: QPainter, layers: Sequence | LayerTree,
                       rect: QRectF | None = None, *, extent: Extent | None = None,
                       title: str | None = None, subtitle: str | None = None, legend: bool = True,
                       background: str | None = "#ffffff", progress: Progress | None = None,
@@ -158,7 +159,7 @@ def render_to_painter(painter: QPainter, layers: Sequence | LayerStack,
                       north_arrow: bool = True, scale_bar: bool = True) -> RenderStats:
     """Draw a map of ``layers`` into ``rect`` (default: the whole device) of an active painter.
 
-    layers: VectorLayers and RasterLayers (bottom first; hidden ones skipped), a LayerStack, or a
+    layers: VectorLayers and RasterLayers (bottom first; hidden ones skipped), or a
     LayerTree (its drawn layers with group visibility and opacity). Selected features of vector
     layers are highlighted on top (translucent yellow, cyan outline).
 
@@ -179,7 +180,7 @@ def render_to_painter(painter: QPainter, layers: Sequence | LayerStack,
 
 def draw_entries(layers) -> list[tuple[MapLayer, float]]:
     """(layer, opacity) of the layers to draw, bottom → top: a LayerTree's drawn layers with their
-    effective opacity (groups included), or the visible ones of a list/LayerStack."""
+    effective opacity (groups included), or the visible ones of a list."""
     if hasattr(layers, "draw_list"):
         return list(layers.draw_list())
     return [(lyr, lyr.opacity) for lyr in layers if lyr.visible]

@@ -2,7 +2,7 @@
 
 ``LayerTree.root`` is a :class:`LayerGroup`; a group's ``children`` are layers
 (:class:`~layers.layer.VectorLayer`, :class:`~layers.raster.RasterLayer`) and groups, ordered
-**bottom (index 0) to top** — the draw order, as in :class:`~layers.layer.LayerStack`. A layer
+**bottom (index 0) to top** — the draw order, as napari draws its layer list. A layer
 panel shows them reversed (top first).
 
 ``tree.changed`` emits ``(tree, event, node)``:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPainterPath, 
 
 from gis.progress import Cancelled, Progress
 from layers.fonts import cjk_family, cjk_font
-from layers.layer import LayerStack, VectorLayer
+from layers.layer import VectorLayer
 from layers.legend import legend_rows
 from layers.qpath import WorldToPixel, paths_by_class, ring_arrays, snap_rings
 from layers.render import ensure_gui_app, render_image, render_map, render_to_painter, save_png
@@ -92,18 +92,6 @@ def test_layer_and_stack_events():
     assert seen == ["visible", "style"]  # opacity 2.0 clamps to the current 1.0: no change
     assert layer.opacity == 1.0
 
-    stack = LayerStack()
-    events = []
-    stack.changed.connect(lambda s, ev, lyr: events.append(ev))
-    other = VectorLayer("b", _squares().to_crs(4326))
-    stack.append(layer)
-    stack.append(other)
-    stack.move(other, 0)
-    other.visible = False
-    stack.remove(other)
-    other.visible = True  # no longer forwarded
-    assert events == ["inserted", "inserted", "moved", "layer:visible", "removed"]
-    assert stack[0] is layer and stack["x"] is layer and len(stack) == 1
 
 
 def test_layer_reprojects_and_caches():
