@@ -110,7 +110,8 @@ def park_account(park, *, factors_key: str | None = None, weather_path: Path | N
                  year=None, baseline_year=None, indicator_set: str | None = None, scenarios=None,
                  facts: dict | None = None, pv_settings=None, progress: Progress = NO_PROGRESS):
     """Rooftop PV (unless ``pv`` is False; ``pv_settings``: a PVSettings, default PVSettings()),
-    emissions, sinks, balance and indicators of a loaded park. Returns (ParkAccount,
+    emissions, sinks, balance and indicators of a loaded park (no account without an energy table:
+    None). Returns (ParkAccount or None,
     RooftopResult or None)."""
     from app.pv import site_rooftop_pv
     from gis.carbon.factors import DEFAULT_FACTOR_SET, load_factor_set
@@ -122,6 +123,8 @@ def park_account(park, *, factors_key: str | None = None, weather_path: Path | N
         # one grid factor for the park's electricity and PV's avoided emissions
         pv_result = site_rooftop_pv(park.buildings, pv_settings or PVSettings(), weather_path=weather_path,
                                     grid=factor_set_grid_factor(factors), progress=progress.sub(0.05, 0.7))
+    if park.enterprises is None:  # no energy table: PV only; the account needs the park's energy use
+        return None, pv_result
     progress.report(0.75, "emissions, sinks, balance")
     account = account_park(park, factors, pv_kwh_yr=pv_result.totals["kwh_yr"] if pv_result else 0.0,
                            year=year, baseline_year=baseline_year,

@@ -761,7 +761,8 @@ def load_project(path: Path | str, progress: Progress = NO_PROGRESS, *, lang: st
         ws.park = Park(name=p.get("name") or "", crs=crs, boundary=lyr["boundary"],
                        buildings=lyr["buildings"], green=lyr.get("green"), tree_rows=lyr.get("tree_rows"),
                        townships=lyr.get("townships"), enterprises=tables.get("enterprises"),
-                       township_stats=tables.get("township_stats"))
+                       township_stats=tables.get("township_stats"), roads=lyr.get("roads"),
+                       water=lyr.get("water"))
     if as_path is True:
         ws.set_path(path)
     elif as_path:

@@ -104,7 +104,14 @@ def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
                                progress=progress.sub(0.0, 0.9))
     if pv is not None:
         summary["pv"] = pv.summary()
-    summary["carbon"] = account.summary()
+    if account is not None:
+        summary["carbon"] = account.summary()
+    else:
+        summary["skipped"] = [{
+            "analysis": "carbon",
+            "zh": "园区没有企业能耗表，未核算碳排放、碳汇平衡与指标（用 lingtan template energy 生成模板）",
+            "en": "The park has no enterprise energy table: emissions, the sink balance and the indicators "
+                  "were not accounted (lingtan template energy makes the template)"}]
     towns = None
     if options.intensity and park.townships is not None and park.township_stats is not None:
         progress.report(0.92, "township intensity map")

@@ -34,7 +34,7 @@ from layers.layer import Signal, VectorLayer
 from layers.presets import styled_layer
 from layers.tree import LayerGroup, LayerTree
 
-INPUT_LAYER_ORDER = ("townships", "green", "tree_rows", "buildings", "boundary")
+INPUT_LAYER_ORDER = ("townships", "water", "green", "roads", "tree_rows", "buildings", "boundary")
 """Input layers bottom → top: big areas first, the park boundary outline on top."""
 RESULT_LAYER_ORDER = ("township_intensity", "green_sinks", "tree_sinks", "rooftop_pv", "pv_array_area",
                       "pv_array_tables", "pv_array_exclusions", "wind_receptors", "wind_violations",

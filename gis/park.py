@@ -83,11 +83,19 @@ class Park:
     township_stats: pd.DataFrame | None = None
     reports: dict[str, ReadReport] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    roads: gpd.GeoDataFrame | None = None
+    water: gpd.GeoDataFrame | None = None
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """The vector layers present, by name."""
-        names = ("boundary", "buildings", "green", "tree_rows", "townships")
-        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+        return {n: getattr(self, n) for n in PARK_LAYERS if getattr(self, n) is not None}
+
+
+PARK_LAYERS = ("boundary", "buildings", "green", "tree_rows", "townships", "roads", "water")
+"""The layer roles a park has (boundary and buildings required)."""
+
+PARK_TABLES = ("enterprises", "township_stats")
+"""The tables a park has: the enterprise energy table and the township statistics."""
 
 
 def load_park(sources: ParkSources, progress: Progress = NO_PROGRESS, *,
@@ -97,34 +105,89 @@ def load_park(sources: ParkSources, progress: Progress = NO_PROGRESS, *,
 
     storey_height_m: storey height (m) per use overriding resources/defaults/storey_heights.csv
     for buildings with floors but no height (e.g. the desktop app's settings); None: the table."""
-    vector_names = ["boundary", "buildings", "green", "tree_rows", "townships"]
-    todo = [(n, getattr(sources, n)) for n in vector_names if getattr(sources, n) is not None]
+    todo = [(n, getattr(sources, n)) for n in PARK_LAYERS if getattr(sources, n, None) is not None]
     frames: dict[str, gpd.GeoDataFrame] = {}
     reports: dict[str, ReadReport] = {}
     for k, (name, src) in enumerate(todo):
         progress.report(k / (len(todo) + 2), f"reading {name}")
         res = read_vector(src.path, layer=src.layer, crs=src.crs)
         frames[name], reports[name] = res.gdf, res.report
-    centre = frames["boundary"].to_crs(4326).union_all().centroid
-    crs = local_metric_crs(centre.x, centre.y)
-    for name in frames:
-        frames[name] = frames[name].to_crs(crs)
-    progress.report(len(todo) / (len(todo) + 2), "preparing buildings")
-    problems: list[Problem] = []
-    buildings, found = prepare_buildings(frames["buildings"], storey_height_m=storey_height_m)
-    problems += found
-    boundary = frames["boundary"]
-    name = sources.name or _first_text(boundary, ("name", "名称", "园区名称")) or "园区"
     tables = {}
     for key, path in (("enterprises", sources.enterprises_table),
                       ("township_stats", sources.township_table)):
         if path is not None:
             tables[key], reports[key] = read_data_table(path)
+    park = build_park(frames, tables, name=sources.name, storey_height_m=storey_height_m,
+                      progress=progress.sub(len(todo) / (len(todo) + 2), 1.0))
+    park.reports = {**reports, **park.reports}
+    return park
+
+
+def build_park(frames: dict[str, gpd.GeoDataFrame], tables: dict[str, pd.DataFrame] | None = None, *,
+               name: str | None = None, storey_height_m: dict[str, float] | None = None,
+               inside_only: bool = False, progress: Progress = NO_PROGRESS) -> Park:
+    """A park from its layers (by role, :data:`PARK_LAYERS`; any CRS; boundary and buildings
+    required) and tables (:data:`PARK_TABLES`): every layer in the local metric CRS of the
+    boundary's centre, the buildings prepared (parts, heights, areas).
+
+    inside_only: keep the buildings, green space, tree rows and water that lie in the red line (a
+    feature cut by the line is in when its point-on-surface is), and say how many were inside and
+    outside. Townships and roads are kept whole (they reach beyond the
+    park)."""
+    missing = [r for r in ("boundary", "buildings") if frames.get(r) is None or len(frames[r]) == 0]
+    if missing:
+        zh = {"boundary": "园区红线", "buildings": "建筑"}
+        raise InputError("园区需要" + "和".join(zh[m] for m in missing) + "图层（至少一个要素）",
+                         "A park needs " + " and ".join(missing) + " (at least one feature)",
+                         code="park.missing")
+    for role, gdf in frames.items():
+        if gdf is not None and gdf.crs is None:
+            raise InputError(f"{role} 图层没有坐标系", f"The {role} layer has no CRS", code="crs.missing")
+    centre = frames["boundary"].to_crs(4326).union_all().centroid
+    crs = local_metric_crs(centre.x, centre.y)
+    frames = {k: v.to_crs(crs) for k, v in frames.items() if v is not None}
+    problems: list[Problem] = []
+    if inside_only:
+        frames, found = _inside_red_line(frames)
+        problems += found
+    progress.report(0.3, "preparing buildings")
+    buildings, found = prepare_buildings(frames["buildings"], storey_height_m=storey_height_m)
+    problems += found
+    boundary = frames["boundary"]
+    name = name or _first_text(boundary, ("name", "名称", "园区名称")) or "园区"
+    tables = tables or {}
     progress.report(1.0, "loaded")
     return Park(name=name, crs=crs, boundary=boundary, buildings=buildings,
                 green=frames.get("green"), tree_rows=frames.get("tree_rows"),
                 townships=frames.get("townships"), enterprises=tables.get("enterprises"),
-                township_stats=tables.get("township_stats"), reports=reports, problems=problems)
+                township_stats=tables.get("township_stats"), problems=problems,
+                roads=frames.get("roads"), water=frames.get("water"))
+
+
+def _inside_red_line(frames: dict[str, gpd.GeoDataFrame]) -> tuple[dict[str, gpd.GeoDataFrame],
+                                                                   list[Problem]]:
+    """Buildings, green space, tree rows and water whose point-on-surface lies in the boundary."""
+    red_line = shapely.union_all(frames["boundary"].geometry.to_numpy())
+    shapely.prepare(red_line)
+    out = dict(frames)
+    problems = []
+    names = {"buildings": "建筑", "green": "绿地", "tree_rows": "行道树", "water": "水体"}
+    for role, zh in names.items():
+        gdf = frames.get(role)
+        if gdf is None or len(gdf) == 0:
+            continue
+        points = shapely.point_on_surface(gdf.geometry.to_numpy())
+        inside = shapely.intersects(red_line, points)
+        n_in, n_out = int(inside.sum()), int((~inside).sum())
+        problems.append(Problem("info", f"park.{role}_inside",
+                                f"{zh}：红线内 {n_in} 个，红线外 {n_out} 个（已去掉）",
+                                f"{role}: {n_in} inside the red line, {n_out} outside (left out)"))
+        if n_in == 0 and role == "buildings":
+            raise InputError("红线内没有建筑：检查两个图层是否同一地区、坐标系是否正确",
+                             "No building lies inside the red line: are both layers of the same place, "
+                             "in the right CRS?", code="park.no_buildings_inside")
+        out[role] = gdf[inside].reset_index(drop=True)
+    return out, problems
 
 
 def _first_text(gdf: gpd.GeoDataFrame, fields) -> str | None:

@@ -100,6 +100,12 @@ for _spec in (
               ("row_id", "species", "tree_count", "spacing_m", "canopy_width_m"), role=_INPUT),
     LayerSpec("townships", "乡镇街道", "Townships", "polygon", S.townships_style, ("code", "name"),
               role=_INPUT),
+    # OpenStreetMap Carto colours: water #aad3df, minor roads #ffffff cased #c1b7b0 (drawn grey here so
+    # that they read on the light basemap-free canvas)
+    LayerSpec("water", "水体", "Water", "polygon", S.single(fill="#aad3df", outline="#6ba7c1", width=0.5),
+              ("name",), role=_INPUT),
+    LayerSpec("roads", "道路", "Roads", "line", S.single(fill="#9e9e9e", outline="#9e9e9e", width=1.5),
+              ("name",), role=_INPUT),
     LayerSpec("rooftop_pv", "屋顶光伏", "Rooftop PV", "polygon", S.rooftop_pv_style,
               ("bldg_id", "name", "use", "roof_class", "roof_m2", "usable_m2", "modules", "kwp", "kwh_yr",
                "kwh_per_kwp", "kwh_per_m2", "shade_loss_pct", "t_co2_yr"), summary_key="pv",

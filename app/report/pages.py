@@ -346,12 +346,21 @@ def top_buildings(doc: ReportDocument, gdf: gpd.GeoDataFrame, lang: str) -> None
                             f"The {len(rows)} buildings with the largest yield"))
 
 
+def _skipped_reason(doc: ReportDocument, data: ReportData, analysis: str) -> str:
+    """Why an analysis was not run, as the run recorded it (e.g. no energy table), or ""."""
+    for s in data.summary.get("skipped") or []:
+        if s.get("analysis") == analysis:
+            return doc.t(s.get("zh", ""), " " + s.get("en", ""))
+    return ""
+
+
 def sinks(doc: ReportDocument, data: ReportData) -> None:
     c, lang = data.summary.get("carbon") or {}, data.lang
     doc.heading(doc.t("绿地与碳汇", "Green space and carbon sinks"), new_page=True)
     gs, ts = c.get("green_sinks") or {}, c.get("tree_sinks") or {}
     if not gs and not ts:
-        doc.paragraph(doc.t("未计算碳汇。", "Sinks were not computed."))
+        doc.paragraph(doc.t("未计算碳汇。",
+                            "Sinks were not computed.") + _skipped_reason(doc, data, "carbon"))
         return
     doc.paragraph(doc.t(
         f"园区绿地 {num(gs.get('land_area_ha'), 1)} 公顷年固碳 {num(gs.get('total_t_co2_yr'), 1)} tCO₂，"
@@ -397,7 +406,8 @@ def emissions(doc: ReportDocument, data: ReportData) -> None:
     e = c.get("emissions") or {}
     total = e.get("total") or {}
     if not total:
-        doc.paragraph(doc.t("未核算排放。", "Emissions were not accounted."))
+        doc.paragraph(doc.t("未核算排放。",
+                            "Emissions were not accounted.") + _skipped_reason(doc, data, "carbon"))
         return
     fs = e.get("factor_set") or {}
     doc.paragraph(doc.t(
@@ -480,7 +490,8 @@ def balance(doc: ReportDocument, data: ReportData) -> None:
     b = c.get("balance") or {}
     scenarios = b.get("scenarios") or []
     if not scenarios:
-        doc.paragraph(doc.t("未计算碳平衡。", "The balance was not computed."))
+        doc.paragraph(doc.t("未计算碳平衡。",
+                            "The balance was not computed.") + _skipped_reason(doc, data, "carbon"))
         return
     doc.paragraph(doc.t(
         f"净排放 = 总排放 − 屋顶光伏替代电网电力的减排 − 绿电 − 碳汇（{b.get('year')} 年，电网因子 "
@@ -526,7 +537,8 @@ def indicators(doc: ReportDocument, data: ReportData) -> None:
     items = b.get("indicators") or []
     doc.heading(doc.t("零碳园区指标评价", "Zero-carbon park indicators"), new_page=True)
     if not items:
-        doc.paragraph(doc.t("未评价指标。", "No indicators were checked."))
+        doc.paragraph(doc.t("未评价指标。",
+                            "No indicators were checked.") + _skipped_reason(doc, data, "carbon"))
         return
     set_name = str(b.get("indicator_set_name", b.get("indicator_set", "")))
     set_name = set_name.split(" / ")[0 if lang == "zh" else -1]
