@@ -12,8 +12,8 @@ from gis.crs import metric_frame
 from gis.io.raster import read_surface
 from gis.park import prepare_buildings
 from gis.progress import NO_PROGRESS, Progress
+from gis.solar import site_weather as weather_source
 from gis.solar.rooftop import RESULT_COLUMNS, PVSettings, RooftopResult, rooftop_pv, site_lonlat
-from gis.solar.site_weather import site_weather
 
 KEEP_INPUT_COLUMNS = ("bldg_id", "source_fid", "part", "name", "名称", "use", "use_class", "height_m",
                       "height_source", "floors", "roof_type", "roof_slope_deg", "footprint_m2")
@@ -36,7 +36,7 @@ def site_rooftop_pv(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weathe
     settings' ``grid_factor_key``."""
     progress.report(0.0, "weather")
     lon, lat = site_lonlat(buildings)
-    weather = site_weather(lon, lat, weather_path=weather_path, allow_network=allow_network,
+    weather = weather_source.site_weather(lon, lat, weather_path=weather_path, allow_network=allow_network,
                            fix_time_base=fix_time_base, altitude_m=altitude_m,
                            restore_components=restore_components)
     dsm = read_surface(dsm_path) if dsm_path is not None else None
