@@ -176,3 +176,44 @@ def test_five_colour_map_takes_the_parks_table_and_a_non_default_method(qtbot):
     assert (np.diff(order) >= 0).all()  # classes rise with the intensity
     assert ws.layer("township_intensity").title == "乡镇碳排放强度五色图"
     assert handle.result.summary["intensity_unit"] == "tCO2/mu"  # per mu of land, as chosen
+
+
+def test_new_park_from_own_layers_then_all_analyses_equal_headless(qtbot, tmp_path, capsys):
+    """Real OSM buildings and a red line drawn by the test, through the generated New Park dialog and
+    Run All, give the figures of the headless `lingtan park new` + the same analyses."""
+    import json
+
+    from app.cli import main
+    from app.gui import analyses
+    from app.project_file import load_project
+    from app.results import AnalysisOptions, run_park_analyses
+
+    path = shared("buildings", "wuhan_optics_valley_osm_buildings.geojson")
+    raw = gpd.read_file(path)
+    centre = raw.to_crs(4547).union_all().centroid
+    red = gpd.GeoDataFrame({"name": ["光谷园"]}, geometry=[centre.buffer(300)], crs=4547)
+    ws = Workspace()
+    ws.add_layer(styled_layer("wuhan_osm", raw))
+    ws.add_layer(styled_layer("my_red_line", red))
+    alg = algorithm("new_park")
+    dlg = AlgorithmDialog(alg, ws, lang="zh")
+    qtbot.addWidget(dlg)
+    dlg.select_input("boundary", "my_red_line")
+    dlg.select_input("buildings", "wuhan_osm")
+    _finish(run_algorithm(None, ws, alg, dlg.values(), dlg.inputs(), show_dialog=False, show_errors=False))
+    assert ws.park is not None and ws.park.name == "光谷园"
+    assert ws.layer("wuhan_osm") is None and ws.layer("buildings") is not None  # no feature shown twice
+    handle = analyses.start_all(None, ws, AnalysisOptions())
+    _finish(handle)
+    gui_pv = ws.summary["pv"]
+
+    red.to_file(tmp_path / "red.gpkg")
+    project = tmp_path / "p.lingtan.gpkg"
+    assert main(["park", "new", "--boundary", str(tmp_path / "red.gpkg"), "--buildings", str(path),
+                 "--out", str(project), "--json"]) == 0
+    capsys.readouterr()
+    headless = run_park_analyses(load_project(project).park, AnalysisOptions())
+    assert gui_pv["buildings"] == headless.summary["pv"]["buildings"] > 10
+    assert gui_pv["kwp"] == pytest.approx(headless.summary["pv"]["kwp"], rel=1e-9)
+    assert gui_pv["kwh_yr"] == pytest.approx(headless.summary["pv"]["kwh_yr"], rel=1e-9)
+    assert json.loads(json.dumps(ws.summary["park"]))["name"] == "光谷园"

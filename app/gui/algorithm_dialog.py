@@ -254,7 +254,7 @@ def _candidates(workspace, spec: LayerInput) -> list[VectorLayer]:
     return out
 
 
-_PARK_TABLES = {"townships": "township_stats", "stats": "township_stats", "energy": "enterprises"}
+_PARK_TABLES = {"stats": "township_stats", "energy": "enterprises"}
 """Which table of the park an input of this name can take when the user names no file."""
 
 
@@ -490,12 +490,27 @@ def run_algorithm(parent: QWidget | None, workspace, alg: Algorithm, values: Par
     in the workspace under the layers' summary key."""
 
     def done(output) -> None:
-        add_result_layers(workspace, output)
+        if alg.makes_park:
+            use_park(workspace, output.result, inputs)
+        else:
+            add_result_layers(workspace, output)
         if on_done is not None:
             on_done(output)
 
     title = alg.title(ui_lang())
     return run_task(parent, title, lambda progress: alg.run(values, inputs, progress), done, **task_kw)
+
+
+def use_park(workspace, park, inputs: dict[str, Any]) -> None:
+    """Make ``park`` the project's park; the layers it was made from give way to its role layers
+    (which keep every attribute), so that the map does not show each feature twice."""
+    used = {id(item.gdf) for v in inputs.values() for item in (v if isinstance(v, list) else [v])
+            if item is not None}
+    with workspace.quiet():
+        for lyr in list(workspace.layers()):
+            if id(lyr.gdf) in used and lyr.name not in park.layers():
+                workspace.remove_layer(lyr)
+    workspace.set_park(park)
 
 
 def add_result_layers(workspace, output) -> None:

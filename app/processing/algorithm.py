@@ -130,6 +130,8 @@ class Algorithm:
     """The older subcommand this algorithm also answers to (``lingtan pv-array``)."""
     cli_actions: ClassVar[tuple[CliAction, ...]] = ()
     extra_outputs: ClassVar[tuple[ExtraOutput, ...]] = ()
+    makes_park: ClassVar[bool] = False
+    """The result is a :class:`gis.park.Park` that becomes the project's park (not result layers)."""
     file_layer_names: ClassVar[dict[str, str]] = {}
     """Names the result layers take in OUT.gpkg where an older command wrote them under another
     name (``township_intensity`` → ``intensity``)."""

@@ -13,6 +13,7 @@ from app.processing.algorithm import Algorithm
 from gis.errors import InputError
 
 ALGORITHM_CLASSES = (
+    "app.algorithms.new_park:NewPark",
     "app.algorithms.rooftop_pv:RooftopPV",
     "app.algorithms.pv_array:PVArray",
     "app.algorithms.wind:Wind",
