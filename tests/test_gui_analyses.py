@@ -313,3 +313,30 @@ def test_options_live_in_the_qt_free_module_and_match_the_dialogs():
             "sys.exit(any(m.startswith('PySide6') for m in sys.modules))")
     root = str(Path(__file__).resolve().parents[1])
     assert subprocess.run([sys.executable, "-c", code], cwd=root, timeout=120).returncode == 0
+
+
+# Published grid emission factors (kgCO2/kWh), written out here: MEE 2021 national grid average
+# 0.5568; MEE & NBS 2023 East China regional grid 0.5500 and South China 0.4042; the Sichuan
+# near-zero-carbon park pilot (2022) electricity factor 1.0310 tCO2/10⁴ kWh = 0.1031 kgCO2/kWh.
+@pytest.mark.parametrize(("factors", "grid_key", "kg"), [
+    ("national-2021", None, 0.5568),      # no grid factor chosen: the factor set's electricity
+    ("sichuan-2022", None, 0.1031),
+    (None, "east-2023", 0.5500),          # a grid factor chosen: that one
+    ("national-2021", "south-2023", 0.4042),  # chosen over a non-default factor set's
+])
+def test_pv_avoided_co2_uses_the_factor_set_or_the_chosen_grid_factor(qtbot, ws, factors, grid_key, kg):
+    if factors:
+        ws.set_setting("analysis", {"carbon": {"factors": factors}})
+
+    def set_up(dlg):  # the user's pick in the PV dialog's grid-factor list
+        i = dlg.grid.findData(grid_key) if grid_key else 0
+        assert i >= 0, grid_key
+        dlg.grid.setCurrentIndex(i)
+    _accept_next_dialog(set_up)
+    _finish(analyses.rooftop_pv(None, ws))
+    pv = ws.summary["pv"]
+    assert ws.settings["analysis"]["pv"]["grid_factor"] == grid_key
+    assert pv["grid_factor"]["kg_co2_per_kwh"] == pytest.approx(kg, abs=5e-5)
+    assert pv["t_co2_yr"] == pytest.approx(pv["kwh_yr"] * kg / 1000, rel=1e-3)
+    layer = ws.layer("rooftop_pv").gdf
+    assert layer["t_co2_yr"].sum() == pytest.approx(layer["kwh_yr"].sum() * kg / 1000, rel=1e-3)

@@ -280,3 +280,64 @@ def test_fisher_jenks_ends_public_and_old_alias():
     # three clusters with weights: the ends are the cluster tops (hand: any other cut adds spread)
     v = np.array([1.0, 2.0, 3.0, 10.0, 11.0, 30.0, 31.0, 32.0])
     assert cl.fisher_jenks_ends(v, np.ones(8), k=3) == [2, 4]
+
+
+# ---------------------------------------------------------------- the five colours
+
+# DOMAIN.md §3 (the source layers/style.py cites: the State Grid Zhejiang township map) colours
+# the classes from low to high green, blue, yellow, orange, red. The hexes the project publishes
+# for them (docs/intensity.md, the `colour` field), written out here — not read from the code:
+PUBLISHED_FIVE = {1: "#00a651", 2: "#2171b5", 3: "#ffe066", 4: "#f58220", 5: "#d7191c"}
+PUBLISHED_NO_DATA = "#bdbdbd"
+# Hue (HSV, degrees) of each named colour, as colour names are commonly bounded (CSS named
+# colours: orange #ffa500 39°, darkorange #ff8c00 33°, gold #ffd700 51°, yellow #ffff00 60°);
+# red wraps around 0°.
+HUE_OF_NAME = {"green": (90.0, 170.0), "blue": (190.0, 260.0), "yellow": (43.0, 70.0),
+               "orange": (15.0, 40.0), "red": (-15.0, 15.0)}
+NAMES_LOW_TO_HIGH = ("green", "blue", "yellow", "orange", "red")
+
+
+def _hue_lightness(hex_colour: str) -> tuple[float, float]:
+    import colorsys
+
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    h, _s, _v = colorsys.rgb_to_hsv(r, g, b)
+    hue = h * 360.0
+    return (hue - 360.0 if hue > 345.0 else hue), colorsys.rgb_to_hls(r, g, b)[1]
+
+
+def test_published_hexes_have_the_named_hues():
+    """The written-out hexes themselves are green, blue, yellow, orange, red (guards the table
+    above against a typo)."""
+    for k, name in enumerate(NAMES_LOW_TO_HIGH, start=1):
+        hue, _ = _hue_lightness(PUBLISHED_FIVE[k])
+        lo, hi = HUE_OF_NAME[name]
+        assert lo <= hue < hi, (k, name, PUBLISHED_FIVE[k], hue)
+
+
+def test_five_colour_style_and_palette_are_the_published_colours():
+    from layers.style import FIVE_COLOURS, NO_DATA_COLOUR, five_class_style
+
+    style = five_class_style(RATIO_BREAKS)
+    got = {cb.value: cb.colour.lower() for cb in style.classes}
+    assert got == PUBLISHED_FIVE
+    assert [c.lower() for c in FIVE_COLOURS] == [PUBLISHED_FIVE[k] for k in range(1, 6)]
+    assert NO_DATA_COLOUR.lower() == PUBLISHED_NO_DATA
+    for k, name in enumerate(NAMES_LOW_TO_HIGH, start=1):  # each class has its named hue
+        hue, _ = _hue_lightness(got[k])
+        lo, hi = HUE_OF_NAME[name]
+        assert lo <= hue < hi, (k, name, got[k], hue)
+    # yellow (class 3) is the lighter of yellow and orange
+    assert _hue_lightness(got[3])[1] > _hue_lightness(got[4])[1]
+
+
+def test_sample_townships_are_coloured_by_class_in_the_published_colours():
+    from app.intensity_map import intensity_map
+    from gis.park import load_sample_park
+
+    park = load_sample_park()
+    m = intensity_map(park.townships, park.township_stats)
+    g = m.layer
+    assert set(g["class"]) >= {1, 2, 3, 4, 5}  # every class is on the sample map
+    palette = {0: PUBLISHED_NO_DATA, **PUBLISHED_FIVE}
+    assert [c.lower() for c in g["colour"]] == [palette[int(k)] for k in g["class"]]

@@ -7,6 +7,7 @@ are formatted here from the summary's numbers, independently of the report code.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import shutil
 import subprocess
@@ -330,3 +331,103 @@ def test_write_demo_report(results, tmp_path):
 
     path = write_demo_report(results, tmp_path)
     assert path == tmp_path / "report.pdf" and path.stat().st_size > 50_000
+
+
+# ---- the figures of the chapters, from the result layers (independent of the summary) -------------
+
+def _chapter(path: Path, heading: str) -> str:
+    """The text of a chapter's pages, by the page numbers of the contents page (a chapter runs
+    from its page to the page before the next chapter's)."""
+    pages = _text(path).split("\f")
+    toc = next(p for p in pages if re.search(r"^(目录|Contents)$", p, re.M))
+    lines = [ln.strip() for ln in toc.splitlines() if ln.strip()]
+    starts = [(a.split(" ", 1)[1], int(b)) for a, b in itertools.pairwise(lines)
+              if re.fullmatch(r"\d+ \S.*", a) and b.isdigit()]
+    titles = [t for t, _ in starts]
+    assert heading in titles, titles
+    i = titles.index(heading)
+    first = starts[i][1]
+    last = starts[i + 1][1] - 1 if i + 1 < len(starts) else len(pages)
+    return "\n".join(pages[first - 1:last])
+
+
+def _figures(text: str) -> set[str]:
+    return set(re.findall(r"\d[\d,]*(?:\.\d+)?", text))
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pv_chapter_mwh_are_the_buildings_kwh_over_1000(lang, report_zh, report_en, results):
+    """Every MWh figure of the rooftop-PV chapter is kWh summed over the rooftop_pv layer's
+    buildings ÷ 1000 (total, by roof type, by month, top buildings), and the chapter's MWh,
+    kWp and kWh/kWp agree with each other by hand (MWh × 1000 ÷ kWp)."""
+    pdf, heading = (report_zh, "屋顶光伏潜力") if lang == "zh" else (report_en, "Rooftop PV potential")
+    text = _chapter(pdf, heading)
+    flat = _squeeze(text)
+    layer = results.layers()["rooftop_pv"]
+    mwh = layer["kwh_yr"].sum() / 1000
+    kwp = layer["kwp"].sum()
+    total = f"{mwh:,.0f}MWh"
+    if lang == "zh":
+        assert f"年发电量约{total}" in flat and f"年发电量{total}" in flat  # paragraph and totals table
+        m = re.search(r"装机容量([\d,]+)kWp.*?年发电量约([\d,]+)MWh，等效利用小时([\d,]+)kWh/kWp", flat)
+    else:
+        assert f"producingabout{total}ayear" in flat and f"Annualgeneration{total}" in flat
+        m = re.search(r"([\d,]+)kWp\([\d.]+MWp\)producingabout([\d,]+)MWhayear\(([\d,]+)kWh/kWp\)", flat)
+    assert m, flat[:600]
+    p_kwp, p_mwh, p_spec = (float(g.replace(",", "")) for g in m.groups())
+    assert p_kwp == pytest.approx(kwp, abs=1)
+    # e.g. 74,537 MWh × 1000 / 80,904 kWp = 921 kWh/kWp: printed figures agree to their rounding
+    assert p_mwh * 1000 / p_kwp == pytest.approx(p_spec, abs=1.0)
+    assert 700 <= p_spec <= 1400  # rooftop PV in the Yangtze delta (~1,200 kWh/m² GHI a year)
+    figures = _figures(text)
+    assert f"{mwh * 10:,.0f}" not in figures
+    # by roof type: buildings, kWp and MWh/yr of each class, in one row
+    names = {"flat": ("平屋面", "flat"), "metal": ("彩钢屋面", "metal"), "pitched": ("坡屋面", "pitched")}
+    for cls, g in layer.groupby("roof_class"):
+        name = names[cls][0 if lang == "zh" else 1]
+        row = f"{name}{len(g)}{g['kwp'].sum():,.0f}{g['kwh_yr'].sum() / 1000:,.0f}"
+        assert row in flat, row
+    # the monthly chart's value labels: the month's kWh of all buildings ÷ 1000
+    for k in range(1, 13):
+        v = layer[f"kwh_m{k:02d}"].sum() / 1000
+        assert f"{v:,.0f}" in figures, (k, v)
+        assert f"{v * 10:,.0f}" not in figures
+    # the 15 buildings with the largest yield: kWh ÷ 1000 with one decimal
+    top = layer.sort_values("kwh_yr", ascending=False).head(15)
+    for _, r in top.iterrows():
+        assert f"{r['kwh_yr'] / 1000:,.1f}" in figures, r["bldg_id"]
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_areas_in_hectares_are_the_geometries_m2_over_10000(lang, report_zh, report_en, results):
+    """Land areas printed in ha are the layers' polygon areas (m², shapely, in the park's metric
+    CRS) ÷ 10,000: the buildings' footprint, the green space (in all and by type), and the green
+    and canopy areas of the sinks chapter; the coverage printed is footprint ÷ park area."""
+    layers = results.layers()
+    pdf = report_zh if lang == "zh" else report_en
+    footprint_ha = layers["buildings"].area.sum() / 1e4  # 59.6 ha on the sample park
+    green_ha = layers["green"].area.sum() / 1e4
+    park_ha = layers["boundary"].area.sum() / 1e4
+    coverage = 100 * footprint_ha / park_ha
+    n = len(layers["buildings"])
+    overview = _squeeze(_chapter(pdf, "园区概况" if lang == "zh" else "Park overview"))
+    if lang == "zh":
+        assert f"有建筑{n}栋，占地{footprint_ha:,.1f}公顷，建筑密度{coverage:.1f}%" in overview
+        assert f"绿地{green_ha:,.1f}公顷" in overview
+    else:
+        assert f"{n}buildingson{footprint_ha:,.1f}ha(coverage{coverage:.1f}%)" in overview
+        assert f"and{green_ha:,.1f}haofgreenspace" in overview
+    figures = _figures(_chapter(pdf, "园区概况" if lang == "zh" else "Park overview"))
+    for wrong in (footprint_ha * 10, green_ha * 10):
+        assert f"{wrong:,.1f}" not in figures, wrong
+    # green space by type (ha, two decimals); the type names are the layer's own
+    for cover, g in layers["green"].groupby("cover"):
+        assert f"{cover}{g.area.sum() / 1e4:,.2f}" in overview, cover
+    sinks = _squeeze(_chapter(pdf, "绿地与碳汇" if lang == "zh" else "Green space and carbon sinks"))
+    canopy_ha = layers["tree_sinks"]["counted_canopy_m2"].sum() / 1e4
+    if lang == "zh":
+        assert f"园区绿地{green_ha:,.1f}公顷" in sinks and f"行道树树冠{canopy_ha:,.1f}公顷" in sinks
+    else:
+        assert f"Greenspaceof{green_ha:,.1f}ha" in sinks and f"canopyof{canopy_ha:,.1f}ha" in sinks

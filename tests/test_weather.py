@@ -325,6 +325,75 @@ def test_pvgis_cache_roundtrip_and_default_dir(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------------------------------------
+# A synthetic EPW (built here with pvlib): the hour convention without ../shared/data
+# ---------------------------------------------------------------------------------------------
+
+EPW_LAT, EPW_LON, EPW_ALT = 30.23, 120.16, 42.0  # Hangzhou, China Standard Time (UTC+8)
+
+
+def write_clear_sky_epw(path: Path) -> tuple[Path, pd.DataFrame]:
+    """An EPW whose row (month, day, hour h) holds the mean Ineichen clear-sky GHI/DNI/DHI over
+    local standard time (h−1, h] — the EnergyPlus convention (Auxiliary Programs, "Weather
+    Converter": data of hour h are for the hour ending at h) — from 5-minute pvlib values at the
+    midpoints of the hour's 12 steps. Returns the path and the 5-minute clear sky."""
+    loc = pvlib.location.Location(EPW_LAT, EPW_LON, tz="Etc/GMT-8", altitude=EPW_ALT)
+    fine = pd.date_range("2005-01-01 00:02:30", periods=8760 * 12, freq="5min", tz="Etc/GMT-8")
+    cs = loc.get_clearsky(fine, model="ineichen", linke_turbidity=3.0)
+    hourly = cs.to_numpy().reshape(8760, 12, 3).mean(axis=1)  # hour h = steps (h−1)·12 … h·12−1
+    hours = pd.date_range("2005-01-01 00:00", periods=8760, freq="h")  # start of each hour
+    temp = 17.0 + 10.0 * np.sin(2 * np.pi * (hours.day_of_year.to_numpy() - 105) / 365)
+    head = [f"LOCATION,Hangzhou,ZJ,CHN,Synthetic,584570,{EPW_LAT},{EPW_LON},8.0,{EPW_ALT}",
+            "DESIGN CONDITIONS,0", "TYPICAL/EXTREME PERIODS,0", "GROUND TEMPERATURES,0",
+            "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0",
+            "COMMENTS 1,synthetic clear-sky year written by tests/test_weather.py",
+            "COMMENTS 2,hour h holds the mean of (h-1, h] local standard time",
+            "DATA PERIODS,1,1,Data,Sunday, 1/ 1,12/31"]
+    rows = []
+    for k, t in enumerate(hours):
+        g, b, d = hourly[k, 0], hourly[k, 1], hourly[k, 2]  # get_clearsky: ghi, dni, dhi
+        rows.append(f"2005,{t.month},{t.day},{t.hour + 1},60,"
+                    "?9?9?9?9E0?9?9?9?9?9?9?9?9?9?9?9?9?9?9?9*9*9?9*9*9,"
+                    f"{temp[k]:.1f},5.0,60,101300,0,0,300,{g:.3f},{b:.3f},{d:.3f},"
+                    "0,0,0,0,90,2.0,0,0,20.0,77777,9,999999999,0,0.0,0,88,0.2,0.0,0.0")
+    path.write_text("\n".join(head + rows) + "\n")
+    return path, cs
+
+
+def test_epw_hour_h_is_centred_half_an_hour_before_h(tmp_path):
+    """EPW hour h covers (h−1, h]: the reader puts its values at h−0.5 (docs/weather.md). On a
+    clear-sky file made here, the value read at each timestamp must be pvlib's clear sky at that
+    instant — a half-hour shift moves every morning and evening hour by ~100 W/m²."""
+    p, _ = write_clear_sky_epw(tmp_path / "CHN_Synthetic.Hangzhou.584570_clear.epw")
+    w = read_weather(p)
+    d = w.data
+    assert len(d) == 8760 and str(d.index.tz) == "UTC+08:00"
+    assert d.index[0] == pd.Timestamp("2023-01-01 00:30", tz=CST)  # hour 1 = 00:00–01:00
+    assert d.index[-1] == pd.Timestamp("2023-12-31 23:30", tz=CST)  # hour 24 of 31 Dec
+    # pvlib's instantaneous clear sky at the reader's timestamps (the file's year is 2005; the
+    # reader sets typical years to 2023: the sun differs by < 0.1° between the two)
+    loc = pvlib.location.Location(EPW_LAT, EPW_LON, altitude=EPW_ALT)
+    stamps = d.index.tz_convert("Etc/GMT-8").map(lambda t: t.replace(year=2005))
+    inst = loc.get_clearsky(pd.DatetimeIndex(stamps), model="ineichen", linke_turbidity=3.0)
+    ghi, ref = d["ghi"].to_numpy(), inst["ghi"].to_numpy()
+    day = ref > 50.0
+    # hour mean vs its mid-hour value: measured max 9.0 W/m², mean 2.1 W/m² (curvature of the
+    # day's arc); read at the hour's start or end instead: max 118 W/m², mean 72 W/m²
+    assert np.abs(ghi[day] - ref[day]).max() < 15.0
+    assert np.abs(ghi[day] - ref[day]).mean() < 3.0
+    # daytime DNI: measured −0.5% (a half-hour shift: −2.0%)
+    np.testing.assert_allclose(d["dni"].to_numpy()[day].sum(), inst["dni"].to_numpy()[day].sum(), rtol=0.01)
+    # the energy-weighted solar hour angle of the year is 0 (symmetric about solar noon, hand
+    # rule: 15°/h, with the equation of time from pvlib): measured −0.004°; a half-hour shift
+    # makes it ±7.5°
+    eot = pvlib.solarposition.equation_of_time_spencer71(d.index.day_of_year)
+    ha = pvlib.solarposition.hour_angle(d.index, EPW_LON, eot)
+    assert abs(float(np.sum(ghi * ha) / ghi.sum())) < 0.5
+    # the columns kept their values and the header its site
+    assert (w.latitude, w.longitude, w.altitude_m) == (EPW_LAT, EPW_LON, EPW_ALT)
+    assert w.annual_ghi_kwh_m2 == pytest.approx(pd.read_csv(p, skiprows=8, header=None)[13].sum() / 1000)
+
+
+# ---------------------------------------------------------------------------------------------
 # Real EPW files from ../shared/data/weather (SOURCES.md table)
 # ---------------------------------------------------------------------------------------------
 

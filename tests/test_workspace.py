@@ -208,3 +208,62 @@ def test_map_crs_without_park():
     p = load_sample_park()
     ws.add_layer(styled_layer("boundary", p.boundary.to_crs(4490)))
     assert ws.map_crs().to_epsg() == 4490
+
+
+def _other_park(park):
+    """Another park built here: the sample's 40 first buildings inside a 600 m square around
+    their centre, another name, no green space, tree rows or townships."""
+    import dataclasses
+
+    import geopandas as gpd
+    import shapely
+
+    bl = park.buildings.iloc[:40].copy()
+    c = shapely.union_all(bl.geometry.to_numpy()).centroid
+    square = shapely.box(c.x - 300, c.y - 300, c.x + 300, c.y + 300)
+    boundary = gpd.GeoDataFrame({"name": ["测试园"]}, geometry=[square], crs=park.crs)
+    return dataclasses.replace(park, name="测试园", boundary=boundary, buildings=bl, green=None,
+                               tree_rows=None, townships=None, enterprises=None, township_stats=None)
+
+
+def _check_figures_of(ws, park):
+    """The workspace's summary describes ``park``: figures by hand from its frames."""
+    s = ws.summary
+    assert s["park"]["name"] == park.name
+    area = float(park.boundary.area.sum())
+    assert s["park"]["area_m2"] == pytest.approx(area, abs=0.1)
+    assert s["park"]["area_km2"] == pytest.approx(area / 1e6, abs=1e-4)
+    assert s["buildings"]["count"] == len(park.buildings)
+    footprint = float(park.buildings.area.sum())
+    assert s["buildings"]["footprint_m2"] == pytest.approx(footprint, rel=1e-4)
+    assert s["buildings"]["building_coverage_pct"] == pytest.approx(100 * footprint / area, abs=0.01)
+    for part in ("green", "tree_rows", "townships"):  # a part the park lacks has no figures
+        assert (part in s) == (getattr(park, part) is not None), part
+    assert not {"pv", "carbon", "intensity", "pv_array", "wind"} & set(s)
+
+
+@pytest.mark.parametrize("with_summary", [False, True])
+def test_a_new_park_replaces_every_park_figure(park, results, with_summary):
+    """Setting another park (File → Open; with the summary the worker made, or without) leaves no
+    figure of the old park or its results in the summary."""
+    other = _other_park(park)
+    assert len(other.buildings) == 40 and other.green is None
+    ws = Workspace()
+    ws.set_results(results)  # the sample park with every analysis
+    assert ws.summary["buildings"]["count"] == 619 and "green" in ws.summary
+    ws.set_park(other, summarise_park(other) if with_summary else None)
+    _check_figures_of(ws, other)
+    # and back: the sample park's own figures again (no leftovers of the small one)
+    ws.set_park(park, summarise_park(park) if with_summary else None)
+    _check_figures_of(ws, park)
+    assert ws.summary["green"]["total_m2"] == pytest.approx(float(park.green.area.sum()), rel=1e-4)
+
+
+def test_results_of_another_park_bring_that_parks_figures(park, results):
+    other = _other_park(park)
+    ws = Workspace()
+    ws.set_park(other)
+    _check_figures_of(ws, other)
+    ws.set_results(results)  # results of the sample park: the workspace takes its park
+    assert ws.park is park and ws.summary["park"]["name"] == park.name
+    assert ws.summary["buildings"]["count"] == len(park.buildings) and "pv" in ws.summary
