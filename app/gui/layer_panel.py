@@ -461,6 +461,8 @@ class LayerPanel(QWidget):
     zoom_to_layer = Signal(object)
     open_attribute_table = Signal(object)
     current_layer_changed = Signal(object)
+    assign_role = Signal(object, str)
+    """(layer, park role): "Use as park layer" was chosen (app.gui.park_roles)."""
 
     def __init__(self, tree, parent=None) -> None:
         super().__init__(parent)
@@ -628,6 +630,7 @@ class LayerPanel(QWidget):
                 menu.addAction(icon("table"), self.tr("Open Attribute Table"),
                                lambda: self.open_attribute_table.emit(node))
                 self._style_menu(menu.addMenu(self.tr("Style")), node)
+                self._role_menu(menu, node)
             elif _is_raster(node) and node.colormap is not None:
                 self._raster_style_menu(menu.addMenu(self.tr("Colours")), node)
         if node is not None:
@@ -644,6 +647,25 @@ class LayerPanel(QWidget):
         menu.addSeparator()
         menu.addAction(self.tr("Add Group"), lambda: self.add_group())
         return menu
+
+    def _role_menu(self, menu: QMenu, layer) -> None:
+        """设为园区红线 / 设为建筑 / …: the park roles this layer can play (by its geometry)."""
+        from app.gui.i18n import pick
+        from app.park_new import ROLE_NAMES
+        from layers.layer import geometry_kind
+
+        gdf = layer.gdf
+        kind = geometry_kind(gdf.geometry.to_numpy()) if len(gdf) else "polygon"
+        fits = {"boundary": ("polygon",), "buildings": ("polygon",), "green": ("polygon",),
+                "tree_rows": ("line", "point", "polygon"), "townships": ("polygon",),
+                "roads": ("line", "polygon"), "water": ("polygon",)}
+        sub = menu.addMenu(pick("用作园区图层", "Use as Park Layer"))
+        sub.setObjectName("menu_park_role")
+        for role, (zh, en) in ROLE_NAMES.items():
+            act = sub.addAction(pick(f"设为{zh}", f"Set as {en}"),
+                                lambda r=role: self.assign_role.emit(layer, r))
+            act.setObjectName(f"act_role_{role}")
+            act.setEnabled(kind in fits[role])
 
     def _style_menu(self, menu: QMenu, layer) -> None:
         menu.addAction(self.tr("Single Colour…"), lambda: self.choose_single_colour(layer))
