@@ -11,8 +11,10 @@ from app.algorithms.wind import Wind
 from app.cmd_balance import balance_sheets, describe_balance
 from app.cmd_report import write_demo_report
 from app.exports import export_demo
+from app.exports.export_all import result_layers
+from app.exports.tables import write_geopackage
 from app.intensity_map import map_style, render_png
-from app.outputs import write_gpkg, write_json, write_text
+from app.outputs import write_json, write_text
 from app.pv import describe_pv
 from app.results import AnalysisOptions, add_demo_siting, run_park_analyses
 from app.xlsx import write_xlsx
@@ -36,8 +38,11 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     add_demo_siting(results, progress.sub(0.8, 0.88))
     summary, account, pv, towns = results.summary, results.account, results.pv, results.intensity
     progress.report(0.88, "writing park.gpkg, carbon.xlsx, maps, report.pdf")
-    layers = results.layers()
-    write_gpkg(out_dir / "park.gpkg", layers)
+    # styled as everywhere (rooftop_pv gains kwh_per_m2, the field its style classifies on), with a
+    # QGIS layer_styles table so that QGIS opens each layer styled
+    styled = result_layers(results)
+    write_geopackage(out_dir / "park.gpkg", {lyr.name: lyr.gdf for lyr in styled},
+                     {lyr.name: lyr.style for lyr in styled})
     write_xlsx(out_dir / "carbon.xlsx", balance_sheets(account, pv))
     label = "name" if "name" in towns.layer.columns else None
     style = map_style(towns, label_field=label)

@@ -48,12 +48,32 @@ def write_text(path: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
+GPKG_VERSION = "1.2"
+"""GeoPackage version written: 1.2 opens without warnings in GDAL 2.2+ and QGIS 3.x (GDAL 3.6 and
+QGIS 3.22, still common in Chinese GIS departments, warn on every open of a 1.4 file)."""
+GPKG_OPTIONS = {"VERSION": GPKG_VERSION}
+
+_EMPTY_GEOMETRY_TYPE = {"polygon": "MultiPolygon", "line": "MultiLineString", "point": "Point"}
+
+
+def empty_geometry_type(name: str) -> str:
+    """The geometry type an empty layer is written with: its registered kind (QGIS then opens it
+    as a map layer with its style, not as a table), else Unknown."""
+    from layers.registry import layer_spec
+
+    spec = layer_spec(name)
+    return _EMPTY_GEOMETRY_TYPE.get(spec.geometry, "Unknown") if spec is not None else "Unknown"
+
+
 def write_gpkg(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
-    """Write all ``layers`` into one GeoPackage, replacing ``path`` atomically."""
+    """Write all ``layers`` into one GeoPackage (version :data:`GPKG_VERSION`; empty layers with
+    their registered geometry type), replacing ``path`` atomically."""
     tmp = _tmp_beside(path)
     try:
         for name, gdf in layers.items():
-            _text_columns(gdf).to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+            kw = {"geometry_type": empty_geometry_type(name)} if len(gdf) == 0 else {}
+            _text_columns(gdf).to_file(tmp, layer=name, driver="GPKG", engine="pyogrio",
+                                       dataset_options=GPKG_OPTIONS, **kw)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -45,6 +45,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from app.outputs import GPKG_OPTIONS, empty_geometry_type
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
 
@@ -524,16 +525,16 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
             gdf = _text_columns(d.gdf)
             if not isinstance(gdf, gpd.GeoDataFrame):
                 gdf = gpd.GeoDataFrame(gdf)
-            kw = {"geometry_type": "Unknown"} if len(gdf) == 0 else {}
+            kw = {"geometry_type": empty_geometry_type(d.name)} if len(gdf) == 0 else {}
             pyogrio.write_dataframe(
-                gdf, tmp, layer=d.table, driver="GPKG", promote_to_multi=False,
+                gdf, tmp, layer=d.table, driver="GPKG", promote_to_multi=False, dataset_options=GPKG_OPTIONS,
                 layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN, "IDENTIFIER": d.title,
                                "DESCRIPTION": f"Lingtan layer {d.name}"}, **kw)
             done += max(len(d.gdf), 1)
         for table, df in snap.tables.items():
             progress.report(done / total, f"writing {table}")
             pyogrio.write_dataframe(_text_columns(pd.DataFrame(df).reset_index(drop=True)), tmp,
-                                    layer=table, driver="GPKG")
+                                    layer=table, driver="GPKG", dataset_options=GPKG_OPTIONS)
             done += max(len(df), 1)
         for r in snap.rasters:
             progress.report(done / total, f"writing {r.title}")
@@ -553,12 +554,12 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
                   for d in snap.layers if d.qml]
         if styles:
             pyogrio.write_dataframe(pd.DataFrame(styles), tmp, layer=STYLE_TABLE, driver="GPKG",
-                                    layer_options={"FID": "id"})
+                                    layer_options={"FID": "id"}, dataset_options=GPKG_OPTIONS)
         doc = snap.document
         meta = pd.DataFrame({"key": ["format", "format_version", "app_version", "document"],
                              "value": [doc["format"], str(doc["format_version"]), doc["app_version"],
                                        json.dumps(doc, ensure_ascii=False)]})
-        pyogrio.write_dataframe(meta, tmp, layer=META_TABLE, driver="GPKG",
+        pyogrio.write_dataframe(meta, tmp, layer=META_TABLE, driver="GPKG", dataset_options=GPKG_OPTIONS,
                                 layer_options={"DESCRIPTION": "Lingtan project document (JSON)"})
         progress.check()
         _fsync(tmp)

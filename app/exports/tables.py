@@ -10,8 +10,8 @@
 * :func:`write_workbook`: 汇总 summary, per-building PV, per-enterprise emissions, emissions by
   fuel, sinks, balance, indicators, townships, factors and problems — Chinese headers with units
   ("年发电量 kWh/yr"), header row frozen, columns sized, numbers stored as numbers with a display
-  format; formula-like text (starting with = + - @) is stored as text, never a formula — all
-  Excel goes through :func:`app.xlsx.write_xlsx`.
+  format; formula-like text (starting with = + - @) is stored as text, never a formula (in CSV
+  files it gets a leading apostrophe, OWASP's advice); all Excel goes through :func:`app.xlsx.write_xlsx`.
 
 All writers replace their file atomically.
 """
@@ -126,6 +126,23 @@ def centroid_lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return c.x.to_numpy(), c.y.to_numpy()
 
 
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text a spreadsheet would run as a formula (``=1+1``, ``@SUM(…)``,
+    ``+cmd``…; :func:`app.xlsx.is_formula_like`) prefixed with an apostrophe, OWASP's advice for
+    CSV injection: Excel and LibreOffice then show the text as written. Headers too."""
+    from app.xlsx import is_formula_like
+
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            values = out[col]
+            mask = values.map(lambda v: isinstance(v, str) and is_formula_like(v)).to_numpy(bool)
+            if mask.any():
+                out[col] = values.astype(object).where(~mask, "'" + values.astype(str))
+    out.columns = ["'" + str(c) if is_formula_like(str(c)) else c for c in out.columns]
+    return out
+
+
 def write_csv(gdf: gpd.GeoDataFrame | pd.DataFrame, path: str | Path, *, lonlat: bool = True,
               wkt: bool = False, headers: str = "field", lang: str = "zh", layer: str | None = None,
               units: Mapping[str, str] | None = None) -> Path:
@@ -150,6 +167,7 @@ def write_csv(gdf: gpd.GeoDataFrame | pd.DataFrame, path: str | Path, *, lonlat:
         frame.columns = [header(str(c), lang, layer, units=dict(units or {})) for c in frame.columns]
     elif headers != "field":
         raise ValueError(f"headers must be 'field' or 'label', not {headers!r}")
+    frame = neutralise_formulas(frame)
     tmp = _tmp_beside(path)
     try:
         frame.to_csv(tmp, index=False, encoding="utf-8-sig")
