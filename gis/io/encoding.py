@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gis.errors import InputError
+
 # DBF language driver ids → Python codec (ESRI/xBase tables; 0x57 means "ANSI": not a code page).
 LDID_CODEPAGES: dict[int, str] = {
     0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x08: "cp865", 0x09: "cp437",
@@ -54,6 +56,20 @@ class EncodingGuess:
     detail: str
     bad_records: int = 0
     overruled: str | None = None  # the declared codec (.cpg/LDID) the bytes contradicted
+
+
+def checked_encoding(name: str) -> str:
+    """The Python codec of a text encoding the user named (``--encoding``), or a bilingual error:
+    an unknown name, or a codec that is no text encoding (base64, rot13 …)."""
+    try:
+        info = codecs.lookup(str(name).strip())
+    except (LookupError, ValueError, TypeError):
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise InputError(f"未知的文字编码“{name}”；常用的有 gbk、gb18030、utf-8、big5",
+                         f"Unknown text encoding '{name}'; common ones are gbk, gb18030, utf-8, big5",
+                         code="encoding.unknown")
+    return info.name
 
 
 def codec_from_cpg(text: str) -> str | None:

@@ -16,7 +16,7 @@ from gis.errors import CrsNeeded, InputError
 from gis.geometry import clean_geometries
 from gis.io.archive import extract_zip
 from gis.io.dxf import read_dxf
-from gis.io.encoding import mojibake_rows
+from gis.io.encoding import checked_encoding, mojibake_rows
 from gis.io.ogr import read_ogr
 from gis.io.report import ReadReport, ReadResult
 from gis.io.shapefile import read_shapefile
@@ -47,6 +47,8 @@ def read_vector(path: str | Path, *, layer: str | None = None,
     """
     path = Path(path)
     report = ReadReport(path=str(path))
+    if encoding is not None:
+        encoding = checked_encoding(encoding)
     source = parse_crs(crs) if isinstance(crs, str) else crs
     if not path.exists() and not (path.suffix.lower() == ".shp" and path.with_suffix(".dbf")
                                   .exists()):

@@ -58,6 +58,36 @@ def decide_encoding(dbf: Path | None, cpg: Path | None, encoding: str | None,
     return guess
 
 
+def shape_count(shx: Path) -> int | None:
+    """Shapes in a Shapefile from its index: (file length − 100-byte header) / 8 bytes a record
+    (ESRI Shapefile Technical Description, 1998, "The Index File")."""
+    size = shx.stat().st_size
+    return (size - 100) // 8 if size >= 100 and (size - 100) % 8 == 0 else None
+
+
+def dbf_record_count(dbf: Path) -> int | None:
+    """Records a .dbf declares: the little-endian uint32 at byte 4 of its header (dBASE III)."""
+    with open(dbf, "rb") as f:
+        head = f.read(8)
+    return int.from_bytes(head[4:8], "little") if len(head) == 8 else None
+
+
+def _check_counts(shp: Path, shx: Path | None, dbf: Path | None, path: Path) -> None:
+    """A .dbf with other than one record per shape belongs to another file or was cut short: every
+    attribute would land on the wrong building, or shapes would be dropped without a word."""
+    if shx is None or dbf is None:
+        return
+    shapes, records = shape_count(shx), dbf_record_count(dbf)
+    if shapes is None or records is None or shapes == records:
+        return
+    raise InputError(
+        f"Shapefile 各部分不匹配：{shx.name} 有 {shapes} 个图形，{dbf.name} 有 {records} 条属性记录。"
+        "这些文件可能不属于同一数据，或其中之一被截断；请重新导出或复制完整的同名文件",
+        f"The Shapefile's parts do not match: {shx.name} has {shapes} shapes and {dbf.name} "
+        f"{records} attribute records. They may come from different data, or one was cut short; "
+        "export or copy the whole set of files again", path=str(path), code="shapefile.count_mismatch")
+
+
 def read_shapefile(path: Path, report: ReadReport, encoding: str | None = None
                    ) -> tuple[gpd.GeoDataFrame, object]:
     """Read a .shp (or a .dbf given by the user) with the right text encoding.
@@ -84,6 +114,7 @@ def read_shapefile(path: Path, report: ReadReport, encoding: str | None = None
             f"{', '.join(present) or 'none'}). Copy all parts with the same name together: "
             ".shp, .shx, .dbf, .prj (and .cpg).",
             path=str(path), code="shapefile.missing_shp")
+    _check_counts(shp, shx, dbf, path)
     guess = decide_encoding(dbf, cpg, encoding, report)
     if dbf is None:
         report.add("warning", "shapefile.missing_dbf",
