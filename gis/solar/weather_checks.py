@@ -182,8 +182,69 @@ def restore_closure(weather: Weather) -> Weather:
 # Checks (a)–(c) run by read_weather
 # ---------------------------------------------------------------------------------------------
 
-def _quality_checks(w: Weather, *, tz_from_file: bool) -> list[Problem]:
+MIN_ANNUAL_GHI_KWH_M2 = 300.0
+"""Below this a file is no record of sunshine: the lowest annual GHI measured where people live is
+about 700 kWh/m² (northern Scandinavia; Sichuan basin ≈ 900, CMA 2023 yearbook of solar energy)."""
+MAX_WIND_MS = 75.0
+"""Hourly mean wind above this is impossible at a surface station (Super Typhoon Haiyan 2013, the
+strongest landfall recorded, had 1-min sustained winds of about 87 m/s; hourly means are lower)."""
+TEMP_RANGE_C = (-90.0, 60.0)
+"""The recorded extremes of air temperature on Earth (WMO archive: −89.2 °C Vostok, 56.7 °C
+Death Valley), with no margin: outside them a value is wrong."""
+def _plausibility(w: Weather) -> list[Problem]:
+    """Errors for weather that cannot be real (no sunshine in a year, irradiance beyond the sun's,
+    hurricane-proof wind, temperatures off Earth's records); negative irradiance is judged where the
+    readers clip it (gis.solar.weather_finish). Hourly values above BSRN's upper
+    limits are not flagged: files whose time base is off by an hour (several CSWD files) exceed
+    them near sunrise, and the time-base check reports those."""
+    import pvlib
+
+    d = w.data
     out: list[Problem] = []
+    ghi = d["ghi"].to_numpy(float)
+    annual = float(np.nansum(np.clip(ghi, 0, None))) / 1000.0 * (8760.0 / max(len(ghi), 1))
+    if annual < MIN_ANNUAL_GHI_KWH_M2:
+        out.append(Problem("error", "weather.no_sun",
+                           f"全年总辐射只有 {annual:,.0f} kWh/m²（地球上有人居住处最低约 700）：文件中没有有"
+                           "效的辐射数据",
+                           f"the year's global irradiation is only {annual:,.0f} kWh/m² (the lowest where "
+                           "people live is about 700): the file holds no valid irradiance"))
+    sa = pvlib.irradiance.get_extra_radiation(d.index).to_numpy(float)  # W/m², normal incidence
+    for col in ("ghi", "dni", "dhi"):
+        v = d[col].to_numpy(float)
+        impossible = v > 1.2 * sa  # no hour on Earth brings more than the sun sends
+        if np.any(impossible):
+            out.append(Problem("error", f"weather.{col}_impossible",
+                               f"{col.upper()} 有 {int(impossible.sum())} 小时超过大气层外太阳辐射"
+                               f"（最大 {np.nanmax(v):,.0f} W/m²）：数值或单位有误（应为 W/m² 的逐时平均）",
+                               f"{col.upper()} exceeds the extraterrestrial irradiance in "
+                               f"{int(impossible.sum())} "
+                               f"hour(s) (max {np.nanmax(v):,.0f} W/m²): wrong values or units (hourly mean "
+                               "W/m² expected)"))
+    wind = d["wind_speed"].to_numpy(float)
+    if np.any(wind > MAX_WIND_MS) or np.any(wind < 0):
+        out.append(Problem("error", "weather.wind_impossible",
+                           f"风速超出 0–{MAX_WIND_MS:g} m/s（最大 {np.nanmax(wind):,.1f}，最小 "
+                           f"{np.nanmin(wind):,.1f}）："
+                           "数值或单位有误",
+                           f"wind speed outside 0–{MAX_WIND_MS:g} m/s (max {np.nanmax(wind):,.1f}, min "
+                           f"{np.nanmin(wind):,.1f}): wrong values or units"))
+    t = d["temp_air"].to_numpy(float)
+    lo, hi = TEMP_RANGE_C
+    if np.any(t < lo) or np.any(t > hi):
+        out.append(Problem("error", "weather.temperature_impossible",
+                           f"气温超出地球上的记录 {lo:g}…{hi:g} °C（{np.nanmin(t):,.1f}…{np.nanmax(t):,.1f}）"
+                           f"："
+                           "数值或单位有误（应为 °C）",
+                           f"air temperature outside Earth's records {lo:g}…{hi:g} °C ({np.nanmin(t):,.1f}…"
+                           f"{np.nanmax(t):,.1f}): wrong values or units (°C expected)"))
+    return out
+
+
+def _quality_checks(w: Weather, *, tz_from_file: bool) -> list[Problem]:
+    out: list[Problem] = _plausibility(w)
+    if any(p.level == "error" for p in out):
+        return out
     # (a) time zone vs longitude
     tz = w.data.index[0].utcoffset().total_seconds() / 3600.0
     diff = tz - w.longitude / 15.0

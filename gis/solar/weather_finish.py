@@ -30,6 +30,33 @@ ASSUMED_WIND_MS = 2.0
 CSWD stations (resources/solar/china_climatology.csv, column wind_speed_ms)."""
 
 
+
+NEGATIVE_LIMIT_W_M2 = -4.0
+"""BSRN "physically possible" lower limit of GHI, DNI and DHI (Long & Dutton 2010): the thermal
+offset of thermopile sensors at night. Values down to it are noise and set to 0 silently."""
+NEGATIVE_ERROR_W_M2 = -50.0
+"""Below this a value is no sensor offset but a wrong number (a sign, a missing-value code)."""
+
+
+def _negative_irradiance(values: np.ndarray) -> list[Problem]:
+    """An error for irradiance far below zero, a warning for values beyond the BSRN limit."""
+    wrong = int(np.sum(values < NEGATIVE_ERROR_W_M2))
+    if wrong:
+        low = float(np.nanmin(values))
+        return [Problem("error", "weather.irradiance_negative",
+                        f"有 {wrong} 个辐射值远小于零（最低 {low:,.0f} W/m²）：辐射不可能为负，数值、符号或缺"
+                        f"测代码有误",
+                        f"{wrong} irradiance value(s) far below zero (min {low:,.0f} W/m²): irradiance "
+                        f"cannot be "
+                        "negative; wrong values, signs or missing-value codes")]
+    beyond = int(np.sum(values < NEGATIVE_LIMIT_W_M2))
+    if beyond:
+        return [Problem("warning", "weather.irradiance_below_limit",
+                        f"有 {beyond} 个辐射值低于 BSRN 物理下限 −4 W/m²，已置 0",
+                        f"{beyond} irradiance value(s) below the BSRN physical limit of −4 W/m² were set to "
+                        f"0")]
+    return []
+
 def _fixed_tz(hours: float) -> dt.timezone:
     return dt.timezone(dt.timedelta(hours=float(hours)))
 
@@ -89,6 +116,7 @@ def _finish(data: pd.DataFrame, lat: float, lon: float, alt: float, source: str,
                                     f"{long_} hours in longer gaps filled from the same hour of "
                                     "neighbouring days."))
     rad = [c for c in ("ghi", "dni", "dhi") if c not in derived]
+    problems += _negative_irradiance(data[rad].to_numpy(float))
     neg = int((data[rad] < 0).to_numpy().sum())
     if neg:
         data[rad] = data[rad].clip(lower=0.0)
