@@ -95,7 +95,8 @@ def test_user_csv_chinese_headers_units_and_metadata(tmp_path):
     g.write_text("3 0\n5 10\n9 50\n12 50\n", encoding="utf-8")
     with pytest.raises(InputError, match="rotor"):
         read_curve_file(g)
-    t2 = read_curve_file(g, rotor_diameter_m=10.0, hub_height_m=18.0)
+    # a 30 m rotor (707 m²): 10 kW at 5 m/s is within Betz, 16/27 · ½ · 1.225 · 707 · 5³ W = 32 kW
+    t2 = read_curve_file(g, rotor_diameter_m=30.0, hub_height_m=18.0)
     assert t2.curve.power(5.0) == pytest.approx(10.0)
 
 

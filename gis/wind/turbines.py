@@ -505,6 +505,76 @@ def _power_unit(header: str) -> float | None:
     return None
 
 
+BETZ_CP = 16.0 / 27.0
+"""The Betz limit: no rotor takes more than 16/27 of the wind's power through its disc (Betz 1920)."""
+MIN_SPECIFIC_POWER_W_M2 = 20.0
+"""Rated power per m² of rotor below this is no real turbine (small turbines rate 150–500 W/m²,
+utility ones 200–450; IEC 61400-2 and makers' data sheets): the power unit was misread."""
+
+
+def betz_power_kw(speed_ms: np.ndarray, rotor_diameter_m: float, density_kg_m3: float) -> np.ndarray:
+    """The most a rotor can take from the wind at each speed: 16/27 · ½ρAv³ (kW)."""
+    area = np.pi * rotor_diameter_m ** 2 / 4.0
+    return BETZ_CP * 0.5 * density_kg_m3 * area * np.asarray(speed_ms, float) ** 3 / 1000.0
+
+
+def _curve_violations(v: np.ndarray, p_kw: np.ndarray, rotor_diameter_m: float, rho: float) -> str | None:
+    """Why points ``(v, p_kw)`` cannot be this rotor's power curve, or None."""
+    limit = 1.15 * betz_power_kw(v, rotor_diameter_m, max(rho, REFERENCE_DENSITY))
+    above = (v >= 2.0) & (p_kw > limit)
+    if above.any():
+        k = int(np.argmax(above))
+        return f"{p_kw[k]:,.1f} kW at {v[k]:g} m/s exceeds the Betz limit {limit[k]:,.1f} kW"
+    rated = float(np.nanmax(p_kw))
+    if rated * 1000.0 / (np.pi * rotor_diameter_m ** 2 / 4.0) < MIN_SPECIFIC_POWER_W_M2:
+        return f"rated {rated:,.3f} kW is under {MIN_SPECIFIC_POWER_W_M2:g} W per m² of rotor"
+    return None
+
+
+def _check_curve(v: np.ndarray, pw: np.ndarray, factor: float | None, rotor_diameter_m: float, rho: float,
+                 path: Path) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    """Points of a read curve checked against physics, with its power in kW: every value finite,
+    no isolated spike taken for the rated power, no point above the Betz limit. A column without a
+    unit is kW, or W when only W makes a possible curve; a labelled unit that makes an impossible
+    one is an error (a 10 kW curve in W must not become 10 MW)."""
+    def bad(zh: str, en: str, code: str) -> InputError:
+        return InputError(f"功率曲线不可能：{zh}", f"Impossible power curve: {en}", path=str(path), code=code)
+
+    both_blank = np.isnan(v) & np.isnan(pw)
+    v, pw = v[~both_blank], pw[~both_blank]
+    if not (np.all(np.isfinite(v)) and np.all(np.isfinite(pw))):
+        raise bad("风速或功率有空值、非数字或无穷大",
+                  "a wind speed or power is blank, not a number or infinite",
+                  "wind.curve_not_finite")
+    if np.any(v < 0) or np.any(pw < -0.05 * max(float(np.max(pw)), 0.0)):
+        raise bad("风速或功率为负", "a wind speed or power is negative", "wind.curve_negative")
+    order = np.argsort(v, kind="stable")
+    sv, sp = v[order], pw[order]
+    k = int(np.argmax(sp))
+    neighbours = [sp[i] for i in (k - 1, k + 1) if 0 <= i < len(sp)]
+    if neighbours and sp[k] > 1.1 * max(neighbours) and sp[k] > 0:
+        raise bad(f"{sv[k]:g} m/s 处的 {sp[k]:,.1f} 是孤立尖峰（前后约 {max(neighbours):,.1f}），不能当额定功"
+                  f"率",
+                  f"{sp[k]:,.1f} at {sv[k]:g} m/s is an isolated spike (neighbours about "
+                  f"{max(neighbours):,.1f}), "
+                  "not the rated power", "wind.curve_spike")
+    notes: list[Problem] = []
+    if factor is None:
+        factor = 1.0
+        if _curve_violations(sv, sp, rotor_diameter_m, rho) and not _curve_violations(sv, sp * 0.001,
+                                                                                       rotor_diameter_m, rho):
+            factor = 0.001
+            notes.append(Problem("warning", "wind.curve_watts",
+                                 "功率列未注明单位，按千瓦会超过贝兹极限，故按瓦（W）读取",
+                                 "the power column has no unit and as kW it would exceed the Betz limit: "
+                                 "read as W"))
+    why = _curve_violations(sv, sp * factor, rotor_diameter_m, rho)
+    if why is not None:
+        raise bad(f"{why}（检查功率单位 W/kW/MW 与叶轮直径）", f"{why} (check the power unit W/kW/MW and "
+                  "the rotor diameter)", "wind.curve_physics")
+    return v, pw * factor, notes
+
+
 def read_curve_file(path: str | Path, *, rotor_diameter_m: float | None = None,
                     hub_height_m: float | None = None, cut_out_ms: float | None = None,
                     rated_kw: float | None = None, sound_power_dba: float | None = None,
@@ -561,22 +631,18 @@ def read_curve_file(path: str | Path, *, rotor_diameter_m: float | None = None,
     v = pd.to_numeric(df[roles["speed"]], errors="coerce").to_numpy(float)
     pw = pd.to_numeric(df[roles["power"]], errors="coerce").to_numpy(float)
     ct = pd.to_numeric(df[roles["ct"]], errors="coerce").to_numpy(float) if "ct" in roles else None
-    notes: list[Problem] = []
     factor = _power_unit(roles["power"]) if has_header else None
-    if factor is None:
-        factor = 1.0
-        if np.nanmax(pw) > 20000:
-            factor = 0.001
-            notes.append(Problem("warning", "wind.curve_watts",
-                                 "功率列未注明单位且最大值超过 20000，按 W 计",
-                                 "the power column has no unit and exceeds 20,000: read as W"))
-    pw = pw * factor
     get = lambda k: _first_number(meta[k]) if k in meta else None  # noqa: E731
     d = rotor_diameter_m if rotor_diameter_m is not None else get("rotor_diameter_m")
     if d is None or not d > 0:
         raise InputError("缺少叶轮直径：在曲线文件中写“# 叶轮直径: 52”或用 --rotor-diameter 指定",
                          "The rotor diameter is missing: add '# rotor_diameter_m: 52' to the curve file "
                          "or give --rotor-diameter", path=str(p), code="wind.no_diameter")
+    rho_file = get("density_kg_m3") or REFERENCE_DENSITY
+    if ct is not None:
+        keep = ~(np.isnan(v) & np.isnan(pw))
+        ct = ct[keep]
+    v, pw, notes = _check_curve(v, pw, factor, float(d), float(rho_file), p)
     heights = _parse_heights(meta.get("hub_height_m", ""))
     hub = hub_height_m if hub_height_m is not None else (heights[0] if heights else None)
     if hub is None:
