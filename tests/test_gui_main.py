@@ -252,7 +252,9 @@ def test_identify_shows_the_attributes_of_the_clicked_feature(window, qtbot):
     assert panel.tree.topLevelItemCount() >= 1
     top = panel.tree.topLevelItem(0)
     fields = {top.child(i).text(0) for i in range(top.childCount())}
-    assert "bldg_id" in fields
+    names = {top.child(i).toolTip(0) for i in range(top.childCount())}
+    assert "bldg_id" in names  # the field's name in the tooltip, its alias as the text
+    assert ("建筑编号" in fields) or ("building id" in fields)
 
 
 def test_dropping_a_file_adds_it(window, qtbot, tmp_path):

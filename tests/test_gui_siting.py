@@ -15,11 +15,11 @@ import pytest
 import shapely
 from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.gui.canvas import MapCanvas
-from app.gui.siting import SitingPanel, WindOptions, install_siting
+from app.gui.siting import SitingPanel
 from app.gui.wind_views import draw_wind_rose, render_power_curve, render_wind_rose, sector_frequencies
+from app.siting import WindOptions
 from app.workspace import Workspace
 
 TURBINE_D_M = 21.5  # ghrepower_fd21_50 rotor (resources/wind/turbines/ghrepower_fd21_50.csv)
@@ -346,41 +346,39 @@ def test_adopts_existing_turbines(qtbot, park):
     canvas.shutdown()
 
 
-def test_install_siting_in_a_window(qtbot, park):
-    from PySide6.QtGui import QUndoStack
+def test_install_siting_in_a_window(qtbot, park, tmp_path, monkeypatch):
+    from app.gui import project_actions
+    from app.gui.main_window import MainWindow
+    from app.gui.settings import use_settings_dir
 
-    win = QMainWindow()
+    use_settings_dir(tmp_path)
+    monkeypatch.setattr(project_actions, "ask_save_changes", lambda mw: "discard")
+    ws = Workspace(lang="en")
+    ws.set_park(park)
+    win = MainWindow(ws)
     qtbot.addWidget(win)
-    win.workspace = Workspace(lang="en")
-    win.workspace.set_park(park)
-    win.canvas = MapCanvas(win.workspace.tree, win)
-    win.setCentralWidget(win.canvas)
-    win.undo_stack = QUndoStack(win)
-    win.menu_analysis = QMenu("Analysis", win)
-    win.menuBar().addMenu(win.menu_analysis)
-    panel = install_siting(win)
+    panel = win.siting  # installed by the window through win.add_panel
     assert panel.undo_stack is win.undo_stack and not panel.own_stack
     assert any(a.objectName() == "act_siting" for a in win.menu_analysis.actions())
-    assert panel.dock.objectName() == "dock_siting"
+    assert panel.dock.objectName() == "dock_siting" and win.panels["siting"].dock is panel.dock
+    assert panel.dock.toggleViewAction() in win.menu_panels.actions()
     for name in ("place_turbine", "move_turbine", "delete_turbine", "draw_array"):
         assert name in win.canvas.tools()
     panel.show_action.trigger()
     assert panel.dock.isVisibleTo(win)
     panel.tool_actions["place_turbine"].trigger()
     assert win.canvas.tool() == "place_turbine"
+    assert not any(a.isChecked() for a in win.map_actions.values())  # the window's map tools: none on
     win.canvas.set_tool("pan")
     assert not panel.tool_actions["place_turbine"].isChecked()
-    # the window replaces its workspace and canvas (a project opened): the panel follows
+    # the window shows another workspace (a project opened) on a new canvas: the panel follows
     ws2 = Workspace(lang="en")
     ws2.set_park(park)
     old = win.canvas
-    win.workspace = ws2
-    win.canvas = MapCanvas(ws2.tree, win)
-    win.setCentralWidget(win.canvas)
-    old.shutdown()
-    qtbot.waitUntil(lambda: panel.canvas is win.canvas, timeout=2000)
-    assert panel.workspace is ws2 and "place_turbine" in win.canvas.tools()
-    win.canvas.shutdown()
+    win.set_workspace(ws2)
+    assert win.canvas is not old
+    assert panel.canvas is win.canvas and panel.workspace is ws2 and "place_turbine" in win.canvas.tools()
+    ws2.mark_clean()
 
 
 def test_options_round_trip():
@@ -477,3 +475,49 @@ def test_layout_survives_new_analysis_results(qtbot, setup, park):
     qtbot.waitUntil(lambda: ws.layer("turbines") is not None, timeout=3000)
     assert len(ws.layer("turbines").gdf) == 3 and ws.results.wind is panel.wind.result
     assert len(ws.layer("pv_array_tables").gdf) == n
+
+
+def test_array_setbacks_from_the_tab_reach_the_layout_and_the_yield(qtbot, setup, park):
+    """Building setback 2 m and road setback 20 m typed in the PV array tab: every table keeps
+    ≥ 2 m from the buildings and ≥ 20 m from the road (shapely distances), and tables do come
+    closer than 20 m to buildings (so the two setbacks are not swapped) — in the live layout
+    and in the yield run."""
+    import geopandas as gpd
+
+    from layers.presets import styled_layer
+
+    ws, _canvas, panel = setup
+    b = park.buildings
+    big = b.loc[b.area.idxmax()]
+    c = big.geometry.centroid
+    area = [(c.x - 90, c.y - 90), (c.x + 90, c.y - 90), (c.x + 90, c.y + 90), (c.x - 90, c.y + 90)]
+    road = shapely.LineString([(c.x - 200, c.y - 60), (c.x + 200, c.y - 60)])
+    ws.add_layer(styled_layer("test_road", gpd.GeoDataFrame({"name": ["road"]}, geometry=[road],
+                                                            crs=park.crs)))
+    panel.fill_layer_combos()
+    tab = panel.array_tab
+    tab.buildings.setValue(2.0)
+    tab.road.setValue(20.0)
+    tab.roads.setCurrentIndex(tab.roads.findData("test_road"))
+    assert tab.roads.currentData() == "test_road"
+    tab.apply()
+    panel.array.set_area_from_canvas(area)
+
+    near = park.buildings[park.buildings.intersects(shapely.Polygon(area).buffer(30))].geometry.to_numpy()
+
+    def check(tables):
+        g = tables.geometry.to_numpy()
+        assert len(g) > 10
+        to_road = shapely.distance(road, g)
+        to_bldg = shapely.distance(g[:, None], near[None, :]).min(axis=1)
+        assert to_road.min() >= 20.0 - 1e-6, to_road.min()
+        assert to_bldg.min() >= 2.0 - 1e-6, to_bldg.min()
+        assert to_bldg.min() < 10.0, to_bldg.min()  # a 20 m building setback would forbid this
+        assert to_road.min() < 25.0, to_road.min()  # the road setback is 20 m, not more
+
+    check(ws.layer("pv_array_tables").gdf)
+    s = panel.array.options.settings()  # what the yield run gets
+    assert (s.building_setback_m, s.road_setback_m) == (2.0, 20.0)
+    handle = panel.array.compute_yield(show_errors=False)
+    assert handle.wait(120) and handle.state == "done", handle.error
+    check(panel.array.result.tables)

@@ -13,10 +13,6 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("app", "gis", "layers")
 
 LONG_MODULES = {
-    # the siting panel and the main window are being split into an evented siting model with thin
-    # views, and menus, export, ingestion and docks of their own
-    "app/gui/siting.py": 2200,
-    "app/gui/main_window.py": 1350,
     # the Analysis menu's four dialogs and their runs: they shrink as the park analyses move onto the
     # algorithm framework
     "app/gui/analyses.py": 850,

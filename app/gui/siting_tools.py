@@ -7,18 +7,21 @@
 | ``delete_turbine`` | click a turbine: it goes |
 | ``draw_array`` | click the corners; double-click or Enter: finish; Backspace: last corner off; Esc: cancel |
 
-The tools work on the panel's controllers (``app.gui.siting``): ``WindSiting`` for turbines,
-``ArraySiting`` for the array area; every finished edit is one undo step there. They paint an
-overlay on the map: turbine labels, the turbine under the mouse, the dragged turbine with its
-spacing ellipse, the array area being drawn and the current one (dashed).
+The tools work on the siting model (``app.siting``): :class:`TurbineLayout` for turbines,
+:class:`ArrayArea` for the array area; every finished edit is one undo step there. While a turbine
+is dragged the tool evaluates at most every DRAG_THROTTLE_MS. They paint an overlay on the map:
+turbine labels, the turbine under the mouse, the dragged turbine with its spacing ellipse, the
+array area being drawn and the current one (dashed).
 """
 
 from __future__ import annotations
 
 import math
+import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -37,6 +40,8 @@ from app.gui.map_tools import MapTool
 
 if TYPE_CHECKING:
     from app.gui.canvas import MapCanvas
+    from app.siting.array import ArrayArea
+    from app.siting.wind import TurbineLayout
 
 HIT_PX = 10.0          # a click this close to a turbine (logical px) picks it
 TURBINE_COLOUR = QColor("#1565c0")
@@ -44,6 +49,8 @@ DRAG_COLOUR = QColor("#e65100")
 ARRAY_COLOUR = QColor("#08519c")
 VIOLATION_COLOUR = QColor("#d7301f")
 SITING_TOOL_NAMES = ("place_turbine", "move_turbine", "delete_turbine", "draw_array")
+DRAG_THROTTLE_MS = 80
+"""While a turbine is dragged, at most one evaluation per 80 ms (≈ 12 per second)."""
 
 
 def tr(text: str) -> str:
@@ -56,12 +63,33 @@ def _pen(colour: QColor, width: float, style=Qt.PenStyle.SolidLine) -> QPen:
     return pen
 
 
+def turbine_pixels(wind: TurbineLayout, canvas: MapCanvas) -> np.ndarray:
+    """The turbines in widget pixels (n × 2)."""
+    xy = wind.view_xy()
+    if not len(xy):
+        return np.zeros((0, 2))
+    px, py = canvas.to_pixel(xy[:, 0], xy[:, 1])
+    return np.c_[px, py]
+
+
+def turbine_at_pixel(wind: TurbineLayout, canvas: MapCanvas, px: float, py: float,
+                     tol_px: float) -> int | None:
+    """The index of the turbine nearest widget point (px, py) within ``tol_px``, else None."""
+    pts = turbine_pixels(wind, canvas)
+    if not len(pts):
+        return None
+    d = np.hypot(pts[:, 0] - px, pts[:, 1] - py)
+    d[~np.isfinite(d)] = np.inf
+    i = int(np.argmin(d))
+    return i if d[i] <= tol_px else None
+
+
 class _WindTool(MapTool):
     """Shared by the turbine tools: the hovered turbine and labels in the overlay."""
 
     cursor = Qt.CursorShape.CrossCursor
 
-    def __init__(self, canvas: MapCanvas, wind) -> None:
+    def __init__(self, canvas: MapCanvas, wind: TurbineLayout) -> None:
         super().__init__(canvas)
         self.wind = wind
         self.hover: int | None = None
@@ -75,14 +103,14 @@ class _WindTool(MapTool):
 
     def move(self, e: QMouseEvent) -> bool:
         self._moved(e)
-        h = self.wind.turbine_at_pixel(self.canvas, *self._pos(e), HIT_PX)
+        h = turbine_at_pixel(self.wind, self.canvas, *self._pos(e), HIT_PX)
         if h != self.hover:
             self.hover = h
             self.canvas.update()
         return False  # the canvas still shows the coordinates
 
     def paint(self, painter: QPainter) -> None:
-        pts = self.wind.pixels(self.canvas)
+        pts = turbine_pixels(self.wind, self.canvas)
         if not len(pts):
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -168,29 +196,50 @@ class MoveTurbineTool(_WindTool):
     name = "move_turbine"
     cursor = Qt.CursorShape.SizeAllCursor
 
-    def __init__(self, canvas: MapCanvas, wind) -> None:
+    def __init__(self, canvas: MapCanvas, wind: TurbineLayout) -> None:
         super().__init__(canvas, wind)
         self.index: int | None = None
         self.at: tuple[float, float] | None = None  # map coordinates of the dragged turbine
+        self._last_eval = 0.0  # time.perf_counter() of the last live evaluation
+        self._timer = QTimer(canvas)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._throttled_refresh)
 
     def hint(self) -> str:
         return tr("Drag a turbine to move it; Esc while dragging puts it back")
 
     def cancel(self) -> None:
+        self._timer.stop()
         if self.index is not None:
             self.wind.cancel_move(self.index)
         super().cancel()
         self.index, self.at = None, None
 
+    def _drag_to(self, x: float, y: float) -> None:
+        """Move the dragged turbine; evaluate now or within DRAG_THROTTLE_MS of the last time."""
+        wait = DRAG_THROTTLE_MS - (time.perf_counter() - self._last_eval) * 1000.0
+        if wait <= 0:
+            self._last_eval = time.perf_counter()
+            self.wind.drag_to(self.index, x, y)
+            return
+        self.wind.drag_to(self.index, x, y, evaluate=False)
+        if not self._timer.isActive():
+            self._timer.start(math.ceil(wait))
+
+    def _throttled_refresh(self) -> None:
+        self._last_eval = time.perf_counter()
+        self.wind.refresh_drag()
+
     def press(self, e: QMouseEvent) -> bool:
         if e.button() != Qt.MouseButton.LeftButton:
             return False
-        i = self.wind.turbine_at_pixel(self.canvas, *self._pos(e), HIT_PX)
+        i = turbine_at_pixel(self.wind, self.canvas, *self._pos(e), HIT_PX)
         if i is None:
             return False
         self._start(e)
         self.index = i
         self.at = None
+        self._last_eval = 0.0
         self.wind.begin_move(i)
         return True
 
@@ -199,13 +248,14 @@ class MoveTurbineTool(_WindTool):
             return super().move(e)
         if self._moved(e):
             self.at = self.canvas.to_map(*self._pos(e))
-            self.wind.drag_to(self.index, *self.at)
+            self._drag_to(*self.at)
             self.canvas.update()
         return True
 
     def release(self, e: QMouseEvent) -> bool:
         if e.button() != Qt.MouseButton.LeftButton or self.index is None:
             return False
+        self._timer.stop()
         i, dragged = self.index, self._dragging
         self.index, self._press, self._dragging = None, None, False
         if dragged:
@@ -248,7 +298,7 @@ class DeleteTurbineTool(_WindTool):
         if e.button() != Qt.MouseButton.LeftButton or self._press is None:
             return False
         self._press = None
-        i = self.wind.turbine_at_pixel(self.canvas, *self._pos(e), HIT_PX)
+        i = turbine_at_pixel(self.wind, self.canvas, *self._pos(e), HIT_PX)
         if i is not None:
             self.wind.delete_turbine(i)
             self.hover = None
@@ -263,7 +313,7 @@ class DrawArrayTool(MapTool):
     name = "draw_array"
     cursor = Qt.CursorShape.CrossCursor
 
-    def __init__(self, canvas: MapCanvas, array) -> None:
+    def __init__(self, canvas: MapCanvas, array: ArrayArea) -> None:
         super().__init__(canvas)
         self.array = array
         self.points: list[tuple[float, float]] = []  # map coordinates
@@ -341,11 +391,12 @@ class DrawArrayTool(MapTool):
 
     def paint(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for ring in self.array.outline_pixels(self.canvas):
+        for ring in self.array.outline():
             if len(ring) >= 3:
+                px, py = self.canvas.to_pixel(ring[:, 0], ring[:, 1])
                 painter.setPen(_pen(ARRAY_COLOUR, 1.5, Qt.PenStyle.DashLine))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
+                painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in np.c_[px, py].tolist()]))
         if not self.points:
             return
         pts = list(self.points) + ([self.hover] if self.hover is not None else [])
@@ -363,8 +414,8 @@ class DrawArrayTool(MapTool):
             painter.drawEllipse(poly[i], 3.0, 3.0)
 
 
-def make_siting_tools(canvas: MapCanvas, wind, array) -> dict[str, MapTool]:
-    """The four tools for ``canvas`` working on the controllers ``wind`` and ``array``."""
+def make_siting_tools(canvas: MapCanvas, wind: TurbineLayout, array: ArrayArea) -> dict[str, MapTool]:
+    """The four tools for ``canvas`` working on the model's ``wind`` and ``array``."""
     return {"place_turbine": PlaceTurbineTool(canvas, wind), "move_turbine": MoveTurbineTool(canvas, wind),
             "delete_turbine": DeleteTurbineTool(canvas, wind), "draw_array": DrawArrayTool(canvas, array)}
 

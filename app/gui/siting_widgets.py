@@ -1,0 +1,58 @@
+"""Form helpers shared by the Siting panel's tabs (spin boxes with an "automatic" value, combo
+boxes chosen by their data, the UI language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
+
+SETTINGS_DEBOUNCE_MS = 250
+"""A settings edit (typing in a spin box) is applied 250 ms after the last keystroke."""
+LIVE_TARGET_MS = 200.0
+"""Target: AEP, wake loss and violations within 200 ms of an edit for 20 turbines."""
+
+
+def ui_lang() -> str:
+    """"zh" or "en" (Chinese, the product's default, when the settings cannot be read)."""
+    try:
+        from app.gui.i18n import ui_lang as lang
+
+        return "en" if lang() == "en" else "zh"
+    except Exception:  # settings not readable
+        return "zh"
+
+
+def spin(lo: float, hi: float, value: float, decimals: int = 1, step: float = 1.0, suffix: str = "",
+         special: str | None = None, tip: str = "") -> QDoubleSpinBox:
+    """A spin box applying on Enter or focus loss (no keyboard tracking); ``special``: the text of
+    its minimum, which then means "automatic" (see :func:`optional`)."""
+    s = QDoubleSpinBox()
+    s.setRange(lo, hi)
+    s.setDecimals(decimals)
+    s.setSingleStep(step)
+    if suffix:
+        s.setSuffix(suffix)
+    if special is not None:
+        s.setSpecialValueText(special)
+    s.setValue(value)
+    s.setKeyboardTracking(False)
+    if tip:
+        s.setToolTip(tip)
+    return s
+
+
+def optional(box: QDoubleSpinBox) -> float | None:
+    """The value, or None when the box shows its "automatic" minimum."""
+    return None if box.value() == box.minimum() and box.specialValueText() else float(box.value())
+
+
+def set_optional(box: QDoubleSpinBox, value: float | None) -> None:
+    box.setValue(box.minimum() if value is None else float(value))
+
+
+def choose(combo: QComboBox, value: Any) -> None:
+    """Select the item whose data is ``value`` (none: the selection stays)."""
+    i = combo.findData(value)
+    if i >= 0:
+        combo.setCurrentIndex(i)

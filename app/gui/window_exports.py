@@ -1,0 +1,232 @@
+"""File → Export and File → Report of the main window: each export runs in a background task
+(:mod:`app.gui.tasks`, shown in the status bar) and says where it wrote its files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from app.gui.i18n import ui_lang
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+
+IMAGE_SIZE_PX = (2400, 1600)
+IMAGE_DPI = 200
+"""File → Export → Map Image: 2400 × 1600 px at 200 dpi (12 × 8 in, an A4 landscape figure)."""
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class WindowExports:
+    """The export commands of :class:`app.gui.main_window.MainWindow` (a mixin). Each takes its
+    destination as arguments (scripts, tests) or asks for it; returns the task handle, or None
+    when there is nothing to export or the user cancelled."""
+
+    def _message(self: MainWindow, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+
+    def _vector_layers(self: MainWindow, visible_only: bool = True) -> list:
+        tree = self.workspace.tree
+        layers = tree.visible_layers() if visible_only else tree.layers()
+        return [ly for ly in layers if hasattr(ly, "gdf")]
+
+    def _need_layers(self: MainWindow) -> bool:
+        if self._vector_layers(False):
+            return True
+        QMessageBox.information(self, tr("Nothing to export"), tr("Open a park or add data first."))
+        return False
+
+    def _run(self: MainWindow, title: str, fn, done_text: str):
+        from app.gui.tasks import run_task
+
+        handle = run_task(self, title, fn, lambda _r: self._message(done_text))
+        self.track_task(handle)
+        return handle
+
+    def export_report(self: MainWindow, name: str | None = None):
+        """The PDF planning report (app.report) in the UI language."""
+        from app.report import build_report
+
+        if not self.workspace.summary:
+            QMessageBox.information(self, tr("Report"), tr("Run the analyses first."))
+            return None
+        if name is None:
+            name, _ = QFileDialog.getSaveFileName(self, tr("Report (PDF)"), "report.pdf", "PDF (*.pdf)")
+            if not name:
+                return None
+        ws = self.workspace
+        if ws.results is not None:
+            source = ws.results
+        else:  # the saved summary and the vector layers (raster layers are not in the report)
+            data = dict(ws.park.layers()) if ws.park is not None else {}
+            data.update({ly.name: ly.gdf for ly in self._vector_layers(False)})
+            source = (ws.summary, data)
+        lang = ui_lang()
+        return self._run(tr("Writing the report"), lambda p: build_report(source, name, lang, p),
+                         tr("Report written: {0}").format(name))
+
+    def export_layers(self: MainWindow, folder: str | None = None, fmt: str | None = None,
+                      encoding: str | None = None, visible_only: bool | None = None):
+        """The layers of the map into a folder as Shapefiles, one GeoPackage, GeoJSON or CSV files."""
+        from app.exports import write_csv, write_geojson, write_geopackage, write_shapefiles
+
+        if not self._need_layers():
+            return None
+        if folder is None:
+            dlg = ExportLayersDialog(self)
+            if dlg.exec() != ExportLayersDialog.DialogCode.Accepted:
+                return None
+            folder, fmt, encoding, visible_only = dlg.values()
+        layers = self._vector_layers(bool(visible_only))
+        out = Path(folder)
+        data = {ly.name: ly.gdf for ly in layers}
+        styles = {ly.name: ly.style for ly in layers}
+        lang = ui_lang()
+
+        def work(progress):
+            out.mkdir(parents=True, exist_ok=True)
+            if fmt == "gpkg":
+                return write_geopackage(out / "layers.gpkg", data, styles)
+            for i, (name, gdf) in enumerate(data.items()):
+                progress.report(i / max(len(data), 1), name)
+                if fmt == "shp":
+                    write_shapefiles(gdf, out / f"{name}.shp", encoding or "utf-8", layer=name)
+                elif fmt == "geojson":
+                    write_geojson(gdf, out / f"{name}.geojson")
+                else:
+                    write_csv(gdf, out / f"{name}.csv", layer=name, lang=lang)
+            return out
+
+        return self._run(tr("Exporting layers"), work, tr("Exported to {0}").format(out))
+
+    def export_map_image(self: MainWindow, path: str | None = None):
+        """The visible layers as a PNG map with title, legend, north arrow and scale bar."""
+        from app.exports import export_png
+
+        if not self._need_layers():
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Map image"), "map.png", "PNG (*.png)")
+            if not path:
+                return None
+        layers = self._vector_layers(True)
+        title = (self.workspace.summary.get("park") or {}).get("name") or self.workspace.title or None
+        extent = self.canvas.extent()
+        crs = self.canvas.crs()
+        lang = ui_lang()
+
+        def work(progress):
+            ext = extent
+            if ext is not None and layers and crs is not None and layers[0].crs is not None \
+                    and layers[0].crs != crs:
+                ext = None  # the image takes the first layer's CRS: fit the layers instead
+            return export_png(layers, path, *IMAGE_SIZE_PX, IMAGE_DPI, title, lang, extent=ext,
+                              progress=progress)
+
+        return self._run(tr("Map image"), work, tr("Map image written: {0}").format(path))
+
+    def export_web_map(self: MainWindow, path: str | None = None):
+        """The visible layers as an interactive HTML map that works offline (no basemap)."""
+        from app.exports import write_web_map
+
+        if not self._need_layers():
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Web map"), "map.html", "HTML (*.html)")
+            if not path:
+                return None
+        layers = self._vector_layers(True)
+        fit = "boundary" if any(ly.name == "boundary" for ly in layers) else None
+        lang = ui_lang()
+        return self._run(tr("Web map"), lambda _p: write_web_map(layers, path, None, lang, fit=fit),
+                         tr("Web map written: {0}").format(path))
+
+    def export_all(self: MainWindow, folder: str | None = None):
+        """Every export of the analysed park (lingtan export) into a folder."""
+        from app.exports import export_all
+        from app.exports.export_all import saved_results
+
+        results = self.workspace.results
+        if results is None:  # a reopened project: its saved summary and layers, as lingtan export
+            results = saved_results(self.workspace)
+        if results is None:
+            QMessageBox.information(self, tr("Export"), tr("Run the analyses first."))
+            return None
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, tr("Export all results to folder"))
+            if not folder:
+                return None
+        lang = ui_lang()
+        return self._run(tr("Exporting results"),
+                         lambda p: export_all(results, Path(folder), None, progress=p, lang=lang),
+                         tr("Exported to {0}").format(folder))
+
+
+class ExportLayersDialog(QDialog):
+    """Folder, format (Shapefile, GeoPackage, GeoJSON, CSV), Shapefile encoding, visible only."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        from app.gui.settings import app_qsettings
+
+        self._store = app_qsettings()
+        self.setWindowTitle(self.tr("Export layers"))
+        self.folder = QLineEdit(str(self._store.value("paths/export", "") or Path.home()))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        self.format = QComboBox()
+        self.format.addItem(self.tr("Shapefile (one per layer)"), "shp")
+        self.format.addItem(self.tr("GeoPackage (all layers in one file, with QGIS styles)"), "gpkg")
+        self.format.addItem(self.tr("GeoJSON (WGS84 longitude/latitude)"), "geojson")
+        self.format.addItem(self.tr("CSV (attributes with centroid longitude/latitude)"), "csv")
+        self.encoding = QComboBox()
+        self.encoding.addItem(self.tr("UTF-8 (QGIS, ArcGIS Pro)"), "utf-8")
+        self.encoding.addItem(self.tr("GBK (older ArcGIS / ArcMap on Chinese Windows)"), "gbk")
+        self.visible_only = QCheckBox(self.tr("Visible layers only"))
+        self.visible_only.setChecked(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Folder"), row)
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow(self.tr("Shapefile text encoding"), self.encoding)
+        form.addRow("", self.visible_only)
+        ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok_cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        self.format.currentIndexChanged.connect(
+            lambda _i: self.encoding.setEnabled(self.format.currentData() == "shp"))
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export layers to folder"),
+                                                  self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def values(self) -> tuple[str, str, str, bool]:
+        self._store.setValue("paths/export", self.folder.text())
+        return (self.folder.text(), self.format.currentData(), self.encoding.currentData(),
+                self.visible_only.isChecked())
