@@ -36,7 +36,7 @@ def test_demo_writes_summary_and_gpkg(tmp_path, capsys):
         assert summary["green"]["area_m2_by_type"][k] == pytest.approx(v, rel=1e-6)
     assert summary["townships"]["count"] == 26
     assert summary["enterprises"]["years"] == [2023, 2024]
-    layers = {n for n, _ in pyogrio.list_layers(out / "park.gpkg")}
+    layers = {n for n, _ in pyogrio.list_layers(out / "park.gpkg")} - {"layer_styles"}  # QGIS's style table
     assert layers == {"boundary", "buildings", "green", "tree_rows", "townships", "rooftop_pv",
                       "green_sinks", "tree_sinks", "township_intensity", "pv_array_area",
                       "pv_array_exclusions", "pv_array_tables", "turbines", "wind_violations",
