@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
 from gis.park import Park, summarise_park
 from gis.progress import NO_PROGRESS, Progress
+
+if TYPE_CHECKING:
+    from app.intensity_map import IntensityMap
+    from gis.carbon.park_carbon import ParkAccount
+    from gis.solar.array_energy import ArrayResult
+    from gis.solar.rooftop import RooftopResult
+    from gis.wind.farm import FarmResult
+    from layers.layer import VectorLayer
 
 RESULT_LAYER_NAMES = ("rooftop_pv", "green_sinks", "tree_sinks", "township_intensity", "pv_array_area",
                       "pv_array_exclusions", "pv_array_tables", "wind_receptors", "wind_violations",
@@ -54,20 +62,33 @@ class AnalysisOptions:
 
 @dataclass
 class ParkResults:
-    """A park and what the analyses found. Any step not run is None."""
+    """A park and what the analyses found, each as the core's typed result; a step not run is
+    None. A saved project's results (reopened, nothing run again) have no computed objects: their
+    summary and layers only (:meth:`from_saved`, ``park`` None)."""
 
-    park: Park
-    account: Any = None          # gis.carbon.park_carbon.ParkAccount
-    pv: Any = None               # gis.solar.rooftop.RooftopResult
-    intensity: Any = None        # app.intensity_map.IntensityMap
+    park: Park | None
+    account: ParkAccount | None = None
+    pv: RooftopResult | None = None
+    intensity: IntensityMap | None = None
     summary: dict = field(default_factory=dict)
-    pv_array: Any = None         # gis.solar.array_energy.ArrayResult (siting)
-    wind: Any = None             # gis.wind.farm.FarmResult (siting)
+    pv_array: ArrayResult | None = None
+    wind: FarmResult | None = None
+    saved_layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    """The layers of saved results (:meth:`from_saved`)."""
+    styled: dict[str, VectorLayer] | None = None
+    """Result layers styled in the worker thread, for the desktop app to show as they are."""
+
+    @classmethod
+    def from_saved(cls, summary: dict | None, layers: dict[str, gpd.GeoDataFrame]) -> ParkResults:
+        """Results as a saved project holds them: its summary and its layers by name."""
+        return cls(park=None, summary=dict(summary or {}), saved_layers=dict(layers))
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Every vector layer by name: the park's inputs, then the result layers present."""
         from app.pv import result_layer
 
+        if self.park is None:
+            return dict(self.saved_layers)
         out = dict(self.park.layers())
         if self.pv is not None:
             out["rooftop_pv"] = result_layer(self.pv)

@@ -464,8 +464,9 @@ def test_saved_project_results_exported_as_saved_without_rerunning(results, tmp_
 
     import app.results
     from app.cmd_export import load_results
-    from app.exports.export_all import SavedResults, export_all
+    from app.exports.export_all import export_all
     from app.project_file import save_project
+    from app.results import ParkResults
     from app.workspace import Workspace
 
     ws = Workspace()
@@ -477,7 +478,7 @@ def test_saved_project_results_exported_as_saved_without_rerunning(results, tmp_
 
     monkeypatch.setattr(app.results, "run_park_analyses", no_rerun)
     saved = load_results(_export_args(path, tmp_path), NO_PROGRESS)
-    assert isinstance(saved, SavedResults)
+    assert isinstance(saved, ParkResults) and saved.park is None  # saved results: nothing computed
     assert saved.summary["pv"]["kwh_yr"] == pytest.approx(results.summary["pv"]["kwh_yr"])
     res = export_all(saved, tmp_path / "out", ("xlsx", "shp"))
     shp = {p.stem for p in (tmp_path / "out" / "shapefile").glob("*.shp")}

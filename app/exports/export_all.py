@@ -23,7 +23,6 @@ from pathlib import Path
 from app.exports.saved import (  # noqa: F401  (re-exported: saved projects are exported too)
     ANALYSIS_KEYS,
     SECTION_LAYERS,
-    SavedResults,
     export_source,
     has_analyses,
     saved_results,
@@ -85,15 +84,14 @@ def parse_formats(formats: str | Iterable[str] | None) -> list[str]:
 
 
 def _classification(results):
-    """The township map's classification: the live one, else the saved summary's (a namespace
-    with the same attributes: breaks, unit_zh, labels_zh/en, description_zh/en …)."""
+    """The township map's classification: the live one, else the saved summary's."""
     if getattr(results, "intensity", None) is not None:
         return results.intensity.classification
     c = ((results.summary or {}).get("intensity") or {}).get("classification")
     if isinstance(c, dict) and c:
-        from types import SimpleNamespace
+        from gis.intensity.classify import Classification
 
-        return SimpleNamespace(**c)
+        return Classification.from_dict(c)
     return None
 
 

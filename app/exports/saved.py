@@ -1,10 +1,10 @@
 """Results as a saved project holds them (summary and layers, no computed objects), for the exports
-and the report: :class:`SavedResults`, :func:`saved_results` of a reopened project and
-:func:`export_source`, which turns what a caller has into what the exports take."""
+and the report: :func:`saved_results` of a reopened project and :func:`export_source`, which turns
+what a caller has into the :class:`~app.results.ParkResults` the exports take."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from app.results import ParkResults
 
 ANALYSIS_KEYS = ("pv", "carbon", "intensity")
 """Summary sections the analyses write (``summarise_park`` alone writes none of them)."""
@@ -18,26 +18,11 @@ def has_analyses(summary: dict | None) -> bool:
     return any(k in (summary or {}) for k in ANALYSIS_KEYS)
 
 
-@dataclass
-class SavedResults:
-    """Results as a saved project holds them: the summary and the layers by name (no computed
-    objects). Quacks like :class:`app.results.ParkResults` for the exports."""
-
-    summary: dict
-    data: dict = field(default_factory=dict)
-    park: object = None
-    account: object = None
-    pv: object = None
-    intensity: object = None
-
-    def layers(self) -> dict:
-        return dict(self.data)
-
-
 def export_source(source) -> object:
     """What :func:`export_all` exports: a :class:`~app.results.ParkResults` as it is; a
     ``(summary, layers)`` pair (layers: name → GeoDataFrame or VectorLayer, or a list of
-    VectorLayers) or a workspace without live results as :class:`SavedResults`."""
+    VectorLayers) or a workspace without live results as saved results
+    (:meth:`app.results.ParkResults.from_saved`)."""
     if isinstance(source, tuple) and len(source) == 2:
         summary, layers = source
     elif hasattr(source, "tree") and hasattr(source, "summary"):  # app.workspace.Workspace
@@ -49,10 +34,10 @@ def export_source(source) -> object:
     if not isinstance(layers, dict):
         layers = {lyr.name: lyr for lyr in layers}
     layers = {k: (v.gdf if hasattr(v, "gdf") else v) for k, v in layers.items()}
-    return SavedResults(dict(summary or {}), layers)
+    return ParkResults.from_saved(summary, layers)
 
 
-def saved_results(workspace) -> SavedResults | None:
+def saved_results(workspace) -> ParkResults | None:
     """The saved results of a reopened project (its summary and layers), or None when it has
     none to export: no analysis section in the summary, or a section's result layer missing
     (:data:`SECTION_LAYERS`) — then the analyses must run again."""
@@ -63,7 +48,7 @@ def saved_results(workspace) -> SavedResults | None:
     for key, names in SECTION_LAYERS.items():
         if key in summary and not all(n in data for n in names):
             return None
-    return SavedResults(dict(summary), data)
+    return ParkResults.from_saved(summary, data)
 
 
 def _workspace_layers(workspace) -> dict:

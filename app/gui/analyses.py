@@ -200,7 +200,7 @@ def _styled(results: ParkResults, lang: str, only: set[str] | None,
     """Style the result layers in the worker (styled_result_layers) and carry them along."""
     from gis.progress import NO_PROGRESS
 
-    results.styled_layers = styled_result_layers(results, lang, only, progress or NO_PROGRESS)
+    results.styled = styled_result_layers(results, lang, only, progress or NO_PROGRESS)
     return results
 
 
@@ -221,7 +221,7 @@ def warm_up(parent=None) -> TaskHandle:
 def _deliver(workspace: Workspace, park, only: set[str] | None, show: set[str] | None = None):
     """on_done: put the results into the workspace unless its park was replaced meanwhile."""
     def done(results: ParkResults) -> None:
-        styled = results.__dict__.pop("styled_layers", None)
+        styled, results.styled = results.styled, None
         if workspace.park is not park and not (workspace.park is not None and results.park is not None
                                                  and _shares_layers(results.park, workspace.park)):
             return  # another park was opened while this ran
@@ -344,7 +344,8 @@ def open_sample(parent, workspace: Workspace, run_all: bool = True) -> TaskHandl
 
     def done(r) -> None:
         if isinstance(r, ParkResults):
-            workspace.set_results(r, styled=r.__dict__.pop("styled_layers", None))
+            styled, r.styled = r.styled, None
+            workspace.set_results(r, styled=styled)
         else:
             workspace.set_park(*r)
         workspace.mark_clean()

@@ -120,6 +120,25 @@ class Classification:
                 "convention_zh": self.convention_zh, "convention_en": self.convention_en,
                 "problems": [p.to_dict() for p in self.problems]}
 
+    @classmethod
+    def from_dict(cls, d: dict) -> Classification:
+        """A classification as a saved summary holds it (:meth:`to_dict`): everything but the
+        per-value arrays (``classes``, ``k_ratio``), which come back empty."""
+        def arr(v):
+            return None if v is None else np.array([np.nan if x is None else x for x in v], dtype=float)
+        return cls(classes=np.zeros(0, dtype=int), breaks=arr(d.get("breaks") or []),
+                   method=d.get("method", ""), description_zh=d.get("description_zh", ""),
+                   description_en=d.get("description_en", ""), counts=list(d.get("counts") or []),
+                   no_data=int(d.get("no_data") or 0), labels_zh=list(d.get("labels_zh") or []),
+                   labels_en=list(d.get("labels_en") or []), quantity=d.get("quantity", ""),
+                   unit_zh=d.get("unit_zh", ""), unit_en=d.get("unit_en", ""),
+                   intensity_breaks=arr(d.get("intensity_breaks")), benchmark=d.get("benchmark"),
+                   benchmark_source=d.get("benchmark_source"), target_decline_pct=d.get("target_decline_pct"),
+                   period_years=d.get("period_years"),
+                   problems=[Problem(**p) for p in d.get("problems") or []],
+                   convention_zh=d.get("convention_zh", CONVENTION_ZH),
+                   convention_en=d.get("convention_en", CONVENTION_EN))
+
 
 # ---------------------------------------------------------------- helpers
 
