@@ -2,12 +2,13 @@
 
 Any style (:func:`style_qml`, :func:`style_sld`): :class:`SingleStyle` → QGIS ``singleSymbol``;
 :class:`CategorizedStyle` → ``categorizedSymbol`` (:func:`categorized_qml`, SLD rules with
-``PropertyIsEqualTo`` and an ``ElseFilter``); a :class:`GraduatedStyle` with ``value_field``
+``PropertyIsEqualTo`` and an explicit "every other value" rule); a :class:`GraduatedStyle` with ``value_field``
 (range classes, :func:`range_style`) → QGIS ``graduatedSymbol`` ranges on that field (an open end
 is written as ±1e308; QGIS takes the first range with ``lower ≤ v ≤ upper``, so with ascending
 ranges a value on a break falls in the lower class, as in Lingtan; NULL features are not drawn
 by QGIS's graduated renderer) and SLD rules ``PropertyIsGreaterThan`` lower AND
-``PropertyIsLessThanOrEqualTo`` upper, no data by ``ElseFilter``. Symbols follow the geometry
+``PropertyIsLessThanOrEqualTo`` upper, no data by an explicit rule (null, or no class applies —
+not ``ElseFilter``, which QGIS 3.22 reads as "always"). Symbols follow the geometry
 (``geometry="polygon" | "line" | "point"``): fill, line or circle marker.
 
 Graduated styles on an integer class field (the five-colour map):
@@ -19,7 +20,7 @@ same five colours for the same features whatever the method (ratio, quantiles, n
 breaks, target) and whatever the boundary convention (``lower < v ≤ upper``) — with no
 infinite range ends, which QGIS's ``graduatedSymbol`` ranges cannot express. The breaks with
 their unit are in the class labels (legend), missing/0/other values get the no-data grey
-(QGIS's empty "all other values" category, the SLD ``ElseFilter``). Labels of ``label_field``
+(QGIS's empty "all other values" category, an explicit SLD rule). Labels of ``label_field``
 are included when the style has one (QGIS "simple" labeling, SLD ``TextSymbolizer``).
 """
 
@@ -361,22 +362,41 @@ def _ogc_compare(parent: ET.Element, op: str, field: str, literal: str) -> None:
     ET.SubElement(el, f"{{{OGC_NS}}}Literal").text = literal
 
 
-def _range_filter(rule: ET.Element, field: str, lower: float | None, upper: float | None) -> None:
-    """``lower < field ≤ upper`` (an open end drops its comparison; both open: field not null)."""
-    flt = ET.SubElement(rule, f"{{{OGC_NS}}}Filter")
+def _range_condition(parent: ET.Element, field: str, lower: float | None, upper: float | None) -> None:
+    """Append ``lower < field ≤ upper`` to ``parent`` (an open end drops its comparison; both
+    open: field not null)."""
     tests = []
     if lower is not None:
         tests.append(("PropertyIsGreaterThan", repr(float(lower))))
     if upper is not None:
         tests.append(("PropertyIsLessThanOrEqualTo", repr(float(upper))))
     if not tests:
-        neg = ET.SubElement(flt, f"{{{OGC_NS}}}Not")
+        neg = ET.SubElement(parent, f"{{{OGC_NS}}}Not")
         null = ET.SubElement(neg, f"{{{OGC_NS}}}PropertyIsNull")
         ET.SubElement(null, f"{{{OGC_NS}}}PropertyName").text = field
         return
-    parent = ET.SubElement(flt, f"{{{OGC_NS}}}And") if len(tests) == 2 else flt
+    target = ET.SubElement(parent, f"{{{OGC_NS}}}And") if len(tests) == 2 else parent
     for op, lit in tests:
-        _ogc_compare(parent, op, field, lit)
+        _ogc_compare(target, op, field, lit)
+
+
+def _range_filter(rule: ET.Element, field: str, lower: float | None, upper: float | None) -> None:
+    """A rule's filter ``lower < field ≤ upper``."""
+    _range_condition(ET.SubElement(rule, f"{{{OGC_NS}}}Filter"), field, lower, upper)
+
+
+def _else_filter(rule: ET.Element, field: str, conditions: list) -> None:
+    """The filter of "every other feature": the field is null, or none of ``conditions`` holds —
+    written out, because QGIS 3.22 reads ``ElseFilter`` as "always" and paints everything in the
+    no-data colour. Each condition is a function appending its test to a parent element."""
+    flt = ET.SubElement(rule, f"{{{OGC_NS}}}Filter")
+    either = ET.SubElement(flt, f"{{{OGC_NS}}}Or")
+    null = ET.SubElement(either, f"{{{OGC_NS}}}PropertyIsNull")
+    ET.SubElement(null, f"{{{OGC_NS}}}PropertyName").text = field
+    neg = ET.SubElement(either, f"{{{OGC_NS}}}Not")
+    target = ET.SubElement(neg, f"{{{OGC_NS}}}Or") if len(conditions) > 1 else neg
+    for add in conditions:
+        add(target)
 
 
 def graduated_sld(style: GraduatedStyle, layer_name: str, *, label_size_pt: float = 9.0,
@@ -393,16 +413,20 @@ def graduated_sld(style: GraduatedStyle, layer_name: str, *, label_size_pt: floa
         _sld_symbolizer(rule, geometry, colour, style.outline_colour, style.outline_width_px,
                         style.line_width_px, style.marker_size_pt)
 
+    conditions = []
     for cb in style.classes:
         rule = _sld_rule(fts, f"class_{cb.value}", _label(style, cb))
         if style.value_field:
-            _range_filter(rule, style.value_field, cb.lower, cb.upper)
+            def add(parent, cb=cb):
+                _range_condition(parent, style.value_field, cb.lower, cb.upper)
         else:
-            _ogc_compare(ET.SubElement(rule, f"{{{OGC_NS}}}Filter"), "PropertyIsEqualTo", style.field,
-                         str(cb.value))
+            def add(parent, cb=cb):
+                _ogc_compare(parent, "PropertyIsEqualTo", style.field, str(cb.value))
+        add(ET.SubElement(rule, f"{{{OGC_NS}}}Filter"))
+        conditions.append(add)
         symbolize(rule, cb.colour)
     rule = _sld_rule(fts, "no_data", f"{style.no_data_label_zh} / {style.no_data_label_en}")
-    ET.SubElement(rule, f"{{{SLD_NS}}}ElseFilter")
+    _else_filter(rule, style.value_field or style.field, conditions)
     symbolize(rule, style.no_data_colour)
     return _sld_finish(root, user, style.label_field, label_size_pt)
 
@@ -419,13 +443,17 @@ def categorized_sld(style: CategorizedStyle, layer_name: str, *, label_size_pt: 
         _sld_symbolizer(rule, geometry, colour, style.outline, style.width, style.line_width_px,
                         style.marker_size_pt)
 
+    conditions = []
     for i, c in enumerate(style.categories):
         rule = _sld_rule(fts, f"category_{i}", _pair(c.label_zh, c.label_en))
-        _ogc_compare(ET.SubElement(rule, f"{{{OGC_NS}}}Filter"), "PropertyIsEqualTo", style.field,
-                     _value_text(c.value))
+
+        def add(parent, c=c):
+            _ogc_compare(parent, "PropertyIsEqualTo", style.field, _value_text(c.value))
+        add(ET.SubElement(rule, f"{{{OGC_NS}}}Filter"))
+        conditions.append(add)
         symbolize(rule, c.colour)
     rule = _sld_rule(fts, "other", _pair(style.other_label_zh, style.other_label_en))
-    ET.SubElement(rule, f"{{{SLD_NS}}}ElseFilter")
+    _else_filter(rule, style.field, conditions)
     symbolize(rule, style.other_colour)
     return _sld_finish(root, user, style.label_field, label_size_pt)
 

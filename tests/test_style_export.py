@@ -57,6 +57,29 @@ def test_qml_without_labels_and_with_odd_characters():
     assert root.find("labeling") is None and root.get("labelsEnabled") == "0"
 
 
+def _ogc_eval(el, row: dict) -> bool | None:
+    """OGC Filter 1.0 (the operators Lingtan writes) on ``row`` in SQL's three-valued logic, as
+    QGIS evaluates the expression it makes of it: a comparison with null is unknown (None), and
+    NOT unknown is unknown."""
+    tag = el.tag.split("}")[1]
+    if tag in ("And", "Or"):
+        results = [_ogc_eval(c, row) for c in el]
+        if tag == "And":
+            return False if False in results else (None if None in results else True)
+        return True if True in results else (None if None in results else False)
+    if tag == "Not":
+        inner = _ogc_eval(el[0], row)
+        return None if inner is None else not inner
+    v = row.get(el.find(f"{OG}PropertyName").text)
+    if tag == "PropertyIsNull":
+        return v is None
+    if v is None:
+        return None
+    lit = float(el.find(f"{OG}Literal").text)
+    return {"PropertyIsEqualTo": v == lit, "PropertyIsGreaterThan": v > lit,
+            "PropertyIsLessThanOrEqualTo": v <= lit}[tag]
+
+
 def test_sld_has_one_rule_per_class_and_an_else_rule():
     text = graduated_sld(_style(label_field="name"), "乡镇五色图")
     root = ET.fromstring(text.encode("utf-8"))
@@ -74,7 +97,13 @@ def test_sld_has_one_rule_per_class_and_an_else_rule():
         assert eq.find(f"{OG}PropertyName").text == "class"
         assert eq.find(f"{OG}Literal").text == str(value)
         assert rule.find(f"{S}Title").text == f"{LABELS[value - 1]} tCO₂/万元"
-    assert rules[5].find(f"{S}ElseFilter") is not None
+    # no ElseFilter (QGIS 3.22 reads it as "always"): an explicit filter that, evaluated here, holds
+    # exactly for the features no class rule takes — class 0 and null
+    assert rules[5].find(f"{S}ElseFilter") is None
+    for value in (0, 1, 2, 3, 4, 5, None):
+        matched = [i for i, r in enumerate(rules)
+                   if _ogc_eval(r.find(f"{OG}Filter")[0], {"class": value}) is True]
+        assert matched == ([value - 1] if value in (1, 2, 3, 4, 5) else [5]), value
     label = fts[1].find(f"{S}Rule/{S}TextSymbolizer/{S}Label/{OG}PropertyName")
     assert label.text == "name"
     assert fts[1].find(f".//{S}Halo") is not None
