@@ -2,8 +2,8 @@
 
 Any style (:func:`style_qml`, :func:`style_sld`): :class:`SingleStyle` → QGIS ``singleSymbol``;
 :class:`CategorizedStyle` → ``categorizedSymbol`` (:func:`categorized_qml`, SLD rules with
-``PropertyIsEqualTo`` and an explicit "every other value" rule); a :class:`GraduatedStyle` with ``value_field``
-(range classes, :func:`range_style`) → QGIS ``graduatedSymbol`` ranges on that field (an open end
+``PropertyIsEqualTo`` and an explicit "every other value" rule); a :class:`GraduatedStyle` with
+``value_field`` (range classes, :func:`range_style`) → QGIS ``graduatedSymbol`` ranges on that field (an open end
 is written as ±1e308; QGIS takes the first range with ``lower ≤ v ≤ upper``, so with ascending
 ranges a value on a break falls in the lower class, as in Lingtan; NULL features are not drawn
 by QGIS's graduated renderer) and SLD rules ``PropertyIsGreaterThan`` lower AND
@@ -343,7 +343,7 @@ def _sld_root(layer_name: str, style_name: str, title: str, abstract: str) -> tu
 
 
 def _sld_finish(root: ET.Element, user: ET.Element, label_field: str | None, label_size_pt: float) -> str:
-    if label_field:  # its own FeatureTypeStyle, or the ElseFilter would never apply
+    if label_field:  # its own FeatureTypeStyle: a label rule among the class rules would match every feature
         _sld_labels(ET.SubElement(user, f"{{{SLD_NS}}}FeatureTypeStyle"), label_field, label_size_pt)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -403,7 +403,7 @@ def graduated_sld(style: GraduatedStyle, layer_name: str, *, label_size_pt: floa
                   geometry: str = "polygon") -> str:
     """An SLD 1.0.0 style (GeoServer, QGIS, ArcGIS via import) reproducing ``style``: one Rule
     per class (equal to the class code, or the range ``lower < v ≤ upper`` of ``value_field``),
-    an ElseFilter rule for no data, and a TextSymbolizer rule for labels of ``style.label_field``."""
+    an explicit no-data rule, and a TextSymbolizer rule for labels of ``style.label_field``."""
     root, user = _sld_root(layer_name, f"{layer_name}_five_colour" if not style.value_field
                            else f"{layer_name}_graduated", f"{style.title_zh} / {style.title_en}",
                            _provenance(style).strip())
@@ -433,7 +433,7 @@ def graduated_sld(style: GraduatedStyle, layer_name: str, *, label_size_pt: floa
 
 def categorized_sld(style: CategorizedStyle, layer_name: str, *, label_size_pt: float = 9.0,
                     geometry: str = "polygon") -> str:
-    """An SLD 1.0.0 style: one ``PropertyIsEqualTo`` rule per category, ``ElseFilter`` for other."""
+    """An SLD 1.0.0 style: one ``PropertyIsEqualTo`` rule per category, an explicit rule for other."""
     root, user = _sld_root(layer_name, f"{layer_name}_categorized",
                            f"{style.title_zh} / {style.title_en}",
                            f"Lingtan 零碳: categories of field '{style.field}'")
