@@ -4,9 +4,9 @@ Any style (:func:`style_qml`, :func:`style_sld`): :class:`SingleStyle` → QGIS 
 :class:`CategorizedStyle` → ``categorizedSymbol`` (:func:`categorized_qml`, SLD rules with
 ``PropertyIsEqualTo`` and an explicit "every other value" rule); a :class:`GraduatedStyle` with
 ``value_field`` (range classes, :func:`range_style`) → QGIS ``graduatedSymbol`` ranges on that
-field (an open end is written as ±1e308; QGIS takes the first range with ``lower ≤ v ≤ upper``, so with ascending
-ranges a value on a break falls in the lower class, as in Lingtan; NULL features are not drawn
-by QGIS's graduated renderer) and SLD rules ``PropertyIsGreaterThan`` lower AND
+field (an open end is written as ±1e308; QGIS takes the first range with ``lower ≤ v ≤ upper``,
+so with ascending ranges a value on a break falls in the lower class, as in Lingtan; NULL
+features are not drawn by QGIS's graduated renderer) and SLD rules ``PropertyIsGreaterThan`` lower AND
 ``PropertyIsLessThanOrEqualTo`` upper, no data by an explicit rule (null, or no class applies —
 not ``ElseFilter``, which QGIS 3.22 reads as "always"). Symbols follow the geometry
 (``geometry="polygon" | "line" | "point"``): fill, line or circle marker.
