@@ -30,11 +30,17 @@ class IntensityMap:
     problems: list[Problem]
 
     def summary(self) -> dict:
-        c = self.classification
+        """JSON-ready figures. Class counts are those of the map's townships (the layer and its
+        legend): a township without statistics is "no data" on the map too, which the
+        classification of the statistics alone does not count."""
+        c = self.classification.to_dict()
+        classes = pd.to_numeric(self.layer["class"], errors="coerce").fillna(0).astype(int)
+        c["counts"] = [int((classes == k).sum()) for k in range(1, 6)]
+        c["no_data"] = int((classes == 0).sum())
         return {"townships": len(self.layer), "matched": self.join.matched_polygon_count,
                 "year": self.metrics.attrs.get("year"),
                 "previous_year": self.metrics.attrs.get("previous_year"),
-                "intensity_unit": self.metrics.attrs.get("intensity_unit"), "classification": c.to_dict(),
+                "intensity_unit": self.metrics.attrs.get("intensity_unit"), "classification": c,
                 "join": self.join.summary(), "problems": [p.to_dict() for p in self.problems]}
 
 
