@@ -65,7 +65,7 @@ FIELDS: dict[str, FieldInfo] = {
     "gcr": _f("gcr", "", "地面覆盖率", "ground coverage ratio", 3),
     "kwh_yr": _f("kwh_yr", "kWh/yr", "年发电量", "annual energy", 1),
     "kwh_per_kwp": _f("kwh_kwp", "kWh/kWp", "等效利用小时", "specific yield", 1),
-    "kwh_per_m2": _f("kwh_per_m2", "kWh/m²", "单位屋顶面积年发电量", "yield per m² of roof", 1),
+    "kwh_per_m2": _f("kwh_per_m2", "kWh/m²", "单位屋顶面积年发电量", "yield per m² of roof", 2),
     "shade_loss_pct": _f("shade_pct", "%", "遮挡损失", "shading loss", 2),
     "t_co2_yr": _f("t_co2_yr", "tCO2/yr", "年减排量", "avoided CO2", 3),
     # green space, sinks

@@ -65,9 +65,15 @@ BOUNDARY_RED = "#e31a1c"  # the "red line" (红线) of Chinese planning maps
 
 
 
+KWH_PER_M2_DECIMALS = 2
+"""Decimals of ``kwh_per_m2`` everywhere (the layer, DBF numbers: layers/fields.py)."""
+
+
 def add_kwh_per_m2(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """``gdf`` with ``kwh_per_m2`` = ``kwh_yr`` / ``roof_m2`` (kWh per m² of roof per year; NaN where
-    the roof area is 0 or missing), added in a copy when absent and both inputs exist."""
+    the roof area is 0 or missing), added in a copy when absent and both inputs exist. Rounded to
+    :data:`KWH_PER_M2_DECIMALS`, the precision files store it with, so that the classes drawn from
+    it are the classes QGIS draws from a Shapefile's rounded values."""
     if "kwh_per_m2" in gdf.columns or not {"kwh_yr", "roof_m2"} <= set(gdf.columns):
         return gdf
     kwh = pd.to_numeric(gdf["kwh_yr"], errors="coerce").to_numpy(float)
@@ -75,7 +81,7 @@ def add_kwh_per_m2(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         per = np.where(roof > 0, kwh / roof, np.nan)
     out = gdf.copy()
-    out["kwh_per_m2"] = per
+    out["kwh_per_m2"] = np.round(per, KWH_PER_M2_DECIMALS)
     return out
 
 

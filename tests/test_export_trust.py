@@ -57,3 +57,32 @@ def test_csv_text_is_never_a_formula(tmp_path):
     assert rows[0][1] == "'=HYPERLINK(\"x\")"
     assert [r[0] for r in rows[1:]] == ["'=1+1", "'@SUM(A1:A2)", "'+cmd|' /C calc'!A0", "-5", "普通", ""]
     assert [r[2] for r in rows[1:3]] == ["-1.5", "2.0"]  # numbers stay numbers
+
+
+def test_shapefile_values_fall_in_the_classes_lingtan_drew(tmp_path):
+    """QGIS classifies the Shapefile's rounded kwh_per_m2 with the .qml ranges (first range with
+    lower ≤ v ≤ upper): every building must get the class Lingtan's map gave it."""
+    import xml.etree.ElementTree as ET
+
+    import numpy as np
+
+    from app.exports.export_all import export_all, result_layers
+    from app.results import run_park_analyses
+    from gis.park import load_sample_park
+
+    results = run_park_analyses(load_sample_park())
+    export_all(results, tmp_path, ("shp",))
+    pv = next(lyr for lyr in result_layers(results) if lyr.name == "rooftop_pv")
+    lingtan = pv.style.class_codes(pv.gdf["kwh_per_m2"].to_numpy())
+    dbf = gpd.read_file(tmp_path / "shapefile" / "rooftop_pv.shp")
+    qml = ET.parse(tmp_path / "shapefile" / "rooftop_pv.qml").getroot()
+    ranges = [(float(r.get("lower")), float(r.get("upper"))) for r in qml.findall("renderer-v2/ranges/range")]
+    field = next(c for c in dbf.columns if c.startswith("kwh_per"))
+
+    def qgis_class(v):
+        if v is None or np.isnan(v):
+            return -1
+        return next((i for i, (lo, hi) in enumerate(ranges) if lo <= v <= hi), -1)
+
+    qgis = np.array([qgis_class(v) for v in dbf[field].to_numpy(float)])
+    assert len(qgis) == len(lingtan) and (qgis == lingtan).all(), np.flatnonzero(qgis != lingtan)
