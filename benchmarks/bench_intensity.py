@@ -19,7 +19,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from app.intensity_map import intensity_map, render_png  # noqa: E402
-
 from benchmarks.bench_foundation import machine  # noqa: E402
 from benchmarks.bench_render import synthetic_townships  # noqa: E402
 from layers.render import ensure_gui_app  # noqa: E402
