@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 
-from gis.errors import InputError
+from gis.atomic import temp_beside
 
 
 def _tmp_beside(path: Path) -> Path:
-    """A free temporary name in ``path``'s folder (created if missing); InputError if the
-    folder cannot be written (a user's choice of output folder, not a bug)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"无法写入输出文件夹：{exc.strerror or exc}。请换一个有写权限的文件夹（--out）",
-                         f"Cannot write to the output folder: {exc.strerror or exc}. Choose a "
-                         "folder you can write to (--out)", path=str(path.parent),
-                         code="output.not_writable") from exc
-    os.close(fd)
-    os.unlink(tmp)  # GDAL wants to create the file itself
-    return Path(tmp)
+    """A temporary name beside ``path`` (:func:`gis.atomic.temp_beside`, which also removes the
+    temporaries a killed run left)."""
+    return temp_beside(Path(path))
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -141,13 +141,22 @@ def render_map(layers: Sequence | LayerTree, width_px: int, height_px: int, *,
 
 
 def save_png(image: QImage, path: str | Path, compression: int = 1) -> Path:
-    """Write ``image`` as PNG (zlib ``compression`` 0–9; 1 is fast and ~as small for maps)."""
+    """Write ``image`` as PNG (zlib ``compression`` 0–9; 1 is fast and ~as small for maps),
+    replacing ``path`` atomically."""
+    import os
+
+    from gis.atomic import temp_beside
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     quality = round(100 - compression * 100 / 9)  # Qt maps PNG quality 0..100 to zlib 9..0
-    # PySide6's stub types the format as bytes, but at run time only a str is accepted
-    if not image.save(str(path), "PNG", quality):  # type: ignore[call-overload]
-        raise OSError(f"could not write {path}")
+    tmp = temp_beside(path)  # a killed run leaves no truncated PNG under the real name
+    try:
+        # PySide6's stub types the format as bytes, but at run time only a str is accepted
+        if not image.save(str(tmp), "PNG", quality):  # type: ignore[call-overload]
+            raise OSError(f"could not write {path}")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -14,7 +14,6 @@ and ``NAME.sld`` beside a layer's file, with the style's field names translated 
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -30,7 +29,6 @@ def export_png(layers: Sequence[VectorLayer], path: str | Path, width_px: int = 
                extent=None, legend: bool = True, progress=None) -> Path:
     """Draw the visible ``layers`` (bottom first) into a PNG of ``width_px`` × ``height_px`` at
     ``dpi`` (recorded in the file) and write it atomically. Returns the path."""
-    from app.outputs import _tmp_beside
     from layers.render import render_image, save_png
 
     w, h = int(width_px), int(height_px)
@@ -43,13 +41,7 @@ def export_png(layers: Sequence[VectorLayer], path: str | Path, width_px: int = 
     path = Path(path)
     image, _ = render_image(list(layers), w, h, extent=extent, title=title, subtitle=subtitle, legend=legend,
                             dpi=float(dpi), progress=progress, lang=lang)
-    tmp = _tmp_beside(path).with_suffix(".png")
-    try:
-        save_png(image, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return save_png(image, path)  # atomic: a temporary name, then a rename
 
 
 def renamed_style(style, names: Mapping[str, str]):
