@@ -185,20 +185,80 @@ def _can_show_windows() -> bool:
 COMMANDS = {"demo": _cmd_demo, "info": _cmd_info, "gui": _cmd_gui}
 
 
+class _Interrupts:
+    """Ctrl-C for the command line: while Lingtan starts (imports of Qt, GDAL, pvlib) an interrupt
+    is only noted — raising inside a C extension's initialisation can abort the interpreter —
+    and acted on once start-up is done; during the work it raises as usual and is also seen by
+    every progress report (code that swallows KeyboardInterrupt cannot hide it). Either way the
+    command ends with exit code 130."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.seen = threading.Event()
+        self._previous = None
+        self._armed = False
+        self._main = threading.current_thread() is threading.main_thread()
+
+    def install(self) -> _Interrupts:
+        import signal
+
+        if self._main:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.seen.set()
+        if self._armed:
+            raise KeyboardInterrupt
+
+    def arm(self) -> None:
+        self._armed = True
+
+    def restore(self) -> None:
+        import signal
+
+        if self._main and self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+
+def _cancelled() -> int:
+    sys.stderr.write("已取消，未写入不完整的结果。 / Cancelled; no partial results were written.\n")
+    return EXIT_CANCELLED
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # never die on a console that can't show Chinese
         try:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
+    interrupts = _Interrupts().install()
+    try:
+        return _main(argv, interrupts)
+    except KeyboardInterrupt:
+        return _cancelled()
+    finally:
+        interrupts.restore()
+
+
+def _main(argv: list[str] | None, interrupts: _Interrupts) -> int:
     check_argv = _self_test_argv(sys.argv[1:] if argv is None else list(argv))
     if check_argv is not None:  # before build_parser: works even when resources/ is incomplete
         from app.self_test import run_self_test
 
         check = _self_test_options().parse_args(check_argv)
+        interrupts.arm()
         return run_self_test(out_dir=check.out, keep=check.keep, lang=check.lang)
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except InputError as exc:  # e.g. a damaged resources folder the parser reads defaults from
+        sys.stderr.write(f"错误 Error:\n{exc.text()}\n")
+        return EXIT_BAD_INPUT
     args = parser.parse_args(argv)
+    if interrupts.seen.is_set():
+        return _cancelled()
     if args.command is None:  # no arguments: the desktop app (help on a machine without a display)
         if not _can_show_windows():
             parser.print_help()
@@ -207,11 +267,20 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         from app.gui.app import run_gui
 
+        interrupts.restore()
         return run_gui()
     bar = ProgressBar()
-    progress = Progress(callback=bar)
+
+    def report(fraction: float, message: str) -> None:
+        if interrupts.seen.is_set():
+            raise Cancelled()
+        bar(fraction, message)
+
+    progress = Progress(callback=report)
+    interrupts.arm()
     try:
-        return COMMANDS[args.command](args, progress)
+        code = COMMANDS[args.command](args, progress)
+        return _cancelled() if interrupts.seen.is_set() else code
     except CrsNeeded as exc:
         bar.close()
         sys.stderr.write(f"错误 Error:\n{exc.text()}\n")
@@ -225,8 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except (KeyboardInterrupt, Cancelled):
         bar.close()
-        sys.stderr.write("已取消，未写入不完整的结果。 / Cancelled; no partial results were written.\n")
-        return EXIT_CANCELLED
+        return _cancelled()
     except Exception:  # a bug: keep the traceback for the report, not on the user's screen
         bar.close()
         log = Path(tempfile.gettempdir()) / f"lingtan-crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
