@@ -295,15 +295,45 @@ def _main(argv: list[str] | None, interrupts: _Interrupts) -> int:
     except (KeyboardInterrupt, Cancelled):
         bar.close()
         return _cancelled()
+    except OSError as exc:
+        bar.close()
+        if exc.errno not in _ENVIRONMENT_ERRNOS:
+            return _bug()
+        sys.stderr.write(f"错误 Error:\n{_environment_text(exc)}\n")
+        return EXIT_BAD_INPUT
     except Exception:  # a bug: keep the traceback for the report, not on the user's screen
         bar.close()
-        log = Path(tempfile.gettempdir()) / f"lingtan-crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        sys.stderr.write("内部错误（程序缺陷），请把日志发给开发者： / Internal error (a bug); please "
-                         f"send this log to the developers: {log}\n")
-        return EXIT_BUG
+        return _bug()
     finally:
         bar.close()
+
+
+def _bug() -> int:
+    """A bug: keep the traceback for the report, not on the user's screen."""
+    log = Path(tempfile.gettempdir()) / f"lingtan-crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    log.write_text(traceback.format_exc(), encoding="utf-8")
+    sys.stderr.write("内部错误（程序缺陷），请把日志发给开发者： / Internal error (a bug); please "
+                     f"send this log to the developers: {log}\n")
+    return EXIT_BUG
+
+
+def _errnos() -> dict[int, tuple[str, str]]:
+    import errno
+
+    return {errno.ENOSPC: ("磁盘已满", "disk full"), errno.EDQUOT: ("磁盘配额已用完", "disk quota exceeded"),
+            errno.EROFS: ("磁盘只读", "read-only disk")}
+
+
+_ENVIRONMENT_ERRNOS = _errnos()
+"""Errors of the machine, not of Lingtan: reported like bad input (exit 2), never as a bug."""
+
+
+def _environment_text(exc: OSError) -> str:
+    zh, en = _ENVIRONMENT_ERRNOS[exc.errno]
+    where = f"{exc.filename}: " if exc.filename else ""
+    return (f"{where}{zh}，文件未写入（已写的部分已删除）；请腾出空间或换一个文件夹后重试\n"
+            f"{where}{en}: the file was not written (what was written was removed); free some space or "
+            "choose another folder and try again")
 
 
 if __name__ == "__main__":

@@ -153,7 +153,12 @@ def save_png(image: QImage, path: str | Path, compression: int = 1) -> Path:
     try:
         # PySide6's stub types the format as bytes, but at run time only a str is accepted
         if not image.save(str(tmp), "PNG", quality):  # type: ignore[call-overload]
-            raise OSError(f"could not write {path}")
+            import errno
+            import shutil
+
+            # Qt gives no reason; a full disk is the usual one and the user can fix it
+            full = shutil.disk_usage(path.parent).free < 4 * image.width() * image.height()
+            raise OSError(errno.ENOSPC if full else errno.EIO, "could not write the PNG", str(path))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

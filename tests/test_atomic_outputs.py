@@ -57,3 +57,22 @@ def test_a_killed_png_export_leaves_nothing_half_written(tmp_path):
     left = list(tmp_path.glob(".map-lt*.png"))
     temp_beside(target)  # the next run
     assert not any(p.exists() for p in left)
+
+
+def test_a_full_disk_is_exit_2_in_both_languages_with_nothing_left(tmp_path, monkeypatch, capsys):
+    import errno
+
+    import app.demo
+    from app.cli import main
+
+    def full(path, data):
+        tmp = temp_beside(path)
+        tmp.write_bytes(b"{partial")
+        tmp.unlink()  # what the atomic writer does on the way out
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(app.demo, "write_json", full)  # the demo's last write: summary.json
+    assert main(["demo", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "磁盘已满" in err and "disk full" in err and "Traceback" not in err
+    assert not (tmp_path / "summary.json").exists() and not list(tmp_path.glob(".*-lt*"))
