@@ -1,13 +1,12 @@
-"""``lingtan balance``: a park's carbon balance, scenarios and zero-carbon indicator check."""
+"""A park's carbon account (rooftop PV, emissions, sinks, balance, indicators) and its workbook: what
+``lingtan balance`` (app/algorithms/park_balance.py), the demo and the desktop app run and write."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
 
-from gis.carbon.indicators import indicator_sets
 from gis.carbon.park_carbon import ParkAccount, account_park
 from gis.defaults import DEFAULT_INDICATOR_SET
 from gis.progress import NO_PROGRESS, Progress
@@ -44,54 +43,10 @@ LINE_LABELS = {
 
 
 def register(sub) -> dict:
-    from app.cli_support import CRS_HELP
-
-    sets = ", ".join(indicator_sets())
-    p = sub.add_parser(
-        "balance", help="park carbon balance, scenarios and indicator check / 碳平衡与指标",
-        description="The park's carbon balance (energy emissions − rooftop PV × grid factor − green-space "
-                    "sinks = net), scenarios side by side (status quo, rooftop PV, PV + coal→gas, or the "
-                    "project's own) and the zero-carbon indicator check of each, every line with its "
-                    "source. Writes OUT.xlsx (sheets 平衡, 指标, 排放, 碳汇, 光伏) and OUT.json.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("project", nargs="?", type=Path, metavar="PROJECT.json",
-                   help="project file naming the park's layers and tables (see docs/carbon.md)")
-    p.add_argument("--sample", action="store_true", help="use the embedded sample park")
-    p.add_argument("--boundary", type=Path, metavar="FILE", help="park boundary layer (if no project)")
-    p.add_argument("--buildings", type=Path, metavar="FILE", help="building footprints (if no project)")
-    p.add_argument("--green", type=Path, metavar="FILE", help="green-space polygons with a land-cover type")
-    p.add_argument("--trees", type=Path, metavar="FILE", help="tree rows or points")
-    p.add_argument("--energy", type=Path, metavar="FILE", help="energy table (CSV/Excel, wide or long)")
-    p.add_argument("--crs", help=CRS_HELP)
-    p.add_argument("--weather", type=Path, metavar="FILE", help="weather file for the rooftop PV "
-                   "(default: built-in climatology)")
-    p.add_argument("--no-pv", action="store_true", help="leave rooftop PV out of the balance")
-    p.add_argument("--factors", metavar="KEY", help="emission-factor set (default national-2023)")
-    p.add_argument("--year", type=int, help="year to account (default: the latest in the energy table)")
-    p.add_argument("--baseline-year", type=int, help="baseline year for progress indicators "
-                   "(default: the year before, when the table has it)")
-    p.add_argument("--indicators", metavar="SET", help=f"indicator set: {sets} (default national-2025)")
-    p.add_argument("--fact", action="append", default=[], metavar="KEY=VALUE",
-                   help="a park fact the data cannot give, e.g. solid_waste_use_pct=92, "
-                        "water_reuse_pct=85, waste_heat_use_pct=40 (repeatable)")
-    p.add_argument("--out", type=Path, required=True, metavar="OUT.xlsx", help="output workbook")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    return {"balance": run_balance}
-
-
-def _facts(items: list[str]) -> dict[str, float]:
-    from gis.carbon.balance import check_facts
-    from gis.errors import InputError
-
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise InputError(f"--fact 应写成 键=数值，如 water_reuse_pct=85：“{item}”",
-                             f"--fact must be KEY=VALUE, e.g. water_reuse_pct=85: '{item}'",
-                             code="balance.fact")
-        out[key.strip()] = value.strip()
-    return check_facts(out)
+    """Nothing to add: ``lingtan balance`` is generated from the ``park_balance`` algorithm
+    (app/algorithms/park_balance.py), which runs :func:`park_account` and writes
+    :func:`balance_sheets`."""
+    return {}
 
 
 def factor_set_grid_factor(factors):
@@ -195,48 +150,3 @@ def describe_balance(summary: dict) -> list[str]:
                          f"缺数据 no data {counts.get('no data', 0)}, "
                          f"不适用 n/a {counts.get('not applicable', 0)}")
     return lines
-
-
-def run_balance(args, progress: Progress) -> int:
-    from app.cli_support import EXIT_OK, emit
-    from app.outputs import write_json
-    from app.project import read_project
-    from app.xlsx import write_xlsx
-    from gis.errors import InputError
-    from gis.park import LayerSource, ParkSources, load_park, load_sample_park
-
-    options: dict = {}
-    if args.sample:
-        park = load_sample_park(progress.sub(0.0, 0.05))
-    else:
-        if args.project is not None:
-            sources, options = read_project(args.project)
-        elif args.boundary and args.buildings:
-            def src(p):
-                return LayerSource(p, None, args.crs) if p else None
-
-            sources = ParkSources(boundary=src(args.boundary), buildings=src(args.buildings),
-                                  green=src(args.green), tree_rows=src(args.trees),
-                                  enterprises_table=args.energy)
-        else:
-            raise InputError("请给出项目文件，或 --boundary 和 --buildings（或 --sample）",
-                             "Give a project file, or --boundary and --buildings (or --sample)",
-                             code="balance.inputs")
-        if args.energy is not None:
-            sources.enterprises_table = args.energy
-        park = load_park(sources, progress.sub(0.0, 0.05))
-    facts = {**options.get("facts", {}), **_facts(args.fact)}
-    account, pv_result = park_account(
-        park, factors_key=args.factors or options.get("factors"), weather_path=args.weather or
-        options.get("weather"), pv=not args.no_pv, year=args.year or options.get("year"),
-        baseline_year=args.baseline_year or options.get("baseline_year"),
-        indicator_set=args.indicators or options.get("indicators"), scenarios=options.get("scenarios"),
-        facts=facts, progress=progress.sub(0.05, 0.9))
-    progress.report(0.92, "writing")
-    write_xlsx(args.out, balance_sheets(account, pv_result))
-    summary = account.carbon.summary()
-    write_json(args.out.with_suffix(".json"), {**account.summary(), "pv": pv_result.summary()
-                                               if pv_result else None})
-    progress.report(1.0, "done")
-    emit(args, summary, [*describe_balance(summary), f"输出 Output: {args.out} (+ .json)"])
-    return EXIT_OK

@@ -1,4 +1,5 @@
-"""``lingtan carbon`` (energy table → emissions workbook) and ``lingtan template energy``."""
+"""The emissions workbook of ``lingtan carbon`` (the ``emissions`` algorithm, app/algorithms/emissions.py)
+and ``lingtan template energy``."""
 
 from __future__ import annotations
 
@@ -52,43 +53,9 @@ STATUS_ZH = {"checked": "已核对 checked", "unverified": "未核实 unverified
 
 
 def register(sub) -> dict:
-    from gis.carbon.factors import DEFAULT_FACTOR_SET, ELECTRICITY_TCE_METHODS, factor_set_keys
-    from gis.grid_factors import grid_factor_table
-
-    sets = ", ".join(factor_set_keys())
-    grids = ", ".join(grid_factor_table()["key"])
-    p = sub.add_parser(
-        "carbon", help="energy table → emissions per enterprise / 能源碳排放核算",
-        description="Carbon emissions of energy use per enterprise (or building/township), fuel, scope, "
-                    "sector and year, with tce and intensities, from a CSV/Excel energy table in wide form "
-                    "(one column per fuel, unit in the header: 原煤(吨), 天然气(万立方米), 电力(万千瓦时), "
-                    "热力(吉焦)) or long form (columns 能源品种/fuel, 消费量/amount, 单位/unit). Writes an "
-                    "Excel workbook (sheets 汇总, 企业, 行业, 能源品种, 明细, 因子) and prints a summary. "
-                    "`lingtan template energy` writes a table to fill in. See docs/carbon.md.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("energy_table", type=Path, metavar="ENERGY_TABLE",
-                   help="CSV (UTF-8 or GBK) or Excel table of energy use; units t, kg, 万吨, m³, 万立方米, "
-                   "kWh, 万千瓦时, MWh, GWh, GJ, TJ, MJ, tce (Chinese names accepted)")
-    p.add_argument("--sheet", metavar="S", help="Excel sheet to read (default: the first)")
-    p.add_argument("--factors", default=DEFAULT_FACTOR_SET, metavar="KEY|FILE",
-                   help=f"emission-factor set ({sets}; resources/factors/factor_sets.csv) or a factor "
-                   "table file (CSV/Excel: fuel, value, unit [, source, scope, tce, tce_unit]) holding "
-                   "every factor")
-    p.add_argument("--override", type=Path, metavar="FILE",
-                   help="CSV/Excel of factors to change or add over the set: columns fuel/能源品种, "
-                   "value/排放因子, unit/单位 (e.g. tCO2/t, tCO2/万立方米, kgCO2/kWh, tCO2/GJ) "
-                   "[, source/来源, scope/范围, tce/折标系数 with tce_unit/折标系数单位 e.g. kgce/kg]. "
-                   "Default: none")
-    p.add_argument("--grid-factor", metavar="KEY",
-                   help=f"use this grid factor for electricity instead of the set's ({grids}). "
-                   "Default: the set's own")
-    p.add_argument("--year", metavar="Y", default="latest",
-                   help="year to account: a year (2023), latest, or all (every year, grouped)")
-    p.add_argument("--electricity-tce", choices=ELECTRICITY_TCE_METHODS, default="calorific",
-                   help="electricity to tce: calorific = equivalent value 0.1229 kgce/kWh (GB/T 2589-2020); "
-                   "supply = coal consumption of power supply (~0.30 kgce/kWh, unverified)")
-    p.add_argument("--out", type=Path, required=True, metavar="OUT.xlsx", help="output Excel workbook")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    """``lingtan template``; ``lingtan carbon`` is generated from the ``emissions`` algorithm
+    (app/algorithms/emissions.py)."""
+    from gis.carbon.factors import DEFAULT_FACTOR_SET
 
     t = sub.add_parser(
         "template", help="write a ready-to-fill input table / 生成填报模板",
@@ -101,7 +68,7 @@ def register(sub) -> dict:
     t.add_argument("--factors", default=DEFAULT_FACTOR_SET, metavar="KEY",
                    help="factor set whose defaults the fuel sheet lists")
     t.add_argument("--json", action="store_true", help="print what was written as JSON")
-    return {"carbon": run_carbon, "template": run_template}
+    return {"template": run_template}
 
 
 # ---------------------------------------------------------------- carbon
@@ -131,32 +98,7 @@ def load_factors(spec: str, *, override: Path | None = None, grid_key: str | Non
     return factors
 
 
-def run_carbon(args, progress: Progress) -> int:
-    from app.cli_support import EXIT_OK, emit
-    from app.xlsx import write_xlsx
-    from gis.carbon.emissions import account_emissions
-    from gis.carbon.inventory import read_energy_inventory
-    from gis.io.tables import read_data_table
-
-    progress.report(0.0, "factors")
-    factors = load_factors(args.factors, override=args.override, grid_key=args.grid_factor,
-                           electricity_tce=args.electricity_tce)
-    progress.report(0.1, "reading")
-    table, report = read_data_table(args.energy_table, args.sheet)
-    inventory = read_energy_inventory(table, source_name=str(args.energy_table), factors=factors)
-    inventory.problems[:0] = [_sheet_note(p, args.sheet) for p in report.problems]
-    progress.report(0.5, "accounting")
-    result = account_emissions(inventory, factors, year=args.year)
-    progress.report(0.7, "writing")
-    write_xlsx(args.out, carbon_sheets(result))
-    progress.report(1.0, "done")
-    summary = result.summary()
-    summary["output"] = str(args.out)
-    emit(args, summary, describe_carbon(summary))
-    return EXIT_OK
-
-
-def _sheet_note(problem, sheet):
+def sheet_note(problem):
     """The reader's note on the first sheet names --layer; this command calls it --sheet."""
     if problem.code == "excel.first_sheet":
         problem.zh = problem.zh.replace("--layer", "--sheet")

@@ -138,3 +138,59 @@ def test_too_many_rows_for_excel_is_bad_input(tmp_path, monkeypatch):
     with pytest.raises(InputError) as e:
         app.xlsx.write_xlsx(tmp_path / "x.xlsx", {"big": pd.DataFrame({"a": range(20)})})
     assert "Excel" in e.value.en and not (tmp_path / "x.xlsx").exists()
+
+
+# ---- the generated command: `lingtan run park_balance` and its alias `lingtan balance` -----------------
+
+def test_run_park_balance_and_the_balance_alias_agree(tmp_path, capsys):
+    args = ["--sample", "--no-pv", "--indicators", "jiangsu-2024", "--fact", "water_reuse_pct=85",
+            "--fact", "solid_waste_use_pct=92", "--json"]
+    assert main(["run", "park_balance", *args, "--out", str(tmp_path / "a.xlsx")]) == 0
+    a = json.loads(capsys.readouterr().out)
+    assert main(["balance", *args, "--out", str(tmp_path / "b.xlsx")]) == 0
+    b = json.loads(capsys.readouterr().out)
+    assert a == b and a["indicator_set"] == "jiangsu-2024"
+    full_a = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert full_a == json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert full_a["pv"] is None  # --no-pv
+    ind = pd.DataFrame(a["indicators"]).set_index(["scenario", "indicator_key"])
+    quo = a["scenarios"][0]["scenario"]
+    assert ind.loc[(quo, "water_reuse"), "value"] == 85.0
+    assert ind.loc[(quo, "water_reuse"), "status"] == "pass"
+    assert ind.loc[(quo, "solid_waste_use"), "value"] == 92.0  # both repeated --fact flags arrived
+    for sheet in ("平衡 balance", "指标 indicators", "排放 emissions"):
+        pd.testing.assert_frame_equal(pd.read_excel(tmp_path / "a.xlsx", sheet_name=sheet),
+                                      pd.read_excel(tmp_path / "b.xlsx", sheet_name=sheet))
+    # the same park from its layers and table instead of --sample: the same balance
+    d = sample_dir() / "park.gpkg"
+    layers = ["--boundary", f"{d}|layername=boundary", "--buildings", f"{d}|layername=buildings",
+              "--green", f"{d}|layername=green", "--trees", f"{d}|layername=tree_rows",
+              "--energy", str(sample_dir() / "enterprises_energy.csv")]
+    assert main(["balance", *layers, *args[1:], "--out", str(tmp_path / "c.xlsx")]) == 0
+    c = json.loads(capsys.readouterr().out)
+    assert [s["lines"] for s in c["scenarios"]] == [s["lines"] for s in a["scenarios"]]
+
+
+@pytest.mark.parametrize("bad", [["--year", "nan"], ["--year", "inf"], ["--year", "1e308"],
+                                 ["--year", "20x3"], ["--baseline-year", "3000"], ["--indicators", "mars"],
+                                 ["--factors", "mars"],
+                                 ["--fact", "water=lots"], ["--fact", "water_reuse_pct=101"],
+                                 ["--fact", "water_reuse_pct=nan"], ["--fact", "water_reuse_pct=-inf"],
+                                 ["--fact", "water_reuse_pct"]])
+def test_bad_values_exit_2_in_both_languages(tmp_path, capsys, bad):
+    out = tmp_path / "o.xlsx"
+    for command in (["balance"], ["run", "park_balance"]):
+        assert main([*command, "--sample", *bad, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "参数" in err and "Parameter" in err and bad[0] in err
+        assert not out.exists()
+
+
+def test_a_park_without_an_energy_table_is_bad_input(tmp_path, capsys):
+    d = sample_dir() / "park.gpkg"
+    assert main(["balance", "--boundary", f"{d}|layername=boundary",
+                 "--buildings", f"{d}|layername=buildings", "--out", str(tmp_path / "o.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "能耗表" in err and "energy table" in err and "Internal error" not in err
+    assert main(["balance", "--sample", "--out", str(tmp_path / "o.csv")]) == 2
+    assert ".xlsx" in capsys.readouterr().err

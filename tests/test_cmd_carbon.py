@@ -176,3 +176,50 @@ def test_errors_name_the_spreadsheet_row_after_blank_rows(tmp_path, capsys):
     assert main(["carbon", str(p), "--out", str(tmp_path / "o.xlsx")]) == 2
     err = capsys.readouterr().err
     assert "4" in err and "很多" in err
+
+
+# ---- the generated command: `lingtan run emissions` and its alias `lingtan carbon` -------------------------
+
+def test_run_emissions_and_the_carbon_alias_agree(tmp_path, capsys):
+    opts = ["--year", "all", "--grid-factor", "east-2023", "--electricity-tce", "supply"]
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert main(["run", "emissions", str(ENTERPRISES), *opts, "--out", str(a), "--json"]) == 0
+    ra = json.loads(capsys.readouterr().out)
+    assert main(["carbon", str(ENTERPRISES), *opts, "--out", str(b), "--json"]) == 0
+    rb = json.loads(capsys.readouterr().out)
+    assert (ra.pop("output"), rb.pop("output")) == (str(a), str(b))
+    assert ra == rb
+    assert ra["years"] == [2023, 2024] and ra["factor_set"]["electricity_tce"] == "supply"
+    elec = {f["fuel"]: f for f in ra["factor_set"]["factors"]}["electricity"]
+    assert elec["origin"] == "grid:east-2023"
+    for sheet in ("汇总", "企业", "行业", "能源品种", "明细", "因子"):
+        pd.testing.assert_frame_equal(_sheet(a, sheet), _sheet(b, sheet))
+    # the Python call with the same values: the same totals
+    from app.processing.registry import algorithm
+    from gis.io.tables import read_data_table
+
+    table, _ = read_data_table(ENTERPRISES)
+    out = algorithm("emissions")({"energy": table}, year="all", grid_factor="east-2023",
+                                 electricity_tce="supply")
+    assert out.summary["totals"] == ra["totals"] and not out.layers
+
+
+@pytest.mark.parametrize("command", [["carbon"], ["run", "emissions"]])
+@pytest.mark.parametrize("bad", [["--year", "nan"], ["--year", "inf"], ["--year", "1e308"],
+                                 ["--year", "99999"], ["--year", "2023.5"], ["--year", "last"],
+                                 ["--factors", "mars-2050"],
+                                 ["--grid-factor", "{{7*7}}"], ["--electricity-tce", "nuclear"]])
+def test_bad_values_exit_2_in_both_languages_before_any_work(tmp_path, capsys, command, bad):
+    out = tmp_path / "o.xlsx"
+    assert main([*command, str(ENTERPRISES), *bad, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "参数" in err and "Parameter" in err and bad[0] in err
+    assert not out.exists()
+
+
+def test_keys_are_read_case_blind_and_a_year_as_a_number(tmp_path, capsys):
+    out = tmp_path / "o.xlsx"
+    assert main(["carbon", str(ENTERPRISES), "--factors", "National-2023", "--year", "2023",
+                 "--out", str(out), "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["factor_set"]["key"] == "national-2023" and s["years"] == [2023] and s["year_choice"] == "given"

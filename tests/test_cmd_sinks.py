@@ -151,3 +151,68 @@ def test_help_documents_every_option():
     assert "tCO2/ha/yr" in text and "esa-worldcover" in text and "canopy_width_m" in text
     for action in sub._actions:
         assert action.help, action.dest
+
+
+# ---- the generated commands: `lingtan run sinks|landcover_sinks` and the alias `lingtan sinks` -------------
+
+def test_run_sinks_and_the_alias_agree(tmp_path, capsys):
+    gpkg = sample_dir() / "park.gpkg"
+    args = [f"{gpkg}|layername=green", "--trees", str(gpkg), "--trees-layer", "tree_rows", "--json"]
+    assert main(["run", "sinks", *args, "--out", str(tmp_path / "a.gpkg")]) == 0
+    a = json.loads(capsys.readouterr().out)
+    assert main(["sinks", *args, "--out", str(tmp_path / "b.gpkg")]) == 0
+    b = json.loads(capsys.readouterr().out)
+    assert a.pop("outputs")["layers"] == b.pop("outputs")["layers"] == ["green_sinks", "tree_sinks"]
+    assert a == b and a["total_t_co2_yr"] > 0 and a["input"] == str(gpkg)
+    for layer in ("green_sinks", "tree_sinks"):
+        pd.testing.assert_frame_equal(pyogrio.read_dataframe(tmp_path / "a.gpkg", layer=layer),
+                                      pyogrio.read_dataframe(tmp_path / "b.gpkg", layer=layer))
+
+
+def test_run_landcover_sinks_and_the_alias_agree(tmp_path, capsys):
+    tif, b = write_hand_raster(tmp_path)
+    args = ["--raster", str(tif), "--boundary", str(b), "--classes", "worldcover", "--json"]
+    assert main(["run", "landcover_sinks", *args, "--out", str(tmp_path / "a.json")]) == 0
+    a = json.loads(capsys.readouterr().out)
+    assert main(["sinks", *args, "--out", str(tmp_path / "b.json")]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert a.pop("outputs") == {"file": str(tmp_path / "a.json")}
+    assert s.pop("outputs") == {"file": str(tmp_path / "b.json")}
+    assert a == s == json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert a["classes"] == "esa-worldcover"  # the alias' name for the built-in table
+    assert a["total_t_co2_yr"] == pytest.approx(0.0162 * 3.9 + 0.0162 * 0.2, abs=1e-4)
+    # from Python: the raster by its path, the boundary as a frame
+    from app.processing.registry import algorithm
+
+    out = algorithm("landcover_sinks")({"raster": tif, "boundary": gpd.read_file(b)},
+                                       classes="esa-worldcover")
+    assert out.summary["by_class"] == a["by_class"]
+
+
+@pytest.mark.parametrize("bad", [["--classes", "mars"], ["--classes", "{{7*7}}"], ["--classes", ""]])
+def test_bad_class_table_exits_2_in_both_languages(tmp_path, capsys, bad):
+    tif, b = write_hand_raster(tmp_path)
+    out = tmp_path / "o.csv"
+    assert main(["sinks", "--raster", str(tif), "--boundary", str(b), *bad, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--classes" in err and "参数" in err and "Parameter" in err and "umep | esa-worldcover" in err
+    assert not out.exists()
+
+
+def test_mixed_modes_and_wrong_outputs_exit_2(tmp_path, capsys):
+    tif, b = write_hand_raster(tmp_path)
+    gpkg = sample_dir() / "park.gpkg"
+    assert main(["sinks", str(gpkg), "--raster", str(tif), "--boundary", str(b), "--classes", "umep"]) == 2
+    err = capsys.readouterr().err
+    assert "GREEN_LAYER" in err and "--raster" in err and "请只选一种方式" in err
+    assert main(["sinks", str(gpkg), "--layer", "green", "--boundary", str(b), "--out",
+                 str(tmp_path / "s.gpkg")]) == 2
+    err = capsys.readouterr().err
+    assert "--boundary" in err and "--raster" in err and "只与" in err
+    assert main(["sinks", "--raster", str(tif), "--boundary", str(b), "--classes", "umep", "--out",
+                 str(tmp_path / "o.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert ".csv" in err and ".json" in err and "--out 应为" in err
+    assert main(["sinks", str(gpkg), "--layer", "green", "--out", str(tmp_path / "s.csv")]) == 2
+    assert ".gpkg" in capsys.readouterr().err
+    assert not list(tmp_path.glob("o.*")) and not list(tmp_path.glob("s.*"))

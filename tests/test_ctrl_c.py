@@ -25,7 +25,7 @@ def test_interrupt_ends_with_130_and_nothing_partial(tmp_path, delay_s):
     time.sleep(delay_s)
     p.send_signal(signal.SIGINT)
     try:
-        stdout, stderr = p.communicate(timeout=120)
+        _, stderr = p.communicate(timeout=120)
     except subprocess.TimeoutExpired:
         p.kill()
         raise

@@ -217,3 +217,101 @@ def test_new_park_from_own_layers_then_all_analyses_equal_headless(qtbot, tmp_pa
     assert gui_pv["kwp"] == pytest.approx(headless.summary["pv"]["kwp"], rel=1e-9)
     assert gui_pv["kwh_yr"] == pytest.approx(headless.summary["pv"]["kwh_yr"], rel=1e-9)
     assert json.loads(json.dumps(ws.summary["park"]))["name"] == "光谷园"
+
+
+def _landcover(tmp_path):
+    """10 × 10 px of 2 m (EPSG:32650): left half ESA tree cover (10), right half grassland (30), and a
+    boundary over most of it."""
+    import numpy as np
+    import rasterio
+    from affine import Affine
+
+    codes = np.full((10, 10), 10, dtype=np.uint8)
+    codes[:, 5:] = 30
+    tif = tmp_path / "lc.tif"
+    with rasterio.open(tif, "w", driver="GTiff", width=10, height=10, count=1, dtype="uint8", nodata=0,
+                       crs="EPSG:32650", transform=Affine(2.0, 0, 1000.0, 0, -2.0, 2000.0)) as dst:
+        dst.write(codes, 1)
+    boundary = gpd.GeoDataFrame({"name": ["园区"]}, geometry=[shapely.box(1001, 1981, 1019, 1999)], crs=UTM50)
+    return tif, boundary
+
+
+def test_raster_input_is_a_file_picker_and_the_run_equals_headless(qtbot, tmp_path):
+    from PySide6.QtWidgets import QLineEdit
+
+    tif, boundary = _landcover(tmp_path)
+    alg = algorithm("landcover_sinks")
+    ws = Workspace()
+    ws.add_layer(styled_layer("boundary", boundary))
+    dlg = AlgorithmDialog(alg, ws, lang="en")
+    qtbot.addWidget(dlg)
+    spec, picker, _ = dlg.input_widgets["raster"]
+    assert spec.kind == "raster" and isinstance(picker, QLineEdit)
+    picker.setText(str(tif))
+    assert dlg.input_widgets["boundary"][1].currentData() == "boundary"  # the role's layer first
+    classes = dlg.param_widgets["classes"]
+    with pytest.raises(InputError) as e:  # required: no class table chosen yet
+        dlg.values()
+    assert "--classes" in e.value.en
+    table = tmp_path / "classes.csv"
+    table.write_text("code,class\n10,林地\n30,草地\n", encoding="utf-8")
+    classes.edit.setText(str(table))  # a file typed or browsed
+    assert dlg.values().classes == str(table)
+    classes.combo.setCurrentIndex(classes.combo.findData("esa-worldcover"))
+    assert dlg.values().classes == "esa-worldcover"
+    dlg.accept()
+    assert stored_values(ws, alg).classes == "esa-worldcover"
+    inputs = dlg.inputs()
+    assert inputs["raster"].path == tif and inputs["raster"].gdf is None
+    handle = _finish(run_algorithm(None, ws, alg, dlg.values(), inputs, show_dialog=False, show_errors=False))
+    headless = alg({"raster": str(tif), "boundary": boundary}, classes="esa-worldcover")
+    by = {r["class"]: r for r in handle.result.summary["by_class"]}
+    assert handle.result.summary["by_class"] == headless.summary["by_class"]
+    assert by["forest"]["area_m2"] == pytest.approx(162, rel=1e-6)  # 9 × 18 m of tree cover inside
+    assert ws.summary["landcover_sinks"]["total_t_co2_yr"] == headless.summary["total_t_co2_yr"]
+
+
+def test_park_balance_runs_on_the_parks_layers_and_table(qtbot):
+    from gis.park import load_sample_park
+
+    park = load_sample_park()
+    ws = Workspace()
+    ws.set_park(park)
+    alg = algorithm("park_balance")
+    dlg = AlgorithmDialog(alg, ws, lang="zh")
+    qtbot.addWidget(dlg)
+    for role in ("boundary", "buildings", "green", "tree_rows"):
+        assert dlg.input_widgets[role][1].currentData() == role
+    w = dlg.param_widgets
+    assert w["indicators"].combo.currentData() is None  # "automatic" is the first item
+    w["pv"].check.setChecked(False)
+    w["indicators"].combo.setCurrentIndex(w["indicators"].combo.findData("jiangsu-2024"))
+    w["facts"].edit.setText("water_reuse_pct=85")
+    v = dlg.values()
+    assert (v.pv, v.indicators, v.factors) == (False, "jiangsu-2024", None)
+    assert v.facts == {"water_reuse_pct": 85.0}
+    handle = _finish(run_algorithm(None, ws, alg, v, dlg.inputs(), show_dialog=False, show_errors=False))
+    layers = {r: getattr(park, r) for r in ("boundary", "buildings", "green", "tree_rows")}
+    headless = alg({**layers, "energy": park.enterprises}, pv=False, indicators="jiangsu-2024",
+                   facts={"water_reuse_pct": 85})
+    got, want = handle.result.summary["balance"], headless.summary["balance"]
+    assert got["indicator_set"] == "jiangsu-2024"
+    assert [s["lines"] for s in got["scenarios"]] == [s["lines"] for s in want["scenarios"]]
+    net = got["scenarios"][0]["lines"]
+    assert net["net_t_co2"] == pytest.approx(net["gross_t_co2"] - net["sinks_t_co2"], rel=1e-9)
+    assert ws.summary["park_balance"]["balance"]["year"] == got["year"]
+
+
+def test_a_sinks_run_keeps_the_parks_carbon_account(qtbot):
+    """Each algorithm's summary goes under its own key: green-space sinks from the Processing menu
+    must not replace summary["carbon"], which the report's balance page reads."""
+    from app.gui.algorithm_dialog import add_result_layers
+    from app.processing.algorithm import AlgorithmOutput
+
+    ws = Workspace()
+    ws.set_summary({"carbon": {"balance": {"net_t_co2_yr": 1.0}}})
+    add_result_layers(ws, AlgorithmOutput("sinks", None, {}, {"total_t_co2_yr": 5.0}))
+    assert ws.summary["carbon"] == {"balance": {"net_t_co2_yr": 1.0}}
+    assert ws.summary["sinks"]["total_t_co2_yr"] == 5
+    add_result_layers(ws, AlgorithmOutput("rooftop_pv", None, {}, {"kwh_yr": 3.0}))
+    assert ws.summary["pv"] == {"kwh_yr": 3.0}  # the key the dashboard and report read

@@ -175,3 +175,103 @@ def test_python_call_checks_like_the_cli():
     with pytest.raises(InputError) as e:
         alg({"area": line})
     assert "面" in e.value.zh and "polygon" in e.value.en
+
+
+# ---- kinds the carbon commands brought: a choice or else a year/file, named numbers, aliases ------------
+
+YEAR = Param("year", "choice", "latest", "核算年份", "Year", choices=(("latest", "最近一年", "latest"),
+                                                                     ("all", "全部", "all")),
+             or_kind="int", minimum=1949, maximum=2100, source="the latest reporting year")
+CLASSES = Param("classes", "choice", None, "分类表", "Class table", choices=(("umep", "UMEP", "UMEP"),),
+                or_kind="file", aliases=(("urban", "umep"),))
+FACTS = Param("facts", "keyvalues", None, "园区数据", "Park facts", unit="%", minimum=0.0, maximum=100.0,
+              choices=(("water_reuse_pct", "水", "water"), ("waste_heat_use_pct", "余热", "waste heat")),
+              optional=True, flag="--fact", auto_zh="无", auto_en="none")
+
+
+def test_a_choice_may_also_take_a_year_or_a_file():
+    assert YEAR.parse("latest") == "latest" and YEAR.parse("ALL") == "all"
+    assert YEAR.parse("2023") == 2023 and YEAR.check(2023.0) == 2023 and YEAR.check("2023") == 2023
+    for bad in ("nan", "inf", "-inf", "1e308", "2023.5", "1800", "2101", "last", "{{7*7}}"):
+        with pytest.raises(InputError) as e:
+            YEAR.parse(bad)
+        assert "核算年份" in e.value.zh and "Year" in e.value.en and "latest | all | 1949–2100" in e.value.en
+    assert YEAR.range_text() == "latest | all | 1949–2100"
+    assert CLASSES.parse("UMEP") == "umep" and CLASSES.parse("urban") == "umep"
+    assert CLASSES.parse("my classes.csv") == "my classes.csv"  # a file: read (and checked) by the run
+    for bad in ("mars", "{{7*7}}"):
+        with pytest.raises(InputError) as e:
+            CLASSES.parse(bad)
+        assert "umep | FILE" in e.value.en and "分类表" in e.value.zh
+    with pytest.raises(InputError) as e:
+        CLASSES.check(None)
+    assert "缺少参数" in e.value.zh and "Missing parameter" in e.value.en
+
+
+def test_named_numbers_parse_and_each_value_is_checked():
+    want = {"water_reuse_pct": 85.0, "waste_heat_use_pct": 40.0}
+    assert FACTS.parse("water_reuse_pct=85; waste_heat_use_pct = 40") == want
+    assert FACTS.parse("water_reuse_pct=85，waste_heat_use_pct=40") == want
+    assert FACTS.parse("auto") is None and FACTS.check({}) == {}
+    for bad in ("water=85", "water_reuse_pct=101", "water_reuse_pct=-1", "water_reuse_pct=nan",
+                "water_reuse_pct=inf", "water_reuse_pct=1e308", "water_reuse_pct=lots", "water_reuse_pct",
+                "=5"):
+        with pytest.raises(InputError) as e:
+            FACTS.parse(bad)
+        assert "园区数据" in e.value.zh and "Park facts" in e.value.en and "--fact" in e.value.en, bad
+    v = ParamValues.of([FACTS], {"facts": want})
+    assert v.changed() == {"facts": want}
+    assert ParamValues.of([FACTS], v.to_json(), stored=True).values == v.values
+
+
+def _numeric_params() -> list:
+    return [pytest.param(p, id=f"{alg.id}.{p.name}") for alg in algorithms() for p in alg.params
+            if p.kind in ("float", "int", "keyvalues") or (p.kind == "choice" and p.or_kind == "int")]
+
+
+@pytest.mark.parametrize("p", _numeric_params())
+def test_every_range_refuses_nan_inf_and_absurd_values(p):
+    texts = ["nan", "inf", "-inf"]
+    lo, hi = p.bounds()
+    texts += ["1e308"] if hi is not None else []
+    texts += ["-1e308"] if lo is not None else []
+    for text in texts:
+        if p.kind == "keyvalues":
+            text = f"{p.choice_list()[0][0]}={text}"
+        with pytest.raises(InputError) as e:
+            p.parse(text)
+        assert p.label_zh in e.value.zh and p.label_en in e.value.en and p.cli_flag in e.value.en
+
+
+def test_algorithms_sharing_an_alias_share_one_parser():
+    from app.cli import build_parser
+    from app.processing.cli import chosen_algorithm
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices["sinks"]
+    flags = {o for a in sub._actions for o in a.option_strings}
+    for alg in (algorithm("sinks"), algorithm("landcover_sinks")):
+        assert alg.cli_alias == "sinks"
+        assert {p.cli_flag for p in alg.params if p.kind != "bool"} <= flags
+        assert {i.cli_flag for i in alg.inputs if not i.positional} <= flags
+    args = parser.parse_args(["sinks", "--raster", "lc.tif", "--boundary", "b.gpkg", "--classes", "umep"])
+    assert chosen_algorithm(args).id == "landcover_sinks"
+    assert chosen_algorithm(parser.parse_args(["sinks", "g.gpkg", "--out", "o.gpkg"])).id == "sinks"
+    with pytest.raises(InputError) as e:  # the first argument of one with the selector of the other
+        chosen_algorithm(parser.parse_args(["sinks", "g.gpkg", "--raster", "lc.tif"]))
+    assert "GREEN_LAYER" in e.value.en and "--raster" in e.value.en and "--raster" in e.value.zh
+
+
+def test_commands_writing_a_workbook_declare_it(capsys):
+    from app.cli import main
+
+    assert main(["algorithms", "--json"]) == 0
+    by_id = {a["id"]: a for a in json.loads(capsys.readouterr().out)}
+    assert by_id["emissions"]["output_file"] == {"suffixes": [".xlsx"], "required": True}
+    assert by_id["landcover_sinks"]["output_file"] == {"suffixes": [".csv", ".json"], "required": False}
+    assert "output_file" not in by_id["pv_array"]
+    facts = next(p for p in by_id["park_balance"]["parameters"] if p["name"] == "facts")
+    assert facts["type"] == "keyvalues" and facts["flag"] == "--fact" and facts["maximum"] == 100.0
+    year = next(p for p in by_id["emissions"]["parameters"] if p["name"] == "year")
+    assert year["or"] == "int"
+    assert (year["minimum"], year["maximum"], year["default"]) == (1949, 2100, "latest")

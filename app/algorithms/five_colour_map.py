@@ -64,6 +64,7 @@ class FiveColourMap(Algorithm):
                   "emissions (from energy with the factor tables when the table has no emissions) and "
                   "intensity, and sort the townships into five classes coloured green, blue, yellow, orange, "
                   "red (no data: grey).")
+    summary_key = "intensity"
     outputs = ("township_intensity",)
     file_layer_names: ClassVar[dict[str, str]] = {"township_intensity": "intensity"}
     inputs = (

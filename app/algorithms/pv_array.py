@@ -60,6 +60,7 @@ class PVArray(Algorithm):
                   "tilt and azimuth (or yours), spaced so that they do not shade each other from 9:00 to "
                   "15:00 on the winter solstice (or at a GCR you give). Yield through the rooftop PV chain "
                   "with row-to-row shading and shading by nearby buildings, land use and avoided CO2.")
+    summary_key = "pv_array"
     outputs = ("pv_array_area", "pv_array_exclusions", "pv_array_tables")
     inputs = (
         LayerInput("area", "阵列范围", "Array area", "场地面（地面、停车场），任意坐标系",

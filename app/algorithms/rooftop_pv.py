@@ -31,6 +31,7 @@ class RooftopPV(Algorithm):
                   "CO2. "
                   "Weather: a weather file, else a PVGIS download when allowed, else the built-in CSWD "
                   "climatology interpolated to the site.")
+    summary_key = "pv"
     outputs = ("rooftop_pv",)
     inputs = (
         LayerInput("buildings", "建筑", "Buildings",

@@ -64,6 +64,7 @@ class Wind(Algorithm):
                   "wind), "
                   "setbacks from buildings, roads and the park boundary, noise at sensitive buildings or "
                   "receptor points (ISO 9613-2 against GB 3096-2008), optional worst-case shadow flicker.")
+    summary_key = "wind"
     outputs = ("turbines", "wind_violations", "wind_receptors")
     inputs = (
         LayerInput("turbines", "风机点位", "Turbine positions",

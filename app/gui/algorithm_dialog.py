@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.tasks import TaskHandle, run_task, show_error, ui_lang
-from app.processing.algorithm import Algorithm, InputLayer, LayerInput
+from app.processing.algorithm import PATH_KINDS, Algorithm, InputLayer, LayerInput
 from app.processing.params import Param, ParamValues
 from gis.errors import InputError
 from layers.layer import VectorLayer
@@ -114,9 +114,14 @@ class _ParamWidget:
             self.widget = self.check
         elif kind == "choice":
             self.combo = QComboBox()
+            if p.optional:  # "automatic" is a choice of its own, saying what it means
+                auto = p.auto_zh if lang == "zh" else p.auto_en
+                self.combo.addItem(("自动：" if lang == "zh" else "Automatic: ") + auto, None)
             for v, zh, en in p.choice_list():
                 self.combo.addItem(zh if lang == "zh" else en, v)
             self.widget = self.combo
+            if p.or_kind:
+                self.widget = self._open_choice()
         elif kind == "text" and p.suggest is not None:
             self.combo = QComboBox()
             self.combo.setEditable(True)
@@ -124,10 +129,13 @@ class _ParamWidget:
             self.combo.setCurrentIndex(-1)
             self.edit = self.combo.lineEdit()
             self.widget = self.combo
-        else:  # text, file
+        else:  # text, file, keyvalues
             self.edit = QLineEdit()
             if p.optional:
                 self.edit.setPlaceholderText(p.auto_zh if lang == "zh" else p.auto_en)
+            if kind == "keyvalues":
+                keys = "; ".join(f"{v}=…" for v, _, _ in p.choice_list())
+                self.edit.setPlaceholderText(keys)
             if kind == "file":
                 browse = QPushButton("浏览…" if lang == "zh" else "Browse…")
                 title = p.label(lang)
@@ -142,6 +150,23 @@ class _ParamWidget:
                 self.widget = self.edit
         self.widget.setToolTip(_tooltip(p, lang))
         self.widget.setObjectName(f"param_{p.name}")
+
+    def _open_choice(self) -> QWidget:
+        """The choices, editable for the other values the parameter admits (a year, a file: with
+        Browse…)."""
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.edit = self.combo.lineEdit()
+        if self.p.or_kind != "file":
+            return self.combo
+        browse = QPushButton("浏览…" if self.lang == "zh" else "Browse…")
+        browse.clicked.connect(lambda _=False: _pick_file(self.edit, self.p.label(self.lang), self.p.filters))
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.combo, 1)
+        row.addWidget(browse)
+        return box
 
     def _spin(self, lo: float | None, hi: float | None, *, int_: bool):
         spin = QSpinBox() if int_ else QDoubleSpinBox()
@@ -205,7 +230,13 @@ class _ParamWidget:
             self.check.setChecked(bool(value))
         elif p.kind == "choice":
             i = self.combo.findData(value)
-            self.combo.setCurrentIndex(max(i, 0))
+            if p.or_kind and i < 0:  # a year, a file, or nothing yet (a required value)
+                self.combo.setCurrentIndex(-1)
+                self.edit.setText("" if value is None else str(value))
+            else:
+                self.combo.setCurrentIndex(max(i, 0))
+        elif p.kind == "keyvalues":
+            self.edit.setText("; ".join(f"{k}={v:g}" for k, v in (value or {}).items()))
         else:
             self.edit.setText("" if value is None else str(value))
 
@@ -221,11 +252,16 @@ class _ParamWidget:
             return tuple(s.value() for s in self.spins)
         if p.kind == "bool":
             return self.check.isChecked()
-        if p.kind == "choice":
+        if p.kind == "choice" and not p.or_kind:
             return self.combo.currentData()
         text = self.edit.text().strip()
+        if p.kind == "choice":  # editable: an item's text is that choice, other text is the value
+            i = self.combo.findText(text)
+            return self.combo.itemData(i) if i >= 0 else (p.parse(text) if text else None)
         if not text:
             return None
+        if p.kind == "keyvalues":
+            return p.parse(text)
         return Path(text) if p.kind == "file" else text
 
 
@@ -366,9 +402,27 @@ class AlgorithmDialog(QDialog):
         self.input_widgets[spec.name] = (spec, edit, [])
         return box
 
+    def _path_widget(self, spec: LayerInput) -> QWidget:
+        """A raster or other file the algorithm reads itself: a file picker."""
+        edit = QLineEdit()
+        edit.setObjectName(f"input_{spec.name}")
+        browse = QPushButton("浏览…" if self.lang == "zh" else "Browse…")
+        title = spec.label(self.lang)
+        browse.clicked.connect(lambda _=False, e=edit, t=title, f=spec.filters: _pick_file(e, t, f))
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        row.addWidget(browse)
+        box.setToolTip(spec.help_zh if self.lang == "zh" else spec.help_en)
+        self.input_widgets[spec.name] = (spec, edit, [])
+        return box
+
     def _input_widget(self, spec: LayerInput) -> QWidget:
         if spec.kind == "table":
             return self._table_widget(spec)
+        if spec.kind in PATH_KINDS:
+            return self._path_widget(spec)
         layers = _candidates(self.workspace, spec)
         if spec.multiple:
             table = QTableWidget(len(layers), 2 if spec.distance else 1)
@@ -430,6 +484,11 @@ class AlgorithmDialog(QDialog):
         """{input name: InputLayer | [InputLayer] | None} of the chosen layers."""
         out: dict[str, Any] = {}
         for name, (spec, widget, _layers) in self.input_widgets.items():
+            if isinstance(widget, QLineEdit) and spec.kind in PATH_KINDS:  # named, read by the run
+                text = widget.text().strip()
+                path = Path(text) if text else None
+                out[name] = InputLayer(None, path.name, path=path) if path else None  # type: ignore[arg-type]
+                continue
             if isinstance(widget, QLineEdit):  # a table: small, read here so that errors show at once
                 text = widget.text().strip()
                 if text:
@@ -515,16 +574,14 @@ def use_park(workspace, park, inputs: dict[str, Any]) -> None:
 
 def add_result_layers(workspace, output) -> None:
     """Put an :class:`~app.processing.algorithm.AlgorithmOutput`'s layers on the map and its summary
-    into the workspace's summary."""
-    from layers.registry import layer_spec
+    into the workspace's summary under the algorithm's :attr:`~Algorithm.summary_key` (its id when
+    it declares none: a sinks run must not replace the park's carbon account)."""
+    from app.processing.registry import algorithm
 
-    key = None
     for name, gdf in output.layers.items():
         workspace.put_result_layer(name, gdf)
-        spec = layer_spec(name)
-        key = key or (spec.summary_key if spec is not None else None)
     summary = dict(workspace.summary or {})
-    summary[key or output.algorithm] = output.summary
+    summary[algorithm(output.algorithm).summary_key or output.algorithm] = output.summary
     workspace.set_summary(summary)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import geopandas as gpd
@@ -23,6 +24,10 @@ from gis.errors import InputError, Problem
 from gis.progress import NO_PROGRESS, Progress
 
 GeometryKind = Literal["polygon", "line", "point"]
+InputKind = Literal["vector", "table", "raster", "file"]
+PATH_KINDS = ("raster", "file")
+"""Input kinds the algorithm reads itself from the path (a land-cover GeoTIFF read only around the
+boundary, a project file): ``InputLayer.gdf`` is None and ``InputLayer.path`` names the file."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,11 @@ class LayerInput:
     ("boundary", "buildings", "roads", "water", "green"). multiple: several layers (the CLI repeats
     the flag); distance: each with its own clear distance in m (CLI ``FILE:DIST_M``).
     positional: the CLI takes it as the first argument instead of a flag. kind: "vector" (a map
-    layer or vector file) or "table" (a CSV/Excel table: ``InputLayer.gdf`` is then a DataFrame;
-    the CLI reads ``FILE|layername=SHEET``, the GUI offers a file picker).
+    layer or vector file), "table" (a CSV/Excel table: ``InputLayer.gdf`` is then a DataFrame;
+    the CLI reads ``FILE|layername=SHEET``, the GUI offers a file picker), "raster" or "file"
+    (:data:`PATH_KINDS`: the GUI offers a file picker with ``filters``). layer_flag: a CLI flag
+    naming the layer of a flagged vector input's file (``--trees-layer``). shared_crs: the
+    command's ``--crs`` applies to this file too. metavar: the CLI's name of a positional input.
     """
 
     name: str
@@ -49,9 +57,13 @@ class LayerInput:
     role: str | None = None
     positional: bool = False
     flag: str | None = None
-    kind: Literal["vector", "table"] = "vector"
+    kind: InputKind = "vector"
     sheet_flag: str | None = None
     """For a table: the CLI flag naming the Excel sheet (default ``--NAME-sheet``)."""
+    layer_flag: str | None = None
+    shared_crs: bool = False
+    metavar: str | None = None
+    filters: str = ""
 
     @property
     def cli_flag(self) -> str:
@@ -69,11 +81,15 @@ class LayerInput:
 
 @dataclass
 class InputLayer:
-    """One input layer's data: the features (any CRS), a name for messages, an optional distance."""
+    """One input layer's data: the features (any CRS; None for :data:`PATH_KINDS`), a name for
+    messages, an optional distance; the file it was read from and the problems its reader found
+    (command line only)."""
 
     gdf: gpd.GeoDataFrame
     name: str
     distance_m: float | None = None
+    path: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
 
 
 Inputs = Mapping[str, "InputLayer | list[InputLayer] | None"]
@@ -98,6 +114,20 @@ class ExtraOutput:
     metavar: str
     help: str
     write: Callable[[Any, Any, Any], None]
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """What ``--out`` names when the command writes a workbook or a table instead of OUT.gpkg +
+    OUT.json: the suffixes allowed, whether it must be given, and
+    ``write(output, path or None, values) -> (summary printed, text lines)``. The run has folded
+    the inputs' read problems (``InputLayer.problems``) into its result."""
+
+    suffixes: tuple[str, ...]
+    metavar: str
+    help: str
+    write: Callable[[Any, Path | None, Any], tuple[dict, list[str]]]
+    required: bool = True
 
 
 @dataclass
@@ -127,9 +157,17 @@ class Algorithm:
     params: ClassVar[tuple[Param, ...]] = ()
     outputs: ClassVar[tuple[str, ...]] = ()
     cli_alias: ClassVar[str | None] = None
-    """The older subcommand this algorithm also answers to (``lingtan pv-array``)."""
+    """The older subcommand this algorithm also answers to (``lingtan pv-array``). Algorithms sharing
+    an alias share one parser; each but one names the input that selects it (``cli_alias_selector``)."""
+    cli_alias_selector: ClassVar[str | None] = None
+    output_file: ClassVar[OutputFile | None] = None
+    """What the command line writes instead of OUT.gpkg + OUT.json (``lingtan carbon``: a workbook)."""
     cli_actions: ClassVar[tuple[CliAction, ...]] = ()
     extra_outputs: ClassVar[tuple[ExtraOutput, ...]] = ()
+    summary_key: ClassVar[str | None] = None
+    """Where the desktop app keeps the run's summary in the project (``summary[key]``): the key the
+    report and dashboard read for this analysis ("pv", "pv_array", "wind", "intensity"); None: the
+    algorithm's id, so that a run never replaces another analysis's figures."""
     makes_park: ClassVar[bool] = False
     """The result is a :class:`gis.park.Park` that becomes the project's park (not result layers)."""
     file_layer_names: ClassVar[dict[str, str]] = {}
@@ -183,14 +221,23 @@ class Algorithm:
     def __call__(self, inputs: Mapping[str, Any], progress: Progress = NO_PROGRESS,
                  **params: Any) -> AlgorithmOutput:
         """Run from Python: GeoDataFrames (or InputLayers, or lists of them) and keyword values."""
+        path_inputs = {s.name for s in self.inputs if s.kind in PATH_KINDS}
+
+        def wrap(k: str, x: Any) -> InputLayer:
+            if isinstance(x, InputLayer):
+                return x
+            if k in path_inputs and isinstance(x, str | Path):
+                return InputLayer(None, Path(x).name, path=Path(x))  # type: ignore[arg-type]
+            return InputLayer(x, k)
+
         wrapped: dict[str, Any] = {}
         for k, v in inputs.items():
             if isinstance(v, list):
-                wrapped[k] = [x if isinstance(x, InputLayer) else InputLayer(x, k) for x in v]
-            elif v is None or isinstance(v, InputLayer):
+                wrapped[k] = [wrap(k, x) for x in v]
+            elif v is None:
                 wrapped[k] = v
             else:
-                wrapped[k] = InputLayer(v, k)
+                wrapped[k] = wrap(k, v)
         values = self.values(params)
         self.check_inputs(wrapped)
         return self.run(values, wrapped, progress)
@@ -201,7 +248,9 @@ class Algorithm:
                 "summary_zh": self.summary_zh, "summary_en": self.summary_en,
                 "group_zh": self.group_zh, "group_en": self.group_en, "alias": self.cli_alias,
                 "inputs": [i.describe() for i in self.inputs],
-                "parameters": [p.describe() for p in self.params], "outputs": list(self.outputs)}
+                "parameters": [p.describe() for p in self.params], "outputs": list(self.outputs),
+                **({"output_file": {"suffixes": list(self.output_file.suffixes),
+                                    "required": self.output_file.required}} if self.output_file else {})}
 
 
 def warnings_lines(summary: dict, limit: int = 8) -> list[str]:

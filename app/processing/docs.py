@@ -27,6 +27,8 @@ def _default(p: Param) -> str:
         return f"auto 自动: {p.auto_en} / {p.auto_zh}" if p.auto_en else "—"
     if p.kind == "pair":
         return "x".join(f"{v:g}" for v in p.default)
+    if p.kind == "keyvalues":
+        return "; ".join(f"{k}={v:g}" for k, v in p.default.items())
     if isinstance(p.default, float):
         return f"{p.default:g}"
     return str(p.default)
@@ -35,13 +37,16 @@ def _default(p: Param) -> str:
 def algorithm_markdown(alg: Algorithm) -> str:
     """One algorithm's section: what it does, how to run it, its inputs, parameters and layers."""
     lines = [f"## `{alg.id}` — {alg.title_zh} / {alg.title_en}", "", alg.summary_en, "", alg.summary_zh, ""]
-    run = f"`lingtan run {alg.id} …`" + (f" (also `lingtan {alg.cli_alias} …`)" if alg.cli_alias else "")
+    sel = next((f" {i.cli_flag}" for i in alg.inputs if i.name == alg.cli_alias_selector), "")
+    run = f"`lingtan run {alg.id} …`" + (f" (also `lingtan {alg.cli_alias}{sel} …`)" if alg.cli_alias else "")
     lines += [f"Command line: {run}; GUI: 处理 Processing → {alg.title_zh}.", ""]
     lines += ["| input 输入 | geometry | required | CLI | what |", "|---|---|---|---|---|"]
     for i in alg.inputs:
         cli = "first argument" if i.positional else f"`{i.cli_flag} FILE{'[:DIST_M]' if i.distance else ''}`"
         cli += " (repeat)" if i.multiple else ""
-        lines.append(f"| {i.name} {i.label_zh} | {', '.join(i.geometry) or 'any'} | "
+        cli += f", `{i.layer_flag} L`" if i.layer_flag else ""
+        kind = (', '.join(i.geometry) or 'any') if i.kind == "vector" else i.kind
+        lines.append(f"| {i.name} {i.label_zh} | {kind} | "
                      f"{'yes' if i.required else 'no'} | {cli} | {_cell(i.help_en)} |")
     lines += ["", "| parameter 参数 | CLI | type | default 默认 | unit | range | source of the default |",
               "|---|---|---|---|---|---|---|"]
@@ -49,7 +54,14 @@ def algorithm_markdown(alg: Algorithm) -> str:
         flag = (p.cli_negate or f"--no-{p.name}") if p.kind == "bool" and p.default else p.cli_flag
         lines.append(f"| {p.name} {p.label_zh} | `{flag}` | {p.kind} | {_cell(_default(p))} | {p.unit} | "
                      f"{_cell(p.range_text())} | {_cell(p.source)} |")
-    lines += ["", "Result layers: " + ", ".join(f"`{n}`" for n in alg.outputs) + ".", ""]
+    if alg.outputs:
+        lines += ["", "Result layers: " + ", ".join(f"`{n}`" for n in alg.outputs) + ".", ""]
+    else:
+        lines.append("")
+    if alg.output_file is not None:
+        f = alg.output_file
+        lines += [f"Command line output: `--out {f.metavar}`{'' if f.required else ' (optional)'}: "
+                  f"{_cell(f.help)}.", ""]
     return "\n".join(lines)
 
 

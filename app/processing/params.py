@@ -7,9 +7,11 @@ place, :meth:`Param.check`, which raises a bilingual :class:`~gis.errors.InputEr
 parameter, the allowed range and the unit.
 
 Kinds: ``float``, ``int``, ``bool``, ``choice`` (values with zh/en labels, possibly read from a
-table), ``text``, ``file`` and ``pair`` (two numbers written ``AxB``, e.g. a module's 2.278x1.134 m).
-``optional`` parameters accept None, which means "automatic" (``auto_zh``/``auto_en`` say what
-that is, e.g. the site-optimal tilt).
+table; ``or_kind`` also admits a whole number in the range or a file, e.g. a year besides "latest",
+a factor table besides the named sets), ``text``, ``file``, ``pair`` (two numbers written ``AxB``,
+e.g. a module's 2.278x1.134 m), ``floats`` and ``keyvalues`` (named numbers written ``KEY=VALUE``,
+the keys from ``choices``, each value in the range). ``optional`` parameters accept None, which
+means "automatic" (``auto_zh``/``auto_en`` say what that is, e.g. the site-optimal tilt).
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from typing import Any, Literal
 
 from gis.errors import InputError
 
-Kind = Literal["float", "int", "bool", "choice", "text", "file", "pair", "floats"]
+Kind = Literal["float", "int", "bool", "choice", "text", "file", "pair", "floats", "keyvalues"]
+
+OrKind = Literal["", "int", "file"]
+"""What a ``choice`` also admits besides its values: nothing, a whole number in the range, a file."""
 
 Choice = tuple[Any, str, str]
 """(value, zh label, en label)."""
@@ -75,6 +80,11 @@ class Param:
     filters: str = ""
     suggest: Callable[[], Sequence[str]] | None = None
     """For ``text``: values to offer in the GUI (an editable list; other text stays allowed)."""
+    or_kind: OrKind = ""
+    """For ``choice``: also a whole number within minimum–maximum ("int") or a file path ("file":
+    a name with a suffix, or an existing file)."""
+    aliases: tuple[tuple[str, Any], ...] = ()
+    """For ``choice``: other texts the command line accepts for a value (``worldcover``)."""
 
     # ---- names --------------------------------------------------------------------------------
 
@@ -109,10 +119,18 @@ class Param:
     def range_text(self, i: int | None = None) -> str:
         """"0–90 °", "≥ 0 m", "portrait | landscape"… for help texts and errors."""
         if self.kind == "choice":
-            return " | ".join(str(v) for v, _, _ in self.choice_list())
+            other = {"int": self.span_text(), "file": "FILE"}.get(self.or_kind)
+            return " | ".join([*(str(v) for v, _, _ in self.choice_list()), *([other] if other else [])])
+        if self.kind == "keyvalues":
+            keys = " | ".join(str(v) for v, _, _ in self.choice_list())
+            return f"{keys} = {self.span_text()}" if self.span_text() else keys
         if i is None and self.kind == "pair" and (isinstance(self.minimum, tuple)
                                                   or isinstance(self.maximum, tuple)):
             return ", ".join(self.range_text(k) for k in (0, 1))
+        return self.span_text(i)
+
+    def span_text(self, i: int | None = None) -> str:
+        """The numeric range alone ("0–100 %"), whatever the kind."""
         lo, hi = self.bounds(i)
         unit = f" {self.unit}" if self.unit else ""
         if lo is not None and hi is not None:
@@ -173,13 +191,39 @@ class Param:
                 raise self._bad(text, "应为用逗号分隔的数", "must be comma-separated numbers") from None
             return self.check(values)
         if self.kind == "choice":
-            for v, zh, en in self.choice_list():
-                if text in (str(v), zh, en):
-                    return self.check(v)
-            return self.check(text)
+            return self.check(self._choice_of(text))
+        if self.kind == "keyvalues":
+            return self.check(self._parse_keyvalues(text))
         if self.kind == "file":
             return self.check(Path(text))
         return self.check(text)
+
+    def _choice_of(self, text: str) -> Any:
+        """The choice a text names (its value, or its zh/en label, or an alias), else the text."""
+        for v, zh, en in self.choice_list():
+            if text in (str(v), zh, en):
+                return v
+        low = text.lower()  # keys are lower case: "National-2023" is what the user meant
+        for v, _, _ in self.choice_list():
+            if isinstance(v, str) and v.lower() == low:
+                return v
+        for alias, v in self.aliases:
+            if alias.lower() == low:
+                return v
+        return text
+
+    def _parse_keyvalues(self, text: str) -> dict[str, str]:
+        """``KEY=VALUE`` items separated by ``;`` or ``,`` (values checked by :meth:`check`)."""
+        out: dict[str, str] = {}
+        for item in text.replace("；", ";").replace("，", ";").replace(",", ";").split(";"):
+            if not item.strip():
+                continue
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                ex = f"{self.choice_list()[0][0]}=90" if self.choice_list() else "KEY=1"
+                raise self._bad(item.strip(), f"应写成 键=数值，如 {ex}", f"must be KEY=VALUE, e.g. {ex}")
+            out[key.strip()] = value.strip()
+        return out
 
     def check(self, value: Any) -> Any:
         """``value`` when it is allowed (converted to the parameter's type), else InputError."""
@@ -189,7 +233,7 @@ class Param:
             raise self.missing()
         checker = {"float": self._check_number, "int": self._check_number, "pair": self._check_pair,
                    "floats": self._check_floats, "bool": self._check_bool,
-                   "choice": self._check_choice}.get(self.kind)
+                   "choice": self._check_choice, "keyvalues": self._check_keyvalues}.get(self.kind)
         if checker is not None:
             return checker(value)
         if self.kind == "file":
@@ -198,7 +242,8 @@ class Param:
             raise self._bad(value, "应为文字", "must be text")
         return value
 
-    def _check_number(self, value: Any) -> float | int:
+    def _check_number(self, value: Any, kind: str | None = None) -> float | int:
+        kind = kind or self.kind
         if isinstance(value, bool) or not isinstance(value, int | float):
             try:
                 value = float(value)
@@ -206,7 +251,7 @@ class Param:
                 raise self._bad(value, "不是数", "is not a number") from None
         if not math.isfinite(float(value)):
             raise self._bad(value, "不是有限的数", "is not a finite number")
-        if self.kind == "int":
+        if kind == "int":
             if float(value) != int(value):
                 raise self._bad(value, "应为整数", "must be a whole number")
             value = int(value)
@@ -245,17 +290,45 @@ class Param:
         return value
 
     def _check_choice(self, value: Any) -> Any:
-        if value not in [v for v, _, _ in self.choice_list()]:
-            raise self._bad(value, f"不在可选值中：{self.range_text()}",
-                            f"is not one of: {self.range_text()}")
-        return value
+        if value in [v for v, _, _ in self.choice_list()]:
+            return value
+        if self.or_kind == "int" and not isinstance(value, Path):
+            try:
+                return self._check_number(value, "int")
+            except InputError:
+                pass  # not a number in range: the error below lists the choices and the range
+        if self.or_kind == "file" and str(value).strip():
+            path = Path(str(value).strip())
+            if path.suffix or path.exists():
+                return str(path)
+        raise self._bad(value, f"不在可选值中：{self.range_text()}", f"is not one of: {self.range_text()}")
+
+    def _check_keyvalues(self, value: Any) -> dict[str, float]:
+        if not isinstance(value, Mapping):
+            raise self._bad(value, "应为 键=数值", "must be KEY=VALUE pairs")
+        keys = [v for v, _, _ in self.choice_list()]
+        out: dict[str, float] = {}
+        for k, v in value.items():
+            if keys and k not in keys:
+                raise self._bad(k, f"不是可用的键：{' | '.join(map(str, keys))}",
+                                f"is not a known key: {' | '.join(map(str, keys))}")
+            try:
+                number = float(v)
+            except (TypeError, ValueError):
+                raise self._bad(f"{k}={v}", "中的数值不是数", "has a value that is not a number") from None
+            if isinstance(v, bool) or not math.isfinite(number):
+                raise self._bad(f"{k}={v}", "中的数值不是有限的数", "has a value that is not a finite number")
+            self._check_range(number, shown=f"{k}={v}")
+            out[str(k)] = number
+        return out
 
     def _check_range(self, v: float, shown: Any = None, i: int | None = None) -> None:
         shown = v if shown is None else shown
         lo, hi = self.bounds(i)
         if (lo is not None and v < lo) or (hi is not None and v > hi):
+            span = self.span_text(i) if self.kind in ("choice", "keyvalues") else self.range_text(i)
             raise self._bad(shown if not isinstance(shown, tuple) else "x".join(f"{x:g}" for x in shown),
-                            f"超出范围 {self.range_text(i)}", f"is outside {self.range_text(i)}")
+                            f"超出范围 {span}", f"is outside {span}")
 
     def to_json(self, value: Any) -> Any:
         """A JSON-ready form of a value (paths as text, pairs as lists)."""
@@ -265,6 +338,8 @@ class Param:
             return str(value)
         if self.kind in ("pair", "floats"):
             return list(value)
+        if self.kind == "keyvalues":
+            return dict(value)
         return value
 
     def from_json(self, value: Any) -> Any:
@@ -289,8 +364,10 @@ class Param:
         if self.maximum is not None:
             d["maximum"] = list(self.maximum) if isinstance(self.maximum, tuple) else self.maximum
         d["required"] = self.required
-        if self.kind == "choice":
+        if self.kind in ("choice", "keyvalues"):
             d["choices"] = [{"value": v, "zh": zh, "en": en} for v, zh, en in self.choice_list()]
+        if self.or_kind:
+            d["or"] = self.or_kind
         if self.optional:
             d["auto_zh"], d["auto_en"] = self.auto_zh, self.auto_en
         return d

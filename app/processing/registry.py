@@ -18,6 +18,10 @@ ALGORITHM_CLASSES = (
     "app.algorithms.pv_array:PVArray",
     "app.algorithms.wind:Wind",
     "app.algorithms.five_colour_map:FiveColourMap",
+    "app.algorithms.emissions:Emissions",
+    "app.algorithms.sinks:Sinks",
+    "app.algorithms.sinks:LandcoverSinks",
+    "app.algorithms.park_balance:ParkBalance",
 )
 """``module:Class`` of every algorithm, in menu order."""
 
