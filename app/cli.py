@@ -102,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("app.processing.cli", "app.park_new", "app.cmd_carbon", "app.cmd_sinks", "app.cmd_balance",
-                   "app.cmd_report", "app.cmd_export")
+COMMAND_MODULES = ("app.processing.cli", "app.park_new", "app.cmd_carbon", "app.cmd_report",
+                   "app.cmd_export")
 """Modules that add subcommands: each has ``register(sub) -> {name: run(args, progress) -> int}``."""
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from app.algorithms.five_colour_map import FiveColourMap
 from app.algorithms.pv_array import PVArray
 from app.algorithms.wind import Wind
-from app.cmd_balance import balance_sheets, describe_balance
 from app.cmd_report import write_demo_report
 from app.exports import export_demo
 from app.exports.export_all import result_layers
 from app.exports.tables import write_geopackage
 from app.intensity_map import map_style, render_png
 from app.outputs import write_json, write_text
+from app.park_account import balance_sheets, describe_balance
 from app.pv import describe_pv
 from app.results import AnalysisOptions, add_demo_siting, run_park_analyses
 from app.xlsx import write_xlsx

@@ -113,8 +113,8 @@ def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
                       progress: Progress = NO_PROGRESS) -> ParkResults:
     """Rooftop PV, carbon account (emissions, sinks, balance, indicators) and the township map
     (when the park has townships and their statistics) of a loaded park."""
-    from app.cmd_balance import park_account
     from app.intensity_map import intensity_map
+    from app.park_account import park_account
 
     options = options or AnalysisOptions()
     summary = summarise_park(park)

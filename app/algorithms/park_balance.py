@@ -1,6 +1,6 @@
 """A park's carbon balance (energy emissions − rooftop PV × grid factor − green-space sinks = net),
 its scenarios and the zero-carbon indicator check of each (``lingtan balance``). The account is
-:func:`app.cmd_balance.park_account`; methods and sources: docs/carbon.md."""
+:func:`app.park_account.park_account`; methods and sources: docs/carbon.md."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ def _write_workbook(output: AlgorithmOutput, path: Path | None,
                     values: ParamValues) -> tuple[dict, list[str]]:
     """OUT.xlsx (平衡, 指标, 排放, 企业, 碳汇, 因子, 问题, 光伏) and OUT.json (the whole account); the
     balance summary is what is printed."""
-    from app.cmd_balance import balance_sheets, describe_balance
     from app.outputs import write_json
+    from app.park_account import balance_sheets, describe_balance
     from app.xlsx import write_xlsx
 
     assert path is not None  # --out is required
@@ -130,7 +130,7 @@ class ParkBalance(Algorithm):
                              "OUT.json written beside it)", _write_workbook)
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
-        from app.cmd_balance import park_account
+        from app.park_account import park_account
 
         p = params
         park, options = self.park(p, inputs, progress.sub(0.0, 0.05))
@@ -182,6 +182,6 @@ class ParkBalance(Algorithm):
         return park, options
 
     def describe(self, s: dict) -> list[str]:
-        from app.cmd_balance import describe_balance
+        from app.park_account import describe_balance
 
         return describe_balance(s.get("balance", s))

@@ -317,7 +317,7 @@ def workbook_sheets(results, lang: str = "zh") -> tuple[dict[str, pd.DataFrame],
         sheets["屋顶光伏 PV"], formats["屋顶光伏 PV"] = t, f
     balance = None
     if results.account is not None:
-        from app.cmd_balance import balance_sheets
+        from app.park_account import balance_sheets
 
         balance = balance_sheets(results.account, results.pv)
         if "企业 entities" in balance:
@@ -352,10 +352,10 @@ def workbook_sheets(results, lang: str = "zh") -> tuple[dict[str, pd.DataFrame],
 
 
 def saved_carbon_sheets(summary: dict) -> dict[str, pd.DataFrame]:
-    """The carbon sheets of :func:`app.cmd_balance.balance_sheets` rebuilt from a saved summary's
+    """The carbon sheets of :func:`app.park_account.balance_sheets` rebuilt from a saved summary's
     ``carbon`` section (a reopened project keeps no ParkAccount): 平衡, 指标, 排放 (by fuel),
     碳汇 (by class), 因子, 问题, and 企业 = the ten largest emitters the summary lists."""
-    from app.cmd_balance import LINE_LABELS
+    from app.park_account import LINE_LABELS
 
     c = summary.get("carbon") or {}
     em = c.get("emissions") or {}

@@ -114,7 +114,7 @@ def compute_pv(park, o: PVOptions, factors_key: str | None, progress: Progress, 
     """Rooftop PV of the park's buildings (RooftopResult). allow_network: without a weather file,
     download a PVGIS TMY for the site (the app setting "allow network use"; off by default)."""
     progress.report(0.0, "loading the PV model")  # the first import of pvlib takes ~0.5 s
-    from app.cmd_balance import factor_set_grid_factor
+    from app.park_account import factor_set_grid_factor
     from app.pv import site_rooftop_pv
     from gis.carbon.factors import load_factor_set
 

@@ -42,13 +42,6 @@ LINE_LABELS = {
 }
 
 
-def register(sub) -> dict:
-    """Nothing to add: ``lingtan balance`` is generated from the ``park_balance`` algorithm
-    (app/algorithms/park_balance.py), which runs :func:`park_account` and writes
-    :func:`balance_sheets`."""
-    return {}
-
-
 def factor_set_grid_factor(factors):
     """The grid factor (GridFactor) of an emission-factor set's electricity: PV's avoided
     emissions use the same factor as the park's purchased electricity."""
