@@ -35,12 +35,28 @@ def _layer(value, base: Path, key: str) -> LayerSource:
                      code="project.layer")
 
 
+def _project_text(path: Path) -> str:
+    """The project file's text: UTF-8 (with or without BOM), UTF-16 with its BOM, or GB18030 (GBK)
+    as Chinese editors on Windows save it; undecodable bytes are bad input."""
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    for codec in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("项目文件的文字编码无法识别（应为 UTF-8）",
+                     "The project file's text encoding is not recognised "
+                     "(UTF-8 expected)", path=str(path), code="project.encoding")
+
+
 def read_project(path: Path) -> tuple[ParkSources, dict]:
     """The park's sources and the other choices (weather, factors, indicators, year,
     baseline_year, facts, scenarios) of a project file."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(_project_text(path))
     except FileNotFoundError:
         raise InputError(f"找不到项目文件 {path}", f"Project file not found: {path}", path=str(path),
                          code="project.missing") from None
@@ -48,6 +64,9 @@ def read_project(path: Path) -> tuple[ParkSources, dict]:
         raise InputError(f"项目文件不是有效的 JSON：第 {exc.lineno} 行，{exc.msg}",
                          f"The project file is not valid JSON: line {exc.lineno}, {exc.msg}", path=str(path),
                          code="project.json") from None
+    except RecursionError:
+        raise InputError("项目文件嵌套过深，不是 Lingtan 项目", "The project file is nested too deeply: not a "
+                         "Lingtan project", path=str(path), code="project.json") from None
     base = path.parent
     for key in ("boundary", "buildings"):
         if key not in data:

@@ -79,7 +79,7 @@ def codec_from_cpg(text: str) -> str | None:
         return _CPG_ALIASES[key]
     try:
         return codecs.lookup(text.strip()).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL byte in the file
         return None
 
 

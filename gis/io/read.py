@@ -27,6 +27,21 @@ from gis.webmap import to_wgs84
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 
 
+def check_regular_file(path: Path) -> None:
+    """A pipe, a device (a link to /dev/zero) or a socket is no data file: reading it would block
+    or never end. Folders are allowed (a file geodatabase, a Shapefile folder)."""
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        raise InputError("这不是普通文件（而是管道、设备或套接字）：请选择数据文件",
+                         "This is not a regular file (a pipe, device or socket): choose a data file",
+                         path=str(path), code="file.not_regular")
+    for part in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+        sidecar = path.with_suffix(part)
+        if part != path.suffix.lower() and sidecar.exists() and not sidecar.is_file():
+            raise InputError(f"{sidecar.name} 不是普通文件（而是管道或设备）",
+                             f"{sidecar.name} is not a regular "
+                             "file (a pipe or device)", path=str(sidecar), code="file.not_regular")
+
+
 def read_vector(path: str | Path, *, layer: str | None = None,
                 crs: str | SourceCrs | None = None, encoding: str | None = None,
                 require_crs: bool = True, wkt_column: str | None = None,
@@ -53,6 +68,7 @@ def read_vector(path: str | Path, *, layer: str | None = None,
     if not path.exists() and not (path.suffix.lower() == ".shp" and path.with_suffix(".dbf")
                                   .exists()):
         raise InputError("文件不存在", "File not found", path=str(path), code="file.missing")
+    check_regular_file(path)
     progress.report(0.0, "reading")
     suffix = path.suffix.lower()
     if suffix == ".zip":

@@ -21,6 +21,9 @@ def read_data_table(path: str | Path, sheet: str | None = None) -> tuple[pd.Data
     path = Path(path)
     if not path.exists():
         raise InputError("文件不存在", "File not found", path=str(path), code="file.missing")
+    from gis.io.read import check_regular_file
+
+    check_regular_file(path)
     report = ReadReport(path=str(path))
     table = read_table(path, report, sheet).dropna(how="all")
     for col in table.columns:

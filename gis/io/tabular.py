@@ -89,17 +89,21 @@ def read_table(path: Path, report: ReadReport, layer: str | None = None) -> pd.D
 def parse_coordinates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Numbers from decimal or degree-minute-second text; returns (values, bad_mask)."""
     s = values.astype("string").str.strip()
-    num = pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce").to_numpy(float)
-    bad = np.isnan(num) & s.notna().to_numpy() & (s.fillna("") != "").to_numpy()
+    num = pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce").to_numpy(float, na_value=np.nan)
+    given = s.notna().to_numpy() & (s.fillna("") != "").to_numpy()
+    bad = ~np.isfinite(num) & given  # "nan", "inf" and text are no coordinates
+    num[~np.isfinite(num)] = np.nan
     if bad.any():
         parts = s[bad].str.extract(_DMS)
-        d = pd.to_numeric(parts["d"], errors="coerce")
-        m = pd.to_numeric(parts["m"], errors="coerce").fillna(0)
-        sec = pd.to_numeric(parts["s"], errors="coerce").fillna(0)
-        hemi = parts["h1"].fillna(parts["h2"]).fillna("")
-        sign = np.where(hemi.isin(["S", "W", "南", "西"]) | (d < 0), -1.0, 1.0)
-        dms = sign * (d.abs() + m / 60.0 + sec / 3600.0)
-        num[bad] = dms.to_numpy(float)
+
+        def number(col: str, missing: float) -> np.ndarray:
+            v = pd.to_numeric(parts[col], errors="coerce").to_numpy(float, na_value=np.nan)
+            return np.where(np.isnan(v), missing, v)
+        d = number("d", np.nan)
+        hemi = parts["h1"].fillna(parts["h2"]).fillna("").to_numpy(object)
+        sign = np.where(np.isin(hemi, ["S", "W", "南", "西"]) | (d < 0), -1.0, 1.0)
+        dms = sign * (np.abs(d) + number("m", 0.0) / 60.0 + number("s", 0.0) / 3600.0)
+        num[bad] = np.where(np.isfinite(dms), dms, np.nan)
         bad = np.isnan(num) & bad
     return num, bad
 
@@ -150,7 +154,7 @@ def table_to_frame(table: pd.DataFrame, path: Path, report: ReadReport,
                    f"{int(bad.sum())} 行坐标不是数字（“{xc}”/“{yc}”列），这些行没有几何",
                    f"{int(bad.sum())} row(s) have non-numeric coordinates in '{xc}'/'{yc}' and "
                    "got no geometry (row numbers as in the file)", list(np.flatnonzero(bad) + 2))
-    ok = ~np.isnan(x) & ~np.isnan(y)
+    ok = np.isfinite(x) & np.isfinite(y)
     if ok.any() and _looks_swapped(x[ok], y[ok]):
         x, y = y, x
         report.add("warning", "table.xy_swapped",
