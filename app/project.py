@@ -65,7 +65,8 @@ def read_project(path: Path) -> tuple[ParkSources, dict]:
                          f"The project file is not valid JSON: line {exc.lineno}, {exc.msg}", path=str(path),
                          code="project.json") from None
     except RecursionError:
-        raise InputError("项目文件嵌套过深，不是 Lingtan 项目", "The project file is nested too deeply: not a "
+        raise InputError("项目文件嵌套过深，不是 Lingtan 项目",
+                         "The project file is nested too deeply: not a "
                          "Lingtan project", path=str(path), code="project.json") from None
     base = path.parent
     for key in ("boundary", "buildings"):
