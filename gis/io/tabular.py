@@ -67,6 +67,8 @@ def read_table(path: Path, report: ReadReport, layer: str | None = None) -> pd.D
         report.format = "CSV"
         return read_csv_text(path, report)
     report.format = "Excel"
+    if suffix in (".xlsx", ".xlsm"):
+        _check_xlsx_size(path)
     try:
         with pd.ExcelFile(path) as book:  # closed at once: Windows locks open files
             sheets = book.sheet_names
@@ -83,7 +85,62 @@ def read_table(path: Path, report: ReadReport, layer: str | None = None) -> pd.D
     if layer is None and len(sheets) > 1:
         report.add("info", "excel.first_sheet", f"读取第一个工作表“{sheet}”（可用 --layer 选择）",
                    f"Read the first sheet '{sheet}' (choose another with --layer)")
+    if suffix in (".xlsx", ".xlsm"):
+        _check_formula_values(path, str(sheet))
     return pd.read_excel(path, sheet_name=sheet, dtype=str)
+
+
+MAX_XLSX_UNZIPPED_BYTES = 1024 ** 3
+"""An .xlsx is a zip of XML: refuse one that unpacks to more than 1 GiB (a crafted workbook of a
+few MB can expand to many GB in memory; a park's energy table is a few MB)."""
+
+
+def _check_xlsx_size(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            size = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"Excel 文件已损坏：{exc}", f"The Excel file is damaged: {exc}", path=str(path),
+                         code="excel.unreadable") from exc
+    if size > MAX_XLSX_UNZIPPED_BYTES:
+        raise InputError(f"Excel 文件解压后有 {size / 1024 ** 3:.1f} GB，超过 "
+                         f"{MAX_XLSX_UNZIPPED_BYTES / 1024 ** 3:.0f} GB "
+                         "上限：请只保留需要的工作表，或另存为 CSV",
+                         f"The Excel file unpacks to {size / 1024 ** 3:.1f} GB, over the "
+                         f"{MAX_XLSX_UNZIPPED_BYTES / 1024 ** 3:.0f} GB limit: keep the sheets needed or "
+                         f"save as CSV",
+                         path=str(path), code="excel.too_big")
+
+
+def _check_formula_values(path: Path, sheet: str) -> None:
+    """Formulas whose results the file does not hold (written by a program, never opened in Excel
+    or WPS) would read as empty, i.e. as zero energy: refuse them, naming the first cell."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = {(c.row, c.column) for row in book[sheet].iter_rows() for c in row
+                    if getattr(c, "data_type", None) == "f"}
+    finally:
+        book.close()
+    if not formulas:
+        return
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        empty = [c.coordinate for row in values[sheet].iter_rows() for c in row
+                 if (getattr(c, "row", None), getattr(c, "column", None)) in formulas and c.value is None]
+    finally:
+        values.close()
+    if empty:
+        raise InputError(
+            f"工作表“{sheet}”有 {len(empty)} 个公式单元格没有保存计算结果（如 {empty[0]}）：读出来会是空值（"
+            f"当作 0）。"
+            "请用 Excel 或 WPS 打开并保存一次，或把公式粘贴为数值",
+            f"Sheet '{sheet}' has {len(empty)} formula cell(s) without saved results (e.g. {empty[0]}): they "
+            "would read as empty (taken as 0). Open and save the file once in Excel or WPS, or paste the "
+            "formulas as values", path=str(path), code="excel.formulas_without_values")
 
 
 def parse_coordinates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
