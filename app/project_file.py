@@ -612,6 +612,36 @@ def save_project(workspace, path: Path | str, progress: Progress = NO_PROGRESS) 
 # ---------------------------------------------------------------- reading
 
 
+_DOCUMENT_SHAPE: dict[str, tuple[type, ...]] = {
+    "layers": (list,), "rasters": (list,), "tree": (dict,), "settings": (dict,), "summary": (dict,),
+    "park": (dict,), "lang": (str,)}
+"""The JSON types of the project document's sections (absent or null is allowed except for the
+layers and the tree)."""
+
+
+def _check_document(path: Path, doc: Any) -> None:
+    """The document's sections are of their types (a hand-edited or damaged file is bad input,
+    not a crash); the layer entries are objects, the park's layers and tables mappings."""
+    if not isinstance(doc, dict):
+        raise _corrupt(path, "the project document is not a JSON object")
+    for key, types in _DOCUMENT_SHAPE.items():
+        value = doc.get(key)
+        if value is None and key not in ("layers", "tree"):
+            continue
+        if not isinstance(value, types):
+            raise _corrupt(path, f"section {key!r} is {type(value).__name__}, not {types[0].__name__}")
+    for key in ("layers", "rasters"):
+        if not all(isinstance(e, dict) for e in doc.get(key) or []):
+            raise _corrupt(path, f"an entry of {key!r} is not an object")
+    for key, value in (doc.get("summary") or {}).items():
+        if key in ("park", "pv", "carbon", "intensity", "pv_array", "wind") and not isinstance(value, dict):
+            raise _corrupt(path, f"the results' {key!r} section is {type(value).__name__}, not an object")
+    park = doc.get("park") or {}
+    for key in ("layers", "tables"):
+        if park.get(key) is not None and not isinstance(park[key], dict):
+            raise _corrupt(path, f"the park's {key!r} is not an object")
+
+
 def _corrupt(path: Path, detail: str) -> InputError:
     return InputError(f"项目文件已损坏或不完整：{detail}",
                       f"The project file is damaged or incomplete: {detail}", path=str(path),
@@ -702,6 +732,7 @@ def load_project(path: Path | str, progress: Progress = NO_PROGRESS, *, lang: st
     path = Path(path)
     progress.report(0.0, "reading project")
     doc = read_document(path)
+    _check_document(path, doc)
     available = {str(n) for n in pyogrio.list_layers(path)[:, 0]}
     frames: dict[str, gpd.GeoDataFrame] = {}
     entries = doc["layers"]
@@ -744,6 +775,8 @@ def load_project(path: Path | str, progress: Progress = NO_PROGRESS, *, lang: st
             tree = tree_from_dict(doc["tree"], frames, rasters)
         except KeyError as exc:
             raise _corrupt(path, f"the layer tree names a missing table {exc}") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise _corrupt(path, f"the layer tree ({exc})") from None
         ws.replace_tree(tree)
     ws.missing_layers = list(tree.missing)  # layers the file names but does not hold, by name
     ws.settings = doc.get("settings") or {}

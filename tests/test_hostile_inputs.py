@@ -119,3 +119,39 @@ def test_broken_project_json_is_refused_cleanly(tmp_path, capsys, content):
     assert main(["report", str(p), "--out", str(tmp_path / "r.pdf")]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "Internal error" not in err and "错误" in err and "Error" in err
+
+
+@pytest.fixture(scope="module")
+def project_file(tmp_path_factory):
+    from app.project_file import save_project
+    from app.workspace import Workspace
+    from gis.park import load_sample_park
+
+    ws = Workspace()
+    ws.set_park(load_sample_park())
+    return save_project(ws, tmp_path_factory.mktemp("proj") / "p.lingtan.gpkg")
+
+
+@pytest.mark.parametrize("section, value", [
+    ("settings", [1, 2, 3]), ("settings", "x"), ("summary", [1]), ("summary", {"pv": "garbage"}),
+    ("tree", [{"kind": "layer"}]), ("park", {"layers": "x"}), ("layers", [None]), ("layers", "x")])
+def test_a_damaged_project_document_is_bad_input(tmp_path, capsys, project_file, section, value):
+    """A hand-edited or damaged project is exit 2 for the command line (and a message box, not a
+    crash box, in the desktop app: both open it with app.project_file.load_project)."""
+    import shutil
+    import sqlite3
+
+    from app.project_file import load_project
+    from gis.errors import InputError
+
+    p = tmp_path / "bad.lingtan.gpkg"
+    shutil.copy(project_file, p)
+    with sqlite3.connect(p) as con:
+        doc = json.loads(con.execute("SELECT value FROM lingtan_project WHERE key = 'document'").fetchone()[0])
+        doc[section] = value
+        con.execute("UPDATE lingtan_project SET value = ? WHERE key = 'document'", (json.dumps(doc),))
+    with pytest.raises(InputError) as e:
+        load_project(p)
+    assert "损坏" in e.value.zh and "damaged" in e.value.en
+    assert main(["report", str(p), "--out", str(tmp_path / "r.pdf")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
