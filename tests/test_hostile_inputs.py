@@ -147,7 +147,8 @@ def test_a_damaged_project_document_is_bad_input(tmp_path, capsys, project_file,
     p = tmp_path / "bad.lingtan.gpkg"
     shutil.copy(project_file, p)
     with sqlite3.connect(p) as con:
-        doc = json.loads(con.execute("SELECT value FROM lingtan_project WHERE key = 'document'").fetchone()[0])
+        row = con.execute("SELECT value FROM lingtan_project WHERE key = 'document'").fetchone()
+        doc = json.loads(row[0])
         doc[section] = value
         con.execute("UPDATE lingtan_project SET value = ? WHERE key = 'document'", (json.dumps(doc),))
     with pytest.raises(InputError) as e:
