@@ -118,6 +118,42 @@ def _store(workspace, key: str, options) -> None:
     workspace.set_setting("analysis", analysis)
 
 
+def _park_pv_params() -> tuple:
+    """The parameters of Analysis → Rooftop PV, taken from the rooftop PV algorithm's declaration
+    (one place for each parameter), with the grid factor optional: by default the emission-factor
+    set's electricity factor, so that PV's avoided CO2 and the park's emissions use one factor."""
+    import dataclasses
+
+    from app.algorithms.rooftop_pv import RooftopPV
+
+    by_name = {p.name: p for p in RooftopPV.params}
+    grid = dataclasses.replace(
+        by_name["grid_factor"], default=None, optional=True,
+        auto_zh="排放因子集的电力因子（光伏减排与园区排放用同一因子）",
+        auto_en="the electricity factor of the emission-factor set (one factor for PV and the park's "
+                "emissions)",
+        source="the project's emission-factor set (resources/factors/factor_sets.csv)")
+    names = ("weather", "shading", "losses_pct", "module_w", "module_size", "tilt_deg", "azimuth_deg")
+    return (*(by_name[n] for n in names), grid)
+
+
+def pv_values(o: PVOptions) -> dict:
+    """The Rooftop PV dialog's values of stored options (:func:`_park_pv_params` names)."""
+    return {"weather": Path(o.weather) if o.weather else None, "shading": o.shading,
+            "losses_pct": o.losses_pct, "module_w": o.module_w,
+            "module_size": (o.module_length_m, o.module_width_m), "tilt_deg": o.tilt_deg,
+            "azimuth_deg": o.azimuth_deg, "grid_factor": o.grid_factor}
+
+
+def pv_options(values) -> PVOptions:
+    """The options a project stores of the Rooftop PV dialog's checked values."""
+    length, width = values["module_size"]
+    return PVOptions(weather=str(values["weather"]) if values["weather"] else None, shading=values["shading"],
+                     losses_pct=values["losses_pct"], module_w=values["module_w"], module_length_m=length,
+                     module_width_m=width, tilt_deg=values["tilt_deg"], azimuth_deg=values["azimuth_deg"],
+                     grid_factor=values["grid_factor"])
+
+
 def pv_settings(o: PVOptions):
     """The :class:`gis.solar.rooftop.PVSettings` of ``o``."""
     from gis.grid_factors import DEFAULT_GRID_FACTOR_KEY

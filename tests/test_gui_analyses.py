@@ -106,7 +106,10 @@ def test_pv_dialog_defaults_equal_headless_per_building(qtbot, ws, headless):
     dlg = PVDialog(ws)
     o = dlg.options()
     assert o == PVOptions()  # the dialog starts from the documented defaults
-    assert "climatology" in dlg.weather.placeholderText().lower()
+    assert "climatology" in dlg.param.widgets["weather"].edit.placeholderText().lower()
+    # the form is generated from the rooftop PV algorithm's declaration: one widget per parameter
+    assert set(dlg.param.widgets) == {"weather", "shading", "losses_pct", "module_w", "module_size",
+                                      "tilt_deg", "azimuth_deg", "grid_factor"}
     dlg.deleteLater()
     _accept_next_dialog()
     handle = _finish(analyses.rooftop_pv(None, ws))
@@ -132,10 +135,11 @@ def test_pv_losses_scale_yield(qtbot, ws):
 
 def test_pv_dialog_fields_become_options(qtbot, ws):
     def set_up(dlg):
-        dlg.shading.setChecked(False)
-        dlg.tilt_on.setChecked(True)
-        dlg.tilt.setValue(10.0)
-        dlg.module_w.setValue(600.0)
+        w = dlg.param.widgets
+        w["shading"].check.setChecked(False)
+        w["tilt_deg"].auto.setChecked(False)
+        w["tilt_deg"].spins[0].setValue(10.0)
+        w["module_w"].spins[0].setValue(600.0)
     _accept_next_dialog(set_up)
     handle = _finish(analyses.rooftop_pv(None, ws))
     s = handle.result.summary["pv"]
@@ -329,9 +333,10 @@ def test_pv_avoided_co2_uses_the_factor_set_or_the_chosen_grid_factor(qtbot, ws,
         ws.set_setting("analysis", {"carbon": {"factors": factors}})
 
     def set_up(dlg):  # the user's pick in the PV dialog's grid-factor list
-        i = dlg.grid.findData(grid_key) if grid_key else 0
+        combo = dlg.param.widgets["grid_factor"].combo
+        i = combo.findData(grid_key) if grid_key else 0  # first item: automatic, the factor set's
         assert i >= 0, grid_key
-        dlg.grid.setCurrentIndex(i)
+        combo.setCurrentIndex(i)
     _accept_next_dialog(set_up)
     _finish(analyses.rooftop_pv(None, ws))
     pv = ws.summary["pv"]

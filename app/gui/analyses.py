@@ -489,88 +489,42 @@ def _optional_spin(lo: float, hi: float, value: float | None, default: float, de
 
 
 class PVDialog(_Dialog):
-    """Rooftop PV settings."""
+    """Rooftop PV settings: the rooftop PV algorithm's declared parameters (app.analysis_settings
+    ``_park_pv_params``), as a generated form; stored as the project's ``PVOptions``."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Rooftop PV"), parent)
-        from gis.grid_factors import grid_factor_table
-        from gis.solar.layout import flat_tilt_default_deg
+        from app.analysis_settings import _park_pv_params, pv_values
+        from app.gui.param_form import ParamForm
+        from app.processing.params import ParamValues
 
-        o = _stored(workspace, "pv", PVOptions)
-        self.weather = self._file_row(
-            self.tr("Weather file"), o.weather,
-            self.tr("Built-in climatology (CSWD stations, interpolated to the site)"),
-            self.tr("Hourly weather: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, PVGIS TMY, or a CSV with time and "
-                    "GHI. Empty: the built-in climatology of the China Standard Weather Data stations, "
-                    "interpolated to the park (docs/weather.md)."),
-            self.tr("Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)"))
-        self.shading = QCheckBox(self.tr("Shading by neighbouring buildings"))
-        self.shading.setChecked(o.shading)
-        self.shading.setToolTip(self.tr("Horizons from the footprints and heights of buildings within 500 m "
-                                        "(and towers up to 7.5 km); off: no neighbour shading."))
-        self.form.addRow(self.tr("Shading"), self.shading)
-        self.losses = QDoubleSpinBox()
-        self.losses.setRange(0.0, 99.0)
-        self.losses.setDecimals(1)
-        self.losses.setSuffix(" %")
-        self.losses.setValue(o.losses_pct)
-        self.losses.setToolTip(self.tr("DC system losses. Default 14 % (PVWatts v5; includes 3 % generic "
-                                       "shading, neighbour shading is computed on top)."))
-        self.form.addRow(self.tr("System losses"), self.losses)
-        self.module_w = QDoubleSpinBox()
-        self.module_w.setRange(100.0, 1000.0)
-        self.module_w.setDecimals(0)
-        self.module_w.setSuffix(" W")
-        self.module_w.setValue(o.module_w)
-        self.module_w.setToolTip(self.tr("Module power. Default 575 W on 2.278 × 1.134 m (a 144-half-cell "
-                                         "TOPCon module, 223 W/m²)."))
-        self.form.addRow(self.tr("Module power"), self.module_w)
-        self._size = (o.module_length_m, o.module_width_m)
-        flat = flat_tilt_default_deg()
-        self.tilt_on, self.tilt = _optional_spin(0.0, 90.0, o.tilt_deg, flat, 1, "°")
-        tip = self.tr("Force one tilt on every roof. Default: rows at {0:g}° on flat roofs, the roof slope "
-                      "on pitched and metal roofs (resources/defaults/roof_classes.csv).").format(flat)
-        self.tilt_on.setToolTip(tip)
-        self.tilt.setToolTip(tip)
-        row = QHBoxLayout()
-        row.addWidget(self.tilt_on)
-        row.addWidget(self.tilt, 1)
-        self.form.addRow(self.tr("Tilt"), row)
-        self.azimuth_on, self.azimuth = _optional_spin(0.0, 360.0, o.azimuth_deg, 180.0, 0, "°")
-        tip = self.tr("Force one azimuth (degrees clockwise from north, 180 = south). Default: south "
-                      "for rows on flat roofs, the roof planes otherwise.")
-        self.azimuth_on.setToolTip(tip)
-        self.azimuth.setToolTip(tip)
-        row = QHBoxLayout()
-        row.addWidget(self.azimuth_on)
-        row.addWidget(self.azimuth, 1)
-        self.form.addRow(self.tr("Azimuth"), row)
-        self.grid = QComboBox()
-        self.grid.addItem(self.tr("Electricity factor of the emission-factor set"), None)
-        table = grid_factor_table()
-        lang_en = _lang() == "en"
-        for _, r in table.iterrows():
-            name = r["name_en"] if lang_en else r["name_zh"]
-            self.grid.addItem(f"{r['key']} — {name} ({float(r['kg_co2_per_kwh']):.4f} kgCO2/kWh)", r["key"])
-        idx = self.grid.findData(o.grid_factor) if o.grid_factor else 0
-        self.grid.setCurrentIndex(max(idx, 0))
-        self.grid.setToolTip(self.tr("Grid emission factor for the CO2 that PV avoids. Default: the "
-                                     "electricity factor of the project's emission-factor set, so PV and the "
-                                     "park's emissions use one factor "
-                                     "(resources/factors/grid_emission_factors.csv)."))
-        self.form.addRow(self.tr("Grid factor"), self.grid)
+        super().__init__(self.tr("Rooftop PV"), parent)
+        lang = _lang()
+        self.params = _park_pv_params()
+        self.param = ParamForm(self.params, lang, self)
+        self.form.addRow(self.param)
+        self.param.set_values(ParamValues.of(self.params, pv_values(_stored(workspace, "pv", PVOptions)),
+                                             partial=True))
         self.note.setText(self.tr(
             "Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules "
             "(TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid "
             "factor. Hover over a field for its source."))
 
     def options(self) -> PVOptions:
-        return PVOptions(weather=self._text(self.weather), shading=self.shading.isChecked(),
-                         losses_pct=self.losses.value(), module_w=self.module_w.value(),
-                         module_length_m=self._size[0], module_width_m=self._size[1],
-                         tilt_deg=self.tilt.value() if self.tilt_on.isChecked() else None,
-                         azimuth_deg=self.azimuth.value() if self.azimuth_on.isChecked() else None,
-                         grid_factor=self.grid.currentData())
+        from app.analysis_settings import pv_options
+
+        return pv_options(self.param.values())
+
+    def accept(self) -> None:
+        from gis.errors import InputError
+
+        try:
+            self.options()
+        except InputError as exc:
+            from app.gui.tasks import show_error
+
+            show_error(self, exc)
+            return
+        super().accept()
 
 
 def _lang() -> str:
