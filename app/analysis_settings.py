@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from app.results import AnalysisOptions, ParkResults
-from gis.defaults import DEFAULT_INDICATOR_SET  # noqa: F401  (re-exported for the dialogs)
+from gis.defaults import DEFAULT_FACTOR_SET as DEFAULT_FACTOR_SET_KEY
+from gis.defaults import DEFAULT_INDICATOR_SET
 from gis.progress import NO_PROGRESS, Progress
 
 
@@ -152,6 +153,74 @@ def pv_options(values) -> PVOptions:
                      losses_pct=values["losses_pct"], module_w=values["module_w"], module_length_m=length,
                      module_width_m=width, tilt_deg=values["tilt_deg"], azimuth_deg=values["azimuth_deg"],
                      grid_factor=values["grid_factor"])
+
+
+def _park_carbon_params(years: list[int]) -> tuple:
+    """The parameters of Analysis → Carbon accounting: the park balance algorithm's declared factor
+    set, year and baseline year (the years offered are those of the park's energy table), and the
+    energy table that replaces the park's own."""
+    import dataclasses
+
+    from app.algorithms.park_balance import ParkBalance
+    from app.processing.params import Param
+    from gis.defaults import DEFAULT_FACTOR_SET
+
+    by_name = {p.name: p for p in ParkBalance.params}
+    table = Param("energy_table", "file", None, "企业能耗表", "Energy table", optional=True,
+                  help_zh="分企业、分年份的能耗（CSV/Excel，宽表或长表；模板：lingtan template energy）",
+                  help_en="energy use per enterprise and year (CSV/Excel, wide or long; the template: "
+                          "lingtan template energy)",
+                  auto_zh="园区载入时的能耗表", auto_en="the table loaded with the park",
+                  filters="Tables (*.csv *.xlsx *.xls);;All files (*)")
+    factors = dataclasses.replace(by_name["factors"], default=DEFAULT_FACTOR_SET, optional=False,
+                                  source="resources/factors/factor_sets.csv (the row noted default)")
+    year_choices = [(y, str(y), str(y)) for y in years]
+    year = dataclasses.replace(by_name["year"], kind="choice", choices=year_choices,
+                               auto_zh="能耗表中最近一年", auto_en="the latest in the energy table")
+    baseline = dataclasses.replace(by_name["baseline_year"], kind="choice", choices=year_choices,
+                                   auto_zh="核算年份的上一年（表中有时）",
+                                   auto_en="the year before (when the table has it)")
+    return table, factors, year, baseline
+
+
+def _park_indicator_params() -> tuple:
+    """The parameters of Analysis → Indicators: the park balance algorithm's declared indicator set,
+    and one optional percentage per park fact of its ``facts`` declaration (not given: the
+    indicator shows "no data")."""
+    import dataclasses
+
+    from app.algorithms.park_balance import ParkBalance
+    from app.processing.params import Param
+
+    by_name = {p.name: p for p in ParkBalance.params}
+    indicators = dataclasses.replace(by_name["indicators"], default=DEFAULT_INDICATOR_SET, optional=False,
+                                     source="resources/indicators/indicator_sets.csv (the national set)")
+    facts = by_name["facts"]
+    per_fact = tuple(Param(str(key), "float", None, zh, en, unit=facts.unit, minimum=facts.minimum,
+                           maximum=facts.maximum, optional=True, auto_zh="未填（指标显示“缺数据”）",
+                           auto_en='not given (the indicator shows "no data")')
+                     for key, zh, en in facts.choice_list())
+    return (indicators, *per_fact)
+
+
+def indicator_values(o: IndicatorOptions) -> dict:
+    return {"indicators": o.indicators or DEFAULT_INDICATOR_SET, **dict(o.facts or {})}
+
+
+def indicator_options(values) -> IndicatorOptions:
+    facts = {k: v for k, v in values.items() if k != "indicators" and v is not None}
+    return IndicatorOptions(indicators=values["indicators"], facts=facts)
+
+
+def carbon_values(o: CarbonOptions) -> dict:
+    return {"energy_table": Path(o.energy_table) if o.energy_table else None,
+            "factors": o.factors or DEFAULT_FACTOR_SET_KEY, "year": o.year, "baseline_year": o.baseline_year}
+
+
+def carbon_options(values) -> CarbonOptions:
+    return CarbonOptions(energy_table=str(values["energy_table"]) if values["energy_table"] else None,
+                         factors=values["factors"], year=values["year"],
+                         baseline_year=values["baseline_year"])
 
 
 def pv_settings(o: PVOptions):

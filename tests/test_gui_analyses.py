@@ -263,8 +263,9 @@ def test_dialogs_build_with_sources_in_tooltips(qtbot, ws):
         assert isinstance(dlg, QDialog)
         dlg.deleteLater()
     dlg = analyses.CarbonDialog(ws)
-    assert [dlg.year.itemData(i) for i in range(dlg.year.count())] == [None, 2023, 2024]
-    assert "national-2023" in dlg.factors.toolTip()
+    year = dlg.param.widgets["year"].combo  # generated: automatic, then the years in the park's table
+    assert [year.itemData(i) for i in range(year.count())] == [None, 2023, 2024]
+    assert "national-2023" in dlg.param.widgets["factors"].widget.toolTip()
     assert dlg.options() == CarbonOptions(factors="national-2023")
     opts = analyses.RunAllDialog(ws).options()
     from gis.solar.rooftop import PVSettings
@@ -345,3 +346,30 @@ def test_pv_avoided_co2_uses_the_factor_set_or_the_chosen_grid_factor(qtbot, ws,
     assert pv["t_co2_yr"] == pytest.approx(pv["kwh_yr"] * kg / 1000, rel=1e-3)
     layer = ws.layer("rooftop_pv").gdf
     assert layer["t_co2_yr"].sum() == pytest.approx(layer["kwh_yr"].sum() * kg / 1000, rel=1e-3)
+
+
+def test_indicator_and_carbon_dialogs_are_generated_and_keep_non_default_values(qtbot, ws):
+    from gis.carbon.balance import FACT_KEYS
+
+    dlg = analyses.IndicatorDialog(ws)
+    qtbot.addWidget(dlg)
+    assert set(FACT_KEYS) <= set(dlg.param.widgets)  # one field per declared park fact
+    key = next(iter(FACT_KEYS))
+    w = dlg.param.widgets[key]
+    w.auto.setChecked(False)
+    w.spins[0].setValue(92.0)
+    o = dlg.options()
+    assert o.facts == {key: 92.0} and o.indicators == "national-2025"
+    w.spins[0].setMaximum(1000.0)  # a value beyond the declared 0–100 % range is refused
+    w.spins[0].setValue(150.0)
+    from gis.errors import InputError
+
+    with pytest.raises(InputError):
+        dlg.options()
+    carbon = analyses.CarbonDialog(ws)
+    qtbot.addWidget(carbon)
+    combo = carbon.param.widgets["year"].combo
+    combo.setCurrentIndex(combo.findData(2023))
+    f = carbon.param.widgets["factors"].combo
+    f.setCurrentIndex(f.findData("national-2021"))
+    assert carbon.options() == CarbonOptions(factors="national-2021", year=2023)

@@ -560,78 +560,60 @@ def _years(workspace: Workspace) -> list[int]:
 
 
 class CarbonDialog(_Dialog):
-    """Carbon accounting and sinks."""
+    """Carbon accounting and sinks: the park balance algorithm's declared parameters
+    (app.analysis_settings ``_park_carbon_params``), the years offered from the park's table."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        from app.analysis_settings import _park_carbon_params, carbon_values
+        from app.gui.param_form import ParamForm
+        from app.processing.params import ParamValues
+
         super().__init__(self.tr("Carbon accounting and sinks"), parent)
-        o = _stored(workspace, "carbon", CarbonOptions)
-        self.energy = self._file_row(
-            self.tr("Energy table"), o.energy_table,
-            self.tr("The park's enterprise energy table"),
-            self.tr("Energy use per enterprise and year (CSV/Excel, wide or long; the template: lingtan "
-                    "template energy). Empty: the table loaded with the park."),
-            self.tr("Tables (*.csv *.xlsx *.xls);;All files (*)"))
-        self.factors = _factor_combo(o.factors)
-        self.factors.setToolTip(self.tr("Emission factors of fuels and electricity (resources/factors/"
-                                        "factor_sets.csv). Default national-2023: national guideline "
-                                        "defaults + national grid average 2023."))
-        self.form.addRow(self.tr("Emission-factor set"), self.factors)
-        years = _years(workspace)
-        self.year = QComboBox()
-        self.year.addItem(self.tr("Latest in the table"), None)
-        self.baseline = QComboBox()
-        self.baseline.addItem(self.tr("The year before (when present)"), None)
-        for y in years:
-            self.year.addItem(str(y), y)
-            self.baseline.addItem(str(y), y)
-        self.year.setCurrentIndex(max(self.year.findData(o.year), 0) if o.year else 0)
-        self.baseline.setCurrentIndex(max(self.baseline.findData(o.baseline_year), 0)
-                                      if o.baseline_year else 0)
-        self.form.addRow(self.tr("Year"), self.year)
-        self.form.addRow(self.tr("Baseline year"), self.baseline)
+        self.params = _park_carbon_params(_years(workspace))
+        self.param = ParamForm(self.params, _lang(), self)
+        self.form.addRow(self.param)
+        stored = carbon_values(_stored(workspace, "carbon", CarbonOptions))
+        years = {y for p in self.params if p.name == "year" for y, _, _ in p.choice_list()}
+        for key in ("year", "baseline_year"):  # a year no longer in the table: back to automatic
+            if stored[key] not in years:
+                stored[key] = None
+        self.param.set_values(ParamValues.of(self.params, stored, partial=True))
         self.note.setText(self.tr(
             "Sinks come from the park's green-space polygons and tree rows (per-class sink rates with "
             "their sources in resources/defaults). The balance uses the current rooftop PV yield. "
             "Defaults: the park's energy table, factor set national-2023, the latest year."))
 
     def options(self) -> CarbonOptions:
-        return CarbonOptions(energy_table=self._text(self.energy), factors=self.factors.currentData(),
-                             year=self.year.currentData(), baseline_year=self.baseline.currentData())
+        from app.analysis_settings import carbon_options
+
+        return carbon_options(self.param.values())
 
 
 class IndicatorDialog(_Dialog):
-    """Indicator set and park facts."""
+    """Indicator set and park facts: the park balance algorithm's declared parameters
+    (app.analysis_settings ``_park_indicator_params``), one optional percentage per fact."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Zero-carbon indicators"), parent)
-        from gis.carbon.balance import FACT_KEYS
-        from gis.carbon.indicators import indicator_sets
+        from app.analysis_settings import _park_indicator_params, indicator_values
+        from app.gui.param_form import ParamForm
+        from app.processing.params import ParamValues
 
-        o = _stored(workspace, "indicators", IndicatorOptions)
-        self.set = QComboBox()
-        for key, name in indicator_sets().items():
-            self.set.addItem(f"{key} — {name}", key)
-        self.set.setCurrentIndex(max(self.set.findData(o.indicators or DEFAULT_INDICATOR_SET), 0))
-        self.set.setToolTip(self.tr("Indicator set to check against (resources/defaults). Default "
-                                    "national-2025: the national zero-carbon park indicators (trial)."))
-        self.form.addRow(self.tr("Indicator set"), self.set)
-        en = _lang() == "en"
-        self.facts: dict[str, tuple[QCheckBox, QDoubleSpinBox]] = {}
-        for key, (zh, en_name, unit) in FACT_KEYS.items():
-            box, spin = _optional_spin(0.0, 100.0, o.facts.get(key), 0.0, 1, f" {unit}")
-            box.setToolTip(self.tr("Not given: the indicator shows \"no data\"."))
-            row = QHBoxLayout()
-            row.addWidget(box)
-            row.addWidget(spin, 1)
-            self.form.addRow(en_name if en else zh, row)
-            self.facts[key] = (box, spin)
+        super().__init__(self.tr("Zero-carbon indicators"), parent)
+        self.params = _park_indicator_params()
+        self.param = ParamForm(self.params, _lang(), self)
+        self.form.addRow(self.param)
+        stored = indicator_values(_stored(workspace, "indicators", IndicatorOptions))
+        known = {p.name for p in self.params}
+        self.param.set_values(ParamValues.of(self.params, {k: v for k, v in stored.items() if k in known},
+                                             partial=True))
         self.note.setText(self.tr(
             "Park facts the energy data cannot give (tick to enter a value, %). The check runs for every "
             "scenario of the balance."))
 
     def options(self) -> IndicatorOptions:
-        facts = {k: spin.value() for k, (box, spin) in self.facts.items() if box.isChecked()}
-        return IndicatorOptions(indicators=self.set.currentData(), facts=facts)
+        from app.analysis_settings import indicator_options
+
+        return indicator_options(self.param.values())
 
 
 class IntensityDialog(_Dialog):
