@@ -190,8 +190,9 @@ def test_intensity_dialog_lists_fields(qtbot, ws):
     assert dlg.layer.currentData() == "townships"
     fields = [dlg.join.itemData(i) for i in range(dlg.join.count())]
     assert fields[0] is None and "code" in fields and "name" in fields
-    dlg.method.setCurrentIndex(dlg.method.findData("fixed"))
-    dlg.thresholds.setText("1，2, 3,4")
+    method = dlg.param.widgets["method"].combo  # generated from the five-colour map's declaration
+    method.setCurrentIndex(method.findData("fixed"))
+    dlg.param.widgets["thresholds"].edit.setText("1，2, 3,4")
     assert dlg.options().thresholds == [1.0, 2.0, 3.0, 4.0]
 
 

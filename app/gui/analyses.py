@@ -631,7 +631,6 @@ class IntensityDialog(_Dialog):
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Five-colour township map"), parent)
-        from gis.intensity.classify import METHODS
 
         o = _stored(workspace, "intensity", IntensityOptions)
         self.workspace = workspace
@@ -655,24 +654,18 @@ class IntensityDialog(_Dialog):
         self.form.addRow(self.tr("Join field"), self.join)
         self.layer.currentIndexChanged.connect(self._layer_changed)
         self._fill_fields(o.join_field)
-        self.method = QComboBox()
-        for m in METHODS:
-            self.method.addItem(f"{m} — {self.tr(self.METHOD_TIPS.get(m, m))}", m)
-        self.method.setCurrentIndex(max(self.method.findData(o.method), 0))
-        self.method.setToolTip(self.tr("How the five classes are cut. Default: ratio to the benchmark (the "
-                                       "map's overall CO2 / GDP)."))
-        self.form.addRow(self.tr("Method"), self.method)
-        self.thresholds = QLineEdit(",".join(f"{v:g}" for v in o.thresholds) if o.thresholds else "")
-        self.thresholds.setPlaceholderText("0.6, 0.8, 1.2, 2.0")
-        self.thresholds.setToolTip(self.tr("Four ascending breaks for the fixed method."))
-        self.form.addRow(self.tr("Thresholds (fixed)"), self.thresholds)
-        self.target = QDoubleSpinBox()
-        self.target.setRange(0.0, 50.0)
-        self.target.setDecimals(1)
-        self.target.setSuffix(" %")
-        self.target.setValue(o.target_pct if o.target_pct is not None else 3.0)
-        self.target.setToolTip(self.tr("Yearly decline target for the target method, % per year."))
-        self.form.addRow(self.tr("Decline target"), self.target)
+        # how the classes are cut: the five-colour map algorithm's declared parameters
+        from app.gui.param_form import ParamForm
+        from app.processing.params import ParamValues
+        from app.processing.registry import algorithm
+
+        self.params = tuple(p for p in algorithm("five_colour_map").params
+                            if p.name in ("method", "thresholds", "target"))
+        self.param = ParamForm(self.params, _lang(), self)
+        self.form.addRow(self.param)
+        self.param.set_values(ParamValues.of(self.params, {
+            "method": o.method, "thresholds": tuple(o.thresholds) if o.thresholds else None,
+            "target": o.target_pct}, partial=True))
         self.note.setText(self.tr(
             "Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind "
             "readers). Defaults: the park's townships and statistics, automatic join, ratio method."))
@@ -691,19 +684,11 @@ class IntensityDialog(_Dialog):
         self.join.setCurrentIndex(max(self.join.findData(current), 0) if current else 0)
 
     def options(self) -> IntensityOptions:
-        method = self.method.currentData()
-        thresholds = None
-        if method == "fixed":
-            text = self.thresholds.text().replace("，", ",").strip()
-            try:
-                thresholds = [float(v) for v in text.split(",")] if text else None
-            except ValueError:
-                raise InputError(f"阈值应为 4 个用逗号分隔的数：“{text}”",
-                                 f"Thresholds must be four comma-separated numbers: '{text}'",
-                                 code="intensity.thresholds") from None
+        v = self.param.values()
         return IntensityOptions(townships=self.layer.currentData(), stats=self._text(self.stats),
-                                join_field=self.join.currentData(), method=method, thresholds=thresholds,
-                                target_pct=self.target.value() if method == "target" else None)
+                                join_field=self.join.currentData(), method=v["method"],
+                                thresholds=list(v["thresholds"]) if v["thresholds"] else None,
+                                target_pct=v["target"] if v["method"] == "target" else None)
 
     def accept(self) -> None:
         try:

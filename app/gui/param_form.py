@@ -204,6 +204,8 @@ class _ParamWidget:
                 self.combo.setCurrentIndex(max(i, 0))
         elif p.kind == "keyvalues":
             self.edit.setText("; ".join(f"{k}={v:g}" for k, v in (value or {}).items()))
+        elif p.kind == "floats":
+            self.edit.setText(", ".join(f"{v:g}" for v in value) if value else "")
         else:
             self.edit.setText("" if value is None else str(value))
 
@@ -227,7 +229,7 @@ class _ParamWidget:
             return self.combo.itemData(i) if i >= 0 else (p.parse(text) if text else None)
         if not text:
             return None
-        if p.kind == "keyvalues":
+        if p.kind in ("keyvalues", "floats"):
             return p.parse(text)
         return Path(text) if p.kind == "file" else text
 
