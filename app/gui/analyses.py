@@ -25,15 +25,13 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -474,20 +472,6 @@ def _pick_file(edit: QLineEdit, label: str, filters: str) -> None:
         edit.setText(path)
 
 
-def _optional_spin(lo: float, hi: float, value: float | None, default: float, decimals: int = 1,
-                   suffix: str = "") -> tuple[QCheckBox, QDoubleSpinBox]:
-    box = QCheckBox()
-    spin = QDoubleSpinBox()
-    spin.setRange(lo, hi)
-    spin.setDecimals(decimals)
-    spin.setSuffix(suffix)
-    spin.setValue(default if value is None else value)
-    box.setChecked(value is not None)
-    spin.setEnabled(value is not None)
-    box.toggled.connect(spin.setEnabled)
-    return box, spin
-
-
 class PVDialog(_Dialog):
     """Rooftop PV settings: the rooftop PV algorithm's declared parameters (app.analysis_settings
     ``_park_pv_params``), as a generated form; stored as the project's ``PVOptions``."""
@@ -531,17 +515,6 @@ def _lang() -> str:
     from app.gui.tasks import ui_lang
 
     return ui_lang()
-
-
-def _factor_combo(current: str | None) -> QComboBox:
-    from gis.carbon.factors import factor_set_table
-
-    combo = QComboBox()
-    en = _lang() == "en"
-    for _, r in factor_set_table().iterrows():
-        combo.addItem(f"{r['key']} — {r['name_en'] if en else r['name_zh']}", r["key"])
-    combo.setCurrentIndex(max(combo.findData(current or DEFAULT_FACTOR_SET), 0))
-    return combo
 
 
 def _years(workspace: Workspace) -> list[int]:
@@ -618,16 +591,6 @@ class IndicatorDialog(_Dialog):
 
 class IntensityDialog(_Dialog):
     """Five-colour township map."""
-
-    METHOD_TIPS: ClassVar[dict[str, str]] = {
-        "ratio": QT_TRANSLATE_NOOP("IntensityDialog",
-                                   "K = intensity / benchmark; breaks 0.6 / 0.8 / 1.2 / 2.0 "
-                                   "(Zhejiang carbon-efficiency grades)"),
-        "fixed": QT_TRANSLATE_NOOP("IntensityDialog", "your four thresholds"),
-        "quantile": QT_TRANSLATE_NOOP("IntensityDialog", "equal counts per class"),
-        "jenks": QT_TRANSLATE_NOOP("IntensityDialog", "natural breaks (Jenks)"),
-        "target": QT_TRANSLATE_NOOP("IntensityDialog", "change against a yearly decline target"),
-    }
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Five-colour township map"), parent)
@@ -708,32 +671,32 @@ def _is_polygon(gdf) -> bool:
 
 
 class RunAllDialog(_Dialog):
-    """Run every analysis with the project's factor set, indicator set and weather."""
+    """Run every analysis with the project's factor set, indicator set and weather: the declared
+    parameters of the park balance and rooftop PV algorithms, as a generated form."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Run all analyses"), parent)
-        from gis.carbon.indicators import indicator_sets
+        from app.analysis_settings import _park_carbon_params, _park_indicator_params, _park_pv_params
+        from app.gui.param_form import ParamForm
+        from app.processing.params import ParamValues
 
+        super().__init__(self.tr("Run all analyses"), parent)
         base = analysis_options(workspace)
         self._base = base
-        self.factors = _factor_combo(base.factors)
-        self.form.addRow(self.tr("Emission-factor set"), self.factors)
-        self.set = QComboBox()
-        for key, name in indicator_sets().items():
-            self.set.addItem(f"{key} — {name}", key)
-        self.set.setCurrentIndex(max(self.set.findData(base.indicators or DEFAULT_INDICATOR_SET), 0))
-        self.form.addRow(self.tr("Indicator set"), self.set)
-        self.weather = self._file_row(
-            self.tr("Weather file"), str(base.weather) if base.weather else None,
-            self.tr("Built-in climatology (CSWD stations, interpolated to the site)"),
-            self.tr("Empty: the built-in climatology of the China Standard Weather Data stations."),
-            self.tr("Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)"))
+        weather = next(p for p in _park_pv_params() if p.name == "weather")
+        factors = next(p for p in _park_carbon_params([]) if p.name == "factors")
+        indicators = next(p for p in _park_indicator_params() if p.name == "indicators")
+        self.params = (factors, indicators, weather)
+        self.param = ParamForm(self.params, _lang(), self)
+        self.form.addRow(self.param)
+        self.param.set_values(ParamValues.of(self.params, {
+            "factors": base.factors or factors.default, "indicators": base.indicators or indicators.default,
+            "weather": base.weather}, partial=True))
         self.note.setText(self.tr(
             "Rooftop PV with this project's PV settings (default: 575 W modules, 14 % losses, shading on), "
             "emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — "
             "the same run as lingtan demo. Use the single analyses to change PV or map settings."))
 
     def options(self) -> AnalysisOptions:
-        w = self._text(self.weather)
-        return dataclasses.replace(self._base, factors=self.factors.currentData(),
-                                   indicators=self.set.currentData(), weather=Path(w) if w else None)
+        v = self.param.values()
+        return dataclasses.replace(self._base, factors=v["factors"], indicators=v["indicators"],
+                                   weather=Path(v["weather"]) if v["weather"] else None)
