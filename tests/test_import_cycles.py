@@ -142,7 +142,7 @@ def test_modules_stay_small():
 def test_every_folder_is_a_package():
     """The frozen build collects the app's modules package by package (PyInstaller's
     collect_submodules): a folder without __init__.py is a namespace package it leaves out."""
-    missing = [d.relative_to(REPO).as_posix() for pkg in PACKAGES for d in [REPO / pkg,
-                                                                            *(REPO / pkg).rglob("*")]
-               if d.is_dir() and d.name != "__pycache__" and any(d.glob("*.py")) and not (d / "__init__.py").exists()]
+    folders = [d for pkg in PACKAGES for d in [REPO / pkg, *(REPO / pkg).rglob("*")]
+               if d.is_dir() and d.name != "__pycache__" and any(d.glob("*.py"))]
+    missing = [d.relative_to(REPO).as_posix() for d in folders if not (d / "__init__.py").exists()]
     assert not missing, missing
