@@ -279,7 +279,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
     def retranslate_ui(self) -> None:
         self.menu_file.setTitle(self.tr("&File"))
         self.menu_edit.setTitle(self.tr("&Edit"))
-        self.menu_recent.setTitle(self.tr("Open &Recent"))
+        self.menu_recent.setTitle(self.tr("Open Recen&t"))
         self.menu_export.setTitle(self.tr("&Export"))
         self.menu_view.setTitle(self.tr("&View"))
         self.menu_tools.setTitle(self.tr("Map Tools"))
@@ -296,7 +296,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
             "open": (self.tr("&Open Project…"), self.tr("Open a Lingtan project (.lingtan.gpkg)")),
             "save": (self.tr("&Save"), self.tr("Save the project")),
             "save_as": (self.tr("Save &As…"), self.tr("Save the project under another name")),
-            "add_data": (self.tr("&Add Data…"),
+            "add_data": (self.tr("A&dd Data…"),
                          self.tr("Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data "
                                  "(or drop files on the window)")),
             "new_park": (pick("新建园区…", "New Park…"),

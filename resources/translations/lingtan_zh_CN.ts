@@ -4,52 +4,52 @@
     <context>
         <name>Analyses</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="194" />
+            <location filename="../../app/gui/analyses.py" line="186" />
             <source>No park</source>
             <translation>没有园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="195" />
+            <location filename="../../app/gui/analyses.py" line="187" />
             <source>Load a park first (File → Open the sample park, or open a project).</source>
             <translation>请先载入园区（文件 → 打开示例园区，或打开项目）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="223" />
+            <location filename="../../app/gui/analyses.py" line="215" />
             <source>Loading libraries</source>
             <translation>正在加载程序库</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="269" />
+            <location filename="../../app/gui/analyses.py" line="261" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="288" />
+            <location filename="../../app/gui/analyses.py" line="280" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="301" />
+            <location filename="../../app/gui/analyses.py" line="293" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="316" />
+            <location filename="../../app/gui/analyses.py" line="308" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="330" />
+            <location filename="../../app/gui/analyses.py" line="322" />
             <source>All analyses</source>
             <translation>全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="358" />
+            <location filename="../../app/gui/analyses.py" line="351" />
             <source>Sample park</source>
             <translation>示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="460" />
+            <location filename="../../app/gui/analyses.py" line="453" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
@@ -57,84 +57,84 @@
     <context>
         <name>AttributeTable</name>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="361" />
+            <location filename="../../app/gui/attribute_table.py" line="373" />
             <source>Filter: text in any column</source>
             <translation>筛选：任一列包含的文字</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="362" />
+            <location filename="../../app/gui/attribute_table.py" line="374" />
             <source>Selected only</source>
             <translation>仅显示选中</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="363" />
+            <location filename="../../app/gui/attribute_table.py" line="375" />
             <source>Zoom the map to the selected features</source>
             <translation>地图缩放到选中要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="364" />
+            <location filename="../../app/gui/attribute_table.py" line="376" />
             <source>Clear the selection</source>
             <translation>清除选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="365" />
-            <location filename="../../app/gui/attribute_table.py" line="549" />
-            <location filename="../../app/gui/attribute_table.py" line="575" />
+            <location filename="../../app/gui/attribute_table.py" line="377" />
+            <location filename="../../app/gui/attribute_table.py" line="561" />
+            <location filename="../../app/gui/attribute_table.py" line="587" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="366" />
+            <location filename="../../app/gui/attribute_table.py" line="378" />
             <source>Export the rows to CSV or Excel</source>
             <translation>将行导出为 CSV 或 Excel</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="367" />
+            <location filename="../../app/gui/attribute_table.py" line="379" />
             <source>Export selected rows…</source>
             <translation>导出选中行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="368" />
+            <location filename="../../app/gui/attribute_table.py" line="380" />
             <source>Export all shown rows…</source>
             <translation>导出所有显示的行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="369" />
+            <location filename="../../app/gui/attribute_table.py" line="381" />
             <source>Layer shown in the table</source>
             <translation>表中显示的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="379" />
+            <location filename="../../app/gui/attribute_table.py" line="391" />
             <source>No layer</source>
             <translation>无图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="382" />
+            <location filename="../../app/gui/attribute_table.py" line="394" />
             <source>{0:,} of {1:,} features shown, {2:,} selected</source>
             <translation>显示 {0:,} / {1:,} 个要素，选中 {2:,} 个</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="549" />
+            <location filename="../../app/gui/attribute_table.py" line="561" />
             <source>No rows are selected.</source>
             <translation>没有选中任何行。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="553" />
+            <location filename="../../app/gui/attribute_table.py" line="565" />
             <source>Export attributes</source>
             <translation>导出属性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="554" />
+            <location filename="../../app/gui/attribute_table.py" line="566" />
             <source>CSV (*.csv);;Excel workbook (*.xlsx)</source>
             <translation>CSV (*.csv);;Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="573" />
+            <location filename="../../app/gui/attribute_table.py" line="585" />
             <source>{0:,} rows written to {1}</source>
             <translation>已将 {0:,} 行写入 {1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="581" />
+            <location filename="../../app/gui/attribute_table.py" line="593" />
             <source>Exporting {0}</source>
             <translation>正在导出 {0}</translation>
         </message>
@@ -142,62 +142,12 @@
     <context>
         <name>CarbonDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="617" />
+            <location filename="../../app/gui/analyses.py" line="544" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="620" />
-            <source>Energy table</source>
-            <translation>能耗表</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="621" />
-            <source>The park's enterprise energy table</source>
-            <translation>园区企业能耗表</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="622" />
-            <source>Energy use per enterprise and year (CSV/Excel, wide or long; the template: lingtan template energy). Empty: the table loaded with the park.</source>
-            <translation>各企业各年份能源消费量（CSV/Excel，宽表或长表；模板：lingtan template energy）。留空：使用随园区载入的表。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="624" />
-            <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
-            <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="626" />
-            <source>Emission factors of fuels and electricity (resources/factors/factor_sets.csv). Default national-2023: national guideline defaults + national grid average 2023.</source>
-            <translation>燃料和电力的排放因子（resources/factors/factor_sets.csv）。默认 national-2023：国家指南缺省值 + 2023 年全国电网平均排放因子。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="629" />
-            <source>Emission-factor set</source>
-            <translation>排放因子集</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="632" />
-            <source>Latest in the table</source>
-            <translation>表中最新年份</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="634" />
-            <source>The year before (when present)</source>
-            <translation>前一年（如有）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="641" />
-            <source>Year</source>
-            <translation>年份</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="642" />
-            <source>Baseline year</source>
-            <translation>基准年</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="644" />
+            <location filename="../../app/gui/analyses.py" line="555" />
             <source>Sinks come from the park's green-space polygons and tree rows (per-class sink rates with their sources in resources/defaults). The balance uses the current rooftop PV yield. Defaults: the park's energy table, factor set national-2023, the latest year.</source>
             <translation>碳汇来自园区绿地面和行道树（各类碳汇速率及来源见 resources/defaults）。碳平衡使用当前的屋顶光伏发电量。默认：园区能耗表、因子集 national-2023、最新年份。</translation>
         </message>
@@ -394,67 +344,67 @@
     <context>
         <name>ExportLayersDialog</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1272" />
+            <location filename="../../app/gui/window_exports.py" line="191" />
             <source>Export layers</source>
             <translation>导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1274" />
+            <location filename="../../app/gui/window_exports.py" line="193" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1280" />
+            <location filename="../../app/gui/window_exports.py" line="199" />
             <source>Shapefile (one per layer)</source>
             <translation>Shapefile（每个图层一个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1281" />
+            <location filename="../../app/gui/window_exports.py" line="200" />
             <source>GeoPackage (all layers in one file, with QGIS styles)</source>
             <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1282" />
+            <location filename="../../app/gui/window_exports.py" line="201" />
             <source>GeoJSON (WGS84 longitude/latitude)</source>
             <translation>GeoJSON（WGS84 经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1283" />
+            <location filename="../../app/gui/window_exports.py" line="202" />
             <source>CSV (attributes with centroid longitude/latitude)</source>
             <translation>CSV（属性及质心经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1285" />
+            <location filename="../../app/gui/window_exports.py" line="204" />
             <source>UTF-8 (QGIS, ArcGIS Pro)</source>
             <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1286" />
+            <location filename="../../app/gui/window_exports.py" line="205" />
             <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
             <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1287" />
+            <location filename="../../app/gui/window_exports.py" line="206" />
             <source>Visible layers only</source>
             <translation>仅可见图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1290" />
+            <location filename="../../app/gui/window_exports.py" line="209" />
             <source>Folder</source>
             <translation>文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1291" />
+            <location filename="../../app/gui/window_exports.py" line="210" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1292" />
+            <location filename="../../app/gui/window_exports.py" line="211" />
             <source>Shapefile text encoding</source>
             <translation>Shapefile 文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1305" />
+            <location filename="../../app/gui/window_exports.py" line="224" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
         </message>
@@ -462,47 +412,47 @@
     <context>
         <name>IdentifyPanel</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="74" />
+            <location filename="../../app/gui/window_docks.py" line="66" />
             <source>Field</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="74" />
+            <location filename="../../app/gui/window_docks.py" line="66" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="91" />
+            <location filename="../../app/gui/window_docks.py" line="83" />
             <source>Choose the Identify tool and click a feature on the map.</source>
             <translation>选择“识别要素”工具，然后在地图上点击要素。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="93" />
+            <location filename="../../app/gui/window_docks.py" line="85" />
             <source>Raster values under the click</source>
             <translation>点击处的栅格值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="99" />
+            <location filename="../../app/gui/window_docks.py" line="91" />
             <source>{0}: {1} features</source>
             <translation>{0}：{1} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="100" />
+            <location filename="../../app/gui/window_docks.py" line="92" />
             <source> (first {0} shown)</source>
             <translation>（显示前 {0} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="103" />
+            <location filename="../../app/gui/window_docks.py" line="95" />
             <source>Feature {0}</source>
             <translation>要素 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="108" />
+            <location filename="../../app/gui/window_docks.py" line="100" />
             <source>geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="123" />
+            <location filename="../../app/gui/window_docks.py" line="118" />
             <source>Raster layer {0}</source>
             <translation>栅格图层 {0}</translation>
         </message>
@@ -510,27 +460,12 @@
     <context>
         <name>IndicatorDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="657" />
+            <location filename="../../app/gui/analyses.py" line="574" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="666" />
-            <source>Indicator set to check against (resources/defaults). Default national-2025: the national zero-carbon park indicators (trial).</source>
-            <translation>用于核查的指标体系（resources/defaults）。默认 national-2025：国家零碳园区指标（试行）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="668" />
-            <source>Indicator set</source>
-            <translation>指标体系</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="673" />
-            <source>Not given: the indicator shows "no data".</source>
-            <translation>未填写：该指标显示“缺数据”。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="680" />
+            <location filename="../../app/gui/analyses.py" line="583" />
             <source>Park facts the energy data cannot give (tick to enter a value, %). The check runs for every scenario of the balance.</source>
             <translation>能耗数据无法提供的园区事实（勾选后填写数值，%）。核查对碳平衡的每个情景进行。</translation>
         </message>
@@ -538,112 +473,57 @@
     <context>
         <name>IntensityDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="692" />
-            <source>K = intensity / benchmark; breaks 0.6 / 0.8 / 1.2 / 2.0 (Zhejiang carbon-efficiency grades)</source>
-            <translation>K = 强度 / 基准；分级 0.6 / 0.8 / 1.2 / 2.0（浙江碳效等级）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="695" />
-            <source>your four thresholds</source>
-            <translation>自定四个阈值</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="696" />
-            <source>equal counts per class</source>
-            <translation>各级数量相等</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="697" />
-            <source>natural breaks (Jenks)</source>
-            <translation>自然断点（Jenks）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="698" />
-            <source>change against a yearly decline target</source>
-            <translation>对照年下降目标的变化</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="702" />
+            <location filename="../../app/gui/analyses.py" line="596" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="714" />
+            <location filename="../../app/gui/analyses.py" line="607" />
             <source>Township/street polygons to colour. Default: the park's townships.</source>
             <translation>要着色的乡镇街道面。默认：园区的乡镇图层。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="715" />
+            <location filename="../../app/gui/analyses.py" line="608" />
             <source>Townships layer</source>
             <translation>乡镇图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="717" />
+            <location filename="../../app/gui/analyses.py" line="610" />
             <source>Statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="717" />
+            <location filename="../../app/gui/analyses.py" line="610" />
             <source>The park's township statistics</source>
             <translation>园区的乡镇统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="718" />
+            <location filename="../../app/gui/analyses.py" line="611" />
             <source>Energy by fuel or emissions, GDP / value added (10^4 yuan), population, land area; one or more years (CSV/Excel). Empty: the table loaded with the park.</source>
             <translation>分品种能耗或碳排放、地区生产总值/增加值（万元）、人口、土地面积；一年或多年（CSV/Excel）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="720" />
+            <location filename="../../app/gui/analyses.py" line="613" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="722" />
+            <location filename="../../app/gui/analyses.py" line="615" />
             <source>The townships' field to join on. Automatic: a code field when both sides have one, else the (normalised Chinese) names.</source>
             <translation>乡镇图层用于关联的字段。自动：两边都有代码字段时用代码，否则用（规范化后的中文）名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="724" />
+            <location filename="../../app/gui/analyses.py" line="617" />
             <source>Join field</source>
             <translation>关联字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="731" />
-            <source>How the five classes are cut. Default: ratio to the benchmark (the map's overall CO2 / GDP).</source>
-            <translation>五级的划分方法。默认：与基准的比值（全图总 CO2 / 地区生产总值）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="733" />
-            <source>Method</source>
-            <translation>方法</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="736" />
-            <source>Four ascending breaks for the fixed method.</source>
-            <translation>固定阈值法的四个递增分界值。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="737" />
-            <source>Thresholds (fixed)</source>
-            <translation>阈值（固定）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="743" />
-            <source>Yearly decline target for the target method, % per year.</source>
-            <translation>目标法的年下降目标，%/年。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="744" />
-            <source>Decline target</source>
-            <translation>下降目标</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="746" />
+            <location filename="../../app/gui/analyses.py" line="633" />
             <source>Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind readers). Defaults: the park's townships and statistics, automatic join, ratio method.</source>
             <translation>颜色由低到高：绿、蓝、黄、橙、红；灰色 = 无数据（已检查色盲可辨）。默认：园区的乡镇和统计表、自动关联、比值法。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="754" />
+            <location filename="../../app/gui/analyses.py" line="641" />
             <source>Automatic</source>
             <translation>自动</translation>
         </message>
@@ -651,94 +531,94 @@
     <context>
         <name>LayerPanel</name>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="581" />
-            <location filename="../../app/gui/layer_panel.py" line="635" />
+            <location filename="../../app/gui/layer_panel.py" line="583" />
             <location filename="../../app/gui/layer_panel.py" line="638" />
+            <location filename="../../app/gui/layer_panel.py" line="641" />
             <source>Opacity</source>
             <translation>不透明度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="602" />
+            <location filename="../../app/gui/layer_panel.py" line="604" />
             <source>New group</source>
             <translation>新建分组</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="602" />
+            <location filename="../../app/gui/layer_panel.py" line="604" />
             <source>Group name:</source>
             <translation>分组名称：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="625" />
+            <location filename="../../app/gui/layer_panel.py" line="627" />
             <source>Zoom to Layer</source>
             <translation>缩放到图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="628" />
+            <location filename="../../app/gui/layer_panel.py" line="630" />
             <source>Open Attribute Table</source>
             <translation>打开属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="630" />
+            <location filename="../../app/gui/layer_panel.py" line="632" />
             <source>Style</source>
             <translation>样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="632" />
+            <location filename="../../app/gui/layer_panel.py" line="635" />
             <source>Colours</source>
             <translation>颜色</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="634" />
+            <location filename="../../app/gui/layer_panel.py" line="637" />
             <source>Rename</source>
             <translation>重命名</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="643" />
+            <location filename="../../app/gui/layer_panel.py" line="646" />
             <source>Remove</source>
             <translation>移除</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="645" />
+            <location filename="../../app/gui/layer_panel.py" line="648" />
             <source>Add Group</source>
             <translation>添加分组</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="649" />
+            <location filename="../../app/gui/layer_panel.py" line="671" />
             <source>Single Colour…</source>
             <translation>单一颜色…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="650" />
+            <location filename="../../app/gui/layer_panel.py" line="672" />
             <source>Categorized by</source>
             <translation>分类显示，按</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="651" />
+            <location filename="../../app/gui/layer_panel.py" line="673" />
             <source>Graduated by (five colours)</source>
             <translation>分级显示（五色），按</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="666" />
+            <location filename="../../app/gui/layer_panel.py" line="688" />
             <source>Default Style</source>
             <translation>默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="669" />
+            <location filename="../../app/gui/layer_panel.py" line="691" />
             <source>Viridis (2–98 % stretch)</source>
             <translation>Viridis 色带（2–98% 拉伸）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="671" />
+            <location filename="../../app/gui/layer_panel.py" line="693" />
             <source>Greyscale (2–98 % stretch)</source>
             <translation>灰度（2–98% 拉伸）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="673" />
+            <location filename="../../app/gui/layer_panel.py" line="695" />
             <source>Distinct Colours per Value</source>
             <translation>按值分色</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="689" />
+            <location filename="../../app/gui/layer_panel.py" line="711" />
             <source>Layer colour</source>
             <translation>图层颜色</translation>
         </message>
@@ -774,615 +654,565 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="453" />
+            <location filename="../../app/gui/main_window.py" line="143" />
             <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
             <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="521" />
+            <location filename="../../app/gui/main_window.py" line="196" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="527" />
+            <location filename="../../app/gui/main_window.py" line="202" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="532" />
+            <location filename="../../app/gui/main_window.py" line="207" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="537" />
+            <location filename="../../app/gui/main_window.py" line="212" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="551" />
+            <location filename="../../app/gui/main_window.py" line="218" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="551" />
+            <location filename="../../app/gui/main_window.py" line="218" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="560" />
+            <location filename="../../app/gui/main_window.py" line="252" />
             <source>Choose a vector layer in the layer panel first</source>
             <translation>请先在图层面板中选择一个矢量图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="564" />
+            <location filename="../../app/gui/main_window.py" line="256" />
             <source>{0} features selected</source>
             <translation>已选择 {0} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="601" />
+            <location filename="../../app/gui/main_window.py" line="280" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="602" />
+            <location filename="../../app/gui/main_window.py" line="281" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="603" />
-            <source>Open &amp;Recent</source>
-            <translation>最近打开(&amp;R)</translation>
+            <location filename="../../app/gui/main_window.py" line="282" />
+            <source>Open Recen&amp;t</source>
+            <translation>最近打开(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="604" />
+            <location filename="../../app/gui/main_window.py" line="283" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="605" />
+            <location filename="../../app/gui/main_window.py" line="284" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="606" />
+            <location filename="../../app/gui/main_window.py" line="285" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="607" />
+            <location filename="../../app/gui/main_window.py" line="286" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="608" />
+            <location filename="../../app/gui/main_window.py" line="287" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="609" />
+            <location filename="../../app/gui/main_window.py" line="288" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="610" />
+            <location filename="../../app/gui/main_window.py" line="289" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="611" />
+            <location filename="../../app/gui/main_window.py" line="291" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="612" />
+            <location filename="../../app/gui/main_window.py" line="292" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="613" />
+            <location filename="../../app/gui/main_window.py" line="293" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="615" />
+            <location filename="../../app/gui/main_window.py" line="295" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="615" />
+            <location filename="../../app/gui/main_window.py" line="295" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="616" />
+            <location filename="../../app/gui/main_window.py" line="296" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="616" />
+            <location filename="../../app/gui/main_window.py" line="296" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="617" />
+            <location filename="../../app/gui/main_window.py" line="297" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="617" />
+            <location filename="../../app/gui/main_window.py" line="297" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="618" />
+            <location filename="../../app/gui/main_window.py" line="298" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="618" />
+            <location filename="../../app/gui/main_window.py" line="298" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="619" />
-            <source>&amp;Add Data…</source>
-            <translation>添加数据(&amp;A)…</translation>
+            <location filename="../../app/gui/main_window.py" line="299" />
+            <source>A&amp;dd Data…</source>
+            <translation>添加数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="620" />
+            <location filename="../../app/gui/main_window.py" line="300" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="622" />
+            <location filename="../../app/gui/main_window.py" line="306" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="623" />
+            <location filename="../../app/gui/main_window.py" line="307" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="624" />
+            <location filename="../../app/gui/main_window.py" line="308" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="625" />
+            <location filename="../../app/gui/main_window.py" line="309" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="626" />
+            <location filename="../../app/gui/main_window.py" line="310" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="627" />
+            <location filename="../../app/gui/main_window.py" line="311" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="628" />
+            <location filename="../../app/gui/main_window.py" line="312" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="628" />
+            <location filename="../../app/gui/main_window.py" line="312" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="629" />
+            <location filename="../../app/gui/main_window.py" line="313" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="630" />
+            <location filename="../../app/gui/main_window.py" line="314" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="631" />
+            <location filename="../../app/gui/main_window.py" line="315" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="632" />
+            <location filename="../../app/gui/main_window.py" line="316" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="633" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="634" />
+            <location filename="../../app/gui/main_window.py" line="318" />
             <source>Select by A&amp;ttribute…</source>
             <translation>按属性选择(&amp;T)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="635" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>Select the features that meet a condition</source>
             <translation>选择满足条件的要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="636" />
+            <location filename="../../app/gui/main_window.py" line="320" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="637" />
+            <location filename="../../app/gui/main_window.py" line="321" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="638" />
+            <location filename="../../app/gui/main_window.py" line="322" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="638" />
+            <location filename="../../app/gui/main_window.py" line="322" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="639" />
+            <location filename="../../app/gui/main_window.py" line="323" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="639" />
+            <location filename="../../app/gui/main_window.py" line="323" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="640" />
+            <location filename="../../app/gui/main_window.py" line="324" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="641" />
+            <location filename="../../app/gui/main_window.py" line="325" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="642" />
+            <location filename="../../app/gui/main_window.py" line="326" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="643" />
+            <location filename="../../app/gui/main_window.py" line="327" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="644" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="645" />
+            <location filename="../../app/gui/main_window.py" line="329" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="646" />
+            <location filename="../../app/gui/main_window.py" line="330" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="647" />
+            <location filename="../../app/gui/main_window.py" line="331" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="648" />
+            <location filename="../../app/gui/main_window.py" line="332" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="649" />
+            <location filename="../../app/gui/main_window.py" line="333" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="652" />
+            <location filename="../../app/gui/main_window.py" line="336" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="653" />
+            <location filename="../../app/gui/main_window.py" line="337" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="665" />
-            <source>Layers</source>
-            <translation>图层</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="666" />
-            <source>Attribute Table</source>
-            <translation>属性表</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="667" />
-            <source>Dashboard</source>
-            <translation>结果面板</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="668" />
-            <source>Identify Results</source>
-            <translation>识别结果</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="669" />
+            <location filename="../../app/gui/main_window.py" line="350" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="670" />
+            <location filename="../../app/gui/main_window.py" line="351" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="687" />
-            <source>&amp;Undo</source>
-            <translation>撤销(&amp;U)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="687" />
-            <source>&amp;Redo</source>
-            <translation>重做(&amp;R)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="780" />
-            <source>(choose a layer in the Layers panel)</source>
-            <translation>（请先在图层面板中选择图层）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="839" />
-            <source>Added {0} ({1:,} features)</source>
-            <translation>已添加 {0}（{1:,} 个要素）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="864" />
-            <source>Added {0} ({1:,} × {2:,} cells)</source>
-            <translation>已添加 {0}（{1:,} × {2:,} 个像元）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="871" />
-            <source>Read the file again with this coordinate system:</source>
-            <translation>用以下坐标系重新读取文件：</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="925" />
-            <source>Analysis</source>
-            <translation>分析</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="990" />
-            <source>(none)</source>
-            <translation>（无）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1009" />
-            <source>Lingtan project (*.lingtan.gpkg);;GeoPackage (*.gpkg)</source>
-            <translation>零碳项目 (*.lingtan.gpkg);;GeoPackage (*.gpkg)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1010" />
-            <source>Open project</source>
-            <translation>打开项目</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1017" />
-            <source>Opening {0}</source>
-            <translation>正在打开 {0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1034" />
-            <source>Save project</source>
-            <translation>保存项目</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1035" />
-            <source>Lingtan project (*.lingtan.gpkg)</source>
-            <translation>零碳项目 (*.lingtan.gpkg)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1054" />
-            <source>Unsaved changes</source>
-            <translation>未保存的更改</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1054" />
-            <source>Save the changes to the project?</source>
-            <translation>是否保存对项目的更改？</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1082" />
-            <source>This export is not available in this version.</source>
-            <translation>此版本尚不提供该导出功能。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1092" />
-            <source>Nothing to export</source>
-            <translation>没有可导出的内容</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1092" />
-            <source>Open a park or add data first.</source>
-            <translation>请先打开园区或添加数据。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1107" />
-            <location filename="../../app/gui/main_window.py" line="1109" />
-            <source>Report</source>
-            <translation>报告</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1109" />
-            <location filename="../../app/gui/main_window.py" line="1218" />
-            <source>Run the analyses first.</source>
-            <translation>请先运行分析。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1112" />
-            <source>Report (PDF)</source>
-            <translation>报告（PDF）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1123" />
-            <source>Writing the report</source>
-            <translation>正在生成报告</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1124" />
-            <source>Report written: {0}</source>
-            <translation>报告已生成：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1132" />
-            <location filename="../../app/gui/main_window.py" line="1211" />
-            <location filename="../../app/gui/main_window.py" line="1218" />
-            <source>Export</source>
-            <translation>导出</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1159" />
-            <source>Exporting layers</source>
-            <translation>正在导出图层</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1159" />
-            <location filename="../../app/gui/main_window.py" line="1227" />
-            <source>Exported to {0}</source>
-            <translation>已导出到 {0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1166" />
-            <location filename="../../app/gui/main_window.py" line="1170" />
-            <location filename="../../app/gui/main_window.py" line="1186" />
-            <source>Map image</source>
-            <translation>地图图片</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1186" />
-            <source>Map image written: {0}</source>
-            <translation>地图图片已保存：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1193" />
-            <location filename="../../app/gui/main_window.py" line="1197" />
-            <location filename="../../app/gui/main_window.py" line="1203" />
-            <source>Web map</source>
-            <translation>网页地图</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1204" />
-            <source>Web map written: {0}</source>
-            <translation>网页地图已保存：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1221" />
-            <source>Export all results to folder</source>
-            <translation>导出全部结果到文件夹</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1225" />
-            <source>Exporting results</source>
-            <translation>正在导出结果</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="1232" />
+            <location filename="../../app/gui/main_window.py" line="522" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1245" />
+            <location filename="../../app/gui/main_window.py" line="535" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1261" />
+            <location filename="../../app/gui/main_window.py" line="551" />
             <source>User Guide</source>
             <translation>用户指南</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="1261" />
+            <location filename="../../app/gui/main_window.py" line="551" />
             <source>The user guide is docs/gui.md.</source>
             <translation>用户指南见 docs/gui.md。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_actions.py" line="265" />
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_actions.py" line="272" />
+            <source>(choose a layer in the Layers panel)</source>
+            <translation>（请先在图层面板中选择图层）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_actions.py" line="284" />
+            <source>&amp;Undo</source>
+            <translation>撤销(&amp;U)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_actions.py" line="284" />
+            <source>&amp;Redo</source>
+            <translation>重做(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_data.py" line="51" />
+            <source>Added {0} ({1:,} features)</source>
+            <translation>已添加 {0}（{1:,} 个要素）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_data.py" line="74" />
+            <source>Added {0} ({1:,} × {2:,} cells)</source>
+            <translation>已添加 {0}（{1:,} × {2:,} 个像元）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_data.py" line="81" />
+            <source>Read the file again with this coordinate system:</source>
+            <translation>用以下坐标系重新读取文件：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_docks.py" line="191" />
+            <source>Layers</source>
+            <translation>图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_docks.py" line="194" />
+            <source>Attribute Table</source>
+            <translation>属性表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_docks.py" line="197" />
+            <source>Dashboard</source>
+            <translation>结果面板</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_docks.py" line="200" />
+            <source>Identify Results</source>
+            <translation>识别结果</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="54" />
+            <source>Nothing to export</source>
+            <translation>没有可导出的内容</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="54" />
+            <source>Open a park or add data first.</source>
+            <translation>请先打开园区或添加数据。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="69" />
+            <source>Report</source>
+            <translation>报告</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="69" />
+            <location filename="../../app/gui/window_exports.py" line="171" />
+            <source>Run the analyses first.</source>
+            <translation>请先运行分析。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="72" />
+            <source>Report (PDF)</source>
+            <translation>报告（PDF）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="83" />
+            <source>Writing the report</source>
+            <translation>正在生成报告</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="84" />
+            <source>Report written: {0}</source>
+            <translation>报告已生成：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="118" />
+            <source>Exporting layers</source>
+            <translation>正在导出图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="118" />
+            <location filename="../../app/gui/window_exports.py" line="180" />
+            <source>Exported to {0}</source>
+            <translation>已导出到 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="127" />
+            <location filename="../../app/gui/window_exports.py" line="144" />
+            <source>Map image</source>
+            <translation>地图图片</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="144" />
+            <source>Map image written: {0}</source>
+            <translation>地图图片已保存：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="153" />
+            <location filename="../../app/gui/window_exports.py" line="159" />
+            <source>Web map</source>
+            <translation>网页地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="160" />
+            <source>Web map written: {0}</source>
+            <translation>网页地图已保存：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="171" />
+            <source>Export</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="174" />
+            <source>Export all results to folder</source>
+            <translation>导出全部结果到文件夹</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="178" />
+            <source>Exporting results</source>
+            <translation>正在导出结果</translation>
         </message>
     </context>
     <context>
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="698" />
+            <location filename="../../app/gui/main_window.py" line="365" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="698" />
+            <location filename="../../app/gui/main_window.py" line="365" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="698" />
+            <location filename="../../app/gui/main_window.py" line="365" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="699" />
+            <location filename="../../app/gui/main_window.py" line="366" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="699" />
+            <location filename="../../app/gui/main_window.py" line="366" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="700" />
+            <location filename="../../app/gui/main_window.py" line="367" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="700" />
+            <location filename="../../app/gui/main_window.py" line="367" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="701" />
+            <location filename="../../app/gui/main_window.py" line="368" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="701" />
+            <location filename="../../app/gui/main_window.py" line="368" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="702" />
+            <location filename="../../app/gui/main_window.py" line="369" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="702" />
+            <location filename="../../app/gui/main_window.py" line="369" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -1512,325 +1342,325 @@
             <translation>所有文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="112" />
-            <location filename="../../app/gui/open_data.py" line="310" />
-            <location filename="../../app/gui/open_data.py" line="552" />
+            <location filename="../../app/gui/open_data.py" line="115" />
+            <location filename="../../app/gui/open_data.py" line="313" />
+            <location filename="../../app/gui/open_data.py" line="555" />
             <source>Coordinate system</source>
             <translation>坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="119" />
+            <location filename="../../app/gui/open_data.py" line="122" />
             <source>Suggested: {0} ({1})</source>
             <translation>推荐：{0}（{1}）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="120" />
+            <location filename="../../app/gui/open_data.py" line="123" />
             <source>CGCS2000 longitude/latitude (EPSG:4490)</source>
             <translation>CGCS2000 经纬度（EPSG:4490）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="121" />
+            <location filename="../../app/gui/open_data.py" line="124" />
             <source>WGS84 longitude/latitude, GPS (EPSG:4326)</source>
             <translation>WGS84 经纬度，GPS（EPSG:4326）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="122" />
+            <location filename="../../app/gui/open_data.py" line="125" />
             <source>GCJ-02 longitude/latitude: Amap (高德) / Tencent (腾讯) maps</source>
             <translation>GCJ-02 经纬度：高德 / 腾讯地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="124" />
+            <location filename="../../app/gui/open_data.py" line="127" />
             <source>BD-09 longitude/latitude: Baidu (百度) maps</source>
             <translation>BD-09 经纬度：百度地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="125" />
+            <location filename="../../app/gui/open_data.py" line="128" />
             <source>Gauss–Krüger zone (CGCS2000, Xi'an 1980, Beijing 1954)…</source>
             <translation>高斯-克吕格投影带（CGCS2000、西安 1980、北京 1954）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="126" />
+            <location filename="../../app/gui/open_data.py" line="129" />
             <source>EPSG code or other CRS…</source>
             <translation>EPSG 代码或其他坐标系…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="133" />
+            <location filename="../../app/gui/open_data.py" line="136" />
             <source>CGCS2000 (China Geodetic 2000)</source>
             <translation>CGCS2000（2000 国家大地坐标系）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="134" />
+            <location filename="../../app/gui/open_data.py" line="137" />
             <source>Xi'an 1980</source>
             <translation>西安 1980</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="135" />
+            <location filename="../../app/gui/open_data.py" line="138" />
             <source>Beijing 1954</source>
             <translation>北京 1954</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="137" />
+            <location filename="../../app/gui/open_data.py" line="140" />
             <source>3° zones</source>
             <translation>3 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="138" />
+            <location filename="../../app/gui/open_data.py" line="141" />
             <source>6° zones</source>
             <translation>6 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="140" />
+            <location filename="../../app/gui/open_data.py" line="143" />
             <source>Easting starts with the zone number</source>
             <translation>横坐标带带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="141" />
+            <location filename="../../app/gui/open_data.py" line="144" />
             <source>Easting without zone number (give the central meridian)</source>
             <translation>横坐标不带带号（需给出中央经线）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="150" />
+            <location filename="../../app/gui/open_data.py" line="153" />
             <source>Datum</source>
             <translation>大地基准</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="151" />
+            <location filename="../../app/gui/open_data.py" line="154" />
             <source>Zone width</source>
             <translation>分带宽度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="152" />
+            <location filename="../../app/gui/open_data.py" line="155" />
             <source>Coordinates</source>
             <translation>坐标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="153" />
+            <location filename="../../app/gui/open_data.py" line="156" />
             <source>Zone number</source>
             <translation>带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="154" />
+            <location filename="../../app/gui/open_data.py" line="157" />
             <source>Central meridian</source>
             <translation>中央经线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="171" />
+            <location filename="../../app/gui/open_data.py" line="174" />
             <source>The data's coordinate system:</source>
             <translation>数据的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="227" />
+            <location filename="../../app/gui/open_data.py" line="230" />
             <source>Enter a coordinate system.</source>
             <translation>请输入坐标系。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="244" />
+            <location filename="../../app/gui/open_data.py" line="247" />
             <source>Choose layers</source>
             <translation>选择图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="256" />
+            <location filename="../../app/gui/open_data.py" line="259" />
             <source>{0} holds several layers. Add:</source>
             <translation>{0} 包含多个图层。添加：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="286" />
+            <location filename="../../app/gui/open_data.py" line="289" />
             <source>from the file</source>
             <translation>取自文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="286" />
-            <location filename="../../app/gui/open_data.py" line="293" />
+            <location filename="../../app/gui/open_data.py" line="289" />
+            <location filename="../../app/gui/open_data.py" line="296" />
             <source>chosen by you</source>
             <translation>由您指定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="287" />
+            <location filename="../../app/gui/open_data.py" line="290" />
             <source>assumed from the lon/lat range</source>
             <translation>根据经纬度范围推定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="287" />
+            <location filename="../../app/gui/open_data.py" line="290" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="292" />
+            <location filename="../../app/gui/open_data.py" line="295" />
             <source>.cpg file</source>
             <translation>.cpg 文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="292" />
+            <location filename="../../app/gui/open_data.py" line="295" />
             <source>DBF language byte</source>
             <translation>DBF 语言标识字节</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="293" />
+            <location filename="../../app/gui/open_data.py" line="296" />
             <source>detected from the text</source>
             <translation>根据文字内容检测</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="294" />
+            <location filename="../../app/gui/open_data.py" line="297" />
             <source>fixed by the format</source>
             <translation>由格式规定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="303" />
-            <location filename="../../app/gui/open_data.py" line="549" />
-            <location filename="../../app/gui/siting.py" line="1118" />
+            <location filename="../../app/gui/open_data.py" line="306" />
+            <location filename="../../app/gui/open_data.py" line="552" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="301" />
             <source>File</source>
             <translation>文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="303" />
-            <location filename="../../app/gui/open_data.py" line="549" />
+            <location filename="../../app/gui/open_data.py" line="306" />
+            <location filename="../../app/gui/open_data.py" line="552" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="305" />
+            <location filename="../../app/gui/open_data.py" line="308" />
             <source>Layer</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="309" />
+            <location filename="../../app/gui/open_data.py" line="312" />
             <source>Text encoding</source>
             <translation>文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="312" />
+            <location filename="../../app/gui/open_data.py" line="315" />
             <source>Web-map offset</source>
             <translation>网络地图偏移</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="313" />
+            <location filename="../../app/gui/open_data.py" line="316" />
             <source>{0} coordinates converted to WGS84</source>
             <translation>已将 {0} 坐标转换为 WGS84</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="314" />
+            <location filename="../../app/gui/open_data.py" line="317" />
             <source>Features</source>
             <translation>要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="316" />
+            <location filename="../../app/gui/open_data.py" line="319" />
             <source>Geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="318" />
+            <location filename="../../app/gui/open_data.py" line="321" />
             <source>Fields</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="326" />
+            <location filename="../../app/gui/open_data.py" line="329" />
             <source>Problems and repairs</source>
             <translation>问题与修复</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="335" />
+            <location filename="../../app/gui/open_data.py" line="338" />
             <source>No problems found.</source>
             <translation>未发现问题。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="346" />
+            <location filename="../../app/gui/open_data.py" line="349" />
             <source>Data added: {0}</source>
             <translation>已添加数据：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="357" />
+            <location filename="../../app/gui/open_data.py" line="360" />
             <source>Read again with another CRS…</source>
             <translation>用其他坐标系重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="358" />
+            <location filename="../../app/gui/open_data.py" line="361" />
             <source>For example longitude/latitude copied from Amap or Baidu (GCJ-02 / BD-09)</source>
             <translation>例如从高德或百度地图复制的经纬度（GCJ-02 / BD-09）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="550" />
+            <location filename="../../app/gui/open_data.py" line="553" />
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="550" />
+            <location filename="../../app/gui/open_data.py" line="553" />
             <source>{0:,} × {1:,} cells, {2} band(s), {3}</source>
             <translation>{0:,} × {1:,} 个像元，{2} 个波段，{3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="553" />
+            <location filename="../../app/gui/open_data.py" line="556" />
             <source>Resolution</source>
             <translation>分辨率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="554" />
-            <location filename="../../app/gui/open_data.py" line="561" />
+            <location filename="../../app/gui/open_data.py" line="557" />
+            <location filename="../../app/gui/open_data.py" line="564" />
             <source>No data</source>
             <translation>无数据值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="554" />
+            <location filename="../../app/gui/open_data.py" line="557" />
             <source>none</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="555" />
+            <location filename="../../app/gui/open_data.py" line="558" />
             <source>Shown</source>
             <translation>显示</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="555" />
+            <location filename="../../app/gui/open_data.py" line="558" />
             <source>RGB image</source>
             <translation>RGB 影像</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="555" />
+            <location filename="../../app/gui/open_data.py" line="558" />
             <source>band {0}</source>
             <translation>第 {0} 波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="561" />
+            <location filename="../../app/gui/open_data.py" line="564" />
             <source>Band</source>
             <translation>波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="561" />
+            <location filename="../../app/gui/open_data.py" line="564" />
             <source>Min</source>
             <translation>最小值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="561" />
+            <location filename="../../app/gui/open_data.py" line="564" />
             <source>Max</source>
             <translation>最大值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="561" />
+            <location filename="../../app/gui/open_data.py" line="564" />
             <source>Mean</source>
             <translation>平均值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="561" />
+            <location filename="../../app/gui/open_data.py" line="564" />
             <source>Std. dev.</source>
             <translation>标准差</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="561" />
+            <location filename="../../app/gui/open_data.py" line="564" />
             <source>Valid cells</source>
             <translation>有效像元</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="608" />
-            <location filename="../../app/gui/open_data.py" line="678" />
+            <location filename="../../app/gui/open_data.py" line="611" />
+            <location filename="../../app/gui/open_data.py" line="681" />
             <source>Add data</source>
             <translation>添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="680" />
+            <location filename="../../app/gui/open_data.py" line="683" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="562" />
+            <location filename="../../app/gui/open_data.py" line="565" />
             <source>Band statistics</source>
             <translation>波段统计</translation>
         </message>
@@ -1838,102 +1668,12 @@
     <context>
         <name>PVDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="500" />
+            <location filename="../../app/gui/analyses.py" line="484" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="506" />
-            <source>Weather file</source>
-            <translation>气象文件</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="507" />
-            <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
-            <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="508" />
-            <source>Hourly weather: EPW (CSWD/IWEC/TMYx), TMY2/TMY3, PVGIS TMY, or a CSV with time and GHI. Empty: the built-in climatology of the China Standard Weather Data stations, interpolated to the park (docs/weather.md).</source>
-            <translation>逐时气象：EPW（CSWD/IWEC/TMYx）、TMY2/TMY3、PVGIS TMY，或含时间和总辐射的 CSV。留空：使用中国标准气象数据台站的内置气候数据，插值到园区（docs/weather.md）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="511" />
-            <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
-            <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="512" />
-            <source>Shading by neighbouring buildings</source>
-            <translation>相邻建筑遮挡</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="514" />
-            <source>Horizons from the footprints and heights of buildings within 500 m (and towers up to 7.5 km); off: no neighbour shading.</source>
-            <translation>由 500 米内建筑（及 7.5 公里内高塔）的轮廓和高度计算地平线；关闭：不计相邻遮挡。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="516" />
-            <source>Shading</source>
-            <translation>遮挡</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="522" />
-            <source>DC system losses. Default 14 % (PVWatts v5; includes 3 % generic shading, neighbour shading is computed on top).</source>
-            <translation>直流系统损失。默认 14%（PVWatts v5；含 3% 一般遮挡，相邻建筑遮挡另行计算）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="524" />
-            <source>System losses</source>
-            <translation>系统损失</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="530" />
-            <source>Module power. Default 575 W on 2.278 × 1.134 m (a 144-half-cell TOPCon module, 223 W/m²).</source>
-            <translation>组件功率。默认 575 W，尺寸 2.278 × 1.134 米（144 片半片 TOPCon 组件，223 W/m²）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="532" />
-            <source>Module power</source>
-            <translation>组件功率</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="536" />
-            <source>Force one tilt on every roof. Default: rows at {0:g}° on flat roofs, the roof slope on pitched and metal roofs (resources/defaults/roof_classes.csv).</source>
-            <translation>所有屋顶统一倾角。默认：平屋面按 {0:g}° 成排布置，坡屋面和彩钢屋面随屋面坡度（resources/defaults/roof_classes.csv）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="543" />
-            <source>Tilt</source>
-            <translation>倾角</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="545" />
-            <source>Force one azimuth (degrees clockwise from north, 180 = south). Default: south for rows on flat roofs, the roof planes otherwise.</source>
-            <translation>所有屋顶统一方位角（自正北顺时针，180 = 正南）。默认：平屋面成排朝南，其他随屋面朝向。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="552" />
-            <source>Azimuth</source>
-            <translation>方位角</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="554" />
-            <source>Electricity factor of the emission-factor set</source>
-            <translation>排放因子集的电力因子</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="562" />
-            <source>Grid emission factor for the CO2 that PV avoids. Default: the electricity factor of the project's emission-factor set, so PV and the park's emissions use one factor (resources/factors/grid_emission_factors.csv).</source>
-            <translation>计算光伏减排 CO2 的电网排放因子。默认：项目排放因子集的电力因子，使光伏减排与园区排放采用同一因子（resources/factors/grid_emission_factors.csv）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="566" />
-            <source>Grid factor</source>
-            <translation>电网因子</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="568" />
+            <location filename="../../app/gui/analyses.py" line="492" />
             <source>Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules (TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid factor. Hover over a field for its source.</source>
             <translation>默认：内置气候数据；计算遮挡；损失 14%（PVWatts v5）；575 W 组件（TOPCon，2.278 × 1.134 米）；倾角和方位角按屋面类型；因子集的电网因子。鼠标悬停在各项上可查看来源。</translation>
         </message>
@@ -2242,42 +1982,12 @@
     <context>
         <name>RunAllDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="798" />
+            <location filename="../../app/gui/analyses.py" line="682" />
             <source>Run all analyses</source>
             <translation>运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="804" />
-            <source>Emission-factor set</source>
-            <translation>排放因子集</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="809" />
-            <source>Indicator set</source>
-            <translation>指标体系</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="811" />
-            <source>Weather file</source>
-            <translation>气象文件</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="812" />
-            <source>Built-in climatology (CSWD stations, interpolated to the site)</source>
-            <translation>内置气候数据（CSWD 台站，插值到场址）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="813" />
-            <source>Empty: the built-in climatology of the China Standard Weather Data stations.</source>
-            <translation>留空：使用中国标准气象数据台站的内置气候数据。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="814" />
-            <source>Weather files (*.epw *.csv *.tm2 *.tm3 *.json);;All files (*)</source>
-            <translation>气象文件 (*.epw *.csv *.tm2 *.tm3 *.json);;所有文件 (*)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/analyses.py" line="816" />
+            <location filename="../../app/gui/analyses.py" line="695" />
             <source>Rooftop PV with this project's PV settings (default: 575 W modules, 14 % losses, shading on), emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — the same run as lingtan demo. Use the single analyses to change PV or map settings.</source>
             <translation>屋顶光伏（采用本项目的光伏设置；默认：575 W 组件、14% 损失、计算遮挡）、碳排放、碳汇、碳平衡和指标，以及乡镇五色图（比值法）——与 lingtan demo 相同。如需修改光伏或五色图设置，请使用单项分析。</translation>
         </message>
@@ -2338,7 +2048,7 @@
     <context>
         <name>Settings</name>
         <message>
-            <location filename="../../app/gui/settings.py" line="300" />
+            <location filename="../../app/gui/settings.py" line="284" />
             <source>mu</source>
             <translation>亩</translation>
         </message>
@@ -2346,142 +2056,142 @@
     <context>
         <name>SettingsDialog</name>
         <message>
-            <location filename="../../app/gui/settings.py" line="440" />
+            <location filename="../../app/gui/settings_dialog.py" line="169" />
             <source>Settings</source>
             <translation>设置</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="441" />
+            <location filename="../../app/gui/settings_dialog.py" line="170" />
             <source>General</source>
             <translation>常规</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="442" />
+            <location filename="../../app/gui/settings_dialog.py" line="171" />
             <source>Carbon</source>
             <translation>碳核算</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="443" />
+            <location filename="../../app/gui/settings_dialog.py" line="172" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="444" />
+            <location filename="../../app/gui/settings_dialog.py" line="173" />
             <source>Buildings and PV</source>
             <translation>建筑与光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="445" />
+            <location filename="../../app/gui/settings_dialog.py" line="174" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="446" />
+            <location filename="../../app/gui/settings_dialog.py" line="175" />
             <source>Area unit</source>
             <translation>面积单位</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="447" />
+            <location filename="../../app/gui/settings_dialog.py" line="176" />
             <source>square metres (m²)</source>
             <translation>平方米（m²）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="447" />
+            <location filename="../../app/gui/settings_dialog.py" line="176" />
             <source>hectares (ha)</source>
             <translation>公顷（ha）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="448" />
+            <location filename="../../app/gui/settings_dialog.py" line="177" />
             <source>mu (亩, 666.7 m²)</source>
             <translation>亩（666.7 m²）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="451" />
+            <location filename="../../app/gui/settings_dialog.py" line="180" />
             <source>Emission factors (region, year)</source>
             <translation>排放因子（地区、年份）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="454" />
+            <location filename="../../app/gui/settings_dialog.py" line="183" />
             <source>Indicator set</source>
             <translation>指标体系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="459" />
+            <location filename="../../app/gui/settings_dialog.py" line="188" />
             <source>Allow network use (basemap tiles, PVGIS weather downloads)</source>
             <translation>允许联网（底图瓦片、下载 PVGIS 气象数据）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="461" />
+            <location filename="../../app/gui/settings_dialog.py" line="190" />
             <source>Off by default: Lingtan works fully offline. Tiles are cached on disk.</source>
             <translation>默认关闭：零碳可完全离线使用。瓦片会缓存在磁盘上。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="462" />
+            <location filename="../../app/gui/settings_dialog.py" line="191" />
             <source>Basemap</source>
             <translation>底图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="463" />
+            <location filename="../../app/gui/settings_dialog.py" line="192" />
             <source>None</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="463" />
+            <location filename="../../app/gui/settings_dialog.py" line="192" />
             <source>OpenStreetMap</source>
             <translation>OpenStreetMap</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="464" />
+            <location filename="../../app/gui/settings_dialog.py" line="193" />
             <source>Tianditu map (needs a key)</source>
             <translation>天地图矢量（需要密钥）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="465" />
+            <location filename="../../app/gui/settings_dialog.py" line="194" />
             <source>Tianditu imagery (needs a key)</source>
             <translation>天地图影像（需要密钥）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="466" />
+            <location filename="../../app/gui/settings_dialog.py" line="195" />
             <source>Custom XYZ URL</source>
             <translation>自定义 XYZ 地址</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="469" />
+            <location filename="../../app/gui/settings_dialog.py" line="198" />
             <source>Tianditu key</source>
             <translation>天地图密钥</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="470" />
+            <location filename="../../app/gui/settings_dialog.py" line="199" />
             <source>XYZ URL template</source>
             <translation>XYZ 地址模板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="472" />
+            <location filename="../../app/gui/settings_dialog.py" line="201" />
             <source>Storey height by building use, for buildings with floors but no height (resources/defaults/storey_heights.csv)</source>
             <translation>各类用途建筑的层高，用于只有层数、没有高度的建筑（resources/defaults/storey_heights.csv）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="474" />
+            <location filename="../../app/gui/settings_dialog.py" line="203" />
             <source>Use</source>
             <translation>用途</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="474" />
+            <location filename="../../app/gui/settings_dialog.py" line="203" />
             <source>Storey height</source>
             <translation>层高</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="477" />
+            <location filename="../../app/gui/settings_dialog.py" line="206" />
             <source>PV module power</source>
             <translation>光伏组件功率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="478" />
+            <location filename="../../app/gui/settings_dialog.py" line="207" />
             <source>PV module length</source>
             <translation>光伏组件长度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/settings.py" line="479" />
+            <location filename="../../app/gui/settings_dialog.py" line="208" />
             <source>PV module width</source>
             <translation>光伏组件宽度</translation>
         </message>
@@ -2489,664 +2199,662 @@
     <context>
         <name>Siting</name>
         <message>
-            <location filename="../../app/gui/siting.py" line="337" />
+            <location filename="../../app/gui/siting.py" line="50" />
             <source>The park's site climate needs a park: open one, or choose a Weibull distribution or a file</source>
             <translation>园区场址风况需要先打开园区；或改选 Weibull 分布或风资源文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="351" />
+            <location filename="../../app/gui/siting.py" line="52" />
             <source>Choose a wind resource file (.tab, .csv/.xlsx sector table, .epw or .tif)</source>
             <translation>请选择风资源文件（.tab、.csv/.xlsx 扇区表、.epw 或 .tif）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="368" />
-            <location filename="../../app/gui/siting.py" line="639" />
-            <location filename="../../app/gui/siting.py" line="694" />
+            <location filename="../../app/gui/siting.py" line="54" />
             <source>No map yet: open a park or add data first</source>
             <translation>还没有地图：请先打开园区或添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="499" />
-            <source>Place turbine {0}</source>
-            <translation>放置风机 {0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="512" />
-            <source>Delete turbine {0}</source>
-            <translation>删除风机 {0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="516" />
-            <source>Set turbines</source>
-            <translation>设置风机布局</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="548" />
-            <source>Move turbine {0}</source>
-            <translation>移动风机 {0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="649" />
-            <source>Draw PV array area</source>
-            <translation>绘制光伏阵列范围</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="655" />
+            <location filename="../../app/gui/siting.py" line="55" />
             <source>Select one or more polygons of the layer first (Select tool)</source>
             <translation>请先在该图层中选择一个或多个面（选择工具）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="663" />
-            <source>Use selected polygons as PV array area</source>
-            <translation>以所选面作为光伏阵列范围</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="668" />
-            <source>Clear PV array area</source>
-            <translation>清除光伏阵列范围</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="712" />
-            <source>Finding the site's best tilt and azimuth…</source>
-            <translation>正在求场址最佳倾角与方位角…</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="812" />
+            <location filename="../../app/gui/siting.py" line="56" />
             <source>Draw or choose an array area first</source>
             <translation>请先绘制或选择阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="835" />
+            <location filename="../../app/gui/siting.py" line="57" />
             <source>The array changed while its yield was computed: compute again</source>
             <translation>计算发电量期间阵列已被修改：请重新计算</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="848" />
+            <location filename="../../app/gui/siting.py" line="58" />
+            <source>Finding the site's best tilt and azimuth…</source>
+            <translation>正在求场址最佳倾角与方位角…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting.py" line="59" />
             <source>PV array yield</source>
             <translation>光伏阵列发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1081" />
-            <location filename="../../app/gui/siting.py" line="1166" />
-            <source>Turbine</source>
-            <translation>风机</translation>
+            <location filename="../../app/gui/siting.py" line="60" />
+            <source>Place turbine {0}</source>
+            <translation>放置风机 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1082" />
-            <source>Type</source>
-            <translation>型号</translation>
+            <location filename="../../app/gui/siting.py" line="61" />
+            <source>Delete turbine {0}</source>
+            <translation>删除风机 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1083" />
-            <source>Generic turbine (rated kW, rotor, hub)</source>
-            <translation>通用风机（额定功率、叶轮直径、轮毂高度）</translation>
+            <location filename="../../app/gui/siting.py" line="62" />
+            <source>Move turbine {0}</source>
+            <translation>移动风机 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1085" />
-            <source>Bundled power curves (resources/wind/turbines: each file names its source), windpowerlib's offline turbine library (OpenEnergy Database), a power curve CSV of your own, or a generic turbine. Default: ghrepower_fd21_50, a Chinese 50 kW-class small turbine (SWCC-certified curve), as the demo</source>
-            <translation>内置功率曲线（resources/wind/turbines，每个文件注明来源）、windpowerlib 离线风机库（OpenEnergy Database）、自有功率曲线 CSV 或通用风机。默认：ghrepower_fd21_50，国产 50 kW 级小型风机（SWCC 认证曲线），与示例相同</translation>
+            <location filename="../../app/gui/siting.py" line="63" />
+            <source>Set turbines</source>
+            <translation>设置风机布局</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1090" />
-            <location filename="../../app/gui/siting.py" line="1256" />
-            <source>Load power curve CSV…</source>
-            <translation>载入功率曲线 CSV…</translation>
+            <location filename="../../app/gui/siting.py" line="64" />
+            <source>Draw PV array area</source>
+            <translation>绘制光伏阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1091" />
-            <source>Columns wind speed (m/s) and power (kW), optional Ct; '# rotor_diameter_m:' and '# hub_height_m:' lines give the rotor and hub (docs/wind.md)</source>
-            <translation>列为风速（m/s）和功率（kW），可选推力系数 Ct；用“# rotor_diameter_m:”和“# hub_height_m:”行给出叶轮直径和轮毂高度（docs/wind.md）</translation>
+            <location filename="../../app/gui/siting.py" line="65" />
+            <source>Use selected polygons as PV array area</source>
+            <translation>以所选面作为光伏阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1094" />
-            <source>Generic: kW, rotor, hub</source>
-            <translation>通用：kW、叶轮、轮毂</translation>
+            <location filename="../../app/gui/siting.py" line="66" />
+            <source>Clear PV array area</source>
+            <translation>清除光伏阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1095" />
-            <source>Rated power of the generic turbine (DTU WETB standard curve, Cp 0.49 minus gear, generator and converter losses)</source>
-            <translation>通用风机的额定功率（DTU WETB 标准曲线：Cp 0.49，扣除齿轮箱、发电机和变流器损耗）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1097" />
-            <source>Rotor diameter</source>
-            <translation>叶轮直径</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1098" />
-            <location filename="../../app/gui/siting.py" line="1099" />
-            <source>Hub height</source>
-            <translation>轮毂高度</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1100" />
-            <source>turbine's own</source>
-            <translation>风机自带</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1101" />
-            <source>Hub height of every turbine; default: the curve file's, or the lowest the maker offers (windpowerlib)</source>
-            <translation>所有风机的轮毂高度；默认：曲线文件给出的高度，或厂家提供的最低高度（windpowerlib）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1103" />
-            <source>Wind resource</source>
-            <translation>风资源</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1104" />
-            <source>Resource</source>
-            <translation>风资源</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1105" />
-            <source>Park site climate (built-in, as the demo)</source>
-            <translation>园区场址风况（内置，同示例）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1105" />
-            <source>Weibull A, k</source>
-            <translation>Weibull A、k</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1106" />
-            <source>File (.tab, sector table, EPW, wind map)</source>
-            <translation>文件（.tab、扇区表、EPW、风图谱）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1108" />
-            <source>Default: the built-in CSWD climatology's annual mean 10 m speed at the park as a Rayleigh distribution (k = 2), uniform directions, log-law shear over suburban/industrial roughness z0 = 0.4 m (gis.wind.farm.demo_resource)</source>
-            <translation>默认：内置 CSWD 气候表在园区处的 10 m 年平均风速，按瑞利分布（k = 2）、各方向均匀，按城郊/工业区粗糙度 z0 = 0.4 m 的对数律切变（gis.wind.farm.demo_resource）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1112" />
-            <source>A, k, height</source>
-            <translation>A、k、高度</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1113" />
-            <source>Weibull scale A (m/s); default 6.0 with k = 2.0: the DOMAIN.md §6 reference case</source>
-            <translation>Weibull 尺度参数 A（m/s）；默认 6.0、k = 2.0：DOMAIN.md §6 参考算例</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1115" />
-            <source>Weibull shape k</source>
-            <translation>Weibull 形状参数 k</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1116" />
-            <source>hub height</source>
-            <translation>轮毂高度</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1117" />
-            <source>Height the Weibull distribution is for; default: the hub height</source>
-            <translation>该 Weibull 分布对应的高度；默认：轮毂高度</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1119" />
-            <source>WAsP .tab, .csv/.xlsx sector table, .epw or wind-map .tif</source>
-            <translation>WAsP .tab、.csv/.xlsx 扇区表、.epw 或风图谱 .tif</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1120" />
-            <source>Browse…</source>
-            <translation>浏览…</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1121" />
-            <source>File height</source>
-            <translation>文件高度</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1122" />
-            <source>Height of a sector table or a wind map without one in its name (EPW files are 10 m, .tab files say theirs)</source>
-            <translation>扇区表或文件名中未注明高度的风图谱的高度（EPW 为 10 m，.tab 文件自带高度）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1124" />
-            <source>Shear (land use)</source>
-            <translation>切变（下垫面）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1128" />
-            <source>Roughness for the shear from the resource height to the hub (resources/wind/roughness.csv); default farmland z0 = 0.1 m, the surroundings of most weather stations (European Wind Atlas)</source>
-            <translation>由资源高度外推到轮毂高度所用的粗糙度（resources/wind/roughness.csv）；默认农田 z0 = 0.1 m，即多数气象站周边（欧洲风图谱）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1131" />
-            <source>Wakes and constraints</source>
-            <translation>尾流与约束</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1132" />
-            <source>Wake model</source>
-            <translation>尾流模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1133" />
-            <source>Jensen (k = 0.075)</source>
-            <translation>Jensen（k = 0.075）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1133" />
-            <source>Bastankhah Gaussian (TI 10%)</source>
-            <translation>Bastankhah 高斯模型（湍流强度 10%）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1133" />
-            <source>None</source>
-            <translation>无</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1135" />
-            <source>Jensen/Katic top-hat wake, k = 0.075 (WAsP PARK onshore default); Bastankhah &amp; Porté-Agel 2014 Gaussian, k* from TI 0.10 (Niayifar &amp; Porté-Agel 2016). Both validated against PyWake (docs/wind.md)</source>
-            <translation>Jensen/Katic 顶帽尾流，k = 0.075（WAsP PARK 陆上默认值）；Bastankhah &amp; Porté-Agel 2014 高斯尾流，k* 由湍流强度 0.10 求得（Niayifar &amp; Porté-Agel 2016）。两者均已与 PyWake 对比验证（docs/wind.md）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1138" />
-            <source>Spacing along, across</source>
-            <translation>间距（顺风、横风）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1139" />
-            <source>Minimum spacing in rotor diameters: 5 D along the prevailing wind, 3 D across (an ellipse; a circle of 5 D without a prevailing direction). DOMAIN.md §6: 3–5 D crosswind, 5–10 D downwind; lower ends for tight park sites</source>
-            <translation>以叶轮直径计的最小间距：主导风向上 5 D，横风向 3 D（椭圆；无主导风向时为 5 D 圆）。DOMAIN.md §6：横风向 3–5 D，顺风向 5–10 D；园区场地紧张时取下限</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1144" />
-            <source>Setback buildings</source>
-            <translation>建筑退让</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1145" />
-            <source>Setback roads</source>
-            <translation>道路退让</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1146" />
-            <source>Setback boundary</source>
-            <translation>红线退让</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1147" />
-            <source>auto: {0:g} × tip height</source>
-            <translation>自动：{0:g} × 叶尖高度</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1151" />
-            <source>Default 1.5 × tip height (resources/wind/setbacks.csv, e.g. Massachusetts DOER model bylaw; unverified for China)</source>
-            <translation>默认 1.5 × 叶尖高度（resources/wind/setbacks.csv，如美国马萨诸塞州 DOER 示范条例；国内未核实）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1153" />
-            <source>Default 1.1 × tip height: fall-over distance + 10% (UK DfT Circular 02/2013)</source>
-            <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（英国交通部 DfT Circular 02/2013）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1155" />
-            <source>Default 1.1 × tip height: fall-over distance + 10% (Lingtan convention, unverified)</source>
-            <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（零碳软件约定，未核实）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1157" />
-            <location filename="../../app/gui/siting.py" line="1497" />
-            <source>A line or polygon layer of roads (none in the sample park)</source>
-            <translation>道路的线或面图层（示例园区没有）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1158" />
-            <source>Noise class</source>
-            <translation>声环境功能区</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1159" />
-            <source>auto (by building use)</source>
-            <translation>自动（按建筑用途）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1161" />
-            <source>Class {0}</source>
-            <translation>{0} 类</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1162" />
-            <source>GB 3096-2008 class of the sensitive buildings: auto = by use (homes, schools, hospitals, elderly care → 1; dormitories, mixed → 2; §4.2, resources/wind/noise_class_by_use.csv). ISO 9613-2 spreading and air absorption; default sound power 104 dB(A) unless the curve gives one</source>
-            <translation>敏感建筑的 GB 3096-2008 声环境功能区类别：自动 = 按用途（住宅、学校、医院、养老 → 1 类；宿舍、混合 → 2 类；§4.2，resources/wind/noise_class_by_use.csv）。按 ISO 9613-2 计几何发散和空气吸收；曲线未给出声功率级时默认 104 dB(A)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1166" />
-            <source>AEP MWh/yr</source>
-            <translation>年发电量 MWh</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1166" />
-            <source>Wake loss %</source>
-            <translation>尾流损失 %</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1166" />
-            <source>CF</source>
-            <translation>容量系数</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1167" />
-            <source>Violations</source>
-            <translation>冲突</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1168" />
-            <source>Violations (click: zoom to it)</source>
-            <translation>约束冲突（单击缩放到该处）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1181" />
-            <location filename="../../app/gui/siting.py" line="1548" />
-            <source>(no road layer)</source>
-            <translation>（无道路图层）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1257" />
-            <source>Power curves (*.csv *.txt);;All files (*)</source>
-            <translation>功率曲线 (*.csv *.txt);;所有文件 (*)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1269" />
-            <source>Wind resource file</source>
-            <translation>风资源文件</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1270" />
-            <source>Wind resources (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;All files (*)</source>
-            <translation>风资源 (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;所有文件 (*)</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1291" />
-            <source>No turbines: choose Place Turbine and click on the map</source>
-            <translation>没有风机：选择“放置风机”后在地图上单击</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1308" />
-            <source>{0} turbines, {1:,.0f} kW; AEP {2:,.1f} MWh/yr (gross {3:,.1f}), wake loss {4:.2f}%, capacity factor {5:.3f}; air density {6:.3f} kg/m³</source>
-            <translation>{0} 台风机，{1:,.0f} kW；年发电量 {2:,.1f} MWh（尾流前 {3:,.1f}），尾流损失 {4:.2f}%，容量系数 {5:.3f}；空气密度 {6:.3f} kg/m³</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1320" />
-            <source>No violations</source>
-            <translation>无约束冲突</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1323" />
-            <source>Updated in {0:.0f} ms ({1} turbines; evaluate {2:.0f} ms)</source>
-            <translation>已更新，用时 {0:.0f} ms（{1} 台风机；计算 {2:.0f} ms）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1326" />
-            <source>(slower than the 200 ms target)</source>
-            <translation>（慢于 200 ms 目标）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1479" />
-            <source>Array area</source>
-            <translation>阵列范围</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1480" />
-            <source>Draw Area on Map</source>
-            <translation>在地图上绘制范围</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1481" />
-            <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels</source>
-            <translation>在地图上单击各角点；双击或回车完成，退格键删除最后一个角点，Esc 取消</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1483" />
-            <source>Use Selected Polygons</source>
-            <translation>使用所选面</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1484" />
-            <source>The polygons selected (Select tool) in the chosen layer become the area</source>
-            <translation>以所选图层中（用选择工具）选中的面作为阵列范围</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1485" />
-            <source>Clear Area</source>
-            <translation>清除范围</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1486" />
-            <source>Layout</source>
-            <translation>排布</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1487" />
-            <source>Boundary inset</source>
-            <translation>边界内缩</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1488" />
-            <source>Inset from the area's edge, default 2 m: fence and perimeter path (engineering judgement)</source>
-            <translation>自范围边界内缩，默认 2 m：围栏和环形通道（工程经验）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1490" />
-            <source>Building setback</source>
-            <translation>建筑退让</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1491" />
-            <source>Clear distance from the park's buildings, default 5 m: access/fire path (engineering judgement; local fire rules may ask more). Shading by buildings is computed with the yield</source>
-            <translation>与园区建筑的净距，默认 5 m：检修/消防通道（工程经验；地方消防规定可能要求更大）。建筑遮挡在计算发电量时考虑</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1494" />
-            <source>Road setback</source>
-            <translation>道路退让</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1495" />
-            <source>Clear distance from road centrelines, default 5 m: half a 7 m two-lane road + 1.5 m verge</source>
-            <translation>与道路中心线的净距，默认 5 m：7 m 双车道的一半 + 1.5 m 路肩</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1498" />
-            <source>Tilt</source>
-            <translation>倾角</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1499" />
-            <location filename="../../app/gui/siting.py" line="1503" />
-            <location filename="../../app/gui/siting.py" line="1628" />
-            <source>site optimum</source>
-            <translation>场址最优</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1500" />
-            <source>The tilt with the highest annual kWh/kWp on the site's weather through the yield chain (found once per site, ~0.3 s)</source>
-            <translation>按场址气象经发电量计算链求得年单位千瓦发电量最高的倾角（每个场址求一次，约 0.3 s）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1502" />
-            <source>Azimuth</source>
-            <translation>方位角</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1504" />
-            <source>Facing the equator unless turning within ±45° gains ≥ 0.3% (180° = south)</source>
-            <translation>朝向赤道，除非在 ±45° 内转向可增发 ≥ 0.3%（180° = 正南）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1506" />
-            <source>Row spacing</source>
-            <translation>行距</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1507" />
-            <source>Winter solstice 9–15 h unshaded</source>
-            <translation>冬至日 9–15 时不遮挡</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1508" />
-            <source>Ground coverage ratio</source>
-            <translation>地面覆盖率 GCR</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1509" />
-            <source>Default: the pitch keeps the winter solstice 9:00–15:00 true solar time unshaded (GB 50797-2012 §6.6, exact sun position); or a GCR = slant / pitch</source>
-            <translation>默认：行距保证冬至日真太阳时 9:00–15:00 前后排不遮挡（GB 50797-2012 §6.6，精确太阳位置）；或指定 GCR = 斜面长度 / 行距</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1512" />
-            <source>Modules</source>
-            <translation>组件</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1513" />
-            <source>Portrait</source>
-            <translation>竖排</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1514" />
-            <source>Landscape</source>
-            <translation>横排</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1515" />
-            <source>Per table (up × along)</source>
-            <translation>每个支架（上下 × 沿排）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1516" />
-            <source>Default 2 × 14 portrait ("2P", 28 modules): a common fixed-tilt table of Chinese ground plants</source>
-            <translation>默认 2 × 14 竖排（“2P”，28 块组件）：国内地面电站常见的固定支架</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1519" />
-            <source>Module W, length, width</source>
-            <translation>组件功率、长、宽</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1520" />
-            <source>Default 575 W, 2.278 × 1.134 m: a current 144-half-cell TOPCon module (DOMAIN.md §5), or the app settings</source>
-            <translation>默认 575 W、2.278 × 1.134 m：当前 144 半片 TOPCon 组件（DOMAIN.md §5），或应用设置中的组件</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1522" />
-            <source>Compute Yield</source>
-            <translation>计算发电量</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1523" />
-            <source>Energy through the rooftop PV chain with row-to-row shading and shading by the park's buildings, land use and avoided CO2 (runs in the background)</source>
-            <translation>按屋顶光伏计算链计算发电量，计入前后排遮挡和园区建筑遮挡，以及用地和减排 CO2（后台运行）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1624" />
-            <source>No array area: draw one on the map or use selected polygons</source>
-            <translation>没有阵列范围：在地图上绘制，或使用所选面</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1628" />
-            <location filename="../../app/gui/siting.py" line="1629" />
-            <source>given</source>
-            <translation>指定</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1629" />
-            <source>winter rule</source>
-            <translation>冬至日规则</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1631" />
-            <source>{0} tables, {1} modules, {2:,.1f} kWp DC; tilt {3:g}°, azimuth {4:g}° ({5}); pitch {6:.2f} m, GCR {7:.2f} ({8}); usable {9:,.0f} of {10:,.0f} m²; {11} m²/kWp. Laid out in {12:.0f} ms</source>
-            <translation>{0} 个支架，{1} 块组件，直流 {2:,.1f} kWp；倾角 {3:g}°，方位角 {4:g}°（{5}）；行距 {6:.2f} m，GCR {7:.2f}（{8}）；可用 {9:,.0f} / {10:,.0f} m²；{11} m²/kWp。排布用时 {12:.0f} ms</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1637" />
-            <source>PV array laid out in {0:.0f} ms</source>
-            <translation>光伏阵列排布用时 {0:.0f} ms</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1643" />
-            <source>Capacity {0:,.1f} kWp DC ({1} modules × {2:g} W); yield {3:,.0f} kWh/yr ({4:,.0f} kWh/kWp); row shading {5:.1f}%, building shading {6}; land {7} m²/kWp ({8} mu/MW); avoided {9:,.1f} tCO2/yr ({10})</source>
-            <translation>装机直流 {0:,.1f} kWp（{1} 块 × {2:g} W）；年发电量 {3:,.0f} kWh（{4:,.0f} kWh/kWp）；前后排遮挡 {5:.1f}%，建筑遮挡 {6}；用地 {7} m²/kWp（{8} 亩/MW）；年减排 {9:,.1f} tCO2（{10}）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1647" />
-            <source>not computed</source>
-            <translation>未计算</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="1742" />
+            <location filename="../../app/gui/siting.py" line="205" />
             <source>Wind</source>
             <translation>风电</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1743" />
+            <location filename="../../app/gui/siting.py" line="206" />
             <source>PV array</source>
             <translation>光伏阵列</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1744" />
+            <location filename="../../app/gui/siting.py" line="207" />
             <source>Place Turbine</source>
             <translation>放置风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1744" />
+            <location filename="../../app/gui/siting.py" line="207" />
             <source>Click on the map to place a wind turbine</source>
             <translation>在地图上单击放置风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1745" />
+            <location filename="../../app/gui/siting.py" line="208" />
             <source>Move Turbine</source>
             <translation>移动风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1745" />
+            <location filename="../../app/gui/siting.py" line="208" />
             <source>Drag a turbine; results follow while dragging</source>
             <translation>拖动风机；拖动时结果随之更新</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1746" />
+            <location filename="../../app/gui/siting.py" line="209" />
             <source>Delete Turbine</source>
             <translation>删除风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1746" />
-            <location filename="../../app/gui/siting_tools.py" line="239" />
+            <location filename="../../app/gui/siting.py" line="209" />
+            <location filename="../../app/gui/siting_tools.py" line="289" />
             <source>Click a turbine to delete it</source>
             <translation>单击风机将其删除</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1747" />
+            <location filename="../../app/gui/siting.py" line="210" />
             <source>Draw PV Array Area</source>
             <translation>绘制光伏阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1747" />
+            <location filename="../../app/gui/siting.py" line="210" />
             <source>Click the corners of a ground PV array area</source>
             <translation>单击地面光伏阵列范围的各角点</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="2150" />
-            <location filename="../../app/gui/siting.py" line="2154" />
-            <source>Siting</source>
-            <translation>选址</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting.py" line="2151" />
+            <location filename="../../app/gui/siting.py" line="215" />
             <source>Siting: PV arrays and wind turbines</source>
             <translation>选址：光伏阵列与风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="2152" />
+            <location filename="../../app/gui/siting.py" line="216" />
             <source>Place wind turbines and ground PV arrays on the map with live yields, wake losses and constraint checks</source>
             <translation>在地图上布置风机和地面光伏阵列，实时显示发电量、尾流损失和约束检查</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="1118" />
+            <location filename="../../app/gui/siting.py" line="218" />
+            <location filename="../../app/gui/siting.py" line="358" />
+            <source>Siting</source>
+            <translation>选址</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="181" />
+            <source>Array area</source>
+            <translation>阵列范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="182" />
+            <source>Draw Area on Map</source>
+            <translation>在地图上绘制范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="183" />
+            <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels</source>
+            <translation>在地图上单击各角点；双击或回车完成，退格键删除最后一个角点，Esc 取消</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="185" />
+            <source>Use Selected Polygons</source>
+            <translation>使用所选面</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="186" />
+            <source>The polygons selected (Select tool) in the chosen layer become the area</source>
+            <translation>以所选图层中（用选择工具）选中的面作为阵列范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="187" />
+            <source>Clear Area</source>
+            <translation>清除范围</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="188" />
+            <source>Compute Yield</source>
+            <translation>计算发电量</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="189" />
+            <source>Energy through the rooftop PV chain with row-to-row shading and shading by the park's buildings, land use and avoided CO2 (runs in the background)</source>
+            <translation>按屋顶光伏计算链计算发电量，计入前后排遮挡和园区建筑遮挡，以及用地和减排 CO2（后台运行）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="194" />
+            <source>Layout</source>
+            <translation>排布</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="195" />
+            <source>Boundary inset</source>
+            <translation>边界内缩</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="196" />
+            <source>Inset from the area's edge, default 2 m: fence and perimeter path (engineering judgement)</source>
+            <translation>自范围边界内缩，默认 2 m：围栏和环形通道（工程经验）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="198" />
+            <source>Building setback</source>
+            <translation>建筑退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="199" />
+            <source>Clear distance from the park's buildings, default 5 m: access/fire path (engineering judgement; local fire rules may ask more). Shading by buildings is computed with the yield</source>
+            <translation>与园区建筑的净距，默认 5 m：检修/消防通道（工程经验；地方消防规定可能要求更大）。建筑遮挡在计算发电量时考虑</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="202" />
+            <source>Road setback</source>
+            <translation>道路退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="203" />
+            <source>Clear distance from road centrelines, default 5 m: half a 7 m two-lane road + 1.5 m verge</source>
+            <translation>与道路中心线的净距，默认 5 m：7 m 双车道的一半 + 1.5 m 路肩</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="205" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="343" />
+            <source>A line or polygon layer of roads (none in the sample park)</source>
+            <translation>道路的线或面图层（示例园区没有）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="206" />
+            <source>Tilt</source>
+            <translation>倾角</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="207" />
+            <location filename="../../app/gui/siting_array_tab.py" line="211" />
+            <location filename="../../app/gui/siting_array_tab.py" line="332" />
+            <source>site optimum</source>
+            <translation>场址最优</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="208" />
+            <source>The tilt with the highest annual kWh/kWp on the site's weather through the yield chain (found once per site, ~0.3 s)</source>
+            <translation>按场址气象经发电量计算链求得年单位千瓦发电量最高的倾角（每个场址求一次，约 0.3 s）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="210" />
+            <source>Azimuth</source>
+            <translation>方位角</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="212" />
+            <source>Facing the equator unless turning within ±45° gains ≥ 0.3% (180° = south)</source>
+            <translation>朝向赤道，除非在 ±45° 内转向可增发 ≥ 0.3%（180° = 正南）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="214" />
+            <source>Row spacing</source>
+            <translation>行距</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="215" />
+            <source>Winter solstice 9–15 h unshaded</source>
+            <translation>冬至日 9–15 时不遮挡</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="216" />
+            <source>Ground coverage ratio</source>
+            <translation>地面覆盖率 GCR</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="217" />
+            <source>Default: the pitch keeps the winter solstice 9:00–15:00 true solar time unshaded (GB 50797-2012 §6.6, exact sun position); or a GCR = slant / pitch</source>
+            <translation>默认：行距保证冬至日真太阳时 9:00–15:00 前后排不遮挡（GB 50797-2012 §6.6，精确太阳位置）；或指定 GCR = 斜面长度 / 行距</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="220" />
+            <source>Modules</source>
+            <translation>组件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="221" />
+            <source>Portrait</source>
+            <translation>竖排</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="222" />
+            <source>Landscape</source>
+            <translation>横排</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="223" />
+            <source>Per table (up × along)</source>
+            <translation>每个支架（上下 × 沿排）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="224" />
+            <source>Default 2 × 14 portrait ("2P", 28 modules): a common fixed-tilt table of Chinese ground plants</source>
+            <translation>默认 2 × 14 竖排（“2P”，28 块组件）：国内地面电站常见的固定支架</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="227" />
+            <source>Module W, length, width</source>
+            <translation>组件功率、长、宽</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="228" />
+            <source>Default 575 W, 2.278 × 1.134 m: a current 144-half-cell TOPCon module (DOMAIN.md §5), or the app settings</source>
+            <translation>默认 575 W、2.278 × 1.134 m：当前 144 半片 TOPCon 组件（DOMAIN.md §5），或应用设置中的组件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="249" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="362" />
+            <source>(no road layer)</source>
+            <translation>（无道路图层）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="328" />
+            <source>No array area: draw one on the map or use selected polygons</source>
+            <translation>没有阵列范围：在地图上绘制，或使用所选面</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="332" />
+            <location filename="../../app/gui/siting_array_tab.py" line="333" />
+            <source>given</source>
+            <translation>指定</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="333" />
+            <source>winter rule</source>
+            <translation>冬至日规则</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="335" />
+            <source>{0} tables, {1} modules, {2:,.1f} kWp DC; tilt {3:g}°, azimuth {4:g}° ({5}); pitch {6:.2f} m, GCR {7:.2f} ({8}); usable {9:,.0f} of {10:,.0f} m²; {11} m²/kWp. Laid out in {12:.0f} ms</source>
+            <translation>{0} 个支架，{1} 块组件，直流 {2:,.1f} kWp；倾角 {3:g}°，方位角 {4:g}°（{5}）；行距 {6:.2f} m，GCR {7:.2f}（{8}）；可用 {9:,.0f} / {10:,.0f} m²；{11} m²/kWp。排布用时 {12:.0f} ms</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="341" />
+            <source>PV array laid out in {0:.0f} ms</source>
+            <translation>光伏阵列排布用时 {0:.0f} ms</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="347" />
+            <source>Capacity {0:,.1f} kWp DC ({1} modules × {2:g} W); yield {3:,.0f} kWh/yr ({4:,.0f} kWh/kWp); row shading {5:.1f}%, building shading {6}; land {7} m²/kWp ({8} mu/MW); avoided {9:,.1f} tCO2/yr ({10})</source>
+            <translation>装机直流 {0:,.1f} kWp（{1} 块 × {2:g} W）；年发电量 {3:,.0f} kWh（{4:,.0f} kWh/kWp）；前后排遮挡 {5:.1f}%，建筑遮挡 {6}；用地 {7} m²/kWp（{8} 亩/MW）；年减排 {9:,.1f} tCO2（{10}）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="351" />
+            <source>not computed</source>
+            <translation>未计算</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="262" />
+            <source>Turbine</source>
+            <translation>风机</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
+            <source>AEP MWh/yr</source>
+            <translation>年发电量 MWh</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
+            <source>Wake loss %</source>
+            <translation>尾流损失 %</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
+            <source>CF</source>
+            <translation>容量系数</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="256" />
+            <source>Violations</source>
+            <translation>冲突</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="257" />
+            <source>Violations (click: zoom to it)</source>
+            <translation>约束冲突（单击缩放到该处）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="263" />
+            <source>Type</source>
+            <translation>型号</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="264" />
+            <source>Generic turbine (rated kW, rotor, hub)</source>
+            <translation>通用风机（额定功率、叶轮直径、轮毂高度）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="266" />
+            <source>Bundled power curves (resources/wind/turbines: each file names its source), windpowerlib's offline turbine library (OpenEnergy Database), a power curve CSV of your own, or a generic turbine. Default: ghrepower_fd21_50, a Chinese 50 kW-class small turbine (SWCC-certified curve), as the demo</source>
+            <translation>内置功率曲线（resources/wind/turbines，每个文件注明来源）、windpowerlib 离线风机库（OpenEnergy Database）、自有功率曲线 CSV 或通用风机。默认：ghrepower_fd21_50，国产 50 kW 级小型风机（SWCC 认证曲线），与示例相同</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="271" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="436" />
+            <source>Load power curve CSV…</source>
+            <translation>载入功率曲线 CSV…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="272" />
+            <source>Columns wind speed (m/s) and power (kW), optional Ct; '# rotor_diameter_m:' and '# hub_height_m:' lines give the rotor and hub (docs/wind.md)</source>
+            <translation>列为风速（m/s）和功率（kW），可选推力系数 Ct；用“# rotor_diameter_m:”和“# hub_height_m:”行给出叶轮直径和轮毂高度（docs/wind.md）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="275" />
+            <source>Generic: kW, rotor, hub</source>
+            <translation>通用：kW、叶轮、轮毂</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="276" />
+            <source>Rated power of the generic turbine (DTU WETB standard curve, Cp 0.49 minus gear, generator and converter losses)</source>
+            <translation>通用风机的额定功率（DTU WETB 标准曲线：Cp 0.49，扣除齿轮箱、发电机和变流器损耗）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="278" />
+            <source>Rotor diameter</source>
+            <translation>叶轮直径</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="279" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="280" />
+            <source>Hub height</source>
+            <translation>轮毂高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="281" />
+            <source>turbine's own</source>
+            <translation>风机自带</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="282" />
+            <source>Hub height of every turbine; default: the curve file's, or the lowest the maker offers (windpowerlib)</source>
+            <translation>所有风机的轮毂高度；默认：曲线文件给出的高度，或厂家提供的最低高度（windpowerlib）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="286" />
+            <source>Wind resource</source>
+            <translation>风资源</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="287" />
+            <source>Resource</source>
+            <translation>风资源</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="288" />
+            <source>Park site climate (built-in, as the demo)</source>
+            <translation>园区场址风况（内置，同示例）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="288" />
+            <source>Weibull A, k</source>
+            <translation>Weibull A、k</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="289" />
+            <source>File (.tab, sector table, EPW, wind map)</source>
+            <translation>文件（.tab、扇区表、EPW、风图谱）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="291" />
+            <source>Default: the built-in CSWD climatology's annual mean 10 m speed at the park as a Rayleigh distribution (k = 2), uniform directions, log-law shear over suburban/industrial roughness z0 = 0.4 m (gis.wind.farm.demo_resource)</source>
+            <translation>默认：内置 CSWD 气候表在园区处的 10 m 年平均风速，按瑞利分布（k = 2）、各方向均匀，按城郊/工业区粗糙度 z0 = 0.4 m 的对数律切变（gis.wind.farm.demo_resource）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="295" />
+            <source>A, k, height</source>
+            <translation>A、k、高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="296" />
+            <source>Weibull scale A (m/s); default 6.0 with k = 2.0: the DOMAIN.md §6 reference case</source>
+            <translation>Weibull 尺度参数 A（m/s）；默认 6.0、k = 2.0：DOMAIN.md §6 参考算例</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="298" />
+            <source>Weibull shape k</source>
+            <translation>Weibull 形状参数 k</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="299" />
+            <source>hub height</source>
+            <translation>轮毂高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="300" />
+            <source>Height the Weibull distribution is for; default: the hub height</source>
+            <translation>该 Weibull 分布对应的高度；默认：轮毂高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="302" />
+            <source>WAsP .tab, .csv/.xlsx sector table, .epw or wind-map .tif</source>
+            <translation>WAsP .tab、.csv/.xlsx 扇区表、.epw 或风图谱 .tif</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="303" />
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="304" />
+            <source>File height</source>
+            <translation>文件高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="305" />
+            <source>Height of a sector table or a wind map without one in its name (EPW files are 10 m, .tab files say theirs)</source>
+            <translation>扇区表或文件名中未注明高度的风图谱的高度（EPW 为 10 m，.tab 文件自带高度）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="307" />
+            <source>Shear (land use)</source>
+            <translation>切变（下垫面）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="312" />
+            <source>Roughness for the shear from the resource height to the hub (resources/wind/roughness.csv); default farmland z0 = 0.1 m, the surroundings of most weather stations (European Wind Atlas)</source>
+            <translation>由资源高度外推到轮毂高度所用的粗糙度（resources/wind/roughness.csv）；默认农田 z0 = 0.1 m，即多数气象站周边（欧洲风图谱）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="317" />
+            <source>Wakes and constraints</source>
+            <translation>尾流与约束</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
+            <source>Wake model</source>
+            <translation>尾流模型</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="319" />
+            <source>Jensen (k = 0.075)</source>
+            <translation>Jensen（k = 0.075）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="319" />
+            <source>Bastankhah Gaussian (TI 10%)</source>
+            <translation>Bastankhah 高斯模型（湍流强度 10%）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="319" />
+            <source>None</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="321" />
+            <source>Jensen/Katic top-hat wake, k = 0.075 (WAsP PARK onshore default); Bastankhah &amp; Porté-Agel 2014 Gaussian, k* from TI 0.10 (Niayifar &amp; Porté-Agel 2016). Both validated against PyWake (docs/wind.md)</source>
+            <translation>Jensen/Katic 顶帽尾流，k = 0.075（WAsP PARK 陆上默认值）；Bastankhah &amp; Porté-Agel 2014 高斯尾流，k* 由湍流强度 0.10 求得（Niayifar &amp; Porté-Agel 2016）。两者均已与 PyWake 对比验证（docs/wind.md）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="324" />
+            <source>Spacing along, across</source>
+            <translation>间距（顺风、横风）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="325" />
+            <source>Minimum spacing in rotor diameters: 5 D along the prevailing wind, 3 D across (an ellipse; a circle of 5 D without a prevailing direction). DOMAIN.md §6: 3–5 D crosswind, 5–10 D downwind; lower ends for tight park sites</source>
+            <translation>以叶轮直径计的最小间距：主导风向上 5 D，横风向 3 D（椭圆；无主导风向时为 5 D 圆）。DOMAIN.md §6：横风向 3–5 D，顺风向 5–10 D；园区场地紧张时取下限</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="330" />
+            <source>Setback buildings</source>
+            <translation>建筑退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="331" />
+            <source>Setback roads</source>
+            <translation>道路退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="332" />
+            <source>Setback boundary</source>
+            <translation>红线退让</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="333" />
+            <source>auto: {0:g} × tip height</source>
+            <translation>自动：{0:g} × 叶尖高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="337" />
+            <source>Default 1.5 × tip height (resources/wind/setbacks.csv, e.g. Massachusetts DOER model bylaw; unverified for China)</source>
+            <translation>默认 1.5 × 叶尖高度（resources/wind/setbacks.csv，如美国马萨诸塞州 DOER 示范条例；国内未核实）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="339" />
+            <source>Default 1.1 × tip height: fall-over distance + 10% (UK DfT Circular 02/2013)</source>
+            <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（英国交通部 DfT Circular 02/2013）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="341" />
+            <source>Default 1.1 × tip height: fall-over distance + 10% (Lingtan convention, unverified)</source>
+            <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（零碳软件约定，未核实）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="344" />
+            <source>Noise class</source>
+            <translation>声环境功能区</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="345" />
+            <source>auto (by building use)</source>
+            <translation>自动（按建筑用途）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="347" />
+            <source>Class {0}</source>
+            <translation>{0} 类</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="348" />
+            <source>GB 3096-2008 class of the sensitive buildings: auto = by use (homes, schools, hospitals, elderly care → 1; dormitories, mixed → 2; §4.2, resources/wind/noise_class_by_use.csv). ISO 9613-2 spreading and air absorption; default sound power 104 dB(A) unless the curve gives one</source>
+            <translation>敏感建筑的 GB 3096-2008 声环境功能区类别：自动 = 按用途（住宅、学校、医院、养老 → 1 类；宿舍、混合 → 2 类；§4.2，resources/wind/noise_class_by_use.csv）。按 ISO 9613-2 计几何发散和空气吸收；曲线未给出声功率级时默认 104 dB(A)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="437" />
+            <source>Power curves (*.csv *.txt);;All files (*)</source>
+            <translation>功率曲线 (*.csv *.txt);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="449" />
+            <source>Wind resource file</source>
+            <translation>风资源文件</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="450" />
+            <source>Wind resources (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;All files (*)</source>
+            <translation>风资源 (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="470" />
+            <source>No turbines: choose Place Turbine and click on the map</source>
+            <translation>没有风机：选择“放置风机”后在地图上单击</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="475" />
+            <source>{0} turbines, {1:,.0f} kW; AEP {2:,.1f} MWh/yr (gross {3:,.1f}), wake loss {4:.2f}%, capacity factor {5:.3f}; air density {6:.3f} kg/m³</source>
+            <translation>{0} 台风机，{1:,.0f} kW；年发电量 {2:,.1f} MWh（尾流前 {3:,.1f}），尾流损失 {4:.2f}%，容量系数 {5:.3f}；空气密度 {6:.3f} kg/m³</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="487" />
+            <source>No violations</source>
+            <translation>无约束冲突</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="506" />
+            <source>Updated in {0:.0f} ms ({1} turbines; evaluate {2:.0f} ms)</source>
+            <translation>已更新，用时 {0:.0f} ms（{1} 台风机；计算 {2:.0f} ms）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="509" />
+            <source>(slower than the 200 ms target)</source>
+            <translation>（慢于 200 ms 目标）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="301" />
             <source>File</source>
             <translation>文件</translation>
         </message>
@@ -3154,22 +2862,22 @@
     <context>
         <name>SitingTools</name>
         <message>
-            <location filename="../../app/gui/siting_tools.py" line="140" />
+            <location filename="../../app/gui/siting_tools.py" line="168" />
             <source>Click to place a turbine; AEP, wake losses and violations update at once</source>
             <translation>单击放置风机；年发电量、尾流损失和约束冲突随即更新</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_tools.py" line="177" />
+            <location filename="../../app/gui/siting_tools.py" line="209" />
             <source>Drag a turbine to move it; Esc while dragging puts it back</source>
             <translation>拖动风机以移动；拖动时按 Esc 放回原处</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_tools.py" line="274" />
+            <location filename="../../app/gui/siting_tools.py" line="324" />
             <source>Click the corners of the PV array area; double-click or Enter to finish, Backspace removes the last corner, Esc cancels</source>
             <translation>单击光伏阵列范围的各角点；双击或回车完成，退格键删除最后一个角点，Esc 取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_tools.py" line="239" />
+            <location filename="../../app/gui/siting_tools.py" line="289" />
             <source>Click a turbine to delete it</source>
             <translation>单击风机将其删除</translation>
         </message>
@@ -3201,27 +2909,27 @@
     <context>
         <name>Tasks</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="445" />
+            <location filename="../../app/gui/tasks.py" line="451" />
             <source>Likely coordinate systems:</source>
             <translation>可能的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="455" />
+            <location filename="../../app/gui/tasks.py" line="461" />
             <source>Lingtan</source>
             <translation>零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="458" />
+            <location filename="../../app/gui/tasks.py" line="464" />
             <source>The input cannot be used.</source>
             <translation>输入数据无法使用。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="462" />
+            <location filename="../../app/gui/tasks.py" line="468" />
             <source>An internal error occurred (a bug in Lingtan).</source>
             <translation>发生内部错误（零碳程序缺陷）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="465" />
+            <location filename="../../app/gui/tasks.py" line="471" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
         </message>
