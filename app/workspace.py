@@ -186,6 +186,8 @@ class Workspace:
             existing.selection = []  # rows no longer mean the same features
             existing.gdf = styled.gdf
             existing.style = styled.style
+            if visible:  # the analysis of this layer alone was run: show what it made
+                existing.visible = True
             return existing
         group = self.group(key)
         present = [c for c in _children(group) if isinstance(c, VectorLayer)]

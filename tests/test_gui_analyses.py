@@ -374,3 +374,12 @@ def test_indicator_and_carbon_dialogs_are_generated_and_keep_non_default_values(
     f = carbon.param.widgets["factors"].combo
     f.setCurrentIndex(f.findData("national-2021"))
     assert carbon.options() == CarbonOptions(factors="national-2021", year=2023)
+
+
+def test_five_colour_map_run_alone_shows_its_layer(qtbot, ws):
+    """Run All adds the township map hidden (it covers the park); running the map alone afterwards
+    must show it, or nothing visible happens."""
+    _finish(analyses.start_all(None, ws, AnalysisOptions()))
+    assert not ws.layer("township_intensity").visible
+    _finish(analyses.five_colour_map(None, ws, IntensityOptions()))
+    assert ws.layer("township_intensity").visible
