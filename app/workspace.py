@@ -186,8 +186,6 @@ class Workspace:
             existing.selection = []  # rows no longer mean the same features
             existing.gdf = styled.gdf
             existing.style = styled.style
-            if visible:  # the analysis of this layer alone was run: show what it made
-                existing.visible = True
             return existing
         group = self.group(key)
         present = [c for c in _children(group) if isinstance(c, VectorLayer)]
@@ -268,6 +266,7 @@ class Workspace:
             styled = styled_result_layers(results, self.lang, only)
         layers = set(results.park.layers()) | set(styled)
         todo = [n for n in RESULT_LAYER_NAMES if n in styled and (only is None or n in only)]
+        asked = show is not None  # a single analysis names what it shows: show it even if hidden before
         if show is None:
             show = set(todo) - ({"township_intensity"} if len(todo) > 1 else set())
         with self.quiet():
@@ -277,7 +276,9 @@ class Workspace:
                     if name not in layers and lyr is not None:
                         self.remove_layer(lyr)
             for name in todo:
-                self._put("results", name, styled[name], RESULT_LAYER_ORDER, name in show)
+                layer = self._put("results", name, styled[name], RESULT_LAYER_ORDER, name in show)
+                if asked and name in show:
+                    layer.visible = True
         self.results = results
         self.summary = results.summary
         self.dirty = True
