@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar
 
@@ -155,8 +155,13 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         self.undo_stack.clear()
         old = self.canvas
         old.shutdown()
+        # a new central widget has no size yet and QMainWindow hands its room to the docks
+        # (the map shrank to ~50 px): keep the docks' widths as they were
+        widths = [d.width() for d in (self.dock_layers, self.dock_dashboard)]
         self.canvas = MapCanvas(tree, self)
         self.setCentralWidget(self.canvas)
+        docks = [self.dock_layers, self.dock_dashboard]
+        QTimer.singleShot(0, lambda: self.resizeDocks(docks, widths, Qt.Orientation.Horizontal))
         old.deleteLater()
         self._tree = tree
         self.layer_panel.set_tree(tree)
