@@ -1,5 +1,5 @@
 """``python -m app`` runs the ``lingtan`` command line."""
 
-from app.cli import main
+from app.entry import main
 
 raise SystemExit(main())

@@ -102,8 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("app.processing.cli", "app.park_new", "app.cmd_carbon", "app.cmd_report",
-                   "app.cmd_export")
+COMMAND_MODULES = ("app.processing.cli", "app.park_new", "app.cmd_carbon")
 """Modules that add subcommands: each has ``register(sub) -> {name: run(args, progress) -> int}``."""
 
 
@@ -222,25 +221,40 @@ class _Interrupts:
             signal.signal(signal.SIGINT, self._previous)
             self._previous = None
 
+    def ignore(self) -> None:
+        """Ignore Ctrl-C from now on: the command is ending with its exit code."""
+        import signal
+
+        if self._main:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            self._previous = None
+
 
 def _cancelled() -> int:
     sys.stderr.write("已取消，未写入不完整的结果。 / Cancelled; no partial results were written.\n")
     return EXIT_CANCELLED
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, interrupted_early: bool = False) -> int:
+    """Run the command line; ``interrupted_early``: Ctrl-C arrived before this module was loaded
+    (noted by :mod:`app.entry`)."""
     for stream in (sys.stdout, sys.stderr):  # never die on a console that can't show Chinese
         try:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
     interrupts = _Interrupts().install()
+    if interrupted_early:
+        interrupts.seen.set()
     try:
-        return _main(argv, interrupts)
+        code = _main(argv, interrupts)
     except KeyboardInterrupt:
-        return _cancelled()
-    finally:
+        code = _cancelled()
+    if code == EXIT_CANCELLED or interrupts.seen.is_set():
+        interrupts.ignore()  # a second Ctrl-C (or a late one) must not turn exit 130 into a crash
+    else:
         interrupts.restore()
+    return code
 
 
 def _main(argv: list[str] | None, interrupts: _Interrupts) -> int:

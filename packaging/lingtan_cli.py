@@ -1,5 +1,5 @@
 """Frozen entry point of ``lingtan`` (console): the command line, ``--self-test`` included."""
 
-from app.cli import main
+from app.entry import main
 
 raise SystemExit(main())

@@ -418,11 +418,11 @@ def test_styles_next_to_shapefiles_use_the_short_names(results, tmp_path):
 
 # ---- everything, and the command ------------------------------------------------------------------
 
-def test_export_all_formats_and_cli(results, tmp_path, monkeypatch, capsys):
+def test_export_all_formats_and_cli(results, tmp_path, capsys):
     import app.cli as cli
+    from app.processing.cli import given_values
+    from app.processing.registry import algorithm
 
-    if "app.cmd_export" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "app.cmd_export"))
     rc = cli.main(["export", "--sample", "--out", str(tmp_path), "--encoding", "gbk", "--dpi", "120",
                    "--size", "800x600", "--json"])
     assert rc == 0
@@ -436,8 +436,54 @@ def test_export_all_formats_and_cli(results, tmp_path, monkeypatch, capsys):
     assert cli.main(["export", "--sample", "--out", str(tmp_path), "--formats", "shp,pdf"]) == 2
     assert cli.main(["export", "--out", str(tmp_path)]) == 2
     args = cli.build_parser().parse_args(["export", "--sample", "--out", "x"])
-    assert (args.encoding, args.dpi, args.size, args.formats.split(",")) == (
-        "utf-8", 200, "2000x1500", ["shp", "gpkg", "geojson", "csv", "xlsx", "png", "html"])
+    v = given_values(algorithm("export"), args)  # the defaults, as the run gets them
+    assert (v.encoding, v.dpi, v.size, v.formats.split(",")) == (
+        "utf-8", 200, (2000, 1500), ["shp", "gpkg", "geojson", "csv", "xlsx", "png", "html"])
+
+
+def test_run_export_takes_the_spellings_parse_formats_takes(tmp_path, capsys):
+    """``lingtan run export`` is ``lingtan export``: the format and encoding spellings of
+    app.exports.export_all.parse_formats and normalise_encoding, the PNG size, and the folder."""
+    from PySide6.QtGui import QImage
+
+    import app.cli as cli
+    from app.exports.export_all import parse_formats
+    from app.exports.shapefile import normalise_encoding
+
+    assert parse_formats("Shapefile,.png") == ["shp", "png"] and normalise_encoding("cp936") == "gbk"
+    out = tmp_path / "new" / "folder"
+    assert cli.main(["run", "export", "--sample", "--out", str(out), "--formats", "Shapefile,.png",
+                     "--encoding", "cp936", "--size", "640×480", "--dpi", "96", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert set(summary["files"]) == {"shp", "png"} and summary["out_dir"] == str(out)
+    assert (out / "shapefile" / "rooftop_pv.cpg").read_text() == "936"
+    img = QImage(str(out / "park_map.png"))
+    assert (img.width(), img.height()) == (640, 480)
+    assert img.dotsPerMeterX() == round(96 / 0.0254)
+
+
+def test_export_from_python_takes_results_in_memory(results, tmp_path, monkeypatch):
+    """Results passed in (the desktop app's open project) are exported as they are: nothing is
+    analysed again, and the files are those export_all writes of them."""
+    import app.results
+    from app.exports.export_all import export_all
+    from app.processing.registry import algorithm
+
+    def no_rerun(*a, **k):
+        raise AssertionError("the analyses ran again")
+
+    alg = algorithm("export")
+    with monkeypatch.context() as m:
+        m.setattr(app.results, "run_park_analyses", no_rerun)
+        out = alg({"project": results}, formats="csv,geojson")
+    values = alg.values({"formats": "geojson, csv", "csv_wkt": True})
+    summary, lines = alg.output_file.write_output(out, tmp_path / "a", values)
+    headless = export_all(results, tmp_path / "b", "csv,geojson", csv_wkt=True).summary()
+    names = {k: sorted(Path(f).name for f in v) for k, v in summary["files"].items()}
+    assert names == {k: sorted(Path(f).name for f in v) for k, v in headless["files"].items()}
+    assert set(names) == {"csv", "geojson"} and lines[0] == f"导出 Exported to {tmp_path / 'a'}"
+    with open(tmp_path / "a" / "csv" / "rooftop_pv.csv", encoding="utf-8-sig") as f:
+        assert "wkt" in [h.lower() for h in next(csv.reader(f))]
 
 
 def test_export_demo_writes_web_map_and_shapefiles(results, tmp_path):

@@ -4,6 +4,8 @@ headless algorithm with the same values (on real OSM buildings where ../shared/d
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pytest
 import shapely
@@ -315,3 +317,122 @@ def test_a_sinks_run_keeps_the_parks_carbon_account(qtbot):
     assert ws.summary["sinks"]["total_t_co2_yr"] == 5
     add_result_layers(ws, AlgorithmOutput("rooftop_pv", None, {}, {"kwh_yr": 3.0}))
     assert ws.summary["pv"] == {"kwh_yr": 3.0}  # the key the dashboard and report read
+
+
+# ---- the report and the export: the open project's results, a file or a folder written -------------
+
+@pytest.fixture(scope="module")
+def analysed():
+    from app.results import AnalysisOptions, run_park_analyses
+    from gis.park import load_sample_park
+
+    return run_park_analyses(load_sample_park(), AnalysisOptions())
+
+
+def test_report_dialog_reports_the_open_projects_results(qtbot, tmp_path, analysed):
+    import datetime as dt
+
+    from PySide6.QtWidgets import QLineEdit
+
+    from app.cmd_report import pdf_page_count
+    from app.report import build_report
+
+    ws = Workspace()
+    ws.set_results(analysed)
+    alg = algorithm("report")
+    dlg = AlgorithmDialog(alg, ws, lang="zh")
+    qtbot.addWidget(dlg)
+    _spec, picker, _ = dlg.input_widgets["project"]
+    assert isinstance(picker, QLineEdit) and picker.text() == ""
+    assert picker.placeholderText() == "打开的项目的分析结果"
+    with pytest.raises(InputError) as e:  # where the PDF goes must be chosen
+        dlg.output_path()
+    assert "输出文件" in e.value.zh and "output file" in e.value.en
+    dlg.output_edit.setText(str(tmp_path / "r.docx"))
+    with pytest.raises(InputError) as e:
+        dlg.output_path()
+    assert ".pdf" in e.value.zh and ".pdf" in e.value.en
+    dlg.output_edit.setText(str(tmp_path / "报告"))  # a name without a suffix takes .pdf
+    assert dlg.output_path() == tmp_path / "报告.pdf"
+    w = dlg.param_widgets
+    w["lang"].combo.setCurrentIndex(w["lang"].combo.findData("en"))
+    w["contents"].check.setChecked(False)
+    w["date"].edit.setText("2025/03/01")
+    with pytest.raises(InputError) as e:
+        dlg.values()
+    assert "封面日期" in e.value.zh and "YYYY-MM-DD" in e.value.en
+    w["date"].edit.setText("2025-03-01")
+    v = dlg.values()
+    assert (v.lang, v.contents, v.date) == ("en", False, dt.date(2025, 3, 1))
+    inputs = dlg.inputs()
+    assert inputs["project"].data is analysed and inputs["project"].path is None
+    before = dict(ws.summary)
+    handle = _finish(run_algorithm(None, ws, alg, v, inputs, output=dlg.output_path(), show_dialog=False,
+                                   show_errors=False))
+    pdf = tmp_path / "报告.pdf"
+    headless = build_report(analysed, tmp_path / "headless.pdf", "en", date=dt.date(2025, 3, 1),
+                            contents=False)
+    s = handle.result.summary
+    assert s["report"] == str(pdf) and s["lang"] == "en"
+    assert s["pages"] == pdf_page_count(pdf) == pdf_page_count(headless)
+    assert ws.summary == before and ws.layer("report") is None  # a report adds nothing to the project
+
+
+def test_export_dialog_writes_the_chosen_formats_of_a_saved_project(qtbot, tmp_path, analysed, monkeypatch):
+    """A reopened project's saved results are exported as saved (nothing analysed again); with no
+    results open, the project input is a file."""
+    import app.results
+    from app.exports.export_all import export_all, saved_results
+    from app.project_file import load_project, save_project
+
+    saved = Workspace()
+    saved.set_results(analysed)
+    path = save_project(saved, tmp_path / "p.lingtan.gpkg")
+    ws = load_project(path)
+    assert ws.results is None
+
+    def no_rerun(*a, **k):
+        raise AssertionError("the analyses ran again")
+
+    monkeypatch.setattr(app.results, "run_park_analyses", no_rerun)
+    alg = algorithm("export")
+    dlg = AlgorithmDialog(alg, ws, lang="en")
+    qtbot.addWidget(dlg)
+    assert dlg.input_widgets["project"][1].placeholderText() == "the open project's results"
+    w = dlg.param_widgets
+    w["formats"].edit.setText("html, Shapefile")
+    w["encoding"].combo.setCurrentIndex(w["encoding"].combo.findData("gbk"))
+    w["size"].spins[0].setValue(800)
+    out = tmp_path / "export"
+    dlg.output_edit.setText(str(out))
+    v = dlg.values()
+    assert (v.formats, v.encoding, v.size) == ("shp,html", "gbk", (800, 1500))
+    handle = _finish(run_algorithm(None, ws, alg, v, dlg.inputs(), output=dlg.output_path(),
+                                   show_dialog=False, show_errors=False))
+    got = handle.result.summary["files"]
+    want = export_all(saved_results(ws), tmp_path / "headless", "shp,html", "gbk").summary()["files"]
+    assert set(got) == {"shp", "html"}
+    assert {k: sorted(Path(f).name for f in v) for k, v in got.items()} == \
+        {k: sorted(Path(f).name for f in v) for k, v in want.items()}
+    assert (out / "shapefile" / "rooftop_pv.cpg").read_text() == "936"
+
+    empty = Workspace()  # nothing open: the project is the file named, or missing
+    dlg2 = AlgorithmDialog(alg, empty, lang="zh")
+    qtbot.addWidget(dlg2)
+    picker = dlg2.input_widgets["project"][1]
+    assert picker.placeholderText() == "" and dlg2.inputs()["project"] is None
+    (tmp_path / "file").write_text("x")
+    dlg2.output_edit.setText(str(tmp_path / "file"))
+    with pytest.raises(InputError) as e:  # a file where the folder should go
+        dlg2.output_path()
+    assert "文件夹" in e.value.zh and "folder" in e.value.en
+    handle = run_algorithm(None, empty, alg, dlg2.values(), dlg2.inputs(), output=tmp_path / "none",
+                           show_dialog=False, show_errors=False)
+    assert handle.wait(60) and handle.state == "failed" and isinstance(handle.error, InputError)
+    assert "--sample" in handle.error.en and not (tmp_path / "none").exists()
+    picker.setText(str(path))
+    project = dlg2.inputs()["project"]
+    assert project.path == path and project.data is None
+    _finish(run_algorithm(None, empty, alg, alg.values({"formats": "gpkg"}), dlg2.inputs(),
+                          output=tmp_path / "from_file", show_dialog=False, show_errors=False))
+    assert (tmp_path / "from_file" / "park.gpkg").exists()

@@ -275,3 +275,100 @@ def test_commands_writing_a_workbook_declare_it(capsys):
     year = next(p for p in by_id["emissions"]["parameters"] if p["name"] == "year")
     assert year["or"] == "int"
     assert (year["minimum"], year["maximum"], year["default"]) == (1949, 2100, "latest")
+
+
+# ---- kinds the report and export brought: several choices, a date; an output folder ----------------
+
+FORMATS = Param("formats", "choices", "shp,gpkg,html", "导出格式", "Formats",
+                choices=(("shp", "Shapefile", "Shapefile"), ("gpkg", "GeoPackage", "GeoPackage"),
+                         ("html", "网页", "web map")), aliases=(("shapefile", "shp"), (".shp", "shp")),
+                source="all")
+DAY = Param("date", "date", None, "封面日期", "Cover date", optional=True, auto_zh="今天", auto_en="today")
+
+
+def test_several_choices_parse_to_their_order_and_each_is_checked():
+    assert FORMATS.parse("html, shp") == "shp,html"  # the choices' order, not the typed one
+    assert FORMATS.parse("Shapefile，.shp,GPKG") == "shp,gpkg"
+    assert FORMATS.parse("all") == FORMATS.parse("全部") == "shp,gpkg,html"
+    assert FORMATS.check(["html", "gpkg"]) == "gpkg,html"
+    for bad in ("shp,pdf", "", " , ", "{{7*7}}", "shp;gpkg"):
+        with pytest.raises(InputError) as e:
+            FORMATS.parse(bad)
+        assert "导出格式" in e.value.zh and "Formats" in e.value.en and "--formats" in e.value.en, bad
+        assert "shp | gpkg | html" in e.value.en, bad
+    with pytest.raises(InputError) as e:
+        FORMATS.parse("shp,pdf,doc")
+    assert "'pdf, doc'" in e.value.en  # only the wrong ones are named
+    v = ParamValues.of([FORMATS], {"formats": "html"})
+    assert ParamValues.of([FORMATS], v.to_json(), stored=True).formats == "html"
+
+
+def test_a_date_is_a_calendar_day_written_iso():
+    import datetime as dt
+
+    assert DAY.parse("2025-03-01") == dt.date(2025, 3, 1) and DAY.parse("") is None
+    assert DAY.check(dt.datetime(2025, 3, 1, 12, 0)) == dt.date(2025, 3, 1)
+    for bad in ("1.3.2025", "2025/03/01", "20250301", "2025-3-1", "2025-02-30", "2025-13-01", "tomorrow"):
+        with pytest.raises(InputError) as e:
+            DAY.parse(bad)
+        assert "封面日期" in e.value.zh and "Cover date" in e.value.en and "--date" in e.value.en, bad
+    v = ParamValues.of([DAY], {"date": "2024-12-31"})
+    assert v.to_json() == {"date": "2024-12-31"}
+    assert ParamValues.of([DAY], v.to_json(), stored=True).date == dt.date(2024, 12, 31)
+
+
+REPORT_FLAGS = {"--sample", "--out", "--lang", "--date", "--no-contents", "--json"}
+EXPORT_FLAGS = {"--sample", "--out", "--formats", "--encoding", "--dpi", "--size", "--lang", "--csv-wkt",
+                "--basemap", "--basemap-attribution", "--json"}
+
+
+@pytest.mark.parametrize(("name", "flags"), [("report", REPORT_FLAGS), ("export", EXPORT_FLAGS)])
+def test_report_and_export_keep_their_flags_under_both_names(name, flags):
+    from app.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    run = next(a for a in commands["run"]._actions if a.dest == "algorithm_id").choices
+    for sub in (commands[name], run[name]):
+        options = {o for a in sub._actions for o in a.option_strings} - {"-h", "--help"}
+        assert options == flags
+        positional = [a for a in sub._actions if not a.option_strings]
+        assert [(a.metavar, a.nargs) for a in positional] == [("PROJECT", "?")]  # the project, optional
+    assert algorithm(name).cli_alias == name
+
+
+def test_the_export_writes_a_folder(capsys, tmp_path):
+    from app.cli import main
+
+    assert main(["algorithms", "--json"]) == 0
+    by_id = {a["id"]: a for a in json.loads(capsys.readouterr().out)}
+    assert by_id["export"]["output_file"] == {"suffixes": [], "required": True, "folder": True}
+    assert by_id["report"]["output_file"] == {"suffixes": [".pdf"], "required": True}
+    assert by_id["export"]["inputs"][0]["role"] == "results"
+    (tmp_path / "taken").write_text("x")
+    assert main(["export", "--sample", "--out", str(tmp_path / "taken")]) == 2
+    err = capsys.readouterr().err
+    assert "文件夹" in err and "must be a folder" in err
+
+
+@pytest.mark.parametrize("bad", [
+    ["report", "--date", "1.3.2025"], ["report", "--date", "2025-02-30"], ["report", "--lang", "fr"],
+    ["export", "--formats", "shp,pdf"], ["export", "--formats", ""], ["export", "--dpi", "5000"],
+    ["export", "--dpi", "nan"], ["export", "--size", "2000by1500"], ["export", "--size", "10x10"],
+    ["export", "--size", "2000x30000"], ["export", "--encoding", "latin1"], ["report", "--out", "r.txt"]])
+def test_report_and_export_refuse_bad_values_before_any_work(tmp_path, capsys, monkeypatch, bad):
+    import gis.park
+    from app.cli import main
+
+    def no_work(*a, **k):
+        raise AssertionError("the park was loaded before the values were checked")
+
+    monkeypatch.setattr(gis.park, "load_sample_park", no_work)
+    out = tmp_path / ("r.pdf" if bad[0] == "report" else "folder")
+    args = [*bad, "--sample"] + ([] if "--out" in bad else ["--out", str(out)])
+    assert main(args) == 2  # a bug (exit 1) if the sample park had been loaded
+    err = capsys.readouterr().err
+    assert "错误" in err and "Error" in err
+    if "--out" not in bad:
+        assert "参数" in err and "Parameter" in err and bad[1] in err
+    assert not out.exists()

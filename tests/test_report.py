@@ -257,11 +257,9 @@ def test_bad_language_is_bad_input(results, tmp_path):
 # ---- command line ----------------------------------------------------------------------------------
 
 @pytest.fixture
-def cli(monkeypatch):
+def cli():
     import app.cli
 
-    if "app.cmd_report" not in app.cli.COMMAND_MODULES:
-        monkeypatch.setattr(app.cli, "COMMAND_MODULES", (*app.cli.COMMAND_MODULES, "app.cmd_report"))
     return app.cli.main
 
 
@@ -282,6 +280,47 @@ def test_cli_bad_input_exit_codes(cli, tmp_path):
     assert cli(["report", "--sample", "--out", str(tmp_path / "r.pdf"), "--date", "1.3.2025"]) == 2
     assert cli(["report", "--out", str(tmp_path / "r.pdf")]) == 2
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_run_report_is_the_report_command_and_leaves_out_the_contents(cli, results, tmp_path, capsys):
+    """``lingtan run report`` is ``lingtan report``; --no-contents drops the contents page, which the
+    report with contents has (the page whose text is the chapter list)."""
+    import json
+
+    from app.cmd_report import pdf_page_count
+
+    out = tmp_path / "no_toc.pdf"
+    assert cli(["run", "report", "--sample", "--out", str(out), "--date", "2025-03-01", "--no-contents",
+                "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert set(summary) == {"report", "lang", "pages", "seconds"} and summary["lang"] == "zh"
+    with_toc = build_report(results, tmp_path / "toc.pdf", "zh", date=DATE)
+    assert summary["pages"] == pdf_page_count(out) == pdf_page_count(with_toc) - 1
+    if POPPLER:
+        assert "目录" not in _text(out, 2) and "目录" in _text(with_toc, 2)
+        assert "2025" in _text(out, 1)
+
+
+def test_report_from_python_takes_results_in_memory(results, tmp_path, monkeypatch):
+    """The algorithm called from Python with results (as the desktop app passes the open project's):
+    nothing is analysed again, and the PDF written is the one build_report writes of them."""
+    import app.results
+    from app.cmd_report import pdf_page_count
+    from app.processing.registry import algorithm
+
+    def no_rerun(*a, **k):
+        raise AssertionError("the analyses ran again")
+
+    alg = algorithm("report")
+    with monkeypatch.context() as m:
+        m.setattr(app.results, "run_park_analyses", no_rerun)
+        out = alg({"project": results}, lang="en", date=DATE)
+    assert out.result is results
+    summary, lines = alg.output_file.write_output(out, tmp_path / "r.pdf", alg.values({"lang": "en"}))
+    headless = build_report(results, tmp_path / "h.pdf", "en")
+    assert summary["pages"] == pdf_page_count(headless) and summary["lang"] == "en"
+    pages, seconds = summary["pages"], summary["seconds"]
+    assert lines == [f"报告 Report: {tmp_path / 'r.pdf'}  ({pages} 页 pages, {seconds} s)"]
 
 
 def test_report_from_a_saved_project(results, tmp_path):

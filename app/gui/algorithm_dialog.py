@@ -6,7 +6,9 @@ of its kind with its unit, range, default and the default's source in the toolti
 parameters are folded. Values the user changed are kept in the project
 (``settings["processing"][algorithm id]``) and offered next time; "Restore Defaults" goes back to
 the declared defaults. The run goes through :mod:`app.gui.tasks` (progress, Cancel), and the
-result layers are added to the map with their registered styles.
+result layers are added to the map with their registered styles. An algorithm whose output is a file
+or a folder the dialog asks for (a report, an export: ``OutputFile.gui``) writes it in the same task;
+its project input is, unless a file is chosen, the open project's analysis results.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -35,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.param_form import ParamForm, pick_file
 from app.gui.tasks import TaskHandle, run_task, show_error, ui_lang
-from app.processing.algorithm import PATH_KINDS, Algorithm, InputLayer, LayerInput
+from app.processing.algorithm import PATH_KINDS, RESULTS_ROLE, Algorithm, InputLayer, LayerInput, OutputFile
 from app.processing.params import ParamValues
 from gis.errors import InputError
 from layers.layer import VectorLayer
@@ -89,6 +93,22 @@ def _park_table(workspace, spec: LayerInput):
     return getattr(park, attr, None) if park is not None and attr else None
 
 
+def open_results(workspace):
+    """The open project's analysis results: the live ones, else those saved in it (its summary and
+    result layers, as ``lingtan export PROJECT`` takes them), else None."""
+    from app.exports.saved import saved_results
+
+    if getattr(workspace, "results", None) is not None:
+        return workspace.results
+    return saved_results(workspace)
+
+
+def _gui_output(alg: Algorithm) -> OutputFile | None:
+    """The file or folder the dialog asks for, if the algorithm writes one there."""
+    out = alg.output_file
+    return out if out is not None and out.gui else None
+
+
 class AlgorithmDialog(QDialog):
     """Inputs and parameters of ``alg`` for a run on ``workspace``'s layers."""
 
@@ -113,6 +133,9 @@ class AlgorithmDialog(QDialog):
                                                                         else " (optional)")),
                         self._input_widget(spec))
         lay.addWidget(inputs)
+        self.output_edit: QLineEdit | None = None
+        if _gui_output(alg) is not None:
+            lay.addWidget(self._output_box())
 
         self.form = ParamForm(alg.params, lang)
         self.param_widgets = self.form.widgets
@@ -164,9 +187,13 @@ class AlgorithmDialog(QDialog):
         return box
 
     def _path_widget(self, spec: LayerInput) -> QWidget:
-        """A raster or other file the algorithm reads itself: a file picker."""
+        """A raster or other file the algorithm reads itself: a file picker (for a project to report
+        on or export, empty means the open project's results)."""
         edit = QLineEdit()
         edit.setObjectName(f"input_{spec.name}")
+        if spec.role == RESULTS_ROLE and open_results(self.workspace) is not None:
+            edit.setPlaceholderText("打开的项目的分析结果" if self.lang == "zh"
+                                    else "the open project's results")
         browse = QPushButton("浏览…" if self.lang == "zh" else "Browse…")
         title = spec.label(self.lang)
         browse.clicked.connect(lambda _=False, e=edit, t=title, f=spec.filters: pick_file(e, t, f))
@@ -178,6 +205,54 @@ class AlgorithmDialog(QDialog):
         box.setToolTip(spec.help_zh if self.lang == "zh" else spec.help_en)
         self.input_widgets[spec.name] = (spec, edit, [])
         return box
+
+    # ---- output ------------------------------------------------------------------------------
+    def _output_box(self) -> QWidget:
+        """Where the file or folder goes: a line with Browse… (a save dialog, or a folder chooser)."""
+        out = _gui_output(self.alg)
+        assert out is not None
+        zh = self.lang == "zh"
+        box = QGroupBox(("输出文件夹" if out.folder else "输出文件") if zh
+                        else ("Output folder" if out.folder else "Output file"))
+        row = QHBoxLayout(box)
+        self.output_edit = edit = QLineEdit()
+        edit.setObjectName("output")
+        edit.setPlaceholderText(out.metavar)
+        edit.setToolTip(out.help)
+        browse = QPushButton("浏览…" if zh else "Browse…")
+        browse.clicked.connect(self._browse_output)
+        row.addWidget(edit, 1)
+        row.addWidget(browse)
+        return box
+
+    def _browse_output(self) -> None:
+        out = _gui_output(self.alg)
+        assert out is not None and self.output_edit is not None
+        title = self.alg.title(self.lang)
+        if out.folder:
+            path = QFileDialog.getExistingDirectory(self, title, self.output_edit.text())
+        else:
+            filters = f"{out.metavar} ({' '.join('*' + s for s in out.suffixes)})"
+            path, _ = QFileDialog.getSaveFileName(self, title, self.output_edit.text() or out.metavar,
+                                                  filters)
+        if path:
+            self.output_edit.setText(path)
+
+    def output_path(self) -> Path | None:
+        """The output chosen (a file without a suffix takes the first allowed one), checked; None when
+        the algorithm writes no file here. InputError when none is chosen or it cannot take the output."""
+        out = _gui_output(self.alg)
+        if out is None or self.output_edit is None:
+            return None
+        text = self.output_edit.text().strip()
+        if not text:
+            raise InputError(f"请选择{'输出文件夹' if out.folder else '输出文件'}（{out.metavar}）",
+                             f"Choose the output {'folder' if out.folder else 'file'} ({out.metavar})",
+                             code="output.missing")
+        path = Path(text)
+        if not out.folder and not path.suffix and out.suffixes:
+            path = path.with_suffix(out.suffixes[0])
+        return out.check(path)
 
     def _input_widget(self, spec: LayerInput) -> QWidget:
         if spec.kind == "table":
@@ -249,6 +324,9 @@ class AlgorithmDialog(QDialog):
                 text = widget.text().strip()
                 path = Path(text) if text else None
                 out[name] = InputLayer(None, path.name, path=path) if path else None  # type: ignore[arg-type]
+                results = open_results(self.workspace) if path is None and spec.role == RESULTS_ROLE else None
+                if results is not None:
+                    out[name] = InputLayer(None, spec.label(self.lang), data=results)  # type: ignore[arg-type]
                 continue
             if isinstance(widget, QLineEdit):  # a table: small, read here so that errors show at once
                 text = widget.text().strip()
@@ -295,6 +373,7 @@ class AlgorithmDialog(QDialog):
         try:
             values = self.values()
             self.alg.check_inputs(self.inputs())
+            self.output_path()
         except InputError as exc:
             show_error(self, exc)
             return
@@ -303,10 +382,14 @@ class AlgorithmDialog(QDialog):
 
 
 def run_algorithm(parent: QWidget | None, workspace, alg: Algorithm, values: ParamValues,
-                  inputs: dict[str, Any], on_done=None, **task_kw) -> TaskHandle:
+                  inputs: dict[str, Any], on_done=None, output: Path | None = None, **task_kw) -> TaskHandle:
     """Run ``alg`` in a worker with progress and Cancel; its result layers are then added to the
     map (replacing those of an earlier run) with their registered styles, and its summary is kept
-    in the workspace under the layers' summary key."""
+    in the workspace under the layers' summary key. With ``output`` (a report's PDF, an export's
+    folder) the task also writes it, and the result's summary is what was written; nothing is
+    added to the map or the project."""
+    if output is not None and alg.output_file is not None:
+        return _run_writing(parent, alg, alg.output_file, values, inputs, output, on_done, **task_kw)
 
     def done(output) -> None:
         if alg.makes_park:
@@ -318,6 +401,27 @@ def run_algorithm(parent: QWidget | None, workspace, alg: Algorithm, values: Par
 
     title = alg.title(ui_lang())
     return run_task(parent, title, lambda progress: alg.run(values, inputs, progress), done, **task_kw)
+
+
+def _run_writing(parent: QWidget | None, alg: Algorithm, out: OutputFile, values: ParamValues,
+                 inputs: dict[str, Any], path: Path, on_done=None, **task_kw) -> TaskHandle:
+    """The run and the writing of its file or folder in one task (each with its share of the bar)."""
+    import dataclasses
+
+    written = 1.0 - out.writing_share
+
+    def work(progress):
+        result = alg.run(values, inputs, progress.sub(0.0, written))
+        summary, _lines = out.write_output(result, path, values, progress.sub(written, 1.0))
+        return dataclasses.replace(result, summary=summary)
+
+    def done(result) -> None:
+        if isinstance(parent, QMainWindow):
+            parent.statusBar().showMessage(" ".join(alg.describe(result.summary)[:1]) or str(path), 30000)
+        if on_done is not None:
+            on_done(result)
+
+    return run_task(parent, alg.title(ui_lang()), work, done, **task_kw)
 
 
 def use_park(workspace, park, inputs: dict[str, Any]) -> None:
@@ -350,4 +454,5 @@ def open_algorithm(parent: QWidget | None, workspace, alg: Algorithm) -> TaskHan
     dialog = AlgorithmDialog(alg, workspace, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return run_algorithm(parent, workspace, alg, dialog.values(), dialog.inputs())
+    return run_algorithm(parent, workspace, alg, dialog.values(), dialog.inputs(),
+                         output=dialog.output_path())

@@ -28,6 +28,9 @@ InputKind = Literal["vector", "table", "raster", "file"]
 PATH_KINDS = ("raster", "file")
 """Input kinds the algorithm reads itself from the path (a land-cover GeoTIFF read only around the
 boundary, a project file): ``InputLayer.gdf`` is None and ``InputLayer.path`` names the file."""
+RESULTS_ROLE = "results"
+"""The role of a project-file input the desktop app may fill with the open project's analysis
+results instead of a file (``InputLayer.data``: a :class:`app.results.ParkResults`)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class LayerInput:
     (:data:`PATH_KINDS`: the GUI offers a file picker with ``filters``). layer_flag: a CLI flag
     naming the layer of a flagged vector input's file (``--trees-layer``). shared_crs: the
     command's ``--crs`` applies to this file too. metavar: the CLI's name of a positional input.
+    A "file" input with role :data:`RESULTS_ROLE` (a project to report on or export) is, in the GUI,
+    the open project's results when it has them and no file is named.
     """
 
     name: str
@@ -83,13 +88,15 @@ class LayerInput:
 class InputLayer:
     """One input layer's data: the features (any CRS; None for :data:`PATH_KINDS`), a name for
     messages, an optional distance; the file it was read from and the problems its reader found
-    (command line only)."""
+    (command line only). ``data``: what a path input holds when it comes from memory instead of a
+    file (the open project's results for an input of role :data:`RESULTS_ROLE`)."""
 
     gdf: gpd.GeoDataFrame
     name: str
     distance_m: float | None = None
     path: Path | None = None
     problems: list[Problem] = field(default_factory=list)
+    data: Any = None
 
 
 Inputs = Mapping[str, "InputLayer | list[InputLayer] | None"]
@@ -118,16 +125,49 @@ class ExtraOutput:
 
 @dataclass(frozen=True)
 class OutputFile:
-    """What ``--out`` names when the command writes a workbook or a table instead of OUT.gpkg +
-    OUT.json: the suffixes allowed, whether it must be given, and
+    """What ``--out`` names when the command writes a workbook, a table, a PDF or a folder of files
+    instead of OUT.gpkg + OUT.json: the suffixes allowed, whether it must be given, and
     ``write(output, path or None, values) -> (summary printed, text lines)``. The run has folded
-    the inputs' read problems (``InputLayer.problems``) into its result."""
+    the inputs' read problems (``InputLayer.problems``) into its result.
+
+    folder: ``--out`` names a folder, created when missing (an export's files; no suffix).
+    writing_share: the part of the progress bar the writing takes (a PDF's pages, an export's
+    formats); when above 0, ``write`` also takes ``progress=`` (and stops when it is cancelled).
+    gui: the desktop app's dialog asks for the output too and writes it after the run — the file is
+    what the run is for (a report, an export), not a by-product of figures the map shows.
+    """
 
     suffixes: tuple[str, ...]
     metavar: str
     help: str
-    write: Callable[[Any, Path | None, Any], tuple[dict, list[str]]]
+    write: Callable[..., tuple[dict, list[str]]]
     required: bool = True
+    folder: bool = False
+    writing_share: float = 0.0
+    gui: bool = False
+
+    def check(self, path: Path) -> Path:
+        """``path`` when it can take the output (a folder: not an existing file; a file: one of the
+        suffixes), else a bilingual InputError."""
+        path = Path(path)
+        if self.folder:
+            if path.exists() and not path.is_dir():
+                raise InputError(f"--out 应为文件夹，而“{path}”是一个文件",
+                                 f"--out must be a folder; '{path}' is a file", path=str(path),
+                                 code="output.folder")
+            return path
+        if path.suffix.lower() not in self.suffixes:
+            raise InputError(f"--out 应为 {' 或 '.join(self.suffixes)} 文件",
+                             f"--out must be a {' or '.join(self.suffixes)} file", path=str(path),
+                             code="output.suffix")
+        return path
+
+    def write_output(self, output: Any, path: Path | None, values: Any,
+                     progress: Progress = NO_PROGRESS) -> tuple[dict, list[str]]:
+        """``write``, given the progress when it takes a share of the bar."""
+        if self.writing_share > 0:
+            return self.write(output, path, values, progress=progress)
+        return self.write(output, path, values)
 
 
 @dataclass
@@ -228,6 +268,8 @@ class Algorithm:
                 return x
             if k in path_inputs and isinstance(x, str | Path):
                 return InputLayer(None, Path(x).name, path=Path(x))  # type: ignore[arg-type]
+            if k in path_inputs:  # what the file would hold, already in memory (results to report on)
+                return InputLayer(None, k, data=x)  # type: ignore[arg-type]
             return InputLayer(x, k)
 
         wrapped: dict[str, Any] = {}
@@ -250,7 +292,9 @@ class Algorithm:
                 "inputs": [i.describe() for i in self.inputs],
                 "parameters": [p.describe() for p in self.params], "outputs": list(self.outputs),
                 **({"output_file": {"suffixes": list(self.output_file.suffixes),
-                                    "required": self.output_file.required}} if self.output_file else {})}
+                                    "required": self.output_file.required,
+                                    **({"folder": True} if self.output_file.folder else {})}}
+                   if self.output_file else {})}
 
 
 def warnings_lines(summary: dict, limit: int = 8) -> list[str]:

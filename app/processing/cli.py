@@ -77,6 +77,8 @@ def param_help(p: Param) -> str:
     elif p.kind == "keyvalues":
         text += ". Keys: " + ", ".join(str(v) for v, _, _ in p.choice_list())
         text += f"; values: {p.span_text()}" if p.span_text() else ""
+    elif p.kind == "choices":
+        text += ". Any of: " + ", ".join(str(v) for v, _, _ in p.choice_list()) + " (comma-separated), or all"
     elif p.range_text():
         text += f". Range: {p.range_text()}"
     return text.replace("%", "%%")
@@ -86,7 +88,7 @@ def _metavar(p: Param) -> str | None:
     if p.metavar:
         return p.metavar
     names = {"float": "X", "int": "N", "text": "TEXT", "file": "FILE", "choice": "KEY", "pair": "AxB",
-             "floats": "A,B,…", "keyvalues": "KEY=VALUE"}
+             "floats": "A,B,…", "keyvalues": "KEY=VALUE", "choices": "A,B,…", "date": "YYYY-MM-DD"}
     return names.get(p.kind)
 
 
@@ -97,6 +99,8 @@ def _description(alg: Algorithm) -> str:
         writes = f"--out {alg.output_file.metavar}: {alg.output_file.help}."
     else:
         writes = f"Writes OUT.gpkg (layers {', '.join(alg.outputs)}) and OUT.json."
+    if not any(s.kind in ("vector", "table") for s in alg.inputs):  # a project file: no layer to name
+        return f"{alg.summary_en} {writes}"
     return f"{alg.summary_en} {writes} Files may name a layer QGIS-style: park.gpkg|layername=roads."
 
 
@@ -376,10 +380,10 @@ def _check_given(alg: Algorithm, args: argparse.Namespace) -> None:
         zh, en = [*zh, "--out"], [*en, "--out"]
     if zh:
         raise InputError("缺少：" + "、".join(zh), "Missing: " + ", ".join(en), code="input.missing")
-    suffixes = alg.output_file.suffixes if alg.output_file is not None else (".gpkg",)
-    if args.out is not None and args.out.suffix.lower() not in suffixes:
-        raise InputError(f"--out 应为 {' 或 '.join(suffixes)} 文件",
-                         f"--out must be a {' or '.join(suffixes)} file", path=str(args.out),
+    if args.out is not None and alg.output_file is not None:
+        alg.output_file.check(args.out)
+    elif args.out is not None and args.out.suffix.lower() != ".gpkg":
+        raise InputError("--out 应为 .gpkg 文件", "--out must be a .gpkg file", path=str(args.out),
                          code="output.suffix")
 
 
@@ -398,10 +402,12 @@ def run_from_args(args: argparse.Namespace, progress: Progress) -> int:
     progress.report(0.0, "reading")
     inputs, problems = read_inputs(alg, args)
     alg.check_inputs(inputs)
-    output = alg.run(values, inputs, progress.sub(0.05, 0.95))
-    progress.report(0.95, "writing")
+    # a PDF or an export takes its share of the bar for the writing; a workbook is written at once
+    written = 0.95 - 0.9 * (alg.output_file.writing_share if alg.output_file is not None else 0.0)
+    output = alg.run(values, inputs, progress.sub(0.05, written))
+    progress.report(written, "writing")
     if alg.output_file is not None:
-        summary, lines = alg.output_file.write(output, args.out, values)
+        summary, lines = alg.output_file.write_output(output, args.out, values, progress.sub(written, 1.0))
         progress.report(1.0, "done")
         emit(args, summary, lines)
         return EXIT_OK

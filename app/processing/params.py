@@ -10,13 +10,18 @@ Kinds: ``float``, ``int``, ``bool``, ``choice`` (values with zh/en labels, possi
 table; ``or_kind`` also admits a whole number in the range or a file, e.g. a year besides "latest",
 a factor table besides the named sets), ``text``, ``file``, ``pair`` (two numbers written ``AxB``,
 e.g. a module's 2.278x1.134 m), ``floats`` and ``keyvalues`` (named numbers written ``KEY=VALUE``,
-the keys from ``choices``, each value in the range). ``optional`` parameters accept None, which
-means "automatic" (``auto_zh``/``auto_en`` say what that is, e.g. the site-optimal tilt).
+the keys from ``choices``, each value in the range), ``choices`` (several of ``choices`` written
+``a,b,c``, ``all`` for every one; the value is that text in the choices' order, e.g. an export's
+formats) and ``date`` (a day written YYYY-MM-DD; the value is a :class:`datetime.date`).
+``optional`` parameters accept None, which means "automatic" (``auto_zh``/``auto_en`` say what
+that is, e.g. the site-optimal tilt).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +29,19 @@ from typing import Any, Literal
 
 from gis.errors import InputError
 
-Kind = Literal["float", "int", "bool", "choice", "text", "file", "pair", "floats", "keyvalues"]
+Kind = Literal["float", "int", "bool", "choice", "text", "file", "pair", "floats", "keyvalues", "choices",
+               "date"]
 
 OrKind = Literal["", "int", "file"]
 """What a ``choice`` also admits besides its values: nothing, a whole number in the range, a file."""
 
 Choice = tuple[Any, str, str]
 """(value, zh label, en label)."""
+
+ALL_CHOICES = ("all", "全部")
+"""What a ``choices`` parameter also takes for every one of its choices."""
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _finite(v: Any) -> bool:
@@ -124,6 +135,8 @@ class Param:
         if self.kind == "keyvalues":
             keys = " | ".join(str(v) for v, _, _ in self.choice_list())
             return f"{keys} = {self.span_text()}" if self.span_text() else keys
+        if self.kind == "choices":
+            return " | ".join(str(v) for v, _, _ in self.choice_list()) + f" (a,b,… | {ALL_CHOICES[0]})"
         if i is None and self.kind == "pair" and (isinstance(self.minimum, tuple)
                                                   or isinstance(self.maximum, tuple)):
             return ", ".join(self.range_text(k) for k in (0, 1))
@@ -233,7 +246,8 @@ class Param:
             raise self.missing()
         checker = {"float": self._check_number, "int": self._check_number, "pair": self._check_pair,
                    "floats": self._check_floats, "bool": self._check_bool,
-                   "choice": self._check_choice, "keyvalues": self._check_keyvalues}.get(self.kind)
+                   "choice": self._check_choice, "keyvalues": self._check_keyvalues,
+                   "choices": self._check_choices, "date": self._check_date}.get(self.kind)
         if checker is not None:
             return checker(value)
         if self.kind == "file":
@@ -303,6 +317,40 @@ class Param:
                 return str(path)
         raise self._bad(value, f"不在可选值中：{self.range_text()}", f"is not one of: {self.range_text()}")
 
+    def _check_choices(self, value: Any) -> str:
+        """Several choices: "a,b" (also "，", a list, value labels and aliases) → "a,b" in the
+        choices' order; "all" → every one."""
+        items = value.replace("，", ",").split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise self._bad(value, "应为用逗号分隔的可选值", "must be comma-separated choices")
+        texts = [str(x).strip() for x in items if str(x).strip()]
+        values = [v for v, _, _ in self.choice_list()]
+        if any(t.lower() in ALL_CHOICES for t in texts):
+            return ",".join(map(str, values))
+        chosen = {t: self._choice_of(t) for t in texts}
+        if not texts:
+            raise self._bad(value, f"为空；可选：{self.range_text()}",
+                            f"is empty; choose from {self.range_text()}")
+        bad = [t for t, v in chosen.items() if v not in values]
+        if bad:
+            raise self._bad(", ".join(bad), f"不在可选值中：{self.range_text()}",
+                            f"is not one of: {self.range_text()}")
+        return ",".join(str(v) for v in values if v in chosen.values())
+
+    def _check_date(self, value: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if not _ISO_DAY.fullmatch(text):
+            raise self._bad(value, "应为日期 YYYY-MM-DD，如 2025-03-01",
+                            "must be a date written YYYY-MM-DD, e.g. 2025-03-01")
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:  # 2025-02-30
+            raise self._bad(value, "不是存在的日期", "is not a day of the calendar") from None
+
     def _check_keyvalues(self, value: Any) -> dict[str, float]:
         if not isinstance(value, Mapping):
             raise self._bad(value, "应为 键=数值", "must be KEY=VALUE pairs")
@@ -340,6 +388,8 @@ class Param:
             return list(value)
         if self.kind == "keyvalues":
             return dict(value)
+        if self.kind == "date":
+            return value.isoformat()
         return value
 
     def from_json(self, value: Any) -> Any:
@@ -364,7 +414,7 @@ class Param:
         if self.maximum is not None:
             d["maximum"] = list(self.maximum) if isinstance(self.maximum, tuple) else self.maximum
         d["required"] = self.required
-        if self.kind in ("choice", "keyvalues"):
+        if self.kind in ("choice", "keyvalues", "choices"):
             d["choices"] = [{"value": v, "zh": zh, "en": en} for v, zh, en in self.choice_list()]
         if self.or_kind:
             d["or"] = self.or_kind

@@ -22,6 +22,8 @@ ALGORITHM_CLASSES = (
     "app.algorithms.sinks:Sinks",
     "app.algorithms.sinks:LandcoverSinks",
     "app.algorithms.park_balance:ParkBalance",
+    "app.algorithms.report:Report",
+    "app.algorithms.export:Export",
 )
 """``module:Class`` of every algorithm, in menu order."""
 
