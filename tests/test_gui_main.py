@@ -458,3 +458,45 @@ def test_screenshot_of_the_main_window(window, qtbot, tmp_path, qapp):
     if target:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         assert img.save(target)
+
+
+def _extent_covers(outer, inner) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
+
+
+def test_zoom_full_frames_the_park_not_its_townships(window, qtbot):
+    """全图 frames the red line (with a small margin), not the township district around it; with the
+    red line hidden it frames every visible layer."""
+    c = window.canvas
+    crs = c.crs()
+    for layer in window.workspace.layers():
+        layer.visible = True
+    for group in c.tree.groups() if hasattr(c.tree, "groups") else []:
+        group.visible = True
+    park = window.workspace.layer("boundary").bounds(crs)
+    everything = c.tree.bounds(crs)
+    assert (everything[2] - everything[0]) > 2 * (park[2] - park[0])  # the sample's townships are wider
+    c.zoom_full()
+    e = c.extent()
+    assert _extent_covers(e, park)
+    assert (e[2] - e[0]) < 1.5 * max(park[2] - park[0], (park[3] - park[1]) * c.width() / c.height())
+    window.workspace.layer("boundary").visible = False
+    c.zoom_full()
+    assert _extent_covers(c.extent(), c.tree.bounds(crs))
+
+
+def test_double_click_on_a_layer_zooms_to_it(window, qtbot):
+    """Double-click on a layer row (and the context menu's 缩放到图层) zoom the map to that layer."""
+    view = window.layer_panel.view
+    target = window.workspace.layer("buildings")
+    index = _layer_index(window, "buildings")
+    window.canvas.set_extent((0.0, 0.0, 1.0, 1.0))
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # as a hand does
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    b = target.bounds(window.canvas.crs())
+    e = window.canvas.extent()
+    assert _extent_covers(e, b)
+    assert (e[2] - e[0]) < 1.5 * max(b[2] - b[0], (b[3] - b[1]) * window.canvas.width()
+                                      / window.canvas.height())

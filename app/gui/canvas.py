@@ -23,6 +23,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from pyproj import CRS
@@ -251,6 +252,9 @@ class MapCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setMinimumSize(50, 50)
         self.tree = tree
+        self.home_layer: Callable[[], Any] | None = None
+        """Returns the layer "Zoom Full" frames when it is visible (the park's red line), or None:
+        a park's townships can cover a district that makes the park a speck."""
         self._crs: CRS | None = None
         self._view: _View | None = None
         self._fit_extent: Extent | None = None  # refit on resize until the user pans/zooms
@@ -455,7 +459,14 @@ class MapCanvas(QWidget):
     # ---- navigation
 
     def zoom_full(self) -> None:
-        """Zoom to all visible layers (+3 %)."""
+        """Zoom to the home layer when it is visible (see :attr:`home_layer`), else to all
+        visible layers (+3 %)."""
+        home = self.home_layer() if self.home_layer is not None else None
+        if home is not None and any(lyr is home for lyr in self._visible_layers()):
+            bounds = self._union_bounds([home])
+            if bounds is not None:
+                self._zoom_to_bounds(bounds)
+                return
         self._zoom_to_bounds(self._union_bounds(self._visible_layers()) or
                              self._union_bounds(self._all_layers()))
 

@@ -96,6 +96,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
 
     def _connect_canvas(self) -> None:
         c = self.canvas
+        c.home_layer = lambda: self.workspace.layer("boundary")
         c.coordinates_changed.connect(self.status_coords.setText)
         c.scale_changed.connect(self._on_scale)
         c.crs_changed.connect(self._on_crs)
