@@ -151,9 +151,13 @@ class SitingPanel(QWidget):
             act.triggered.connect(lambda checked=False, n=name: self._tool_triggered(n, checked))
             self.tool_group.addAction(act)
             self.tool_actions[name] = act
-        self.undo_action = self.undo_stack.createUndoAction(self)
-        self.redo_action = self.undo_stack.createRedoAction(self)
+        # with the window's stack the window's Edit menu undoes siting too; own actions would
+        # only duplicate the shortcuts (and keep the creation language's "Undo" prefix)
+        self.undo_action: QAction | None = None
+        self.redo_action: QAction | None = None
         if self.own_stack:
+            self.undo_action = self.undo_stack.createUndoAction(self)
+            self.redo_action = self.undo_stack.createRedoAction(self)
             self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
             redo = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)  # Ctrl+Y on Windows
             if not any(k.toString() == "Ctrl+Shift+Z" for k in redo):
