@@ -68,3 +68,24 @@ def test_english_ui_has_no_chinese_left(qapp, qtbot, tmp_path, monkeypatch):
     finally:
         w.workspace.mark_clean()
         i18n.reset_for_tests()
+
+
+def test_progress_messages_are_chinese_in_the_chinese_ui(qapp, tmp_path):
+    """The report's "page 14/16" and other step messages of the core reach the progress window
+    in Chinese (the walk-through saw "page 14/16" in the Chinese UI)."""
+    from app.gui import i18n
+    from app.gui.settings import use_settings_dir
+    from app.gui.tasks import progress_text
+
+    use_settings_dir(tmp_path / "settings")
+    i18n.reset_for_tests()
+    i18n.install_translator(qapp, "zh")
+    try:
+        assert progress_text("page 14/16") == "第 14/16 页"
+        assert progress_text("report written (0.3 s)") == "报告已写入（0.3 秒）"
+        assert progress_text("reading 建筑") == "读取 建筑"
+        assert progress_text("something new") == "something new"  # unknown: shown as it is
+        i18n.install_translator(qapp, "en")
+        assert progress_text("page 14/16") == "page 14/16"
+    finally:
+        i18n.reset_for_tests()

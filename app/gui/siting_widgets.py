@@ -9,8 +9,6 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
 
 SETTINGS_DEBOUNCE_MS = 250
 """A settings edit (typing in a spin box) is applied 250 ms after the last keystroke."""
-LIVE_TARGET_MS = 200.0
-"""Target: AEP, wake loss and violations within 200 ms of an edit for 20 turbines."""
 
 
 def ui_lang() -> str:

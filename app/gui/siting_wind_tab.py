@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.siting_widgets import (
-    LIVE_TARGET_MS,
     SETTINGS_DEBOUNCE_MS,
     choose,
     optional,
@@ -505,8 +504,6 @@ class WindTab(QWidget):
     def show_time(self, ms: float, n: int) -> None:
         text = tr("Updated in {0:.0f} ms ({1} turbines; evaluate {2:.0f} ms)").format(
             ms, n, self.wind.last_eval_ms or 0.0)
-        if ms > LIVE_TARGET_MS:
-            text += " " + tr("(slower than the 200 ms target)")
         self.panel.show_status(text)
 
     def _violation_clicked(self, item: QListWidgetItem) -> None:

@@ -18,6 +18,7 @@ not a nested event loop), and each report from the worker briefly releases the G
 from __future__ import annotations
 
 import gc
+import re
 import sys
 import tempfile
 import threading
@@ -96,8 +97,19 @@ PROGRESS_MESSAGES = (
     QT_TRANSLATE_NOOP("Progress", "reading {0}"),
     QT_TRANSLATE_NOOP("Progress", "writing {0}"),
     QT_TRANSLATE_NOOP("Progress", "styling {0}"),
+    QT_TRANSLATE_NOOP("Progress", "page {0}/{1}"),
+    QT_TRANSLATE_NOOP("Progress", "report written ({0} s)"),
 )
 """The step messages of gis and the analyses, for lupdate (shown via :func:`progress_text`)."""
+
+_PROGRESS_TEMPLATES = (
+    (re.compile(r"reading (.+)", re.S), "reading {0}"),
+    (re.compile(r"writing (.+)", re.S), "writing {0}"),
+    (re.compile(r"styling (.+)", re.S), "styling {0}"),
+    (re.compile(r"page (\d+)/(\d+)"), "page {0}/{1}"),
+    (re.compile(r"report written \((.+) s\)"), "report written ({0} s)"),
+)
+"""Messages with a variable part: their pattern and their template in the .ts file."""
 
 _RUNNING: set[TaskHandle] = set()
 _BOXES: set[QMessageBox] = set()  # open message boxes without a parent stay referenced
@@ -411,17 +423,17 @@ def run_task(parent: QWidget | None, title: str, fn: Callable[[Progress], Any],
 
 def progress_text(message: str) -> str:
     """A step message from gis (English) in the UI language: the .ts context "Progress" holds the
-    known messages and the templates "reading {0}", "writing {0}", "styling {0}"."""
+    known messages and the templates of :data:`_PROGRESS_TEMPLATES` ("reading {0}", "page {0}/{1}")."""
     if not message:
         return message
     shown = QCoreApplication.translate("Progress", message)
     if shown != message:
         return shown
-    for prefix in ("reading ", "writing ", "styling "):
-        if message.startswith(prefix):
-            template = QCoreApplication.translate("Progress", prefix + "{0}")
-            if template != prefix + "{0}":
-                return template.format(message[len(prefix):])
+    for pattern, template in _PROGRESS_TEMPLATES:
+        m = pattern.fullmatch(message)
+        if m is not None:
+            shown = QCoreApplication.translate("Progress", template)
+            return shown.format(*m.groups()) if shown != template else message
     return message
 
 

@@ -155,188 +155,188 @@
     <context>
         <name>Dashboard</name>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="276" />
+            <location filename="../../app/gui/dashboard.py" line="300" />
             <source>Results</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="278" />
+            <location filename="../../app/gui/dashboard.py" line="302" />
             <source>No analyses yet. Open a park and choose Analysis → Run all analyses to see PV potential, emissions, sinks and the indicator check here.</source>
             <translation>尚无分析结果。打开园区后选择“分析 → 运行全部分析”，此处将显示光伏潜力、碳排放、碳汇和指标核查。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="286" />
+            <location filename="../../app/gui/dashboard.py" line="310" />
             <source>Year {0}</source>
             <translation>{0} 年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="289" />
+            <location filename="../../app/gui/dashboard.py" line="313" />
             <source>Factors: {0}</source>
             <translation>因子：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="293" />
+            <location filename="../../app/gui/dashboard.py" line="317" />
             <source>Park area</source>
             <translation>园区面积</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="294" />
+            <location filename="../../app/gui/dashboard.py" line="318" />
             <source>Rooftop PV capacity</source>
             <translation>屋顶光伏装机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="294" />
+            <location filename="../../app/gui/dashboard.py" line="318" />
             <source>kWp</source>
             <translation>kWp</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="295" />
+            <location filename="../../app/gui/dashboard.py" line="319" />
             <source>Rooftop PV generation</source>
             <translation>屋顶光伏发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="295" />
+            <location filename="../../app/gui/dashboard.py" line="319" />
             <source>MWh/yr</source>
             <translation>MWh/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="296" />
+            <location filename="../../app/gui/dashboard.py" line="320" />
             <source>Emissions</source>
             <translation>碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="296" />
-            <location filename="../../app/gui/dashboard.py" line="297" />
-            <location filename="../../app/gui/dashboard.py" line="298" />
-            <location filename="../../app/gui/dashboard.py" line="459" />
+            <location filename="../../app/gui/dashboard.py" line="320" />
+            <location filename="../../app/gui/dashboard.py" line="321" />
+            <location filename="../../app/gui/dashboard.py" line="322" />
+            <location filename="../../app/gui/dashboard.py" line="480" />
             <source>tCO₂/yr</source>
             <translation>tCO₂/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="297" />
+            <location filename="../../app/gui/dashboard.py" line="321" />
             <source>Carbon sinks</source>
             <translation>碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="298" />
+            <location filename="../../app/gui/dashboard.py" line="322" />
             <source>Net emissions (scenario)</source>
             <translation>净排放（情景）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="303" />
+            <location filename="../../app/gui/dashboard.py" line="327" />
             <source>Scenario</source>
             <translation>情景</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="307" />
+            <location filename="../../app/gui/dashboard.py" line="331" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="309" />
+            <location filename="../../app/gui/dashboard.py" line="333" />
             <source>Indicator</source>
             <translation>指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="309" />
+            <location filename="../../app/gui/dashboard.py" line="333" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="309" />
+            <location filename="../../app/gui/dashboard.py" line="333" />
             <source>Target</source>
             <translation>目标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="309" />
+            <location filename="../../app/gui/dashboard.py" line="333" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="353" />
+            <location filename="../../app/gui/dashboard.py" line="376" />
             <source>pass</source>
             <translation>达标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="353" />
+            <location filename="../../app/gui/dashboard.py" line="376" />
             <source>fail</source>
             <translation>未达标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="353" />
+            <location filename="../../app/gui/dashboard.py" line="376" />
             <source>no data</source>
             <translation>缺数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="354" />
+            <location filename="../../app/gui/dashboard.py" line="377" />
             <source>not applicable</source>
             <translation>不适用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="399" />
+            <location filename="../../app/gui/dashboard.py" line="422" />
             <source>Rooftop PV generation by month</source>
             <translation>屋顶光伏逐月发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="415" />
+            <location filename="../../app/gui/dashboard.py" line="437" />
             <source>Emissions by fuel</source>
             <translation>分能源品种碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="429" />
+            <location filename="../../app/gui/dashboard.py" line="450" />
             <source>Emissions by sector</source>
             <translation>分行业碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="436" />
+            <location filename="../../app/gui/dashboard.py" line="457" />
             <source>other</source>
             <translation>其他</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="438" />
-            <location filename="../../app/gui/dashboard.py" line="473" />
+            <location filename="../../app/gui/dashboard.py" line="459" />
+            <location filename="../../app/gui/dashboard.py" line="494" />
             <source>kt CO₂</source>
             <translation>千吨 CO₂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="445" />
+            <location filename="../../app/gui/dashboard.py" line="466" />
             <source>Carbon balance</source>
             <translation>碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="449" />
-            <location filename="../../app/gui/dashboard.py" line="472" />
+            <location filename="../../app/gui/dashboard.py" line="470" />
+            <location filename="../../app/gui/dashboard.py" line="493" />
             <source>Gross</source>
             <translation>总排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="450" />
+            <location filename="../../app/gui/dashboard.py" line="471" />
             <source>PV self-used</source>
             <translation>光伏自用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="451" />
+            <location filename="../../app/gui/dashboard.py" line="472" />
             <source>PV exported</source>
             <translation>光伏上网</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="452" />
+            <location filename="../../app/gui/dashboard.py" line="473" />
             <source>Green power</source>
             <translation>绿电</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="453" />
+            <location filename="../../app/gui/dashboard.py" line="474" />
             <source>Sinks</source>
             <translation>碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="458" />
-            <location filename="../../app/gui/dashboard.py" line="472" />
+            <location filename="../../app/gui/dashboard.py" line="479" />
+            <location filename="../../app/gui/dashboard.py" line="493" />
             <source>Net</source>
             <translation>净排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="466" />
+            <location filename="../../app/gui/dashboard.py" line="487" />
             <source>Gross and net emissions by scenario</source>
             <translation>各情景总排放与净排放</translation>
         </message>
@@ -654,357 +654,357 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="143" />
+            <location filename="../../app/gui/main_window.py" line="144" />
             <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
             <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="196" />
+            <location filename="../../app/gui/main_window.py" line="202" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="202" />
+            <location filename="../../app/gui/main_window.py" line="208" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="207" />
+            <location filename="../../app/gui/main_window.py" line="213" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="212" />
+            <location filename="../../app/gui/main_window.py" line="218" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="218" />
+            <location filename="../../app/gui/main_window.py" line="224" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="218" />
+            <location filename="../../app/gui/main_window.py" line="224" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="252" />
+            <location filename="../../app/gui/main_window.py" line="258" />
             <source>Choose a vector layer in the layer panel first</source>
             <translation>请先在图层面板中选择一个矢量图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="256" />
+            <location filename="../../app/gui/main_window.py" line="262" />
             <source>{0} features selected</source>
             <translation>已选择 {0} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="280" />
+            <location filename="../../app/gui/main_window.py" line="286" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="281" />
+            <location filename="../../app/gui/main_window.py" line="287" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="282" />
+            <location filename="../../app/gui/main_window.py" line="288" />
             <source>Open Recen&amp;t</source>
             <translation>最近打开(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="283" />
+            <location filename="../../app/gui/main_window.py" line="289" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="284" />
+            <location filename="../../app/gui/main_window.py" line="290" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="285" />
+            <location filename="../../app/gui/main_window.py" line="291" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="286" />
+            <location filename="../../app/gui/main_window.py" line="292" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="287" />
+            <location filename="../../app/gui/main_window.py" line="293" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="288" />
+            <location filename="../../app/gui/main_window.py" line="294" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="289" />
+            <location filename="../../app/gui/main_window.py" line="295" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="291" />
+            <location filename="../../app/gui/main_window.py" line="297" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="292" />
+            <location filename="../../app/gui/main_window.py" line="298" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="293" />
+            <location filename="../../app/gui/main_window.py" line="299" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="295" />
+            <location filename="../../app/gui/main_window.py" line="301" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="295" />
+            <location filename="../../app/gui/main_window.py" line="301" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="296" />
+            <location filename="../../app/gui/main_window.py" line="302" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="296" />
+            <location filename="../../app/gui/main_window.py" line="302" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="297" />
+            <location filename="../../app/gui/main_window.py" line="303" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="297" />
+            <location filename="../../app/gui/main_window.py" line="303" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="298" />
+            <location filename="../../app/gui/main_window.py" line="304" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="298" />
+            <location filename="../../app/gui/main_window.py" line="304" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="299" />
+            <location filename="../../app/gui/main_window.py" line="305" />
             <source>A&amp;dd Data…</source>
             <translation>添加数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="300" />
+            <location filename="../../app/gui/main_window.py" line="306" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="306" />
+            <location filename="../../app/gui/main_window.py" line="312" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="307" />
+            <location filename="../../app/gui/main_window.py" line="313" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="308" />
+            <location filename="../../app/gui/main_window.py" line="314" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="309" />
+            <location filename="../../app/gui/main_window.py" line="315" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="310" />
+            <location filename="../../app/gui/main_window.py" line="316" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="311" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="312" />
+            <location filename="../../app/gui/main_window.py" line="318" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="312" />
+            <location filename="../../app/gui/main_window.py" line="318" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="313" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="314" />
+            <location filename="../../app/gui/main_window.py" line="320" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="315" />
+            <location filename="../../app/gui/main_window.py" line="321" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="316" />
+            <location filename="../../app/gui/main_window.py" line="322" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="323" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="318" />
+            <location filename="../../app/gui/main_window.py" line="324" />
             <source>Select by A&amp;ttribute…</source>
             <translation>按属性选择(&amp;T)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="325" />
             <source>Select the features that meet a condition</source>
             <translation>选择满足条件的要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="320" />
+            <location filename="../../app/gui/main_window.py" line="326" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="321" />
+            <location filename="../../app/gui/main_window.py" line="327" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="322" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="322" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="323" />
+            <location filename="../../app/gui/main_window.py" line="329" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="323" />
+            <location filename="../../app/gui/main_window.py" line="329" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="324" />
+            <location filename="../../app/gui/main_window.py" line="330" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="325" />
+            <location filename="../../app/gui/main_window.py" line="331" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="326" />
+            <location filename="../../app/gui/main_window.py" line="332" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="327" />
+            <location filename="../../app/gui/main_window.py" line="333" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="328" />
+            <location filename="../../app/gui/main_window.py" line="334" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="329" />
+            <location filename="../../app/gui/main_window.py" line="335" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="330" />
+            <location filename="../../app/gui/main_window.py" line="336" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="331" />
+            <location filename="../../app/gui/main_window.py" line="337" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="332" />
+            <location filename="../../app/gui/main_window.py" line="338" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="333" />
+            <location filename="../../app/gui/main_window.py" line="339" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="336" />
+            <location filename="../../app/gui/main_window.py" line="342" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="337" />
+            <location filename="../../app/gui/main_window.py" line="343" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="350" />
+            <location filename="../../app/gui/main_window.py" line="356" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="351" />
+            <location filename="../../app/gui/main_window.py" line="357" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="522" />
+            <location filename="../../app/gui/main_window.py" line="528" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="535" />
+            <location filename="../../app/gui/main_window.py" line="541" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="551" />
+            <location filename="../../app/gui/main_window.py" line="557" />
             <source>User Guide</source>
             <translation>用户指南</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="551" />
+            <location filename="../../app/gui/main_window.py" line="557" />
             <source>The user guide is docs/gui.md.</source>
             <translation>用户指南见 docs/gui.md。</translation>
         </message>
@@ -1152,67 +1152,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="365" />
+            <location filename="../../app/gui/main_window.py" line="371" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="365" />
+            <location filename="../../app/gui/main_window.py" line="371" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="365" />
+            <location filename="../../app/gui/main_window.py" line="371" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="366" />
+            <location filename="../../app/gui/main_window.py" line="372" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="366" />
+            <location filename="../../app/gui/main_window.py" line="372" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="367" />
+            <location filename="../../app/gui/main_window.py" line="373" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="367" />
+            <location filename="../../app/gui/main_window.py" line="373" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="368" />
+            <location filename="../../app/gui/main_window.py" line="374" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="368" />
+            <location filename="../../app/gui/main_window.py" line="374" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="369" />
+            <location filename="../../app/gui/main_window.py" line="375" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="369" />
+            <location filename="../../app/gui/main_window.py" line="375" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -1220,7 +1220,7 @@
     <context>
         <name>MapCanvas</name>
         <message>
-            <location filename="../../app/gui/canvas.py" line="675" />
+            <location filename="../../app/gui/canvas.py" line="686" />
             <source>No features here</source>
             <translation>此处没有要素</translation>
         </message>
@@ -1507,7 +1507,7 @@
         <message>
             <location filename="../../app/gui/open_data.py" line="306" />
             <location filename="../../app/gui/open_data.py" line="552" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="301" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="300" />
             <source>File</source>
             <translation>文件</translation>
         </message>
@@ -1681,189 +1681,199 @@
     <context>
         <name>Progress</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="62" />
+            <location filename="../../app/gui/tasks.py" line="63" />
             <source>weather</source>
             <translation>气象数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="63" />
+            <location filename="../../app/gui/tasks.py" line="64" />
             <source>rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="64" />
+            <location filename="../../app/gui/tasks.py" line="65" />
             <source>roof layouts</source>
             <translation>屋顶组件排布</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="65" />
+            <location filename="../../app/gui/tasks.py" line="66" />
             <source>roof setbacks</source>
             <translation>屋顶退距</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="66" />
+            <location filename="../../app/gui/tasks.py" line="67" />
             <source>roof planes</source>
             <translation>屋面分面</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="67" />
+            <location filename="../../app/gui/tasks.py" line="68" />
             <source>orientation classes</source>
             <translation>朝向分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="68" />
+            <location filename="../../app/gui/tasks.py" line="69" />
             <source>energy</source>
             <translation>发电量计算</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="69" />
+            <location filename="../../app/gui/tasks.py" line="70" />
             <source>neighbours</source>
             <translation>相邻建筑</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="70" />
+            <location filename="../../app/gui/tasks.py" line="71" />
             <source>horizons</source>
             <translation>地平线遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="71" />
+            <location filename="../../app/gui/tasks.py" line="72" />
             <source>horizons: neighbours</source>
             <translation>地平线遮挡：相邻建筑</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="72" />
+            <location filename="../../app/gui/tasks.py" line="73" />
             <source>horizons: walls</source>
             <translation>地平线遮挡：墙体</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="73" />
+            <location filename="../../app/gui/tasks.py" line="74" />
             <source>horizons (DSM)</source>
             <translation>地平线遮挡（DSM）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="74" />
+            <location filename="../../app/gui/tasks.py" line="75" />
             <source>shading done</source>
             <translation>遮挡计算完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="75" />
+            <location filename="../../app/gui/tasks.py" line="76" />
             <source>totals</source>
             <translation>汇总</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="76" />
+            <location filename="../../app/gui/tasks.py" line="77" />
             <source>done</source>
             <translation>完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="77" />
+            <location filename="../../app/gui/tasks.py" line="78" />
             <source>preparing buildings</source>
             <translation>准备建筑数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="78" />
+            <location filename="../../app/gui/tasks.py" line="79" />
             <source>loaded</source>
             <translation>已载入</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="79" />
+            <location filename="../../app/gui/tasks.py" line="80" />
             <source>township intensity map</source>
             <translation>乡镇碳排放强度图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="80" />
+            <location filename="../../app/gui/tasks.py" line="81" />
             <source>analyses done</source>
             <translation>分析完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="81" />
+            <location filename="../../app/gui/tasks.py" line="82" />
             <source>emissions, sinks, balance</source>
             <translation>碳排放、碳汇、碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="82" />
+            <location filename="../../app/gui/tasks.py" line="83" />
             <source>energy table</source>
             <translation>能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="83" />
+            <location filename="../../app/gui/tasks.py" line="84" />
             <source>emission factors</source>
             <translation>排放因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="84" />
+            <location filename="../../app/gui/tasks.py" line="85" />
             <source>carbon account done</source>
             <translation>碳核算完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="85" />
+            <location filename="../../app/gui/tasks.py" line="86" />
             <source>statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="86" />
+            <location filename="../../app/gui/tasks.py" line="87" />
             <source>five-colour map done</source>
             <translation>五色图完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="87" />
+            <location filename="../../app/gui/tasks.py" line="88" />
             <source>loading the PV model</source>
             <translation>载入光伏模型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="88" />
+            <location filename="../../app/gui/tasks.py" line="89" />
             <source>loading libraries</source>
             <translation>载入程序库</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="89" />
+            <location filename="../../app/gui/tasks.py" line="90" />
             <source>styling layers</source>
             <translation>设置图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="90" />
+            <location filename="../../app/gui/tasks.py" line="91" />
             <source>summary</source>
             <translation>汇总</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="91" />
+            <location filename="../../app/gui/tasks.py" line="92" />
             <source>reading project</source>
             <translation>读取项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="92" />
+            <location filename="../../app/gui/tasks.py" line="93" />
             <source>building the workspace</source>
             <translation>构建工作空间</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="93" />
+            <location filename="../../app/gui/tasks.py" line="94" />
             <source>writing project</source>
             <translation>写入项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="94" />
+            <location filename="../../app/gui/tasks.py" line="95" />
             <source>writing</source>
             <translation>正在写入</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="95" />
+            <location filename="../../app/gui/tasks.py" line="96" />
             <source>saved</source>
             <translation>已保存</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="96" />
+            <location filename="../../app/gui/tasks.py" line="97" />
             <source>reading {0}</source>
             <translation>读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="97" />
+            <location filename="../../app/gui/tasks.py" line="98" />
             <source>writing {0}</source>
             <translation>写入 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="98" />
+            <location filename="../../app/gui/tasks.py" line="99" />
             <source>styling {0}</source>
             <translation>设置 {0} 的样式</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="100" />
+            <source>page {0}/{1}</source>
+            <translation>第 {0}/{1} 页</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="101" />
+            <source>report written ({0} s)</source>
+            <translation>报告已写入（{0} 秒）</translation>
         </message>
     </context>
     <context>
@@ -2274,69 +2284,69 @@
             <translation>清除光伏阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="205" />
+            <location filename="../../app/gui/siting.py" line="209" />
             <source>Wind</source>
             <translation>风电</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="206" />
+            <location filename="../../app/gui/siting.py" line="210" />
             <source>PV array</source>
             <translation>光伏阵列</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="207" />
+            <location filename="../../app/gui/siting.py" line="211" />
             <source>Place Turbine</source>
             <translation>放置风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="207" />
+            <location filename="../../app/gui/siting.py" line="211" />
             <source>Click on the map to place a wind turbine</source>
             <translation>在地图上单击放置风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="208" />
+            <location filename="../../app/gui/siting.py" line="212" />
             <source>Move Turbine</source>
             <translation>移动风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="208" />
+            <location filename="../../app/gui/siting.py" line="212" />
             <source>Drag a turbine; results follow while dragging</source>
             <translation>拖动风机；拖动时结果随之更新</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="209" />
+            <location filename="../../app/gui/siting.py" line="213" />
             <source>Delete Turbine</source>
             <translation>删除风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="209" />
+            <location filename="../../app/gui/siting.py" line="213" />
             <location filename="../../app/gui/siting_tools.py" line="289" />
             <source>Click a turbine to delete it</source>
             <translation>单击风机将其删除</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="210" />
+            <location filename="../../app/gui/siting.py" line="214" />
             <source>Draw PV Array Area</source>
             <translation>绘制光伏阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="210" />
+            <location filename="../../app/gui/siting.py" line="214" />
             <source>Click the corners of a ground PV array area</source>
             <translation>单击地面光伏阵列范围的各角点</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="215" />
+            <location filename="../../app/gui/siting.py" line="219" />
             <source>Siting: PV arrays and wind turbines</source>
             <translation>选址：光伏阵列与风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="216" />
+            <location filename="../../app/gui/siting.py" line="220" />
             <source>Place wind turbines and ground PV arrays on the map with live yields, wake losses and constraint checks</source>
             <translation>在地图上布置风机和地面光伏阵列，实时显示发电量、尾流损失和约束检查</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting.py" line="218" />
-            <location filename="../../app/gui/siting.py" line="358" />
+            <location filename="../../app/gui/siting.py" line="222" />
+            <location filename="../../app/gui/siting.py" line="362" />
             <source>Siting</source>
             <translation>选址</translation>
         </message>
@@ -2417,7 +2427,7 @@
         </message>
         <message>
             <location filename="../../app/gui/siting_array_tab.py" line="205" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="343" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="342" />
             <source>A line or polygon layer of roads (none in the sample park)</source>
             <translation>道路的线或面图层（示例园区没有）</translation>
         </message>
@@ -2505,7 +2515,7 @@
         </message>
         <message>
             <location filename="../../app/gui/siting_array_tab.py" line="249" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="362" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="361" />
             <source>(no road layer)</source>
             <translation>（无道路图层）</translation>
         </message>
@@ -2546,315 +2556,310 @@
             <translation>未计算</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="262" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="261" />
             <source>Turbine</source>
             <translation>风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
             <source>AEP MWh/yr</source>
             <translation>年发电量 MWh</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
             <source>Wake loss %</source>
             <translation>尾流损失 %</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
             <source>CF</source>
             <translation>容量系数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="256" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
             <source>Violations</source>
             <translation>冲突</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="257" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="256" />
             <source>Violations (click: zoom to it)</source>
             <translation>约束冲突（单击缩放到该处）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="263" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="262" />
             <source>Type</source>
             <translation>型号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="264" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="263" />
             <source>Generic turbine (rated kW, rotor, hub)</source>
             <translation>通用风机（额定功率、叶轮直径、轮毂高度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="266" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="265" />
             <source>Bundled power curves (resources/wind/turbines: each file names its source), windpowerlib's offline turbine library (OpenEnergy Database), a power curve CSV of your own, or a generic turbine. Default: ghrepower_fd21_50, a Chinese 50 kW-class small turbine (SWCC-certified curve), as the demo</source>
             <translation>内置功率曲线（resources/wind/turbines，每个文件注明来源）、windpowerlib 离线风机库（OpenEnergy Database）、自有功率曲线 CSV 或通用风机。默认：ghrepower_fd21_50，国产 50 kW 级小型风机（SWCC 认证曲线），与示例相同</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="271" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="436" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="270" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="435" />
             <source>Load power curve CSV…</source>
             <translation>载入功率曲线 CSV…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="272" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="271" />
             <source>Columns wind speed (m/s) and power (kW), optional Ct; '# rotor_diameter_m:' and '# hub_height_m:' lines give the rotor and hub (docs/wind.md)</source>
             <translation>列为风速（m/s）和功率（kW），可选推力系数 Ct；用“# rotor_diameter_m:”和“# hub_height_m:”行给出叶轮直径和轮毂高度（docs/wind.md）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="275" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="274" />
             <source>Generic: kW, rotor, hub</source>
             <translation>通用：kW、叶轮、轮毂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="276" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="275" />
             <source>Rated power of the generic turbine (DTU WETB standard curve, Cp 0.49 minus gear, generator and converter losses)</source>
             <translation>通用风机的额定功率（DTU WETB 标准曲线：Cp 0.49，扣除齿轮箱、发电机和变流器损耗）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="278" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="277" />
             <source>Rotor diameter</source>
             <translation>叶轮直径</translation>
         </message>
         <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="278" />
             <location filename="../../app/gui/siting_wind_tab.py" line="279" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="280" />
             <source>Hub height</source>
             <translation>轮毂高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="281" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="280" />
             <source>turbine's own</source>
             <translation>风机自带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="282" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="281" />
             <source>Hub height of every turbine; default: the curve file's, or the lowest the maker offers (windpowerlib)</source>
             <translation>所有风机的轮毂高度；默认：曲线文件给出的高度，或厂家提供的最低高度（windpowerlib）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="286" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="285" />
             <source>Wind resource</source>
             <translation>风资源</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="287" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="286" />
             <source>Resource</source>
             <translation>风资源</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="288" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="287" />
             <source>Park site climate (built-in, as the demo)</source>
             <translation>园区场址风况（内置，同示例）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="288" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="287" />
             <source>Weibull A, k</source>
             <translation>Weibull A、k</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="289" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="288" />
             <source>File (.tab, sector table, EPW, wind map)</source>
             <translation>文件（.tab、扇区表、EPW、风图谱）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="291" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="290" />
             <source>Default: the built-in CSWD climatology's annual mean 10 m speed at the park as a Rayleigh distribution (k = 2), uniform directions, log-law shear over suburban/industrial roughness z0 = 0.4 m (gis.wind.farm.demo_resource)</source>
             <translation>默认：内置 CSWD 气候表在园区处的 10 m 年平均风速，按瑞利分布（k = 2）、各方向均匀，按城郊/工业区粗糙度 z0 = 0.4 m 的对数律切变（gis.wind.farm.demo_resource）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="295" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="294" />
             <source>A, k, height</source>
             <translation>A、k、高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="296" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="295" />
             <source>Weibull scale A (m/s); default 6.0 with k = 2.0: the DOMAIN.md §6 reference case</source>
             <translation>Weibull 尺度参数 A（m/s）；默认 6.0、k = 2.0：DOMAIN.md §6 参考算例</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="298" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="297" />
             <source>Weibull shape k</source>
             <translation>Weibull 形状参数 k</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="299" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="298" />
             <source>hub height</source>
             <translation>轮毂高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="300" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="299" />
             <source>Height the Weibull distribution is for; default: the hub height</source>
             <translation>该 Weibull 分布对应的高度；默认：轮毂高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="302" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="301" />
             <source>WAsP .tab, .csv/.xlsx sector table, .epw or wind-map .tif</source>
             <translation>WAsP .tab、.csv/.xlsx 扇区表、.epw 或风图谱 .tif</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="303" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="302" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="304" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="303" />
             <source>File height</source>
             <translation>文件高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="305" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="304" />
             <source>Height of a sector table or a wind map without one in its name (EPW files are 10 m, .tab files say theirs)</source>
             <translation>扇区表或文件名中未注明高度的风图谱的高度（EPW 为 10 m，.tab 文件自带高度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="307" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="306" />
             <source>Shear (land use)</source>
             <translation>切变（下垫面）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="312" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="311" />
             <source>Roughness for the shear from the resource height to the hub (resources/wind/roughness.csv); default farmland z0 = 0.1 m, the surroundings of most weather stations (European Wind Atlas)</source>
             <translation>由资源高度外推到轮毂高度所用的粗糙度（resources/wind/roughness.csv）；默认农田 z0 = 0.1 m，即多数气象站周边（欧洲风图谱）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="317" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="316" />
             <source>Wakes and constraints</source>
             <translation>尾流与约束</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="317" />
             <source>Wake model</source>
             <translation>尾流模型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="319" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
             <source>Jensen (k = 0.075)</source>
             <translation>Jensen（k = 0.075）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="319" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
             <source>Bastankhah Gaussian (TI 10%)</source>
             <translation>Bastankhah 高斯模型（湍流强度 10%）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="319" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
             <source>None</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="321" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="320" />
             <source>Jensen/Katic top-hat wake, k = 0.075 (WAsP PARK onshore default); Bastankhah &amp; Porté-Agel 2014 Gaussian, k* from TI 0.10 (Niayifar &amp; Porté-Agel 2016). Both validated against PyWake (docs/wind.md)</source>
             <translation>Jensen/Katic 顶帽尾流，k = 0.075（WAsP PARK 陆上默认值）；Bastankhah &amp; Porté-Agel 2014 高斯尾流，k* 由湍流强度 0.10 求得（Niayifar &amp; Porté-Agel 2016）。两者均已与 PyWake 对比验证（docs/wind.md）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="324" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="323" />
             <source>Spacing along, across</source>
             <translation>间距（顺风、横风）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="325" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="324" />
             <source>Minimum spacing in rotor diameters: 5 D along the prevailing wind, 3 D across (an ellipse; a circle of 5 D without a prevailing direction). DOMAIN.md §6: 3–5 D crosswind, 5–10 D downwind; lower ends for tight park sites</source>
             <translation>以叶轮直径计的最小间距：主导风向上 5 D，横风向 3 D（椭圆；无主导风向时为 5 D 圆）。DOMAIN.md §6：横风向 3–5 D，顺风向 5–10 D；园区场地紧张时取下限</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="330" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="329" />
             <source>Setback buildings</source>
             <translation>建筑退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="331" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="330" />
             <source>Setback roads</source>
             <translation>道路退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="332" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="331" />
             <source>Setback boundary</source>
             <translation>红线退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="333" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="332" />
             <source>auto: {0:g} × tip height</source>
             <translation>自动：{0:g} × 叶尖高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="337" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="336" />
             <source>Default 1.5 × tip height (resources/wind/setbacks.csv, e.g. Massachusetts DOER model bylaw; unverified for China)</source>
             <translation>默认 1.5 × 叶尖高度（resources/wind/setbacks.csv，如美国马萨诸塞州 DOER 示范条例；国内未核实）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="339" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="338" />
             <source>Default 1.1 × tip height: fall-over distance + 10% (UK DfT Circular 02/2013)</source>
             <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（英国交通部 DfT Circular 02/2013）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="341" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="340" />
             <source>Default 1.1 × tip height: fall-over distance + 10% (Lingtan convention, unverified)</source>
             <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（零碳软件约定，未核实）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="344" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="343" />
             <source>Noise class</source>
             <translation>声环境功能区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="345" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="344" />
             <source>auto (by building use)</source>
             <translation>自动（按建筑用途）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="347" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="346" />
             <source>Class {0}</source>
             <translation>{0} 类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="348" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="347" />
             <source>GB 3096-2008 class of the sensitive buildings: auto = by use (homes, schools, hospitals, elderly care → 1; dormitories, mixed → 2; §4.2, resources/wind/noise_class_by_use.csv). ISO 9613-2 spreading and air absorption; default sound power 104 dB(A) unless the curve gives one</source>
             <translation>敏感建筑的 GB 3096-2008 声环境功能区类别：自动 = 按用途（住宅、学校、医院、养老 → 1 类；宿舍、混合 → 2 类；§4.2，resources/wind/noise_class_by_use.csv）。按 ISO 9613-2 计几何发散和空气吸收；曲线未给出声功率级时默认 104 dB(A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="437" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="436" />
             <source>Power curves (*.csv *.txt);;All files (*)</source>
             <translation>功率曲线 (*.csv *.txt);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="449" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="448" />
             <source>Wind resource file</source>
             <translation>风资源文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="450" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="449" />
             <source>Wind resources (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;All files (*)</source>
             <translation>风资源 (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="470" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="469" />
             <source>No turbines: choose Place Turbine and click on the map</source>
             <translation>没有风机：选择“放置风机”后在地图上单击</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="475" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="474" />
             <source>{0} turbines, {1:,.0f} kW; AEP {2:,.1f} MWh/yr (gross {3:,.1f}), wake loss {4:.2f}%, capacity factor {5:.3f}; air density {6:.3f} kg/m³</source>
             <translation>{0} 台风机，{1:,.0f} kW；年发电量 {2:,.1f} MWh（尾流前 {3:,.1f}），尾流损失 {4:.2f}%，容量系数 {5:.3f}；空气密度 {6:.3f} kg/m³</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="487" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="486" />
             <source>No violations</source>
             <translation>无约束冲突</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="506" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="505" />
             <source>Updated in {0:.0f} ms ({1} turbines; evaluate {2:.0f} ms)</source>
             <translation>已更新，用时 {0:.0f} ms（{1} 台风机；计算 {2:.0f} ms）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="509" />
-            <source>(slower than the 200 ms target)</source>
-            <translation>（慢于 200 ms 目标）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="301" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="300" />
             <source>File</source>
             <translation>文件</translation>
         </message>
@@ -2885,23 +2890,23 @@
     <context>
         <name>TaskDialog</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="185" />
+            <location filename="../../app/gui/tasks.py" line="197" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="192" />
+            <location filename="../../app/gui/tasks.py" line="204" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="208" />
-            <location filename="../../app/gui/tasks.py" line="325" />
+            <location filename="../../app/gui/tasks.py" line="220" />
+            <location filename="../../app/gui/tasks.py" line="337" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="216" />
+            <location filename="../../app/gui/tasks.py" line="228" />
             <source>{0:.0f} s</source>
             <translation>{0:.0f} 秒</translation>
         </message>
@@ -2909,27 +2914,27 @@
     <context>
         <name>Tasks</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="451" />
+            <location filename="../../app/gui/tasks.py" line="463" />
             <source>Likely coordinate systems:</source>
             <translation>可能的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="461" />
+            <location filename="../../app/gui/tasks.py" line="473" />
             <source>Lingtan</source>
             <translation>零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="464" />
+            <location filename="../../app/gui/tasks.py" line="476" />
             <source>The input cannot be used.</source>
             <translation>输入数据无法使用。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="468" />
+            <location filename="../../app/gui/tasks.py" line="480" />
             <source>An internal error occurred (a bug in Lingtan).</source>
             <translation>发生内部错误（零碳程序缺陷）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="471" />
+            <location filename="../../app/gui/tasks.py" line="483" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
         </message>
