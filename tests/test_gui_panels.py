@@ -14,6 +14,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 
 from layers.layer import VectorLayer
 from layers.tree import LayerTree
+from tests.conftest import shared
 
 
 @pytest.fixture
@@ -472,3 +473,44 @@ def test_multi_layer_geopackage_asks_which_layers(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.workspace.tree.find("二") is not None, timeout=30_000)
     assert window.workspace.tree.find("一") is None
     assert len(window.workspace.tree.find("二").gdf) == 4
+
+
+def test_gbk_dbf_without_shp_is_offered_and_opens_as_a_table(window, qtbot, tmp_path):
+    """A .dbf whose .shp is missing is offered by Add Data and opens as an attribute table: its
+    GBK text decoded, every record present, nothing drawn, the attribute table showing it."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from app.gui.open_data import file_filter, open_files
+
+    assert "*.dbf" in file_filter().split(";;")[0]
+    names = ["漠河县", "塔河县", "呼玛县"]
+    gpd.GeoDataFrame({"NAME": names, "CODE": [232723, 232722, 232721]},
+                     geometry=[Point(i, i) for i in range(3)], crs=4326
+                     ).to_file(tmp_path / "county.shp", encoding="GBK")
+    (tmp_path / "county.shp").unlink()
+    (tmp_path / "county.cpg").unlink(missing_ok=True)  # as desktop GIS of the 2000s wrote them
+    assert (tmp_path / "county.dbf").read_bytes().find("漠河县".encode("gbk")) > 0
+    (handle,) = open_files(window, [tmp_path / "county.dbf"], show_report=False)
+    assert handle.wait(30)
+    qtbot.waitUntil(lambda: window.workspace.tree.find("county") is not None, timeout=10_000)
+    layer = window.workspace.tree.find("county")
+    assert list(layer.gdf["NAME"]) == names
+    assert list(layer.gdf["CODE"]) == [232723, 232722, 232721]
+    assert layer.gdf.geometry.isna().all()
+    window.canvas.refresh()
+    assert window.canvas.wait_for_render(10_000)
+    window.attribute_table.set_layer(layer)
+    assert window.attribute_table.view.model().rowCount() == 3
+
+
+def test_real_gbk_dbf_only_county_table(window, qtbot):
+    from app.gui.open_data import open_files
+
+    path = shared("encoding", "ncl_county_2004_gbk_dbf_only", "county_2004.dbf")
+    (handle,) = open_files(window, [path], show_report=False)
+    assert handle.wait(60)
+    qtbot.waitUntil(lambda: window.workspace.tree.find("county_2004") is not None, timeout=30_000)
+    layer = window.workspace.tree.find("county_2004")
+    assert len(layer.gdf) == 2387  # the .shx holds 2,387 shapes: (19,196 − 100) / 8
+    assert "漠河县" in set(layer.gdf["NAME2004"])

@@ -25,6 +25,7 @@ A dropped Lingtan project (``*.lingtan.gpkg``) is opened as a project instead.
 
 from __future__ import annotations
 
+import glob
 import math
 import zipfile
 from dataclasses import dataclass, field
@@ -75,11 +76,12 @@ def tr(text: str) -> str:
 def file_filter() -> str:
     return ";;".join([
         tr("GIS files") + " (*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.dxf *.csv *.xlsx *.xls "
-                          "*.tif *.tiff *.img *.asc)",
+                          "*.dbf *.tif *.tiff *.img *.asc)",
         tr("Shapefile") + " (*.shp *.zip)", tr("GeoPackage") + " (*.gpkg)",
         tr("GeoJSON") + " (*.geojson *.json)", tr("KML/KMZ") + " (*.kml *.kmz)",
         tr("CAD drawing") + " (*.dxf)",
         tr("Tables with coordinates or WKT") + " (*.csv *.txt *.xlsx *.xls)",
+        tr("Attribute tables (dBase, also without .shp)") + " (*.dbf)",
         tr("Rasters (GeoTIFF, IMG, ASCII grid)") + " (*.tif *.tiff *.img *.asc)", tr("All files") + " (*)",
     ])
 
@@ -89,6 +91,13 @@ def is_project(path: Path) -> bool:
     from app.project_file import is_project_file
 
     return str(path).lower().endswith(PROJECT_SUFFIX) or is_project_file(path)
+
+
+def is_table_only(path: Path) -> bool:
+    """A dBase table without the .shp of its Shapefile: read as attributes only."""
+    p = Path(path)
+    return p.suffix.lower() == ".dbf" and not any(
+        c.suffix.lower() == ".shp" for c in p.parent.glob(glob.escape(p.stem) + ".*"))
 
 
 def is_raster(path: Path) -> bool:
@@ -634,7 +643,7 @@ def open_files(window, paths: list[Path], crs: str | None = None, layer: str | N
 def _read_one(window, path: Path, crs, layer, replace, show_report: bool):
     from app.gui.tasks import run_task, show_error
     from gis.errors import CrsNeeded, InputError
-    from gis.io import read_vector
+    from gis.io import read_attribute_table, read_vector
 
     raster = is_raster(path)
     name = unique_name(window.workspace, path.stem) if raster and replace is None else path.stem
@@ -642,6 +651,8 @@ def _read_one(window, path: Path, crs, layer, replace, show_report: bool):
     def work(progress):
         if raster:
             return read_raster(path, crs=crs, name=name, progress=progress)
+        if is_table_only(path):
+            return read_attribute_table(path)
         return read_vector(path, crs=crs, layer=layer, progress=progress)
 
     def done(result):

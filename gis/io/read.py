@@ -306,19 +306,48 @@ def _sidecar_dbf(p: Path) -> Path | None:
 
 def _inspect_dbf_only(dbf: Path, exc: InputError, encoding: str | None):
     """Attributes of a shapefile whose .shp is missing (the table is still worth showing)."""
+    result = read_attribute_table(dbf, encoding=encoding)
+    report = result.report
+    report.problems = [p for p in report.problems if p.code != "shapefile.attributes_only"]
+    report.add("error", exc.code, exc.zh, exc.en)
+    return pd.DataFrame(result.gdf.drop(columns="geometry")), report
+
+
+def read_attribute_table(path: str | Path, *, encoding: str | None = None) -> ReadResult:
+    """The attribute table of a dBase file (a Shapefile's .dbf, also without its .shp): a frame
+    with empty geometries, its text decoded with the encoding of the .cpg or the one detected
+    (GBK from Chinese desktop GIS), the CRS of a .prj beside it kept for the record."""
     import pyogrio
 
     from gis.io.shapefile import decide_encoding
 
-    report = ReadReport(path=str(dbf), format="ESRI Shapefile (attributes only)")
+    dbf = Path(path)
+    if not dbf.exists():
+        raise InputError("文件不存在", "File not found", path=str(dbf), code="file.missing")
+    check_regular_file(dbf)
+    if encoding is not None:
+        encoding = checked_encoding(encoding)
+    report = ReadReport(path=str(dbf), format="dBase (attributes only)")
     cpg = dbf.with_suffix(".cpg")
     guess = decide_encoding(dbf, cpg if cpg.exists() else None, encoding, report)
-    table = pyogrio.read_dataframe(dbf, encoding=guess.codec)
+    try:
+        table = pyogrio.read_dataframe(dbf, encoding=guess.codec, read_geometry=False)
+    except Exception as exc:
+        raise InputError(f"无法读取 dBase 属性表：{exc}", f"Cannot read the dBase table: {exc}",
+                         path=str(dbf), code="dbf.unreadable") from exc
+    crs = None
     prj = dbf.with_suffix(".prj")
     if prj.exists():
-        crs = CRS.from_wkt(prj.read_text(errors="replace"))
-        report.crs, report.crs_source = crs_label(crs), "file"
-    report.add("error", exc.code, exc.zh, exc.en)
-    _check_text(gpd.GeoDataFrame(table.assign(geometry=None)), report)
-    report.describe(table)
-    return table, report
+        try:
+            crs = CRS.from_wkt(prj.read_text(errors="replace"))
+            report.crs, report.crs_source = crs_label(crs), "file"
+        except Exception:  # a damaged .prj does not matter for a table
+            crs = None
+    gdf = gpd.GeoDataFrame(pd.DataFrame(table), geometry=[None] * len(table), crs=crs)
+    report.add("warning", "shapefile.attributes_only",
+               f"只读取了属性表（{len(gdf):,} 行）：没有 .shp 几何文件，图层不在地图上绘制",
+               f"Only the attribute table was read ({len(gdf):,} rows): without a .shp the layer "
+               "is not drawn on the map")
+    _check_text(gdf, report)
+    report.describe(gdf)
+    return ReadResult(gdf, report)

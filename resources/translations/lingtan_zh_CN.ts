@@ -1297,370 +1297,375 @@
     <context>
         <name>OpenData</name>
         <message>
-            <location filename="../../app/gui/open_data.py" line="77" />
+            <location filename="../../app/gui/open_data.py" line="78" />
             <source>GIS files</source>
             <translation>GIS 文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="79" />
+            <location filename="../../app/gui/open_data.py" line="80" />
             <source>Shapefile</source>
             <translation>Shapefile</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="79" />
+            <location filename="../../app/gui/open_data.py" line="80" />
             <source>GeoPackage</source>
             <translation>GeoPackage</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="80" />
+            <location filename="../../app/gui/open_data.py" line="81" />
             <source>GeoJSON</source>
             <translation>GeoJSON</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="80" />
+            <location filename="../../app/gui/open_data.py" line="81" />
             <source>KML/KMZ</source>
             <translation>KML/KMZ</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="81" />
+            <location filename="../../app/gui/open_data.py" line="82" />
             <source>CAD drawing</source>
             <translation>CAD 图纸</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="82" />
+            <location filename="../../app/gui/open_data.py" line="83" />
             <source>Tables with coordinates or WKT</source>
             <translation>含坐标或 WKT 的表格</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="83" />
+            <location filename="../../app/gui/open_data.py" line="84" />
+            <source>Attribute tables (dBase, also without .shp)</source>
+            <translation>属性表（dBase，也可没有 .shp）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="85" />
             <source>Rasters (GeoTIFF, IMG, ASCII grid)</source>
             <translation>栅格（GeoTIFF、IMG、ASCII 格网）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="83" />
+            <location filename="../../app/gui/open_data.py" line="85" />
             <source>All files</source>
             <translation>所有文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="115" />
-            <location filename="../../app/gui/open_data.py" line="313" />
-            <location filename="../../app/gui/open_data.py" line="555" />
+            <location filename="../../app/gui/open_data.py" line="124" />
+            <location filename="../../app/gui/open_data.py" line="322" />
+            <location filename="../../app/gui/open_data.py" line="564" />
             <source>Coordinate system</source>
             <translation>坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="122" />
+            <location filename="../../app/gui/open_data.py" line="131" />
             <source>Suggested: {0} ({1})</source>
             <translation>推荐：{0}（{1}）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="123" />
+            <location filename="../../app/gui/open_data.py" line="132" />
             <source>CGCS2000 longitude/latitude (EPSG:4490)</source>
             <translation>CGCS2000 经纬度（EPSG:4490）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="124" />
+            <location filename="../../app/gui/open_data.py" line="133" />
             <source>WGS84 longitude/latitude, GPS (EPSG:4326)</source>
             <translation>WGS84 经纬度，GPS（EPSG:4326）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="125" />
+            <location filename="../../app/gui/open_data.py" line="134" />
             <source>GCJ-02 longitude/latitude: Amap (高德) / Tencent (腾讯) maps</source>
             <translation>GCJ-02 经纬度：高德 / 腾讯地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="127" />
+            <location filename="../../app/gui/open_data.py" line="136" />
             <source>BD-09 longitude/latitude: Baidu (百度) maps</source>
             <translation>BD-09 经纬度：百度地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="128" />
+            <location filename="../../app/gui/open_data.py" line="137" />
             <source>Gauss–Krüger zone (CGCS2000, Xi'an 1980, Beijing 1954)…</source>
             <translation>高斯-克吕格投影带（CGCS2000、西安 1980、北京 1954）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="129" />
+            <location filename="../../app/gui/open_data.py" line="138" />
             <source>EPSG code or other CRS…</source>
             <translation>EPSG 代码或其他坐标系…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="136" />
+            <location filename="../../app/gui/open_data.py" line="145" />
             <source>CGCS2000 (China Geodetic 2000)</source>
             <translation>CGCS2000（2000 国家大地坐标系）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="137" />
+            <location filename="../../app/gui/open_data.py" line="146" />
             <source>Xi'an 1980</source>
             <translation>西安 1980</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="138" />
+            <location filename="../../app/gui/open_data.py" line="147" />
             <source>Beijing 1954</source>
             <translation>北京 1954</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="140" />
+            <location filename="../../app/gui/open_data.py" line="149" />
             <source>3° zones</source>
             <translation>3 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="141" />
+            <location filename="../../app/gui/open_data.py" line="150" />
             <source>6° zones</source>
             <translation>6 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="143" />
+            <location filename="../../app/gui/open_data.py" line="152" />
             <source>Easting starts with the zone number</source>
             <translation>横坐标带带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="144" />
+            <location filename="../../app/gui/open_data.py" line="153" />
             <source>Easting without zone number (give the central meridian)</source>
             <translation>横坐标不带带号（需给出中央经线）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="153" />
+            <location filename="../../app/gui/open_data.py" line="162" />
             <source>Datum</source>
             <translation>大地基准</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="154" />
+            <location filename="../../app/gui/open_data.py" line="163" />
             <source>Zone width</source>
             <translation>分带宽度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="155" />
+            <location filename="../../app/gui/open_data.py" line="164" />
             <source>Coordinates</source>
             <translation>坐标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="156" />
+            <location filename="../../app/gui/open_data.py" line="165" />
             <source>Zone number</source>
             <translation>带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="157" />
+            <location filename="../../app/gui/open_data.py" line="166" />
             <source>Central meridian</source>
             <translation>中央经线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="174" />
+            <location filename="../../app/gui/open_data.py" line="183" />
             <source>The data's coordinate system:</source>
             <translation>数据的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="230" />
+            <location filename="../../app/gui/open_data.py" line="239" />
             <source>Enter a coordinate system.</source>
             <translation>请输入坐标系。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="247" />
+            <location filename="../../app/gui/open_data.py" line="256" />
             <source>Choose layers</source>
             <translation>选择图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="259" />
+            <location filename="../../app/gui/open_data.py" line="268" />
             <source>{0} holds several layers. Add:</source>
             <translation>{0} 包含多个图层。添加：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="289" />
+            <location filename="../../app/gui/open_data.py" line="298" />
             <source>from the file</source>
             <translation>取自文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="289" />
-            <location filename="../../app/gui/open_data.py" line="296" />
+            <location filename="../../app/gui/open_data.py" line="298" />
+            <location filename="../../app/gui/open_data.py" line="305" />
             <source>chosen by you</source>
             <translation>由您指定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="290" />
+            <location filename="../../app/gui/open_data.py" line="299" />
             <source>assumed from the lon/lat range</source>
             <translation>根据经纬度范围推定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="290" />
+            <location filename="../../app/gui/open_data.py" line="299" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="295" />
+            <location filename="../../app/gui/open_data.py" line="304" />
             <source>.cpg file</source>
             <translation>.cpg 文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="295" />
+            <location filename="../../app/gui/open_data.py" line="304" />
             <source>DBF language byte</source>
             <translation>DBF 语言标识字节</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="296" />
+            <location filename="../../app/gui/open_data.py" line="305" />
             <source>detected from the text</source>
             <translation>根据文字内容检测</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="297" />
+            <location filename="../../app/gui/open_data.py" line="306" />
             <source>fixed by the format</source>
             <translation>由格式规定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="306" />
-            <location filename="../../app/gui/open_data.py" line="552" />
+            <location filename="../../app/gui/open_data.py" line="315" />
+            <location filename="../../app/gui/open_data.py" line="561" />
             <location filename="../../app/gui/siting_wind_tab.py" line="300" />
             <source>File</source>
             <translation>文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="306" />
-            <location filename="../../app/gui/open_data.py" line="552" />
+            <location filename="../../app/gui/open_data.py" line="315" />
+            <location filename="../../app/gui/open_data.py" line="561" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="308" />
+            <location filename="../../app/gui/open_data.py" line="317" />
             <source>Layer</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="312" />
+            <location filename="../../app/gui/open_data.py" line="321" />
             <source>Text encoding</source>
             <translation>文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="315" />
+            <location filename="../../app/gui/open_data.py" line="324" />
             <source>Web-map offset</source>
             <translation>网络地图偏移</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="316" />
+            <location filename="../../app/gui/open_data.py" line="325" />
             <source>{0} coordinates converted to WGS84</source>
             <translation>已将 {0} 坐标转换为 WGS84</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="317" />
+            <location filename="../../app/gui/open_data.py" line="326" />
             <source>Features</source>
             <translation>要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="319" />
+            <location filename="../../app/gui/open_data.py" line="328" />
             <source>Geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="321" />
+            <location filename="../../app/gui/open_data.py" line="330" />
             <source>Fields</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="329" />
+            <location filename="../../app/gui/open_data.py" line="338" />
             <source>Problems and repairs</source>
             <translation>问题与修复</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="338" />
+            <location filename="../../app/gui/open_data.py" line="347" />
             <source>No problems found.</source>
             <translation>未发现问题。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="349" />
+            <location filename="../../app/gui/open_data.py" line="358" />
             <source>Data added: {0}</source>
             <translation>已添加数据：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="360" />
+            <location filename="../../app/gui/open_data.py" line="369" />
             <source>Read again with another CRS…</source>
             <translation>用其他坐标系重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="361" />
+            <location filename="../../app/gui/open_data.py" line="370" />
             <source>For example longitude/latitude copied from Amap or Baidu (GCJ-02 / BD-09)</source>
             <translation>例如从高德或百度地图复制的经纬度（GCJ-02 / BD-09）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="553" />
+            <location filename="../../app/gui/open_data.py" line="562" />
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="553" />
+            <location filename="../../app/gui/open_data.py" line="562" />
             <source>{0:,} × {1:,} cells, {2} band(s), {3}</source>
             <translation>{0:,} × {1:,} 个像元，{2} 个波段，{3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="556" />
+            <location filename="../../app/gui/open_data.py" line="565" />
             <source>Resolution</source>
             <translation>分辨率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="557" />
-            <location filename="../../app/gui/open_data.py" line="564" />
+            <location filename="../../app/gui/open_data.py" line="566" />
+            <location filename="../../app/gui/open_data.py" line="573" />
             <source>No data</source>
             <translation>无数据值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="557" />
+            <location filename="../../app/gui/open_data.py" line="566" />
             <source>none</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="558" />
+            <location filename="../../app/gui/open_data.py" line="567" />
             <source>Shown</source>
             <translation>显示</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="558" />
+            <location filename="../../app/gui/open_data.py" line="567" />
             <source>RGB image</source>
             <translation>RGB 影像</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="558" />
+            <location filename="../../app/gui/open_data.py" line="567" />
             <source>band {0}</source>
             <translation>第 {0} 波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="564" />
+            <location filename="../../app/gui/open_data.py" line="573" />
             <source>Band</source>
             <translation>波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="564" />
+            <location filename="../../app/gui/open_data.py" line="573" />
             <source>Min</source>
             <translation>最小值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="564" />
+            <location filename="../../app/gui/open_data.py" line="573" />
             <source>Max</source>
             <translation>最大值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="564" />
+            <location filename="../../app/gui/open_data.py" line="573" />
             <source>Mean</source>
             <translation>平均值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="564" />
+            <location filename="../../app/gui/open_data.py" line="573" />
             <source>Std. dev.</source>
             <translation>标准差</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="564" />
+            <location filename="../../app/gui/open_data.py" line="573" />
             <source>Valid cells</source>
             <translation>有效像元</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="611" />
-            <location filename="../../app/gui/open_data.py" line="681" />
+            <location filename="../../app/gui/open_data.py" line="620" />
+            <location filename="../../app/gui/open_data.py" line="692" />
             <source>Add data</source>
             <translation>添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="683" />
+            <location filename="../../app/gui/open_data.py" line="694" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="565" />
+            <location filename="../../app/gui/open_data.py" line="574" />
             <source>Band statistics</source>
             <translation>波段统计</translation>
         </message>
