@@ -115,7 +115,7 @@ def test_spec_bundles_the_data_the_issue_names():
 def test_entry_scripts_and_runtime_hook_exist():
     for name in ("lingtan_cli.py", "lingtan_gui.py", "pyi_rth_lingtan.py"):
         assert (ROOT / "packaging" / name).is_file()
-    assert "app.cli import main" in (ROOT / "packaging" / "lingtan_cli.py").read_text(encoding="utf-8")
+    assert "app.entry import main" in (ROOT / "packaging" / "lingtan_cli.py").read_text(encoding="utf-8")
     assert "app.gui.app import main" in (ROOT / "packaging" / "lingtan_gui.py").read_text(encoding="utf-8")
 
 
