@@ -264,3 +264,42 @@ def test_hidden_layer_starts_off_with_its_legend(results, tmp_path):
     town_group = blocks[0][0]
     assert f"{town_group}.addTo(" not in text  # not on the map until switched on
     assert f"{blocks[1][0]}.addTo(" in text
+
+
+def _chromium() -> str | None:
+    import shutil
+
+    return next((c for c in ("chromium", "chromium-browser", "google-chrome") if shutil.which(c)), None)
+
+
+@pytest.mark.parametrize("height_px", [500, 700])
+def test_legend_never_covers_the_layer_switcher(sample_page, tmp_path, height_px):
+    """In a real browser (headless Chromium, network cut) the legend box and the layer control do
+    not overlap on a short window (the walk-through saw the legend cover the switcher's last rows)."""
+    import subprocess
+
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no Chromium on this machine")
+    path, _ = sample_page
+    probe = tmp_path / path.name
+    for asset in path.parent.iterdir():  # the page and its local Leaflet copy
+        if asset != path:
+            (tmp_path / asset.name).symlink_to(asset)
+    measure = """<script>window.addEventListener("load", function () { setTimeout(function () {
+      function box(sel) { var e = document.querySelector(sel); var r = e.getBoundingClientRect();
+        return [r.left, r.top, r.right, r.bottom]; }
+      document.title = "RECTS" + JSON.stringify([box(".leaflet-control-layers"), box(".lt-legend")]);
+    }, 300); });</script>"""
+    probe.write_text(path.read_text(encoding="utf-8").replace("</body>", measure + "</body>"),
+                     encoding="utf-8")
+    out = subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu",
+                          "--proxy-server=127.0.0.1:9", f"--window-size=1000,{height_px}",
+                          "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    m = re.search(r"RECTS(\[.*?\]\])", out.stdout)
+    assert m, out.stderr[-1500:]
+    layers_box, legend_box = json.loads(m.group(1))
+    assert legend_box[3] - legend_box[1] > 40 and layers_box[3] - layers_box[1] > 40  # both shown
+    assert layers_box[3] <= legend_box[1], (layers_box, legend_box)  # the switcher ends above
+    assert legend_box[3] <= height_px

@@ -291,9 +291,12 @@ _PAGE_CSS = """
 .lt-popup th { text-align: left; font-weight: normal; color: #555; padding: 1px 8px 1px 0;
   white-space: nowrap; }
 .lt-popup td { text-align: right; padding: 1px 0; }
+/* the legend (bottom right) and the layer control (top right) share the right edge: each gets at
+   most half the height and scrolls, so neither covers the other on a short window */
 .lt-legend { background: rgba(255,255,255,0.92); padding: 8px 10px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35; max-height: 70vh;
-  overflow-y: auto; max-width: 300px; }
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35;
+  max-height: calc(50vh - 40px); overflow-y: auto; max-width: 300px; box-sizing: border-box; }
+.leaflet-top.leaflet-right .leaflet-control-layers { max-height: calc(50vh - 30px); overflow-y: auto; }
 .lt-legend h4 { margin: 6px 0 3px 0; font-size: 12.5px; }
 .lt-legend h4:first-child { margin-top: 0; }
 .lt-legend .lt-note { color: #555; font-size: 11px; margin-bottom: 2px; }
