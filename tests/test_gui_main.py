@@ -500,3 +500,36 @@ def test_double_click_on_a_layer_zooms_to_it(window, qtbot):
     assert _extent_covers(e, b)
     assert (e[2] - e[0]) < 1.5 * max(b[2] - b[0], (b[3] - b[1]) * window.canvas.width()
                                       / window.canvas.height())
+
+
+def test_export_dialog_starts_beside_the_project_and_remembers_gbk(window, qtbot, tmp_path, monkeypatch):
+    """The export dialog starts in the project's folder (not the home folder) and keeps the
+    format, the GBK choice and the folder of the last export; file dialogs start there too."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.gui.window_exports import ExportLayersDialog, export_start_folder
+
+    project = tmp_path / "projects" / "园区.lingtan.gpkg"
+    project.parent.mkdir()
+    window.workspace.set_path(project)
+    dlg = ExportLayersDialog(window, export_start_folder(window.workspace.path))
+    assert Path(dlg.folder.text()) == project.parent
+    assert dlg.encoding.currentData() == "utf-8"  # first export: UTF-8
+    out = tmp_path / "交付"
+    out.mkdir()
+    dlg.folder.setText(str(out))
+    dlg.encoding.setCurrentIndex(dlg.encoding.findData("gbk"))
+    dlg.format.setCurrentIndex(dlg.format.findData("shp"))
+    dlg.values()
+    again = ExportLayersDialog(window, export_start_folder(window.workspace.path))
+    assert Path(again.folder.text()) == out
+    assert again.encoding.currentData() == "gbk" and again.format.currentData() == "shp"
+    asked = {}
+
+    def fake_save(parent, title, start, file_filter):
+        asked["start"] = start
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
+    window.export_map_image()
+    assert Path(asked["start"]).parent == out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QStandardPaths
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,29 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
+EXPORT_FOLDER_KEY = "paths/export"
+
+
+def export_start_folder(project: Path | None) -> Path:
+    """Where an export dialog starts: the folder last exported to, else the open project's folder,
+    else the user's Documents (never the program's working folder)."""
+    from app.gui.settings import app_qsettings
+
+    last = str(app_qsettings().value(EXPORT_FOLDER_KEY, "") or "")
+    if last and Path(last).is_dir():
+        return Path(last)
+    if project is not None and Path(project).parent.is_dir():
+        return Path(project).parent
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+
+
+def remember_export_folder(path: str | Path) -> None:
+    from app.gui.settings import app_qsettings
+
+    app_qsettings().setValue(EXPORT_FOLDER_KEY, str(path))
+
+
 class WindowExports:
     """The export commands of :class:`app.gui.main_window.MainWindow` (a mixin). Each takes its
     destination as arguments (scripts, tests) or asks for it; returns the task handle, or None
@@ -54,6 +77,14 @@ class WindowExports:
         QMessageBox.information(self, tr("Nothing to export"), tr("Open a park or add data first."))
         return False
 
+    def _ask_file(self: MainWindow, title: str, name: str, file_filter: str) -> str:
+        """A save-file dialog starting in :func:`export_start_folder`; remembers the folder."""
+        start = export_start_folder(self.workspace.path) / name
+        path, _ = QFileDialog.getSaveFileName(self, title, str(start), file_filter)
+        if path:
+            remember_export_folder(Path(path).parent)
+        return path
+
     def _run(self: MainWindow, title: str, fn, done_text: str):
         from app.gui.tasks import run_task
 
@@ -69,7 +100,7 @@ class WindowExports:
             QMessageBox.information(self, tr("Report"), tr("Run the analyses first."))
             return None
         if name is None:
-            name, _ = QFileDialog.getSaveFileName(self, tr("Report (PDF)"), "report.pdf", "PDF (*.pdf)")
+            name = self._ask_file(tr("Report (PDF)"), tr("report") + ".pdf", "PDF (*.pdf)")
             if not name:
                 return None
         ws = self.workspace
@@ -91,7 +122,7 @@ class WindowExports:
         if not self._need_layers():
             return None
         if folder is None:
-            dlg = ExportLayersDialog(self)
+            dlg = ExportLayersDialog(self, export_start_folder(self.workspace.path))
             if dlg.exec() != ExportLayersDialog.DialogCode.Accepted:
                 return None
             folder, fmt, encoding, visible_only = dlg.values()
@@ -124,7 +155,7 @@ class WindowExports:
         if not self._need_layers():
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("Map image"), "map.png", "PNG (*.png)")
+            path = self._ask_file(tr("Map image"), "map.png", "PNG (*.png)")
             if not path:
                 return None
         layers = self._vector_layers(True)
@@ -150,7 +181,7 @@ class WindowExports:
         if not self._need_layers():
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("Web map"), "map.html", "HTML (*.html)")
+            path = self._ask_file(tr("Web map"), "map.html", "HTML (*.html)")
             if not path:
                 return None
         layers = self._vector_layers(True)
@@ -171,9 +202,11 @@ class WindowExports:
             QMessageBox.information(self, tr("Export"), tr("Run the analyses first."))
             return None
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, tr("Export all results to folder"))
+            folder = QFileDialog.getExistingDirectory(self, tr("Export all results to folder"),
+                                                      str(export_start_folder(self.workspace.path)))
             if not folder:
                 return None
+            remember_export_folder(folder)
         lang = ui_lang()
         return self._run(tr("Exporting results"),
                          lambda p: export_all(results, Path(folder), None, progress=p, lang=lang),
@@ -183,13 +216,13 @@ class WindowExports:
 class ExportLayersDialog(QDialog):
     """Folder, format (Shapefile, GeoPackage, GeoJSON, CSV), Shapefile encoding, visible only."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, folder: Path | None = None) -> None:
         super().__init__(parent)
         from app.gui.settings import app_qsettings
 
         self._store = app_qsettings()
         self.setWindowTitle(self.tr("Export layers"))
-        self.folder = QLineEdit(str(self._store.value("paths/export", "") or Path.home()))
+        self.folder = QLineEdit(str(folder or export_start_folder(None)))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -219,6 +252,15 @@ class ExportLayersDialog(QDialog):
         lay.addWidget(buttons)
         self.format.currentIndexChanged.connect(
             lambda _i: self.encoding.setEnabled(self.format.currentData() == "shp"))
+        self._select(self.format, self._store.value("export/format", "shp"))
+        self._select(self.encoding, self._store.value("export/encoding", "utf-8"))
+        self.visible_only.setChecked(str(self._store.value("export/visible_only", "true")) == "true")
+
+    @staticmethod
+    def _select(combo: QComboBox, data) -> None:
+        i = combo.findData(data)
+        if i >= 0:
+            combo.setCurrentIndex(i)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Export layers to folder"),
@@ -227,6 +269,10 @@ class ExportLayersDialog(QDialog):
             self.folder.setText(folder)
 
     def values(self) -> tuple[str, str, str, bool]:
-        self._store.setValue("paths/export", self.folder.text())
+        """(folder, format, Shapefile encoding, visible only), remembered for the next export."""
+        remember_export_folder(self.folder.text())
+        self._store.setValue("export/format", self.format.currentData())
+        self._store.setValue("export/encoding", self.encoding.currentData())
+        self._store.setValue("export/visible_only", "true" if self.visible_only.isChecked() else "false")
         return (self.folder.text(), self.format.currentData(), self.encoding.currentData(),
                 self.visible_only.isChecked())

@@ -344,67 +344,67 @@
     <context>
         <name>ExportLayersDialog</name>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="191" />
+            <location filename="../../app/gui/window_exports.py" line="224" />
             <source>Export layers</source>
             <translation>导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="193" />
+            <location filename="../../app/gui/window_exports.py" line="226" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="199" />
+            <location filename="../../app/gui/window_exports.py" line="232" />
             <source>Shapefile (one per layer)</source>
             <translation>Shapefile（每个图层一个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="200" />
+            <location filename="../../app/gui/window_exports.py" line="233" />
             <source>GeoPackage (all layers in one file, with QGIS styles)</source>
             <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="201" />
+            <location filename="../../app/gui/window_exports.py" line="234" />
             <source>GeoJSON (WGS84 longitude/latitude)</source>
             <translation>GeoJSON（WGS84 经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="202" />
+            <location filename="../../app/gui/window_exports.py" line="235" />
             <source>CSV (attributes with centroid longitude/latitude)</source>
             <translation>CSV（属性及质心经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="204" />
+            <location filename="../../app/gui/window_exports.py" line="237" />
             <source>UTF-8 (QGIS, ArcGIS Pro)</source>
             <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="205" />
+            <location filename="../../app/gui/window_exports.py" line="238" />
             <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
             <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="206" />
+            <location filename="../../app/gui/window_exports.py" line="239" />
             <source>Visible layers only</source>
             <translation>仅可见图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="209" />
+            <location filename="../../app/gui/window_exports.py" line="242" />
             <source>Folder</source>
             <translation>文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="210" />
+            <location filename="../../app/gui/window_exports.py" line="243" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="211" />
+            <location filename="../../app/gui/window_exports.py" line="244" />
             <source>Shapefile text encoding</source>
             <translation>Shapefile 文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="224" />
+            <location filename="../../app/gui/window_exports.py" line="266" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
         </message>
@@ -1064,86 +1064,91 @@
             <translation>识别结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="54" />
+            <location filename="../../app/gui/window_exports.py" line="77" />
             <source>Nothing to export</source>
             <translation>没有可导出的内容</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="54" />
+            <location filename="../../app/gui/window_exports.py" line="77" />
             <source>Open a park or add data first.</source>
             <translation>请先打开园区或添加数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="69" />
+            <location filename="../../app/gui/window_exports.py" line="100" />
             <source>Report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="69" />
-            <location filename="../../app/gui/window_exports.py" line="171" />
+            <location filename="../../app/gui/window_exports.py" line="100" />
+            <location filename="../../app/gui/window_exports.py" line="202" />
             <source>Run the analyses first.</source>
             <translation>请先运行分析。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="72" />
+            <location filename="../../app/gui/window_exports.py" line="103" />
             <source>Report (PDF)</source>
             <translation>报告（PDF）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="83" />
+            <location filename="../../app/gui/window_exports.py" line="103" />
+            <source>report</source>
+            <translation>报告</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="114" />
             <source>Writing the report</source>
             <translation>正在生成报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="84" />
+            <location filename="../../app/gui/window_exports.py" line="115" />
             <source>Report written: {0}</source>
             <translation>报告已生成：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="118" />
+            <location filename="../../app/gui/window_exports.py" line="149" />
             <source>Exporting layers</source>
             <translation>正在导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="118" />
-            <location filename="../../app/gui/window_exports.py" line="180" />
+            <location filename="../../app/gui/window_exports.py" line="149" />
+            <location filename="../../app/gui/window_exports.py" line="213" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="127" />
-            <location filename="../../app/gui/window_exports.py" line="144" />
+            <location filename="../../app/gui/window_exports.py" line="158" />
+            <location filename="../../app/gui/window_exports.py" line="175" />
             <source>Map image</source>
             <translation>地图图片</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="144" />
+            <location filename="../../app/gui/window_exports.py" line="175" />
             <source>Map image written: {0}</source>
             <translation>地图图片已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="153" />
-            <location filename="../../app/gui/window_exports.py" line="159" />
+            <location filename="../../app/gui/window_exports.py" line="184" />
+            <location filename="../../app/gui/window_exports.py" line="190" />
             <source>Web map</source>
             <translation>网页地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="160" />
+            <location filename="../../app/gui/window_exports.py" line="191" />
             <source>Web map written: {0}</source>
             <translation>网页地图已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="171" />
+            <location filename="../../app/gui/window_exports.py" line="202" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="174" />
+            <location filename="../../app/gui/window_exports.py" line="205" />
             <source>Export all results to folder</source>
             <translation>导出全部结果到文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="178" />
+            <location filename="../../app/gui/window_exports.py" line="211" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
         </message>
