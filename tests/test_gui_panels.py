@@ -514,3 +514,40 @@ def test_real_gbk_dbf_only_county_table(window, qtbot):
     layer = window.workspace.tree.find("county_2004")
     assert len(layer.gdf) == 2387  # the .shx holds 2,387 shapes: (19,196 − 100) / 8
     assert "漠河县" in set(layer.gdf["NAME2004"])
+
+
+def test_garbled_text_is_read_again_with_the_encoding_chosen_by_a_button(window, qtbot, tmp_path):
+    """A Big5 Shapefile (Taiwan) without .cpg reads garbled as GBK, the likeliest guess for Chinese
+    data; the report window's button "read again with another text encoding" re-reads it as Big5
+    into the same layer. The report names that button, not the command line's --encoding."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from app.gui.open_data import ReportDialog, open_files
+
+    names = ["臺北市", "新竹科學園區", "高雄市"]
+    gpd.GeoDataFrame({"NAME": names}, geometry=[Point(121 + i / 100, 25.0) for i in range(3)],
+                     crs=4326).to_file(tmp_path / "parks.shp", encoding="big5")
+    (tmp_path / "parks.cpg").unlink(missing_ok=True)
+    (handle,) = open_files(window, [tmp_path / "parks.shp"])
+    assert handle.wait(30)
+    qtbot.waitUntil(lambda: isinstance(window.last_report_dialog, ReportDialog), timeout=10_000)
+    layer = window.workspace.tree.find("parks")
+    assert list(layer.gdf["NAME"]) != names  # garbled as GBK
+    report = window.last_report_dialog
+    assert report.reread_encoding is not None
+    assert "--encoding" not in report.text.toPlainText()
+    report.reread_encoding.click()
+    chooser = window.last_dialog
+    chooser.textValueSelected.emit("Big5")
+    qtbot.waitUntil(lambda: list(window.workspace.tree.find("parks").gdf["NAME"]) == names, timeout=30_000)
+    assert [ly.name for ly in window.workspace.tree.layers()].count("parks") == 1  # replaced
+
+
+def test_reader_hints_name_the_buttons_not_command_options(gui):
+    from app.gui.open_data import for_desktop, reread_crs_label, reread_encoding_label
+
+    text = for_desktop("若数据来自高德，请用 --crs gcj02 或 --crs bd09 纠偏；或用 --encoding 指定正确编码")
+    assert "--" not in text
+    assert reread_crs_label() in text and "GCJ-02" in text and "BD-09" in text
+    assert reread_encoding_label() in text

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import glob
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -341,7 +342,7 @@ def report_html(report, layer_title: str = "") -> str:
         marks = {"error": "✗", "warning": "!", "info": "·"}
         for p in problems:
             html.append(f"<li style='color:{colours[p.level]}'>{marks[p.level]} "
-                        f"{escape(p.text(pick('zh', 'en')))}</li>")
+                        f"{escape(for_desktop(p.text(pick('zh', 'en'))))}</li>")
         html.append("</ul>")
     else:
         none = tr("No problems found.")
@@ -349,10 +350,35 @@ def report_html(report, layer_title: str = "") -> str:
     return "".join(html)
 
 
-class ReportDialog(QDialog):
-    """What the reader found; "Read again with another CRS…" for a wrong or web-map CRS."""
+TEXT_ENCODINGS = (("gb18030", "GBK / GB18030"), ("utf-8", "UTF-8"), ("big5", "Big5"),
+                  ("cp1252", "Latin-1 (Windows-1252)"))
+"""The encodings offered for re-reading attribute text: Chinese GIS data is GBK or UTF-8, Taiwan's
+and Hong Kong's Big5, European data Windows-1252."""
 
-    def __init__(self, parent: QWidget | None, report, layer_title: str = "", on_reread=None) -> None:
+
+def reread_crs_label() -> str:
+    return tr("Read again with another CRS…")
+
+
+def reread_encoding_label() -> str:
+    return tr("Read again with another text encoding…")
+
+
+def for_desktop(text: str) -> str:
+    """A reader's message with the command line's options (``--crs gcj02``, ``--encoding``) named
+    as the report window's buttons that do the same."""
+    crs, enc = f"“{reread_crs_label()}”", f"“{reread_encoding_label()}”"
+    offsets = {"gcj02": "GCJ-02", "bd09": "BD-09"}
+    text = re.sub(r"--crs (gcj02|bd09)", lambda m: f"{crs} → {offsets[m.group(1)]}", text)
+    return text.replace("--crs", crs).replace("--encoding", enc)
+
+
+class ReportDialog(QDialog):
+    """What the reader found; "Read again with another CRS…" for a wrong or web-map CRS and
+    "…another text encoding…" for garbled attribute text."""
+
+    def __init__(self, parent: QWidget | None, report, layer_title: str = "", on_reread=None,
+                 on_reread_encoding=None) -> None:
         super().__init__(parent)
         self.report = report
         self.setWindowTitle(tr("Data added: {0}").format(layer_title or Path(report.path).name))
@@ -366,11 +392,17 @@ class ReportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         self.reread = None
         if on_reread is not None:
-            self.reread = QPushButton(tr("Read again with another CRS…"))
+            self.reread = QPushButton(reread_crs_label())
             self.reread.setToolTip(tr("For example longitude/latitude copied from Amap or Baidu "
                                       "(GCJ-02 / BD-09)"))
             buttons.addButton(self.reread, QDialogButtonBox.ButtonRole.ActionRole)
             self.reread.clicked.connect(lambda: (self.accept(), on_reread()))
+        self.reread_encoding = None
+        if on_reread_encoding is not None and getattr(report, "encoding", None):
+            self.reread_encoding = QPushButton(reread_encoding_label())
+            self.reread_encoding.setToolTip(tr("For attribute text that shows as garbled characters"))
+            buttons.addButton(self.reread_encoding, QDialogButtonBox.ButtonRole.ActionRole)
+            self.reread_encoding.clicked.connect(lambda: (self.accept(), on_reread_encoding()))
         lay = QVBoxLayout(self)
         lay.addWidget(self.text)
         lay.addWidget(buttons)
@@ -624,10 +656,10 @@ def add_data_dialog(window) -> None:
 
 
 def open_files(window, paths: list[Path], crs: str | None = None, layer: str | None = None,
-               replace=None, show_report: bool = True) -> list:
+               replace=None, show_report: bool = True, encoding: str | None = None) -> list:
     """Read ``paths`` in worker threads and add them to ``window.workspace``.
 
-    crs/layer: passed to read_vector; replace: a layer whose data the (single) file replaces
+    crs/layer/encoding: passed to read_vector; replace: a layer whose data the (single) file replaces
     (re-reading with another CRS). Returns the TaskHandles (tests wait on them).
     """
     handles = []
@@ -636,11 +668,11 @@ def open_files(window, paths: list[Path], crs: str | None = None, layer: str | N
         if is_project(path):
             window.open_project(path)
             continue
-        handles.append(_read_one(window, path, crs, layer, replace, show_report))
+        handles.append(_read_one(window, path, crs, layer, replace, show_report, encoding))
     return handles
 
 
-def _read_one(window, path: Path, crs, layer, replace, show_report: bool):
+def _read_one(window, path: Path, crs, layer, replace, show_report: bool, encoding: str | None = None):
     from app.gui.tasks import run_task, show_error
     from gis.errors import CrsNeeded, InputError
     from gis.io import read_attribute_table, read_vector
@@ -652,8 +684,8 @@ def _read_one(window, path: Path, crs, layer, replace, show_report: bool):
         if raster:
             return read_raster(path, crs=crs, name=name, progress=progress)
         if is_table_only(path):
-            return read_attribute_table(path)
-        return read_vector(path, crs=crs, layer=layer, progress=progress)
+            return read_attribute_table(path, encoding=encoding)
+        return read_vector(path, crs=crs, layer=layer, encoding=encoding, progress=progress)
 
     def done(result):
         if raster:
@@ -663,7 +695,7 @@ def _read_one(window, path: Path, crs, layer, replace, show_report: bool):
         if path.suffix.lower() == ".shp" or not name:
             name = path.stem
         window.add_read_result(path, name, result, crs=crs, layer=layer, replace=replace,
-                               show_report=show_report)
+                               show_report=show_report, encoding=encoding)
 
     handle = None
 

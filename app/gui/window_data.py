@@ -26,7 +26,7 @@ class WindowData:
         add_data_dialog(self)
 
     def add_read_result(self: MainWindow, path: Path, name: str, result, *, crs=None, layer=None,
-                        replace=None, show_report: bool = True):
+                        replace=None, show_report: bool = True, encoding: str | None = None):
         """Add (or replace the data of) a layer read from ``path``; show the reader's report."""
         from app.gui.open_data import ReportDialog, make_layer
 
@@ -45,7 +45,8 @@ class WindowData:
             QTimer.singleShot(0, lambda: self.canvas.zoom_to_layer(new))
         if show_report:
             dlg = ReportDialog(self, result.report, new.title,
-                               on_reread=lambda: self._reread(path, new, layer))
+                               on_reread=lambda: self._reread(path, new, layer, encoding),
+                               on_reread_encoding=lambda: self._reread_encoding(path, new, layer, crs))
             self.last_report_dialog = dlg
             dlg.open()
         self.statusBar().showMessage(tr("Added {0} ({1:,} features)").format(new.title, len(new.gdf)), 8000)
@@ -75,13 +76,33 @@ class WindowData:
         self.statusBar().showMessage(text, 8000)
         return new
 
-    def _reread(self: MainWindow, path: Path, layer, layer_name) -> None:
+    def _reread(self: MainWindow, path: Path, layer, layer_name, encoding: str | None = None) -> None:
         from app.gui.open_data import CrsDialog, open_files
 
         dlg = CrsDialog(self, tr("Read the file again with this coordinate system:"), None, str(path))
         self.last_dialog = dlg
         dlg.accepted.connect(lambda: open_files(self, [path], crs=dlg.choice(), layer=layer_name,
-                                                replace=layer))
+                                                replace=layer, encoding=encoding))
+        dlg.open()
+
+    def _reread_encoding(self: MainWindow, path: Path, layer, layer_name, crs=None) -> None:
+        """Ask for a text encoding and read the file again into the same layer."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from app.gui.open_data import TEXT_ENCODINGS, open_files
+
+        dlg = QInputDialog(self)
+        dlg.setWindowTitle(tr("Text encoding"))
+        dlg.setLabelText(tr("Read the attribute text again as:"))
+        dlg.setComboBoxItems([label for _code, label in TEXT_ENCODINGS])
+        dlg.setComboBoxEditable(False)
+        self.last_dialog = dlg
+
+        def chosen(label: str) -> None:
+            code = dict((lb, c) for c, lb in TEXT_ENCODINGS)[label]
+            open_files(self, [path], crs=crs, layer=layer_name, replace=layer, encoding=code)
+
+        dlg.textValueSelected.connect(chosen)
         dlg.open()
 
     def _set_crs_for_first_layer(self: MainWindow, layer) -> None:

@@ -4,52 +4,52 @@
     <context>
         <name>Analyses</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="186" />
+            <location filename="../../app/gui/analyses.py" line="187" />
             <source>No park</source>
             <translation>没有园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="187" />
+            <location filename="../../app/gui/analyses.py" line="188" />
             <source>Load a park first (File → Open the sample park, or open a project).</source>
             <translation>请先载入园区（文件 → 打开示例园区，或打开项目）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="215" />
+            <location filename="../../app/gui/analyses.py" line="216" />
             <source>Loading libraries</source>
             <translation>正在加载程序库</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="261" />
+            <location filename="../../app/gui/analyses.py" line="262" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="280" />
+            <location filename="../../app/gui/analyses.py" line="281" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="293" />
+            <location filename="../../app/gui/analyses.py" line="295" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="308" />
+            <location filename="../../app/gui/analyses.py" line="310" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="322" />
+            <location filename="../../app/gui/analyses.py" line="324" />
             <source>All analyses</source>
             <translation>全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="351" />
+            <location filename="../../app/gui/analyses.py" line="353" />
             <source>Sample park</source>
             <translation>示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="453" />
+            <location filename="../../app/gui/analyses.py" line="455" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
@@ -142,12 +142,12 @@
     <context>
         <name>CarbonDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="544" />
+            <location filename="../../app/gui/analyses.py" line="546" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="555" />
+            <location filename="../../app/gui/analyses.py" line="557" />
             <source>Sinks come from the park's green-space polygons and tree rows (per-class sink rates with their sources in resources/defaults). The balance uses the current rooftop PV yield. Defaults: the park's energy table, factor set national-2023, the latest year.</source>
             <translation>碳汇来自园区绿地面和行道树（各类碳汇速率及来源见 resources/defaults）。碳平衡使用当前的屋顶光伏发电量。默认：园区能耗表、因子集 national-2023、最新年份。</translation>
         </message>
@@ -460,12 +460,12 @@
     <context>
         <name>IndicatorDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="574" />
+            <location filename="../../app/gui/analyses.py" line="576" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="583" />
+            <location filename="../../app/gui/analyses.py" line="585" />
             <source>Park facts the energy data cannot give (tick to enter a value, %). The check runs for every scenario of the balance.</source>
             <translation>能耗数据无法提供的园区事实（勾选后填写数值，%）。核查对碳平衡的每个情景进行。</translation>
         </message>
@@ -473,57 +473,57 @@
     <context>
         <name>IntensityDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="596" />
+            <location filename="../../app/gui/analyses.py" line="598" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="607" />
+            <location filename="../../app/gui/analyses.py" line="609" />
             <source>Township/street polygons to colour. Default: the park's townships.</source>
             <translation>要着色的乡镇街道面。默认：园区的乡镇图层。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="608" />
+            <location filename="../../app/gui/analyses.py" line="610" />
             <source>Townships layer</source>
             <translation>乡镇图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="610" />
+            <location filename="../../app/gui/analyses.py" line="612" />
             <source>Statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="610" />
+            <location filename="../../app/gui/analyses.py" line="612" />
             <source>The park's township statistics</source>
             <translation>园区的乡镇统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="611" />
+            <location filename="../../app/gui/analyses.py" line="613" />
             <source>Energy by fuel or emissions, GDP / value added (10^4 yuan), population, land area; one or more years (CSV/Excel). Empty: the table loaded with the park.</source>
             <translation>分品种能耗或碳排放、地区生产总值/增加值（万元）、人口、土地面积；一年或多年（CSV/Excel）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="613" />
+            <location filename="../../app/gui/analyses.py" line="615" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="615" />
+            <location filename="../../app/gui/analyses.py" line="617" />
             <source>The townships' field to join on. Automatic: a code field when both sides have one, else the (normalised Chinese) names.</source>
             <translation>乡镇图层用于关联的字段。自动：两边都有代码字段时用代码，否则用（规范化后的中文）名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="617" />
+            <location filename="../../app/gui/analyses.py" line="619" />
             <source>Join field</source>
             <translation>关联字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="633" />
+            <location filename="../../app/gui/analyses.py" line="635" />
             <source>Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind readers). Defaults: the park's townships and statistics, automatic join, ratio method.</source>
             <translation>颜色由低到高：绿、蓝、黄、橙、红；灰色 = 无数据（已检查色盲可辨）。默认：园区的乡镇和统计表、自动关联、比值法。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="641" />
+            <location filename="../../app/gui/analyses.py" line="643" />
             <source>Automatic</source>
             <translation>自动</translation>
         </message>
@@ -1029,19 +1029,24 @@
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_data.py" line="51" />
+            <location filename="../../app/gui/window_data.py" line="52" />
             <source>Added {0} ({1:,} features)</source>
             <translation>已添加 {0}（{1:,} 个要素）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_data.py" line="74" />
+            <location filename="../../app/gui/window_data.py" line="75" />
             <source>Added {0} ({1:,} × {2:,} cells)</source>
             <translation>已添加 {0}（{1:,} × {2:,} 个像元）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_data.py" line="81" />
+            <location filename="../../app/gui/window_data.py" line="82" />
             <source>Read the file again with this coordinate system:</source>
             <translation>用以下坐标系重新读取文件：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_data.py" line="96" />
+            <source>Read the attribute text again as:</source>
+            <translation>按以下编码重新读取属性文字：</translation>
         </message>
         <message>
             <location filename="../../app/gui/window_docks.py" line="191" />
@@ -1151,6 +1156,11 @@
             <location filename="../../app/gui/window_exports.py" line="211" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_data.py" line="95" />
+            <source>Text encoding</source>
+            <translation>文字编码</translation>
         </message>
     </context>
     <context>
@@ -1302,375 +1312,386 @@
     <context>
         <name>OpenData</name>
         <message>
-            <location filename="../../app/gui/open_data.py" line="78" />
+            <location filename="../../app/gui/open_data.py" line="79" />
             <source>GIS files</source>
             <translation>GIS 文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="80" />
+            <location filename="../../app/gui/open_data.py" line="81" />
             <source>Shapefile</source>
             <translation>Shapefile</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="80" />
+            <location filename="../../app/gui/open_data.py" line="81" />
             <source>GeoPackage</source>
             <translation>GeoPackage</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="81" />
+            <location filename="../../app/gui/open_data.py" line="82" />
             <source>GeoJSON</source>
             <translation>GeoJSON</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="81" />
+            <location filename="../../app/gui/open_data.py" line="82" />
             <source>KML/KMZ</source>
             <translation>KML/KMZ</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="82" />
+            <location filename="../../app/gui/open_data.py" line="83" />
             <source>CAD drawing</source>
             <translation>CAD 图纸</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="83" />
+            <location filename="../../app/gui/open_data.py" line="84" />
             <source>Tables with coordinates or WKT</source>
             <translation>含坐标或 WKT 的表格</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="84" />
+            <location filename="../../app/gui/open_data.py" line="85" />
             <source>Attribute tables (dBase, also without .shp)</source>
             <translation>属性表（dBase，也可没有 .shp）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="85" />
+            <location filename="../../app/gui/open_data.py" line="86" />
             <source>Rasters (GeoTIFF, IMG, ASCII grid)</source>
             <translation>栅格（GeoTIFF、IMG、ASCII 格网）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="85" />
+            <location filename="../../app/gui/open_data.py" line="86" />
             <source>All files</source>
             <translation>所有文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="124" />
-            <location filename="../../app/gui/open_data.py" line="322" />
-            <location filename="../../app/gui/open_data.py" line="564" />
+            <location filename="../../app/gui/open_data.py" line="125" />
+            <location filename="../../app/gui/open_data.py" line="323" />
+            <location filename="../../app/gui/open_data.py" line="596" />
             <source>Coordinate system</source>
             <translation>坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="131" />
+            <location filename="../../app/gui/open_data.py" line="132" />
             <source>Suggested: {0} ({1})</source>
             <translation>推荐：{0}（{1}）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="132" />
+            <location filename="../../app/gui/open_data.py" line="133" />
             <source>CGCS2000 longitude/latitude (EPSG:4490)</source>
             <translation>CGCS2000 经纬度（EPSG:4490）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="133" />
+            <location filename="../../app/gui/open_data.py" line="134" />
             <source>WGS84 longitude/latitude, GPS (EPSG:4326)</source>
             <translation>WGS84 经纬度，GPS（EPSG:4326）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="134" />
+            <location filename="../../app/gui/open_data.py" line="135" />
             <source>GCJ-02 longitude/latitude: Amap (高德) / Tencent (腾讯) maps</source>
             <translation>GCJ-02 经纬度：高德 / 腾讯地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="136" />
+            <location filename="../../app/gui/open_data.py" line="137" />
             <source>BD-09 longitude/latitude: Baidu (百度) maps</source>
             <translation>BD-09 经纬度：百度地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="137" />
+            <location filename="../../app/gui/open_data.py" line="138" />
             <source>Gauss–Krüger zone (CGCS2000, Xi'an 1980, Beijing 1954)…</source>
             <translation>高斯-克吕格投影带（CGCS2000、西安 1980、北京 1954）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="138" />
+            <location filename="../../app/gui/open_data.py" line="139" />
             <source>EPSG code or other CRS…</source>
             <translation>EPSG 代码或其他坐标系…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="145" />
+            <location filename="../../app/gui/open_data.py" line="146" />
             <source>CGCS2000 (China Geodetic 2000)</source>
             <translation>CGCS2000（2000 国家大地坐标系）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="146" />
+            <location filename="../../app/gui/open_data.py" line="147" />
             <source>Xi'an 1980</source>
             <translation>西安 1980</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="147" />
+            <location filename="../../app/gui/open_data.py" line="148" />
             <source>Beijing 1954</source>
             <translation>北京 1954</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="149" />
+            <location filename="../../app/gui/open_data.py" line="150" />
             <source>3° zones</source>
             <translation>3 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="150" />
+            <location filename="../../app/gui/open_data.py" line="151" />
             <source>6° zones</source>
             <translation>6 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="152" />
+            <location filename="../../app/gui/open_data.py" line="153" />
             <source>Easting starts with the zone number</source>
             <translation>横坐标带带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="153" />
+            <location filename="../../app/gui/open_data.py" line="154" />
             <source>Easting without zone number (give the central meridian)</source>
             <translation>横坐标不带带号（需给出中央经线）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="162" />
+            <location filename="../../app/gui/open_data.py" line="163" />
             <source>Datum</source>
             <translation>大地基准</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="163" />
+            <location filename="../../app/gui/open_data.py" line="164" />
             <source>Zone width</source>
             <translation>分带宽度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="164" />
+            <location filename="../../app/gui/open_data.py" line="165" />
             <source>Coordinates</source>
             <translation>坐标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="165" />
+            <location filename="../../app/gui/open_data.py" line="166" />
             <source>Zone number</source>
             <translation>带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="166" />
+            <location filename="../../app/gui/open_data.py" line="167" />
             <source>Central meridian</source>
             <translation>中央经线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="183" />
+            <location filename="../../app/gui/open_data.py" line="184" />
             <source>The data's coordinate system:</source>
             <translation>数据的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="239" />
+            <location filename="../../app/gui/open_data.py" line="240" />
             <source>Enter a coordinate system.</source>
             <translation>请输入坐标系。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="256" />
+            <location filename="../../app/gui/open_data.py" line="257" />
             <source>Choose layers</source>
             <translation>选择图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="268" />
+            <location filename="../../app/gui/open_data.py" line="269" />
             <source>{0} holds several layers. Add:</source>
             <translation>{0} 包含多个图层。添加：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="298" />
+            <location filename="../../app/gui/open_data.py" line="299" />
             <source>from the file</source>
             <translation>取自文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="298" />
-            <location filename="../../app/gui/open_data.py" line="305" />
+            <location filename="../../app/gui/open_data.py" line="299" />
+            <location filename="../../app/gui/open_data.py" line="306" />
             <source>chosen by you</source>
             <translation>由您指定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="299" />
+            <location filename="../../app/gui/open_data.py" line="300" />
             <source>assumed from the lon/lat range</source>
             <translation>根据经纬度范围推定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="299" />
+            <location filename="../../app/gui/open_data.py" line="300" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="304" />
+            <location filename="../../app/gui/open_data.py" line="305" />
             <source>.cpg file</source>
             <translation>.cpg 文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="304" />
+            <location filename="../../app/gui/open_data.py" line="305" />
             <source>DBF language byte</source>
             <translation>DBF 语言标识字节</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="305" />
+            <location filename="../../app/gui/open_data.py" line="306" />
             <source>detected from the text</source>
             <translation>根据文字内容检测</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="306" />
+            <location filename="../../app/gui/open_data.py" line="307" />
             <source>fixed by the format</source>
             <translation>由格式规定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="315" />
-            <location filename="../../app/gui/open_data.py" line="561" />
+            <location filename="../../app/gui/open_data.py" line="316" />
+            <location filename="../../app/gui/open_data.py" line="593" />
             <location filename="../../app/gui/siting_wind_tab.py" line="300" />
             <source>File</source>
             <translation>文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="315" />
-            <location filename="../../app/gui/open_data.py" line="561" />
+            <location filename="../../app/gui/open_data.py" line="316" />
+            <location filename="../../app/gui/open_data.py" line="593" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="317" />
+            <location filename="../../app/gui/open_data.py" line="318" />
             <source>Layer</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="321" />
+            <location filename="../../app/gui/open_data.py" line="322" />
+            <location filename="../../app/gui/window_data.py" line="95" />
             <source>Text encoding</source>
             <translation>文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="324" />
+            <location filename="../../app/gui/open_data.py" line="325" />
             <source>Web-map offset</source>
             <translation>网络地图偏移</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="325" />
+            <location filename="../../app/gui/open_data.py" line="326" />
             <source>{0} coordinates converted to WGS84</source>
             <translation>已将 {0} 坐标转换为 WGS84</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="326" />
+            <location filename="../../app/gui/open_data.py" line="327" />
             <source>Features</source>
             <translation>要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="328" />
+            <location filename="../../app/gui/open_data.py" line="329" />
             <source>Geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="330" />
+            <location filename="../../app/gui/open_data.py" line="331" />
             <source>Fields</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="338" />
+            <location filename="../../app/gui/open_data.py" line="339" />
             <source>Problems and repairs</source>
             <translation>问题与修复</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="347" />
+            <location filename="../../app/gui/open_data.py" line="348" />
             <source>No problems found.</source>
             <translation>未发现问题。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="358" />
-            <source>Data added: {0}</source>
-            <translation>已添加数据：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/open_data.py" line="369" />
+            <location filename="../../app/gui/open_data.py" line="360" />
             <source>Read again with another CRS…</source>
             <translation>用其他坐标系重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="370" />
+            <location filename="../../app/gui/open_data.py" line="364" />
+            <source>Read again with another text encoding…</source>
+            <translation>用其他编码重新读取…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="384" />
+            <source>Data added: {0}</source>
+            <translation>已添加数据：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="396" />
             <source>For example longitude/latitude copied from Amap or Baidu (GCJ-02 / BD-09)</source>
             <translation>例如从高德或百度地图复制的经纬度（GCJ-02 / BD-09）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="562" />
+            <location filename="../../app/gui/open_data.py" line="403" />
+            <source>For attribute text that shows as garbled characters</source>
+            <translation>属性文字显示为乱码时使用</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="594" />
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="562" />
+            <location filename="../../app/gui/open_data.py" line="594" />
             <source>{0:,} × {1:,} cells, {2} band(s), {3}</source>
             <translation>{0:,} × {1:,} 个像元，{2} 个波段，{3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="565" />
+            <location filename="../../app/gui/open_data.py" line="597" />
             <source>Resolution</source>
             <translation>分辨率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="566" />
-            <location filename="../../app/gui/open_data.py" line="573" />
+            <location filename="../../app/gui/open_data.py" line="598" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>No data</source>
             <translation>无数据值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="566" />
+            <location filename="../../app/gui/open_data.py" line="598" />
             <source>none</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="567" />
+            <location filename="../../app/gui/open_data.py" line="599" />
             <source>Shown</source>
             <translation>显示</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="567" />
+            <location filename="../../app/gui/open_data.py" line="599" />
             <source>RGB image</source>
             <translation>RGB 影像</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="567" />
+            <location filename="../../app/gui/open_data.py" line="599" />
             <source>band {0}</source>
             <translation>第 {0} 波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="573" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>Band</source>
             <translation>波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="573" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>Min</source>
             <translation>最小值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="573" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>Max</source>
             <translation>最大值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="573" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>Mean</source>
             <translation>平均值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="573" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>Std. dev.</source>
             <translation>标准差</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="573" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>Valid cells</source>
             <translation>有效像元</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="620" />
-            <location filename="../../app/gui/open_data.py" line="692" />
+            <location filename="../../app/gui/open_data.py" line="652" />
+            <location filename="../../app/gui/open_data.py" line="724" />
             <source>Add data</source>
             <translation>添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="694" />
+            <location filename="../../app/gui/open_data.py" line="726" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="574" />
+            <location filename="../../app/gui/open_data.py" line="606" />
             <source>Band statistics</source>
             <translation>波段统计</translation>
         </message>
@@ -1678,12 +1699,12 @@
     <context>
         <name>PVDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="484" />
+            <location filename="../../app/gui/analyses.py" line="486" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="492" />
+            <location filename="../../app/gui/analyses.py" line="494" />
             <source>Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules (TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid factor. Hover over a field for its source.</source>
             <translation>默认：内置气候数据；计算遮挡；损失 14%（PVWatts v5）；575 W 组件（TOPCon，2.278 × 1.134 米）；倾角和方位角按屋面类型；因子集的电网因子。鼠标悬停在各项上可查看来源。</translation>
         </message>
@@ -2002,12 +2023,12 @@
     <context>
         <name>RunAllDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="682" />
+            <location filename="../../app/gui/analyses.py" line="684" />
             <source>Run all analyses</source>
             <translation>运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="695" />
+            <location filename="../../app/gui/analyses.py" line="697" />
             <source>Rooftop PV with this project's PV settings (default: 575 W modules, 14 % losses, shading on), emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — the same run as lingtan demo. Use the single analyses to change PV or map settings.</source>
             <translation>屋顶光伏（采用本项目的光伏设置；默认：575 W 组件、14% 损失、计算遮挡）、碳排放、碳汇、碳平衡和指标，以及乡镇五色图（比值法）——与 lingtan demo 相同。如需修改光伏或五色图设置，请使用单项分析。</translation>
         </message>
