@@ -521,3 +521,17 @@ def test_array_setbacks_from_the_tab_reach_the_layout_and_the_yield(qtbot, setup
     handle = panel.array.compute_yield(show_errors=False)
     assert handle.wait(120) and handle.state == "done", handle.error
     check(panel.array.result.tables)
+
+
+def test_a_new_empty_project_forgets_the_previous_turbines_and_wind_rose(qtbot, setup, park):
+    """After switching to a new empty project the panel shows no turbines, no wind rose and no
+    power curve of the previous park (the walk-through still saw them)."""
+    _ws, canvas, panel = setup
+    place_demo(qtbot, canvas, panel, park)
+    assert panel.wind_tab.table.rowCount() == 3 and panel.wind_tab.rose.climate is not None
+    empty = Workspace(lang="en")
+    panel.bind(empty, canvas)
+    assert panel.wind.ids == []
+    assert panel.wind_tab.table.rowCount() == 0
+    assert panel.wind_tab.rose.climate is None
+    assert panel.wind_tab.curve.turbine is None

@@ -64,6 +64,7 @@ class TurbineLayout:
         self.model = self.turbine = self.resource = self.result = None
         self._cache.clear()
         self._drag = None
+        self.model_changed.emit()  # the views drop the previous park's wind rose and curve
 
     def set_options(self, options: WindOptions, evaluate: bool = True) -> None:
         self.options = options
