@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from app.cli_support import CRS_HELP, EXIT_OK, emit
+from app.summaries import ParkSummary
 from gis.errors import InputError
 from gis.park import Park, build_park, summarise_park
 from gis.progress import NO_PROGRESS, Progress
@@ -28,14 +29,15 @@ TABLE_NAMES = {"enterprises": ("企业能耗表", "enterprise energy table (`lin
 
 
 def new_park(layers: dict[str, gpd.GeoDataFrame], tables: dict[str, pd.DataFrame] | None = None, *,
-             name: str | None = None, inside_only: bool = True, storey_height_m: dict[str,
-                                                                                      float] | None = None,
+             name: str | None = None, inside_only: bool = True,
+             storey_height_m: dict[str, float] | None = None, keep_overlapping_parts: bool = False,
              progress: Progress = NO_PROGRESS) -> Park:
     """The park of ``layers`` by role (boundary and buildings required; any CRS) and ``tables``;
     buildings, green space, tree rows and water kept inside the red line unless ``inside_only`` is
-    False."""
+    False; footprints lying mostly inside a larger one dropped unless ``keep_overlapping_parts``."""
     return build_park({k: v for k, v in layers.items() if v is not None}, tables, name=name,
-                      storey_height_m=storey_height_m, inside_only=inside_only, progress=progress)
+                      storey_height_m=storey_height_m, inside_only=inside_only,
+                      keep_overlapping_parts=keep_overlapping_parts, progress=progress)
 
 
 def register(sub) -> dict:
@@ -58,6 +60,9 @@ def register(sub) -> dict:
     new.add_argument("--name", help="the park's name (default: the red line's name field, else 园区)")
     new.add_argument("--keep-outside", action="store_true",
                      help="keep buildings, green space, tree rows and water outside the red line")
+    new.add_argument("--keep-overlapping-parts", action="store_true",
+                     help="keep footprints lying more than half inside a larger one (OSM building:part); "
+                          "by default they are dropped so that no roof is counted twice")
     new.add_argument("--out", type=Path, required=True, metavar="PROJECT.lingtan.gpkg",
                      help="the project file to write")
     new.add_argument("--json", action="store_true", help="print the park's figures as JSON")
@@ -91,6 +96,7 @@ def run_park(args, progress: Progress = NO_PROGRESS) -> int:
             tables[key], report = read_data_table(getattr(args, key))
             problems += report.problems
     park = new_park(layers, tables, name=args.name, inside_only=not args.keep_outside,
+                    keep_overlapping_parts=args.keep_overlapping_parts,
                     progress=progress.sub(0.4, 0.8))
     park.problems[:0] = problems
     ws = Workspace()
@@ -99,8 +105,9 @@ def run_park(args, progress: Progress = NO_PROGRESS) -> int:
     save_project(ws, args.out, progress.sub(0.8, 1.0))
     summary = {**summarise_park(park), "problems": [p.to_dict() for p in park.problems],
                "outputs": {"project": str(args.out)}}
-    b = summary.get("buildings", {})
-    lines = [f"园区 Park: {park.name}", f"建筑 Buildings: {b.get('count', len(park.buildings))}",
+    b = ParkSummary.from_dict(summary).facts.buildings
+    count = b.count if b is not None and b.count is not None else len(park.buildings)
+    lines = [f"园区 Park: {park.name}", f"建筑 Buildings: {count}",
              *[f"  · {p.zh}\n    {p.en}" for p in park.problems if p.level != "error"][:12],
              f"项目 Project: {args.out}"]
     emit(args, summary, lines)

@@ -21,7 +21,7 @@ from gis.crs import crs_label, local_metric_crs
 from gis.defaults import M2_PER_MU
 from gis.errors import InputError, Problem
 from gis.fields import find_field
-from gis.geometry import explode_multipolygons
+from gis.geometry import explode_multipolygons, overlapping_parts
 from gis.io import ReadReport, read_data_table, read_vector
 from gis.paths import sample_dir
 from gis.progress import NO_PROGRESS, Progress
@@ -125,7 +125,8 @@ def load_park(sources: ParkSources, progress: Progress = NO_PROGRESS, *,
 
 def build_park(frames: dict[str, gpd.GeoDataFrame], tables: dict[str, pd.DataFrame] | None = None, *,
                name: str | None = None, storey_height_m: dict[str, float] | None = None,
-               inside_only: bool = False, progress: Progress = NO_PROGRESS) -> Park:
+               inside_only: bool = False, keep_overlapping_parts: bool = False,
+               progress: Progress = NO_PROGRESS) -> Park:
     """A park from its layers (by role, :data:`PARK_LAYERS`; any CRS; boundary and buildings
     required) and tables (:data:`PARK_TABLES`): every layer in the local metric CRS of the
     boundary's centre, the buildings prepared (parts, heights, areas).
@@ -133,7 +134,7 @@ def build_park(frames: dict[str, gpd.GeoDataFrame], tables: dict[str, pd.DataFra
     inside_only: keep the buildings, green space, tree rows and water that lie in the red line (a
     feature cut by the line is in when its point-on-surface is), and say how many were inside and
     outside. Townships and roads are kept whole (they reach beyond the
-    park)."""
+    park). keep_overlapping_parts: see :func:`prepare_buildings`."""
     missing = [r for r in ("boundary", "buildings") if frames.get(r) is None or len(frames[r]) == 0]
     if missing:
         zh = {"boundary": "园区红线", "buildings": "建筑"}
@@ -151,7 +152,8 @@ def build_park(frames: dict[str, gpd.GeoDataFrame], tables: dict[str, pd.DataFra
         frames, found = _inside_red_line(frames)
         problems += found
     progress.report(0.3, "preparing buildings")
-    buildings, found = prepare_buildings(frames["buildings"], storey_height_m=storey_height_m)
+    buildings, found = prepare_buildings(frames["buildings"], storey_height_m=storey_height_m,
+                                         keep_overlapping_parts=keep_overlapping_parts)
     problems += found
     boundary = frames["boundary"]
     name = name or _first_text(boundary, ("name", "名称", "园区名称")) or "园区"
@@ -199,10 +201,13 @@ def _first_text(gdf: gpd.GeoDataFrame, fields) -> str | None:
 
 
 def prepare_buildings(gdf: gpd.GeoDataFrame, *, storey_height_m: dict[str, float] | None = None,
+                      keep_overlapping_parts: bool = False,
                       ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Footprints (metric CRS) → one row per part with ``footprint_m2``, ``roof_slope_deg``,
     ``roof_m2`` (footprint / cos slope), ``height_m`` and ``height_source``.
-    storey_height_m: per-use storey heights (m) for :func:`gis.buildings.building_heights`."""
+    storey_height_m: per-use storey heights (m) for :func:`gis.buildings.building_heights`.
+    keep_overlapping_parts: keep footprints lying mostly inside a larger one (OSM building parts);
+    by default they are dropped (reported) so that no roof is counted twice."""
     problems: list[Problem] = []
     polys = gdf.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     if not polys.all():
@@ -224,6 +229,28 @@ def prepare_buildings(gdf: gpd.GeoDataFrame, *, storey_height_m: dict[str, float
             list(gdf["source_fid"].to_numpy()[tiny])))
         gdf = gdf[~tiny].reset_index(drop=True)
         area = area[~tiny]
+    part, _parent = overlapping_parts(gdf.geometry.to_numpy())
+    if len(part):
+        fid = gdf["source_fid"].to_numpy()
+        if keep_overlapping_parts:
+            problems.append(Problem(
+                "warning", "buildings.overlapping_parts",
+                f"{len(part)} 个建筑轮廓有一半以上落在另一个更大的轮廓内（如 OSM 的 building:part），"
+                "已按要求保留：其屋顶会被重复计算",
+                f"{len(part)} building footprint(s) lie mostly inside a larger one (e.g. OSM "
+                "building:part) and were kept as asked: their roofs are counted twice", list(fid[part])))
+        else:
+            problems.append(Problem(
+                "warning", "buildings.overlapping_parts",
+                f"{len(part)} 个建筑轮廓有一半以上落在另一个更大的轮廓内（如 OSM 的 building:part），"
+                "已删除以免重复计算屋顶（要素编号见下；需要保留时请勾选“保留重叠的建筑部件”）",
+                f"{len(part)} building footprint(s) lie mostly inside a larger one (e.g. OSM "
+                "building:part) and were dropped so that no roof is counted twice (ids below; to keep "
+                "them tick \"keep overlapping building parts\")", list(fid[part])))
+            drop = np.zeros(len(gdf), dtype=bool)
+            drop[part] = True
+            gdf = gdf[~drop].reset_index(drop=True)
+            area = area[~drop]
     heights, found = building_heights(gdf.set_index("source_fid", drop=False),
                                       storey_height_m=storey_height_m)
     problems += found

@@ -55,6 +55,12 @@ class NewPark(Algorithm):
               cli_negate="--keep-outside", help_en="leave out buildings, green space, tree rows and water "
               "outside the red line (a feature cut by it is in when its point-on-surface is)",
               source="a park is what its red line holds"),
+        Param("keep_overlapping_parts", "bool", False, "保留重叠的建筑部件",
+              "Keep overlapping building parts",
+              help_zh="一半以上落在更大轮廓内的建筑轮廓（如 OSM 的 building:part）默认删除，以免屋顶重复计算",
+              help_en="footprints lying more than half inside a larger one (OSM building:part) are "
+              "dropped by default so that no roof is counted twice",
+              source="OSM maps a tower as an outline plus building:part pieces on it"),
     )
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
@@ -71,7 +77,8 @@ class NewPark(Algorithm):
             item = first(inputs.get(name))
             if item is not None:
                 tables[key] = item.gdf
-        park = new_park(layers, tables, name=params.name, inside_only=params.inside_only, progress=progress)
+        park = new_park(layers, tables, name=params.name, inside_only=params.inside_only,
+                        keep_overlapping_parts=params.keep_overlapping_parts, progress=progress)
         summary = {**summarise_park(park), "problems": [p.to_dict() for p in park.problems]}
         return AlgorithmOutput(self.id, park, park.layers(), summary, park.problems)
 
