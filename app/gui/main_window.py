@@ -23,6 +23,7 @@ from app.gui.i18n import pick, ui_lang
 from app.gui.icons import app_icon
 from app.gui.settings import AppSettings, notifier
 from app.gui.siting import install_siting
+from app.gui.start_page import StartPage
 from app.gui.window_actions import WindowActions
 from app.gui.window_data import WindowData
 from app.gui.window_docks import PanelEntry, WindowDocks
@@ -108,6 +109,16 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         c.render_failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
         c.installEventFilter(self)  # the click position of identify, for raster values
         self._identify_at = None
+        self.start_page = StartPage(c, self.actions_by_name, project_actions.recent_files,
+                                    self.open_project)
+        self._update_start_page()
+
+    def _update_start_page(self) -> None:
+        """The start page over the map while it has no layer (a blank white map says nothing)."""
+        empty = not self.workspace.tree.layers()
+        if empty and not self.start_page.isVisible():
+            self.start_page.refresh()
+        self.start_page.setVisible(empty)
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.canvas and event.type() in (QEvent.Type.MouseButtonPress,
@@ -133,6 +144,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         self._update_title()
         self.notify_missing_layers(ws)
         self._bind_panels()
+        self._update_start_page()
 
     def notify_missing_layers(self, ws) -> None:
         """Say so when an opened project names layers whose data it does not hold (a raster's
@@ -185,6 +197,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
             if ws.tree is not self._tree:
                 self._bind_tree()
             self.attribute_table.refresh_layers()
+            self._update_start_page()
         elif what == "results":
             self.undo_stack.clear()  # result layers were replaced: old steps would bring back stale ones
             self.dashboard.set_summary(ws.summary)
