@@ -436,3 +436,21 @@ def test_export_dialog_writes_the_chosen_formats_of_a_saved_project(qtbot, tmp_p
     _finish(run_algorithm(None, empty, alg, alg.values({"formats": "gpkg"}), dlg2.inputs(),
                           output=tmp_path / "from_file", show_dialog=False, show_errors=False))
     assert (tmp_path / "from_file" / "park.gpkg").exists()
+
+
+@pytest.mark.parametrize("red_name", ["红线", "layer_7"])
+def test_new_park_dialog_guesses_the_red_line_and_the_buildings(qtbot, red_name):
+    """With footprints and a red line open, New Park proposes each for its role whatever their
+    order on the map: the red line by its name or its single outline, the buildings by their count."""
+    x0, y0 = 500_000.0, 3_375_000.0
+    footprints = gpd.GeoDataFrame(geometry=[shapely.box(x0 + 10 * i, y0, x0 + 10 * i + 5, y0 + 5)
+                                            for i in range(20)], crs=4547)
+    red = gpd.GeoDataFrame(geometry=[shapely.box(x0 - 10, y0 - 10, x0 + 300, y0 + 50)], crs=4547)
+    for order in ((red_name, "footprints"), ("footprints", red_name)):
+        ws = Workspace()
+        for name in order:
+            ws.add_layer(styled_layer(name, red if name == red_name else footprints))
+        dlg = AlgorithmDialog(algorithm("new_park"), ws, lang="zh")
+        qtbot.addWidget(dlg)
+        assert dlg.input_widgets["boundary"][1].currentData() == red_name
+        assert dlg.input_widgets["buildings"][1].currentData() == "footprints"

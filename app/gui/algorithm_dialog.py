@@ -297,7 +297,7 @@ class AlgorithmDialog(QDialog):
         if spec.role is not None and any(lyr.name == spec.role for lyr in layers):
             combo.setCurrentIndex(combo.findData(spec.role))
         elif spec.required and layers:
-            combo.setCurrentIndex(combo.findData(layers[0].name))
+            combo.setCurrentIndex(combo.findData(likely_layer(spec.role, layers).name))
         combo.setToolTip(spec.help_zh if self.lang == "zh" else spec.help_en)
         self.input_widgets[spec.name] = (spec, combo, layers)
         return combo
@@ -379,6 +379,23 @@ class AlgorithmDialog(QDialog):
             return
         store_values(self.workspace, self.alg, values)
         super().accept()
+
+
+RED_LINE_NAMES = ("红线", "边界", "范围", "boundary", "red line", "redline", "border", "extent")
+
+
+def likely_layer(role: str | None, layers: list):
+    """The layer most likely to play ``role`` among ``layers`` of the right geometry: a red line is
+    named so or is the layer with the fewest features (one outline), buildings the one with the most
+    (footprints); otherwise the first."""
+    counts = [len(getattr(lyr, "gdf", ())) for lyr in layers]
+    if role == "boundary":
+        named = [lyr for lyr in layers
+                 if any(k in f"{lyr.title} {lyr.name}".lower() for k in RED_LINE_NAMES)]
+        return named[0] if named else layers[counts.index(min(counts))]
+    if role == "buildings":
+        return layers[counts.index(max(counts))]
+    return layers[0]
 
 
 def run_algorithm(parent: QWidget | None, workspace, alg: Algorithm, values: ParamValues,
