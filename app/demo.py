@@ -17,6 +17,7 @@ from app.outputs import write_json, write_text
 from app.park_account import balance_sheets, describe_balance
 from app.pv import describe_pv
 from app.results import AnalysisOptions, add_demo_siting, run_park_analyses
+from app.summaries import BuildingFacts, ParkSummary
 from app.xlsx import write_xlsx
 from gis.park import load_sample_park
 from gis.progress import NO_PROGRESS, Progress
@@ -64,46 +65,48 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     return summary
 
 
-def describe(summary: dict) -> list[str]:
-    """Short human summary lines (Chinese / English)."""
-    p, b = summary["park"], summary["buildings"]
+def describe(summary: dict | ParkSummary) -> list[str]:
+    """Short human summary lines (Chinese / English) of a run's summary (JSON dict or typed)."""
+    s = ParkSummary.from_dict(summary)
+    f = s.facts
+    p, b = s.park, f.buildings or BuildingFacts()
     lines = [
-        f"园区 Park: {p['name']}  面积 area {p['area_km2']:.2f} km² ({p['area_mu']:.0f} 亩 mu), "
-        f"坐标系 CRS {p['work_crs']}",
-        f"建筑 Buildings: {b['count']}  占地 footprint {b['footprint_m2'] / 1e4:.1f} ha  "
-        f"屋顶 roof {b['roof_m2'] / 1e4:.1f} ha  建筑密度 coverage {b['building_coverage_pct']}%",
+        f"园区 Park: {p.name}  面积 area {p.area_km2:.2f} km² ({p.area_mu:.0f} 亩 mu), "
+        f"坐标系 CRS {p.work_crs}",
+        f"建筑 Buildings: {b.count}  占地 footprint {b.footprint_m2 / 1e4:.1f} ha  "
+        f"屋顶 roof {b.roof_m2 / 1e4:.1f} ha  建筑密度 coverage {b.building_coverage_pct}%",
     ]
-    if "green" in summary:
-        g = summary["green"]
-        kinds = ", ".join(f"{k} {v / 1e4:.1f} ha" for k, v in g["area_m2_by_type"].items())
-        lines.append(f"绿地 Green: {g['total_m2'] / 1e4:.1f} ha ({g['green_ratio_pct']}%): {kinds}")
-    if "townships" in summary:
-        lines.append(f"乡镇街道 Townships: {summary['townships']['count']}")
-    if "enterprises" in summary:
-        e = summary["enterprises"]
+    if f.green is not None:
+        g = f.green
+        kinds = ", ".join(f"{k} {v / 1e4:.1f} ha" for k, v in g.area_m2_by_type.items())
+        lines.append(f"绿地 Green: {g.total_m2 / 1e4:.1f} ha ({g.green_ratio_pct}%): {kinds}")
+    if f.townships is not None:
+        lines.append(f"乡镇街道 Townships: {f.townships['count']}")
+    if f.enterprises is not None:
+        e = f.enterprises
         lines.append(f"企业 Enterprises: {e['count']}  年份 years {e['years']}")
-    if "pv" in summary:
-        lines += describe_pv(summary["pv"])
-    if "carbon" in summary:
-        c = summary["carbon"]
-        t = c["balance"]["scenarios"][0]["lines"]
-        lines.append(f"排放 Emissions {c['balance']['year']}: {t['gross_t_co2']:,.0f} tCO2 (范围一 scope 1 "
-                     f"{t['scope1_t_co2']:,.0f}; 范围二 scope 2 {t['scope2_t_co2']:,.0f}), "
-                     f"{c['balance']['scenarios'][0]['metrics']['energy_tce']:,.0f} tce")
-        lines.append(f"碳汇 Sinks: {c['sinks_t_co2_yr']:,.0f} tCO2/yr (绿地与行道树 green space, tree rows)")
-        lines += describe_balance(c["balance"])
-    if "intensity" in summary:
-        lines += FiveColourMap().describe(summary["intensity"])
-    if "pv_array" in summary:
-        lines += PVArray().describe(summary["pv_array"])
-    if "wind" in summary:
-        lines += Wind().describe(summary["wind"])
-    n_prob = len(summary.get("problems", [])) + sum(
-        len(i["problems"]) for i in summary.get("inputs", {}).values())
+    if s.pv is not None:
+        lines += describe_pv(s.pv.to_dict())
+    if s.carbon is not None:
+        c = s.carbon
+        base = c.scenarios[0]
+        t, m = base.lines, base.metrics
+        lines.append(f"排放 Emissions {c.balance.year}: {t.gross_t_co2:,.0f} tCO2 (范围一 scope 1 "
+                     f"{t.scope1_t_co2:,.0f}; 范围二 scope 2 {t.scope2_t_co2:,.0f}), "
+                     f"{m.energy_tce:,.0f} tce")
+        lines.append(f"碳汇 Sinks: {c.sinks_t_co2_yr:,.0f} tCO2/yr (绿地与行道树 green space, tree rows)")
+        lines += describe_balance(c.balance)
+    if s.intensity is not None:
+        lines += FiveColourMap().describe(s.intensity.to_dict())
+    if s.pv_array is not None:
+        lines += PVArray().describe(s.pv_array.to_dict())
+    if s.wind is not None:
+        lines += Wind().describe(s.wind.to_dict())
+    n_prob = len(f.problems or []) + sum(len(i["problems"]) for i in (f.inputs or {}).values())
     lines.append(f"问题 Problems found: {n_prob}")
-    out = summary.get("outputs", {})
+    out = s.extra.get("outputs", {})
     lines.append(f"输出 Outputs: {out.get('summary')}, {out.get('park_gpkg')}, {out.get('carbon_xlsx')}, "
                  f"{out.get('intensity_png')}, {out.get('report_pdf')}, {out.get('web_map')}, "
                  f"{out.get('shapefile_dir')}/  "
-                 f"({summary.get('elapsed_s')} s)")
+                 f"({s.extra.get('elapsed_s')} s)")
     return lines

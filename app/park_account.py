@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
+from app.summaries import BalanceLines, BalanceMetrics, BalanceSummary
 from gis.carbon.park_carbon import ParkAccount, account_park
 from gis.defaults import DEFAULT_INDICATOR_SET
 from gis.progress import NO_PROGRESS, Progress
@@ -127,19 +129,20 @@ def balance_sheets(account: ParkAccount, pv_result=None) -> dict[str, pd.DataFra
     return sheets
 
 
-def describe_balance(summary: dict) -> list[str]:
-    """Short bilingual lines: net emissions per scenario and the indicator results."""
-    lines = [f"指标体系 Indicator set: {summary['indicator_set_name']} ({summary['year']})"]
-    for sc in summary["scenarios"]:
-        m, ln = sc["metrics"], sc["lines"]
-        lines.append(f"{sc['scenario']}: 净排放 net {ln['net_t_co2']:,.0f} tCO2/yr; 单位能耗碳排放 "
-                     f"{m['t_co2_per_tce'] or 0:.3f} tCO2/tce; 清洁能源 clean energy "
-                     f"{m['clean_energy_share_pct'] or 0:.1f}%")
-    ind = pd.DataFrame(summary["indicators"])
-    if not ind.empty:
-        for sc, g in ind.groupby("scenario", sort=False):
-            counts = g["status"].value_counts()
-            lines.append(f"  {sc}: 达标 pass {counts.get('pass', 0)}, 未达标 fail {counts.get('fail', 0)}, "
-                         f"缺数据 no data {counts.get('no data', 0)}, "
-                         f"不适用 n/a {counts.get('not applicable', 0)}")
+def describe_balance(summary: dict | BalanceSummary) -> list[str]:
+    """Short bilingual lines: net emissions per scenario and the indicator results, of a balance
+    (its JSON dict, ``summary["carbon"]["balance"]``, or typed)."""
+    b = summary if isinstance(summary, BalanceSummary) else BalanceSummary.from_dict(summary)
+    lines = [f"指标体系 Indicator set: {b.indicator_set_name} ({b.year})"]
+    for sc in b.scenarios or []:
+        m, ln = sc.metrics or BalanceMetrics(), sc.lines or BalanceLines()
+        lines.append(f"{sc.scenario}: 净排放 net {ln.net_t_co2:,.0f} tCO2/yr; 单位能耗碳排放 "
+                     f"{m.t_co2_per_tce or 0:.3f} tCO2/tce; 清洁能源 clean energy "
+                     f"{m.clean_energy_share_pct or 0:.1f}%")
+    ind = b.indicators or []
+    for sc_name in dict.fromkeys(i.scenario for i in ind):
+        counts = Counter(i.status for i in ind if i.scenario == sc_name)
+        lines.append(f"  {sc_name}: 达标 pass {counts['pass']}, 未达标 fail {counts['fail']}, "
+                     f"缺数据 no data {counts['no data']}, "
+                     f"不适用 n/a {counts['not applicable']}")
     return lines

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from app.outputs import GPKG_OPTIONS, empty_geometry_type
+from app.summaries import ParkSummary
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
 
@@ -195,7 +196,7 @@ def snapshot(workspace, *, autosave_of: Path | bool | None = False) -> ProjectSn
         "rasters": [r.entry() for r in rasters],
         "tree": tree_to_dict(workspace.tree, by_id, raster_of),
         "settings": _json_safe(workspace.settings),
-        "summary": _json_safe(workspace.summary),
+        "summary": _json_safe(ParkSummary.from_dict(workspace.summary).to_dict()),
     }
     if autosave_of is not False:
         document["autosave"] = {"project": str(autosave_of) if autosave_of else None, "pid": os.getpid()}
@@ -780,7 +781,7 @@ def load_project(path: Path | str, progress: Progress = NO_PROGRESS, *, lang: st
         ws.replace_tree(tree)
     ws.missing_layers = list(tree.missing)  # layers the file names but does not hold, by name
     ws.settings = doc.get("settings") or {}
-    ws.summary = doc.get("summary") or {}
+    ws.summary = ParkSummary.from_dict(doc.get("summary")).to_dict()  # unknown keys kept (extra)
     p = doc.get("park")
     if p and {"boundary", "buildings"} <= set(p.get("layers", {})):
         tables = {}

@@ -3,7 +3,9 @@
 ``run_park_analyses`` is what ``lingtan demo``, the desktop app's "run all", the PDF report and the
 self-test share: rooftop PV, emissions, sinks, balance and indicators, and the five-colour
 township map. :class:`ParkResults` holds the computed objects, a JSON-ready ``summary`` (the keys
-of ``summary.json``) and :meth:`ParkResults.layers`, every input and result layer by name.
+of ``summary.json``, what the project file saves), the same as typed sections
+(:attr:`ParkResults.sections`, what the report, exports, dashboard and self-test read) and
+:meth:`ParkResults.layers`, every input and result layer by name.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from gis.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     from app.intensity_map import IntensityMap
+    from app.summaries import ParkSummary
     from gis.carbon.park_carbon import ParkAccount
     from gis.solar.array_energy import ArrayResult
     from gis.solar.rooftop import RooftopResult
@@ -78,9 +81,21 @@ class ParkResults:
     styled: dict[str, VectorLayer] | None = None
     """Result layers styled in the worker thread, for the desktop app to show as they are."""
 
+    @property
+    def sections(self) -> ParkSummary:
+        """The summary as typed sections (:class:`app.summaries.ParkSummary`), read afresh from
+        ``summary`` (the JSON dict that the project file saves and the siting panels update)."""
+        from app.summaries import ParkSummary
+
+        return ParkSummary.from_dict(self.summary)
+
     @classmethod
-    def from_saved(cls, summary: dict | None, layers: dict[str, gpd.GeoDataFrame]) -> ParkResults:
-        """Results as a saved project holds them: its summary and its layers by name."""
+    def from_saved(cls, summary: dict | ParkSummary | None,
+                   layers: dict[str, gpd.GeoDataFrame]) -> ParkResults:
+        """Results as a saved project holds them: its summary (JSON dict or typed) and its layers by
+        name."""
+        if summary is not None and not isinstance(summary, dict):
+            summary = summary.to_dict()
         return cls(park=None, summary=dict(summary or {}), saved_layers=dict(layers))
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:

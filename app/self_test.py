@@ -463,29 +463,32 @@ def step_run_analyses(ctx: Context) -> str:
 
 
 def step_pv(ctx: Context) -> str:
-    s = ctx.results.summary["pv"]
+    s = ctx.results.sections.pv
+    check(s is not None and s.kwh_yr is not None, "no rooftop PV in the summary")
     layer = ctx.results.layers()["rooftop_pv"]
     kwp_layer = float(layer["kwp"].sum())
     kwh_layer = float(layer["kwh_yr"].sum())
-    module_w = float(s["module_w"])
+    module_w = float(s.module_w)
     check(_close(kwp_layer, float(layer["modules"].sum()) * module_w / 1000, rel=2e-3, abs_=0.5),
           f"capacity {kwp_layer:,.1f} kWp ≠ {int(layer['modules'].sum()):,} modules × {module_w:.0f} W")
-    check(_close(kwh_layer, s["kwh_yr"], rel=2e-3),
-          f"buildings sum {kwh_layer:,.0f} kWh ≠ total {s['kwh_yr']:,.0f}")
+    check(_close(kwh_layer, s.kwh_yr, rel=2e-3),
+          f"buildings sum {kwh_layer:,.0f} kWh ≠ total {s.kwh_yr:,.0f}")
     y = kwh_layer / kwp_layer
     lo, hi = SPECIFIC_YIELD_KWH_KWP
     check(lo <= y <= hi, f"specific yield {y:,.0f} kWh/kWp outside {lo:.0f}–{hi:.0f} (eastern China)")
-    pr = y / float(s["annual_ghi_kwh_m2"])
+    pr = y / float(s.annual_ghi_kwh_m2)
     check(PERFORMANCE_RATIO[0] <= pr <= PERFORMANCE_RATIO[1], f"yield/insolation ratio {pr:.2f} implausible")
-    return (f"{s['buildings_with_pv']} roofs, {kwp_layer / 1000:,.1f} MWp, {kwh_layer / 1e6:,.1f} GWh/yr, "
+    return (f"{s.buildings_with_pv} roofs, {kwp_layer / 1000:,.1f} MWp, {kwh_layer / 1e6:,.1f} GWh/yr, "
             f"{y:,.0f} kWh/kWp (ratio to GHI {pr:.2f})")
 
 
 def step_carbon(ctx: Context) -> str:
     import pandas as pd
 
-    e = ctx.results.summary["carbon"]["emissions"]
-    total = e["total"]
+    c = ctx.results.sections.carbon
+    check(c is not None and c.emissions is not None, "no emissions in the summary")
+    e = c.emissions
+    total = e.total or {}
     gross, s1, s2 = total["t_co2"], total["t_co2_scope1"], total["t_co2_scope2"]
     check(gross > 0, f"emissions {gross} tCO2")
     check(_close(gross, s1 + s2, rel=1e-6, abs_=0.01),
@@ -494,7 +497,7 @@ def step_carbon(ctx: Context) -> str:
     ent = ctx.park.enterprises
     col = next(c for c in ent.columns if str(c).startswith("电力"))  # 电力(万千瓦时): 10^4 kWh
     kwh = float(pd.to_numeric(ent.loc[ent["年份"] == year, col], errors="coerce").sum()) * 1e4
-    elec = next(r for r in e["by_fuel"] if r["fuel"] == "electricity" and r["year"] == year)
+    elec = next(r for r in e.by_fuel or [] if r["fuel"] == "electricity" and r["year"] == year)
     expected = kwh * GRID_FACTOR_2023 / 1000
     check(_close(elec["t_co2"], expected, rel=1e-3),
           f"electricity {elec['t_co2']:,.0f} tCO2 ≠ {kwh / 1e8:,.2f} 亿kWh × {GRID_FACTOR_2023} "
@@ -504,9 +507,11 @@ def step_carbon(ctx: Context) -> str:
 
 
 def step_sinks(ctx: Context) -> str:
-    c = ctx.results.summary["carbon"]
-    total = float(c["sinks_t_co2_yr"])
-    parts = [float((c.get(k) or {}).get("total_t_co2_yr") or 0.0) for k in ("green_sinks", "tree_sinks")]
+    c = ctx.results.sections.carbon
+    check(c is not None and c.sinks_t_co2_yr is not None, "no sinks in the summary")
+    total = float(c.sinks_t_co2_yr)
+    parts = [float((k.total_t_co2_yr if k is not None else None) or 0.0)
+             for k in (c.green_sinks, c.tree_sinks)]
     check(total > 0, f"sinks {total} tCO2/yr")
     check(_close(total, sum(parts), rel=1e-3, abs_=0.01), f"sinks {total:,.1f} ≠ green {parts[0]:,.1f} + "
           f"trees {parts[1]:,.1f}")
@@ -521,24 +526,25 @@ def step_sinks(ctx: Context) -> str:
 
 
 def step_balance(ctx: Context) -> str:
-    b = ctx.results.summary["carbon"]["balance"]
-    scen = b["scenarios"]
+    c = ctx.results.sections.carbon
+    check(c is not None and c.balance is not None, "no balance in the summary")
+    scen = c.scenarios
     check(len(scen) >= 1, "no balance scenario")
     for s in scen:
-        ln = s["lines"]
-        net = (ln["gross_t_co2"] - ln["pv_avoided_self_t_co2"] - ln["pv_exported_avoided_t_co2"]
-               - ln["green_power_avoided_t_co2"] - ln["sinks_t_co2"])
-        check(_close(net, ln["net_t_co2"], rel=1e-6, abs_=0.1),
-              f"{s['scenario']}: net {ln['net_t_co2']:,.1f} ≠ gross − avoided − sinks = {net:,.1f}")
-        avoided = (ln["pv_self_used_kwh_yr"]) * GRID_FACTOR_2023 / 1000
-        check(_close(ln["pv_avoided_self_t_co2"], avoided, rel=1e-3, abs_=0.1),
-              f"{s['scenario']}: PV avoided {ln['pv_avoided_self_t_co2']:,.1f} ≠ kWh × {GRID_FACTOR_2023}")
-    inds = b["indicators"]
+        ln = s.lines
+        net = (ln.gross_t_co2 - ln.pv_avoided_self_t_co2 - ln.pv_exported_avoided_t_co2
+               - ln.green_power_avoided_t_co2 - ln.sinks_t_co2)
+        check(_close(net, ln.net_t_co2, rel=1e-6, abs_=0.1),
+              f"{s.scenario}: net {ln.net_t_co2:,.1f} ≠ gross − avoided − sinks = {net:,.1f}")
+        avoided = ln.pv_self_used_kwh_yr * GRID_FACTOR_2023 / 1000
+        check(_close(ln.pv_avoided_self_t_co2, avoided, rel=1e-3, abs_=0.1),
+              f"{s.scenario}: PV avoided {ln.pv_avoided_self_t_co2:,.1f} ≠ kWh × {GRID_FACTOR_2023}")
+    inds = c.indicators
     known = {"pass", "fail", "no data", "not applicable"}
-    check(len(inds) > 0 and all(i["status"] in known for i in inds),
+    check(len(inds) > 0 and all(i.status in known for i in inds),
           "indicators missing or of unknown status")
-    first, last = scen[0]["lines"]["net_t_co2"], scen[-1]["lines"]["net_t_co2"]
-    passed = sum(i["status"] == "pass" for i in inds)
+    first, last = scen[0].lines.net_t_co2, scen[-1].lines.net_t_co2
+    passed = sum(i.status == "pass" for i in inds)
     return (f"{len(scen)} scenarios, net {first / 1e4:,.1f} → {last / 1e4:,.1f} 万tCO2; "
             f"{len(inds)} indicator results ({passed} pass)")
 
@@ -565,34 +571,36 @@ def step_intensity(ctx: Context) -> str:
 
 
 def step_pv_array(ctx: Context) -> str:
-    s = ctx.results.summary["pv_array"]
+    s = ctx.results.sections.pv_array
+    check(s is not None and s.kwp, "no ground PV array in the summary")
     tables = ctx.results.layers().get("pv_array_tables")
-    check(s["modules"] == s["tables"] * s["modules_per_table"],
-          f"{s['modules']} modules ≠ {s['tables']} tables × {s['modules_per_table']}")
-    check(_close(s["kwp"], s["modules"] * s["module_w"] / 1000, rel=1e-4),
-          f"{s['kwp']} kWp ≠ {s['modules']} × {s['module_w']} W")
-    check(tables is not None and len(tables) == s["tables"], "table layer count ≠ tables")
-    y = s["kwh_yr"] / s["kwp"]
+    check(s.modules == s.tables * s.modules_per_table,
+          f"{s.modules} modules ≠ {s.tables} tables × {s.modules_per_table}")
+    check(_close(s.kwp, s.modules * s.module_w / 1000, rel=1e-4),
+          f"{s.kwp} kWp ≠ {s.modules} × {s.module_w} W")
+    check(tables is not None and len(tables) == s.tables, "table layer count ≠ tables")
+    y = s.kwh_yr / s.kwp
     lo, hi = SPECIFIC_YIELD_KWH_KWP
     check(lo <= y <= hi, f"array specific yield {y:,.0f} kWh/kWp outside {lo:.0f}–{hi:.0f}")
-    check(0 < s["gcr"] < 1, f"ground coverage ratio {s['gcr']}")
-    return (f"{s['tables']} tables × {s['modules_per_table']} = {s['modules']:,} modules "
-            f"× {s['module_w']:.0f} W = {s['kwp'] / 1000:,.2f} MWp, {s['kwh_yr'] / 1e6:,.2f} GWh/yr "
+    check(0 < s.gcr < 1, f"ground coverage ratio {s.gcr}")
+    return (f"{s.tables} tables × {s.modules_per_table} = {s.modules:,} modules "
+            f"× {s.module_w:.0f} W = {s.kwp / 1000:,.2f} MWp, {s.kwh_yr / 1e6:,.2f} GWh/yr "
             f"({y:,.0f} kWh/kWp)")
 
 
 def step_wind(ctx: Context) -> str:
-    s = ctx.results.summary["wind"]
+    s = ctx.results.sections.wind
+    check(s is not None and s.capacity_kw, "no wind turbines in the summary")
     turbines = ctx.results.layers().get("turbines")
-    check(turbines is not None and len(turbines) == s["turbines"], "turbine layer count ≠ turbines")
-    check(_close(s["capacity_kw"], len(turbines) * DEMO_TURBINE_KW, rel=1e-6),
-          f"capacity {s['capacity_kw']} kW ≠ {len(turbines)} × {DEMO_TURBINE_KW:.0f} kW")
-    check(0 < s["aep_mwh"] <= s["gross_aep_mwh"], f"net AEP {s['aep_mwh']} MWh > gross {s['gross_aep_mwh']}")
-    cf = s["aep_mwh"] * 1000 / (s["capacity_kw"] * 8760)
+    check(turbines is not None and len(turbines) == s.turbines, "turbine layer count ≠ turbines")
+    check(_close(s.capacity_kw, len(turbines) * DEMO_TURBINE_KW, rel=1e-6),
+          f"capacity {s.capacity_kw} kW ≠ {len(turbines)} × {DEMO_TURBINE_KW:.0f} kW")
+    check(0 < s.aep_mwh <= s.gross_aep_mwh, f"net AEP {s.aep_mwh} MWh > gross {s.gross_aep_mwh}")
+    cf = s.aep_mwh * 1000 / (s.capacity_kw * 8760)
     check(0 < cf < 0.6, f"capacity factor {cf:.3f} implausible")
-    check(_close(cf, s["cf"], abs_=0.002), f"capacity factor {s['cf']} ≠ AEP / (kW × 8760 h) = {cf:.3f}")
-    return (f"{s['turbines']} × {DEMO_TURBINE_KW:.0f} kW, net {s['aep_mwh']:,.1f} "
-            f"≤ gross {s['gross_aep_mwh']:,.1f} MWh/yr, CF {cf:.1%}, wake loss {s['wake_loss_pct']:.2f} %")
+    check(_close(cf, s.cf, abs_=0.002), f"capacity factor {s.cf} ≠ AEP / (kW × 8760 h) = {cf:.3f}")
+    return (f"{s.turbines} × {DEMO_TURBINE_KW:.0f} kW, net {s.aep_mwh:,.1f} "
+            f"≤ gross {s.gross_aep_mwh:,.1f} MWh/yr, CF {cf:.1%}, wake loss {s.wake_loss_pct:.2f} %")
 
 
 # ==== 6. PDF report ===============================================================================

@@ -335,7 +335,7 @@ def test_report_from_a_saved_project(results, tmp_path):
     ws.set_results(run_park_analyses(park, AnalysisOptions()))
     path = save_project(ws, tmp_path / "park.lingtan.gpkg")
     summary, layers = report_source(path, False)
-    assert summary["pv"]["kwp"] == pytest.approx(results.summary["pv"]["kwp"])
+    assert summary.pv.kwp == pytest.approx(results.summary["pv"]["kwp"])  # typed (app.summaries)
     assert {"boundary", "buildings", "rooftop_pv", "township_intensity"} <= set(layers)
     pdf = build_report((summary, layers), tmp_path / "saved.pdf", "zh", date=DATE)
     if POPPLER:

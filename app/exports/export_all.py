@@ -87,7 +87,8 @@ def _classification(results):
     """The township map's classification: the live one, else the saved summary's."""
     if getattr(results, "intensity", None) is not None:
         return results.intensity.classification
-    c = ((results.summary or {}).get("intensity") or {}).get("classification")
+    it = results.sections.intensity
+    c = it.classification if it is not None else None
     if isinstance(c, dict) and c:
         from gis.intensity.classify import Classification
 
@@ -96,8 +97,8 @@ def _classification(results):
 
 
 def _units(results, lang: str) -> dict[str, str]:
-    it = (results.summary or {}).get("intensity") or {}
-    unit = it.get("intensity_unit")
+    it = results.sections.intensity
+    unit = it.intensity_unit if it is not None else None
     if not unit:
         return {}
     if lang == "zh":
@@ -158,7 +159,7 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
     layers = result_layers(results, lang)
     by_name = {lyr.name: lyr for lyr in layers}
     units = _units(results, lang)
-    park_name = (results.summary or {}).get("park", {}).get("name") or getattr(results.park, "name", "") or ""
+    park_name = results.sections.name or getattr(results.park, "name", "") or ""
     total = sum(_WEIGHTS[f] for f in chosen)
     done = 0.0
 
@@ -212,7 +213,8 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
                                         extent=_park_extent(park), progress=sub.sub(0.0, 0.6)))
             if "township_intensity" in by_name:
                 lyr = by_name["township_intensity"]
-                year = ((results.summary or {}).get("intensity") or {}).get("year")
+                it = results.sections.intensity
+                year = it.year if it is not None else None
                 title = f"{lyr.title} {year or ''}".strip()
                 files.append(export_png([lyr], out / "township_intensity.png", w, h, dpi, title, lang,
                                         progress=sub.sub(0.6, 1.0)))

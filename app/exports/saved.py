@@ -5,6 +5,7 @@ what a caller has into the :class:`~app.results.ParkResults` the exports take.""
 from __future__ import annotations
 
 from app.results import ParkResults
+from app.summaries import ParkSummary
 
 ANALYSIS_KEYS = ("pv", "carbon", "intensity")
 """Summary sections the analyses write (``summarise_park`` alone writes none of them)."""
@@ -13,9 +14,11 @@ SECTION_LAYERS = {"pv": ("rooftop_pv",), "intensity": ("township_intensity",)}
 has green space or tree rows, so they are not required)."""
 
 
-def has_analyses(summary: dict | None) -> bool:
-    """True when ``summary`` holds analysis results, not only the park's figures."""
-    return any(k in (summary or {}) for k in ANALYSIS_KEYS)
+def has_analyses(summary: dict | ParkSummary | None) -> bool:
+    """True when ``summary`` (JSON dict or typed) holds analysis results, not only the park's
+    figures."""
+    s = ParkSummary.from_dict(summary)
+    return any(getattr(s, k) is not None or k in s.nulls for k in ANALYSIS_KEYS)
 
 
 def export_source(source) -> object:
@@ -41,12 +44,12 @@ def saved_results(workspace) -> ParkResults | None:
     """The saved results of a reopened project (its summary and layers), or None when it has
     none to export: no analysis section in the summary, or a section's result layer missing
     (:data:`SECTION_LAYERS`) — then the analyses must run again."""
-    summary = workspace.summary or {}
+    summary = ParkSummary.from_dict(workspace.summary)
     if not has_analyses(summary):
         return None
     data = _workspace_layers(workspace)
     for key, names in SECTION_LAYERS.items():
-        if key in summary and not all(n in data for n in names):
+        if (getattr(summary, key) is not None or key in summary.nulls) and not all(n in data for n in names):
             return None
     return ParkResults.from_saved(summary, data)
 

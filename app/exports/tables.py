@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,6 +30,14 @@ import pandas as pd
 import shapely
 
 from app.outputs import _text_columns, _tmp_beside
+from app.summaries import (
+    BalanceLines,
+    BuildingFacts,
+    CarbonSummary,
+    EmissionsSummary,
+    IntensitySummary,
+    ParkSummary,
+)
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
 from layers.fields import field_info, header
@@ -219,44 +228,44 @@ def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame],
 
 
 def summary_rows(results, lang: str = "zh") -> pd.DataFrame:
-    """The 汇总 sheet: one key figure per row (项目, item, 数值, 单位, 说明), from the results' summary."""
-    s = results.summary
+    """The 汇总 sheet: one key figure per row (项目, item, 数值, 单位, 说明), from the results' typed
+    summary (:attr:`app.results.ParkResults.sections`)."""
+    s = results.sections
     rows: list[tuple] = []
 
     def add(zh, en, value, unit="", note=""):
         if value is not None:
             rows.append((zh, en, value, unit, note))
 
-    p = s.get("park", {})
-    add("园区", "park", p.get("name"))
-    add("面积", "area", p.get("area_km2"), "km²")
-    add("面积", "area", p.get("area_mu"), "亩 mu")
-    add("坐标系", "CRS", p.get("work_crs"))
-    b = s.get("buildings", {})
-    add("建筑数", "buildings", b.get("count"), "栋")
-    add("建筑占地面积", "building footprint", b.get("footprint_m2"), "m²")
-    add("屋顶面积", "roof area", b.get("roof_m2"), "m²")
-    add("建筑密度", "building coverage", b.get("building_coverage_pct"), "%")
-    g = s.get("green")
+    p = s.park
+    add("园区", "park", p.name)
+    add("面积", "area", p.area_km2, "km²")
+    add("面积", "area", p.area_mu, "亩 mu")
+    add("坐标系", "CRS", p.work_crs)
+    b = s.facts.buildings or BuildingFacts()
+    add("建筑数", "buildings", b.count, "栋")
+    add("建筑占地面积", "building footprint", b.footprint_m2, "m²")
+    add("屋顶面积", "roof area", b.roof_m2, "m²")
+    add("建筑密度", "building coverage", b.building_coverage_pct, "%")
+    g = s.facts.green
     if g:
-        add("绿地面积", "green space", g.get("total_m2"), "m²")
-        add("绿地率", "green ratio", g.get("green_ratio_pct"), "%")
-    t = s.get("tree_rows")
+        add("绿地面积", "green space", g.total_m2, "m²")
+        add("绿地率", "green ratio", g.green_ratio_pct, "%")
+    t = s.facts.tree_rows
     if t:
         add("行道树", "street trees", t.get("trees"), "株",
             f"{t.get('count')} 行 rows, {t.get('length_m')} m")
-    pv = s.get("pv")
+    pv = s.pv
     if pv:
-        add("屋顶光伏装机容量", "rooftop PV capacity", pv.get("kwp"), "kWp")
-        add("屋顶光伏年发电量", "rooftop PV energy", pv.get("kwh_yr"), "kWh/yr")
-        add("等效利用小时", "specific yield", pv.get("kwh_per_kwp"), "kWh/kWp")
-        add("遮挡损失", "shading loss", pv.get("shade_loss_pct"), "%")
-        add("光伏年减排量", "PV avoided CO2", pv.get("t_co2_yr"), "tCO2/yr")
-        add("组件数", "modules", pv.get("modules"), "块", f"{pv.get('module_w')} W")
-        add("气象数据", "weather", pv.get("weather_source"))
-    c = s.get("carbon", {})
-    em = c.get("emissions", {})
-    tot = em.get("total") or {}
+        add("屋顶光伏装机容量", "rooftop PV capacity", pv.kwp, "kWp")
+        add("屋顶光伏年发电量", "rooftop PV energy", pv.kwh_yr, "kWh/yr")
+        add("等效利用小时", "specific yield", pv.kwh_per_kwp, "kWh/kWp")
+        add("遮挡损失", "shading loss", pv.shade_loss_pct, "%")
+        add("光伏年减排量", "PV avoided CO2", pv.t_co2_yr, "tCO2/yr")
+        add("组件数", "modules", pv.modules, "块", f"{pv.module_w} W")
+        add("气象数据", "weather", pv.weather_source)
+    c = s.carbon or CarbonSummary()
+    tot = (c.emissions.total if c.emissions else None) or {}
     if tot:
         y = tot.get("year")
         add("碳排放总量", "total emissions", tot.get("t_co2"), "tCO2", f"{y}")
@@ -264,22 +273,21 @@ def summary_rows(results, lang: str = "zh") -> pd.DataFrame:
         add("范围二", "scope 2", tot.get("t_co2_scope2"), "tCO2", f"{y}")
         add("综合能耗", "energy", tot.get("tce"), "tce", f"{y}")
         add("单位增加值碳排放", "carbon per value added", tot.get("t_co2_per_10k_yuan"), "tCO2/万元", f"{y}")
-    if c.get("sinks_t_co2_yr") is not None:
-        add("碳汇", "carbon sinks", c.get("sinks_t_co2_yr"), "tCO2/yr", "绿地与行道树 green space and trees")
-    bal = c.get("balance", {})
-    for sc in bal.get("scenarios", []):
-        add(f"净排放（{sc['scenario']}）", f"net emissions ({sc['scenario']})", sc["lines"].get("net_t_co2"),
-            "tCO2/yr")
-    ind = pd.DataFrame(bal.get("indicators", []))
-    if not ind.empty and "status" in ind.columns:
-        for sc, grp in ind.groupby("scenario", sort=False):
-            counts = grp["status"].value_counts()
-            add(f"指标达标（{sc}）", f"indicators passed ({sc})", int(counts.get("pass", 0)), "项",
-                f"未达标 fail {int(counts.get('fail', 0))}，缺数据 no data {int(counts.get('no data', 0))}")
-    it = s.get("intensity")
+    if c.sinks_t_co2_yr is not None:
+        add("碳汇", "carbon sinks", c.sinks_t_co2_yr, "tCO2/yr", "绿地与行道树 green space and trees")
+    for sc in c.scenarios:
+        add(f"净排放（{sc.scenario}）", f"net emissions ({sc.scenario})",
+            (sc.lines or BalanceLines()).net_t_co2, "tCO2/yr")
+    ind = c.indicators
+    has_status = any("status" in i.to_dict() for i in ind)
+    for name in dict.fromkeys(i.scenario for i in ind if has_status and i.scenario is not None):
+        counts = Counter(i.status for i in ind if i.scenario == name)
+        add(f"指标达标（{name}）", f"indicators passed ({name})", int(counts["pass"]), "项",
+            f"未达标 fail {int(counts['fail'])}，缺数据 no data {int(counts['no data'])}")
+    it = s.intensity
     if it:
-        cls = it.get("classification", {})
-        add("乡镇街道", "townships", it.get("townships"), "个", f"数据年份 year {it.get('year')}")
+        cls = it.classification or {}
+        add("乡镇街道", "townships", it.townships, "个", f"数据年份 year {it.year}")
         add("五色图分级方法", "five-class method", cls.get("description_zh") or cls.get("method"))
     frame = pd.DataFrame(rows, columns=["项目", "item", "数值 value", "单位 unit", "说明 note"])
     return frame
@@ -331,8 +339,8 @@ def workbook_sheets(results, lang: str = "zh") -> tuple[dict[str, pd.DataFrame],
             frame = attrs(name, fields)
             t, f = labelled_table(frame, lang, name)
             sheets[sheet], formats[sheet] = t, f
-    if balance is None and (results.summary or {}).get("carbon"):
-        balance = saved_carbon_sheets(results.summary)  # a saved project: from its summary
+    if balance is None and results.sections.carbon:
+        balance = saved_carbon_sheets(results.sections)  # a saved project: from its summary
         for key, sheet in (("企业 entities", "排放前十企业 top entities"),
                            ("排放 emissions", "能源品种 fuels"), ("碳汇 sinks", "碳汇 sinks")):
             if key in balance and len(balance[key]):
@@ -351,45 +359,46 @@ def workbook_sheets(results, lang: str = "zh") -> tuple[dict[str, pd.DataFrame],
     return sheets, formats
 
 
-def saved_carbon_sheets(summary: dict) -> dict[str, pd.DataFrame]:
+def saved_carbon_sheets(summary: ParkSummary | dict) -> dict[str, pd.DataFrame]:
     """The carbon sheets of :func:`app.park_account.balance_sheets` rebuilt from a saved summary's
     ``carbon`` section (a reopened project keeps no ParkAccount): 平衡, 指标, 排放 (by fuel),
     碳汇 (by class), 因子, 问题, and 企业 = the ten largest emitters the summary lists."""
     from app.park_account import LINE_LABELS
 
-    c = summary.get("carbon") or {}
-    em = c.get("emissions") or {}
-    bal = c.get("balance") or {}
-    scenarios = bal.get("scenarios") or []
-    comp = pd.DataFrame({sc["scenario"]: pd.Series(sc.get("lines") or {}, dtype=float) for sc in scenarios})
+    summary = ParkSummary.from_dict(summary)
+    c = summary.carbon or CarbonSummary()
+    em = c.emissions or EmissionsSummary()
+    scenarios = c.scenarios
+    comp = pd.DataFrame({sc.scenario: pd.Series((sc.lines or BalanceLines()).to_dict(), dtype=float)
+                         for sc in scenarios})
     labels = pd.DataFrame([LINE_LABELS.get(k, (k, k, "")) for k in comp.index],
                           columns=["项目", "item", "单位 unit"], index=comp.index)
     balance = pd.concat([labels, comp.round(4)], axis=1).reset_index(names="key")
-    ind = pd.DataFrame(bal.get("indicators") or []).rename(columns={
+    ind = pd.DataFrame([i.to_dict() for i in c.indicators]).rename(columns={
         "scenario": "情景 scenario", "name_zh": "指标", "name_en": "indicator", "value": "数值 value",
         "comparator": "要求", "threshold": "阈值 threshold", "unit": "单位 unit", "status_zh": "结果",
         "status": "status", "kind": "类别 kind", "applies_if": "适用条件", "source": "来源 source",
         "note": "说明 note"})
     ind = ind.drop(columns=[k for k in ("set_key", "metric") if k in ind.columns])
-    fuels = pd.DataFrame(em.get("by_fuel") or []).rename(columns={
+    fuels = pd.DataFrame(em.by_fuel or []).rename(columns={
         "fuel": "能源 fuel", "fuel_zh": "能源品种", "scope": "范围 scope", "amount": "用量 amount",
         "unit": "单位 unit", "tce": "综合能耗 tce", "t_co2": "排放 tCO2", "share_pct": "排放占比 %",
         "year": "年份"})
-    sinks = pd.DataFrame([row for key in ("green_sinks", "tree_sinks")
-                          for row in ((c.get(key) or {}).get("by_class") or [])]).rename(columns={
+    sinks = pd.DataFrame([row for part in (c.green_sinks, c.tree_sinks)
+                          for row in ((part.by_class if part else None) or [])]).rename(columns={
         "class": "类别 class", "name_zh": "名称", "name_en": "name", "basis": "计量基础 basis",
         "n": "要素数 n", "area_m2": "面积 m²", "area_ha": "面积 ha", "t_co2_per_ha_yr": "碳汇强度 tCO2/ha/yr",
         "t_co2_yr": "碳汇 tCO2/yr", "source": "来源 source"})
-    top = pd.DataFrame(em.get("top_entities") or []).rename(columns={
+    top = pd.DataFrame(em.top_entities or []).rename(columns={
         "entity": "代码", "name": "名称", "sector": "行业", "year": "年份", "t_co2": "排放量(tCO2)",
         "tce": "综合能耗(tce)", "share_pct": "排放占比(%)",
         "t_co2_per_10k_yuan": "单位增加值排放(tCO2/万元)"})
-    factors = pd.DataFrame((em.get("factor_set") or {}).get("factors") or []).rename(columns={
+    factors = pd.DataFrame((em.factor_set or {}).get("factors") or []).rename(columns={
         "fuel": "fuel", "name_zh": "能源品种", "value": "排放因子", "unit": "因子单位",
         "t_co2_per_unit": "排放(tCO2/标准单位)", "canonical_unit": "标准单位",
         "tce_per_unit": "折标系数(tce/标准单位)", "source": "来源", "status": "状态", "origin": "来自"})
-    parts = (em, c.get("green_sinks") or {}, c.get("tree_sinks") or {}, summary.get("pv") or {})
-    problems = [p for part in parts for p in (part.get("problems") or []) if isinstance(p, dict)]
+    parts = (em, c.green_sinks, c.tree_sinks, summary.pv)
+    problems = [p for part in parts if part is not None for p in (part.problems or []) if isinstance(p, dict)]
     problem_sheet = pd.DataFrame([{"级别 level": p.get("level"), "代码 code": p.get("code"),
                                    "说明": p.get("zh"), "message": p.get("en"),
                                    "对象 features": ", ".join(map(str, (p.get("feature_ids") or [])[:50]))}
@@ -400,9 +409,9 @@ def saved_carbon_sheets(summary: dict) -> dict[str, pd.DataFrame]:
 
 def result_units(results) -> dict[str, str]:
     """Units known only at run time: the township map's intensity unit (e.g. "tCO2/万元")."""
-    it = (results.summary or {}).get("intensity") or {}
-    cls = it.get("classification") or {}
-    unit = it.get("intensity_unit") or cls.get("unit_zh")
+    it = results.sections.intensity or IntensitySummary()
+    cls = it.classification or {}
+    unit = it.intensity_unit or cls.get("unit_zh")
     return {"intensity": unit} if unit else {}
 
 

@@ -56,6 +56,7 @@ from app.analysis_settings import _stored as _stored_options
 from app.analysis_settings import analysis_options as _analysis_options
 from app.gui.tasks import TaskHandle, run_task
 from app.results import AnalysisOptions, ParkResults, run_park_analyses
+from app.summaries import ParkSummary
 from app.workspace import Workspace, compose_results, styled_result_layers
 from gis.carbon.factors import DEFAULT_FACTOR_SET
 from gis.errors import InputError
@@ -284,7 +285,8 @@ def start_carbon(parent, workspace: Workspace, c: CarbonOptions, i: IndicatorOpt
 def _pv_kwh(workspace: Workspace) -> float:
     if workspace.results is not None and workspace.results.pv is not None:
         return float(workspace.results.pv.totals["kwh_yr"])
-    return float((workspace.summary.get("pv") or {}).get("kwh_yr") or 0.0)
+    pv = ParkSummary.from_dict(workspace.summary).pv
+    return float((pv.kwh_yr if pv is not None else None) or 0.0)
 
 
 def start_indicators(parent, workspace: Workspace, i: IndicatorOptions) -> TaskHandle:

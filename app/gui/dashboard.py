@@ -1,7 +1,8 @@
 """The results dashboard: park totals, the indicator check and charts, from ``workspace.summary``.
 
-Every figure shown is read from the summary (the keys of ``summary.json``, made by
-:func:`app.results.run_park_analyses`) — the dashboard computes nothing itself except unit
+Every figure shown is read from the summary as typed sections (:class:`app.summaries.ParkSummary`
+of the keys of ``summary.json``, made by :func:`app.results.run_park_analyses`) — the dashboard
+computes nothing itself except unit
 conversions — and is kept in :attr:`Dashboard.values` (machine units, for tests and copying).
 Charts are drawn with :mod:`layers.charts` (the same code draws the PDF report's charts) in a
 widget's ``paintEvent``.
@@ -31,6 +32,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.i18n import ui_lang
+from app.summaries import (
+    BalanceLines,
+    BalanceScenario,
+    BuildingFacts,
+    CarbonSummary,
+    EmissionsSummary,
+    IndicatorRow,
+    ParkSummary,
+    PVSummary,
+)
 from layers.charts import format_number
 
 STATUS_COLOURS = {"pass": "#d9f2e1", "fail": "#fbd9d7", "no data": "#eeeeee", "not applicable": "#f7f7f7"}
@@ -44,6 +55,17 @@ def split_bilingual(text: str) -> tuple[str, str]:
     if sep and any("\u4e00" <= ch <= "\u9fff" for ch in head) and tail and tail[0].isascii():
         return head, tail
     return text, text
+
+
+def _lines(sc: BalanceScenario) -> BalanceLines:
+    """A scenario's balance lines (empty when the summary has none)."""
+    return sc.lines or BalanceLines()
+
+
+def _text(row: IndicatorRow, name: str) -> str:
+    """A field as text: "" when the saved row lacks it (a null is "None", as it was shown)."""
+    v = getattr(row, name)
+    return "" if v is None and name not in row.nulls else str(v)
 
 
 def _num(v) -> float:
@@ -102,7 +124,7 @@ class Dashboard(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.summary: dict = {}
+        self.summary: ParkSummary = ParkSummary()
         self.values: dict[str, float] = {}
         self._scenario = 0
         self._fuel_names = None
@@ -208,45 +230,48 @@ class Dashboard(QWidget):
         self.set_summary({})
 
     # -- data ------------------------------------------------------------------------------------
-    def set_summary(self, summary: dict | None) -> None:
-        """Show ``summary`` (the dict of summary.json; {} = nothing analysed yet)."""
-        self.summary = summary or {}
+    def set_summary(self, summary: dict | ParkSummary | None) -> None:
+        """Show ``summary`` (the dict of summary.json, or typed; {} = nothing analysed yet)."""
+        self.summary = ParkSummary.from_dict(summary)
         scenarios = self._scenarios()
         default = next((i for i, s in enumerate(scenarios)
-                        if _num(s.get("lines", {}).get("pv_kwh_yr")) > 0), 0)
+                        if _num(_lines(s).pv_kwh_yr) > 0), 0)
         self._scenario = default if scenarios else 0
         self.scenario.blockSignals(True)
         self.scenario.clear()
         for s in scenarios:
-            self.scenario.addItem("", s.get("scenario"))
+            self.scenario.addItem("", s.scenario)
         if scenarios:
             self.scenario.setCurrentIndex(self._scenario)
         self.scenario.blockSignals(False)
         self._compute_values()
         self.retranslate_ui()
 
-    def _carbon(self) -> dict:
-        return self.summary.get("carbon") or {}
+    def _carbon(self) -> CarbonSummary:
+        return self.summary.carbon or CarbonSummary()
 
-    def _scenarios(self) -> list[dict]:
-        return list((self._carbon().get("balance") or {}).get("scenarios") or [])
+    def _emissions(self) -> EmissionsSummary:
+        return self._carbon().emissions or EmissionsSummary()
+
+    def _scenarios(self) -> list[BalanceScenario]:
+        return self._carbon().scenarios
 
     def _compute_values(self) -> None:
         s = self.summary
-        pv = s.get("pv") or {}
+        pv = s.pv or PVSummary()
         carbon = self._carbon()
-        total = (carbon.get("emissions") or {}).get("total") or {}
+        total = self._emissions().total or {}
         scen = self._scenarios()
-        lines = scen[self._scenario]["lines"] if scen else {}
+        lines = _lines(scen[self._scenario]) if scen else BalanceLines()
         self.values = {
-            "park_area_m2": _num((s.get("park") or {}).get("area_m2")),
-            "buildings": _num((s.get("buildings") or {}).get("count")),
-            "pv_kwp": _num(pv.get("kwp")),
-            "pv_kwh_yr": _num(pv.get("kwh_yr")),
-            "pv_t_co2_yr": _num(pv.get("t_co2_yr")),
+            "park_area_m2": _num(s.park.area_m2),
+            "buildings": _num((s.facts.buildings or BuildingFacts()).count),
+            "pv_kwp": _num(pv.kwp),
+            "pv_kwh_yr": _num(pv.kwh_yr),
+            "pv_t_co2_yr": _num(pv.t_co2_yr),
             "emissions_t_co2": _num(total.get("t_co2")),
-            "sinks_t_co2_yr": _num(carbon.get("sinks_t_co2_yr")),
-            "net_t_co2": _num(lines.get("net_t_co2")),
+            "sinks_t_co2_yr": _num(carbon.sinks_t_co2_yr),
+            "net_t_co2": _num(lines.net_t_co2),
         }
 
     def _on_scenario(self, i: int) -> None:
@@ -271,16 +296,15 @@ class Dashboard(QWidget):
 
     def retranslate_ui(self) -> None:
         s = self.summary
-        park = s.get("park") or {}
         has = bool(s)
-        self.title.setText(park.get("name") or self.tr("Results"))
-        self.empty.setVisible(not self._carbon() and not s.get("pv"))
+        self.title.setText(s.park.name or self.tr("Results"))
+        self.empty.setVisible(not self._carbon() and not s.pv)
         self.empty.setText(self.tr("No analyses yet. Open a park and choose Analysis → Run all analyses "
                                    "to see PV potential, emissions, sinks and the indicator check here."))
         self.content.setVisible(has)
-        em = self._carbon().get("emissions") or {}
-        fs = em.get("factor_set") or {}
-        year = (em.get("total") or {}).get("year")
+        em = self._emissions()
+        fs = em.factor_set or {}
+        year = (em.total or {}).get("year")
         bits = []
         if year:
             bits.append(self.tr("Year {0}").format(year))
@@ -302,7 +326,7 @@ class Dashboard(QWidget):
             self.cards[key][2].setText(unit)
         self.scenario_label.setText(self.tr("Scenario"))
         for i, sc in enumerate(self._scenarios()):
-            zh, en = split_bilingual(sc.get("scenario", ""))
+            zh, en = split_bilingual(sc.scenario or "")
             self.scenario.setItemText(i, self._pick(zh, en))
         self.indicator_title.setText(self.tr("Zero-carbon indicators"))
         self.indicators.setHorizontalHeaderLabels(
@@ -346,27 +370,26 @@ class Dashboard(QWidget):
 
     def _fill_indicators(self) -> None:
         scen = self._scenarios()
-        name = scen[self._scenario].get("scenario") if scen else None
-        rows = [r for r in (self._carbon().get("balance") or {}).get("indicators") or []
-                if r.get("scenario") == name]
+        name = scen[self._scenario].scenario if scen else None
+        rows = [r for r in self._carbon().indicators if r.scenario == name]
         self.indicators.setRowCount(len(rows))
         status_names = {"pass": self.tr("pass"), "fail": self.tr("fail"), "no data": self.tr("no data"),
                         "not applicable": self.tr("not applicable")}
         for i, r in enumerate(rows):
-            unit = r.get("unit") or ""
-            val = _num(r.get("value"))
+            unit = r.unit or ""
+            val = _num(r.value)
             dec = 0 if abs(val) >= 100 else 1 if abs(val) >= 10 else 2
             value = "–" if not math.isfinite(val) else f"{format_number(val, dec)} {unit}".strip()
-            thr = _num(r.get("threshold"))
-            comp = {"<=": "≤", ">=": "≥"}.get(r.get("comparator", ""), r.get("comparator", ""))
+            thr = _num(r.threshold)
+            comparator = r.comparator if r.comparator is not None or "comparator" in r.nulls else ""
+            comp = {"<=": "≤", ">=": "≥"}.get(comparator, comparator)
             thr_text = format_number(thr, 2).rstrip("0").rstrip(".")
             target = f"{comp} {thr_text} {unit}".strip()
-            status = str(r.get("status", ""))
-            items = [QTableWidgetItem(self._pick(r.get("name_zh", ""), r.get("name_en", ""))),
+            status = str(r.status if r.status is not None or "status" in r.nulls else "")
+            items = [QTableWidgetItem(self._pick(r.name_zh or "", r.name_en or "")),
                      QTableWidgetItem(value), QTableWidgetItem(target),
                      QTableWidgetItem(status_names.get(status, status))]
-            tip = "\n".join(x for x in (str(r.get("kind", "")), str(r.get("source", "")),
-                                        str(r.get("note", "") or "")) if x)
+            tip = "\n".join(x for x in (_text(r, "kind"), _text(r, "source"), str(r.note or "")) if x)
             for c, it in enumerate(items):
                 it.setToolTip(tip)
                 if c in (1, 2):
@@ -395,7 +418,7 @@ class Dashboard(QWidget):
     def _draw_monthly(self, p: QPainter, rect: QRectF, lang: str):
         from layers.charts import monthly_chart
 
-        monthly = (self.summary.get("pv") or {}).get("monthly_kwh")
+        monthly = (self.summary.pv or PVSummary()).monthly_kwh
         title = self.tr("Rooftop PV generation by month")
         if not monthly or len(monthly) != 12:
             return self._no_data(p, rect, title)
@@ -410,8 +433,7 @@ class Dashboard(QWidget):
     def _draw_fuel(self, p: QPainter, rect: QRectF, lang: str):
         from layers.charts import pie_chart
 
-        em = self._carbon().get("emissions") or {}
-        rows = [r for r in em.get("by_fuel") or [] if _num(r.get("t_co2")) > 0]
+        rows = [r for r in self._emissions().by_fuel or [] if _num(r.get("t_co2")) > 0]
         title = self.tr("Emissions by fuel")
         if not rows:
             return self._no_data(p, rect, title)
@@ -423,8 +445,7 @@ class Dashboard(QWidget):
     def _draw_sector(self, p: QPainter, rect: QRectF, lang: str):
         from layers.charts import bar_chart
 
-        em = self._carbon().get("emissions") or {}
-        rows = sorted((r for r in em.get("by_sector") or [] if _num(r.get("t_co2")) > 0),
+        rows = sorted((r for r in self._emissions().by_sector or [] if _num(r.get("t_co2")) > 0),
                       key=lambda r: -_num(r.get("t_co2")))
         title = self.tr("Emissions by sector")
         if not rows:
@@ -445,16 +466,16 @@ class Dashboard(QWidget):
         title = self.tr("Carbon balance")
         if not scen:
             return self._no_data(p, rect, title)
-        lines = scen[self._scenario].get("lines", {})
-        steps = [(self.tr("Gross"), _num(lines.get("gross_t_co2")))]
+        lines = _lines(scen[self._scenario])
+        steps = [(self.tr("Gross"), _num(lines.gross_t_co2))]
         for key, label in (("pv_avoided_self_t_co2", self.tr("PV self-used")),
                            ("pv_exported_avoided_t_co2", self.tr("PV exported")),
                            ("green_power_avoided_t_co2", self.tr("Green power")),
                            ("sinks_t_co2", self.tr("Sinks"))):
-            v = _num(lines.get(key))
+            v = _num(getattr(lines, key))
             if math.isfinite(v) and v != 0:
                 steps.append((label, -v))
-        zh, en = split_bilingual(scen[self._scenario].get("scenario", ""))
+        zh, en = split_bilingual(scen[self._scenario].scenario or "")
         return balance_chart(p, rect, steps, net_label=self.tr("Net"),
                              title=f"{title}: {en if lang == 'en' else zh}", unit=self.tr("tCO₂/yr"),
                              lang=lang)
@@ -466,8 +487,8 @@ class Dashboard(QWidget):
         title = self.tr("Gross and net emissions by scenario")
         if not scen:
             return self._no_data(p, rect, title)
-        names = [split_bilingual(s.get("scenario", ""))[1 if lang == "en" else 0] for s in scen]
-        gross = [_num(s["lines"].get("gross_t_co2")) / 1000.0 for s in scen]
-        net = [_num(s["lines"].get("net_t_co2")) / 1000.0 for s in scen]
+        names = [split_bilingual(s.scenario or "")[1 if lang == "en" else 0] for s in scen]
+        gross = [_num(_lines(s).gross_t_co2) / 1000.0 for s in scen]
+        net = [_num(_lines(s).net_t_co2) / 1000.0 for s in scen]
         return bar_chart(p, rect, names, {self.tr("Gross"): gross, self.tr("Net"): net}, title=title,
                          unit=self.tr("kt CO₂"), colours=["#7f7f7f", "#0072B2"], lang=lang)

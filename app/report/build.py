@@ -8,15 +8,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.summaries import ParkSummary
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
 
 LANGS = ("zh", "en")
 
 
-def report_inputs(source: Any) -> tuple[dict, dict]:
-    """(summary, layers by name) from a ParkResults, a (summary, layers) pair, a workspace (its
-    ``summary`` and the layers of its ``tree``) or any object with ``summary`` and ``layers``."""
+def report_inputs(source: Any) -> tuple[ParkSummary, dict]:
+    """(typed summary, layers by name) from a ParkResults, a (summary, layers) pair, a workspace
+    (its ``summary`` and the layers of its ``tree``) or any object with ``summary`` and ``layers``
+    (the summary: the JSON dict or :class:`~app.summaries.ParkSummary`)."""
     if isinstance(source, tuple) and len(source) == 2:
         summary, layers = source
     elif hasattr(source, "summary") and hasattr(source, "tree"):  # app.workspace.Workspace
@@ -33,17 +35,18 @@ def report_inputs(source: Any) -> tuple[dict, dict]:
         items = layers.layers() if hasattr(layers, "layers") else layers
         layers = {lyr.name: lyr.gdf for lyr in items if hasattr(lyr, "gdf")}  # rasters are not reported
     layers = {k: (v.gdf if hasattr(v, "gdf") else v) for k, v in layers.items()}
-    return dict(summary or {}), layers
+    return ParkSummary.from_dict(summary), layers
 
 
-def layout_report(summary: dict, layers: dict, lang: str = "zh", *, date: dt.date | None = None,
-                  contents: bool = True):
+def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *,
+                  date: dt.date | None = None, contents: bool = True):
     """The laid-out :class:`~app.report.document.ReportDocument` (nothing painted yet)."""
     from app.report.document import ReportDocument
     from app.report.pages import SECTIONS, ReportData, cover
 
+    summary = ParkSummary.from_dict(summary)
     data = ReportData(summary, layers, lang, date or dt.date.today())
-    name = summary.get("park", {}).get("name", "")
+    name = summary.name
     title = ("零碳园区规划报告" if lang == "zh" else "Zero-carbon park planning report")
     doc = ReportDocument(lang=lang, title=f"{title} — {name}" if name else title,
                          header_left=f"{title} · {name}" if name else title)

@@ -1,6 +1,7 @@
-"""The report's sections, laid out from a summary dict (the keys of summary.json) and layers.
+"""The report's sections, laid out from the typed summary (:class:`app.summaries.ParkSummary`)
+and layers.
 
-Every number comes from the summary of the analyses (``ParkResults.summary`` or a saved
+Every number comes from the summary of the analyses (``ParkResults.sections`` or a saved
 project's summary) or from the result layers (top buildings, townships); nothing is recomputed
 here except sums and orderings for display.
 """
@@ -19,6 +20,19 @@ from PySide6.QtGui import QColor
 
 from app.report.document import Cell, Column, ReportDocument
 from app.report.maps import extent_of, map_figure, map_height_mm, report_layer
+from app.summaries import (
+    BalanceLines,
+    BalanceMetrics,
+    BalanceSummary,
+    BuildingFacts,
+    CarbonSummary,
+    EmissionsSummary,
+    GreenFacts,
+    ParkSummary,
+    PVSummary,
+    Section,
+    SinkSummary,
+)
 from layers import charts
 from layers.layer import VectorLayer
 
@@ -29,9 +43,9 @@ TOP_BUILDINGS = 15
 
 @dataclass
 class ReportData:
-    """What a report is made from: the analyses' summary and the layers by name."""
+    """What a report is made from: the analyses' summary (typed) and the layers by name."""
 
-    summary: dict
+    summary: ParkSummary
     layers: dict[str, gpd.GeoDataFrame]
     lang: str = "zh"
     date: dt.date = field(default_factory=dt.date.today)
@@ -53,6 +67,12 @@ def num(value, decimals: int = 0) -> str:
         return "–"
     text = f"{v:,.{decimals}f}"
     return "0" if text.lstrip("-").strip("0.,") == "" else text
+
+
+def _get(section: Section, name: str, default=None):
+    """A field of a saved section, ``default`` when the summary lacks the key (a null stays None)."""
+    v = getattr(section, name)
+    return default if v is None and name not in section.nulls else v
 
 
 def pct(value, decimals: int = 1) -> str:
@@ -118,7 +138,7 @@ def unit_text(unit) -> str:
 
 
 def crs_note(data: ReportData, doc: ReportDocument) -> str:
-    crs = data.summary.get("park", {}).get("work_crs")
+    crs = data.summary.park.work_crs
     if not crs:
         any_layer = next((g for g in data.layers.values() if g is not None and g.crs is not None), None)
         crs = any_layer.crs.to_string() if any_layer is not None else doc.t("未知", "unknown")
@@ -130,8 +150,8 @@ def crs_note(data: ReportData, doc: ReportDocument) -> str:
 
 def cover(doc: ReportDocument, data: ReportData) -> None:
     s, lang = data.summary, data.lang
-    park = s.get("park", {})
-    name = park.get("name") or doc.t("园区", "Park")
+    park = s.park
+    name = park.name or doc.t("园区", "Park")
     page = doc.new_page(decorated=False)
     band_top = doc.mm(18)
     doc.y = band_top + doc.mm(7)
@@ -146,10 +166,10 @@ def cover(doc: ReportDocument, data: ReportData) -> None:
     doc.y = band.bottom() + doc.mm(10)
     doc.paragraph(name, size_pt=20, bold=True, align="center", space_after_mm=2)
     facts = []
-    if park.get("area_km2") is not None:
-        facts.append(doc.t(f"面积 {num(park['area_km2'], 2)} km²（{num(park.get('area_mu'))} 亩）",
-                           f"area {num(park['area_km2'], 2)} km² ({num(park.get('area_mu'))} mu)"))
-    lonlat = park.get("centre_lon_lat_cgcs2000")
+    if park.area_km2 is not None:
+        facts.append(doc.t(f"面积 {num(park.area_km2, 2)} km²（{num(park.area_mu)} 亩）",
+                           f"area {num(park.area_km2, 2)} km² ({num(park.area_mu)} mu)"))
+    lonlat = park.centre_lon_lat_cgcs2000
     if lonlat:
         facts.append(doc.t(f"中心 东经 {lonlat[0]:.4f}°、北纬 {lonlat[1]:.4f}°（CGCS2000）",
                            f"centre {lonlat[0]:.4f}° E, {lonlat[1]:.4f}° N (CGCS2000)"))
@@ -178,17 +198,17 @@ def cover(doc: ReportDocument, data: ReportData) -> None:
 
 def overview(doc: ReportDocument, data: ReportData) -> None:
     s, lang = data.summary, data.lang
-    park, b, g = s.get("park", {}), s.get("buildings", {}), s.get("green", {})
+    park, b, g = s.park, s.facts.buildings or BuildingFacts(), s.facts.green or GreenFacts()
     doc.heading(doc.t("园区概况", "Park overview"), new_page=True)
     text = doc.t(
-        f"{park.get('name', '')}面积 {num(park.get('area_km2'), 2)} km²（{num(park.get('area_mu'))} 亩），"
-        f"有建筑 {num(b.get('count'))} 栋，占地 {num(b.get('footprint_m2', 0) / 1e4, 1)} 公顷，"
-        f"建筑密度 {pct(b.get('building_coverage_pct'))}；绿地 {num(g.get('total_m2', 0) / 1e4, 1)} 公顷"
-        f"（绿地率 {pct(g.get('green_ratio_pct'))}）。",
-        f"{park.get('name', '')} covers {num(park.get('area_km2'), 2)} km² ({num(park.get('area_mu'))} mu) "
-        f"with {num(b.get('count'))} buildings on {num(b.get('footprint_m2', 0) / 1e4, 1)} ha "
-        f"(coverage {pct(b.get('building_coverage_pct'))}) and {num(g.get('total_m2', 0) / 1e4, 1)} ha of "
-        f"green space ({pct(g.get('green_ratio_pct'))}).")
+        f"{_get(park, 'name', '')}面积 {num(park.area_km2, 2)} km²（{num(park.area_mu)} 亩），"
+        f"有建筑 {num(b.count)} 栋，占地 {num(_get(b, 'footprint_m2', 0) / 1e4, 1)} 公顷，"
+        f"建筑密度 {pct(b.building_coverage_pct)}；绿地 {num(_get(g, 'total_m2', 0) / 1e4, 1)} 公顷"
+        f"（绿地率 {pct(g.green_ratio_pct)}）。",
+        f"{_get(park, 'name', '')} covers {num(park.area_km2, 2)} km² ({num(park.area_mu)} mu) "
+        f"with {num(b.count)} buildings on {num(_get(b, 'footprint_m2', 0) / 1e4, 1)} ha "
+        f"(coverage {pct(b.building_coverage_pct)}) and {num(_get(g, 'total_m2', 0) / 1e4, 1)} ha of "
+        f"green space ({pct(g.green_ratio_pct)}).")
     doc.paragraph(text)
     rows = key_figures(doc, s)
     if rows:
@@ -200,7 +220,7 @@ def overview(doc: ReportDocument, data: ReportData) -> None:
                         "The park: boundary, buildings, green space, tree rows")
         add_map(doc, layers, caption, extent=extent_of(data.layer("boundary")), labels=False)
         doc.note(crs_note(data, doc))
-    by_use = b.get("by_use") or {}
+    by_use = b.by_use or {}
     if by_use:
         total = sum(v.get("footprint_m2", 0) for v in by_use.values()) or 1.0
         rows = [[k, num(v.get("count")), num(v.get("footprint_m2")),
@@ -210,9 +230,9 @@ def overview(doc: ReportDocument, data: ReportData) -> None:
                    Column(doc.t("占地面积 m²", "Footprint m²"), 1.5, "right"),
                    Column(doc.t("占比", "Share"), 1, "right")], rows,
                   caption=doc.t("建筑按用途", "Buildings by use"))
-    kinds = g.get("area_m2_by_type") or {}
+    kinds = g.area_m2_by_type or {}
     if kinds:
-        rows = [[k, num(v / 1e4, 2), pct(100 * v / (g.get("total_m2") or 1))]
+        rows = [[k, num(v / 1e4, 2), pct(100 * v / (g.total_m2 or 1))]
                 for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])]
         doc.table([Column(doc.t("绿地类型", "Green type"), 2),
                    Column(doc.t("面积 公顷", "Area ha"), 1, "right"),
@@ -220,62 +240,63 @@ def overview(doc: ReportDocument, data: ReportData) -> None:
                   caption=doc.t("绿地按类型", "Green space by type"))
 
 
-def key_figures(doc: ReportDocument, s: dict) -> list[tuple[str, str]]:
+def key_figures(doc: ReportDocument, s: ParkSummary) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
-    park, b = s.get("park", {}), s.get("buildings", {})
+    park, b = s.park, s.facts.buildings
     if park:
-        rows.append((doc.t("园区面积", "Park area"), f"{num(park.get('area_km2'), 2)} km²"))
+        rows.append((doc.t("园区面积", "Park area"), f"{num(park.area_km2, 2)} km²"))
     if b:
         rows.append((doc.t("建筑（栋）/ 屋顶面积", "Buildings / roof area"),
-                     f"{num(b.get('count'))} / {num(b.get('roof_m2'))} m²"))
-    pv = s.get("pv")
+                     f"{num(b.count)} / {num(b.roof_m2)} m²"))
+    pv = s.pv
     if pv:
-        rows.append((doc.t("屋顶光伏装机容量", "Rooftop PV capacity"), f"{num(pv.get('kwp'))} kWp"))
+        rows.append((doc.t("屋顶光伏装机容量", "Rooftop PV capacity"), f"{num(pv.kwp)} kWp"))
         rows.append((doc.t("屋顶光伏年发电量", "Rooftop PV generation"),
-                     f"{num(pv.get('kwh_yr', 0) / 1000)} MWh" + doc.t("/年", "/yr")))
-    c = s.get("carbon")
-    if c:
-        base = c["balance"]["scenarios"][0]
-        year = c["balance"].get("year")
+                     f"{num(pv.mwh_yr)} MWh" + doc.t("/年", "/yr")))
+    c = s.carbon
+    if c and c.scenarios:
+        base = c.scenarios[0]
+        year = c.balance.year if c.balance else None
         rows.append((doc.t(f"碳排放总量（{year} 年）", f"Emissions ({year})"),
-                     f"{num(base['lines']['gross_t_co2'])} tCO₂"))
-        rows.append((doc.t("综合能耗", "Energy use"), f"{num(base['metrics'].get('energy_tce'))} tce"))
-        rows.append((doc.t("碳汇", "Carbon sinks"), f"{num(c.get('sinks_t_co2_yr'), 1)} {co2(doc.lang)}"))
-        for sc in c["balance"]["scenarios"]:
-            rows.append((doc.t("净排放 · ", "Net emissions · ") + split_name(sc["scenario"], doc.lang),
-                         f"{num(sc['lines']['net_t_co2'])} tCO₂"))
+                     f"{num((base.lines or BalanceLines()).gross_t_co2)} tCO₂"))
+        rows.append((doc.t("综合能耗", "Energy use"),
+                     f"{num((base.metrics or BalanceMetrics()).energy_tce)} tce"))
+        rows.append((doc.t("碳汇", "Carbon sinks"), f"{num(c.sinks_t_co2_yr, 1)} {co2(doc.lang)}"))
+        for sc in c.scenarios:
+            rows.append((doc.t("净排放 · ", "Net emissions · ") + split_name(sc.scenario, doc.lang),
+                         f"{num((sc.lines or BalanceLines()).net_t_co2)} tCO₂"))
     return rows
 
 
 def rooftop_pv(doc: ReportDocument, data: ReportData) -> None:
-    pv, lang = data.summary.get("pv"), data.lang
+    pv, lang = data.summary.pv, data.lang
     doc.heading(doc.t("屋顶光伏潜力", "Rooftop PV potential"), new_page=True)
     if not pv:
         doc.paragraph(doc.t("未计算屋顶光伏。", "Rooftop PV was not computed."))
         return
-    mwh = pv.get("kwh_yr", 0) / 1000
-    grid = (pv.get("grid_factor") or {}).get("kg_co2_per_kwh")
+    mwh = pv.mwh_yr
+    grid = (pv.grid_factor or {}).get("kg_co2_per_kwh")
     doc.paragraph(doc.t(
-        f"{num(pv.get('buildings_with_pv'))} 栋建筑的屋顶可安装 {num(pv.get('modules'))} 块 "
-        f"{num(pv.get('module_w'))} W 组件，装机容量 {num(pv.get('kwp'))} kWp"
-        f"（{num(pv.get('mwp'), 1)} MWp），"
-        f"年发电量约 {num(mwh)} MWh，等效利用小时 {num(pv.get('kwh_per_kwp'))} kWh/kWp，"
-        f"按电网因子 {grid} kgCO₂/kWh 年减排 {num(pv.get('t_co2_yr'))} tCO₂。",
-        f"The roofs of {num(pv.get('buildings_with_pv'))} buildings take {num(pv.get('modules'))} modules of "
-        f"{num(pv.get('module_w'))} W: {num(pv.get('kwp'))} kWp ({num(pv.get('mwp'), 1)} MWp) producing "
-        f"about {num(mwh)} MWh a year ({num(pv.get('kwh_per_kwp'))} kWh/kWp), avoiding "
-        f"{num(pv.get('t_co2_yr'))} tCO₂ a year at {grid} kgCO₂/kWh."))
+        f"{num(pv.buildings_with_pv)} 栋建筑的屋顶可安装 {num(pv.modules)} 块 "
+        f"{num(pv.module_w)} W 组件，装机容量 {num(pv.kwp)} kWp"
+        f"（{num(pv.mwp, 1)} MWp），"
+        f"年发电量约 {num(mwh)} MWh，等效利用小时 {num(pv.kwh_per_kwp)} kWh/kWp，"
+        f"按电网因子 {grid} kgCO₂/kWh 年减排 {num(pv.t_co2_yr)} tCO₂。",
+        f"The roofs of {num(pv.buildings_with_pv)} buildings take {num(pv.modules)} modules of "
+        f"{num(pv.module_w)} W: {num(pv.kwp)} kWp ({num(pv.mwp, 1)} MWp) producing "
+        f"about {num(mwh)} MWh a year ({num(pv.kwh_per_kwp)} kWh/kWp), avoiding "
+        f"{num(pv.t_co2_yr)} tCO₂ a year at {grid} kgCO₂/kWh."))
     rows = [
-        (doc.t("屋顶面积", "Roof area"), f"{num(pv.get('roof_m2'))} m²"),
-        (doc.t("可用面积", "Usable area"), f"{num(pv.get('usable_m2'))} m²"),
-        (doc.t("组件数量", "Modules"), f"{num(pv.get('modules'))} × {num(pv.get('module_w'))} W"),
-        (doc.t("装机容量", "Capacity"), f"{num(pv.get('kwp'))} kWp"),
+        (doc.t("屋顶面积", "Roof area"), f"{num(pv.roof_m2)} m²"),
+        (doc.t("可用面积", "Usable area"), f"{num(pv.usable_m2)} m²"),
+        (doc.t("组件数量", "Modules"), f"{num(pv.modules)} × {num(pv.module_w)} W"),
+        (doc.t("装机容量", "Capacity"), f"{num(pv.kwp)} kWp"),
         (doc.t("年发电量", "Annual generation"), f"{num(mwh)} MWh"),
-        (doc.t("单位容量发电量", "Specific yield"), f"{num(pv.get('kwh_per_kwp'))} kWh/kWp"),
-        (doc.t("单位屋顶面积装机", "Capacity per roof area"), f"{num(pv.get('wp_per_roof_m2'), 1)} Wp/m²"),
-        (doc.t("遮挡损失", "Shading loss"), pct(pv.get("shade_loss_pct"), 2)),
-        (doc.t("系统损失", "System losses"), pct(pv.get("losses_pct"))),
-        (doc.t("年减排量", "Avoided emissions"), f"{num(pv.get('t_co2_yr'))} {co2(lang)}"),
+        (doc.t("单位容量发电量", "Specific yield"), f"{num(pv.kwh_per_kwp)} kWh/kWp"),
+        (doc.t("单位屋顶面积装机", "Capacity per roof area"), f"{num(pv.wp_per_roof_m2, 1)} Wp/m²"),
+        (doc.t("遮挡损失", "Shading loss"), pct(pv.shade_loss_pct, 2)),
+        (doc.t("系统损失", "System losses"), pct(pv.losses_pct)),
+        (doc.t("年减排量", "Avoided emissions"), f"{num(pv.t_co2_yr)} {co2(lang)}"),
     ]
     doc.key_values(rows, caption=doc.t("屋顶光伏合计", "Rooftop PV totals"), pairs_per_row=2)
     gdf = data.layer("rooftop_pv")
@@ -285,14 +306,14 @@ def rooftop_pv(doc: ReportDocument, data: ReportData) -> None:
             layers.append(report_layer("boundary", data.layers["boundary"], lang))
         caption = doc.t("建筑屋顶光伏年发电量（kWh/m² 屋顶）", "Rooftop PV yield per m² of roof (kWh/m²)")
         add_map(doc, layers, caption, extent=extent_of(data.layer("boundary")), labels=False)
-    monthly = pv.get("monthly_kwh")
+    monthly = pv.monthly_kwh
     if monthly and len(monthly) == 12:
         mwh_m = [v / 1000 for v in monthly]
         series = {doc.t("发电量", "Generation"): mwh_m}
         doc.figure(70, lambda p, r: charts.monthly_chart(p, r, series, unit="MWh", lang=lang, legend=False,
                                                          value_labels=True, colours=["#E69F00"]),
                    caption=doc.t("屋顶光伏逐月发电量", "Rooftop PV generation by month"))
-    by_roof = pv.get("by_roof_class") or {}
+    by_roof = pv.by_roof_class or {}
     if by_roof:
         names = {"flat": ("平屋面", "flat"), "metal": ("彩钢屋面", "metal"), "pitched": ("坡屋面", "pitched")}
         rows = [[names.get(k, (k, k))[0 if lang == "zh" else 1], num(v.get("buildings")), num(v.get("kwp")),
@@ -301,7 +322,7 @@ def rooftop_pv(doc: ReportDocument, data: ReportData) -> None:
                    Column(doc.t("建筑数", "Buildings"), 1, "right"),
                    Column("kWp", 1, "right"), Column(doc.t("MWh/年", "MWh/yr"), 1, "right")], rows,
                   caption=doc.t("按屋面类型", "By roof type"))
-    nea = pv.get("nea_2021_check") or {}
+    nea = pv.nea_2021_check or {}
     if nea:
         rows = [[v.get("name_zh") if lang == "zh" else k.replace("_", " "), num(v.get("buildings")),
                  pct(100 * v.get("min_share", 0), 0), pct(100 * v.get("install_share", 0)),
@@ -348,28 +369,28 @@ def top_buildings(doc: ReportDocument, gdf: gpd.GeoDataFrame, lang: str) -> None
 
 def _skipped_reason(doc: ReportDocument, data: ReportData, analysis: str) -> str:
     """Why an analysis was not run, as the run recorded it (e.g. no energy table), or ""."""
-    for s in data.summary.get("skipped") or []:
-        if s.get("analysis") == analysis:
-            return doc.t(s.get("zh", ""), " " + s.get("en", ""))
-    return ""
+    step = data.summary.skipped_reason(analysis)
+    if step is None:
+        return ""
+    return doc.t(_get(step, "zh", ""), " " + _get(step, "en", ""))
 
 
 def sinks(doc: ReportDocument, data: ReportData) -> None:
-    c, lang = data.summary.get("carbon") or {}, data.lang
+    c, lang = data.summary.carbon or CarbonSummary(), data.lang
     doc.heading(doc.t("绿地与碳汇", "Green space and carbon sinks"), new_page=True)
-    gs, ts = c.get("green_sinks") or {}, c.get("tree_sinks") or {}
+    gs, ts = c.green_sinks or SinkSummary(), c.tree_sinks or SinkSummary()
     if not gs and not ts:
         doc.paragraph(doc.t("未计算碳汇。",
                             "Sinks were not computed.") + _skipped_reason(doc, data, "carbon"))
         return
     doc.paragraph(doc.t(
-        f"园区绿地 {num(gs.get('land_area_ha'), 1)} 公顷年固碳 {num(gs.get('total_t_co2_yr'), 1)} tCO₂，"
-        f"行道树树冠 {num(ts.get('canopy_area_m2', 0) / 1e4, 1)} 公顷年固碳 "
-        f"{num(ts.get('total_t_co2_yr'), 1)} tCO₂，"
-        f"合计 {num(c.get('sinks_t_co2_yr'), 1)} tCO₂/年。",
-        f"Green space of {num(gs.get('land_area_ha'), 1)} ha removes {num(gs.get('total_t_co2_yr'), 1)} "
-        f"tCO₂ a year and street-tree canopy of {num(ts.get('canopy_area_m2', 0) / 1e4, 1)} ha "
-        f"{num(ts.get('total_t_co2_yr'), 1)} tCO₂: {num(c.get('sinks_t_co2_yr'), 1)} tCO₂/yr in all."))
+        f"园区绿地 {num(gs.land_area_ha, 1)} 公顷年固碳 {num(gs.total_t_co2_yr, 1)} tCO₂，"
+        f"行道树树冠 {num(_get(ts, 'canopy_area_m2', 0) / 1e4, 1)} 公顷年固碳 "
+        f"{num(ts.total_t_co2_yr, 1)} tCO₂，"
+        f"合计 {num(c.sinks_t_co2_yr, 1)} tCO₂/年。",
+        f"Green space of {num(gs.land_area_ha, 1)} ha removes {num(gs.total_t_co2_yr, 1)} "
+        f"tCO₂ a year and street-tree canopy of {num(_get(ts, 'canopy_area_m2', 0) / 1e4, 1)} ha "
+        f"{num(ts.total_t_co2_yr, 1)} tCO₂: {num(c.sinks_t_co2_yr, 1)} tCO₂/yr in all."))
     layers = []
     for name in ("buildings", "green_sinks", "tree_sinks", "boundary"):
         gdf = data.layer(name)
@@ -384,13 +405,13 @@ def sinks(doc: ReportDocument, data: ReportData) -> None:
                 extent=extent_of(data.layer("boundary")), labels=False)
     rows = []
     for part in (gs, ts):
-        for r in part.get("by_class") or []:
+        for r in part.by_class or []:
             rows.append([r.get("name_zh") if lang == "zh" else r.get("name_en"), num(r.get("n")),
                          num(r.get("area_ha"), 2), num(r.get("t_co2_per_ha_yr"), 2),
                          num(r.get("t_co2_yr"), 1), str(r.get("source", ""))])
     if rows:
         rows.append([Cell(doc.t("合计", "Total"), bold=True), "", "", "",
-                     Cell(num(c.get("sinks_t_co2_yr"), 1), bold=True), ""])
+                     Cell(num(c.sinks_t_co2_yr, 1), bold=True), ""])
         doc.table([Column(doc.t("类别", "Class"), 1.4), Column(doc.t("数量", "Count"), 0.8, "right"),
                    Column(doc.t("面积 公顷", "Area ha"), 1.0, "right"),
                    Column("tCO₂/(ha·" + doc.t("年)", "yr)"), 1.1, "right"),
@@ -401,15 +422,15 @@ def sinks(doc: ReportDocument, data: ReportData) -> None:
 
 
 def emissions(doc: ReportDocument, data: ReportData) -> None:
-    c, lang = data.summary.get("carbon") or {}, data.lang
+    c, lang = data.summary.carbon or CarbonSummary(), data.lang
     doc.heading(doc.t("碳排放核算", "Carbon emissions"), new_page=True)
-    e = c.get("emissions") or {}
-    total = e.get("total") or {}
+    e = c.emissions or EmissionsSummary()
+    total = e.total or {}
     if not total:
         doc.paragraph(doc.t("未核算排放。",
                             "Emissions were not accounted.") + _skipped_reason(doc, data, "carbon"))
         return
-    fs = e.get("factor_set") or {}
+    fs = e.factor_set or {}
     doc.paragraph(doc.t(
         f"{total.get('year')} 年园区 {num(total.get('entities'))} 家企业碳排放 "
         f"{num(total.get('t_co2'))} tCO₂，"
@@ -425,7 +446,7 @@ def emissions(doc: ReportDocument, data: ReportData) -> None:
         f"{num(total.get('tce'))} tce, {num(total.get('t_co2_per_tce'), 2)} tCO₂/tce, "
         f"{num(total.get('t_co2_per_10k_yuan'), 3)} tCO₂ per 10⁴ yuan of value added. Emission factors: "
         f"{fs.get('name_en', fs.get('key', ''))}."))
-    by_fuel = [r for r in e.get("by_fuel") or [] if r.get("year", total.get("year")) == total.get("year")]
+    by_fuel = [r for r in e.by_fuel or [] if r.get("year", total.get("year")) == total.get("year")]
     if by_fuel:
         names = [fuel_name(r, lang) for r in by_fuel]
         values = [r.get("t_co2", 0) for r in by_fuel]
@@ -446,7 +467,7 @@ def emissions(doc: ReportDocument, data: ReportData) -> None:
                    Column(doc.t("消费量", "Amount"), 2.0, "right"), Column("tce", 1.2, "right"),
                    Column("tCO₂", 1.3, "right"), Column(doc.t("占比", "Share"), 0.9, "right")], rows,
                   caption=doc.t("分能源品种排放", "Emissions by fuel"))
-    by_sector = [r for r in e.get("by_sector") or [] if r.get("year", total.get("year")) == total.get("year")]
+    by_sector = [r for r in e.by_sector or [] if r.get("year", total.get("year")) == total.get("year")]
     if by_sector:
         by_sector = sorted(by_sector, key=lambda r: -(r.get("t_co2") or 0))
         cats = [str(r.get("sector")) for r in by_sector]
@@ -456,7 +477,7 @@ def emissions(doc: ReportDocument, data: ReportData) -> None:
         doc.figure(h, lambda p, r: charts.bar_chart(p, r, cats, series, unit="tCO₂", stacked=True,
                                                     horizontal=True, value_labels=True),
                    caption=doc.t("分行业排放（范围一、范围二）", "Emissions by sector (scope 1 and 2)"))
-    top = e.get("top_entities") or []
+    top = e.top_entities or []
     if top:
         rows = [[str(i + 1), str(r.get("name") or r.get("entity")), str(r.get("sector", "")),
                  num(r.get("t_co2")), num(r.get("tce")), pct(r.get("share_pct")),
@@ -470,43 +491,43 @@ def emissions(doc: ReportDocument, data: ReportData) -> None:
                   caption=doc.t("排放量最大的企业", "Largest emitters"))
 
 
-def balance_steps(lines: dict, lang: str) -> list[tuple[str, float]]:
-    """Waterfall steps of a scenario: gross, − PV, − green power, − sinks (+ any remainder)."""
+def balance_steps(lines: BalanceLines | dict | None, lang: str) -> list[tuple[str, float]]:
+    """Waterfall steps of a scenario (tCO2/yr): gross, − PV, − green power, − sinks (+ any
+    remainder)."""
     zh = lang == "zh"
-    pv = (lines.get("pv_avoided_self_t_co2") or 0) + (lines.get("pv_exported_avoided_t_co2") or 0)
-    steps = [("总排放" if zh else "Gross", lines.get("gross_t_co2") or 0.0),
-             ("屋顶光伏" if zh else "Rooftop PV", -pv),
-             ("绿电" if zh else "Green power", -(lines.get("green_power_avoided_t_co2") or 0)),
-             ("碳汇" if zh else "Sinks", -(lines.get("sinks_t_co2") or 0))]
-    rest = (lines.get("net_t_co2") or 0) - sum(v for _, v in steps)
+    ln = lines if isinstance(lines, BalanceLines) else BalanceLines.from_dict(lines)
+    steps = [("总排放" if zh else "Gross", ln.gross_t_co2 or 0.0),
+             ("屋顶光伏" if zh else "Rooftop PV", -ln.pv_avoided_t_co2),
+             ("绿电" if zh else "Green power", -(ln.green_power_avoided_t_co2 or 0)),
+             ("碳汇" if zh else "Sinks", -(ln.sinks_t_co2 or 0))]
+    rest = (ln.net_t_co2 or 0) - sum(v for _, v in steps)
     if abs(rest) > 0.5:
         steps.append(("其他" if zh else "Other", rest))
     return steps
 
 
 def balance(doc: ReportDocument, data: ReportData) -> None:
-    c, lang = data.summary.get("carbon") or {}, data.lang
+    c, lang = data.summary.carbon or CarbonSummary(), data.lang
     doc.heading(doc.t("碳平衡与情景", "Carbon balance and scenarios"), new_page=True)
-    b = c.get("balance") or {}
-    scenarios = b.get("scenarios") or []
+    b = c.balance or BalanceSummary()
+    scenarios = b.scenarios or []
     if not scenarios:
         doc.paragraph(doc.t("未计算碳平衡。",
                             "The balance was not computed.") + _skipped_reason(doc, data, "carbon"))
         return
     doc.paragraph(doc.t(
-        f"净排放 = 总排放 − 屋顶光伏替代电网电力的减排 − 绿电 − 碳汇（{b.get('year')} 年，电网因子 "
-        f"{b.get('grid_kg_co2_per_kwh')} kgCO₂/kWh）。下表与下图比较各情景。",
+        f"净排放 = 总排放 − 屋顶光伏替代电网电力的减排 − 绿电 − 碳汇（{b.year} 年，电网因子 "
+        f"{b.grid_kg_co2_per_kwh} kgCO₂/kWh）。下表与下图比较各情景。",
         f"Net emissions = gross − grid power replaced by rooftop PV − green power − sinks "
-        f"({b.get('year')}, grid "
-        f"factor {b.get('grid_kg_co2_per_kwh')} kgCO₂/kWh). The table and charts compare the scenarios."))
+        f"({b.year}, grid "
+        f"factor {b.grid_kg_co2_per_kwh} kgCO₂/kWh). The table and charts compare the scenarios."))
     rows = []
     for sc in scenarios:
-        ln, m = sc["lines"], sc.get("metrics", {})
-        pv = (ln.get("pv_avoided_self_t_co2") or 0) + (ln.get("pv_exported_avoided_t_co2") or 0)
-        rows.append([split_name(sc["scenario"], lang), num(ln.get("gross_t_co2")), num(pv),
-                     num(ln.get("green_power_avoided_t_co2")), num(ln.get("sinks_t_co2"), 1),
-                     Cell(num(ln.get("net_t_co2")), bold=True), num(m.get("t_co2_per_tce"), 2),
-                     pct(m.get("clean_energy_share_pct"))])
+        ln, m = sc.lines or BalanceLines(), sc.metrics or BalanceMetrics()
+        rows.append([split_name(sc.scenario, lang), num(ln.gross_t_co2), num(ln.pv_avoided_t_co2),
+                     num(ln.green_power_avoided_t_co2), num(ln.sinks_t_co2, 1),
+                     Cell(num(ln.net_t_co2), bold=True), num(m.t_co2_per_tce, 2),
+                     pct(m.clean_energy_share_pct)])
     doc.table([Column(doc.t("情景", "Scenario"), 1.7), Column(doc.t("总排放", "Gross"), 1.2, "right"),
                Column(doc.t("光伏减排", "PV"), 1.0, "right"),
                Column(doc.t("绿电", "Green power"), 1.0, "right"),
@@ -516,8 +537,8 @@ def balance(doc: ReportDocument, data: ReportData) -> None:
               caption=doc.t("各情景碳平衡（tCO₂/年）", "Carbon balance by scenario (tCO₂/yr)"))
 
     def waterfall(sc):
-        steps = balance_steps(sc["lines"], lang)
-        title = split_name(sc["scenario"], lang)
+        steps = balance_steps(sc.lines, lang)
+        title = split_name(sc.scenario, lang)
         return lambda p, r: charts.balance_chart(p, r, steps, unit=co2(lang), title=title, lang=lang,
                                                  net_label=doc.t("净排放", "Net"))
     for i in range(0, len(scenarios), 2):
@@ -532,48 +553,48 @@ def balance(doc: ReportDocument, data: ReportData) -> None:
 
 
 def indicators(doc: ReportDocument, data: ReportData) -> None:
-    c, lang = data.summary.get("carbon") or {}, data.lang
-    b = c.get("balance") or {}
-    items = b.get("indicators") or []
+    c, lang = data.summary.carbon or CarbonSummary(), data.lang
+    b = c.balance or BalanceSummary()
+    items = b.indicators or []
     doc.heading(doc.t("零碳园区指标评价", "Zero-carbon park indicators"), new_page=True)
     if not items:
         doc.paragraph(doc.t("未评价指标。",
                             "No indicators were checked.") + _skipped_reason(doc, data, "carbon"))
         return
-    set_name = str(b.get("indicator_set_name", b.get("indicator_set", "")))
+    set_name = str(_get(b, "indicator_set_name", _get(b, "indicator_set", "")))
     set_name = set_name.split(" / ")[0 if lang == "zh" else -1]
     doc.paragraph(doc.t(f"指标体系：{set_name}。核心指标为否决项；“缺数据”表示需补充园区资料。",
                         f"Indicator set: {set_name}. Core indicators are veto items; "
                         "'no data' needs park facts."))
-    scenarios = list(dict.fromkeys(i["scenario"] for i in items))
-    keys = list(dict.fromkeys(i["indicator_key"] for i in items))
-    by = {(i["scenario"], i["indicator_key"]): i for i in items}
+    scenarios = list(dict.fromkeys(i.scenario for i in items))
+    keys = list(dict.fromkeys(i.indicator_key for i in items))
+    by = {(i.scenario, i.indicator_key): i for i in items}
     comp = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
     status_en = {"pass": "pass", "fail": "fail", "no data": "no data", "not applicable": "n/a"}
     rows = []
     for k in keys:
         first = next(by[(s, k)] for s in scenarios if (s, k) in by)
-        kind = str(first.get("kind", ""))
+        kind = str(_get(first, "kind", ""))
         core = "core" in kind
         kind_t = doc.t("核心（否决）" if core else "引导", "core (veto)" if core else "guiding")
-        name = first.get("name_zh") if lang == "zh" else first.get("name_en")
-        unit = unit_text(first.get("unit", ""))
-        op = comp.get(first.get("comparator"), first.get("comparator", ""))
-        req = f"{op} {num(first.get('threshold'), 2)} {unit}"
+        name = first.name_zh if lang == "zh" else first.name_en
+        unit = unit_text(_get(first, "unit", ""))
+        op = comp.get(first.comparator, _get(first, "comparator", ""))
+        req = f"{op} {num(first.threshold, 2)} {unit}"
         row: list = [f"{name}\n{kind_t}", req.strip()]
         for s in scenarios:
             it = by.get((s, k))
             if it is None:
                 row.append("")
                 continue
-            st = str(it.get("status", ""))
+            st = str(_get(it, "status", ""))
             colour = PASS_COLOUR if st == "pass" else FAIL_COLOUR if st == "fail" else NA_COLOUR
-            v = it.get("value")
+            v = it.value
             vt = num(v, 2 if (isinstance(v, (int, float)) and abs(v) < 100) else 0)
-            label = it.get("status_zh", st) if lang == "zh" else status_en.get(st, st)
+            label = _get(it, "status_zh", st) if lang == "zh" else status_en.get(st, st)
             row.append(Cell(f"{vt}\n{label}", colour, bold=st in ("pass", "fail")))
-        src = str(first.get("source", ""))
-        note = str(first.get("note", "") or "")
+        src = str(_get(first, "source", ""))
+        note = str(first.note or "")
         row.append(src + (f"；{note}" if note and lang == "zh" else f"; {note}" if note else ""))
         rows.append(row)
     cols = [Column(doc.t("指标", "Indicator"), 2.0), Column(doc.t("要求", "Requirement"), 1.1)]
@@ -585,19 +606,19 @@ def indicators(doc: ReportDocument, data: ReportData) -> None:
 
 
 def intensity(doc: ReportDocument, data: ReportData) -> None:
-    s, lang = data.summary.get("intensity"), data.lang
+    s, lang = data.summary.intensity, data.lang
     gdf = data.layer("township_intensity")
     doc.heading(doc.t("乡镇街道碳排放强度五色图", "Five-colour township carbon-intensity map"), new_page=True)
     if not s or gdf is None:
         doc.paragraph(doc.t("没有乡镇统计数据，未绘制五色图。",
                             "No township statistics: the map was not drawn."))
         return
-    c = s.get("classification", {})
+    c = _get(s, "classification", {})
     doc.paragraph(doc.t(
-        f"{s.get('year')} 年 {num(s.get('townships'))} 个乡镇街道（匹配统计数据 {num(s.get('matched'))} 个）"
+        f"{s.year} 年 {num(s.townships)} 个乡镇街道（匹配统计数据 {num(s.matched)} 个）"
         f"按碳排放强度"
         f"分为五级，由低到高依次为绿、蓝、黄、橙、红，无数据为灰色。方法：{c.get('description_zh', '')}",
-        f"{num(s.get('townships'))} townships ({num(s.get('matched'))} with statistics), {s.get('year')}, "
+        f"{num(s.townships)} townships ({num(s.matched)} with statistics), {s.year}, "
         f"in five "
         f"classes of carbon intensity from low to high: green, blue, yellow, orange, red; grey = no data. "
         f"Method: {c.get('description_en', '')}"))
@@ -607,8 +628,8 @@ def intensity(doc: ReportDocument, data: ReportData) -> None:
                            method_zh=c.get("description_zh", ""), method_en=c.get("description_en", ""))]
     if data.layer("boundary") is not None:
         layers.append(report_layer("boundary", data.layers["boundary"], lang))
-    add_map(doc, layers, doc.t(f"乡镇街道碳排放强度五色图（{s.get('year')} 年）",
-                               f"Township carbon intensity, {s.get('year')}"), extent=extent_of(gdf, 0.02))
+    add_map(doc, layers, doc.t(f"乡镇街道碳排放强度五色图（{s.year} 年）",
+                               f"Township carbon intensity, {s.year}"), extent=extent_of(gdf, 0.02))
     labels = c.get("labels_zh" if lang == "zh" else "labels_en") or []
     counts = c.get("counts") or []
     rows = [[Cell("", fill=col), FIVE_NAMES[k][0 if lang == "zh" else 1],
@@ -646,38 +667,38 @@ def intensity(doc: ReportDocument, data: ReportData) -> None:
 def assumptions(doc: ReportDocument, data: ReportData) -> None:
     s, lang = data.summary, data.lang
     doc.heading(doc.t("假设与数据来源", "Assumptions and data sources"), new_page=True)
-    c = s.get("carbon") or {}
-    e = c.get("emissions") or {}
-    fs = e.get("factor_set") or {}
-    pv = s.get("pv") or {}
+    c = s.carbon or CarbonSummary()
+    e = c.emissions or EmissionsSummary()
+    fs = e.factor_set or {}
+    pv = s.pv or PVSummary()
     rows: list[tuple[str, str]] = []
     if fs:
         rows.append((doc.t("排放因子集", "Emission-factor set"),
                      f"{fs.get('name_zh') if lang == 'zh' else fs.get('name_en')} ({fs.get('key')}, "
                      f"{fs.get('year')})"))
-    b = c.get("balance") or {}
+    b = c.balance or BalanceSummary()
     if b:
-        rows.append((doc.t("核算年份", "Accounting year"), str(b.get("year"))))
+        rows.append((doc.t("核算年份", "Accounting year"), str(b.year)))
         rows.append((doc.t("电网排放因子", "Grid emission factor"),
-                     f"{b.get('grid_kg_co2_per_kwh')} kgCO₂/kWh"))
-        name = str(b.get("indicator_set_name", "")).split(" / ")
+                     f"{b.grid_kg_co2_per_kwh} kgCO₂/kWh"))
+        name = str(_get(b, "indicator_set_name", "")).split(" / ")
         rows.append((doc.t("指标体系", "Indicator set"), name[0] if lang == "zh" else name[-1]))
     if pv:
-        rows.append((doc.t("气象数据", "Weather data"), pick(pv.get("weather_source", ""), lang)))
+        rows.append((doc.t("气象数据", "Weather data"), pick(_get(pv, "weather_source", ""), lang)))
         rows.append((doc.t("年水平面总辐射", "Annual global horizontal irradiation"),
-                     f"{num(pv.get('annual_ghi_kwh_m2'), 1)} kWh/m²"))
-        rows.append((doc.t("组件功率", "Module power"), f"{num(pv.get('module_w'))} W"))
-        rows.append((doc.t("系统损失", "System losses"), pct(pv.get("losses_pct"))))
+                     f"{num(pv.annual_ghi_kwh_m2, 1)} kWh/m²"))
+        rows.append((doc.t("组件功率", "Module power"), f"{num(pv.module_w)} W"))
+        rows.append((doc.t("系统损失", "System losses"), pct(pv.losses_pct)))
         rows.append((doc.t("邻近建筑遮挡", "Neighbour shading"),
-                     doc.t("计算", "computed") if pv.get("shading") else doc.t("未计算", "not computed")))
-        rows.append((doc.t("纬度", "Latitude"), f"{pv.get('latitude')}°"))
-        gf = pv.get("grid_factor") or {}
+                     doc.t("计算", "computed") if pv.shading else doc.t("未计算", "not computed")))
+        rows.append((doc.t("纬度", "Latitude"), f"{pv.latitude}°"))
+        gf = pv.grid_factor or {}
         if gf:
             rows.append((doc.t("光伏减排因子", "PV avoided-emission factor"),
                          f"{gf.get('kg_co2_per_kwh')} kgCO₂/kWh ({gf.get('key', '')})"))
-    gs = c.get("green_sinks") or {}
+    gs = c.green_sinks or SinkSummary()
     if gs:
-        rows.append((doc.t("碳汇因子", "Sink factors"), str(gs.get("factors", ""))))
+        rows.append((doc.t("碳汇因子", "Sink factors"), str(_get(gs, "factors", ""))))
     if rows:
         doc.key_values(rows, caption=doc.t("计算参数", "Parameters"), weights=(1.0, 2.4))
     factors = fs.get("factors") or []
@@ -692,7 +713,7 @@ def assumptions(doc: ReportDocument, data: ReportData) -> None:
                    Column(doc.t("折标系数", "tce/unit"), 1.0), Column(doc.t("状态", "Status"), 0.8, "center"),
                    Column(doc.t("来源", "Source"), 4.5)], frows,
                   caption=doc.t("排放因子及来源", "Emission factors and sources"), size_pt=7.5)
-    inputs = s.get("inputs") or {}
+    inputs = s.facts.inputs or {}
     if inputs:
         names = {"boundary": ("园区红线", "boundary"), "buildings": ("建筑", "buildings"),
                  "green": ("绿地", "green"), "tree_rows": ("行道树", "tree rows"),
@@ -731,17 +752,14 @@ def assumptions(doc: ReportDocument, data: ReportData) -> None:
         size_pt=9)
 
 
-def collect_problems(s: dict) -> list[dict]:
+def collect_problems(s: ParkSummary) -> list[dict]:
     """Warnings first, then notes, from every part of the summary (deduplicated by text)."""
-    found: list[dict] = list(s.get("problems") or [])
-    for v in (s.get("inputs") or {}).values():
+    found: list[dict] = list(s.facts.problems or [])
+    for v in (s.facts.inputs or {}).values():
         found += v.get("problems") or []
-    found += (s.get("pv") or {}).get("problems") or []
-    c = s.get("carbon") or {}
-    found += (c.get("emissions") or {}).get("problems") or []
-    for k in ("green_sinks", "tree_sinks"):
-        found += (c.get(k) or {}).get("problems") or []
-    found += (s.get("intensity") or {}).get("problems") or []
+    c = s.carbon or CarbonSummary()
+    for part in (s.pv, c.emissions, c.green_sinks, c.tree_sinks, s.intensity):
+        found += (part.problems if part is not None else None) or []
     seen, out = set(), []
     for p in found:
         key = (p.get("zh"), p.get("en"))
