@@ -558,16 +558,12 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         box.open()
 
     def show_user_guide(self) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
+        """Help → User Guide: the Chinese (or English) guide with screenshots, offline."""
+        from app.gui.user_guide import GuideDialog
 
-        from gis.paths import resources_dir
-
-        guide = resources_dir().parent / "docs" / "gui.md"
-        if guide.is_file():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide)))
-        else:
-            QMessageBox.information(self, self.tr("User Guide"), self.tr("The user guide is docs/gui.md."))
+        dlg = GuideDialog(ui_lang(), self)
+        self.last_dialog = dlg
+        dlg.show()
 
 
 def _qt_version() -> str:

@@ -3,6 +3,7 @@ open a project or add data, and the recent projects. It hides as soon as the map
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,31 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("StartPage", text)
 
 
+def plain_text(menu_text: str) -> str:
+    """A menu item's text without its mnemonic ("打开项目(&O)…" → "打开项目…", "&Open" → "Open")."""
+    return re.sub(r"\(&\w\)", "", menu_text).replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+class ActionButton(QToolButton):
+    """A wide button for a window action, its text without the menu's mnemonic. It follows the
+    action through a slot of its own, so the connection ends with the button (a lambda would
+    outlive it and touch a deleted widget)."""
+
+    def __init__(self, action: QAction) -> None:
+        super().__init__()
+        self.action = action
+        self.clicked.connect(action.trigger)
+        action.changed.connect(self.follow)
+        self.follow()
+
+    def follow(self) -> None:
+        a = self.action
+        self.setText(plain_text(a.text()))
+        self.setIcon(a.icon())
+        self.setToolTip(a.statusTip() or a.toolTip())
+        self.setEnabled(a.isEnabled())
+
+
 class StartPage(QFrame):
     """A card centred on ``host`` (the map canvas) while the map is empty."""
 
@@ -43,7 +69,7 @@ class StartPage(QFrame):
         self.title.setStyleSheet("font-size: 17px; font-weight: bold;")
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.buttons: dict[str, QToolButton] = {}
+        self.buttons: dict[str, ActionButton] = {}
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 16, 18, 16)
         lay.addWidget(self.title)
@@ -51,8 +77,7 @@ class StartPage(QFrame):
         for name in START_ACTIONS:
             if name not in actions:
                 continue
-            b = QToolButton()
-            b.setDefaultAction(actions[name])
+            b = ActionButton(actions[name])
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             self.buttons[name] = b

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.i18n import ui_lang
+from app.summaries import ParkSummary
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -159,7 +160,8 @@ class WindowExports:
             if not path:
                 return None
         layers = self._vector_layers(True)
-        title = (self.workspace.summary.get("park") or {}).get("name") or self.workspace.title or None
+        site = ParkSummary.from_dict(self.workspace.summary).facts.park
+        title = (site.name if site is not None else None) or self.workspace.title or None
         extent = self.canvas.extent()
         crs = self.canvas.crs()
         lang = ui_lang()

@@ -999,16 +999,6 @@
             <translation>关于零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="570" />
-            <source>User Guide</source>
-            <translation>用户指南</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/main_window.py" line="570" />
-            <source>The user guide is docs/gui.md.</source>
-            <translation>用户指南见 docs/gui.md。</translation>
-        </message>
-        <message>
             <location filename="../../app/gui/window_actions.py" line="265" />
             <source>(none)</source>
             <translation>（无）</translation>
@@ -3029,6 +3019,14 @@
             <location filename="../../app/gui/undo.py" line="154" />
             <source>Style of {0}</source>
             <translation>{0} 的样式</translation>
+        </message>
+    </context>
+    <context>
+        <name>UserGuide</name>
+        <message>
+            <location filename="../../app/gui/user_guide.py" line="30" />
+            <source>User Guide</source>
+            <translation>用户指南</translation>
         </message>
     </context>
     <context>
