@@ -470,3 +470,24 @@ def test_areas_in_hectares_are_the_geometries_m2_over_10000(lang, report_zh, rep
         assert f"园区绿地{green_ha:,.1f}公顷" in sinks and f"行道树树冠{canopy_ha:,.1f}公顷" in sinks
     else:
         assert f"Greenspaceof{green_ha:,.1f}ha" in sinks and f"canopyof{canopy_ha:,.1f}ha" in sinks
+
+
+def test_placed_array_and_turbines_have_their_chapter(results, report_zh, tmp_path):
+    """The ground array and the turbines placed in the project are in the report (the walk-through
+    found them left out): their map and figures, checked against the placed layers themselves."""
+    import dataclasses
+
+    from app.results import add_demo_siting
+
+    assert "光伏阵列与风机布置" not in _squeeze(_text(report_zh))  # nothing placed: no chapter
+    placed = add_demo_siting(dataclasses.replace(results, summary=dict(results.summary)))
+    layers = placed.layers()
+    pdf = build_report(placed, tmp_path / "siting.pdf", "zh", date=DATE)
+    text = _squeeze(_text(pdf))
+    assert "光伏阵列与风机布置" in text and "地面光伏阵列" in text
+    tables = layers["pv_array_tables"]
+    module_w = placed.summary["pv_array"]["module_w"]
+    per_table = placed.summary["pv_array"]["modules_per_table"]
+    kwp = len(tables) * per_table * module_w / 1000  # tables on the map × modules × module power
+    assert f"{kwp:,.0f}kWp" in text
+    assert f"{len(layers['turbines'])}台风机" in text

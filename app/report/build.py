@@ -42,7 +42,8 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
                   date: dt.date | None = None, contents: bool = True):
     """The laid-out :class:`~app.report.document.ReportDocument` (nothing painted yet)."""
     from app.report.document import ReportDocument
-    from app.report.pages import SECTIONS, ReportData, cover
+    from app.report.pages import SECTIONS, ReportData, assumptions, cover
+    from app.report.siting_pages import siting
 
     summary = ParkSummary.from_dict(summary)
     data = ReportData(summary, layers, lang, date or dt.date.today())
@@ -53,7 +54,8 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
     cover(doc, data)
     if contents:
         doc.contents_page()
-    for section in SECTIONS:
+    analyses = [section for section in SECTIONS if section is not assumptions]
+    for section in (*analyses, siting, assumptions):  # what was placed, before the assumptions
         section(doc, data)
     return doc
 
