@@ -4,7 +4,6 @@ the layer tree's "Set as …" menu)."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import geopandas as gpd
@@ -41,13 +40,15 @@ def new_park(layers: dict[str, gpd.GeoDataFrame], tables: dict[str, pd.DataFrame
 
 
 def register(sub) -> dict:
+    from app.processing.cli import add_param_arguments
+    from app.processing.registry import algorithm
+
     p = sub.add_parser("park", help="make a park project from your own data / 由自己的数据新建园区",
                        description="lingtan park new: a park project (.lingtan.gpkg) from your red line, "
                                    "buildings and optional layers and tables; open it in the desktop app or "
                                    "run lingtan report / lingtan export on it.")
     verbs = p.add_subparsers(dest="park_command", metavar="new", required=True)
     new = verbs.add_parser("new", help="a new park project from files / 新建园区项目",
-                           formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                            description="Files may name a layer QGIS-style: data.gpkg|layername=roads.")
     for role, flag in ROLE_FLAGS.items():
         zh, en = ROLE_NAMES[role]
@@ -57,12 +58,7 @@ def register(sub) -> dict:
         zh, en = TABLE_NAMES[key]
         new.add_argument(flag, dest=key, type=Path, metavar="FILE", help=f"{en} / {zh} (CSV or Excel)")
     new.add_argument("--crs", help=CRS_HELP + ". Applies to files without their own")
-    new.add_argument("--name", help="the park's name (default: the red line's name field, else 园区)")
-    new.add_argument("--keep-outside", action="store_true",
-                     help="keep buildings, green space, tree rows and water outside the red line")
-    new.add_argument("--keep-overlapping-parts", action="store_true",
-                     help="keep footprints lying more than half inside a larger one (OSM building:part); "
-                          "by default they are dropped so that no roof is counted twice")
+    add_param_arguments(new, algorithm("new_park"))  # --name, --keep-outside …: declared once there
     new.add_argument("--out", type=Path, required=True, metavar="PROJECT.lingtan.gpkg",
                      help="the project file to write")
     new.add_argument("--json", action="store_true", help="print the park's figures as JSON")
@@ -70,7 +66,8 @@ def register(sub) -> dict:
 
 
 def run_park(args, progress: Progress = NO_PROGRESS) -> int:
-    from app.processing.cli import parse_source
+    from app.processing.cli import given_values, parse_source
+    from app.processing.registry import algorithm
     from app.project_file import EXTENSION, save_project
     from app.workspace import Workspace
     from gis.crs import parse_crs
@@ -95,9 +92,9 @@ def run_park(args, progress: Progress = NO_PROGRESS) -> int:
         if getattr(args, key, None) is not None:
             tables[key], report = read_data_table(getattr(args, key))
             problems += report.problems
-    park = new_park(layers, tables, name=args.name, inside_only=not args.keep_outside,
-                    keep_overlapping_parts=args.keep_overlapping_parts,
-                    progress=progress.sub(0.4, 0.8))
+    values = given_values(algorithm("new_park"), args)
+    park = new_park(layers, tables, name=values.name, inside_only=values.inside_only,
+                    keep_overlapping_parts=values.keep_overlapping_parts, progress=progress.sub(0.4, 0.8))
     park.problems[:0] = problems
     ws = Workspace()
     ws.set_park(park)

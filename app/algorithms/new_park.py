@@ -64,8 +64,7 @@ class NewPark(Algorithm):
     )
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
-        from app.park_new import new_park
-        from gis.park import summarise_park
+        from gis.park import build_park, summarise_park
 
         layers = {}
         for role in ("boundary", "buildings", "green", "tree_rows", "townships", "roads", "water"):
@@ -77,8 +76,8 @@ class NewPark(Algorithm):
             item = first(inputs.get(name))
             if item is not None:
                 tables[key] = item.gdf
-        park = new_park(layers, tables, name=params.name, inside_only=params.inside_only,
-                        keep_overlapping_parts=params.keep_overlapping_parts, progress=progress)
+        park = build_park(layers, tables, name=params.name, inside_only=params.inside_only,
+                          keep_overlapping_parts=params.keep_overlapping_parts, progress=progress)
         summary = {**summarise_park(park), "problems": [p.to_dict() for p in park.problems]}
         return AlgorithmOutput(self.id, park, park.layers(), summary, park.problems)
 

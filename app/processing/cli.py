@@ -265,6 +265,11 @@ def add_alias_parser(sub, algs: Sequence[Algorithm], name: str) -> argparse.Argu
     return p
 
 
+def add_param_arguments(parser: argparse.ArgumentParser, alg: Algorithm) -> None:
+    """The flags of ``alg``'s parameters on a parser of another shape (``lingtan park new``)."""
+    _Arguments(parser).params(alg)
+
+
 def given_values(alg: Algorithm, args: argparse.Namespace) -> ParamValues:
     """The checked parameter values of parsed arguments (text parsed by each declaration)."""
     given: dict[str, Any] = {}
