@@ -185,11 +185,11 @@ COMMANDS = {"demo": _cmd_demo, "info": _cmd_info, "gui": _cmd_gui}
 
 
 class _Interrupts:
-    """Ctrl-C for the command line: while Lingtan starts (imports of Qt, GDAL, pvlib) an interrupt
-    is only noted — raising inside a C extension's initialisation can abort the interpreter —
-    and acted on once start-up is done; during the work it raises as usual and is also seen by
-    every progress report (code that swallows KeyboardInterrupt cannot hide it). Either way the
-    command ends with exit code 130."""
+    """Ctrl-C for the command line. The first one is only noted: the work stops at its next
+    progress report (they come at least every second) and the command ends with exit code 130.
+    Raising at once would land wherever Python happens to be, and that can be inside a callback
+    of Qt, GDAL or a weakref, where it aborts the interpreter or is swallowed with a traceback.
+    A second Ctrl-C while the work runs raises KeyboardInterrupt at once."""
 
     def __init__(self) -> None:
         import threading
@@ -207,9 +207,9 @@ class _Interrupts:
         return self
 
     def _handle(self, signum, frame) -> None:
-        self.seen.set()
-        if self._armed:
+        if self.seen.is_set() and self._armed:
             raise KeyboardInterrupt
+        self.seen.set()
 
     def arm(self) -> None:
         self._armed = True

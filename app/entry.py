@@ -19,4 +19,10 @@ def main() -> int:
         signal.signal(signal.SIGINT, _note_interrupt)
     from app.cli import main as cli_main
 
-    return cli_main(interrupted_early=_interrupted_early.is_set())
+    code = cli_main(interrupted_early=_interrupted_early.is_set())
+    if threading.current_thread() is threading.main_thread():
+        # the command has ended: while Python finalises it puts back the default action for a
+        # signal with a Python handler, and a Ctrl-C then would kill the process (exit -2) instead
+        # of letting it end with ``code``; an ignored signal stays ignored
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return code
