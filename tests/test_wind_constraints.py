@@ -181,3 +181,24 @@ def test_model_reports_violations_per_turbine():
     assert "间距" in res.turbines.loc[0, "violations_zh"]
     # the factory is 150 m north of T1: inside 1.5 × tip height (1.5 × 86 = 129 m)? no -> no setback row
     assert not ((v["kind"] == "setback_buildings") & (v["other"] == "F1")).any()
+
+
+def test_rules_without_their_layer_are_said_to_be_unchecked():
+    """Turbines evaluated without buildings, roads or a red line report no violation of those
+    setbacks; the result must say they were not checked instead of implying they were met."""
+    from gis.park import load_sample_park
+    from gis.wind.farm import DEMO_TURBINE, WindFarmModel, demo_resource, demo_turbines
+    from gis.wind.turbines import load_turbine
+
+    park = load_sample_park()
+    d = demo_turbines(park)
+    bare = WindFarmModel(load_turbine(DEMO_TURBINE), demo_resource(park), crs=park.crs)
+    res = bare.evaluate(d.geometry.x.to_numpy(), d.geometry.y.to_numpy())
+    codes = {p.code for p in res.problems}
+    assert {"wind.unchecked_buildings", "wind.unchecked_roads", "wind.unchecked_boundary",
+            "wind.unchecked_receptors"} <= codes
+    full = WindFarmModel(load_turbine(DEMO_TURBINE), demo_resource(park), crs=park.crs,
+                         buildings=park.buildings, boundary=park.boundary, roads=park.roads)
+    res = full.evaluate(d.geometry.x.to_numpy(), d.geometry.y.to_numpy())
+    assert not {p.code for p in res.problems} & {"wind.unchecked_buildings", "wind.unchecked_boundary",
+                                                  "wind.unchecked_receptors"}

@@ -482,8 +482,14 @@ class WindTab(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, k)
             item.setForeground(Qt.GlobalColor.darkRed)
             self.violations.addItem(item)
+        unchecked = [p for p in res.problems if p.code.startswith("wind.unchecked")]
+        for p in unchecked:  # say what "no violations" did not look at
+            item = QListWidgetItem(p.zh if lang == "zh" else p.en)
+            item.setForeground(Qt.GlobalColor.darkYellow)
+            self.violations.addItem(item)
         if not msgs:
-            self.violations.addItem(QListWidgetItem(tr("No violations")))
+            self.violations.addItem(QListWidgetItem(
+                tr("No violations of the rules checked") if unchecked else tr("No violations")))
 
     def _fill_table(self, t, lang: str) -> None:
         """One row per turbine: id, AEP (MWh/yr), wake loss (%), capacity factor, violations (red)."""

@@ -133,6 +133,8 @@ class TurbineLayout:
         buildings = frame.in_work(park.buildings) if park is not None else None
         boundary = frame.in_work(park.boundary) if park is not None else None
         roads = self.site.layer_frame(o.roads_layer)
+        if roads is None and park is not None and getattr(park, "roads", None) is not None:
+            roads = frame.in_work(park.roads)  # the park's own roads when no layer was chosen
         self.turbine, self.resource = turbine, resource
         return WindFarmModel(turbine, resource, crs=crs, settings=settings, buildings=buildings, roads=roads,
                              boundary=boundary, site_lonlat=frame.site_lonlat())

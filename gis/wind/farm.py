@@ -243,6 +243,7 @@ class WindFarmModel:
         self.receptors = (
             make_receptors(receptors, buildings, noise_class=s.noise_class) if s.noise or s.shadow else None
         )
+        self.unchecked = _unchecked_rules(s, self._targets, self.receptors)
         self._hub_cache: dict[float, Turbine] = {}
 
     def _turbine_at(self, hub: float) -> Turbine:
@@ -394,7 +395,34 @@ class WindFarmModel:
         if rec_layer is not None and "noise_dba" in rec_layer:
             totals["max_noise_dba"] = float(rec_layer["noise_dba"].max()) if len(rec_layer) else None
         progress.report(1.0, "done")
-        return FarmResult(turbines, viol, rec_layer, totals, energy, list(self.turbine.problems))
+        return FarmResult(turbines, viol, rec_layer, totals, energy,
+                          [*self.turbine.problems, *self.unchecked])
+
+
+_RULE_LAYERS = {"buildings": ("setback_buildings_m", "建筑", "buildings"),
+                "roads": ("setback_roads_m", "道路", "roads"),
+                "boundary": ("setback_boundary_m", "园区红线", "park boundary")}
+
+
+def _unchecked_rules(s: WindSettings, targets: dict, receptors) -> list[Problem]:
+    """The rules asked for that could not be checked for want of their layer: without them "no
+    violations" would claim more than was looked at."""
+    out = []
+    for key, (setting, zh, en) in _RULE_LAYERS.items():
+        if key in targets:
+            continue
+        metres = getattr(s, setting)  # None: the tip height × the factor of setbacks.csv
+        dist_zh = f"{metres:g} m" if metres else "按叶尖高度"
+        dist_en = f"{metres:g} m" if metres else "from the tip height"
+        out.append(Problem("warning", f"wind.unchecked_{key}",
+                           f"没有{zh}图层：未检查{zh}退让（{dist_zh}）",
+                           f"No {en} layer: the {en} setback ({dist_en}) was not checked"))
+    if (s.noise or s.shadow) and (receptors is None or not len(receptors.ids)):
+        out.append(Problem("warning", "wind.unchecked_receptors",
+                           "没有噪声与阴影敏感点（宿舍、住宅、学校、医院）：未检查噪声和阴影闪烁",
+                           "No noise/shadow receptors (dormitories, homes, schools, hospitals): noise "
+                           "and shadow flicker were not checked"))
+    return out
 
 
 def _summary_text(rows: list[dict], lang: str) -> str:

@@ -344,67 +344,67 @@
     <context>
         <name>ExportLayersDialog</name>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="224" />
+            <location filename="../../app/gui/window_exports.py" line="226" />
             <source>Export layers</source>
             <translation>导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="226" />
+            <location filename="../../app/gui/window_exports.py" line="228" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="232" />
+            <location filename="../../app/gui/window_exports.py" line="234" />
             <source>Shapefile (one per layer)</source>
             <translation>Shapefile（每个图层一个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="233" />
+            <location filename="../../app/gui/window_exports.py" line="235" />
             <source>GeoPackage (all layers in one file, with QGIS styles)</source>
             <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="234" />
+            <location filename="../../app/gui/window_exports.py" line="236" />
             <source>GeoJSON (WGS84 longitude/latitude)</source>
             <translation>GeoJSON（WGS84 经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="235" />
+            <location filename="../../app/gui/window_exports.py" line="237" />
             <source>CSV (attributes with centroid longitude/latitude)</source>
             <translation>CSV（属性及质心经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="237" />
+            <location filename="../../app/gui/window_exports.py" line="239" />
             <source>UTF-8 (QGIS, ArcGIS Pro)</source>
             <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="238" />
+            <location filename="../../app/gui/window_exports.py" line="240" />
             <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
             <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="239" />
+            <location filename="../../app/gui/window_exports.py" line="241" />
             <source>Visible layers only</source>
             <translation>仅可见图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="242" />
+            <location filename="../../app/gui/window_exports.py" line="244" />
             <source>Folder</source>
             <translation>文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="243" />
+            <location filename="../../app/gui/window_exports.py" line="245" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="244" />
+            <location filename="../../app/gui/window_exports.py" line="246" />
             <source>Shapefile text encoding</source>
             <translation>Shapefile 文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="266" />
+            <location filename="../../app/gui/window_exports.py" line="268" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
         </message>
@@ -1059,91 +1059,91 @@
             <translation>识别结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="77" />
+            <location filename="../../app/gui/window_exports.py" line="78" />
             <source>Nothing to export</source>
             <translation>没有可导出的内容</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="77" />
+            <location filename="../../app/gui/window_exports.py" line="78" />
             <source>Open a park or add data first.</source>
             <translation>请先打开园区或添加数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="100" />
+            <location filename="../../app/gui/window_exports.py" line="101" />
             <source>Report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="100" />
-            <location filename="../../app/gui/window_exports.py" line="202" />
+            <location filename="../../app/gui/window_exports.py" line="101" />
+            <location filename="../../app/gui/window_exports.py" line="204" />
             <source>Run the analyses first.</source>
             <translation>请先运行分析。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="103" />
+            <location filename="../../app/gui/window_exports.py" line="104" />
             <source>Report (PDF)</source>
             <translation>报告（PDF）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="103" />
+            <location filename="../../app/gui/window_exports.py" line="104" />
             <source>report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="114" />
+            <location filename="../../app/gui/window_exports.py" line="115" />
             <source>Writing the report</source>
             <translation>正在生成报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="115" />
+            <location filename="../../app/gui/window_exports.py" line="116" />
             <source>Report written: {0}</source>
             <translation>报告已生成：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="149" />
+            <location filename="../../app/gui/window_exports.py" line="150" />
             <source>Exporting layers</source>
             <translation>正在导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="149" />
-            <location filename="../../app/gui/window_exports.py" line="213" />
+            <location filename="../../app/gui/window_exports.py" line="150" />
+            <location filename="../../app/gui/window_exports.py" line="215" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="158" />
-            <location filename="../../app/gui/window_exports.py" line="175" />
+            <location filename="../../app/gui/window_exports.py" line="159" />
+            <location filename="../../app/gui/window_exports.py" line="177" />
             <source>Map image</source>
             <translation>地图图片</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="175" />
+            <location filename="../../app/gui/window_exports.py" line="177" />
             <source>Map image written: {0}</source>
             <translation>地图图片已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="184" />
-            <location filename="../../app/gui/window_exports.py" line="190" />
+            <location filename="../../app/gui/window_exports.py" line="186" />
+            <location filename="../../app/gui/window_exports.py" line="192" />
             <source>Web map</source>
             <translation>网页地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="191" />
+            <location filename="../../app/gui/window_exports.py" line="193" />
             <source>Web map written: {0}</source>
             <translation>网页地图已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="202" />
+            <location filename="../../app/gui/window_exports.py" line="204" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="205" />
+            <location filename="../../app/gui/window_exports.py" line="207" />
             <source>Export all results to folder</source>
             <translation>导出全部结果到文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="211" />
+            <location filename="../../app/gui/window_exports.py" line="213" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
         </message>
@@ -2870,12 +2870,17 @@
             <translation>{0} 台风机，{1:,.0f} kW；年发电量 {2:,.1f} MWh（尾流前 {3:,.1f}），尾流损失 {4:.2f}%，容量系数 {5:.3f}；空气密度 {6:.3f} kg/m³</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="486" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="492" />
+            <source>No violations of the rules checked</source>
+            <translation>已检查的规则均满足</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="492" />
             <source>No violations</source>
             <translation>无约束冲突</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="505" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="511" />
             <source>Updated in {0:.0f} ms ({1} turbines; evaluate {2:.0f} ms)</source>
             <translation>已更新，用时 {0:.0f} ms（{1} 台风机；计算 {2:.0f} ms）</translation>
         </message>
@@ -2911,17 +2916,17 @@
     <context>
         <name>StartPage</name>
         <message>
-            <location filename="../../app/gui/start_page.py" line="72" />
+            <location filename="../../app/gui/start_page.py" line="97" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/start_page.py" line="73" />
+            <location filename="../../app/gui/start_page.py" line="98" />
             <source>Start with the sample park, or build a park from your own red line and building footprints.</source>
             <translation>可以先打开示例园区，或用自己的园区红线和建筑轮廓新建园区。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/start_page.py" line="75" />
+            <location filename="../../app/gui/start_page.py" line="100" />
             <source>Recent projects</source>
             <translation>最近的项目</translation>
         </message>
