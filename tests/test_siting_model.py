@@ -152,3 +152,27 @@ def test_the_gui_translates_every_model_message():
     table = next(n for n in ast.walk(fn) if isinstance(n, ast.Dict))
     gui = {k.value: v.args[0].value for k, v in zip(table.keys, table.values, strict=True)}
     assert gui == MESSAGES
+
+
+def test_array_keeps_off_the_parks_ponds_and_wetland(park):
+    """An array area drawn over the whole park lays no table on its open water or wetland (the
+    walk-through saw tables over the sample park's ponds); the zones say "water"."""
+    import shapely
+
+    from app.siting import SitingModel
+    from app.workspace import Workspace
+
+    ws = Workspace(lang="en")
+    ws.set_park(park)
+    model = SitingModel(ws)
+    wet = park.green[park.green["cover_en"].isin(["open water", "wetland", "water"])]
+    assert len(wet) >= 3  # the sample's ponds and wetland, by the park's own land-cover names
+    x0, y0, x1, y1 = wet.total_bounds
+    model.array.set_area_from_canvas([(x0 - 50, y0 - 50), (x1 + 50, y0 - 50), (x1 + 50, y1 + 50),
+                                      (x0 - 50, y1 + 50)])
+    tables = ws.layer("pv_array_tables").gdf
+    assert len(tables) > 0
+    water = shapely.union_all(wet.to_crs(tables.crs).geometry.to_numpy())
+    overlap = shapely.area(shapely.intersection(tables.geometry.to_numpy(), water)).sum()
+    assert overlap < 1.0  # m²
+    assert "water" in set(ws.layer("pv_array_exclusions").gdf["kind"])

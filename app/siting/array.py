@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from app.siting.env import SitingError
@@ -186,6 +187,10 @@ class ArrayArea:
         roads = self.site.layer_frame(o.roads_layer)
         if roads is not None and len(roads):
             ex.append(Exclusion(np.asarray(roads.geometry.array), o.road_setback_m, "road", o.roads_layer))
+        wet = park_water(park)
+        if wet is not None:  # no PV over the park's ponds, rivers and wetland
+            ex.append(Exclusion(np.asarray(self.site.frame.in_work(wet).geometry.array), 0.0, "water",
+                                "water"))
         return ex
 
     def relayout(self) -> None:
@@ -282,6 +287,30 @@ class ArrayArea:
         self.site.write_layers(result_layers(result), restyle={"pv_array_tables"})
         self.site.store_result("pv_array", result)
         self.yield_done.emit(result)
+
+
+def park_water(park) -> gpd.GeoDataFrame | None:
+    """The park's water bodies and the water and wetland of its green space (by land-cover class),
+    or None."""
+    if park is None:
+        return None
+    parts = []
+    if getattr(park, "water", None) is not None and len(park.water):
+        parts.append(park.water[["geometry"]])
+    green = getattr(park, "green", None)
+    if green is not None and len(green):
+        from gis.carbon.sinks import map_cover_types
+        from gis.fields import find_field
+
+        f = find_field(green.columns, ("cover", "landcover", "land_cover", "类型", "地类", "覆盖类型"))
+        if f is not None:
+            keys, _ = map_cover_types(green[f])
+            wet = np.isin(np.asarray(keys, dtype=object), ["water", "wetland"])
+            if wet.any():
+                parts.append(green.loc[wet, ["geometry"]].to_crs(parts[0].crs if parts else green.crs))
+    if not parts:
+        return None
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=parts[0].crs)
 
 
 def layout_layers(lay) -> dict[str, gpd.GeoDataFrame]:
