@@ -18,18 +18,15 @@ Inside (docs/projects.md has the full description):
   PNG tiles, value grids as a tiled gridded coverage (float32 as TIFF tiles, 8/16-bit integers as
   PNG tiles; exact). Grids GeoPackage cannot hold exactly (float64 or 32-bit integers beyond
   float32/int16/uint16, rotated or south-up grids) go into a GeoTIFF beside the project, in the
-  folder ``NAME.lingtan.rasters`` (:func:`sidecar_dir`); the document names the file.
+  folder ``NAME.lingtan.rasters`` (:mod:`app.project_rasters`); the document names the file.
 
 :func:`save_project` is atomic: it writes a temporary file in the same folder, fsyncs it and
 renames it over the old file (``os.replace``); a crash, kill or power cut while saving leaves the
-previous file as it was. Autosave (:func:`write_autosave`) writes recovery copies into the user's
-data folder (:func:`autosave_dir`); :func:`find_recovery` lists those left by a process that no
-longer runs and that are newer than their project.
+previous file as it was. Autosave and recovery copies are :mod:`app.project_recovery`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -46,7 +43,16 @@ import numpy as np
 import pandas as pd
 
 from app.outputs import GPKG_OPTIONS, empty_geometry_type
+from app.project_rasters import (
+    gpkg_raster_tables,
+    raster_storage,
+    read_raster_entry,
+    remove_unused_sidecars,
+    write_gpkg_raster,
+    write_sidecar,
+)
 from app.summaries import ParkSummary
+from gis.atomic import fsync_dir, fsync_file, pid_alive
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
 
@@ -279,187 +285,6 @@ def tree_from_dict(d: dict, frames: dict[str, gpd.GeoDataFrame], rasters: dict |
     return tree
 
 
-# ---------------------------------------------------------------- rasters
-
-RASTER_DIR_SUFFIX = ".rasters"
-GPKG_EXACT_FLOAT_INT = 2 ** 24
-"""Integers up to 2^24 in magnitude are exact in float32 (24-bit significand)."""
-
-
-def sidecar_dir(path: Path | str) -> Path:
-    """The folder of the rasters a project keeps beside it: ``NAME.lingtan.gpkg`` →
-    ``NAME.lingtan.rasters`` (only for grids a GeoPackage cannot hold exactly)."""
-    path = Path(path)
-    stem = re.sub(r"\.gpkg$", "", path.name, flags=re.IGNORECASE)
-    return path.with_name(stem + RASTER_DIR_SUFFIX)
-
-
-def raster_storage(array: np.ndarray, transform) -> tuple[str, str | None]:
-    """Where a grid is saved: ("gpkg", the dtype to write, chosen so that the values come back
-    exactly) or ("geotiff", None) for what GDAL's GeoPackage raster driver cannot hold exactly
-    (it stores only Byte images and Int16/UInt16/Float32 coverages, north-up, unrotated)."""
-    a = np.asarray(array)
-    _x0, dx, rx, _y0, ry, dy = (float(v) for v in transform)
-    if rx != 0 or ry != 0 or dx <= 0 or dy >= 0:
-        return "geotiff", None
-    if a.ndim == 3:
-        return ("gpkg", "uint8") if a.dtype == np.uint8 and a.shape[2] in (3, 4) else ("geotiff", None)
-    kind = a.dtype.kind
-    if a.dtype in (np.float32, np.int16, np.uint16):
-        return "gpkg", str(a.dtype)
-    if kind == "b" or a.dtype == np.uint8:
-        return "gpkg", "uint16"
-    if a.dtype == np.int8:
-        return "gpkg", "int16"
-    if kind == "f":
-        with np.errstate(over="ignore", invalid="ignore"):
-            f32 = a.astype(np.float32)
-        same = np.array_equal(f32.astype(a.dtype), a, equal_nan=True)
-        return ("gpkg", "float32") if same else ("geotiff", None)
-    if kind in "iu":
-        if a.size == 0:
-            return "gpkg", "uint16"
-        lo, hi = int(a.min()), int(a.max())
-        if lo >= 0 and hi <= 65535:
-            return "gpkg", "uint16"
-        if lo >= -32768 and hi <= 32767:
-            return "gpkg", "int16"
-        if -GPKG_EXACT_FLOAT_INT <= lo and hi <= GPKG_EXACT_FLOAT_INT:
-            return "gpkg", "float32"
-    return "geotiff", None
-
-
-def _rio_crs(crs):
-    from rasterio.crs import CRS as RioCRS
-
-    return None if crs is None else RioCRS.from_wkt(crs.to_wkt() if hasattr(crs, "to_wkt") else str(crs))
-
-
-def _write_gpkg_raster(target: Path, r: RasterData) -> None:
-    """Append ``r`` to the GeoPackage ``target`` as a raster table (GDAL GPKG driver)."""
-    import rasterio
-    from affine import Affine
-
-    a = r.array
-    if a.ndim == 3:  # an RGB(A) image: PNG tiles
-        data, opts = np.moveaxis(a, -1, 0), {"TILE_FORMAT": "PNG"}
-    else:
-        data = a.astype(r.stored_dtype, copy=False)[None]
-        opts = {"TILE_FORMAT": "TIFF" if r.stored_dtype == "float32" else "PNG"}
-    nodata = None
-    # GDAL keeps a float32/uint16 coverage's nodata (QGIS then leaves those cells out); an int16
-    # one with nodata comes back as float32 with shifted values (GDAL 3.10), so the document alone
-    # holds it there.
-    if r.nodata is not None and a.ndim == 2 and r.stored_dtype in ("float32", "uint16"):
-        v = float(r.nodata)
-        if math.isfinite(v) and (r.stored_dtype == "float32" or (v.is_integer() and 0 <= v <= 65535)):
-            nodata = v
-    with rasterio.open(target, "w", driver="GPKG", width=int(a.shape[1]), height=int(a.shape[0]),
-                       count=int(data.shape[0]), dtype=str(data.dtype), crs=_rio_crs(r.crs),
-                       transform=Affine.from_gdal(*r.transform), nodata=nodata, APPEND_SUBDATASET="YES",
-                       RASTER_TABLE=r.table, RASTER_IDENTIFIER=r.title,
-                       RASTER_DESCRIPTION=f"Lingtan raster layer {r.name}", **opts) as ds:
-        ds.write(data)
-
-
-def _raster_digest(r: RasterData) -> str:
-    h = hashlib.sha1(np.ascontiguousarray(r.array).view(np.uint8).ravel())
-    h.update(repr((str(r.array.dtype), r.array.shape, tuple(r.transform),
-                   r.crs.to_wkt() if r.crs is not None else None, r.nodata)).encode())
-    return h.hexdigest()[:12]
-
-
-def _write_sidecar(path: Path, r: RasterData) -> str:
-    """Write ``r`` as a GeoTIFF in :func:`sidecar_dir` of ``path`` (named by its content, so the
-    previous project file's sidecars stay intact until the new file replaces it); the name
-    relative to the project's folder."""
-    import rasterio
-    from affine import Affine
-
-    folder = sidecar_dir(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{r.table}-{_raster_digest(r)}.tif"
-    target = folder / name
-    if not target.exists():
-        a = r.array
-        data = np.moveaxis(a, -1, 0) if a.ndim == 3 else a[None]
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tif", dir=folder)
-        os.close(fd)
-        try:
-            nodata = r.nodata if r.nodata is not None and a.ndim == 2 else None
-            with rasterio.open(tmp, "w", driver="GTiff", width=int(a.shape[1]), height=int(a.shape[0]),
-                               count=int(data.shape[0]), dtype=str(data.dtype), crs=_rio_crs(r.crs),
-                               transform=Affine.from_gdal(*r.transform), nodata=nodata, tiled=True,
-                               compress="deflate", BIGTIFF="IF_SAFER") as ds:
-                ds.write(data)
-            _fsync(Path(tmp))
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-    return f"{folder.name}/{name}"
-
-
-def _remove_unused_sidecars(path: Path, keep: set[str]) -> None:
-    """Sidecar GeoTIFFs of ``path`` the saved document no longer names (an older save's)."""
-    folder = sidecar_dir(path)
-    if not folder.is_dir():
-        return
-    pattern = re.compile(r"^[0-9a-z_]+-[0-9a-f]{12}\.tif$")
-    for f in folder.iterdir():
-        if pattern.match(f.name) and f"{folder.name}/{f.name}" not in keep:
-            try:
-                f.unlink()
-            except OSError:
-                pass
-    try:
-        folder.rmdir()  # only when empty
-    except OSError:
-        pass
-
-
-def gpkg_raster_tables(path: Path | str) -> set[str]:
-    """Raster tables (tiles, gridded coverages) in ``gpkg_contents``."""
-    with sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True) as con:
-        return {r[0] for r in con.execute(
-            "SELECT table_name FROM gpkg_contents WHERE data_type IN ('tiles', '2d-gridded-coverage')")}
-
-
-def read_raster_entry(path: Path, entry: dict, colormap=None):
-    """The :class:`~layers.raster.RasterLayer` of a document's raster entry (values, dtype,
-    transform, CRS and nodata as saved). FileNotFoundError when its sidecar GeoTIFF is gone."""
-    import rasterio
-    from pyproj import CRS
-
-    from layers.raster import RasterLayer
-
-    bands = int(entry.get("bands", 1))
-    if entry.get("storage") == "geotiff":
-        source = Path(path).parent / str(entry.get("file") or "")
-        if not entry.get("file") or not source.is_file():
-            raise FileNotFoundError(source)
-        ds = rasterio.open(source)
-    else:
-        ds = rasterio.open(path, TABLE=entry["table"])
-    with ds:
-        if bands >= 3:
-            array = np.moveaxis(ds.read(list(range(1, bands + 1))), 0, -1)
-        else:
-            array = ds.read(1)
-        gdal_transform = ds.transform.to_gdal()
-        file_crs = ds.crs
-    array = np.ascontiguousarray(array.astype(entry.get("dtype") or array.dtype, copy=False))
-    transform = tuple(entry.get("transform") or gdal_transform)
-    if "crs" in entry:  # as saved (None: the layer had none; GDAL would say "undefined Cartesian")
-        crs = CRS.from_wkt(entry["crs"]) if entry["crs"] else None
-    else:
-        crs = CRS.from_wkt(file_crs.to_wkt()) if file_crs is not None else None
-    return RasterLayer(str(entry.get("name", entry["table"])), array, transform, crs, colormap=colormap,
-                       nodata=entry.get("nodata"), title=entry.get("title"))
-
-
-# ---------------------------------------------------------------- writing (any thread)
-
-
 def _tmp_beside(path: Path) -> Path:
     """A fresh temporary name next to ``path`` (same folder: ``os.replace`` stays a rename)."""
     try:
@@ -486,29 +311,6 @@ def _text_columns(gdf: pd.DataFrame) -> pd.DataFrame:
     for col in objects:
         out[col] = out[col].astype("string")
     return out.rename(columns=renamed)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened for fsync on Windows (NTFS journals renames)
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PROGRESS) -> Path:
@@ -540,9 +342,9 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
         for r in snap.rasters:
             progress.report(done / total, f"writing {r.title}")
             if r.storage == "gpkg":
-                _write_gpkg_raster(tmp, r)
+                write_gpkg_raster(tmp, r)
             else:
-                r.file = _write_sidecar(path, r)
+                r.file = write_sidecar(path, r)
             done += max(r.array.size // 50, 1)
         if snap.rasters:
             snap.document["rasters"] = [r.entry() for r in snap.rasters]
@@ -563,7 +365,7 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
         pyogrio.write_dataframe(meta, tmp, layer=META_TABLE, driver="GPKG", dataset_options=GPKG_OPTIONS,
                                 layer_options={"DESCRIPTION": "Lingtan project document (JSON)"})
         progress.check()
-        _fsync(tmp)
+        fsync_file(tmp)
         try:
             os.replace(tmp, path)
         except PermissionError as exc:
@@ -572,12 +374,12 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
                              f"Cannot replace {path.name}: another program (QGIS?) may have it open. Close "
                              "it and save again, or save under a new name", path=str(path),
                              code="project.locked") from exc
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         progress.report(1.0, "saved")
     finally:
         tmp.unlink(missing_ok=True)
     _remove_stale_temps(path)
-    _remove_unused_sidecars(path, {r.file for r in snap.rasters if r.file})
+    remove_unused_sidecars(path, {r.file for r in snap.rasters if r.file})
     return path
 
 
@@ -805,133 +607,6 @@ def load_project(path: Path | str, progress: Progress = NO_PROGRESS, *, lang: st
     ws.mark_clean()
     progress.report(1.0, "loaded")
     return ws
-
-
-# ---------------------------------------------------------------- autosave and recovery
-
-
-def autosave_dir() -> Path:
-    """Where recovery files go: ``$LINGTAN_DATA_DIR/recovery`` when set, else the user's data
-    folder: ``%LOCALAPPDATA%\\Lingtan\\recovery`` (Windows), ``~/Library/Application
-    Support/Lingtan/recovery`` (macOS), ``$XDG_DATA_HOME/lingtan/recovery`` (default
-    ``~/.local/share``). Not next to the project: that folder may be read-only or shared."""
-    env = os.environ.get("LINGTAN_DATA_DIR")
-    if env:
-        base = Path(env)
-    elif os.name == "nt":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "Lingtan"
-    elif os.uname().sysname == "Darwin":
-        base = Path.home() / "Library" / "Application Support" / "Lingtan"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "lingtan"
-    return base / "recovery"
-
-
-def autosave_path(path: Path | str | None, pid: int | None = None) -> Path:
-    """The recovery file of project ``path`` (None: untitled) for process ``pid`` (default: this)."""
-    pid = os.getpid() if pid is None else pid
-    if path is None:
-        return autosave_dir() / f"untitled-{pid}{EXTENSION}"
-    path = Path(path).resolve()
-    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:10]
-    stem = re.sub(r"[^\w\-]+", "_", path.name.split(".")[0])[:40] or "project"
-    return autosave_dir() / f"{stem}-{digest}-{pid}{EXTENSION}"
-
-
-def write_autosave(workspace, progress: Progress = NO_PROGRESS) -> Path:
-    """Write a recovery copy of ``workspace`` (its path and dirty flag stay as they are)."""
-    target = autosave_path(workspace.path)
-    write_snapshot(snapshot(workspace, autosave_of=workspace.path), target, progress)
-    if workspace.autosave_file is not None and workspace.autosave_file != target:
-        discard_recovery(workspace.autosave_file)  # e.g. an untitled project was saved under a name
-    workspace.autosave_file = target
-    return target
-
-
-@dataclass
-class RecoveryInfo:
-    path: Path
-    project: Path | None
-    saved: datetime
-    pid: int | None
-    park_name: str | None
-    layers: int
-
-
-def recovery_info(path: Path) -> RecoveryInfo:
-    doc = read_document(path)
-    a = doc.get("autosave") or {}
-    saved = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-    return RecoveryInfo(path=Path(path), project=Path(a["project"]) if a.get("project") else None,
-                        saved=saved, pid=a.get("pid"), park_name=(doc.get("park") or {}).get("name"),
-                        layers=len(doc.get("layers", [])))
-
-
-def find_recovery(discard_stale: bool = True) -> list[Path]:
-    """Recovery files left by Lingtan processes that ended without a clean close, newest first.
-
-    A file whose project was saved after it (project newer than the autosave) is stale: removed
-    when ``discard_stale``. Files of running processes (another open Lingtan) are left alone;
-    unreadable ones are skipped."""
-    folder = autosave_dir()
-    if not folder.is_dir():
-        return []
-    out = []
-    for p in folder.glob(f"*{EXTENSION}"):
-        m = re.search(r"-(\d+)\.lingtan\.gpkg$", p.name)
-        if m and pid_alive(int(m.group(1))):
-            continue
-        try:
-            info = recovery_info(p)
-        except (InputError, OSError):
-            continue
-        project = info.project
-        if project is not None and project.exists() and project.stat().st_mtime >= p.stat().st_mtime:
-            if discard_stale:
-                discard_recovery(p)
-            continue
-        out.append(p)
-    return sorted(out, key=lambda q: q.stat().st_mtime, reverse=True)
-
-
-def discard_recovery(path: Path | str | None) -> None:
-    """Remove a recovery file and its sidecar rasters (missing is fine)."""
-    if path is None:
-        return
-    try:
-        Path(path).unlink(missing_ok=True)
-    except OSError:
-        pass
-    _remove_unused_sidecars(Path(path), set())
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (this one counts). A recycled pid reads as alive: its recovery
-    file then waits until that process ends, it is never deleted by mistake."""
-    if pid == os.getpid():
-        return True
-    if pid <= 0:
-        return False
-    if os.name == "nt":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        try:
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        finally:
-            kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def gpkg_tables(path: Path | str) -> list[str]:

@@ -22,15 +22,32 @@ STALE_AFTER_S = 3600.0
 _PID = re.compile(r"-lt(\d+)-")
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (this one counts). A recycled pid reads as alive: the files
+    tagged with it then wait until that process ends; they are never deleted by mistake."""
     if pid == os.getpid():
         return True
+    if pid <= 0:
+        return False
+    if os.name == "nt":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # Windows only
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        try:
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
     try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists (POSIX)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True  # exists, owned by someone else
+        return True
     return True
 
 
@@ -44,7 +61,7 @@ def clean_stale(path: Path) -> list[Path]:
         if os.name == "nt":
             stale = time.time() - tmp.stat().st_mtime > STALE_AFTER_S
         else:
-            stale = not _alive(int(m.group(1)))
+            stale = not pid_alive(int(m.group(1)))
         if stale:
             try:
                 tmp.unlink()
@@ -72,3 +89,28 @@ def temp_beside(path: Path) -> Path:
     os.close(fd)
     os.unlink(tmp)
     return Path(tmp)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush ``path``'s data to the disk (before a rename makes it the file)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename) to the disk; nothing on Windows."""
+    if os.name == "nt":  # directories cannot be opened for fsync on Windows (NTFS journals renames)
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -181,7 +181,8 @@ def test_project_keeps_rasters_exactly(window, qtbot, tmp_path):
     import rasterio
 
     from app.gui import project_actions
-    from app.project_file import load_project, sidecar_dir
+    from app.project_file import load_project
+    from app.project_rasters import sidecar_dir
     from layers.raster import Colormap, RasterLayer
 
     a = _grid()

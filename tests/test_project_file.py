@@ -18,16 +18,9 @@ import pyogrio
 import pytest
 import shapely
 
-from app import project_file
-from app.project_file import (
-    autosave_path,
-    discard_recovery,
-    find_recovery,
-    load_project,
-    recovery_info,
-    save_project,
-    write_autosave,
-)
+from app import project_file, project_rasters
+from app.project_file import load_project, save_project
+from app.project_recovery import autosave_path, discard_recovery, find_recovery, recovery_info, write_autosave
 from app.results import run_park_analyses
 from app.workspace import Workspace
 from gis.errors import InputError
@@ -278,7 +271,8 @@ def test_autosave_and_recovery_after_a_crash(ws, tmp_path, data_dir):
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(REPO)!r})
-        from app.project_file import load_project, write_autosave
+        from app.project_file import load_project
+        from app.project_recovery import write_autosave
         ws = load_project({str(project)!r})
         ws.layer("boundary").visible = False
         ws.set_setting("note", "unsaved work")
@@ -509,7 +503,7 @@ def test_raster_layers_round_trip_exactly(tmp_path):
     doc = project_file.read_document(path)
     storage = {e["name"]: e["storage"] for e in doc["rasters"]}
     assert storage == {**{k: v for k, (_, v) in cases.items()}, "rotated": "geotiff", "no_crs": "gpkg"}
-    in_gpkg = project_file.gpkg_raster_tables(path)
+    in_gpkg = project_rasters.gpkg_raster_tables(path)
     assert {e["table"] for e in doc["rasters"] if e["storage"] == "gpkg"} == in_gpkg
     with rasterio.open(path, TABLE="f32") as ds:  # GDAL itself reads the float32 coverage
         assert np.array_equal(ds.read(1), cases["f32"][0], equal_nan=True)

@@ -31,16 +31,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.gui.tasks import TaskHandle, run_task, ui_lang
-from app.project_file import (
-    autosave_path,
-    discard_recovery,
-    find_recovery,
-    load_project,
-    project_path,
-    recovery_info,
-    snapshot,
-    write_snapshot,
-)
+from app.project_file import load_project, project_path, snapshot, write_snapshot
+from app.project_recovery import autosave_path, discard_recovery, find_recovery, recovery_info
 from app.workspace import Workspace
 
 MAX_RECENT = 8
@@ -121,7 +113,7 @@ def ask_save_changes(mw) -> str:
 
 
 def ask_recover(mw, info) -> str:
-    """"recover" | "discard" | "later" for a recovery file (:class:`app.project_file.RecoveryInfo`)."""
+    """"recover" | "discard" | "later" for a recovery file (:class:`app.project_recovery.RecoveryInfo`)."""
     what = str(info.project) if info.project else _t("an untitled project")
     when = info.saved.astimezone().strftime("%Y-%m-%d %H:%M")
     box = QMessageBox(QMessageBox.Icon.Question, _t("Recover unsaved work"),
