@@ -18,8 +18,6 @@ LONG_MODULES = {
     "app/gui/analyses.py": 850,
     # 21 short checks in the order the frozen app runs them: one file to read top to bottom
     "app/self_test.py": 900,
-    # the map canvas widget: view transform, background render job, tool hooks, all on one widget
-    "app/gui/canvas.py": 950,
     # horizons from footprints and from a DSM share the sky-sector machinery and its chunking
     "gis/solar/shading.py": 950,
 }

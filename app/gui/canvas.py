@@ -18,9 +18,7 @@ How it draws (like QGIS's map canvas):
 
 from __future__ import annotations
 
-import itertools
 import math
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +26,6 @@ from typing import Any
 import numpy as np
 from pyproj import CRS
 from PySide6.QtCore import (
-    QObject,
     QPointF,
     QRectF,
     QSize,
@@ -53,6 +50,7 @@ from PySide6.QtWidgets import QWidget
 from app.gui import measure
 from app.gui.basemap import Basemap, TileCache, TileSource
 from app.gui.map_tools import TOOL_NAMES, MapTool, MeasureTool, make_tools
+from app.gui.render_job import DrawSnapshot, Generation, RenderSignals, RenderTask, RenderThread, make_job
 from layers.query import features_at, features_in_box
 
 Extent = tuple[float, float, float, float]
@@ -63,143 +61,6 @@ WHEEL_STEP = math.sqrt(2.0)  # zoom factor per wheel notch (120 eighths of a deg
 ZOOM_MARGIN = 0.03  # zoom full / to layer: the layers' bounds + 3 % of the larger side
 MIN_SPAN_M = 1.0  # zoom to a single point: at least this many metres wide
 BACKGROUND = "#ffffff"
-
-
-# ---- worker ------------------------------------------------------------------------------------
-
-class _Generation:
-    """A counter shared with the worker: requests compare their number with the latest."""
-
-    def __init__(self) -> None:
-        self._n = itertools.count(1)
-        self.latest = 0
-        self._lock = threading.Lock()
-
-    def next(self) -> int:
-        with self._lock:
-            self.latest = next(self._n)
-            return self.latest
-
-
-class _DrawSnapshot:
-    """The drawn layers and their effective opacity (groups included) at request time, so the
-    worker never walks the live tree while the GUI thread edits it. Iterates like a layer list
-    and has ``draw_list()`` like a LayerTree (what the renderers accept)."""
-
-    def __init__(self, entries: list[tuple[object, float]]) -> None:
-        self._entries = list(entries)
-
-    def draw_list(self) -> list[tuple[object, float]]:
-        return list(self._entries)
-
-    def __iter__(self):
-        return iter([layer for layer, _ in self._entries])
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-class _RenderSignals(QObject):
-    done = Signal(int, QImage, float)  # generation, image, render ms
-    failed = Signal(int, str)
-
-
-class _RenderTask:
-    """One render request: runs in the render thread, reports through ``signals`` (queued)."""
-
-    def __init__(self, job, gen: _Generation, number: int, signals: _RenderSignals, layers,
-                 extent: Extent, size: QSize, dpr: float, background: str, crs) -> None:
-        self.job, self.gen, self.number, self.signals = job, gen, number, signals
-        self.layers, self.extent, self.size, self.dpr = layers, extent, size, dpr
-        self.background, self.crs = background, crs
-
-    def cancelled(self) -> bool:
-        return self.gen.latest != self.number
-
-    def run(self) -> None:
-        if self.cancelled():
-            return
-        t0 = time.perf_counter()
-        try:
-            image = self.job.render(self.layers, self.extent, self.size.width(), self.size.height(),
-                                    dpr=self.dpr, background=self.background,
-                                    cancelled=self.cancelled, crs=self.crs)
-        except Exception as exc:  # Cancelled or a drawing error: report, never crash
-            if not self.cancelled() and type(exc).__name__ != "Cancelled":
-                try:
-                    self.signals.failed.emit(self.number, f"{type(exc).__name__}: {exc}")
-                except RuntimeError:  # the canvas is gone
-                    pass
-            return
-        ms = (time.perf_counter() - t0) * 1000.0
-        if self.cancelled():
-            return
-        if image is None or image.isNull():
-            try:
-                self.signals.failed.emit(self.number, "empty image")
-            except RuntimeError:
-                pass
-            return
-        try:
-            self.signals.done.emit(self.number, image, ms)
-        except RuntimeError:  # the canvas was deleted meanwhile
-            pass
-
-
-class _RenderThread(threading.Thread):
-    """The one render thread of a canvas. It holds only the newest request: a request submitted
-    while another waits replaces it (the older one is never started).
-
-    A plain Python thread on purpose: its Python thread state lives as long as the thread. A
-    QThreadPool thread gets a fresh thread state for every QRunnable, and pyproj ≥ 3.7 keeps its
-    per-thread PROJ context in OS-thread storage but frees it with the Python thread state, so the
-    second task of a pool thread used a freed PROJ context (segfault in proj_create, reproduced in
-    tests/test_gui_canvas.py::test_set_crs_carries_the_view_over)."""
-
-    def __init__(self) -> None:
-        super().__init__(name="lingtan-map-render", daemon=True)
-        self._cond = threading.Condition()
-        self._next: _RenderTask | None = None
-        self._stopping = False
-        self.busy = False
-
-    def submit(self, task: _RenderTask) -> None:
-        with self._cond:
-            self._next = task
-            self._cond.notify()
-
-    def stop(self, timeout_s: float = 5.0) -> None:
-        with self._cond:
-            self._stopping = True
-            self._next = None
-            self._cond.notify()
-        if self.is_alive() and threading.current_thread() is not self:
-            self.join(timeout_s)
-
-    def idle(self) -> bool:
-        with self._cond:
-            return self._next is None and not self.busy
-
-    def run(self) -> None:
-        while True:
-            with self._cond:
-                while self._next is None and not self._stopping:
-                    self._cond.wait()
-                if self._stopping:
-                    return
-                task, self._next = self._next, None
-                self.busy = True
-            try:
-                task.run()
-            finally:
-                with self._cond:
-                    self.busy = False
-
-
-def _make_job():
-    from layers.map_job import MapRenderJob
-
-    return MapRenderJob()
 
 
 # ---- the view -----------------------------------------------------------------------------------
@@ -271,13 +132,13 @@ class MapCanvas(QWidget):
         self.last_render_ms: float | None = None
         self.last_paint_ms: float | None = None
         self.renders_shown = 0
-        self._job = _make_job()
-        self._worker = _RenderThread()  # one thread: never two renders racing over the job's caches
+        self._job = make_job()
+        self._worker = RenderThread()  # one thread: never two renders racing over the job's caches
         self._worker.start()
         self.destroyed.connect(lambda *_args, w=self._worker: w.stop(0.5))
-        self._gen = _Generation()
+        self._gen = Generation()
         self._pending: dict[int, _View] = {}
-        self._signals = _RenderSignals(self)
+        self._signals = RenderSignals(self)
         self._signals.done.connect(self._on_render_done)
         self._signals.failed.connect(self._on_render_failed)
         self._render_timer = QTimer(self)
@@ -325,11 +186,11 @@ class MapCanvas(QWidget):
     def _visible_layers(self) -> list:
         return list(self.tree.visible_layers())
 
-    def _snapshot(self) -> _DrawSnapshot:
+    def _snapshot(self) -> DrawSnapshot:
         draw_list = getattr(self.tree, "draw_list", None)
         if callable(draw_list):
-            return _DrawSnapshot(draw_list())
-        return _DrawSnapshot([(lyr, lyr.opacity) for lyr in self._visible_layers()])
+            return DrawSnapshot(draw_list())
+        return DrawSnapshot([(lyr, lyr.opacity) for lyr in self._visible_layers()])
 
     @staticmethod
     def _is_vector(layer) -> bool:
@@ -561,7 +422,7 @@ class MapCanvas(QWidget):
         number = self._gen.next()
         self._pending = {number: view}
         background = "transparent" if self._basemap is not None else self._background
-        task = _RenderTask(self._job, self._gen, number, self._signals, self._snapshot(),
+        task = RenderTask(self._job, self._gen, number, self._signals, self._snapshot(),
                            view.extent(), QSize(w, h), self.devicePixelRatioF(), background,
                            self.crs())
         self._worker.submit(task)
