@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -23,26 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.siting_tools import tool_icon
-from app.gui.siting_widgets import SETTINGS_DEBOUNCE_MS, choose, spin
+from app.gui.siting_widgets import ROAD_EXCLUDES, choose, debounce_timer, fill_roads, row, spin
 from app.siting.options import ARRAY_LAYERS, ArrayOptions
 from gis.errors import InputError
 
 if TYPE_CHECKING:
     from app.gui.siting import SitingPanel
 
-ROAD_EXCLUDES = ("buildings", "boundary", "green", "townships", *ARRAY_LAYERS)
-"""Layers never offered as roads."""
-
-
 def tr(text: str) -> str:
     return QCoreApplication.translate("Siting", text)
-
-
-def _row(*widgets: QWidget, stretch: QWidget | None = None) -> QHBoxLayout:
-    lay = QHBoxLayout()
-    for w in widgets:
-        lay.addWidget(w, 1 if w is stretch else 0)
-    return lay
 
 
 class ArrayTab(QWidget):
@@ -53,10 +41,7 @@ class ArrayTab(QWidget):
         self.panel = panel
         self.array = panel.array
         self._filling = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SETTINGS_DEBOUNCE_MS)
-        self._timer.timeout.connect(self.apply)
+        self._timer = debounce_timer(self, self.apply)
         self._build()
         self.array.laid_out.connect(self.show_layout)
         self.array.yield_done.connect(self.show_yield)
@@ -102,7 +87,7 @@ class ArrayTab(QWidget):
         self.source = QComboBox()
         self.use_sel = QPushButton()
         self.use_sel.clicked.connect(self._use_selection)
-        al.addLayout(_row(self.source, self.use_sel, stretch=self.source))
+        al.addLayout(row(self.source, self.use_sel, stretch=self.source))
         self.clear = QPushButton()
         self.clear.clicked.connect(self.array.clear_area)
         al.addWidget(self.clear)
@@ -118,21 +103,21 @@ class ArrayTab(QWidget):
         self.l_boundary, self.l_buildings, self.l_road = QLabel(), QLabel(), QLabel()
         f.addRow(self.l_boundary, self.boundary)
         f.addRow(self.l_buildings, self.buildings)
-        f.addRow(self.l_road, _row(self.road, self.roads, stretch=self.roads))
+        f.addRow(self.l_road, row(self.road, self.roads, stretch=self.roads))
         self.tilt_opt = QCheckBox()
         self.tilt = spin(0, 75, 25, 1, 1, "°")
         self.l_tilt = QLabel()
-        f.addRow(self.l_tilt, _row(self.tilt_opt, self.tilt, stretch=self.tilt))
+        f.addRow(self.l_tilt, row(self.tilt_opt, self.tilt, stretch=self.tilt))
         self.az_opt = QCheckBox()
         self.azimuth = spin(0, 360, 180, 1, 5, "°")
         self.l_azimuth = QLabel()
-        f.addRow(self.l_azimuth, _row(self.az_opt, self.azimuth, stretch=self.azimuth))
+        f.addRow(self.l_azimuth, row(self.az_opt, self.azimuth, stretch=self.azimuth))
         self.rule = QComboBox()
         self.rule.addItem("", "winter")
         self.rule.addItem("", "gcr")
         self.gcr = spin(0.1, 1.0, 0.5, 2, 0.05)
         self.l_rows = QLabel()
-        f.addRow(self.l_rows, _row(self.rule, self.gcr, stretch=self.rule))
+        f.addRow(self.l_rows, row(self.rule, self.gcr, stretch=self.rule))
         self.orient = QComboBox()
         self.orient.addItem("", "portrait")
         self.orient.addItem("", "landscape")
@@ -149,12 +134,12 @@ class ArrayTab(QWidget):
         self.along.setRange(1, 200)
         self.along.setValue(o.modules_along)
         self.l_modules = QLabel()
-        f.addRow(self.l_modules, _row(self.up, QLabel("×"), self.along))
+        f.addRow(self.l_modules, row(self.up, QLabel("×"), self.along))
         self.module_w = spin(100, 1000, o.module_w, 0, 5, " W")
         self.module_l = spin(0.5, 3.5, o.module_length_m, 3, 0.01, " m")
         self.module_wd = spin(0.3, 2.0, o.module_width_m, 3, 0.01, " m")
         self.l_module = QLabel()
-        f.addRow(self.l_module, _row(self.module_w, self.module_l, self.module_wd))
+        f.addRow(self.l_module, row(self.module_w, self.module_l, self.module_wd))
 
     def _connect_form(self) -> None:
         for w in (self.roads, self.rule, self.orient):
@@ -243,14 +228,8 @@ class ArrayTab(QWidget):
             choose(self.source, current)
         elif self.source.findData("green") >= 0:
             choose(self.source, "green")
-        road = self.roads.currentData() or self.array.options.roads_layer
-        self.roads.blockSignals(True)
-        self.roads.clear()
-        self.roads.addItem(tr("(no road layer)"), "")
-        for lyr in model.vector_layers(("line", "polygon"), exclude=ROAD_EXCLUDES):
-            self.roads.addItem(lyr.title, lyr.name)
-        choose(self.roads, road)
-        self.roads.blockSignals(False)
+        fill_roads(self.roads, model.vector_layers(("line", "polygon"), exclude=ROAD_EXCLUDES),
+                   self.roads.currentData() or self.array.options.roads_layer)
 
     # -- options <-> form --------------------------------------------------------------------
     def set_options(self, o: ArrayOptions) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,32 +30,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.siting_widgets import (
-    SETTINGS_DEBOUNCE_MS,
+    ROAD_EXCLUDES,
     choose,
+    debounce_timer,
+    fill_roads,
     optional,
+    row,
     set_optional,
     spin,
     ui_lang,
 )
 from app.gui.wind_views import PowerCurveView, WindRoseView
-from app.siting.options import ARRAY_LAYERS, GENERIC_DEFAULT, NOISE_CLASSES, WindOptions
+from app.siting.options import GENERIC_DEFAULT, NOISE_CLASSES, WindOptions
 
 if TYPE_CHECKING:
     from app.gui.siting import SitingPanel
 
-ROAD_EXCLUDES = ("buildings", "boundary", "green", "townships", *ARRAY_LAYERS)
-"""Layers never offered as roads."""
-
-
 def tr(text: str) -> str:
     return QCoreApplication.translate("Siting", text)
-
-
-def _row(*widgets: QWidget, stretch: QWidget | None = None) -> QHBoxLayout:
-    lay = QHBoxLayout()
-    for w in widgets:
-        lay.addWidget(w, 1 if w is stretch else 0)
-    return lay
 
 
 class WindTab(QWidget):
@@ -66,10 +58,7 @@ class WindTab(QWidget):
         self.panel = panel
         self.wind = panel.wind
         self._filling = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SETTINGS_DEBOUNCE_MS)
-        self._timer.timeout.connect(self.apply)
+        self._timer = debounce_timer(self, self.apply)
         self._build()
         self.wind.evaluated.connect(self.show_result)
         self.wind.timed.connect(self.show_time)
@@ -122,7 +111,7 @@ class WindTab(QWidget):
         self.generic_d = spin(1, 250, GENERIC_DEFAULT[1], 1, 1, " m")
         self.generic_hub = spin(2, 250, GENERIC_DEFAULT[2], 1, 1, " m")
         self.l_generic = QLabel()
-        f.addRow(self.l_generic, _row(self.generic_kw, self.generic_d, self.generic_hub))
+        f.addRow(self.l_generic, row(self.generic_kw, self.generic_d, self.generic_hub))
         self.hub = spin(0, 250, 0, 1, 1, " m", special="—")
         self.l_hub = QLabel()
         f.addRow(self.l_hub, self.hub)
@@ -142,13 +131,13 @@ class WindTab(QWidget):
         self.weibull_k = spin(0.5, 5, 2.0, 2, 0.1)
         self.weibull_h = spin(0, 300, 0, 1, 1, " m", special="—")
         self.l_weibull = QLabel()
-        f.addRow(self.l_weibull, _row(self.weibull_a, self.weibull_k, self.weibull_h))
+        f.addRow(self.l_weibull, row(self.weibull_a, self.weibull_k, self.weibull_h))
         self.file = QLineEdit()
         self.file.editingFinished.connect(self.changed)
         self.browse = QPushButton()
         self.browse.clicked.connect(self._browse)
         self.l_file = QLabel()
-        f.addRow(self.l_file, _row(self.file, self.browse, stretch=self.file))
+        f.addRow(self.l_file, row(self.file, self.browse, stretch=self.file))
         self.file_h = spin(1, 300, 10, 1, 1, " m")
         self.l_file_h = QLabel()
         f.addRow(self.l_file_h, self.file_h)
@@ -171,14 +160,14 @@ class WindTab(QWidget):
         self.spacing_down = spin(1, 20, down_d, 1, 0.5, " D")
         self.spacing_cross = spin(1, 20, cross_d, 1, 0.5, " D")
         self.l_spacing = QLabel()
-        f.addRow(self.l_spacing, _row(self.spacing_down, self.spacing_cross))
+        f.addRow(self.l_spacing, row(self.spacing_down, self.spacing_cross))
         self.setback_b = spin(-1, 5000, -1, 0, 5, " m", special="auto")
         self.setback_r = spin(-1, 5000, -1, 0, 5, " m", special="auto")
         self.setback_o = spin(-1, 5000, -1, 0, 5, " m", special="auto")
         self.l_setback_b, self.l_setback_r, self.l_setback_o = QLabel(), QLabel(), QLabel()
         f.addRow(self.l_setback_b, self.setback_b)
         self.roads = QComboBox()
-        f.addRow(self.l_setback_r, _row(self.setback_r, self.roads, stretch=self.roads))
+        f.addRow(self.l_setback_r, row(self.setback_r, self.roads, stretch=self.roads))
         f.addRow(self.l_setback_o, self.setback_o)
         self.noise = QComboBox()
         for key in NOISE_CLASSES:
@@ -355,14 +344,8 @@ class WindTab(QWidget):
         super().changeEvent(event)
 
     def fill_layer_combo(self) -> None:
-        current = self.roads.currentData() or self.wind.options.roads_layer
-        self.roads.blockSignals(True)
-        self.roads.clear()
-        self.roads.addItem(tr("(no road layer)"), "")
-        for lyr in self.panel.model.vector_layers(("line", "polygon"), exclude=ROAD_EXCLUDES):
-            self.roads.addItem(lyr.title, lyr.name)
-        choose(self.roads, current)
-        self.roads.blockSignals(False)
+        fill_roads(self.roads, self.panel.model.vector_layers(("line", "polygon"), exclude=ROAD_EXCLUDES),
+                   self.roads.currentData() or self.wind.options.roads_layer)
 
     # -- options <-> form --------------------------------------------------------------------
     def set_options(self, o: WindOptions) -> None:

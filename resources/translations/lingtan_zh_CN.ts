@@ -1225,7 +1225,7 @@
     <context>
         <name>MapCanvas</name>
         <message>
-            <location filename="../../app/gui/canvas.py" line="686" />
+            <location filename="../../app/gui/canvas.py" line="547" />
             <source>No features here</source>
             <translation>此处没有要素</translation>
         </message>
@@ -1517,7 +1517,7 @@
         <message>
             <location filename="../../app/gui/open_data.py" line="316" />
             <location filename="../../app/gui/open_data.py" line="593" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="300" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="289" />
             <source>File</source>
             <translation>文件</translation>
         </message>
@@ -1900,112 +1900,112 @@
     <context>
         <name>ProjectActions</name>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="112" />
+            <location filename="../../app/gui/project_actions.py" line="104" />
             <source>Untitled</source>
             <translation>未命名</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="113" />
+            <location filename="../../app/gui/project_actions.py" line="105" />
             <source>Unsaved changes</source>
             <translation>未保存的更改</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="114" />
+            <location filename="../../app/gui/project_actions.py" line="106" />
             <source>Save the changes to “{0}” before closing it?</source>
             <translation>关闭前是否保存对“{0}”的更改？</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="125" />
+            <location filename="../../app/gui/project_actions.py" line="117" />
             <source>an untitled project</source>
             <translation>未命名项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="127" />
+            <location filename="../../app/gui/project_actions.py" line="119" />
             <source>Recover unsaved work</source>
             <translation>恢复未保存的工作</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="128" />
+            <location filename="../../app/gui/project_actions.py" line="120" />
             <source>Lingtan was not closed properly. Unsaved work on {0} was saved automatically at {1}. Recover it?</source>
             <translation>零碳上次未正常关闭。{0} 中未保存的工作已于 {1} 自动保存。是否恢复？</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="131" />
+            <location filename="../../app/gui/project_actions.py" line="123" />
             <source>Recover</source>
             <translation>恢复</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="132" />
+            <location filename="../../app/gui/project_actions.py" line="124" />
             <source>Discard</source>
             <translation>放弃</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="133" />
+            <location filename="../../app/gui/project_actions.py" line="125" />
             <source>Later</source>
             <translation>以后再说</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="143" />
+            <location filename="../../app/gui/project_actions.py" line="135" />
             <source>Open project</source>
             <translation>打开项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="144" />
+            <location filename="../../app/gui/project_actions.py" line="136" />
             <source>Lingtan projects (*.lingtan.gpkg);;GeoPackage (*.gpkg);;All files (*)</source>
             <translation>零碳项目 (*.lingtan.gpkg);;GeoPackage (*.gpkg);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="154" />
+            <location filename="../../app/gui/project_actions.py" line="146" />
             <source>park</source>
             <translation>园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="155" />
+            <location filename="../../app/gui/project_actions.py" line="147" />
             <source>Save project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="156" />
+            <location filename="../../app/gui/project_actions.py" line="148" />
             <source>Lingtan projects (*.lingtan.gpkg)</source>
             <translation>零碳项目 (*.lingtan.gpkg)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="216" />
+            <location filename="../../app/gui/project_actions.py" line="208" />
             <source>Opened {0}</source>
             <translation>已打开 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="219" />
+            <location filename="../../app/gui/project_actions.py" line="211" />
             <source>Opening {0}</source>
             <translation>正在打开 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="255" />
+            <location filename="../../app/gui/project_actions.py" line="247" />
             <source>Saved {0}</source>
             <translation>已保存 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="257" />
+            <location filename="../../app/gui/project_actions.py" line="249" />
             <source>Saving {0}</source>
             <translation>正在保存 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="323" />
+            <location filename="../../app/gui/project_actions.py" line="315" />
             <source>Autosave failed: {0}</source>
             <translation>自动保存失败：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="325" />
+            <location filename="../../app/gui/project_actions.py" line="317" />
             <source>Autosave</source>
             <translation>自动保存</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="358" />
+            <location filename="../../app/gui/project_actions.py" line="350" />
             <source>Recovered work from {0}</source>
             <translation>已恢复 {0} 的工作</translation>
         </message>
         <message>
-            <location filename="../../app/gui/project_actions.py" line="361" />
+            <location filename="../../app/gui/project_actions.py" line="353" />
             <source>Recovering</source>
             <translation>正在恢复</translation>
         </message>
@@ -2372,520 +2372,519 @@
             <translation>选址</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="181" />
+            <location filename="../../app/gui/siting_array_tab.py" line="166" />
             <source>Array area</source>
             <translation>阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="182" />
+            <location filename="../../app/gui/siting_array_tab.py" line="167" />
             <source>Draw Area on Map</source>
             <translation>在地图上绘制范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="183" />
+            <location filename="../../app/gui/siting_array_tab.py" line="168" />
             <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels</source>
             <translation>在地图上单击各角点；双击或回车完成，退格键删除最后一个角点，Esc 取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="185" />
+            <location filename="../../app/gui/siting_array_tab.py" line="170" />
             <source>Use Selected Polygons</source>
             <translation>使用所选面</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="186" />
+            <location filename="../../app/gui/siting_array_tab.py" line="171" />
             <source>The polygons selected (Select tool) in the chosen layer become the area</source>
             <translation>以所选图层中（用选择工具）选中的面作为阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="187" />
+            <location filename="../../app/gui/siting_array_tab.py" line="172" />
             <source>Clear Area</source>
             <translation>清除范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="188" />
+            <location filename="../../app/gui/siting_array_tab.py" line="173" />
             <source>Compute Yield</source>
             <translation>计算发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="189" />
+            <location filename="../../app/gui/siting_array_tab.py" line="174" />
             <source>Energy through the rooftop PV chain with row-to-row shading and shading by the park's buildings, land use and avoided CO2 (runs in the background)</source>
             <translation>按屋顶光伏计算链计算发电量，计入前后排遮挡和园区建筑遮挡，以及用地和减排 CO2（后台运行）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="194" />
+            <location filename="../../app/gui/siting_array_tab.py" line="179" />
             <source>Layout</source>
             <translation>排布</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="195" />
+            <location filename="../../app/gui/siting_array_tab.py" line="180" />
             <source>Boundary inset</source>
             <translation>边界内缩</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="196" />
+            <location filename="../../app/gui/siting_array_tab.py" line="181" />
             <source>Inset from the area's edge, default 2 m: fence and perimeter path (engineering judgement)</source>
             <translation>自范围边界内缩，默认 2 m：围栏和环形通道（工程经验）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="198" />
+            <location filename="../../app/gui/siting_array_tab.py" line="183" />
             <source>Building setback</source>
             <translation>建筑退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="199" />
+            <location filename="../../app/gui/siting_array_tab.py" line="184" />
             <source>Clear distance from the park's buildings, default 5 m: access/fire path (engineering judgement; local fire rules may ask more). Shading by buildings is computed with the yield</source>
             <translation>与园区建筑的净距，默认 5 m：检修/消防通道（工程经验；地方消防规定可能要求更大）。建筑遮挡在计算发电量时考虑</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="202" />
+            <location filename="../../app/gui/siting_array_tab.py" line="187" />
             <source>Road setback</source>
             <translation>道路退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="203" />
+            <location filename="../../app/gui/siting_array_tab.py" line="188" />
             <source>Clear distance from road centrelines, default 5 m: half a 7 m two-lane road + 1.5 m verge</source>
             <translation>与道路中心线的净距，默认 5 m：7 m 双车道的一半 + 1.5 m 路肩</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="205" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="342" />
+            <location filename="../../app/gui/siting_array_tab.py" line="190" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="331" />
             <source>A line or polygon layer of roads (none in the sample park)</source>
             <translation>道路的线或面图层（示例园区没有）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="206" />
+            <location filename="../../app/gui/siting_array_tab.py" line="191" />
             <source>Tilt</source>
             <translation>倾角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="207" />
-            <location filename="../../app/gui/siting_array_tab.py" line="211" />
-            <location filename="../../app/gui/siting_array_tab.py" line="332" />
+            <location filename="../../app/gui/siting_array_tab.py" line="192" />
+            <location filename="../../app/gui/siting_array_tab.py" line="196" />
+            <location filename="../../app/gui/siting_array_tab.py" line="311" />
             <source>site optimum</source>
             <translation>场址最优</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="208" />
+            <location filename="../../app/gui/siting_array_tab.py" line="193" />
             <source>The tilt with the highest annual kWh/kWp on the site's weather through the yield chain (found once per site, ~0.3 s)</source>
             <translation>按场址气象经发电量计算链求得年单位千瓦发电量最高的倾角（每个场址求一次，约 0.3 s）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="210" />
+            <location filename="../../app/gui/siting_array_tab.py" line="195" />
             <source>Azimuth</source>
             <translation>方位角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="212" />
+            <location filename="../../app/gui/siting_array_tab.py" line="197" />
             <source>Facing the equator unless turning within ±45° gains ≥ 0.3% (180° = south)</source>
             <translation>朝向赤道，除非在 ±45° 内转向可增发 ≥ 0.3%（180° = 正南）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="214" />
+            <location filename="../../app/gui/siting_array_tab.py" line="199" />
             <source>Row spacing</source>
             <translation>行距</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="215" />
+            <location filename="../../app/gui/siting_array_tab.py" line="200" />
             <source>Winter solstice 9–15 h unshaded</source>
             <translation>冬至日 9–15 时不遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="216" />
+            <location filename="../../app/gui/siting_array_tab.py" line="201" />
             <source>Ground coverage ratio</source>
             <translation>地面覆盖率 GCR</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="217" />
+            <location filename="../../app/gui/siting_array_tab.py" line="202" />
             <source>Default: the pitch keeps the winter solstice 9:00–15:00 true solar time unshaded (GB 50797-2012 §6.6, exact sun position); or a GCR = slant / pitch</source>
             <translation>默认：行距保证冬至日真太阳时 9:00–15:00 前后排不遮挡（GB 50797-2012 §6.6，精确太阳位置）；或指定 GCR = 斜面长度 / 行距</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="220" />
+            <location filename="../../app/gui/siting_array_tab.py" line="205" />
             <source>Modules</source>
             <translation>组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="221" />
+            <location filename="../../app/gui/siting_array_tab.py" line="206" />
             <source>Portrait</source>
             <translation>竖排</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="222" />
+            <location filename="../../app/gui/siting_array_tab.py" line="207" />
             <source>Landscape</source>
             <translation>横排</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="223" />
+            <location filename="../../app/gui/siting_array_tab.py" line="208" />
             <source>Per table (up × along)</source>
             <translation>每个支架（上下 × 沿排）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="224" />
+            <location filename="../../app/gui/siting_array_tab.py" line="209" />
             <source>Default 2 × 14 portrait ("2P", 28 modules): a common fixed-tilt table of Chinese ground plants</source>
             <translation>默认 2 × 14 竖排（“2P”，28 块组件）：国内地面电站常见的固定支架</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="227" />
+            <location filename="../../app/gui/siting_array_tab.py" line="212" />
             <source>Module W, length, width</source>
             <translation>组件功率、长、宽</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="228" />
+            <location filename="../../app/gui/siting_array_tab.py" line="213" />
             <source>Default 575 W, 2.278 × 1.134 m: a current 144-half-cell TOPCon module (DOMAIN.md §5), or the app settings</source>
             <translation>默认 575 W、2.278 × 1.134 m：当前 144 半片 TOPCon 组件（DOMAIN.md §5），或应用设置中的组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="249" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="361" />
-            <source>(no road layer)</source>
-            <translation>（无道路图层）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="328" />
+            <location filename="../../app/gui/siting_array_tab.py" line="307" />
             <source>No array area: draw one on the map or use selected polygons</source>
             <translation>没有阵列范围：在地图上绘制，或使用所选面</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="332" />
-            <location filename="../../app/gui/siting_array_tab.py" line="333" />
+            <location filename="../../app/gui/siting_array_tab.py" line="311" />
+            <location filename="../../app/gui/siting_array_tab.py" line="312" />
             <source>given</source>
             <translation>指定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="333" />
+            <location filename="../../app/gui/siting_array_tab.py" line="312" />
             <source>winter rule</source>
             <translation>冬至日规则</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="335" />
+            <location filename="../../app/gui/siting_array_tab.py" line="314" />
             <source>{0} tables, {1} modules, {2:,.1f} kWp DC; tilt {3:g}°, azimuth {4:g}° ({5}); pitch {6:.2f} m, GCR {7:.2f} ({8}); usable {9:,.0f} of {10:,.0f} m²; {11} m²/kWp. Laid out in {12:.0f} ms</source>
             <translation>{0} 个支架，{1} 块组件，直流 {2:,.1f} kWp；倾角 {3:g}°，方位角 {4:g}°（{5}）；行距 {6:.2f} m，GCR {7:.2f}（{8}）；可用 {9:,.0f} / {10:,.0f} m²；{11} m²/kWp。排布用时 {12:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="341" />
+            <location filename="../../app/gui/siting_array_tab.py" line="320" />
             <source>PV array laid out in {0:.0f} ms</source>
             <translation>光伏阵列排布用时 {0:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="347" />
+            <location filename="../../app/gui/siting_array_tab.py" line="326" />
             <source>Capacity {0:,.1f} kWp DC ({1} modules × {2:g} W); yield {3:,.0f} kWh/yr ({4:,.0f} kWh/kWp); row shading {5:.1f}%, building shading {6}; land {7} m²/kWp ({8} mu/MW); avoided {9:,.1f} tCO2/yr ({10})</source>
             <translation>装机直流 {0:,.1f} kWp（{1} 块 × {2:g} W）；年发电量 {3:,.0f} kWh（{4:,.0f} kWh/kWp）；前后排遮挡 {5:.1f}%，建筑遮挡 {6}；用地 {7} m²/kWp（{8} 亩/MW）；年减排 {9:,.1f} tCO2（{10}）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="351" />
+            <location filename="../../app/gui/siting_array_tab.py" line="330" />
             <source>not computed</source>
             <translation>未计算</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="261" />
+            <location filename="../../app/gui/siting_widgets.py" line="47" />
+            <source>(no road layer)</source>
+            <translation>（无道路图层）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_wind_tab.py" line="243" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="250" />
             <source>Turbine</source>
             <translation>风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="243" />
             <source>AEP MWh/yr</source>
             <translation>年发电量 MWh</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="243" />
             <source>Wake loss %</source>
             <translation>尾流损失 %</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="243" />
             <source>CF</source>
             <translation>容量系数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="244" />
             <source>Violations</source>
             <translation>冲突</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="256" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="245" />
             <source>Violations (click: zoom to it)</source>
             <translation>约束冲突（单击缩放到该处）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="262" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="251" />
             <source>Type</source>
             <translation>型号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="263" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="252" />
             <source>Generic turbine (rated kW, rotor, hub)</source>
             <translation>通用风机（额定功率、叶轮直径、轮毂高度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="265" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
             <source>Bundled power curves (resources/wind/turbines: each file names its source), windpowerlib's offline turbine library (OpenEnergy Database), a power curve CSV of your own, or a generic turbine. Default: ghrepower_fd21_50, a Chinese 50 kW-class small turbine (SWCC-certified curve), as the demo</source>
             <translation>内置功率曲线（resources/wind/turbines，每个文件注明来源）、windpowerlib 离线风机库（OpenEnergy Database）、自有功率曲线 CSV 或通用风机。默认：ghrepower_fd21_50，国产 50 kW 级小型风机（SWCC 认证曲线），与示例相同</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="270" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="435" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="259" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="418" />
             <source>Load power curve CSV…</source>
             <translation>载入功率曲线 CSV…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="271" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="260" />
             <source>Columns wind speed (m/s) and power (kW), optional Ct; '# rotor_diameter_m:' and '# hub_height_m:' lines give the rotor and hub (docs/wind.md)</source>
             <translation>列为风速（m/s）和功率（kW），可选推力系数 Ct；用“# rotor_diameter_m:”和“# hub_height_m:”行给出叶轮直径和轮毂高度（docs/wind.md）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="274" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="263" />
             <source>Generic: kW, rotor, hub</source>
             <translation>通用：kW、叶轮、轮毂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="275" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="264" />
             <source>Rated power of the generic turbine (DTU WETB standard curve, Cp 0.49 minus gear, generator and converter losses)</source>
             <translation>通用风机的额定功率（DTU WETB 标准曲线：Cp 0.49，扣除齿轮箱、发电机和变流器损耗）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="277" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="266" />
             <source>Rotor diameter</source>
             <translation>叶轮直径</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="278" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="279" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="267" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="268" />
             <source>Hub height</source>
             <translation>轮毂高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="280" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="269" />
             <source>turbine's own</source>
             <translation>风机自带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="281" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="270" />
             <source>Hub height of every turbine; default: the curve file's, or the lowest the maker offers (windpowerlib)</source>
             <translation>所有风机的轮毂高度；默认：曲线文件给出的高度，或厂家提供的最低高度（windpowerlib）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="285" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="274" />
             <source>Wind resource</source>
             <translation>风资源</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="286" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="275" />
             <source>Resource</source>
             <translation>风资源</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="287" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="276" />
             <source>Park site climate (built-in, as the demo)</source>
             <translation>园区场址风况（内置，同示例）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="287" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="276" />
             <source>Weibull A, k</source>
             <translation>Weibull A、k</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="288" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="277" />
             <source>File (.tab, sector table, EPW, wind map)</source>
             <translation>文件（.tab、扇区表、EPW、风图谱）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="290" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="279" />
             <source>Default: the built-in CSWD climatology's annual mean 10 m speed at the park as a Rayleigh distribution (k = 2), uniform directions, log-law shear over suburban/industrial roughness z0 = 0.4 m (gis.wind.farm.demo_resource)</source>
             <translation>默认：内置 CSWD 气候表在园区处的 10 m 年平均风速，按瑞利分布（k = 2）、各方向均匀，按城郊/工业区粗糙度 z0 = 0.4 m 的对数律切变（gis.wind.farm.demo_resource）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="294" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="283" />
             <source>A, k, height</source>
             <translation>A、k、高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="295" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="284" />
             <source>Weibull scale A (m/s); default 6.0 with k = 2.0: the DOMAIN.md §6 reference case</source>
             <translation>Weibull 尺度参数 A（m/s）；默认 6.0、k = 2.0：DOMAIN.md §6 参考算例</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="297" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="286" />
             <source>Weibull shape k</source>
             <translation>Weibull 形状参数 k</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="298" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="287" />
             <source>hub height</source>
             <translation>轮毂高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="299" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="288" />
             <source>Height the Weibull distribution is for; default: the hub height</source>
             <translation>该 Weibull 分布对应的高度；默认：轮毂高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="301" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="290" />
             <source>WAsP .tab, .csv/.xlsx sector table, .epw or wind-map .tif</source>
             <translation>WAsP .tab、.csv/.xlsx 扇区表、.epw 或风图谱 .tif</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="302" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="291" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="303" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="292" />
             <source>File height</source>
             <translation>文件高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="304" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="293" />
             <source>Height of a sector table or a wind map without one in its name (EPW files are 10 m, .tab files say theirs)</source>
             <translation>扇区表或文件名中未注明高度的风图谱的高度（EPW 为 10 m，.tab 文件自带高度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="306" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="295" />
             <source>Shear (land use)</source>
             <translation>切变（下垫面）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="311" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="300" />
             <source>Roughness for the shear from the resource height to the hub (resources/wind/roughness.csv); default farmland z0 = 0.1 m, the surroundings of most weather stations (European Wind Atlas)</source>
             <translation>由资源高度外推到轮毂高度所用的粗糙度（resources/wind/roughness.csv）；默认农田 z0 = 0.1 m，即多数气象站周边（欧洲风图谱）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="316" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="305" />
             <source>Wakes and constraints</source>
             <translation>尾流与约束</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="317" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="306" />
             <source>Wake model</source>
             <translation>尾流模型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="307" />
             <source>Jensen (k = 0.075)</source>
             <translation>Jensen（k = 0.075）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="307" />
             <source>Bastankhah Gaussian (TI 10%)</source>
             <translation>Bastankhah 高斯模型（湍流强度 10%）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="307" />
             <source>None</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="320" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="309" />
             <source>Jensen/Katic top-hat wake, k = 0.075 (WAsP PARK onshore default); Bastankhah &amp; Porté-Agel 2014 Gaussian, k* from TI 0.10 (Niayifar &amp; Porté-Agel 2016). Both validated against PyWake (docs/wind.md)</source>
             <translation>Jensen/Katic 顶帽尾流，k = 0.075（WAsP PARK 陆上默认值）；Bastankhah &amp; Porté-Agel 2014 高斯尾流，k* 由湍流强度 0.10 求得（Niayifar &amp; Porté-Agel 2016）。两者均已与 PyWake 对比验证（docs/wind.md）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="323" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="312" />
             <source>Spacing along, across</source>
             <translation>间距（顺风、横风）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="324" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="313" />
             <source>Minimum spacing in rotor diameters: 5 D along the prevailing wind, 3 D across (an ellipse; a circle of 5 D without a prevailing direction). DOMAIN.md §6: 3–5 D crosswind, 5–10 D downwind; lower ends for tight park sites</source>
             <translation>以叶轮直径计的最小间距：主导风向上 5 D，横风向 3 D（椭圆；无主导风向时为 5 D 圆）。DOMAIN.md §6：横风向 3–5 D，顺风向 5–10 D；园区场地紧张时取下限</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="329" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
             <source>Setback buildings</source>
             <translation>建筑退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="330" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="319" />
             <source>Setback roads</source>
             <translation>道路退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="331" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="320" />
             <source>Setback boundary</source>
             <translation>红线退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="332" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="321" />
             <source>auto: {0:g} × tip height</source>
             <translation>自动：{0:g} × 叶尖高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="336" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="325" />
             <source>Default 1.5 × tip height (resources/wind/setbacks.csv, e.g. Massachusetts DOER model bylaw; unverified for China)</source>
             <translation>默认 1.5 × 叶尖高度（resources/wind/setbacks.csv，如美国马萨诸塞州 DOER 示范条例；国内未核实）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="338" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="327" />
             <source>Default 1.1 × tip height: fall-over distance + 10% (UK DfT Circular 02/2013)</source>
             <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（英国交通部 DfT Circular 02/2013）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="340" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="329" />
             <source>Default 1.1 × tip height: fall-over distance + 10% (Lingtan convention, unverified)</source>
             <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（零碳软件约定，未核实）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="343" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="332" />
             <source>Noise class</source>
             <translation>声环境功能区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="344" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="333" />
             <source>auto (by building use)</source>
             <translation>自动（按建筑用途）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="346" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="335" />
             <source>Class {0}</source>
             <translation>{0} 类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="347" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="336" />
             <source>GB 3096-2008 class of the sensitive buildings: auto = by use (homes, schools, hospitals, elderly care → 1; dormitories, mixed → 2; §4.2, resources/wind/noise_class_by_use.csv). ISO 9613-2 spreading and air absorption; default sound power 104 dB(A) unless the curve gives one</source>
             <translation>敏感建筑的 GB 3096-2008 声环境功能区类别：自动 = 按用途（住宅、学校、医院、养老 → 1 类；宿舍、混合 → 2 类；§4.2，resources/wind/noise_class_by_use.csv）。按 ISO 9613-2 计几何发散和空气吸收；曲线未给出声功率级时默认 104 dB(A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="436" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="419" />
             <source>Power curves (*.csv *.txt);;All files (*)</source>
             <translation>功率曲线 (*.csv *.txt);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="448" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="431" />
             <source>Wind resource file</source>
             <translation>风资源文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="449" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="432" />
             <source>Wind resources (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;All files (*)</source>
             <translation>风资源 (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="469" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="452" />
             <source>No turbines: choose Place Turbine and click on the map</source>
             <translation>没有风机：选择“放置风机”后在地图上单击</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="474" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="457" />
             <source>{0} turbines, {1:,.0f} kW; AEP {2:,.1f} MWh/yr (gross {3:,.1f}), wake loss {4:.2f}%, capacity factor {5:.3f}; air density {6:.3f} kg/m³</source>
             <translation>{0} 台风机，{1:,.0f} kW；年发电量 {2:,.1f} MWh（尾流前 {3:,.1f}），尾流损失 {4:.2f}%，容量系数 {5:.3f}；空气密度 {6:.3f} kg/m³</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="492" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="475" />
             <source>No violations of the rules checked</source>
             <translation>已检查的规则均满足</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="492" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="475" />
             <source>No violations</source>
             <translation>无约束冲突</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="511" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="494" />
             <source>Updated in {0:.0f} ms ({1} turbines; evaluate {2:.0f} ms)</source>
             <translation>已更新，用时 {0:.0f} ms（{1} 台风机；计算 {2:.0f} ms）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="300" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="289" />
             <source>File</source>
             <translation>文件</translation>
         </message>
