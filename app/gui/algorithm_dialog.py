@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui.param_form import ParamForm, pick_file
+from app.gui.param_form import ParamForm, file_picker
 from app.gui.tasks import TaskHandle, run_task, show_error, ui_lang
 from app.processing.algorithm import PATH_KINDS, RESULTS_ROLE, Algorithm, InputLayer, LayerInput, OutputFile
 from app.processing.params import ParamValues
@@ -173,15 +173,8 @@ class AlgorithmDialog(QDialog):
         park_table = _park_table(self.workspace, spec)
         if park_table is not None:
             edit.setPlaceholderText("园区自带的表" if self.lang == "zh" else "the park's own table")
-        browse = QPushButton("浏览…" if self.lang == "zh" else "Browse…")
-        title = spec.label(self.lang)
-        browse.clicked.connect(lambda _=False, e=edit, t=title: pick_file(
-            e, t, "Tables (*.csv *.xlsx *.xls *.txt);;All files (*)"))
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(edit, 1)
-        row.addWidget(browse)
+        tables = "Tables (*.csv *.xlsx *.xls *.txt);;All files (*)"
+        box = file_picker(edit, edit, spec.label(self.lang), tables, self.lang)
         box.setToolTip(spec.help_zh if self.lang == "zh" else spec.help_en)
         self.input_widgets[spec.name] = (spec, edit, [])
         return box
@@ -194,14 +187,7 @@ class AlgorithmDialog(QDialog):
         if spec.role == RESULTS_ROLE and open_results(self.workspace) is not None:
             edit.setPlaceholderText("打开的项目的分析结果" if self.lang == "zh"
                                     else "the open project's results")
-        browse = QPushButton("浏览…" if self.lang == "zh" else "Browse…")
-        title = spec.label(self.lang)
-        browse.clicked.connect(lambda _=False, e=edit, t=title, f=spec.filters: pick_file(e, t, f))
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(edit, 1)
-        row.addWidget(browse)
+        box = file_picker(edit, edit, spec.label(self.lang), spec.filters, self.lang)
         box.setToolTip(spec.help_zh if self.lang == "zh" else spec.help_en)
         self.input_widgets[spec.name] = (spec, edit, [])
         return box

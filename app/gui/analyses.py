@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -54,6 +53,7 @@ from app.analysis_settings import (  # re-exported: the options live in the Qt-f
 )
 from app.analysis_settings import _stored as _stored_options
 from app.analysis_settings import analysis_options as _analysis_options
+from app.gui.param_form import pick_file
 from app.gui.tasks import TaskHandle, run_task
 from app.results import AnalysisOptions, ParkResults, run_park_analyses
 from app.summaries import ParkSummary
@@ -454,24 +454,32 @@ class _Dialog(QDialog):
         edit.setToolTip(tip)
         browse = QPushButton(QCoreApplication.translate("Analyses", "Browse…"))
 
-        browse.clicked.connect(lambda _=False, e=edit: _pick_file(e, label, filters))
+        browse.clicked.connect(lambda _=False, e=edit: pick_file(e, label, filters))
         row = QHBoxLayout()
         row.addWidget(edit, 1)
         row.addWidget(browse)
         self.form.addRow(label, row)
         return edit
 
+    def options(self):
+        """The analysis options the form gives; InputError for values that cannot be used."""
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        """Close only with usable values: a bad one is explained here, not after the run starts."""
+        try:
+            self.options()
+        except InputError as exc:
+            from app.gui.tasks import show_error
+
+            show_error(self, exc)
+            return
+        super().accept()
+
     @staticmethod
     def _text(edit: QLineEdit) -> str | None:
         t = edit.text().strip()
         return t or None
-
-
-def _pick_file(edit: QLineEdit, label: str, filters: str) -> None:
-    # no reference to the dialog in the connection: a cycle would outlive it (Qt warns at exit)
-    path, _ = QFileDialog.getOpenFileName(edit.window(), label, edit.text(), filters)
-    if path:
-        edit.setText(path)
 
 
 class PVDialog(_Dialog):
@@ -500,17 +508,6 @@ class PVDialog(_Dialog):
 
         return pv_options(self.param.values())
 
-    def accept(self) -> None:
-        from gis.errors import InputError
-
-        try:
-            self.options()
-        except InputError as exc:
-            from app.gui.tasks import show_error
-
-            show_error(self, exc)
-            return
-        super().accept()
 
 
 def _lang() -> str:
@@ -655,15 +652,6 @@ class IntensityDialog(_Dialog):
                                 thresholds=list(v["thresholds"]) if v["thresholds"] else None,
                                 target_pct=v["target"] if v["method"] == "target" else None)
 
-    def accept(self) -> None:
-        try:
-            self.options()
-        except InputError as exc:
-            from app.gui.tasks import show_error
-
-            show_error(self, exc)
-            return
-        super().accept()
 
 
 def _is_polygon(gdf) -> bool:

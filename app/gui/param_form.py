@@ -104,15 +104,7 @@ class _ParamWidget:
                 keys = "; ".join(f"{v}=…" for v, _, _ in p.choice_list())
                 self.edit.setPlaceholderText(keys)
             if kind == "file":
-                browse = QPushButton("浏览…" if lang == "zh" else "Browse…")
-                title = p.label(lang)
-                browse.clicked.connect(lambda _=False, e=self.edit, f=p.filters, t=title: pick_file(e, t, f))
-                box = QWidget()
-                row = QHBoxLayout(box)
-                row.setContentsMargins(0, 0, 0, 0)
-                row.addWidget(self.edit, 1)
-                row.addWidget(browse)
-                self.widget = box
+                self.widget = file_picker(self.edit, self.edit, p.label(lang), p.filters, lang)
             else:
                 self.widget = self.edit
         self.widget.setToolTip(_tooltip(p, lang))
@@ -126,14 +118,7 @@ class _ParamWidget:
         self.edit = self.combo.lineEdit()
         if self.p.or_kind != "file":
             return self.combo
-        browse = QPushButton("浏览…" if self.lang == "zh" else "Browse…")
-        browse.clicked.connect(lambda _=False: pick_file(self.edit, self.p.label(self.lang), self.p.filters))
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.combo, 1)
-        row.addWidget(browse)
-        return box
+        return file_picker(self.combo, self.edit, self.p.label(self.lang), self.p.filters, self.lang)
 
     def _spin(self, lo: float | None, hi: float | None, *, int_: bool):
         spin = QSpinBox() if int_ else QDoubleSpinBox()
@@ -235,9 +220,23 @@ class _ParamWidget:
 
 
 def pick_file(edit: QLineEdit, title: str, filters: str) -> None:
+    # no reference to a dialog in the connection: a cycle would outlive it (Qt warns at exit)
     path, _ = QFileDialog.getOpenFileName(edit.window(), title, edit.text(), filters or "")
     if path:
         edit.setText(path)
+
+
+def file_picker(field: QWidget, edit: QLineEdit, title: str, filters: str, lang: str) -> QWidget:
+    """``field`` (the line edit, or an editable combo holding it) with a Browse… button that puts
+    the chosen file into ``edit``."""
+    browse = QPushButton("浏览…" if lang == "zh" else "Browse…")
+    browse.clicked.connect(lambda _=False: pick_file(edit, title, filters))
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(field, 1)
+    row.addWidget(browse)
+    return box
 
 
 class ParamForm(QWidget):
