@@ -71,8 +71,11 @@ def _wind(doc: ReportDocument, w, lang: str) -> None:
         doc.bullets([str(p.get("zh" if lang == "zh" else "en", "")) for p in notes])
     rows = w.violation_rows or []
     if not rows and not w.violations:
-        doc.paragraph(doc.t("已检查的布置规则（间距、退让、噪声）全部满足。",
-                            "The layout meets every siting rule checked (spacing, setbacks, noise)."))
+        doc.paragraph(doc.t("其余布置规则（已检查的间距、退让、噪声）全部满足。",
+                            "The other siting rules (the spacing, setbacks and noise checked) are met.")
+                      if notes else
+                      doc.t("布置满足间距、退让和噪声规则。",
+                            "The layout meets the spacing, setback and noise rules."))
         return
     table = [[str(r.get("turbine", "")),
               KIND_ZH.get(str(r.get("kind")), str(r.get("kind"))) if lang == "zh" else str(r.get("kind", "")),
