@@ -14,9 +14,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from gis.paths import resources_dir
+
+QT_CATALOGUE_GAPS = (
+    QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
+    QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
+)
+"""Qt's own file-dialog labels that its zh_CN catalogue lacks (Qt 6 gave them mnemonics, the
+catalogue still has "Look in:"): Lingtan's catalogue translates them, in Qt's context."""
 
 LANGUAGES = ("zh", "en")
 """UI languages: Simplified Chinese and English (the source language)."""

@@ -142,12 +142,12 @@
     <context>
         <name>CarbonDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="546" />
+            <location filename="../../app/gui/analyses.py" line="543" />
             <source>Carbon accounting and sinks</source>
             <translation>碳排放核算与碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="557" />
+            <location filename="../../app/gui/analyses.py" line="554" />
             <source>Sinks come from the park's green-space polygons and tree rows (per-class sink rates with their sources in resources/defaults). The balance uses the current rooftop PV yield. Defaults: the park's energy table, factor set national-2023, the latest year.</source>
             <translation>碳汇来自园区绿地面和行道树（各类碳汇速率及来源见 resources/defaults）。碳平衡使用当前的屋顶光伏发电量。默认：园区能耗表、因子集 national-2023、最新年份。</translation>
         </message>
@@ -460,12 +460,12 @@
     <context>
         <name>IndicatorDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="576" />
+            <location filename="../../app/gui/analyses.py" line="573" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="585" />
+            <location filename="../../app/gui/analyses.py" line="582" />
             <source>Park facts the energy data cannot give (tick to enter a value, %). The check runs for every scenario of the balance.</source>
             <translation>能耗数据无法提供的园区事实（勾选后填写数值，%）。核查对碳平衡的每个情景进行。</translation>
         </message>
@@ -473,57 +473,57 @@
     <context>
         <name>IntensityDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="598" />
+            <location filename="../../app/gui/analyses.py" line="595" />
             <source>Five-colour township map</source>
             <translation>乡镇五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="609" />
+            <location filename="../../app/gui/analyses.py" line="606" />
             <source>Township/street polygons to colour. Default: the park's townships.</source>
             <translation>要着色的乡镇街道面。默认：园区的乡镇图层。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="610" />
+            <location filename="../../app/gui/analyses.py" line="607" />
             <source>Townships layer</source>
             <translation>乡镇图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="612" />
+            <location filename="../../app/gui/analyses.py" line="609" />
             <source>Statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="612" />
+            <location filename="../../app/gui/analyses.py" line="609" />
             <source>The park's township statistics</source>
             <translation>园区的乡镇统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="613" />
+            <location filename="../../app/gui/analyses.py" line="610" />
             <source>Energy by fuel or emissions, GDP / value added (10^4 yuan), population, land area; one or more years (CSV/Excel). Empty: the table loaded with the park.</source>
             <translation>分品种能耗或碳排放、地区生产总值/增加值（万元）、人口、土地面积；一年或多年（CSV/Excel）。留空：使用随园区载入的表。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="615" />
+            <location filename="../../app/gui/analyses.py" line="612" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="617" />
+            <location filename="../../app/gui/analyses.py" line="614" />
             <source>The townships' field to join on. Automatic: a code field when both sides have one, else the (normalised Chinese) names.</source>
             <translation>乡镇图层用于关联的字段。自动：两边都有代码字段时用代码，否则用（规范化后的中文）名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="619" />
+            <location filename="../../app/gui/analyses.py" line="616" />
             <source>Join field</source>
             <translation>关联字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="635" />
+            <location filename="../../app/gui/analyses.py" line="632" />
             <source>Colours low → high: green, blue, yellow, orange, red; grey = no data (checked for colour-blind readers). Defaults: the park's townships and statistics, automatic join, ratio method.</source>
             <translation>颜色由低到高：绿、蓝、黄、橙、红；灰色 = 无数据（已检查色盲可辨）。默认：园区的乡镇和统计表、自动关联、比值法。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="643" />
+            <location filename="../../app/gui/analyses.py" line="640" />
             <source>Automatic</source>
             <translation>自动</translation>
         </message>
@@ -1689,12 +1689,12 @@
     <context>
         <name>PVDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="486" />
+            <location filename="../../app/gui/analyses.py" line="494" />
             <source>Rooftop PV</source>
             <translation>屋顶光伏</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="494" />
+            <location filename="../../app/gui/analyses.py" line="502" />
             <source>Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules (TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid factor. Hover over a field for its source.</source>
             <translation>默认：内置气候数据；计算遮挡；损失 14%（PVWatts v5）；575 W 组件（TOPCon，2.278 × 1.134 米）；倾角和方位角按屋面类型；因子集的电网因子。鼠标悬停在各项上可查看来源。</translation>
         </message>
@@ -2011,14 +2011,27 @@
         </message>
     </context>
     <context>
+        <name>QFileDialog</name>
+        <message>
+            <location filename="../../app/gui/i18n.py" line="22" />
+            <source>&amp;Look in:</source>
+            <translation>查找范围(&amp;L)：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/i18n.py" line="23" />
+            <source>Files of &amp;type:</source>
+            <translation>文件类型(&amp;T)：</translation>
+        </message>
+    </context>
+    <context>
         <name>RunAllDialog</name>
         <message>
-            <location filename="../../app/gui/analyses.py" line="684" />
+            <location filename="../../app/gui/analyses.py" line="672" />
             <source>Run all analyses</source>
             <translation>运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/analyses.py" line="697" />
+            <location filename="../../app/gui/analyses.py" line="685" />
             <source>Rooftop PV with this project's PV settings (default: 575 W modules, 14 % losses, shading on), emissions, sinks, balance and indicators, and the five-colour township map (ratio method) — the same run as lingtan demo. Use the single analyses to change PV or map settings.</source>
             <translation>屋顶光伏（采用本项目的光伏设置；默认：575 W 组件、14% 损失、计算遮挡）、碳排放、碳汇、碳平衡和指标，以及乡镇五色图（比值法）——与 lingtan demo 相同。如需修改光伏或五色图设置，请使用单项分析。</translation>
         </message>
