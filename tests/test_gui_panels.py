@@ -551,3 +551,16 @@ def test_reader_hints_name_the_buttons_not_command_options(gui):
     assert "--" not in text
     assert reread_crs_label() in text and "GCJ-02" in text and "BD-09" in text
     assert reread_encoding_label() in text
+
+
+def test_no_encoding_choice_where_the_format_fixes_it(window, qtbot, tmp_path):
+    """GeoJSON text is UTF-8 by specification: its report offers no re-read with another encoding."""
+    from app.gui.open_data import ReportDialog, open_files
+
+    _points(2).to_file(tmp_path / "p.geojson", driver="GeoJSON")
+    (handle,) = open_files(window, [tmp_path / "p.geojson"])
+    assert handle.wait(30)
+    qtbot.waitUntil(lambda: isinstance(window.last_report_dialog, ReportDialog), timeout=10_000)
+    assert window.last_report_dialog.report.encoding_source == "format"
+    assert window.last_report_dialog.reread_encoding is None
+    assert window.last_report_dialog.reread is not None  # the CRS can still be chosen

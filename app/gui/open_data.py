@@ -398,7 +398,9 @@ class ReportDialog(QDialog):
             buttons.addButton(self.reread, QDialogButtonBox.ButtonRole.ActionRole)
             self.reread.clicked.connect(lambda: (self.accept(), on_reread()))
         self.reread_encoding = None
-        if on_reread_encoding is not None and getattr(report, "encoding", None):
+        # not for GeoJSON, GeoPackage …: their format fixes the encoding
+        if on_reread_encoding is not None and getattr(report, "encoding", None) \
+                and getattr(report, "encoding_source", None) != "format":
             self.reread_encoding = QPushButton(reread_encoding_label())
             self.reread_encoding.setToolTip(tr("For attribute text that shows as garbled characters"))
             buttons.addButton(self.reread_encoding, QDialogButtonBox.ButtonRole.ActionRole)
