@@ -190,6 +190,11 @@ class YieldTable:
     def keys(self) -> list[tuple]:
         return list(self._cache)
 
+    def hourly_matrix(self) -> np.ndarray:
+        """(n_classes, hours) AC kWh/kWp per hour, in ``keys`` order."""
+        return np.array([self._cache[k].ac_kwh_per_kwp for k in self._cache]).reshape(
+            len(self._cache), len(self.sun.month))
+
     def monthly_matrix(self) -> np.ndarray:
         """(n_classes, 12) kWh/kWp per month, in ``keys`` order."""
         return np.array([self._cache[k].monthly_kwh_per_kwp for k in self._cache]).reshape(-1, 12)

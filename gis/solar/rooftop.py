@@ -64,6 +64,9 @@ class RooftopResult:
     grid_factor: GridFactor
     problems: list[Problem]
     orientation_classes: int
+    hourly_kwh: np.ndarray | None = None
+    """(hours of the weather,) the park's AC kWh in each weather hour after shading (None when not
+    computed, e.g. a result read back from a project)."""
 
     def with_grid_factor(self, factor: GridFactor) -> RooftopResult:
         """The same result with avoided emissions (``t_co2_yr``) under another grid factor, so
@@ -71,7 +74,8 @@ class RooftopResult:
         b = self.buildings.copy()
         b["t_co2_yr"] = b["kwh_yr"] * factor.kg_co2_per_kwh / 1000.0
         totals = {**self.totals, "t_co2_yr": round(float(b["t_co2_yr"].sum()), 1)}
-        return RooftopResult(b, totals, self.weather, factor, self.problems, self.orientation_classes)
+        return RooftopResult(b, totals, self.weather, factor, self.problems, self.orientation_classes,
+                             self.hourly_kwh)
 
     def summary(self) -> dict:
         """JSON-ready summary: totals, sources used, problems."""
@@ -176,7 +180,8 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     totals = _totals(out, monthly_kwh, float(unshaded.sum()), s, lat)
     progress.report(1.0, "done")
     return RooftopResult(buildings=out, totals=totals, weather=weather, grid_factor=factor,
-                         problems=problems, orientation_classes=len(yields))
+                         problems=problems, orientation_classes=len(yields),
+                         hourly_kwh=_hourly_energy(planes, plane_class, yields, shade))
 
 
 def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, layout: pd.DataFrame,
@@ -272,6 +277,21 @@ def _plane_energy(planes: pd.DataFrame, plane_class: np.ndarray, yields: YieldTa
     for m in range(12):
         out[:, m] = np.bincount(b, weights=per_plane[:, m], minlength=n)
     return out
+
+
+def _hourly_energy(planes: pd.DataFrame, plane_class: np.ndarray, yields: YieldTable,
+                   shade: np.ndarray) -> np.ndarray:
+    """(hours,) the park's AC kWh per weather hour: Σ over classes of the class's hourly kWh/kWp ×
+    Σ of its planes' kWp × (1 − their building's shading loss of that month). The shading loss is
+    monthly, so each month's sum equals the sum of the buildings' monthly kWh exactly."""
+    month = yields.sun.month
+    if len(planes) == 0:
+        return np.zeros(len(month))
+    kept = planes["kwp"].to_numpy()[:, None] * (1.0 - shade[planes["building"].to_numpy()])  # (planes, 12)
+    n_cls = len(yields)
+    kwp_class_month = np.stack([np.bincount(plane_class, weights=kept[:, m], minlength=n_cls)
+                                for m in range(12)], axis=1)
+    return np.einsum("ch,ch->h", yields.hourly_matrix(), kwp_class_month[:, month])
 
 
 def _spatial_order(buildings: gpd.GeoDataFrame) -> np.ndarray:
