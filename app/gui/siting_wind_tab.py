@@ -82,6 +82,7 @@ class WindTab(QWidget):
         scroll.setWidget(form_box)
 
         split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("siting_wind_split")  # named: the window remembers its position
         split.addWidget(scroll)
         split.addWidget(self._build_results())
         split.addWidget(self._build_views())

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QHeaderView,
     QLabel,
     QMenu,
+    QSplitter,
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
@@ -35,7 +36,13 @@ if TYPE_CHECKING:
 MAX_IDENTIFY_FEATURES = 50
 """Identify lists at most this many features (a click on a dense area can hit many)."""
 DOCK_WIDTHS_PX = (270, 430)
-"""First widths of the layer panel (left) and the dashboard (right)."""
+"""First widths of the layer panel (left) and the dashboard (right), at most."""
+DOCK_WIDTH_SHARES = (0.17, 0.27)
+"""On a first start the docks take at most these shares of the window's width, so the map keeps
+more than half of it on a 1280 px laptop screen (270 + 430 px left it 44 %); the dashboard's
+cards and indicator table still fit in 0.27 × 1280 = 345 px (measured, issue 17)."""
+DOCK_MIN_WIDTHS_PX = (200, 320)
+"""Below these widths the layer names and the dashboard's two card columns are cut off."""
 
 
 def tr(text: str) -> str:
@@ -253,7 +260,10 @@ class WindowDocks:
 
         store = app_qsettings()
         store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/state", self.saveState())
+        store.setValue("window/state", self.saveState())  # the docks: place, size, shown
+        for split in self.findChildren(QSplitter):  # inside panels: QMainWindow does not keep them
+            if split.objectName():
+                store.setValue(f"splitters/{split.objectName()}", split.saveState())
 
     def restore_window_state(self: MainWindow) -> bool:
         from app.gui.settings import app_qsettings
@@ -263,7 +273,27 @@ class WindowDocks:
         ok = bool(geometry) and self.restoreGeometry(geometry)
         if state:
             ok = self.restoreState(state) and ok
+            self._window_state_restored = bool(ok)
+        for split in self.findChildren(QSplitter):
+            saved = store.value(f"splitters/{split.objectName()}") if split.objectName() else None
+            if saved:
+                split.restoreState(saved)
         if not geometry and self.screen() is not None:  # first start: fit small laptop screens
             avail = self.screen().availableGeometry()
             self.resize(min(1440, int(avail.width() * 0.92)), min(900, int(avail.height() * 0.92)))
         return bool(ok)
+
+    def showEvent(self: MainWindow, event) -> None:
+        super().showEvent(event)  # type: ignore[misc]
+        if not getattr(self, "_first_layout_done", False):
+            self._first_layout_done = True
+            if not getattr(self, "_window_state_restored", False):
+                QTimer.singleShot(0, self.fit_docks_to_window)
+
+    def fit_docks_to_window(self: MainWindow) -> None:
+        """The first start's dock widths for this window's width (DOCK_WIDTH_SHARES): the map
+        gets the rest. A layout restored from the settings is left as the user made it."""
+        widths = [max(lo, min(hi, int(self.width() * share)))
+                  for lo, hi, share in zip(DOCK_MIN_WIDTHS_PX, DOCK_WIDTHS_PX, DOCK_WIDTH_SHARES,
+                                           strict=True)]
+        self.resizeDocks([self.dock_layers, self.dock_dashboard], widths, Qt.Orientation.Horizontal)
