@@ -9,9 +9,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis.errors import Problem
+from gis.errors import InputError, Problem
 from gis.fields import find_field
 from gis.paths import resources_dir
+from gis.solar.layout import ROOF_TYPE_FIELDS
 
 MAX_PLAUSIBLE_HEIGHT_M = 600.0  # taller than this is flagged for checking (Shanghai Tower: 632 m)
 MAX_POSSIBLE_HEIGHT_M = 830.0  # the world's tallest building (Burj Khalifa, 828 m): taller is wrong
@@ -21,6 +22,22 @@ HEIGHT_FIELDS = ("height_m", "height", "bldg_height", "building:height", "build_
 FLOOR_FIELDS = ("floors", "building:levels", "levels", "num_floors", "storeys", "stories",
                 "floor", "层数", "楼层数", "建筑层数", "地上层数", "楼层", "fl")
 USE_FIELDS = ("use", "usage", "building", "type", "用途", "功能", "建筑用途", "类型", "kind")
+# the enterprise a building belongs to: the id headers of the enterprise energy table
+# (gis/carbon/inventory.py, `lingtan template energy`) and the park export's own field (ent_id);
+# not "id"/"code", which in a footprint file are the building's own number
+ENTERPRISE_FIELDS = ("enterprise_id", "ent_id", "企业代码", "企业编号", "企业编码", "单位代码",
+                     "统一社会信用代码", "company_id", "enterprise", "company", "企业名称", "企业",
+                     "单位名称")
+BUILDING_FIELDS = {"height": HEIGHT_FIELDS, "floors": FLOOR_FIELDS, "use": USE_FIELDS,
+                   "roof": ROOF_TYPE_FIELDS, "enterprise_id": ENTERPRISE_FIELDS}
+"""What a footprint file may say about each building, and the field names tried for it (the one
+guessing of the readers, the New Park wizard's field mapping and ``lingtan park new``)."""
+CANONICAL_FIELDS = {"height": "height_m", "floors": "floors", "use": "use", "roof": "roof_type",
+                    "enterprise_id": "enterprise_id"}
+"""The park's own column for each role: first in its candidate list, so a park read again (a
+project, an analysis) finds the field the planner chose."""
+NO_FIELD = "-"
+"""A field mapping's "no field for this" (``--height-field -``): the role is not read at all."""
 _USE_KEYWORDS = {
     "industrial": ("industrial", "factory", "厂房", "工业", "车间", "manufacture"),
     "warehouse": ("warehouse", "storage", "仓库", "仓储", "物流"),
@@ -47,6 +64,40 @@ def classify_use(values: pd.Series) -> pd.Series:
     return out
 
 
+def guess_building_fields(columns) -> dict[str, str | None]:
+    """The column guessed for each role of :data:`BUILDING_FIELDS` (None: no such column)."""
+    cols = [c for c in columns if c != "geometry"]
+    return {role: find_field(cols, names) for role, names in BUILDING_FIELDS.items()}
+
+
+def resolve_building_fields(columns, chosen: dict[str, str | None] | None = None
+                            ) -> dict[str, str | None]:
+    """The column read for each role: the guess, unless ``chosen`` names one (a column name, or
+    :data:`NO_FIELD` for none; None keeps the guess). InputError names a column that is not there."""
+    cols = [c for c in columns if c != "geometry"]
+    out = guess_building_fields(cols)
+    for role, name in (chosen or {}).items():
+        if role not in BUILDING_FIELDS:
+            raise ValueError(f"unknown building field role {role!r}")
+        if name is None:
+            continue
+        if name == NO_FIELD:
+            out[role] = None
+        elif name in cols:
+            out[role] = name
+        else:
+            raise InputError(
+                f"建筑图层没有字段“{name}”（{role}）：可选字段有 " + "、".join(map(str, cols[:30])),
+                f"The buildings have no field '{name}' (for {role}); their fields are "
+                + ", ".join(map(str, cols[:30])), code="buildings.field_missing")
+    return out
+
+
+def leading_numbers(values: pd.Series) -> np.ndarray:
+    """Leading numbers of values such as 25, '25 m', '25米', '6层', '6F' (NaN if none)."""
+    return _numbers(values)
+
+
 def _numbers(values: pd.Series) -> np.ndarray:
     """Leading numbers of values such as 25, '25 m', '25米', '6层', '6F' (NaN if none)."""
     if pd.api.types.is_numeric_dtype(values):
@@ -57,22 +108,23 @@ def _numbers(values: pd.Series) -> np.ndarray:
 
 
 def building_heights(gdf: gpd.GeoDataFrame, *, storey_height_m: dict[str, float] | None = None,
-                     default_use: str = "other") -> tuple[pd.DataFrame, list[Problem]]:
+                     default_use: str = "other", fields: dict[str, str | None] | None = None,
+                     ) -> tuple[pd.DataFrame, list[Problem]]:
     """Height of each building (m) and where it came from.
 
     Returns a frame aligned to ``gdf`` with ``height_m`` (NaN if unknown or implausible),
     ``floors``, ``use_class`` and ``height_source`` ('field:NAME', 'floors×3.6 m (office)',
     'missing', 'rejected'), and problems naming the features concerned.
-    storey_height_m: overrides of the per-use storey height table (m).
+    storey_height_m: overrides of the per-use storey height table (m). fields: the columns chosen
+    for "height", "floors", "use" (:func:`resolve_building_fields`; the guesses by default).
     """
     problems: list[Problem] = []
     ids = gdf.index.to_numpy()
     table = storey_heights().set_index("use")["storey_height_m"].to_dict()
     if storey_height_m:
         table.update(storey_height_m)
-    hf = find_field(gdf.columns, HEIGHT_FIELDS)
-    ff = find_field(gdf.columns, FLOOR_FIELDS)
-    uf = find_field(gdf.columns, USE_FIELDS)
+    chosen = resolve_building_fields(gdf.columns, fields)
+    hf, ff, uf = chosen["height"], chosen["floors"], chosen["use"]
     use = classify_use(gdf[uf]) if uf else pd.Series(default_use, index=gdf.index, dtype=object)
     n = len(gdf)
     height = _numbers(gdf[hf]) if hf else np.full(n, np.nan)

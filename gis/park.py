@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from gis.buildings import building_heights
+from gis.buildings import CANONICAL_FIELDS, NO_FIELD, building_heights, resolve_building_fields
 from gis.crs import crs_label, local_metric_crs
 from gis.defaults import M2_PER_MU
 from gis.errors import InputError, Problem
@@ -126,6 +126,7 @@ def load_park(sources: ParkSources, progress: Progress = NO_PROGRESS, *,
 def build_park(frames: dict[str, gpd.GeoDataFrame], tables: dict[str, pd.DataFrame] | None = None, *,
                name: str | None = None, storey_height_m: dict[str, float] | None = None,
                inside_only: bool = False, keep_overlapping_parts: bool = False,
+               building_fields: dict[str, str | None] | None = None,
                progress: Progress = NO_PROGRESS) -> Park:
     """A park from its layers (by role, :data:`PARK_LAYERS`; any CRS; boundary and buildings
     required) and tables (:data:`PARK_TABLES`): every layer in the local metric CRS of the
@@ -134,7 +135,7 @@ def build_park(frames: dict[str, gpd.GeoDataFrame], tables: dict[str, pd.DataFra
     inside_only: keep the buildings, green space, tree rows and water that lie in the red line (a
     feature cut by the line is in when its point-on-surface is), and say how many were inside and
     outside. Townships and roads are kept whole (they reach beyond the
-    park). keep_overlapping_parts: see :func:`prepare_buildings`."""
+    park). keep_overlapping_parts, building_fields: see :func:`prepare_buildings`."""
     missing = [r for r in ("boundary", "buildings") if frames.get(r) is None or len(frames[r]) == 0]
     if missing:
         zh = {"boundary": "园区红线", "buildings": "建筑"}
@@ -153,7 +154,8 @@ def build_park(frames: dict[str, gpd.GeoDataFrame], tables: dict[str, pd.DataFra
         problems += found
     progress.report(0.3, "preparing buildings")
     buildings, found = prepare_buildings(frames["buildings"], storey_height_m=storey_height_m,
-                                         keep_overlapping_parts=keep_overlapping_parts)
+                                         keep_overlapping_parts=keep_overlapping_parts,
+                                         fields=building_fields)
     problems += found
     boundary = frames["boundary"]
     name = name or _first_text(boundary, ("name", "名称", "园区名称")) or "园区"
@@ -202,13 +204,18 @@ def _first_text(gdf: gpd.GeoDataFrame, fields) -> str | None:
 
 def prepare_buildings(gdf: gpd.GeoDataFrame, *, storey_height_m: dict[str, float] | None = None,
                       keep_overlapping_parts: bool = False,
+                      fields: dict[str, str | None] | None = None,
                       ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Footprints (metric CRS) → one row per part with ``footprint_m2``, ``roof_slope_deg``,
     ``roof_m2`` (footprint / cos slope), ``height_m`` and ``height_source``.
     storey_height_m: per-use storey heights (m) for :func:`gis.buildings.building_heights`.
     keep_overlapping_parts: keep footprints lying mostly inside a larger one (OSM building parts);
-    by default they are dropped (reported) so that no roof is counted twice."""
+    by default they are dropped (reported) so that no roof is counted twice.
+    fields: the columns chosen for height, floors, use, roof type and enterprise id
+    (:func:`gis.buildings.resolve_building_fields`; None: the guesses); a chosen one is copied to
+    the role's own column (:data:`gis.buildings.CANONICAL_FIELDS`), which the analyses read."""
     problems: list[Problem] = []
+    resolved = resolve_building_fields(gdf.columns, fields)
     polys = gdf.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     if not polys.all():
         problems.append(Problem(
@@ -252,7 +259,7 @@ def prepare_buildings(gdf: gpd.GeoDataFrame, *, storey_height_m: dict[str, float
             gdf = gdf[~drop].reset_index(drop=True)
             area = area[~drop]
     heights, found = building_heights(gdf.set_index("source_fid", drop=False),
-                                      storey_height_m=storey_height_m)
+                                      storey_height_m=storey_height_m, fields=fields)
     problems += found
     out = gdf.copy()
     out["footprint_m2"] = area
@@ -260,7 +267,7 @@ def prepare_buildings(gdf: gpd.GeoDataFrame, *, storey_height_m: dict[str, float
     out["height_source"] = heights["height_source"].to_numpy()
     out["use_class"] = heights["use_class"].to_numpy()
     slope_f = find_field(out.columns, ("roof_slope_deg", "roof_slope", "slope", "屋面坡度"))
-    roof_f = find_field(out.columns, ("roof_type", "roof", "屋面类型", "屋顶类型", "roof:shape"))
+    roof_f = resolved["roof"]
     slope = pd.to_numeric(out[slope_f], errors="coerce").to_numpy(float) if slope_f \
         else np.full(len(out), np.nan)
     if roof_f:
@@ -269,7 +276,25 @@ def prepare_buildings(gdf: gpd.GeoDataFrame, *, storey_height_m: dict[str, float
     slope = np.where(np.isfinite(slope), np.clip(slope, 0.0, 60.0), 0.0)
     out["roof_slope_deg"] = slope
     out["roof_m2"] = area / np.cos(np.radians(slope))
-    return out, problems
+    return _chosen_columns(out, fields, resolved, heights["floors"].to_numpy()), problems
+
+
+def _chosen_columns(out: gpd.GeoDataFrame, fields: dict[str, str | None] | None,
+                    resolved: dict[str, str | None], floors: np.ndarray) -> gpd.GeoDataFrame:
+    """The chosen fields under the roles' own column names (floors as numbers); a column of that
+    name the planner had is kept as NAME_orig. Only roles chosen explicitly: the guesses already
+    are what every reader finds."""
+    for role, name in (fields or {}).items():
+        canon = CANONICAL_FIELDS.get(role)
+        if name is None or canon is None or role == "height" or name == canon:
+            continue  # height_m is always the computed height
+        if canon in out.columns:
+            out[f"{canon}_orig"] = out[canon]
+        if role == "floors":
+            out[canon] = floors
+        else:
+            out[canon] = out[resolved[role]] if name != NO_FIELD else None
+    return out
 
 
 def summarise_park(park: Park) -> dict:

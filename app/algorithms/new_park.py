@@ -7,6 +7,26 @@ from app.processing.algorithm import Algorithm, AlgorithmOutput, Inputs, LayerIn
 from app.processing.params import Param, ParamValues
 from gis.progress import NO_PROGRESS, Progress
 
+FIELD_PARAMS = {"height": "height_field", "floors": "floors_field", "use": "use_field",
+                "roof": "roof_field", "enterprise_id": "id_field"}
+"""The parameter naming the buildings' column for each role of gis.buildings.BUILDING_FIELDS."""
+
+
+def _field_param(role: str, zh: str, en: str, flag: str, guessed: str) -> Param:
+    """A buildings field chosen by name; automatic: the readers' guess; ``-``: none."""
+    return Param(FIELD_PARAMS[role], "text", None, f"{zh}字段", f"{en} field", optional=True, flag=flag,
+                 metavar="FIELD", advanced=True,
+                 auto_zh=f"按常见字段名猜测（{guessed}…）",
+                 auto_en=f"guessed from the usual names ({guessed}…)",
+                 help_zh=f"建筑图层中表示{zh}的字段；“-”表示不使用任何字段",
+                 help_en=f"the buildings' field holding the {en.lower()}; '-' for none",
+                 source="gis.buildings.BUILDING_FIELDS: the names planners' files and OSM use")
+
+
+def building_fields(params: ParamValues) -> dict[str, str | None]:
+    """{role: chosen column, NO_FIELD or None (guess)} of the New Park parameters."""
+    return {role: params[name] for role, name in FIELD_PARAMS.items()}
+
 
 def _describe_count(s: dict) -> str:
     b = s.get("buildings") or {}
@@ -61,6 +81,11 @@ class NewPark(Algorithm):
               help_en="footprints lying more than half inside a larger one (OSM building:part) are "
               "dropped by default so that no roof is counted twice",
               source="OSM maps a tower as an outline plus building:part pieces on it"),
+        _field_param("height", "高度", "Height", "--height-field", "height_m, height, 高度, 楼高"),
+        _field_param("floors", "层数", "Floors", "--floors-field", "floors, building:levels, 层数"),
+        _field_param("use", "用途", "Use", "--use-field", "use, type, 用途, 功能"),
+        _field_param("roof", "屋面类型", "Roof type", "--roof-field", "roof_type, roof, 屋面类型"),
+        _field_param("enterprise_id", "企业代码", "Enterprise id", "--id-field", "enterprise_id, 企业代码"),
     )
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
@@ -77,7 +102,8 @@ class NewPark(Algorithm):
             if item is not None:
                 tables[key] = item.gdf
         park = build_park(layers, tables, name=params.name, inside_only=params.inside_only,
-                          keep_overlapping_parts=params.keep_overlapping_parts, progress=progress)
+                          keep_overlapping_parts=params.keep_overlapping_parts,
+                          building_fields=building_fields(params), progress=progress)
         summary = {**summarise_park(park), "problems": [p.to_dict() for p in park.problems]}
         return AlgorithmOutput(self.id, park, park.layers(), summary, park.problems)
 

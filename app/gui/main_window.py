@@ -443,15 +443,13 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         return handle
 
     def new_park(self):
-        """File → New Park…: the New Park algorithm's dialog over the open layers; the park it makes
-        becomes the project's park (app.algorithms.new_park, the same as ``lingtan park new``)."""
-        from app.gui.algorithm_dialog import open_algorithm
-        from app.processing.registry import algorithm
+        """File → New Park…: the wizard over the open layers (red line chosen, selected or drawn on the
+        map; buildings with their field mapping; the other data); the park it makes becomes the
+        project's park (app.algorithms.new_park, the same as ``lingtan park new``). Returns the
+        wizard (not modal while the red line is drawn); Create Park starts a tracked task."""
+        from app.gui.new_park_wizard import open_new_park
 
-        handle = open_algorithm(self, self.workspace, algorithm("new_park"))
-        if handle is not None:
-            self.track_task(handle)
-        return handle
+        return open_new_park(self)
 
     def assign_park_role(self, layer, role: str):
         """The layer tree's "Use as park layer": ``layer`` plays ``role``; the park is (re)built once
