@@ -72,6 +72,8 @@ def _area_text(gdf: gpd.GeoDataFrame) -> str:
     if gdf is None or len(gdf) == 0 or gdf.crs is None:
         return ""
     centre = gdf.to_crs(4326).union_all().centroid
+    if centre.is_empty:  # no geometry at all
+        return ""
     m2 = float(gdf.to_crs(local_metric_crs(centre.x, centre.y)).union_all().area)
     return tr("{0} ha ({1} mu), {2} feature(s)").format(f"{m2 / 1e4:,.2f}", f"{m2 / M2_PER_MU:,.1f}",
                                                         len(gdf))
