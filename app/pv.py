@@ -13,6 +13,7 @@ from gis.io.raster import read_surface
 from gis.park import prepare_buildings
 from gis.progress import NO_PROGRESS, Progress
 from gis.solar import site_weather as weather_source
+from gis.solar.layout import BREAKDOWN_COLUMNS
 from gis.solar.rooftop import RESULT_COLUMNS, PVSettings, RooftopResult, rooftop_pv, site_lonlat
 
 KEEP_INPUT_COLUMNS = ("bldg_id", "source_fid", "part", "name", "名称", "use", "use_class", "height_m",
@@ -66,7 +67,8 @@ def result_layer(result: RooftopResult) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame(b[keep + RESULT_COLUMNS].copy(), geometry=b.geometry.array, crs=b.crs)
     out["nea_ok"] = pd.array(out["nea_ok"].to_list(), dtype="boolean")
     out["shade_loss_pct"] = out["shade_loss_pct"].astype(float)
-    for col in ("usable_m2", "roof_m2", "kwp", "kwh_yr", "kwh_per_kwp", "t_co2_yr", "gcr", "install_share",
+    for col in ("usable_m2", "roof_m2", *BREAKDOWN_COLUMNS, "kwp", "kwh_yr", "kwh_per_kwp", "t_co2_yr", "gcr",
+                "install_share",
                 *[c for c in RESULT_COLUMNS if c.startswith("kwh_m")]):
         out[col] = out[col].astype(float).round(3)
     return out

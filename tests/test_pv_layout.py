@@ -19,8 +19,14 @@ from gis.solar.layout import (
     rows_gcr,
     winter_shadow_factor,
 )
+from gis.solar.roof_deductions import DeductionOverrides
 
 CRS = "EPSG:4549"  # CGCS2000 3° GK CM 120°E
+# The geometry tests below switch off the roof deductions of issue 15 §6 (tests/test_roof_capacity.py
+# checks those) and keep a 1 m setback and the per-class equipment shares they were written with.
+PLAIN = LayoutSettings(setback_m=1.0, equipment_share={"flat": 0.15, "metal": 0.10, "pitched": 0.05},
+                       deductions=DeductionOverrides(skylight_share=0.0, walkway_m=0.0, fire_lane_m=0.0,
+                                                     structure_share=0.0))
 
 
 def _reference_shadow_factor(lat: float, lon: float = 120.0) -> float:
@@ -75,8 +81,8 @@ def _frame(polys, **cols) -> gpd.GeoDataFrame:
 def test_flat_roof_usable_area_and_modules_by_hand():
     g = _frame([shapely.box(0, 0, 50, 40)])
     m = ModuleSpec()
-    out, planes, _ = roof_layout(g, 30.0, LayoutSettings(setback_m=1.0))
-    usable = 48 * 38 * (1 - 0.15)  # setback 1 m each side, 15% equipment (roof_classes.csv)
+    out, planes, _ = roof_layout(g, 30.0, PLAIN)
+    usable = 48 * 38 * (1 - 0.15)  # setback 1 m each side, 15% equipment
     assert out["usable_m2"].iloc[0] == pytest.approx(usable, rel=1e-9)
     gcr = rows_gcr(20.0, 30.0)
     assert out["modules"].iloc[0] == int(np.floor(usable * gcr / m.area_m2))
@@ -91,7 +97,7 @@ def test_metal_roof_both_planes_flush_and_pitched_only_sunward():
     g = _frame([shapely.box(0, 0, 60, 20), shapely.box(100, 0, 120, 60), shapely.box(200, 0, 260, 20)],
                use_class=["industrial", "office", "office"], roof_type=["彩钢", "坡屋面", "坡屋面"],
                roof_slope_deg=[5.0, 25.0, 25.0])
-    out, planes, _ = roof_layout(g, 30.0)
+    out, planes, _ = roof_layout(g, 30.0, PLAIN)
     assert list(out["roof_class"]) == ["metal", "pitched", "pitched"]
     metal = planes[planes["building"] == 0]
     assert sorted(metal["azimuth_deg"].round()) == [0, 180]  # both planes of a 5° metal roof
@@ -151,7 +157,7 @@ def test_roof_under_a_taller_part_is_not_usable_and_duplicates_count_once():
     twin = shapely.box(100, 0, 130, 30)
     g = _frame([podium, tower, twin, twin], height_m=[20.0, 150.0, 30.0, 30.0],
                bldg_id=["podium", "tower", "a", "a-duplicate"])
-    out, _, problems = roof_layout(g, 30.0, LayoutSettings(setback_m=1.0))
+    out, _, problems = roof_layout(g, 30.0, PLAIN)
     # podium: 58×58 after setback, minus the 20×20 tower, less 15% equipment
     assert out["usable_m2"].iloc[0] == pytest.approx((58 * 58 - 20 * 20) * 0.85)
     assert out["usable_m2"].iloc[1] == pytest.approx(18 * 18 * 0.85)

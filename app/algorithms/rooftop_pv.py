@@ -17,6 +17,8 @@ from app.processing.algorithm import Algorithm, AlgorithmOutput, Inputs, LayerIn
 from app.processing.params import Param, ParamValues
 from gis.progress import NO_PROGRESS, Progress
 
+_DEDUCTIONS = "resources/defaults/roof_deductions.csv, each value with its source (docs/pv.md)"
+
 
 class RooftopPV(Algorithm):
     id = "rooftop_pv"
@@ -73,10 +75,61 @@ class RooftopPV(Algorithm):
               filters="GeoTIFF (*.tif *.tiff);;All files (*)", advanced=True),
         LOSSES,
         GRID_FACTOR,
-        Param("setback_m", "float", 1.0, "屋面退界", "Roof edge setback", unit="m", minimum=0.0, maximum=20.0,
-              flag="--setback", metavar="M", help_zh="屋面四周留空（消防通道、风压区）",
-              help_en="clear edge strip on roofs (fire access, wind zones)",
-              source="common practice; local fire rules may ask more (gis/solar/layout.py)"),
+        Param("setback_m", "float", None, "屋面退界", "Roof edge setback", unit="m", minimum=0.0,
+              maximum=20.0, optional=True, flag="--setback", metavar="M",
+              help_zh="屋面四周留空（女儿墙阴影、天沟、消防通道、风压区），对所有屋面",
+              help_en="clear edge strip on every roof (parapet shade, gutters, fire access, wind zones)",
+              auto_zh="按屋面类别：平屋面 2 米，彩钢与坡屋面 1 米",
+              auto_en="per roof class: flat 2 m, colour-steel and pitched 1 m",
+              source=_DEDUCTIONS),
+        Param("skylight_pct", "float", None, "采光带避让", "Daylight strips", unit="%", minimum=0.0,
+              maximum=60.0, optional=True, metavar="PCT",
+              help_zh="屋面采光带及其两侧留空占退界后屋面的比例，对所有屋面",
+              help_en="share of the set-back roof taken by daylight strips (采光带) and their clear margins, "
+                      "on every roof",
+              auto_zh="彩钢屋面 15%（GB 50033-2013 顶部采光窗地比 1/10，另加两侧留空），其他 0",
+              auto_en="colour-steel 15% (GB 50033-2013 top-lighting ratio 1/10 plus clear margins), others 0",
+              source=_DEDUCTIONS, advanced=True),
+        Param("equipment_pct", "float", None, "设备与通风器", "Equipment and vents", unit="%", minimum=0.0,
+              maximum=60.0, optional=True, metavar="PCT",
+              help_zh="屋脊通风器、屋顶风机、楼梯间和设备占用的比例，对所有屋面",
+              help_en="share taken by ridge ventilators, roof fans, stair housings and equipment, on every "
+                      "roof",
+              auto_zh="平屋面 10%，彩钢与坡屋面 5%", auto_en="flat 10%, colour-steel and pitched 5%",
+              source=_DEDUCTIONS, advanced=True),
+        Param("fire_lane_m", "float", None, "防火通道宽度", "Fire lane width", unit="m", minimum=0.0,
+              maximum=10.0, optional=True, metavar="M", help_zh="光伏方阵分区之间的通道宽度（0 = 不设）",
+              help_en="width of the lanes between array blocks (0 = none)",
+              auto_zh="平屋面与彩钢屋面 1.2 米，坡屋面不设",
+              auto_en="flat and colour-steel 1.2 m, pitched none",
+              source=_DEDUCTIONS, advanced=True),
+        Param("fire_block_m", "float", None, "方阵分区最大边长", "Largest array block", unit="m", minimum=5.0,
+              maximum=1000.0, optional=True, metavar="M", help_zh="每个方阵分区的最大边长",
+              help_en="largest side of an array block between fire lanes", auto_zh="45 米", auto_en="45 m",
+              source=_DEDUCTIONS, advanced=True),
+        Param("walkway_m", "float", None, "检修通道宽度", "Walkway width", unit="m", minimum=0.0, maximum=5.0,
+              optional=True, metavar="M", help_zh="检修通道宽度（0 = 不设；平屋面排间距已含通道）",
+              help_en="maintenance walkway width (0 = none; on flat roofs the row pitch is the walkway)",
+              auto_zh="彩钢屋面 1.2 米，其他不设", auto_en="colour-steel 1.2 m, others none",
+              source=_DEDUCTIONS, advanced=True),
+        Param("walkway_every_m", "float", None, "检修通道间距", "Walkway spacing", unit="m", minimum=2.0,
+              maximum=500.0, optional=True, metavar="M", help_zh="相邻检修通道之间的最大方阵进深",
+              help_en="largest array depth between two walkways", auto_zh="20 米", auto_en="20 m",
+              source=_DEDUCTIONS, advanced=True),
+        Param("structure_pct", "float", None, "荷载不足扣减", "Roof too weak", unit="%", minimum=0.0,
+              maximum=100.0, optional=True, metavar="PCT",
+              help_zh="因老旧轻型屋面荷载不足而不能安装的比例，对所有屋面（专为光伏设计的新屋面填 0）",
+              help_en="share of roof that cannot carry modules (older light roofs), on every roof (0 for new "
+                      "roofs designed for PV)",
+              auto_zh="彩钢屋面 25%（按已建项目校准），其他 0",
+              auto_en="colour-steel 25% (calibrated on built projects), others 0",
+              source=_DEDUCTIONS, advanced=True),
+        Param("deductions_table", "file", None, "屋面扣减表", "Roof deduction table", optional=True,
+              metavar="CSV",
+              help_zh="按屋面类别的扣减参数表（格式同 resources/defaults/roof_deductions.csv）",
+              help_en="per roof class deductions, a CSV like resources/defaults/roof_deductions.csv",
+              auto_zh="内置表", auto_en="the built-in table", filters="CSV (*.csv);;All files (*)",
+              source=_DEDUCTIONS, advanced=True),
         Param("gcr", "float", None, "平屋面地面覆盖率 GCR", "Flat-roof ground-coverage ratio", minimum=0.1,
               maximum=1.0, optional=True, metavar="R", auto_zh="冬至日 9–15 时前后排不遮挡",
               auto_en="no shading 9:00–15:00 on the winter solstice at the site",
@@ -93,13 +146,22 @@ class RooftopPV(Algorithm):
         """The core's :class:`~gis.solar.rooftop.PVSettings` of checked values."""
         from gis.solar.energy import SystemSettings
         from gis.solar.layout import LayoutSettings, ModuleSpec
+        from gis.solar.roof_deductions import DeductionOverrides
         from gis.solar.rooftop import PVSettings
 
+        def share(pct: float | None) -> float | None:
+            return None if pct is None else pct / 100.0
+
         length, width = p.module_size
+        deductions = DeductionOverrides(
+            skylight_share=share(p.skylight_pct), equipment_share=share(p.equipment_pct),
+            walkway_m=p.walkway_m, walkway_every_m=p.walkway_every_m, fire_lane_m=p.fire_lane_m,
+            fire_block_m=p.fire_block_m, structure_share=share(p.structure_pct))
         return PVSettings(
             layout=LayoutSettings(module=ModuleSpec(p.module_w, length, width), setback_m=p.setback_m,
                                   min_usable_m2=p.min_usable_m2, flat_gcr=p.gcr, forced_tilt_deg=p.tilt_deg,
-                                  forced_azimuth_deg=p.azimuth_deg),
+                                  forced_azimuth_deg=p.azimuth_deg, deductions=deductions,
+                                  deductions_table=p.deductions_table),
             system=SystemSettings(losses_pct=p.losses_pct), shading=p.shading, grid_factor_key=p.grid_factor)
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:

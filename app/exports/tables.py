@@ -294,7 +294,9 @@ def summary_rows(results, lang: str = "zh") -> pd.DataFrame:
 
 
 PV_SHEET_FIELDS = ("bldg_id", "name", "use", "use_class", "enterprise_id", "height_m", "floors", "roof_type",
-                   "roof_class", "footprint_m2", "roof_m2", "usable_m2", "install_share", "nea_class",
+                   "roof_class", "footprint_m2", "roof_m2", "usable_m2", "install_share", "setback_m2",
+                   "skylight_m2", "equipment_m2", "fire_lane_m2", "walkway_m2", "structure_m2", "other_m2",
+                   "nea_class",
                    "nea_ok",
                    "modules", "kwp", "kwh_yr", "kwh_per_kwp", "kwh_per_m2", "shade_loss_pct", "t_co2_yr",
                    *[f"kwh_m{m:02d}" for m in range(1, 13)])

@@ -9,7 +9,7 @@ with its source.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +23,15 @@ from gis.errors import InputError, Problem, problems_for
 from gis.fields import find_field
 from gis.paths import resources_dir
 from gis.progress import NO_PROGRESS, Progress
+from gis.solar.roof_deductions import (
+    DEDUCTION_ORDER,
+    DeductionOverrides,
+    block_dims_m,
+    deduct,
+    default_deduction_table,
+    per_building,
+    read_deduction_table,
+)
 from gis.solar.shading import CHUNK_GEOMS, chunked
 
 ROOF_CLASSES = ("flat", "metal", "pitched")
@@ -33,6 +42,10 @@ SPACING_HOURS = (9.0, 15.0)
 (GB 50797-2012 光伏发电站设计规范 §6.6)."""
 FACE_MAX_OFF_SOUTH_DEG = 100.0
 """Pitched-roof planes facing more than this from south are left empty (common practice)."""
+BREAKDOWN_COLUMNS = ("setback_m2", *DEDUCTION_ORDER, "other_m2")
+"""Where a roof's area goes besides ``usable_m2`` (surface m², adding up to ``roof_m2``): the edge
+setback, the deductions of :mod:`gis.solar.roof_deductions`, and ``other_m2`` (parts covered by
+higher building parts, pitched planes facing north, roofs below the minimum usable area)."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +70,9 @@ class ModuleSpec:
 class LayoutSettings:
     """How roofs are laid out.
 
-    setback_m: clear edge strip (fire access, wind zones), a negative buffer of the footprint;
-        1 m by default (common practice; local fire rules may ask more).
+    setback_m: clear edge strip (fire access, wind zones, parapet shade), a negative buffer of
+        the footprint, for every roof; None = per roof class (roof_deductions.csv: flat 2 m,
+        metal and pitched 1 m).
     min_usable_m2: roofs with less usable area get no array (about 10 modules; engineering
         judgement, editable).
     flat_tilt_deg: module tilt on flat roofs (roof_classes.csv).
@@ -66,21 +80,26 @@ class LayoutSettings:
         = from the winter-solstice 9:00–15:00 rule at the site.
     forced_tilt_deg, forced_azimuth_deg: one tilt/azimuth for every roof in the run (azimuth
         degrees clockwise from north, 180 = south); pitched and metal roofs become one plane.
-    equipment_share: share of the usable area lost to equipment per roof class (overrides).
+    equipment_share: share of the set-back roof lost to equipment per roof class (overrides).
+    deductions: values of :mod:`gis.solar.roof_deductions` set for every roof class.
+    deductions_table: a roof deduction table replacing resources/defaults/roof_deductions.csv.
     """
 
     module: ModuleSpec = field(default_factory=ModuleSpec)
-    setback_m: float = 1.0
+    setback_m: float | None = None
     min_usable_m2: float = 25.0
     flat_tilt_deg: float | None = None
     flat_gcr: float | None = None
     forced_tilt_deg: float | None = None
     forced_azimuth_deg: float | None = None
     equipment_share: dict[str, float] | None = None
+    deductions: DeductionOverrides = field(default_factory=DeductionOverrides)
+    deductions_table: Path | None = None
 
     def __post_init__(self):
         checks = [
-            (self.setback_m < 0 or self.setback_m > 20, "退界距离应在 0–20 米", "setback must be 0–20 m"),
+            (self.setback_m is not None and not 0 <= self.setback_m <= 20, "退界距离应在 0–20 米",
+             "setback must be 0–20 m"),
             (self.min_usable_m2 < 0, "最小可用面积不能为负", "minimum usable area cannot be negative"),
             (self.flat_gcr is not None and not 0.1 <= self.flat_gcr <= 1.0,
              "地面覆盖率 GCR 应在 0.1–1.0", "GCR must be within 0.1–1.0"),
@@ -205,17 +224,26 @@ def rows_gcr(tilt_deg: float, latitude_deg: float, row_azimuth_deg: float = 180.
     return float(min(1.0, 1.0 / (np.cos(b) + np.sin(b) * k)))
 
 
-def _buffer_parallel(geoms: np.ndarray, distance: float, progress: Progress = NO_PROGRESS) -> np.ndarray:
-    """Negative buffer with mitred corners, in blocks of at most CHUNK_GEOMS (10,000) over two
-    threads (GEOS buffers with the GIL released; making the blocks' geometries holds it, so
-    blocks stay small for a responsive GUI), reporting progress (and honouring cancel) after
-    each block."""
+def _buffer_parallel(geoms: np.ndarray, distance_m: np.ndarray, progress: Progress = NO_PROGRESS
+                     ) -> np.ndarray:
+    """Negative buffer by ``distance_m`` (one per geometry) with mitred corners, in blocks of at
+    most CHUNK_GEOMS (10,000) over two threads (GEOS buffers with the GIL released; making the
+    blocks' geometries holds it, so blocks stay small for a responsive GUI), reporting progress
+    (and honouring cancel) after each block. A distance of 0 keeps the geometry as it is."""
+    def one(g: np.ndarray, d: np.ndarray) -> np.ndarray:
+        out = g.copy()
+        pos = d > 0
+        out[pos] = shapely.buffer(g[pos], -d[pos], join_style="mitre")
+        return out
+
+    distance_m = np.broadcast_to(np.asarray(distance_m, float), (len(geoms),))
     if len(geoms) <= CHUNK_GEOMS:
-        return shapely.buffer(geoms, -distance, join_style="mitre")
-    parts = np.array_split(geoms, -(-len(geoms) // CHUNK_GEOMS))
+        return one(geoms, distance_m)
+    k_parts = -(-len(geoms) // CHUNK_GEOMS)
+    parts = list(zip(np.array_split(geoms, k_parts), np.array_split(distance_m, k_parts), strict=True))
     done: list[np.ndarray] = []
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for k, res in enumerate(pool.map(lambda g: shapely.buffer(g, -distance, join_style="mitre"), parts)):
+        for k, res in enumerate(pool.map(lambda gd: one(*gd), parts)):
             done.append(res)
             progress.report((k + 1) / len(parts), "roof setbacks")
     return np.concatenate(done)
@@ -278,8 +306,9 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
         ``roof_slope_deg`` and ``use_class`` as made by ``gis.park.prepare_buildings``.
     Returns (per_building, planes, problems). per_building (aligned to ``buildings``):
         roof_class, roof_class_source, usable_m2 (surface area available for modules),
-        install_share (usable / roof), modules, kwp, gcr, nea_class, nea_min_share, nea_ok,
-        and ``usable_geom`` (the set-back roof outline, for shading samples).
+        install_share (usable / roof), the breakdown of the rest of the roof (BREAKDOWN_COLUMNS,
+        surface m²; with usable_m2 they add up to roof_m2), modules, kwp, gcr, nea_class,
+        nea_min_share, nea_ok, and ``usable_geom`` (the set-back roof outline, for shading samples).
     planes: one row per used roof plane: building (row position), tilt_deg, azimuth_deg,
         mounting ('rows' or 'flush'), modules, kwp.
     """
@@ -287,23 +316,29 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
     n = len(buildings)
     table = roof_class_table()
     classes, class_src = classify_roofs(buildings)
+    ded_table = default_deduction_table() if s.deductions_table is None \
+        else read_deduction_table(s.deductions_table)
+    if s.equipment_share:  # the older per-class override
+        ded_table = {c: replace(d, equipment_share=s.equipment_share.get(c, d.equipment_share))
+                     for c, d in ded_table.items()}
+    ded = per_building(classes, ded_table, s.deductions)
+    setback_m = np.full(n, s.setback_m) if s.setback_m is not None else ded["edge_setback_m"]
     geoms = np.asarray(buildings.geometry.array)
-    inner = _buffer_parallel(geoms, s.setback_m, progress.sub(0.0, 0.5)) if s.setback_m > 0 else geoms
+    inner = _buffer_parallel(geoms, setback_m, progress.sub(0.0, 0.5))
+    plan_set_back = shapely.area(inner)
     covered = np.zeros(n, bool)
     if "height_m" in buildings and n > 1:
         inner, covered = subtract_covering_parts(inner, geoms, buildings["height_m"].to_numpy(float))
     progress.report(0.65, "roof planes")
     plan_usable = shapely.area(inner)
+    pieces = deduct(plan_usable, *block_dims_m(inner), ded)
+    share_kept = np.divide(pieces["kept_m2"], plan_usable, out=np.zeros(n), where=plan_usable > 0)
     slope = buildings["roof_slope_deg"].to_numpy(float) if "roof_slope_deg" in buildings \
         else np.zeros(n)
     slope = np.where(classes == "flat", 0.0, slope)
     slope_default = {"metal": 5.0, "pitched": 25.0}
     for cls, d in slope_default.items():
         slope = np.where((classes == cls) & (slope <= 0), d, slope)
-    equip = table["equipment_share"].to_dict()
-    if s.equipment_share:
-        equip.update(s.equipment_share)
-    share_kept = 1.0 - pd.Series(classes).map(equip).to_numpy(float)
     module_area, module_kw = s.module.area_m2, s.module.power_w / 1000.0
 
     # planes: (building, share of plan area, tilt, azimuth, mounting, gcr)
@@ -366,10 +401,18 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
     nea_class = use.map(use_to_nea).to_numpy(object)
     nea_min = pd.Series(nea_class).map(nea.set_index("nea_class")["min_installable_share"]).to_numpy(float)
     install_share = np.divide(usable, roof_m2, out=np.zeros(n), where=roof_m2 > 0)
+    usable_out = np.where(too_small, 0.0, usable)
+    # plan m² → the roof's surface m², so that the breakdown adds up to roof_m2
+    plan_all = shapely.area(geoms)
+    surface = np.divide(roof_m2, plan_all, out=np.ones(n), where=plan_all > 0)
+    breakdown = {"setback_m2": (plan_all - plan_set_back) * surface,
+                 **{k: pieces[k] * surface for k in DEDUCTION_ORDER}}
+    breakdown["other_m2"] = np.maximum(roof_m2 - sum(breakdown.values()) - usable_out, 0.0)
     out = pd.DataFrame({
         "roof_class": classes, "roof_class_source": class_src,
-        "usable_m2": np.where(too_small, 0.0, usable),
+        "usable_m2": usable_out,
         "install_share": np.where(too_small, 0.0, install_share),
+        **breakdown,
         "modules": n_modules, "kwp": n_modules * module_kw,
         "nea_class": nea_class, "nea_min_share": nea_min,
         "nea_ok": np.where(np.isfinite(nea_min), np.where(too_small, 0.0, install_share) >= nea_min, None),
@@ -386,9 +429,8 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
     dense = np.full(n, s.flat_gcr is not None and s.flat_gcr > rule_gcr + 1e-6) & in_rows & (n_modules > 0)
     problems = [
         *problems_for(gone, ids, "info", "pv.roof_too_narrow",
-                      f"{{n}} 栋建筑屋顶退界 {s.setback_m:g} 米后无可用面积（狭长或过小），不布置光伏",
-                      f"{{n}} roof(s) have no area left after the {s.setback_m:g} m edge setback "
-                      "(narrow or tiny): no PV"),
+                      "{n} 栋建筑屋顶退界后无可用面积（狭长或过小），不布置光伏",
+                      "{n} roof(s) have no area left after the edge setback (narrow or tiny): no PV"),
         *problems_for(covered, ids, "info", "pv.roof_covered",
                       "{n} 栋建筑的屋顶部分被更高的建筑（或建筑部件）覆盖，覆盖部分不计入可用面积",
                       "{n} roof(s) are partly covered by higher buildings or building parts; the covered "

@@ -22,13 +22,13 @@ from gis.grid_factors import DEFAULT_GRID_FACTOR_KEY, GridFactor, grid_factor
 from gis.io.raster import RasterSurface
 from gis.progress import NO_PROGRESS, Progress
 from gis.solar.energy import SystemSettings, YieldTable, shading_loss_monthly
-from gis.solar.layout import LayoutSettings, roof_layout
+from gis.solar.layout import BREAKDOWN_COLUMNS, LayoutSettings, roof_layout
 from gis.solar.weather_types import Weather
 
 MONTH_COLUMNS = [f"kwh_m{m:02d}" for m in range(1, 13)]
-RESULT_COLUMNS = ["roof_class", "roof_class_source", "roof_m2", "usable_m2", "install_share", "nea_class",
-                  "nea_min_share", "nea_ok", "modules", "kwp", "gcr", "kwh_yr", "kwh_per_kwp",
-                  "shade_loss_pct", "t_co2_yr", *MONTH_COLUMNS]
+RESULT_COLUMNS = ["roof_class", "roof_class_source", "roof_m2", "usable_m2", "install_share",
+                  *BREAKDOWN_COLUMNS, "nea_class", "nea_min_share", "nea_ok", "modules", "kwp", "gcr",
+                  "kwh_yr", "kwh_per_kwp", "shade_loss_pct", "t_co2_yr", *MONTH_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -162,8 +162,8 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     monthly_kwh_unshaded = _plane_energy(planes, plane_class, yields, n)
     monthly_kwh = monthly_kwh_unshaded * (1.0 - shade)
     out = buildings.copy()
-    for col in ("roof_class", "roof_class_source", "usable_m2", "install_share", "nea_class", "nea_min_share",
-                "nea_ok", "modules", "kwp", "gcr"):
+    for col in ("roof_class", "roof_class_source", "usable_m2", "install_share", *BREAKDOWN_COLUMNS,
+                "nea_class", "nea_min_share", "nea_ok", "modules", "kwp", "gcr"):
         out[col] = layout[col].to_numpy()
     if "roof_m2" not in out:
         out["roof_m2"] = out.area
@@ -316,6 +316,17 @@ def _nea_check(out: pd.DataFrame) -> dict:
     return res
 
 
+def _breakdown(out: pd.DataFrame) -> dict:
+    """Where the roofs' area goes (m² and share of the roof area), overall and per roof class."""
+    def one(g: pd.DataFrame) -> dict:
+        roof = float(g["roof_m2"].sum())
+        m2 = {c: round(float(g[c].sum()), 1) for c in (*BREAKDOWN_COLUMNS, "usable_m2")}
+        return {"roof_m2": round(roof, 1), **m2,
+                "shares": {c: round(v / roof, 4) if roof else 0.0 for c, v in m2.items()}}
+
+    return {"all": one(out), **{str(k): one(g) for k, g in out.groupby("roof_class")}}
+
+
 def _check_dsm_cover(buildings: gpd.GeoDataFrame, dsm: RasterSurface) -> list[Problem]:
     """InputError when the DSM covers none of the buildings (wrong file or CRS); a note when it
     covers only some."""
@@ -396,6 +407,7 @@ def _totals(out: gpd.GeoDataFrame, monthly_kwh: np.ndarray, unshaded_kwh: float,
         "latitude": round(lat, 4), "module_w": s.layout.module.power_w,
         "losses_pct": s.system.losses_pct, "shading": s.shading,
         "nea_2021_check": _nea_check(out),
+        "roof_breakdown": _breakdown(out),
         "by_roof_class": {k: {"buildings": len(g), "kwp": round(float(g["kwp"].sum()), 1),
                               "kwh_yr": round(float(g["kwh_yr"].sum()), 0)}
                           for k, g in out.groupby("roof_class")},
