@@ -165,7 +165,8 @@ def _read_excel(path: Path, sheet: str | None) -> list[list[str]]:
                 raise _err(str(path), f"Excel 中没有工作表“{sheet}”。可选：{'、'.join(sheets)}",
                            f"No sheet '{sheet}' in the workbook. Sheets: {', '.join(sheets)}",
                            "excel.no_sheet")
-            df = book.parse(sheet if sheet is not None else sheets[0], header=None, dtype=str)
+            df = pd.read_excel(book, sheet_name=sheet if sheet is not None else sheets[0], header=None,
+                               dtype=str)
     except InputError:
         raise
     except Exception as exc:
@@ -455,7 +456,7 @@ def fill_gaps(data: MeterData, method: str = "linear") -> MeterData:
         filled = kw.interpolate(method="time", limit_area="inside").ffill().bfill()
     elif method == "profile":
         slot = pd.Series(kw.index.hour * 60 + kw.index.minute, index=kw.index)
-        weekend = pd.Series(kw.index.dayofweek >= 5, index=kw.index)
+        weekend = pd.Series(kw.index.day_of_week >= 5, index=kw.index)
         by_day = kw.groupby([weekend, slot]).transform("mean")
         by_slot = kw.groupby(slot).transform("mean")
         filled = kw.fillna(by_day).fillna(by_slot).fillna(kw.mean())

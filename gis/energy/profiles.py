@@ -122,7 +122,7 @@ def day_types(year: int) -> tuple[np.ndarray, np.ndarray, tuple[Problem, ...]]:
     import chinese_calendar as cc
 
     days = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D")
-    weekend = np.asarray(days.dayofweek >= 5)
+    weekend = np.asarray(days.day_of_week >= 5)
     first, last = calendar_years()
     if not first <= year <= last:
         p = Problem("warning", "load.calendar_out_of_range",
