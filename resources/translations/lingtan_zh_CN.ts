@@ -57,84 +57,84 @@
     <context>
         <name>AttributeTable</name>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="373" />
+            <location filename="../../app/gui/attribute_table.py" line="407" />
             <source>Filter: text in any column</source>
             <translation>筛选：任一列包含的文字</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="374" />
+            <location filename="../../app/gui/attribute_table.py" line="408" />
             <source>Selected only</source>
             <translation>仅显示选中</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="375" />
+            <location filename="../../app/gui/attribute_table.py" line="409" />
             <source>Zoom the map to the selected features</source>
             <translation>地图缩放到选中要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="376" />
+            <location filename="../../app/gui/attribute_table.py" line="410" />
             <source>Clear the selection</source>
             <translation>清除选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="377" />
-            <location filename="../../app/gui/attribute_table.py" line="561" />
-            <location filename="../../app/gui/attribute_table.py" line="587" />
+            <location filename="../../app/gui/attribute_table.py" line="411" />
+            <location filename="../../app/gui/attribute_table.py" line="596" />
+            <location filename="../../app/gui/attribute_table.py" line="622" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="378" />
+            <location filename="../../app/gui/attribute_table.py" line="412" />
             <source>Export the rows to CSV or Excel</source>
             <translation>将行导出为 CSV 或 Excel</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="379" />
+            <location filename="../../app/gui/attribute_table.py" line="413" />
             <source>Export selected rows…</source>
             <translation>导出选中行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="380" />
+            <location filename="../../app/gui/attribute_table.py" line="414" />
             <source>Export all shown rows…</source>
             <translation>导出所有显示的行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="381" />
+            <location filename="../../app/gui/attribute_table.py" line="415" />
             <source>Layer shown in the table</source>
             <translation>表中显示的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="391" />
+            <location filename="../../app/gui/attribute_table.py" line="426" />
             <source>No layer</source>
             <translation>无图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="394" />
+            <location filename="../../app/gui/attribute_table.py" line="429" />
             <source>{0:,} of {1:,} features shown, {2:,} selected</source>
             <translation>显示 {0:,} / {1:,} 个要素，选中 {2:,} 个</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="561" />
+            <location filename="../../app/gui/attribute_table.py" line="596" />
             <source>No rows are selected.</source>
             <translation>没有选中任何行。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="565" />
+            <location filename="../../app/gui/attribute_table.py" line="600" />
             <source>Export attributes</source>
             <translation>导出属性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="566" />
+            <location filename="../../app/gui/attribute_table.py" line="601" />
             <source>CSV (*.csv);;Excel workbook (*.xlsx)</source>
             <translation>CSV (*.csv);;Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="585" />
+            <location filename="../../app/gui/attribute_table.py" line="620" />
             <source>{0:,} rows written to {1}</source>
             <translation>已将 {0:,} 行写入 {1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="593" />
+            <location filename="../../app/gui/attribute_table.py" line="628" />
             <source>Exporting {0}</source>
             <translation>正在导出 {0}</translation>
         </message>
@@ -155,190 +155,219 @@
     <context>
         <name>Dashboard</name>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="300" />
+            <location filename="../../app/gui/dashboard.py" line="308" />
             <source>Results</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="302" />
+            <location filename="../../app/gui/dashboard.py" line="310" />
             <source>No analyses yet. Open a park and choose Analysis → Run all analyses to see PV potential, emissions, sinks and the indicator check here.</source>
             <translation>尚无分析结果。打开园区后选择“分析 → 运行全部分析”，此处将显示光伏潜力、碳排放、碳汇和指标核查。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="310" />
+            <location filename="../../app/gui/dashboard.py" line="318" />
             <source>Year {0}</source>
             <translation>{0} 年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="313" />
+            <location filename="../../app/gui/dashboard.py" line="321" />
             <source>Factors: {0}</source>
             <translation>因子：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="317" />
+            <location filename="../../app/gui/dashboard.py" line="325" />
             <source>Park area</source>
             <translation>园区面积</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="318" />
+            <location filename="../../app/gui/dashboard.py" line="326" />
             <source>Rooftop PV capacity</source>
             <translation>屋顶光伏装机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="318" />
+            <location filename="../../app/gui/dashboard.py" line="326" />
             <source>kWp</source>
             <translation>kWp</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="319" />
+            <location filename="../../app/gui/dashboard.py" line="327" />
             <source>Rooftop PV generation</source>
             <translation>屋顶光伏发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="319" />
+            <location filename="../../app/gui/dashboard.py" line="327" />
             <source>MWh/yr</source>
             <translation>MWh/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="320" />
+            <location filename="../../app/gui/dashboard.py" line="328" />
             <source>Emissions</source>
             <translation>碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="320" />
-            <location filename="../../app/gui/dashboard.py" line="321" />
-            <location filename="../../app/gui/dashboard.py" line="322" />
-            <location filename="../../app/gui/dashboard.py" line="480" />
+            <location filename="../../app/gui/dashboard.py" line="328" />
+            <location filename="../../app/gui/dashboard.py" line="329" />
+            <location filename="../../app/gui/dashboard.py" line="330" />
+            <location filename="../../app/gui/dashboard.py" line="515" />
             <source>tCO₂/yr</source>
             <translation>tCO₂/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="321" />
+            <location filename="../../app/gui/dashboard.py" line="329" />
             <source>Carbon sinks</source>
             <translation>碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="322" />
+            <location filename="../../app/gui/dashboard.py" line="330" />
             <source>Net emissions (scenario)</source>
             <translation>净排放（情景）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="327" />
+            <location filename="../../app/gui/dashboard.py" line="340" />
             <source>Scenario</source>
             <translation>情景</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="331" />
+            <location filename="../../app/gui/dashboard.py" line="344" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="333" />
+            <location filename="../../app/gui/dashboard.py" line="346" />
             <source>Indicator</source>
             <translation>指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="333" />
+            <location filename="../../app/gui/dashboard.py" line="346" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="333" />
+            <location filename="../../app/gui/dashboard.py" line="346" />
             <source>Target</source>
             <translation>目标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="333" />
+            <location filename="../../app/gui/dashboard.py" line="346" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="376" />
+            <location filename="../../app/gui/dashboard.py" line="362" />
+            <source>No emissions: the park has no enterprise energy table, so emissions, sinks, the balance and the indicators were not accounted. Add one with {0} → {1} (the energy table), or with {2} → {3} → energy table. A ready-to-fill Excel template: lingtan template energy --out energy.xlsx</source>
+            <translation>没有碳排放：园区没有企业能耗表，因此未核算碳排放、碳汇、碳平衡和指标。请在 {0} → {1} 中添加企业能耗表，或在 {2} → {3} → 企业能耗表 中选择。可直接填写的 Excel 模板：lingtan template energy --out 能耗表.xlsx</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="409" />
             <source>pass</source>
             <translation>达标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="376" />
+            <location filename="../../app/gui/dashboard.py" line="409" />
             <source>fail</source>
             <translation>未达标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="376" />
+            <location filename="../../app/gui/dashboard.py" line="409" />
             <source>no data</source>
             <translation>缺数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="377" />
+            <location filename="../../app/gui/dashboard.py" line="410" />
             <source>not applicable</source>
             <translation>不适用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="422" />
+            <location filename="../../app/gui/dashboard.py" line="457" />
             <source>Rooftop PV generation by month</source>
             <translation>屋顶光伏逐月发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="437" />
+            <location filename="../../app/gui/dashboard.py" line="472" />
             <source>Emissions by fuel</source>
             <translation>分能源品种碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="450" />
+            <location filename="../../app/gui/dashboard.py" line="485" />
             <source>Emissions by sector</source>
             <translation>分行业碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="457" />
+            <location filename="../../app/gui/dashboard.py" line="492" />
             <source>other</source>
             <translation>其他</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="459" />
             <location filename="../../app/gui/dashboard.py" line="494" />
+            <location filename="../../app/gui/dashboard.py" line="529" />
             <source>kt CO₂</source>
             <translation>千吨 CO₂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="466" />
+            <location filename="../../app/gui/dashboard.py" line="501" />
             <source>Carbon balance</source>
             <translation>碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="470" />
-            <location filename="../../app/gui/dashboard.py" line="493" />
+            <location filename="../../app/gui/dashboard.py" line="505" />
+            <location filename="../../app/gui/dashboard.py" line="528" />
             <source>Gross</source>
             <translation>总排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="471" />
+            <location filename="../../app/gui/dashboard.py" line="506" />
             <source>PV self-used</source>
             <translation>光伏自用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="472" />
+            <location filename="../../app/gui/dashboard.py" line="507" />
             <source>PV exported</source>
             <translation>光伏上网</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="473" />
+            <location filename="../../app/gui/dashboard.py" line="508" />
             <source>Green power</source>
             <translation>绿电</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="474" />
+            <location filename="../../app/gui/dashboard.py" line="509" />
             <source>Sinks</source>
             <translation>碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="479" />
-            <location filename="../../app/gui/dashboard.py" line="493" />
+            <location filename="../../app/gui/dashboard.py" line="514" />
+            <location filename="../../app/gui/dashboard.py" line="528" />
             <source>Net</source>
             <translation>净排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="487" />
+            <location filename="../../app/gui/dashboard.py" line="522" />
             <source>Gross and net emissions by scenario</source>
             <translation>各情景总排放与净排放</translation>
+        </message>
+    </context>
+    <context>
+        <name>DrawTool</name>
+        <message>
+            <location filename="../../app/gui/draw_tool.py" line="124" />
+            <source>Click the corners of the red line (snaps to vertices of visible layers); double-click or Enter to finish, Backspace to remove the last corner, Esc to cancel</source>
+            <translation>单击红线的各个拐点（吸附到可见图层的顶点）；双击或回车结束，退格键删除上一个拐点，Esc 取消</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/draw_tool.py" line="197" />
+            <source>A red line needs three corners or more, enclosing an area</source>
+            <translation>红线至少需要三个拐点并围成一块面积</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/draw_tool.py" line="254" />
+            <location filename="../../app/gui/draw_tool.py" line="261" />
+            <source>Drawn red line</source>
+            <translation>绘制的红线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/draw_tool.py" line="269" />
+            <source>Draw red line</source>
+            <translation>绘制红线</translation>
         </message>
     </context>
     <context>
@@ -412,47 +441,47 @@
     <context>
         <name>IdentifyPanel</name>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="66" />
+            <location filename="../../app/gui/window_docks.py" line="74" />
             <source>Field</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="66" />
+            <location filename="../../app/gui/window_docks.py" line="74" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="83" />
+            <location filename="../../app/gui/window_docks.py" line="91" />
             <source>Choose the Identify tool and click a feature on the map.</source>
             <translation>选择“识别要素”工具，然后在地图上点击要素。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="85" />
+            <location filename="../../app/gui/window_docks.py" line="93" />
             <source>Raster values under the click</source>
             <translation>点击处的栅格值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="91" />
+            <location filename="../../app/gui/window_docks.py" line="99" />
             <source>{0}: {1} features</source>
             <translation>{0}：{1} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="92" />
+            <location filename="../../app/gui/window_docks.py" line="100" />
             <source> (first {0} shown)</source>
             <translation>（显示前 {0} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="95" />
+            <location filename="../../app/gui/window_docks.py" line="104" />
             <source>Feature {0}</source>
             <translation>要素 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="100" />
+            <location filename="../../app/gui/window_docks.py" line="109" />
             <source>geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="118" />
+            <location filename="../../app/gui/window_docks.py" line="130" />
             <source>Raster layer {0}</source>
             <translation>栅格图层 {0}</translation>
         </message>
@@ -989,19 +1018,14 @@
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="541" />
+            <location filename="../../app/gui/main_window.py" line="539" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="554" />
+            <location filename="../../app/gui/main_window.py" line="552" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/window_actions.py" line="265" />
-            <source>(none)</source>
-            <translation>（无）</translation>
         </message>
         <message>
             <location filename="../../app/gui/window_actions.py" line="272" />
@@ -1039,22 +1063,22 @@
             <translation>按以下编码重新读取属性文字：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="191" />
+            <location filename="../../app/gui/window_docks.py" line="203" />
             <source>Layers</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="194" />
+            <location filename="../../app/gui/window_docks.py" line="206" />
             <source>Attribute Table</source>
             <translation>属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="197" />
+            <location filename="../../app/gui/window_docks.py" line="209" />
             <source>Dashboard</source>
             <translation>结果面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="200" />
+            <location filename="../../app/gui/window_docks.py" line="212" />
             <source>Identify Results</source>
             <translation>识别结果</translation>
         </message>
@@ -1146,6 +1170,11 @@
             <location filename="../../app/gui/window_exports.py" line="213" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_actions.py" line="265" />
+            <source>(none)</source>
+            <translation>（无）</translation>
         </message>
         <message>
             <location filename="../../app/gui/window_data.py" line="95" />
@@ -1300,6 +1329,197 @@
         </message>
     </context>
     <context>
+        <name>NewParkWizard</name>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="63" />
+            <source>Height</source>
+            <translation>高度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="63" />
+            <source>Floors</source>
+            <translation>层数</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="63" />
+            <source>Use</source>
+            <translation>用途</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="63" />
+            <source>Roof type</source>
+            <translation>屋面类型</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="64" />
+            <source>Enterprise id</source>
+            <translation>企业代码</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="78" />
+            <source>{0} ha ({1} mu), {2} feature(s)</source>
+            <translation>{0} 公顷（{1} 亩），{2} 个要素</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="86" />
+            <source>field {0}</source>
+            <translation>字段 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="88" />
+            <source>floors × {0} m</source>
+            <translation>层数 × {0} 米</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="89" />
+            <source>missing</source>
+            <translation>缺失</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="89" />
+            <source>rejected (impossible)</source>
+            <translation>不可能的值，未采用</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="113" />
+            <source>Park boundary (red line)</source>
+            <translation>园区红线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="114" />
+            <source>Choose the polygon layer of the red line, only its selected feature, or draw the red line on the map.</source>
+            <translation>选择红线所在的面图层（可只用其中选中的要素），或在地图上绘制红线。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="120" />
+            <source>Red line layer</source>
+            <translation>红线图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="125" />
+            <source>Draw on the Map…</source>
+            <translation>在地图上绘制…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="127" />
+            <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels. Corners snap to vertices of the visible layers.</source>
+            <translation>在地图上依次单击红线的各个拐点；双击或按回车结束，退格键删除上一个拐点，Esc 取消。拐点会吸附到可见图层的顶点。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="142" />
+            <location filename="../../app/gui/new_park_wizard.py" line="209" />
+            <source>Red line</source>
+            <translation>红线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="166" />
+            <source>Only the selected features ({0})</source>
+            <translation>只用选中的要素（{0} 个）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="172" />
+            <source>(no polygon layer on the map)</source>
+            <translation>（地图上没有面图层）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="198" />
+            <source>Buildings and their fields</source>
+            <translation>建筑及其字段</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="199" />
+            <source>Which field gives each building's height, floors, use, roof type and enterprise? Guessed from the usual names; change any of them.</source>
+            <translation>哪个字段表示建筑的高度、层数、用途、屋面类型和所属企业？已按常见字段名猜测，可逐项修改。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="206" />
+            <source>Buildings layer</source>
+            <translation>建筑图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="272" />
+            <source>{0} buildings inside the red line, {1} outside</source>
+            <translation>红线内 {0} 栋建筑，红线外 {1} 栋</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="274" />
+            <source> (left out)</source>
+            <translation>（红线外的将去掉）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="286" />
+            <location filename="../../app/gui/new_park_wizard.py" line="293" />
+            <location filename="../../app/gui/window_actions.py" line="265" />
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="293" />
+            <source>Guessed: {0}</source>
+            <translation>猜测为：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="295" />
+            <source>Fields found ({0}): {1}</source>
+            <translation>图层中的字段（{0} 个）：{1}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="344" />
+            <source>Height used (m)</source>
+            <translation>采用高度（米）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="344" />
+            <source>Height from</source>
+            <translation>高度来源</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="344" />
+            <source>Use class</source>
+            <translation>用途类别</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="345" />
+            <source>Roof class</source>
+            <translation>屋面类别</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="368" />
+            <source>{0} (field {1}): {2} value(s) cannot be read, e.g. {3}</source>
+            <translation>{0}（字段 {1}）：{2} 个值无法读取，如 {3}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="371" />
+            <source>Values that cannot be read:</source>
+            <translation>无法读取的值：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="374" />
+            <source>Every value of the chosen fields can be read.</source>
+            <translation>所选字段的值都能读取。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="389" />
+            <source>Other data and parameters</source>
+            <translation>其他数据与参数</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="390" />
+            <source>Optional: green space, tree rows, townships, roads, water, the enterprise energy table and the township statistics; the park's name.</source>
+            <translation>可选：绿地、行道树、乡镇街道、道路、水体、企业能耗表和乡镇统计表；园区名称。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="426" />
+            <source>New Park</source>
+            <translation>新建园区</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="429" />
+            <source>Create Park</source>
+            <translation>创建园区</translation>
+        </message>
+    </context>
+    <context>
         <name>OpenData</name>
         <message>
             <location filename="../../app/gui/open_data.py" line="79" />
@@ -1353,8 +1573,8 @@
         </message>
         <message>
             <location filename="../../app/gui/open_data.py" line="125" />
-            <location filename="../../app/gui/open_data.py" line="323" />
-            <location filename="../../app/gui/open_data.py" line="596" />
+            <location filename="../../app/gui/open_data.py" line="325" />
+            <location filename="../../app/gui/open_data.py" line="603" />
             <source>Coordinate system</source>
             <translation>坐标系</translation>
         </message>
@@ -1516,14 +1736,14 @@
         </message>
         <message>
             <location filename="../../app/gui/open_data.py" line="316" />
-            <location filename="../../app/gui/open_data.py" line="593" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="289" />
+            <location filename="../../app/gui/open_data.py" line="600" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="290" />
             <source>File</source>
             <translation>文件</translation>
         </message>
         <message>
             <location filename="../../app/gui/open_data.py" line="316" />
-            <location filename="../../app/gui/open_data.py" line="593" />
+            <location filename="../../app/gui/open_data.py" line="600" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
@@ -1533,155 +1753,155 @@
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="322" />
+            <location filename="../../app/gui/open_data.py" line="324" />
             <location filename="../../app/gui/window_data.py" line="95" />
             <source>Text encoding</source>
             <translation>文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="325" />
+            <location filename="../../app/gui/open_data.py" line="328" />
             <source>Web-map offset</source>
             <translation>网络地图偏移</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="326" />
+            <location filename="../../app/gui/open_data.py" line="329" />
             <source>{0} coordinates converted to WGS84</source>
             <translation>已将 {0} 坐标转换为 WGS84</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="327" />
+            <location filename="../../app/gui/open_data.py" line="330" />
             <source>Features</source>
             <translation>要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="329" />
+            <location filename="../../app/gui/open_data.py" line="332" />
             <source>Geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="331" />
+            <location filename="../../app/gui/open_data.py" line="334" />
             <source>Fields</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="339" />
+            <location filename="../../app/gui/open_data.py" line="342" />
             <source>Problems and repairs</source>
             <translation>问题与修复</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="348" />
+            <location filename="../../app/gui/open_data.py" line="353" />
             <source>No problems found.</source>
             <translation>未发现问题。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="360" />
+            <location filename="../../app/gui/open_data.py" line="365" />
             <source>Read again with another CRS…</source>
             <translation>用其他坐标系重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="364" />
+            <location filename="../../app/gui/open_data.py" line="369" />
             <source>Read again with another text encoding…</source>
             <translation>用其他编码重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="384" />
+            <location filename="../../app/gui/open_data.py" line="389" />
             <source>Data added: {0}</source>
             <translation>已添加数据：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="396" />
+            <location filename="../../app/gui/open_data.py" line="401" />
             <source>For example longitude/latitude copied from Amap or Baidu (GCJ-02 / BD-09)</source>
             <translation>例如从高德或百度地图复制的经纬度（GCJ-02 / BD-09）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="403" />
+            <location filename="../../app/gui/open_data.py" line="410" />
             <source>For attribute text that shows as garbled characters</source>
             <translation>属性文字显示为乱码时使用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="594" />
+            <location filename="../../app/gui/open_data.py" line="601" />
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="594" />
+            <location filename="../../app/gui/open_data.py" line="601" />
             <source>{0:,} × {1:,} cells, {2} band(s), {3}</source>
             <translation>{0:,} × {1:,} 个像元，{2} 个波段，{3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="597" />
+            <location filename="../../app/gui/open_data.py" line="604" />
             <source>Resolution</source>
             <translation>分辨率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="598" />
             <location filename="../../app/gui/open_data.py" line="605" />
+            <location filename="../../app/gui/open_data.py" line="612" />
             <source>No data</source>
             <translation>无数据值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="598" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>none</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="599" />
+            <location filename="../../app/gui/open_data.py" line="606" />
             <source>Shown</source>
             <translation>显示</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="599" />
+            <location filename="../../app/gui/open_data.py" line="606" />
             <source>RGB image</source>
             <translation>RGB 影像</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="599" />
+            <location filename="../../app/gui/open_data.py" line="606" />
             <source>band {0}</source>
             <translation>第 {0} 波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="605" />
+            <location filename="../../app/gui/open_data.py" line="612" />
             <source>Band</source>
             <translation>波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="605" />
+            <location filename="../../app/gui/open_data.py" line="612" />
             <source>Min</source>
             <translation>最小值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="605" />
+            <location filename="../../app/gui/open_data.py" line="612" />
             <source>Max</source>
             <translation>最大值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="605" />
+            <location filename="../../app/gui/open_data.py" line="612" />
             <source>Mean</source>
             <translation>平均值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="605" />
+            <location filename="../../app/gui/open_data.py" line="612" />
             <source>Std. dev.</source>
             <translation>标准差</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="605" />
+            <location filename="../../app/gui/open_data.py" line="612" />
             <source>Valid cells</source>
             <translation>有效像元</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="652" />
-            <location filename="../../app/gui/open_data.py" line="724" />
+            <location filename="../../app/gui/open_data.py" line="659" />
+            <location filename="../../app/gui/open_data.py" line="731" />
             <source>Add data</source>
             <translation>添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="726" />
+            <location filename="../../app/gui/open_data.py" line="733" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="606" />
+            <location filename="../../app/gui/open_data.py" line="613" />
             <source>Band statistics</source>
             <translation>波段统计</translation>
         </message>
@@ -2461,7 +2681,7 @@
         </message>
         <message>
             <location filename="../../app/gui/siting_array_tab.py" line="190" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="331" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="332" />
             <source>A line or polygon layer of roads (none in the sample park)</source>
             <translation>道路的线或面图层（示例园区没有）</translation>
         </message>
@@ -2589,315 +2809,315 @@
             <translation>（无道路图层）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="243" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="250" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="244" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="251" />
             <source>Turbine</source>
             <translation>风机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="243" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="244" />
             <source>AEP MWh/yr</source>
             <translation>年发电量 MWh</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="243" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="244" />
             <source>Wake loss %</source>
             <translation>尾流损失 %</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="243" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="244" />
             <source>CF</source>
             <translation>容量系数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="244" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="245" />
             <source>Violations</source>
             <translation>冲突</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="245" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="246" />
             <source>Violations (click: zoom to it)</source>
             <translation>约束冲突（单击缩放到该处）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="251" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="252" />
             <source>Type</source>
             <translation>型号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="252" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="253" />
             <source>Generic turbine (rated kW, rotor, hub)</source>
             <translation>通用风机（额定功率、叶轮直径、轮毂高度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="254" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="255" />
             <source>Bundled power curves (resources/wind/turbines: each file names its source), windpowerlib's offline turbine library (OpenEnergy Database), a power curve CSV of your own, or a generic turbine. Default: ghrepower_fd21_50, a Chinese 50 kW-class small turbine (SWCC-certified curve), as the demo</source>
             <translation>内置功率曲线（resources/wind/turbines，每个文件注明来源）、windpowerlib 离线风机库（OpenEnergy Database）、自有功率曲线 CSV 或通用风机。默认：ghrepower_fd21_50，国产 50 kW 级小型风机（SWCC 认证曲线），与示例相同</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="259" />
-            <location filename="../../app/gui/siting_wind_tab.py" line="418" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="260" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="419" />
             <source>Load power curve CSV…</source>
             <translation>载入功率曲线 CSV…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="260" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="261" />
             <source>Columns wind speed (m/s) and power (kW), optional Ct; '# rotor_diameter_m:' and '# hub_height_m:' lines give the rotor and hub (docs/wind.md)</source>
             <translation>列为风速（m/s）和功率（kW），可选推力系数 Ct；用“# rotor_diameter_m:”和“# hub_height_m:”行给出叶轮直径和轮毂高度（docs/wind.md）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="263" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="264" />
             <source>Generic: kW, rotor, hub</source>
             <translation>通用：kW、叶轮、轮毂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="264" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="265" />
             <source>Rated power of the generic turbine (DTU WETB standard curve, Cp 0.49 minus gear, generator and converter losses)</source>
             <translation>通用风机的额定功率（DTU WETB 标准曲线：Cp 0.49，扣除齿轮箱、发电机和变流器损耗）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="266" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="267" />
             <source>Rotor diameter</source>
             <translation>叶轮直径</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="267" />
             <location filename="../../app/gui/siting_wind_tab.py" line="268" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="269" />
             <source>Hub height</source>
             <translation>轮毂高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="269" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="270" />
             <source>turbine's own</source>
             <translation>风机自带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="270" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="271" />
             <source>Hub height of every turbine; default: the curve file's, or the lowest the maker offers (windpowerlib)</source>
             <translation>所有风机的轮毂高度；默认：曲线文件给出的高度，或厂家提供的最低高度（windpowerlib）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="274" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="275" />
             <source>Wind resource</source>
             <translation>风资源</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="275" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="276" />
             <source>Resource</source>
             <translation>风资源</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="276" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="277" />
             <source>Park site climate (built-in, as the demo)</source>
             <translation>园区场址风况（内置，同示例）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="276" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="277" />
             <source>Weibull A, k</source>
             <translation>Weibull A、k</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="277" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="278" />
             <source>File (.tab, sector table, EPW, wind map)</source>
             <translation>文件（.tab、扇区表、EPW、风图谱）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="279" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="280" />
             <source>Default: the built-in CSWD climatology's annual mean 10 m speed at the park as a Rayleigh distribution (k = 2), uniform directions, log-law shear over suburban/industrial roughness z0 = 0.4 m (gis.wind.farm.demo_resource)</source>
             <translation>默认：内置 CSWD 气候表在园区处的 10 m 年平均风速，按瑞利分布（k = 2）、各方向均匀，按城郊/工业区粗糙度 z0 = 0.4 m 的对数律切变（gis.wind.farm.demo_resource）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="283" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="284" />
             <source>A, k, height</source>
             <translation>A、k、高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="284" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="285" />
             <source>Weibull scale A (m/s); default 6.0 with k = 2.0: the DOMAIN.md §6 reference case</source>
             <translation>Weibull 尺度参数 A（m/s）；默认 6.0、k = 2.0：DOMAIN.md §6 参考算例</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="286" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="287" />
             <source>Weibull shape k</source>
             <translation>Weibull 形状参数 k</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="287" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="288" />
             <source>hub height</source>
             <translation>轮毂高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="288" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="289" />
             <source>Height the Weibull distribution is for; default: the hub height</source>
             <translation>该 Weibull 分布对应的高度；默认：轮毂高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="290" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="291" />
             <source>WAsP .tab, .csv/.xlsx sector table, .epw or wind-map .tif</source>
             <translation>WAsP .tab、.csv/.xlsx 扇区表、.epw 或风图谱 .tif</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="291" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="292" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="292" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="293" />
             <source>File height</source>
             <translation>文件高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="293" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="294" />
             <source>Height of a sector table or a wind map without one in its name (EPW files are 10 m, .tab files say theirs)</source>
             <translation>扇区表或文件名中未注明高度的风图谱的高度（EPW 为 10 m，.tab 文件自带高度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="295" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="296" />
             <source>Shear (land use)</source>
             <translation>切变（下垫面）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="300" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="301" />
             <source>Roughness for the shear from the resource height to the hub (resources/wind/roughness.csv); default farmland z0 = 0.1 m, the surroundings of most weather stations (European Wind Atlas)</source>
             <translation>由资源高度外推到轮毂高度所用的粗糙度（resources/wind/roughness.csv）；默认农田 z0 = 0.1 m，即多数气象站周边（欧洲风图谱）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="305" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="306" />
             <source>Wakes and constraints</source>
             <translation>尾流与约束</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="306" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="307" />
             <source>Wake model</source>
             <translation>尾流模型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="307" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="308" />
             <source>Jensen (k = 0.075)</source>
             <translation>Jensen（k = 0.075）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="307" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="308" />
             <source>Bastankhah Gaussian (TI 10%)</source>
             <translation>Bastankhah 高斯模型（湍流强度 10%）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="307" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="308" />
             <source>None</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="309" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="310" />
             <source>Jensen/Katic top-hat wake, k = 0.075 (WAsP PARK onshore default); Bastankhah &amp; Porté-Agel 2014 Gaussian, k* from TI 0.10 (Niayifar &amp; Porté-Agel 2016). Both validated against PyWake (docs/wind.md)</source>
             <translation>Jensen/Katic 顶帽尾流，k = 0.075（WAsP PARK 陆上默认值）；Bastankhah &amp; Porté-Agel 2014 高斯尾流，k* 由湍流强度 0.10 求得（Niayifar &amp; Porté-Agel 2016）。两者均已与 PyWake 对比验证（docs/wind.md）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="312" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="313" />
             <source>Spacing along, across</source>
             <translation>间距（顺风、横风）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="313" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="314" />
             <source>Minimum spacing in rotor diameters: 5 D along the prevailing wind, 3 D across (an ellipse; a circle of 5 D without a prevailing direction). DOMAIN.md §6: 3–5 D crosswind, 5–10 D downwind; lower ends for tight park sites</source>
             <translation>以叶轮直径计的最小间距：主导风向上 5 D，横风向 3 D（椭圆；无主导风向时为 5 D 圆）。DOMAIN.md §6：横风向 3–5 D，顺风向 5–10 D；园区场地紧张时取下限</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="318" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="319" />
             <source>Setback buildings</source>
             <translation>建筑退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="319" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="320" />
             <source>Setback roads</source>
             <translation>道路退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="320" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="321" />
             <source>Setback boundary</source>
             <translation>红线退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="321" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="322" />
             <source>auto: {0:g} × tip height</source>
             <translation>自动：{0:g} × 叶尖高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="325" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="326" />
             <source>Default 1.5 × tip height (resources/wind/setbacks.csv, e.g. Massachusetts DOER model bylaw; unverified for China)</source>
             <translation>默认 1.5 × 叶尖高度（resources/wind/setbacks.csv，如美国马萨诸塞州 DOER 示范条例；国内未核实）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="327" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="328" />
             <source>Default 1.1 × tip height: fall-over distance + 10% (UK DfT Circular 02/2013)</source>
             <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（英国交通部 DfT Circular 02/2013）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="329" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="330" />
             <source>Default 1.1 × tip height: fall-over distance + 10% (Lingtan convention, unverified)</source>
             <translation>默认 1.1 × 叶尖高度：倒塌距离 + 10%（零碳软件约定，未核实）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="332" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="333" />
             <source>Noise class</source>
             <translation>声环境功能区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="333" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="334" />
             <source>auto (by building use)</source>
             <translation>自动（按建筑用途）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="335" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="336" />
             <source>Class {0}</source>
             <translation>{0} 类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="336" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="337" />
             <source>GB 3096-2008 class of the sensitive buildings: auto = by use (homes, schools, hospitals, elderly care → 1; dormitories, mixed → 2; §4.2, resources/wind/noise_class_by_use.csv). ISO 9613-2 spreading and air absorption; default sound power 104 dB(A) unless the curve gives one</source>
             <translation>敏感建筑的 GB 3096-2008 声环境功能区类别：自动 = 按用途（住宅、学校、医院、养老 → 1 类；宿舍、混合 → 2 类；§4.2，resources/wind/noise_class_by_use.csv）。按 ISO 9613-2 计几何发散和空气吸收；曲线未给出声功率级时默认 104 dB(A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="419" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="420" />
             <source>Power curves (*.csv *.txt);;All files (*)</source>
             <translation>功率曲线 (*.csv *.txt);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="431" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="432" />
             <source>Wind resource file</source>
             <translation>风资源文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="432" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="433" />
             <source>Wind resources (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;All files (*)</source>
             <translation>风资源 (*.tab *.csv *.xlsx *.epw *.tif *.tiff);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="452" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="453" />
             <source>No turbines: choose Place Turbine and click on the map</source>
             <translation>没有风机：选择“放置风机”后在地图上单击</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="457" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="458" />
             <source>{0} turbines, {1:,.0f} kW; AEP {2:,.1f} MWh/yr (gross {3:,.1f}), wake loss {4:.2f}%, capacity factor {5:.3f}; air density {6:.3f} kg/m³</source>
             <translation>{0} 台风机，{1:,.0f} kW；年发电量 {2:,.1f} MWh（尾流前 {3:,.1f}），尾流损失 {4:.2f}%，容量系数 {5:.3f}；空气密度 {6:.3f} kg/m³</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="475" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="476" />
             <source>No violations of the rules checked</source>
             <translation>已检查的规则均满足</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="475" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="476" />
             <source>No violations</source>
             <translation>无约束冲突</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="494" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="495" />
             <source>Updated in {0:.0f} ms ({1} turbines; evaluate {2:.0f} ms)</source>
             <translation>已更新，用时 {0:.0f} ms（{1} 台风机；计算 {2:.0f} ms）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_wind_tab.py" line="289" />
+            <location filename="../../app/gui/siting_wind_tab.py" line="290" />
             <source>File</source>
             <translation>文件</translation>
         </message>
