@@ -40,7 +40,9 @@ def site_rooftop_pv(buildings: gpd.GeoDataFrame, settings: PVSettings, *, weathe
     weather = weather_source.site_weather(lon, lat, weather_path=weather_path, allow_network=allow_network,
                            fix_time_base=fix_time_base, altitude_m=altitude_m,
                            restore_components=restore_components)
-    dsm = read_surface(dsm_path) if dsm_path is not None else None
+    # only the DSM's pixels within the shading reach of the buildings: a city-wide DSM fits
+    dsm = read_surface(dsm_path, bounds=tuple(buildings.total_bounds), bounds_crs=buildings.crs,
+                       margin_m=settings.shading_distance_m) if dsm_path is not None else None
     progress.report(0.05, "rooftop PV")
     result = rooftop_pv(buildings, weather, settings, progress.sub(0.05, 1.0), dsm=dsm)
     return result.with_grid_factor(grid) if grid is not None else result

@@ -9,6 +9,7 @@ import numpy as np
 from pyproj import CRS
 
 from gis.errors import InputError
+from gis.limits import check_memory
 
 NODATA_FILL = -2_147_483_648
 """Code given to nodata pixels when the file's nodata value is not an integer (e.g. NaN)."""
@@ -69,6 +70,15 @@ def read_landcover(path: str | Path, *, bounds: tuple[float, float, float, float
                                      "The boundary lies outside the land-cover raster (same CRS?)",
                                      path=str(path), code="raster.outside")
                 window = Window(col0, row0, col1 - col0, row1 - row0)
+            h, w = (window.height, window.width) if window is not None else (src.height, src.width)
+            # the masked read (its type and a 1-byte mask), the int32 codes and np.where's int64
+            check_memory(float(w) * float(h) * (np.dtype(src.dtypes[band - 1]).itemsize + 13),
+                         what_zh=f"读取 {w:,} × {h:,} 像元的土地覆盖栅格",
+                         what_en=f"Reading {w:,} × {h:,} pixels of the land-cover raster",
+                         fix_zh="请给出园区边界（只读其范围），或把栅格裁剪到园区",
+                         fix_en="give the park boundary (only its extent is read) or clip the raster to the "
+                                "park",
+                         path=str(path), code="raster.too_big")
             data = src.read(band, window=window, masked=True)
             transform = src.window_transform(window) if window is not None else t
             crs = CRS.from_user_input(src.crs)

@@ -298,6 +298,31 @@ def usable_area(parts: np.ndarray, exclusions: Sequence[Exclusion] = (),
     return UsableArea(parts=parts, gross=gross, usable=usable, zones=z)
 
 
+CANDIDATE_BYTES = 120
+"""Peak working memory per candidate table (bytes) of the whole array job (layout, yield,
+layers): 119 measured (963 MB for the 8.1 million candidates and 505,421 tables of a
+10 × 10 km square). The padded (strip, position) grid of the packing adds 16 per cell."""
+
+
+def _check_size(candidates: int, grid_cells: int, local: shapely.Geometry) -> None:
+    """InputError before the candidate arrays are allocated when they would not fit in memory
+    (:func:`gis.limits.check_memory`): a huge array area, or an outline whose row strips span
+    far more ground than it covers."""
+    from gis.limits import check_memory, memory_limit_bytes
+
+    need = candidates * CANDIDATE_BYTES + grid_cells * 16.0
+    km2 = shapely.area(local) / 1e6
+    # the area that fits, at this area's candidates per km² (for the advice)
+    fits = km2 * memory_limit_bytes() / need if need > 0 else km2
+    fits_text = f"{fits:,.0f}" if fits >= 10 else f"{fits:.2g}"
+    check_memory(need, what_zh=f"在 {km2:,.1f} 平方公里的可用阵列范围内布置 {candidates:,} 个候选支架位置",
+                 what_en=f"Laying out {candidates:,} candidate table positions in {km2:,.1f} km² of usable "
+                         "array area",
+                 fix_zh=f"请把阵列范围分成若干块（每块约 {fits_text} 平方公里以内）分别布置",
+                 fix_en=f"split the array area into parts (each within about {fits_text} km²) and lay "
+                        "them out one by one", code="pv_array.too_big")
+
+
 @dataclass
 class TableGrid:
     """Tables laid out: rectangles (world CRS), their row (1 = front), start along the row (u, m),
@@ -365,6 +390,7 @@ def layout_tables(usable: shapely.Geometry, rows: RowGeometry, *, table_gap_m: f
     progress.report(0.2, "candidate tables")
     # candidate starts per row strip (ragged → flat)
     n_pos = np.floor((sb[:, 2] - sb[:, 0] - width - 2 * EDGE_EPS_M) / step_u).astype(np.int64) + 1
+    _check_size(int(n_pos.sum()), len(vf) * (int(n_pos.max()) + 1 if len(n_pos) else 0), local)
     strip_of = np.repeat(np.arange(len(vf)), n_pos)
     j = np.arange(strip_of.size) - np.repeat(np.cumsum(n_pos) - n_pos, n_pos)
     u = sb[strip_of, 0] + EDGE_EPS_M + j * step_u

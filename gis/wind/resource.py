@@ -27,6 +27,7 @@ from scipy.optimize import brentq
 from scipy.special import gamma
 
 from gis.errors import InputError, Problem
+from gis.limits import check_memory
 from gis.paths import resources_dir
 
 # ISA / US Standard Atmosphere 1976, troposphere (ICAO Doc 7488):
@@ -537,6 +538,12 @@ def _read_band(path: Path):
     import rasterio
 
     with rasterio.open(path) as ds:
+        # the masked read (its type and a 1-byte mask), the float64 copy and the filled result
+        check_memory(float(ds.width) * float(ds.height) * (np.dtype(ds.dtypes[0]).itemsize + 17),
+                     what_zh=f"读取 {ds.width:,} × {ds.height:,} 像元的风资源图",
+                     what_en=f"Reading {ds.width:,} × {ds.height:,} pixels of the wind resource map",
+                     fix_zh="请把风资源图裁剪到场址范围", fix_en="clip the resource map to the site",
+                     path=str(path), code="wind.raster_too_big")
         arr = ds.read(1, masked=True).astype(float).filled(np.nan)
         return arr, ds.transform, ds.crs
 
@@ -562,6 +569,8 @@ def read_resource_raster(path: str | Path, *, height_m: float | None = None, kin
         kind = "weibull" if re.search(r"weibull[-_]?a|(^|[-_])a[-_]", stem) else "mean"
     try:
         arr, transform, crs = _read_band(p)
+    except InputError:
+        raise
     except Exception as exc:
         raise InputError(f"无法读取风资源图：{exc}", f"cannot read the resource map: {exc}", path=str(p),
                          code="wind.raster") from exc
