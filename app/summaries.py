@@ -433,6 +433,48 @@ class SkippedStep(Section):
     en: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class EnergySummary(Section):
+    """The hourly energy balance (``lingtan energy``, :meth:`gis.energy.system.SystemResult.summary`):
+    consumption, on-site generation and the part used on site (kWh/yr), self-sufficiency,
+    self-consumption and green-power share (%), grid import/export (kWh/yr) and their peaks (kW),
+    curtailment (kWh/yr), battery equivalent cycles, hours fully covered on site (h), avoided CO2
+    (t/yr), the bill with and without the on-site sources and storage (yuan/yr) under ``tariff``
+    (key, names, source), ``economics`` (capex_yuan, npv_yuan, irr_pct, …), the annual netting kept
+    for comparison, generation by source (kWh/yr), the year, step (min), dispatch mode, battery,
+    sources, problems, the optional ``sizing`` curve and ``charts`` (the compact chart data of
+    :func:`app.charts.energy_data.compact`: heatmaps, duration curves, typical weeks)."""
+
+    load_kwh: float | None = None
+    onsite_kwh: float | None = None
+    used_onsite_kwh: float | None = None
+    self_sufficiency_pct: float | None = None
+    self_consumption_pct: float | None = None
+    green_share_pct: float | None = None
+    grid_import_kwh: float | None = None
+    grid_export_kwh: float | None = None
+    grid_import_peak_kw: float | None = None
+    grid_export_peak_kw: float | None = None
+    curtailed_kwh: float | None = None
+    battery_cycles: float | None = None
+    hours_fully_covered: float | None = None
+    t_co2_avoided: float | None = None
+    bill_yuan: float | None = None
+    bill_before_yuan: float | None = None
+    tariff: dict | None = None
+    economics: dict | None = None
+    annual_netting: dict | None = None
+    generation_kwh: dict | None = None
+    year: int | None = None
+    step_min: int | None = None
+    dispatch: str | None = None
+    battery: dict | None = None
+    sources: dict | None = None
+    problems: list[dict] | None = None
+    sizing: dict | None = None
+    charts: dict | None = None
+
+
 # ---- the whole summary ------------------------------------------------------------------------
 
 @dataclass(frozen=True, kw_only=True)
@@ -447,6 +489,7 @@ class ParkSummary(Section):
     intensity: IntensitySummary | None = field(default=None, metadata={"of": IntensitySummary})
     pv_array: ArraySummary | None = field(default=None, metadata={"of": ArraySummary})
     wind: WindSummary | None = field(default=None, metadata={"of": WindSummary})
+    energy: EnergySummary | None = field(default=None, metadata={"of": EnergySummary})
     skipped: list[SkippedStep] | None = field(default=None, metadata={"rows": SkippedStep})
 
     ANALYSES: ClassVar[tuple[str, ...]] = ("pv", "carbon", "intensity", "pv_array", "wind")
