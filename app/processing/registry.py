@@ -22,6 +22,7 @@ ALGORITHM_CLASSES = (
     "app.algorithms.sinks:Sinks",
     "app.algorithms.sinks:LandcoverSinks",
     "app.algorithms.park_balance:ParkBalance",
+    "app.algorithms.energy:Energy",
     "app.algorithms.report:Report",
     "app.algorithms.export:Export",
 )

@@ -155,3 +155,40 @@ def weibull_wind_series(curve, *, A: float, k: float, n_turbines: int, year: int
                                          "算",
                                          "no hourly wind: the wind power hours are synthetic (Weibull with a "
                                          "diurnal and seasonal shape), for estimates only")])
+
+
+TURBINE_COLUMNS = ("rated_kw", "rotor_diameter_m", "hub_height_m", "aep_mwh")
+"""Fields of the wind engine's turbine layer (gis.wind.farm.TURBINE_FIELDS) the series needs."""
+
+
+def turbines_series(turbines: pd.DataFrame, weather: Weather, year: int, dt_h: float = 1.0) -> PowerSeries:
+    """The sited turbines (the wind engine's turbine layer) as one series: per group of equal
+    turbines the weather's hourly wind through a generic curve of their rated power and rotor
+    (gis.wind.turbines ``generic:``), scaled to the group's net AEP as the engine computed it (wakes
+    included). The engine's AEP fixes the total; the weather file fixes the hours."""
+    from gis.wind.turbines import load_turbine
+
+    missing = [c for c in TURBINE_COLUMNS if c not in turbines]
+    if missing:
+        raise InputError(f"风机图层缺少字段 {', '.join(missing)}：请先在“选址”中计算风机",
+                         f"the turbine layer lacks {', '.join(missing)}: evaluate the turbines in Siting "
+                         f"first",
+                         code="energy.turbine_fields")
+    t = pd.DataFrame({c: pd.to_numeric(turbines[c], errors="coerce") for c in TURBINE_COLUMNS})
+    if t.isna().any().any() or (t[["rated_kw", "rotor_diameter_m", "hub_height_m"]] <= 0).any().any():
+        raise InputError("风机图层的额定功率、叶轮直径、轮毂高度或发电量无法读取",
+                         "the turbine layer has unreadable rated power, rotor, hub height or AEP",
+                         code="energy.turbine_values")
+    total = np.zeros(len(year_index(year, dt_h)))
+    problems: list[Problem] = []
+    for (kw, d, hub), g in t.groupby(["rated_kw", "rotor_diameter_m", "hub_height_m"]):
+        curve = load_turbine(f"generic:{kw:g},{d:g},{hub:g}").curve
+        s = wind_series(curve, hub_height_m=float(hub), n_turbines=len(g), weather=weather, year=year,
+                        dt_h=dt_h,
+                        net_kwh_yr=float(g["aep_mwh"].sum()) * 1000.0)
+        total += s.kw
+        problems += s.problems
+    return PowerSeries(year_index(year, dt_h), total, dt_h, problems=problems,
+                       source=f"{len(t)} sited turbine(s), the wind engine's net AEP spread over the hourly "
+                              f"wind of "
+                       f"{weather.source}")
