@@ -42,6 +42,7 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
                   date: dt.date | None = None, contents: bool = True):
     """The laid-out :class:`~app.report.document.ReportDocument` (nothing painted yet)."""
     from app.report.document import ReportDocument
+    from app.report.energy_pages import energy
     from app.report.pages import SECTIONS, ReportData, assumptions, cover
     from app.report.siting_pages import siting
 
@@ -55,7 +56,7 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
     if contents:
         doc.contents_page()
     analyses = [section for section in SECTIONS if section is not assumptions]
-    for section in (*analyses, siting, assumptions):  # what was placed, before the assumptions
+    for section in (*analyses, siting, energy, assumptions):  # placed, hour by hour, then the assumptions
         section(doc, data)
     return doc
 
