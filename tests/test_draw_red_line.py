@@ -161,7 +161,8 @@ def test_a_drawn_red_line_in_the_wizard_gives_the_headless_pv(qtbot, tmp_path, c
     wiz = NewParkWizard(ws, canvas=canvas, undo_stack=stack, lang="zh")
     qtbot.addWidget(wiz)
     wiz.show()
-    assert wiz.red_line_page.combo.count() == 1  # only the buildings are polygons so far
+    # only the footprints are polygons so far: not proposed as the red line, nothing to go on with
+    assert wiz.red_line_page.combo.currentData() is None and not wiz.red_line_page.isComplete()
     qtbot.mouseClick(wiz.red_line_page.draw, Qt.MouseButton.LeftButton)
     assert not wiz.isVisible() and canvas.tool() == TOOL_NAME
     # four corners ~350 m around the centre, the first one next to a building's corner (snapped)

@@ -251,7 +251,8 @@ def drawn_layer(polygon: shapely.Geometry, crs, workspace, lang: str = "zh"):
     """A styled layer holding ``polygon`` (CRS ``crs``) under a key not yet used in ``workspace``."""
     from layers.presets import styled_layer
 
-    gdf = gpd.GeoDataFrame({"name": [tr("Drawn red line")]}, geometry=[polygon], crs=crs)
+    # no name field: the park's name is then the one typed in the wizard, else 园区 (not "drawn …")
+    gdf = gpd.GeoDataFrame(geometry=[polygon], crs=crs)
     layer = styled_layer("boundary", gdf, lang=lang)  # drawn as the park's red line
     key, k = DRAWN_LAYER, 1
     while workspace.layer(key) is not None:

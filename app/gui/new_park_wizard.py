@@ -49,6 +49,9 @@ from app.processing.registry import algorithm
 from gis.buildings import NO_FIELD, guess_building_fields
 from gis.errors import InputError
 
+MAX_RED_LINE_FEATURES = 20
+"""A lone polygon layer with more features than this is not proposed as the red line (a red line is
+one outline or a few parcels; hundreds of polygons are footprints): the user chooses or draws."""
 STEP_INPUTS = ("boundary", "buildings")
 """The algorithm's inputs the wizard's own steps choose (hidden in the generated step 3)."""
 EXAMPLES_SHOWN = 3
@@ -147,11 +150,12 @@ class RedLinePage(QWizardPage):
         layers = _candidates(self.wiz.workspace, self.wiz.spec("boundary"))
         self.combo.blockSignals(True)
         self.combo.clear()
+        self.combo.addItem(tr("(choose a layer or draw the red line)"), None)
         for lyr in layers:
             self.combo.addItem(lyr.title, lyr.name)
-        if select is None and layers:
+        if select is None and (len(layers) > 1 or (layers and len(layers[0].gdf) <= MAX_RED_LINE_FEATURES)):
             select = likely_layer("boundary", layers).name
-        self.combo.setCurrentIndex(max(self.combo.findData(select), 0) if layers else -1)
+        self.combo.setCurrentIndex(max(self.combo.findData(select), 0) if select else 0)
         self.combo.blockSignals(False)
         self._changed()
 
@@ -169,7 +173,8 @@ class RedLinePage(QWizardPage):
             self.selected_only.setChecked(False)
         self.selected_only.blockSignals(False)
         gdf = self.boundary()
-        self.info.setText(_area_text(gdf) if gdf is not None else tr("(no polygon layer on the map)"))
+        empty = tr("(no polygon layer on the map)") if self.combo.count() <= 1 else tr("(none chosen yet)")
+        self.info.setText(_area_text(gdf) if gdf is not None else empty)
         self.completeChanged.emit()
 
     def boundary(self) -> gpd.GeoDataFrame | None:
