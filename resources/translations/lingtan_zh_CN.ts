@@ -359,13 +359,12 @@
             <translation>红线至少需要三个拐点并围成一块面积</translation>
         </message>
         <message>
-            <location filename="../../app/gui/draw_tool.py" line="254" />
-            <location filename="../../app/gui/draw_tool.py" line="261" />
+            <location filename="../../app/gui/draw_tool.py" line="262" />
             <source>Drawn red line</source>
             <translation>绘制的红线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/draw_tool.py" line="269" />
+            <location filename="../../app/gui/draw_tool.py" line="270" />
             <source>Draw red line</source>
             <translation>绘制红线</translation>
         </message>
@@ -1331,190 +1330,200 @@
     <context>
         <name>NewParkWizard</name>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="63" />
+            <location filename="../../app/gui/new_park_wizard.py" line="66" />
             <source>Height</source>
             <translation>高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="63" />
+            <location filename="../../app/gui/new_park_wizard.py" line="66" />
             <source>Floors</source>
             <translation>层数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="63" />
+            <location filename="../../app/gui/new_park_wizard.py" line="66" />
             <source>Use</source>
             <translation>用途</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="63" />
+            <location filename="../../app/gui/new_park_wizard.py" line="66" />
             <source>Roof type</source>
             <translation>屋面类型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="64" />
+            <location filename="../../app/gui/new_park_wizard.py" line="67" />
             <source>Enterprise id</source>
             <translation>企业代码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="78" />
+            <location filename="../../app/gui/new_park_wizard.py" line="81" />
             <source>{0} ha ({1} mu), {2} feature(s)</source>
             <translation>{0} 公顷（{1} 亩），{2} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="86" />
+            <location filename="../../app/gui/new_park_wizard.py" line="89" />
             <source>field {0}</source>
             <translation>字段 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="88" />
+            <location filename="../../app/gui/new_park_wizard.py" line="91" />
             <source>floors × {0} m</source>
             <translation>层数 × {0} 米</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="89" />
+            <location filename="../../app/gui/new_park_wizard.py" line="92" />
             <source>missing</source>
             <translation>缺失</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="89" />
+            <location filename="../../app/gui/new_park_wizard.py" line="92" />
             <source>rejected (impossible)</source>
             <translation>不可能的值，未采用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="113" />
+            <location filename="../../app/gui/new_park_wizard.py" line="116" />
             <source>Park boundary (red line)</source>
             <translation>园区红线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="114" />
+            <location filename="../../app/gui/new_park_wizard.py" line="117" />
             <source>Choose the polygon layer of the red line, only its selected feature, or draw the red line on the map.</source>
             <translation>选择红线所在的面图层（可只用其中选中的要素），或在地图上绘制红线。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="120" />
+            <location filename="../../app/gui/new_park_wizard.py" line="123" />
             <source>Red line layer</source>
             <translation>红线图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="125" />
+            <location filename="../../app/gui/new_park_wizard.py" line="128" />
             <source>Draw on the Map…</source>
             <translation>在地图上绘制…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="127" />
+            <location filename="../../app/gui/new_park_wizard.py" line="130" />
             <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels. Corners snap to vertices of the visible layers.</source>
             <translation>在地图上依次单击红线的各个拐点；双击或按回车结束，退格键删除上一个拐点，Esc 取消。拐点会吸附到可见图层的顶点。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="142" />
-            <location filename="../../app/gui/new_park_wizard.py" line="209" />
+            <location filename="../../app/gui/new_park_wizard.py" line="145" />
+            <location filename="../../app/gui/new_park_wizard.py" line="214" />
             <source>Red line</source>
             <translation>红线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="166" />
+            <location filename="../../app/gui/new_park_wizard.py" line="153" />
+            <source>(choose a layer or draw the red line)</source>
+            <translation>（请选择图层或绘制红线）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="170" />
             <source>Only the selected features ({0})</source>
             <translation>只用选中的要素（{0} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="172" />
+            <location filename="../../app/gui/new_park_wizard.py" line="176" />
             <source>(no polygon layer on the map)</source>
             <translation>（地图上没有面图层）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="198" />
+            <location filename="../../app/gui/new_park_wizard.py" line="176" />
+            <source>(none chosen yet)</source>
+            <translation>（尚未选择）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="203" />
             <source>Buildings and their fields</source>
             <translation>建筑及其字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="199" />
+            <location filename="../../app/gui/new_park_wizard.py" line="204" />
             <source>Which field gives each building's height, floors, use, roof type and enterprise? Guessed from the usual names; change any of them.</source>
             <translation>哪个字段表示建筑的高度、层数、用途、屋面类型和所属企业？已按常见字段名猜测，可逐项修改。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="206" />
+            <location filename="../../app/gui/new_park_wizard.py" line="211" />
             <source>Buildings layer</source>
             <translation>建筑图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="272" />
+            <location filename="../../app/gui/new_park_wizard.py" line="277" />
             <source>{0} buildings inside the red line, {1} outside</source>
             <translation>红线内 {0} 栋建筑，红线外 {1} 栋</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="274" />
+            <location filename="../../app/gui/new_park_wizard.py" line="279" />
             <source> (left out)</source>
             <translation>（红线外的将去掉）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="286" />
-            <location filename="../../app/gui/new_park_wizard.py" line="293" />
+            <location filename="../../app/gui/new_park_wizard.py" line="291" />
+            <location filename="../../app/gui/new_park_wizard.py" line="298" />
             <location filename="../../app/gui/window_actions.py" line="265" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="293" />
+            <location filename="../../app/gui/new_park_wizard.py" line="298" />
             <source>Guessed: {0}</source>
             <translation>猜测为：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="295" />
+            <location filename="../../app/gui/new_park_wizard.py" line="300" />
             <source>Fields found ({0}): {1}</source>
             <translation>图层中的字段（{0} 个）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="344" />
+            <location filename="../../app/gui/new_park_wizard.py" line="349" />
             <source>Height used (m)</source>
             <translation>采用高度（米）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="344" />
+            <location filename="../../app/gui/new_park_wizard.py" line="349" />
             <source>Height from</source>
             <translation>高度来源</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="344" />
+            <location filename="../../app/gui/new_park_wizard.py" line="349" />
             <source>Use class</source>
             <translation>用途类别</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="345" />
+            <location filename="../../app/gui/new_park_wizard.py" line="350" />
             <source>Roof class</source>
             <translation>屋面类别</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="368" />
+            <location filename="../../app/gui/new_park_wizard.py" line="373" />
             <source>{0} (field {1}): {2} value(s) cannot be read, e.g. {3}</source>
             <translation>{0}（字段 {1}）：{2} 个值无法读取，如 {3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="371" />
+            <location filename="../../app/gui/new_park_wizard.py" line="376" />
             <source>Values that cannot be read:</source>
             <translation>无法读取的值：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="374" />
+            <location filename="../../app/gui/new_park_wizard.py" line="379" />
             <source>Every value of the chosen fields can be read.</source>
             <translation>所选字段的值都能读取。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="389" />
+            <location filename="../../app/gui/new_park_wizard.py" line="394" />
             <source>Other data and parameters</source>
             <translation>其他数据与参数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="390" />
+            <location filename="../../app/gui/new_park_wizard.py" line="395" />
             <source>Optional: green space, tree rows, townships, roads, water, the enterprise energy table and the township statistics; the park's name.</source>
             <translation>可选：绿地、行道树、乡镇街道、道路、水体、企业能耗表和乡镇统计表；园区名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="426" />
+            <location filename="../../app/gui/new_park_wizard.py" line="431" />
             <source>New Park</source>
             <translation>新建园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="429" />
+            <location filename="../../app/gui/new_park_wizard.py" line="434" />
             <source>Create Park</source>
             <translation>创建园区</translation>
         </message>
@@ -1573,8 +1582,8 @@
         </message>
         <message>
             <location filename="../../app/gui/open_data.py" line="125" />
-            <location filename="../../app/gui/open_data.py" line="325" />
-            <location filename="../../app/gui/open_data.py" line="603" />
+            <location filename="../../app/gui/open_data.py" line="328" />
+            <location filename="../../app/gui/open_data.py" line="606" />
             <source>Coordinate system</source>
             <translation>坐标系</translation>
         </message>
@@ -1735,173 +1744,173 @@
             <translation>由格式规定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="316" />
-            <location filename="../../app/gui/open_data.py" line="600" />
+            <location filename="../../app/gui/open_data.py" line="318" />
+            <location filename="../../app/gui/open_data.py" line="603" />
             <location filename="../../app/gui/siting_wind_tab.py" line="290" />
             <source>File</source>
             <translation>文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="316" />
-            <location filename="../../app/gui/open_data.py" line="600" />
+            <location filename="../../app/gui/open_data.py" line="318" />
+            <location filename="../../app/gui/open_data.py" line="603" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="318" />
+            <location filename="../../app/gui/open_data.py" line="320" />
             <source>Layer</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="324" />
+            <location filename="../../app/gui/open_data.py" line="326" />
             <location filename="../../app/gui/window_data.py" line="95" />
             <source>Text encoding</source>
             <translation>文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="328" />
+            <location filename="../../app/gui/open_data.py" line="331" />
             <source>Web-map offset</source>
             <translation>网络地图偏移</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="329" />
+            <location filename="../../app/gui/open_data.py" line="332" />
             <source>{0} coordinates converted to WGS84</source>
             <translation>已将 {0} 坐标转换为 WGS84</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="330" />
+            <location filename="../../app/gui/open_data.py" line="333" />
             <source>Features</source>
             <translation>要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="332" />
+            <location filename="../../app/gui/open_data.py" line="335" />
             <source>Geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="334" />
+            <location filename="../../app/gui/open_data.py" line="337" />
             <source>Fields</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="342" />
+            <location filename="../../app/gui/open_data.py" line="345" />
             <source>Problems and repairs</source>
             <translation>问题与修复</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="353" />
+            <location filename="../../app/gui/open_data.py" line="356" />
             <source>No problems found.</source>
             <translation>未发现问题。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="365" />
+            <location filename="../../app/gui/open_data.py" line="368" />
             <source>Read again with another CRS…</source>
             <translation>用其他坐标系重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="369" />
+            <location filename="../../app/gui/open_data.py" line="372" />
             <source>Read again with another text encoding…</source>
             <translation>用其他编码重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="389" />
+            <location filename="../../app/gui/open_data.py" line="392" />
             <source>Data added: {0}</source>
             <translation>已添加数据：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="401" />
+            <location filename="../../app/gui/open_data.py" line="404" />
             <source>For example longitude/latitude copied from Amap or Baidu (GCJ-02 / BD-09)</source>
             <translation>例如从高德或百度地图复制的经纬度（GCJ-02 / BD-09）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="410" />
+            <location filename="../../app/gui/open_data.py" line="413" />
             <source>For attribute text that shows as garbled characters</source>
             <translation>属性文字显示为乱码时使用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="601" />
+            <location filename="../../app/gui/open_data.py" line="604" />
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="601" />
+            <location filename="../../app/gui/open_data.py" line="604" />
             <source>{0:,} × {1:,} cells, {2} band(s), {3}</source>
             <translation>{0:,} × {1:,} 个像元，{2} 个波段，{3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="604" />
+            <location filename="../../app/gui/open_data.py" line="607" />
             <source>Resolution</source>
             <translation>分辨率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="605" />
-            <location filename="../../app/gui/open_data.py" line="612" />
+            <location filename="../../app/gui/open_data.py" line="608" />
+            <location filename="../../app/gui/open_data.py" line="615" />
             <source>No data</source>
             <translation>无数据值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="605" />
+            <location filename="../../app/gui/open_data.py" line="608" />
             <source>none</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="606" />
+            <location filename="../../app/gui/open_data.py" line="609" />
             <source>Shown</source>
             <translation>显示</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="606" />
+            <location filename="../../app/gui/open_data.py" line="609" />
             <source>RGB image</source>
             <translation>RGB 影像</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="606" />
+            <location filename="../../app/gui/open_data.py" line="609" />
             <source>band {0}</source>
             <translation>第 {0} 波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="612" />
+            <location filename="../../app/gui/open_data.py" line="615" />
             <source>Band</source>
             <translation>波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="612" />
+            <location filename="../../app/gui/open_data.py" line="615" />
             <source>Min</source>
             <translation>最小值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="612" />
+            <location filename="../../app/gui/open_data.py" line="615" />
             <source>Max</source>
             <translation>最大值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="612" />
+            <location filename="../../app/gui/open_data.py" line="615" />
             <source>Mean</source>
             <translation>平均值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="612" />
+            <location filename="../../app/gui/open_data.py" line="615" />
             <source>Std. dev.</source>
             <translation>标准差</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="612" />
+            <location filename="../../app/gui/open_data.py" line="615" />
             <source>Valid cells</source>
             <translation>有效像元</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="659" />
-            <location filename="../../app/gui/open_data.py" line="731" />
+            <location filename="../../app/gui/open_data.py" line="662" />
+            <location filename="../../app/gui/open_data.py" line="734" />
             <source>Add data</source>
             <translation>添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="733" />
+            <location filename="../../app/gui/open_data.py" line="736" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="613" />
+            <location filename="../../app/gui/open_data.py" line="616" />
             <source>Band statistics</source>
             <translation>波段统计</translation>
         </message>
