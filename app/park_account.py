@@ -19,6 +19,9 @@ LINE_LABELS = {
     "scope2_t_co2": ("范围二（外购电力、热力）", "scope 2 (purchased power, heat)", "tCO2/yr"),
     "pv_kwh_yr": ("光伏发电量", "PV generation", "kWh/yr"),
     "pv_self_used_kwh_yr": ("光伏自用电量", "PV used in the park", "kWh/yr"),
+    "pv_self_used_annual_netting_kwh_yr": ("光伏自用电量（全年净额法，仅供对照）",
+                                           "PV used in the park by annual netting (comparison only)",
+                                           "kWh/yr"),
     "pv_avoided_self_t_co2": ("光伏自用减排", "avoided by PV used in the park", "tCO2/yr"),
     "pv_exported_avoided_t_co2": ("光伏上网减排", "avoided by exported PV", "tCO2/yr"),
     "green_power_avoided_t_co2": ("外购绿电减排", "avoided by purchased green power", "tCO2/yr"),
@@ -76,11 +79,30 @@ def park_account(park, *, factors_key: str | None = None, weather_path: Path | N
     if park.enterprises is None:  # no energy table: PV only; the account needs the park's energy use
         return None, pv_result
     progress.report(0.75, "emissions, sinks, balance")
+    hourly = hourly_shapes(park, pv_result, year) if pv_result is not None else None
     account = account_park(park, factors, pv_kwh_yr=pv_result.totals["kwh_yr"] if pv_result else 0.0,
                            year=year, baseline_year=baseline_year,
                            indicator_set=indicator_set or DEFAULT_INDICATOR_SET, scenarios=scenarios,
-                           facts=facts)
+                           facts=facts, hourly=hourly)
     return account, pv_result
+
+
+def hourly_shapes(park, pv_result, year=None):
+    """(rooftop PV kWh, the park's electricity kWh) per hour of the accounted year: the PV engine's
+    hours and the typical profiles of the energy table (gis.energy), so that the balance matches PV
+    with use hour by hour; None when either cannot be made (the balance then nets the year)."""
+    from gis.energy.generation import rooftop_series
+    from gis.energy.park_load import park_load_from_table
+    from gis.errors import InputError
+
+    if pv_result.hourly_kwh is None or park.enterprises is None:
+        return None
+    try:
+        _, load = park_load_from_table(park.enterprises, year)
+        pv = rooftop_series(pv_result, int(load.index[0].year), load.dt_h)
+    except InputError:
+        return None
+    return pv.kw * pv.dt_h, load.park_kw * load.dt_h
 
 
 def balance_sheets(account: ParkAccount, pv_result=None) -> dict[str, pd.DataFrame]:
@@ -94,8 +116,8 @@ def balance_sheets(account: ParkAccount, pv_result=None) -> dict[str, pd.DataFra
     ind = c.indicators.rename(columns={
         "scenario": "情景 scenario", "name_zh": "指标", "name_en": "indicator", "value": "数值 value",
         "comparator": "要求", "threshold": "阈值 threshold", "unit": "单位 unit", "status_zh": "结果",
-        "status": "status", "kind": "类别 kind", "applies_if": "适用条件", "source": "来源 source",
-        "note": "说明 note"}).drop(columns=["set_key", "metric"])
+        "status": "status", "kind": "类别 kind", "applies_if": "适用条件", "source": "来源",
+        "source_en": "source", "note": "note", "note_zh": "说明"}).drop(columns=["set_key", "metric"])
     fuels = account.emissions.by_fuel_for()
     names = account.emissions.factors.fuels["name_zh"]
     fuels.insert(1, "name_zh", fuels["fuel"].map(names))

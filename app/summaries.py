@@ -223,6 +223,7 @@ class BalanceLines(Section):
     scope2_t_co2: float | None = None
     pv_kwh_yr: float | None = None
     pv_self_used_kwh_yr: float | None = None
+    pv_self_used_annual_netting_kwh_yr: float | None = None
     pv_avoided_self_t_co2: float | None = None
     pv_exported_avoided_t_co2: float | None = None
     green_power_avoided_t_co2: float | None = None
@@ -290,8 +291,10 @@ class IndicatorRow(Section):
     status_zh: str | None = None
     applies_if: str | None = None
     kind: str | None = None
-    source: str | None = None
-    note: str | None = None
+    source: str | None = None  # Chinese; source_en in English
+    source_en: str | None = None
+    note: str | None = None  # English; note_zh in Chinese
+    note_zh: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

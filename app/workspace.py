@@ -324,7 +324,10 @@ def styled_result_layers(results: ParkResults, lang: str = "zh", only: set[str] 
     out = {}
     for k, n in enumerate(names):
         progress.report(k / max(len(names), 1), f"styling {n}")
-        out[n] = styled_layer(n, layers[n], lang=lang)
+        kw = {}
+        if n == "township_intensity" and results.intensity is not None:  # its breaks on the legend
+            kw["classification"] = results.intensity.classification
+        out[n] = styled_layer(n, layers[n], lang=lang, **kw)
     return out
 
 

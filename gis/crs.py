@@ -226,3 +226,30 @@ def local_metric_crs(lon: float, lat: float) -> CRS:
         return CRS.from_epsg(gauss_kruger_epsg("cgcs2000", 3, central_meridian=cm))
     zone = int((lon + 180.0) // 6.0) % 60 + 1
     return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+
+
+_CRS_WORDS_ZH = (
+    (re.compile(r"China Geodetic Coordinate System 2000"), "2000 国家大地坐标系（CGCS2000）"),
+    (re.compile(r"3-degree Gauss-Kruger zone (\d+)"), r"3 度带高斯-克吕格投影 第 \1 带"),
+    (re.compile(r"3-degree Gauss-Kruger CM (\d+)E"), r"3 度带高斯-克吕格投影 中央经线 \1°E"),
+    (re.compile(r"Gauss-Kruger zone (\d+)"), r"6 度带高斯-克吕格投影 第 \1 带"),
+    (re.compile(r"Gauss-Kruger CM (\d+)E"), r"6 度带高斯-克吕格投影 中央经线 \1°E"),
+    (re.compile(r"UTM zone (\d+)([NS])"), r"UTM 投影 第 \1\2 带"),
+    (re.compile(r"Pseudo-Mercator"), "Web 墨卡托"),
+    (re.compile(r"Xian 1980"), "1980 西安坐标系"),
+    (re.compile(r"Beijing 1954"), "1954 北京坐标系"),
+)
+"""The EPSG names of the CRSs Chinese data comes in, with the names Chinese planners use
+(GB/T 18314 and the CGCS2000 notice of the State Bureau of Surveying and Mapping, 2008)."""
+
+
+def crs_name_in(text: str, lang: str = "zh") -> str:
+    """A CRS as "EPSG:4547 CGCS2000 / 3-degree Gauss-Kruger CM 114E" in ``lang``: in Chinese the
+    EPSG names of the usual Chinese CRSs read as "… 3 度带高斯-克吕格投影 中央经线 114°E"; other
+    names and English stay as they are."""
+    if lang != "zh":
+        return text
+    for pattern, zh in _CRS_WORDS_ZH:
+        text = pattern.sub(zh, text)
+    return text
+

@@ -195,19 +195,30 @@ def township_intensity_style(gdf, *, title, breaks: Sequence[float] | None = Non
                              method_zh: str = "", method_en: str = "", classification=None,
                              label_field: str | None = None, **_) -> Style:
     c = classification
+
+    def of(key: str, default=None):  # a Classification, or its dict in a saved summary
+        v = c.get(key) if isinstance(c, dict) else getattr(c, key, None)
+        return default if v is None else v
+
     if c is not None:
-        found = getattr(c, "breaks", breaks)
+        found = of("breaks", breaks)
         breaks = list(found) if found is not None else None
-        unit = unit or ("" if getattr(c, "quantity", "") == "k_ratio" else getattr(c, "unit_zh", ""))
-        method_zh = method_zh or getattr(c, "description_zh", "")
-        method_en = method_en or getattr(c, "description_en", "")
+        unit = unit or ("" if of("quantity", "") == "k_ratio" else of("unit_zh", ""))
+        method_zh = method_zh or of("description_zh", "")
+        method_en = method_en or of("description_en", "")
     style = _intensity_style(gdf, breaks=breaks, unit=unit, method_zh=method_zh, method_en=method_en,
                              title=title, label_field=label_field)
-    labels_zh, labels_en = getattr(c, "labels_zh", None), getattr(c, "labels_en", None)
+    labels_zh, labels_en = (of("labels_zh"), of("labels_en")) if c is not None else (None, None)
     if labels_zh and labels_en and len(labels_zh) == len(style.classes) == len(labels_en):
         for cb, zh, en in zip(style.classes, labels_zh, labels_en, strict=True):
             cb.label_zh, cb.label_en = str(zh), str(en)
         style.unit = ""  # the classification's labels carry their units
+    if breaks is not None and len(breaks) == len(style.classes) - 1:
+        # each class by its name and its range with the unit: "1 级（绿）≤ 0.25 tCO2/万元"
+        for k, cb in enumerate(style.classes):
+            cb.label_zh = f"{k + 1} 级（{FIVE_NAMES_ZH[k]}）{style.row_label(cb, 'zh')}"
+            cb.label_en = f"class {k + 1} ({FIVE_NAMES_EN[k]}): {style.row_label(cb, 'en')}"
+        style.unit = ""
     return style
 
 

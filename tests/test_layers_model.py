@@ -284,7 +284,8 @@ def test_presets_for_known_layers():
     assert b.fill == "none" and b.outline == "#e31a1c"
     ti = default_style("township_intensity", poly, breaks=[0.6, 0.8, 1.2, 2.0])
     assert ti.field == "class" and [c.count for c in ti.classes] == [1, 0, 1, 0, 1]
-    assert ti.classes[1].label_en == "0.6–0.8" and ti.no_data_count == 1 and ti.label_field == "name"
+    assert ti.classes[1].label_en == "class 2 (blue): 0.6–0.8"
+    assert ti.no_data_count == 1 and ti.label_field == "name"
     lines = gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (1, 1)])], crs=4549)
     assert default_style("tree_rows", lines).width > 1
     pts = gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)], crs=4549)
@@ -496,7 +497,9 @@ def test_township_intensity_preset_from_a_classification():
                         description_zh="基准比值法", description_en="benchmark ratio",
                         labels_zh=[f"第{k}级" for k in range(1, 6)], labels_en=[f"c{k}" for k in range(1, 6)])
     st = default_style("township_intensity", gdf, classification=c)
-    assert [cb.label_zh for cb in st.classes] == ["第1级", "第2级", "第3级", "第4级", "第5级"]
+    # each class's name, then the classification's label (issue 17: the legend shows both)
+    assert [cb.label_zh for cb in st.classes] == ["1 级（绿）第1级", "2 级（蓝）第2级", "3 级（黄）第3级",
+                                                  "4 级（橙）第4级", "5 级（红）第5级"]
     assert [cb.upper for cb in st.classes[:4]] == [0.6, 0.8, 1.2, 2.0]
     assert [cb.count for cb in st.classes] == [1, 2, 0, 0, 0] and st.no_data_count == 1
     assert st.method_en == "benchmark ratio" and st.unit == ""

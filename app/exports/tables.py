@@ -379,8 +379,8 @@ def saved_carbon_sheets(summary: ParkSummary | dict) -> dict[str, pd.DataFrame]:
     ind = pd.DataFrame([i.to_dict() for i in c.indicators]).rename(columns={
         "scenario": "情景 scenario", "name_zh": "指标", "name_en": "indicator", "value": "数值 value",
         "comparator": "要求", "threshold": "阈值 threshold", "unit": "单位 unit", "status_zh": "结果",
-        "status": "status", "kind": "类别 kind", "applies_if": "适用条件", "source": "来源 source",
-        "note": "说明 note"})
+        "status": "status", "kind": "类别 kind", "applies_if": "适用条件", "source": "来源",
+        "source_en": "source", "note": "note", "note_zh": "说明"})
     ind = ind.drop(columns=[k for k in ("set_key", "metric") if k in ind.columns])
     fuels = pd.DataFrame(em.by_fuel or []).rename(columns={
         "fuel": "能源 fuel", "fuel_zh": "能源品种", "scope": "范围 scope", "amount": "用量 amount",

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from app.gui.icons import icon
 from app.gui.tasks import ui_lang
 from layers.registry import field_alias
+from layers.values import value_labels
 
 _INDEX = QModelIndex()
 MAX_SELECTION_RUNS = 3000
@@ -60,7 +61,7 @@ SELECTED_BACKGROUND = QColor("#fff2a8")
 
 def format_value(v, kind: str) -> str:
     """A cell's text: numbers without exponent and with up to 4 decimals; missing → ""."""
-    if v is None:
+    if v is None or v is pd.NA:  # pd.NA: a missing value of a nullable (boolean, Int64) column
         return ""
     if kind == "f":
         try:
@@ -95,6 +96,7 @@ class FeatureTableModel(QAbstractTableModel):
         self._arrays: list[np.ndarray] = []
         self._kinds: list[str] = []
         self._strings: dict[int, pd.Series] = {}
+        self._labels: dict[tuple[int, str], dict] = {}  # (column, language) → {code: label}
         self._index_labels: np.ndarray = np.zeros(0)
         self.view = np.zeros(0, dtype=np.int64)
         self.selected_mask = np.zeros(0, dtype=bool)  # by positional row: in layer.selection
@@ -116,6 +118,7 @@ class FeatureTableModel(QAbstractTableModel):
         self._arrays = [self._frame.iloc[:, i].to_numpy() for i in range(len(self._columns))]
         self._kinds = [self._frame.iloc[:, i].dtype.kind for i in range(len(self._columns))]
         self._strings = {}
+        self._labels = {}
         self._index_labels = self._frame.index.to_numpy()
         n = len(self._frame)
         self.selected_mask = np.zeros(n, dtype=bool)
@@ -144,7 +147,12 @@ class FeatureTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         c = index.column()
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.DisplayRole:  # a coded value's label ("other" → 其他), else as stored
+            v = self._arrays[c][self.view[index.row()]]
+            labels = self.value_labels(c)
+            label = _lookup(labels, v) if labels else None
+            return label if label is not None else format_value(v, self._kinds[c])
+        if role == Qt.ItemDataRole.ToolTipRole:  # the value as stored
             return format_value(self._arrays[c][self.view[index.row()]], self._kinds[c])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if self._kinds[c] in "fiu":
@@ -155,6 +163,22 @@ class FeatureTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return int(self.view[index.row()])
         return None
+
+    def value_labels(self, c: int) -> dict:
+        """{stored value: label in the UI language} of column ``c`` (:mod:`layers.values`; {}
+        for a column without coded values), made once per column and language."""
+        key = (c, ui_lang())
+        if key not in self._labels:
+            self._labels[key] = value_labels(self._columns[c], self._arrays[c], key[1],
+                                             boolean=self._kinds[c] == "b")
+        return self._labels[key]
+
+    def relabel(self) -> None:
+        """Show the labels of the current UI language (after a language switch)."""
+        self._strings = {}
+        if len(self.view) and self._columns:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.view) - 1, len(self._columns) - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(len(self._columns) - 1, 0))
 
     def set_selected(self, source_rows: np.ndarray) -> None:
         """Mark ``source_rows`` (positional) as selected: they get a highlight background."""
@@ -236,6 +260,9 @@ class FeatureTableModel(QAbstractTableModel):
                 text = text.where(col.notna(), "")
             else:
                 text = col.astype(str).where(col.notna(), "")
+            labels = self.value_labels(c)
+            if labels:  # the filter finds a row by its label as well as by its code
+                text = text + "\n" + col.astype(object).map(labels).fillna("").astype(str)
             self._strings[c] = pd.Series(text.to_numpy(), dtype=object).str.lower()
         return self._strings[c]
 
@@ -276,6 +303,13 @@ class FeatureTableModel(QAbstractTableModel):
         """The attributes of ``source_rows`` (all shown rows when None), in display order."""
         rows = self.view if source_rows is None else np.asarray(source_rows, dtype=np.int64)
         return self._frame.iloc[rows]
+
+
+def _lookup(labels: dict, v) -> str | None:
+    try:
+        return labels.get(v)
+    except TypeError:  # an unhashable cell (a list in an object column)
+        return None
 
 
 def runs(sorted_rows: np.ndarray) -> list[tuple[int, int]]:
@@ -379,6 +413,7 @@ class AttributeTable(QWidget):
         self.act_export_sel.setText(self.tr("Export selected rows…"))
         self.act_export_all.setText(self.tr("Export all shown rows…"))
         self.layer_combo.setToolTip(self.tr("Layer shown in the table"))
+        self.model.relabel()
         self._update_count()
 
     def changeEvent(self, event) -> None:

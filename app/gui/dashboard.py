@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ from app.summaries import (
     ParkSummary,
     PVSummary,
 )
+from gis.carbon.indicators import KIND_NAMES, indicator_texts
 from layers.charts import format_number
 
 STATUS_COLOURS = {"pass": "#d9f2e1", "fail": "#fbd9d7", "no data": "#eeeeee", "not applicable": "#f7f7f7"}
@@ -167,6 +168,12 @@ class Dashboard(QWidget):
             grid.addWidget(frame, i // 2, i % 2)
             self.cards[key] = (caption, value, unit)
 
+        self.carbon_note = QLabel()  # why there are no emissions, and how to add them
+        self.carbon_note.setWordWrap(True)
+        self.carbon_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.carbon_note.setStyleSheet("color: #7a4d00; background: #fff6e0; border: 1px solid #f0d9a8; "
+                                       "border-radius: 4px; padding: 6px;")
+
         self.scenario_label = QLabel()
         self.scenario = QComboBox()
         self.scenario.currentIndexChanged.connect(self._on_scenario)
@@ -212,6 +219,7 @@ class Dashboard(QWidget):
         clay.setContentsMargins(0, 0, 0, 0)
         clay.setSpacing(8)
         clay.addLayout(grid)
+        clay.addWidget(self.carbon_note)
         clay.addLayout(srow)
         clay.addWidget(self.chart_balance)
         clay.addWidget(self.indicator_title)
@@ -324,6 +332,11 @@ class Dashboard(QWidget):
         for key, (cap, unit) in captions.items():
             self.cards[key][0].setText(cap)
             self.cards[key][2].setText(unit)
+        note = self.no_energy_table_text()
+        self.carbon_note.setText(note)
+        self.carbon_note.setVisible(bool(note))
+        for key in ("emissions", "sinks", "net"):
+            self.cards[key][1].setToolTip(note)
         self.scenario_label.setText(self.tr("Scenario"))
         for i, sc in enumerate(self._scenarios()):
             zh, en = split_bilingual(sc.scenario or "")
@@ -332,6 +345,26 @@ class Dashboard(QWidget):
         self.indicators.setHorizontalHeaderLabels(
             [self.tr("Indicator"), self.tr("Value"), self.tr("Target"), self.tr("Status")])
         self._fill()
+
+    def no_energy_table_text(self) -> str:
+        """Why emissions, sinks and net emissions show "–" — the park has no enterprise energy
+        table — and where to give one; "" when the park has one or was accounted."""
+        s = self.summary
+        if s.carbon is not None or not s.facts.park or s.facts.enterprises is not None:
+            return ""
+        if s.skipped_reason("carbon") is None and s.pv is None:
+            return ""  # nothing analysed yet: the empty-dashboard text says what to do
+
+        def menu(context: str, text: str) -> str:  # a menu entry as the menu shows it
+            return QCoreApplication.translate(context, text).replace("&", "").split("(")[0].strip("…")
+
+        return self.tr(
+            "No emissions: the park has no enterprise energy table, so emissions, sinks, the balance "
+            "and the indicators were not accounted. Add one with {0} → {1} (the energy table), or with "
+            "{2} → {3} → energy table. A ready-to-fill Excel template: lingtan template energy --out "
+            "energy.xlsx").format(
+            menu("MainWindow", "&File"), self._pick("新建园区", "New Park"),
+            menu("MainWindow", "&Analysis"), menu("MainWindow", "&Carbon Accounting and Sinks…"))
 
     def _fill(self) -> None:
         from app.gui.settings import format_area
@@ -389,7 +422,9 @@ class Dashboard(QWidget):
             items = [QTableWidgetItem(self._pick(r.name_zh or "", r.name_en or "")),
                      QTableWidgetItem(value), QTableWidgetItem(target),
                      QTableWidgetItem(status_names.get(status, status))]
-            tip = "\n".join(x for x in (_text(r, "kind"), _text(r, "source"), str(r.note or "")) if x)
+            kind = _text(r, "kind")
+            source, note = indicator_texts(r, ui_lang())
+            tip = "\n".join(x for x in (self._pick(*KIND_NAMES.get(kind, (kind, kind))), source, note) if x)
             for c, it in enumerate(items):
                 it.setToolTip(tip)
                 if c in (1, 2):

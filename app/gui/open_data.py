@@ -312,15 +312,21 @@ def report_html(report, layer_title: str = "") -> str:
     """The read report as HTML in the UI language."""
     from html import escape
 
+    from gis.crs import crs_name_in
+
     d = report.to_dict()
     rows = [(tr("File"), d["path"]), (tr("Format"), d["format"] or "?")]
     if d["layer"]:
         rows.append((tr("Layer"), d["layer"]))
     if d["encoding"]:
-        enc = d["encoding"] + f" ({_encoding_source_text(d['encoding_source'])}"
-        enc += f": {d['encoding_detail']})" if d.get("encoding_detail") else ")"
+        detail = pick(d.get("encoding_detail_zh") or "", d.get("encoding_detail") or "")
+        enc = d["encoding"] + pick(f"（{_encoding_source_text(d['encoding_source'])}",
+                                   f" ({_encoding_source_text(d['encoding_source'])}")
+        enc += (pick(f"：{detail}）", f": {detail})") if detail else pick("）", ")"))
         rows.append((tr("Text encoding"), enc))
-    rows.append((tr("Coordinate system"), f"{d['crs']} ({_crs_source_text(d['crs_source'])})"))
+    crs_from = _crs_source_text(d["crs_source"])
+    rows.append((tr("Coordinate system"), crs_name_in(d["crs"], pick("zh", "en"))
+                 + pick(f"（{crs_from}）", f" ({crs_from})")))
     if d.get("webmap"):
         rows.append((tr("Web-map offset"),
                      tr("{0} coordinates converted to WGS84").format(d["webmap"].upper())))
@@ -337,13 +343,15 @@ def report_html(report, layer_title: str = "") -> str:
     problems = report.problems
     if problems:
         heading = tr("Problems and repairs")
-        html.append(f"<h4>{escape(heading)} ({len(problems)})</h4><ul>")
+        html.append(f"<h4>{escape(heading)}{pick(f'（{len(problems)}）', f' ({len(problems)})')}</h4>")
         colours = {"error": "#a1160e", "warning": "#9a5b00", "info": "#37474f"}
-        marks = {"error": "✗", "warning": "!", "info": "·"}
+        # one mark per problem, its level's: a list's own bullet before it doubled it ("• ·")
+        marks = {"error": "✗", "warning": "!", "info": "•"}
+        html.append("<table cellspacing='0' cellpadding='2'>")
         for p in problems:
-            html.append(f"<li style='color:{colours[p.level]}'>{marks[p.level]} "
-                        f"{escape(for_desktop(p.text(pick('zh', 'en'))))}</li>")
-        html.append("</ul>")
+            html.append(f"<tr style='color:{colours[p.level]}'><td valign='top'>{marks[p.level]}</td>"
+                        f"<td>{escape(for_desktop(p.text(pick('zh', 'en'))))}</td></tr>")
+        html.append("</table>")
     else:
         none = tr("No problems found.")
         html.append(f"<p style='color:#0b6b2f'>{escape(none)}</p>")

@@ -29,6 +29,7 @@ from app.gui.dashboard import Dashboard
 from app.gui.layer_panel import LayerPanel
 from app.gui.tasks import ui_lang
 from layers.registry import field_alias
+from layers.values import value_label
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -97,6 +98,7 @@ class IdentifyPanel(QWidget):
         more = len(self.rows) - len(shown)
         self.hint.setText(self.tr("{0}: {1} features").format(layer.title, len(self.rows))
                           + (self.tr(" (first {0} shown)").format(len(shown)) if more else ""))
+        lang = ui_lang()
         for r in shown:
             row = gdf.iloc[int(r)]
             top = QTreeWidgetItem([self.tr("Feature {0}").format(gdf.index[int(r)]), ""])
@@ -108,10 +110,13 @@ class IdentifyPanel(QWidget):
                     continue
                 v = row[col]
                 kind = gdf[col].dtype.kind
+                raw = format_value(v, kind)
+                # a coded value's label ("other" → 其他, True → 是), the stored value in the tooltip
+                label = value_label(str(col), v, lang)
                 # the field's alias with its unit in the UI language; its real name in the tooltip
-                item = QTreeWidgetItem(top, [field_alias(str(col), layer.name, ui_lang()), format_value(v,
-                                                                                                        kind)])
+                item = QTreeWidgetItem(top, [field_alias(str(col), layer.name, lang), label or raw])
                 item.setToolTip(0, str(col))
+                item.setToolTip(1, raw)
             self.tree.addTopLevelItem(top)
             top.setExpanded(len(shown) <= 3)
 

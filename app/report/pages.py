@@ -33,6 +33,8 @@ from app.summaries import (
     Section,
     SinkSummary,
 )
+from gis.carbon.indicators import indicator_texts
+from gis.crs import crs_name_in
 from layers import charts
 from layers.layer import VectorLayer
 
@@ -127,6 +129,14 @@ def pick(text, lang: str) -> str:
     return str(text or "")
 
 
+def _one_language(text: str, lang: str) -> str:
+    """A sink factor's "中文来源 / English source" in ``lang`` (both halves are complete there; the
+    English half may quote a Chinese term); other text as it is."""
+    from layers.values import bilingual_half
+
+    return bilingual_half(text, lang) or text
+
+
 UNIT_TEXT = {"m3": "m³", "m2": "m²", "10^4 m3": "10⁴ m³", "10^4 kWh": "10⁴ kWh"}
 
 
@@ -142,7 +152,7 @@ def crs_note(data: ReportData, doc: ReportDocument) -> str:
     if not crs:
         any_layer = next((g for g in data.layers.values() if g is not None and g.crs is not None), None)
         crs = any_layer.crs.to_string() if any_layer is not None else doc.t("未知", "unknown")
-    return doc.t(f"坐标系：{crs}。比例尺与指北针按该坐标系绘制。",
+    return doc.t(f"坐标系：{crs_name_in(str(crs), 'zh')}。比例尺与指北针按该坐标系绘制。",
                  f"Coordinate reference system: {crs}. Scale bar and north arrow refer to it.")
 
 
@@ -408,7 +418,7 @@ def sinks(doc: ReportDocument, data: ReportData) -> None:
         for r in part.by_class or []:
             rows.append([r.get("name_zh") if lang == "zh" else r.get("name_en"), num(r.get("n")),
                          num(r.get("area_ha"), 2), num(r.get("t_co2_per_ha_yr"), 2),
-                         num(r.get("t_co2_yr"), 1), str(r.get("source", ""))])
+                         num(r.get("t_co2_yr"), 1), _one_language(str(r.get("source", "")), lang)])
     if rows:
         rows.append([Cell(doc.t("合计", "Total"), bold=True), "", "", "",
                      Cell(num(c.sinks_t_co2_yr, 1), bold=True), ""])
@@ -593,8 +603,7 @@ def indicators(doc: ReportDocument, data: ReportData) -> None:
             vt = num(v, 2 if (isinstance(v, (int, float)) and abs(v) < 100) else 0)
             label = _get(it, "status_zh", st) if lang == "zh" else status_en.get(st, st)
             row.append(Cell(f"{vt}\n{label}", colour, bold=st in ("pass", "fail")))
-        src = str(_get(first, "source", ""))
-        note = str(first.note or "")
+        src, note = indicator_texts(first, lang)  # the source and note in the report's language
         row.append(src + (f"；{note}" if note and lang == "zh" else f"; {note}" if note else ""))
         rows.append(row)
     cols = [Column(doc.t("指标", "Indicator"), 2.0), Column(doc.t("要求", "Requirement"), 1.1)]
@@ -625,7 +634,8 @@ def intensity(doc: ReportDocument, data: ReportData) -> None:
     unit = c.get("unit_zh") if lang == "zh" else c.get("unit_en")
     unit = "" if c.get("quantity") == "k_ratio" else unit or ""
     layers = [report_layer("township_intensity", gdf, lang, breaks=c.get("breaks"), unit=unit,
-                           method_zh=c.get("description_zh", ""), method_en=c.get("description_en", ""))]
+                           method_zh=c.get("description_zh", ""), method_en=c.get("description_en", ""),
+                           classification=c or None)]  # its labels: the classes' ranges in both units
     if data.layer("boundary") is not None:
         layers.append(report_layer("boundary", data.layers["boundary"], lang))
     add_map(doc, layers, doc.t(f"乡镇街道碳排放强度五色图（{s.year} 年）",
@@ -694,8 +704,11 @@ def assumptions(doc: ReportDocument, data: ReportData) -> None:
         rows.append((doc.t("纬度", "Latitude"), f"{pv.latitude}°"))
         gf = pv.grid_factor or {}
         if gf:
+            key = str(gf.get("key", ""))
+            if lang == "zh" and key.startswith("factor set "):
+                key = "排放因子集 " + key[len("factor set "):]
             rows.append((doc.t("光伏减排因子", "PV avoided-emission factor"),
-                         f"{gf.get('kg_co2_per_kwh')} kgCO₂/kWh ({gf.get('key', '')})"))
+                         f"{gf.get('kg_co2_per_kwh')} kgCO₂/kWh" + doc.t(f"（{key}）", f" ({key})")))
     gs = c.green_sinks or SinkSummary()
     if gs:
         rows.append((doc.t("碳汇因子", "Sink factors"), str(_get(gs, "factors", ""))))
@@ -726,7 +739,7 @@ def assumptions(doc: ReportDocument, data: ReportData) -> None:
 
         irows = [[names.get(k, (k, k))[0 if lang == "zh" else 1],
                   file_text(v), str(v.get("format", "")),
-                  "–" if v.get("crs") in (None, "", "unknown") else str(v.get("crs")),
+                  "–" if v.get("crs") in (None, "", "unknown") else crs_name_in(str(v.get("crs")), lang),
                   num(v.get("features")),
                   num(len(v.get("problems") or []))] for k, v in inputs.items()]
         doc.table([Column(doc.t("数据", "Data"), 1.1), Column(doc.t("文件", "File"), 2.2),

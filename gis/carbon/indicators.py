@@ -42,6 +42,27 @@ def _text(v) -> str:
     return v if isinstance(v, str) else ""
 
 
+KIND_NAMES = {"core (veto)": ("核心（否决）", "core (veto)"), "guiding": ("引导", "guiding"),
+              "progress": ("进度", "progress")}
+"""The ``kind`` column's values in Chinese and English (indicator_sets.csv)."""
+
+
+def indicator_texts(row, lang: str = "zh") -> tuple[str, str]:
+    """(source, note) of a checked indicator ``row`` (a dict or an object with ``set_key`` and
+    ``indicator_key``, as :func:`check_indicators` makes) in ``lang``: from the indicator table,
+    so rows saved before the table had both languages read in the right one too; the row's own
+    fields when the table no longer has the indicator."""
+    def get(k: str):
+        return row.get(k) if isinstance(row, dict) else getattr(row, k, None)
+
+    src_key, note_key = ("source", "note_zh") if lang == "zh" else ("source_en", "note")
+    t = indicator_table()
+    hit = t[(t["set_key"] == get("set_key")) & (t["indicator_key"] == get("indicator_key"))]
+    if len(hit):
+        return _text(hit.iloc[0][src_key]), _text(hit.iloc[0][note_key])
+    return _text(get(src_key) or get("source")), _text(get(note_key))
+
+
 def _applies(condition, metrics: dict) -> bool | None:
     """True/False when the condition holds or not, None when a metric it needs is missing."""
     if not isinstance(condition, str) or not condition.strip():
@@ -63,7 +84,8 @@ def check_indicators(metrics: dict[str, float | None], set_key: str = DEFAULT_IN
 
     Returns one row per indicator: set_key, indicator_key, name_zh, name_en, value, comparator,
     threshold, unit, status ('pass', 'fail', 'no data', 'not applicable'), status_zh, kind,
-    source, note. A value exactly at the threshold passes.
+    source (Chinese) and source_en, note (English) and note_zh. A value exactly at the threshold
+    passes.
     """
     table = indicator_table()
     rows = table[table["set_key"] == set_key]
@@ -86,5 +108,6 @@ def check_indicators(metrics: dict[str, float | None], set_key: str = DEFAULT_IN
                     "name_en": r.name_en, "metric": r.metric, "value": value, "comparator": r.comparator,
                     "threshold": float(r.threshold), "unit": r.unit, "status": status,
                     "status_zh": STATUS_ZH[status], "applies_if": _text(r.applies_if),
-                    "kind": _text(r.kind), "source": r.source, "note": _text(r.note)})
+                    "kind": _text(r.kind), "source": r.source, "source_en": _text(r.source_en) or r.source,
+                    "note": _text(r.note), "note_zh": _text(r.note_zh)})
     return pd.DataFrame(out)

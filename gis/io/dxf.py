@@ -139,6 +139,7 @@ def read_dxf(path: Path, report: ReadReport) -> tuple[gpd.GeoDataFrame, None]:
     gdf["text"] = _texts_inside(gdf, texts)
     report.encoding, report.encoding_source = doc.encoding, "format"
     report.encoding_detail = f"DXF $DWGCODEPAGE / version {doc.dxfversion}"
+    report.encoding_detail_zh = f"取自 DXF 的 $DWGCODEPAGE（版本 {doc.dxfversion}）"
     n_open = int((gdf.geom_type == "LineString").sum())
     if n_open:
         report.add("info", "dxf.open_lines",

@@ -48,14 +48,20 @@ _CPG_ALIASES = {
 @dataclass(frozen=True)
 class EncodingGuess:
     """codec: Python codec name; source: 'cpg' | 'ldid' | 'detected' | 'user' | 'format';
-    detail: human explanation (English); bad_records: records that failed to decode;
-    overruled: the declared codec the bytes contradicted, if any."""
+    detail: human explanation (English), detail_zh the same in Chinese (the Chinese UI and data
+    report show it); bad_records: records that failed to decode; overruled: the declared codec
+    the bytes contradicted, if any."""
 
     codec: str
     source: str
     detail: str
     bad_records: int = 0
     overruled: str | None = None  # the declared codec (.cpg/LDID) the bytes contradicted
+    detail_zh: str = ""
+
+    def detail_in(self, lang: str) -> str:
+        """The explanation in ``lang`` ("zh"/"en"; English when no Chinese was given)."""
+        return self.detail_zh if lang == "zh" and self.detail_zh else self.detail
 
 
 def checked_encoding(name: str) -> str:
@@ -131,7 +137,8 @@ def guess_bytes_encoding(records: list[bytes]) -> EncodingGuess:
     """Guess the codec of text records from their bytes (no header information)."""
     sample = [r for r in records if any(b >= 0x80 for b in r)]
     if not sample:
-        return EncodingGuess("utf-8", "detected", "ASCII only (any encoding reads it)")
+        return EncodingGuess("utf-8", "detected", "ASCII only (any encoding reads it)",
+                             detail_zh="只有 ASCII 字符（任何编码都能读）")
     bad_utf8 = sum(1 for r in sample if not _decodes(r, "utf-8"))
     joined = b"".join(sample)
     share = _chinese_pair_share(joined)
@@ -146,16 +153,23 @@ def guess_bytes_encoding(records: list[bytes]) -> EncodingGuess:
         if high and odd / len(high) > 0.5 and share >= 0.7 and bad_gbk == 0:
             return EncodingGuess("gb18030", "detected",
                                  "valid UTF-8 only by accident (it would read as Greek/Cyrillic "
-                                 f"letters); {share:.0%} of high bytes pair like Chinese GBK text")
+                                 f"letters); {share:.0%} of high bytes pair like Chinese GBK text",
+                                 detail_zh=f"文字碰巧也是合法的 UTF-8（但会读成希腊/西里尔字母）；"
+                                           f"{share:.0%} 的高位字节像 GBK 中文一样成对出现")
         return EncodingGuess("utf-8", "detected",
-                             f"all {len(sample)} records with non-ASCII text are valid UTF-8")
+                             f"all {len(sample)} records with non-ASCII text are valid UTF-8",
+                             detail_zh=f"含非 ASCII 文字的 {len(sample)} 条记录都是合法的 UTF-8")
     if share >= 0.7 and bad_gbk <= 0.1 * len(sample):
         return EncodingGuess("gb18030", "detected",
                              f"not UTF-8 ({bad_utf8} records invalid); {share:.0%} of high bytes "
-                             "pair like Chinese GBK/GB18030 text", bad_records=bad_gbk)
+                             "pair like Chinese GBK/GB18030 text", bad_records=bad_gbk,
+                             detail_zh=f"不是 UTF-8（{bad_utf8} 条记录不合法）；{share:.0%} 的高位字节"
+                                       "像 GBK/GB18030 中文一样成对出现")
     return EncodingGuess("cp1252", "detected",
                          f"neither UTF-8 ({bad_utf8} invalid) nor Chinese GBK "
-                         f"({share:.0%} Chinese-like pairs): read as Windows-1252/Latin-1")
+                         f"({share:.0%} Chinese-like pairs): read as Windows-1252/Latin-1",
+                         detail_zh=f"既不是 UTF-8（{bad_utf8} 条不合法）也不是 GBK 中文（仅 {share:.0%} "
+                                   "的字节像中文）：按 Windows-1252/Latin-1 读取")
 
 
 def _decodes(b: bytes, codec: str) -> bool:
@@ -176,11 +190,13 @@ def shapefile_encoding(dbf: bytes, cpg_text: str | None) -> EncodingGuess:
     if cpg_text is not None and cpg_text.strip():
         codec = codec_from_cpg(cpg_text)
         if codec:
-            declared = EncodingGuess(codec, "cpg", f".cpg says '{cpg_text.strip()}'")
+            declared = EncodingGuess(codec, "cpg", f".cpg says '{cpg_text.strip()}'",
+                                     detail_zh=f".cpg 文件写明“{cpg_text.strip()}”")
     ldid = dbf[29] if len(dbf) > 29 else 0
     if declared is None and ldid in LDID_CODEPAGES:
         codec = LDID_CODEPAGES[ldid]
-        declared = EncodingGuess(codec, "ldid", f"DBF language driver byte 0x{ldid:02X} → {codec}")
+        declared = EncodingGuess(codec, "ldid", f"DBF language driver byte 0x{ldid:02X} → {codec}",
+                                 detail_zh=f"DBF 语言驱动字节 0x{ldid:02X} → {codec}")
     records = dbf_records(dbf)
     if declared is None:
         return guess_bytes_encoding(records)
@@ -191,7 +207,9 @@ def shapefile_encoding(dbf: bytes, cpg_text: str | None) -> EncodingGuess:
     return EncodingGuess(guess.codec, "detected",
                          f"{declared.detail}, but {bad} of {len(records)} records are not valid "
                          f"{declared.codec}; {guess.detail}", bad_records=guess.bad_records,
-                         overruled=declared.codec)
+                         overruled=declared.codec,
+                         detail_zh=f"{declared.detail_zh}，但 {len(records)} 条记录中有 {bad} 条不是合法的 "
+                                   f"{declared.codec}；{guess.detail_zh}")
 
 
 # --- mojibake -------------------------------------------------------------------------------

@@ -79,5 +79,6 @@ def read_ogr(path: Path, report: ReadReport, layer: str | None = None
     if report.format in ("GeoJSON", "KML", "KMZ"):
         report.encoding, report.encoding_source = "utf-8", "format"
         report.encoding_detail = f"{report.format} text is UTF-8 by specification"
+        report.encoding_detail_zh = f"{report.format} 按规范使用 UTF-8 编码"
     # GeoJSON (RFC 7946) and KML are WGS84 by definition: GDAL reports EPSG:4326 for them
     return gdf, gdf.crs

@@ -19,7 +19,8 @@ class ReadReport:
     layers: list[str] = field(default_factory=list)
     encoding: str | None = None
     encoding_source: str | None = None  # cpg | ldid | detected | user | format
-    encoding_detail: str | None = None
+    encoding_detail: str | None = None  # how the encoding was decided (English)
+    encoding_detail_zh: str | None = None  # the same in Chinese
     crs: str = "unknown"
     crs_source: str = "none"  # file | user | inferred-lonlat | none
     webmap: str | None = None  # gcj02/bd09 when converted to WGS84
@@ -63,6 +64,7 @@ class ReadReport:
             "path": self.path, "format": self.format, "layer": self.layer,
             "layers": self.layers, "encoding": self.encoding,
             "encoding_source": self.encoding_source, "encoding_detail": self.encoding_detail,
+            "encoding_detail_zh": self.encoding_detail_zh,
             "crs": self.crs, "crs_source": self.crs_source, "webmap": self.webmap,
             "geometry_types": self.geometry_types, "feature_count": self.feature_count,
             "fields": self.fields, "bounds": self.bounds,

@@ -37,23 +37,23 @@ def decide_encoding(dbf: Path | None, cpg: Path | None, encoding: str | None,
                     report: ReadReport) -> EncodingGuess | None:
     """The DBF's text encoding (user's choice, else .cpg → LDID → bytes), noted in ``report``."""
     if encoding:
-        guess = EncodingGuess(encoding, "user", "given by the user")
+        guess = EncodingGuess(encoding, "user", "given by the user", detail_zh="由用户指定")
     elif dbf is not None:
         cpg_text = cpg.read_text(errors="replace") if cpg else None
         guess = shapefile_encoding(dbf.read_bytes(), cpg_text)
     else:
         return None
     report.encoding, report.encoding_source = guess.codec, guess.source
-    report.encoding_detail = guess.detail
+    report.encoding_detail, report.encoding_detail_zh = guess.detail, guess.detail_in("zh")
     if guess.overruled:
         report.add("warning", "encoding.declared_wrong",
                    f"文件声明的编码（{guess.overruled}）与内容不符，已按内容判断为 {guess.codec}"
-                   f"（{guess.detail}）",
+                   f"（{guess.detail_in('zh')}）",
                    f"The declared encoding ({guess.overruled}) does not fit the text; detected "
                    f"{guess.codec} instead ({guess.detail})")
     elif guess.source == "detected":
         report.add("info", "encoding.detected",
-                   f"未找到 .cpg 文件，根据内容判断编码为 {guess.codec}（{guess.detail}）",
+                   f"未找到 .cpg 文件，根据内容判断编码为 {guess.codec}（{guess.detail_in('zh')}）",
                    f"No .cpg file: text encoding detected as {guess.codec} ({guess.detail})")
     return guess
 

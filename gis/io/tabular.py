@@ -50,6 +50,8 @@ def read_csv_text(path: Path, report: ReadReport) -> pd.DataFrame:
     report.encoding_source = "detected"
     report.encoding_detail = "strict UTF-8 decode succeeded" if codec == "utf-8-sig" else \
         "not UTF-8; GB18030 (Chinese Excel default) decode succeeded"
+    report.encoding_detail_zh = "按 UTF-8 严格解码成功" if codec == "utf-8-sig" else \
+        "不是 UTF-8；按 GB18030（中文版 Excel 默认）解码成功"
     import io
 
     try:
