@@ -35,9 +35,10 @@ TOOL_NAME = "draw_red_line"
 SNAP_PX = 8.0
 """Snapping tolerance (logical px). QGIS snaps within 12 px by default; a little less here because
 footprints in a park lie a few metres apart and a corner should snap to the one pointed at."""
-MAX_SNAP_VERTICES = 500_000
-"""No snapping when the view holds more vertices (zoomed out over a city): building the index would
-take ~0.5 s (shapely STRtree, measured here) and a vertex at that scale is no target anyway."""
+MAX_SNAP_VERTICES = 200_000
+"""No snapping when the view holds more vertices (zoomed out over a city): the index of 500,000
+vertices took 1.26 s to build here (np.unique + shapely STRtree, 2-core machine), 0.38 s for
+200,000; and a vertex at that scale is no target anyway."""
 COLOUR = QColor("#d7191c")  # the red line's red (layers.preset_styles: the boundary)
 DRAWN_LAYER = "drawn_red_line"
 """The key of the layer a drawing makes (numbered when there are several)."""
