@@ -139,6 +139,7 @@ def test_rooftop_pv_on_real_osm_buildings_equals_headless(qtbot):
     qtbot.addWidget(dlg)
     assert dlg.input_widgets["buildings"][1].currentData() == "buildings"  # the role's layer first
     dlg.param_widgets["losses_pct"].spins[0].setValue(10.0)
+    dlg.param_widgets["setback_m"].auto.setChecked(False)  # automatic = per roof class (issue 15 §6)
     dlg.param_widgets["setback_m"].spins[0].setValue(1.5)
     handle = _finish(run_algorithm(None, ws, alg, dlg.values(), dlg.inputs(), show_dialog=False,
                                    show_errors=False))
