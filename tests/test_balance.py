@@ -122,3 +122,21 @@ def test_progress_indicators_need_a_baseline():
     b = park_balance(_inputs(baseline={"coal_t": 1100.0, "t_co2_per_10k_yuan": 0.6}))
     assert b.metrics["coal_change_pct"] == pytest.approx(100 * (1000 - 1100) / 1100)
     assert park_balance(_inputs()).metrics["coal_change_pct"] is None
+
+
+def test_pv_matched_hour_by_hour_when_the_shapes_are_given():
+    """PV of 1.5e7 kWh/yr against 1e7 kWh/yr of electricity: netted over the year all 1e7 would be
+    self-used; matched by hour, a day of 24 equal hours of use against PV in 12 hours uses at most
+    half the day's use, so (by hand) self-use = 365 × 12 h × min(PV hour, use hour)."""
+    hours = 8760
+    day_hour = pd.RangeIndex(hours) % 24
+    pv_shape = ((day_hour >= 6) & (day_hour < 18)).astype(float)  # flat 12 h of sun
+    load_shape = pd.Series(1.0, index=range(hours)).to_numpy()
+    b = park_balance(_inputs(pv_potential_kwh_yr=1.5e7, hourly_pv_kwh=pv_shape, hourly_load_kwh=load_shape))
+    pv_hour = 1.5e7 / (365 * 12)  # kWh in each sunny hour
+    use_hour = 1e7 / hours
+    by_hand = 365 * 12 * min(pv_hour, use_hour)
+    assert b.lines["pv_self_used_kwh_yr"] == pytest.approx(by_hand)
+    assert b.lines["pv_self_used_annual_netting_kwh_yr"] == pytest.approx(1e7)
+    assert b.lines["pv_exported_avoided_t_co2"] == pytest.approx((1.5e7 - by_hand) * GRID / 1000)
+    assert b.metrics["pv_self_supply_pct"] == pytest.approx(100 * by_hand / 1e7)

@@ -75,6 +75,11 @@ class BalanceInputs:
     baseline: the baseline year's ``{"year", "coal_t", "t_co2_per_10k_yuan"}`` for progress
         indicators (None: not available).
     facts: park facts the data cannot give (solid_waste_use_pct, water_reuse_pct, ...).
+    hourly_pv_kwh, hourly_load_kwh: the shapes of rooftop PV and of the park's electricity use on
+        one axis of intervals (kWh per interval; gis.energy). When both are given, PV used in the
+        park is matched interval by interval (Σ min(PV, use), each shape scaled to the scenario's
+        annual totals; no storage) instead of netted over the year (min(PV, use)), which is kept
+        as ``pv_self_used_annual_netting_kwh_yr`` for comparison.
     """
 
     by_fuel: pd.DataFrame
@@ -90,6 +95,8 @@ class BalanceInputs:
     electricity_kgce_per_kwh: float = ELECTRICITY_KGCE_PER_KWH
     va_t_co2_share: float = 1.0
     va_tce_share: float = 1.0
+    hourly_pv_kwh: np.ndarray | None = None
+    hourly_load_kwh: np.ndarray | None = None
 
 
 FACT_KEYS = {"solid_waste_use_pct": ("工业固体废物综合利用率", "industrial solid waste utilisation", "%"),
@@ -194,7 +201,10 @@ def park_balance(inputs: BalanceInputs, scenario: Scenario | None = None) -> Bal
     f = by_fuel.set_index("fuel")
     elec_kwh = float(f.at["electricity", "amount"]) if "electricity" in f.index else 0.0
     pv_kwh = inputs.pv_potential_kwh_yr * sc.pv_share + sc.pv_kwh_extra
-    pv_self = min(pv_kwh, elec_kwh)
+    pv_self_netting = min(pv_kwh, elec_kwh)
+    pv_self = _pv_used_hourly(inputs, pv_kwh, elec_kwh)
+    if pv_self is None:
+        pv_self = pv_self_netting
     green = min(sc.green_power_kwh, max(elec_kwh - pv_self, 0.0))
     gross = float(by_fuel["t_co2"].sum())
     scope1 = float(by_fuel.loc[by_fuel["scope"] == 1, "t_co2"].sum())
@@ -239,10 +249,22 @@ def park_balance(inputs: BalanceInputs, scenario: Scenario | None = None) -> Bal
     metrics.update(check_facts(inputs.facts))
     lines = {"gross_t_co2": gross, "scope1_t_co2": scope1, "scope2_t_co2": scope2,
              "pv_kwh_yr": pv_kwh, "pv_self_used_kwh_yr": pv_self,
+             "pv_self_used_annual_netting_kwh_yr": pv_self_netting,
              "pv_avoided_self_t_co2": pv_avoided_self, "pv_exported_avoided_t_co2": pv_exported,
              "green_power_avoided_t_co2": green_avoided, "sinks_t_co2": sinks,
              "energy_after_renewables_t_co2": energy_after, "net_t_co2": net}
     return Balance(sc.name, lines, metrics, by_fuel)
+
+
+def _pv_used_hourly(inputs: BalanceInputs, pv_kwh: float, elec_kwh: float) -> float | None:
+    """PV used in the park, matched interval by interval (kWh/yr), or None without both shapes."""
+    pv_h, load_h = inputs.hourly_pv_kwh, inputs.hourly_load_kwh
+    if pv_h is None or load_h is None or pv_kwh <= 0:
+        return None
+    pv_sum, load_sum = float(np.sum(pv_h)), float(np.sum(load_h))
+    if pv_sum <= 0 or load_sum <= 0 or len(pv_h) != len(load_h):
+        return None
+    return float(np.minimum(pv_h * (pv_kwh / pv_sum), load_h * (elec_kwh / load_sum)).sum())
 
 
 def _pct(a: float | None, b: float | None) -> float | None:

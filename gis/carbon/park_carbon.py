@@ -3,6 +3,7 @@ indicator checks: the numbers a zero-carbon park plan reports."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -129,11 +130,13 @@ class ParkAccount:
 
 def account_park(park, factors, *, pv_kwh_yr: float = 0.0, year=None, baseline_year=None,
                  indicator_set: str = DEFAULT_INDICATOR_SET, scenarios: list[Scenario] | None = None,
-                 facts: dict[str, float] | None = None, type_field: str | None = None) -> ParkAccount:
+                 facts: dict[str, float] | None = None, type_field: str | None = None,
+                 hourly: tuple | None = None) -> ParkAccount:
     """Account a loaded :class:`gis.park.Park`: its enterprises' energy table (emissions of
     ``year``, default the latest; the baseline year default: the one before, when present), the
     sinks of its green polygons and tree rows, and the balance with ``pv_kwh_yr`` of rooftop PV
-    potential, checked against ``indicator_set``."""
+    potential, checked against ``indicator_set``. ``hourly``: (PV kWh, electricity kWh) per interval
+    on one axis, to match PV with use hour by hour (gis.carbon.balance.BalanceInputs)."""
     from gis.carbon.emissions import account_emissions
     from gis.carbon.inventory import read_energy_inventory
     from gis.carbon.sinks import tree_sinks, vector_sinks
@@ -160,5 +163,7 @@ def account_park(park, factors, *, pv_kwh_yr: float = 0.0, year=None, baseline_y
     total_sinks = sum(r.total_t_co2_yr for r in (sinks, trees) if r is not None)
     inputs = balance_inputs(emissions, pv_kwh_yr=pv_kwh_yr, sinks_t_co2_yr=total_sinks,
                             park_area_km2=area_km2, green_area_m2=green_m2, baseline=baseline, facts=facts)
+    if hourly is not None:
+        inputs = dataclasses.replace(inputs, hourly_pv_kwh=hourly[0], hourly_load_kwh=hourly[1])
     return ParkAccount(emissions, baseline, sinks, trees,
                        park_carbon(inputs, indicator_set=indicator_set, scenarios=scenarios))
