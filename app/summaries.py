@@ -179,6 +179,7 @@ class PVSummary(Section):
     losses_pct: float | None = None
     shading: bool | None = None
     nea_2021_check: dict | None = None
+    roof_breakdown: dict | None = None  # where the roof area goes, m² and shares, overall and per class
     by_roof_class: dict | None = None
     weather_source: str | None = None
     weather_kind: str | None = None
