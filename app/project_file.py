@@ -22,7 +22,8 @@ Inside (docs/projects.md has the full description):
 
 :func:`save_project` is atomic: it writes a temporary file in the same folder, fsyncs it and
 renames it over the old file (``os.replace``); a crash, kill or power cut while saving leaves the
-previous file as it was. Autosave and recovery copies are :mod:`app.project_recovery`.
+previous file as it was, and the next save removes the killed one's temporary
+(``.NAME-ltPID-XXXX.gpkg``, :mod:`gis.atomic`). Autosave and recovery copies are :mod:`app.project_recovery`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ import math
 import os
 import re
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,7 +52,7 @@ from app.project_rasters import (
     write_sidecar,
 )
 from app.summaries import ParkSummary
-from gis.atomic import fsync_dir, fsync_file, pid_alive
+from gis.atomic import fsync_dir, fsync_file, temp_beside
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
 
@@ -286,18 +286,16 @@ def tree_from_dict(d: dict, frames: dict[str, gpd.GeoDataFrame], rasters: dict |
 
 
 def _tmp_beside(path: Path) -> Path:
-    """A fresh temporary name next to ``path`` (same folder: ``os.replace`` stays a rename)."""
+    """A fresh temporary name next to ``path`` (same folder: ``os.replace`` stays a rename), in
+    the one scheme of :func:`gis.atomic.temp_beside`, which first removes what killed saves
+    left."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.saving-{os.getpid()}-", suffix=".gpkg",
-                                   dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"无法在该文件夹中保存：{exc.strerror or exc}。请换一个有写权限的文件夹",
-                         f"Cannot save in this folder: {exc.strerror or exc}. Choose a folder you can "
-                         "write to", path=str(path.parent), code="project.not_writable") from exc
-    os.close(fd)
-    os.unlink(tmp)  # GDAL creates the file itself
-    return Path(tmp)
+        return temp_beside(path)
+    except InputError as exc:
+        why = getattr(exc.__cause__, "strerror", None) or exc.__cause__ or exc.en
+        raise InputError(f"无法在该文件夹中保存：{why}。请换一个有写权限的文件夹",
+                         f"Cannot save in this folder: {why}. Choose a folder you can write to",
+                         path=exc.path, code="project.not_writable") from exc
 
 
 def _text_columns(gdf: pd.DataFrame) -> pd.DataFrame:
@@ -378,26 +376,8 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
         progress.report(1.0, "saved")
     finally:
         tmp.unlink(missing_ok=True)
-    _remove_stale_temps(path)
     remove_unused_sidecars(path, {r.file for r in snap.rasters if r.file})
     return path
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Temporary files of saves that a crash interrupted (their process no longer runs)."""
-    # the temp file and what GDAL/SQLite make beside it (-journal, .tmp_rtree_<layer>.db …)
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.saving-(\d+)-[^.]*\.gpkg.*$")
-    try:
-        entries = list(path.parent.iterdir())
-    except OSError:
-        return
-    for p in entries:
-        m = pattern.match(p.name)
-        if m and not pid_alive(int(m.group(1))):
-            try:
-                p.unlink()
-            except OSError:
-                pass
 
 
 def save_project(workspace, path: Path | str, progress: Progress = NO_PROGRESS) -> Path:

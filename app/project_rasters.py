@@ -8,13 +8,12 @@ import math
 import os
 import re
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gis.atomic import fsync_file
+from gis.atomic import clean_stale_in, fsync_file, temp_beside
 
 if TYPE_CHECKING:
     from app.project_file import RasterData
@@ -121,8 +120,7 @@ def write_sidecar(path: Path, r: RasterData) -> str:
     if not target.exists():
         a = r.array
         data = np.moveaxis(a, -1, 0) if a.ndim == 3 else a[None]
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tif", dir=folder)
-        os.close(fd)
+        tmp = temp_beside(target)  # the one scheme (gis.atomic): a killed save's is cleaned next time
         try:
             nodata = r.nodata if r.nodata is not None and a.ndim == 2 else None
             with rasterio.open(tmp, "w", driver="GTiff", width=int(a.shape[1]), height=int(a.shape[0]),
@@ -143,6 +141,7 @@ def remove_unused_sidecars(path: Path, keep: set[str]) -> None:
     if not folder.is_dir():
         return
     pattern = re.compile(r"^[0-9a-z_]+-[0-9a-f]{12}\.tif$")
+    clean_stale_in(folder)  # temporaries of sidecars a killed save was writing
     for f in folder.iterdir():
         if pattern.match(f.name) and f"{folder.name}/{f.name}" not in keep:
             try:

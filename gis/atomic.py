@@ -1,15 +1,20 @@
 """Files written whole or not at all: a temporary name beside the target, then a rename.
 
-A temporary is named ``.STEM-ltPID-XXXX.SUFFIX`` (PID: the writing process), so that the next run
-can remove those a killed run left (kill -9, a power cut): :func:`temp_beside` first deletes the
-temporaries of the same target whose process is gone (on Windows, where a process cannot be probed
-safely without extra libraries, those older than :data:`STALE_AFTER_S`).
+One naming scheme for every temporary Lingtan writes beside an output (exports, PNGs, workbooks,
+project files and their raster sidecars, staged Shapefile folders): ``.STEM-ltPID-XXXX.SUFFIX``
+for a file (:func:`temp_beside`), ``.STEM-ltPID-XXXX`` for a folder (:func:`temp_dir_beside`),
+PID being the writing process. So the next run can remove what a killed run left (kill -9, a
+power cut): both first delete the temporaries of the same target whose process is gone — with
+what GDAL and SQLite made beside them (``-journal``, ``-wal``, ``.tmp_rtree_*.db``) — on
+Windows, where a process cannot be probed safely without extra libraries, those older than
+:data:`STALE_AFTER_S`.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -51,24 +56,67 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def _stale_pattern(path: Path) -> re.Pattern:
+    """Temporaries of ``path``: ``.STEM-ltPID-XXXX`` (a folder), ``.STEM-ltPID-XXXX.SUFFIX`` and
+    whatever GDAL/SQLite appended to that name."""
+    return re.compile(rf"^\.{re.escape(path.stem)}-lt(\d+)-[A-Za-z0-9_]+(?:{re.escape(path.suffix)}.*)?$")
+
+
 def clean_stale(path: Path) -> list[Path]:
-    """Delete the temporaries of ``path`` that killed runs left; returns them."""
+    """Delete the temporaries of ``path`` that killed runs left (files and staged folders);
+    returns them."""
+    path = Path(path)
+    pattern = _stale_pattern(path)
     removed = []
-    for tmp in path.parent.glob(f".{path.stem}-lt*{path.suffix}"):
-        m = _PID.search(tmp.name)
+    try:
+        entries = list(path.parent.glob(f".{glob_escape(path.stem)}-lt*"))
+    except OSError:
+        return []
+    for tmp in entries:
+        m = pattern.match(tmp.name)
         if m is None:
             continue
-        if os.name == "nt":
-            stale = time.time() - tmp.stat().st_mtime > STALE_AFTER_S
-        else:
-            stale = not pid_alive(int(m.group(1)))
-        if stale:
-            try:
+        try:
+            if os.name == "nt":
+                stale = time.time() - tmp.stat().st_mtime > STALE_AFTER_S
+            else:
+                stale = not pid_alive(int(m.group(1)))
+            if not stale:
+                continue
+            if tmp.is_dir() and not tmp.is_symlink():
+                shutil.rmtree(tmp)
+            else:
                 tmp.unlink()
-                removed.append(tmp)
-            except OSError:
-                pass
+            removed.append(tmp)
+        except OSError:
+            pass
     return removed
+
+
+def clean_stale_in(folder: Path) -> list[Path]:
+    """Delete every temporary in ``folder`` that a killed run left, whatever its target (e.g. a
+    project's raster sidecars, each named by its content); returns them."""
+    names = re.compile(r"^\.(.+)-lt\d+-[A-Za-z0-9_]+(\.[^.]+)?")
+    removed: list[Path] = []
+    try:
+        entries = list(Path(folder).glob(".*-lt*"))
+    except OSError:
+        return removed
+    for stem, suffix in {m.groups() for e in entries if (m := names.match(e.name))}:
+        removed += clean_stale(Path(folder) / f"{stem}{suffix or ''}")
+    return removed
+
+
+def glob_escape(text: str) -> str:
+    """``text`` with glob's special characters ([, ], *, ?) taken literally."""
+    return re.sub(r"([\[\]*?])", r"[\1]", text)
+
+
+def _not_writable(exc: OSError, path: Path) -> InputError:
+    return InputError(f"无法写入输出文件夹：{exc.strerror or exc}。请换一个有写权限的文件夹（--out）",
+                      f"Cannot write to the output folder: {exc.strerror or exc}. Choose a "
+                      "folder you can write to (--out)", path=str(path.parent),
+                      code="output.not_writable")
 
 
 def temp_beside(path: Path) -> Path:
@@ -82,13 +130,23 @@ def temp_beside(path: Path) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-lt{os.getpid()}-", suffix=path.suffix,
                                    dir=path.parent)
     except OSError as exc:
-        raise InputError(f"无法写入输出文件夹：{exc.strerror or exc}。请换一个有写权限的文件夹（--out）",
-                         f"Cannot write to the output folder: {exc.strerror or exc}. Choose a "
-                         "folder you can write to (--out)", path=str(path.parent),
-                         code="output.not_writable") from exc
+        raise _not_writable(exc, path) from exc
     os.close(fd)
     os.unlink(tmp)
     return Path(tmp)
+
+
+def temp_dir_beside(path: Path) -> Path:
+    """A new empty folder ``.STEM-ltPID-XXXX`` beside ``path`` (a file or a folder), to write a set
+    of files that then move into place together; stale ones are removed first. InputError if the
+    folder cannot be written."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(path)
+        return Path(tempfile.mkdtemp(prefix=f".{path.stem}-lt{os.getpid()}-", dir=path.parent))
+    except OSError as exc:
+        raise _not_writable(exc, path) from exc
 
 
 def fsync_file(path: Path) -> None:

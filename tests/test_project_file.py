@@ -196,7 +196,7 @@ def test_killed_while_saving_leaves_old_file_loadable(ws, tmp_path):
     try:
         assert proc.stdout.readline().strip() == "saving"
         deadline = time.monotonic() + 60
-        while not any(".saving-" in p.name for p in tmp_path.iterdir()):  # the temp file grows
+        while not any(p.name.startswith(f".p.lingtan-lt{proc.pid}-") for p in tmp_path.iterdir()):  # it grows
             assert time.monotonic() < deadline and proc.poll() is None, "save never started"
             time.sleep(0.01)
         time.sleep(0.3)
@@ -209,10 +209,12 @@ def test_killed_while_saving_leaves_old_file_loadable(ws, tmp_path):
     assert path.read_bytes() == before
     back = load_project(path)
     assert _state(back) == _state(ws)
-    stale = [p for p in tmp_path.iterdir() if ".saving-" in p.name]
-    assert stale  # the killed save's temp file ...
+    # the one temporary scheme of gis.atomic: .STEM-ltPID-XXXX.gpkg
+    stale = [p for p in tmp_path.iterdir() if p.name.startswith(f".p.lingtan-lt{proc.pid}-")]
+    assert stale and all(".gpkg" in p.name for p in stale)  # the killed save's temporary ...
     save_project(ws, path)
-    assert not [p for p in tmp_path.iterdir() if ".saving-" in p.name]  # ... is removed by the next save
+    # ... which the next save removes
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".p.lingtan-lt")]
 
 
 def test_errors(tmp_path, ws):

@@ -146,7 +146,7 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
     for the web map (default none: no network); csv_wkt: add WKT geometry to the CSVs.
     """
     from app.exports.images import export_png, write_layer_styles
-    from app.exports.shapefile import normalise_encoding, write_shapefiles
+    from app.exports.shapefile import normalise_encoding, relocate, staged_shapefiles, write_shapefiles
     from app.exports.tables import write_csv, write_geojson, write_geopackage, write_workbook
     from app.exports.web_map import write_web_map
 
@@ -175,18 +175,23 @@ def export_all(results, out_dir: str | Path, formats: str | Iterable[str] | None
         files: list[Path] = []
         if fmt == "shp":
             folder = out / "shapefile"
-            for i, lyr in enumerate(layers):
-                sub.report(i / max(len(layers), 1), lyr.name)
-                maps = write_shapefiles(lyr.gdf, folder / f"{lyr.name}.shp", encoding, layer=lyr.name,
-                                        units=units)
-                res.mappings[lyr.name] = maps
-                for m in maps:
-                    files += m.files
-                    res.problems += [(f"{m.path.name}：{zh}", f"{m.path.name}: {en}")
-                                     for zh, en in m.problems]
-                    names = {f.original: f.short for f in m.fields}
-                    if len(maps) == 1:
-                        files += write_layer_styles(lyr, m.path, names)
+            # all layers or none: a value GBK cannot hold in the last layer leaves no others behind
+            with staged_shapefiles(folder) as stage:
+                for i, lyr in enumerate(layers):
+                    sub.report(i / max(len(layers), 1), lyr.name)
+                    maps = write_shapefiles(lyr.gdf, stage / f"{lyr.name}.shp", encoding, layer=lyr.name,
+                                            units=units)
+                    res.mappings[lyr.name] = maps
+                    for m in maps:
+                        files += m.files
+                        res.problems += [(f"{m.path.name}：{zh}", f"{m.path.name}: {en}")
+                                         for zh, en in m.problems]
+                        names = {f.original: f.short for f in m.fields}
+                        if len(maps) == 1:
+                            files += write_layer_styles(lyr, m.path, names)
+            files = [folder / f.name for f in files]
+            for maps in res.mappings.values():
+                relocate(maps, folder)
         elif fmt == "gpkg":
             path = out / "park.gpkg"
             write_geopackage(path, {lyr.name: lyr.gdf for lyr in layers},

@@ -56,7 +56,8 @@ import datetime as dt
 import os
 import shutil
 import struct
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gis.atomic import temp_dir_beside
 from gis.errors import InputError
 from layers.fields import field_info
 
@@ -492,12 +494,7 @@ def write_shapefile(gdf: gpd.GeoDataFrame, path: str | Path, encoding: str = "ut
     if attrs.shape[1] == 0:  # a DBF needs a field (GDAL adds FID likewise)
         attrs = pd.DataFrame({DUMMY_FIELD: np.arange(len(gdf), dtype=np.int64)})
     names = shapefile_names(list(attrs.columns), encoding, layer)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp_dir = Path(tempfile.mkdtemp(prefix=f".{path.stem}-", dir=path.parent))
-    except OSError as exc:
-        raise InputError(f"无法写入输出文件夹：{exc.strerror or exc}", f"Cannot write to the output folder: "
-                         f"{exc.strerror or exc}", path=str(path.parent), code="output.not_writable") from exc
+    tmp_dir = temp_dir_beside(path)  # .STEM-ltPID-XXXX: a killed run's is removed by the next
     try:
         tmp = tmp_dir / path.name
         geom = gpd.GeoDataFrame(geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
@@ -507,7 +504,12 @@ def write_shapefile(gdf: gpd.GeoDataFrame, path: str | Path, encoding: str = "ut
                                                 "point": "Point"}[family]}  # nothing to infer it from
         pyogrio.write_dataframe(geom, tmp, driver="ESRI Shapefile", promote_to_multi=family == "point"
                                 and bool((shapely.get_type_id(geom.geometry.to_numpy()) == 4).any()), **kw)
-        specs, problems = write_dbf(tmp.with_suffix(".dbf"), attrs, names, encoding, layer=layer, units=units)
+        try:
+            specs, problems = write_dbf(tmp.with_suffix(".dbf"), attrs, names, encoding, layer=layer,
+                                        units=units)
+        except InputError as exc:  # name the layer: an export writes many
+            raise InputError(f"图层“{layer}”：{exc.zh}", f"Layer '{layer}': {exc.en}", path=str(path),
+                             code=exc.code) from exc
         problems = notes + problems
         if DUMMY_FIELD in attrs.columns and DUMMY_FIELD not in gdf.columns:
             specs[0].zh = "要素序号（图层没有属性字段，Shapefile 至少需要一个字段）"
@@ -525,21 +527,65 @@ def write_shapefile(gdf: gpd.GeoDataFrame, path: str | Path, encoding: str = "ut
                                problems=problems)
         if mapping_csv:
             mapping.to_frame().to_csv(tmp_dir / mapping.mapping_path.name, index=False, encoding="utf-8-sig")
-        for ext in STALE_SIDECARS:
-            stale = path.with_name(path.stem + ext)
-            if stale.exists() and not (tmp_dir / stale.name).exists():
-                stale.unlink()
-        for f in sorted(tmp_dir.iterdir()):
-            target = path.parent / f.name
-            os.replace(f, target)
-            mapping.files.append(target)
-    except PermissionError as exc:
-        raise InputError(f"无法覆盖 {path.name}：文件可能正在其他程序（如 ArcGIS、QGIS）中打开，请关闭后重试",
-                         f"Cannot replace {path.name}: it may be open in another program (ArcGIS, QGIS); "
-                         "close it and retry", path=str(path), code="output.locked") from exc
+        mapping.files += _move_into(tmp_dir, path.parent)
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
     return mapping
+
+
+def _move_into(stage: Path, folder: Path) -> list[Path]:
+    """Move every file of ``stage`` into ``folder`` (renames, replacing older files), first
+    removing the sidecars (:data:`STALE_SIDECARS`) of a replaced Shapefile that the new one does
+    not have; returns the new paths. InputError when a file is locked by another program."""
+    moved = []
+    try:
+        for shp in stage.glob("*.shp"):
+            for ext in STALE_SIDECARS:
+                stale = folder / (shp.stem + ext)
+                if stale.exists() and not (stage / stale.name).exists():
+                    stale.unlink()
+        for f in sorted(stage.iterdir()):
+            if f.is_file():
+                os.replace(f, folder / f.name)
+                moved.append(folder / f.name)
+    except PermissionError as exc:
+        name = Path(exc.filename or folder).name
+        raise InputError(f"无法覆盖 {name}：文件可能正在其他程序（如 ArcGIS、QGIS）中打开，请关闭后重试",
+                         f"Cannot replace {name}: it may be open in another program (ArcGIS, QGIS); "
+                         "close it and retry", path=str(folder / name), code="output.locked") from exc
+    return moved
+
+
+@contextmanager
+def staged_shapefiles(folder: str | Path) -> Iterator[Path]:
+    """A temporary folder in ``folder`` (``.export-ltPID-XXXX``, :mod:`gis.atomic`; beside it when
+    it does not exist yet) to write
+    a set of Shapefiles and their styles into: when the block ends without an error its files move
+    into ``folder`` together; on an error (a value GBK cannot hold in the fifth layer) nothing
+    moves and the older files stay as they were. Re-point the block's mappings with
+    :func:`relocate`."""
+    folder = Path(folder)
+    # inside an existing folder (same disk); beside a new one, which then appears only on success
+    stage = temp_dir_beside(folder / "export" if folder.is_dir() else folder)
+    try:
+        yield stage
+        folder.mkdir(parents=True, exist_ok=True)
+        _move_into(stage, folder)
+    except InputError as exc:  # name the user's file, not the staged one
+        if exc.path and Path(exc.path).parent == stage:
+            exc.path = str(folder / Path(exc.path).name)
+            exc.args = (exc.text(),)
+        raise
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def relocate(mappings: list[FieldMapping], folder: str | Path) -> list[FieldMapping]:
+    """``mappings`` written in a :func:`staged_shapefiles` folder, re-pointed into ``folder``."""
+    for m in mappings:
+        m.path = Path(folder) / m.path.name
+        m.files = [Path(folder) / f.name for f in m.files]
+    return mappings
 
 
 _FAMILY_ZH = {"polygon": "面", "line": "线", "point": "点"}

@@ -119,6 +119,7 @@ class WindowExports:
                       encoding: str | None = None, visible_only: bool | None = None):
         """The layers of the map into a folder as Shapefiles, one GeoPackage, GeoJSON or CSV files."""
         from app.exports import write_csv, write_geojson, write_geopackage, write_shapefiles
+        from app.exports.shapefile import staged_shapefiles
 
         if not self._need_layers():
             return None
@@ -137,11 +138,15 @@ class WindowExports:
             out.mkdir(parents=True, exist_ok=True)
             if fmt == "gpkg":
                 return write_geopackage(out / "layers.gpkg", data, styles)
+            if fmt == "shp":  # all layers or none (a value GBK cannot hold leaves no others behind)
+                with staged_shapefiles(out) as stage:
+                    for i, (name, gdf) in enumerate(data.items()):
+                        progress.report(i / max(len(data), 1), name)
+                        write_shapefiles(gdf, stage / f"{name}.shp", encoding or "utf-8", layer=name)
+                return out
             for i, (name, gdf) in enumerate(data.items()):
                 progress.report(i / max(len(data), 1), name)
-                if fmt == "shp":
-                    write_shapefiles(gdf, out / f"{name}.shp", encoding or "utf-8", layer=name)
-                elif fmt == "geojson":
+                if fmt == "geojson":
                     write_geojson(gdf, out / f"{name}.geojson")
                 else:
                     write_csv(gdf, out / f"{name}.csv", layer=name, lang=lang)

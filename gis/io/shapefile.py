@@ -125,7 +125,7 @@ def read_shapefile(path: Path, report: ReadReport, encoding: str | None = None
         source = shp
         if shx is None:
             # GDAL rebuilds the .shx next to the .shp: do it on a copy, never in the user's folder
-            source = Path(tmp) / "layer.shp"
+            source = Path(tmp) / f"{shp.stem}.shp"
             for part in (shp, dbf, prj, cpg):
                 if part is not None:
                     shutil.copyfile(part, source.with_suffix(part.suffix.lower()))
@@ -138,9 +138,12 @@ def read_shapefile(path: Path, report: ReadReport, encoding: str | None = None
             gdf = pyogrio.read_dataframe(source, encoding=guess.codec if guess else None,
                                          on_invalid="ignore")
         except Exception as exc:  # GDAL's messages are terse; give ours and keep theirs
+            # GDAL names the file it opened: the user's, never the copy in the temporary folder,
+            # and its advice to prefix a driver name is for programmers
+            why = str(exc).replace(str(source.parent), str(shp.parent)).split(".; It might help")[0]
             raise InputError(
-                f"无法读取 Shapefile（文件可能已损坏）：{exc}",
-                f"Cannot read the Shapefile (the file may be damaged): {exc}",
+                f"无法读取 Shapefile（文件可能已损坏）：{why}",
+                f"Cannot read the Shapefile (the file may be damaged): {why}",
                 path=str(path), code="shapefile.unreadable") from exc
         finally:
             if shx is None:
