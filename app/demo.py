@@ -9,12 +9,14 @@ from app.algorithms.five_colour_map import FiveColourMap
 from app.algorithms.pv_array import PVArray
 from app.algorithms.wind import Wind
 from app.cmd_report import write_demo_report
+from app.energy_outputs import write_energy_outputs
 from app.exports import export_demo
 from app.exports.export_all import result_layers
 from app.exports.tables import write_geopackage
 from app.intensity_map import map_style, render_png
 from app.outputs import write_json, write_text
 from app.park_account import balance_sheets, describe_balance
+from app.park_energy import DEMO_TARIFF, add_park_energy
 from app.pv import describe_pv
 from app.results import AnalysisOptions, add_demo_siting, run_park_analyses
 from app.summaries import BuildingFacts, ParkSummary
@@ -36,7 +38,8 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     t0 = time.perf_counter()
     park = load_sample_park(progress.sub(0.0, 0.2))
     results = run_park_analyses(park, AnalysisOptions(), progress.sub(0.2, 0.8))
-    add_demo_siting(results, progress.sub(0.8, 0.88))
+    add_demo_siting(results, progress.sub(0.8, 0.86))
+    add_park_energy(results, tariff_key=DEMO_TARIFF, progress=progress.sub(0.86, 0.88))
     summary, account, pv, towns = results.summary, results.account, results.pv, results.intensity
     progress.report(0.88, "writing park.gpkg, carbon.xlsx, maps, report.pdf")
     # styled as everywhere (rooftop_pv gains kwh_per_m2, the field its style classifies on), with a
@@ -50,6 +53,8 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     write_text(out_dir / "township_intensity.qml", graduated_qml(style))
     write_text(out_dir / "township_intensity.sld", graduated_sld(style, "township_intensity"))
     render_png(towns, out_dir / "township_intensity.png", label_field=label)
+    if results.energy is not None:
+        write_energy_outputs(results.energy, out_dir / "energy.xlsx")
     report = write_demo_report(results, out_dir, progress=progress.sub(0.92, 0.99))
     summary["outputs"] = {"summary": str(out_dir / "summary.json"),
                           "park_gpkg": str(out_dir / "park.gpkg"),
@@ -58,6 +63,8 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
                           "intensity_qml": str(out_dir / "township_intensity.qml"),
                           "intensity_sld": str(out_dir / "township_intensity.sld"),
                           "report_pdf": str(report)}
+    if results.energy is not None:
+        summary["outputs"]["energy_xlsx"] = str(out_dir / "energy.xlsx")
     summary["outputs"].update(export_demo(results, out_dir))
     summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
     write_json(out_dir / "summary.json", summary)
@@ -102,6 +109,12 @@ def describe(summary: dict | ParkSummary) -> list[str]:
         lines += PVArray().describe(s.pv_array.to_dict())
     if s.wind is not None:
         lines += Wind().describe(s.wind.to_dict())
+    energy = summary.get("energy") if isinstance(summary, dict) else s.extra.get("energy")
+    if energy:
+        from app.energy_outputs import describe_energy
+
+        lines.append("逐时能源平衡 Hour by hour:")
+        lines += ["  " + ln for ln in describe_energy(energy)]
     n_prob = len(f.problems or []) + sum(len(i["problems"]) for i in (f.inputs or {}).values())
     lines.append(f"问题 Problems found: {n_prob}")
     out = s.extra.get("outputs", {})

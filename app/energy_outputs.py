@@ -62,8 +62,9 @@ def write_energy_outputs(result, path: Path) -> list[Path]:
 
 def describe_energy(s: dict) -> list[str]:
     """Printed lines: the KPIs and, with a tariff, the bill; the annual netting for comparison."""
+    quiet = {"battery_cycles", "curtailed_kwh", "grid_export_peak_kw", "hours_fully_covered"}
     lines = [f"{zh} {en}: {s[key]:,.1f} {unit}".rstrip() for key, zh, en, unit in KPI_ROWS
-             if isinstance(s.get(key), (int, float))]
+             if isinstance(s.get(key), (int, float)) and not (key in quiet and not s[key])]
     net = s.get("annual_netting") or {}
     if "self_sufficiency_pct" in net:
         lines.append(f"年度净额法自给率 Annual-netting self-sufficiency: {net['self_sufficiency_pct']:.1f} % "

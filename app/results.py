@@ -80,6 +80,8 @@ class ParkResults:
     """The layers of saved results (:meth:`from_saved`)."""
     styled: dict[str, VectorLayer] | None = None
     """Result layers styled in the worker thread, for the desktop app to show as they are."""
+    energy: Any = None
+    """The hourly energy system (gis.energy.system.SystemResult), when it was run."""
 
     @property
     def sections(self) -> ParkSummary:
