@@ -55,6 +55,9 @@ class Workspace:
         self.park: Park | None = None
         self.results: ParkResults | None = None
         self.summary: dict = {}
+        # the last run of each algorithm in this session (its AlgorithmOutput by id, typed results such
+        # as the energy run's hourly table): not saved, the summary keeps what a project holds
+        self.outputs: dict[str, Any] = {}
         self.settings: dict = {}
         self.path: Path | None = None
         self.autosave_file: Path | None = None  # the recovery file last written for this workspace

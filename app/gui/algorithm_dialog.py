@@ -447,6 +447,9 @@ def add_result_layers(workspace, output) -> None:
 
     for name, gdf in output.layers.items():
         workspace.put_result_layer(name, gdf)
+    outputs = getattr(workspace, "outputs", None)
+    if isinstance(outputs, dict):  # the typed result for panels that draw more than the summary
+        outputs[output.algorithm] = output
     summary = dict(workspace.summary or {})
     summary[algorithm(output.algorithm).summary_key or output.algorithm] = output.summary
     workspace.set_summary(summary)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar
 
 from app import __version__
 from app.gui import analyses, project_actions
+from app.gui.energy_panel import install_energy_panel
 from app.gui.i18n import pick, ui_lang
 from app.gui.icons import app_icon
 from app.gui.settings import AppSettings, notifier
@@ -73,6 +74,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         self.retranslate_ui()
         self._start_project_support()
         self.siting = install_siting(self)  # the Siting dock, its map tools and its Analysis entry
+        self.energy = install_energy_panel(self)  # the Energy dock and Analysis → Hour-by-hour energy…
 
     # ---------------------------------------------------------------- status bar and canvas
     def _build_status_bar(self) -> None:
