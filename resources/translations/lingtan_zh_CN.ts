@@ -349,90 +349,354 @@
     <context>
         <name>DrawTool</name>
         <message>
-            <location filename="../../app/gui/draw_tool.py" line="124" />
+            <location filename="../../app/gui/draw_tool.py" line="125" />
             <source>Click the corners of the red line (snaps to vertices of visible layers); double-click or Enter to finish, Backspace to remove the last corner, Esc to cancel</source>
             <translation>单击红线的各个拐点（吸附到可见图层的顶点）；双击或回车结束，退格键删除上一个拐点，Esc 取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/draw_tool.py" line="197" />
+            <location filename="../../app/gui/draw_tool.py" line="198" />
             <source>A red line needs three corners or more, enclosing an area</source>
             <translation>红线至少需要三个拐点并围成一块面积</translation>
         </message>
         <message>
-            <location filename="../../app/gui/draw_tool.py" line="262" />
+            <location filename="../../app/gui/draw_tool.py" line="263" />
             <source>Drawn red line</source>
             <translation>绘制的红线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/draw_tool.py" line="270" />
+            <location filename="../../app/gui/draw_tool.py" line="271" />
             <source>Draw red line</source>
             <translation>绘制红线</translation>
         </message>
     </context>
     <context>
+        <name>EnergyPanel</name>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="411" />
+            <source>Item</source>
+            <translation>项目</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="411" />
+            <source>Value</source>
+            <translation>数值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="411" />
+            <source>Unit</source>
+            <translation>单位</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="414" />
+            <source>Tariff: {0}. Source: {1}</source>
+            <translation>电价：{0}。来源：{1}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="415" />
+            <source>No tariff was chosen: no bill and no economics.</source>
+            <translation>未选择电价：不计算电费和经济性。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="428" />
+            <source>Hour-by-hour energy…</source>
+            <translation>逐时能源平衡…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="429" />
+            <source>Balance the park's load against PV, wind and storage interval by interval, with the tariff and the economics (源网荷储)</source>
+            <translation>按时段平衡园区负荷与光伏、风电和储能，并计算分时电费与经济性（源网荷储）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="431" />
+            <source>Hour-by-hour energy balance</source>
+            <translation>逐时能源平衡</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="432" />
+            <source>No hour-by-hour energy run yet. Choose Analysis → Hour-by-hour energy… to balance the park's load against its PV, wind and storage hour by hour.</source>
+            <translation>尚无逐时能源平衡结果。请选择 分析 → 逐时能源平衡…，逐时平衡园区负荷与光伏、风电和储能。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="438" />
+            <source>Year {0}</source>
+            <translation>{0} 年</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="440" />
+            <source>{0}-minute steps</source>
+            <translation>步长 {0} 分钟</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="443" />
+            <source>cost-optimal dispatch</source>
+            <translation>成本最优调度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="443" />
+            <source>self-consumption dispatch</source>
+            <translation>自发自用调度</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="453" />
+            <source>Day / week</source>
+            <translation>逐日/逐周</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="453" />
+            <source>Heatmap</source>
+            <translation>热力图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="453" />
+            <source>Duration curves</source>
+            <translation>持续曲线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="453" />
+            <source>Economics</source>
+            <translation>经济性</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="454" />
+            <source>Sizing</source>
+            <translation>容量优化</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="456" />
+            <source>Day</source>
+            <translation>日</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="457" />
+            <source>Week</source>
+            <translation>周</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="458" />
+            <source>Previous day or week</source>
+            <translation>前一日或前一周</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="459" />
+            <source>Next day or week</source>
+            <translation>后一日或后一周</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="460" />
+            <source>Typical summer week</source>
+            <translation>典型夏季周</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="461" />
+            <source>Typical winter week</source>
+            <translation>典型冬季周</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="462" />
+            <source>Load</source>
+            <translation>负荷</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="462" />
+            <source>On-site generation</source>
+            <translation>园区内发电</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="463" />
+            <source>Net load (load − on-site)</source>
+            <translation>净负荷（负荷 − 园区内发电）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="463" />
+            <source>Grid import</source>
+            <translation>下网功率</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="466" />
+            <source>Export hourly table (CSV/Excel)…</source>
+            <translation>导出逐时表（CSV/Excel）…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="469" />
+            <source>The hourly table is not kept in the project: run the analysis again to export it.</source>
+            <translation>逐时表不随项目保存：请重新运行分析后导出。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="476" />
+            <source>The project keeps the typical weeks only; run the analysis again to see any day of the year.</source>
+            <translation>项目中只保存了典型周；重新运行分析即可查看全年任意一天。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="492" />
+            <source>Self-sufficiency</source>
+            <translation>自给率</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="493" />
+            <source>annual netting {0} % (comparison)</source>
+            <translation>年度净额法 {0} %（仅供对比）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="494" />
+            <source>Self-consumption</source>
+            <translation>自发自用率</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="495" />
+            <source>of on-site generation</source>
+            <translation>占园区内发电量</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="496" />
+            <source>Green-power share</source>
+            <translation>绿电占比</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="497" />
+            <source>of consumption</source>
+            <translation>占用电量</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="498" />
+            <source>Grid import / export</source>
+            <translation>下网 / 上网电量</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="499" />
+            <source>MWh/yr</source>
+            <translation>MWh/年</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="500" />
+            <source>Grid import peak</source>
+            <translation>下网峰值</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="501" />
+            <source>export peak {0} kW</source>
+            <translation>上网峰值 {0} kW</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="503" />
+            <source>Battery cycles</source>
+            <translation>储能循环</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="504" />
+            <source>equivalent full cycles a year</source>
+            <translation>等效满充满放次数/年</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="504" />
+            <source>no battery</source>
+            <translation>无储能</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="507" />
+            <location filename="../../app/gui/energy_panel.py" line="510" />
+            <source>Electricity bill</source>
+            <translation>电费</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="507" />
+            <source>no tariff chosen</source>
+            <translation>未选择电价</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="511" />
+            <source>10⁴ yuan/yr; saves {0} %</source>
+            <translation>万元/年（前 → 后）；节省 {0} %</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="512" />
+            <source>Avoided CO₂</source>
+            <translation>减排量</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="512" />
+            <source>tCO₂/yr (on-site energy used)</source>
+            <translation>tCO₂/年（园区内消纳部分）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="534" />
+            <source>Export hourly table</source>
+            <translation>导出逐时表</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="542" />
+            <source>Written: {0}</source>
+            <translation>已写出：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="599" />
+            <source>Energy</source>
+            <translation>能源</translation>
+        </message>
+    </context>
+    <context>
         <name>ExportLayersDialog</name>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="226" />
+            <location filename="../../app/gui/window_exports.py" line="231" />
             <source>Export layers</source>
             <translation>导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="228" />
+            <location filename="../../app/gui/window_exports.py" line="233" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="234" />
+            <location filename="../../app/gui/window_exports.py" line="239" />
             <source>Shapefile (one per layer)</source>
             <translation>Shapefile（每个图层一个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="235" />
+            <location filename="../../app/gui/window_exports.py" line="240" />
             <source>GeoPackage (all layers in one file, with QGIS styles)</source>
             <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="236" />
+            <location filename="../../app/gui/window_exports.py" line="241" />
             <source>GeoJSON (WGS84 longitude/latitude)</source>
             <translation>GeoJSON（WGS84 经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="237" />
+            <location filename="../../app/gui/window_exports.py" line="242" />
             <source>CSV (attributes with centroid longitude/latitude)</source>
             <translation>CSV（属性及质心经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="239" />
+            <location filename="../../app/gui/window_exports.py" line="244" />
             <source>UTF-8 (QGIS, ArcGIS Pro)</source>
             <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="240" />
+            <location filename="../../app/gui/window_exports.py" line="245" />
             <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
             <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="241" />
+            <location filename="../../app/gui/window_exports.py" line="246" />
             <source>Visible layers only</source>
             <translation>仅可见图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="244" />
+            <location filename="../../app/gui/window_exports.py" line="249" />
             <source>Folder</source>
             <translation>文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="245" />
+            <location filename="../../app/gui/window_exports.py" line="250" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="246" />
+            <location filename="../../app/gui/window_exports.py" line="251" />
             <source>Shapefile text encoding</source>
             <translation>Shapefile 文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="268" />
+            <location filename="../../app/gui/window_exports.py" line="273" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
         </message>
@@ -682,347 +946,347 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="156" />
+            <location filename="../../app/gui/main_window.py" line="158" />
             <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
             <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="215" />
+            <location filename="../../app/gui/main_window.py" line="217" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="221" />
+            <location filename="../../app/gui/main_window.py" line="223" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="226" />
+            <location filename="../../app/gui/main_window.py" line="228" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="231" />
+            <location filename="../../app/gui/main_window.py" line="233" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="237" />
+            <location filename="../../app/gui/main_window.py" line="239" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="237" />
+            <location filename="../../app/gui/main_window.py" line="239" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="271" />
+            <location filename="../../app/gui/main_window.py" line="273" />
             <source>Choose a vector layer in the layer panel first</source>
             <translation>请先在图层面板中选择一个矢量图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="275" />
+            <location filename="../../app/gui/main_window.py" line="277" />
             <source>{0} features selected</source>
             <translation>已选择 {0} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="299" />
+            <location filename="../../app/gui/main_window.py" line="301" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="300" />
+            <location filename="../../app/gui/main_window.py" line="302" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="301" />
+            <location filename="../../app/gui/main_window.py" line="303" />
             <source>Open Recen&amp;t</source>
             <translation>最近打开(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="302" />
+            <location filename="../../app/gui/main_window.py" line="304" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="303" />
+            <location filename="../../app/gui/main_window.py" line="305" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="304" />
+            <location filename="../../app/gui/main_window.py" line="306" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="305" />
+            <location filename="../../app/gui/main_window.py" line="307" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="306" />
+            <location filename="../../app/gui/main_window.py" line="308" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="307" />
+            <location filename="../../app/gui/main_window.py" line="309" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="308" />
+            <location filename="../../app/gui/main_window.py" line="310" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="310" />
+            <location filename="../../app/gui/main_window.py" line="312" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="311" />
+            <location filename="../../app/gui/main_window.py" line="313" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="312" />
+            <location filename="../../app/gui/main_window.py" line="314" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="314" />
+            <location filename="../../app/gui/main_window.py" line="316" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="314" />
+            <location filename="../../app/gui/main_window.py" line="316" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="315" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="315" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="316" />
+            <location filename="../../app/gui/main_window.py" line="318" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="316" />
+            <location filename="../../app/gui/main_window.py" line="318" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="318" />
+            <location filename="../../app/gui/main_window.py" line="320" />
             <source>A&amp;dd Data…</source>
             <translation>添加数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="321" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="325" />
+            <location filename="../../app/gui/main_window.py" line="327" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="326" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="327" />
+            <location filename="../../app/gui/main_window.py" line="329" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="328" />
+            <location filename="../../app/gui/main_window.py" line="330" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="329" />
+            <location filename="../../app/gui/main_window.py" line="331" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="330" />
+            <location filename="../../app/gui/main_window.py" line="332" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="331" />
+            <location filename="../../app/gui/main_window.py" line="333" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="331" />
+            <location filename="../../app/gui/main_window.py" line="333" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="332" />
+            <location filename="../../app/gui/main_window.py" line="334" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="333" />
+            <location filename="../../app/gui/main_window.py" line="335" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="334" />
+            <location filename="../../app/gui/main_window.py" line="336" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="335" />
+            <location filename="../../app/gui/main_window.py" line="337" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="336" />
+            <location filename="../../app/gui/main_window.py" line="338" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="337" />
+            <location filename="../../app/gui/main_window.py" line="339" />
             <source>Select by A&amp;ttribute…</source>
             <translation>按属性选择(&amp;T)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="338" />
+            <location filename="../../app/gui/main_window.py" line="340" />
             <source>Select the features that meet a condition</source>
             <translation>选择满足条件的要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="339" />
+            <location filename="../../app/gui/main_window.py" line="341" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="340" />
+            <location filename="../../app/gui/main_window.py" line="342" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="341" />
+            <location filename="../../app/gui/main_window.py" line="343" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="341" />
+            <location filename="../../app/gui/main_window.py" line="343" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="342" />
+            <location filename="../../app/gui/main_window.py" line="344" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="342" />
+            <location filename="../../app/gui/main_window.py" line="344" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="343" />
+            <location filename="../../app/gui/main_window.py" line="345" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="344" />
+            <location filename="../../app/gui/main_window.py" line="346" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="345" />
+            <location filename="../../app/gui/main_window.py" line="347" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="346" />
+            <location filename="../../app/gui/main_window.py" line="348" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="347" />
+            <location filename="../../app/gui/main_window.py" line="349" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="348" />
+            <location filename="../../app/gui/main_window.py" line="350" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="349" />
+            <location filename="../../app/gui/main_window.py" line="351" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="350" />
+            <location filename="../../app/gui/main_window.py" line="352" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="351" />
+            <location filename="../../app/gui/main_window.py" line="353" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="352" />
+            <location filename="../../app/gui/main_window.py" line="354" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="355" />
+            <location filename="../../app/gui/main_window.py" line="357" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="356" />
+            <location filename="../../app/gui/main_window.py" line="358" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="369" />
+            <location filename="../../app/gui/main_window.py" line="371" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="370" />
+            <location filename="../../app/gui/main_window.py" line="372" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="539" />
+            <location filename="../../app/gui/main_window.py" line="541" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="552" />
+            <location filename="../../app/gui/main_window.py" line="554" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
@@ -1098,7 +1362,7 @@
         </message>
         <message>
             <location filename="../../app/gui/window_exports.py" line="101" />
-            <location filename="../../app/gui/window_exports.py" line="204" />
+            <location filename="../../app/gui/window_exports.py" line="209" />
             <source>Run the analyses first.</source>
             <translation>请先运行分析。</translation>
         </message>
@@ -1123,50 +1387,50 @@
             <translation>报告已生成：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="150" />
+            <location filename="../../app/gui/window_exports.py" line="155" />
             <source>Exporting layers</source>
             <translation>正在导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="150" />
-            <location filename="../../app/gui/window_exports.py" line="215" />
+            <location filename="../../app/gui/window_exports.py" line="155" />
+            <location filename="../../app/gui/window_exports.py" line="220" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="159" />
-            <location filename="../../app/gui/window_exports.py" line="177" />
+            <location filename="../../app/gui/window_exports.py" line="164" />
+            <location filename="../../app/gui/window_exports.py" line="182" />
             <source>Map image</source>
             <translation>地图图片</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="177" />
+            <location filename="../../app/gui/window_exports.py" line="182" />
             <source>Map image written: {0}</source>
             <translation>地图图片已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="186" />
-            <location filename="../../app/gui/window_exports.py" line="192" />
+            <location filename="../../app/gui/window_exports.py" line="191" />
+            <location filename="../../app/gui/window_exports.py" line="197" />
             <source>Web map</source>
             <translation>网页地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="193" />
+            <location filename="../../app/gui/window_exports.py" line="198" />
             <source>Web map written: {0}</source>
             <translation>网页地图已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="204" />
+            <location filename="../../app/gui/window_exports.py" line="209" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="207" />
+            <location filename="../../app/gui/window_exports.py" line="212" />
             <source>Export all results to folder</source>
             <translation>导出全部结果到文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="213" />
+            <location filename="../../app/gui/window_exports.py" line="218" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
         </message>
@@ -1185,67 +1449,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="384" />
+            <location filename="../../app/gui/main_window.py" line="386" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="384" />
+            <location filename="../../app/gui/main_window.py" line="386" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="384" />
+            <location filename="../../app/gui/main_window.py" line="386" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="385" />
+            <location filename="../../app/gui/main_window.py" line="387" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="385" />
+            <location filename="../../app/gui/main_window.py" line="387" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="386" />
+            <location filename="../../app/gui/main_window.py" line="388" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="386" />
+            <location filename="../../app/gui/main_window.py" line="388" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="387" />
+            <location filename="../../app/gui/main_window.py" line="389" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="387" />
+            <location filename="../../app/gui/main_window.py" line="389" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="388" />
+            <location filename="../../app/gui/main_window.py" line="390" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="388" />
+            <location filename="../../app/gui/main_window.py" line="390" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
