@@ -23,7 +23,9 @@ or published figures, never against the code's own earlier output):
     township map, demo PV array and wind turbines), one line each;
 12. the PDF report: header, pages, every font embedded, size;
 13. a Shapefile of the buildings with their PV results, read back with pyogrio;
-14. the main window built off-screen with the analysed park, its map rendered and not blank.
+14. the main window built off-screen with the analysed park, its map rendered and not blank;
+15. hour by hour: the holiday calendar, the energy table's load, the sources' hours and a small
+    least-cost dispatch solved by HiGHS (highspy's compiled solver).
 
 Files go to a fresh temporary folder (``lingtan-self-test-*``), deleted after a successful run
 unless ``keep``; a folder given as ``out_dir`` is never deleted. No network is used.
@@ -603,6 +605,48 @@ def step_wind(ctx: Context) -> str:
             f"≤ gross {s.gross_aep_mwh:,.1f} MWh/yr, CF {cf:.1%}, wake loss {s.wake_loss_pct:.2f} %")
 
 
+def step_energy(ctx: Context) -> str:
+    """Hour by hour: the calendar (chinese-calendar), the load of the energy table, the sources'
+    hours, and a small least-cost dispatch through HiGHS (highspy's compiled solver)."""
+    import datetime as dt
+
+    import chinese_calendar
+    import numpy as np
+    import pandas as pd
+
+    from app.park_energy import DEMO_TARIFF, add_park_energy
+    from gis.energy.optimise import dispatch_cost_optimal
+    from gis.energy.storage import Battery
+    from gis.paths import resources_dir
+
+    check(chinese_calendar.is_holiday(dt.date(2025, 10, 1)), "chinese-calendar: 2025-10-01 (National Day) "
+          "is not a holiday")
+    add_park_energy(ctx.results, tariff_key=DEMO_TARIFF)
+    e = ctx.results.summary.get("energy")
+    check(e is not None, "no energy result")
+    table = pd.read_csv(resources_dir() / "sample" / "enterprises_energy.csv", encoding="utf-8-sig")
+    kwh = float(table.loc[table["年份"] == table["年份"].max(), "电力(万千瓦时)"].sum()) * 1e4
+    check(_close(e["load_kwh"], kwh, rel=1e-6), f"load {e['load_kwh']:,.0f} kWh ≠ the table's {kwh:,.0f}")
+    gen = sum(e["generation_kwh"].values())
+    check(_close(e["onsite_kwh"], gen, rel=1e-6) and e["used_onsite_kwh"] <= e["onsite_kwh"] * (1 + 1e-9),
+          "on-site energy does not add up")
+    hours = np.arange(48) % 24
+    price = np.where((hours >= 8) & (hours < 22), 1.0, 0.3)  # yuan/kWh: peak by day, valley at night
+    battery = Battery(power_kw=50.0, energy_kwh=200.0)
+    d = dispatch_cost_optimal(np.full(48, 100.0), np.zeros(48), 1.0, battery, import_price_yuan_kwh=price,
+                              export_price_yuan_kwh=0.0, month_of_interval=np.zeros(48, int),
+                              grid_charging=True, time_limit_s=10)
+    cheap = float((d.grid_import_kw * (price < 0.5)).sum())
+    dear = float((d.grid_import_kw * (price > 0.5)).sum())
+    # without a battery the 20 valley hours buy 2,000 kWh; charging in them must buy more
+    check(cheap > 2 * 10 * 100.0 + 100.0,
+          f"HiGHS dispatch did not shift purchases to the valley ({cheap:.0f} kWh)")
+    return (f"load {e['load_kwh'] / 1e6:,.1f} GWh, on-site {e['onsite_kwh'] / 1e6:,.2f} GWh, "
+            f"self-sufficiency "
+            f"{e['self_sufficiency_pct']:.1f} %; HiGHS {d.status}, valley/peak purchases "
+            f"{cheap:,.0f}/{dear:,.0f} kWh")
+
+
 # ==== 6. PDF report ===============================================================================
 
 def pdf_font_check(data: bytes) -> tuple[list[str], list[str]]:
@@ -757,6 +801,7 @@ STEPS: tuple[Step, ...] = (
     Step("乡镇五色图", "Five-colour township map", step_intensity, ("analyses",), key="intensity"),
     Step("地面光伏阵列", "Ground PV array", step_pv_array, ("analyses",), key="pv_array"),
     Step("风机", "Wind turbines", step_wind, ("analyses",), key="wind"),
+    Step("逐时能源平衡", "Hour by hour", step_energy, ("analyses",), key="energy"),
     Step("PDF 报告", "PDF report", step_report, ("env", "analyses"), key="report"),
     Step("Shapefile 导出", "Shapefile export", step_shapefile, ("analyses",), key="shapefile"),
     Step("主窗口", "Main window", step_gui, ("env", "analyses"), key="gui"),
