@@ -23,7 +23,7 @@ def build_system_inputs(alg, p: ParamValues, inputs: Inputs, progress: Progress 
     problems: list[Problem] = []
     sources: dict[str, str] = {}
     park, options = alg.park(p, inputs, progress.sub(0.0, 0.1))
-    index, dt_h, load_kw = _load(p, park, problems, sources, progress.sub(0.1, 0.25))
+    index, dt_h, load_kw, by_entity = _load(p, park, problems, sources, progress.sub(0.1, 0.25))
     year = int(index[0].year)
     gen: dict[str, np.ndarray] = {}
     capacities: dict[str, float] = {}
@@ -73,7 +73,8 @@ def build_system_inputs(alg, p: ParamValues, inputs: Inputs, progress: Progress 
                         dispatch=p.dispatch, tariff=tariff,
                         export_limit_kw=p.export_limit_kw if p.export_limit_kw is not None else float("inf"),
                         grid_charging=p.grid_charging, grid_kg_co2_per_kwh=grid_kg,
-                        green_purchase_kwh=p.green_purchase_kwh, capacities=capacities), problems, sources
+                        green_purchase_kwh=p.green_purchase_kwh, capacities=capacities,
+                        load_by_entity_kw=by_entity), problems, sources
 
 
 def _weather_at(gdf, weather_path):
@@ -101,11 +102,10 @@ def _series(path, index, dt_h, zh: str, en: str, sources: dict, key: str, proble
     return fit_to_axis(s, index, dt_h, what_zh=zh, what_en=en)
 
 
-def _load(p: ParamValues, park, problems: list, sources: dict, progress: Progress) -> tuple[pd.DatetimeIndex,
-                                                                                            float,
-                                                                                            np.ndarray]:
-    """(index, dt_h, park load kW): meter data, else the energy table's enterprises on typical
-    profiles."""
+def _load(p: ParamValues, park, problems: list, sources: dict,
+          progress: Progress) -> tuple[pd.DatetimeIndex, float, np.ndarray, pd.DataFrame]:
+    """(index, dt_h, park load kW, kW per meter or enterprise): meter data, else the energy
+    table's enterprises on typical profiles."""
     if p.load:
         from gis.energy.meter import read_meter
 
@@ -120,7 +120,7 @@ def _load(p: ParamValues, park, problems: list, sources: dict, progress: Progres
                              "the meter data span two calendar years: give data within one year",
                              path=str(p.load), code="energy.load_years")
         sources["load"] = f"meter data {p.load} ({len(m.kw.columns)} meter(s))"
-        return m.index, m.dt_h, np.asarray(m.park_kw, float)
+        return m.index, m.dt_h, np.asarray(m.park_kw, float), m.kw
     if park is None or park.enterprises is None:
         raise InputError("没有负荷：请给出电表数据（--load），或带企业能耗表的园区（项目文件、--energy 或 "
                          "--sample）",
@@ -129,9 +129,15 @@ def _load(p: ParamValues, park, problems: list, sources: dict, progress: Progres
                          "--energy or --sample)", code="energy.no_load")
     from gis.energy.park_load import park_load_from_table
 
-    ents, pl = park_load_from_table(park.enterprises, p.year, dt_h=int(p.step_min) / 60.0)
+    monthly = None
+    if p.bills:
+        from gis.energy.park_load import read_monthly_bills
+
+        monthly = read_monthly_bills(p.bills)
+        sources["bills"] = f"{p.bills} ({len(monthly)} enterprise(s) calibrated month by month)"
+    ents, pl = park_load_from_table(park.enterprises, p.year, dt_h=int(p.step_min) / 60.0, monthly=monthly)
     problems += pl.problems
     sources["load"] = (f"typical profiles of {len(ents)} enterprise(s) scaled to the energy table's "
                        f"electricity (docs/energy.md)")
     progress.report(1.0, "load")
-    return pl.index, pl.dt_h, np.asarray(pl.park_kw, float)
+    return pl.index, pl.dt_h, np.asarray(pl.park_kw, float), pl.kw

@@ -45,6 +45,9 @@ def write_energy_outputs(result, path: Path) -> list[Path]:
     s = result.summary()
     hourly = result.hourly_frame()
     sheets = {"概要": kpi_table(s), "逐时": hourly, "月度": result.monthly_frame()}
+    entities = result.entity_frame()
+    if entities is not None:
+        sheets["企业负荷"] = entities
     if s.get("economics"):
         e = s["economics"]
         sheets["经济"] = pd.DataFrame([(k, v) for k, v in e.items() if not isinstance(v, (list, dict))],

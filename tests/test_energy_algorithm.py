@@ -130,3 +130,20 @@ def test_sample_park_load_is_its_energy_tables_electricity(tmp_path):
     latest = t[t[year_col] == t[year_col].max()]
     assert s["load_kwh"] == pytest.approx(latest[elec_col].sum() * 1e4, rel=1e-6)
     assert s["year"] == int(t[year_col].max())
+
+
+def test_monthly_bills_calibrate_an_enterprise_month_by_month(tmp_path):
+    """12 bills of one sample enterprise (in 万千瓦时): its month totals in the 企业负荷 sheet equal them."""
+    from openpyxl import load_workbook
+
+    bills_wan = [100, 90, 130, 130, 135, 140, 150, 155, 140, 130, 125, 130]
+    header = "企业代码," + ",".join(f"{m}月(万千瓦时)" for m in range(1, 13))
+    (tmp_path / "bills.csv").write_text(header + "\nE001," + ",".join(map(str, bills_wan)) + "\n",
+                                        encoding="utf-8")
+    out = tmp_path / "b.xlsx"
+    r = _run("--sample", "--no-rooftop", "--bills", tmp_path / "bills.csv", "--out", out)
+    assert r.returncode == 0, r.stderr
+    ws = load_workbook(out, read_only=True)["企业负荷"]
+    rows = list(ws.iter_rows(values_only=True))
+    e001 = next(row for row in rows if row[0] == "E001")
+    assert list(e001[1:13]) == pytest.approx([b * 1e4 for b in bills_wan], rel=1e-9)

@@ -72,6 +72,13 @@ class Energy(Algorithm):
               help_en="interval meter data: CSV/Excel, 15/30/60 min, kW or kWh, one or many meters",
               auto_zh="按能耗表年用电量与典型负荷曲线", auto_en="typical profiles scaled to the energy table",
               source="docs/energy.md (Load)"),
+        Param("bills", "file", None, "月度电费账单", "Monthly bills", optional=True, metavar="F",
+              filters=SERIES_FILTERS,
+              help_zh="每家企业 12 个月的用电量（企业代码 + 12 个月份列），典型曲线逐月校准到账单",
+              help_en="12 monthly kWh per enterprise (an id column + 12 month columns): the typical profiles "
+                      "are "
+              "calibrated month by month to them", auto_zh="按能耗表年用电量", auto_en="the energy table's "
+              "annual electricity", source="docs/energy.md (Load)"),
         _series_param("pv", "光伏出力", "PV output", "代替屋顶光伏计算的光伏出力",
                       "PV output replacing the rooftop "
                       "PV engine's"),

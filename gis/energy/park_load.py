@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -238,7 +239,8 @@ def enterprises_from_inventory(inv, year: int | None = None) -> pd.DataFrame:
 
 
 def park_load_from_table(table: pd.DataFrame, year: int | None = None, *, dt_h: float = 1.0,
-                         source_name: str = "enterprises") -> tuple[pd.DataFrame, ParkLoad]:
+                         source_name: str = "enterprises", monthly: dict | None = None
+                         ) -> tuple[pd.DataFrame, ParkLoad]:
     """Typical profiles for an enterprise energy table (e.g. ``Park.enterprises`` of the sample park):
     read with :func:`gis.carbon.inventory.read_energy_inventory`, then :func:`park_load` for ``year``
     (default: the table's latest)."""
@@ -250,4 +252,51 @@ def park_load_from_table(table: pd.DataFrame, year: int | None = None, *, dt_h: 
     if year is None:
         raise InputError("能耗表没有年份：请指定年份", "The energy table has no year: give one",
                          code="load.year")
-    return ents, park_load(ents, int(year), dt_h=dt_h)
+    return ents, park_load(ents, int(year), dt_h=dt_h, monthly=monthly)
+
+
+BILL_ID_NAMES = ("id", "enterprise", "enterprise_id", "企业代码", "企业编号", "户号")
+BILL_UNITS = {"万千瓦时": 1e4, "万kwh": 1e4, "mwh": 1e3, "千瓦时": 1.0, "kwh": 1.0}
+"""Units a bills header may name (the factor to kWh); kWh when none is named."""
+
+
+def read_monthly_bills(path: str | Path) -> dict[str, np.ndarray]:
+    """Twelve monthly electricity bills per enterprise: a CSV/Excel table with an id column
+    (``id``/``企业代码`` …) and twelve month columns in calendar order (``1月``…``12月`` or
+    ``1``…``12``); kWh unless a header names 万千瓦时 or MWh. Returns ``{id: (12,) kWh}``."""
+    from gis.io.report import ReadReport
+    from gis.io.tabular import read_table
+
+    p = Path(path)
+    df = read_table(p, ReadReport(str(p))) if p.suffix.lower() in (".xlsx", ".xls") else _read_csv_any(p)
+    id_col = _column(df, BILL_ID_NAMES)
+    if id_col is None:
+        raise InputError(f"账单表 {p.name} 需要企业代码列（id/企业代码）",
+                         f"the bills table {p.name} needs an id column (id/企业代码)", path=str(p),
+                         code="load.bills_id")
+    months = [c for c in df.columns if c != id_col]
+    if len(months) != 12:
+        raise InputError(f"账单表 {p.name} 应有 12 个月份列，找到 {len(months)} 个",
+                         f"the bills table {p.name} should have 12 month columns, found {len(months)}",
+                         path=str(p), code="load.bills_months")
+    header = " ".join(map(str, df.columns)).lower()
+    factor = next((f for unit, f in BILL_UNITS.items() if unit in header), 1.0)
+    values = df[months].apply(pd.to_numeric, errors="coerce").to_numpy(float) * factor
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad.any(axis=1))[0])
+        raise InputError(f"账单表 {p.name} 第 {row + 2} 行有无法读取或为负的电量",
+                         f"the bills table {p.name}: unreadable or negative kWh on line {row + 2}",
+                         path=str(p),
+                         code="load.bills_value")
+    return {str(i).strip(): v for i, v in zip(df[id_col], values, strict=True)}
+
+
+def _read_csv_any(p: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(p, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return pd.read_csv(p, encoding="gb18030")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as e:
+        raise InputError(f"无法读取账单表 {p.name}：{e}", f"cannot read the bills table {p.name}: {e}",
+                         path=str(p), code="load.bills_read") from e

@@ -42,6 +42,8 @@ class SystemInputs:
     capacities: dict[str, float] = field(default_factory=dict)
     """Installed sizes for the economics: pv_kwp, wind_kw (battery from ``battery``)."""
     time_limit_s: float = 60.0
+    load_by_entity_kw: pd.DataFrame | None = None
+    """The load per meter or enterprise (columns), summing to ``load_kw``; for the tables only."""
 
 
 @dataclass
@@ -105,6 +107,17 @@ class SystemResult:
             cols["period"] = i.tariff.periods(i.index)
             cols["price_yuan_kwh"] = i.tariff.import_price(i.index)
         return pd.DataFrame(cols)
+
+    def entity_frame(self) -> pd.DataFrame | None:
+        """Per meter or enterprise: kWh by month, the year's kWh and the peak kW (None without them)."""
+        by = self.inputs.load_by_entity_kw
+        if by is None or by.shape[1] == 0:
+            return None
+        dt = self.inputs.dt_h
+        monthly = (by * dt).groupby(month_of(self.inputs.index) + 1).sum().T
+        monthly.columns = [f"{m}月 kWh" for m in monthly.columns]
+        out = monthly.assign(**{"全年 kWh": monthly.sum(axis=1), "峰值 peak kW": by.max().to_numpy()})
+        return out.rename_axis("id").reset_index()
 
     def monthly_frame(self) -> pd.DataFrame:
         """kWh by month: load, on-site generation, used on site, grid import and export."""
