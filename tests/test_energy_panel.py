@@ -169,3 +169,17 @@ def test_main_window_has_the_panel_and_the_analysis_entry(gui, qtbot):
     w.show()
     add_result_layers(w.workspace, _output())
     qtbot.waitUntil(lambda: w.panels["energy"].dock.isVisible(), timeout=2000)
+
+
+def test_a_chart_saved_as_png(panel, tmp_path):
+    from PySide6.QtGui import QImage
+
+    panel.set_output(_output())
+    path = panel.save_chart_png("heatmap", tmp_path / "heat")
+    img = QImage(str(path))
+    assert path.suffix == ".png" and img.width() == 1600 and img.height() == 900
+    # the net load's heatmap: red nights (400 kW bought) and blue noons (600 kW over)
+    from PySide6.QtGui import QColor
+
+    colours = [QColor(img.pixel(x, y)) for x in range(0, 1600, 20) for y in range(0, 900, 20)]
+    assert any(c.red() > c.blue() + 80 for c in colours) and any(c.blue() > c.red() + 80 for c in colours)

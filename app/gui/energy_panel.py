@@ -149,6 +149,18 @@ class EnergyPanel(QWidget):
         self.chart_sizing = ChartWidget(self._draw_sizing, height=280)
         self.tabs.addTab(self._tab(self.chart_sizing), "")
 
+        self.chart_draws = {"balance": (self.chart_balance, self._draw_balance),
+                            "heatmap": (self.chart_heatmap, self._draw_heatmap),
+                            "duration": (self.chart_duration, self._draw_duration),
+                            "sizing": (self.chart_sizing, self._draw_sizing)}
+        self.png_actions: list[QAction] = []
+        for name, (chart, _draw) in self.chart_draws.items():  # right click: the chart as a PNG
+            act = QAction(chart)
+            act.triggered.connect(lambda _checked=False, n=name: self.save_chart_dialog(n))
+            chart.addAction(act)
+            chart.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            self.png_actions.append(act)
+
         self.export_button = QPushButton()
         self.export_button.setObjectName("energy_export")
         self.export_button.clicked.connect(self.export_dialog)
@@ -466,6 +478,8 @@ class EnergyPanel(QWidget):
                  "net_kw": tr("Net load (load − on-site)"), "grid_import_kw": tr("Grid import")}
         for i in range(self.heat_quantity.count()):
             self.heat_quantity.setItemText(i, names.get(self.heat_quantity.itemData(i), ""))
+        for act in self.png_actions:
+            act.setText(tr("Save chart as PNG…"))
         self.export_button.setText(tr("Export hourly table (CSV/Excel)…"))
         self.export_button.setEnabled(self.frame is not None)
         self.export_button.setToolTip("" if self.frame is not None else tr(
@@ -544,6 +558,23 @@ class EnergyPanel(QWidget):
             files = ", ".join(str(p) for p in written)
             window.statusBar().showMessage(tr("Written: {0}").format(files), 15000)
         return written
+
+    def save_chart_png(self, name: str, path: str | Path, width_px: int = 1600, height_px: int = 900) -> Path:
+        """Chart ``name`` ("balance", "heatmap", "duration", "sizing") as it is shown now, drawn
+        again at 192 dpi into a PNG of ``width_px`` × ``height_px``."""
+        draw = self.chart_draws[name][1]
+        lang = ui_lang()
+        img = ec.chart_image(lambda p, r: draw(p, r.adjusted(12, 8, -12, -8), lang), width_px, height_px,
+                             dpi=192)
+        path = Path(path).with_suffix(".png")
+        if not img.save(str(path)):
+            raise OSError(f"could not write {path}")
+        return path
+
+    def save_chart_dialog(self, name: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save chart as PNG"), f"energy_{name}.png",
+                                              "PNG (*.png)")
+        return self.save_chart_png(name, path) if path else None
 
     def window_widget(self):
         w = self.parent()
