@@ -372,263 +372,273 @@
     <context>
         <name>EnergyPanel</name>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="411" />
+            <location filename="../../app/gui/energy_panel.py" line="426" />
             <source>Item</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="411" />
+            <location filename="../../app/gui/energy_panel.py" line="426" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="411" />
+            <location filename="../../app/gui/energy_panel.py" line="426" />
             <source>Unit</source>
             <translation>单位</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="414" />
+            <location filename="../../app/gui/energy_panel.py" line="429" />
             <source>Tariff: {0}. Source: {1}</source>
             <translation>电价：{0}。来源：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="415" />
+            <location filename="../../app/gui/energy_panel.py" line="430" />
             <source>No tariff was chosen: no bill and no economics.</source>
             <translation>未选择电价：不计算电费和经济性。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="428" />
+            <location filename="../../app/gui/energy_panel.py" line="443" />
             <source>Hour-by-hour energy…</source>
             <translation>逐时能源平衡…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="429" />
+            <location filename="../../app/gui/energy_panel.py" line="444" />
             <source>Balance the park's load against PV, wind and storage interval by interval, with the tariff and the economics (源网荷储)</source>
             <translation>按时段平衡园区负荷与光伏、风电和储能，并计算分时电费与经济性（源网荷储）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="431" />
+            <location filename="../../app/gui/energy_panel.py" line="446" />
             <source>Hour-by-hour energy balance</source>
             <translation>逐时能源平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="432" />
+            <location filename="../../app/gui/energy_panel.py" line="447" />
             <source>No hour-by-hour energy run yet. Choose Analysis → Hour-by-hour energy… to balance the park's load against its PV, wind and storage hour by hour.</source>
             <translation>尚无逐时能源平衡结果。请选择 分析 → 逐时能源平衡…，逐时平衡园区负荷与光伏、风电和储能。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="438" />
+            <location filename="../../app/gui/energy_panel.py" line="453" />
             <source>Year {0}</source>
             <translation>{0} 年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="440" />
+            <location filename="../../app/gui/energy_panel.py" line="455" />
             <source>{0}-minute steps</source>
             <translation>步长 {0} 分钟</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="443" />
+            <location filename="../../app/gui/energy_panel.py" line="458" />
             <source>cost-optimal dispatch</source>
             <translation>成本最优调度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="443" />
+            <location filename="../../app/gui/energy_panel.py" line="458" />
             <source>self-consumption dispatch</source>
             <translation>自发自用调度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="453" />
+            <location filename="../../app/gui/energy_panel.py" line="468" />
             <source>Day / week</source>
             <translation>逐日/逐周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="453" />
+            <location filename="../../app/gui/energy_panel.py" line="468" />
             <source>Heatmap</source>
             <translation>热力图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="453" />
+            <location filename="../../app/gui/energy_panel.py" line="468" />
             <source>Duration curves</source>
             <translation>持续曲线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="453" />
+            <location filename="../../app/gui/energy_panel.py" line="468" />
             <source>Economics</source>
             <translation>经济性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="454" />
+            <location filename="../../app/gui/energy_panel.py" line="469" />
             <source>Sizing</source>
             <translation>容量优化</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="456" />
+            <location filename="../../app/gui/energy_panel.py" line="471" />
             <source>Day</source>
             <translation>日</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="457" />
+            <location filename="../../app/gui/energy_panel.py" line="472" />
             <source>Week</source>
             <translation>周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="458" />
+            <location filename="../../app/gui/energy_panel.py" line="473" />
             <source>Previous day or week</source>
             <translation>前一日或前一周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="459" />
+            <location filename="../../app/gui/energy_panel.py" line="474" />
             <source>Next day or week</source>
             <translation>后一日或后一周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="460" />
+            <location filename="../../app/gui/energy_panel.py" line="475" />
             <source>Typical summer week</source>
             <translation>典型夏季周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="461" />
+            <location filename="../../app/gui/energy_panel.py" line="476" />
             <source>Typical winter week</source>
             <translation>典型冬季周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="462" />
+            <location filename="../../app/gui/energy_panel.py" line="477" />
             <source>Load</source>
             <translation>负荷</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="462" />
+            <location filename="../../app/gui/energy_panel.py" line="477" />
             <source>On-site generation</source>
             <translation>园区内发电</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="463" />
+            <location filename="../../app/gui/energy_panel.py" line="478" />
             <source>Net load (load − on-site)</source>
             <translation>净负荷（负荷 − 园区内发电）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="463" />
+            <location filename="../../app/gui/energy_panel.py" line="478" />
             <source>Grid import</source>
             <translation>下网功率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="466" />
+            <location filename="../../app/gui/energy_panel.py" line="482" />
+            <source>Save chart as PNG…</source>
+            <translation>将图表另存为 PNG…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="483" />
             <source>Export hourly table (CSV/Excel)…</source>
             <translation>导出逐时表（CSV/Excel）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="469" />
+            <location filename="../../app/gui/energy_panel.py" line="486" />
             <source>The hourly table is not kept in the project: run the analysis again to export it.</source>
             <translation>逐时表不随项目保存：请重新运行分析后导出。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="476" />
+            <location filename="../../app/gui/energy_panel.py" line="493" />
             <source>The project keeps the typical weeks only; run the analysis again to see any day of the year.</source>
             <translation>项目中只保存了典型周；重新运行分析即可查看全年任意一天。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="492" />
+            <location filename="../../app/gui/energy_panel.py" line="509" />
             <source>Self-sufficiency</source>
             <translation>自给率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="493" />
+            <location filename="../../app/gui/energy_panel.py" line="510" />
             <source>annual netting {0} % (comparison)</source>
             <translation>年度净额法 {0} %（仅供对比）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="494" />
+            <location filename="../../app/gui/energy_panel.py" line="511" />
             <source>Self-consumption</source>
             <translation>自发自用率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="495" />
+            <location filename="../../app/gui/energy_panel.py" line="512" />
             <source>of on-site generation</source>
             <translation>占园区内发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="496" />
+            <location filename="../../app/gui/energy_panel.py" line="513" />
             <source>Green-power share</source>
             <translation>绿电占比</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="497" />
+            <location filename="../../app/gui/energy_panel.py" line="514" />
             <source>of consumption</source>
             <translation>占用电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="498" />
+            <location filename="../../app/gui/energy_panel.py" line="515" />
             <source>Grid import / export</source>
             <translation>下网 / 上网电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="499" />
+            <location filename="../../app/gui/energy_panel.py" line="516" />
             <source>MWh/yr</source>
             <translation>MWh/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="500" />
+            <location filename="../../app/gui/energy_panel.py" line="517" />
             <source>Grid import peak</source>
             <translation>下网峰值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="501" />
+            <location filename="../../app/gui/energy_panel.py" line="518" />
             <source>export peak {0} kW</source>
             <translation>上网峰值 {0} kW</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="503" />
+            <location filename="../../app/gui/energy_panel.py" line="520" />
             <source>Battery cycles</source>
             <translation>储能循环</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="504" />
+            <location filename="../../app/gui/energy_panel.py" line="521" />
             <source>equivalent full cycles a year</source>
             <translation>等效满充满放次数/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="504" />
+            <location filename="../../app/gui/energy_panel.py" line="521" />
             <source>no battery</source>
             <translation>无储能</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="507" />
-            <location filename="../../app/gui/energy_panel.py" line="510" />
+            <location filename="../../app/gui/energy_panel.py" line="524" />
+            <location filename="../../app/gui/energy_panel.py" line="527" />
             <source>Electricity bill</source>
             <translation>电费</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="507" />
+            <location filename="../../app/gui/energy_panel.py" line="524" />
             <source>no tariff chosen</source>
             <translation>未选择电价</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="511" />
+            <location filename="../../app/gui/energy_panel.py" line="528" />
             <source>10⁴ yuan/yr; saves {0} %</source>
             <translation>万元/年（前 → 后）；节省 {0} %</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="512" />
+            <location filename="../../app/gui/energy_panel.py" line="529" />
             <source>Avoided CO₂</source>
             <translation>减排量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="512" />
+            <location filename="../../app/gui/energy_panel.py" line="529" />
             <source>tCO₂/yr (on-site energy used)</source>
             <translation>tCO₂/年（园区内消纳部分）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="534" />
+            <location filename="../../app/gui/energy_panel.py" line="551" />
             <source>Export hourly table</source>
             <translation>导出逐时表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="542" />
+            <location filename="../../app/gui/energy_panel.py" line="559" />
             <source>Written: {0}</source>
             <translation>已写出：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="599" />
+            <location filename="../../app/gui/energy_panel.py" line="575" />
+            <source>Save chart as PNG</source>
+            <translation>将图表另存为 PNG</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="633" />
             <source>Energy</source>
             <translation>能源</translation>
         </message>
