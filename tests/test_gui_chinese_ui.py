@@ -281,3 +281,20 @@ def test_value_labels_cover_every_class_of_the_tables():
         labels = value_labels(field, np.array(codes, dtype=object), "zh")
         assert set(labels) == set(codes), field
         assert all(re.search(r"[\u4e00-\u9fff]", v) for v in labels.values()), labels
+
+
+def test_status_bar_names_the_crs_in_chinese(qtbot, zh, tmp_path):
+    from pyproj import CRS
+
+    from app.gui.main_window import MainWindow
+    from app.gui.settings import use_settings_dir
+    from app.workspace import Workspace
+
+    use_settings_dir(tmp_path / "settings")
+    win = MainWindow(Workspace())
+    qtbot.addWidget(win)
+    win._on_crs(CRS.from_epsg(4547))  # CGCS2000 / 3-degree Gauss-Kruger CM 114E (Wuhan)
+    assert win.status_crs.toolTip() == "EPSG:4547 CGCS2000 / 3 度带高斯-克吕格投影 中央经线 114°E"
+    win._on_crs(CRS.from_epsg(4490))
+    assert win.status_crs.toolTip() == "EPSG:4490 2000 国家大地坐标系（CGCS2000）"
+    win.workspace.mark_clean()

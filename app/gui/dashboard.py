@@ -512,8 +512,8 @@ class Dashboard(QWidget):
                 steps.append((label, -v))
         zh, en = split_bilingual(scen[self._scenario].scenario or "")
         return balance_chart(p, rect, steps, net_label=self.tr("Net"),
-                             title=f"{title}: {en if lang == 'en' else zh}", unit=self.tr("tCO₂/yr"),
-                             lang=lang)
+                             title=f"{title}: {en}" if lang == "en" else f"{title}：{zh}",
+                             unit=self.tr("tCO₂/yr"), lang=lang)
 
     def _draw_scenarios(self, p: QPainter, rect: QRectF, lang: str):
         from layers.charts import bar_chart

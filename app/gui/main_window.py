@@ -223,11 +223,12 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         self.status_scale.setText(self.tr("Scale 1:{0:,.0f}").format(denominator) if denominator else "")
 
     def _on_crs(self, crs) -> None:
-        from gis.crs import crs_label
+        from gis.crs import crs_label, crs_name_in
 
-        text = crs_label(crs) if crs is not None else self.tr("no CRS")
+        # the CRS's name as Chinese planners call it ("… 3 度带高斯-克吕格投影 中央经线 114°E")
+        text = crs_name_in(crs_label(crs), ui_lang()) if crs is not None else self.tr("no CRS")
         self.status_crs.setText(text if len(text) < 48 else text[:46] + "…")
-        self.status_crs.setToolTip(crs_label(crs) if crs is not None else "")
+        self.status_crs.setToolTip(text if crs is not None else "")
 
     def _on_render(self, ms: float) -> None:
         self.status_render.setText(self.tr("Render {0} ms").format(f"{ms:.0f}" if ms >= 10 else f"{ms:.1f}"))
