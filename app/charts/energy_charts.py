@@ -539,8 +539,8 @@ def _colour_bar(painter: QPainter, ctx: _Ctx, bar: QRectF, ticks: Sequence[float
         painter.drawText(QRectF(bar.right() + ctx.pad / 2, y - h / 2, 200 * ctx.pt, h),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
     painter.setPen(QColor("#505050"))
-    painter.drawText(QRectF(bar.left() - 100 * ctx.pt, bar.top() - h * 1.3, 100 * ctx.pt + bar.width() + 200,
-                            h), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), unit)
+    painter.drawText(QRectF(bar.left(), bar.top() - h * 1.3, 200 * ctx.pt, h),  # above the bar
+                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), unit)
 
 
 # ---- (c) duration curves ---------------------------------------------------------------------------
