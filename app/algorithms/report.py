@@ -46,6 +46,9 @@ REPORT_PARAMS = (
     Param("date", "date", None, "封面日期", "Cover date", optional=True, metavar="YYYY-MM-DD",
           help_zh="封面上的日期（YYYY-MM-DD）", help_en="date on the cover (YYYY-MM-DD)",
           auto_zh="今天", auto_en="today"),
+    Param("organisation", "text", None, "编制单位", "Preparing organisation", optional=True,
+          help_zh="封面上的编制单位（如“某某规划设计研究院”）", help_en="the organisation that prepared the "
+          "report, on the cover", auto_zh="不写", auto_en="none: the line is left out"),
     Param("contents", "bool", True, "目录", "Table of contents", cli_negate="--no-contents",
           help_zh="含目录页（--no-contents：不含）", help_en="include the table of contents (--no-contents: "
           "leave it out)", source="on: ten chapters are found by their page numbers"),
@@ -133,7 +136,7 @@ def _write_report(output: AlgorithmOutput, path: Path | None, values: ParamValue
     assert path is not None  # --out is required
     t0 = time.perf_counter()
     path = build_report(output.result, path, values.lang, progress, date=values.date,
-                        contents=values.contents)
+                        contents=values.contents, organisation=values.organisation or "")
     pages = pdf_page_count(path)
     seconds = round(output.summary.get("seconds", 0.0) + time.perf_counter() - t0, 2)
     summary = {"report": str(path), "lang": values.lang, "pages": pages, "seconds": seconds}

@@ -39,19 +39,21 @@ def report_inputs(source: Any) -> tuple[ParkSummary, dict]:
 
 
 def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *,
-                  date: dt.date | None = None, contents: bool = True):
-    """The laid-out :class:`~app.report.document.ReportDocument` (nothing painted yet)."""
+                  date: dt.date | None = None, contents: bool = True, organisation: str = ""):
+    """The laid-out :class:`~app.report.document.ReportDocument` (nothing painted yet);
+    ``organisation``: the preparing organisation (编制单位) on the cover, left out when empty."""
     from app.report.document import ReportDocument
     from app.report.energy_pages import energy
     from app.report.pages import SECTIONS, ReportData, assumptions, cover
     from app.report.siting_pages import siting
 
     summary = ParkSummary.from_dict(summary)
-    data = ReportData(summary, layers, lang, date or dt.date.today())
+    data = ReportData(summary, layers, lang, date or dt.date.today(), organisation=organisation or "")
     name = summary.name
     title = ("零碳园区规划报告" if lang == "zh" else "Zero-carbon park planning report")
     doc = ReportDocument(lang=lang, title=f"{title} — {name}" if name else title,
                          header_left=f"{title} · {name}" if name else title)
+    doc.inputs = dict(summary.facts.inputs or {})
     cover(doc, data)
     if contents:
         doc.contents_page()
@@ -62,9 +64,10 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
 
 
 def build_report(results: Any, path: str | Path, lang: str = "zh", progress: Progress = NO_PROGRESS, *,
-                 date: dt.date | None = None, contents: bool = True) -> Path:
+                 date: dt.date | None = None, contents: bool = True, organisation: str = "") -> Path:
     """Write the PDF report of ``results`` (ParkResults, or (summary, layers) of a saved
-    project) to ``path``: A4, ``lang`` "zh" (default) or "en", vector maps, embedded fonts.
+    project) to ``path``: A4, ``lang`` "zh" (default) or "en", vector maps, embedded fonts;
+    ``organisation``: the preparing organisation (编制单位) on the cover (none: no such line).
 
     The file is written beside ``path`` under a temporary name and renamed when complete.
     """
@@ -87,7 +90,7 @@ def build_report(results: Any, path: str | Path, lang: str = "zh", progress: Pro
     tmp = _tmp_beside(path)
     # the bundled Chinese font (resources/fonts): the same glyphs and pages on every machine
     with bundled_fonts_preferred():
-        doc = layout_report(summary, layers, lang, date=date, contents=contents)
+        doc = layout_report(summary, layers, lang, date=date, contents=contents, organisation=organisation)
         progress.report(0.1, f"{len(doc.pages)} pages")
         try:
             doc.write(tmp, progress.sub(0.1, 0.97))

@@ -111,6 +111,7 @@ class ReportDocument:
                  dpi: int = 600, margins_mm: tuple[float, float, float, float] = (20, 22, 20, 20),
                  body_pt: float = 10.0) -> None:
         self.lang = lang
+        self.inputs: dict = {}  # the park's input files (ParkFacts.inputs): the maps' source notes
         self.title = title
         self.header_left, self.header_right = header_left, header_right
         self.dpi = dpi

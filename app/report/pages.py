@@ -19,7 +19,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from app.report.document import Cell, Column, ReportDocument
-from app.report.maps import extent_of, map_figure, map_height_mm, report_layer
+from app.report.maps import extent_of, map_figure, map_height_mm, report_layer, source_note
 from app.summaries import (
     BalanceLines,
     BalanceMetrics,
@@ -51,6 +51,8 @@ class ReportData:
     layers: dict[str, gpd.GeoDataFrame]
     lang: str = "zh"
     date: dt.date = field(default_factory=dt.date.today)
+    organisation: str = ""
+    """The preparing organisation (编制单位) on the cover; empty: the line is left out."""
 
     def layer(self, name: str) -> gpd.GeoDataFrame | None:
         gdf = self.layers.get(name)
@@ -114,6 +116,7 @@ def add_map(doc: ReportDocument, layers: list[VectorLayer], caption: str, *, ext
     """A map figure as tall as its extent needs next to the legend (at most ``max_mm``)."""
     h = map_height_mm(layers, doc.width / doc.px_per_mm, doc.dpi, doc.lang, extent=extent, max_mm=max_mm)
     doc.figure(h, map_figure(layers, doc.lang, extent=extent, labels=labels), caption=caption)
+    doc.note(source_note(layers, doc.inputs, doc.lang))
 
 
 def _has_cjk(text: str) -> bool:
@@ -186,6 +189,10 @@ def cover(doc: ReportDocument, data: ReportData) -> None:
     if facts:
         doc.paragraph("　".join(facts) if lang == "zh" else " · ".join(facts), size_pt=10.5, align="center",
                       colour="#404040")
+    org = " ".join(data.organisation.split())  # one line: no line breaks from a form field
+    if org:
+        doc.paragraph(doc.t(f"编制单位：{org}", f"Prepared by: {org}"), size_pt=11, align="center",
+                      colour="#404040", space_after_mm=1)
     doc.paragraph(date_text(data.date, lang), size_pt=11, align="center", colour="#404040", space_after_mm=5)
     towns, boundary = data.layer("townships"), data.layer("boundary")
     layers = []

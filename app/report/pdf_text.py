@@ -9,7 +9,9 @@ rewrites every radical target in the file's ToUnicode CMaps to the ideograph dra
 glyph in the CJK font (:func:`radical_map`; NFKC where the font has no such pair, e.g. other
 fonts) and fixes the cross-reference offsets. Only the classic single-xref PDFs Qt writes are
 touched; anything else is left as it is. Latin ligature glyphs (ﬁ U+FB01 …) are mapped back to
-their letters ("fi") the same way, so "five-colour" is found by a search for "five".
+their letters ("fi") the same way, so "five-colour" is found by a search for "five", and the
+figure dash ‒ U+2012, which the CJK font draws with the en dash's glyph, back to the en dash –
+U+2013 (:data:`SHARED_GLYPHS`), so "77.11–92.98" is found.
 
 (A second trap, OpenType ``locl`` substituting digits with glyphs outside the cmap, which Qt then
 maps to nothing, is avoided at the source: layers.fonts.cjk_font switches ``locl`` off.)
@@ -52,8 +54,18 @@ def radical_map() -> dict[str, str]:
             if g and g in first}
 
 
+SHARED_GLYPHS = {"\u2012": "\u2013"}
+"""Punctuation a CJK font draws with the glyph of another code point, mapped to the one Lingtan
+writes: Noto Sans CJK (and the bundled subset) draw the figure dash ‒ U+2012 and the en dash
+– U+2013 with one glyph, so "77.11–92.98" extracted as "77.11‒92.98" and a search for the range
+found nothing. Lingtan's texts never use the figure dash."""
+
+
 def _ideograph(ch: str, mapping: dict[str, str]) -> str:
-    """The text a glyph stands for: radicals → ideographs, Latin ligatures ﬁ ﬂ … → "fi", "fl"."""
+    """The text a glyph stands for: radicals → ideographs, Latin ligatures ﬁ ﬂ … → "fi", "fl",
+    the figure dash → the en dash (:data:`SHARED_GLYPHS`)."""
+    if ch in SHARED_GLYPHS:
+        return SHARED_GLYPHS[ch]
     if LIGATURES[0] <= ord(ch) <= LIGATURES[1]:
         return unicodedata.normalize("NFKC", ch)
     if not RADICALS[0] <= ord(ch) <= RADICALS[1]:
