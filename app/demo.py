@@ -54,7 +54,7 @@ def run_demo(out_dir: Path, progress: Progress = NO_PROGRESS) -> dict:
     write_text(out_dir / "township_intensity.sld", graduated_sld(style, "township_intensity"))
     render_png(towns, out_dir / "township_intensity.png", label_field=label)
     if results.energy is not None:
-        write_energy_outputs(results.energy, out_dir / "energy.xlsx")
+        write_energy_outputs(results.energy, out_dir / "energy.xlsx", summary.get("energy"))
     report = write_demo_report(results, out_dir, progress=progress.sub(0.92, 0.99))
     summary["outputs"] = {"summary": str(out_dir / "summary.json"),
                           "park_gpkg": str(out_dir / "park.gpkg"),

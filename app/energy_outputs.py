@@ -36,13 +36,14 @@ def kpi_table(s: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["指标", "Indicator", "数值 Value", "单位 Unit"])
 
 
-def write_energy_outputs(result, path: Path) -> list[Path]:
-    """OUT.xlsx, OUT.json and OUT_hourly.csv, each written atomically; returns the paths."""
+def write_energy_outputs(result, path: Path, summary: dict | None = None) -> list[Path]:
+    """OUT.xlsx, OUT.json (``summary``: the run's summary with its sources and chart data; default
+    the result's own) and OUT_hourly.csv, each written atomically; returns the paths."""
     from app.outputs import write_json, write_text
     from app.xlsx import write_xlsx
 
     path = Path(path)
-    s = result.summary()
+    s = summary if summary is not None else result.summary()
     hourly = result.hourly_frame()
     sheets = {"概要": kpi_table(s), "逐时": hourly, "月度": result.monthly_frame()}
     entities = result.entity_frame()

@@ -73,6 +73,7 @@ def add_park_energy(results, *, tariff_key: str | None = None, battery=None, dis
                     progress: Progress = NO_PROGRESS):
     """Run the hourly energy system of ``results`` and keep it (``results.energy``,
     ``results.summary["energy"]``); a park without an energy table is skipped with a note."""
+    from app.algorithms.energy import chart_data
     from gis.energy.system import simulate
 
     try:
@@ -86,5 +87,5 @@ def add_park_energy(results, *, tariff_key: str | None = None, battery=None, dis
     result = simulate(inputs, progress)
     result.problems[:0] = problems
     results.energy = result
-    results.summary["energy"] = {**result.summary(), "sources": sources}
+    results.summary["energy"] = {**result.summary(), "sources": sources, "charts": chart_data(result)}
     return results

@@ -34,8 +34,16 @@ def _write(output: AlgorithmOutput, path: Path | None, values: ParamValues) -> t
     from app.energy_outputs import describe_energy, write_energy_outputs
 
     assert path is not None
-    written = write_energy_outputs(output.result, path)
-    return output.summary, [*describe_energy(output.summary), *(f"输出 Output: {p}" for p in written)]
+    written = write_energy_outputs(output.result, path, output.summary)
+    printed = {k: v for k, v in output.summary.items() if k != "charts"}  # the chart data stay in OUT.json
+    return printed, [*describe_energy(output.summary), *(f"输出 Output: {p}" for p in written)]
+
+
+def chart_data(result) -> dict:
+    """The compact chart data a project and the report keep (app.charts.energy_data.compact)."""
+    from app.charts.energy_data import EnergySeries, compact
+
+    return compact(EnergySeries.from_frame(result.hourly_frame()))
 
 
 class Energy(Algorithm):
@@ -154,7 +162,7 @@ class Energy(Algorithm):
         system_inputs, problems, sources = build_system_inputs(self, params, inputs, progress.sub(0.0, 0.6))
         result = simulate(system_inputs, progress.sub(0.6, 1.0))
         result.problems[:0] = problems
-        summary = {**result.summary(), "sources": sources}
+        summary = {**result.summary(), "sources": sources, "charts": chart_data(result)}
         return AlgorithmOutput(self.id, result, {}, summary, result.problems)
 
     @staticmethod
