@@ -239,19 +239,23 @@ class Tariff:
     n_months: int
 
 
+def _prices(name: str, values, n: int) -> np.ndarray:
+    """A price per interval (yuan/kWh) from a number or a length-n series; NaN refused."""
+    a = np.asarray(values, float)
+    a = np.full(n, float(a)) if a.ndim == 0 else a.ravel()
+    as_series(name, a, n, [])  # length and NaN checks; its clipping of negatives is not used
+    return a
+
+
 def check_tariff(n: int, import_price_yuan_kwh, export_price_yuan_kwh, demand_charge_yuan_kw_month,
                  month_of_interval, problems: list[Problem]) -> Tariff:
     """Validate the tariff inputs of the LPs (InputError naming what is wrong and how to fix it)."""
-    imp = as_series("import_price_yuan_kwh", np.broadcast_to(
-        np.asarray(import_price_yuan_kwh, float), (n,)), n, [])
-    if (np.asarray(import_price_yuan_kwh, float) < 0).any():
+    imp = _prices("import_price_yuan_kwh", import_price_yuan_kwh, n)
+    if (imp < 0).any():
         raise InputError("购电价格不能为负（分时电价表中请检查）。",
                          "Import prices must not be negative; check the time-of-use table.",
                          code="energy.price_negative")
-    exp_raw = np.broadcast_to(np.asarray(export_price_yuan_kwh, float), (n,)).astype(float)
-    if not np.isfinite(exp_raw).all():
-        raise InputError("上网电价有缺失或无效值。", "The export price has missing or invalid values.",
-                         code="energy.nan")
+    exp_raw = _prices("export_price_yuan_kwh", export_price_yuan_kwh, n)
     dem = float(demand_charge_yuan_kw_month)
     if not (np.isfinite(dem) and dem >= 0):
         raise InputError(f"需量电价 {dem} 元/kW·月无效，应 ≥ 0。",
@@ -380,7 +384,8 @@ def dispatch_cost_optimal(load_kw, onsite_kw, dt_h: float, battery: Battery | No
     sol = run.solve(time_limit_s=time_limit_s, progress=progress.sub(0.05, 0.98),
                     message="求解经济调度 / solving the cost-optimal dispatch")
     if sol.x is None:
-        return _fallback(load, onsite, dt, battery, export_limit_kw, tariff, sol, problems)
+        return _fallback(load, onsite, dt, battery, export_limit_kw, tariff, sol, problems,
+                         time_limit_s)
     x = np.maximum(sol.x, 0.0)
     ch, dis = x[ch0:ch0 + n], x[dis0:dis0 + n]
     imp, exp, cur = x[imp0:imp0 + n], x[exp0:exp0 + n], x[cur0:cur0 + n]
@@ -429,12 +434,12 @@ def _time_limit_problem(limit_s: float, *, found: bool) -> Problem:
 
 
 def _fallback(load, onsite, dt, battery, export_limit_kw, tariff, sol: LpSolution,
-              problems: list[Problem]) -> DispatchResult:
+              problems: list[Problem], time_limit_s: float) -> DispatchResult:
     """The rule dispatch when HiGHS has no feasible point (time limit or an error)."""
     res = dispatch_self_consumption(load, onsite, dt, battery, export_limit_kw=export_limit_kw)
     res.problems = problems + res.problems
     if sol.status == "time_limit":
-        res.problems.append(_time_limit_problem(sol.seconds, found=False))
+        res.problems.append(_time_limit_problem(time_limit_s, found=False))
         res.status = "time_limit"
     else:
         res.problems.append(Problem(

@@ -159,6 +159,7 @@ class SizingModel:
         self.dis0 = lp.cols(n, cost=EPS_THROUGHPUT_YUAN_KWH * dt)
         self.soc0 = lp.cols(n)
         s = self.period_share
+        self.min_sizes = (pv_lo, w_lo)
         self.pv_col = lp.cols(1, lb=pv_lo, ub=pv_hi, cost=costs.pv_yuan_kwp_yr * s)
         self.w_col = lp.cols(1, lb=w_lo, ub=w_hi, cost=costs.wind_yuan_kw_yr * s)
         self.e_col = lp.cols(1, ub=min(e_hi, INF), cost=costs.battery_energy_yuan_kwh_yr * s)
@@ -230,6 +231,28 @@ class SizingModel:
         if sol.x is None:
             return sol, None
         return sol, self.result(sol, target_pct)
+
+    def minimum_system(self, sol: LpSolution, target_pct: float | None) -> SizingResult | None:
+        """The smallest allowed system (PV and wind at their minimum, no battery) with the grid
+        taking the rest: always feasible without a target, so a run stopped before HiGHS found a
+        point still returns a system. None when it misses ``target_pct``."""
+        n = self.n
+        x = np.zeros(self.run.highs.getNumCol())
+        x[self.pv_col], x[self.w_col] = self.min_sizes
+        net = self.load - (self.min_sizes[0] * self.pv + self.min_sizes[1] * self.wind)
+        x[self.imp0:self.imp0 + n] = np.maximum(net, 0.0)
+        x[self.exp0:self.exp0 + n] = np.minimum(np.maximum(-net, 0.0), self.export_limit_kw)
+        res = self.result(LpSolution("time_limit", x, math.nan, sol.seconds, sol.model_status), None)
+        if target_pct is not None and res.kpis is not None and (
+                res.kpis.self_sufficiency_pct < target_pct):
+            return None
+        res.target_self_sufficiency_pct = target_pct
+        res.problems.append(Problem(
+            "warning", "energy.time_limit_minimum",
+            "容量优化在时间上限内未找到可行解：给出最小配置（光伏、风电取下限，无储能）作为可行参考，未优化。",
+            "The sizing found no feasible answer within its time limit: the smallest system (PV and "
+            "wind at their minimum, no battery) is returned as a feasible reference, not optimised."))
+        return res
 
     def result(self, sol: LpSolution, target_pct: float | None) -> SizingResult:
         """The sizes, dispatch, bill and KPIs of a solution."""
@@ -341,6 +364,9 @@ def size_system(load_kw, pv_kw_per_kwp, wind_kw_per_kw, dt_h: float, *, costs: S
                        "The sizing is unbounded: the battery could arbitrage without limit. Give "
                        "battery_max_kwh or an export limit.", sol.seconds)
     if sol.status == "time_limit":
+        fallback = model.minimum_system(sol, target_self_sufficiency_pct)
+        if fallback is not None:
+            return fallback
         return _failed("time_limit", target_self_sufficiency_pct, model.problems,
                        f"容量优化在时间上限 {time_limit_s:g} 秒内未找到可行解，请放宽时间上限或缩短时段。",
                        f"The sizing found no feasible answer within its {time_limit_s:g} s time limit; "
