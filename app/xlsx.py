@@ -82,6 +82,41 @@ def text_cell(ws, text: str):
     return cell
 
 
+def auto_format(v: float) -> str:
+    """An Excel number format for ``v`` when its column names none: thousands separators and
+    decimals by magnitude (whole numbers none; ≥ 100: 1; ≥ 1: 2; smaller: 3 significant-ish), so
+    a planner reads 1,173,453 tCO2 and 0.531 kgCO2/kWh; the cell keeps the full value."""
+    a = abs(v)
+    if a != a or a in (float("inf"),):  # NaN/inf are written empty or as text anyway
+        return "General"
+    if float(v).is_integer():
+        return "#,##0" if a >= 10_000 else "0"  # years (2024) without a separator
+    if a >= 100:
+        return "#,##0.0"
+    if a >= 1:
+        return "#,##0.00"
+    return "0.000" if a >= 0.001 or a == 0 else "0.00E+00"
+
+
+def _print_setup(ws, n_cols: int, n_rows: int) -> None:
+    """Print as a report: the used range, landscape for wide tables, fit to one page wide (pages
+    down as needed: the 198 pages of a wide sheet become a few), the header row repeated."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    if n_cols == 0:
+        return
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.page_setup.paperSize = "9"  # A4 (ECMA-376 ST_PaperSize)
+    ws.page_setup.orientation = "landscape" if n_cols > 6 else "portrait"
+    ws.print_area = f"A1:{get_column_letter(n_cols)}{n_rows + 1}"
+    ws.print_title_rows = "1:1"
+
+
 def write_xlsx(path: str | Path, sheets: Mapping[str, pd.DataFrame],
                formats: Mapping[str, Mapping[str, str]] | None = None, *, max_width: int = 60,
                progress: Progress = NO_PROGRESS, too_many_rows_hint: tuple[str, str] | None = None) -> Path:
@@ -126,6 +161,7 @@ def write_xlsx(path: str | Path, sheets: Mapping[str, pd.DataFrame],
         title = str(name)[:31]
         ws = wb.create_sheet(title)
         ws.freeze_panes = "A2"
+        _print_setup(ws, len(frame.columns), len(frame))  # before any row (write-only mode)
         fmt = formats.get(name, {}) if len(frame) <= FORMATTED_ROWS else {}
         cols = list(frame.columns)
         for i, col in enumerate(cols, start=1):
@@ -142,8 +178,10 @@ def write_xlsx(path: str | Path, sheets: Mapping[str, pd.DataFrame],
             c.font, c.fill, c.alignment = bold, fill, wrap
             head.append(c)
         ws.append(head)
-        kinds = [fmt.get(col, "General") if pd.api.types.is_float_dtype(frame.iloc[:, j].dtype) else None
-                 for j, col in enumerate(cols)]
+        # a column's declared format, else one by magnitude per number (also in mixed columns such
+        # as the summary's value column); none in very long sheets (write speed)
+        auto = len(frame) <= FORMATTED_ROWS
+        kinds = [fmt.get(col, "auto" if auto else None) for col in cols]
         columns = [frame.iloc[:, j].tolist() for j in range(len(cols))]
         for r in range(len(frame)):
             if r % 2000 == 0:
@@ -153,9 +191,9 @@ def write_xlsx(path: str | Path, sheets: Mapping[str, pd.DataFrame],
                 v = _cell_value(columns[j][r])
                 if isinstance(v, str):
                     row.append(text(v))
-                elif kinds[j] not in (None, "General") and isinstance(v, float):
+                elif kinds[j] is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
                     cell = WriteOnlyCell(ws, value=v)
-                    cell.number_format = kinds[j]
+                    cell.number_format = auto_format(float(v)) if kinds[j] == "auto" else kinds[j]
                     row.append(cell)
                 else:
                     row.append(v)
