@@ -123,6 +123,7 @@ class SizingModel:
                  import_price_yuan_kwh, export_price_yuan_kwh=0.0, pv_max_kwp: float = 0.0,
                  wind_max_kw: float = 0.0, battery_max_kwh: float = math.inf,
                  battery_max_kw: float = math.inf, pv_min_kwp: float = 0.0, wind_min_kw: float = 0.0,
+                 battery_min_kwh: float = 0.0, battery_min_kw: float = 0.0,
                  battery: Battery | None = None, c_rate_max: float = C_RATE_MAX_DEFAULT,
                  demand_charge_yuan_kw_month: float = 0.0, month_of_interval=None,
                  grid_charging: bool = False, export_limit_kw: float = math.inf) -> None:
@@ -141,6 +142,8 @@ class SizingModel:
         p_hi = _bound("battery_max_kw", battery_max_kw, finite=False)
         pv_lo = min(_bound("pv_min_kwp", pv_min_kwp, finite=True), pv_hi)
         w_lo = min(_bound("wind_min_kw", wind_min_kw, finite=True), w_hi)
+        e_lo = min(_bound("battery_min_kwh", battery_min_kwh, finite=True), e_hi)
+        p_lo = min(_bound("battery_min_kw", battery_min_kw, finite=True), p_hi)
         self.template = b = battery if battery is not None else Battery(0.0, 0.0)
         self.tariff: Tariff = check_tariff(n, import_price_yuan_kwh, export_price_yuan_kwh,
                                            demand_charge_yuan_kw_month, month_of_interval,
@@ -162,8 +165,8 @@ class SizingModel:
         self.min_sizes = (pv_lo, w_lo)
         self.pv_col = lp.cols(1, lb=pv_lo, ub=pv_hi, cost=costs.pv_yuan_kwp_yr * s)
         self.w_col = lp.cols(1, lb=w_lo, ub=w_hi, cost=costs.wind_yuan_kw_yr * s)
-        self.e_col = lp.cols(1, ub=min(e_hi, INF), cost=costs.battery_energy_yuan_kwh_yr * s)
-        self.p_col = lp.cols(1, ub=min(p_hi, INF), cost=costs.battery_power_yuan_kw_yr * s)
+        self.e_col = lp.cols(1, lb=e_lo, ub=min(e_hi, INF), cost=costs.battery_energy_yuan_kwh_yr * s)
+        self.p_col = lp.cols(1, lb=p_lo, ub=min(p_hi, INF), cost=costs.battery_power_yuan_kw_yr * s)
         rb = lp.rows(n, lower=load)  # balance, ≥: the excess is curtailed
         for c0, sign in ((self.imp0, 1.0), (self.exp0, -1.0), (self.ch0, -1.0), (self.dis0, 1.0)):
             lp.coef(rb + t, c0 + t, sign)
@@ -313,6 +316,7 @@ def size_system(load_kw, pv_kw_per_kwp, wind_kw_per_kw, dt_h: float, *, costs: S
                 import_price_yuan_kwh, export_price_yuan_kwh=0.0, pv_max_kwp: float = 0.0,
                 wind_max_kw: float = 0.0, battery_max_kwh: float = math.inf,
                 battery_max_kw: float = math.inf, pv_min_kwp: float = 0.0, wind_min_kw: float = 0.0,
+                battery_min_kwh: float = 0.0, battery_min_kw: float = 0.0,
                 battery: Battery | None = None, c_rate_max: float = C_RATE_MAX_DEFAULT,
                 target_self_sufficiency_pct: float | None = None,
                 demand_charge_yuan_kw_month: float = 0.0, month_of_interval=None,
@@ -322,7 +326,8 @@ def size_system(load_kw, pv_kw_per_kwp, wind_kw_per_kw, dt_h: float, *, costs: S
 
     pv_kw_per_kwp / wind_kw_per_kw: output per unit installed (kW/kWp, kW/kW; None for no such
     source) over the same n intervals as ``load_kw``. pv_max_kwp / wind_max_kw: the roof/array
-    potential and the sited turbines (finite). battery: template for efficiency, SOC window and
+    potential and the sited turbines (finite); the *_min_* arguments keep existing capacity (a
+    size pinned with min = max is evaluated, not optimised). battery: template for efficiency, SOC window and
     start (its power and energy are ignored). target_self_sufficiency_pct: least cost subject to
     at least this self-sufficiency; when it cannot be reached the least-cost system at the highest
     reachable value is returned with status 'target_unreachable'. Stopped by ``time_limit_s``: the
@@ -333,7 +338,8 @@ def size_system(load_kw, pv_kw_per_kwp, wind_kw_per_kw, dt_h: float, *, costs: S
                         export_price_yuan_kwh=export_price_yuan_kwh, pv_max_kwp=pv_max_kwp,
                         wind_max_kw=wind_max_kw, battery_max_kwh=battery_max_kwh,
                         battery_max_kw=battery_max_kw, pv_min_kwp=pv_min_kwp,
-                        wind_min_kw=wind_min_kw, battery=battery, c_rate_max=c_rate_max,
+                        wind_min_kw=wind_min_kw, battery_min_kwh=battery_min_kwh,
+                        battery_min_kw=battery_min_kw, battery=battery, c_rate_max=c_rate_max,
                         demand_charge_yuan_kw_month=demand_charge_yuan_kw_month,
                         month_of_interval=month_of_interval, grid_charging=grid_charging,
                         export_limit_kw=export_limit_kw)
