@@ -31,6 +31,8 @@ def build_system_inputs(alg, p: ParamValues, inputs: Inputs, progress: Progress 
     weather = None
     if p.pv:
         gen["pv"] = _series(p.pv, index, dt_h, "光伏出力", "PV output", sources, "pv", problems)
+        if p.pv_kwp:
+            capacities["pv_kwp"] = float(p.pv_kwp)
     elif p.rooftop and park is not None:
         from app.pv import site_rooftop_pv
         from gis.energy.generation import rooftop_series
@@ -47,6 +49,8 @@ def build_system_inputs(alg, p: ParamValues, inputs: Inputs, progress: Progress 
         problems += s.problems
     if p.wind:
         gen["wind"] = _series(p.wind, index, dt_h, "风电出力", "wind output", sources, "wind", problems)
+        if p.wind_kw:
+            capacities["wind_kw"] = float(p.wind_kw)
     elif (turbines := first(inputs.get("turbines"))) is not None and len(turbines.gdf):
         from gis.energy.generation import turbines_series
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import subprocess
@@ -147,3 +148,29 @@ def test_monthly_bills_calibrate_an_enterprise_month_by_month(tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     e001 = next(row for row in rows if row[0] == "E001")
     assert list(e001[1:13]) == pytest.approx([b * 1e4 for b in bills_wan], rel=1e-9)
+
+
+def test_sizing_respects_the_limit_and_the_target(tmp_path):
+    """--size on series of a known size (1 MW flat load, 2.4 MWp of PV): PV kept within the limit
+    given, the target self-sufficiency met by a system that costs at least the unconstrained one,
+    and a trade-off curve whose cost does not fall as self-sufficiency rises."""
+    _series_files(tmp_path)
+    common = ("--load", tmp_path / "load.csv", "--pv", tmp_path / "pv.csv", "--pv-kwp", 2400,
+              "--tariff", "zhejiang_2026", "--size", "--pv-max", 3000, "--battery-max", 4000, "--time-limit",
+              60)
+    r = _run(*common, "--curve-points", 4, "--out", tmp_path / "a.xlsx", "--json")
+    assert r.returncode == 0, r.stderr
+    free = json.loads(r.stdout)["sizing"]
+    assert free["best"]["pv_kwp"] <= 3000 * (1 + 1e-9)
+    assert free["best"]["battery_kwh"] <= 4000 * (1 + 1e-9)
+    curve = free["curve"]
+    assert len(curve) == 4
+    pts = sorted((c["self_sufficiency_pct"], c["annual_cost_yuan"]) for c in curve)
+    assert all(b[1] >= a[1] - 1.0 for a, b in itertools.pairwise(pts))
+    target = min(free["best"]["kpis"]["self_sufficiency_pct"] + 5.0, pts[-1][0])
+    r2 = _run(*common, "--curve-points", 0, "--target", f"{target:.3f}", "--out", tmp_path / "b.xlsx",
+              "--json")
+    assert r2.returncode == 0, r2.stderr
+    best = json.loads(r2.stdout)["sizing"]["best"]
+    assert best["kpis"]["self_sufficiency_pct"] >= target - 1e-3
+    assert best["annual_cost_yuan"] >= free["best"]["annual_cost_yuan"] - 1.0

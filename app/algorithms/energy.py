@@ -4,6 +4,7 @@ Methods and sources: docs/energy.md."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from app.algorithms.common import WEATHER
@@ -93,6 +94,16 @@ class Energy(Algorithm):
         _series_param("wind", "风电出力", "Wind output", "风电出力", "wind farm output"),
         _series_param("other", "其他电源", "Other source", "其他电源（如热电联产、绿电合同曲线）",
                       "another source (e.g. CHP, a green-power contract shape)"),
+        Param("pv_kwp", "float", None, "光伏序列的装机容量", "Installed kWp of the PV series", unit="kWp",
+              minimum=0.0, maximum=1e8, optional=True, flag="--pv-kwp", metavar="KWP",
+              help_zh="--pv 序列对应的装机容量（用于经济性与容量优化）",
+              help_en="the installed size the --pv series is for (economics and sizing)", auto_zh="未知",
+              auto_en="unknown", source="the user's PV system"),
+        Param("wind_kw", "float", None, "风电序列的装机容量", "Installed kW of the wind series", unit="kW",
+              minimum=0.0, maximum=1e8, optional=True, flag="--wind-kw", metavar="KW",
+              help_zh="--wind 序列对应的装机容量（用于经济性与容量优化）",
+              help_en="the installed size the --wind series is for (economics and sizing)", auto_zh="未知",
+              auto_en="unknown", source="the user's wind farm"),
         Param("rooftop", "bool", True, "计入屋顶光伏", "Rooftop PV", cli_negate="--no-rooftop",
               help_zh="未给 --pv 时按园区屋顶光伏潜力逐时计算", help_en="without --pv, the park's rooftop PV "
               "potential hour by hour", source="on: the park's main on-site source (docs/pv.md)"),
@@ -150,6 +161,39 @@ class Energy(Algorithm):
               help_zh="计入绿电占比的外购绿电或绿证电量",
               help_en="green power bought or certificates, counted in the "
               "green-power share", source="none by default"),
+        Param("size", "bool", False, "容量优化", "Optimise sizes", flag="--size",
+              help_zh="在屋顶/场址潜力内优化光伏、风电与储能容量（全年成本最低，HiGHS），并给出成本—自给率权"
+                      "衡曲线",
+              help_en="optimise PV, wind and battery sizes within the roof/site potential for least annual "
+                      "cost "
+              "(HiGHS), with the cost–self-sufficiency trade-off curve",
+              source="off: evaluate the sizes given"),
+        Param("target_pct", "float", None, "目标自给率", "Target self-sufficiency", unit="%", minimum=0.0,
+              maximum=100.0, optional=True, flag="--target", metavar="PCT", auto_zh="成本最低",
+              auto_en="least cost", help_zh="容量优化时要达到的自给率（成本最低地达到）",
+              help_en="with --size: the self-sufficiency to reach at least cost", source="none: least cost"),
+        Param("curve_points", "int", 10, "权衡曲线点数", "Trade-off curve points", minimum=0, maximum=30,
+              flag="--curve-points", metavar="N", help_zh="容量优化时成本—自给率曲线的点数（0：不画）",
+              help_en="with --size: points of the cost–self-sufficiency curve (0: none)",
+              source="issue 18: at least 10 points", advanced=True),
+        Param("pv_max_kwp", "float", None, "光伏容量上限", "PV size limit", unit="kWp", minimum=0.0,
+              maximum=1e8,
+              optional=True, flag="--pv-max", metavar="KWP", auto_zh="屋顶与阵列的可装容量",
+              auto_en="the roof and array potential", source="the PV engines' layout", advanced=True),
+        Param("wind_max_kw", "float", None, "风电容量上限", "Wind size limit", unit="kW", minimum=0.0,
+              maximum=1e8,
+              optional=True, flag="--wind-max", metavar="KW", auto_zh="已布置风机的容量",
+              auto_en="the sited turbines' capacity", source="Siting", advanced=True),
+        Param("battery_max_kwh", "float", None, "储能容量上限", "Battery size limit", unit="kWh", minimum=0.0,
+              maximum=1e8, optional=True, flag="--battery-max", metavar="KWH", auto_zh="不限",
+              auto_en="unlimited",
+              source="none by default", advanced=True),
+        Param("time_limit_s", "float", 60.0, "求解时限", "Solver time limit", unit="s", minimum=1.0,
+              maximum=3600.0, flag="--time-limit", metavar="S",
+              help_zh="每次线性规划求解的时限；超时给出已找到的最优可行解",
+              help_en="limit per LP solve; when reached the best feasible answer found is returned",
+              source="REopt's default is 600 s; a park year solves in seconds (docs/benchmarks.md)",
+              advanced=True),
         WEATHER,
     )
     output_file = OutputFile((".xlsx",), "OUT.xlsx", "workbook (概要, 逐时, 月度, 经济, 来源); OUT.json and "
@@ -160,9 +204,18 @@ class Energy(Algorithm):
         from gis.energy.system import simulate
 
         system_inputs, problems, sources = build_system_inputs(self, params, inputs, progress.sub(0.0, 0.6))
-        result = simulate(system_inputs, progress.sub(0.6, 1.0))
+        system_inputs.time_limit_s = params.time_limit_s
+        result = simulate(system_inputs, progress.sub(0.6, 0.7 if params.size else 1.0))
         result.problems[:0] = problems
         summary = {**result.summary(), "sources": sources, "charts": chart_data(result)}
+        if params.size:
+            from gis.energy.park_sizing import size_park
+
+            summary["sizing"] = size_park(
+                system_inputs, pv_max_kwp=params.pv_max_kwp, wind_max_kw=params.wind_max_kw,
+                battery_max_kwh=params.battery_max_kwh if params.battery_max_kwh is not None else math.inf,
+                target_self_sufficiency_pct=params.target_pct, curve_points=params.curve_points,
+                time_limit_s=params.time_limit_s, progress=progress.sub(0.7, 1.0))
         return AlgorithmOutput(self.id, result, {}, summary, result.problems)
 
     @staticmethod
