@@ -32,7 +32,7 @@ from gis.energy.storage import Battery  # noqa: E402
 def park(dt_h: float, seed: int = 18):
     """load (kW), PV (kW per kWp), wind (kW per kW), import price, month index; n = 8760/dt_h."""
     rng = np.random.default_rng(seed)
-    n = int(round(8760 / dt_h))
+    n = round(8760 / dt_h)
     t_h = np.arange(n) * dt_h
     hour, day = t_h % 24, (t_h // 24).astype(int)
     weekday = day % 7 < 6  # six-day week
@@ -65,21 +65,26 @@ def best_of(k: int, f):
     return min(times), out
 
 
+def dispatch_figures(dt: float) -> None:
+    """Rule and cost-optimal dispatch of the synthetic park at interval dt (h)."""
+    load, pv, wind, price, month = park(dt)
+    onsite = 3200 * pv + 9300 * wind * 0.3  # 3.2 MWp rooftop + wind scaled to the load
+    b = Battery(250, 1000)
+    t, r = best_of(5, lambda: energy_kpis(dispatch_self_consumption(load, onsite, dt, b)))
+    print(f"rule dispatch + KPIs, {len(load)} intervals (dt {dt} h): {t * 1000:.1f} ms  "
+          f"(self-sufficiency {r.self_sufficiency_pct:.1f}%)")
+    for gc in (False, True):
+        t, r = best_of(2, lambda gc=gc: dispatch_cost_optimal(
+            load, onsite, dt, b, import_price_yuan_kwh=price, export_price_yuan_kwh=0.39,
+            demand_charge_yuan_kw_month=38.0, month_of_interval=month, grid_charging=gc))
+        print(f"cost-optimal dispatch, {len(load)} intervals, demand charge, grid charging "
+              f"{'on' if gc else 'off'}: {t:.2f} s ({r.status}, bill {r.cost_yuan['total_yuan']:,.0f})")
+
+
 def main() -> None:
     print(f"machine: {machine()}")
     for dt in (1.0, 0.25):
-        load, pv, wind, price, month = park(dt)
-        onsite = 3200 * pv + 9300 * wind * 0.3  # 3.2 MWp rooftop + wind scaled to the load
-        b = Battery(250, 1000)
-        t, r = best_of(5, lambda: energy_kpis(dispatch_self_consumption(load, onsite, dt, b)))
-        print(f"rule dispatch + KPIs, {len(load)} intervals (dt {dt} h): {t * 1000:.1f} ms  "
-              f"(self-sufficiency {r.self_sufficiency_pct:.1f}%)")
-        for gc in (False, True):
-            t, r = best_of(2, lambda gc=gc: dispatch_cost_optimal(
-                load, onsite, dt, b, import_price_yuan_kwh=price, export_price_yuan_kwh=0.39,
-                demand_charge_yuan_kw_month=38.0, month_of_interval=month, grid_charging=gc))
-            print(f"cost-optimal dispatch, {len(load)} intervals, demand charge, grid charging "
-                  f"{'on' if gc else 'off'}: {t:.2f} s ({r.status}, bill {r.cost_yuan['total_yuan']:,.0f})")
+        dispatch_figures(dt)
     load, pv, wind, price, month = park(1.0)
     costs = SizingCosts(pv_yuan_kwp_yr=260.0, wind_yuan_kw_yr=420.0, battery_energy_yuan_kwh_yr=95.0,
                         battery_power_yuan_kw_yr=45.0)
