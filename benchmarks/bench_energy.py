@@ -4,10 +4,10 @@
 
 Run: python benchmarks/bench_energy.py   (prints the machine and the times; record them in
 docs/benchmarks.md, "Hour by hour (gis/energy)"). The park is synthetic and deterministic: a
-two-shift factory of ~26 GWh/yr (the DOMAIN.md §8 example's size), PV as a clear-sky sine with
+two-shift factory of ~28 GWh/yr (near the DOMAIN.md §8 example's 26.21 GWh), PV as a clear-sky sine with
 day-to-day cloudiness, wind with hour-to-hour persistence (AR(1)) through a Weibull marginal, and a
-peak/flat/valley tariff with a demand charge (prices in the range of Jiangsu's 2023 industrial
-time-of-use table; DOMAIN.md §8).
+peak/flat/valley tariff with a demand charge (illustrative prices of the size found in provincial
+industrial time-of-use tables, peak/valley 3.6:1; DOMAIN.md §8).
 """
 
 from __future__ import annotations
