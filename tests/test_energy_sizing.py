@@ -199,3 +199,24 @@ def test_bounds_must_be_finite():
                     pv_max_kwp=math.inf)
     with pytest.raises(InputError, match="invalid"):
         SizingCosts(-1, 0, 0, 0)
+
+
+def test_cancel_stops_highs_mid_solve():
+    from gis.progress import Cancelled, Progress
+
+    load, pv, wind, price = _case(n=8760)
+    reports = []
+    p = Progress()
+
+    def callback(fraction, message):
+        reports.append(fraction)
+        if len(reports) >= 3:  # the first reports from inside HiGHS's iterations
+            p.cancel()
+
+    p.callback = callback
+    with pytest.raises(Cancelled):
+        size_system(load, pv, wind, 1.0, costs=COSTS, import_price_yuan_kwh=price,
+                    pv_max_kwp=1500, wind_max_kw=800, battery=TEMPLATE,
+                    demand_charge_yuan_kw_month=38, month_of_interval=np.arange(8760) // 730 % 12,
+                    progress=p)
+    assert len(reports) >= 3
