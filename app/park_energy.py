@@ -87,5 +87,6 @@ def add_park_energy(results, *, tariff_key: str | None = None, battery=None, dis
     result = simulate(inputs, progress)
     result.problems[:0] = problems
     results.energy = result
+    results.summary.pop("energy", None)  # re-run (e.g. after siting): kept after the sections it uses
     results.summary["energy"] = {**result.summary(), "sources": sources, "charts": chart_data(result)}
     return results

@@ -42,7 +42,7 @@ class AnalysisOptions:
     indicators: indicator set (default ``national-2025``); weather: a weather file (default: the
     built-in climatology for the site); year/baseline_year: accounting years (default: latest and
     the one before); facts: non-spatial indicator facts; scenarios: balance scenarios;
-    pv/intensity: run those steps.
+    pv/intensity/energy: run those steps.
     """
 
     factors: str | None = None
@@ -55,6 +55,8 @@ class AnalysisOptions:
     pv_settings: Any = None      # gis.solar.rooftop.PVSettings; None: PVSettings() defaults
     pv: bool = True
     intensity: bool = True
+    energy: bool = True
+    """Hour by hour (app.park_energy): the energy table's typical profiles against the rooftop PV."""
 
     @classmethod
     def from_project(cls, options: dict) -> AnalysisOptions:
@@ -156,8 +158,14 @@ def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
         kw = {"factors_key": options.factors} if options.factors else {}
         towns = intensity_map(park.townships, park.township_stats, **kw)
         summary["intensity"] = towns.summary()
+    results = ParkResults(park=park, account=account, pv=pv, intensity=towns, summary=summary)
+    if options.energy and account is not None:
+        from app.park_energy import add_park_energy
+
+        progress.report(0.96, "hour by hour")
+        add_park_energy(results, progress=progress.sub(0.96, 1.0))
     progress.report(1.0, "analyses done")
-    return ParkResults(park=park, account=account, pv=pv, intensity=towns, summary=summary)
+    return results
 
 
 def add_demo_siting(results: ParkResults, progress: Progress = NO_PROGRESS) -> ParkResults:

@@ -28,7 +28,7 @@ class Section:
     extra: dict = field(default_factory=dict, repr=False)
     nulls: frozenset = field(default=frozenset(), repr=False, compare=False)
 
-    _RESERVED: ClassVar[tuple[str, ...]] = ("extra", "nulls")
+    _RESERVED: ClassVar[tuple[str, ...]] = ("extra", "nulls", "key_order")
 
     @classmethod
     def _fields(cls) -> list[dataclasses.Field]:
@@ -495,6 +495,9 @@ class ParkSummary(Section):
     wind: WindSummary | None = field(default=None, metadata={"of": WindSummary})
     energy: EnergySummary | None = field(default=None, metadata={"of": EnergySummary})
     skipped: list[SkippedStep] | None = field(default=None, metadata={"rows": SkippedStep})
+    key_order: tuple[str, ...] = field(default=(), compare=False)
+    """The top-level keys in the order of the dict read: sections are added as analyses run, and
+    summary.json keeps that order (new keys follow)."""
 
     ANALYSES: ClassVar[tuple[str, ...]] = ("pv", "carbon", "intensity", "pv_array", "wind")
 
@@ -504,14 +507,17 @@ class ParkSummary(Section):
         if isinstance(d, ParkSummary):
             return d
         d = dict(d or {})
+        order = tuple(d)
         facts = ParkFacts.from_dict({k: d.pop(k) for k in ParkFacts.KEYS if k in d})
         clash = {"facts": d.pop("facts")} if "facts" in d else {}  # not a field: a key like any other
         out = super().from_dict(d)
-        return dataclasses.replace(out, facts=facts, extra={**out.extra, **clash})
+        return dataclasses.replace(out, facts=facts, extra={**out.extra, **clash}, key_order=order)
 
     def to_dict(self) -> dict:
         """The JSON dict of ``summary.json``: the park's facts, then the sections, then extras."""
-        return {**self.facts.to_dict(), **super().to_dict()}
+        out = {**self.facts.to_dict(), **super().to_dict()}
+        ranked = {k: i for i, k in enumerate(self.key_order)}
+        return dict(sorted(out.items(), key=lambda kv: ranked.get(kv[0], len(ranked))))
 
     @property
     def park(self) -> ParkSite:
