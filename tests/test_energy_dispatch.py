@@ -195,3 +195,14 @@ def test_defaults_carry_their_published_values():
     # LFP 6000 cycles to 80% capacity
     assert Battery(1, 1).degradation_pct_per_cycle * 6000 == pytest.approx(20.0)
     assert Battery(1, 1).eta_charge ** 2 == pytest.approx(Battery(1, 1).round_trip_pct / 100)
+
+
+def test_energy_stored_at_the_start_is_not_on_site_generation():
+    """No surplus all day, a battery starting half full: it discharges its start energy, which was
+    not generated on site in the period — self-consumption cannot pass 100 %."""
+    b = Battery(50, 100, round_trip_pct=90, soc_min_pct=0, soc_max_pct=100, soc_start_pct=50)
+    r = dispatch_self_consumption([100, 100, 100], [40, 40, 40], 1.0, b)
+    k = energy_kpis(r)
+    assert k.battery_discharge_kwh > 0
+    assert k.used_onsite_kwh == pytest.approx(120.0)  # the 3 × 40 kWh used directly, nothing more
+    assert k.self_consumption_pct == pytest.approx(100.0)

@@ -71,9 +71,13 @@ def energy_kpis(result: DispatchResult) -> EnergyKpis:
     ch_onsite = np.minimum(r.charge_kw, left)
     ch_total = float(r.charge_kw.sum()) * dt
     ch_onsite_total = float(ch_onsite.sum()) * dt
-    share = ch_onsite_total / ch_total if ch_total > 0 else 1.0
+    # without any charge in the period, what it discharges was stored before: not on-site energy
+    share = ch_onsite_total / ch_total if ch_total > 0 else 0.0
     dis_to_load = np.minimum(r.discharge_kw, served - direct)
     used = (float(direct.sum()) + share * float(dis_to_load.sum())) * dt
+    # the start's stored energy is counted with the period's on-site share, but on-site energy used
+    # can never exceed what was generated less what left for the grid or was curtailed
+    used = min(used, float((r.onsite_kw - r.grid_export_kw - r.curtailed_kw).sum()) * dt)
     consumption = float(served.sum()) * dt
     onsite = float(r.onsite_kw.sum()) * dt
     dis_total = float(r.discharge_kw.sum()) * dt
