@@ -113,13 +113,17 @@ def _column(df: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 
 def park_load(enterprises: pd.DataFrame, year: int, *, dt_h: float = 1.0,
-              monthly: dict | None = None, overrides: dict | None = None) -> ParkLoad:
+              monthly: dict | None = None, overrides: dict | None = None,
+              shapes: dict | None = None) -> ParkLoad:
     """A typical year of kW for each enterprise and the park.
 
     enterprises: one row per enterprise with ``id``, ``annual_kwh`` (kWh) and ``kind`` or
         ``industry`` (and optionally ``use``); see :func:`enterprises_from_inventory`.
     monthly: ``{id: 12 monthly kWh}`` bills that calibrate those enterprises month by month.
     overrides: ``{id: daily_shape_override}`` (see :func:`gis.energy.profiles.profile_shape`).
+    shapes: the user's edited day shapes ``{kind or id: {day: relative values}}``
+        (:func:`gis.energy.shapes_file.read_profile_shapes`): a kind's for all its enterprises, an
+        enterprise's over its kind's, each day type keeping the shipped shape's daily energy.
     """
     if enterprises is None or len(enterprises) == 0:
         raise InputError("没有企业：需要 id、annual_kwh 与 kind 或 industry 列",
@@ -151,6 +155,13 @@ def park_load(enterprises: pd.DataFrame, year: int, *, dt_h: float = 1.0,
                                 f"taken as {KIND_NAMES[DEFAULT_KIND][1]}; set the kind column", guessed))
     monthly = {str(k): v for k, v in (monthly or {}).items()}
     overrides = {str(k): v for k, v in (overrides or {}).items()}
+    kind_shapes: dict = {}
+    if shapes:
+        from gis.energy.shapes_file import resolve_shapes
+
+        kind_shapes, firm_shapes, more = resolve_shapes(shapes, dict(zip(ids, kinds, strict=True)))
+        problems.extend(more)
+        overrides = {**firm_shapes, **overrides}  # an explicit override (API) wins
     unknown = (set(monthly) | set(overrides)) - set(ids)
     if unknown:
         listed = ", ".join(sorted(unknown)[:5])
@@ -162,7 +173,7 @@ def park_load(enterprises: pd.DataFrame, year: int, *, dt_h: float = 1.0,
     sources: dict[str, str] = {}
     for kind in dict.fromkeys(kinds):
         cols = np.flatnonzero(kinds == kind)
-        index, shape, sources[kind], shape_problems = shape_values(kind, year, dt_h, None)
+        index, shape, sources[kind], shape_problems = shape_values(kind, year, dt_h, kind_shapes.get(kind))
         if out.size == 0:
             out = np.empty((len(shape), len(ids)))
             problems.extend(shape_problems)
@@ -239,11 +250,11 @@ def enterprises_from_inventory(inv, year: int | None = None) -> pd.DataFrame:
 
 
 def park_load_from_table(table: pd.DataFrame, year: int | None = None, *, dt_h: float = 1.0,
-                         source_name: str = "enterprises", monthly: dict | None = None
-                         ) -> tuple[pd.DataFrame, ParkLoad]:
+                         source_name: str = "enterprises", monthly: dict | None = None,
+                         shapes: dict | None = None) -> tuple[pd.DataFrame, ParkLoad]:
     """Typical profiles for an enterprise energy table (e.g. ``Park.enterprises`` of the sample park):
     read with :func:`gis.carbon.inventory.read_energy_inventory`, then :func:`park_load` for ``year``
-    (default: the table's latest)."""
+    (default: the table's latest); ``monthly`` and ``shapes`` as there."""
     from gis.carbon.inventory import read_energy_inventory
 
     inv = read_energy_inventory(table, source_name=source_name)
@@ -252,7 +263,7 @@ def park_load_from_table(table: pd.DataFrame, year: int | None = None, *, dt_h: 
     if year is None:
         raise InputError("能耗表没有年份：请指定年份", "The energy table has no year: give one",
                          code="load.year")
-    return ents, park_load(ents, int(year), dt_h=dt_h, monthly=monthly)
+    return ents, park_load(ents, int(year), dt_h=dt_h, monthly=monthly, shapes=shapes)
 
 
 BILL_ID_NAMES = ("id", "enterprise", "enterprise_id", "企业代码", "企业编号", "户号")

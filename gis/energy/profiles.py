@@ -73,6 +73,16 @@ def _kind_source(kind: str) -> str:
     return " | ".join(sources)
 
 
+def default_daily_shape(kind: str, day: str) -> tuple[np.ndarray, str]:
+    """(24 relative kW values from 0:00, source) of ``kind``'s shipped ``day`` shape (``workday``,
+    ``weekend``, ``holiday``; or its 12 ``monthly`` factors): what a user's edit starts from."""
+    if kind not in KIND_NAMES or day not in (*SERIES, "monthly"):
+        raise InputError(f"没有负荷类型“{kind}”的“{day}”曲线", f"There is no '{day}' shape of load kind "
+                         f"'{kind}'", code="load.unknown_kind")
+    values, source = _table()[kind][day]
+    return values.copy(), source
+
+
 PROFILE_KINDS: list[tuple[str, str, str, str]] = [
     (k, zh, en, _kind_source(k)) for k, (zh, en) in KIND_NAMES.items()]
 """``(key, name_zh, name_en, source)`` of every typical profile."""
