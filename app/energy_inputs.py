@@ -124,6 +124,11 @@ def _load(p: ParamValues, park, problems: list, sources: dict,
                              "the meter data span two calendar years: give data within one year",
                              path=str(p.load), code="energy.load_years")
         sources["load"] = f"meter data {p.load} ({len(m.kw.columns)} meter(s))"
+        if p.profile_shapes:
+            problems.append(Problem("warning", "energy.shapes_unused",
+                                    "有电表数据时不使用典型曲线：负荷日曲线修改未用到",
+                                    "with meter data no typical profile is used: the edited load shapes "
+                                    "are not used"))
         return m.index, m.dt_h, np.asarray(m.park_kw, float), m.kw
     if park is None or park.enterprises is None:
         raise InputError("没有负荷：请给出电表数据（--load），或带企业能耗表的园区（项目文件、--energy 或 "
@@ -139,7 +144,14 @@ def _load(p: ParamValues, park, problems: list, sources: dict,
 
         monthly = read_monthly_bills(p.bills)
         sources["bills"] = f"{p.bills} ({len(monthly)} enterprise(s) calibrated month by month)"
-    ents, pl = park_load_from_table(park.enterprises, p.year, dt_h=int(p.step_min) / 60.0, monthly=monthly)
+    shapes = None
+    if p.profile_shapes:
+        from gis.energy.shapes_file import read_profile_shapes
+
+        shapes = read_profile_shapes(p.profile_shapes)
+        sources["profile_shapes"] = f"{p.profile_shapes} ({shapes.describe()})"
+    ents, pl = park_load_from_table(park.enterprises, p.year, dt_h=int(p.step_min) / 60.0, monthly=monthly,
+                                    shapes=shapes)
     problems += pl.problems
     sources["load"] = (f"typical profiles of {len(ents)} enterprise(s) scaled to the energy table's "
                        f"electricity (docs/energy.md)")

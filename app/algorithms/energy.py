@@ -88,6 +88,15 @@ class Energy(Algorithm):
                       "are "
               "calibrated month by month to them", auto_zh="按能耗表年用电量", auto_en="the energy table's "
               "annual electricity", source="docs/energy.md (Load)"),
+        Param("profile_shapes", "file", None, "负荷日曲线修改", "Edited load shapes", optional=True,
+              flag="--profile-shapes", metavar="F", filters="CSV (*.csv);;All files (*)",
+              help_zh="用户修改的典型日曲线：CSV，列 target（负荷类型或企业代码）、day（工作日/周末/节假日）"
+                      "与 24 个逐时相对值（“编辑负荷曲线…”保存的文件）",
+              help_en="edited typical daily shapes: CSV with columns target (a load kind or an enterprise "
+                      "id), day (workday/weekend/holiday) and 24 hourly relative values (as saved by "
+                      "Edit load profiles…)",
+              auto_zh="内置典型曲线", auto_en="the shipped typical profiles",
+              source="docs/energy.md (Editing a daily shape)"),
         _series_param("pv", "光伏出力", "PV output", "代替屋顶光伏计算的光伏出力",
                       "PV output replacing the rooftop "
                       "PV engine's"),
