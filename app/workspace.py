@@ -288,6 +288,18 @@ class Workspace:
         self.changed.emit(self, "layers")
         self.changed.emit(self, "results")
 
+    def style_kw(self, name: str) -> dict:
+        """What layer ``name``'s registered style needs besides its data (layers.presets.
+        default_style's keywords): for the five-colour map, the classification of its breaks and
+        labels, from the summary (kept in a saved project; a five-colour run from the Processing
+        menu writes it there too), else the live results."""
+        if name != "township_intensity":
+            return {}
+        c = ((self.summary or {}).get("intensity") or {}).get("classification")
+        if not c and self.results is not None and self.results.intensity is not None:
+            c = self.results.intensity.classification
+        return {"classification": c} if c else {}
+
     def set_summary(self, summary: dict) -> None:
         """Replace the summary (a project file's saved one)."""
         self.summary = summary

@@ -422,6 +422,49 @@ def _round_breaks(raw: list[float], y: np.ndarray, decimals: int) -> tuple[list[
     return raw, None
 
 
+MAX_LABEL_DECIMALS = 2
+"""Decimals a legend label shows at most for values not rounded to fewer (unless the class width
+needs more: ~2 significant digits of it). Two decimals is the precision of Lingtan's own
+per-area fields (layers/fields.py: kwh_per_m2, height_m), and of QGIS's default legend labels
+(QgsClassificationMethod: 'precision' 4 is trimmed of trailing zeros)."""
+
+
+def data_decimals(values: np.ndarray, max_decimals: int = 6) -> int | None:
+    """The decimals the finite ``values`` are rounded to (all of them: 58.99, 60.1 → 2), None
+    when more than ``max_decimals`` (raw computed floats). Vectorised over the distinct values."""
+    u = np.unique(values[np.isfinite(values)])
+    if len(u) == 0:
+        return None
+    scale = np.maximum(1.0, np.abs(u))
+    for d in range(max_decimals + 1):
+        if np.all(np.abs(np.round(u, d) - u) <= 1e-9 * scale):
+            return d
+    return None
+
+
+def label_limits(breaks: Sequence[float], values: np.ndarray, decimals: int | None,
+                 nice: int) -> tuple[list[float], int | None]:
+    """The numbers a legend shows for the class limits ``breaks`` (rounded to ``decimals``) of
+    ``values``, and their decimals: the breaks themselves when they need no more decimals than the
+    values have; else, when the values are rounded to dd < ``decimals`` decimals, the breaks
+    floored to dd (for such values ``v ≤ 58.986`` is ``v ≤ 58.98``: exact for each of them); else
+    (unrounded values) the breaks to max(MAX_LABEL_DECIMALS, ``nice``) decimals. More decimals are
+    kept wherever fewer would show two limits as one number."""
+    b = np.asarray(breaks, dtype=float)
+    if decimals is None:
+        decimals = common_decimals(list(b), max_decimals=6)
+    dd = data_decimals(values)
+    if dd is not None and dd < decimals:
+        candidates = [(np.floor(b * 10.0**d + 1e-6) / 10.0**d, d) for d in range(dd, decimals)]
+    else:
+        cap = max(MAX_LABEL_DECIMALS, nice)
+        candidates = [(np.round(b, d), d) for d in range(cap, decimals)]
+    for shown, d in candidates:
+        if len(shown) < 2 or bool(np.all(np.diff(shown) > 0)):
+            return [float(round(x, d)) for x in shown], d
+    return [float(x) for x in b], decimals
+
+
 def range_breaks(values: Sequence | np.ndarray, method: str = "quantile", n: int = 5) -> list[float]:
     """The ``n − 1`` inner breaks of the finite ``values`` (ascending, distinct; fewer when the
     data has fewer distinct values), each class ``lower < v ≤ upper``.
@@ -477,22 +520,27 @@ def range_style(values: Sequence | np.ndarray | pd.Series, field: str, *,
     """A :class:`GraduatedStyle` classing the numbers of ``field`` by ranges, counted on ``values``.
 
     breaks: the inner breaks (ascending; ``len(breaks) + 1`` classes), or None to compute ``n``
-    classes by ``method`` (:func:`range_breaks`). The labels are the exact class limits:
-    computed breaks are rounded up to d decimals (~2 significant digits of the class width, more
-    while a value would change class) and labelled with d decimals; given breaks are labelled
-    with as many decimals as they have (up to 6; ``decimals`` overrides both). Classes are
-    ``lower < v ≤ upper`` with open ends (first "≤ b1", last "> bn"); NaN/missing are no data.
+    classes by ``method`` (:func:`range_breaks`). Computed breaks are rounded up to d decimals
+    (~2 significant digits of the class width, more while a value would change class); their
+    labels (:func:`label_limits`) show them at the precision of the values when those are rounded
+    to fewer decimals (a field kept at 2 decimals: "≤ 58.98" for the break 58.986, exact for every
+    value of the field), else at no more than 2 decimals or ~2 significant digits of the class
+    width; the breaks themselves, and so which class a value is in, stay as classified. Given
+    breaks are labelled with as many decimals as they have (up to 6; ``decimals`` overrides
+    both). Classes are ``lower < v ≤ upper`` with open ends (first "≤ b1", last "> bn");
+    NaN/missing are no data.
     colours: low → high (default :func:`sequential_colours`, ColorBrewer YlOrRd).
     Extra keyword arguments (``label_field``, ``method_zh`` …) go to :class:`GraduatedStyle`.
     """
     v = _as_float(values.to_numpy() if isinstance(values, pd.Series) else values)
     finite = v[np.isfinite(v)]
     computed = breaks is None
+    nice = None
     if breaks is None:
         raw = range_breaks(finite, method, n)
         if decimals is None and len(finite) and raw:
-            raw, decimals = _round_breaks(raw, finite,
-                                          _nice_decimals(float(finite.min()), float(finite.max()), n))
+            nice = _nice_decimals(float(finite.min()), float(finite.max()), n)
+            raw, decimals = _round_breaks(raw, finite, nice)
         breaks = raw
         if "method_zh" not in kw and "method_en" not in kw:
             kw["method_zh"] = {"quantile": "分位数", "jenks": "自然断点（Fisher–Jenks）",
@@ -517,6 +565,11 @@ def range_style(values: Sequence | np.ndarray | pd.Series, field: str, *,
     else:  # a single class holding every value
         style = GraduatedStyle(field=field, classes=[ClassBreak(1, None, None, colours[0], "全部", "all")],
                                unit=unit, title_zh=title_zh, title_en=title_en, **own)
+    if computed and breaks and nice is not None:
+        shown, shown_decimals = label_limits(breaks, finite, decimals, nice)
+        edges: list[float | None] = [None, *shown, None]
+        for i, cb in enumerate(style.classes):  # only the labels: lower/upper stay the breaks
+            cb.label_zh, cb.label_en = break_labels(edges[i], edges[i + 1], shown_decimals)
     for key, value in kw.items():
         if key not in GraduatedStyle.__dataclass_fields__:
             raise TypeError(f"range_style() got an unexpected keyword argument {key!r}")

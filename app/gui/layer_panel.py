@@ -468,6 +468,7 @@ class LayerPanel(QWidget):
         super().__init__(parent)
         self.model: LayerTreeModel | None = None
         self.undo_stack = None
+        self.style_kw = None  # name → default_style keywords (the window's: Workspace.style_kw)
         self.edits = TreeEdits(tree)
         self.view = QTreeView()
         self.view.setHeaderHidden(True)
@@ -749,5 +750,8 @@ class LayerPanel(QWidget):
     def apply_default_style(self, layer) -> None:
         from layers.presets import default_style, prepare
 
-        self.set_style(layer, default_style(layer.name, prepare(layer.name, layer.gdf)))
+        # the five-colour map's default style names each class with its thresholds: its
+        # classification comes from the project (style_kw), as when the analysis styled it
+        kw = self.style_kw(layer.name) if self.style_kw is not None else {}
+        self.set_style(layer, default_style(layer.name, prepare(layer.name, layer.gdf), **kw))
 

@@ -1,13 +1,19 @@
 """File → New Park: a wizard that makes the park from the planner's own layers.
 
-1. **Red line**: a polygon layer on the map, only its selected features if asked, or a red line
-   drawn on the map (app.gui.draw_tool: the wizard steps aside while the corners are clicked).
+1. **Red line**: a polygon layer on the map, only its selected features if asked, a file, or a red
+   line drawn on the map (app.gui.draw_tool: the wizard steps aside while the corners are clicked).
 2. **Buildings and their fields**: the footprint layer, how many lie inside and outside the red
    line, and which field gives the height, floors, use, roof type and enterprise id, each guessed
    by the readers' own guessing (gis.buildings.BUILDING_FIELDS) and changeable, with a preview of
-   the first features as the park will read them and the values that cannot be read.
+   the first features as the park will read them (headings: the layer registry's aliases with
+   units; coded values: their labels in the UI language, the stored value in the tooltip) and the
+   values that cannot be read.
 3. **Other data and parameters**: the New Park algorithm's generated dialog (green space, tree
    rows, townships, roads, water, the tables, the name …) without the inputs of steps 1 and 2.
+
+Every layer chooser has "From file…": the file is read by the app's readers as File → Add Data
+reads it (:func:`app.gui.open_data.open_files`: CRS dialog, layer choice, read report), added to the
+map, and chosen for that input.
 
 The run is the New Park algorithm (app.algorithms.new_park, as ``lingtan park new``): the fields
 chosen are its ``--height-field`` … parameters, so a project remembers them like any other value.
@@ -16,6 +22,8 @@ chosen are its ``--height-field`` … parameters, so a project remembers them li
 from __future__ import annotations
 
 import math
+import traceback
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -30,6 +38,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -41,13 +50,16 @@ from PySide6.QtWidgets import (
 
 from app.algorithms.new_park import FIELD_PARAMS
 from app.gui.algorithm_dialog import AlgorithmDialog, _candidates, likely_layer, run_algorithm, store_values
-from app.gui.tasks import TaskHandle, show_error, ui_lang
+from app.gui.param_form import pick_file
+from app.gui.tasks import TaskHandle, run_task, show_error, ui_lang, write_crash_log
 from app.park_new import PREVIEW_ROWS, field_preview, inside_mask, unreadable_values
 from app.processing.algorithm import InputLayer
 from app.processing.params import ParamValues
 from app.processing.registry import algorithm
-from gis.buildings import NO_FIELD, guess_building_fields
+from gis.buildings import NO_FIELD, guess_building_fields, resolve_building_fields
 from gis.errors import InputError
+from layers.registry import field_alias
+from layers.values import value_label
 
 MAX_RED_LINE_FEATURES = 20
 """A lone polygon layer with more features than this is not proposed as the red line (a red line is
@@ -55,6 +67,7 @@ one outline or a few parcels; hundreds of polygons are footprints): the user cho
 STEP_INPUTS = ("boundary", "buildings")
 """The algorithm's inputs the wizard's own steps choose (hidden in the generated step 3)."""
 EXAMPLES_SHOWN = 3
+GEOMETRY_ZH = {"polygon": "面", "line": "线", "point": "点"}
 
 
 def tr(text: str) -> str:
@@ -82,27 +95,58 @@ def _area_text(gdf: gpd.GeoDataFrame) -> str:
                                                         len(gdf))
 
 
-def source_text(source: str) -> str:
+def with_file_button(field: QWidget, button: QPushButton, box: QWidget | None = None) -> QWidget:
+    """``field`` (a layer chooser) with ``button`` ("From file…") on its right, in ``box`` (new when
+    None)."""
+    box = box if box is not None else QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(field, 1)
+    row.addWidget(button)
+    return box
+
+
+def source_text(source: str, lang: str | None = None) -> str:
     """A height source of gis.buildings ('field:H', 'floors×3 m (other)', 'missing', 'rejected') in
-    the UI language."""
-    if source.startswith("field:"):
-        return tr("field {0}").format(source[len("field:"):])
-    if source.startswith("floors×"):  # 'floors×3.6 m (office)'
-        return tr("floors × {0} m").format(source[len("floors×"):].split(" ")[0])
-    return {"missing": tr("missing"), "rejected": tr("rejected (impossible)")}.get(source, source)
+    the UI language, as the attribute table names it (layers.values)."""
+    return value_label("height_source", source, lang or ui_lang()) or source
 
 
-def _class_names() -> dict[str, str]:
-    """Use and roof classes in Chinese, from their tables (English: the keys)."""
-    from gis.buildings import storey_heights
-    from gis.solar.layout import roof_class_table
+ROLE_FIELDS = {"height": "height_m", "floors": "floors", "use": "use", "roof": "roof_type",
+               "enterprise_id": "enterprise_id"}
+"""The park's buildings field each role's column becomes: its alias (layers/fields.py) heads the
+preview's column of the raw values."""
+PREVIEW_FIELDS = ("height_m", "height_source", "use_class", "roof_class")
+"""The preview's columns computed by the park's own code (app.park_new.field_preview), headed by
+their aliases with units."""
 
-    if ui_lang() != "zh":
-        return {}
-    names = dict(zip(storey_heights()["use"], storey_heights()["use_zh"], strict=True))
-    t = roof_class_table()
-    names.update(dict(zip(t.index, t["roof_class_zh"], strict=True)))
-    return names
+
+def preview_headings(columns: dict[str, str | None], lang: str) -> list[tuple[str, str]]:
+    """(heading, tooltip) of the preview's columns: each role's alias with unit over the file's
+    field it reads ("高度 (m)" / "字段 height"), then the computed fields' aliases ("as read")."""
+    out = []
+    for role, field in ROLE_FIELDS.items():
+        col = columns.get(role)
+        below = tr("field {0}").format(col) if col else tr("(none)")
+        out.append((f"{field_alias(field, 'buildings', lang)}\n{below}", str(col or "")))
+    for field in PREVIEW_FIELDS:
+        out.append((f"{field_alias(field, 'buildings', lang)}\n{tr('(as the park reads it)')}", field))
+    return out
+
+
+def preview_cell(field: str, value: Any, lang: str, *, boolean: bool = False) -> tuple[str, str]:
+    """(text, tooltip) of a cell of the preview's column ``field`` (a role's raw text, or a field
+    of PREVIEW_FIELDS): a coded value (use and roof class, height source, a boolean column's
+    True/False) by its label in ``lang`` with the stored value in the tooltip; the height in m to
+    0.1 ("—" when missing); other values as they are."""
+    if field == "height_m":
+        ok = isinstance(value, (float, np.floating)) and math.isfinite(value)
+        return (f"{value:.1f}" if ok else "—"), ""
+    raw = "" if value is None else str(value)
+    if boolean and raw in ("True", "False"):  # the preview holds the raw values as text
+        return value_label(field, raw == "True", lang) or raw, raw
+    label = value_label(field, raw, lang) if raw else None
+    return (label, raw) if label is not None and label != raw else (raw, "")
 
 
 # ---- step 1: the red line -------------------------------------------------------------------------
@@ -114,13 +158,13 @@ class RedLinePage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle(tr("Park boundary (red line)"))
-        self.setSubTitle(tr("Choose the polygon layer of the red line, only its selected feature, or draw "
-                            "the red line on the map."))
+        self.setSubTitle(tr("Choose the polygon layer of the red line (only its selected feature, if you "
+                            "like), read it from a file, or draw the red line on the map."))
         lay = QFormLayout(self)
         self.combo = QComboBox()
         self.combo.setObjectName("red_line_layer")
         self.combo.currentIndexChanged.connect(self._changed)
-        lay.addRow(tr("Red line layer"), self.combo)
+        lay.addRow(tr("Red line layer"), with_file_button(self.combo, wizard.file_button("boundary")))
         self.selected_only = QCheckBox()
         self.selected_only.setObjectName("selected_only")
         self.selected_only.toggled.connect(self._changed)
@@ -208,7 +252,7 @@ class BuildingsPage(QWizardPage):
         self.combo = QComboBox()
         self.combo.setObjectName("buildings_layer")
         self.combo.currentIndexChanged.connect(self._layer_changed)
-        top.addRow(tr("Buildings layer"), self.combo)
+        top.addRow(tr("Buildings layer"), with_file_button(self.combo, wizard.file_button("buildings")))
         self.counts = QLabel()
         self.counts.setObjectName("inside_outside")
         top.addRow(tr("Red line"), self.counts)
@@ -244,16 +288,23 @@ class BuildingsPage(QWizardPage):
         self.refresh()
 
     # the layer
-    def refresh(self) -> None:
+    def refresh(self, select: str | None = None) -> None:
+        """The polygon layers of the map (``select``, else the one chosen, else the likeliest
+        buildings layer, chosen); the field mapping follows when the choice changed."""
         layers = _candidates(self.wiz.workspace, self.wiz.spec("buildings"))
+        before = self.combo.currentData()
+        select = select or before
         self.combo.blockSignals(True)
         self.combo.clear()
         for lyr in layers:
             self.combo.addItem(lyr.title, lyr.name)
         if layers:
-            self.combo.setCurrentIndex(self.combo.findData(likely_layer("buildings", layers).name))
+            names = [lyr.name for lyr in layers]
+            chosen = select if select in names else likely_layer("buildings", layers).name
+            self.combo.setCurrentIndex(self.combo.findData(chosen))
         self.combo.blockSignals(False)
-        self._layer_changed()
+        if self.combo.currentData() != before or not self.guesses:
+            self._layer_changed()
 
     def layer(self):
         key = self.combo.currentData()
@@ -332,7 +383,7 @@ class BuildingsPage(QWizardPage):
         except InputError as exc:  # a column gone since: say so instead of failing
             self.unreadable.setText(exc.zh if ui_lang() == "zh" else exc.en)
             return
-        self._fill_table(preview)
+        self._fill_table(preview, gdf, mapping)
         self._show_unreadable(bad)
 
     def _preview_rows(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -343,23 +394,26 @@ class BuildingsPage(QWizardPage):
         inside = inside_mask(gdf, red)
         return gdf[inside] if inside.any() else gdf
 
-    def _fill_table(self, preview) -> None:
-        labels = role_labels()
-        names = _class_names()
-        headers = [*labels.values(), tr("Height used (m)"), tr("Height from"), tr("Use class"),
-                   tr("Roof class")]
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
+    def _fill_table(self, preview, gdf: gpd.GeoDataFrame, mapping: dict[str, str | None]) -> None:
+        """The preview in the UI language: headings from the layer registry (alias and unit), coded
+        values by their labels (the stored value in the tooltip)."""
+        lang = ui_lang()
+        columns = resolve_building_fields(gdf.columns, mapping)
+        headings = preview_headings(columns, lang)
+        self.table.setColumnCount(len(headings))
+        for c, (text, tip) in enumerate(headings):
+            item = QTableWidgetItem(text)
+            item.setToolTip(tip)
+            self.table.setHorizontalHeaderItem(c, item)
+        boolean = {role: col is not None and gdf[col].dtype == bool for role, col in columns.items()}
         self.table.setRowCount(len(preview))
-        for r, row in enumerate(preview.itertuples(index=False)):
-            h = row.height_m
-            cells = [*(str(getattr(row, role)) for role in labels),
-                     f"{h:.1f}" if isinstance(h, float) and math.isfinite(h) else "—",
-                     source_text(str(row.height_source)), names.get(row.use_class, row.use_class),
-                     names.get(row.roof_class, row.roof_class)]
-            for c, text in enumerate(cells):
+        for c, key in enumerate([*ROLE_FIELDS, *PREVIEW_FIELDS]):  # the preview's column names
+            for r, value in enumerate(preview[key].tolist()):
+                text, tip = preview_cell(key, value, lang, boolean=boolean.get(key, False))
                 item = QTableWidgetItem(text)
-                if c == len(labels) and text == "—":
+                if tip:
+                    item.setToolTip(tip)
+                if key == "height_m" and text == "—":
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, c, item)
 
@@ -408,6 +462,13 @@ class OptionsPage(QWizardPage):
             widget.parentWidget().layout().setRowVisible(widget, False)
         if all(p.name in FIELD_PARAMS.values() for p in wizard.alg.params if p.advanced):
             dlg.advanced.hide()  # nothing left in it
+        for name, (_spec, widget, _layers) in dlg.input_widgets.items():
+            if name in STEP_INPUTS or not isinstance(widget, QComboBox):
+                continue  # the tables have their own file picker (Browse…)
+            form = widget.parentWidget().layout()
+            box = QWidget()
+            form.replaceWidget(widget, box)
+            with_file_button(widget, wizard.file_button(name), box)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(dlg)
@@ -433,6 +494,14 @@ class NewParkWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("Create Park"))
         self.drawing = None  # the draw tool while the red line is drawn
+        # "From file…": a hidden line edit gives param_form.pick_file its start folder and takes the
+        # chosen file; the read's layer is awaited on the workspace's "layers" event
+        self.file_edit = QLineEdit(self)
+        self.file_edit.setObjectName("data_file")
+        self.file_edit.hide()
+        self.reads: list[TaskHandle] = []  # the file reads started here (tests wait on them)
+        self._pending: tuple[str, set[str], Path] | None = None
+        self._unsubscribe = None
         self.form = AlgorithmDialog(self.alg, workspace, None, self.lang)
         self.red_line_page = RedLinePage(self)
         self.buildings_page = BuildingsPage(self)
@@ -477,6 +546,107 @@ class NewParkWizard(QWizard):
         """Make the park of the wizard's choices in a worker (the New Park algorithm)."""
         return run_algorithm(parent, self.workspace, self.alg, self.values(), self.inputs(), **task_kw)
 
+    # from a file
+    def file_button(self, name: str) -> QPushButton:
+        """"From file…" for input ``name``: read a file and choose its layer there."""
+        button = QPushButton(tr("From file…"))
+        button.setObjectName(f"from_file_{name}")
+        button.setToolTip(tr("Read a GIS file (Shapefile, GeoPackage, GeoJSON, DXF, KML, CSV or Excel "
+                             "with coordinates …) as File → Add Data does, add it to the map and use it "
+                             "here"))
+        button.clicked.connect(lambda _=False, n=name: self.choose_file(n))
+        return button
+
+    def choose_file(self, name: str) -> None:
+        """The file dialog of the generated forms (param_form.pick_file), starting in Add Data's
+        last folder; the chosen file is read for input ``name``."""
+        from app.gui.open_data import file_filter
+        from app.gui.settings import app_qsettings
+
+        store = app_qsettings()
+        start = str(store.value("paths/add_data", "") or "")
+        self.file_edit.setText(start)
+        pick_file(self.file_edit, self.spec(name).label(self.lang), file_filter())
+        chosen = self.file_edit.text().strip()
+        if not chosen or chosen == start:
+            return  # cancelled
+        store.setValue("paths/add_data", str(Path(chosen).parent))
+        self.add_file(Path(chosen), name)
+
+    def add_file(self, path: Path, name: str) -> None:
+        """Read ``path`` with the app's readers and add it to the map (in the main window as File →
+        Add Data does: CRS dialog, layer choice, report); the layer it adds is chosen for input
+        ``name`` when its geometry fits."""
+        self._pending = (name, {lyr.name for lyr in self.workspace.layers()}, Path(path))
+        if self._unsubscribe is None:
+            self._unsubscribe = self.workspace.changed.connect(self._layers_changed)
+        window = self.parentWidget()
+        if window is not None and hasattr(window, "add_read_result"):
+            from app.gui.open_data import open_files
+
+            self.reads.extend(open_files(window, [Path(path)]))
+        else:
+            self.reads.append(self._read_here(Path(path)))
+
+    def _read_here(self, path: Path) -> TaskHandle:
+        """The read without a main window (the wizard on a bare workspace): read_vector in a worker,
+        the layer made as Add Data makes it (open_data.make_layer)."""
+        from app.gui.open_data import make_layer
+        from gis.io import read_vector
+
+        def done(result) -> None:
+            self.workspace.add_layer(make_layer(self.workspace, path.stem, result.gdf))
+
+        return run_task(self, tr("Reading {0}").format(path.name),
+                        lambda progress: read_vector(path, progress=progress), done)
+
+    def _layers_changed(self, _workspace, what: str) -> None:
+        if what != "layers" or self._pending is None:
+            return
+        name, before, path = self._pending
+        new = [lyr for lyr in self.workspace.layers() if lyr.name not in before and hasattr(lyr, "gdf")]
+        if not new:
+            return
+        self._pending = None
+        self._stop_listening()
+        fits = [lyr for lyr in _candidates(self.workspace, self.spec(name)) if lyr in new]
+        self.layer_added(name, fits[0] if fits else None)
+        if not fits:
+            spec = self.spec(name)
+            show_error(self, InputError(
+                f"“{path.name}”已添加到地图，但其中没有可作为{spec.label_zh}的要素（需要"
+                f"{'、'.join(GEOMETRY_ZH[g] for g in spec.geometry)}）。",
+                f"'{path.name}' was added to the map, but it holds no features to use as "
+                f"{spec.label_en.lower()} (needs {', '.join(spec.geometry)} features).",
+                code="new_park.file_geometry"))
+
+    def layer_added(self, name: str, layer) -> None:
+        """A layer came onto the map while the wizard is open: every chooser offers it (keeping its
+        choice), and input ``name`` takes ``layer`` (None: none of them)."""
+        key = layer.name if layer is not None else None
+        self.red_line_page.refresh(select=key if name == "boundary" and key
+                                   else self.red_line_page.combo.currentData())
+        self.buildings_page.refresh(select=key if name == "buildings" else None)
+        self.buildings_page._update_counts()
+        for input_name, (spec, widget, _layers) in self.form.input_widgets.items():
+            if input_name in STEP_INPUTS or not isinstance(widget, QComboBox):
+                continue
+            for lyr in _candidates(self.workspace, spec):
+                if widget.findData(lyr.name) < 0:
+                    widget.addItem(lyr.title, lyr.name)
+            if input_name == name and key is not None:
+                widget.setCurrentIndex(widget.findData(key))
+
+    def _stop_listening(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def done(self, result: int) -> None:
+        self._pending = None
+        self._stop_listening()  # the workspace outlives the wizard
+        super().done(result)
+
     # drawing
     def draw_red_line(self) -> None:
         """Step aside and let the red line be drawn on the map; back when it is finished (the new
@@ -510,7 +680,17 @@ def open_new_park(window) -> NewParkWizard:
     wizard.setWindowModality(Qt.WindowModality.WindowModal)
 
     def accepted() -> None:
-        window.track_task(wizard.run(window))
+        # the error of a task reaches the user through TaskHandle (a box on the main window); one
+        # raised while starting it would reach the excepthook, whose box takes the active window as
+        # its parent, the wizard then being deleted (the box with it): say it here, on the window
+        try:
+            window.track_task(wizard.run(window))
+        except InputError as exc:
+            window.last_error = show_error(window, exc, title=wizard.windowTitle())
+        except Exception as exc:
+            tb = traceback.format_exc()
+            window.last_error = show_error(window, exc, log_path=write_crash_log(tb), tb=tb,
+                                           title=wizard.windowTitle())
 
     wizard.accepted.connect(accepted)
     wizard.finished.connect(lambda _r: wizard.deleteLater())

@@ -199,6 +199,7 @@ class WindowDocks:
         area = Qt.DockWidgetArea
         self.layer_panel = LayerPanel(self.workspace.tree, self)
         self.layer_panel.set_undo_stack(self.undo_stack)
+        self.layer_panel.style_kw = lambda name: self.workspace.style_kw(name)  # the open project's
         self.dock_layers = self.add_panel(self.layer_panel, "layers", area.LeftDockWidgetArea,
                                           title=lambda: tr("Layers"))
         self.attribute_table = AttributeTable(self, self.workspace.tree)

@@ -208,7 +208,7 @@
             <location filename="../../app/gui/dashboard.py" line="328" />
             <location filename="../../app/gui/dashboard.py" line="329" />
             <location filename="../../app/gui/dashboard.py" line="330" />
-            <location filename="../../app/gui/dashboard.py" line="515" />
+            <location filename="../../app/gui/dashboard.py" line="516" />
             <source>tCO₂/yr</source>
             <translation>tCO₂/年</translation>
         </message>
@@ -372,273 +372,283 @@
     <context>
         <name>EnergyPanel</name>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="426" />
+            <location filename="../../app/gui/energy_panel.py" line="431" />
             <source>Item</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="426" />
+            <location filename="../../app/gui/energy_panel.py" line="431" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="426" />
+            <location filename="../../app/gui/energy_panel.py" line="431" />
             <source>Unit</source>
             <translation>单位</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="429" />
+            <location filename="../../app/gui/energy_panel.py" line="434" />
             <source>Tariff: {0}. Source: {1}</source>
             <translation>电价：{0}。来源：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="430" />
+            <location filename="../../app/gui/energy_panel.py" line="435" />
             <source>No tariff was chosen: no bill and no economics.</source>
             <translation>未选择电价：不计算电费和经济性。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="443" />
+            <location filename="../../app/gui/energy_panel.py" line="448" />
             <source>Hour-by-hour energy…</source>
             <translation>逐时能源平衡…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="444" />
+            <location filename="../../app/gui/energy_panel.py" line="449" />
             <source>Balance the park's load against PV, wind and storage interval by interval, with the tariff and the economics (源网荷储)</source>
             <translation>按时段平衡园区负荷与光伏、风电和储能，并计算分时电费与经济性（源网荷储）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="446" />
+            <location filename="../../app/gui/energy_panel.py" line="451" />
             <source>Hour-by-hour energy balance</source>
             <translation>逐时能源平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="447" />
+            <location filename="../../app/gui/energy_panel.py" line="452" />
             <source>No hour-by-hour energy run yet. Choose Analysis → Hour-by-hour energy… to balance the park's load against its PV, wind and storage hour by hour.</source>
             <translation>尚无逐时能源平衡结果。请选择 分析 → 逐时能源平衡…，逐时平衡园区负荷与光伏、风电和储能。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="453" />
+            <location filename="../../app/gui/energy_panel.py" line="458" />
             <source>Year {0}</source>
             <translation>{0} 年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="455" />
+            <location filename="../../app/gui/energy_panel.py" line="460" />
             <source>{0}-minute steps</source>
             <translation>步长 {0} 分钟</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="458" />
+            <location filename="../../app/gui/energy_panel.py" line="463" />
             <source>cost-optimal dispatch</source>
             <translation>成本最优调度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="458" />
+            <location filename="../../app/gui/energy_panel.py" line="463" />
             <source>self-consumption dispatch</source>
             <translation>自发自用调度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="468" />
+            <location filename="../../app/gui/energy_panel.py" line="473" />
             <source>Day / week</source>
             <translation>逐日/逐周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="468" />
+            <location filename="../../app/gui/energy_panel.py" line="473" />
             <source>Heatmap</source>
             <translation>热力图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="468" />
+            <location filename="../../app/gui/energy_panel.py" line="473" />
             <source>Duration curves</source>
             <translation>持续曲线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="468" />
+            <location filename="../../app/gui/energy_panel.py" line="473" />
             <source>Economics</source>
             <translation>经济性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="469" />
+            <location filename="../../app/gui/energy_panel.py" line="474" />
             <source>Sizing</source>
             <translation>容量优化</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="471" />
+            <location filename="../../app/gui/energy_panel.py" line="476" />
             <source>Day</source>
             <translation>日</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="472" />
+            <location filename="../../app/gui/energy_panel.py" line="477" />
             <source>Week</source>
             <translation>周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="473" />
+            <location filename="../../app/gui/energy_panel.py" line="478" />
             <source>Previous day or week</source>
             <translation>前一日或前一周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="474" />
+            <location filename="../../app/gui/energy_panel.py" line="479" />
             <source>Next day or week</source>
             <translation>后一日或后一周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="475" />
+            <location filename="../../app/gui/energy_panel.py" line="480" />
             <source>Typical summer week</source>
             <translation>典型夏季周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="476" />
+            <location filename="../../app/gui/energy_panel.py" line="481" />
             <source>Typical winter week</source>
             <translation>典型冬季周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="477" />
+            <location filename="../../app/gui/energy_panel.py" line="482" />
             <source>Load</source>
             <translation>负荷</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="477" />
+            <location filename="../../app/gui/energy_panel.py" line="482" />
             <source>On-site generation</source>
             <translation>园区内发电</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="478" />
+            <location filename="../../app/gui/energy_panel.py" line="483" />
             <source>Net load (load − on-site)</source>
             <translation>净负荷（负荷 − 园区内发电）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="478" />
+            <location filename="../../app/gui/energy_panel.py" line="483" />
             <source>Grid import</source>
             <translation>下网功率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="482" />
+            <location filename="../../app/gui/energy_panel.py" line="487" />
             <source>Save chart as PNG…</source>
             <translation>将图表另存为 PNG…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="483" />
+            <location filename="../../app/gui/energy_panel.py" line="488" />
             <source>Export hourly table (CSV/Excel)…</source>
             <translation>导出逐时表（CSV/Excel）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="486" />
+            <location filename="../../app/gui/energy_panel.py" line="489" />
+            <source>Edit load profiles…</source>
+            <translation>编辑负荷曲线…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="490" />
+            <source>Shape the typical daily load of each load kind; the saved file is used by the next hour-by-hour run</source>
+            <translation>调整各负荷类型的典型日曲线；保存的文件用于下一次逐时能源平衡计算</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/energy_panel.py" line="494" />
             <source>The hourly table is not kept in the project: run the analysis again to export it.</source>
             <translation>逐时表不随项目保存：请重新运行分析后导出。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="493" />
+            <location filename="../../app/gui/energy_panel.py" line="501" />
             <source>The project keeps the typical weeks only; run the analysis again to see any day of the year.</source>
             <translation>项目中只保存了典型周；重新运行分析即可查看全年任意一天。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="509" />
+            <location filename="../../app/gui/energy_panel.py" line="517" />
             <source>Self-sufficiency</source>
             <translation>自给率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="510" />
+            <location filename="../../app/gui/energy_panel.py" line="518" />
             <source>annual netting {0} % (comparison)</source>
             <translation>年度净额法 {0} %（仅供对比）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="511" />
+            <location filename="../../app/gui/energy_panel.py" line="519" />
             <source>Self-consumption</source>
             <translation>自发自用率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="512" />
+            <location filename="../../app/gui/energy_panel.py" line="520" />
             <source>of on-site generation</source>
             <translation>占园区内发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="513" />
+            <location filename="../../app/gui/energy_panel.py" line="521" />
             <source>Green-power share</source>
             <translation>绿电占比</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="514" />
+            <location filename="../../app/gui/energy_panel.py" line="522" />
             <source>of consumption</source>
             <translation>占用电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="515" />
+            <location filename="../../app/gui/energy_panel.py" line="523" />
             <source>Grid import / export</source>
             <translation>下网 / 上网电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="516" />
+            <location filename="../../app/gui/energy_panel.py" line="524" />
             <source>MWh/yr</source>
             <translation>MWh/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="517" />
+            <location filename="../../app/gui/energy_panel.py" line="525" />
             <source>Grid import peak</source>
             <translation>下网峰值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="518" />
+            <location filename="../../app/gui/energy_panel.py" line="526" />
             <source>export peak {0} kW</source>
             <translation>上网峰值 {0} kW</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="520" />
+            <location filename="../../app/gui/energy_panel.py" line="528" />
             <source>Battery cycles</source>
             <translation>储能循环</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="521" />
+            <location filename="../../app/gui/energy_panel.py" line="529" />
             <source>equivalent full cycles a year</source>
             <translation>等效满充满放次数/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="521" />
+            <location filename="../../app/gui/energy_panel.py" line="529" />
             <source>no battery</source>
             <translation>无储能</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="524" />
-            <location filename="../../app/gui/energy_panel.py" line="527" />
+            <location filename="../../app/gui/energy_panel.py" line="532" />
+            <location filename="../../app/gui/energy_panel.py" line="535" />
             <source>Electricity bill</source>
             <translation>电费</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="524" />
+            <location filename="../../app/gui/energy_panel.py" line="532" />
             <source>no tariff chosen</source>
             <translation>未选择电价</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="528" />
+            <location filename="../../app/gui/energy_panel.py" line="536" />
             <source>10⁴ yuan/yr; saves {0} %</source>
             <translation>万元/年（前 → 后）；节省 {0} %</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="529" />
+            <location filename="../../app/gui/energy_panel.py" line="537" />
             <source>Avoided CO₂</source>
             <translation>减排量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="529" />
+            <location filename="../../app/gui/energy_panel.py" line="537" />
             <source>tCO₂/yr (on-site energy used)</source>
             <translation>tCO₂/年（园区内消纳部分）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="551" />
+            <location filename="../../app/gui/energy_panel.py" line="565" />
             <source>Export hourly table</source>
             <translation>导出逐时表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="559" />
+            <location filename="../../app/gui/energy_panel.py" line="573" />
             <source>Written: {0}</source>
             <translation>已写出：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="575" />
+            <location filename="../../app/gui/energy_panel.py" line="589" />
             <source>Save chart as PNG</source>
             <translation>将图表另存为 PNG</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="633" />
+            <location filename="../../app/gui/energy_panel.py" line="658" />
             <source>Energy</source>
             <translation>能源</translation>
         </message>
@@ -833,94 +843,94 @@
     <context>
         <name>LayerPanel</name>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="583" />
-            <location filename="../../app/gui/layer_panel.py" line="638" />
-            <location filename="../../app/gui/layer_panel.py" line="641" />
+            <location filename="../../app/gui/layer_panel.py" line="584" />
+            <location filename="../../app/gui/layer_panel.py" line="639" />
+            <location filename="../../app/gui/layer_panel.py" line="642" />
             <source>Opacity</source>
             <translation>不透明度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="604" />
+            <location filename="../../app/gui/layer_panel.py" line="605" />
             <source>New group</source>
             <translation>新建分组</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="604" />
+            <location filename="../../app/gui/layer_panel.py" line="605" />
             <source>Group name:</source>
             <translation>分组名称：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="627" />
+            <location filename="../../app/gui/layer_panel.py" line="628" />
             <source>Zoom to Layer</source>
             <translation>缩放到图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="630" />
+            <location filename="../../app/gui/layer_panel.py" line="631" />
             <source>Open Attribute Table</source>
             <translation>打开属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="632" />
+            <location filename="../../app/gui/layer_panel.py" line="633" />
             <source>Style</source>
             <translation>样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="635" />
+            <location filename="../../app/gui/layer_panel.py" line="636" />
             <source>Colours</source>
             <translation>颜色</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="637" />
+            <location filename="../../app/gui/layer_panel.py" line="638" />
             <source>Rename</source>
             <translation>重命名</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="646" />
+            <location filename="../../app/gui/layer_panel.py" line="647" />
             <source>Remove</source>
             <translation>移除</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="648" />
+            <location filename="../../app/gui/layer_panel.py" line="649" />
             <source>Add Group</source>
             <translation>添加分组</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="671" />
+            <location filename="../../app/gui/layer_panel.py" line="672" />
             <source>Single Colour…</source>
             <translation>单一颜色…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="672" />
+            <location filename="../../app/gui/layer_panel.py" line="673" />
             <source>Categorized by</source>
             <translation>分类显示，按</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="673" />
+            <location filename="../../app/gui/layer_panel.py" line="674" />
             <source>Graduated by (five colours)</source>
             <translation>分级显示（五色），按</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="688" />
+            <location filename="../../app/gui/layer_panel.py" line="689" />
             <source>Default Style</source>
             <translation>默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="691" />
+            <location filename="../../app/gui/layer_panel.py" line="692" />
             <source>Viridis (2–98 % stretch)</source>
             <translation>Viridis 色带（2–98% 拉伸）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="693" />
+            <location filename="../../app/gui/layer_panel.py" line="694" />
             <source>Greyscale (2–98 % stretch)</source>
             <translation>灰度（2–98% 拉伸）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="695" />
+            <location filename="../../app/gui/layer_panel.py" line="696" />
             <source>Distinct Colours per Value</source>
             <translation>按值分色</translation>
         </message>
         <message>
-            <location filename="../../app/gui/layer_panel.py" line="711" />
+            <location filename="../../app/gui/layer_panel.py" line="712" />
             <source>Layer colour</source>
             <translation>图层颜色</translation>
         </message>
@@ -971,332 +981,332 @@
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="228" />
+            <location filename="../../app/gui/main_window.py" line="229" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="233" />
+            <location filename="../../app/gui/main_window.py" line="234" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="239" />
+            <location filename="../../app/gui/main_window.py" line="240" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="239" />
+            <location filename="../../app/gui/main_window.py" line="240" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="273" />
+            <location filename="../../app/gui/main_window.py" line="274" />
             <source>Choose a vector layer in the layer panel first</source>
             <translation>请先在图层面板中选择一个矢量图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="277" />
+            <location filename="../../app/gui/main_window.py" line="278" />
             <source>{0} features selected</source>
             <translation>已选择 {0} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="301" />
+            <location filename="../../app/gui/main_window.py" line="302" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="302" />
+            <location filename="../../app/gui/main_window.py" line="303" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="303" />
+            <location filename="../../app/gui/main_window.py" line="304" />
             <source>Open Recen&amp;t</source>
             <translation>最近打开(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="304" />
+            <location filename="../../app/gui/main_window.py" line="305" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="305" />
+            <location filename="../../app/gui/main_window.py" line="306" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="306" />
+            <location filename="../../app/gui/main_window.py" line="307" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="307" />
+            <location filename="../../app/gui/main_window.py" line="308" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="308" />
+            <location filename="../../app/gui/main_window.py" line="309" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="309" />
+            <location filename="../../app/gui/main_window.py" line="310" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="310" />
+            <location filename="../../app/gui/main_window.py" line="311" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="312" />
+            <location filename="../../app/gui/main_window.py" line="313" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="313" />
+            <location filename="../../app/gui/main_window.py" line="314" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="314" />
+            <location filename="../../app/gui/main_window.py" line="315" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="316" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="316" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="318" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="318" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="318" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="318" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="320" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="320" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="320" />
+            <location filename="../../app/gui/main_window.py" line="321" />
             <source>A&amp;dd Data…</source>
             <translation>添加数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="321" />
+            <location filename="../../app/gui/main_window.py" line="322" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="327" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="328" />
+            <location filename="../../app/gui/main_window.py" line="329" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="329" />
+            <location filename="../../app/gui/main_window.py" line="330" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="330" />
+            <location filename="../../app/gui/main_window.py" line="331" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="331" />
+            <location filename="../../app/gui/main_window.py" line="332" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="332" />
+            <location filename="../../app/gui/main_window.py" line="333" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="333" />
+            <location filename="../../app/gui/main_window.py" line="334" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="333" />
+            <location filename="../../app/gui/main_window.py" line="334" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="334" />
+            <location filename="../../app/gui/main_window.py" line="335" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="335" />
+            <location filename="../../app/gui/main_window.py" line="336" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="336" />
+            <location filename="../../app/gui/main_window.py" line="337" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="337" />
+            <location filename="../../app/gui/main_window.py" line="338" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="338" />
+            <location filename="../../app/gui/main_window.py" line="339" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="339" />
+            <location filename="../../app/gui/main_window.py" line="340" />
             <source>Select by A&amp;ttribute…</source>
             <translation>按属性选择(&amp;T)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="340" />
+            <location filename="../../app/gui/main_window.py" line="341" />
             <source>Select the features that meet a condition</source>
             <translation>选择满足条件的要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="341" />
+            <location filename="../../app/gui/main_window.py" line="342" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="342" />
+            <location filename="../../app/gui/main_window.py" line="343" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="343" />
+            <location filename="../../app/gui/main_window.py" line="344" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="343" />
+            <location filename="../../app/gui/main_window.py" line="344" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="344" />
+            <location filename="../../app/gui/main_window.py" line="345" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="344" />
+            <location filename="../../app/gui/main_window.py" line="345" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="345" />
+            <location filename="../../app/gui/main_window.py" line="346" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="346" />
+            <location filename="../../app/gui/main_window.py" line="347" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="347" />
+            <location filename="../../app/gui/main_window.py" line="348" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="348" />
+            <location filename="../../app/gui/main_window.py" line="349" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="349" />
+            <location filename="../../app/gui/main_window.py" line="350" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="350" />
+            <location filename="../../app/gui/main_window.py" line="351" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="351" />
+            <location filename="../../app/gui/main_window.py" line="352" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="352" />
+            <location filename="../../app/gui/main_window.py" line="353" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="353" />
+            <location filename="../../app/gui/main_window.py" line="354" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="354" />
+            <location filename="../../app/gui/main_window.py" line="355" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="357" />
+            <location filename="../../app/gui/main_window.py" line="358" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="358" />
+            <location filename="../../app/gui/main_window.py" line="359" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="371" />
+            <location filename="../../app/gui/main_window.py" line="372" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="372" />
+            <location filename="../../app/gui/main_window.py" line="373" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="541" />
+            <location filename="../../app/gui/main_window.py" line="542" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="554" />
+            <location filename="../../app/gui/main_window.py" line="555" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
@@ -1336,22 +1346,22 @@
             <translation>按以下编码重新读取属性文字：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="203" />
+            <location filename="../../app/gui/window_docks.py" line="204" />
             <source>Layers</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="206" />
+            <location filename="../../app/gui/window_docks.py" line="207" />
             <source>Attribute Table</source>
             <translation>属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="209" />
+            <location filename="../../app/gui/window_docks.py" line="210" />
             <source>Dashboard</source>
             <translation>结果面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="212" />
+            <location filename="../../app/gui/window_docks.py" line="213" />
             <source>Identify Results</source>
             <translation>识别结果</translation>
         </message>
@@ -1459,67 +1469,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="386" />
+            <location filename="../../app/gui/main_window.py" line="387" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="386" />
+            <location filename="../../app/gui/main_window.py" line="387" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="386" />
+            <location filename="../../app/gui/main_window.py" line="387" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="387" />
+            <location filename="../../app/gui/main_window.py" line="388" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="387" />
+            <location filename="../../app/gui/main_window.py" line="388" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="388" />
+            <location filename="../../app/gui/main_window.py" line="389" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="388" />
+            <location filename="../../app/gui/main_window.py" line="389" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="389" />
+            <location filename="../../app/gui/main_window.py" line="390" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="389" />
+            <location filename="../../app/gui/main_window.py" line="390" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="390" />
+            <location filename="../../app/gui/main_window.py" line="391" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="390" />
+            <location filename="../../app/gui/main_window.py" line="391" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -1604,202 +1614,189 @@
     <context>
         <name>NewParkWizard</name>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="66" />
+            <location filename="../../app/gui/new_park_wizard.py" line="79" />
             <source>Height</source>
             <translation>高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="66" />
+            <location filename="../../app/gui/new_park_wizard.py" line="79" />
             <source>Floors</source>
             <translation>层数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="66" />
+            <location filename="../../app/gui/new_park_wizard.py" line="79" />
             <source>Use</source>
             <translation>用途</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="66" />
+            <location filename="../../app/gui/new_park_wizard.py" line="79" />
             <source>Roof type</source>
             <translation>屋面类型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="67" />
+            <location filename="../../app/gui/new_park_wizard.py" line="80" />
             <source>Enterprise id</source>
             <translation>企业代码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="81" />
+            <location filename="../../app/gui/new_park_wizard.py" line="94" />
             <source>{0} ha ({1} mu), {2} feature(s)</source>
             <translation>{0} 公顷（{1} 亩），{2} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="89" />
+            <location filename="../../app/gui/new_park_wizard.py" line="130" />
             <source>field {0}</source>
             <translation>字段 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="91" />
-            <source>floors × {0} m</source>
-            <translation>层数 × {0} 米</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="92" />
-            <source>missing</source>
-            <translation>缺失</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="92" />
-            <source>rejected (impossible)</source>
-            <translation>不可能的值，未采用</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="116" />
-            <source>Park boundary (red line)</source>
-            <translation>园区红线</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="117" />
-            <source>Choose the polygon layer of the red line, only its selected feature, or draw the red line on the map.</source>
-            <translation>选择红线所在的面图层（可只用其中选中的要素），或在地图上绘制红线。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="123" />
-            <source>Red line layer</source>
-            <translation>红线图层</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="128" />
-            <source>Draw on the Map…</source>
-            <translation>在地图上绘制…</translation>
-        </message>
-        <message>
             <location filename="../../app/gui/new_park_wizard.py" line="130" />
-            <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels. Corners snap to vertices of the visible layers.</source>
-            <translation>在地图上依次单击红线的各个拐点；双击或按回车结束，退格键删除上一个拐点，Esc 取消。拐点会吸附到可见图层的顶点。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="145" />
-            <location filename="../../app/gui/new_park_wizard.py" line="214" />
-            <source>Red line</source>
-            <translation>红线</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="153" />
-            <source>(choose a layer or draw the red line)</source>
-            <translation>（请选择图层或绘制红线）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="170" />
-            <source>Only the selected features ({0})</source>
-            <translation>只用选中的要素（{0} 个）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="176" />
-            <source>(no polygon layer on the map)</source>
-            <translation>（地图上没有面图层）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="176" />
-            <source>(none chosen yet)</source>
-            <translation>（尚未选择）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="203" />
-            <source>Buildings and their fields</source>
-            <translation>建筑及其字段</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="204" />
-            <source>Which field gives each building's height, floors, use, roof type and enterprise? Guessed from the usual names; change any of them.</source>
-            <translation>哪个字段表示建筑的高度、层数、用途、屋面类型和所属企业？已按常见字段名猜测，可逐项修改。</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="211" />
-            <source>Buildings layer</source>
-            <translation>建筑图层</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="277" />
-            <source>{0} buildings inside the red line, {1} outside</source>
-            <translation>红线内 {0} 栋建筑，红线外 {1} 栋</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="279" />
-            <source> (left out)</source>
-            <translation>（红线外的将去掉）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="291" />
-            <location filename="../../app/gui/new_park_wizard.py" line="298" />
+            <location filename="../../app/gui/new_park_wizard.py" line="342" />
+            <location filename="../../app/gui/new_park_wizard.py" line="349" />
             <location filename="../../app/gui/window_actions.py" line="265" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="298" />
+            <location filename="../../app/gui/new_park_wizard.py" line="160" />
+            <source>Park boundary (red line)</source>
+            <translation>园区红线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="161" />
+            <source>Choose the polygon layer of the red line (only its selected feature, if you like), read it from a file, or draw the red line on the map.</source>
+            <translation>选择红线所在的面图层（可只用其中选中的要素），从文件读取，或在地图上绘制红线。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="167" />
+            <source>Red line layer</source>
+            <translation>红线图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="172" />
+            <source>Draw on the Map…</source>
+            <translation>在地图上绘制…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="174" />
+            <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels. Corners snap to vertices of the visible layers.</source>
+            <translation>在地图上依次单击红线的各个拐点；双击或按回车结束，退格键删除上一个拐点，Esc 取消。拐点会吸附到可见图层的顶点。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="189" />
+            <location filename="../../app/gui/new_park_wizard.py" line="258" />
+            <source>Red line</source>
+            <translation>红线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="197" />
+            <source>(choose a layer or draw the red line)</source>
+            <translation>（请选择图层或绘制红线）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="214" />
+            <source>Only the selected features ({0})</source>
+            <translation>只用选中的要素（{0} 个）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="220" />
+            <source>(no polygon layer on the map)</source>
+            <translation>（地图上没有面图层）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="220" />
+            <source>(none chosen yet)</source>
+            <translation>（尚未选择）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="247" />
+            <source>Buildings and their fields</source>
+            <translation>建筑及其字段</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="248" />
+            <source>Which field gives each building's height, floors, use, roof type and enterprise? Guessed from the usual names; change any of them.</source>
+            <translation>哪个字段表示建筑的高度、层数、用途、屋面类型和所属企业？已按常见字段名猜测，可逐项修改。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="255" />
+            <source>Buildings layer</source>
+            <translation>建筑图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="328" />
+            <source>{0} buildings inside the red line, {1} outside</source>
+            <translation>红线内 {0} 栋建筑，红线外 {1} 栋</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="330" />
+            <source> (left out)</source>
+            <translation>（红线外的将去掉）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="349" />
             <source>Guessed: {0}</source>
             <translation>猜测为：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="300" />
+            <location filename="../../app/gui/new_park_wizard.py" line="351" />
             <source>Fields found ({0}): {1}</source>
             <translation>图层中的字段（{0} 个）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="349" />
-            <source>Height used (m)</source>
-            <translation>采用高度（米）</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="349" />
-            <source>Height from</source>
-            <translation>高度来源</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="349" />
-            <source>Use class</source>
-            <translation>用途类别</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="350" />
-            <source>Roof class</source>
-            <translation>屋面类别</translation>
-        </message>
-        <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="373" />
+            <location filename="../../app/gui/new_park_wizard.py" line="427" />
             <source>{0} (field {1}): {2} value(s) cannot be read, e.g. {3}</source>
             <translation>{0}（字段 {1}）：{2} 个值无法读取，如 {3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="376" />
+            <location filename="../../app/gui/new_park_wizard.py" line="430" />
             <source>Values that cannot be read:</source>
             <translation>无法读取的值：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="379" />
+            <location filename="../../app/gui/new_park_wizard.py" line="433" />
             <source>Every value of the chosen fields can be read.</source>
             <translation>所选字段的值都能读取。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="394" />
+            <location filename="../../app/gui/new_park_wizard.py" line="448" />
             <source>Other data and parameters</source>
             <translation>其他数据与参数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="395" />
+            <location filename="../../app/gui/new_park_wizard.py" line="449" />
             <source>Optional: green space, tree rows, townships, roads, water, the enterprise energy table and the township statistics; the park's name.</source>
             <translation>可选：绿地、行道树、乡镇街道、道路、水体、企业能耗表和乡镇统计表；园区名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="431" />
+            <location filename="../../app/gui/new_park_wizard.py" line="492" />
             <source>New Park</source>
             <translation>新建园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="434" />
+            <location filename="../../app/gui/new_park_wizard.py" line="495" />
             <source>Create Park</source>
             <translation>创建园区</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="552" />
+            <source>From file…</source>
+            <translation>从文件…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="554" />
+            <source>Read a GIS file (Shapefile, GeoPackage, GeoJSON, DXF, KML, CSV or Excel with coordinates …) as File → Add Data does, add it to the map and use it here</source>
+            <translation>读取 GIS 文件（Shapefile、GeoPackage、GeoJSON、DXF、KML、带坐标的 CSV 或 Excel 等），与“文件 → 添加数据”相同，加到地图上并在此使用</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="600" />
+            <location filename="../../app/gui/open_data.py" line="736" />
+            <source>Reading {0}</source>
+            <translation>正在读取 {0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="133" />
+            <source>(as the park reads it)</source>
+            <translation>（园区采用）</translation>
         </message>
     </context>
     <context>
@@ -2179,14 +2176,14 @@
             <translation>添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="736" />
-            <source>Reading {0}</source>
-            <translation>正在读取 {0}</translation>
-        </message>
-        <message>
             <location filename="../../app/gui/open_data.py" line="616" />
             <source>Band statistics</source>
             <translation>波段统计</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="736" />
+            <source>Reading {0}</source>
+            <translation>正在读取 {0}</translation>
         </message>
     </context>
     <context>
@@ -2200,6 +2197,166 @@
             <location filename="../../app/gui/analyses.py" line="502" />
             <source>Defaults: built-in climatology; shading on; 14 % losses (PVWatts v5); 575 W modules (TOPCon, 2.278 × 1.134 m); tilt and azimuth from the roof type; the factor set's grid factor. Hover over a field for its source.</source>
             <translation>默认：内置气候数据；计算遮挡；损失 14%（PVWatts v5）；575 W 组件（TOPCon，2.278 × 1.134 米）；倾角和方位角按屋面类型；因子集的电网因子。鼠标悬停在各项上可查看来源。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProfileEditor</name>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="65" />
+            <source>Workday</source>
+            <translation>工作日</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="65" />
+            <source>Weekend</source>
+            <translation>周末</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="65" />
+            <source>Holiday</source>
+            <translation>节假日</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="80" />
+            <source>Assumption: shift hours (one shift 8–12 and 13–17 h, two shifts 8–24 h, three shifts round the clock) over a base load; daily load factors above the GB/T 3485 minima.</source>
+            <translation>假设：按班次作息（一班制 8–12 时与 13–17 时，两班制 8–24 时，三班制全天）叠加基础负荷；日负荷率高于 GB/T 3485 的下限。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="83" />
+            <source>JGJ/T 449-2018 Appendix C office schedules (mean of lighting and equipment) over a base load of {0} % (assumption); transcribed, not checked against the printed standard.</source>
+            <translation>JGJ/T 449-2018 附录 C 办公建筑作息（照明与设备的平均），叠加 {0}% 基础负荷（假设）；转录自第三方资料，未与标准原文核对。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="87" />
+            <source>GB 55015-2021 Appendix C schedules of this building type (mean of lighting and equipment) over a base load of {0} % (assumption); transcribed, not checked against the printed standard.</source>
+            <translation>GB 55015-2021 附录 C 该类建筑作息（照明与设备的平均），叠加 {0}% 基础负荷（假设）；转录自第三方资料，未与标准原文核对。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="428" />
+            <source>Default shape: {0}</source>
+            <translation>默认曲线来源：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="448" />
+            <source> (edited)</source>
+            <translation>（已修改）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="466" />
+            <source>Drag {0}, {1}</source>
+            <translation>拖动 {0}·{1}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="479" />
+            <source>{0}:00: type a number of 0 or more.</source>
+            <translation>{0}:00：请输入不小于 0 的数。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="486" />
+            <source>Set {0}:00</source>
+            <translation>修改 {0}:00</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="492" />
+            <location filename="../../app/gui/profile_editor.py" line="569" />
+            <source>Restore defaults</source>
+            <translation>恢复默认</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="521" />
+            <source>Saved: {0}. The hour-by-hour energy analysis uses it (field "Edited load shapes").</source>
+            <translation>已保存：{0}。逐时能源平衡分析将使用该文件（“负荷日曲线修改”一栏）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="528" />
+            <location filename="../../app/gui/profile_editor.py" line="534" />
+            <source>Save load shapes</source>
+            <translation>保存负荷日曲线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="528" />
+            <source>CSV table (*.csv)</source>
+            <translation>CSV 表格 (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="534" />
+            <source>Could not write {0}: {1}</source>
+            <translation>无法写入 {0}：{1}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="540" />
+            <source>Save the edited load shapes before closing?</source>
+            <translation>关闭前保存修改的负荷日曲线吗？</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="556" />
+            <source>Edit load profiles</source>
+            <translation>编辑负荷曲线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="557" />
+            <source>Load kind</source>
+            <translation>负荷类型</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="558" />
+            <source>Day type:</source>
+            <translation>日类型：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="559" />
+            <source>Relative load</source>
+            <translation>相对负荷</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="560" />
+            <source>Bars: this day's shape (drag them, or type in the table); dashed line: the shipped default.</source>
+            <translation>柱：当前日曲线（可用鼠标拖动，或在右侧表格中输入）；虚线：内置默认曲线。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="562" />
+            <source>Values are relative. In the analysis each edited day keeps the default's energy for that day type, so the shape says when in the day the power is used; the year still adds up to the energy table's electricity.</source>
+            <translation>数值为相对值。分析时，修改过的日曲线保持该日类型默认的日用电量，曲线只决定一天中何时用电；全年电量仍等于能耗表中的用电量。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="565" />
+            <source>Undo</source>
+            <translation>撤销</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="566" />
+            <source>Redo</source>
+            <translation>重做</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="567" />
+            <source>Undo the last change (Ctrl+Z)</source>
+            <translation>撤销上一步修改（Ctrl+Z）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="568" />
+            <source>Redo (Ctrl+Shift+Z)</source>
+            <translation>重做（Ctrl+Shift+Z）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="570" />
+            <source>Put back the shipped shape of this kind and day type</source>
+            <translation>恢复该负荷类型、该日类型的内置曲线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="571" />
+            <source>Save…</source>
+            <translation>保存…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="572" />
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/profile_editor.py" line="574" />
+            <source>{0} enterprise row(s) of {1} are kept as they are.</source>
+            <translation>{1} 中的 {0} 行企业曲线保持不变。</translation>
         </message>
     </context>
     <context>
