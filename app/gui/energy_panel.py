@@ -164,6 +164,9 @@ class EnergyPanel(QWidget):
         self.export_button = QPushButton()
         self.export_button.setObjectName("energy_export")
         self.export_button.clicked.connect(self.export_dialog)
+        self.shapes_button = QPushButton()  # the typical profiles' daily shapes (app.gui.profile_editor)
+        self.shapes_button.setObjectName("energy_profile_shapes")
+        self.shapes_button.clicked.connect(self.open_profile_editor)
 
         inner = QWidget()
         inner.setObjectName("energyInner")
@@ -174,6 +177,7 @@ class EnergyPanel(QWidget):
         lay.addWidget(self.title)
         lay.addWidget(self.subtitle)
         lay.addWidget(self.empty)
+        lay.addWidget(self.shapes_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.content = QWidget()
         clay = QVBoxLayout(self.content)
         clay.setContentsMargins(0, 0, 0, 0)
@@ -481,6 +485,9 @@ class EnergyPanel(QWidget):
         for act in self.png_actions:
             act.setText(tr("Save chart as PNG…"))
         self.export_button.setText(tr("Export hourly table (CSV/Excel)…"))
+        self.shapes_button.setText(tr("Edit load profiles…"))
+        self.shapes_button.setToolTip(tr("Shape the typical daily load of each load kind; the saved file is "
+                                         "used by the next hour-by-hour run"))
         self.export_button.setEnabled(self.frame is not None)
         self.export_button.setToolTip("" if self.frame is not None else tr(
             "The hourly table is not kept in the project: run the analysis again to export it."))
@@ -529,6 +536,12 @@ class EnergyPanel(QWidget):
         put("co2", tr("Avoided CO₂"), number(v["t_co2_avoided"], 1), tr("tCO₂/yr (on-site energy used)"))
 
     # -- export ----------------------------------------------------------------------------------
+    def open_profile_editor(self):
+        """The load-profile editor (:mod:`app.gui.profile_editor`) for the workspace shown."""
+        from app.gui.profile_editor import open_profile_editor
+
+        return open_profile_editor(self, self.workspace)
+
     def export_hourly(self, path: str | Path) -> list[Path]:
         """Write the hourly table: ``.csv`` alone (UTF-8, 4 decimals, the columns of
         ``SystemResult.hourly_frame()``), or ``.xlsx`` with the run's workbook, JSON and CSV
