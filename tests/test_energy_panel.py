@@ -183,3 +183,24 @@ def test_a_chart_saved_as_png(panel, tmp_path):
 
     colours = [QColor(img.pixel(x, y)) for x in range(0, 1600, 20) for y in range(0, 900, 20)]
     assert any(c.red() > c.blue() + 80 for c in colours) and any(c.blue() > c.red() + 80 for c in colours)
+
+
+def test_run_all_energy_summary_shows_the_tab_behind_the_dashboard(qtbot, tmp_path, monkeypatch):
+    """Opening the sample park (Run All computes the hourly balance): the Energy tab is there, the
+    dashboard stays in front."""
+    monkeypatch.setenv("LINGTAN_DATA_DIR", str(tmp_path / "data"))
+    from app.gui.main_window import MainWindow
+    from app.results import run_park_analyses
+    from gis.park import load_sample_park
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    results = run_park_analyses(load_sample_park())
+    assert "energy" in results.summary
+    dock = next(d for d in w.findChildren(type(w.dock_dashboard)) if d.windowTitle() in ("能源", "Energy"))
+    assert dock.isHidden()  # no energy run yet
+    w.workspace.set_results(results)
+    w.workspace.mark_clean()  # nothing to save: closing asks no question
+    qtbot.waitUntil(lambda: not dock.isHidden(), timeout=5000)
+    assert not w.dock_dashboard.visibleRegion().isEmpty()  # the dashboard stays in front

@@ -75,6 +75,7 @@ class EnergyPanel(QWidget):
     NaN when missing) for tests and copying. Signal ``new_run`` when a fresh run arrives."""
 
     new_run = Signal()
+    has_result = Signal()  # a saved or Run-All energy summary is shown (not a run of the dialog)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -623,6 +624,8 @@ class EnergyPanel(QWidget):
             return
         if s is not self.summary or self._shown_output is not None:
             self.set_summary(s if isinstance(s, dict) else None)
+            if isinstance(s, dict):
+                self.has_result.emit()
 
 
 def open_energy_dialog(window):
@@ -637,6 +640,15 @@ def open_energy_dialog(window):
     return handle
 
 
+def _offer_tab(window, panel: EnergyPanel) -> None:
+    """A summary with an energy run (Run All, a reopened project): the Energy tab appears behind
+    the dashboard, without taking the dashboard's place."""
+    dock = getattr(panel, "dock", None)
+    if dock is not None and dock.isHidden():
+        dock.show()
+        window.dock_dashboard.raise_()
+
+
 def install_energy_panel(window) -> EnergyPanel:
     """Add the Energy panel to ``window`` with ``window.add_panel``: its dock (tabbed with the
     dashboard, hidden until a run arrives), the Analysis entry "Hour-by-hour energy…" (the
@@ -649,5 +661,6 @@ def install_energy_panel(window) -> EnergyPanel:
     window.menu_analysis.addAction(panel.open_action)
     panel.open_action.triggered.connect(lambda _checked=False: open_energy_dialog(window))
     panel.new_run.connect(lambda: window.show_panel("energy"))
+    panel.has_result.connect(lambda: _offer_tab(window, panel))
     panel.bind(window.workspace)
     return panel
