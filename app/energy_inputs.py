@@ -33,7 +33,7 @@ def build_system_inputs(alg, p: ParamValues, inputs: Inputs, progress: Progress 
         gen["pv"] = _series(p.pv, index, dt_h, "光伏出力", "PV output", sources, "pv", problems)
         if p.pv_kwp:
             capacities["pv_kwp"] = float(p.pv_kwp)
-    elif p.rooftop and park is not None:
+    elif p.rooftop and park is not None and park.buildings is not None:
         from app.pv import site_rooftop_pv
         from gis.energy.generation import rooftop_series
         from gis.solar.rooftop import PVSettings

@@ -455,3 +455,31 @@ def test_new_park_dialog_guesses_the_red_line_and_the_buildings(qtbot, red_name)
         qtbot.addWidget(dlg)
         assert dlg.input_widgets["boundary"][1].currentData() == red_name
         assert dlg.input_widgets["buildings"][1].currentData() == "footprints"
+
+
+def test_energy_dialog_runs_on_the_parks_layers_and_table(qtbot):
+    """Analysis → 逐时能源平衡: the open park's red line, buildings and energy table fill the dialog;
+    with a battery and a tariff chosen the run equals the headless algorithm on the same layers."""
+    from gis.park import load_sample_park
+
+    park = load_sample_park()
+    ws = Workspace()
+    ws.set_park(park)
+    alg = algorithm("energy")
+    dlg = AlgorithmDialog(alg, ws, lang="zh")
+    qtbot.addWidget(dlg)
+    for role in ("boundary", "buildings"):
+        assert dlg.input_widgets[role][1].currentData() == role
+    w = dlg.param_widgets
+    w["battery"].edit.setText("250,1000")
+    w["tariff"].combo.setCurrentIndex(w["tariff"].combo.findData("zhejiang_2026"))
+    v = dlg.values()
+    assert v.battery == (250.0, 1000.0) and v.tariff == "zhejiang_2026"
+    handle = _finish(run_algorithm(None, ws, alg, v, dlg.inputs(), show_dialog=False, show_errors=False))
+    headless = alg({"boundary": park.boundary, "buildings": park.buildings, "energy": park.enterprises},
+                   battery=(250.0, 1000.0), tariff="zhejiang_2026")
+    got, want = handle.result.summary, headless.summary
+    for key in ("load_kwh", "onsite_kwh", "self_sufficiency_pct", "grid_import_kwh", "bill_yuan"):
+        assert got[key] == pytest.approx(want[key], rel=1e-9), key
+    assert got["load_kwh"] > 1e9 and got["onsite_kwh"] > 1e7  # the park's table and roofs were used
+    assert ws.summary["energy"]["bill_yuan"] == got["bill_yuan"]

@@ -67,8 +67,16 @@ class Energy(Algorithm):
                    "the park's project (load from its energy table, PV from its roofs)", kind="file",
                    positional=True, required=False, metavar="PROJECT",
                    filters="Project (*.json *.lingtan.gpkg);;All files (*)"),
-        LayerInput("energy", "企业能耗表", "Enterprise energy table", "代替项目文件中的能耗表",
-                   "replaces the project's energy table", required=False, kind="table"),
+        LayerInput("boundary", "园区红线", "Park boundary", "无项目文件时",
+                   "park boundary layer (if no project)",
+                   geometry=("polygon",), required=False, role="boundary", shared_crs=True),
+        LayerInput("buildings", "建筑", "Buildings", "建筑轮廓（屋顶光伏）",
+                   "building footprints (rooftop PV)",
+                   geometry=("polygon",), required=False, role="buildings", shared_crs=True),
+        LayerInput("energy", "企业能耗表", "Enterprise energy table",
+                   "代替项目文件中的能耗表；只给能耗表时只算负荷",
+                   "replaces the project's energy table; given alone, the load only", required=False,
+                   kind="table"),
         LayerInput("turbines", "风机", "Wind turbines", "“选址”计算过的风机（含 aep_mwh 等字段）",
                    "turbines evaluated in Siting (with aep_mwh and the other fields)", geometry=("point",),
                    required=False),
@@ -229,10 +237,17 @@ class Energy(Algorithm):
 
     @staticmethod
     def park(params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS):
-        """The park (sample, project, or None when only series are given) and the project's options."""
-        if not params.sample and first(inputs.get("project")) is None:
-            return None, {}
-        return ParkBalance.park(_BalanceParams(params), inputs, progress)
+        """The park (sample, project, the boundary and buildings given, an energy table alone, or
+        None when only series are given) and the project's options."""
+        import types
+
+        has_layers = first(inputs.get("boundary")) is not None and first(inputs.get("buildings")) is not None
+        if params.sample or first(inputs.get("project")) is not None or has_layers:
+            return ParkBalance.park(_BalanceParams(params), inputs, progress)
+        energy = first(inputs.get("energy"))
+        if energy is not None:  # the load of the table's enterprises, no roofs
+            return types.SimpleNamespace(enterprises=energy.gdf, buildings=None), {}
+        return None, {}
 
     def battery(self, p: ParamValues):
         """The Battery of --battery and the SOC parameters, or None."""
