@@ -162,7 +162,10 @@ class AlgorithmDialog(QDialog):
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         want = self.sizeHint()
         if screen is not None:
-            self.resize(min(max(want.width(), 560), screen.width()),
+            # as wide as the parameters' rows (their Browse… buttons) plus the scroll bar
+            bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+            rows = body.sizeHint().width() + bar + 40
+            self.resize(min(max(want.width(), rows, 560), screen.width()),
                         min(want.height() + body.sizeHint().height(), int(screen.height() * 0.85)))
 
     # ---- inputs ------------------------------------------------------------------------------
@@ -312,7 +315,8 @@ class AlgorithmDialog(QDialog):
                 out[name] = InputLayer(None, path.name, path=path) if path else None  # type: ignore[arg-type]
                 results = open_results(self.workspace) if path is None and spec.role == RESULTS_ROLE else None
                 if results is not None:
-                    out[name] = InputLayer(None, spec.label(self.lang), data=results)  # type: ignore[arg-type]
+                    out[name] = InputLayer(None, spec.label(self.lang),
+                                           data=results)  # type: ignore[arg-type]
                 continue
             if isinstance(widget, QLineEdit):  # a table: small, read here so that errors show at once
                 text = widget.text().strip()
