@@ -67,10 +67,10 @@ def build_system_inputs(alg, p: ParamValues, inputs: Inputs, progress: Progress 
                                 "no on-site source: only the load and the bill are accounted"))
     tariff = None
     if p.tariff:
-        from gis.energy.tariffs import check_ndrc_2021, load_tariff
+        from gis.energy.tariffs import check_ndrc_2021, load_tariff, price_problems
 
         tariff = load_tariff(p.tariff)
-        problems += check_ndrc_2021(tariff)
+        problems += check_ndrc_2021(tariff) + price_problems(tariff)
         sources["tariff"] = f"{tariff.name_en}: {tariff.source}"
     progress.report(1.0, "inputs")
     return SystemInputs(index=index, dt_h=dt_h, load_kw=load_kw, sources_kw=gen, battery=alg.battery(p),

@@ -57,10 +57,10 @@ def park_system_inputs(results, *, year: int | None = None, dt_h: float = 1.0, b
         problems += s.problems
     tariff = None
     if tariff_key:
-        from gis.energy.tariffs import check_ndrc_2021, load_tariff
+        from gis.energy.tariffs import check_ndrc_2021, load_tariff, price_problems
 
         tariff = load_tariff(tariff_key)
-        problems += check_ndrc_2021(tariff)
+        problems += check_ndrc_2021(tariff) + price_problems(tariff)
         sources["tariff"] = f"{tariff.name_en}: {tariff.source}"
     kw = {"grid_kg_co2_per_kwh": grid_kg} if grid_kg is not None else {}
     inputs = SystemInputs(index=load.index, dt_h=load.dt_h, load_kw=np.asarray(load.park_kw, float),

@@ -282,3 +282,15 @@ def test_bill_rejects_bad_series():
         electricity_bill([1, np.nan, 3, 4], 1.0, idx, t)
     with pytest.raises(InputError):
         electricity_bill([1, 2, 3, 4], 1.0, idx, t, basic_charge="capacity")
+
+
+def test_illustrative_prices_are_said(tmp_path):
+    """A shipped tariff whose prices are a snapshot warns; a user table marked published does not."""
+    from gis.energy.tariffs import load_tariff, price_problems
+
+    t = load_tariff("jiangsu_2025")
+    assert t.price_status == "illustrative"
+    assert [p.code for p in price_problems(t)] == ["tariff.prices_illustrative"]
+    import dataclasses
+
+    assert price_problems(dataclasses.replace(t, price_status="published")) == []

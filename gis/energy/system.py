@@ -81,7 +81,7 @@ class SystemResult:
             out["bill_yuan"] = round(float(self.bill_after.total_yuan), 0)
             out["bill_before_yuan"] = round(float(self.bill_before.total_yuan), 0)
             out["tariff"] = {"key": i.tariff.key, "name_zh": i.tariff.name_zh, "name_en": i.tariff.name_en,
-                             "source": i.tariff.source}
+                             "source": i.tariff.source, "price_status": i.tariff.price_status}
         if self.economics is not None:
             out["economics"] = self.economics.to_dict()
         return out

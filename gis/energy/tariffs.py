@@ -516,3 +516,19 @@ def electricity_bill(import_kw, dt_h: float, index: pd.DatetimeIndex, tariff: Ta
                 total_yuan=total, peak_kw_by_month=peak, export_revenue_yuan=revenue,
                 net_yuan=total - revenue, import_kwh=float(kwh.sum()), export_kwh=export_kwh,
                 basic_charge=basic_charge)
+
+
+def price_problems(t: Tariff) -> list[Problem]:
+    """A warning when the tariff's prices are not a published table (``price_status`` other than
+    "published"): the periods are the notice's, the prices a snapshot to replace with the month's
+    agency purchase price table (代理购电价格表) of the user's grid company."""
+    if t.price_status.strip().lower() in ("published", "official", "user"):
+        return []
+    return [Problem("warning", "tariff.prices_illustrative",
+                    f"电价“{t.name_zh}”的时段取自文件，价格为示意值（{t.price_status or '未注明来源'}）："
+                    "电费与经济性仅供比较；请用本地电网企业当月代理购电价格表替换（同格式 CSV）",
+                    f"the tariff '{t.name_en}' has the notice's periods but illustrative prices "
+                    f"({t.price_status or 'no source given'}): the bill and economics are for comparison "
+                    f"only; "
+                    "replace them with the grid company's agency purchase price table of the month (a CSV in "
+                    "the same format)")]
