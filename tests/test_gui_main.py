@@ -533,3 +533,30 @@ def test_export_dialog_starts_beside_the_project_and_remembers_gbk(window, qtbot
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
     window.export_map_image()
     assert Path(asked["start"]).parent == out
+
+
+def test_report_asks_for_the_organisation_and_puts_it_on_the_cover(qtbot, tmp_path, monkeypatch):
+    """File → Report: the organisation typed (remembered for the next report) is on the PDF's cover."""
+    import subprocess
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.gui.main_window import MainWindow
+    from app.results import run_park_analyses
+    from gis.park import load_sample_park
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.workspace.set_results(run_park_analyses(load_sample_park()))
+    w.workspace.mark_clean()
+    pdf = tmp_path / "r.pdf"
+    monkeypatch.setattr(w, "_ask_file", lambda *a, **k: str(pdf))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("某某规划设计研究院", True)))
+    h = w.export_report()
+    assert h.wait(120) and h.state == "done", (h.state, h.error)
+    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True).stdout
+    assert "某某规划设计研究院" in cover
+    from app.gui.settings import AppSettings
+
+    assert AppSettings().organisation == "某某规划设计研究院"

@@ -180,6 +180,15 @@ class AppSettings:
         self._put("map/basemap", value)
 
     @property
+    def organisation(self) -> str:
+        """The preparing organisation (编制单位) the last report named on its cover."""
+        return str(self._get("report/organisation", "") or "")
+
+    @organisation.setter
+    def organisation(self, value: str) -> None:
+        self._put("report/organisation", " ".join(str(value or "").split()))
+
+    @property
     def tianditu_key(self) -> str:
         return str(self._get("map/tianditu_key", "") or "")
 

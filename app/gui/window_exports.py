@@ -93,13 +93,19 @@ class WindowExports:
         self.track_task(handle)
         return handle
 
-    def export_report(self: MainWindow, name: str | None = None):
-        """The PDF planning report (app.report) in the UI language."""
+    def export_report(self: MainWindow, name: str | None = None, organisation: str | None = None):
+        """The PDF planning report (app.report) in the UI language; ``organisation`` (编制单位 on the
+        cover) is asked for with the file, remembered from the last report; a call naming the file
+        takes the remembered one."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from app.gui.settings import AppSettings
         from app.report import build_report
 
         if not self.workspace.summary:
             QMessageBox.information(self, tr("Report"), tr("Run the analyses first."))
             return None
+        interactive = name is None
         if name is None:
             name = self._ask_file(tr("Report (PDF)"), tr("report") + ".pdf", "PDF (*.pdf)")
             if not name:
@@ -111,8 +117,20 @@ class WindowExports:
             data = dict(ws.park.layers()) if ws.park is not None else {}
             data.update({ly.name: ly.gdf for ly in self._vector_layers(False)})
             source = (ws.summary, data)
+        settings = AppSettings()
+        if organisation is None and not interactive:
+            organisation = settings.organisation
+        if organisation is None:
+            organisation, ok = QInputDialog.getText(
+                self, tr("Report (PDF)"), tr("Preparing organisation on the cover (may be left empty):"),
+                text=settings.organisation)
+            if not ok:
+                return None
+        settings.organisation = organisation
+        org = settings.organisation
         lang = ui_lang()
-        return self._run(tr("Writing the report"), lambda p: build_report(source, name, lang, p),
+        return self._run(tr("Writing the report"),
+                         lambda p: build_report(source, name, lang, p, organisation=org),
                          tr("Report written: {0}").format(name))
 
     def export_layers(self: MainWindow, folder: str | None = None, fmt: str | None = None,

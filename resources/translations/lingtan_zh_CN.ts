@@ -656,67 +656,67 @@
     <context>
         <name>ExportLayersDialog</name>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="231" />
+            <location filename="../../app/gui/window_exports.py" line="249" />
             <source>Export layers</source>
             <translation>导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="233" />
+            <location filename="../../app/gui/window_exports.py" line="251" />
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="239" />
+            <location filename="../../app/gui/window_exports.py" line="257" />
             <source>Shapefile (one per layer)</source>
             <translation>Shapefile（每个图层一个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="240" />
+            <location filename="../../app/gui/window_exports.py" line="258" />
             <source>GeoPackage (all layers in one file, with QGIS styles)</source>
             <translation>GeoPackage（所有图层在一个文件中，含 QGIS 样式）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="241" />
+            <location filename="../../app/gui/window_exports.py" line="259" />
             <source>GeoJSON (WGS84 longitude/latitude)</source>
             <translation>GeoJSON（WGS84 经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="242" />
+            <location filename="../../app/gui/window_exports.py" line="260" />
             <source>CSV (attributes with centroid longitude/latitude)</source>
             <translation>CSV（属性及质心经纬度）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="244" />
+            <location filename="../../app/gui/window_exports.py" line="262" />
             <source>UTF-8 (QGIS, ArcGIS Pro)</source>
             <translation>UTF-8（QGIS、ArcGIS Pro）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="245" />
+            <location filename="../../app/gui/window_exports.py" line="263" />
             <source>GBK (older ArcGIS / ArcMap on Chinese Windows)</source>
             <translation>GBK（中文 Windows 上的旧版 ArcGIS / ArcMap）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="246" />
+            <location filename="../../app/gui/window_exports.py" line="264" />
             <source>Visible layers only</source>
             <translation>仅可见图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="249" />
+            <location filename="../../app/gui/window_exports.py" line="267" />
             <source>Folder</source>
             <translation>文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="250" />
+            <location filename="../../app/gui/window_exports.py" line="268" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="251" />
+            <location filename="../../app/gui/window_exports.py" line="269" />
             <source>Shapefile text encoding</source>
             <translation>Shapefile 文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="273" />
+            <location filename="../../app/gui/window_exports.py" line="291" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
         </message>
@@ -1376,81 +1376,87 @@
             <translation>请先打开园区或添加数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="101" />
+            <location filename="../../app/gui/window_exports.py" line="106" />
             <source>Report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="101" />
-            <location filename="../../app/gui/window_exports.py" line="209" />
+            <location filename="../../app/gui/window_exports.py" line="106" />
+            <location filename="../../app/gui/window_exports.py" line="227" />
             <source>Run the analyses first.</source>
             <translation>请先运行分析。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="104" />
+            <location filename="../../app/gui/window_exports.py" line="110" />
+            <location filename="../../app/gui/window_exports.py" line="125" />
             <source>Report (PDF)</source>
             <translation>报告（PDF）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="104" />
+            <location filename="../../app/gui/window_exports.py" line="110" />
             <source>report</source>
             <translation>报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="115" />
+            <location filename="../../app/gui/window_exports.py" line="125" />
+            <source>Preparing organisation on the cover (may be left empty):</source>
+            <translation>封面上的编制单位（可留空）：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/window_exports.py" line="132" />
             <source>Writing the report</source>
             <translation>正在生成报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="116" />
+            <location filename="../../app/gui/window_exports.py" line="134" />
             <source>Report written: {0}</source>
             <translation>报告已生成：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="155" />
+            <location filename="../../app/gui/window_exports.py" line="173" />
             <source>Exporting layers</source>
             <translation>正在导出图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="155" />
-            <location filename="../../app/gui/window_exports.py" line="220" />
+            <location filename="../../app/gui/window_exports.py" line="173" />
+            <location filename="../../app/gui/window_exports.py" line="238" />
             <source>Exported to {0}</source>
             <translation>已导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="164" />
             <location filename="../../app/gui/window_exports.py" line="182" />
+            <location filename="../../app/gui/window_exports.py" line="200" />
             <source>Map image</source>
             <translation>地图图片</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="182" />
+            <location filename="../../app/gui/window_exports.py" line="200" />
             <source>Map image written: {0}</source>
             <translation>地图图片已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="191" />
-            <location filename="../../app/gui/window_exports.py" line="197" />
+            <location filename="../../app/gui/window_exports.py" line="209" />
+            <location filename="../../app/gui/window_exports.py" line="215" />
             <source>Web map</source>
             <translation>网页地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="198" />
+            <location filename="../../app/gui/window_exports.py" line="216" />
             <source>Web map written: {0}</source>
             <translation>网页地图已保存：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="209" />
+            <location filename="../../app/gui/window_exports.py" line="227" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="212" />
+            <location filename="../../app/gui/window_exports.py" line="230" />
             <source>Export all results to folder</source>
             <translation>导出全部结果到文件夹</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_exports.py" line="218" />
+            <location filename="../../app/gui/window_exports.py" line="236" />
             <source>Exporting results</source>
             <translation>正在导出结果</translation>
         </message>
@@ -2752,7 +2758,7 @@
     <context>
         <name>Settings</name>
         <message>
-            <location filename="../../app/gui/settings.py" line="284" />
+            <location filename="../../app/gui/settings.py" line="293" />
             <source>mu</source>
             <translation>亩</translation>
         </message>
