@@ -535,7 +535,7 @@ def test_export_dialog_starts_beside_the_project_and_remembers_gbk(window, qtbot
     assert Path(asked["start"]).parent == out
 
 
-def test_report_asks_for_the_organisation_and_puts_it_on_the_cover(qtbot, tmp_path, monkeypatch):
+def test_report_asks_for_the_organisation_and_puts_it_on_the_cover(gui, qtbot, tmp_path, monkeypatch):
     """File → Report: the organisation typed (remembered for the next report) is on the PDF's cover."""
     import subprocess
 
