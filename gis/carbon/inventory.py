@@ -50,6 +50,11 @@ ROLE_NAMES: dict[str, list[str]] = {
                   "占地"],
     "population": ["常住人口", "人口", "户籍人口", "population"],
     "reported_tce": ["综合能耗", "综合能源消费量", "能源消费总量", "能耗总量", "total_energy", "energy_tce"],
+    # deductions of the carbon-efficiency grades (gis/carbon/grades.py, DB33/T 1347-2023): not fuels
+    "green_electricity": ["绿电", "绿色电力", "零碳电力", "绿电电量", "绿电交易电量", "green_electricity",
+                          "green_power", "zero_carbon_electricity"],
+    "sinks": ["碳汇", "碳汇量", "carbon_sink", "sinks", "sink"],
+    "ccs": ["ccs", "ccus", "碳捕集", "碳捕集封存", "碳捕集利用与封存", "碳封存", "carbon_capture"],
 }
 """Header names (without their unit) recognised for each attribute, best first."""
 LONG_NAMES: dict[str, list[str]] = {
@@ -60,7 +65,7 @@ LONG_NAMES: dict[str, list[str]] = {
     "unit": ["unit", "units", "单位", "计量单位", "实物单位"],
 }
 ATTRIBUTE_COLUMNS = ["name", "sector", "sector_code", "value_added_10k_yuan", "land_mu", "population",
-                     "reported_tce"]
+                     "reported_tce", "green_kwh", "sink_t_co2", "ccs_t_co2"]
 RECORD_COLUMNS = ["entity", "name", "sector", "year", "fuel", "fuel_zh", "scope", "amount", "unit", "unit_zh",
                   "amount_canonical", "canonical_unit", "source_row", "source_column"]
 
@@ -369,7 +374,9 @@ def _attributes(df, roles, split, rows, where: _Where, problems) -> pd.DataFrame
         out["year"] = pd.Series(pd.NA, index=df.index, dtype="Int64")
     specs = {"value_added": ("value_added_10k_yuan", "money", "1e4yuan"),
              "land_area": ("land_mu", "area", "mu"), "population": ("population", "people", "person"),
-             "reported_tce": ("reported_tce", "tce", "tce")}
+             "reported_tce": ("reported_tce", "tce", "tce"),
+             "green_electricity": ("green_kwh", "energy", "kWh"), "sinks": ("sink_t_co2", "co2", "tCO2"),
+             "ccs": ("ccs_t_co2", "co2", "tCO2")}
     for role, (target, dim, to) in specs.items():
         out[target] = np.full(n, np.nan)
         if role not in roles:
@@ -385,6 +392,10 @@ def _attributes(df, roles, split, rows, where: _Where, problems) -> pd.DataFrame
                 unit_text = "万元"
             elif role == "population":
                 unit_text = "人"
+            elif dim == "co2":  # 碳汇、CCS without a unit: tonnes of CO2, said so
+                problems.append(Problem("info", "energy.co2_unit", f"{czh}未写单位，按 吨二氧化碳 计",
+                                        f"{cen} has no unit: taken as tCO2"))
+                unit_text = "吨二氧化碳"
             else:
                 problems.append(Problem("warning", "energy.attribute_unit",
                                         f"{czh}未写单位，未使用（请写成如 占地面积(亩)、综合能耗(吨标准煤)）",
@@ -393,6 +404,8 @@ def _attributes(df, roles, split, rows, where: _Where, problems) -> pd.DataFrame
                 del roles[role]
                 continue
         u = U.find_unit(unit_text)
+        if dim == "co2" and u is not None and u.dimension == "mass":  # 碳汇(吨): tonnes of CO2
+            u = U.Unit(u.key + "CO2", u.symbol + "CO2", u.name_zh + "二氧化碳", "co2", u.to_base)
         if u is None or u.dimension != dim:
             raise where.error(f"{czh}的单位“{unit_text}”不是{U.DIMENSION_ZH[dim]}单位",
                               f"{cen}: '{unit_text}' is not a unit of {dim}", "energy.attribute_unit")
