@@ -222,6 +222,21 @@ def township_intensity_style(gdf, *, title, breaks: Sequence[float] | None = Non
     return style
 
 
+def enterprise_grades_style(gdf, *, title, **_) -> Style:
+    """Carbon-efficiency grades 1–5 (field ``grade``) in the five colours, labelled with their K
+    ranges (DB33/T 1347-2023: K ≤ 0.6, 0.6–0.8, 0.8–1.2, 1.2–2.0, > 2.0); not graded: grey."""
+    g = pd.to_numeric(gdf["grade"], errors="coerce") if "grade" in gdf else pd.Series(dtype=float)
+    style = five_class_style((0.6, 0.8, 1.2, 2.0), field="grade",
+                             counts=[int((g == k).sum()) for k in range(1, 6)],
+                             no_data_count=int(g.isna().sum()), title_zh=title[0], title_en=title[1],
+                             method_zh="K = L ÷ 行业基准 L（DB33/T 1347-2023）",
+                             method_en="K = L ÷ industry benchmark L (DB33/T 1347-2023)")
+    for k, cb in enumerate(style.classes):
+        cb.label_zh = f"{k + 1} 级（{FIVE_NAMES_ZH[k]}）K {cb.label_zh}"
+        cb.label_en = f"grade {k + 1} ({FIVE_NAMES_EN[k]}): K {cb.label_en}"
+    return style
+
+
 def pv_array_tables_style(gdf, *, title, **_) -> Style:
     field = _first(gdf.columns, ("kwh_per_kwp", "specific_yield_kwh_kwp"))
     values = pd.to_numeric(gdf[field], errors="coerce") if field else None
