@@ -79,9 +79,7 @@ def add_park_energy(results, *, tariff_key: str | None = None, battery=None, dis
     try:
         inputs, problems, sources = park_system_inputs(results, tariff_key=tariff_key, battery=battery,
                                                        dispatch=dispatch)
-    except InputError as e:
-        if e.code != "energy.no_energy_table":
-            raise
+    except InputError as e:  # e.g. no energy table, or no electricity in it: the other analyses stand
         results.summary.setdefault("skipped", []).append({"analysis": "energy", "zh": e.zh, "en": e.en})
         return results
     result = simulate(inputs, progress)

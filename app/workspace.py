@@ -374,8 +374,13 @@ def compose_results(park: Park, *, pv=None, account=None, intensity=None,
     for key, part in (("pv", pv), ("carbon", account), ("intensity", intensity)):
         if part is not None:
             summary[key] = part.summary()
-    return ParkResults(park=park, account=account, pv=pv, intensity=intensity, summary=summary,
-                       pv_array=pv_array, wind=wind)
+    results = ParkResults(park=park, account=account, pv=pv, intensity=intensity, summary=summary,
+                          pv_array=pv_array, wind=wind)
+    if account is not None:  # as run_park_analyses: the hour-by-hour balance of these parts
+        from app.park_energy import add_park_energy
+
+        add_park_energy(results)
+    return results
 
 
 def _same_layers(a: Park | None, b: Park | None) -> bool:
