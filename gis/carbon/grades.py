@@ -121,11 +121,12 @@ class GradesResult:
                 "not_graded": int(len(self.enterprises) - len(g))}
 
     def summary(self, rows: bool = True) -> dict:
-        """JSON-ready: year(s), counts, the method with its source, the industries, every
-        enterprise's row (``rows``) and the problems."""
+        """JSON-ready: year(s), ``count`` of enterprises, grade and level counts, the method with
+        its source, the industries, every enterprise's row (``enterprises``, when ``rows``) and
+        the problems."""
         out: dict[str, Any] = {
             "year": self.year, "previous_year": self.previous_year,
-            "enterprises": len(self.enterprises), **self.counts(),
+            "count": len(self.enterprises), **self.counts(),
             "benchmark_source": self.benchmark_source,
             "grid_kg_co2_per_kwh": _clean(self.grid_t_co2_per_kwh * 1000.0),
             "method": {"standard": "DB33/T 1347-2023", "level_breaks_t_co2_per_10k_yuan":
@@ -135,7 +136,7 @@ class GradesResult:
             "problems": [p.to_dict() for p in self.problems],
         }
         if rows:
-            out["rows"] = [_row(r) for r in self.enterprises.to_dict("records")]
+            out["enterprises"] = [_row(r) for r in self.enterprises.to_dict("records")]
         return out
 
 
