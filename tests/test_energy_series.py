@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from gis.energy.generation import scale_to_months, weibull_wind_series, wind_series
-from gis.energy.series import (fit_to_axis, place_on_year, read_series_csv, to_step, year_index)
+from gis.energy.series import fit_to_axis, place_on_year, read_series_csv, to_step, year_index
 from gis.errors import InputError
 from gis.solar.weather_types import Weather
 

@@ -7,6 +7,7 @@ The caller reads files and runs the engines; this module takes arrays and typed 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,13 @@ import pandas as pd
 from gis.energy.series import month_of
 from gis.errors import InputError, Problem
 from gis.progress import NO_PROGRESS, Progress
+
+if TYPE_CHECKING:
+    from gis.energy.dispatch import DispatchResult
+    from gis.energy.economics import CostAssumptions, Economics
+    from gis.energy.kpis import EnergyKpis
+    from gis.energy.storage import Battery
+    from gis.energy.tariffs import Bill, Tariff
 
 
 @dataclass
@@ -31,14 +39,14 @@ class SystemInputs:
     dt_h: float
     load_kw: np.ndarray
     sources_kw: dict[str, np.ndarray]
-    battery: object | None = None
+    battery: Battery | None = None
     dispatch: str = "self"
-    tariff: object | None = None
+    tariff: Tariff | None = None
     export_limit_kw: float = float("inf")
     grid_charging: bool = False
     grid_kg_co2_per_kwh: float = 0.5306  # national grid average 2023 (MEE & NBS; grid_emission_factors.csv)
     green_purchase_kwh: float = 0.0
-    costs: object | None = None
+    costs: CostAssumptions | None = None
     capacities: dict[str, float] = field(default_factory=dict)
     """Installed sizes for the economics: pv_kwp, wind_kw (battery from ``battery``)."""
     time_limit_s: float = 60.0
@@ -49,12 +57,12 @@ class SystemInputs:
 @dataclass
 class SystemResult:
     inputs: SystemInputs
-    dispatch: object
-    kpis: object
+    dispatch: DispatchResult
+    kpis: EnergyKpis
     netting: dict
-    bill_before: object | None
-    bill_after: object | None
-    economics: object | None
+    bill_before: Bill | None
+    bill_after: Bill | None
+    economics: Economics | None
     problems: list[Problem]
 
     @property
@@ -77,7 +85,7 @@ class SystemResult:
             "battery": _battery_dict(i.battery),
             "problems": [p.to_dict() for p in self.problems],
         }
-        if self.bill_after is not None:
+        if self.bill_after is not None and self.bill_before is not None and i.tariff is not None:
             out["bill_yuan"] = round(float(self.bill_after.total_yuan), 0)
             out["bill_before_yuan"] = round(float(self.bill_before.total_yuan), 0)
             out["tariff"] = {"key": i.tariff.key, "name_zh": i.tariff.name_zh, "name_en": i.tariff.name_en,
@@ -181,6 +189,7 @@ def simulate(i: SystemInputs, progress: Progress = NO_PROGRESS) -> SystemResult:
         from gis.energy.optimise import dispatch_cost_optimal
 
         t = i.tariff
+        assert t is not None  # check_inputs: cost dispatch needs a tariff
         d = dispatch_cost_optimal(load, onsite, i.dt_h, i.battery,
                                   import_price_yuan_kwh=t.import_price(i.index),
                                   export_price_yuan_kwh=t.export_price_yuan_kwh,
@@ -206,6 +215,7 @@ def _money(i: SystemInputs, d, kpis, load: np.ndarray):
     from gis.energy.economics import CostAssumptions, evaluate_option
     from gis.energy.tariffs import electricity_bill
 
+    assert i.tariff is not None
     before = electricity_bill(load, i.dt_h, i.index, i.tariff)
     after = electricity_bill(d.grid_import_kw, i.dt_h, i.index, i.tariff, export_kw=d.grid_export_kw)
     costs = i.costs or CostAssumptions()
