@@ -22,12 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.siting_tools import tool_icon
-from app.gui.siting_widgets import ROAD_EXCLUDES, choose, debounce_timer, fill_roads, row, spin
+from app.gui.siting_widgets import ROAD_EXCLUDES, choose, debounce_timer, fill_roads, row, spin, ui_lang
+from app.siting.exclusions import AUTO, NO_LAYER
 from app.siting.options import ARRAY_LAYERS, ArrayOptions
 from gis.errors import InputError
 
 if TYPE_CHECKING:
     from app.gui.siting import SitingPanel
+
+EXCLUSION_LAYER_EXCLUDES = ("boundary", "townships", *ARRAY_LAYERS)
+"""Layers never offered as buildings or water."""
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Siting", text)
@@ -100,10 +104,12 @@ class ArrayTab(QWidget):
         self.buildings = spin(0, 1000, o.building_setback_m, 1, 0.5, " m")
         self.road = spin(0, 1000, o.road_setback_m, 1, 0.5, " m")
         self.roads = QComboBox()
-        self.l_boundary, self.l_buildings, self.l_road = QLabel(), QLabel(), QLabel()
+        self.bld_layer, self.water_layer = QComboBox(), QComboBox()
+        self.l_boundary, self.l_buildings, self.l_road, self.l_water = QLabel(), QLabel(), QLabel(), QLabel()
         f.addRow(self.l_boundary, self.boundary)
-        f.addRow(self.l_buildings, self.buildings)
+        f.addRow(self.l_buildings, row(self.buildings, self.bld_layer, stretch=self.bld_layer))
         f.addRow(self.l_road, row(self.road, self.roads, stretch=self.roads))
+        f.addRow(self.l_water, self.water_layer)
         self.tilt_opt = QCheckBox()
         self.tilt = spin(0, 75, 25, 1, 1, "°")
         self.l_tilt = QLabel()
@@ -142,7 +148,7 @@ class ArrayTab(QWidget):
         f.addRow(self.l_module, row(self.module_w, self.module_l, self.module_wd))
 
     def _connect_form(self) -> None:
-        for w in (self.roads, self.rule, self.orient):
+        for w in (self.roads, self.bld_layer, self.water_layer, self.rule, self.orient):
             w.currentIndexChanged.connect(self.changed)
         for w in (self.tilt_opt, self.az_opt):
             w.toggled.connect(self.changed)
@@ -188,6 +194,14 @@ class ArrayTab(QWidget):
         self.road.setToolTip(tr("Clear distance from road centrelines, default 5 m: half a 7 m two-lane road "
                                 "+ 1.5 m verge"))
         self.roads.setToolTip(tr("A line or polygon layer of roads (none in the sample park)"))
+        self.bld_layer.setToolTip(tr("The polygon layer of buildings kept clear of. Automatic: the park's "
+                                     "buildings, else the top visible layer whose name or fields say "
+                                     "buildings (建筑, building, footprint; an OSM building field)"))
+        self.l_water.setText(tr("Water"))
+        self.water_layer.setToolTip(tr("The polygon layer of open water kept clear of (0 m). Automatic: the "
+                                       "park's water, else the top visible layer whose name or fields say "
+                                       "water (水, 河, 湖, water; OSM natural=water, landuse=reservoir, "
+                                       "waterway). The park's ponds and wetland are always kept clear of"))
         self.l_tilt.setText(tr("Tilt"))
         self.tilt_opt.setText(tr("site optimum"))
         self.tilt_opt.setToolTip(tr("The tilt with the highest annual kWh/kWp on the site's weather through "
@@ -230,6 +244,30 @@ class ArrayTab(QWidget):
             choose(self.source, "green")
         fill_roads(self.roads, model.vector_layers(("line", "polygon"), exclude=ROAD_EXCLUDES),
                    self.roads.currentData() or self.array.options.roads_layer)
+        polygons = model.vector_layers(("polygon",), exclude=EXCLUSION_LAYER_EXCLUDES)
+        choices = self.array.choices()
+        o = self.array.options
+        for combo, kind, saved in ((self.bld_layer, "building", o.buildings_layer),
+                                   (self.water_layer, "water", o.water_layer)):
+            self._fill_exclusion_combo(combo, polygons, choices[kind], combo.currentData() or saved)
+        self.array.refresh_sources()  # a layer opened, hidden or removed may change the exclusions
+
+    def _fill_exclusion_combo(self, combo: QComboBox, layers: list, auto: tuple[str, str],
+                              current: str) -> None:
+        """"Automatic: <the layer it finds>", "(none)", then ``layers``; ``current`` (an option
+        value) stays chosen when still there. No change signals."""
+        ws = self.panel.model.workspace
+        found = ws.layer(auto[0]) if ws is not None and auto[0] and auto[1] in ("role", "guess") else None
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(tr("Automatic: {0}").format(found.title) if found is not None
+                      else tr("Automatic (none found)"), AUTO)
+        combo.addItem(tr("(none)"), NO_LAYER)
+        for lyr in layers:
+            combo.addItem(lyr.title, lyr.name)
+        if combo.findData(current) >= 0:
+            choose(combo, current)
+        combo.blockSignals(False)
 
     # -- options <-> form --------------------------------------------------------------------
     def set_options(self, o: ArrayOptions) -> None:
@@ -239,6 +277,8 @@ class ArrayTab(QWidget):
             self.buildings.setValue(o.building_setback_m)
             self.road.setValue(o.road_setback_m)
             choose(self.roads, o.roads_layer)
+            choose(self.bld_layer, o.buildings_layer)
+            choose(self.water_layer, o.water_layer)
             self.tilt_opt.setChecked(o.tilt_deg is None)
             if o.tilt_deg is not None:
                 self.tilt.setValue(o.tilt_deg)
@@ -262,6 +302,8 @@ class ArrayTab(QWidget):
         return ArrayOptions(
             boundary_setback_m=self.boundary.value(), building_setback_m=self.buildings.value(),
             road_setback_m=self.road.value(), roads_layer=self.roads.currentData() or "",
+            buildings_layer=self.bld_layer.currentData() or AUTO,
+            water_layer=self.water_layer.currentData() or AUTO,
             tilt_deg=None if self.tilt_opt.isChecked() else self.tilt.value(),
             azimuth_deg=None if self.az_opt.isChecked() else self.azimuth.value(),
             gcr=self.gcr.value() if self.rule.currentData() == "gcr" else None,
@@ -310,14 +352,21 @@ class ArrayTab(QWidget):
         optimum = self.array.orientation[2] if self.array.orientation else False
         src = tr("site optimum") if optimum and self.array.options.tilt_deg is None else tr("given")
         gcr_src = tr("winter rule") if t["gcr_source"] != "user" else tr("given")
+        note = self.exclusion_note()
         self.layout_label.setText(tr(
             "{0} tables, {1} modules, {2:,.1f} kWp DC; tilt {3:g}°, azimuth {4:g}° ({5}); pitch {6:.2f} m, "
             "GCR {7:.2f} ({8}); usable {9:,.0f} of {10:,.0f} m²; {11} m²/kWp. Laid out in {12:.0f} "
             "ms").format(
             t["tables"], t["modules"], t["kwp"], lay.rows.tilt_deg, lay.rows.azimuth_deg, src, t["pitch_m"],
             t["gcr"], gcr_src, t["usable_m2"], t["area_m2"],
-            f"{t['m2_per_kwp']:.1f}" if t["m2_per_kwp"] else "—", ms))
-        self.panel.show_status(tr("PV array laid out in {0:.0f} ms").format(ms))
+            f"{t['m2_per_kwp']:.1f}" if t["m2_per_kwp"] else "—", ms) + (f"\n{note}" if note else ""))
+        done = tr("PV array laid out in {0:.0f} ms").format(ms)
+        self.panel.show_status(f"{done} — {note}" if note else done)
+
+    def exclusion_note(self) -> str:
+        """The layers the layout kept clear of (the model's sentence, as in summary["pv_array"])."""
+        zh, en = self.array.note
+        return zh if ui_lang() == "zh" else en
 
     def show_yield(self, result) -> None:
         s = result.totals

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from app.siting.env import SitingError
+from app.siting.exclusions import Used, choose_layer, exclusion_note, feature_rows, stack_frames
 from app.siting.history import Edit
 from app.siting.options import ARRAY_LAYERS, ArrayOptions
 from app.siting.wind import empty_frame
@@ -31,7 +31,8 @@ class ArrayArea:
     """The array area and its layout; the yield on demand.
 
     Events: ``laid_out(layout, ms)`` (None without an area), ``yield_done(result)``,
-    ``failed(message)``."""
+    ``failed(message)``. ``used``: the exclusions of the last layout (:meth:`exclusion_sources`);
+    ``note``: the (Chinese, English) sentence naming them."""
 
     def __init__(self, site: SitingModel) -> None:
         self.site = site
@@ -47,6 +48,11 @@ class ArrayArea:
         self._weather = None
         self._weather_key: tuple | None = None
         self._yield_style = False
+        self.used: list[Used] = []
+        self.note: tuple[str, str] = ("", "")
+        self._used_key: tuple | None = None
+        self._rows_cache: dict = {}
+        self._frames: dict[tuple, gpd.GeoDataFrame | None] = {}
         self.laid_out = Signal()
         self.yield_done = Signal()
         self.failed = Signal()
@@ -54,6 +60,8 @@ class ArrayArea:
     def reset(self) -> None:
         self.parts, self.foreign, self.layout, self.result, self.orientation = None, None, None, None, None
         self._weather, self._weather_key = None, None
+        self.used, self.note, self._used_key = [], ("", ""), None
+        self._frames.clear()
 
     def forget_layout(self) -> None:
         """Array layers someone else wrote replace what this area laid out (not undoable)."""
@@ -176,22 +184,94 @@ class ArrayArea:
             self.orientation = (float(tilt), float(az), opt is not None)
         return self.orientation
 
-    def _exclusions(self) -> list:
+    # -- exclusions ---------------------------------------------------------------------------
+    def choices(self) -> dict[str, tuple[str, str]]:
+        """{"building"/"water": (layer name or "", how)} for the current options and layers
+        (:func:`app.siting.exclusions.choose_layer`)."""
+        ws, o = self.site.workspace, self.options
+        out = {}
+        for kind, option in (("building", o.buildings_layer), ("water", o.water_layer)):
+            c = choose_layer(ws, kind, option, self._rows_cache)
+            out[kind] = (c.layer, c.how)
+        return out
+
+    def _layer_rows(self, name: str, kind: str) -> gpd.GeoDataFrame | None:
+        """The rows of layer ``name`` to exclude as ``kind`` in the work CRS (buildings with
+        ``height_m`` for the yield's shading), kept per data version and work CRS (a reprojection
+        of 100,000 footprints takes ~0.5 s; the live layout runs on every edit)."""
+        ws = self.site.workspace
+        lyr = ws.layer(name) if ws is not None and name else None
+        if lyr is None or not hasattr(lyr, "gdf") or len(lyr.gdf) == 0:
+            return None
+        crs = self.site.frame.work_crs()
+        key = (kind, name, id(lyr), getattr(lyr, "data_version", 0), crs.srs if crs is not None else None)
+        if key in self._frames:
+            return self._frames[key]
+        gdf = lyr.gdf
+        rows = feature_rows(lyr, kind, self._rows_cache) if kind in ("building", "water") else None
+        if rows is not None:
+            gdf = gdf[rows]
+        gdf = self.site.frame.in_work(gdf)
+        if kind == "building" and "height_m" not in gdf.columns and len(gdf):
+            from gis.buildings import building_heights
+
+            heights, _ = building_heights(gdf)  # OSM height / building:levels × storey height
+            gdf = gdf.assign(height_m=heights["height_m"].to_numpy(float))
+        if len(self._frames) > 16:
+            self._frames.clear()
+        self._frames[key] = gdf
+        return gdf
+
+    def exclusion_sources(self) -> list[Used]:
+        """What the array keeps clear of: buildings (the building setback), roads (the road
+        setback), water and the park's green-space water and wetland (0 m), each with its layer or
+        why there is none."""
+        from layers.presets import KNOWN_LAYERS, layer_title
+
+        o, ws = self.options, self.site.workspace
+        chosen = self.choices()
+
+        def used(kind: str, name: str, how: str, distance: float) -> Used:
+            lyr = ws.layer(name) if ws is not None and name else None
+            if lyr is None:
+                return Used(kind, how, distance_m=distance)
+            zh = layer_title(name, "zh") if name in KNOWN_LAYERS else lyr.title
+            en = layer_title(name, "en") if name in KNOWN_LAYERS else lyr.title
+            return Used(kind, how, name, zh, en, distance, self._layer_rows(name, kind))
+
+        b = used("building", *chosen["building"], o.building_setback_m)
+        road = o.roads_layer if self.site.layer_frame(o.roads_layer) is not None else ""
+        r = used("road", road, "chosen" if road else "missing", o.road_setback_m)
+        w = used("water", *chosen["water"], 0.0)
+        wet = park_wetland(self.site.park())
+        if wet is not None:  # no PV over the park's ponds and wetland whatever the water layer
+            w.wetland = True
+            w.frame = stack_frames([w.frame, self.site.frame.in_work(wet)], self.site.frame.work_crs())
+        return [b, r, w]
+
+    def _exclusions(self, used: list[Used]) -> list:
         from gis.solar.array_layout import Exclusion
 
-        o, ex = self.options, []
-        park = self.site.park()
-        if park is not None and park.buildings is not None and len(park.buildings):
-            b = self.site.frame.in_work(park.buildings)
-            ex.append(Exclusion(np.asarray(b.geometry.array), o.building_setback_m, "building", "buildings"))
-        roads = self.site.layer_frame(o.roads_layer)
-        if roads is not None and len(roads):
-            ex.append(Exclusion(np.asarray(roads.geometry.array), o.road_setback_m, "road", o.roads_layer))
-        wet = park_water(park)
-        if wet is not None:  # no PV over the park's ponds, rivers and wetland
-            ex.append(Exclusion(np.asarray(self.site.frame.in_work(wet).geometry.array), 0.0, "water",
-                                "water"))
-        return ex
+        return [Exclusion(np.asarray(u.frame.geometry.array), u.distance_m, u.kind, u.name or u.kind)
+                for u in used if u.frame is not None and len(u.frame)]
+
+    def _sources_key(self) -> tuple:
+        """What the exclusions depend on besides the options: the layers chosen and their data."""
+        ws = self.site.workspace
+        key = []
+        for name in [c[0] for c in self.choices().values()] + [self.options.roads_layer]:
+            lyr = ws.layer(name) if ws is not None and name else None
+            key.append((name, id(lyr), getattr(lyr, "data_version", 0)))
+        return tuple(key)
+
+    def refresh_sources(self) -> bool:
+        """Lay out again when the layers the exclusions come from changed (a buildings layer
+        opened after the area was drawn, a guessed layer hidden); True when it did."""
+        if self.parts is None or self._used_key is None or self._sources_key() == self._used_key:
+            return False
+        self.result = None
+        self.relayout()
+        return True
 
     def relayout(self) -> None:
         """Lay the tables out again (no energy), write the layers and tell the views."""
@@ -213,7 +293,8 @@ class ArrayArea:
             tilt, az, _ = self._orientation()
             _, lat = centre_lonlat(shapely.union_all(self.parts), crs)
             rows = row_geometry(o.table(), tilt, az, lat, o.gcr)
-            lay = array_layout(self.parts, crs, rows, self._exclusions(),
+            used = self.exclusion_sources()
+            lay = array_layout(self.parts, crs, rows, self._exclusions(used),
                                boundary_setback_m=o.boundary_setback_m, table_gap_m=o.table_gap_m)
         except (InputError, SitingError, OSError) as exc:
             self.error = self.site.describe(exc)
@@ -221,6 +302,7 @@ class ArrayArea:
             return
         self.error = None
         self.layout = lay
+        self.used, self.note, self._used_key = used, exclusion_note(used), self._sources_key()
         restyle = {"pv_array_tables"} if self._yield_style else set()
         self.site.write_layers(layout_layers(lay), restyle=restyle)
         self._yield_style = False
@@ -252,9 +334,15 @@ class ArrayArea:
         except (InputError, SitingError, OSError) as exc:
             site.status.emit(site.describe(exc))
             return None
-        park = site.park()
-        buildings = frame.in_work(park.buildings) if park is not None else None
-        roads = site.layer_frame(o.roads_layer)
+        # the yield lays the tables out again: with the live layout's exclusions, so that both
+        # lines of the panel show the same tables and kWp
+        used = {u.kind: u for u in self.used if u.frame is not None and len(u.frame)}
+        b = used.get("building")
+        buildings = b.frame if b is not None else None
+        zones = [(u.frame, u.distance_m, u.name or u.kind, u.kind) for u in used.values() if u is not b]
+        note = {"zh": self.note[0], "en": self.note[1],
+                "layers": {u.kind: u.name for u in self.used if u.name},
+                "wetland": any(u.wetland for u in self.used)}
         ws = site.workspace
         grid = ws.results.pv.grid_factor if ws is not None and ws.results is not None \
             and ws.results.pv is not None else None
@@ -262,15 +350,15 @@ class ArrayArea:
         area = gpd.GeoDataFrame({"area_id": np.arange(1, len(parts) + 1)}, geometry=list(parts), crs=crs)
 
         def work(progress):
-            return pv_array(area, weather, settings, buildings=buildings, roads=roads, grid=grid,
-                            progress=progress)
+            return pv_array(area, weather, settings, buildings=buildings, exclusions=zones, grid=grid,
+                            building_label=b.name if b is not None else "buildings", progress=progress)
 
         def done(result) -> None:
             self.task = None
             if self.parts is not parts:  # edited meanwhile: the result is for another layout
                 site.status.emit(site.text("array_changed"))
                 return
-            self._show_yield(result)
+            self._show_yield(result, note)
 
         def ended(*_args) -> None:
             self.task = None
@@ -279,38 +367,36 @@ class ArrayArea:
         self.task = handle if getattr(handle, "state", None) == "running" else None
         return handle
 
-    def _show_yield(self, result) -> None:
+    def _show_yield(self, result, note: dict | None = None) -> None:
         from app.algorithms.pv_array import as_written as result_layers
 
         self.result = result
         self._yield_style = True
         self.site.write_layers(result_layers(result), restyle={"pv_array_tables"})
         self.site.store_result("pv_array", result)
+        ws = self.site.workspace
+        if ws is not None and note and isinstance(ws.summary.get("pv_array"), dict):
+            ws.summary["pv_array"]["exclusions"] = note  # the sentence of the panel, for the report
         self.yield_done.emit(result)
 
 
-def park_water(park) -> gpd.GeoDataFrame | None:
-    """The park's water bodies and the water and wetland of its green space (by land-cover class),
-    or None."""
-    if park is None:
+def park_wetland(park) -> gpd.GeoDataFrame | None:
+    """The water and wetland of the park's green space (by land-cover class), or None. The park's
+    water bodies are its "water" role layer, chosen as the water layer."""
+    green = getattr(park, "green", None) if park is not None else None
+    if green is None or not len(green):
         return None
-    parts = []
-    if getattr(park, "water", None) is not None and len(park.water):
-        parts.append(park.water[["geometry"]])
-    green = getattr(park, "green", None)
-    if green is not None and len(green):
-        from gis.carbon.sinks import map_cover_types
-        from gis.fields import find_field
+    from gis.carbon.sinks import map_cover_types
+    from gis.fields import find_field
 
-        f = find_field(green.columns, ("cover", "landcover", "land_cover", "类型", "地类", "覆盖类型"))
-        if f is not None:
-            keys, _ = map_cover_types(green[f])
-            wet = np.isin(np.asarray(keys, dtype=object), ["water", "wetland"])
-            if wet.any():
-                parts.append(green.loc[wet, ["geometry"]].to_crs(parts[0].crs if parts else green.crs))
-    if not parts:
+    f = find_field(green.columns, ("cover", "landcover", "land_cover", "类型", "地类", "覆盖类型"))
+    if f is None:
         return None
-    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=parts[0].crs)
+    keys, _ = map_cover_types(green[f])
+    wet = np.isin(np.asarray(keys, dtype=object), ["water", "wetland"])
+    if not wet.any():
+        return None
+    return green.loc[wet, ["geometry"]]
 
 
 def layout_layers(lay) -> dict[str, gpd.GeoDataFrame]:

@@ -85,12 +85,17 @@ class WindOptions:
 class ArrayOptions:
     """The ground PV array's inputs (defaults and sources: docs/pv-array.md). Setbacks in m;
     tilt_deg/azimuth_deg None = the site optimum; gcr None = the winter-solstice 9:00–15:00 rule;
-    a module field left 0 = ``gis.solar.layout.ModuleSpec``'s."""
+    a module field left 0 = ``gis.solar.layout.ModuleSpec``'s. Layers by name: roads_layer ""
+    = none; buildings_layer / water_layer "" = automatic (``app.siting.exclusions.choose_layer``),
+    "(none)" = none. Water is kept 0 m away: ground-mounted tables do not stand in open water
+    (floating or pile-mounted "fishery–PV" plants are another design, not laid out here)."""
 
     boundary_setback_m: float = 2.0
     building_setback_m: float = 5.0
     road_setback_m: float = 5.0
     roads_layer: str = ""
+    buildings_layer: str = ""  # "" automatic: the park's buildings, else a layer that says buildings
+    water_layer: str = ""      # "" automatic (as buildings); "(none)": no layer (exclusions.NO_LAYER)
     tilt_deg: float | None = None
     azimuth_deg: float | None = None
     gcr: float | None = None

@@ -320,7 +320,7 @@ def resolve_orientation(s: ArraySettings, weather: Weather, progress: Progress =
 
 def pv_array(area: gpd.GeoDataFrame, weather: Weather, settings: ArraySettings | None = None, *,
              buildings: gpd.GeoDataFrame | None = None, roads: gpd.GeoDataFrame | None = None,
-             exclusions: Sequence[tuple[gpd.GeoDataFrame, float, str]] = (),
+             exclusions: Sequence[tuple] = (), building_label: str = "buildings",
              grid: GridFactor | None = None, progress: Progress = NO_PROGRESS) -> ArrayResult:
     """Lay out and evaluate a PV array.
 
@@ -328,7 +328,8 @@ def pv_array(area: gpd.GeoDataFrame, weather: Weather, settings: ArraySettings |
     buildings: footprints with ``height_m`` (``gis.park.prepare_buildings``); kept
         ``building_setback_m`` away from and used for shading (those with a height).
     roads: lines (centrelines), kept ``road_setback_m`` away from.
-    exclusions: (layer, distance_m, label) of user zones (any geometry).
+    exclusions: (layer, distance_m, label[, kind]) of other zones (any geometry; kind "user" unless
+        given, e.g. "road" or "water"). building_label: the buildings' label in the zones layer.
     grid: the grid factor (default: ``settings.grid_factor_key``).
     Returns tables (polygons with modules, kWp, kWh/yr and per month, losses, tCO2/yr) and
     totals: modules, kWp, kWac, kWh/yr and per month, kWh/kWp, land use, shading, GCRs, CO2.
@@ -346,13 +347,14 @@ def pv_array(area: gpd.GeoDataFrame, weather: Weather, settings: ArraySettings |
     ex: list[Exclusion] = []
     b = _as_frame(buildings, crs)
     if b is not None and len(b):
-        ex.append(Exclusion(np.asarray(b.geometry.array), s.building_setback_m, "building", "buildings"))
+        ex.append(Exclusion(np.asarray(b.geometry.array), s.building_setback_m, "building", building_label))
     r = _as_frame(roads, crs)
     if r is not None and len(r):
         ex.append(Exclusion(np.asarray(r.geometry.array), s.road_setback_m, "road", "roads"))
-    for gdf, dist, label in exclusions:
+    for gdf, dist, label, *kind in exclusions:
         g = _to_crs(gdf, crs)
-        ex.append(Exclusion(np.asarray(g.geometry.array), float(dist), "user", str(label)))
+        ex.append(Exclusion(np.asarray(g.geometry.array), float(dist), str(kind[0]) if kind else "user",
+                            str(label)))
     layout = array_layout(parts, crs, rows, ex, boundary_setback_m=s.boundary_setback_m,
                           table_gap_m=s.table_gap_m, phases=s.phases, progress=progress.sub(0.3, 0.5))
     problems += layout.problems
