@@ -408,7 +408,8 @@ def grade_layer(buildings: Any, enterprises: pd.DataFrame, id_field: str) -> Any
     b = buildings.loc[has, [*keep, "geometry"]].copy()
     b.insert(0, "enterprise_id", ids[has].to_numpy())
     e = enterprises.rename(columns={"name": "enterprise_name"}).drop_duplicates("id").set_index("id")
-    joined = e.reindex(b["enterprise_id"].to_numpy())[list(LAYER_FIELDS)].reset_index(drop=True)
+    joined = e.reindex(b["enterprise_id"].to_numpy()).reindex(columns=list(LAYER_FIELDS))
+    joined = joined.reset_index(drop=True)
     joined.index = b.index
     out = b.join(joined)
     out["colour"] = out["colour"].fillna(NO_GRADE_COLOUR)
