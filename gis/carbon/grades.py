@@ -73,7 +73,16 @@ L and grade with the changes, and why an enterprise is not graded ("" when grade
 
 def industry_key(code: pd.Series, name: pd.Series) -> pd.Series:
     """The GB/T 4754 division of each code ("C1711", "c17", "1711" → "C17"), else the industry
-    name, else "未分类"."""
+    name, else "未分类". The text work runs once per distinct (code, name) pair."""
+    ci, _ = pd.factorize(code, use_na_sentinel=True)
+    ni, names_u = pd.factorize(name, use_na_sentinel=True)
+    pair = (ci.astype(np.int64) + 1) * (len(names_u) + 1) + (ni + 1)
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    keys = _industry_key(code.iloc[first].reset_index(drop=True), name.iloc[first].reset_index(drop=True))
+    return pd.Series(keys.to_numpy()[inverse], index=code.index, dtype="string")
+
+
+def _industry_key(code: pd.Series, name: pd.Series) -> pd.Series:
     text = code.astype("string").str.strip().str.upper()
     parts = text.str.extract(r"^([A-T])?\s*(\d{2})")
     digits = pd.to_numeric(parts[1], errors="coerce")
