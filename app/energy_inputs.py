@@ -73,12 +73,32 @@ def build_system_inputs(alg, p: ParamValues, inputs: Inputs, progress: Progress 
         problems += check_ndrc_2021(tariff) + price_problems(tariff)
         sources["tariff"] = f"{tariff.name_en}: {tariff.source}"
     progress.report(1.0, "inputs")
+    thermal, cooling = _thermal(p, index, dt_h, sources, problems)
     return SystemInputs(index=index, dt_h=dt_h, load_kw=load_kw, sources_kw=gen, battery=alg.battery(p),
+                        thermal=thermal, cooling_kw=cooling,
                         dispatch=p.dispatch, tariff=tariff,
                         export_limit_kw=p.export_limit_kw if p.export_limit_kw is not None else float("inf"),
                         grid_charging=p.grid_charging, grid_kg_co2_per_kwh=grid_kg,
                         green_purchase_kwh=p.green_purchase_kwh, capacities=capacities,
                         load_by_entity_kw=by_entity), problems, sources
+
+
+def _thermal(p: ParamValues, index, dt_h: float, sources: dict, problems: list):
+    """(ThermalStore or None, chiller kW or None) of --thermal KW,KWH and --cooling F."""
+    if not p.thermal:
+        return None, None
+    from gis.energy.storage import ThermalStore
+
+    vals = list(p.thermal)
+    if len(vals) != 2 or vals[0] <= 0 or vals[1] <= 0:
+        raise InputError("--thermal 应写成 功率kW,容量kWh（均大于 0），如 200,800",
+                         "--thermal is KW,KWH (both above 0), e.g. 200,800", code="energy.thermal")
+    if not p.cooling:
+        raise InputError("蓄冷需要冷机用电序列：--cooling 文件（CSV time,kw）",
+                         "the thermal store needs the chillers' electricity: --cooling FILE (CSV time,kw)",
+                         code="energy.cooling")
+    cooling = _series(p.cooling, index, dt_h, "冷机用电", "chiller electricity", sources, "cooling", problems)
+    return ThermalStore(power_kw=float(vals[0]), energy_kwh=float(vals[1])), cooling
 
 
 def _weather_at(gdf, weather_path):

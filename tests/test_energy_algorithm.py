@@ -174,3 +174,26 @@ def test_sizing_respects_the_limit_and_the_target(tmp_path):
     best = json.loads(r2.stdout)["sizing"]["best"]
     assert best["kpis"]["self_sufficiency_pct"] >= target - 1e-3
     assert best["annual_cost_yuan"] >= free["best"]["annual_cost_yuan"] - 1.0
+
+
+def test_thermal_store_shifts_chiller_load_into_surplus_hours(tmp_path):
+    """A cold-water store charged from PV surplus serves the afternoon/evening chillers: import and
+    export both fall, by the energy shifted (plus the store's standing loss on the export side)."""
+    _load, _pv = _series_files(tmp_path)
+    t = _year_frame()
+    h = t.hour.to_numpy()
+    cool = np.where((t.month >= 6) & (t.month <= 9) & (h >= 10) & (h < 20), 300.0, 0.0)
+    pd.DataFrame({"time": t, "kw": cool}).to_csv(tmp_path / "cool.csv", index=False)
+    base = json.loads(_run("--load", tmp_path / "load.csv", "--pv", tmp_path / "pv.csv", "--out",
+                           tmp_path / "a.xlsx", "--json").stdout)
+    r = _run("--load", tmp_path / "load.csv", "--pv", tmp_path / "pv.csv", "--thermal", "200,800",
+             "--cooling",
+             tmp_path / "cool.csv", "--out", tmp_path / "b.xlsx", "--json")
+    assert r.returncode == 0, r.stderr
+    s = json.loads(r.stdout)
+    shifted = s["thermal_shifted_kwh"]
+    assert shifted > 0
+    assert base["grid_import_kwh"] - s["grid_import_kwh"] == pytest.approx(shifted, rel=1e-6)
+    assert base["grid_export_kwh"] - s["grid_export_kwh"] >= shifted - 1e-6  # stored ≥ released (losses)
+    bad = _run("--load", tmp_path / "load.csv", "--thermal", "200,800", "--out", tmp_path / "c.xlsx")
+    assert bad.returncode == 2 and "--cooling" in bad.stderr

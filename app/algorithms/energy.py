@@ -140,6 +140,16 @@ class Energy(Algorithm):
               help_zh="储能功率、容量与可选的往返效率",
               help_en="battery power, energy and optional round-trip "
               "efficiency", auto_zh="无储能", auto_en="no battery", source="docs/energy.md (Battery)"),
+        Param("thermal", "floats", None, "蓄冷（kW,kWh）", "Thermal store (kW,kWh)", optional=True,
+              metavar="KW,KWH", minimum=0.0, maximum=1e7,
+              help_zh="蓄冷水池：冷机电功率与所存冷量对应的电量（需 --cooling）",
+              help_en="cold-water storage: chiller electric power and the electric kWh its cold stands for "
+              "(needs --cooling)", auto_zh="无蓄冷", auto_en="no thermal store",
+              source="docs/energy.md (Storage); defaults of the store from REopt.jl ColdThermalStorage"),
+        Param("cooling", "file", None, "冷机用电", "Chiller electricity", optional=True, metavar="F",
+              filters=SERIES_FILTERS, help_zh="冷机用电序列（CSV time,kw），是负荷的一部分，蓄冷可转移它",
+              help_en="the chillers' electricity (CSV time,kw), part of the load, which the thermal store "
+              "shifts", auto_zh="无", auto_en="none", source="the park's metering or HVAC design"),
         Param("soc_min_pct", "float", None, "最低荷电状态", "Minimum SOC", unit="%", minimum=0.0,
               maximum=100.0,
               optional=True, flag="--soc-min", metavar="PCT", auto_zh="储能默认值",

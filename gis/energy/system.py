@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from gis.energy.dispatch import DispatchResult
     from gis.energy.economics import CostAssumptions, Economics
     from gis.energy.kpis import EnergyKpis
-    from gis.energy.storage import Battery
+    from gis.energy.storage import Battery, ThermalStore
     from gis.energy.tariffs import Bill, Tariff
 
 
@@ -50,6 +50,10 @@ class SystemInputs:
     capacities: dict[str, float] = field(default_factory=dict)
     """Installed sizes for the economics: pv_kwp, wind_kw (battery from ``battery``)."""
     time_limit_s: float = 60.0
+    thermal: ThermalStore | None = None
+    """A gis.energy.storage.ThermalStore (cold-water storage) dispatched with ``cooling_kw``."""
+    cooling_kw: np.ndarray | None = None
+    """The chillers' electricity (kW), part of ``load_kw``: what the thermal store can shift."""
     load_by_entity_kw: pd.DataFrame | None = None
     """The load per meter or enterprise (columns), summing to ``load_kw``; for the tables only."""
 
@@ -166,11 +170,27 @@ def check_inputs(i: SystemInputs) -> list[Problem]:
     if i.dispatch not in ("self", "cost"):
         raise InputError("调度方式应为 self（自发自用）或 cost（成本最优）", "dispatch must be self or cost",
                          code="energy.dispatch")
+    if i.thermal is not None and (i.cooling_kw is None or len(i.cooling_kw) != n):
+        raise InputError("蓄冷需要冷机用电序列（--cooling，与负荷同一时段）",
+                         "the thermal store needs the chillers' electricity series (--cooling, on the load's "
+                         "intervals)", code="energy.cooling")
+    cooling = np.asarray(i.cooling_kw) if i.cooling_kw is not None else None
+    if i.thermal is not None and cooling is not None and np.any(cooling > i.load_kw + 1e-6):
+        raise InputError("冷机用电在某些时段大于园区负荷：冷机用电应是负荷的一部分",
+                         "the chillers' electricity exceeds the park's load in some intervals: it must be "
+                         "part "
+                         "of the load", code="energy.cooling_exceeds")
     if i.dispatch == "cost" and i.tariff is None:
         raise InputError("成本最优调度需要电价（--tariff）",
                          "cost-optimal dispatch needs a tariff (--tariff)",
                          code="energy.cost_needs_tariff")
     problems: list[Problem] = []
+    if i.thermal is not None and i.dispatch == "cost":
+        problems.append(Problem("warning", "energy.thermal_rule_only",
+                                "成本最优调度只优化电池，不含蓄冷：蓄冷请用自发自用规则调度（--dispatch "
+                                "self）",
+                                "the thermal store is not in the cost-optimal dispatch (it optimises the "
+                                "battery only): use --dispatch self for the thermal store"))
     if float(np.sum(i.load_kw)) <= 0:
         raise InputError("负荷全年为零", "the load is zero all year", code="energy.zero_load")
     return problems
@@ -198,7 +218,8 @@ def simulate(i: SystemInputs, progress: Progress = NO_PROGRESS) -> SystemResult:
                                   export_limit_kw=i.export_limit_kw, time_limit_s=i.time_limit_s,
                                   progress=progress.sub(0.05, 0.8))
     else:
-        d = dispatch_self_consumption(load, onsite, i.dt_h, i.battery, export_limit_kw=i.export_limit_kw)
+        d = dispatch_self_consumption(load, onsite, i.dt_h, i.battery, export_limit_kw=i.export_limit_kw,
+                                      thermal=i.thermal, cooling_kw=i.cooling_kw)
     problems += list(getattr(d, "problems", []))
     progress.report(0.85, "KPIs")
     kpis = energy_kpis(d)
