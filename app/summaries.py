@@ -479,6 +479,28 @@ class EnergySummary(Section):
     charts: dict | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class GradesSummary(Section):
+    """Enterprise carbon-efficiency grades (``lingtan grades``, gis.carbon.grades): the year graded
+    and the one compared, the number of enterprises, enterprises per grade 1–5 and per level, how
+    many were not graded, the benchmark source, the grid factor green electricity was deducted at
+    (kgCO2/kWh), the method (standard, breaks, colours), the industries, one row per enterprise
+    (L and benchmark L in tCO2/10⁴ yuan, K, level, grade, ranks, changes) and the problems."""
+
+    year: int | None = None
+    previous_year: int | None = None
+    count: int | None = None
+    grades: list[int] | None = None
+    levels: dict | None = None
+    not_graded: int | None = None
+    benchmark_source: str | None = None
+    grid_kg_co2_per_kwh: float | None = None
+    method: dict | None = None
+    industries: list[dict] | None = None
+    enterprises: list[dict] | None = None
+    problems: list[dict] | None = None
+
+
 # ---- the whole summary ------------------------------------------------------------------------
 
 @dataclass(frozen=True, kw_only=True)
@@ -494,6 +516,7 @@ class ParkSummary(Section):
     pv_array: ArraySummary | None = field(default=None, metadata={"of": ArraySummary})
     wind: WindSummary | None = field(default=None, metadata={"of": WindSummary})
     energy: EnergySummary | None = field(default=None, metadata={"of": EnergySummary})
+    grades: GradesSummary | None = field(default=None, metadata={"of": GradesSummary})
     skipped: list[SkippedStep] | None = field(default=None, metadata={"rows": SkippedStep})
     key_order: tuple[str, ...] = field(default=(), compare=False)
     """The top-level keys in the order of the dict read: sections are added as analyses run, and

@@ -266,3 +266,34 @@ def test_sample_park_grades_match_a_second_implementation(tmp_path, capsys):
     assert out.with_suffix(".gpkg").exists()
     layer = gpd.read_file(out.with_suffix(".gpkg"), layer="enterprise_grades")
     assert len(layer) > 0 and set(layer["enterprise_id"]) <= set(got)
+
+
+def test_report_chapter_with_counts_table_and_source(tmp_path, capsys):
+    import shutil
+    import subprocess
+
+    from app.report.build import build_report
+    from app.summaries import GradesSummary, ParkSummary
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler) not installed")
+    out = tmp_path / "g.xlsx"
+    assert main(["grades", "--sample", "--out", str(out), "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    summary = {"park": {"name": "碳效测试园"}, "grades": s}
+    typed = ParkSummary.from_dict(summary)
+    assert isinstance(typed.grades, GradesSummary) and typed.to_dict() == summary
+    layer = gpd.read_file(out.with_suffix(".gpkg"), layer="enterprise_grades")
+    pdf = build_report((summary, {"enterprise_grades": layer}), tmp_path / "r.pdf", contents=False)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "企业碳效等级（碳效码）" in text and "DB33/T 1347-2023" in text
+    worst = max((r for r in s["enterprises"] if r["grade"] is not None), key=lambda r: r["K"])
+    assert worst["name"] in text  # the table lists the enterprises
+    # the grade-count table: "3  0.8 < K ≤ 1.2  接近行业平均  黄  <count>"
+    line = next(ln for ln in text.splitlines() if "接近行业平均" in ln)
+    assert line.split()[-1] == str(s["grades"][2])
+    none = build_report(({"park": {"name": "x"}}, {}), tmp_path / "n.pdf", contents=False)
+    bare = subprocess.run(["pdftotext", "-layout", str(none), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "碳效码" not in bare

@@ -44,6 +44,7 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
     ``organisation``: the preparing organisation (编制单位) on the cover, left out when empty."""
     from app.report.document import ReportDocument
     from app.report.energy_pages import energy
+    from app.report.grades_pages import grades
     from app.report.pages import SECTIONS, ReportData, assumptions, cover
     from app.report.siting_pages import siting
 
@@ -58,7 +59,8 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
     if contents:
         doc.contents_page()
     analyses = [section for section in SECTIONS if section is not assumptions]
-    for section in (*analyses, siting, energy, assumptions):  # placed, hour by hour, then the assumptions
+    # placed, hour by hour, enterprises, then the assumptions
+    for section in (*analyses, siting, energy, grades, assumptions):
         section(doc, data)
     return doc
 
