@@ -55,6 +55,9 @@ def _array(doc: ReportDocument, a) -> None:
     ]
     doc.table([Column(doc.t("项目", "Item"), 2.2), Column(doc.t("数值", "Value"), 2.8, "right")],
               [list(r) for r in rows], caption=doc.t("地面光伏阵列", "Ground PV array"))
+    note = a.extra.get("exclusions") or {}
+    if note.get("zh"):  # the layers the tables were kept clear of (as the Siting panel says)
+        doc.paragraph(doc.t(str(note["zh"]) + "。", str(note.get("en", ""))))
 
 
 def _wind(doc: ReportDocument, w, lang: str) -> None:
