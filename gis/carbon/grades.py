@@ -402,9 +402,13 @@ def grade_emissions(result: Any, *, year: int | None = None, benchmarks: pd.Data
                         problems=[*result.problems, *problems])
 
 
-LAYER_FIELDS = ("enterprise_name", "industry", "net_t_co2", "value_added_10k_yuan", "L", "benchmark_L", "K",
-                "level", "grade", "rank_industry", "rank_park", "delta_L", "delta_grade", "colour")
-"""The grade columns each building of the ``enterprise_grades`` layer carries (layers/fields.py)."""
+LAYER_FIELDS = ("enterprise_name", "industry", "net_t_co2", "value_added_10k_yuan", "carbon_l",
+                "benchmark_l", "carbon_k", "level", "grade", "rank_industry", "rank_park", "delta_l",
+                "delta_grade", "colour")
+"""The grade columns each building of the ``enterprise_grades`` layer carries (layers/fields.py): the
+table's L, K, benchmark_L and delta_L under lower-case names (Shapefile field names are lower case)."""
+_LAYER_NAMES = {"name": "enterprise_name", "L": "carbon_l", "K": "carbon_k", "benchmark_L": "benchmark_l",
+                "delta_L": "delta_l"}
 
 
 def grade_layer(buildings: Any, enterprises: pd.DataFrame, id_field: str) -> Any:
@@ -416,7 +420,7 @@ def grade_layer(buildings: Any, enterprises: pd.DataFrame, id_field: str) -> Any
     keep = [c for c in ("bldg_id", "name") if c in buildings]
     b = buildings.loc[has, [*keep, "geometry"]].copy()
     b.insert(0, "enterprise_id", ids[has].to_numpy())
-    e = enterprises.rename(columns={"name": "enterprise_name"}).drop_duplicates("id").set_index("id")
+    e = enterprises.rename(columns=_LAYER_NAMES).drop_duplicates("id").set_index("id")
     joined = e.reindex(b["enterprise_id"].to_numpy()).reindex(columns=list(LAYER_FIELDS))
     joined = joined.reset_index(drop=True)
     joined.index = b.index
