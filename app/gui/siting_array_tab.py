@@ -77,6 +77,10 @@ class ArrayTab(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(2, 2, 2, 2)
         outer.addWidget(scroll)
+        for combo in (self.source, self.roads, self.bld_layer, self.water_layer):
+            # long layer names (OSM file stems) must not widen the dock: elided, full in the popup
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self._connect_form()
         self.set_options(o)
         self.retranslate_ui()
@@ -100,15 +104,20 @@ class ArrayTab(QWidget):
     def _build_layout(self, o: ArrayOptions) -> QGroupBox:
         self.g_set = QGroupBox()
         f = QFormLayout(self.g_set)
+        f.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow dock: fields under labels
         self.boundary = spin(0, 500, o.boundary_setback_m, 1, 0.5, " m")
         self.buildings = spin(0, 1000, o.building_setback_m, 1, 0.5, " m")
         self.road = spin(0, 1000, o.road_setback_m, 1, 0.5, " m")
         self.roads = QComboBox()
         self.bld_layer, self.water_layer = QComboBox(), QComboBox()
-        self.l_boundary, self.l_buildings, self.l_road, self.l_water = QLabel(), QLabel(), QLabel(), QLabel()
+        self.l_boundary, self.l_buildings, self.l_road = QLabel(), QLabel(), QLabel()
+        self.l_bld_layer, self.l_roads, self.l_water = QLabel(), QLabel(), QLabel()
         f.addRow(self.l_boundary, self.boundary)
-        f.addRow(self.l_buildings, row(self.buildings, self.bld_layer, stretch=self.bld_layer))
-        f.addRow(self.l_road, row(self.road, self.roads, stretch=self.roads))
+        # each exclusion layer on its own row: OSM file names are long and the dock is narrow
+        f.addRow(self.l_bld_layer, self.bld_layer)
+        f.addRow(self.l_buildings, self.buildings)
+        f.addRow(self.l_roads, self.roads)
+        f.addRow(self.l_road, self.road)
         f.addRow(self.l_water, self.water_layer)
         self.tilt_opt = QCheckBox()
         self.tilt = spin(0, 75, 25, 1, 1, "°")
@@ -197,7 +206,9 @@ class ArrayTab(QWidget):
         self.bld_layer.setToolTip(tr("The polygon layer of buildings kept clear of. Automatic: the park's "
                                      "buildings, else the top visible layer whose name or fields say "
                                      "buildings (建筑, building, footprint; an OSM building field)"))
-        self.l_water.setText(tr("Water"))
+        self.l_bld_layer.setText(tr("Buildings layer"))
+        self.l_roads.setText(tr("Roads layer"))
+        self.l_water.setText(tr("Water layer"))
         self.water_layer.setToolTip(tr("The polygon layer of open water kept clear of (0 m). Automatic: the "
                                        "park's water, else the top visible layer whose name or fields say "
                                        "water (水, 河, 湖, water; OSM natural=water, landuse=reservoir, "

@@ -1658,7 +1658,7 @@
             <location filename="../../app/gui/new_park_wizard.py" line="130" />
             <location filename="../../app/gui/new_park_wizard.py" line="342" />
             <location filename="../../app/gui/new_park_wizard.py" line="349" />
-            <location filename="../../app/gui/siting_array_tab.py" line="265" />
+            <location filename="../../app/gui/siting_array_tab.py" line="276" />
             <location filename="../../app/gui/window_actions.py" line="265" />
             <source>(none)</source>
             <translation>（无）</translation>
@@ -1726,6 +1726,7 @@
         </message>
         <message>
             <location filename="../../app/gui/new_park_wizard.py" line="255" />
+            <location filename="../../app/gui/siting_array_tab.py" line="209" />
             <source>Buildings layer</source>
             <translation>建筑图层</translation>
         </message>
@@ -3052,226 +3053,231 @@
             <translation>选址</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="172" />
+            <location filename="../../app/gui/siting_array_tab.py" line="181" />
             <source>Array area</source>
             <translation>阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="173" />
+            <location filename="../../app/gui/siting_array_tab.py" line="182" />
             <source>Draw Area on Map</source>
             <translation>在地图上绘制范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="174" />
+            <location filename="../../app/gui/siting_array_tab.py" line="183" />
             <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels</source>
             <translation>在地图上单击各角点；双击或回车完成，退格键删除最后一个角点，Esc 取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="176" />
+            <location filename="../../app/gui/siting_array_tab.py" line="185" />
             <source>Use Selected Polygons</source>
             <translation>使用所选面</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="177" />
+            <location filename="../../app/gui/siting_array_tab.py" line="186" />
             <source>The polygons selected (Select tool) in the chosen layer become the area</source>
             <translation>以所选图层中（用选择工具）选中的面作为阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="178" />
+            <location filename="../../app/gui/siting_array_tab.py" line="187" />
             <source>Clear Area</source>
             <translation>清除范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="179" />
+            <location filename="../../app/gui/siting_array_tab.py" line="188" />
             <source>Compute Yield</source>
             <translation>计算发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="180" />
+            <location filename="../../app/gui/siting_array_tab.py" line="189" />
             <source>Energy through the rooftop PV chain with row-to-row shading and shading by the park's buildings, land use and avoided CO2 (runs in the background)</source>
             <translation>按屋顶光伏计算链计算发电量，计入前后排遮挡和园区建筑遮挡，以及用地和减排 CO2（后台运行）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="185" />
+            <location filename="../../app/gui/siting_array_tab.py" line="194" />
             <source>Layout</source>
             <translation>排布</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="186" />
+            <location filename="../../app/gui/siting_array_tab.py" line="195" />
             <source>Boundary inset</source>
             <translation>边界内缩</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="187" />
+            <location filename="../../app/gui/siting_array_tab.py" line="196" />
             <source>Inset from the area's edge, default 2 m: fence and perimeter path (engineering judgement)</source>
             <translation>自范围边界内缩，默认 2 m：围栏和环形通道（工程经验）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="189" />
+            <location filename="../../app/gui/siting_array_tab.py" line="198" />
             <source>Building setback</source>
             <translation>建筑退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="190" />
+            <location filename="../../app/gui/siting_array_tab.py" line="199" />
             <source>Clear distance from the park's buildings, default 5 m: access/fire path (engineering judgement; local fire rules may ask more). Shading by buildings is computed with the yield</source>
             <translation>与园区建筑的净距，默认 5 m：检修/消防通道（工程经验；地方消防规定可能要求更大）。建筑遮挡在计算发电量时考虑</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="193" />
+            <location filename="../../app/gui/siting_array_tab.py" line="202" />
             <source>Road setback</source>
             <translation>道路退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="194" />
+            <location filename="../../app/gui/siting_array_tab.py" line="203" />
             <source>Clear distance from road centrelines, default 5 m: half a 7 m two-lane road + 1.5 m verge</source>
             <translation>与道路中心线的净距，默认 5 m：7 m 双车道的一半 + 1.5 m 路肩</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="196" />
+            <location filename="../../app/gui/siting_array_tab.py" line="205" />
             <location filename="../../app/gui/siting_wind_tab.py" line="332" />
             <source>A line or polygon layer of roads (none in the sample park)</source>
             <translation>道路的线或面图层（示例园区没有）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="197" />
+            <location filename="../../app/gui/siting_array_tab.py" line="206" />
             <source>The polygon layer of buildings kept clear of. Automatic: the park's buildings, else the top visible layer whose name or fields say buildings (建筑, building, footprint; an OSM building field)</source>
             <translation>光伏支架避让的建筑面图层。自动：园区的建筑图层；没有园区时取图层列表中最上面一个可见的、名称或字段表明是建筑的面图层（建筑、building、footprint，或 OSM 的 building 字段）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="200" />
-            <source>Water</source>
-            <translation>水体</translation>
+            <location filename="../../app/gui/siting_array_tab.py" line="210" />
+            <source>Roads layer</source>
+            <translation>道路图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="201" />
+            <location filename="../../app/gui/siting_array_tab.py" line="211" />
+            <source>Water layer</source>
+            <translation>水体图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="212" />
             <source>The polygon layer of open water kept clear of (0 m). Automatic: the park's water, else the top visible layer whose name or fields say water (水, 河, 湖, water; OSM natural=water, landuse=reservoir, waterway). The park's ponds and wetland are always kept clear of</source>
             <translation>光伏支架避让的水面图层（退让 0 m）。自动：园区的水体图层；否则取图层列表中最上面一个可见的、名称或字段表明是水体的面图层（水、河、湖、water，或 OSM 的 natural=water、landuse=reservoir、waterway）。园区绿地中的水塘和湿地总是避让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="205" />
+            <location filename="../../app/gui/siting_array_tab.py" line="216" />
             <source>Tilt</source>
             <translation>倾角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="206" />
-            <location filename="../../app/gui/siting_array_tab.py" line="210" />
-            <location filename="../../app/gui/siting_array_tab.py" line="353" />
+            <location filename="../../app/gui/siting_array_tab.py" line="217" />
+            <location filename="../../app/gui/siting_array_tab.py" line="221" />
+            <location filename="../../app/gui/siting_array_tab.py" line="364" />
             <source>site optimum</source>
             <translation>场址最优</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="207" />
+            <location filename="../../app/gui/siting_array_tab.py" line="218" />
             <source>The tilt with the highest annual kWh/kWp on the site's weather through the yield chain (found once per site, ~0.3 s)</source>
             <translation>按场址气象经发电量计算链求得年单位千瓦发电量最高的倾角（每个场址求一次，约 0.3 s）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="209" />
+            <location filename="../../app/gui/siting_array_tab.py" line="220" />
             <source>Azimuth</source>
             <translation>方位角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="211" />
+            <location filename="../../app/gui/siting_array_tab.py" line="222" />
             <source>Facing the equator unless turning within ±45° gains ≥ 0.3% (180° = south)</source>
             <translation>朝向赤道，除非在 ±45° 内转向可增发 ≥ 0.3%（180° = 正南）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="213" />
+            <location filename="../../app/gui/siting_array_tab.py" line="224" />
             <source>Row spacing</source>
             <translation>行距</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="214" />
+            <location filename="../../app/gui/siting_array_tab.py" line="225" />
             <source>Winter solstice 9–15 h unshaded</source>
             <translation>冬至日 9–15 时不遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="215" />
+            <location filename="../../app/gui/siting_array_tab.py" line="226" />
             <source>Ground coverage ratio</source>
             <translation>地面覆盖率 GCR</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="216" />
+            <location filename="../../app/gui/siting_array_tab.py" line="227" />
             <source>Default: the pitch keeps the winter solstice 9:00–15:00 true solar time unshaded (GB 50797-2012 §6.6, exact sun position); or a GCR = slant / pitch</source>
             <translation>默认：行距保证冬至日真太阳时 9:00–15:00 前后排不遮挡（GB 50797-2012 §6.6，精确太阳位置）；或指定 GCR = 斜面长度 / 行距</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="219" />
+            <location filename="../../app/gui/siting_array_tab.py" line="230" />
             <source>Modules</source>
             <translation>组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="220" />
+            <location filename="../../app/gui/siting_array_tab.py" line="231" />
             <source>Portrait</source>
             <translation>竖排</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="221" />
+            <location filename="../../app/gui/siting_array_tab.py" line="232" />
             <source>Landscape</source>
             <translation>横排</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="222" />
+            <location filename="../../app/gui/siting_array_tab.py" line="233" />
             <source>Per table (up × along)</source>
             <translation>每个支架（上下 × 沿排）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="223" />
+            <location filename="../../app/gui/siting_array_tab.py" line="234" />
             <source>Default 2 × 14 portrait ("2P", 28 modules): a common fixed-tilt table of Chinese ground plants</source>
             <translation>默认 2 × 14 竖排（“2P”，28 块组件）：国内地面电站常见的固定支架</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="226" />
+            <location filename="../../app/gui/siting_array_tab.py" line="237" />
             <source>Module W, length, width</source>
             <translation>组件功率、长、宽</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="227" />
+            <location filename="../../app/gui/siting_array_tab.py" line="238" />
             <source>Default 575 W, 2.278 × 1.134 m: a current 144-half-cell TOPCon module (DOMAIN.md §5), or the app settings</source>
             <translation>默认 575 W、2.278 × 1.134 m：当前 144 半片 TOPCon 组件（DOMAIN.md §5），或应用设置中的组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="263" />
+            <location filename="../../app/gui/siting_array_tab.py" line="274" />
             <source>Automatic: {0}</source>
             <translation>自动：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="264" />
+            <location filename="../../app/gui/siting_array_tab.py" line="275" />
             <source>Automatic (none found)</source>
             <translation>自动（未找到）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="349" />
+            <location filename="../../app/gui/siting_array_tab.py" line="360" />
             <source>No array area: draw one on the map or use selected polygons</source>
             <translation>没有阵列范围：在地图上绘制，或使用所选面</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="353" />
-            <location filename="../../app/gui/siting_array_tab.py" line="354" />
+            <location filename="../../app/gui/siting_array_tab.py" line="364" />
+            <location filename="../../app/gui/siting_array_tab.py" line="365" />
             <source>given</source>
             <translation>指定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="354" />
+            <location filename="../../app/gui/siting_array_tab.py" line="365" />
             <source>winter rule</source>
             <translation>冬至日规则</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="357" />
+            <location filename="../../app/gui/siting_array_tab.py" line="368" />
             <source>{0} tables, {1} modules, {2:,.1f} kWp DC; tilt {3:g}°, azimuth {4:g}° ({5}); pitch {6:.2f} m, GCR {7:.2f} ({8}); usable {9:,.0f} of {10:,.0f} m²; {11} m²/kWp. Laid out in {12:.0f} ms</source>
             <translation>{0} 个支架，{1} 块组件，直流 {2:,.1f} kWp；倾角 {3:g}°，方位角 {4:g}°（{5}）；行距 {6:.2f} m，GCR {7:.2f}（{8}）；可用 {9:,.0f} / {10:,.0f} m²；{11} m²/kWp。排布用时 {12:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="363" />
+            <location filename="../../app/gui/siting_array_tab.py" line="374" />
             <source>PV array laid out in {0:.0f} ms</source>
             <translation>光伏阵列排布用时 {0:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="375" />
+            <location filename="../../app/gui/siting_array_tab.py" line="386" />
             <source>Capacity {0:,.1f} kWp DC ({1} modules × {2:g} W); yield {3:,.0f} kWh/yr ({4:,.0f} kWh/kWp); row shading {5:.1f}%, building shading {6}; land {7} m²/kWp ({8} mu/MW); avoided {9:,.1f} tCO2/yr ({10})</source>
             <translation>装机直流 {0:,.1f} kWp（{1} 块 × {2:g} W）；年发电量 {3:,.0f} kWh（{4:,.0f} kWh/kWp）；前后排遮挡 {5:.1f}%，建筑遮挡 {6}；用地 {7} m²/kWp（{8} 亩/MW）；年减排 {9:,.1f} tCO2（{10}）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="379" />
+            <location filename="../../app/gui/siting_array_tab.py" line="390" />
             <source>not computed</source>
             <translation>未计算</translation>
         </message>
@@ -3589,7 +3595,12 @@
             <translation>已更新，用时 {0:.0f} ms（{1} 台风机；计算 {2:.0f} ms）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="265" />
+            <location filename="../../app/gui/siting_array_tab.py" line="209" />
+            <source>Buildings layer</source>
+            <translation>建筑图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/siting_array_tab.py" line="276" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
