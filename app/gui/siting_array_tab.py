@@ -37,6 +37,12 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Siting", text)
 
 
+def factor_text(f) -> str:
+    """The grid factor in the UI language: its name, year and kgCO2/kWh (not the bilingual label)."""
+    name = f.name_zh if ui_lang() == "zh" else f.name_en
+    return f"{name} {f.year}: {f.kg_co2_per_kwh} kgCO2/kWh"
+
+
 class ArrayTab(QWidget):
     """Area, settings, live layout and the yield of a ground PV array."""
 
@@ -389,4 +395,5 @@ class ArrayTab(QWidget):
             s["kwp"], s["modules"], s["module_w"], s["kwh_yr"], s["kwh_per_kwp"], s["row_shade_loss_pct"],
             f"{shade:.1f}%" if shade is not None else tr("not computed"),
             f"{s['m2_per_kwp']:.1f}" if s.get("m2_per_kwp") else "—",
-            f"{s['mu_per_mw']:.1f}" if s.get("mu_per_mw") else "—", s["t_co2_yr"], result.grid_factor.label))
+            f"{s['mu_per_mw']:.1f}" if s.get("mu_per_mw") else "—", s["t_co2_yr"],
+            factor_text(result.grid_factor)))
