@@ -204,12 +204,10 @@ class Energy(Algorithm):
               help_en="with --size: points of the cost–self-sufficiency curve (0: none)",
               source="issue 18: at least 10 points", advanced=True),
         Param("pv_max_kwp", "float", None, "光伏容量上限", "PV size limit", unit="kWp", minimum=0.0,
-              maximum=1e8,
-              optional=True, flag="--pv-max", metavar="KWP", auto_zh="屋顶与阵列的可装容量",
+              maximum=1e8, optional=True, flag="--pv-max", metavar="KWP", auto_zh="屋顶与阵列的可装容量",
               auto_en="the roof and array potential", source="the PV engines' layout", advanced=True),
         Param("wind_max_kw", "float", None, "风电容量上限", "Wind size limit", unit="kW", minimum=0.0,
-              maximum=1e8,
-              optional=True, flag="--wind-max", metavar="KW", auto_zh="已布置风机的容量",
+              maximum=1e8, optional=True, flag="--wind-max", metavar="KW", auto_zh="已布置风机的容量",
               auto_en="the sited turbines' capacity", source="Siting", advanced=True),
         Param("battery_max_kwh", "float", None, "储能容量上限", "Battery size limit", unit="kWh", minimum=0.0,
               maximum=1e8, optional=True, flag="--battery-max", metavar="KWH", auto_zh="不限",
@@ -223,8 +221,9 @@ class Energy(Algorithm):
               advanced=True),
         WEATHER,
     )
-    output_file = OutputFile((".xlsx",), "OUT.xlsx", "workbook (概要, 逐时, 月度, 经济, 来源); OUT.json and "
-                             "OUT_hourly.csv beside it", _write)
+    output_file = OutputFile((".xlsx",), "OUT.xlsx",
+                             "workbook (概要, 逐时, 月度, 企业负荷, 经济, 来源); OUT.json and OUT_hourly.csv beside it",
+                             _write)
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
         from app.energy_inputs import build_system_inputs
@@ -253,7 +252,7 @@ class Energy(Algorithm):
 
         has_layers = first(inputs.get("boundary")) is not None and first(inputs.get("buildings")) is not None
         if params.sample or first(inputs.get("project")) is not None or has_layers:
-            return ParkBalance.park(_BalanceParams(params), inputs, progress)
+            return ParkBalance.park(params, inputs, progress)  # reads params.sample only
         energy = first(inputs.get("energy"))
         if energy is not None:  # the load of the table's enterprises, no roofs
             return types.SimpleNamespace(enterprises=energy.gdf, buildings=None), {}
@@ -294,10 +293,3 @@ class Energy(Algorithm):
         from app.energy_outputs import describe_energy
 
         return describe_energy(s)
-
-
-class _BalanceParams:
-    """The few values ParkBalance.park reads, from the energy algorithm's values."""
-
-    def __init__(self, p: ParamValues):
-        self.sample = p.sample
