@@ -222,7 +222,8 @@ class Energy(Algorithm):
         WEATHER,
     )
     output_file = OutputFile((".xlsx",), "OUT.xlsx",
-                             "workbook (概要, 逐时, 月度, 企业负荷, 经济, 来源); OUT.json and OUT_hourly.csv beside it",
+                             "workbook (概要, 逐时, 月度, 企业负荷, 经济, 来源); OUT.json and "
+                             "OUT_hourly.csv beside it",
                              _write)
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
