@@ -27,7 +27,8 @@ import pandas as pd
 from gis.errors import InputError, Problem
 from gis.paths import resources_dir
 
-SECTORS: tuple[str, ...] = ("energy_supply", "industry", "buildings", "transport", "agriculture", "residential")
+SECTORS: tuple[str, ...] = ("energy_supply", "industry", "buildings", "transport", "agriculture",
+                            "residential")
 """The six sectors, in the order charts and tables show them (DOMAIN.md §9)."""
 UNMAPPED = "unmapped"
 SECTOR_NAMES: dict[str, tuple[str, str]] = {
@@ -75,7 +76,8 @@ class SectorMap:
             hit = r[(r["kind"] == "section") & (r["key"] == section)]
             if len(hit):
                 return str(hit.iloc[0]["sector"]), f"门类 section {section}", str(hit.iloc[0]["source"])
-        text = "" if name is None or (isinstance(name, float) and pd.isna(name)) else str(name).strip().lower()
+        blank = name is None or (isinstance(name, float) and pd.isna(name))
+        text = "" if blank else str(name).strip().lower()
         if text:
             names = r[r["kind"] == "name"]
             for key, sector, source in zip(names["key"], names["sector"], names["source"], strict=True):
@@ -138,12 +140,14 @@ def load_sector_map(user: pd.DataFrame | str | Path | None = None) -> SectorMap:
     if user is None:
         return SectorMap(rules)
     name = "user table"
-    if not isinstance(user, pd.DataFrame):
+    if isinstance(user, pd.DataFrame):
+        frame = user
+    else:
         from gis.io.tables import read_data_table
 
         name = str(user)
-        user, _ = read_data_table(user)
-    mine = _check_rules(user.astype(str), name).assign(origin="user")
+        frame, _ = read_data_table(user)
+    mine = _check_rules(frame.astype(str), name).assign(origin="user")
     mine["source"] = mine["source"].where(mine["source"] != "", name)
     return SectorMap(pd.concat([mine, rules], ignore_index=True), user_source=name)
 
@@ -165,8 +169,9 @@ def assign_sectors(entities: pd.DataFrame, smap: SectorMap | None = None) -> Sec
     """
     smap = smap or load_sector_map()
     n = len(entities)
-    code = entities["sector_code"] if "sector_code" in entities else pd.Series([None] * n, index=entities.index)
-    name = entities["sector"] if "sector" in entities else pd.Series([None] * n, index=entities.index)
+    none = pd.Series([None] * n, index=entities.index)
+    code = entities["sector_code"] if "sector_code" in entities else none
+    name = entities["sector"] if "sector" in entities else none
     ident = entities["entity"] if "entity" in entities else pd.Series(range(n), index=entities.index)
     keys = pd.DataFrame({"sector_code": code.astype(object).where(code.notna(), None),
                          "sector": name.astype(object).where(name.notna(), None), "entity": ident})
@@ -188,8 +193,8 @@ def assign_sectors(entities: pd.DataFrame, smap: SectorMap | None = None) -> Sec
             "warning", "sectors.unmapped",
             f"{int(bad['entities'].sum())} 个对象的行业无法归入六大部门（{'、'.join(labels[:8])}）："
             "请填 GB/T 4754 行业代码，或用行业映射表补充",
-            f"{int(bad['entities'].sum())} entities' industries match no sector ({', '.join(labels[:8])}): give "
-            "GB/T 4754 codes, or add rules in a sector mapping table",
+            f"{int(bad['entities'].sum())} entities' industries match no sector ({', '.join(labels[:8])}): "
+            "give GB/T 4754 codes, or add rules in a sector mapping table",
             list(ident[(sector6 == UNMAPPED).to_numpy()].astype(str).unique())))
     cols = ["sector_code", "sector", "sector6", "sector6_zh", "how", "entities", "source"]
     return SectorAssignment(sector6, uniq[cols].reset_index(drop=True), problems)
