@@ -53,12 +53,17 @@ class TrendsResult:
     def summary(self) -> dict:
         """JSON-ready: years, baseline, per-year totals, by fuel, by sector, the mapping, problems."""
         return {"years": self.years, "baseline_year": self.baseline_year,
-                "history": [_record(r) for _, r in self.totals.iterrows()],
-                "by_fuel": [_record(r) for _, r in self.by_fuel.iterrows()],
-                "by_sector": [_record(r) for _, r in self.by_sector.iterrows()],
-                "sector_mapping": [_record(r) for _, r in self.mapping.iterrows()],
-                "missing_years": [_record(r) for _, r in self.missing.iterrows()],
+                "history": _rows(self.totals),
+                "by_fuel": _rows(self.by_fuel),
+                "by_sector": _rows(self.by_sector),
+                "sector_mapping": _rows(self.mapping),
+                "missing_years": _rows(self.missing),
                 "problems": [p.to_dict() for p in self.problems]}
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows (each row kept as objects, so years stay whole numbers)."""
+    return [_record(pd.Series(r, dtype=object)) for r in frame.to_dict("records")]
 
 
 def _change_pct(frame: pd.DataFrame, col: str, base_rows: pd.DataFrame, keys: list[str]) -> pd.Series:
