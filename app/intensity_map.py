@@ -17,6 +17,39 @@ from gis.intensity.classify import Classification, classify
 from gis.intensity.join import JoinResult, join_stats
 from gis.intensity.metrics import township_metrics
 
+QUANTITIES: dict[str, tuple[str, str | None, str, str]] = {
+    "carbon": ("t_co2", None, "碳排放强度", "carbon intensity"),
+    "energy": ("tce", None, "能耗强度", "energy intensity"),
+    "co2_total": ("t_co2", "", "碳排放总量", "total CO2"),
+    "energy_total": ("tce", "", "能源消费总量", "total energy"),
+    "co2_per_mu": ("t_co2", "land", "亩均碳排放", "CO2 per mu"),
+    "energy_per_mu": ("tce", "land", "亩均能耗", "energy per mu"),
+}
+"""Map quantity → (numerator column of the metrics, denominator: None = the ``denominator``
+argument, "" = none (a total), "land" = per mu; name zh, en). ``energy`` per 10^4 yuan is the
+能耗五色图 of the district carbon platforms (tce per 10^4 yuan of (industrial) value added, the
+national energy-intensity indicator, GB/T 2589-2020 for tce; DOMAIN.md §9)."""
+_ENERGY_UNITS = {"gdp": ("tce/10^4 yuan", "tce/万元"), "land": ("tce/mu", "tce/亩"),
+                 "population": ("tce/person", "tce/人")}
+_TOTAL_UNITS = {"t_co2": ("tCO2", "吨CO2"), "tce": ("tce", "吨标准煤")}
+
+
+def quantity_unit(quantity: str, denominator: str = "gdp") -> tuple[str, str]:
+    """(en, zh) unit of a map quantity, e.g. ``("tce/10^4 yuan", "tce/万元")`` for energy per GDP."""
+    from gis.intensity.metrics import INTENSITY_UNITS
+
+    num, den, _, _ = QUANTITIES[quantity]
+    den = denominator if den is None else den
+    if den == "":
+        return _TOTAL_UNITS[num]
+    return (INTENSITY_UNITS if num == "t_co2" else _ENERGY_UNITS)[den]
+
+
+def quantity_title(quantity: str, year) -> tuple[str, str]:
+    """The map's title (zh, en): 乡镇街道能耗强度 2023 …"""
+    _, _, zh, en = QUANTITIES.get(quantity, QUANTITIES["carbon"])
+    return f"乡镇街道{zh} {year}", f"Township {en} {year}"
+
 
 @dataclass
 class IntensityMap:
@@ -37,7 +70,12 @@ class IntensityMap:
         classes = pd.to_numeric(self.layer["class"], errors="coerce").fillna(0).astype(int)
         c["counts"] = [int((classes == k).sum()) for k in range(1, 6)]
         c["no_data"] = int((classes == 0).sum())
+        quantity = self.metrics.attrs.get("quantity", "carbon")
         return {"townships": len(self.layer), "matched": self.join.matched_polygon_count,
+                "quantity": quantity, "quantity_zh": QUANTITIES[quantity][2],
+                "quantity_en": QUANTITIES[quantity][3],
+                "quantity_unit": self.metrics.attrs.get("quantity_unit"),
+                "quantity_unit_zh": self.metrics.attrs.get("quantity_unit_zh"),
                 "year": self.metrics.attrs.get("year"),
                 "previous_year": self.metrics.attrs.get("previous_year"),
                 "intensity_unit": self.metrics.attrs.get("intensity_unit"), "classification": c,
@@ -48,9 +86,19 @@ def intensity_map(townships: gpd.GeoDataFrame, stats: pd.DataFrame, *, method: s
                   by: str = "auto", poly_key: str | None = None, stats_key: str | None = None,
                   year: int | None = None, previous_year: int | None = None, denominator: str = "gdp",
                   benchmark: float | None = None, thresholds=None, target_decline_pct: float | None = None,
-                  factors_key: str = DEFAULT_FACTOR_SET, colours=None) -> IntensityMap:
+                  factors_key: str = DEFAULT_FACTOR_SET, colours=None,
+                  quantity: str = "carbon") -> IntensityMap:
     """Join, account, classify and colour the townships (any CRS; projected to the local metric
-    CRS for areas). ``colours``: five hex colours low → high (default: the layers palette)."""
+    CRS for areas). ``colours``: five hex colours low → high (default: the layers palette).
+    ``quantity``: what is mapped (see :data:`QUANTITIES`; ``carbon`` default, ``energy`` the
+    能耗五色图); the layer's ``value`` holds it, ``intensity`` stays the carbon intensity."""
+    if quantity not in QUANTITIES:
+        raise InputError(f"未知的地图指标“{quantity}”：可用 {'、'.join(QUANTITIES)}",
+                         f"Unknown map quantity '{quantity}': use {', '.join(QUANTITIES)}",
+                         code="intensity.quantity")
+    num_col, fixed_den, q_zh, _ = QUANTITIES[quantity]
+    if fixed_den == "land":
+        denominator = "land"
     from layers.style import FIVE_COLOURS, NO_DATA_COLOUR, hex_to_rgb, palette_problems
 
     colours = list(colours or FIVE_COLOURS)
@@ -77,25 +125,72 @@ def intensity_map(townships: gpd.GeoDataFrame, stats: pd.DataFrame, *, method: s
             f"None of the {len(stats)} statistics rows matches a township (by {joined.by}: township field "
             f"'{joined.poly_key}', table column '{joined.stats_key}'; e.g. {examples_en}). Is it the right "
             "table? Name the fields with --join / --stats-join", code="intensity.no_match")
+    # a total needs no denominator: the polygon area (always there after the join) stands in
     m = township_metrics(joined.stats, load_factor_set(factors_key), year=year, previous_year=previous_year,
-                         denominator=denominator)
-    weights = m[{"gdp": "gdp_10k_yuan", "land": "land_mu", "population": "population"}[denominator]]
+                         denominator="land" if fixed_den == "" else denominator)
+    value, change, q_problems = _quantity_values(m, quantity, denominator)
+    weights = None if fixed_den == "" else \
+        m[{"gdp": "gdp_10k_yuan", "land": "land_mu", "population": "population"}[denominator]].to_numpy(float)
+    unit = quantity_unit(quantity, denominator)
+    label = None
+    if method == "ratio" and benchmark is None and num_col == "tce" and weights is not None:
+        # the map's overall Σ tce / Σ denominator (classify's own label would say Σ CO2)
+        ok = np.isfinite(value) & (weights > 0)
+        benchmark = float(np.nansum(m["tce"].to_numpy(float)[ok]) / weights[ok].sum()) if ok.any() else None
+        label = ("全区总体能耗强度 Σ能耗/Σ分母", "the map's overall Σ energy / Σ denominator")
+    elif method == "ratio" and benchmark is None and weights is None:
+        ok = np.isfinite(value)
+        benchmark = float(value[ok].mean()) if ok.any() else None
+        label = ("各乡镇平均值", "the townships' mean")
     period = (m.attrs["year"] - m.attrs["previous_year"]) if m.attrs.get("previous_year") else 1.0
-    c = classify(m["intensity"].to_numpy(float), method, benchmark=benchmark, thresholds=thresholds,
-                 target_decline_pct=target_decline_pct, change_pct=m["change_pct"].to_numpy(float),
-                 weights=weights.to_numpy(float), unit=m.attrs["intensity_unit"], period_years=period)
-    values = m.assign(**{"class": c.classes.astype(int),
+    c = classify(value, method, benchmark=benchmark, thresholds=thresholds,
+                 target_decline_pct=target_decline_pct, change_pct=change,
+                 weights=weights, unit=unit, period_years=period, benchmark_label=label)
+    m.attrs.update(quantity=quantity, quantity_unit=unit[0], quantity_unit_zh=unit[1])
+    values = m.assign(**{"class": c.classes.astype(int), "value": value, "quantity": q_zh,
                          "k_ratio": c.k_ratio if c.k_ratio is not None else np.nan})
-    layer = joined.attach(values[["join_key", "t_co2", "intensity", "k_ratio", "class", "change_pct",
-                                  "gdp_10k_yuan", "land_mu", "population", "no_data_reason"]])
+    layer = joined.attach(values[["join_key", "t_co2", "tce", "intensity", "value", "quantity", "k_ratio",
+                                  "class", "change_pct", "gdp_10k_yuan", "land_mu", "population",
+                                  "no_data_reason"]])
     layer["class"] = pd.to_numeric(layer["class"], errors="coerce").fillna(0).astype(int)
     palette = [NO_DATA_COLOUR, *colours]
     layer["colour"] = [palette[k] for k in layer["class"]]
     layer["method"] = c.description_zh
-    problems = [*joined.problems, *m.attrs.get("problems", []), *c.problems]
+    problems = [*joined.problems, *q_problems, *c.problems]
     if palette_note:
         problems.append(Problem("warning", "intensity.palette", *palette_note))
     return IntensityMap(layer, joined, m, c, problems)
+
+
+def _quantity_values(m: pd.DataFrame, quantity: str, denominator: str) \
+        -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    """The mapped figure per township, its change against the previous year (%; the carbon
+    intensity's for ``carbon``, NaN for the others: metrics keep no previous tce) and the
+    problems (the metrics' no-data warnings redone for the quantity when it is not carbon)."""
+    from gis.intensity.metrics import DENOMINATOR_COLUMNS, NO_DATA_REASONS
+
+    num_col, fixed_den, q_zh, q_en = QUANTITIES[quantity]
+    problems = list(m.attrs.get("problems", []))
+    if quantity == "carbon":
+        return m["intensity"].to_numpy(float), m["change_pct"].to_numpy(float), problems
+    num = m[num_col].to_numpy(float)
+    den_key = denominator if fixed_den is None else fixed_den
+    d = np.ones(len(m)) if den_key == "" else m[DENOMINATOR_COLUMNS[den_key]].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(d > 0, num / np.where(d > 0, d, 1.0), np.nan)
+    problems = [p for p in problems if not p.code.startswith("intensity.no_data.")]
+    reason = np.select([np.isfinite(value), (m["no_data_reason"] == "no_row").to_numpy(), np.isnan(num),
+                        np.isnan(d)], ["", "no_row", "no_emissions", "no_denominator"],
+                       default="zero_denominator")
+    m["no_data_reason"] = pd.Series([r or None for r in reason], index=m.index, dtype=object)
+    for code, (zh, en) in NO_DATA_REASONS.items():
+        ids = [str(v) for v in m.loc[m["no_data_reason"] == code, "name"]]
+        if ids:
+            problems.append(Problem("warning", f"intensity.no_data.{code}",
+                                    f"{len(ids)} 个乡镇无{q_zh}数据（{zh}），不分级：{'、'.join(ids[:10])}",
+                                    f"{len(ids)} townships have no {q_en} ({en}) and are not classified: "
+                                    f"{', '.join(ids[:10])}", ids))
+    return value, np.full(len(m), np.nan), problems
 
 
 def map_style(result: IntensityMap, *, label_field: str | None, title: str | None = None):
@@ -104,8 +199,9 @@ def map_style(result: IntensityMap, *, label_field: str | None, title: str | Non
     from layers.preset_styles import township_intensity_style
 
     year = result.metrics.attrs.get("year")
+    zh, en = quantity_title(result.metrics.attrs.get("quantity", "carbon"), year)
     return township_intensity_style(
-        result.layer, title=(title or f"乡镇街道碳排放强度 {year}", f"Township carbon intensity {year}"),
+        result.layer, title=(title or zh, en),
         classification=result.classification, label_field=label_field)
 
 

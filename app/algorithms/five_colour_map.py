@@ -96,6 +96,15 @@ class FiveColourMap(Algorithm):
         Param("method", "choice", "ratio", "分级方法", "Classification method",
               choices=[(m, *_METHOD_NAMES.get(m, (m, m))) for m in METHODS],
               source="ratio: Zhejiang carbon-efficiency grades (浙江省“碳效码”, K = 0.6/0.8/1.2/2.0)"),
+        Param("quantity", "choice", "carbon", "地图指标", "Map quantity",
+              choices=(("carbon", "碳排放强度", "carbon intensity"),
+                       ("energy", "能耗强度（能耗五色图）", "energy intensity (tce)"),
+                       ("co2_total", "碳排放总量", "total CO2"),
+                       ("energy_total", "能源消费总量", "total energy"),
+                       ("co2_per_mu", "亩均碳排放", "CO2 per mu"),
+                       ("energy_per_mu", "亩均能耗", "energy per mu")),
+              source="energy: tce per 10^4 yuan of (industrial) value added, the 能耗五色图 of the district "
+              "carbon platforms (DOMAIN.md §9); per mu: 亩均论英雄 (1 mu = 666.67 m²)"),
         Param("denominator", "choice", "gdp", "强度分母", "Intensity per",
               choices=(("gdp", "万元地区生产总值", "10^4 yuan of GDP"), ("land", "亩土地", "mu of land"),
                        ("population", "人", "person")), source="per 10^4 yuan GDP: the national intensity "
@@ -120,7 +129,7 @@ class FiveColourMap(Algorithm):
               metavar="KEY", help_en="emission-factor set for energy → CO2",
               source="resources/factors/factor_sets.csv (the row noted default)"),
         Param("title", "text", None, "地图标题", "Map title", optional=True,
-              auto_zh="乡镇街道碳排放强度 年份", auto_en="乡镇街道碳排放强度 YEAR", advanced=True),
+              auto_zh="乡镇街道 + 指标 + 年份", auto_en="乡镇街道 + the quantity + YEAR", advanced=True),
         Param("colours", "text", None, "五级颜色", "Five colours", optional=True, metavar="C1,…,C5",
               help_en="five #rrggbb colours, low to high; a palette whose colours become hard to tell apart "
               "gets a warning", auto_zh="绿、蓝、黄、橙、红（已检查色盲可读性）",
@@ -138,7 +147,8 @@ class FiveColourMap(Algorithm):
                                benchmark=p.benchmark,
                                thresholds=list(p.thresholds) if p.thresholds else None,
                                target_decline_pct=p.target, factors_key=p.factors,
-                               colours=p.colours.replace("，", ",").split(",") if p.colours else None)
+                               colours=p.colours.replace("，", ",").split(",") if p.colours else None,
+                               quantity=p.quantity)
         progress.report(1.0, "done")
         return AlgorithmOutput(self.id, result, {"township_intensity": result.layer}, result.summary(),
                                result.problems)
@@ -146,6 +156,8 @@ class FiveColourMap(Algorithm):
     def describe(self, s: dict) -> list[str]:
         c = s["classification"]
         lines = [f"乡镇街道 Townships: {s['townships']} (匹配 matched {s['matched']}), 年份 year {s['year']}",
+                 f"指标 Quantity: {s.get('quantity_zh', '碳排放强度')} / "
+                 f"{s.get('quantity_en', 'carbon intensity')}",
                  f"方法 Method: {c['description_zh']}", f"         {c['description_en']}"]
         names = ["绿 green", "蓝 blue", "黄 yellow", "橙 orange", "红 red"]
         for k, (n, lab) in enumerate(zip(c.get("counts") or [], c.get("labels_zh") or [], strict=False)):

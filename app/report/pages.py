@@ -624,7 +624,9 @@ def indicators(doc: ReportDocument, data: ReportData) -> None:
 def intensity(doc: ReportDocument, data: ReportData) -> None:
     s, lang = data.summary.intensity, data.lang
     gdf = data.layer("township_intensity")
-    doc.heading(doc.t("乡镇街道碳排放强度五色图", "Five-colour township carbon-intensity map"), new_page=True)
+    q = (s.extra if s else {}) or {}  # the mapped quantity (app.intensity_map.QUANTITIES), carbon by default
+    q_zh, q_en = q.get("quantity_zh", "碳排放强度"), q.get("quantity_en", "carbon intensity")
+    doc.heading(doc.t(f"乡镇街道{q_zh}五色图", f"Five-colour township map: {q_en}"), new_page=True)
     if not s or gdf is None:
         doc.paragraph(doc.t("没有乡镇统计数据，未绘制五色图。",
                             "No township statistics: the map was not drawn."))
@@ -632,11 +634,11 @@ def intensity(doc: ReportDocument, data: ReportData) -> None:
     c = _get(s, "classification", {})
     doc.paragraph(doc.t(
         f"{s.year} 年 {num(s.townships)} 个乡镇街道（匹配统计数据 {num(s.matched)} 个）"
-        f"按碳排放强度"
+        f"按{q_zh}"
         f"分为五级，由低到高依次为绿、蓝、黄、橙、红，无数据为灰色。方法：{c.get('description_zh', '')}",
         f"{num(s.townships)} townships ({num(s.matched)} with statistics), {s.year}, "
         f"in five "
-        f"classes of carbon intensity from low to high: green, blue, yellow, orange, red; grey = no data. "
+        f"classes of {q_en} from low to high: green, blue, yellow, orange, red; grey = no data. "
         f"Method: {c.get('description_en', '')}"))
     unit = c.get("unit_zh") if lang == "zh" else c.get("unit_en")
     unit = "" if c.get("quantity") == "k_ratio" else unit or ""
@@ -645,8 +647,8 @@ def intensity(doc: ReportDocument, data: ReportData) -> None:
                            classification=c or None)]  # its labels: the classes' ranges in both units
     if data.layer("boundary") is not None:
         layers.append(report_layer("boundary", data.layers["boundary"], lang))
-    add_map(doc, layers, doc.t(f"乡镇街道碳排放强度五色图（{s.year} 年）",
-                               f"Township carbon intensity, {s.year}"), extent=extent_of(gdf, 0.02))
+    add_map(doc, layers, doc.t(f"乡镇街道{q_zh}五色图（{s.year} 年）",
+                               f"Township {q_en}, {s.year}"), extent=extent_of(gdf, 0.02))
     labels = c.get("labels_zh" if lang == "zh" else "labels_en") or []
     counts = c.get("counts") or []
     rows = [[Cell("", fill=col), FIVE_NAMES[k][0 if lang == "zh" else 1],
@@ -659,11 +661,12 @@ def intensity(doc: ReportDocument, data: ReportData) -> None:
                Column(doc.t("乡镇数", "Townships"), 1.0, "right")], rows,
               caption=doc.t("五色分级", "The five classes"), zebra=False)
     df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    for col in ("t_co2", "gdp_10k_yuan", "intensity", "k_ratio", "class"):
+    vcol = "value" if "value" in df.columns and q.get("quantity", "carbon") != "carbon" else "intensity"
+    for col in ("t_co2", "gdp_10k_yuan", "intensity", "value", "k_ratio", "class"):
         if col in df.columns:
             df[col] = pd.to_numeric(df[col], errors="coerce")
     if "class" in df.columns:
-        df = df.sort_values(["class", "intensity"] if "intensity" in df.columns else ["class"],
+        df = df.sort_values(["class", vcol] if vcol in df.columns else ["class"],
                             ascending=False, kind="stable")
     colours = ("#bdbdbd", "#00a651", "#2171b5", "#ffe066", "#f58220", "#d7191c")
     rows = []
@@ -672,13 +675,14 @@ def intensity(doc: ReportDocument, data: ReportData) -> None:
         k = k if 0 <= k <= 5 else 0
         name = FIVE_NAMES[k - 1][0 if lang == "zh" else 1] if k else doc.t("无数据", "no data")
         rows.append([str(r.get("name", r.get("code", ""))), str(r.get("code", "")), num(r.get("t_co2")),
-                     num(r.get("gdp_10k_yuan")), num(r.get("intensity"), 4), num(r.get("k_ratio"), 2),
+                     num(r.get("gdp_10k_yuan")), num(r.get(vcol), 4), num(r.get("k_ratio"), 2),
                      Cell(name, fill=colours[k], colour="#ffffff" if k in (1, 2, 5) else None)])
     doc.table([Column(doc.t("乡镇街道", "Township"), 1.6), Column(doc.t("代码", "Code"), 1.6),
                Column("tCO₂", 1.2, "right"), Column(doc.t("GDP 万元", "GDP 10⁴ yuan"), 1.3, "right"),
-               Column(doc.t("强度 tCO₂/万元", "tCO₂/10⁴ yuan"), 1.3, "right"), Column("K", 0.7, "right"),
-               Column(doc.t("级别", "Class"), 0.8, "center")], rows,
-              caption=doc.t("乡镇街道碳排放强度", "Township carbon intensity"))
+               Column(doc.t(f"{q_zh} {q.get('quantity_unit_zh') or 'tCO₂/万元'}",
+                            f"{q_en}, {q.get('quantity_unit') or 'tCO₂/10⁴ yuan'}"), 1.3, "right"),
+               Column("K", 0.7, "right"), Column(doc.t("级别", "Class"), 0.8, "center")], rows,
+              caption=doc.t(f"乡镇街道{q_zh}", f"Township {q_en}"))
 
 
 def assumptions(doc: ReportDocument, data: ReportData) -> None:

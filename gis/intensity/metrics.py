@@ -5,7 +5,10 @@ Emissions ``t_co2`` come from an emissions column when the table has one (``碳�
 the energy columns by fuel (``原煤(吨)``, ``天然气(万立方米)``, ``电力(万千瓦时)``, ``成品油(吨)`` …)
 through :func:`gis.carbon.inventory.read_energy_inventory` and
 :func:`gis.carbon.emissions.account_emissions` with the given factor set (E = Σ AD × EF,
-DOMAIN.md §2). A row whose fuel cells are ALL blank has no emissions (no data), not zero; a blank
+DOMAIN.md §2). Total energy ``tce`` comes from a total-energy column when the table has one
+(``综合能耗(吨标准煤)``, ``能源消费总量(万吨标准煤)``; the statistics' own total, which counts
+fuels the table may not list), else from the fuel columns. A row whose fuel cells are ALL blank
+has no emissions (no data), not zero; a blank
 cell among filled ones counts as zero, as in the carbon accounting (reported).
 
 Denominators, in the units named in the column names:
@@ -51,7 +54,11 @@ GDP_NAMES = ["地区生产总值", "生产总值", "gdp", "gdp_10k_yuan", "增�
 LAND_NAMES = ["土地面积", "行政区域面积", "辖区面积", "区域面积", "国土面积", "面积", "land_area", "land_mu",
               "area", "占地面积", "用地面积"]
 POPULATION_NAMES = ["常住人口", "人口", "户籍人口", "population", "pop"]
-_IMPLIED_UNITS = {"tco2": "tCO2", "gdp10kyuan": "万元", "valueadded10kyuan": "万元", "landmu": "亩"}
+ENERGY_NAMES = ["综合能耗", "综合能源消费量", "能源消费总量", "能源消费量", "能耗总量", "能耗",
+                "total_energy", "energy_tce", "tce"]
+"""Total-energy headers (unit in the header, e.g. 综合能耗(吨标准煤)): the energy map's numerator."""
+_IMPLIED_UNITS = {"tco2": "tCO2", "gdp10kyuan": "万元", "valueadded10kyuan": "万元", "landmu": "亩",
+                  "tce": "tce", "energytce": "tce"}
 
 NO_DATA_REASONS: dict[str, tuple[str, str]] = {
     "no_row": ("该年份没有统计行", "no statistics row for the year"),
@@ -301,9 +308,30 @@ def _emissions(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], ent: p
         used["t_co2"] = hit[0]
         problems.append(Problem("info", "intensity.emissions_column", f"碳排放取自“{hit[0]}”列",
                                 f"Emissions taken from column '{hit[0]}'"))
-        return t_co2, np.full(len(df), np.nan), "reported", None
+        energy = _find(cols, ENERGY_NAMES)
+        tce = np.full(len(df), np.nan)
+        if energy is not None:
+            tce = _converted(df, energy, "tce", "tce", "综合能耗", "total energy", None, problems)
+            used["tce"] = energy[0]
+        return t_co2, tce, "reported", None
     factors = factors or load_factor_set()
-    t_co2, tce = _from_energy(df, ent, years, cols, factors, problems)
+    energy = _find(cols, ENERGY_NAMES)
+    try:
+        t_co2, tce = _from_energy(df, ent, years, cols, factors, problems)
+    except InputError as exc:
+        if energy is None or exc.code != "intensity.no_emissions":
+            raise
+        # only a total-energy column: the energy map can be drawn, the carbon one has no data
+        tce = _converted(df, energy, "tce", "tce", "综合能耗", "total energy", None, problems)
+        used["tce"] = energy[0]
+        problems.append(Problem("info", "intensity.energy_only",
+                                f"统计表只有能耗总量“{energy[0]}”，没有碳排放或分品种能耗：只能绘制能耗图",
+                                f"The table has only a total-energy column '{energy[0]}', no emissions or "
+                                "energy by fuel: only the energy maps can be drawn"))
+        return np.full(len(df), np.nan), tce, "none", None
+    if energy is not None:  # the statistics' own total (it counts fuels the table may not list)
+        tce = _converted(df, energy, "tce", "tce", "综合能耗", "total energy", None, problems)
+        used["tce"] = energy[0]
     problems.append(Problem("info", "intensity.emissions_from_energy",
                             f"碳排放由能源消费量按因子集“{factors.key}”计算",
                             f"Emissions computed from energy use with the factor set '{factors.key}'"))
