@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from gis.errors import InputError, Problem
@@ -161,6 +162,18 @@ class SectorAssignment:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _text_key(values: pd.Series) -> pd.Series:
+    """Codes and names as stripped text, "" for blanks; whole numbers without ".0" (a code read as
+    a number: 2511.0 → "2511")."""
+    def one(v) -> str:
+        if v is None or (isinstance(v, float) and not np.isfinite(v)):
+            return ""
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v).strip()
+    return values.map(one).astype(object)
+
+
 def assign_sectors(entities: pd.DataFrame, smap: SectorMap | None = None) -> SectorAssignment:
     """The six-sector key of each row of ``entities`` (columns ``sector_code`` and/or ``sector``).
 
@@ -173,21 +186,23 @@ def assign_sectors(entities: pd.DataFrame, smap: SectorMap | None = None) -> Sec
     code = entities["sector_code"] if "sector_code" in entities else none
     name = entities["sector"] if "sector" in entities else none
     ident = entities["entity"] if "entity" in entities else pd.Series(range(n), index=entities.index)
-    keys = pd.DataFrame({"sector_code": code.astype(object).where(code.notna(), None),
-                         "sector": name.astype(object).where(name.notna(), None), "entity": ident})
-    uniq = keys.groupby(["sector_code", "sector"], dropna=False, sort=True)["entity"].nunique().reset_index()
-    mapped = [smap.map_one(c, s) for c, s in zip(uniq["sector_code"], uniq["sector"], strict=True)]
+    # text keys ("" for blanks): groupby and lookups then treat blanks alike whatever the dtypes
+    keys = pd.DataFrame({"sector_code": _text_key(code), "sector": _text_key(name), "entity": ident})
+    uniq = keys.groupby(["sector_code", "sector"], sort=True)["entity"].nunique().reset_index()
+    mapped = [smap.map_one(c or None, s or None)
+              for c, s in zip(uniq["sector_code"], uniq["sector"], strict=True)]
     uniq["sector6"] = [m[0] for m in mapped]
     uniq["sector6_zh"] = [sector_name(m[0]) for m in mapped]
     uniq["how"] = [m[1] for m in mapped]
     uniq["source"] = [m[2] for m in mapped]
     uniq = uniq.rename(columns={"entity": "entities"})
-    lookup = keys.merge(uniq[["sector_code", "sector", "sector6"]], on=["sector_code", "sector"], how="left")
-    sector6 = pd.Series(lookup["sector6"].to_numpy(), index=entities.index, name="sector6")
+    table = dict(zip(zip(uniq["sector_code"], uniq["sector"], strict=True), uniq["sector6"], strict=True))
+    sector6 = pd.Series([table[k] for k in zip(keys["sector_code"], keys["sector"], strict=True)],
+                        index=entities.index, name="sector6", dtype=object)
     problems = []
     if (sector6 == UNMAPPED).any():
         bad = uniq[uniq["sector6"] == UNMAPPED]
-        labels = [" ".join(str(v) for v in (c, s) if v is not None and not pd.isna(v)) or "（空 blank）"
+        labels = [" ".join(v for v in (c, s) if v) or "（空 blank）"
                   for c, s in zip(bad["sector_code"], bad["sector"], strict=True)]
         problems.append(Problem(
             "warning", "sectors.unmapped",
