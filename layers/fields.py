@@ -128,6 +128,14 @@ FIELDS: dict[str, FieldInfo] = {
     "rank_park": _f("rank_park", "", "园区内排名", "rank in park"),
     "delta_l": _f("delta_l", "tCO2/万元", "L 较上年变化", "change of L from the year before", 4),
     "delta_grade": _f("delta_grd", "", "等级较上年变化", "grade change from the year before"),
+    # enterprise points and per-mu figures (gis/carbon/placement.py, gis/carbon/per_mu.py)
+    "placed_by": _f("placed_by", "", "定位方式（经纬度/建筑）", "placed by (lonlat/buildings)"),
+    "tce": _f("tce", "tce", "综合能耗", "energy use", 2),
+    "t_co2_per_mu": _f("tco2_mu", "tCO2/亩", "亩均碳排放", "CO2 per mu", 3),
+    "tce_per_mu": _f("tce_per_mu", "tce/亩", "亩均能耗", "energy per mu", 3),
+    "value_added_10k_yuan_per_mu": _f("va_mu", "万元/亩", "亩均增加值", "value added per mu", 2),
+    "land_source": _f("land_src", "", "用地面积来源", "land area from"),
+    "quantity": _f("quantity", "", "地图指标", "map quantity"),
     # ground PV arrays (issue 8: gis/solar/array_energy.py TABLE_RESULT_COLUMNS, area and zone layers)
     "kwh_per_kwp_yr": _f("kwh_kwp_yr", "kWh/kWp", "等效利用小时", "specific yield", 1),
     "table_id": _f("table_id", "", "支架编号", "table id"),
@@ -191,6 +199,8 @@ LAYER_FIELDS: dict[tuple[str, str], FieldInfo] = {
     ("pv_array_area", "area_m2"): _f("area_m2", "m²", "场地面积", "site area", 1),
     ("pv_array_exclusions", "kind"): _f("kind", "", "排除类型", "exclusion kind"),
     ("wind_violations", "kind"): _f("kind", "", "约束类型", "constraint"),
+    ("township_intensity", "value"): _f("value", "", "地图指标值（单位见图例）",
+                                        "mapped value (unit on the legend)", 4),
 }
 
 

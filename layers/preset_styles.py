@@ -237,6 +237,19 @@ def enterprise_grades_style(gdf, *, title, **_) -> Style:
     return style
 
 
+def enterprise_points_style(gdf, *, title, **_) -> Style:
+    """Enterprise points (gis/carbon/placement.py): coloured by carbon-efficiency grade when the
+    layer has grades (the five colours, as :func:`enterprise_grades_style`), else one dark marker
+    (ColorBrewer Greys 8, readable over every class colour of the township map beneath)."""
+    g = pd.to_numeric(gdf["grade"], errors="coerce") if "grade" in gdf else pd.Series(dtype=float)
+    if g.notna().any():
+        style = enterprise_grades_style(gdf, title=title)
+        style.marker_size_pt = 6.0
+        return style
+    return SingleStyle(fill="#252525", outline="#ffffff", width=0.6, marker_size_pt=5.0, title_zh=title[0],
+                       title_en=title[1])
+
+
 def pv_array_tables_style(gdf, *, title, **_) -> Style:
     field = _first(gdf.columns, ("kwh_per_kwp", "specific_yield_kwh_kwp"))
     values = pd.to_numeric(gdf[field], errors="coerce") if field else None

@@ -59,3 +59,19 @@ def test_township_totals_equal_sum_of_enterprises():
     assert got.loc["T4", "enterprises"] == 0
     # points east of x = 2000 lie outside every township and are not counted
     assert got["t_co2"].sum() == pytest.approx(t_co2[x < 2000].sum())
+
+
+def test_enterprise_points_layer_coloured_by_grade():
+    from layers.registry import field_alias, layer_spec
+    from layers.style import FIVE_COLOURS
+
+    spec = layer_spec("enterprise_points")
+    assert spec is not None and spec.geometry == "point"
+    pts = gpd.GeoDataFrame({"entity": ["A", "B"], "grade": [1, 5]},
+                           geometry=[Point(116.0, 40.0), Point(116.1, 40.0)], crs="EPSG:4326")
+    style = spec.make_style(pts)
+    # grade 1 green, grade 5 red: the DB33/T 1347-2023 colours of the grade layer
+    assert [c.colour.lower() for c in style.classes] == [c.lower() for c in FIVE_COLOURS]
+    plain = spec.make_style(pts.drop(columns="grade"))
+    assert not hasattr(plain, "classes")
+    assert field_alias("tce_per_mu", "enterprise_points") == "亩均能耗 (tce/亩)"
