@@ -65,3 +65,21 @@ def test_township_per_mu_is_sum_over_sum():
     # T2: only C has land (3 mu); D is left out of both sums
     assert t.loc["T2", "t_co2_per_mu"] == pytest.approx(100 / 3, rel=1e-3)
     assert t.loc["T2", "enterprises"] == 2 and t.loc["T2", "with_land"] == 1
+
+
+def test_from_an_energy_table_with_a_parcel_area_column():
+    from gis.carbon.emissions import account_emissions
+    from gis.carbon.factors import load_factor_set
+    from gis.carbon.inventory import read_energy_inventory
+
+    df = pd.DataFrame({"企业代码": ["A", "B"], "原煤(吨)": [1000.0, 500.0],
+                       "工业增加值(万元)": [2000.0, 800.0],
+                       "宗地面积(平方米)": [20000.0, np.nan]})
+    fs = load_factor_set()
+    e = account_emissions(read_energy_inventory(df, source_name="t", factors=fs), fs).entities
+    f = per_mu_figures(e).set_index("entity")
+    # 20 000 m² = 30 mu; raw coal 1000 t × 0.7143 tce/t (GB/T 2589-2020) = 714.3 tce → 23.81 tce/mu
+    assert f.loc["A", "land_mu"] == pytest.approx(30.0)
+    assert f.loc["A", "tce_per_mu"] == pytest.approx(714.3 / 30, rel=1e-4)
+    assert f.loc["A", "value_added_10k_yuan_per_mu"] == pytest.approx(2000 / 30)
+    assert np.isnan(f.loc["B", "land_mu"])

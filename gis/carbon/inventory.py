@@ -46,8 +46,8 @@ ROLE_NAMES: dict[str, list[str]] = {
     "year": ["年份", "年度", "统计年度", "统计年份", "year"],
     "value_added": ["工业增加值", "增加值", "地区生产总值", "生产总值", "gdp", "value_added",
                     "industrial_value_added", "valueadded"],
-    "land_area": ["占地面积", "用地面积", "土地面积", "面积", "land_area", "area", "site_area", "用地",
-                  "占地"],
+    "land_area": ["占地面积", "用地面积", "土地面积", "宗地面积", "土地使用面积", "厂区面积", "实际用地面积",
+                  "面积", "land_area", "area", "site_area", "land_mu", "用地", "占地"],
     "population": ["常住人口", "人口", "户籍人口", "population"],
     "reported_tce": ["综合能耗", "综合能源消费量", "能源消费总量", "能耗总量", "total_energy", "energy_tce"],
     # deductions of the carbon-efficiency grades (gis/carbon/grades.py, DB33/T 1347-2023): not fuels
