@@ -57,6 +57,8 @@ class AnalysisOptions:
     intensity: bool = True
     energy: bool = True
     """Hour by hour (app.park_energy): the energy table's typical profiles against the rooftop PV."""
+    trends: bool = True
+    """Years (app.park_trends): the energy table's yearly trends and carbon-flow Sankeys."""
 
     @classmethod
     def from_project(cls, options: dict) -> AnalysisOptions:
@@ -164,6 +166,10 @@ def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
 
         progress.report(0.96, "hour by hour")
         add_park_energy(results, progress=progress.sub(0.96, 1.0))
+    if options.trends and park.enterprises is not None:
+        from app.park_trends import add_park_trends
+
+        add_park_trends(results, options.factors)  # every year of the table (~0.1 s on the sample)
     progress.report(1.0, "analyses done")
     return results
 

@@ -1,0 +1,52 @@
+"""The park's trends and carbon-flow Sankeys for Run All and the demo (issue #19): every year of the
+energy table by fuel and six sectors (:mod:`gis.carbon.trends`) and the Sankey of each year
+(:mod:`gis.carbon.sankey`), kept JSON-ready in ``summary["trends"]`` so that the report and the
+Trends panel draw them from a saved project without the table.
+
+The Sankeys hold what the energy table holds (its green-power, sink and CCS columns); on-site
+renewables and the park's green-space sinks are current-state figures, not per year, so they are
+left out here (``lingtan trends --onsite-kwh/--sinks-t-co2`` adds them for one year).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gis.progress import NO_PROGRESS, Progress
+
+
+def park_trends_summary(park: Any, factors_key: str | None = None,
+                        progress: Progress = NO_PROGRESS) -> dict | None:
+    """``{**TrendsResult.summary(), "sankey": latest year's Sankey, "sankeys": [one per year]}`` of
+    the park's energy table; None without a table. Raises InputError when the table has no year."""
+    from gis.carbon.emissions import account_emissions
+    from gis.carbon.factors import DEFAULT_FACTOR_SET, load_factor_set
+    from gis.carbon.inventory import read_energy_inventory
+    from gis.carbon.sankey import carbon_flows
+    from gis.carbon.trends import compute_trends
+
+    if park is None or park.enterprises is None:
+        return None
+    factors = load_factor_set(factors_key or DEFAULT_FACTOR_SET)
+    inventory = read_energy_inventory(park.enterprises, source_name="enterprises", factors=factors)
+    progress.report(0.3, "trends")
+    trends = compute_trends(account_emissions(inventory, factors, year="all"))
+    progress.check()
+    sankeys = [carbon_flows(trends, y).to_dict() for y in trends.years]
+    progress.report(1.0, "trends done")
+    return {**trends.summary(), "sankey": sankeys[-1], "sankeys": sankeys}
+
+
+def add_park_trends(results: Any, factors_key: str | None = None, progress: Progress = NO_PROGRESS) -> None:
+    """Add ``summary["trends"]`` to ``results`` (a ParkResults); a table without years is recorded
+    in ``summary["skipped"]`` instead (the rest of the run stands)."""
+    from gis.errors import InputError
+
+    try:
+        section = park_trends_summary(results.park, factors_key, progress)
+    except InputError as err:
+        results.summary.setdefault("skipped", []).append(
+            {"analysis": "trends", "zh": err.zh, "en": err.en})
+        return
+    if section is not None:
+        results.summary["trends"] = section
