@@ -50,3 +50,29 @@ def add_park_trends(results: Any, factors_key: str | None = None, progress: Prog
         return
     if section is not None:
         results.summary["trends"] = section
+
+
+def sankey_of(section: dict, year: int | None = None):
+    """The :class:`gis.carbon.sankey.SankeyData` of ``year`` (default the latest) from a saved
+    ``summary["trends"]`` (its ``sankeys``, else its one ``sankey``); None when it has none."""
+    import pandas as pd
+
+    from gis.carbon.sankey import LINK_COLUMNS, NODE_COLUMNS, SankeyData
+
+    saved = list(section.get("sankeys") or ([section["sankey"]] if section.get("sankey") else []))
+    if not saved:
+        return None
+    chosen = saved[-1] if year is None else next((s for s in saved if int(s["year"]) == int(year)), None)
+    if chosen is None:
+        return None
+    nodes = pd.DataFrame([(n["key"], n["name_zh"], n["name_en"], int(n["column"]), n["kind"])
+                          for n in chosen["nodes"]], columns=NODE_COLUMNS)
+    links = pd.DataFrame([(k["source"], k["target"], float(k["value"]), k["unit"]) for k in chosen["links"]],
+                         columns=LINK_COLUMNS)
+    return SankeyData(int(chosen["year"]), nodes, links)
+
+
+def sankey_years(section: dict) -> list[int]:
+    """The years whose Sankey the section holds."""
+    saved = section.get("sankeys") or ([section["sankey"]] if section.get("sankey") else [])
+    return [int(s["year"]) for s in saved]

@@ -47,6 +47,7 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
     from app.report.grades_pages import grades
     from app.report.pages import SECTIONS, ReportData, assumptions, cover
     from app.report.siting_pages import siting
+    from app.report.trends_pages import trends
 
     summary = ParkSummary.from_dict(summary)
     data = ReportData(summary, layers, lang, date or dt.date.today(), organisation=organisation or "")
@@ -59,8 +60,8 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
     if contents:
         doc.contents_page()
     analyses = [section for section in SECTIONS if section is not assumptions]
-    # placed, hour by hour, enterprises, then the assumptions
-    for section in (*analyses, siting, energy, grades, assumptions):
+    # placed, hour by hour, the years, enterprises, then the assumptions
+    for section in (*analyses, siting, energy, trends, grades, assumptions):
         section(doc, data)
     return doc
 
