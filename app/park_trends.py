@@ -17,18 +17,25 @@ from gis.progress import NO_PROGRESS, Progress
 
 def park_trends_summary(park: Any, factors_key: str | None = None,
                         progress: Progress = NO_PROGRESS) -> dict | None:
-    """``{**TrendsResult.summary(), "sankey": latest year's Sankey, "sankeys": [one per year]}`` of
-    the park's energy table; None without a table. Raises InputError when the table has no year."""
+    """The trends section of the park's energy table (:func:`trends_section`); None without a table."""
+    if park is None or park.enterprises is None:
+        return None
+    return trends_section(park.enterprises, factors_key, source="enterprises", progress=progress)
+
+
+def trends_section(table: Any, factors_key: str | None = None, *, source: str = "energy table",
+                   progress: Progress = NO_PROGRESS) -> dict:
+    """``{**TrendsResult.summary(), "sankey": latest year's Sankey, "sankeys": [one per year]}`` of an
+    energy table (a DataFrame; factor set ``factors_key``, default national-2023). Raises InputError
+    when the table has no year."""
     from gis.carbon.emissions import account_emissions
     from gis.carbon.factors import DEFAULT_FACTOR_SET, load_factor_set
     from gis.carbon.inventory import read_energy_inventory
     from gis.carbon.sankey import carbon_flows
     from gis.carbon.trends import compute_trends
 
-    if park is None or park.enterprises is None:
-        return None
     factors = load_factor_set(factors_key or DEFAULT_FACTOR_SET)
-    inventory = read_energy_inventory(park.enterprises, source_name="enterprises", factors=factors)
+    inventory = read_energy_inventory(table, source_name=source, factors=factors)
     progress.report(0.3, "trends")
     trends = compute_trends(account_emissions(inventory, factors, year="all"))
     progress.check()
@@ -76,3 +83,15 @@ def sankey_years(section: dict) -> list[int]:
     """The years whose Sankey the section holds."""
     saved = section.get("sankeys") or ([section["sankey"]] if section.get("sankey") else [])
     return [int(s["year"]) for s in saved]
+
+
+def sankey_totals(data) -> dict[str, float]:
+    """A Sankey's headline totals: energy in (tce, the fuels and on-site renewables), gross CO2 of
+    energy use, the deductions and net emissions (t)."""
+    links = data.links
+    into = links.groupby("target")["value"].sum()
+    out_of = links.groupby("source")["value"].sum()
+    energy = float(links.loc[links["unit"] == "tce", "value"].sum())
+    return {"energy_tce": energy, "gross_t_co2": float(into.get("gross", 0.0)),
+            "deductions_t_co2": float(out_of.get("gross", 0.0) - into.get("net", 0.0)),
+            "net_t_co2": float(into.get("net", 0.0))}

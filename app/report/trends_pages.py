@@ -13,23 +13,11 @@ import pandas as pd
 from app.charts.energy_tables import number
 from app.charts.sankey_chart import sankey_chart
 from app.charts.trend_chart import trend_chart
-from app.park_trends import sankey_of
+from app.park_trends import sankey_of, sankey_totals
 from app.report.document import Column, ReportDocument
 from app.report.pages import ReportData
 
 CHAPTER_ZH, CHAPTER_EN = "逐年趋势与碳流向", "Trends over the years and carbon flows"
-
-
-def sankey_totals(data) -> dict[str, float]:
-    """A Sankey's headline totals: energy in (tce, the fuels and on-site renewables), gross CO2 of
-    energy use, the deductions and net emissions (t)."""
-    links = data.links
-    into = links.groupby("target")["value"].sum()
-    out_of = links.groupby("source")["value"].sum()
-    energy = float(links.loc[links["unit"] == "tce", "value"].sum())
-    return {"energy_tce": energy, "gross_t_co2": float(into.get("gross", 0.0)),
-            "deductions_t_co2": float(out_of.get("gross", 0.0) - into.get("net", 0.0)),
-            "net_t_co2": float(into.get("net", 0.0))}
 
 
 def trends(doc: ReportDocument, data: ReportData) -> None:
