@@ -197,6 +197,7 @@ class TrendsPanel(QWidget):
             self.values.update(sankey_totals(self.sankey))
         self.hover_text = ""
         self.hover.setText("")
+        self.year_label.setText(str(year) if year is not None else "")
         self._fill_totals()
         self.chart_sankey.update()
 

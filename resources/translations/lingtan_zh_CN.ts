@@ -966,347 +966,347 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="158" />
+            <location filename="../../app/gui/main_window.py" line="160" />
             <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
             <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="217" />
+            <location filename="../../app/gui/main_window.py" line="219" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="223" />
+            <location filename="../../app/gui/main_window.py" line="225" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="229" />
+            <location filename="../../app/gui/main_window.py" line="231" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="234" />
+            <location filename="../../app/gui/main_window.py" line="236" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="240" />
+            <location filename="../../app/gui/main_window.py" line="242" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="240" />
+            <location filename="../../app/gui/main_window.py" line="242" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="274" />
+            <location filename="../../app/gui/main_window.py" line="276" />
             <source>Choose a vector layer in the layer panel first</source>
             <translation>请先在图层面板中选择一个矢量图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="278" />
+            <location filename="../../app/gui/main_window.py" line="280" />
             <source>{0} features selected</source>
             <translation>已选择 {0} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="302" />
+            <location filename="../../app/gui/main_window.py" line="304" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="303" />
+            <location filename="../../app/gui/main_window.py" line="305" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="304" />
+            <location filename="../../app/gui/main_window.py" line="306" />
             <source>Open Recen&amp;t</source>
             <translation>最近打开(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="305" />
+            <location filename="../../app/gui/main_window.py" line="307" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="306" />
+            <location filename="../../app/gui/main_window.py" line="308" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="307" />
+            <location filename="../../app/gui/main_window.py" line="309" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="308" />
+            <location filename="../../app/gui/main_window.py" line="310" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="309" />
+            <location filename="../../app/gui/main_window.py" line="311" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="310" />
+            <location filename="../../app/gui/main_window.py" line="312" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="311" />
+            <location filename="../../app/gui/main_window.py" line="313" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="313" />
+            <location filename="../../app/gui/main_window.py" line="315" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="314" />
+            <location filename="../../app/gui/main_window.py" line="316" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="315" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="318" />
+            <location filename="../../app/gui/main_window.py" line="320" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="318" />
+            <location filename="../../app/gui/main_window.py" line="320" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="321" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="321" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="320" />
+            <location filename="../../app/gui/main_window.py" line="322" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="320" />
+            <location filename="../../app/gui/main_window.py" line="322" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="321" />
+            <location filename="../../app/gui/main_window.py" line="323" />
             <source>A&amp;dd Data…</source>
             <translation>添加数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="322" />
+            <location filename="../../app/gui/main_window.py" line="324" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="328" />
+            <location filename="../../app/gui/main_window.py" line="330" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="329" />
+            <location filename="../../app/gui/main_window.py" line="331" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="330" />
+            <location filename="../../app/gui/main_window.py" line="332" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="331" />
+            <location filename="../../app/gui/main_window.py" line="333" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="332" />
+            <location filename="../../app/gui/main_window.py" line="334" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="333" />
+            <location filename="../../app/gui/main_window.py" line="335" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="334" />
+            <location filename="../../app/gui/main_window.py" line="336" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="334" />
+            <location filename="../../app/gui/main_window.py" line="336" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="335" />
+            <location filename="../../app/gui/main_window.py" line="337" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="336" />
+            <location filename="../../app/gui/main_window.py" line="338" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="337" />
+            <location filename="../../app/gui/main_window.py" line="339" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="338" />
+            <location filename="../../app/gui/main_window.py" line="340" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="339" />
+            <location filename="../../app/gui/main_window.py" line="341" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="340" />
+            <location filename="../../app/gui/main_window.py" line="342" />
             <source>Select by A&amp;ttribute…</source>
             <translation>按属性选择(&amp;T)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="341" />
+            <location filename="../../app/gui/main_window.py" line="343" />
             <source>Select the features that meet a condition</source>
             <translation>选择满足条件的要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="342" />
+            <location filename="../../app/gui/main_window.py" line="344" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="343" />
+            <location filename="../../app/gui/main_window.py" line="345" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="344" />
+            <location filename="../../app/gui/main_window.py" line="346" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="344" />
+            <location filename="../../app/gui/main_window.py" line="346" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="345" />
+            <location filename="../../app/gui/main_window.py" line="347" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="345" />
+            <location filename="../../app/gui/main_window.py" line="347" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="346" />
+            <location filename="../../app/gui/main_window.py" line="348" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="347" />
+            <location filename="../../app/gui/main_window.py" line="349" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="348" />
+            <location filename="../../app/gui/main_window.py" line="350" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="349" />
+            <location filename="../../app/gui/main_window.py" line="351" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="350" />
+            <location filename="../../app/gui/main_window.py" line="352" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="351" />
+            <location filename="../../app/gui/main_window.py" line="353" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="352" />
+            <location filename="../../app/gui/main_window.py" line="354" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="353" />
+            <location filename="../../app/gui/main_window.py" line="355" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="354" />
+            <location filename="../../app/gui/main_window.py" line="356" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="355" />
+            <location filename="../../app/gui/main_window.py" line="357" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="358" />
+            <location filename="../../app/gui/main_window.py" line="360" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="359" />
+            <location filename="../../app/gui/main_window.py" line="361" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="372" />
+            <location filename="../../app/gui/main_window.py" line="374" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="373" />
+            <location filename="../../app/gui/main_window.py" line="375" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="542" />
+            <location filename="../../app/gui/main_window.py" line="544" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="555" />
+            <location filename="../../app/gui/main_window.py" line="557" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
@@ -1475,67 +1475,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="387" />
+            <location filename="../../app/gui/main_window.py" line="389" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="387" />
+            <location filename="../../app/gui/main_window.py" line="389" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="387" />
+            <location filename="../../app/gui/main_window.py" line="389" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="388" />
+            <location filename="../../app/gui/main_window.py" line="390" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="388" />
+            <location filename="../../app/gui/main_window.py" line="390" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="389" />
+            <location filename="../../app/gui/main_window.py" line="391" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="389" />
+            <location filename="../../app/gui/main_window.py" line="391" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="390" />
+            <location filename="../../app/gui/main_window.py" line="392" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="390" />
+            <location filename="../../app/gui/main_window.py" line="392" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="391" />
+            <location filename="../../app/gui/main_window.py" line="393" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="391" />
+            <location filename="../../app/gui/main_window.py" line="393" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -1658,7 +1658,7 @@
             <location filename="../../app/gui/new_park_wizard.py" line="130" />
             <location filename="../../app/gui/new_park_wizard.py" line="342" />
             <location filename="../../app/gui/new_park_wizard.py" line="349" />
-            <location filename="../../app/gui/siting_array_tab.py" line="276" />
+            <location filename="../../app/gui/siting_array_tab.py" line="282" />
             <location filename="../../app/gui/window_actions.py" line="265" />
             <source>(none)</source>
             <translation>（无）</translation>
@@ -1726,7 +1726,7 @@
         </message>
         <message>
             <location filename="../../app/gui/new_park_wizard.py" line="255" />
-            <location filename="../../app/gui/siting_array_tab.py" line="209" />
+            <location filename="../../app/gui/siting_array_tab.py" line="215" />
             <source>Buildings layer</source>
             <translation>建筑图层</translation>
         </message>
@@ -3053,231 +3053,231 @@
             <translation>选址</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="181" />
+            <location filename="../../app/gui/siting_array_tab.py" line="187" />
             <source>Array area</source>
             <translation>阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="182" />
+            <location filename="../../app/gui/siting_array_tab.py" line="188" />
             <source>Draw Area on Map</source>
             <translation>在地图上绘制范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="183" />
+            <location filename="../../app/gui/siting_array_tab.py" line="189" />
             <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels</source>
             <translation>在地图上单击各角点；双击或回车完成，退格键删除最后一个角点，Esc 取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="185" />
+            <location filename="../../app/gui/siting_array_tab.py" line="191" />
             <source>Use Selected Polygons</source>
             <translation>使用所选面</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="186" />
+            <location filename="../../app/gui/siting_array_tab.py" line="192" />
             <source>The polygons selected (Select tool) in the chosen layer become the area</source>
             <translation>以所选图层中（用选择工具）选中的面作为阵列范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="187" />
+            <location filename="../../app/gui/siting_array_tab.py" line="193" />
             <source>Clear Area</source>
             <translation>清除范围</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="188" />
+            <location filename="../../app/gui/siting_array_tab.py" line="194" />
             <source>Compute Yield</source>
             <translation>计算发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="189" />
+            <location filename="../../app/gui/siting_array_tab.py" line="195" />
             <source>Energy through the rooftop PV chain with row-to-row shading and shading by the park's buildings, land use and avoided CO2 (runs in the background)</source>
             <translation>按屋顶光伏计算链计算发电量，计入前后排遮挡和园区建筑遮挡，以及用地和减排 CO2（后台运行）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="194" />
+            <location filename="../../app/gui/siting_array_tab.py" line="200" />
             <source>Layout</source>
             <translation>排布</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="195" />
+            <location filename="../../app/gui/siting_array_tab.py" line="201" />
             <source>Boundary inset</source>
             <translation>边界内缩</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="196" />
+            <location filename="../../app/gui/siting_array_tab.py" line="202" />
             <source>Inset from the area's edge, default 2 m: fence and perimeter path (engineering judgement)</source>
             <translation>自范围边界内缩，默认 2 m：围栏和环形通道（工程经验）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="198" />
+            <location filename="../../app/gui/siting_array_tab.py" line="204" />
             <source>Building setback</source>
             <translation>建筑退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="199" />
+            <location filename="../../app/gui/siting_array_tab.py" line="205" />
             <source>Clear distance from the park's buildings, default 5 m: access/fire path (engineering judgement; local fire rules may ask more). Shading by buildings is computed with the yield</source>
             <translation>与园区建筑的净距，默认 5 m：检修/消防通道（工程经验；地方消防规定可能要求更大）。建筑遮挡在计算发电量时考虑</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="202" />
+            <location filename="../../app/gui/siting_array_tab.py" line="208" />
             <source>Road setback</source>
             <translation>道路退让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="203" />
+            <location filename="../../app/gui/siting_array_tab.py" line="209" />
             <source>Clear distance from road centrelines, default 5 m: half a 7 m two-lane road + 1.5 m verge</source>
             <translation>与道路中心线的净距，默认 5 m：7 m 双车道的一半 + 1.5 m 路肩</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="205" />
+            <location filename="../../app/gui/siting_array_tab.py" line="211" />
             <location filename="../../app/gui/siting_wind_tab.py" line="332" />
             <source>A line or polygon layer of roads (none in the sample park)</source>
             <translation>道路的线或面图层（示例园区没有）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="206" />
+            <location filename="../../app/gui/siting_array_tab.py" line="212" />
             <source>The polygon layer of buildings kept clear of. Automatic: the park's buildings, else the top visible layer whose name or fields say buildings (建筑, building, footprint; an OSM building field)</source>
             <translation>光伏支架避让的建筑面图层。自动：园区的建筑图层；没有园区时取图层列表中最上面一个可见的、名称或字段表明是建筑的面图层（建筑、building、footprint，或 OSM 的 building 字段）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="210" />
+            <location filename="../../app/gui/siting_array_tab.py" line="216" />
             <source>Roads layer</source>
             <translation>道路图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="211" />
+            <location filename="../../app/gui/siting_array_tab.py" line="217" />
             <source>Water layer</source>
             <translation>水体图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="212" />
+            <location filename="../../app/gui/siting_array_tab.py" line="218" />
             <source>The polygon layer of open water kept clear of (0 m). Automatic: the park's water, else the top visible layer whose name or fields say water (水, 河, 湖, water; OSM natural=water, landuse=reservoir, waterway). The park's ponds and wetland are always kept clear of</source>
             <translation>光伏支架避让的水面图层（退让 0 m）。自动：园区的水体图层；否则取图层列表中最上面一个可见的、名称或字段表明是水体的面图层（水、河、湖、water，或 OSM 的 natural=water、landuse=reservoir、waterway）。园区绿地中的水塘和湿地总是避让</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="216" />
+            <location filename="../../app/gui/siting_array_tab.py" line="222" />
             <source>Tilt</source>
             <translation>倾角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="217" />
-            <location filename="../../app/gui/siting_array_tab.py" line="221" />
-            <location filename="../../app/gui/siting_array_tab.py" line="364" />
+            <location filename="../../app/gui/siting_array_tab.py" line="223" />
+            <location filename="../../app/gui/siting_array_tab.py" line="227" />
+            <location filename="../../app/gui/siting_array_tab.py" line="370" />
             <source>site optimum</source>
             <translation>场址最优</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="218" />
+            <location filename="../../app/gui/siting_array_tab.py" line="224" />
             <source>The tilt with the highest annual kWh/kWp on the site's weather through the yield chain (found once per site, ~0.3 s)</source>
             <translation>按场址气象经发电量计算链求得年单位千瓦发电量最高的倾角（每个场址求一次，约 0.3 s）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="220" />
+            <location filename="../../app/gui/siting_array_tab.py" line="226" />
             <source>Azimuth</source>
             <translation>方位角</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="222" />
+            <location filename="../../app/gui/siting_array_tab.py" line="228" />
             <source>Facing the equator unless turning within ±45° gains ≥ 0.3% (180° = south)</source>
             <translation>朝向赤道，除非在 ±45° 内转向可增发 ≥ 0.3%（180° = 正南）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="224" />
+            <location filename="../../app/gui/siting_array_tab.py" line="230" />
             <source>Row spacing</source>
             <translation>行距</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="225" />
+            <location filename="../../app/gui/siting_array_tab.py" line="231" />
             <source>Winter solstice 9–15 h unshaded</source>
             <translation>冬至日 9–15 时不遮挡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="226" />
+            <location filename="../../app/gui/siting_array_tab.py" line="232" />
             <source>Ground coverage ratio</source>
             <translation>地面覆盖率 GCR</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="227" />
+            <location filename="../../app/gui/siting_array_tab.py" line="233" />
             <source>Default: the pitch keeps the winter solstice 9:00–15:00 true solar time unshaded (GB 50797-2012 §6.6, exact sun position); or a GCR = slant / pitch</source>
             <translation>默认：行距保证冬至日真太阳时 9:00–15:00 前后排不遮挡（GB 50797-2012 §6.6，精确太阳位置）；或指定 GCR = 斜面长度 / 行距</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="230" />
+            <location filename="../../app/gui/siting_array_tab.py" line="236" />
             <source>Modules</source>
             <translation>组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="231" />
+            <location filename="../../app/gui/siting_array_tab.py" line="237" />
             <source>Portrait</source>
             <translation>竖排</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="232" />
+            <location filename="../../app/gui/siting_array_tab.py" line="238" />
             <source>Landscape</source>
             <translation>横排</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="233" />
+            <location filename="../../app/gui/siting_array_tab.py" line="239" />
             <source>Per table (up × along)</source>
             <translation>每个支架（上下 × 沿排）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="234" />
+            <location filename="../../app/gui/siting_array_tab.py" line="240" />
             <source>Default 2 × 14 portrait ("2P", 28 modules): a common fixed-tilt table of Chinese ground plants</source>
             <translation>默认 2 × 14 竖排（“2P”，28 块组件）：国内地面电站常见的固定支架</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="237" />
+            <location filename="../../app/gui/siting_array_tab.py" line="243" />
             <source>Module W, length, width</source>
             <translation>组件功率、长、宽</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="238" />
+            <location filename="../../app/gui/siting_array_tab.py" line="244" />
             <source>Default 575 W, 2.278 × 1.134 m: a current 144-half-cell TOPCon module (DOMAIN.md §5), or the app settings</source>
             <translation>默认 575 W、2.278 × 1.134 m：当前 144 半片 TOPCon 组件（DOMAIN.md §5），或应用设置中的组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="274" />
+            <location filename="../../app/gui/siting_array_tab.py" line="280" />
             <source>Automatic: {0}</source>
             <translation>自动：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="275" />
+            <location filename="../../app/gui/siting_array_tab.py" line="281" />
             <source>Automatic (none found)</source>
             <translation>自动（未找到）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="360" />
+            <location filename="../../app/gui/siting_array_tab.py" line="366" />
             <source>No array area: draw one on the map or use selected polygons</source>
             <translation>没有阵列范围：在地图上绘制，或使用所选面</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="364" />
-            <location filename="../../app/gui/siting_array_tab.py" line="365" />
+            <location filename="../../app/gui/siting_array_tab.py" line="370" />
+            <location filename="../../app/gui/siting_array_tab.py" line="371" />
             <source>given</source>
             <translation>指定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="365" />
+            <location filename="../../app/gui/siting_array_tab.py" line="371" />
             <source>winter rule</source>
             <translation>冬至日规则</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="368" />
+            <location filename="../../app/gui/siting_array_tab.py" line="374" />
             <source>{0} tables, {1} modules, {2:,.1f} kWp DC; tilt {3:g}°, azimuth {4:g}° ({5}); pitch {6:.2f} m, GCR {7:.2f} ({8}); usable {9:,.0f} of {10:,.0f} m²; {11} m²/kWp. Laid out in {12:.0f} ms</source>
             <translation>{0} 个支架，{1} 块组件，直流 {2:,.1f} kWp；倾角 {3:g}°，方位角 {4:g}°（{5}）；行距 {6:.2f} m，GCR {7:.2f}（{8}）；可用 {9:,.0f} / {10:,.0f} m²；{11} m²/kWp。排布用时 {12:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="374" />
+            <location filename="../../app/gui/siting_array_tab.py" line="380" />
             <source>PV array laid out in {0:.0f} ms</source>
             <translation>光伏阵列排布用时 {0:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="386" />
+            <location filename="../../app/gui/siting_array_tab.py" line="392" />
             <source>Capacity {0:,.1f} kWp DC ({1} modules × {2:g} W); yield {3:,.0f} kWh/yr ({4:,.0f} kWh/kWp); row shading {5:.1f}%, building shading {6}; land {7} m²/kWp ({8} mu/MW); avoided {9:,.1f} tCO2/yr ({10})</source>
             <translation>装机直流 {0:,.1f} kWp（{1} 块 × {2:g} W）；年发电量 {3:,.0f} kWh（{4:,.0f} kWh/kWp）；前后排遮挡 {5:.1f}%，建筑遮挡 {6}；用地 {7} m²/kWp（{8} 亩/MW）；年减排 {9:,.1f} tCO2（{10}）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="390" />
+            <location filename="../../app/gui/siting_array_tab.py" line="396" />
             <source>not computed</source>
             <translation>未计算</translation>
         </message>
@@ -3595,12 +3595,12 @@
             <translation>已更新，用时 {0:.0f} ms（{1} 台风机；计算 {2:.0f} ms）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="209" />
+            <location filename="../../app/gui/siting_array_tab.py" line="215" />
             <source>Buildings layer</source>
             <translation>建筑图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/siting_array_tab.py" line="276" />
+            <location filename="../../app/gui/siting_array_tab.py" line="282" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
@@ -3701,6 +3701,84 @@
             <location filename="../../app/gui/tasks.py" line="483" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrendsPanel</name>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="218" />
+            <source>tce</source>
+            <translation>吨标准煤</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="218" />
+            <source>t CO₂</source>
+            <translation>吨CO₂</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="219" />
+            <source>{0} → {1}: {2} {3}, {4}% of what leaves {0}</source>
+            <translation>{0} → {1}：{2} {3}，占{0}流出的 {4}%</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="237" />
+            <source>No carbon flows for this year.</source>
+            <translation>该年份没有碳流向数据。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="239" />
+            <source>{0}: energy {1} tce · CO₂ of energy use {2} t · deductions {3} t · net {4} t</source>
+            <translation>{0} 年：能源投入 {1} 吨标准煤 · 能源活动排放 {2} 吨CO₂ · 扣减 {3} 吨CO₂ · 净排放 {4} 吨CO₂</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="251" />
+            <source>Energy and CO₂ over the years</source>
+            <translation>逐年能耗与碳排放</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="252" />
+            <source>No trends yet. Run All adds them when the park's energy table has a year column; or choose Processing → Carbon → Trends over years.</source>
+            <translation>尚无逐年趋势。园区能耗表含年份列时，“全部运行”会生成；也可选择 处理 → 碳排放 → 逐年趋势与碳流向图。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="257" />
+            <source>Years {0}–{1} · baseline {2}</source>
+            <translation>年份 {0}–{1} · 基准年 {2}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="259" />
+            <source>Sankey year</source>
+            <translation>碳流向图年份</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="261" />
+            <source>Drag to redraw the carbon flows of another year</source>
+            <translation>拖动以重绘另一年份的碳流向图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="262" />
+            <source>By fuel</source>
+            <translation>按能源品种</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="262" />
+            <source>By sector</source>
+            <translation>按部门</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="264" />
+            <source>Energy (tce)</source>
+            <translation>能耗（吨标准煤）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="264" />
+            <source>CO₂ (t)</source>
+            <translation>CO₂（吨）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/trends_panel.py" line="300" />
+            <source>Trends</source>
+            <translation>逐年趋势</translation>
         </message>
     </context>
     <context>
