@@ -141,9 +141,20 @@ def sankey_chart(painter: QPainter, rect: QRectF, data: SankeyData, lang: str = 
         painter.drawRect(box)
     # labels after every box (a later column's box must not cover a label), on a light backing
     # where they lie over the bands
+    next_x = _next_column_left(lay.nodes)
     for i, r in lay.nodes.iterrows():
         h = ctx.fm.height()
         mid = (r["y0"] + r["y1"]) / 2
+        text = texts[int(i)]
+        if r["column"] not in (first, last):
+            # a middle column's label must not run into the next column: the full text when it
+            # fits the gap, else the name with its share, else the name (values in the table/hover)
+            room = next_x.get(int(r["column"]), area.right()) - r["x1"] - ctx.pad
+            for candidate in (text, _short_text(text), _name_only(r, lang)):
+                text = candidate
+                if ctx.fm.horizontalAdvance(candidate) <= room:
+                    break
+        texts[int(i)] = text
         if r["column"] == first:
             where = QRectF(area.left(), mid - h / 2, r["x0"] - area.left() - ctx.pad / 2, h)
             align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -158,6 +169,24 @@ def sankey_chart(painter: QPainter, rect: QRectF, data: SankeyData, lang: str = 
         painter.setPen(QColor(TEXT))
         painter.drawText(where, int(align), texts[int(i)])
     return SankeyGeometry(plot, lay)
+
+
+def _next_column_left(nodes: pd.DataFrame) -> dict[int, float]:
+    """For each column, the left edge of the next column's boxes (px)."""
+    lefts = nodes.groupby("column")["x0"].min().sort_index()
+    cols = list(lefts.index)
+    return {int(c): float(lefts[cols[i + 1]]) for i, c in enumerate(cols[:-1])}
+
+
+def _short_text(text: str) -> str:
+    """The name and the share of a node text ("工业 … (94.9%)" → "工业 (94.9%)")."""
+    name = text.split(" ", 1)[0]
+    share = text[text.rfind(" ("):] if text.endswith("%)") else ""
+    return f"{name}{share}"
+
+
+def _name_only(row: pd.Series, lang: str) -> str:
+    return str(row["label_zh"] if lang == "zh" else row["label_en"])
 
 
 def _column_totals(nodes: pd.DataFrame) -> dict:
