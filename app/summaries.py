@@ -516,6 +516,9 @@ class ParkSummary(Section):
     pv_array: ArraySummary | None = field(default=None, metadata={"of": ArraySummary})
     wind: WindSummary | None = field(default=None, metadata={"of": WindSummary})
     energy: EnergySummary | None = field(default=None, metadata={"of": EnergySummary})
+    trends: dict | None = None
+    """Years (app.park_trends, gis.carbon.trends): totals, by fuel and by sector per year, the sector
+    mapping, missing years and the carbon-flow Sankey of each year; read as the JSON it is."""
     grades: GradesSummary | None = field(default=None, metadata={"of": GradesSummary})
     skipped: list[SkippedStep] | None = field(default=None, metadata={"rows": SkippedStep})
     key_order: tuple[str, ...] = field(default=(), compare=False)

@@ -376,10 +376,12 @@ def compose_results(park: Park, *, pv=None, account=None, intensity=None,
             summary[key] = part.summary()
     results = ParkResults(park=park, account=account, pv=pv, intensity=intensity, summary=summary,
                           pv_array=pv_array, wind=wind)
-    if account is not None:  # as run_park_analyses: the hour-by-hour balance of these parts
+    if account is not None:  # as run_park_analyses: the hour-by-hour balance and the years
         from app.park_energy import add_park_energy
+        from app.park_trends import add_park_trends
 
         add_park_energy(results)
+        add_park_trends(results)
     return results
 
 
