@@ -22,7 +22,7 @@ CHAPTER_ZH, CHAPTER_EN = "逐年趋势与碳流向", "Trends over the years and 
 
 def trends(doc: ReportDocument, data: ReportData) -> None:
     """逐年趋势与碳流向 / Trends over the years and carbon flows."""
-    section = data.summary.extra.get("trends")
+    section = data.summary.trends or data.summary.extra.get("trends")
     if not section or not section.get("years"):
         return
     lang = data.lang
