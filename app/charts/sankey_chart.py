@@ -111,11 +111,18 @@ def sankey_chart(painter: QPainter, rect: QRectF, data: SankeyData, lang: str = 
                          value_out=rough.nodes["value_out"].to_numpy())
     totals = _column_totals(probe)
     texts = [_node_text(r, totals, lang) for _, r in probe.iterrows()]
-    widths = np.array([ctx.fm.horizontalAdvance(t) for t in texts])
     is_first = (nodes["column"] == first).to_numpy()
-    left = float(widths[is_first].max()) + ctx.pad if is_first.any() else 0.0
     last = int(nodes["column"].max())
-    right = float(widths[(nodes["column"] == last).to_numpy()].max()) + ctx.pad
+    is_last = (nodes["column"] == last).to_numpy()
+    # in a narrow rectangle (a dock) the outer labels shorten so that the flows keep ≥ 45 % of it
+    for shorten in (lambda t, _r: t, lambda t, _r: _short_text(t), lambda _t, r: _name_only(r, lang)):
+        texts = [shorten(t, r) if (is_first[k] or is_last[k]) else t
+                 for k, (t, (_, r)) in enumerate(zip(texts, probe.iterrows(), strict=True))]
+        widths = np.array([ctx.fm.horizontalAdvance(t) for t in texts])
+        left = float(widths[is_first].max()) + ctx.pad if is_first.any() else 0.0
+        right = float(widths[is_last].max()) + ctx.pad
+        if area.width() - left - right >= 0.45 * area.width():
+            break
     plot = QRectF(area.left() + left, area.top() + ctx.pad, max(area.width() - left - right, 10.0),
                   max(area.height() - 2 * ctx.pad, 10.0))
     lay = sankey_layout(data, plot.width(), plot.height(), node_width=8 * ctx.pt, gap=6 * ctx.pt)
@@ -150,8 +157,8 @@ def sankey_chart(painter: QPainter, rect: QRectF, data: SankeyData, lang: str = 
             # a middle column's label must not run into the next column: the full text when it
             # fits the gap, else the name with its share, else the name (values in the table/hover)
             room = next_x.get(int(r["column"]), area.right()) - r["x1"] - ctx.pad
-            for candidate in (text, _short_text(text), _name_only(r, lang)):
-                text = candidate
+            for candidate in (text, _short_text(text), _name_only(r, lang), ""):
+                text = candidate  # "": no room even for the name (the table and hover have it)
                 if ctx.fm.horizontalAdvance(candidate) <= room:
                     break
         texts[int(i)] = text
@@ -161,7 +168,7 @@ def sankey_chart(painter: QPainter, rect: QRectF, data: SankeyData, lang: str = 
         else:
             where = QRectF(r["x1"] + ctx.pad / 2, mid - h / 2, area.right() - r["x1"], h)
             align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        if r["column"] not in (first, last):
+        if r["column"] not in (first, last) and texts[int(i)]:
             w = ctx.fm.horizontalAdvance(texts[int(i)])
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 190))
