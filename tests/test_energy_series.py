@@ -156,3 +156,13 @@ def test_rooftop_hours_sum_to_each_buildings_months_and_are_dark_at_night():
     assert night.sum() > 3000 and np.all(r.hourly_kwh[night] == 0)
     s = rooftop_series(r, 2025)
     assert s.kwh == pytest.approx(r.totals["kwh_yr"], rel=1e-6)
+
+
+def test_a_whole_years_series_fits_an_analysis_of_part_of_the_year(tmp_path):
+    """Meter data from 1 March: an hourly PV year is cut at March, not taken from January."""
+    f = tmp_path / "pv.csv"
+    times = pd.date_range("2025-01-01", periods=8760, freq="h")
+    pd.DataFrame({"time": times, "kw": times.month.to_numpy(float)}).to_csv(f, index=False)
+    axis = pd.date_range("2025-03-01", "2025-04-01", freq="15min", inclusive="left")
+    kw = fit_to_axis(read_series_csv(f), axis, 0.25, what_zh="光伏", what_en="PV")
+    assert len(kw) == len(axis) and set(kw) == {3.0}

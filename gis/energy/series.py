@@ -181,8 +181,11 @@ def fit_to_axis(series: PowerSeries, index: pd.DatetimeIndex, dt_h: float, *, wh
     if abs(s.dt_h - 1.0) < 1e-9:
         n_year = len(year_index(int(index[0].year), 1.0))
         if len(s.kw) in (8760, 8784) or len(s.kw) == n_year:
-            hourly = place_on_year(s.kw, s.index, int(index[0].year))
-            return to_step(hourly, dt_h)[: len(index)]
+            year = int(index[0].year)
+            full = to_step(place_on_year(s.kw, s.index, year), dt_h)
+            pos = year_index(year, dt_h).get_indexer(index)  # the analysis may be part of the year
+            if (pos >= 0).all():
+                return full[pos]
     if abs(s.dt_h - dt_h) < 1e-9 and len(s.kw) >= len(index):
         pos = s.index.get_indexer(index)
         if (pos >= 0).all():
