@@ -49,6 +49,7 @@ from app.charts import energy_data as ed
 from app.charts.energy_tables import economics_rows, number
 from app.gui.dashboard import ChartWidget
 from app.gui.i18n import ui_lang
+from app.gui.result_panel import FollowsWorkspace, offer_behind_dashboard
 
 ALGORITHM_ID = "energy"
 CARD_KEYS = ("self_sufficiency", "self_consumption", "green_share", "grid_kwh", "grid_peak", "battery",
@@ -69,7 +70,7 @@ def _num(v) -> float:
     return f
 
 
-class EnergyPanel(QWidget):
+class EnergyPanel(FollowsWorkspace, QWidget):
     """The last energy run of the workspace. ``set_output(output)`` shows a fresh run,
     ``set_summary(energy_summary)`` a saved one; ``values`` keeps the KPIs shown (machine units,
     NaN when missing) for tests and copying. Signal ``new_run`` when a fresh run arrives."""
@@ -597,20 +598,6 @@ class EnergyPanel(QWidget):
         return w
 
     # -- following the workspace ---------------------------------------------------------------------
-    def bind(self, workspace, _canvas=None) -> None:
-        """Follow ``workspace``: show its last energy run now and whenever its results change."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        self.workspace = workspace
-        if workspace is not None and hasattr(workspace, "changed"):
-            self._unsubscribe = workspace.changed.connect(self._on_workspace_changed)
-        self.refresh()
-
-    def _on_workspace_changed(self, ws, what: str) -> None:
-        if ws is self.workspace and what in ("results", "park"):
-            self.refresh()
-
     def refresh(self) -> None:
         """Show the workspace's energy run: the session's typed output when it is the one in the
         summary, else the saved summary."""
@@ -640,15 +627,6 @@ def open_energy_dialog(window):
     return handle
 
 
-def _offer_tab(window, panel: EnergyPanel) -> None:
-    """A summary with an energy run (Run All, a reopened project): the Energy tab appears behind
-    the dashboard, without taking the dashboard's place."""
-    dock = getattr(panel, "dock", None)
-    if dock is not None and dock.isHidden():
-        dock.show()
-        window.dock_dashboard.raise_()
-
-
 def install_energy_panel(window) -> EnergyPanel:
     """Add the Energy panel to ``window`` with ``window.add_panel``: its dock (tabbed with the
     dashboard, hidden until a run arrives), the Analysis entry "Hour-by-hour energy…" (the
@@ -661,6 +639,6 @@ def install_energy_panel(window) -> EnergyPanel:
     window.menu_analysis.addAction(panel.open_action)
     panel.open_action.triggered.connect(lambda _checked=False: open_energy_dialog(window))
     panel.new_run.connect(lambda: window.show_panel("energy"))
-    panel.has_result.connect(lambda: _offer_tab(window, panel))
+    panel.has_result.connect(lambda: offer_behind_dashboard(window, panel.dock))
     panel.bind(window.workspace)
     return panel

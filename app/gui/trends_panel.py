@@ -30,6 +30,7 @@ from app.charts.sankey_chart import sankey_chart
 from app.charts.trend_chart import trend_chart
 from app.gui.dashboard import ChartWidget
 from app.gui.i18n import ui_lang
+from app.gui.result_panel import FollowsWorkspace, offer_behind_dashboard
 from app.park_trends import sankey_of, sankey_totals
 
 SECTION = "trends"
@@ -53,7 +54,7 @@ class _HoverChart(ChartWidget):
         super().mouseMoveEvent(event)
 
 
-class TrendsPanel(QWidget):
+class TrendsPanel(FollowsWorkspace, QWidget):
     """``set_summary(section)`` shows a ``summary["trends"]`` dict; ``set_year(y)`` moves the slider.
     ``values``: ``year, energy_tce, gross_t_co2, deductions_t_co2, net_t_co2`` of the Sankey shown
     (for tests and copying). Signal ``has_result`` when a section is shown."""
@@ -267,20 +268,6 @@ class TrendsPanel(QWidget):
         self._fill_totals()
 
     # -- following the workspace -------------------------------------------------------------------
-    def bind(self, workspace, _canvas=None) -> None:
-        """Follow ``workspace``: show its trends now and whenever its results change."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        self.workspace = workspace
-        if workspace is not None and hasattr(workspace, "changed"):
-            self._unsubscribe = workspace.changed.connect(self._on_workspace_changed)
-        self.refresh()
-
-    def _on_workspace_changed(self, ws, what: str) -> None:
-        if ws is self.workspace and what in ("results", "park"):
-            self.refresh()
-
     def refresh(self) -> None:
         ws = self.workspace
         s = (getattr(ws, "summary", None) or {}).get(SECTION) if ws is not None else None
@@ -300,12 +287,6 @@ def install_trends_panel(window) -> TrendsPanel:
     panel.dock = window.add_panel(panel, "trends", Qt.DockWidgetArea.RightDockWidgetArea,
                                   title=lambda: tr("Trends"), tabify_with=window.dock_dashboard,
                                   visible=False, bind=panel.bind)
-
-    def offer() -> None:
-        if panel.dock.isHidden():
-            panel.dock.show()
-            window.dock_dashboard.raise_()
-
-    panel.has_result.connect(offer)
+    panel.has_result.connect(lambda: offer_behind_dashboard(window, panel.dock))
     panel.bind(window.workspace)
     return panel
