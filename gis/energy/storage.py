@@ -52,8 +52,29 @@ def _check_range(name: str, value: float, lo: float, hi: float, what_zh: str) ->
             code="energy.storage_value")
 
 
+class _SocWindow:
+    """The state-of-charge window of a store in kWh, from ``energy_kwh`` and the ``soc_*_pct``."""
+
+    energy_kwh: float
+    soc_min_pct: float
+    soc_max_pct: float
+    soc_start_pct: float
+
+    @property
+    def soc_min_kwh(self) -> float:
+        return self.energy_kwh * self.soc_min_pct / 100.0
+
+    @property
+    def soc_max_kwh(self) -> float:
+        return self.energy_kwh * self.soc_max_pct / 100.0
+
+    @property
+    def soc_start_kwh(self) -> float:
+        return self.energy_kwh * self.soc_start_pct / 100.0
+
+
 @dataclass(frozen=True)
-class Battery:
+class Battery(_SocWindow):
     """A battery on the AC bus.
 
     power_kw: charge and discharge limit (AC side, kW). energy_kwh: rated energy (kWh).
@@ -100,25 +121,13 @@ class Battery:
         return math.sqrt(self.round_trip_pct / 100.0)
 
     @property
-    def soc_min_kwh(self) -> float:
-        return self.energy_kwh * self.soc_min_pct / 100.0
-
-    @property
-    def soc_max_kwh(self) -> float:
-        return self.energy_kwh * self.soc_max_pct / 100.0
-
-    @property
-    def soc_start_kwh(self) -> float:
-        return self.energy_kwh * self.soc_start_pct / 100.0
-
-    @property
     def usable_kwh(self) -> float:
         """Stored energy between the SOC limits (kWh): the denominator of a full cycle."""
         return self.soc_max_kwh - self.soc_min_kwh
 
 
 @dataclass(frozen=True)
-class ThermalStore:
+class ThermalStore(_SocWindow):
     """Cold-water storage (蓄冷水池) as a shiftable cooling load, all in *electric* kWh.
 
     The chillers' electricity ``cooling_kw`` is part of the park's load. Charging runs the chillers
@@ -150,14 +159,3 @@ class ThermalStore:
                 f"Thermal store soc_start_pct {self.soc_start_pct}% is outside the window "
                 f"{self.soc_min_pct}–{self.soc_max_pct}%.", code="energy.storage_soc")
 
-    @property
-    def soc_min_kwh(self) -> float:
-        return self.energy_kwh * self.soc_min_pct / 100.0
-
-    @property
-    def soc_max_kwh(self) -> float:
-        return self.energy_kwh * self.soc_max_pct / 100.0
-
-    @property
-    def soc_start_kwh(self) -> float:
-        return self.energy_kwh * self.soc_start_pct / 100.0
