@@ -38,7 +38,14 @@ def test_committed_layers_equal_a_fresh_run(fresh, name):
                                        ("township_stats.csv", "township_stats")])
 def test_committed_tables_equal_a_fresh_run(fresh, file, attr):
     committed = pd.read_csv(sample_dir() / file, encoding="utf-8-sig", dtype={"乡镇街道代码": str})
-    pd.testing.assert_frame_equal(committed, getattr(fresh, attr), check_dtype=False)
+    # the committed files also hold the back-cast history (make_sample_park.add_history,
+    # tests/test_sample_history.py): the generator's own years are compared here
+    new = getattr(fresh, attr)
+    committed = committed[committed["年份"].isin(set(new["年份"]))]
+    key = [new.columns[0], "年份"]
+    committed = committed.sort_values(key, kind="stable").reset_index(drop=True)
+    new = new.sort_values(key, kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(committed, new, check_dtype=False)
 
 
 def test_plausible_park(fresh):
