@@ -9,6 +9,9 @@ Two ways, tried per enterprise in this order (issue #20, "Maps that drill down")
 2. ``buildings`` — the enterprise's building footprints joined through an enterprise id
    (``enterprise_id``/企业代码 on the buildings): the point is the representative point of their
    union (always inside a footprint, unlike a centroid of an L-shaped plant).
+3. ``address`` — the enterprise's address (地址/注册地址 …) matched to a user table of addresses
+   with coordinates (:mod:`gis.carbon.address_match`: exact, then token overlap); ambiguous and
+   unmatched addresses stay unplaced with that reason.
 
 The unplaced enterprises are listed (``Placement.unplaced``) with the reason, never dropped
 silently. :func:`township_totals` sums enterprise figures per township by a point-in-polygon join
@@ -34,6 +37,8 @@ ENTERPRISE_ID_NAMES = ("enterprise_id", "ent_id", "企业代码", "企业编号"
 UNPLACED_REASONS: dict[str, tuple[str, str]] = {
     "no_coordinates": ("没有经纬度，也没有关联的建筑", "no coordinates and no linked buildings"),
     "bad_coordinates": ("经纬度超出范围", "coordinates out of range"),
+    "address_ambiguous": ("地址对应多个位置", "the address matches several places"),
+    "address_unmatched": ("地址未匹配", "the address matched no row of the address table"),
 }
 
 
@@ -51,7 +56,8 @@ class Placement:
         """JSON-ready counts by method and the unplaced ids."""
         by = self.points["placed_by"].value_counts() if len(self.points) else pd.Series(dtype=int)
         return {"placed": len(self.points), "by_lonlat": int(by.get("lonlat", 0)),
-                "by_buildings": int(by.get("buildings", 0)), "unplaced": len(self.unplaced),
+                "by_buildings": int(by.get("buildings", 0)), "by_address": int(by.get("address", 0)),
+                "unplaced": len(self.unplaced),
                 "unplaced_ids": [str(v) for v in self.unplaced["entity"]]}
 
 
@@ -91,13 +97,17 @@ def _entity_column(table: pd.DataFrame, id_col: str | None) -> str:
 def place_enterprises(table: pd.DataFrame, *, id_col: str | None = None, lon_col: str | None = None,
                       lat_col: str | None = None, crs: str = "wgs84",
                       buildings: gpd.GeoDataFrame | None = None,
-                      building_key: str | None = None) -> Placement:
+                      building_key: str | None = None, addresses: pd.DataFrame | None = None,
+                      address_col: str | None = None, address_crs: str = "wgs84") -> Placement:
     """Points for the enterprises of ``table`` (one row each; e.g. the ``entities`` of
     :func:`gis.carbon.emissions.account_emissions` or the grades table).
 
     crs: the CRS of the lon/lat columns (``wgs84`` default, ``gcj02``, ``bd09``, ``cgcs2000``,
         ``EPSG:4549`` …). buildings/building_key: footprints and their enterprise-id field (found
         among :data:`ENTERPRISE_ID_NAMES` when not given) for enterprises without coordinates.
+    addresses/address_col/address_crs: a table of addresses with coordinates (in
+        ``address_crs``) for the enterprises still unplaced, matched on ``address_col`` of
+        ``table`` (found among :data:`gis.carbon.address_match.ADDRESS_NAMES` when not given).
     """
     ent_col = _entity_column(table, id_col)
     df = table.reset_index(drop=True)
@@ -129,12 +139,16 @@ def place_enterprises(table: pd.DataFrame, *, id_col: str | None = None, lon_col
         idx = np.flatnonzero(need)
         x[idx], y[idx] = px, py
         by[idx[np.isfinite(px)]] = "buildings"
+    addr_reason = np.full(n, "", dtype=object)
+    if addresses is not None and len(addresses) and (by == "").any():
+        problems += _by_address(df, addresses, address_col, address_crs, x, y, by, addr_reason)
     placed = by != ""
     out = df.assign(entity=ids.to_numpy(), placed_by=by)[placed]
     points = gpd.GeoDataFrame(out.reset_index(drop=True),
                               geometry=gpd.points_from_xy(x[placed], y[placed]), crs="EPSG:4326")
     name_col = find_field(df.columns, ("name", "企业名称", "名称", "enterprise_name"))
-    reason = np.where(bad, "bad_coordinates", "no_coordinates")[~placed]
+    reason = np.where(addr_reason != "", addr_reason,
+                      np.where(bad, "bad_coordinates", "no_coordinates"))[~placed]
     names = df.loc[~placed, name_col].to_numpy() if name_col else ids[~placed].to_numpy()
     unplaced = pd.DataFrame({"entity": ids[~placed].to_numpy(), "name": names,
                              "reason": reason})
@@ -146,6 +160,32 @@ def place_enterprises(table: pd.DataFrame, *, id_col: str | None = None, lon_col
                                 f"{len(shown)} enterprises could not be placed (no coordinates, no linked "
                                 f"buildings): {', '.join(shown[:10])}", shown))
     return Placement(points, unplaced, problems)
+
+
+def _by_address(df: pd.DataFrame, book: pd.DataFrame, address_col: str | None, crs: str, x: np.ndarray,
+                y: np.ndarray, by: np.ndarray, reason: np.ndarray) -> list[Problem]:
+    """Place the rows of ``df`` not yet placed by their address (fills x, y, by, reason in place)."""
+    from gis.carbon.address_match import ADDRESS_NAMES, match_addresses
+
+    col = address_col or find_field(df.columns, ADDRESS_NAMES)
+    if col is None or col not in df.columns:
+        return [Problem("warning", "placement.no_address",
+                        "给了地址表，但企业表没有地址列（如 地址、注册地址）",
+                        "An address table was given but the enterprise table has no address column "
+                        "(e.g. 地址, 注册地址)")]
+    need = np.flatnonzero(by == "")
+    m = match_addresses(df[col].iloc[need], book)
+    t = m.table
+    hit = (t["row"] >= 0).to_numpy()
+    if hit.any():
+        wx, wy = lonlat_to_wgs84(t["lon"].to_numpy(float)[hit], t["lat"].to_numpy(float)[hit], crs)
+        x[need[hit]], y[need[hit]] = wx, wy
+        by[need[hit]] = "address"
+    reason[need[(t["match"] == "ambiguous").to_numpy()]] = "address_ambiguous"
+    has_text = t["normalised"].notna().to_numpy()
+    reason[need[~hit & has_text & (t["match"] != "ambiguous").to_numpy()]] = "address_unmatched"
+    return [Problem("info", "placement.address", f"按“{col}”列与地址表匹配定位",
+                    f"Placed by matching column '{col}' to the address table"), *m.problems]
 
 
 def _building_points(buildings: gpd.GeoDataFrame, key: str | None) -> tuple[pd.Series, pd.Series]:
