@@ -89,18 +89,30 @@ class RooftopResult:
                 "problems": [p.to_dict() for p in self.problems]}
 
 
-def site_lonlat(buildings: gpd.GeoDataFrame) -> tuple[float, float]:
-    """Longitude and latitude (deg) of the centre of the buildings' extent."""
+def site_lonlat(buildings: gpd.GeoDataFrame, bounds=None) -> tuple[float, float]:
+    """Longitude and latitude (deg) of the centre of the buildings' extent (or of ``bounds``,
+    x0, y0, x1, y1 in the buildings' CRS)."""
     if buildings.crs is None:
         raise InputError("建筑图层没有坐标系", "The buildings layer has no CRS", code="crs.missing")
-    x0, y0, x1, y1 = buildings.total_bounds
+    x0, y0, x1, y1 = buildings.total_bounds if bounds is None else bounds
     tr = Transformer.from_crs(buildings.crs, "EPSG:4326", always_xy=True)
     lon, lat = tr.transform((x0 + x1) / 2.0, (y0 + y1) / 2.0)
     return float(lon), float(lat)
 
 
+def shading_origin_xy(bounds) -> tuple[float, float]:
+    """The point (m, rounded) the shading's float32 coordinates are taken relative to: the centre
+    of the whole run's extent ``bounds`` (x0, y0, x1, y1). Every partition and every tile of one
+    run uses it, so their horizons are computed with the same arithmetic and a tiled run equals
+    the single-process one. float32 keeps ~6e-8 of the distance to it: 1.5 mm at 25 km."""
+    x0, y0, x1, y1 = (float(v) for v in bounds)
+    return float(np.round((x0 + x1) / 2.0)), float(np.round((y0 + y1) / 2.0))
+
+
 def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettings | None = None,
-               progress: Progress = NO_PROGRESS, dsm: RasterSurface | None = None) -> RooftopResult:
+               progress: Progress = NO_PROGRESS, dsm: RasterSurface | None = None, *,
+               assess: np.ndarray | None = None, run_bounds=None,
+               yields: YieldTable | None = None) -> RooftopResult:
     """Rooftop PV potential per building.
 
     buildings: metric projected CRS, as made by ``gis.park.prepare_buildings`` (``footprint_m2``,
@@ -111,6 +123,12 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
         roof's horizon is the higher of the footprint and the DSM horizons.
     Returns per-building ``RESULT_COLUMNS`` (kWh in kWh/yr, capacity kWp, areas m², avoided
     emissions tCO2/yr with the chosen grid factor) and park totals.
+
+    For one tile of a larger run (gis/scale): ``assess`` (bool per row) marks the rows whose
+    shading is computed; the others (the tile's halo) only cast shade and their rows are to be
+    dropped by the caller. ``run_bounds`` (x0, y0, x1, y1, m) is the whole run's extent: the site
+    latitude (row spacing) and the shading origin come from it, not from this tile. ``yields``:
+    an orientation-class table of the same weather and system settings shared between tiles.
     """
     s = settings or PVSettings()
     if buildings.crs is None or not buildings.crs.is_projected:
@@ -119,7 +137,8 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     if len(buildings) == 0:
         raise InputError("建筑图层为空", "The buildings layer is empty", code="pv.no_buildings")
     factor = grid_factor(s.grid_factor_key)
-    lon, lat = site_lonlat(buildings)
+    bounds = buildings.total_bounds if run_bounds is None else run_bounds
+    lon, lat = site_lonlat(buildings, bounds)
     _check_metric(buildings, lon, lat)
     _check_one_year(weather)
     problems: list[Problem] = list(weather.problems)
@@ -131,7 +150,7 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     layout, planes, found = roof_layout(buildings, lat, s.layout, progress.sub(0.0, 0.15))
     problems += found
     progress.report(0.15, "orientation classes")
-    yields = YieldTable(weather, s.system)
+    yields = yields if yields is not None else YieldTable(weather, s.system)
     plane_class = yields.classes_of(planes, progress)
     progress.report(0.2, "energy")
 
@@ -143,13 +162,18 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
             else np.full(n, np.nan)
         primary = _primary_class(planes, plane_class, n)
         order = _spatial_order(buildings)
+        if assess is not None:
+            order = order[np.asarray(assess, bool)[order]]
         parts = [order[i:i + s.partition_size] for i in range(0, n, s.partition_size)]
         tree = shapely.STRtree(np.asarray(buildings.geometry.array))
         for i, part in enumerate(parts):
             sub = progress.sub(0.2 + 0.75 * i / len(parts), 0.2 + 0.75 * (i + 1) / len(parts))
             shade[part], shade_known[part] = rooftop_partition_shading(
-                part, buildings, layout, heights, primary, yields, tree, s, sub, dsm=dsm)
+                part, buildings, layout, heights, primary, yields, tree, s, sub, dsm=dsm,
+                origin_xy=shading_origin_xy(bounds))
         unknown = ~shade_known & (layout["kwp"].to_numpy() > 0)
+        if assess is not None:
+            unknown &= np.asarray(assess, bool)
         if unknown.any():
             problems.append(Problem(
                 "warning", "pv.shading_unknown",
@@ -187,7 +211,8 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
 def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, layout: pd.DataFrame,
                               heights_m: np.ndarray, primary_class: np.ndarray, yields: YieldTable,
                               tree: shapely.STRtree, s: PVSettings,
-                              progress: Progress = NO_PROGRESS, dsm: RasterSurface | None = None
+                              progress: Progress = NO_PROGRESS, dsm: RasterSurface | None = None,
+                              origin_xy: tuple[float, float] | None = None
                               ) -> tuple[np.ndarray, np.ndarray]:
     """Monthly shading loss shares (len(part), 12) of the buildings ``part`` (row positions), and
     whether each could be assessed (a height, or full DSM cover).
@@ -195,6 +220,7 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
     Needs only those buildings, the footprints and heights of their neighbours within
     ``s.shading_distance_m`` and of towers within ``s.far_distance_m`` that can rise 5° above
     the lowest roof (found in ``tree``), the optional ``dsm`` and the shared ``yields``.
+    ``origin_xy``: the run's shading origin (:func:`shading_origin_xy`).
     """
     from gis.solar.shading import horizon_from_dsm, horizon_from_footprints, roof_sample_points, sample_dsm
 
@@ -229,7 +255,8 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
         heights_fp = heights_m[fp_index]  # NaN for own roofs without height: never obstructions
         horizon[pts_h] = horizon_from_footprints(
             xy[pts_h], heights_m[todo][owner_local[pts_h]], owner_local[pts_h], geoms[fp_index], heights_fp,
-            n_sectors=s.n_sectors, max_distance_m=s.shading_distance_m, progress=progress.sub(0.1, 0.7))
+            n_sectors=s.n_sectors, max_distance_m=s.shading_distance_m, progress=progress.sub(0.1, 0.7),
+            origin_xy=origin_xy)
     if dsm is not None:
         xy_dsm = xy if dsm.crs == buildings.crs else np.column_stack(
             Transformer.from_crs(buildings.crs, dsm.crs, always_xy=True).transform(xy[:, 0], xy[:, 1]))

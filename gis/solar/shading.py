@@ -405,7 +405,8 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
                             n_sectors: int = 36, max_distance_m: float = 500.0,
                             progress: Progress = NO_PROGRESS, rays_per_sector: int = 1,
                             min_elevation_deg: float = 0.5, far_elevation_deg: float = 5.0,
-                            threads: int | None = None, stats: dict | None = None) -> np.ndarray:
+                            threads: int | None = None, stats: dict | None = None,
+                            origin_xy: tuple[float, float] | None = None) -> np.ndarray:
     """Horizon (deg, float32 ``(n_points, n_sectors)``) of roof points among 2.5D buildings.
 
     points_xy: (n, 2) m; points_z_m: (n,) height of each point (m, same vertical reference as
@@ -437,6 +438,10 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
     * ``stats`` (optional dict) receives counts: ``points``, ``pairs_roof_building`` (candidate
       neighbours per roof), ``pairs_roof_building_kept`` (after occlusion culling),
       ``pairs_point_wall`` (facing walls evaluated per point) and ``pairs_point_wall_sector``.
+    * ``origin_xy`` (m): the point the float32 coordinates are taken relative to; default the
+      rounded centre of ``footprints``. Giving the same origin to calls on different subsets
+      (the partitions or tiles of one run) makes their arithmetic, and so their horizons,
+      identical for the points they share.
 
     Method: candidate neighbours per roof from an STRtree (bounding box of the roof's points
     grown by the reach; a second tree of the tall buildings for the far tier). Neighbours go in
@@ -479,7 +484,8 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
     bounds = shapely.bounds(fp)
     origin = np.nanmean(np.r_[bounds[:, :2], bounds[:, 2:]], axis=0) if (~missing).any() \
         else np.zeros(2)
-    origin = np.where(np.isfinite(origin), np.round(origin), 0.0)
+    origin = np.where(np.isfinite(origin), np.round(origin), 0.0) if origin_xy is None \
+        else np.asarray(origin_xy, dtype=np.float64)
     walls = _Walls(fp, origin)
     tree = _built_tree(fp)
 
