@@ -56,7 +56,8 @@ from PySide6.QtWidgets import (
 from app.gui.i18n import pick
 
 VECTOR_SUFFIXES = (".shp", ".zip", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".dxf", ".csv", ".txt",
-                   ".tsv", ".xlsx", ".xlsm", ".xls", ".dbf", ".gml", ".fgb", ".tab", ".mif", ".sqlite")
+                   ".tsv", ".xlsx", ".xlsm", ".xls", ".dbf", ".gml", ".fgb", ".tab", ".mif", ".sqlite",
+                   ".parquet", ".geoparquet")
 RASTER_SUFFIXES = (".tif", ".tiff", ".img", ".asc")
 PROJECT_SUFFIX = ".lingtan.gpkg"
 MAX_RASTER_CELLS = 40_000_000
@@ -653,6 +654,12 @@ def make_layer(workspace, name: str, gdf):
     return VectorLayer(key, data, default_style(name, data), title=title)
 
 
+def _lazy_parquet(path: Path) -> bool:
+    from layers.parquet_source import is_geoparquet
+
+    return is_geoparquet(path)
+
+
 def add_data_dialog(window) -> None:
     """File → Add Data…: choose files and add them."""
     from app.gui.settings import app_qsettings
@@ -677,6 +684,11 @@ def open_files(window, paths: list[Path], crs: str | None = None, layer: str | N
         path = Path(path)
         if is_project(path):
             window.open_project(path)
+            continue
+        if replace is None and _lazy_parquet(path):  # read by view, never whole: app/gui/parquet_layer.py
+            from app.gui.parquet_layer import open_parquet
+
+            handles.append(open_parquet(window, path))
             continue
         handles.append(_read_one(window, path, crs, layer, replace, show_report, encoding))
     return handles

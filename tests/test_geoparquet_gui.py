@@ -1,0 +1,246 @@
+"""A large GeoParquet read by view (layers/parquet_source.py) and followed by the GUI map
+(app/gui/parquet_layer.py): only the rows under the view are read, small scales get a thinned
+overview of bbox rectangles, and File → Add Data on a .parquet adds such a layer.
+
+References are independent of the code under test: the footprints are made here (their bboxes known
+by construction), the expected rows of a window are picked with numpy from those boxes, and the row
+groups a filter may touch are counted from the file's own statistics with pyarrow.parquet.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+import shapely
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+CRS = "EPSG:4547"  # CGCS2000 / 3-degree Gauss-Kruger CM 114E
+X0, Y0, SPAN_M = 500_000.0, 3_300_000.0, 4_000.0
+N = 6_000
+
+
+def footprints(n: int = N, seed: int = 1) -> gpd.GeoDataFrame:
+    """``n`` rectangles (8–20 m by 6–15 m) over a 4 km square, Hilbert-sorted like the tiled run writes;
+    ``fid`` numbers them and ``xmin``…``ymax`` are their boxes by construction."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(X0, X0 + SPAN_M, n)
+    y = rng.uniform(Y0, Y0 + SPAN_M, n)
+    w, h = rng.uniform(8, 20, n), rng.uniform(6, 15, n)
+    gdf = gpd.GeoDataFrame({"fid": np.arange(n), "height_m": rng.uniform(3, 60, n),
+                            "bx0": x, "by0": y, "bx1": x + w, "by1": y + h},
+                           geometry=shapely.box(x, y, x + w, y + h), crs=CRS)
+    order = np.argsort(gdf.geometry.hilbert_distance(total_bounds=(X0, Y0, X0 + SPAN_M, Y0 + SPAN_M)))
+    return gdf.iloc[order].reset_index(drop=True)
+
+
+@pytest.fixture
+def parquet(tmp_path):
+    gdf = footprints()
+    path = tmp_path / "buildings.parquet"
+    gdf.to_parquet(path, write_covering_bbox=True, row_group_size=500)
+    return path, gdf
+
+
+def expected_ids(gdf: gpd.GeoDataFrame, b) -> set[int]:
+    keep = (gdf["bx0"] <= b[2]) & (gdf["bx1"] >= b[0]) & (gdf["by0"] <= b[3]) & (gdf["by1"] >= b[1])
+    return set(gdf.loc[keep, "fid"].tolist())
+
+
+def test_metadata_only_on_open(parquet):
+    from layers.parquet_source import ParquetSource
+
+    path, gdf = parquet
+    src = ParquetSource(path)
+    assert src.rows == N and src.bbox == "bbox" and src.geometry == "geometry"
+    assert src.crs is not None and src.crs.to_epsg() == 4547
+    b = src.bounds
+    assert b == pytest.approx((gdf["bx0"].min(), gdf["by0"].min(), gdf["bx1"].max(), gdf["by1"].max()))
+    assert "height_m" in src.columns and "bbox" not in src.columns
+
+
+def test_window_reads_exactly_the_rows_in_view(parquet):
+    from layers.parquet_source import ParquetSource
+
+    path, gdf = parquet
+    src = ParquetSource(path)
+    view = (X0 + 1000, Y0 + 1200, X0 + 1600, Y0 + 1900)
+    win = src.window(view)
+    assert not win.overview
+    want = expected_ids(gdf, view)
+    assert set(win.gdf["fid"]) == want and win.in_view == len(want) == src.count(view)
+    # full geometries, not boxes of something else: each equals the rectangle made for its fid
+    made = gdf.set_index("fid").geometry
+    got = win.gdf.set_index("fid").geometry
+    assert all(got.loc[i].equals(made.loc[i]) for i in list(want)[:50])
+    assert win.gdf.crs.to_epsg() == 4547
+
+
+def test_only_row_groups_under_the_view_are_read(parquet):
+    """The filter on the covering columns prunes row groups by their min/max statistics: a small view
+    on a Hilbert-sorted file touches a few of the 12 row groups (counted from the statistics here)."""
+    from layers.parquet_source import ParquetSource
+
+    path, _ = parquet
+    meta = pq.ParquetFile(path).metadata
+    view = (X0 + 100, Y0 + 100, X0 + 600, Y0 + 600)
+    names = [meta.row_group(0).column(i).path_in_schema for i in range(meta.num_columns)]
+    col = {k: names.index(f"bbox.{k}") for k in ("xmin", "ymin", "xmax", "ymax")}
+    may_meet = 0
+    for g in range(meta.num_row_groups):
+        st = {k: meta.row_group(g).column(i).statistics for k, i in col.items()}
+        if st["xmin"].min <= view[2] and st["xmax"].max >= view[0] and st["ymin"].min <= view[3] \
+                and st["ymax"].max >= view[1]:
+            may_meet += 1
+    assert meta.num_row_groups == 12 and may_meet <= 4
+    src = ParquetSource(path)
+    fragments = list(next(iter(src.dataset.get_fragments())).split_by_row_group(filter=src._filter(view)))
+    assert len(fragments) == may_meet
+
+
+def test_overview_thins_evenly_and_draws_boxes(parquet):
+    from layers.parquet_source import ParquetSource
+
+    path, gdf = parquet
+    src = ParquetSource(path)
+    win = src.window(None, max_features=1000)
+    assert win.overview and win.in_view == N and win.stride == math.ceil(N / 1000)
+    assert len(win.gdf) == math.ceil(N / win.stride)
+    # every row a rectangle equal to its footprint's box (here the footprint itself)
+    made = gdf.set_index("fid")
+    got = win.gdf.set_index("fid")
+    b = shapely.bounds(got.geometry.to_numpy())
+    ref = made.loc[got.index, ["bx0", "by0", "bx1", "by1"]].to_numpy()
+    assert np.allclose(b, ref)
+    assert (got["height_m"] == made.loc[got.index, "height_m"]).all()  # attributes come along
+    # a window in view thins only the rows there
+    view = (X0, Y0, X0 + 2000, Y0 + 2000)
+    part = src.window(view, max_features=300)
+    want = expected_ids(gdf, view)
+    assert part.overview and part.in_view == len(want)
+    assert set(part.gdf["fid"]) <= want and len(part.gdf) == math.ceil(len(want) / part.stride)
+
+
+def test_without_covering_column_and_partitioned_folder(tmp_path):
+    """GeoParquet 1.0 (no bbox column): the same rows, from the geometries; a folder of two files
+    reads as one source."""
+    from layers.parquet_source import ParquetSource
+
+    gdf = footprints(2000, seed=4)
+    folder = tmp_path / "county"
+    folder.mkdir()
+    gdf.iloc[:1200].to_parquet(folder / "part-0.parquet")
+    gdf.iloc[1200:].to_parquet(folder / "part-1.parquet")
+    src = ParquetSource(folder)
+    assert src.bbox is None and src.rows == 2000 and src.crs.to_epsg() == 4547
+    view = (X0 + 500, Y0 + 500, X0 + 2500, Y0 + 1500)
+    win = src.window(view)
+    assert set(win.gdf["fid"]) == expected_ids(gdf, view) and len(win.gdf) == win.in_view
+    over = src.window(view, max_features=100)
+    assert over.overview and over.in_view == len(expected_ids(gdf, view))
+    whole = (gdf["bx0"].min(), gdf["by0"].min(), gdf["bx1"].max(), gdf["by1"].max())
+    assert src.bounds == pytest.approx(whole)
+
+
+def test_not_geoparquet_is_input_error(tmp_path):
+    import pandas as pd
+
+    from gis.errors import InputError
+    from layers.parquet_source import ParquetSource
+
+    pd.DataFrame({"a": [1, 2]}).to_parquet(tmp_path / "plain.parquet")
+    with pytest.raises(InputError) as e:
+        ParquetSource(tmp_path / "plain.parquet")
+    assert "GeoParquet" in e.value.zh and "geo" in e.value.en
+    with pytest.raises(InputError):
+        ParquetSource(tmp_path / "missing.parquet")
+
+
+def test_layer_follows_the_view(parquet):
+    from layers.parquet_source import ParquetLayer, ParquetSource
+
+    path, gdf = parquet
+    layer = ParquetLayer("buildings", ParquetSource(path), max_features=2000)
+    assert layer.last_window.overview and len(layer.gdf) == math.ceil(N / math.ceil(N / 2000))
+    assert layer.bounds() == pytest.approx((gdf["bx0"].min(), gdf["by0"].min(), gdf["bx1"].max(),
+                                            gdf["by1"].max()))
+    view = (X0 + 1000, Y0 + 1000, X0 + 1400, Y0 + 1300)
+    win = layer.read_view(view)
+    assert win is not None and not win.overview
+    # the margin: half a view on every side
+    wide = (X0 + 800, Y0 + 850, X0 + 1600, Y0 + 1450)
+    assert set(win.gdf["fid"]) == expected_ids(gdf, wide)
+    version = layer.data_version
+    layer.show_window(win)
+    assert layer.data_version == version + 1
+    assert layer.read_view(view) is None  # the same view: nothing to read
+    assert layer.read_view((X0 + 1100, Y0 + 1100, X0 + 1300, Y0 + 1200)) is None  # zoomed in: all drawn
+    # in lon/lat (the map's CRS may differ): the same rows as the metric view
+    import pyproj
+
+    t = pyproj.Transformer.from_crs(CRS, "EPSG:4326", always_xy=True)
+    lonlat = t.transform_bounds(X0 + 2000, Y0 + 2000, X0 + 2300, Y0 + 2200)
+    win2 = layer.read_view(lonlat, "EPSG:4326")
+    assert win2 is not None and expected_ids(gdf, (X0 + 2050, Y0 + 2050, X0 + 2250, Y0 + 2150)) <= \
+        set(win2.gdf["fid"])
+
+
+@pytest.fixture
+def gui(qapp, tmp_path, monkeypatch):
+    from app.gui import i18n
+    from app.gui.app import create_app
+    from app.gui.settings import use_settings_dir
+
+    monkeypatch.setenv("LINGTAN_DATA_DIR", str(tmp_path / "data"))
+    use_settings_dir(tmp_path / "settings")
+    i18n.reset_for_tests()
+    app = create_app(lang="en")
+    yield app
+    i18n.reset_for_tests()
+
+
+@pytest.fixture
+def window(gui, qtbot, monkeypatch):
+    from app.gui import project_actions
+    from app.gui.main_window import MainWindow
+
+    monkeypatch.setattr(project_actions, "ask_save_changes", lambda mw: "discard")
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1000, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.workspace.mark_clean()
+
+
+def test_add_data_opens_parquet_by_view(window, qtbot, parquet, monkeypatch):
+    """File → Add Data on a .parquet: a ParquetLayer (overview first), then zooming in reads the
+    rows under the new view, all of them, and the map draws them."""
+    import layers.parquet_source as ps
+    from app.gui.open_data import open_files
+
+    monkeypatch.setattr(ps, "MAX_FEATURES", 1500)
+    path, gdf = parquet
+    (handle,) = open_files(window, [path])
+    assert handle.wait(60) and handle.state == "done", handle.error
+    layer = next(ly for ly in window.workspace.tree.layers() if isinstance(ly, ps.ParquetLayer))
+    assert layer.last_window.overview and len(layer.gdf) <= 1500
+    qtbot.waitUntil(lambda: window.canvas.extent() is not None, timeout=5000)
+    window.canvas.set_crs(CRS)
+    view = (X0 + 1000, Y0 + 1000, X0 + 1500, Y0 + 1350)
+    window.canvas.set_extent(view)
+    qtbot.waitUntil(lambda: not layer.last_window.overview, timeout=20000)
+    shown = window.canvas.extent()
+    assert expected_ids(gdf, shown) <= set(layer.gdf["fid"])
+    assert window.canvas.wait_for_render(20000)
+    # removing the layer stops the following: a later zoom reads nothing
+    window.workspace.remove_layer(layer)
+    before = layer.data_version
+    window.canvas.set_extent((X0, Y0, X0 + 3000, Y0 + 3000))
+    qtbot.wait(600)
+    assert layer.data_version == before
