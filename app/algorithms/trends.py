@@ -44,9 +44,14 @@ SANKEY_HEADERS = {"source_name": "起点", "source": "source", "target_name": "�
 MISSING_HEADERS = {"entity": "代码", "name": "名称", "years_present": "有数据的年份",
                    "years_missing": "缺少的年份"}
 
+PERIOD_HEADERS = {"year": "年份", "period_label_zh": "期间", "period_label": "period", "entities": "对象数",
+                  "tce": "综合能耗(tce)", "t_co2": "排放量(tCO2)", "share_of_year_t_co2_pct": "占全年排放(%)"}
+"""Sheet 分期 (quarters or months, when the table has them)."""
+
 
 def _sheets(out) -> dict[str, pd.DataFrame]:
-    """The workbook: 逐年汇总, 能源品种, 部门, 桑基图 (the Sankey's links), 部门映射, 缺失年份, 问题."""
+    """The workbook: 逐年汇总, 能源品种, 部门, 桑基图 (the Sankey's links), 部门映射, 缺失年份, 分期 (with
+    quarters or months), 问题."""
     trends, sankey = out["trends"], out["sankey"]
     problems = pd.DataFrame([{"级别": p.level, "代码": p.code, "说明": p.zh, "message": p.en}
                              for p in trends.problems], columns=["级别", "代码", "说明", "message"])
@@ -56,6 +61,8 @@ def _sheets(out) -> dict[str, pd.DataFrame]:
             f"桑基图{sankey.year}": sankey.table("zh")[list(SANKEY_HEADERS)].rename(columns=SANKEY_HEADERS),
             "部门映射": trends.mapping[list(MAPPING_HEADERS)].rename(columns=MAPPING_HEADERS),
             "缺失年份": trends.missing.rename(columns=MISSING_HEADERS),
+            **({"分期": trends.by_period[list(PERIOD_HEADERS)].rename(columns=PERIOD_HEADERS)}
+               if trends.by_period is not None else {}),
             "问题": problems}
 
 

@@ -20,10 +20,12 @@ from gis.carbon.factors import FactorSet
 from gis.carbon.inventory import Inventory
 from gis.errors import InputError, Problem
 
-DETAIL_COLUMNS = ["entity", "name", "sector", "year", "fuel", "fuel_zh", "scope", "amount", "unit", "unit_zh",
-                  "amount_canonical", "canonical_unit", "factor_value", "factor_unit", "t_co2_per_unit",
-                  "tce_per_unit", "t_co2", "tce", "factor_source", "factor_status", "source_row",
-                  "source_column"]
+DETAIL_COLUMNS = ["entity", "name", "sector", "year", "period", "fuel", "fuel_zh", "scope", "amount", "unit",
+                  "unit_zh", "amount_canonical", "canonical_unit", "factor_value", "factor_unit",
+                  "t_co2_per_unit", "tce_per_unit", "t_co2", "tce", "factor_source", "factor_status",
+                  "source_row", "source_column"]
+"""``period``: quarter 1–4 or month 1–12 of the row when the table has periods (NA otherwise); a
+year's figures sum its periods."""
 _DENOMINATORS = (("value_added_10k_yuan", "t_co2_per_10k_yuan", "tce_per_10k_yuan"),
                  ("land_mu", "t_co2_per_mu", None), ("population", "t_co2_per_capita", None))
 

@@ -29,6 +29,17 @@ import pandas as pd
 
 from gis.carbon import units as U
 from gis.carbon.factors import FactorSet, load_factor_set, match_fuel
+from gis.carbon.subannual import (
+    MONTH_NAMES,
+    PERIOD_NAMES,
+    QUARTER_NAMES,
+    coverage,
+    mixed_error,
+    mixed_rows,
+    parse_periods,
+    partial_problems,
+    reconcile_years,
+)
 from gis.errors import InputError, Problem
 from gis.fields import normalise_name
 
@@ -44,6 +55,8 @@ ROLE_NAMES: dict[str, list[str]] = {
     "sector_code": ["行业代码", "行业编码", "国民经济行业代码", "sector_code", "industry_code"],
     "sector": ["行业", "行业名称", "所属行业", "行业类别", "行业分类", "产业", "sector", "industry"],
     "year": ["年份", "年度", "统计年度", "统计年份", "year"],
+    # periods inside the year (gis/carbon/subannual.py): a year is the sum of its periods
+    "month": MONTH_NAMES, "quarter": QUARTER_NAMES, "period": PERIOD_NAMES,
     "value_added": ["工业增加值", "增加值", "地区生产总值", "生产总值", "gdp", "value_added",
                     "industrial_value_added", "valueadded"],
     "land_area": ["占地面积", "用地面积", "土地面积", "宗地面积", "土地使用面积", "厂区面积", "实际用地面积",
@@ -66,8 +79,12 @@ LONG_NAMES: dict[str, list[str]] = {
 }
 ATTRIBUTE_COLUMNS = ["name", "sector", "sector_code", "value_added_10k_yuan", "land_mu", "population",
                      "reported_tce", "green_kwh", "sink_t_co2", "ccs_t_co2"]
-RECORD_COLUMNS = ["entity", "name", "sector", "year", "fuel", "fuel_zh", "scope", "amount", "unit", "unit_zh",
-                  "amount_canonical", "canonical_unit", "source_row", "source_column"]
+FLOW_ATTRIBUTES = ["value_added_10k_yuan", "reported_tce", "green_kwh", "sink_t_co2", "ccs_t_co2"]
+"""Attributes that are amounts of a period: a year's value is the sum of its quarters or months.
+The others (land area, population) are stocks: the year takes its last period's value, as year-end
+figures (年末常住人口) are what statistical yearbooks report."""
+RECORD_COLUMNS = ["entity", "name", "sector", "year", "period", "fuel", "fuel_zh", "scope", "amount", "unit",
+                  "unit_zh", "amount_canonical", "canonical_unit", "source_row", "source_column"]
 
 
 @dataclass
@@ -92,6 +109,10 @@ class Inventory:
     empty_cells: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    period_kind: str | None = None
+    """``quarter`` or ``month`` when the table has a period column (``records.period`` 1–4 or 1–12)."""
+    period_coverage: pd.DataFrame | None = None
+    """Per entity × year: the periods held (:func:`gis.carbon.subannual.coverage`); None without periods."""
 
     @property
     def years(self) -> list[int]:
@@ -108,7 +129,11 @@ class Inventory:
                 "years": self.years, "fuels": self.fuels,
                 "records": len(self.records), "empty_cells": self.empty_cells,
                 "columns": self.columns, "fuel_columns": self.fuel_columns,
-                "ignored_columns": self.ignored_columns}
+                "ignored_columns": self.ignored_columns,
+                **({"period_kind": self.period_kind,
+                    "partial_periods": self.period_coverage[self.period_coverage["partial"]]
+                    .drop(columns="partial").to_dict("records")}
+                   if self.period_kind and self.period_coverage is not None else {})}
 
 
 # ---------------------------------------------------------------- helpers
@@ -311,7 +336,8 @@ def read_energy_inventory(df: pd.DataFrame, *, source_name: str = "",
                           "table has fuel, amount and unit columns. Known fuels: "
                           + _known_fuels_text(fuels, "en"),
                           "energy.no_fuels")
-    entities = _entities(attrs, is_long, problems)
+    kind = attrs.attrs.get("period_kind")
+    entities, cov = _entities(attrs, is_long, problems, kind)
     records = records.merge(entities[["entity", "year", "name", "sector"]], on=["entity", "year"], how="left")
     records["fuel_zh"] = records["fuel"].map(fuels["name_zh"])
     records["scope"] = records["fuel"].map(fuels["scope"]).astype(int)
@@ -327,7 +353,7 @@ def read_energy_inventory(df: pd.DataFrame, *, source_name: str = "",
                                 + ", ".join(ignored)))
     return Inventory(records=records, entities=entities, form="long" if is_long else "wide",
                      source_name=source_name, columns=roles, fuel_columns=fuel_cols, empty_cells=empty,
-                     ignored_columns=ignored, problems=problems)
+                     ignored_columns=ignored, problems=problems, period_kind=kind, period_coverage=cov)
 
 
 def _attributes(df, roles, split, rows, where: _Where, problems) -> pd.DataFrame:
@@ -358,6 +384,7 @@ def _attributes(df, roles, split, rows, where: _Where, problems) -> pd.DataFrame
                           "energy.template_example")
     out["sector"] = _text(df[roles["sector"]]) if "sector" in roles else blank
     out["sector_code"] = _text(df[roles["sector_code"]]) if "sector_code" in roles else blank
+    year = None
     if "year" in roles:
         c = roles["year"]
         text = _text(df[c])
@@ -366,12 +393,12 @@ def _attributes(df, roles, split, rows, where: _Where, problems) -> pd.DataFrame
         if bad.any():
             zh, en = where.cells(c, rows[bad], text[bad])
             raise where.error(f"年份无法识别：{zh}", f"Cannot read the year: {en}", "energy.year")
-        out["year"] = pd.to_numeric(digits).astype("Int64")
-        if out["year"].isna().any() and out["year"].notna().any():
-            problems.append(Problem("warning", "energy.year_missing", "部分行没有年份",
-                                    "Some rows have no year", list(ids[out["year"].isna()])))
-    else:
-        out["year"] = pd.Series(pd.NA, index=df.index, dtype="Int64")
+        year = pd.to_numeric(digits).astype("Int64")
+    out["period"], year = _periods(df, roles, year, rows, where, out)
+    out["year"] = year if year is not None else pd.Series(pd.NA, index=df.index, dtype="Int64")
+    if out["year"].isna().any() and out["year"].notna().any():
+        problems.append(Problem("warning", "energy.year_missing", "部分行没有年份",
+                                "Some rows have no year", list(ids[out["year"].isna()])))
     specs = {"value_added": ("value_added_10k_yuan", "money", "1e4yuan"),
              "land_area": ("land_mu", "area", "mu"), "population": ("population", "people", "person"),
              "reported_tce": ("reported_tce", "tce", "tce"),
@@ -414,6 +441,38 @@ def _attributes(df, roles, split, rows, where: _Where, problems) -> pd.DataFrame
     return out
 
 
+def _periods(df, roles, year, rows, where: _Where, out: pd.DataFrame):
+    """The rows' period (Int64 1–4 or 1–12, NA: none) and their year (the year column, else the year
+    a period cell names). Sets ``out.attrs["period_kind"]``. A month column wins over a quarter
+    column, which must then agree with it."""
+    col = roles.get("month") or roles.get("quarter") or roles.get("period")
+    out.attrs["period_kind"] = None
+    if col is None:
+        return pd.Series(pd.NA, index=df.index, dtype="Int64"), year
+    kind_in = {roles.get("month"): "month", roles.get("quarter"): "quarter"}.get(col)
+    kind, period, pyear = parse_periods(df[col], kind_in, column=col, rows=rows, path=where.path)
+    if kind == "month" and "quarter" in roles and roles["quarter"] != col:
+        _, q, _ = parse_periods(df[roles["quarter"]], "quarter", column=roles["quarter"], rows=rows,
+                                path=where.path)
+        off = (q.notna() & period.notna() & (q != (period - 1) // 3 + 1)).fillna(False).to_numpy()
+        if off.any():
+            zh, en = where.cells(roles["quarter"], rows[off])
+            raise where.error(f"季度与月份不一致：{zh}", f"Quarter and month disagree: {en}", "energy.period")
+    year = reconcile_years(year, pyear, year_column=roles.get("year", ""), period_column=col, rows=rows,
+                           path=where.path)
+    if period.notna().any():
+        out.attrs["period_kind"] = kind
+    return period, (year if year.notna().any() or "year" in roles else None)
+
+
+def _other_activity(name) -> bool:
+    """Whether a header/cell names a process, waste or purchased-cooling activity (熟料产量, 冷量 …),
+    which gis.carbon.process reads instead."""
+    from gis.carbon.process import match_activity  # imported here: process is optional to the reader
+
+    return match_activity(name) is not None
+
+
 def _read_wide(df, split, names, taken, attrs, rows, where: _Where, factors: FactorSet):
     fuels = factors.fuels
     parts, ignored, fuel_cols = [], [], {}
@@ -424,6 +483,8 @@ def _read_wide(df, split, names, taken, attrs, rows, where: _Where, factors: Fac
         name, unit_text = split[c]
         fuel = match_fuel(name, fuels)
         czh, cen = where.col(c)
+        if fuel is None and _other_activity(name):
+            continue  # 熟料产量(吨), 冷量(吉焦) …: gis.carbon.process reads them
         if fuel is None:
             u = U.find_unit(unit_text) if unit_text else None
             if u is not None and u.dimension in ("mass", "volume", "energy", "tce"):
@@ -455,15 +516,17 @@ def _read_wide(df, split, names, taken, attrs, rows, where: _Where, factors: Fac
         empty += int((~has).sum())
         fuel_cols[c] = fuel
         parts.append(pd.DataFrame({
-            "entity": attrs["entity"].to_numpy()[has], "year": attrs["year"].to_numpy()[has], "fuel": fuel,
+            "entity": attrs["entity"].to_numpy()[has], "year": attrs["year"].to_numpy()[has],
+            "period": attrs["period"].to_numpy()[has], "fuel": fuel,
             "amount": values[has], "unit": u.symbol, "unit_zh": u.name_zh,
             "amount_canonical": _canonical(values[has], fuel, u, factors),
             "source_row": rows[has], "source_column": c}))
     _warn_repeats(fuel_cols, fuels, where)
     records = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["entity", "year", "fuel", "amount", "unit", "unit_zh", "amount_canonical", "source_row",
-                 "source_column"])
+        columns=["entity", "year", "period", "fuel", "amount", "unit", "unit_zh", "amount_canonical",
+                 "source_row", "source_column"])
     records["year"] = records["year"].astype("Int64")
+    records["period"] = records["period"].astype("Int64")
     return records, empty, ignored, fuel_cols
 
 
@@ -496,6 +559,9 @@ def _read_long(df, cols, split, attrs, rows, where: _Where, factors: FactorSet, 
         name, written_unit = U.split_header(text)
         key = match_fuel(name, fuels)
         mask = (fuel_text == text).fillna(False).to_numpy()
+        if key is None and _other_activity(name):
+            has &= ~mask  # a process, waste or cooling row: gis.carbon.process reads it
+            continue
         if key is None:
             zh, en = where.cells(fcol, rows[mask], [text] * int(mask.sum()))
             raise where.error(f"无法识别的能源品种：{zh}。可用：{_known_fuels_text(fuels, 'zh')}；"
@@ -532,30 +598,38 @@ def _read_long(df, cols, split, attrs, rows, where: _Where, factors: FactorSet, 
             zh, en = where.cells(loc_col, rows[mask][:1], [text])
             raise _mismatch(where, fuel, u, fuels, zh, en)
         parts.append(pd.DataFrame({
-            "entity": attrs["entity"].to_numpy()[mask], "year": attrs["year"].to_numpy()[mask], "fuel": fuel,
+            "entity": attrs["entity"].to_numpy()[mask], "year": attrs["year"].to_numpy()[mask],
+            "period": attrs["period"].to_numpy()[mask], "fuel": fuel,
             "amount": values[mask], "unit": u.symbol, "unit_zh": u.name_zh,
             "amount_canonical": _canonical(values[mask], fuel, u, factors), "source_row": rows[mask],
             "source_column": acol}))
     records = pd.concat(parts).sort_values("source_row", kind="stable").reset_index(drop=True) if parts else \
-        pd.DataFrame(columns=["entity", "year", "fuel", "amount", "unit", "unit_zh", "amount_canonical",
-                              "source_row", "source_column"])
+        pd.DataFrame(columns=["entity", "year", "period", "fuel", "amount", "unit", "unit_zh",
+                              "amount_canonical", "source_row", "source_column"])
     records["year"] = records["year"].astype("Int64")
+    records["period"] = records["period"].astype("Int64")
     ignored = [c for c in df.columns
                if c not in taken and c not in cols.values() and _text(df[c]).notna().any()]
     return records, int((~has).sum()), ignored, names_used
 
 
-def _entities(attrs: pd.DataFrame, is_long: bool, problems) -> pd.DataFrame:
+def _entities(attrs: pd.DataFrame, is_long: bool, problems, kind: str | None = None) \
+        -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """One row per entity × year: the first non-empty value of each attribute; differing
-    values (and, in a wide table, repeated rows) are reported."""
-    keys = ["entity", "year"]
+    values (and, in a wide table, repeated rows) are reported. With periods (``kind``), rows are
+    first taken per entity × year × period, then a year sums its periods' flows
+    (:data:`FLOW_ATTRIBUTES`) and keeps its last period's stocks; the coverage of each entity ×
+    year is returned (partial years reported), else None."""
+    keys = ["entity", "year", "period"]
     g = attrs.groupby(keys, dropna=False, sort=False)
     ent = g[ATTRIBUTE_COLUMNS].first().reset_index()
     counts = g.size().to_numpy()
+    same = "同一对象同一年份同一期" if kind else "同一对象同一年份"
+    same_en = "the same entity and period" if kind else "the same entity and year"
     if not is_long and (counts > 1).any():
         problems.append(Problem("warning", "energy.repeated_rows",
-                                "同一对象同一年份有多行：能耗相加",
-                                "Several rows for the same entity and year: their energy is added up",
+                                f"{same}有多行：能耗相加",
+                                f"Several rows for {same_en}: their energy is added up",
                                 list(ent.loc[counts > 1, "entity"])))
     if (counts > 1).any():
         differing = [c for c in ("value_added_10k_yuan", "land_mu", "population", "reported_tce", "name",
@@ -563,11 +637,41 @@ def _entities(attrs: pd.DataFrame, is_long: bool, problems) -> pd.DataFrame:
         if differing:
             ids = list(ent.loc[counts > 1, "entity"])
             problems.append(Problem("warning", "energy.attribute_conflict",
-                                    "同一对象同一年份的多行属性值不一致，采用第一行：" + "、".join(differing),
-                                    "Rows of the same entity and year disagree; the first value is used for: "
+                                    f"{same}的多行属性值不一致，采用第一行：" + "、".join(differing),
+                                    f"Rows of {same_en} disagree; the first value is used for: "
                                     + ", ".join(differing), ids))
+    cov = None
+    if kind:
+        ent, cov = _years_of_periods(ent, kind, problems)
     ent["year"] = ent["year"].astype("Int64")
-    return ent[["entity", "year", *ATTRIBUTE_COLUMNS]]
+    return ent[["entity", "year", *ATTRIBUTE_COLUMNS]], cov
+
+
+def _years_of_periods(per: pd.DataFrame, kind: str,
+                      problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Entity × period rows → entity × year rows (flows summed, stocks of the last period), the
+    coverage, and problems: partial years, a whole-year row beside period rows (an error: it would
+    count twice), one value added repeated in every period (the year's figure copied?)."""
+    mixed = mixed_rows(per["entity"], per["year"], per["period"])
+    if mixed:
+        raise mixed_error(mixed, code="energy.period_mixed")
+    cov = coverage(per[["entity", "year", "period"]], kind)
+    problems.extend(partial_problems(cov, kind, code="energy.partial_year"))
+    per = per.sort_values(["entity", "year", "period"], kind="stable")
+    g = per.groupby(["entity", "year"], dropna=False, sort=False)
+    stocks = [c for c in ATTRIBUTE_COLUMNS if c not in FLOW_ATTRIBUTES]
+    ent = g[stocks].last().join(g[FLOW_ATTRIBUTES].sum(min_count=1))
+    ent[["name", "sector", "sector_code"]] = g[["name", "sector", "sector_code"]].first()
+    va = g["value_added_10k_yuan"].agg(["nunique", "count", "size"])
+    copied = va[(va["size"] > 1) & (va["nunique"] == 1) & (va["count"] == va["size"])]
+    if len(copied):
+        problems.append(Problem("warning", "energy.period_value_repeated",
+                                f"{len(copied)} 个对象×年份各期的增加值完全相同，是否把全年数填在了每一期？"
+                                "全年按各期相加",
+                                f"{len(copied)} entity × years give the same value added in each period: was "
+                                "the year's figure copied into each? The year sums its periods",
+                                [str(e) for e, _ in copied.index]))
+    return ent.reset_index(), cov
 
 
 # ---------------------------------------------------------------- template

@@ -5,6 +5,10 @@ The years are those the table holds (``account_emissions(..., year="all")``); ea
 the entities reported for it. An entity missing in some years is reported (``trends.missing_years``)
 and its missing years are never filled in, so a year's total may cover fewer entities — the
 ``entities`` column says how many.
+
+A table with quarters or months (:mod:`gis.carbon.subannual`) gives a year as the sum of its
+periods, and per-period totals (``by_period``); a year with only some periods is flagged
+(``totals.partial``) and reported, never scaled up to a whole year.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import pandas as pd
 
 from gis.carbon.emissions import EmissionsResult, _record
 from gis.carbon.sectors import SECTORS, UNMAPPED, SectorMap, assign_sectors, sector_name
+from gis.carbon.subannual import FULL_YEAR, period_label
 from gis.errors import InputError, Problem
 
 CHANGE_COLUMNS = ("tce", "t_co2", "tce_per_10k_yuan", "t_co2_per_10k_yuan")
@@ -36,6 +41,11 @@ class TrendsResult:
     entities: the accounting's entity × year rows with ``sector6``.
     mapping: the sector mapping used (:func:`gis.carbon.sectors.assign_sectors`).
     missing: entities absent in some years — ``entity, name, years_present, years_missing``.
+    by_period: with quarters or months only (else None), per year × period — ``year, period`` (1–4 or
+        1–12; NA for whole-year rows), ``period_label`` (2023Q1, 2023-03), ``period_label_zh``,
+        ``entities, tce, t_co2, share_of_year_t_co2_pct``; ``totals`` then also has ``periods``
+        (distinct periods in the year) and ``partial`` (some periods missing, no whole-year rows).
+    period_kind: ``quarter``, ``month`` or None.
     """
 
     years: list[int]
@@ -49,6 +59,8 @@ class TrendsResult:
     missing: pd.DataFrame
     emissions: EmissionsResult
     problems: list[Problem] = field(default_factory=list)
+    by_period: pd.DataFrame | None = None
+    period_kind: str | None = None
 
     def summary(self) -> dict:
         """JSON-ready: years, baseline, per-year totals, by fuel, by sector, the mapping, problems."""
@@ -58,6 +70,8 @@ class TrendsResult:
                 "by_sector": _rows(self.by_sector),
                 "sector_mapping": _rows(self.mapping),
                 "missing_years": _rows(self.missing),
+                **({"period_kind": self.period_kind, "by_period": _rows(self.by_period)}
+                   if self.by_period is not None else {}),
                 "problems": [p.to_dict() for p in self.problems]}
 
 
@@ -86,6 +100,33 @@ def _missing_years(entities: pd.DataFrame, years: list[int]) -> pd.DataFrame:
              "years_missing": ",".join(str(y) for y in years if y not in ys)}
             for e, ys in have.items() if len(ys) < len(years)]
     return pd.DataFrame(rows, columns=["entity", "name", "years_present", "years_missing"])
+
+
+def _by_period(detail: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Per year × period: entities, tce, tCO2 and the period's share of its year's CO2."""
+    g = detail.groupby(["year", "period"], dropna=False, sort=True).agg(
+        entities=("entity", "nunique"), tce=("tce", "sum"), t_co2=("t_co2", "sum")).reset_index()
+    g = g[g["year"].notna()].reset_index(drop=True)
+    g["year"] = g["year"].astype(int)
+    g["period"] = g["period"].astype("Int64")
+    pairs = list(zip(g["year"], g["period"], strict=True))
+    g.insert(2, "period_label", [period_label(y, p, kind) for y, p in pairs])
+    g.insert(3, "period_label_zh", [period_label(y, p, kind, "zh") for y, p in pairs])
+    yt = g.groupby("year")["t_co2"].transform("sum")
+    g["share_of_year_t_co2_pct"] = 100.0 * g["t_co2"] / yt.where(yt > 0)
+    return g
+
+
+def _period_counts(detail: pd.DataFrame, years: list[int], kind: str) -> tuple[list[int], list[bool]]:
+    """Distinct periods per year and whether the year is partial (fewer than a whole year's periods
+    and no whole-year rows)."""
+    d = detail[detail["year"].notna()]
+    n = d.groupby("year")["period"].nunique()
+    whole = d.groupby("year")["period"].agg(lambda s: bool(s.isna().any()))
+    counts = [int(n.get(y, 0)) for y in years]
+    full = FULL_YEAR[kind]
+    partial = [c < full and not bool(whole.get(y, False)) for y, c in zip(years, counts, strict=True)]
+    return counts, partial
 
 
 def compute_trends(result: EmissionsResult, sector_map: SectorMap | None = None, *,
@@ -141,6 +182,12 @@ def compute_trends(result: EmissionsResult, sector_map: SectorMap | None = None,
     by_sector = by_sector[["year", "sector6", "sector6_zh", "entities", "tce", "t_co2", "share_t_co2_pct",
                            "value_added_10k_yuan", "t_co2_per_10k_yuan", "t_co2_change_pct"]]
 
+    kind = result.inventory.get("period_kind")
+    by_period = None
+    if kind and "period" in detail:
+        by_period = _by_period(detail, kind)
+        totals["periods"], totals["partial"] = _period_counts(detail, totals["year"].tolist(), kind)
+
     missing = _missing_years(entities, years)
     if len(missing):
         problems.append(Problem(
@@ -152,4 +199,4 @@ def compute_trends(result: EmissionsResult, sector_map: SectorMap | None = None,
             [str(x) for x in missing["entity"]]))
     return TrendsResult(years=years, baseline_year=base, totals=totals, by_fuel=by_fuel, by_sector=by_sector,
                         detail=detail, entities=entities, mapping=assigned.mapping, missing=missing,
-                        emissions=result, problems=problems)
+                        emissions=result, problems=problems, by_period=by_period, period_kind=kind)

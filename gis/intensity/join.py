@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+from gis.carbon import subannual as SA
 from gis.errors import InputError, Level, Problem
 from gis.fields import find_field
 
@@ -250,6 +251,9 @@ class JoinResult:
     unmatched_stats: pd.DataFrame
     audit: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    period_kind: str | None = None
+    """``quarter``/``month`` when the table had a period column: ``stats`` then holds each year's
+    sum of its periods (column ``periods`` = how many) and partial years are reported."""
 
     @property
     def matched_polygon_count(self) -> int:
@@ -482,6 +486,8 @@ def _join(polygons: gpd.GeoDataFrame, stats: pd.DataFrame, by: str, pk_col: str,
     stats = stats.copy()
     stats_row = pd.Series(stats.index.to_numpy() + 2, index=stats.index)
     year_col, years = _years(stats, year)
+    stats, years, stats_row, kind = _sum_periods(stats, sk_col, year_col, years, stats_row, problems)
+    year_col = year_col or ("year" if years is not None else None)
     if years is not None and year is not None:
         stats, years, stats_row = _keep_year(stats, years, stats_row, year)
     no_year = years.isna() if years is not None else pd.Series(False, index=stats.index)
@@ -535,7 +541,35 @@ def _join(polygons: gpd.GeoDataFrame, stats: pd.DataFrame, by: str, pk_col: str,
     kept_years = sorted(int(y) for y in out["year"].dropna().unique()) if years is not None else []
     return JoinResult(stats=out, polygons=poly_out, by=by, poly_key=pk_col, stats_key=sk_col,
                       year_column=year_col, years=kept_years, unmatched_polygons=unmatched_polygons,
-                      unmatched_stats=unmatched_stats, audit=audit, problems=problems)
+                      unmatched_stats=unmatched_stats, audit=audit, problems=problems, period_kind=kind)
+
+
+def _sum_periods(stats: pd.DataFrame, sk_col: str, year_col: str | None, years: pd.Series | None,
+                 stats_row: pd.Series, problems: list[Problem]):
+    """Rows by quarter or month (gis/carbon/subannual.py) → one row per township × year, partial
+    years reported; a table without a period column is returned as it is."""
+    pcol, kind_in = SA.find_period_column(stats.columns)
+    if pcol is None:
+        return stats, years, stats_row, None
+    rows = stats_row.to_numpy()
+    kind, period, pyear = SA.parse_periods(stats[pcol], kind_in, column=pcol, rows=rows)
+    if period.isna().all():
+        return stats, years, stats_row, None
+    years = SA.reconcile_years(years, pyear, year_column=year_col or "", period_column=pcol, rows=rows)
+    key = stats[sk_col].astype("string").str.strip()
+    mixed = SA.mixed_rows(key, years, period)
+    if mixed:
+        raise SA.mixed_error(mixed, code="join.period_mixed")
+    problems.extend(SA.partial_problems(SA.coverage(pd.DataFrame({"entity": key, "year": years,
+                                                                  "period": period}), kind),
+                                        kind, what_zh="乡镇", what_en="townships", code="join.partial_year"))
+    keep = {sk_col, pcol, *(c for c in (year_col, find_field(stats.columns, CODE_FIELDS),
+                                        find_field(stats.columns, NAME_FIELDS)) if c)}
+    out = SA.sum_periods(stats, key, years, period, stock_columns=SA.stock_columns(stats.columns),
+                         keep_columns=keep).drop(columns=pcol)
+    if year_col is None:
+        out["year"] = years.loc[out.index]
+    return out, years.loc[out.index], stats_row.loc[out.index], kind
 
 
 def _keep_year(stats: pd.DataFrame, years: pd.Series, stats_row: pd.Series,
