@@ -20,6 +20,7 @@ ALGORITHM_CLASSES = (
     "app.algorithms.five_colour_map:FiveColourMap",
     "app.algorithms.emissions:Emissions",
     "app.algorithms.grades:Grades",
+    "app.algorithms.toolbox:Toolbox",
     "app.algorithms.trends:Trends",
     "app.algorithms.sinks:Sinks",
     "app.algorithms.sinks:LandcoverSinks",
