@@ -89,6 +89,9 @@ class BalanceInputs:
     value_added_10k_yuan: float | None = None
     park_area_km2: float | None = None
     green_area_m2: float | None = None
+    green_land_m2: float | None = None
+    """green land (绿地) alone, for the green-land rate 绿地率 (gis.carbon.green_rates); green_area_m2
+    is the green cover (绿化覆盖面积: green land + roof greening + tree canopy over other land)."""
     year: int | None = None
     baseline: dict | None = None
     facts: dict[str, float] = field(default_factory=dict)
@@ -97,11 +100,21 @@ class BalanceInputs:
     va_tce_share: float = 1.0
     hourly_pv_kwh: np.ndarray | None = None
     hourly_load_kwh: np.ndarray | None = None
+    boundary: tuple[int, ...] = (1, 2)
+    """The scopes counted in ``by_fuel`` (gis.carbon.scope): the CO2 metrics follow it."""
 
 
 FACT_KEYS = {"solid_waste_use_pct": ("工业固体废物综合利用率", "industrial solid waste utilisation", "%"),
              "waste_heat_use_pct": ("余热余冷余压利用率", "waste heat/cold/pressure utilisation", "%"),
-             "water_reuse_pct": ("工业用水重复利用率", "industrial water reuse", "%")}
+             "water_reuse_pct": ("工业用水重复利用率", "industrial water reuse", "%"),
+             # the Sichuan near-zero-carbon park pilot targets (DOMAIN.md §2, seed study)
+             "green_building_industrial_pct": ("新建工业建筑中绿色建筑占比",
+                                               "green buildings among new industrial buildings", "%"),
+             "green_building_public_pct": ("新建公共建筑中绿色建筑占比",
+                                           "green buildings among new public buildings", "%"),
+             "new_energy_transit_pct": ("公共交通新能源车辆占比",
+                                        "new-energy vehicles in public transport", "%"),
+             "charger_enterprise_pct": ("建有充电设施的企业占比", "enterprises with EV chargers", "%")}
 """Park facts the energy data cannot give (user input), as the indicator sets name them."""
 
 
@@ -239,7 +252,11 @@ def park_balance(inputs: BalanceInputs, scenario: Scenario | None = None) -> Bal
         else None,
         "green_coverage_pct": _pct(inputs.green_area_m2, inputs.park_area_km2 * 1e6
                                    if inputs.park_area_km2 else None) if inputs.green_area_m2 else None,
+        "green_land_rate_pct": _pct(inputs.green_land_m2, inputs.park_area_km2 * 1e6
+                                    if inputs.park_area_km2 else None) if inputs.green_land_m2 else None,
         "pv_self_supply_pct": _pct(pv_self, elec_kwh),
+        "t_co2_total": energy_after,  # the park's emissions under its boundary (an emissions cap)
+        "t_co2_net": net,
     }
     base = inputs.baseline or {}
     coal_t = float(f.at["raw_coal", "amount"]) if "raw_coal" in f.index else None
@@ -248,6 +265,7 @@ def park_balance(inputs: BalanceInputs, scenario: Scenario | None = None) -> Bal
                                                      base.get("t_co2_per_10k_yuan"))
     metrics.update(check_facts(inputs.facts))
     lines = {"gross_t_co2": gross, "scope1_t_co2": scope1, "scope2_t_co2": scope2,
+             "scope3_t_co2": float(by_fuel.loc[by_fuel["scope"] == 3, "t_co2"].sum()),
              "pv_kwh_yr": pv_kwh, "pv_self_used_kwh_yr": pv_self,
              "pv_self_used_annual_netting_kwh_yr": pv_self_netting,
              "pv_avoided_self_t_co2": pv_avoided_self, "pv_exported_avoided_t_co2": pv_exported,

@@ -22,7 +22,7 @@ from gis.errors import InputError
 from gis.paths import resources_dir
 
 STATUS_ZH = {"pass": "达标", "fail": "未达标", "no data": "缺数据", "not applicable": "不适用"}
-_OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
+_OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt, "==": operator.eq}
 _COND = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|<|>)\s*(-?[\d.]+)\s*$")
 
 
@@ -79,15 +79,17 @@ def _applies(condition, metrics: dict) -> bool | None:
     return True
 
 
-def check_indicators(metrics: dict[str, float | None], set_key: str = DEFAULT_INDICATOR_SET) -> pd.DataFrame:
-    """Evaluate the indicator set ``set_key`` against ``metrics`` (metric key → value).
+def check_indicators(metrics: dict[str, float | None], set_key: str = DEFAULT_INDICATOR_SET,
+                     table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Evaluate the indicator set ``set_key`` against ``metrics`` (metric key → value); ``table``:
+    the indicators to use instead of the bundled ones (a user set, gis.carbon.user_indicators).
 
     Returns one row per indicator: set_key, indicator_key, name_zh, name_en, value, comparator,
     threshold, unit, status ('pass', 'fail', 'no data', 'not applicable'), status_zh, kind,
     source (Chinese) and source_en, note (English) and note_zh. A value exactly at the threshold
     passes.
     """
-    table = indicator_table()
+    table = indicator_table() if table is None else table
     rows = table[table["set_key"] == set_key]
     if rows.empty:
         keys = ", ".join(indicator_sets())

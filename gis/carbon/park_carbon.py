@@ -7,11 +7,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from gis.carbon.balance import Balance, BalanceInputs, FuelSwitch, Scenario, compare_scenarios, park_balance
 from gis.carbon.emissions import EmissionsResult
 from gis.carbon.indicators import check_indicators, indicator_sets
+from gis.carbon.scope import CO2_METRICS, boundary_label
 from gis.defaults import DEFAULT_INDICATOR_SET
 
 if TYPE_CHECKING:  # sinks pulls in geopandas/shapely: imported where it is used, not on import
@@ -50,7 +52,8 @@ def balance_inputs(emissions: EmissionsResult, *, pv_kwh_yr: float = 0.0, sinks_
         value_added_10k_yuan=total.get("value_added_10k_yuan") or None, park_area_km2=park_area_km2,
         green_area_m2=green_area_m2, year=int(total["year"]) if total.get("year") is not None else None,
         baseline=base, facts=dict(facts or {}),
-        electricity_kgce_per_kwh=float(emissions.factors.tce_per_unit["electricity"]) * 1000.0)
+        electricity_kgce_per_kwh=float(emissions.factors.tce_per_unit["electricity"]) * 1000.0,
+        boundary=tuple(getattr(emissions, "boundary", (1, 2))))
 
 
 def default_scenarios(inputs: BalanceInputs) -> list[Scenario]:
@@ -74,12 +77,20 @@ class ParkCarbon:
     comparison: pd.DataFrame
     indicators: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    indicator_table: pd.DataFrame | None = None  # a user set (gis.carbon.user_indicators); None: bundled
 
     def summary(self) -> dict:
         ind = self.indicators
+        if self.indicator_table is not None and len(self.indicator_table):
+            r = self.indicator_table.iloc[0]
+            name = f"{r['set_name_zh']} / {r['set_name_en']}"
+        else:
+            name = indicator_sets()[self.indicator_set]
         return {
             "year": self.inputs.year, "indicator_set": self.indicator_set,
-            "indicator_set_name": indicator_sets()[self.indicator_set],
+            "indicator_set_name": name, "boundary": list(self.inputs.boundary),
+            "boundary_zh": boundary_label(self.inputs.boundary),
+            "boundary_en": boundary_label(self.inputs.boundary, "en"),
             "grid_kg_co2_per_kwh": self.inputs.grid_kg_co2_per_kwh,
             "scenarios": [b.to_dict() for b in self.balances],
             "indicators": ind.where(pd.notna(ind), None).to_dict(orient="records"),
@@ -87,8 +98,11 @@ class ParkCarbon:
 
 
 def park_carbon(inputs: BalanceInputs, *, indicator_set: str = DEFAULT_INDICATOR_SET,
-                scenarios: list[Scenario] | None = None) -> ParkCarbon:
-    """Balance, comparison and indicator check (per scenario) of one park year."""
+                scenarios: list[Scenario] | None = None, indicator_table: pd.DataFrame | None = None
+                ) -> ParkCarbon:
+    """Balance, comparison and indicator check (per scenario) of one park year. ``indicator_table``:
+    a user indicator set (gis.carbon.user_indicators.read_indicator_set) checked instead of the
+    bundled ``indicator_set``; each indicator on a CO2 metric names the boundary it was counted in."""
     scenarios = list(scenarios or default_scenarios(inputs))
     if not any(sc.pv_share == 0 and not sc.fuel_switches and not sc.green_power_kwh
                and not sc.pv_kwh_extra and not sc.extra_sinks_t_co2_yr for sc in scenarios):
@@ -96,11 +110,16 @@ def park_carbon(inputs: BalanceInputs, *, indicator_set: str = DEFAULT_INDICATOR
     balances = [park_balance(inputs, sc) for sc in scenarios]
     frames = []
     for b in balances:
-        t = check_indicators(b.metrics, indicator_set)
+        if indicator_table is not None and len(indicator_table):
+            indicator_set = str(indicator_table["set_key"].iloc[0])
+        t = check_indicators(b.metrics, indicator_set, table=indicator_table)
         t.insert(0, "scenario", b.scenario)
+        on_co2 = t["metric"].isin(CO2_METRICS)
+        t["boundary"] = np.where(on_co2, boundary_label(inputs.boundary), "")
+        t["boundary_en"] = np.where(on_co2, boundary_label(inputs.boundary, "en"), "")
         frames.append(t)
     return ParkCarbon(inputs, indicator_set, balances, compare_scenarios(inputs, scenarios),
-                      pd.concat(frames, ignore_index=True))
+                      pd.concat(frames, ignore_index=True), indicator_table=indicator_table)
 
 
 @dataclass

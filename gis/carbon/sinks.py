@@ -308,9 +308,10 @@ class SinkResult:
 
     @property
     def land_area_m2(self) -> float:
-        """Land area counted (land-cover classes; canopy areas are not land and not included)."""
+        """Land area counted (land-cover classes; canopy, roof and wall greening are not land and not
+        included)."""
         b = self.by_class
-        return float(b.loc[b["basis"] != "canopy", "area_m2"].sum())
+        return float(b.loc[~b["basis"].isin(("canopy", "roof", "wall")), "area_m2"].sum())
 
     @property
     def canopy_area_m2(self) -> float:
