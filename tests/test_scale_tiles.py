@@ -1,0 +1,197 @@
+"""Tiled rooftop PV (gis/scale): the tiled run equals the single-process run per building, the
+halo follows the engine's rules, a rerun after a cancel skips finished tiles, the store starts
+afresh for other settings, GeoParquet input by bounding box.
+
+Reference: the single-process ``rooftop_pv`` on the whole city (a different path through the
+engine: one partition, every building in one tree). The city is built here: small blocks on a
+40 m grid, towers (100–250 m) centred on tile-grid crossings so they straddle tile edges, and
+one far tower 250 m high ~1.1 km south, beyond the 500 m near halo of the northern tiles.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from gis.progress import Cancelled, Progress
+from gis.scale.geoparquet import ROW_COLUMN, read_bbox, read_tile_frame, write_partitioned
+from gis.scale.store import TileStore
+from gis.scale.tile_run import plan_jobs, run_tiled
+from gis.scale.tiles import halo_rule, plan_tiles, tile_members
+from gis.solar.climatology import default_weather
+from gis.solar.rooftop import MONTH_COLUMNS, PVSettings, rooftop_pv
+
+CRS = "EPSG:4549"  # CGCS2000 3° GK, CM 120°E: the site is ≈ 120.2°E, 30.2°N
+X0, Y0 = 420_480.0, 3_340_320.0  # multiples of 160, 240 and 480 m: grid lines fall at known places
+
+
+def _rect(cx, cy, w, h):
+    return shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+
+def city(far_tower: bool = True) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(7)
+    geoms, heights, uses = [], [], []
+    for i in range(12):
+        for j in range(12):
+            cx, cy = X0 + 60 + 120 * i + rng.uniform(-5, 5), Y0 + 60 + 120 * j + rng.uniform(-5, 5)
+            geoms.append(_rect(cx, cy, rng.uniform(15, 45), rng.uniform(15, 45)))
+            heights.append(float(np.clip(rng.lognormal(np.log(12), 0.4), 5, 40)))
+            uses.append(["industrial", "office", "dormitory", "public"][(i + j) % 4])
+    # towers on grid crossings (multiples of 240 m from X0/Y0): they straddle tile edges
+    for (dx, dy, h) in [(240, 240, 180.0), (720, 480, 120.0), (480, 960, 250.0), (1200, 720, 100.0)]:
+        geoms.append(_rect(X0 + dx, Y0 + dy, 26, 26))
+        heights.append(h)
+        uses.append("office")
+    if far_tower:
+        geoms.append(_rect(X0 + 250, Y0 - 650, 30, 30))
+        heights.append(250.0)
+        uses.append("office")
+    g = gpd.GeoDataFrame({"bldg_id": np.arange(len(geoms)), "use_class": uses, "height_m": heights,
+                          "roof_slope_deg": 0.0}, geometry=geoms, crs=CRS)
+    g["footprint_m2"] = g.area
+    g["roof_m2"] = g["footprint_m2"]
+    return g
+
+
+@pytest.fixture(scope="module")
+def weather():
+    return default_weather(120.2, 30.2)
+
+
+@pytest.fixture(scope="module")
+def whole(weather):
+    return rooftop_pv(city(), weather, PVSettings()).buildings
+
+
+def _assert_same(tiled: gpd.GeoDataFrame, whole: gpd.GeoDataFrame) -> None:
+    assert len(tiled) == len(whole)
+    assert tiled["bldg_id"].tolist() == whole["bldg_id"].tolist()
+    a, b = whole["kwh_yr"].to_numpy(), tiled["kwh_yr"].to_numpy()
+    assert np.all(np.abs(a - b) <= 1e-9 * np.abs(a)), np.max(np.abs(a - b) / np.maximum(a, 1e-12))
+    np.testing.assert_allclose(tiled[MONTH_COLUMNS].to_numpy(float), whole[MONTH_COLUMNS].to_numpy(float),
+                               rtol=1e-9, atol=0)
+    np.testing.assert_array_equal(tiled["kwp"].to_numpy(), whole["kwp"].to_numpy())
+    np.testing.assert_allclose(tiled["shade_loss_pct"].to_numpy(float),
+                               whole["shade_loss_pct"].to_numpy(float),
+                               rtol=1e-9, atol=1e-12)
+
+
+def test_halo_rule_by_hand():
+    # tan 5° = 0.0874887; near = 500 m; least far height = 500 × tan 5° = 43.744 m;
+    # far = 150 m / tan 5° = 1714.5 m (a 150 m tower rises 5° up to 1.71 km away)
+    near, far, tall = halo_rule(PVSettings(), 150.0)
+    assert near == 500.0
+    assert tall == pytest.approx(43.744, abs=1e-3)
+    assert far == pytest.approx(1714.5, abs=0.1)
+    # a 700 m tower would reach 8 km: capped at far_distance_m, where the engine stops looking
+    assert halo_rule(PVSettings(), 700.0)[1] == 7500.0
+    # no building tall enough for the far tier: the far halo is the near one
+    assert halo_rule(PVSettings(), 40.0)[1] == 500.0
+    # no shading: only overlapping footprints matter
+    assert halo_rule(PVSettings(shading=False), 150.0)[:2] == (0.0, 0.0)
+
+
+def test_every_building_has_one_core_tile_and_straddling_towers_are_halo_next_door():
+    g = city()
+    plan = plan_tiles(g, tile_m=240.0, settings=PVSettings())
+    assert plan.tiles["n_core"].sum() == len(g)
+    assert len(set(plan.tiles["tile_id"])) == len(plan.tiles)
+    tower = int(np.flatnonzero(g["height_m"].to_numpy() == 180.0)[0])  # centred on the crossing (240, 240)
+    x0, y0, x1, y1 = g.geometry.iloc[tower].bounds
+    # the grid line x = X0 + 240 runs through the tower
+    assert x0 < X0 + 240 < x1 and y0 < Y0 + 240 < y1
+    geoms, heights = np.asarray(g.geometry.array), g["height_m"].to_numpy(float)
+    home = plan.tile_of_building[tower]
+    holding = []
+    for t in plan.tiles["tile_id"]:
+        rows, core = tile_members(plan, t, geoms, heights)
+        if tower in rows:
+            holding.append((t, bool(core[np.searchsorted(rows, tower)])))
+    assert [t for t, c in holding if c] == [home]  # core in exactly one tile
+    assert len(holding) >= 4  # and in the halos of the tiles around the crossing
+
+
+@pytest.mark.parametrize("tile_m", [240.0, 480.0, 960.0])
+def test_tiled_equals_single_process(tmp_path, weather, whole, tile_m):
+    res = run_tiled(city(), weather, PVSettings(), tile_m=tile_m, out_dir=tmp_path)
+    assert len(res.plan.tiles) > 1
+    _assert_same(res.buildings(), whole)
+
+
+def test_the_far_tower_matters_so_the_far_halo_is_exercised(weather, whole):
+    # without the far tower the northern roofs lose less: the far halo (not the near one) must
+    # bring it into their tiles for the equality above to hold
+    near_only = rooftop_pv(city(far_tower=False), weather, PVSettings()).buildings
+    n = len(near_only)
+    diff = whole["kwh_yr"].to_numpy()[:n] - near_only["kwh_yr"].to_numpy()
+    north = whole.geometry.iloc[:n].bounds["miny"].to_numpy() > Y0 - 650 + 15 + 500 + 10
+    assert (diff[north] < -1.0).any()
+
+
+def test_rerun_after_cancel_skips_finished_tiles(tmp_path, weather, whole):
+    k = 3
+    progress = Progress()
+    finished = []
+
+    def cb(fraction, message):
+        if message.startswith("tile "):
+            finished.append(message)
+            if len(finished) == k:
+                progress.cancel()
+
+    progress.callback = cb
+    with pytest.raises(Cancelled):
+        run_tiled(city(), weather, PVSettings(), tile_m=240.0, out_dir=tmp_path, progress=progress)
+    done_first = TileStore(tmp_path).done_ids()
+    assert len(done_first) == k
+    res = run_tiled(city(), weather, PVSettings(), tile_m=240.0, out_dir=tmp_path)
+    assert set(res.skipped) == done_first
+    assert len(res.summaries) == len(res.plan.tiles) - k
+    _assert_same(res.buildings(), whole)
+
+
+def test_other_settings_do_not_reuse_old_tiles(tmp_path, weather):
+    g = city(far_tower=False)
+    s1, s2 = PVSettings(shading=False), PVSettings(shading=False, partition_size=49_999)
+    run_tiled(g, weather, s1, tile_m=480.0, out_dir=tmp_path)
+    _, _, store, problems = plan_jobs(g, weather, s2, tile_m=480.0, out_dir=tmp_path)
+    assert store.done_ids() == set()  # other settings: nothing reused
+    assert any(p.code == "scale.store_reset" for p in problems)
+    _, _, store, _ = plan_jobs(g, weather, s1, tile_m=480.0, out_dir=tmp_path)
+    assert store.done_ids() == set()  # and the old tiles are gone, not kept for later
+    run_tiled(g, weather, s1, tile_m=480.0, out_dir=tmp_path)
+    again = run_tiled(g, weather, s1, tile_m=480.0, out_dir=tmp_path)
+    assert len(again.summaries) == 0 and len(again.skipped) == len(again.plan.tiles)
+
+
+def test_geoparquet_input_read_by_bbox(tmp_path, weather, whole):
+    g = city()
+    # two partitions (west/east halves) as two county files; rows in Hilbert order within each
+    write_partitioned(g, tmp_path / "in", by=np.where(g.geometry.centroid.x < X0 + 720, "west", "east"))
+    res = run_tiled(tmp_path / "in", weather, PVSettings(), tile_m=240.0, out_dir=tmp_path / "out")
+    out = res.buildings()
+    assert out[ROW_COLUMN].tolist() == list(range(len(g)))
+    _assert_same(out, whole)
+    # a northern tile gets the far tower from the far read (bbox + height filter), not the near one
+    _, jobs, _, _ = plan_jobs(tmp_path / "in", weather, PVSettings(), tile_m=240.0, out_dir=tmp_path / "out")
+    north = max(jobs, key=lambda j: j.row)
+    far_id = int(g["bldg_id"].iloc[-1])
+    assert far_id not in read_bbox(tmp_path / "in", north.halo_box)["bldg_id"].tolist()
+    frame = read_tile_frame(north.source, north.halo_box, north.far_box, north.tall_min_m)
+    assert far_id in frame["bldg_id"].tolist()
+    assert frame["bldg_id"].is_unique
+
+
+def test_tile_sizes_are_validated(weather):
+    from gis.errors import InputError
+
+    with pytest.raises(InputError):
+        plan_tiles(city(), tile_m=0.0)
+    with pytest.raises(InputError):
+        plan_tiles(city().to_crs("EPSG:4326"), tile_m=100.0)
+    assert math.isfinite(plan_tiles(city(), tile_m=100.0).far_halo_m)
