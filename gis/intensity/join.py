@@ -271,9 +271,12 @@ class JoinResult:
                              "pass one year")
         v = values.dropna(subset=[on]).set_index(on)
         out = self.polygons.copy()
+        # Keys as plain objects: mapping through an Arrow-backed string key would turn float
+        # columns into Arrow doubles whose NA is not NaN.
+        keys = out[on].astype(object)
         for c in v.columns:
             name = f"{c}_stats" if c in out.columns else c
-            out[name] = out[on].map(v[c])
+            out[name] = keys.map(v[c])
         return out
 
     def summary(self) -> dict:
