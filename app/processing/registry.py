@@ -22,6 +22,7 @@ ALGORITHM_CLASSES = (
     "app.algorithms.grades:Grades",
     "app.algorithms.toolbox:Toolbox",
     "app.algorithms.trends:Trends",
+    "app.algorithms.pathway:Pathway",
     "app.algorithms.sinks:Sinks",
     "app.algorithms.sinks:LandcoverSinks",
     "app.algorithms.park_balance:ParkBalance",

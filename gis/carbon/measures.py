@@ -115,7 +115,6 @@ def default_measures(base: PathwayBase, summary: Any = None) -> tuple[list[Measu
         basis = str(r["basis"])
         if key in potentials:
             abate = potentials[key] * grid_t_per_kwh
-            status = "computed"
             source = f"园区{r['name_zh']}潜力 the park's {r['name_en']} potential (kWh/yr) × grid"
         elif basis == "electricity_pct":
             abate = value / 100.0 * elec_kwh * grid_t_per_kwh

@@ -669,14 +669,17 @@ def pathways(base: PathwayBase, scenarios: Sequence[Scenario] | None = None, *, 
     if measures:
         on = next((s for s in scenarios if measures_on in (s.name, s.name_zh)), scenarios[0])
         onsite = {"rooftop_pv", "ground_pv", "wind"} & {getattr(m, "key", "") for m in measures}
-        builds = (on.rows["parameter"] == "onsite_buildout_pct") & (on.rows["value"] > 0)
-        if onsite and builds.any() and base.onsite_potential_kwh_yr > 0:
-            problems.append(Problem("warning", "pathways.double_count",
-                                    f"情景 {on.name_zh} 已含园区光伏风电建设，措施 "
-                                    f"{'、'.join(sorted(onsite))} 可能重复计算",
-                                    f"Scenario {on.name} already builds on-site PV/wind; the measures "
-                                    f"{', '.join(sorted(onsite))} may count them twice"))
-        with_measures = Scenario(f"{on.name}+measures", f"{on.name_zh}+措施", on.rows)
+        rows = on.rows
+        builds = (rows["parameter"] == "onsite_buildout_pct") & (rows["value"] > 0)
+        if onsite and builds.any():  # the measures build the on-site PV/wind: not twice
+            rows = rows[rows["parameter"] != "onsite_buildout_pct"].reset_index(drop=True)
+            problems.append(Problem("info", "pathways.onsite_by_measures",
+                                    f"情景 {on.name_zh}+措施：园区光伏风电按措施 {'、'.join(sorted(onsite))} "
+                                    "计入，不再按情景的建设比例重复计入",
+                                    f"Scenario {on.name}+measures: on-site PV/wind count through the "
+                                    f"measures {', '.join(sorted(onsite))}, not again through the "
+                                    "scenario's build-out"))
+        with_measures = Scenario(f"{on.name}+measures", f"{on.name_zh}+措施", rows)
         paths.append(run_scenario(base, with_measures, end_year=end_year, measures=measures, target=target,
                                   indicator_threshold=threshold))
     for p in paths:

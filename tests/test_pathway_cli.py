@@ -1,0 +1,136 @@
+"""``lingtan pathway`` (app/algorithms/pathway.py): the --json contract and the workbook on the
+sample, a user scenario file, bad files exit 2 with a bilingual message, the inputs kept in a
+project (issue #19)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gis.carbon.emissions import account_emissions
+from gis.carbon.factors import load_factor_set
+from gis.carbon.inventory import read_energy_inventory
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "resources/sample/enterprises_energy.csv"
+
+
+def lingtan(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app", "pathway", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+
+def write_scenario(path: Path, rows: list[str]) -> Path:
+    path.write_text("scenario,scenario_zh,parameter,sector,fuel,period,value,unit,source\n" + "\n".join(rows)
+                    + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pathway")
+    flat = write_scenario(d / "flat.csv", ["flat,持平,va_growth_pct,all,,2025-2060,0,%/yr,test",
+                                           "flat,持平,intensity_decline_pct,all,,2025-2060,0,%/yr,test"])
+    out = d / "p.xlsx"
+    r = lingtan("--sample", "--scenario", str(flat), "--out", str(out), "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout), out
+
+
+def test_json_contract(sample_run):
+    s, _ = sample_run
+    years = sorted(set(pd.read_csv(SAMPLE)["年份"]))
+    assert [h["year"] for h in s["history"]] == years
+    f = load_factor_set()
+    ref = account_emissions(read_energy_inventory(pd.read_csv(SAMPLE), factors=f), f, year=years[-1]).total()
+    assert np.isclose(s["history"][-1]["t_co2"], ref["t_co2"])
+    assert np.isclose(s["history"][-1]["tce"], ref["tce"])
+    names = [x["name"] for x in s["scenarios"]]
+    assert names[:3] == ["natural", "baseline", "enhanced"] and "flat" in names
+    for sc in s["scenarios"]:
+        path = sc["path"]
+        assert [p["year"] for p in path] == list(range(years[-1], 2061))
+        net = np.array([p["t_co2"] for p in path])
+        i = int(np.argmax(net))
+        assert sc["peak_t_co2"] == pytest.approx(net[i])
+        assert sc["peak_year"] == (None if i == len(net) - 1 else years[-1] + i)
+    assert {"source", "target", "value", "unit"} <= set(s["sankey"]["links"][0]) and s["sankey"]["nodes"]
+    costs = [m["cost_yuan_per_t_co2"] for m in s["macc"]]
+    assert costs == sorted(costs)
+    assert s["macc"][-1]["cumulative_t_co2"] == pytest.approx(sum(m["abatement_t_co2_yr"] for m in s["macc"]))
+    swings = [t["swing_t_co2"] for t in s["sensitivity"]]
+    assert swings == sorted(swings, reverse=True) and len(swings) == 5
+
+
+def test_flat_user_scenario_holds_the_base_year(sample_run):
+    s, _ = sample_run
+    flat = next(x for x in s["scenarios"] if x["name"] == "flat")
+    f = load_factor_set()
+    ref = account_emissions(read_energy_inventory(pd.read_csv(SAMPLE), factors=f), f, year=2024).total()
+    # no growth, no intensity decline, no other parameter: every year's energy CO2 is 2024's
+    assert all(np.isclose(p["gross_t_co2"], ref["t_co2"]) for p in flat["path"])
+    assert flat["peak_year"] == 2024
+
+
+def test_workbook(sample_run):
+    s, out = sample_run
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert {"历史", "自然", "基准", "强化", "基准+措施", "持平", "情景对比", "措施与MACC", "敏感性", "假设",
+            "问题"} <= set(sheets)
+    base = sheets["基准"].set_index("年份")
+    by_path = {p["year"]: p["t_co2"] for p in s["scenarios"][1]["path"]}
+    assert np.isclose(base.at[2030, "净排放(tCO2)"], by_path[2030])
+    # the sectors' CO2 columns add up to the gross energy CO2
+    lines = ("能源排放(tCO2)", "净排放(tCO2)")
+    sector_cols = [c for c in base.columns if c.endswith("排放(tCO2)") and c not in lines]
+    assert np.allclose(base[sector_cols].sum(axis=1), base["能源排放(tCO2)"])
+    assert sheets["假设"]["来源"].notna().all()
+
+
+@pytest.mark.parametrize(("row", "word"), [
+    ("x,X,growth_rate,all,,2025-2030,5,%/yr,t", "growth_rate"),           # unknown parameter
+    ("x,X,va_growth_pct,all,,2025-2030,NaN,%/yr,t", "NaN"),               # NaN
+    ("x,X,va_growth_pct,all,,2025-2030,five,%/yr,t", "five"),             # text in a number
+    ("x,X,va_growth_pct,all,,2025-2075,5,%/yr,t", "2025-2075"),           # period out of range
+])
+def test_bad_scenario_file_exits_2(tmp_path, row, word):
+    bad = write_scenario(tmp_path / "bad.csv", [row])
+    r = lingtan("--sample", "--scenario", str(bad), "--out", str(tmp_path / "o.xlsx"))
+    assert r.returncode == 2
+    assert word.lower() in r.stderr.lower() and "第 2 行" in r.stderr and "row 2" in r.stderr
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_inputs_kept_in_the_project():
+    from app.park_pathways import store_inputs, stored_inputs
+    from gis.carbon.measures import Measure
+    from gis.carbon.pathways import parse_scenario_table
+
+    class Workspace:
+        def __init__(self):
+            self.settings: dict = {}
+
+        def set_setting(self, key, value):
+            self.settings[key] = json.loads(json.dumps(value))  # as a saved project keeps it: JSON
+
+    row = ("mine", "我的", "va_growth_pct", "industry", "", "2025-2030", 6.0, "%/yr", "plan")
+    frame = pd.DataFrame([row],
+                         columns=["scenario", "scenario_zh", "parameter", "sector", "fuel", "period", "value",
+                                  "unit", "source"])
+    scen = parse_scenario_table(frame, "t")
+    ws = Workspace()
+    m = Measure("led", "照明", "LED", "energy", 12.0, -50.0, 2026, "plan", "user")
+    store_inputs(ws, scen, [m], pd.DataFrame({"year": [2030, 2060], "t_co2": [5e5, 0.0]}))
+    s2, m2, t2 = stored_inputs(ws)
+    assert s2[0].name == "mine" and s2[0].rows.at[0, "value"] == 6.0
+    assert s2[0].rows.at[0, "sector"] == "industry"
+    assert m2 == [m]
+    assert t2["t_co2"].tolist() == [5e5, 0.0]
+    assert stored_inputs({}) == (None, None, None)
