@@ -182,3 +182,87 @@ def test_cancel_stops_cleanly(tmp_path):
     assert _no_children() == []
     time.sleep(1.0)  # nothing keeps running in the background either
     assert written(tmp_path) == done
+
+
+# ---- lingtan pv --cluster: the command line end to end ---------------------------------------------
+
+def city(n_side: int = 14, spacing_m: float = 45.0):
+    """A small district: n_side² rectangles on a grid, a few 90–140 m towers among them (so shading
+    crosses tile edges), in CGCS2000 / 3° GK CM 120°E; not prepared (the command prepares it)."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    rng = np.random.default_rng(7)
+    i = np.arange(n_side * n_side)
+    x = 420_000.0 + (i % n_side) * spacing_m
+    y = 3_340_000.0 + (i // n_side) * spacing_m
+    w, d = rng.uniform(12, 30, len(i)), rng.uniform(10, 25, len(i))
+    height = rng.uniform(8, 30, len(i))
+    height[rng.choice(len(i), 6, replace=False)] = rng.uniform(90, 140, 6)
+    return gpd.GeoDataFrame({"bldg_id": i, "height_m": height,
+                             "use": rng.choice(["industrial", "office", "dormitory"], len(i))},
+                            geometry=shapely.box(x, y, x + w, y + d), crs="EPSG:4549")
+
+
+def test_cli_tiled_equals_single_process_rerun_and_scheduler(tmp_path, capsys):
+    """``lingtan pv CITY.gpkg --cluster local:2 --tile-m 200 --out OUT.parquet``: every building's
+    kWh equals the single-process engine's (1e-9 relative) although towers shade across tile edges;
+    a rerun computes no tile; a tile removed is recomputed on a scheduler reached by its address."""
+    import geopandas as gpd
+    from distributed import LocalCluster
+
+    from app.cli import main
+    from app.pv import run_rooftop
+    from gis.solar.rooftop import PVSettings
+
+    gdf = city()
+    src = tmp_path / "city.gpkg"
+    gdf.to_file(src)
+    out = tmp_path / "out.parquet"
+    code = main(["pv", str(src), "--cluster", "local:2", "--tile-m", "200", "--out", str(out), "--json"])
+    assert code == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["workers"] == 2 and s["processes"] is True and s["tiles"] >= 6 and s["tiles_run"] == s["tiles"]
+    tiled = gpd.read_parquet(out / "parts").set_index("bldg_id").sort_index()
+    single = run_rooftop(gdf, PVSettings()).buildings.set_index("bldg_id").sort_index()
+    assert len(tiled) == len(single) == len(gdf) == s["buildings"]
+    assert (single["shade_loss_pct"] > 1.0).sum() >= 10  # shading matters here
+    for col in ("kwh_yr", "kwp", "shade_loss_pct"):
+        a, b = tiled[col].to_numpy(float), single[col].to_numpy(float)
+        assert abs(a - b).max() <= 1e-9 * max(abs(b).max(), 1.0), col
+    assert s["kwh_yr"] == pytest.approx(single["kwh_yr"].sum(), rel=1e-9)
+    assert _no_children() == []
+
+    parts = sorted((out / "parts").glob("*.parquet"))
+    stamps = {p: p.stat().st_mtime_ns for p in parts}
+    assert main(["pv", str(src), "--cluster", "local:2", "--tile-m", "200", "--out", str(out), "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["tiles_run"] == 0 and again["tiles_skipped"] == s["tiles"]
+    assert {p: p.stat().st_mtime_ns for p in parts} == stamps  # nothing rewritten
+
+    parts[0].unlink()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        assert main(["pv", str(src), "--scheduler", cluster.scheduler_address, "--tile-m", "200",
+                     "--out", str(out), "--json"]) == 0
+    third = json.loads(capsys.readouterr().out)
+    assert third["tiles_run"] == 1 and third["scheduler"] == cluster.scheduler_address
+    assert gpd.read_parquet(out / "parts")["kwh_yr"].sum() == pytest.approx(single["kwh_yr"].sum(), rel=1e-9)
+
+
+def test_cli_bad_input_exit_2(tmp_path, capsys):
+    from app.cli import main
+
+    src = tmp_path / "city.gpkg"
+    city(3).to_file(src)
+    cases = [(["--cluster", "yarn", "--out", str(tmp_path / "o.parquet")], "--cluster"),
+             (["--cluster", "local:2", "--out", str(tmp_path / "o.gpkg")], "parquet"),
+             (["--cluster", "local:2", "--scheduler", "127.0.0.1:1", "--out", str(tmp_path / "o.parquet")],
+              "--scheduler")]
+    for extra, word in cases:
+        assert main(["pv", str(src), *extra]) == 2, extra
+        err = capsys.readouterr().err
+        assert word in err and any("\u4e00" <= ch <= "\u9fff" for ch in err), err
+    assert main(["pv", str(tmp_path / "missing.parquet"), "--out", str(tmp_path / "o.parquet")]) == 2
+    assert not (tmp_path / "o.parquet" / "parts").exists()

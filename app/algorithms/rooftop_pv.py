@@ -140,7 +140,36 @@ class RooftopPV(Algorithm):
               source="about 10 modules; engineering judgement (gis/solar/layout.py)"),
         MODULE_W,
         MODULE_SIZE,
+        # a county or a province: tiles with halos on a Dask cluster (app/pv_cluster.py, docs/scale.md)
+        Param("cluster", "text", None, "Dask 本地集群", "Dask local cluster", optional=True, flag="--cluster",
+              metavar="local[:WORKERS]",
+              help_zh="分块计算（整县/整省）：本机 Dask 集群，local:4 = 4 个工作进程；输出 --out OUT.parquet",
+              help_en="tiled run (a county, a province) on a local Dask cluster, local:4 = 4 worker "
+                      "processes; writes --out OUT.parquet",
+              auto_zh="不分块，单进程计算（GeoParquet 输入或 .parquet 输出时按 local 分块）",
+              auto_en="one process (a GeoParquet input or a .parquet --out runs tiled on local)",
+              source="local: one single-threaded worker per core (dask.system.CPU_COUNT), docs/scale.md",
+              advanced=True),
+        Param("scheduler", "text", None, "Dask 调度器地址", "Dask scheduler address", optional=True,
+              flag="--scheduler", metavar="ADDRESS",
+              help_zh="在已有 Dask 集群上分块计算（如 tcp://10.0.0.5:8786）；各节点须装有零碳并能读到输入与输出路径",
+              help_en="tiled run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786); its workers need "
+                      "Lingtan installed and the input and output paths on a shared file system",
+              auto_zh="本机集群", auto_en="a local cluster", source="docs/scale.md", advanced=True),
+        Param("tile_m", "float", None, "分块边长", "Tile side", unit="m", minimum=100.0, maximum=50_000.0,
+              optional=True, flag="--tile-m", metavar="M",
+              help_zh="分块计算的方形分块边长（外加遮挡缓冲区）",
+              help_en="side of the square tiles of a tiled run (each loads a shading halo around it)",
+              auto_zh="2000 米", auto_en="2000 m",
+              source="gis/scale/tiles.py TILE_M_DEFAULT (a few seconds of work per tile)", advanced=True),
     )
+
+    @staticmethod
+    def cli_run(args, progress: Progress) -> int | None:
+        """``lingtan pv`` tiled on a Dask cluster when asked (app/pv_cluster.py); None: the usual run."""
+        from app import pv_cluster
+
+        return pv_cluster.run_cli(RooftopPV(), args, progress) if pv_cluster.wanted(args) else None
 
     def settings(self, p: ParamValues):
         """The core's :class:`~gis.solar.rooftop.PVSettings` of checked values."""

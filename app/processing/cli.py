@@ -397,6 +397,10 @@ def run_from_args(args: argparse.Namespace, progress: Progress) -> int:
     from app.outputs import write_gpkg, write_json
 
     alg = chosen_algorithm(args)
+    own = getattr(alg, "cli_run", None)  # an algorithm's own command-line path (lingtan pv --cluster)
+    code = own(args, progress) if own is not None else None
+    if code is not None:
+        return code
     flag = getattr(args, "cli_action", None)
     if flag is not None:
         data, lines = next(a for a in alg.cli_actions if a.flag == flag).run(args)
