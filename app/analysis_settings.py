@@ -245,7 +245,8 @@ def analysis_options(source: Any, defaults: DefaultsFn | None = None) -> Analysi
     i = _stored(source, "indicators", IndicatorOptions, defaults)
     return AnalysisOptions(factors=c.factors, indicators=i.indicators, weather=Path(pv.weather) if pv.weather
                            else None, year=c.year, baseline_year=c.baseline_year, facts=i.facts or None,
-                           pv_settings=pv_settings(pv))
+                           pv_settings=pv_settings(pv),
+                           pathway_settings={"pathways": _settings(source).get("pathways") or {}})
 
 
 def run_project_analyses(park, source: Any, progress: Progress = NO_PROGRESS) -> ParkResults:

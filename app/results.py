@@ -59,6 +59,10 @@ class AnalysisOptions:
     """Hour by hour (app.park_energy): the energy table's typical profiles against the rooftop PV."""
     trends: bool = True
     """Years (app.park_trends): the energy table's yearly trends and carbon-flow Sankeys."""
+    pathways: bool = True
+    """Pathways to 2060 (app.park_pathways): scenarios, measures and MACC, the tornado."""
+    pathway_settings: dict | None = None
+    """The project's kept pathway inputs (``settings["pathways"]``: user scenarios, measures, target)."""
 
     @classmethod
     def from_project(cls, options: dict) -> AnalysisOptions:
@@ -170,6 +174,11 @@ def run_park_analyses(park: Park, options: AnalysisOptions | None = None,
         from app.park_trends import add_park_trends
 
         add_park_trends(results, options.factors)  # every year of the table (~0.1 s on the sample)
+    if options.pathways and park.enterprises is not None:
+        from app.park_pathways import add_park_pathways
+
+        # after the PV and carbon sections: their potential and sinks cap and add (~0.2 s on the sample)
+        add_park_pathways(results, options.factors, options.pathway_settings)
     progress.report(1.0, "analyses done")
     return results
 

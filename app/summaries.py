@@ -519,6 +519,9 @@ class ParkSummary(Section):
     trends: dict | None = None
     """Years (app.park_trends, gis.carbon.trends): totals, by fuel and by sector per year, the sector
     mapping, missing years and the carbon-flow Sankey of each year; read as the JSON it is."""
+    pathways: dict | None = None
+    """Pathways to 2060 (app.park_pathways, gis.carbon.pathways): the base, history, each scenario's
+    milestones and path, the MACC, the tornado and the assumptions; read as the JSON it is."""
     grades: GradesSummary | None = field(default=None, metadata={"of": GradesSummary})
     skipped: list[SkippedStep] | None = field(default=None, metadata={"rows": SkippedStep})
     key_order: tuple[str, ...] = field(default=(), compare=False)

@@ -380,8 +380,11 @@ def compose_results(park: Park, *, pv=None, account=None, intensity=None,
         from app.park_energy import add_park_energy
         from app.park_trends import add_park_trends
 
+        from app.park_pathways import add_park_pathways
+
         add_park_energy(results)
         add_park_trends(results)
+        add_park_pathways(results)
     return results
 
 

@@ -535,13 +535,29 @@ class ScenarioPath:
 
     def summary(self) -> dict:
         """JSON-ready: the milestones, ``path`` (per year the lines) and ``by_sector``."""
-        def rows(frame: pd.DataFrame) -> list[dict]:
-            return [{k: (None if isinstance(v, float) and not np.isfinite(v) else
-                         int(v) if isinstance(v, (np.integer, int)) else
-                         float(v) if isinstance(v, (np.floating, float)) else v) for k, v in r.items()}
-                    for r in frame.to_dict("records")]
-        return {**self.milestones(), "path": rows(self.lines), "by_sector": rows(self.by_sector()),
+        return {**self.milestones(), "path": json_rows(self.lines),
+                "by_sector": json_rows(self.by_sector().drop(columns="sector6_zh")),
                 "problems": [p.to_dict() for p in self.problems]}
+
+
+def _json_value(v: Any) -> Any:
+    """None for NaN; whole numbers as int; floats to 4 decimals (6 significant digits below 1), as
+    the accounting's summaries (gis.carbon.emissions._record) keep them."""
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (np.integer, int)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        v = float(v)
+        if not np.isfinite(v):
+            return None
+        return round(v, 4) if abs(v) >= 1 else float(f"{v:.6g}")
+    return v
+
+
+def json_rows(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows of a frame (:func:`_json_value` of each cell)."""
+    return [{k: _json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
 def finish_path(path: ScenarioPath, base: PathwayBase, target: pd.DataFrame | None,
