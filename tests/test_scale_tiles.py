@@ -18,7 +18,15 @@ import pytest
 import shapely
 
 from gis.progress import Cancelled, Progress
-from gis.scale.geoparquet import ROW_COLUMN, read_bbox, read_tile_frame, write_partitioned
+from gis.scale.geoparquet import (
+    PARTITION_COLUMN,
+    ROW_COLUMN,
+    folder_to_geoparquet,
+    plan_parquet,
+    read_bbox,
+    read_tile_frame,
+    write_partitioned,
+)
 from gis.scale.store import TileStore
 from gis.scale.tile_run import plan_jobs, run_tiled
 from gis.scale.tiles import halo_rule, plan_tiles, tile_members
@@ -195,3 +203,29 @@ def test_tile_sizes_are_validated(weather):
     with pytest.raises(InputError):
         plan_tiles(city().to_crs("EPSG:4326"), tile_m=100.0)
     assert math.isfinite(plan_tiles(city(), tile_m=100.0).far_halo_m)
+
+
+def test_folder_of_county_files_as_partitions(tmp_path, weather, whole):
+    g = city()
+    west = g.geometry.centroid.x.to_numpy() < X0 + 720
+    (tmp_path / "counties").mkdir()
+    g.loc[west].to_file(tmp_path / "counties" / "west_county.gpkg", engine="pyogrio")
+    g.loc[~west].to_file(tmp_path / "counties" / "east_county.gpkg", engine="pyogrio")
+    files = folder_to_geoparquet(tmp_path / "counties", tmp_path / "pq")
+    assert len(files) == 2
+    res = run_tiled(tmp_path / "pq", weather, PVSettings(), tile_m=480.0, out_dir=tmp_path / "out")
+    out = res.buildings().sort_values("bldg_id").reset_index(drop=True)
+    _assert_same(out, whole)
+    # the county each building came from is kept, so it can be summed per county
+    assert dict(out.groupby(PARTITION_COLUMN).size()) == {"east_county": int((~west).sum()),
+                                                          "west_county": int(west.sum())}
+
+
+def test_plan_from_parquet_in_batches_equals_plan_from_frame(tmp_path):
+    g = city()
+    write_partitioned(g, tmp_path / "in", add_row_numbers=True)
+    a = plan_tiles(g, tile_m=240.0, settings=PVSettings())
+    b = plan_parquet(tmp_path / "in", tile_m=240.0, settings=PVSettings())
+    cols = ["tile_id", "x0", "y0", "n_core", "ex0", "ey0", "ex1", "ey1"]
+    assert a.tiles[cols].equals(b.tiles[cols])
+    assert (a.halo_m, a.far_halo_m, a.run_bounds) == (b.halo_m, b.far_halo_m, b.run_bounds)
