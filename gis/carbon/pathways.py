@@ -318,38 +318,63 @@ def base_from_trends(trends: Any, *, onsite_potential_kwh_yr: float = 0.0, extra
 
 # ---------------------------------------------------------------- the model
 
-def _rate_path(rows: pd.DataFrame, years: np.ndarray, sectors: list[str]) -> np.ndarray:
+@dataclass(frozen=True)
+class _Rows:
+    """A scenario's rows as numpy arrays (pandas selections cost ~1 ms each; a path needs dozens)."""
+
+    parameter: np.ndarray
+    sector: np.ndarray
+    fuel: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _Rows:
+        return cls(*(frame[c].to_numpy(object) for c in ("parameter", "sector", "fuel")),
+                   *(frame[c].to_numpy(float) for c in ("start", "end", "value")))
+
+    def where(self, mask: np.ndarray) -> _Rows:
+        return _Rows(*(a[mask] for a in (self.parameter, self.sector, self.fuel, self.start, self.end,
+                                          self.value)))
+
+    def of_parameter(self, name: str) -> _Rows:
+        return self.where(self.parameter == name)
+
+
+def _rate_path(rows: _Rows, years: np.ndarray, sectors: list[str]) -> np.ndarray:
     """Y × S yearly rates (fraction) of one rate parameter: each row sets the years from its start on
     (rows sorted by start, a sector's own rows after "all"), so a year takes the latest period begun."""
     out = np.zeros((len(years), len(sectors)))
-    rows = rows.assign(_own=(rows["sector"] != "all").astype(int))
-    rows = rows.sort_values(["_own", "start"], kind="stable")
-    for start, sector, value in zip(rows["start"], rows["sector"], rows["value"], strict=True):
+    order = np.lexsort((rows.start, rows.sector != "all"))
+    for start, sector, value in zip(rows.start[order], rows.sector[order], rows.value[order], strict=True):
         cols = slice(None) if sector == "all" else [i for i, s in enumerate(sectors) if s == sector]
         out[years >= start, cols] = value / 100.0
     return out
 
 
-def _target_path(rows: pd.DataFrame, years: np.ndarray, base_value: np.ndarray, sectors: list[str],
+def _target_path(rows: _Rows, years: np.ndarray, base_value: np.ndarray, sectors: list[str],
                  floor: bool = False) -> np.ndarray:
     """Y × S values of one target parameter: linear from ``base_value`` (per sector) in the base year
-    through the target years after it, held after the last (a sector's own rows replace "all").
-    ``floor``: a target below the base value is read as the base value (a park already more
-    electrified than a national target keeps its share)."""
+    through the target years after it, held after the last (a sector's own rows replace "all"; with
+    ``sectors == ["all"]`` every row counts). ``floor``: a target below the base value is read as the
+    base value (a park already more electrified than a national target keeps its share)."""
     out = np.repeat(base_value[None, :], len(years), axis=0).astype(float)
-    later = rows[rows["end"] > years[0]]
+    later = rows.end > years[0]
     for j, s in enumerate(sectors):
-        mine = later[later["sector"] == s]
-        mine = mine if len(mine) else later[later["sector"] == "all"]
-        if len(mine):
-            pts = mine.groupby("end")["value"].last()
-            vals = pts.to_numpy(float)
+        hit = later if s == "all" and sectors == ["all"] else later & (rows.sector == s)
+        hit = hit if hit.any() else later & (rows.sector == "all")
+        if hit.any():
+            order = np.argsort(rows.end[hit], kind="stable")
+            ends, vals = rows.end[hit][order], rows.value[hit][order]
+            last = np.append(ends[1:] != ends[:-1], True)  # of rows for one year, the last counts
+            ends, vals = ends[last], vals[last]
             vals = np.maximum(vals, base_value[j]) if floor else vals
-            out[:, j] = np.interp(years, [years[0], *pts.index], [base_value[j], *vals])
+            out[:, j] = np.interp(years, [years[0], *ends], [base_value[j], *vals])
     return out
 
 
-def _shares(base: PathwayBase, rows: pd.DataFrame, years: np.ndarray) -> np.ndarray:
+def _shares(base: PathwayBase, rows: _Rows, years: np.ndarray) -> np.ndarray:
     """Y × S × F fuel shares of energy: electricity and the fuels with targets follow them, the
     others fill the rest in their base proportions (electricity takes the rest when none are left)."""
     tot = base.tce.sum(axis=1)
@@ -359,15 +384,15 @@ def _shares(base: PathwayBase, rows: pd.DataFrame, years: np.ndarray) -> np.ndar
     shares = np.repeat(share0[None], len(years), axis=0)
     targeted = np.zeros(share0.shape, dtype=bool)
     targeted[:, ie] = True
-    el = rows[rows["parameter"] == "electrification_pct"]
+    el = rows.of_parameter("electrification_pct")
     shares[:, :, ie] = _target_path(el, years, 100 * share0[:, ie], base.sectors, floor=True) / 100.0
-    fs = rows[rows["parameter"] == "fuel_share_pct"]
-    for fuel, g in fs.groupby("fuel"):
+    fs = rows.of_parameter("fuel_share_pct")
+    for fuel in dict.fromkeys(fs.fuel):
         if fuel not in base.fuels:
             continue
         j = base.fuels.index(fuel)
-        have = [s for s in base.sectors if (g["sector"].isin([s, "all"])).any()]
-        mask = np.array([s in have for s in base.sectors])
+        g = fs.where(fs.fuel == fuel)
+        mask = np.array([bool(np.isin(g.sector, [s, "all"]).any()) for s in base.sectors])
         shares[:, mask, j] = (_target_path(g, years, 100 * share0[:, j], base.sectors) / 100.0)[:, mask]
         targeted[mask, j] = True
     fixed = np.where(targeted[None], shares, 0.0)
@@ -409,10 +434,8 @@ def run_scenario(base: PathwayBase, scenario: Scenario, *, end_year: int = END_Y
                          f"The end year {end_year} must come after the base year {base.year}",
                          code="pathways.years")
     years = np.arange(base.year, end_year + 1)
-    rows = scenario.rows
-
-    def rows_of(p: str) -> pd.DataFrame:
-        return rows[rows["parameter"] == p]
+    rows = _Rows.of(scenario.rows)
+    rows_of = rows.of_parameter
 
     g = _rate_path(rows_of("va_growth_pct"), years, base.sectors)
     d = _rate_path(rows_of("intensity_decline_pct"), years, base.sectors)
@@ -422,7 +445,7 @@ def run_scenario(base: PathwayBase, scenario: Scenario, *, end_year: int = END_Y
     tce = energy_s[:, :, None] * _shares(base, rows, years)
 
     one = np.ones(1)
-    grid = _target_path(rows_of("grid_kg_co2_per_kwh").assign(sector="all"), years,
+    grid = _target_path(rows_of("grid_kg_co2_per_kwh"), years,
                         base.grid_kg_co2_per_kwh * one, ["all"])[:, 0]
     ef = np.repeat(base.fuel_t_co2_per_tce()[None], len(years), axis=0)
     ie = base.fuels.index(ELECTRICITY)
@@ -430,7 +453,7 @@ def run_scenario(base: PathwayBase, scenario: Scenario, *, end_year: int = END_Y
     t_co2 = tce * ef[:, None, :]
 
     def park_line(p: str, base_value: float) -> np.ndarray:
-        return _target_path(rows_of(p).assign(sector="all"), years, base_value * one, ["all"])[:, 0]
+        return _target_path(rows_of(p), years, base_value * one, ["all"])[:, 0]
 
     elec_kwh = tce[:, :, ie].sum(axis=1) / base.electricity_tce_per_kwh
     built = park_line("onsite_buildout_pct", 0.0) / 100.0
