@@ -14,6 +14,7 @@ a new class costs ~10 ms and a tile meets dozens of them; the sun positions (~40
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +36,9 @@ from gis.solar.weather_types import Weather
 TILE_COLUMN = "tile_id"
 """Column of the stored rows naming their core tile."""
 
-_YIELDS: dict[str, YieldTable] = {}
-"""This process's orientation-class table of the current run (one entry: a worker runs one run)."""
+_YIELDS: dict[tuple[str, int], YieldTable] = {}
+"""This process's orientation-class tables of the current run, one per thread (a YieldTable adds
+classes to a dict as it meets them: threads of a threaded Dask worker must not share one)."""
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,12 @@ def core_mask(frame: gpd.GeoDataFrame, job: TileJob) -> np.ndarray:
 
 
 def _yields(job: TileJob) -> YieldTable:
-    table = _YIELDS.get(job.key)
+    k = (job.key, threading.get_ident())
+    table = _YIELDS.get(k)
     if table is None:
-        _YIELDS.clear()
-        table = _YIELDS[job.key] = YieldTable(job.weather, job.settings.system)
+        for old in [o for o in list(_YIELDS) if o[0] != job.key]:  # another run's: drop
+            _YIELDS.pop(old, None)
+        table = _YIELDS[k] = YieldTable(job.weather, job.settings.system)
     return table
 
 
