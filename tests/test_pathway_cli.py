@@ -134,3 +134,27 @@ def test_inputs_kept_in_the_project():
     assert m2 == [m]
     assert t2["t_co2"].tolist() == [5e5, 0.0]
     assert stored_inputs({}) == (None, None, None)
+
+
+def test_saved_project_reruns_with_its_kept_scenarios(tmp_path):
+    from app.park_pathways import store_inputs
+    from app.project_file import save_project
+    from app.workspace import Workspace
+    from gis.carbon.pathways import parse_scenario_table
+
+    ws = Workspace()
+    ws.load_sample()
+    row = ("kept", "保存的", "va_growth_pct", "all", "", "2025-2060", 0.0, "%/yr", "test")
+    frame = pd.DataFrame([row], columns=["scenario", "scenario_zh", "parameter", "sector", "fuel", "period",
+                                         "value", "unit", "source"])
+    store_inputs(ws, parse_scenario_table(frame, "t"))
+    path = save_project(ws, tmp_path / "park.lingtan.gpkg")
+    r = lingtan(str(path), "--out", str(tmp_path / "p.xlsx"), "--json")
+    assert r.returncode == 0, r.stderr
+    s = json.loads(r.stdout)
+    kept = next(x for x in s["scenarios"] if x["name"] == "kept")
+    # no growth and no intensity decline: flat at the base year's energy CO2
+    gross = [p["gross_t_co2"] for p in kept["path"]]
+    assert np.allclose(gross, gross[0]) and np.isclose(gross[0], s["history"][-1]["t_co2"])
+    # the saved project holds no rooftop PV result: the build-out has nothing to build, and says so
+    assert any(p["code"] == "pathway.no_potential" for p in s["problems"])
