@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,16 +159,48 @@ def _input_identity(source) -> object:
     return [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in parquet_files(source)]
 
 
-def plan_jobs(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings: PVSettings | None = None,
-              *, tile_m: float = TILE_M_DEFAULT, out_dir: str | Path, halo_m: float | None = None
-              ) -> tuple[TilePlan, list[TileJob], TileStore, list[Problem]]:
-    """Plan the tiles of ``source`` (a GeoDataFrame in a metric CRS, or a GeoParquet file/dataset),
-    open the tile store in ``out_dir`` for this run and make one job per tile (plan order).
+@dataclass
+class PreparedRun:
+    """A planned run with its store opened: ``jobs()`` makes the tile jobs one at a time (a
+    frame's jobs each carry a copy of their core + halo rows, ~2–3 × the core: made lazily so a
+    serial run holds one tile's copy at a time)."""
 
-    A frame's jobs carry their own core + halo rows (and :data:`ROW_COLUMN`); a file's jobs carry
-    the path and read their rows themselves. Returns (plan, jobs, store, problems); the store's
-    ``done_ids()`` are the tiles a rerun can skip.
-    """
+    plan: TilePlan
+    store: TileStore
+    problems: list[Problem]
+    key: str
+    weather: Weather
+    settings: PVSettings
+    frame: gpd.GeoDataFrame | None
+    source: str | None
+
+    def jobs(self, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[TileJob]:
+        """The jobs of the tiles not in ``skip``, in plan (Hilbert) order."""
+        plan, frame = self.plan, self.frame
+        if frame is not None:
+            geoms = np.asarray(frame.geometry.array)
+            heights = frame["height_m"].to_numpy(float) if "height_m" in frame \
+                else np.full(len(frame), np.nan)
+            tree = shapely.STRtree(geoms)
+        for t in plan.tiles.itertuples(index=False):
+            if t.tile_id in skip:
+                continue
+            sub = None
+            if frame is not None:
+                rows, _ = tile_members(plan, t.tile_id, geoms, heights, tree)
+                sub = frame.iloc[rows]
+            yield TileJob(tile_id=t.tile_id, row=int(t.row), col=int(t.col), tile_m=plan.tile_m,
+                          grid_x0=plan.grid_x0, grid_y0=plan.grid_y0, halo_box=plan.halo_box(t.tile_id),
+                          far_box=plan.far_box(t.tile_id), tall_min_m=plan.tall_min_m, weather=self.weather,
+                          settings=self.settings, run_bounds=plan.run_bounds, out_dir=str(self.store.root),
+                          key=self.key, source=self.source, frame=sub)
+
+
+def prepare_run(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings: PVSettings | None = None,
+                *, tile_m: float = TILE_M_DEFAULT, out_dir: str | Path, halo_m: float | None = None
+                ) -> PreparedRun:
+    """Plan the tiles of ``source`` (a GeoDataFrame in a metric CRS, or a GeoParquet file/dataset)
+    and open the tile store in ``out_dir`` for this run (a store of another run is emptied)."""
     s = settings or PVSettings()
     if isinstance(source, gpd.GeoDataFrame):
         frame = source if ROW_COLUMN in source else source.assign(**{ROW_COLUMN: np.arange(len(source))})
@@ -181,25 +214,18 @@ def plan_jobs(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings:
     store = TileStore(out_dir)
     problems = list(plan.problems) + store.open(key, {"plan": plan.to_dict(), "settings": s,
                                                       "weather": weather.source})
-    jobs = list(_jobs(plan, frame, src, weather, s, str(out_dir), key))
-    return plan, jobs, store, problems
+    return PreparedRun(plan, store, problems, key, weather, s, frame, src)
 
 
-def _jobs(plan: TilePlan, frame: gpd.GeoDataFrame | None, src: str | None, weather: Weather, s: PVSettings,
-          out_dir: str, key: str):
-    if frame is not None:
-        geoms = np.asarray(frame.geometry.array)
-        heights = frame["height_m"].to_numpy(float) if "height_m" in frame else np.full(len(frame), np.nan)
-        tree = shapely.STRtree(geoms)
-    for t in plan.tiles.itertuples(index=False):
-        sub = None
-        if frame is not None:
-            rows, _ = tile_members(plan, t.tile_id, geoms, heights, tree)
-            sub = frame.iloc[rows]
-        yield TileJob(tile_id=t.tile_id, row=int(t.row), col=int(t.col), tile_m=plan.tile_m,
-                      grid_x0=plan.grid_x0, grid_y0=plan.grid_y0, halo_box=plan.halo_box(t.tile_id),
-                      far_box=plan.far_box(t.tile_id), tall_min_m=plan.tall_min_m, weather=weather,
-                      settings=s, run_bounds=plan.run_bounds, out_dir=out_dir, key=key, source=src, frame=sub)
+def plan_jobs(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings: PVSettings | None = None,
+              *, tile_m: float = TILE_M_DEFAULT, out_dir: str | Path, halo_m: float | None = None
+              ) -> tuple[TilePlan, list[TileJob], TileStore, list[Problem]]:
+    """:func:`prepare_run` and all its jobs in a list (plan order): (plan, jobs, store,
+    problems); the store's ``done_ids()`` are the tiles a rerun can skip. A frame's jobs carry
+    their own core + halo rows (and :data:`ROW_COLUMN`); a file's jobs carry the path and read
+    their rows themselves."""
+    run = prepare_run(source, weather, settings, tile_m=tile_m, out_dir=out_dir, halo_m=halo_m)
+    return run.plan, list(run.jobs()), run.store, run.problems
 
 
 def run_tiled(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings: PVSettings | None = None, *,
@@ -214,25 +240,25 @@ def run_tiled(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings:
     """
     t0 = time.perf_counter()
     progress.report(0.0, "planning tiles")
-    plan, jobs, store, problems = plan_jobs(source, weather, settings, tile_m=tile_m, out_dir=out_dir,
-                                            halo_m=halo_m)
-    if not jobs:
+    run = prepare_run(source, weather, settings, tile_m=tile_m, out_dir=out_dir, halo_m=halo_m)
+    n = len(run.plan.tiles)
+    if not n:
         raise InputError("没有可计算的分块", "No tiles to compute", code="scale.no_tiles")
-    res = TiledResult(plan=plan, store=store, problems=problems)
-    done = store.done_ids()
-    n = len(jobs)
-    seen: set[str] = {p.code for p in problems}
-    for i, job in enumerate(jobs):
+    res = TiledResult(plan=run.plan, store=run.store, problems=run.problems)
+    done = run.store.done_ids()
+    res.skipped = [t for t in run.plan.tiles["tile_id"] if t in done]
+    i = len(res.skipped)
+    progress.report(i / n, f"tile {i}/{n}" if i else "tiles")
+    seen: set[str] = {p.code for p in res.problems}
+    for job in run.jobs(skip=done):
         progress.check()
-        if job.tile_id in done:
-            res.skipped.append(job.tile_id)
-        else:
-            summary = process_tile(job, progress.sub(i / n, (i + 1) / n))
-            res.summaries.append(summary)
-            for p in summary["problems"]:
-                if p["code"] not in seen:
-                    seen.add(p["code"])
-                    res.problems.append(Problem(p["level"], p["code"], p["zh"], p["en"]))
-        progress.report((i + 1) / n, f"tile {i + 1}/{n}")
+        summary = process_tile(job, progress.sub(i / n, (i + 1) / n))
+        res.summaries.append(summary)
+        for p in summary["problems"]:
+            if p["code"] not in seen:
+                seen.add(p["code"])
+                res.problems.append(Problem(p["level"], p["code"], p["zh"], p["en"]))
+        i += 1
+        progress.report(i / n, f"tile {i}/{n}")
     res.seconds = time.perf_counter() - t0
     return res
