@@ -317,7 +317,8 @@ def test_a_date_is_a_calendar_day_written_iso():
     assert ParamValues.of([DAY], v.to_json(), stored=True).date == dt.date(2024, 12, 31)
 
 
-REPORT_FLAGS = {"--sample", "--out", "--lang", "--date", "--organisation", "--no-contents", "--json"}
+REPORT_FLAGS = {"--sample", "--out", "--lang", "--date", "--organisation", "--no-contents", "--year",
+                "--json"}
 EXPORT_FLAGS = {"--sample", "--out", "--formats", "--encoding", "--dpi", "--size", "--lang", "--csv-wkt",
                 "--basemap", "--basemap-attribution", "--json"}
 

@@ -49,6 +49,13 @@ REPORT_PARAMS = (
     Param("organisation", "text", None, "编制单位", "Preparing organisation", optional=True,
           help_zh="封面上的编制单位（如“某某规划设计研究院”）", help_en="the organisation that prepared the "
           "report, on the cover", auto_zh="不写", auto_en="none: the line is left out"),
+    Param("year", "int", None, "核算年份", "Accounting year", minimum=1949, maximum=2100, optional=True,
+          metavar="Y", help_zh="按能耗表中的这一年重新核算排放、碳平衡与指标并出报告"
+          "（乡镇统计有该年时五色图也用该年）",
+          help_en="account emissions, the balance and the indicators again for this year of the energy table "
+                  "and report it (the township map too when its statistics hold the year)",
+          auto_zh="项目的核算年份（默认表中最近一年）", auto_en="the project's accounting year (default the "
+          "latest in the table)"),
     Param("contents", "bool", True, "目录", "Table of contents", cli_negate="--no-contents",
           help_zh="含目录页（--no-contents：不含）", help_en="include the table of contents (--no-contents: "
           "leave it out)", source="on: ten chapters are found by their page numbers"),
@@ -60,10 +67,12 @@ def pdf_page_count(path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", Path(path).read_bytes()))
 
 
-def report_source(project: Path | None, sample: bool, progress: Progress = NO_PROGRESS):
+def report_source(project: Path | None, sample: bool, progress: Progress = NO_PROGRESS,
+                  year: int | None = None):
     """What to report on: ParkResults (sample or a .json project, analysed now) or
     (summary, layers) of a saved .lingtan.gpkg project (analysed now, with the project's stored
-    analysis settings, only if its summary holds no analysis: "pv", "carbon" or "intensity")."""
+    analysis settings, only if its summary holds no analysis: "pv", "carbon" or "intensity").
+    ``year``: analyse again with that accounting year (:func:`results_for_year`)."""
     from app.exports.export_all import has_analyses
     from app.report import report_inputs
     from app.results import AnalysisOptions, run_park_analyses
@@ -72,6 +81,8 @@ def report_source(project: Path | None, sample: bool, progress: Progress = NO_PR
         from gis.park import load_sample_park
 
         park = load_sample_park(progress.sub(0.0, 0.2))
+        if year is not None:
+            return results_for_year(park, AnalysisOptions(), year, progress.sub(0.2, 1.0))
         return run_park_analyses(park, AnalysisOptions(), progress.sub(0.2, 1.0))
     if project is None:
         raise InputError("请给出项目文件（.json 或 .lingtan.gpkg），或 --sample",
@@ -84,6 +95,8 @@ def report_source(project: Path | None, sample: bool, progress: Progress = NO_PR
         from app.project_file import load_project
 
         ws = load_project(project, progress.sub(0.0, 0.3))
+        if year is not None:
+            return _workspace_for_year(ws, year, progress.sub(0.3, 1.0))
         # a park alone has a summary too (summarise_park): results mean an analysis section
         if has_analyses(ws.summary):
             return report_inputs(ws)
@@ -100,7 +113,49 @@ def report_source(project: Path | None, sample: bool, progress: Progress = NO_PR
 
     sources, options = read_project(project)
     park = load_park(sources, progress.sub(0.0, 0.2))
+    if year is not None:
+        return results_for_year(park, AnalysisOptions.from_project(options), year, progress.sub(0.2, 1.0))
     return run_park_analyses(park, AnalysisOptions.from_project(options), progress.sub(0.2, 1.0))
+
+
+def results_for_year(park, options, year: int, progress: Progress = NO_PROGRESS):
+    """ParkResults of ``park`` analysed with the accounting year ``year`` (``options`` otherwise
+    kept; a baseline year not before it falls back to the default, the year before). The township
+    map is drawn for ``year`` too when the township statistics hold it (else their latest year, as
+    without a choice). A year the energy table lacks is an InputError naming the years it has."""
+    import dataclasses
+
+    from app.results import run_park_analyses
+
+    b = options.baseline_year
+    base = b if b is not None and b < int(year) else None
+    results = run_park_analyses(park, dataclasses.replace(options, year=int(year), baseline_year=base),
+                                progress)
+    stats = park.township_stats
+    if results.intensity is not None and stats is not None:
+        from app.intensity_map import intensity_map
+        from gis.fields import find_field
+        from gis.intensity.join import YEAR_FIELDS
+
+        col = find_field(stats.columns, YEAR_FIELDS)
+        held = set(stats[col].astype("string").str.extract(r"((?:19|20)\d{2})", expand=False).dropna()
+                   .astype(int)) if col is not None else set()
+        if int(year) in held and results.summary.get("intensity", {}).get("year") != int(year):
+            kw = {"factors_key": options.factors} if options.factors else {}
+            results.intensity = intensity_map(park.townships, stats, year=int(year), **kw)
+            results.summary["intensity"] = results.intensity.summary()
+    return results
+
+
+def _workspace_for_year(ws, year: int, progress: Progress):
+    """A saved or open project's park analysed again for ``year`` with its stored choices."""
+    from app.analysis_settings import analysis_options
+
+    if getattr(ws, "park", None) is None:
+        raise InputError("按年份出报告需要园区的图层与能耗表：该项目只保存了结果",
+                         "A report for another year needs the park's layers and energy table: the project "
+                         "holds results only", code="report.year")
+    return results_for_year(ws.park, analysis_options(ws), year, progress)
 
 
 def write_demo_report(results, out_dir: Path, lang: str = "zh", progress: Progress = NO_PROGRESS) -> Path:
@@ -172,10 +227,24 @@ class Report(Algorithm):
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
         t0 = time.perf_counter()
         project = first(inputs.get("project"))
-        source = project_results(project, params.sample, report_source, progress)
+        if params.year is not None and project is not None and project.data is not None and not params.sample:
+            data = project.data  # the desktop app's open project: its park again for the year
+            if hasattr(data, "settings"):
+                source = _workspace_for_year(data, params.year, progress)
+            else:
+                from app.results import AnalysisOptions
+
+                if getattr(data, "park", None) is None:
+                    raise InputError("按年份出报告需要园区的图层与能耗表", "A report for another year needs "
+                                     "the park's layers and energy table", code="report.year")
+                source = results_for_year(data.park, AnalysisOptions(), params.year, progress)
+        else:
+            source = project_results(project, params.sample,
+                                     lambda p, s, pr: report_source(p, s, pr, params.year), progress)
         progress.report(1.0, "done")
         summary = {"project": source_name(project, params.sample),
-                   "seconds": round(time.perf_counter() - t0, 2)}
+                   "seconds": round(time.perf_counter() - t0, 2),
+                   **({"year": int(params.year)} if params.year is not None else {})}
         return AlgorithmOutput(self.id, source, {}, summary)
 
     def describe(self, s: dict) -> list[str]:

@@ -117,11 +117,16 @@ class Dashboard(QWidget):
     """Park totals, indicators and charts. ``set_summary(summary)`` fills it.
 
     ``values``: "pv_kwp", "pv_kwh_yr", "pv_t_co2_yr", "emissions_t_co2", "sinks_t_co2_yr",
-    "net_t_co2" (of the chosen scenario), "park_area_m2", "buildings" — NaN when not computed.
-    Signal ``scenario_changed(int)``.
+    "net_t_co2" (of the chosen scenario), "park_area_m2", "buildings", "year" (the accounting year) —
+    NaN when not computed. Signal ``scenario_changed(int)``.
+
+    Period: when the energy table holds more than one year, a year selector lists them; choosing
+    another year than the one accounted emits ``year_requested(year)`` — the main window runs the
+    carbon accounting again for that year (:func:`account_year`) and the new summary arrives here.
     """
 
     scenario_changed = Signal(int)
+    year_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +186,15 @@ class Dashboard(QWidget):
         srow.addWidget(self.scenario_label)
         srow.addWidget(self.scenario, 1)
 
+        self.year_label = QLabel()
+        self.year = QComboBox()  # the energy table's years; another one re-runs the accounting
+        self.year.activated.connect(self._on_year)
+        self.year_row = QWidget()
+        yrow = QHBoxLayout(self.year_row)
+        yrow.setContentsMargins(0, 0, 0, 0)
+        yrow.addWidget(self.year_label)
+        yrow.addWidget(self.year, 1)
+
         self.indicator_title = QLabel()
         self.indicator_title.setStyleSheet("font-weight: bold;")
         self.indicators = QTableWidget(0, 4)
@@ -213,6 +227,7 @@ class Dashboard(QWidget):
         lay.setSpacing(8)
         lay.addWidget(self.title)
         lay.addWidget(self.subtitle)
+        lay.addWidget(self.year_row)
         lay.addWidget(self.empty)
         self.content = QWidget()
         clay = QVBoxLayout(self.content)
@@ -252,8 +267,43 @@ class Dashboard(QWidget):
         if scenarios:
             self.scenario.setCurrentIndex(self._scenario)
         self.scenario.blockSignals(False)
+        self._fill_years()
         self._compute_values()
         self.retranslate_ui()
+
+    def years(self) -> list[int]:
+        """The years of the energy table (the inventory read; else the trends' years)."""
+        inv = self._emissions().inventory or {}
+        years = inv.get("years") or (self.summary.trends or {}).get("years") or []
+        return sorted({int(y) for y in years if y is not None})
+
+    def accounted_year(self) -> int | None:
+        """The year the emissions, balance and indicators shown are of."""
+        y = (self._emissions().total or {}).get("year")
+        return int(y) if y is not None else None
+
+    def _fill_years(self) -> None:
+        years, now = self.years(), self.accounted_year()
+        self.year.blockSignals(True)
+        self.year.clear()
+        for y in years:
+            self.year.addItem(str(y), y)
+        if now in years:
+            self.year.setCurrentIndex(years.index(now))
+        self.year.blockSignals(False)
+        self.year_row.setVisible(len(years) > 1 and now is not None)
+
+    def _on_year(self, i: int) -> None:
+        y = self.year.itemData(i)
+        if y is not None and int(y) != self.accounted_year():
+            self.year_requested.emit(int(y))
+
+    def choose_year(self, year: int) -> None:
+        """Pick ``year`` in the selector as a user would (emits ``year_requested`` when it differs)."""
+        i = self.year.findData(int(year))
+        if i >= 0:
+            self.year.setCurrentIndex(i)
+            self._on_year(i)
 
     def _carbon(self) -> CarbonSummary:
         return self.summary.carbon or CarbonSummary()
@@ -280,6 +330,7 @@ class Dashboard(QWidget):
             "emissions_t_co2": _num(total.get("t_co2")),
             "sinks_t_co2_yr": _num(carbon.sinks_t_co2_yr),
             "net_t_co2": _num(lines.net_t_co2),
+            "year": _num(self.accounted_year()),
         }
 
     def _on_scenario(self, i: int) -> None:
@@ -338,6 +389,9 @@ class Dashboard(QWidget):
         for key in ("emissions", "sinks", "net"):
             self.cards[key][1].setToolTip(note)
         self.scenario_label.setText(self.tr("Scenario"))
+        self.year_label.setText(self.tr("Accounting year"))
+        self.year.setToolTip(self.tr("The energy table holds several years: choose one to account "
+                                     "emissions, the balance and the indicators for it"))
         for i, sc in enumerate(self._scenarios()):
             zh, en = split_bilingual(sc.scenario or "")
             self.scenario.setItemText(i, self._pick(zh, en))
@@ -527,3 +581,17 @@ class Dashboard(QWidget):
         net = [_num(_lines(s).net_t_co2) / 1000.0 for s in scen]
         return bar_chart(p, rect, names, {self.tr("Gross"): gross, self.tr("Net"): net}, title=title,
                          unit=self.tr("kt CO₂"), colours=["#7f7f7f", "#0072B2"], lang=lang)
+
+
+def account_year(parent, workspace, year: int):
+    """The dashboard's year choice: the carbon accounting (emissions, sinks, balance, indicators) of
+    ``workspace`` again for ``year``, its other carbon choices kept; a baseline year not before
+    ``year`` falls back to the default (the year before). Returns the task handle."""
+    import dataclasses
+
+    from app.analysis_settings import CarbonOptions
+    from app.gui.analyses import _stored, start_carbon
+
+    c = _stored(workspace, "carbon", CarbonOptions)
+    base = c.baseline_year if c.baseline_year is not None and c.baseline_year < int(year) else None
+    return start_carbon(parent, workspace, dataclasses.replace(c, year=int(year), baseline_year=base))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.attribute_table import AttributeTable, format_value
-from app.gui.dashboard import Dashboard
+from app.gui.dashboard import Dashboard, account_year
 from app.gui.layer_panel import LayerPanel
 from app.gui.tasks import ui_lang
 from layers.registry import field_alias
@@ -206,6 +206,8 @@ class WindowDocks:
         self.dock_table = self.add_panel(self.attribute_table, "attributes", area.BottomDockWidgetArea,
                                          title=lambda: tr("Attribute Table"), visible=False)
         self.dashboard = Dashboard(self)
+        # the dashboard's year selector: the accounting again for the chosen year (issue #19)
+        self.dashboard.year_requested.connect(lambda y: account_year(self, self.workspace, y))
         self.dock_dashboard = self.add_panel(self.dashboard, "dashboard", area.RightDockWidgetArea,
                                              title=lambda: tr("Dashboard"))
         self.identify_panel = IdentifyPanel(self)

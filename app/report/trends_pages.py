@@ -13,7 +13,7 @@ import pandas as pd
 from app.charts.energy_tables import number
 from app.charts.sankey_chart import sankey_chart
 from app.charts.trend_chart import trend_chart
-from app.park_trends import sankey_of, sankey_totals
+from app.park_trends import sankey_of, sankey_totals, sankey_years
 from app.report.document import Column, ReportDocument
 from app.report.pages import ReportData
 
@@ -45,7 +45,8 @@ def trends(doc: ReportDocument, data: ReportData) -> None:
                              "year, the dashed line its level"))
     doc.figure(70, lambda p, r: trend_chart(p, r, section, lang, by="sector", quantity="t_co2"),
                caption=doc.t("逐年碳排放（按部门，吨CO₂）", "CO₂ emissions by sector over the years (t)"))
-    _sankey(doc, section, lang)
+    em = data.summary.carbon.emissions if data.summary.carbon else None
+    _sankey(doc, section, lang, ((em.total if em else None) or {}).get("year"))
     _mapping(doc, section)
     _missing(doc, section)
 
@@ -63,8 +64,10 @@ def _history(doc: ReportDocument, section: dict) -> None:
               caption=doc.t("逐年综合能耗与碳排放", "Energy and emissions by year"))
 
 
-def _sankey(doc: ReportDocument, section: dict, lang: str) -> None:
-    data = sankey_of(section)
+def _sankey(doc: ReportDocument, section: dict, lang: str, year: int | None = None) -> None:
+    """The Sankey of the accounting ``year`` when the section holds it (``lingtan report --year``),
+    else of the latest year."""
+    data = sankey_of(section, year if year in sankey_years(section) else None)
     if data is None or data.links.empty:
         return
     tot = sankey_totals(data)
