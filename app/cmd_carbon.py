@@ -45,6 +45,14 @@ FACTOR_HEADERS = {
     "tce_value": "折标系数", "tce_unit": "折标系数单位", "tce_per_unit": "折标系数(tce/标准单位)",
     "tce_status": "折标状态", "tce_source": "折标来源",
 }
+_BOUNDARY_ROWS = (
+    ("t_co2_energy", "能源活动 Energy", "燃料燃烧与外购电力、热力 fuels, purchased power and heat"),
+    ("t_co2_process", "工业生产过程 Industrial processes", "范围一 scope 1"),
+    ("t_co2_waste", "废弃物处理 Waste treatment", "范围一 scope 1"),
+    ("t_co2_cooling", "外购冷量 Purchased cooling", "范围二 scope 2"),
+    ("t_co2_scope3", "范围三 Scope 3",
+     "填报的类别，仅在边界含范围三时计入总量 counted only when the boundary has it"))
+"""Rows of the 汇总 sheet when the boundary was applied (gis.carbon.scope.apply_boundary)."""
 YEAR_CHOICE_ZH = {"latest": "最近一年 latest", "all": "全部年份 all", "given": "指定 given",
                   "none": "无年份列 no year"}
 LEVEL_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -177,6 +185,7 @@ def summary_sheet(result) -> pd.DataFrame:
             ("排放总量 Total emissions", y, t["t_co2"], "tCO2", ""),
             ("范围一 Scope 1", y, t["t_co2_scope1"], "tCO2", "现场燃烧 fuels burnt on site"),
             ("范围二 Scope 2", y, t["t_co2_scope2"], "tCO2", "外购电力、热力 purchased electricity and heat"),
+            *[(label, y, t[key], "tCO2", note) for key, label, note in _BOUNDARY_ROWS if key in t],
             ("综合能耗 Energy", y, t["tce"], "tce", ""),
             ("单位能耗排放 Carbon per energy", y, t["t_co2_per_tce"], "tCO2/tce", ""),
             (f"单位{va}排放 Carbon intensity", y, t.get("t_co2_per_10k_yuan"), "tCO2/万元",
@@ -221,6 +230,13 @@ def describe_carbon(s: dict) -> list[str]:
         lines.append(f"{head}排放总量 Total: {_fmt(t['t_co2'])} tCO2 "
                      f"(范围一 scope 1: {_fmt(t['t_co2_scope1'])}; "
                      f"范围二 scope 2: {_fmt(t['t_co2_scope2'])})")
+        if "t_co2_process" in t:  # the boundary applied (gis.carbon.scope): the lines beyond fuels
+            lines.append(f"{head}核算边界 Boundary: {s.get('boundary_zh', '')}; "
+                         f"能源 energy {_fmt(t['t_co2_energy'])}, "
+                         f"工业过程 process {_fmt(t['t_co2_process'])}, "
+                         f"废弃物 waste {_fmt(t['t_co2_waste'])}, "
+                         f"外购冷量 cooling {_fmt(t['t_co2_cooling'])}, "
+                         f"范围三 scope 3 {_fmt(t.get('t_co2_scope3'))} tCO2")
         lines.append(f"{head}综合能耗 Energy: {_fmt(t['tce'])} tce; "
                      f"单位能耗排放 {_fmt(t['t_co2_per_tce'], 3)} tCO2/tce; "
                      f"单位增加值排放 {_fmt(t.get('t_co2_per_10k_yuan'), 3)} tCO2/万元"

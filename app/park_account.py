@@ -14,9 +14,14 @@ from gis.defaults import DEFAULT_INDICATOR_SET
 from gis.progress import NO_PROGRESS, Progress
 
 LINE_LABELS = {
-    "gross_t_co2": ("能源活动排放总量", "energy emissions, gross", "tCO2/yr"),
-    "scope1_t_co2": ("范围一（直接）", "scope 1 (fuels burnt on site)", "tCO2/yr"),
-    "scope2_t_co2": ("范围二（外购电力、热力）", "scope 2 (purchased power, heat)", "tCO2/yr"),
+    "gross_t_co2": ("排放总量（核算边界内）", "emissions within the boundary, gross", "tCO2/yr"),
+    "scope1_t_co2": ("范围一（燃料、工业过程、废弃物）", "scope 1 (fuels, processes, waste)", "tCO2/yr"),
+    "scope2_t_co2": ("范围二（外购电力、热力、冷量）", "scope 2 (purchased power, heat, cooling)", "tCO2/yr"),
+    "scope3_t_co2": ("范围三（填报类别）", "scope 3 (categories entered)", "tCO2/yr"),
+    "t_co2_total": ("碳排放总量（核算边界内，计入可再生能源后）",
+                    "total emissions (boundary, after renewables)", "tCO2/yr"),
+    "t_co2_net": ("净排放", "net emissions", "tCO2/yr"),
+    "green_land_rate_pct": ("绿地率", "green-land rate", "%"),
     "pv_kwh_yr": ("光伏发电量", "PV generation", "kWh/yr"),
     "pv_self_used_kwh_yr": ("光伏自用电量", "PV used in the park", "kWh/yr"),
     "pv_self_used_annual_netting_kwh_yr": ("光伏自用电量（全年净额法，仅供对照）",
@@ -61,10 +66,12 @@ def factor_set_grid_factor(factors):
 
 def park_account(park, *, factors_key: str | None = None, weather_path: Path | None = None, pv: bool = True,
                  year=None, baseline_year=None, indicator_set: str | None = None, scenarios=None,
-                 facts: dict | None = None, pv_settings=None, progress: Progress = NO_PROGRESS):
+                 facts: dict | None = None, pv_settings=None, progress: Progress = NO_PROGRESS,
+                 accounting: dict | None = None):
     """Rooftop PV (unless ``pv`` is False; ``pv_settings``: a PVSettings, default PVSettings()),
     emissions, sinks, balance and indicators of a loaded park (no account without an energy table:
-    None). Returns (ParkAccount or None,
+    None). ``accounting``: boundary, scope3, activities, indicator_table for account_park
+    (gis.carbon.scope, gis.carbon.user_indicators). Returns (ParkAccount or None,
     RooftopResult or None)."""
     from app.pv import site_rooftop_pv
     from gis.carbon.factors import DEFAULT_FACTOR_SET, load_factor_set
@@ -83,7 +90,7 @@ def park_account(park, *, factors_key: str | None = None, weather_path: Path | N
     account = account_park(park, factors, pv_kwh_yr=pv_result.totals["kwh_yr"] if pv_result else 0.0,
                            year=year, baseline_year=baseline_year,
                            indicator_set=indicator_set or DEFAULT_INDICATOR_SET, scenarios=scenarios,
-                           facts=facts, hourly=hourly)
+                           facts=facts, hourly=hourly, **(accounting or {}))
     return account, pv_result
 
 
@@ -117,9 +124,13 @@ def balance_sheets(account: ParkAccount, pv_result=None) -> dict[str, pd.DataFra
         "scenario": "情景 scenario", "name_zh": "指标", "name_en": "indicator", "value": "数值 value",
         "comparator": "要求", "threshold": "阈值 threshold", "unit": "单位 unit", "status_zh": "结果",
         "status": "status", "kind": "类别 kind", "applies_if": "适用条件", "source": "来源",
-        "source_en": "source", "note": "note", "note_zh": "说明"}).drop(columns=["set_key", "metric"])
+        "source_en": "source", "note": "note", "note_zh": "说明", "boundary": "核算边界",
+        "boundary_en": "boundary"}).drop(columns=["set_key", "metric"])
     fuels = account.emissions.by_fuel_for()
     names = account.emissions.factors.fuels["name_zh"]
+    if "fuel_zh" in account.emissions.by_fuel:  # process, waste, cooling and scope 3 lines too
+        names = {**names, **dict(zip(account.emissions.by_fuel["fuel"], account.emissions.by_fuel["fuel_zh"],
+                                     strict=True))}
     fuels.insert(1, "name_zh", fuels["fuel"].map(names))
     fuels = fuels.rename(columns={
         "fuel": "能源 fuel", "name_zh": "能源品种", "scope": "范围 scope", "amount": "用量 amount",
@@ -141,6 +152,18 @@ def balance_sheets(account: ParkAccount, pv_result=None) -> dict[str, pd.DataFra
     sheets = {"平衡 balance": balance, "指标 indicators": ind, "排放 emissions": fuels,
               "企业 entities": carbon["企业"], "碳汇 sinks": sinks, "因子 factors": carbon["因子"],
               "问题 problems": problem_sheet}
+    if account.green is not None:
+        g = account.green
+        sheets["绿化 green"] = pd.DataFrame([
+            ("园区面积", "park area", g.park_area_m2, "m²"),
+            ("绿地面积", "green land", g.green_land_m2, "m²"),
+            ("屋顶绿化面积", "roof greening", g.roof_green_m2, "m²"),
+            ("其他用地上的树冠", "tree crowns over other land", g.canopy_outside_green_m2, "m²"),
+            ("绿化覆盖面积", "green cover", g.coverage_m2, "m²"),
+            ("垂直绿化面积（不计入覆盖）", "vertical greening (no cover)", g.vertical_green_m2, "m²"),
+            ("绿地率", "green-land rate", g.green_land_rate_pct, "%"),
+            ("绿化覆盖率", "green coverage", g.green_coverage_pct, "%")],
+            columns=["项目", "item", "数值 value", "单位 unit"])
     if pv_result is not None:
         t = pv_result.summary()
         rows = [("装机容量", "capacity", t["kwp"], "kWp"), ("年发电量", "energy", t["kwh_yr"], "kWh/yr"),

@@ -222,6 +222,7 @@ class BalanceLines(Section):
     gross_t_co2: float | None = None
     scope1_t_co2: float | None = None
     scope2_t_co2: float | None = None
+    scope3_t_co2: float | None = None  # scope 3 lines counted (gis.carbon.scope)
     pv_kwh_yr: float | None = None
     pv_self_used_kwh_yr: float | None = None
     pv_self_used_annual_netting_kwh_yr: float | None = None
@@ -257,7 +258,10 @@ class BalanceMetrics(Section):
     yuan_per_tce: float | None = None
     yuan_per_km2: float | None = None
     green_coverage_pct: float | None = None
+    green_land_rate_pct: float | None = None  # 绿地率, beside the green coverage 绿化覆盖率
     pv_self_supply_pct: float | None = None
+    t_co2_total: float | None = None  # emissions within the boundary after renewables (a cap's metric)
+    t_co2_net: float | None = None
     coal_change_pct: float | None = None
     carbon_intensity_change_pct: float | None = None
 
@@ -296,6 +300,8 @@ class IndicatorRow(Section):
     source_en: str | None = None
     note: str | None = None  # English; note_zh in Chinese
     note_zh: str | None = None
+    boundary: str | None = None  # the accounting boundary of a CO2 metric (Chinese; boundary_en)
+    boundary_en: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -306,6 +312,9 @@ class BalanceSummary(Section):
     year: int | None = None
     indicator_set: str | None = None
     indicator_set_name: str | None = None
+    boundary: list[int] | None = None  # scopes counted (gis.carbon.scope)
+    boundary_zh: str | None = None
+    boundary_en: str | None = None
     grid_kg_co2_per_kwh: float | None = None
     scenarios: list[BalanceScenario] | None = field(default=None, metadata={"rows": BalanceScenario})
     indicators: list[IndicatorRow] | None = field(default=None, metadata={"rows": IndicatorRow})
@@ -341,6 +350,7 @@ class CarbonSummary(Section):
     sinks_t_co2_yr: float | None = None
     green_sinks: SinkSummary | None = field(default=None, metadata={"of": SinkSummary})
     tree_sinks: SinkSummary | None = field(default=None, metadata={"of": SinkSummary})
+    green_rates: dict | None = None  # green coverage and the green-land rate (gis.carbon.green_rates)
 
     @property
     def scenarios(self) -> list[BalanceScenario]:

@@ -15,6 +15,10 @@ from gis.progress import NO_PROGRESS, Progress
 
 TABLE_FILTERS = "Tables (*.csv *.txt *.xlsx *.xls *.xlsm);;All files (*)"
 
+LINE_HEADERS = {"year": "年份", "kind": "类别 kind", "name_zh": "项目", "name_en": "item", "scope": "范围",
+                "amount": "活动水平", "unit": "单位", "t_co2": "排放量(tCO2e)", "counted": "计入边界",
+                "source": "来源"}
+"""Columns of the 排放项目 sheet (gis.carbon.scope.BoundedEmissions.lines)."""
 YEAR_MIN, YEAR_MAX = 1949, 2100
 """Years a statistics table can hold (the People's Republic's statistics start in 1949)."""
 
@@ -74,6 +78,42 @@ ELECTRICITY_TCE = Param(
             "coal consumption of power supply (~0.30 kgce/kWh, unverified)",
     source="GB/T 2589-2020 (calorific equivalent of electricity)", advanced=True)
 
+BOUNDARY = Param(
+    "boundary", "choices", "scope1,scope2", "核算边界", "Accounting boundary",
+    choices=(("scope1", "范围一（燃料、工业过程、废弃物）", "scope 1 (fuels, processes, waste)"),
+             ("scope2", "范围二（外购电力、热力、冷量）", "scope 2 (purchased electricity, heat, cooling)"),
+             ("scope3", "范围三（填报的类别）", "scope 3 (the categories entered)")),
+    metavar="scope1,scope2[,scope3]",
+    help_zh="计入总量的范围；国家零碳园区指标按 范围一（含工业过程）+ 范围二 核算",
+    help_en="scopes counted in the totals; the national zero-carbon park indicators count scope 1 "
+            "(industrial processes included) + scope 2",
+    source="GB/T 32150-2015 §6 (scopes 1 and 2); GHG Protocol Scope 3 Standard (WRI/WBCSD 2011)")
+SCOPE3_INPUT = LayerInput(
+    "scope3", "范围三排放表", "Scope 3 table",
+    "范围三排放（CSV/Excel：类别、排放量(吨二氧化碳)、来源[、年份]）",
+    "scope 3 lines (CSV/Excel: category, t_co2, source [, year]); categories 1–15 of the GHG Protocol",
+    kind="table", required=False, flag="--scope3", sheet_flag="--scope3-sheet")
+PROCESS_INPUT = LayerInput(
+    "process", "工业过程/废弃物表", "Process and waste table",
+    "单列的工业过程、废弃物处理与外购冷量活动表（项目、数量、单位[、企业代码、年份]）；"
+    "能耗表中的 熟料产量(吨)、冷量(吉焦) 等列也会读取",
+    "a separate table of process, waste and purchased-cooling activities (item, amount, unit [, entity, "
+    "year]); columns such as 熟料产量(吨), 冷量(吉焦) in the energy table are read too",
+    kind="table", required=False, flag="--process", sheet_flag="--process-sheet")
+
+
+def read_accounting_inputs(inputs: Inputs) -> dict:
+    """The scope 3 lines and the separate process table given (for gis.carbon.scope.apply_boundary)."""
+    from gis.carbon.process import read_activities
+    from gis.carbon.scope import read_scope3
+
+    out: dict = {}
+    if (t := first(inputs.get("scope3"))) is not None:
+        out["scope3"] = read_scope3(t.gdf, source_name=str(t.path or t.name))
+    if (t := first(inputs.get("process"))) is not None:
+        out["activities"] = read_activities(t.gdf, source_name=str(t.path or t.name))
+    return out
+
 
 def _write_workbook(output: AlgorithmOutput, path: Path | None,
                     values: ParamValues) -> tuple[dict, list[str]]:
@@ -82,7 +122,11 @@ def _write_workbook(output: AlgorithmOutput, path: Path | None,
     from app.xlsx import write_xlsx
 
     assert path is not None  # --out is required
-    write_xlsx(path, carbon_sheets(output.result))
+    sheets = carbon_sheets(output.result)
+    lines = getattr(output.result, "lines", None)
+    if lines is not None and len(lines):  # process, waste, cooling and scope 3 as their own rows
+        sheets["排放项目"] = lines.rename(columns=LINE_HEADERS)[list(LINE_HEADERS.values())]
+    write_xlsx(path, sheets)
     summary = {**output.summary, "output": str(path)}
     return summary, describe_carbon(summary)
 
@@ -109,14 +153,19 @@ class Emissions(Algorithm):
                    "万千瓦时, MWh, GWh, GJ, TJ, MJ, tce (Chinese names accepted)",
                    kind="table", positional=True, sheet_flag="--sheet", metavar="ENERGY_TABLE"),
     )
-    params = (FACTORS, OVERRIDE, GRID_FACTOR, YEAR, ELECTRICITY_TCE)
+    inputs = (*inputs, SCOPE3_INPUT, PROCESS_INPUT)
+    params = (FACTORS, OVERRIDE, GRID_FACTOR, YEAR, ELECTRICITY_TCE, BOUNDARY)
     output_file = OutputFile((".xlsx",), "OUT.xlsx", "output Excel workbook (sheets 汇总, 企业, 行业, "
                              "能源品种, 明细, 因子)", _write_workbook)
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
+        import pandas as pd
+
         from app.cmd_carbon import load_factors, sheet_note
         from gis.carbon.emissions import account_emissions
         from gis.carbon.inventory import read_energy_inventory
+        from gis.carbon.process import read_activities
+        from gis.carbon.scope import DEFAULT_BOUNDARY, apply_boundary, parse_boundary
 
         p = params
         progress.report(0.0, "factors")
@@ -130,6 +179,14 @@ class Emissions(Algorithm):
         inventory.problems[:0] = [sheet_note(problem) for problem in table.problems]
         progress.report(0.5, "accounting")
         result = account_emissions(inventory, factors, year=p.year)
+        extra = read_accounting_inputs(inputs)
+        activities = read_activities(table.gdf, columns=inventory.columns,
+                                     source_name=str(table.path or table.name))
+        if "activities" in extra:
+            activities = pd.concat([activities, extra["activities"]], ignore_index=True)
+        if len(activities) or "scope3" in extra or parse_boundary(p.boundary) != DEFAULT_BOUNDARY:
+            result = apply_boundary(result, activities=activities, scope3=extra.get("scope3"),
+                                    boundary=p.boundary)
         progress.report(1.0, "done")
         return AlgorithmOutput(self.id, result, {}, result.summary(), result.problems)
 

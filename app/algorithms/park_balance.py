@@ -8,7 +8,16 @@ import dataclasses
 from pathlib import Path
 
 from app.algorithms.common import WEATHER_FILTERS
-from app.algorithms.emissions import YEAR_MAX, YEAR_MIN, factor_set_choices
+from app.algorithms.emissions import (
+    BOUNDARY,
+    PROCESS_INPUT,
+    SCOPE3_INPUT,
+    TABLE_FILTERS,
+    YEAR_MAX,
+    YEAR_MIN,
+    factor_set_choices,
+    read_accounting_inputs,
+)
 from app.processing.algorithm import Algorithm, AlgorithmOutput, Inputs, LayerInput, OutputFile, first
 from app.processing.params import Param, ParamValues
 from gis.defaults import DEFAULT_FACTOR_SET, DEFAULT_INDICATOR_SET
@@ -85,6 +94,11 @@ class ParkBalance(Algorithm):
                    "能耗表（CSV/Excel，宽表或长表）；代替项目文件中的",
                    "energy table (CSV/Excel, wide or long); replaces the project's", required=False,
                    kind="table"),
+        SCOPE3_INPUT, PROCESS_INPUT,
+        LayerInput("facts_table", "园区数据表", "Park facts table",
+                   "园区数据表（名称、数值，百分数），如绿色建筑占比",
+                   "park facts (fact, value in percent), e.g. green-building shares", kind="table",
+                   required=False, flag="--facts-table", sheet_flag="--facts-table-sheet"),
     )
     params = (
         Param("sample", "bool", False, "示例园区", "Sample park", help_zh="用内置示例园区",
@@ -112,7 +126,12 @@ class ParkBalance(Algorithm):
               "indicators", auto_zh=f"{_PROJECT_ZH}核算年份的上一年（表中有时）",
               auto_en=f"{_PROJECT_EN} the year before, when the table has it"),
         Param("indicators", "choice", None, "指标体系", "Indicator set", choices=indicator_set_choices,
-              optional=True, metavar="SET", help_zh="零碳园区指标体系", help_en="zero-carbon indicator set",
+              optional=True, metavar="SET|FILE", or_kind="file", filters=TABLE_FILTERS,
+              help_zh="零碳园区指标体系，或用户指标表（CSV/Excel：指标名称、metric、比较符、阈值、单位、来源；"
+                      "示例 resources/indicators/example_user_set.csv）",
+              help_en="zero-carbon indicator set, or a user indicator table (CSV/Excel: indicator, "
+                      "metric, comparison, threshold, unit, source; example "
+                      "resources/indicators/example_user_set.csv)",
               auto_zh=f"{_PROJECT_ZH} {DEFAULT_INDICATOR_SET}",
               auto_en=f"{_PROJECT_EN} {DEFAULT_INDICATOR_SET}",
               source="resources/indicators/indicator_sets.csv"),
@@ -125,6 +144,14 @@ class ParkBalance(Algorithm):
               auto_zh="项目文件中的，否则无（相应指标为“缺数据”）",
               auto_en="the project file's, else none (those indicators say no data)",
               source="range: shares of 0–100 % (the indicator sets' units)"),
+        # --boundary is the park's red line here: the scopes take --accounting-boundary
+        dataclasses.replace(BOUNDARY, name="accounting_boundary"),
+        Param("emissions_cap", "float", None, "排放总量上限", "Emissions cap", unit="tCO2", minimum=0.0,
+              optional=True, metavar="T",
+              help_zh="园区碳排放总量上限（核算边界内，计入可再生能源后）：作为一项指标核查",
+              help_en="cap on the park's emissions (within the boundary, after renewables): checked as one "
+                      "more indicator", auto_zh="无", auto_en="none",
+              source="the municipal allocation, when the park has one"),
     )
     output_file = OutputFile((".xlsx",), "OUT.xlsx", "output workbook (sheets 平衡, 指标, 排放, 碳汇, 光伏; "
                              "OUT.json written beside it)", _write_workbook)
@@ -140,13 +167,23 @@ class ParkBalance(Algorithm):
                              "The park has no enterprise energy table, so there is no balance to account: "
                              "give one with --energy or the project file (lingtan template energy makes "
                              "the template)", code="balance.no_energy")
-        facts = {**options.get("facts", {}), **(p.facts or {})}
+        from gis.carbon.user_indicators import read_facts, resolve_indicators
+
+        table_facts = {}
+        if (ft := first(inputs.get("facts_table"))) is not None:
+            table_facts = read_facts(ft.gdf, source_name=str(ft.path or ft.name))
+        facts = {**options.get("facts", {}), **table_facts, **(p.facts or {})}
+        set_key, indicator_table = resolve_indicators(p.indicators or options.get("indicators"),
+                                                      cap_t_co2=p.emissions_cap)
+        accounting = {**read_accounting_inputs(inputs), "indicator_table": indicator_table}
+        if p.accounting_boundary:
+            accounting["boundary"] = p.accounting_boundary
         account, pv_result = park_account(
             park, factors_key=p.factors or options.get("factors"),
             weather_path=p.weather or options.get("weather"), pv=p.pv, year=p.year or options.get("year"),
             baseline_year=p.baseline_year or options.get("baseline_year"),
-            indicator_set=p.indicators or options.get("indicators"), scenarios=options.get("scenarios"),
-            facts=facts, progress=progress.sub(0.05, 0.95))
+            indicator_set=set_key, scenarios=options.get("scenarios"),
+            facts=facts, progress=progress.sub(0.05, 0.95), accounting=accounting)
         summary = {**account.summary(), "pv": pv_result.summary() if pv_result else None}
         problems = [x for r in (account.emissions, account.sinks, account.trees, pv_result) if r is not None
                     for x in r.problems]

@@ -17,10 +17,13 @@ Areas in m² in the layers' metric CRS.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import shapely
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 GREEN_LAND_CLASSES = ("forest", "shrub", "grassland", "wetland", "tea")
 """Sink classes that are green land (vegetated land: not water, cropland, bare or built land)."""

@@ -17,11 +17,12 @@ from gis.carbon.scope import CO2_METRICS, boundary_label
 from gis.defaults import DEFAULT_INDICATOR_SET
 
 if TYPE_CHECKING:  # sinks pulls in geopandas/shapely: imported where it is used, not on import
+    from gis.carbon.green_rates import GreenRates
     from gis.carbon.sinks import SinkResult
 
-GREEN_COVER_CLASSES = ("forest", "shrub", "grassland", "wetland", "tea")
-"""Land-cover classes counted as green cover (绿化覆盖) for green_coverage_pct: vegetated land,
-not water, cropland, bare or built land (tree canopy over them is not land and not added)."""
+GREEN_COVER_CLASSES = ("forest", "shrub", "grassland", "wetland", "tea")  # = green_rates.GREEN_LAND_CLASSES
+"""Land-cover classes that are green land (gis.carbon.green_rates: green coverage adds roof
+greening and tree crowns over other land to them)."""
 
 
 def balance_inputs(emissions: EmissionsResult, *, pv_kwh_yr: float = 0.0, sinks_t_co2_yr: float = 0.0,
@@ -132,6 +133,7 @@ class ParkAccount:
     sinks: SinkResult | None  # of the green polygons
     trees: SinkResult | None  # of tree rows/points
     carbon: ParkCarbon
+    green: GreenRates | None = None  # green coverage and the green-land rate
 
     @property
     def sinks_t_co2_yr(self) -> float:
@@ -144,20 +146,33 @@ class ParkAccount:
             out["green_sinks"] = self.sinks.to_dict()
         if self.trees is not None:
             out["tree_sinks"] = self.trees.to_dict()
+        if self.green is not None:
+            out["green_rates"] = self.green.to_dict()
         return out
 
 
 def account_park(park, factors, *, pv_kwh_yr: float = 0.0, year=None, baseline_year=None,
                  indicator_set: str = DEFAULT_INDICATOR_SET, scenarios: list[Scenario] | None = None,
                  facts: dict[str, float] | None = None, type_field: str | None = None,
-                 hourly: tuple | None = None) -> ParkAccount:
+                 hourly: tuple | None = None, boundary=None, scope3: pd.DataFrame | None = None,
+                 activities: pd.DataFrame | None = None, indicator_table: pd.DataFrame | None = None
+                 ) -> ParkAccount:
     """Account a loaded :class:`gis.park.Park`: its enterprises' energy table (emissions of
     ``year``, default the latest; the baseline year default: the one before, when present), the
     sinks of its green polygons and tree rows, and the balance with ``pv_kwh_yr`` of rooftop PV
     potential, checked against ``indicator_set``. ``hourly``: (PV kWh, electricity kWh) per interval
-    on one axis, to match PV with use hour by hour (gis.carbon.balance.BalanceInputs)."""
+    on one axis, to match PV with use hour by hour (gis.carbon.balance.BalanceInputs).
+
+    Process, waste and cooling columns of the energy table (and ``activities``, a separate table
+    read by gis.carbon.process.read_activities), ``scope3`` lines and the ``boundary`` (default
+    scopes 1 and 2) are applied by gis.carbon.scope.apply_boundary; ``indicator_table``: a user
+    indicator set checked instead of ``indicator_set``. Green coverage and the green-land rate
+    come from gis.carbon.green_rates."""
     from gis.carbon.emissions import account_emissions
+    from gis.carbon.green_rates import canopy_shapes, green_rates
     from gis.carbon.inventory import read_energy_inventory
+    from gis.carbon.process import read_activities
+    from gis.carbon.scope import DEFAULT_BOUNDARY, apply_boundary, parse_boundary
     from gis.carbon.sinks import tree_sinks, vector_sinks
     from gis.errors import InputError
 
@@ -166,23 +181,39 @@ def account_park(park, factors, *, pv_kwh_yr: float = 0.0, year=None, baseline_y
                          code="carbon.no_energy")
     inventory = read_energy_inventory(park.enterprises, source_name="enterprises", factors=factors)
     emissions = account_emissions(inventory, factors, year=year)
+    acts = read_activities(park.enterprises, columns=inventory.columns, source_name="enterprises")
+    if activities is not None and len(activities):
+        acts = pd.concat([acts, activities], ignore_index=True)
+    bounded = len(acts) > 0 or (scope3 is not None and len(scope3) > 0) \
+        or (boundary is not None and parse_boundary(boundary) != DEFAULT_BOUNDARY)
+
+    def bound(result):
+        if not bounded:
+            return result
+        return apply_boundary(result, activities=acts, scope3=scope3, boundary=boundary)
+
+    emissions = bound(emissions)
     years = sorted(y for y in inventory.years if y is not None)
     if baseline_year is None and emissions.year is not None:
         earlier = [y for y in years if y < emissions.year]
         baseline_year = earlier[-1] if earlier else None
-    baseline = account_emissions(inventory, factors, year=baseline_year) if baseline_year else None
+    baseline = bound(account_emissions(inventory, factors, year=baseline_year)) if baseline_year else None
     sinks = vector_sinks(park.green, type_field=type_field) if park.green is not None else None
     trees = tree_sinks(park.tree_rows, green=park.green) if park.tree_rows is not None \
         and len(park.tree_rows) else None
     area_km2 = float(park.boundary.area.sum()) / 1e6
-    green_m2 = None
-    if sinks is not None:
-        bc = sinks.by_class
-        green_m2 = float(bc.loc[bc["class"].isin(GREEN_COVER_CLASSES), "area_m2"].sum())
+    rates = None
+    if sinks is not None or trees is not None:
+        rates = green_rates(park.boundary, sinks.features if sinks is not None else None,
+                            canopy_shapes(trees.trees) if trees is not None else None)
     total_sinks = sum(r.total_t_co2_yr for r in (sinks, trees) if r is not None)
     inputs = balance_inputs(emissions, pv_kwh_yr=pv_kwh_yr, sinks_t_co2_yr=total_sinks,
-                            park_area_km2=area_km2, green_area_m2=green_m2, baseline=baseline, facts=facts)
+                            park_area_km2=area_km2, green_area_m2=rates.coverage_m2 if rates else None,
+                            baseline=baseline, facts=facts)
+    if rates is not None:
+        inputs = dataclasses.replace(inputs, green_land_m2=rates.green_land_m2)
     if hourly is not None:
         inputs = dataclasses.replace(inputs, hourly_pv_kwh=hourly[0], hourly_load_kwh=hourly[1])
     return ParkAccount(emissions, baseline, sinks, trees,
-                       park_carbon(inputs, indicator_set=indicator_set, scenarios=scenarios))
+                       park_carbon(inputs, indicator_set=indicator_set, scenarios=scenarios,
+                                   indicator_table=indicator_table), green=rates)

@@ -253,3 +253,32 @@ def read_facts(table: pd.DataFrame, *, source_name: str = "") -> dict[str, float
         key = _cell(k)
         facts[by_zh.get(key, key)] = v
     return check_facts(facts)
+
+
+def resolve_indicators(
+    spec: str | Path | None, *, cap_t_co2: float | None = None, cap_source: str = "用户给定 given by the user"
+) -> tuple[str, pd.DataFrame | None]:
+    """(set key, indicator table or None) for ``--indicators``: a bundled set key (None: the
+    default; the table is None, i.e. the bundled one, unless a cap is added) or a user file; with
+    ``cap_t_co2`` the emissions cap joins the set as one more indicator."""
+    from gis.carbon.indicators import indicator_sets, indicator_table
+    from gis.defaults import DEFAULT_INDICATOR_SET
+
+    key = str(spec) if spec else DEFAULT_INDICATOR_SET
+    table = None
+    if key not in indicator_sets():
+        if not Path(key).exists():
+            known = ", ".join(indicator_sets())
+            raise InputError(
+                f"指标体系“{key}”既不是内置体系也不是文件。内置：{known}",
+                f"The indicator set '{key}' is neither a bundled set nor a file. Bundled: {known}",
+                code="indicators.unknown",
+            )
+        table = read_indicator_set(key)
+        key = str(table["set_key"].iloc[0])
+    if cap_t_co2 is not None:
+        base = table if table is not None else indicator_table()[indicator_table()["set_key"] == key]
+        table = pd.concat(
+            [base, emissions_cap_row(cap_t_co2, source=cap_source, set_key=key)], ignore_index=True
+        )
+    return key, table
