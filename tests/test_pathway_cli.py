@@ -61,6 +61,8 @@ def test_json_contract(sample_run):
         i = int(np.argmax(net))
         assert sc["peak_t_co2"] == pytest.approx(net[i])
         assert sc["peak_year"] == (None if i == len(net) - 1 else years[-1] + i)
+        by_fuel = pd.DataFrame(sc["by_fuel"]).groupby("year")["t_co2"].sum()
+        assert np.allclose(by_fuel.to_numpy(), [p["gross_t_co2"] for p in path], rtol=1e-6)
     assert {"source", "target", "value", "unit"} <= set(s["sankey"]["links"][0]) and s["sankey"]["nodes"]
     costs = [m["cost_yuan_per_t_co2"] for m in s["macc"]]
     assert costs == sorted(costs)

@@ -557,9 +557,11 @@ class ScenarioPath:
                 "gap_2030_t_co2": self.gap_2030_t_co2, "gap_2060_t_co2": self.gap_2060_t_co2}
 
     def summary(self) -> dict:
-        """JSON-ready: the milestones, ``path`` (per year the lines) and ``by_sector``."""
+        """JSON-ready: the milestones, ``path`` (per year the lines), ``by_sector`` and ``by_fuel``
+        (per year × sector or fuel: tce and gross t CO2)."""
         return {**self.milestones(), "path": json_rows(self.lines),
                 "by_sector": json_rows(self.by_sector().drop(columns="sector6_zh")),
+                "by_fuel": json_rows(self.by_fuel()),
                 "problems": [p.to_dict() for p in self.problems]}
 
 
