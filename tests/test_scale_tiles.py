@@ -161,6 +161,11 @@ def test_rerun_after_cancel_skips_finished_tiles(tmp_path, weather, whole):
     assert set(res.skipped) == done_first
     assert len(res.summaries) == len(res.plan.tiles) - k
     _assert_same(res.buildings(), whole)
+    tot = res.totals()
+    assert tot["buildings"] == len(whole)
+    assert tot["kwh_yr"] == pytest.approx(whole["kwh_yr"].sum(), abs=0.5)
+    assert tot["kwp"] == pytest.approx(whole["kwp"].sum(), abs=0.05)
+    assert tot["buildings_with_pv"] == int((whole["kwp"] > 0).sum())
 
 
 def test_other_settings_do_not_reuse_old_tiles(tmp_path, weather):

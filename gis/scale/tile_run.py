@@ -76,7 +76,8 @@ class TileJob:
 @dataclass
 class TiledResult:
     """What a tiled run did: the plan, the store holding the rows, the per-tile summaries of the
-    tiles computed now, those skipped as already done, wall time (s) and problems."""
+    tiles computed now, those skipped as already done, wall time (s), problems and whether
+    shading was on."""
 
     plan: TilePlan
     store: TileStore
@@ -84,6 +85,7 @@ class TiledResult:
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    shading: bool = True
 
     def buildings(self) -> gpd.GeoDataFrame:
         """Every building's row (input columns + ``rooftop.RESULT_COLUMNS`` + ``tile_id``), in the
@@ -92,6 +94,25 @@ class TiledResult:
         if ROW_COLUMN in out:
             out = out.sort_values(ROW_COLUMN, kind="stable").reset_index(drop=True)
         return out
+
+    def totals(self) -> dict:
+        """Run totals from the stored rows (numbers only; reads six columns): buildings,
+        buildings_with_pv, roof_m2, usable_m2, kwp, mwp, kwh_yr, gwh_yr, kwh_per_kwp,
+        shade_unknown_buildings (with PV but no height: counted unshaded), t_co2_yr."""
+        cols = ["roof_m2", "usable_m2", "kwp", "kwh_yr", "shade_loss_pct", "t_co2_yr"]
+        r = self.store.read_all(columns=cols)
+        if r.empty:
+            return {"buildings": 0}
+        kwp, kwh = float(r["kwp"].sum()), float(r["kwh_yr"].sum())
+        with_pv = r["kwp"] > 0
+        return {"buildings": len(r), "buildings_with_pv": int(with_pv.sum()),
+                "roof_m2": round(float(r["roof_m2"].sum()), 1),
+                "usable_m2": round(float(r["usable_m2"].sum()), 1),
+                "kwp": round(kwp, 1), "mwp": round(kwp / 1000.0, 3), "kwh_yr": round(kwh, 0),
+                "gwh_yr": round(kwh / 1e6, 4), "kwh_per_kwp": round(kwh / kwp, 1) if kwp else 0.0,
+                "shade_unknown_buildings": int((r["shade_loss_pct"].isna() & with_pv).sum())
+                if self.shading else 0,
+                "t_co2_yr": round(float(r["t_co2_yr"].sum()), 1)}
 
 
 def core_mask(frame: gpd.GeoDataFrame, job: TileJob) -> np.ndarray:
@@ -244,7 +265,7 @@ def run_tiled(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings:
     n = len(run.plan.tiles)
     if not n:
         raise InputError("没有可计算的分块", "No tiles to compute", code="scale.no_tiles")
-    res = TiledResult(plan=run.plan, store=run.store, problems=run.problems)
+    res = TiledResult(plan=run.plan, store=run.store, problems=run.problems, shading=run.settings.shading)
     done = run.store.done_ids()
     res.skipped = [t for t in run.plan.tiles["tile_id"] if t in done]
     i = len(res.skipped)
