@@ -246,7 +246,13 @@ def analysis_options(source: Any, defaults: DefaultsFn | None = None) -> Analysi
     return AnalysisOptions(factors=c.factors, indicators=i.indicators, weather=Path(pv.weather) if pv.weather
                            else None, year=c.year, baseline_year=c.baseline_year, facts=i.facts or None,
                            pv_settings=pv_settings(pv),
-                           pathway_settings={"pathways": _settings(source).get("pathways") or {}})
+                           pathway_settings=_pathway_settings(source))
+
+
+def _pathway_settings(source: Any) -> dict | None:
+    """The project's kept pathway inputs as app.park_pathways.stored_inputs reads them (None: none kept)."""
+    kept = _settings(source).get("pathways")
+    return {"pathways": kept} if kept else None
 
 
 def run_project_analyses(park, source: Any, progress: Progress = NO_PROGRESS) -> ParkResults:
