@@ -86,6 +86,11 @@ class Sinks(Algorithm):
                    "(points with canopy_width_m/冠幅 in m) or canopy polygons",
                    geometry=("line", "point", "polygon"), required=False, role="tree_rows",
                    metavar="TREES_LAYER", layer_flag="--trees-layer", shared_crs=True),
+        LayerInput("park_boundary", "园区红线", "Park boundary",
+                   "给出时报告绿化覆盖率（绿地、屋顶绿化与其他用地上的树冠，重叠只计一次）和绿地率",
+                   "when given: green coverage (green land, green roofs and crowns over other land, overlaps "
+                   "once) and the green-land rate are reported", geometry=("polygon",), required=False,
+                   role="boundary", flag="--park-boundary", shared_crs=True),
     )
     params = (
         Param("type_field", "text", None, "覆盖类型字段", "Land-cover type field", optional=True, metavar="F",
@@ -121,11 +126,19 @@ class Sinks(Algorithm):
             t.problems[:0] = trees_in.problems
             parts.append(t)
         result = combine_sinks(*parts)
+        rates = None
+        if (b := first(inputs.get("park_boundary"))) is not None:  # --boundary is the raster mode's
+            from gis.carbon.green_rates import canopy_shapes, green_rates
+
+            rates = green_rates(b.gdf.to_crs(green.crs), parts[0].features,
+                                canopy_shapes(parts[1].trees) if len(parts) > 1 else None)
         layers = {"green_sinks": result.features}
         if result.trees is not None:
             layers["tree_sinks"] = result.trees
         summary = {"input": _source(green_in), "trees_input": _source(trees_in) if trees_in else None,
                    "work_crs": crs_label(green.crs), **result.to_dict(), "outputs": {"layers": list(layers)}}
+        if rates is not None:
+            summary["green_rates"] = rates.to_dict()
         progress.report(1.0, "done")
         return AlgorithmOutput(self.id, result, layers, summary, result.problems)
 
@@ -246,6 +259,11 @@ def describe_sinks(s: dict) -> list[str]:
     for e in s.get("excluded", []):
         lines.append(f"  未计入 Not counted: {e['reason']} {e['value'] if e['value'] is not None else ''} "
                      f"({e['area_m2']:,.1f} m²)")
+    if (g := s.get("green_rates")) is not None:
+        lines.append(f"绿化覆盖率 Green coverage: {g['green_coverage_pct'] or 0:.2f}% "
+                     f"({g['coverage_m2'] / 1e4:,.2f} ha); "
+                     f"绿地率 Green-land rate: {g['green_land_rate_pct'] or 0:.2f}% "
+                     f"({g['green_land_m2'] / 1e4:,.2f} ha)")
     warn = [p for p in s.get("problems", []) if p["level"] != "info"]
     if warn:
         lines.append(f"注意 Warnings ({len(warn)}):")
