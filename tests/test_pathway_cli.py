@@ -160,3 +160,27 @@ def test_saved_project_reruns_with_its_kept_scenarios(tmp_path):
     assert np.allclose(gross, gross[0]) and np.isclose(gross[0], s["history"][-1]["t_co2"])
     # the saved project holds no rooftop PV result: the build-out has nothing to build, and says so
     assert any(p["code"] == "pathway.no_potential" for p in s["problems"])
+
+
+def test_gui_run_on_open_results_with_one_scenario_file(tmp_path):
+    """As the desktop dialog runs it: the open project's results (park and summary) and one file."""
+    from types import SimpleNamespace
+
+    from app.algorithms.pathway import Pathway
+    from app.processing.algorithm import InputLayer
+    from app.processing.params import ParamValues
+
+    flat = write_scenario(tmp_path / "f.csv", ["flat,持平,va_growth_pct,all,,2025-2060,0,%/yr,test",
+                                               "flat,持平,onsite_buildout_pct,all,,2030,100,%,test"])
+    table = pd.read_csv(SAMPLE)
+    open_results = SimpleNamespace(park=SimpleNamespace(enterprises=table),
+                                   summary={"pv": {"kwh_yr": 1e7}, "carbon": {"sinks_t_co2_yr": 100.0}})
+    alg = Pathway()
+    out = alg.run(ParamValues.of(alg.params, {}), {"project": InputLayer(None, "open", data=open_results),
+                                                   "scenario": InputLayer(None, "f.csv", path=flat)})
+    flat_path = out.result.result.get("flat").lines.set_index("year")
+    # 1e7 kWh of rooftop PV fully built by 2030, valued at the base grid factor (no grid path in
+    # the scenario) = the accounting's 0.5306 kg/kWh; the green-space sinks 100 t every year
+    assert flat_path.at[2030, "onsite_t_co2"] == pytest.approx(1e7 * 0.5306 / 1000, rel=1e-6)
+    assert flat_path.at[2024, "sinks_t_co2"] == pytest.approx(100.0)
+    assert out.summary["sankey"]["year"] == 2024

@@ -341,6 +341,7 @@ class Pathway(Algorithm):
         p = params
         # the user's files are read first: a bad one stops the run before the park is loaded
         files = inputs.get("scenario") or []
+        files = files if isinstance(files, list) else [files]  # the GUI's file picker names one
         mine = [s for f in files for s in read_scenarios(f.path)]
         measures = read_measures(p.measures) if p.measures else None
         target = read_target(p.target) if p.target else None
