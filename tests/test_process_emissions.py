@@ -6,6 +6,10 @@ The references are written out here from the guidelines' formulas and standard a
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+import subprocess
+
 import pandas as pd
 import pytest
 
@@ -192,3 +196,28 @@ def test_boundary_and_scope3_errors():
     with pytest.raises(InputError) as e:
         read_scope3(pd.DataFrame({"名称": ["1"], "数值": [1.0]}))
     assert e.value.code == "scope.scope3_columns"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+def test_report_shows_the_lines_boundary_and_green_rates(tmp_path):
+    """The sample park with a clinker column in its latest year and one scope 3 line: the report's
+    section lists them as their own rows (numbers by hand) beside both green rates."""
+    from app.report.build import build_report
+    from gis.carbon.park_carbon import account_park
+    from gis.park import load_sample_park
+
+    park = load_sample_park()
+    ent = park.enterprises.copy()
+    latest = ent["年份"] == ent["年份"].max()
+    ent["熟料产量(吨)"] = None
+    ent.loc[ent.index[latest][0], "熟料产量(吨)"] = 1000.0
+    park = dataclasses.replace(park, enterprises=ent)
+    s3 = read_scope3(pd.DataFrame({"类别": ["4"], "排放量(吨二氧化碳)": [100.0], "来源": ["物流台账"]}))
+    account = account_park(park, load_factor_set(), scope3=s3, boundary="scope1,scope2,scope3")
+    assert account.emissions.total()["t_co2_process"] == pytest.approx(1000 * 0.52)
+    pdf = build_report(({"name": "测试", "carbon": account.summary()}, {}), tmp_path / "r.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    section = text[text.rfind("核算边界、其他排放与绿化指标"):]
+    assert "水泥熟料" in section and "520.0" in section  # 1000 t × 0.52
+    assert "范围三：上游运输和" in section and "620.0" in section  # total counted: 520 + 100
+    assert "绿化覆盖率" in section and "绿地率" in section

@@ -42,6 +42,7 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
                   date: dt.date | None = None, contents: bool = True, organisation: str = ""):
     """The laid-out :class:`~app.report.document.ReportDocument` (nothing painted yet);
     ``organisation``: the preparing organisation (编制单位) on the cover, left out when empty."""
+    from app.report.accounting_pages import accounting
     from app.report.document import ReportDocument
     from app.report.energy_pages import energy
     from app.report.grades_pages import grades
@@ -60,6 +61,8 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
     if contents:
         doc.contents_page()
     analyses = [section for section in SECTIONS if section is not assumptions]
+    # boundary, process/waste/cooling/scope 3 lines and the green rates: after the balance's indicators
+    analyses.insert([s.__name__ for s in analyses].index("indicators") + 1, accounting)
     # placed, hour by hour, the years, enterprises, then the assumptions
     for section in (*analyses, siting, energy, trends, grades, assumptions):
         section(doc, data)
