@@ -221,3 +221,27 @@ def test_report_shows_the_lines_boundary_and_green_rates(tmp_path):
     assert "水泥熟料" in section and "520.0" in section  # 1000 t × 0.52
     assert "范围三：上游运输和" in section and "620.0" in section  # total counted: 520 + 100
     assert "绿化覆盖率" in section and "绿地率" in section
+
+
+def test_cli_carbon_boundary_and_lines(tmp_path):
+    """``lingtan carbon --process --scope3 --boundary``: the workbook's 排放项目 sheet and 汇总 rows."""
+    from app.cli import main
+
+    energy = tmp_path / "e.csv"
+    energy.write_text("企业代码,年份,原煤(吨),熟料产量(吨)\nE1,2023,100,1000\n", encoding="utf-8")
+    process = tmp_path / "p.csv"
+    process.write_text("企业代码,年份,项目,数量,单位\nE1,2023,垃圾焚烧量,100,吨\n", encoding="utf-8")
+    scope3 = tmp_path / "s3.csv"
+    scope3.write_text("类别,排放量(吨二氧化碳),来源\n6,40,差旅台账\n", encoding="utf-8")
+    out = tmp_path / "o.xlsx"
+    assert main(["carbon", str(energy), "--process", str(process), "--scope3", str(scope3), "--boundary",
+                 "scope1", "--out", str(out)]) == 0
+    lines = pd.read_excel(out, sheet_name="排放项目").set_index("项目")
+    waste = 100 * 0.2 * 0.39 * 0.95 * 44 / 12
+    assert lines.at["水泥熟料", "排放量(tCO2e)"] == pytest.approx(520.0)
+    assert lines.at["垃圾焚烧", "排放量(tCO2e)"] == pytest.approx(waste, rel=1e-3)
+    assert not lines.at["范围三：商务差旅", "计入边界"]  # scope 3 is outside scope1
+    summary = pd.read_excel(out, sheet_name="汇总").set_index("项目")
+    coal = float(lines.at["原煤", "排放量(tCO2e)"])
+    assert summary.at["排放总量 Total emissions", "数值"] == pytest.approx(coal + 520 + waste, rel=1e-6)
+    assert summary.at["范围三 Scope 3", "数值"] == pytest.approx(40.0)
