@@ -204,3 +204,37 @@ def store_inputs(
             {"year": int(y), "t_co2": float(v)} for y, v in zip(target["year"], target["t_co2"], strict=True)
         ]
     workspace.set_setting(SETTINGS_KEY, kept)
+
+
+# ---------------------------------------------------------------- rerunning a saved section
+
+def section_scenarios(section: dict) -> list:
+    """The scenarios of a saved ``summary["pathways"]`` (its ``assumptions`` rows)."""
+    from gis.carbon.pathways import parse_scenario_table
+
+    return parse_scenario_table(pd.DataFrame(section.get("assumptions") or []), "summary")
+
+
+def section_measures(section: dict) -> list:
+    """The measures of a saved ``summary["pathways"]`` (its ``macc`` rows)."""
+    from dataclasses import fields
+
+    from gis.carbon.measures import Measure
+
+    names = [f.name for f in fields(Measure)]
+    return [Measure(**{k: m[k] for k in names if k in m}) for m in section.get("macc") or []]
+
+
+def rerun_section(section: dict, scenarios: list | None = None, measures: list | None = None,
+                  target: pd.DataFrame | None = None, summary: Any = None, pct: float = DEFAULT_PCT,
+                  progress: Progress = NO_PROGRESS) -> dict:
+    """A saved ``summary["pathways"]`` computed again from its base (no energy table needed), e.g.
+    after the user edited a scenario: ``scenarios`` (default: the section's own), ``measures``
+    (default: the section's MACC), ``target``. Returns the new section."""
+    from gis.carbon.pathways import PathwayBase
+
+    base = PathwayBase.from_dict(section["base"])
+    scenarios = section_scenarios(section) if scenarios is None else scenarios
+    measures = section_measures(section) if measures is None else measures
+    return run_pathways(base, summary, scenarios=scenarios, measures=measures, target=target, pct=pct,
+                        progress=progress).section()

@@ -184,3 +184,24 @@ def test_gui_run_on_open_results_with_one_scenario_file(tmp_path):
     assert flat_path.at[2030, "onsite_t_co2"] == pytest.approx(1e7 * 0.5306 / 1000, rel=1e-6)
     assert flat_path.at[2024, "sinks_t_co2"] == pytest.approx(100.0)
     assert out.summary["sankey"]["year"] == 2024
+
+
+def test_saved_section_reruns_without_the_table(sample_run):
+    """The GUI's edit-and-recompute path: a saved section, one assumption changed."""
+    from app.park_pathways import rerun_section, section_scenarios
+
+    s, _ = sample_run
+    same = rerun_section(s)
+    for a, b in zip(same["scenarios"], s["scenarios"], strict=True):
+        assert a["name"] == b["name"] and a["peak_year"] == b["peak_year"]
+        assert np.allclose([p["t_co2"] for p in a["path"]], [p["t_co2"] for p in b["path"]], rtol=1e-6)
+    assert [m["key"] for m in same["macc"]] == [m["key"] for m in s["macc"]]
+    scen = section_scenarios(s)
+    flat = next(x for x in scen if x.name == "flat")
+    rows = flat.rows.copy()
+    rows.loc[rows["parameter"] == "va_growth_pct", "value"] = 10.0  # 10 %/yr, no intensity decline
+    flat.rows = rows
+    new = next(x for x in rerun_section(s, scen)["scenarios"] if x["name"] == "flat")
+    gross = [p["gross_t_co2"] for p in new["path"]]
+    assert gross[6] == pytest.approx(gross[0] * 1.1 ** 6, rel=1e-6)  # 2030 = 2024 × 1.1⁶
+    assert new["peak_year"] is None
