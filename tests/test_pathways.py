@@ -190,3 +190,18 @@ def test_tornado_by_hand():
     assert t.loc["growth", "swing_t_co2"] == pytest.approx(high - low)
     assert t.loc["pv", "swing_t_co2"] == 0  # no build-out in the scenario
     assert list(t["swing_t_co2"]) == sorted(t["swing_t_co2"], reverse=True)
+
+
+def test_target_file(tmp_path):
+    from gis.carbon.pathways import read_target
+
+    good = tmp_path / "t.csv"
+    good.write_text("年份,排放量\n2024,950\n2030,350\n", encoding="utf-8")
+    target = read_target(good)
+    p = run_scenario(small_base(), scenario(A[:1]), end_year=2030, target=target)
+    assert p.lines.set_index("year").at[2026, "target_t_co2"] == pytest.approx(750)
+    bad = tmp_path / "b.csv"
+    bad.write_text("year,t_co2\n2024,950\n2070,0\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_target(bad)
+    assert err.value.code == "pathways.target"
