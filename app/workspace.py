@@ -378,9 +378,8 @@ def compose_results(park: Park, *, pv=None, account=None, intensity=None,
                           pv_array=pv_array, wind=wind)
     if account is not None:  # as run_park_analyses: the hour-by-hour balance and the years
         from app.park_energy import add_park_energy
-        from app.park_trends import add_park_trends
-
         from app.park_pathways import add_park_pathways
+        from app.park_trends import add_park_trends
 
         add_park_energy(results)
         add_park_trends(results)
