@@ -139,12 +139,13 @@ def process_tile(job: TileJob, progress: Progress = NO_PROGRESS) -> dict:
     frame = job.frame if job.frame is not None else read_tile_frame(
         job.source, job.halo_box, job.far_box, job.tall_min_m)
     t_load = time.perf_counter() - t0
+    frame = frame.reset_index(drop=True)  # index = position: the engine returns a subset of rows
     core = core_mask(frame, job)
     problems: list[dict] = []
     if core.any():
         r = rooftop_pv(frame, job.weather, job.settings, progress, assess=core, run_bounds=job.run_bounds,
                        yields=_yields(job))
-        out = r.buildings.loc[core].copy()
+        out = r.buildings.loc[r.buildings.index.isin(np.flatnonzero(core))].copy()
         problems = [p.to_dict() for p in r.problems]
     else:  # the plan saw buildings here that the file no longer has: an empty tile, still "done"
         out = frame.iloc[0:0].copy()
@@ -168,12 +169,11 @@ def weather_fingerprint(weather: Weather) -> str:
 
 def _input_identity(source) -> object:
     if isinstance(source, gpd.GeoDataFrame):
-        wkb = shapely.to_wkb(np.asarray(source.geometry.array))
         import hashlib
 
-        h = hashlib.sha256()
-        for b in wkb:
-            h.update(b or b"")
+        wkb = shapely.to_wkb(np.asarray(source.geometry.array))
+        wkb[pd.isna(wkb)] = b""
+        h = hashlib.sha256(b"".join(wkb))  # one C-level join: ~0.3 s per million footprints
         h.update(pd.util.hash_pandas_object(source.drop(columns=source.geometry.name), index=False)
                  .to_numpy().tobytes())
         return {"frame": h.hexdigest()[:16], "rows": len(source)}

@@ -134,9 +134,11 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     Returns per-building ``RESULT_COLUMNS`` (kWh in kWh/yr, capacity kWp, areas m², avoided
     emissions tCO2/yr with the chosen grid factor) and park totals.
 
-    For one tile of a larger run (gis/scale): ``assess`` (bool per row) marks the rows whose
-    shading is computed; the others (the tile's halo) only cast shade and their rows are to be
-    dropped by the caller. ``run_bounds`` (x0, y0, x1, y1, m) is the whole run's extent: the site
+    For one tile of a larger run (gis/scale): ``assess`` (bool per row) marks the rows to compute;
+    the others (the tile's halo) only cast shade. The result then holds the assessed rows and the
+    halo rows whose footprints overlap them (a building part covering a roof: the layout needs
+    them; their own figures are unshaded and to be dropped), in input order. ``run_bounds``
+    (x0, y0, x1, y1, m) is the whole run's extent: the site
     latitude (row spacing) and the shading origin come from it, not from this tile. ``yields``:
     an orientation-class table of the same weather and system settings shared between tiles.
     """
@@ -154,6 +156,9 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     problems: list[Problem] = list(weather.problems)
     problems += _check_weather_site(weather, lon, lat)
 
+    obstacles = buildings
+    if assess is not None:
+        buildings, assess, obstacles = _assessed_rows(buildings, np.asarray(assess, bool))
     if dsm is not None and s.shading:
         problems += _check_dsm_cover(buildings, dsm)
     progress.report(0.0, "roof layouts")
@@ -168,22 +173,23 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     shade = np.zeros((n, 12))
     shade_known = np.ones(n, bool)
     if s.shading:
-        heights = buildings["height_m"].to_numpy(float) if "height_m" in buildings \
-            else np.full(n, np.nan)
+        # obstacles: these buildings first (same positions), then a tile's other halo rows
+        heights = obstacles["height_m"].to_numpy(float) if "height_m" in obstacles \
+            else np.full(len(obstacles), np.nan)
         primary = _primary_class(planes, plane_class, n)
         order = _spatial_order(buildings)
         if assess is not None:
-            order = order[np.asarray(assess, bool)[order]]
-        parts = [order[i:i + s.partition_size] for i in range(0, n, s.partition_size)]
-        tree = shapely.STRtree(np.asarray(buildings.geometry.array))
+            order = order[assess[order]]
+        parts = [order[i:i + s.partition_size] for i in range(0, len(order), s.partition_size)]
+        tree = shapely.STRtree(np.asarray(obstacles.geometry.array))
         for i, part in enumerate(parts):
             sub = progress.sub(0.2 + 0.75 * i / len(parts), 0.2 + 0.75 * (i + 1) / len(parts))
             shade[part], shade_known[part] = rooftop_partition_shading(
-                part, buildings, layout, heights, primary, yields, tree, s, sub, dsm=dsm,
+                part, obstacles, layout, heights, primary, yields, tree, s, sub, dsm=dsm,
                 origin_xy=shading_origin_xy(bounds))
         unknown = ~shade_known & (layout["kwp"].to_numpy() > 0)
         if assess is not None:
-            unknown &= np.asarray(assess, bool)
+            unknown &= assess
         if unknown.any():
             problems.append(Problem(
                 "warning", "pv.shading_unknown",
@@ -216,6 +222,20 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
     return RooftopResult(buildings=out, totals=totals, weather=weather, grid_factor=factor,
                          problems=problems, orientation_classes=len(yields),
                          hourly_kwh=_hourly_energy(planes, plane_class, yields, shade))
+
+
+def _assessed_rows(buildings: gpd.GeoDataFrame, assess: np.ndarray
+                   ) -> tuple[gpd.GeoDataFrame, np.ndarray, gpd.GeoDataFrame]:
+    """(rows to lay out: the assessed ones and those whose footprints meet them, in input order;
+    which of them are assessed; all rows with those first, as obstacles for the shading)."""
+    geoms = np.asarray(buildings.geometry.array)
+    need = assess.copy()
+    if assess.any() and not assess.all():
+        _, touch = shapely.STRtree(geoms).query(geoms[assess], predicate="intersects")
+        need[touch] = True
+    rows = np.flatnonzero(need)
+    obstacles = buildings.iloc[np.r_[rows, np.flatnonzero(~need)]]
+    return buildings.iloc[rows], assess[rows], obstacles
 
 
 def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, layout: pd.DataFrame,
