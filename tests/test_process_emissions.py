@@ -245,3 +245,22 @@ def test_cli_carbon_boundary_and_lines(tmp_path):
     coal = float(lines.at["原煤", "排放量(tCO2e)"])
     assert summary.at["排放总量 Total emissions", "数值"] == pytest.approx(coal + 520 + waste, rel=1e-6)
     assert summary.at["范围三 Scope 3", "数值"] == pytest.approx(40.0)
+
+
+def test_clinker_factor_from_the_plants_composition_columns():
+    """熟料CaO含量(%) and 熟料MgO含量(%) beside 熟料产量: the guideline's formula per plant, by hand;
+    a plant without them keeps the default 0.52."""
+    table = pd.DataFrame({"企业代码": ["A", "B"], "原煤(吨)": [1.0, 1.0], "熟料产量(吨)": [1000.0, 1000.0],
+                          "熟料CaO含量(%)": [66.0, None], "熟料MgO含量(%)": [1.5, None],
+                          "非碳酸盐CaO含量(%)": [0.8, None]})
+    got = _emissions(table).set_index("entity")
+    by_hand = 1000 * ((66.0 - 0.8) / 100 * CO2 / CAO + 1.5 / 100 * CO2 / MGO)
+    assert got.at["A", "t_co2"] == pytest.approx(by_hand, rel=1e-4)
+    assert "CaO" in got.at["A", "source"]
+    assert got.at["B", "t_co2"] == pytest.approx(520.0)
+    inv = read_energy_inventory(table)
+    assert inv.fuels == ["raw_coal"] and not inv.ignored_columns
+    bad = table.assign(**{"非碳酸盐CaO含量(%)": [70.0, None]})
+    with pytest.raises(InputError) as e:
+        read_activities(bad)
+    assert e.value.code == "process.clinker"

@@ -466,11 +466,11 @@ def _periods(df, roles, year, rows, where: _Where, out: pd.DataFrame):
 
 
 def _other_activity(name) -> bool:
-    """Whether a header/cell names a process, waste or purchased-cooling activity (熟料产量, 冷量 …),
-    which gis.carbon.process reads instead."""
-    from gis.carbon.process import match_activity  # imported here: process is optional to the reader
+    """Whether a header/cell names a process, waste or purchased-cooling activity (熟料产量, 冷量 …)
+    or a clinker composition (熟料CaO含量), which gis.carbon.process reads instead."""
+    from gis.carbon.process import is_activity_column  # imported here: process is optional to the reader
 
-    return match_activity(name) is not None
+    return is_activity_column(name)
 
 
 def _read_wide(df, split, names, taken, attrs, rows, where: _Where, factors: FactorSet):

@@ -44,7 +44,18 @@ MW_CO2, MW_CAO, MW_MGO = 44.0095, 56.0774, 40.3044
 CATALOG_COLUMNS = ["kind", "name_zh", "name_en", "aliases", "dimension", "canonical_unit", "scope",
                    "gas", "t_co2e_per_unit", "derivation", "source", "status"]
 ACTIVITY_COLUMNS = ["entity", "year", "item", "amount", "unit", "amount_canonical", "source_row",
-                    "source_column"]
+                    "source_column", "own_factor"]
+"""``own_factor``: the row's own tCO2e per unit (clinker from its CaO/MgO columns), NaN: the catalog's."""
+CLINKER_COMPOSITION = {
+    "cao_pct": ["熟料CaO含量", "熟料氧化钙含量", "CaO含量", "氧化钙含量", "clinker_cao", "cao"],
+    "mgo_pct": ["熟料MgO含量", "熟料氧化镁含量", "MgO含量", "氧化镁含量", "clinker_mgo", "mgo"],
+    "cao_noncarbonate_pct": ["非碳酸盐CaO含量", "非碳酸盐氧化钙含量", "cao_noncarbonate"],
+    "mgo_noncarbonate_pct": ["非碳酸盐MgO含量", "非碳酸盐氧化镁含量", "mgo_noncarbonate"],
+}
+"""Columns (in %) of a clinker's composition: with them each plant's clinker factor follows the
+cement guideline's formula (:func:`clinker_factor`) instead of the default."""
+OWN_CLINKER_SOURCE = ("《中国水泥生产企业温室气体排放核算方法与报告指南（试行）》(2013) 原料碳酸盐分解公式，"
+                      "企业熟料 CaO/MgO 含量 / the plant's CaO and MgO with the guideline's formula")
 _ITEM_NAMES = ["item", "process", "activity", "项目", "排放源", "过程", "活动", "工艺", "产品",
                "能源品种", "品种", "fuel"]  # the last: process rows in a long energy table
 _AMOUNT_NAMES = ["amount", "quantity", "value", "活动水平", "数量", "产量", "用量", "消耗量", "消费量"]
@@ -124,6 +135,18 @@ def _alias_map() -> dict[str, str]:
             if a:
                 out.setdefault(normalise_name(a), str(item))
     return out
+
+
+def composition_column(name) -> str | None:
+    """``cao_pct`` … for a clinker-composition header such as ``熟料CaO含量`` (None otherwise)."""
+    n = normalise_name(str(name)).replace("%", "").replace("％", "")  # 熟料CaO含量(%): no unit
+    return next((k for k, names in CLINKER_COMPOSITION.items() if n in {normalise_name(a) for a in names}),
+                None)
+
+
+def is_activity_column(name) -> bool:
+    """Whether a header names an activity or a clinker composition (read here, not as a fuel)."""
+    return match_activity(name) is not None or composition_column(name) is not None
 
 
 def match_activity(name) -> str | None:
@@ -246,7 +269,10 @@ def read_activities(df: pd.DataFrame, *, columns: dict[str, str] | None = None, 
             u = _unit(item, split[c][1], c, cat, path)
             values = _numbers(df[c], c, rows, path)
             has = ~np.isnan(values)
-            parts.append(_frame(ids[has], years[has], item, values[has], u, cat, rows[has], c))
+            part = _frame(ids[has], years[has], item, values[has], u, cat, rows[has], c)
+            if item == "clinker":
+                part["own_factor"] = _clinker_factors(df, cols, split, rows, path)[has]
+            parts.append(part)
     if not parts:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
@@ -257,7 +283,27 @@ def read_activities(df: pd.DataFrame, *, columns: dict[str, str] | None = None, 
 def _frame(ids, years, item, values, u: U.Unit, cat, rows, col) -> pd.DataFrame:
     return pd.DataFrame({"entity": ids, "year": years, "item": item, "amount": values, "unit": u.symbol,
                          "amount_canonical": values * U.conversion_factor(u, cat.at[item, "canonical_unit"]),
-                         "source_row": rows, "source_column": col})
+                         "source_row": rows, "source_column": col, "own_factor": np.nan})
+
+
+def _clinker_factors(df, cols, split, rows, path) -> np.ndarray:
+    """Per row: tCO2/t clinker from the composition columns (:func:`clinker_factor`, vectorised;
+    NaN where CaO is not given)."""
+    found = {composition_column(split[c][0]): c for c in reversed(cols) if composition_column(split[c][0])}
+    if "cao_pct" not in found:
+        return np.full(len(df), np.nan)
+    v = {k: _numbers(df[c], c, rows, path) for k, c in found.items()}
+    zero = np.zeros(len(df))
+    cao, mgo = v["cao_pct"], np.nan_to_num(v.get("mgo_pct", zero))
+    cao_nc = np.nan_to_num(v.get("cao_noncarbonate_pct", zero))
+    mgo_nc = np.nan_to_num(v.get("mgo_noncarbonate_pct", zero))
+    bad = np.isfinite(cao) & ((cao > 100) | (mgo > 100) | (cao_nc > cao) | (mgo_nc > mgo))
+    if bad.any():
+        where = "、".join(str(r) for r in rows[bad][:5])
+        raise InputError(f"熟料成分不合理（第 {where} 行）：含量应在 0–100%，非碳酸盐部分不大于总量",
+                         f"Clinker composition out of range (rows {where}): contents within 0–100 %, the "
+                         "non-carbonate part no larger than the total", path=path, code="process.clinker")
+    return (cao - cao_nc) / 100.0 * MW_CO2 / MW_CAO + (mgo - mgo_nc) / 100.0 * MW_CO2 / MW_MGO
 
 
 def account_activities(activities: pd.DataFrame, catalog: pd.DataFrame, *, years: list | None = None
@@ -275,6 +321,10 @@ def account_activities(activities: pd.DataFrame, catalog: pd.DataFrame, *, years
     for col in ("kind", "name_zh", "name_en", "scope", "canonical_unit", "t_co2e_per_unit", "source",
                 "status"):
         a[col] = c[col].to_numpy()
+    own = pd.to_numeric(a.get("own_factor", pd.Series(np.nan, index=a.index)), errors="coerce")
+    if own.notna().any():  # the plant's clinker factor (cement guideline formula) where given
+        a["t_co2e_per_unit"] = own.where(own.notna(), a["t_co2e_per_unit"].astype(float))
+        a["source"] = np.where(own.notna(), OWN_CLINKER_SOURCE, a["source"])
     missing = a["amount_canonical"].gt(0) & ~np.isfinite(a["t_co2e_per_unit"].astype(float))
     if missing.any():
         names = "、".join(dict.fromkeys(a.loc[missing, "name_zh"]))
