@@ -179,6 +179,8 @@ def describe_balance(summary: dict | BalanceSummary) -> list[str]:
     (its JSON dict, ``summary["carbon"]["balance"]``, or typed)."""
     b = summary if isinstance(summary, BalanceSummary) else BalanceSummary.from_dict(summary)
     lines = [f"指标体系 Indicator set: {b.indicator_set_name} ({b.year})"]
+    if b.boundary_zh:  # the scopes the CO2 figures and indicators count (gis.carbon.scope)
+        lines.append(f"核算边界 Boundary: {b.boundary_zh} / {b.boundary_en}")
     for sc in b.scenarios or []:
         m, ln = sc.metrics or BalanceMetrics(), sc.lines or BalanceLines()
         lines.append(f"{sc.scenario}: 净排放 net {ln.net_t_co2:,.0f} tCO2/yr; 单位能耗碳排放 "
