@@ -117,7 +117,7 @@ def activity_catalog(grid_kg_co2_per_kwh: float | None = None, cop: float = CHIL
     cat.loc["cooling"] = {
         "kind": "cooling", "name_zh": "外购冷量", "name_en": "purchased cooling",
         "aliases": "冷量|外购冷量|购入冷量|供冷量|区域供冷|冷冻水|cooling|purchased cooling|chilled water|"
-                   "district cooling|cold",
+                   "district cooling",
         "dimension": "energy", "canonical_unit": "GJ", "scope": 2, "gas": "CO2", "t_co2e_per_unit": factor,
         "derivation": f"GJ × {KWH_PER_GJ:.2f} kWh/GJ ÷ COP {cop:g} × grid factor "
                       f"{'' if grid_kg_co2_per_kwh is None else f'{grid_kg_co2_per_kwh:g} '}kgCO2/kWh",
