@@ -11,6 +11,7 @@ less its shading loss. No pvlib ModelChain per building.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -158,6 +159,7 @@ class YieldTable:
         self.system = system or SystemSettings()
         self.sun = SiteSun(weather)
         self._cache: dict[tuple, OrientationYield] = {}
+        self._sectors: dict[tuple, list] = {}  # shading tables per (class key, n_sectors)
 
     def get(self, tilt_deg: float, azimuth_deg: float, mounting: str) -> OrientationYield:
         t, a, _ = orientation_key(tilt_deg, azimuth_deg, mounting)
@@ -213,6 +215,18 @@ def sky_blocked_on_plane(horizon_deg: np.ndarray, tilt_deg: float, azimuth_deg: 
     the mean of sin² h over sectors. Integrated numerically per sector (0.5° steps).
     """
     n_pts, n_sec = horizon_deg.shape
+    e_edges, cum = _sky_cumulative(n_sec, float(tilt_deg), float(azimuth_deg))
+    out = np.zeros(n_pts)
+    for k in range(n_sec):
+        out += np.interp(horizon_deg[:, k], e_edges, cum[k])
+    return np.clip(out, 0.0, 1.0)
+
+
+@functools.lru_cache(maxsize=512)
+def _sky_cumulative(n_sec: int, tilt_deg: float, azimuth_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """(elevation edges deg (181,), cumulative share of the plane's sky diffuse below each edge
+    per sector (n_sec, 181)) — the same for every call with this plane, so made once (a tiled
+    run meets the same orientation classes in every tile)."""
     width = 360.0 / n_sec
     e_edges = np.linspace(0.0, 90.0, 181)
     e_mid = np.radians((e_edges[:-1] + e_edges[1:]) / 2.0)
@@ -226,10 +240,33 @@ def sky_blocked_on_plane(horizon_deg: np.ndarray, tilt_deg: float, azimuth_deg: 
         * np.radians(width)  # (n_sec, 180)
     total = weight.sum()
     cum = np.concatenate([np.zeros((n_sec, 1)), np.cumsum(weight, axis=1)], axis=1) / total
-    out = np.zeros(n_pts)
+    e_edges.flags.writeable = False
+    cum.flags.writeable = False
+    return e_edges, cum
+
+
+def _beam_sectors(yields: YieldTable, key: tuple, n_sec: int) -> list:
+    """Per azimuth sector with beam hours of class ``key``: (sector, sun elevations of those hours
+    sorted (deg), cumulative monthly beam Wh/m² below each (hours + 1, 12)). Kept on the yield
+    table, so partitions and tiles sharing it sort and sum each class's hours once."""
+    tables = yields._sectors.get((key, n_sec))
+    if tables is not None:
+        return tables
+    sun, oy = yields.sun, yields._cache[key]
+    up = sun.elevation > 0
+    width = 360.0 / n_sec
+    sector = np.floor(((sun.azimuth + width / 2.0) % 360.0) / width).astype(np.int64)
+    tables = []
     for k in range(n_sec):
-        out += np.interp(horizon_deg[:, k], e_edges, cum[k])
-    return np.clip(out, 0.0, 1.0)
+        hours = np.flatnonzero(up & (sector == k) & (oy.beam_wh_m2 > 0))
+        if hours.size == 0:
+            continue
+        order = hours[np.argsort(sun.elevation[hours])]
+        beam_m = np.zeros((order.size + 1, 12))
+        beam_m[np.arange(1, order.size + 1), sun.month[order]] = oy.beam_wh_m2[order]
+        tables.append((k, sun.elevation[order], np.cumsum(beam_m, axis=0)))
+    yields._sectors[(key, n_sec)] = tables
+    return tables
 
 
 def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon_deg: np.ndarray,
@@ -248,9 +285,6 @@ def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon
     if n_pts == 0:
         return out
     sun = yields.sun
-    up = sun.elevation > 0
-    width = 360.0 / n_sec
-    sector = np.floor(((sun.azimuth + width / 2.0) % 360.0) / width).astype(np.int64)
     keys = yields.keys
     for ci in np.unique(class_of_point):
         progress.check()
@@ -260,15 +294,7 @@ def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon
         month_sky = np.bincount(sun.month, weights=oy.sky_wh_m2, minlength=12)
         sky_blocked = sky_blocked_on_plane(horizon_deg[pts], oy.tilt_deg, oy.azimuth_deg)
         blocked = sky_blocked[:, None] * month_sky[None, :]
-        for k in range(n_sec):
-            hours = np.flatnonzero(up & (sector == k) & (oy.beam_wh_m2 > 0))
-            if hours.size == 0:
-                continue
-            order = hours[np.argsort(sun.elevation[hours])]
-            elev = sun.elevation[order]
-            beam_m = np.zeros((order.size + 1, 12))
-            beam_m[np.arange(1, order.size + 1), sun.month[order]] = oy.beam_wh_m2[order]
-            cum = np.cumsum(beam_m, axis=0)
+        for k, elev, cum in _beam_sectors(yields, keys[ci], n_sec):
             below = np.searchsorted(elev, horizon_deg[pts, k], side="left")
             blocked += cum[below]
         out[pts] = np.divide(blocked, month_poa[None, :], out=np.zeros_like(blocked),
