@@ -2,7 +2,7 @@
 overhead, peak memory, against the single-process run.
 
 Run: python benchmarks/bench_scale.py [N ...] [--tile-m M] [--single] [--parquet]
-  N: synthetic footprints (default 100000); --tile-m: tile side (m, default 2000);
+  N: synthetic footprints (default 100000); --tile-m: tile side (m, default 4000);
   --single: also time the single-process rooftop_pv on the same city and compare per building;
   --parquet: write the city as partitioned GeoParquet first and run from the file (tiles read
   their rows by bbox) instead of from memory.
@@ -48,7 +48,7 @@ def fit_cost(seconds: np.ndarray, core: np.ndarray, loaded: np.ndarray) -> tuple
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", nargs="*", type=int, default=[100_000])
-    ap.add_argument("--tile-m", type=float, default=2000.0)
+    ap.add_argument("--tile-m", type=float, default=4000.0)
     ap.add_argument("--single", action="store_true")
     ap.add_argument("--parquet", action="store_true")
     a = ap.parse_args()
