@@ -25,7 +25,9 @@ or published figures, never against the code's own earlier output):
 13. a Shapefile of the buildings with their PV results, read back with pyogrio;
 14. the main window built off-screen with the analysed park, its map rendered and not blank;
 15. hour by hour: the holiday calendar, the energy table's load, the sources' hours and a small
-    least-cost dispatch solved by HiGHS (highspy's compiled solver).
+    least-cost dispatch solved by HiGHS (highspy's compiled solver);
+16. tiles on a Dask LocalCluster of two worker processes (threads when processes cannot start)
+    equal the single-process rooftop PV run (app/self_test_cluster.py).
 
 Files go to a fresh temporary folder (``lingtan-self-test-*``), deleted after a successful run
 unless ``keep``; a folder given as ``out_dir`` is never deleted. No network is used.
@@ -780,6 +782,19 @@ def step_gui(ctx: Context) -> str:
             os.environ["LINGTAN_DATA_DIR"] = saved_env
 
 
+def step_cluster(ctx: Context) -> str:
+    from app.self_test_cluster import MAX_REL_DIFF, tiled_vs_single
+
+    r = tiled_vs_single(ctx.out_dir)
+    check(r["written"] == r["tiles"] and r["tiled"] == r["single"],
+          f"{r['written']}/{r['tiles']} tiles written, {r['tiled']} buildings tiled ≠ {r['single']} "
+          "in one run")
+    check(r["rel"] <= MAX_REL_DIFF, f"tiled kWh differ from the single run by {r['rel']:.2e} (relative)")
+    how = "processes" if r["processes"] else "threads (" + "; ".join(r["notes"]) + ")"
+    return (f"{r['tiles']} tiles on {r['workers']} worker {how} in {r['seconds']:.1f} s, equal to the single "
+            f"run (max rel. diff {r['rel']:.0e}; {r['shaded']} roofs shaded)")
+
+
 # ==== the run =====================================================================================
 
 STEPS: tuple[Step, ...] = (
@@ -805,6 +820,7 @@ STEPS: tuple[Step, ...] = (
     Step("PDF 报告", "PDF report", step_report, ("env", "analyses"), key="report"),
     Step("Shapefile 导出", "Shapefile export", step_shapefile, ("analyses",), key="shapefile"),
     Step("主窗口", "Main window", step_gui, ("env", "analyses"), key="gui"),
+    Step("Dask 分块计算", "Tiles on a Dask cluster", step_cluster, key="cluster"),
 )
 
 

@@ -688,7 +688,7 @@ def open_files(window, paths: list[Path], crs: str | None = None, layer: str | N
         if replace is None and _lazy_parquet(path):  # read by view, never whole: app/gui/parquet_layer.py
             from app.gui.parquet_layer import open_parquet
 
-            handles.append(open_parquet(window, path))
+            handles.append(open_parquet(window, path, unique_name))
             continue
         handles.append(_read_one(window, path, crs, layer, replace, show_report, encoding))
     return handles

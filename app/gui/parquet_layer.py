@@ -23,9 +23,9 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("OpenData", text)
 
 
-def open_parquet(window, path: Path):
-    """Read ``path``'s metadata and overview in a worker thread, then add the layer and follow the view.
-    Returns the TaskHandle."""
+def open_parquet(window, path: Path, unique_name):
+    """Read ``path``'s metadata and overview in a worker thread, then add the layer (named by
+    ``unique_name(workspace, name)``, open_data's) and follow the view. Returns the TaskHandle."""
     from app.gui.tasks import run_task
     from layers.parquet_source import ParquetLayer, ParquetSource
 
@@ -34,15 +34,14 @@ def open_parquet(window, path: Path):
         return ParquetLayer(path.stem, ParquetSource(path))
 
     handle = run_task(window, tr("Reading {0}").format(path.name), work,
-                      lambda layer: add_layer(window, layer))
+                      lambda layer: add_layer(window, layer, unique_name))
     if hasattr(window, "track_task"):
         window.track_task(handle)
     return handle
 
 
-def add_layer(window, layer) -> None:
+def add_layer(window, layer, unique_name) -> None:
     """Add ``layer`` (a ParquetLayer) on top, styled as its name says, and make it follow the map."""
-    from app.gui.open_data import unique_name
     from layers.presets import default_style, layer_title
 
     name = layer.name
