@@ -118,6 +118,9 @@ class TiledResult:
 def core_mask(frame: gpd.GeoDataFrame, job: TileJob) -> np.ndarray:
     """Which rows of a tile's frame are its core buildings (the plan's own rule)."""
     x, y = representative_xy(np.asarray(frame.geometry.array))
+    # empty footprints: the run's lower-left corner, as the plan puts them (tiles.plan_tiles)
+    x = np.where(np.isfinite(x), x, job.run_bounds[0])
+    y = np.where(np.isfinite(y), y, job.run_bounds[1])
     row, col = core_cells(x, y, job.tile_m, job.grid_x0, job.grid_y0)
     return (row == job.row) & (col == job.col)
 
