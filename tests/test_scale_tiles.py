@@ -24,7 +24,9 @@ from gis.scale.geoparquet import (
     folder_to_geoparquet,
     plan_parquet,
     read_bbox,
+    read_lazy,
     read_tile_frame,
+    scan,
     write_partitioned,
 )
 from gis.scale.store import TileStore
@@ -254,3 +256,14 @@ def test_plan_from_parquet_in_batches_equals_plan_from_frame(tmp_path):
     cols = ["tile_id", "x0", "y0", "n_core", "ex0", "ey0", "ex1", "ey1"]
     assert a.tiles[cols].equals(b.tiles[cols])
     assert (a.halo_m, a.far_halo_m, a.run_bounds) == (b.halo_m, b.far_halo_m, b.run_bounds)
+
+
+def test_lazy_and_batched_reads(tmp_path):
+    g = city()
+    write_partitioned(g, tmp_path / "in", by=np.where(g.geometry.centroid.y < Y0 + 720, "south", "north"))
+    lazy = read_lazy(tmp_path / "in")
+    assert lazy.npartitions >= 2
+    got = lazy.compute().sort_values(ROW_COLUMN)
+    assert got["bldg_id"].tolist() == g["bldg_id"].tolist()
+    sizes = [len(b) for b in scan(tmp_path / "in", ["geometry", "height_m"], batch_rows=50)]
+    assert sum(sizes) == len(g) and max(sizes) <= 50
