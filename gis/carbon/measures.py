@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gis.carbon.pathways import ELECTRICITY, YEAR_MIN, Applied, PathwayBase
+from gis.carbon.pathway_base import ELECTRICITY, YEAR_MIN, Applied, PathwayBase
 from gis.errors import InputError, Problem
 from gis.paths import resources_dir
 
