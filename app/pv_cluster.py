@@ -15,8 +15,10 @@ The run, with the same PV parameters as ``lingtan pv``:
 3. tiles with halos (:func:`gis.scale.tile_run.plan_jobs`), one Dask task per tile
    (:func:`gis.scale.cluster.run_on_cluster`): a local cluster sized to the machine, or
    ``--scheduler ADDRESS``; tiles already in ``OUT.parquet/parts/`` are skipped;
-4. summaries: totals over all buildings (read back column by column) in ``OUT.parquet/summary.json``,
-   plus the county/township summaries of :mod:`gis.scale.aggregate` when it is there.
+4. summaries: totals over all buildings (read back column by column) in ``OUT.parquet/summary.json``;
+   per county/township field present (:data:`AREA_FIELDS`) ``summary_FIELD.csv`` and the NEA pilot
+   check ``summary_FIELD_nea.csv`` (:func:`gis.scale.aggregate.aggregate`); 1 km grid cells with kWp/km²
+   and five density classes ``summary_grid_1km.parquet`` (a five-colour map in the desktop app).
 
 ``OUT.parquet`` is a folder: ``parts/`` is the partitioned GeoParquet of every building's results (one
 file per tile; ``geopandas.read_parquet(OUT.parquet/parts)``, or File → Add Data in the desktop app,
@@ -271,16 +273,75 @@ def run_tiled_pv(src: Path, out: Path, settings, *, weather_path: Path | None = 
     return summary
 
 
+AREA_FIELDS = ("partition", "county", "district", "township", "区县", "县", "乡镇", "街道")
+"""Columns naming a building's area that get a summary each (``partition``: the county file a folder
+input came from, gis/scale/geoparquet.py)."""
+GRID_CELL_M = 1000.0
+"""m: grid cells of the density summary: 1 km, the cell of national gridded statistics (GB/T 12409
+地理格网 1 km grid; WorldPop/GPW 30″ ≈ 1 km), small enough to show where in a county the roofs are."""
+GRID_BATCH_ROWS = 200_000
+"""Rows decoded at a time for the grid summary (~100 MB of footprints, gis/scale/geoparquet.py)."""
+
+
 def _aggregates(parts: Path, out: Path) -> dict:
-    """County/township summaries of gis.scale.aggregate (part A of issue #21) when present."""
-    try:
-        from gis.scale import aggregate
-    except ImportError:
-        return {}
-    write = getattr(aggregate, "write_summaries", None)
-    if write is None:
-        return {}
-    return {k: str(v) for k, v in write(parts, out).items()}
+    """County/township summaries (:func:`gis.scale.aggregate.aggregate` ``by`` each of
+    :data:`AREA_FIELDS` present, with the NEA pilot check) as CSV, and 1 km grid cells (kWp/km² and
+    five density classes) as GeoParquet, read a few columns or a batch at a time. Returns {name: path}."""
+    from gis.scale.aggregate import SUM_COLUMNS as AREA_SUMS
+    from gis.scale.aggregate import aggregate
+
+    d = ds.dataset(str(parts), format="parquet")
+    names = d.schema.names
+    need = [c for c in dict.fromkeys(("kwp", *AREA_SUMS, "nea_class", "nea_min_share", "install_share"))
+            if c in names]  # what gis.scale.aggregate and the NEA check (rooftop._nea_check) read
+    written: dict[str, str] = {}
+    for f in (f for f in AREA_FIELDS if f in names):
+        rows = d.to_table(columns=[*need, f]).to_pandas()
+        summary = aggregate(rows, by=f)
+        path = out / f"summary_{f}.csv"
+        summary.table.to_csv(path, index=False, encoding="utf-8-sig")  # BOM: Excel opens Chinese right
+        written[f] = str(path)
+        if not summary.nea.empty:
+            summary.nea.to_csv(out / f"summary_{f}_nea.csv", index=False, encoding="utf-8-sig")
+            written[f"{f}_nea"] = str(out / f"summary_{f}_nea.csv")
+    grid = grid_cells(parts, GRID_CELL_M, [c for c in ("kwp", *AREA_SUMS) if c in names])
+    if grid is not None:
+        path = out / "summary_grid_1km.parquet"
+        grid.to_parquet(path, index=False, write_covering_bbox=True)
+        written["grid"] = str(path)
+    return written
+
+
+def grid_cells(parts: Path, cell_m: float, columns: list[str]):
+    """Per ``cell_m`` grid cell (by each footprint's representative point, as gis.scale.aggregate):
+    roofs, roofs with PV, the sums of ``columns``, kWp/km² and its five density classes; None without
+    rows. The cells' sums are made batch by batch and added: memory of one batch."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from gis.intensity.classify import classify
+    from gis.scale.aggregate import DENSITY_UNIT
+    from gis.scale.geoparquet import scan
+
+    sums, crs = [], None
+    for batch in scan(parts, ["geometry", *columns], batch_rows=GRID_BATCH_ROWS):
+        crs = crs or batch.crs
+        p = shapely.point_on_surface(np.asarray(batch.geometry.array))
+        frame = pd.DataFrame({"cx": np.floor(shapely.get_x(p) / cell_m).astype(np.int64),
+                              "cy": np.floor(shapely.get_y(p) / cell_m).astype(np.int64), "roofs": 1,
+                              "roofs_with_pv": (batch["kwp"].to_numpy(float) > 0).astype(int),
+                              **{c: batch[c].to_numpy(float) for c in columns}})
+        sums.append(frame.groupby(["cx", "cy"]).sum())
+    if not sums:
+        return None
+    t = pd.concat(sums).groupby(level=[0, 1]).sum().reset_index()
+    t["area_km2"] = cell_m * cell_m / 1e6
+    t["kwp_per_km2"] = t["kwp"] / t["area_km2"]
+    if len(t) >= 5:  # five classes need five cells
+        t["density_class"] = classify(t["kwp_per_km2"].to_numpy(float), "quantile", unit=DENSITY_UNIT).classes
+    x0, y0 = t["cx"].to_numpy() * cell_m, t["cy"].to_numpy() * cell_m
+    return gpd.GeoDataFrame(t, geometry=shapely.box(x0, y0, x0 + cell_m, y0 + cell_m), crs=crs)
 
 
 def describe(s: dict) -> list[str]:

@@ -210,6 +210,7 @@ def test_cli_tiled_equals_single_process_rerun_and_scheduler(tmp_path, capsys):
     kWh equals the single-process engine's (1e-9 relative) although towers shade across tile edges;
     a rerun computes no tile; a tile removed is recomputed on a scheduler reached by its address."""
     import geopandas as gpd
+    import numpy as np
     from distributed import LocalCluster
 
     from app.cli import main
@@ -217,6 +218,7 @@ def test_cli_tiled_equals_single_process_rerun_and_scheduler(tmp_path, capsys):
     from gis.solar.rooftop import PVSettings
 
     gdf = city()
+    gdf["county"] = np.where(gdf.geometry.bounds["minx"] < 420_300.0, "西县", "东县")
     src = tmp_path / "city.gpkg"
     gdf.to_file(src)
     out = tmp_path / "out.parquet"
@@ -232,6 +234,17 @@ def test_cli_tiled_equals_single_process_rerun_and_scheduler(tmp_path, capsys):
         a, b = tiled[col].to_numpy(float), single[col].to_numpy(float)
         assert abs(a - b).max() <= 1e-9 * max(abs(b).max(), 1.0), col
     assert s["kwh_yr"] == pytest.approx(single["kwh_yr"].sum(), rel=1e-9)
+    # county summary: each county's roofs and kWp summed here from the single run's rows
+    import pandas as pd
+
+    county = pd.read_csv(s["summaries"]["county"], encoding="utf-8-sig").set_index("area_id")
+    ref = single.assign(county=gdf.set_index("bldg_id")["county"]).groupby("county")
+    assert county["roofs"].to_dict() == ref.size().to_dict()
+    for name, kwp in ref["kwp"].sum().items():
+        assert county.loc[name, "kwp"] == pytest.approx(kwp, rel=1e-9)
+    cells = gpd.read_parquet(s["summaries"]["grid"])
+    assert cells["kwp"].sum() == pytest.approx(single["kwp"].sum(), rel=1e-9)
+    assert cells["roofs"].sum() == len(gdf) and (cells["kwp_per_km2"] == cells["kwp"]).all()  # 1 km² cells
     assert _no_children() == []
 
     parts = sorted((out / "parts").glob("*.parquet"))
