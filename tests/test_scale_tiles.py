@@ -252,7 +252,7 @@ def test_plan_from_parquet_in_batches_equals_plan_from_frame(tmp_path):
     g = city()
     write_partitioned(g, tmp_path / "in", add_row_numbers=True)
     a = plan_tiles(g, tile_m=240.0, settings=PVSettings())
-    b = plan_parquet(tmp_path / "in", tile_m=240.0, settings=PVSettings())
+    b = plan_parquet(tmp_path / "in", tile_m=240.0, settings=PVSettings(), batch_rows=37)  # 5 batches
     cols = ["tile_id", "x0", "y0", "n_core", "ex0", "ey0", "ex1", "ey1"]
     assert a.tiles[cols].equals(b.tiles[cols])
     assert (a.halo_m, a.far_halo_m, a.run_bounds) == (b.halo_m, b.far_halo_m, b.run_bounds)

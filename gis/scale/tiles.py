@@ -70,7 +70,8 @@ class TilePlan:
     tiles: one row per non-empty tile in Hilbert order: ``tile_id`` (str ``r{row}c{col}``), ``row``,
         ``col``, the cell ``x0, y0, x1, y1`` (m), ``n_core`` (buildings whose core tile it is) and
         the core buildings' extent ``ex0, ey0, ex1, ey1`` (m; footprints can reach out of the cell).
-    tile_of_building: tile id of each input row (aligned to the planned frame).
+    tile_of_building: tile id of each input row (aligned to the planned frame; empty for a plan
+        made from a file in batches, whose tiles find their core rows themselves).
     crs: the metric CRS (WKT or EPSG string) the grid is in; tile_m: the side (m).
     halo_m: near halo (m): all buildings within it of a tile's core extent are loaded.
     far_halo_m: far halo (m): buildings at least ``tall_min_m`` high within it are loaded too.
@@ -207,14 +208,40 @@ def plan_from_arrays(x: np.ndarray, y: np.ndarray, bounds: np.ndarray, max_heigh
                      crs: str, *, tile_m: float = TILE_M_DEFAULT, halo_m: float | None = None,
                      settings: PVSettings | None = None) -> TilePlan:
     """:func:`plan_tiles` from representative points (m), footprint bounds ((n, 4), m) and the
-    tallest height (m), for inputs read in batches (gis/scale/geoparquet.py)."""
+    tallest height (m)."""
     b = np.asarray(bounds, float)
     run_bounds = (float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max()))
     return _plan(np.asarray(x, float), np.asarray(y, float), b, max_height_m, run_bounds, crs, tile_m,
                  halo_m, settings or PVSettings())
 
 
-def _plan(x, y, bounds, h_max, run_bounds, crs, tile_m, halo_m, s: PVSettings) -> TilePlan:
+def grid_origin(run_bounds, tile_m: float) -> tuple[float, float]:
+    """The grid's lower-left corner (m): the run's, rounded down to a multiple of ``tile_m``."""
+    return math.floor(run_bounds[0] / tile_m) * tile_m, math.floor(run_bounds[1] / tile_m) * tile_m
+
+
+def cell_stats(x: np.ndarray, y: np.ndarray, bounds: np.ndarray, tile_m: float, grid_x0: float,
+               grid_y0: float) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Per occupied cell (row, col): its buildings' extent ``ex0, ey0, ex1, ey1`` (m) and count
+    ``n_core``; and each building's row and col. A batch's table can be merged with others'
+    (:func:`merge_cells`), so a plan needs memory per tile, not per building."""
+    row, col = core_cells(x, y, tile_m, grid_x0, grid_y0)
+    key = pd.DataFrame({"row": row, "col": col, "ex0": bounds[:, 0], "ey0": bounds[:, 1],
+                        "ex1": bounds[:, 2], "ey1": bounds[:, 3]})
+    cells = key.groupby(["row", "col"], sort=True).agg(
+        ex0=("ex0", "min"), ey0=("ey0", "min"), ex1=("ex1", "max"), ey1=("ey1", "max"),
+        n_core=("ex0", "size")).reset_index()
+    return cells, row, col
+
+
+def merge_cells(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Cell tables of several batches as one (extents merged, counts added)."""
+    return pd.concat(tables).groupby(["row", "col"], sort=True).agg(
+        ex0=("ex0", "min"), ey0=("ey0", "min"), ex1=("ex1", "max"), ey1=("ey1", "max"),
+        n_core=("n_core", "sum")).reset_index()
+
+
+def _halos(s: PVSettings, h_max: float, halo_m: float | None) -> tuple[float, float, float, list[Problem]]:
     near, far, tall_min = halo_rule(s, h_max)
     problems: list[Problem] = []
     if halo_m is not None:
@@ -226,14 +253,19 @@ def _plan(x, y, bounds, h_max, run_bounds, crs, tile_m, halo_m, s: PVSettings) -
                 "buildings near tile edges will miss some shading"))
         near = float(halo_m)
         far = max(far, near)
-    gx0 = math.floor(run_bounds[0] / tile_m) * tile_m
-    gy0 = math.floor(run_bounds[1] / tile_m) * tile_m
-    row, col = core_cells(x, y, tile_m, gx0, gy0)
-    key = pd.DataFrame({"row": row, "col": col, "ex0": bounds[:, 0], "ey0": bounds[:, 1],
-                        "ex1": bounds[:, 2], "ey1": bounds[:, 3]})
-    g = key.groupby(["row", "col"], sort=True)
-    tiles = g.agg(ex0=("ex0", "min"), ey0=("ey0", "min"), ex1=("ex1", "max"), ey1=("ey1", "max"),
-                  n_core=("ex0", "size")).reset_index()
+    return near, far, tall_min, problems
+
+
+def plan_from_cells(cells: pd.DataFrame, max_height_m: float, run_bounds, crs: str, *, tile_m: float,
+                    halo_m: float | None = None, settings: PVSettings | None = None,
+                    tile_of_building: np.ndarray | None = None) -> TilePlan:
+    """A plan from a cell table (:func:`cell_stats` / :func:`merge_cells`, on the grid of
+    :func:`grid_origin`), the tallest height (m) and the run's extent. ``tile_of_building``: each
+    row's tile when the rows are in memory (else empty: a tile finds its core rows itself)."""
+    s = settings or PVSettings()
+    near, far, tall_min, problems = _halos(s, max_height_m, halo_m)
+    gx0, gy0 = grid_origin(run_bounds, tile_m)
+    tiles = cells.copy()
     tiles["x0"] = gx0 + tiles["col"] * tile_m
     tiles["y0"] = gy0 + tiles["row"] * tile_m
     tiles["x1"] = tiles["x0"] + tile_m
@@ -244,11 +276,19 @@ def _plan(x, y, bounds, h_max, run_bounds, crs, tile_m, halo_m, s: PVSettings) -
                                                (tiles["y0"] + tile_m / 2).to_numpy()))
         tiles = tiles.iloc[np.argsort(centres.hilbert_distance().to_numpy(), kind="stable")]
     tiles = tiles[["tile_id", "row", "col", "x0", "y0", "x1", "y1", "n_core", "ex0", "ey0", "ex1", "ey1"]]
-    tile_of = tile_ids(row, col)
-    return TilePlan(tiles=tiles.reset_index(drop=True), tile_of_building=tile_of, crs=crs,
-                    tile_m=float(tile_m),
-                    halo_m=near, far_halo_m=far, tall_min_m=tall_min, run_bounds=run_bounds,
-                    grid_x0=float(gx0), grid_y0=float(gy0), problems=tuple(problems))
+    return TilePlan(tiles=tiles.reset_index(drop=True),
+                    tile_of_building=np.zeros(0, object) if tile_of_building is None else tile_of_building,
+                    crs=crs, tile_m=float(tile_m), halo_m=near, far_halo_m=far, tall_min_m=tall_min,
+                    run_bounds=(float(run_bounds[0]), float(run_bounds[1]), float(run_bounds[2]),
+                                float(run_bounds[3])), grid_x0=float(gx0), grid_y0=float(gy0),
+                    problems=tuple(problems))
+
+
+def _plan(x, y, bounds, h_max, run_bounds, crs, tile_m, halo_m, s: PVSettings) -> TilePlan:
+    gx0, gy0 = grid_origin(run_bounds, tile_m)
+    cells, row, col = cell_stats(x, y, bounds, tile_m, gx0, gy0)
+    return plan_from_cells(cells, h_max, run_bounds, crs, tile_m=tile_m, halo_m=halo_m, settings=s,
+                           tile_of_building=tile_ids(row, col))
 
 
 def tile_members(plan: TilePlan, tile_id: str, geoms: np.ndarray, heights_m: np.ndarray,
