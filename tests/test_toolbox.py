@@ -133,3 +133,47 @@ def test_names_are_values_not_templates(tmp_path):
     out = write_toolbox_pdf(r, tmp_path / "c.pdf")
     text = _pdf_text(out)
     assert name in text.replace("\n", "") and "估算" in text
+
+
+def test_gui_action_writes_the_pdf(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.gui.main_window import MainWindow
+    from app.gui.toolbox_dialog import EnterprisePicker, _menu_for, enterprise_of
+    from app.workspace import Workspace
+    from gis.park import load_sample_park
+
+    ws = Workspace()
+    ws.set_park(load_sample_park())
+    win = MainWindow(ws)
+    qtbot.addWidget(win)
+    monkeypatch.setattr("app.gui.project_actions.maybe_save", lambda mw: True)  # no save prompt on close
+    act = win.actions_by_name["enterprise_toolbox"]
+    assert act in win.menu_analysis.actions()
+    out = tmp_path / "gui.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
+    seen: list[str] = []
+
+    def pick(dlg) -> int:  # the searchable list: type part of the name, take the one left
+        dlg.search.setText("天衡机械")
+        shown = [dlg.list.item(i) for i in range(dlg.list.count()) if not dlg.list.item(i).isHidden()]
+        seen.extend(str(i.text()) for i in shown)
+        return 1  # accepted
+
+    monkeypatch.setattr(EnterprisePicker, "exec", pick)
+    act.trigger()
+    assert seen == ["E010  杭州天衡机械制造有限公司"]
+    assert out.exists()
+    text = _pdf_text(out).replace("\n", "")
+    from app.gui.i18n import ui_lang
+
+    assert "杭州天衡机械制造有限公司" in text  # the PDF speaks the interface's language
+    assert ("4 级（碳效较低）" if ui_lang() == "zh" else "Grade 4 (fairly low)") in text
+    # right-click: a grade-layer feature names its enterprise, and the menu offers the toolbox for it
+    layer = types.SimpleNamespace(name="enterprise_grades",
+                                  gdf=pd.DataFrame({"enterprise_id": ["E010", None]}))
+    assert enterprise_of(layer, 0) == "E010" and enterprise_of(layer, 1) is None
+    assert enterprise_of(types.SimpleNamespace(name="buildings", gdf=layer.gdf), 0) is None
+    menu = _menu_for(win, "E010", win)
+    assert "E010" in menu.actions()[0].text()
+    win.close()

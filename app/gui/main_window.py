@@ -25,6 +25,7 @@ from app.gui.icons import app_icon
 from app.gui.settings import AppSettings, notifier
 from app.gui.siting import install_siting
 from app.gui.start_page import StartPage
+from app.gui.toolbox_dialog import install_toolbox
 from app.gui.trends_panel import install_trends_panel
 from app.gui.window_actions import WindowActions
 from app.gui.window_data import WindowData
@@ -77,6 +78,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         self.siting = install_siting(self)  # the Siting dock, its map tools and its Analysis entry
         self.energy = install_energy_panel(self)  # the Energy dock and Analysis → Hour-by-hour energy…
         self.trends = install_trends_panel(self)  # the Trends dock (years, carbon-flow Sankey)
+        self.toolbox_action = install_toolbox(self)  # Analysis → 企业能源工具箱…, right-click on enterprises
 
     # ---------------------------------------------------------------- status bar and canvas
     def _build_status_bar(self) -> None:

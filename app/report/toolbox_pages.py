@@ -44,7 +44,8 @@ def _grade_cell(doc: ReportDocument, grade: int | None) -> Cell:
 
     if grade is None:
         return Cell(doc.t("未评级", "not graded"), fill=NO_GRADE_COLOUR)
-    text = f"{grade} {doc.t('级', '')}".strip() + f"（{doc.t(*_GRADE_MEANING[grade - 1])}）"
+    meaning = _GRADE_MEANING[grade - 1]
+    text = doc.t(f"{grade} 级（{meaning[0]}）", f"Grade {grade} ({meaning[1]})")
     return Cell(
         text,
         colour="#202020" if grade in _DARK_TEXT_GRADES else "#ffffff",

@@ -155,193 +155,203 @@
     <context>
         <name>Dashboard</name>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="308" />
+            <location filename="../../app/gui/dashboard.py" line="359" />
             <source>Results</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="310" />
+            <location filename="../../app/gui/dashboard.py" line="361" />
             <source>No analyses yet. Open a park and choose Analysis → Run all analyses to see PV potential, emissions, sinks and the indicator check here.</source>
             <translation>尚无分析结果。打开园区后选择“分析 → 运行全部分析”，此处将显示光伏潜力、碳排放、碳汇和指标核查。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="318" />
+            <location filename="../../app/gui/dashboard.py" line="369" />
             <source>Year {0}</source>
             <translation>{0} 年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="321" />
+            <location filename="../../app/gui/dashboard.py" line="372" />
             <source>Factors: {0}</source>
             <translation>因子：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="325" />
+            <location filename="../../app/gui/dashboard.py" line="376" />
             <source>Park area</source>
             <translation>园区面积</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="326" />
+            <location filename="../../app/gui/dashboard.py" line="377" />
             <source>Rooftop PV capacity</source>
             <translation>屋顶光伏装机</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="326" />
+            <location filename="../../app/gui/dashboard.py" line="377" />
             <source>kWp</source>
             <translation>kWp</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="327" />
+            <location filename="../../app/gui/dashboard.py" line="378" />
             <source>Rooftop PV generation</source>
             <translation>屋顶光伏发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="327" />
+            <location filename="../../app/gui/dashboard.py" line="378" />
             <source>MWh/yr</source>
             <translation>MWh/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="328" />
+            <location filename="../../app/gui/dashboard.py" line="379" />
             <source>Emissions</source>
             <translation>碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="328" />
-            <location filename="../../app/gui/dashboard.py" line="329" />
-            <location filename="../../app/gui/dashboard.py" line="330" />
-            <location filename="../../app/gui/dashboard.py" line="516" />
+            <location filename="../../app/gui/dashboard.py" line="379" />
+            <location filename="../../app/gui/dashboard.py" line="380" />
+            <location filename="../../app/gui/dashboard.py" line="381" />
+            <location filename="../../app/gui/dashboard.py" line="570" />
             <source>tCO₂/yr</source>
             <translation>tCO₂/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="329" />
+            <location filename="../../app/gui/dashboard.py" line="380" />
             <source>Carbon sinks</source>
             <translation>碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="330" />
+            <location filename="../../app/gui/dashboard.py" line="381" />
             <source>Net emissions (scenario)</source>
             <translation>净排放（情景）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="340" />
+            <location filename="../../app/gui/dashboard.py" line="391" />
             <source>Scenario</source>
             <translation>情景</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="344" />
+            <location filename="../../app/gui/dashboard.py" line="392" />
+            <source>Accounting year</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="393" />
+            <source>The energy table holds several years: choose one to account emissions, the balance and the indicators for it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../../app/gui/dashboard.py" line="398" />
             <source>Zero-carbon indicators</source>
             <translation>零碳指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="346" />
+            <location filename="../../app/gui/dashboard.py" line="400" />
             <source>Indicator</source>
             <translation>指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="346" />
+            <location filename="../../app/gui/dashboard.py" line="400" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="346" />
+            <location filename="../../app/gui/dashboard.py" line="400" />
             <source>Target</source>
             <translation>目标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="346" />
+            <location filename="../../app/gui/dashboard.py" line="400" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="362" />
+            <location filename="../../app/gui/dashboard.py" line="416" />
             <source>No emissions: the park has no enterprise energy table, so emissions, sinks, the balance and the indicators were not accounted. Add one with {0} → {1} (the energy table), or with {2} → {3} → energy table. A ready-to-fill Excel template: lingtan template energy --out energy.xlsx</source>
             <translation>没有碳排放：园区没有企业能耗表，因此未核算碳排放、碳汇、碳平衡和指标。请在 {0} → {1} 中添加企业能耗表，或在 {2} → {3} → 企业能耗表 中选择。可直接填写的 Excel 模板：lingtan template energy --out 能耗表.xlsx</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="409" />
+            <location filename="../../app/gui/dashboard.py" line="463" />
             <source>pass</source>
             <translation>达标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="409" />
+            <location filename="../../app/gui/dashboard.py" line="463" />
             <source>fail</source>
             <translation>未达标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="409" />
+            <location filename="../../app/gui/dashboard.py" line="463" />
             <source>no data</source>
             <translation>缺数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="410" />
+            <location filename="../../app/gui/dashboard.py" line="464" />
             <source>not applicable</source>
             <translation>不适用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="457" />
+            <location filename="../../app/gui/dashboard.py" line="511" />
             <source>Rooftop PV generation by month</source>
             <translation>屋顶光伏逐月发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="472" />
+            <location filename="../../app/gui/dashboard.py" line="526" />
             <source>Emissions by fuel</source>
             <translation>分能源品种碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="485" />
+            <location filename="../../app/gui/dashboard.py" line="539" />
             <source>Emissions by sector</source>
             <translation>分行业碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="492" />
+            <location filename="../../app/gui/dashboard.py" line="546" />
             <source>other</source>
             <translation>其他</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="494" />
-            <location filename="../../app/gui/dashboard.py" line="529" />
+            <location filename="../../app/gui/dashboard.py" line="548" />
+            <location filename="../../app/gui/dashboard.py" line="583" />
             <source>kt CO₂</source>
             <translation>千吨 CO₂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="501" />
+            <location filename="../../app/gui/dashboard.py" line="555" />
             <source>Carbon balance</source>
             <translation>碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="505" />
-            <location filename="../../app/gui/dashboard.py" line="528" />
+            <location filename="../../app/gui/dashboard.py" line="559" />
+            <location filename="../../app/gui/dashboard.py" line="582" />
             <source>Gross</source>
             <translation>总排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="506" />
+            <location filename="../../app/gui/dashboard.py" line="560" />
             <source>PV self-used</source>
             <translation>光伏自用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="507" />
+            <location filename="../../app/gui/dashboard.py" line="561" />
             <source>PV exported</source>
             <translation>光伏上网</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="508" />
+            <location filename="../../app/gui/dashboard.py" line="562" />
             <source>Green power</source>
             <translation>绿电</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="509" />
+            <location filename="../../app/gui/dashboard.py" line="563" />
             <source>Sinks</source>
             <translation>碳汇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="514" />
-            <location filename="../../app/gui/dashboard.py" line="528" />
+            <location filename="../../app/gui/dashboard.py" line="568" />
+            <location filename="../../app/gui/dashboard.py" line="582" />
             <source>Net</source>
             <translation>净排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/dashboard.py" line="522" />
+            <location filename="../../app/gui/dashboard.py" line="576" />
             <source>Gross and net emissions by scenario</source>
             <translation>各情景总排放与净排放</translation>
         </message>
@@ -372,283 +382,283 @@
     <context>
         <name>EnergyPanel</name>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="431" />
+            <location filename="../../app/gui/energy_panel.py" line="432" />
             <source>Item</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="431" />
+            <location filename="../../app/gui/energy_panel.py" line="432" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="431" />
+            <location filename="../../app/gui/energy_panel.py" line="432" />
             <source>Unit</source>
             <translation>单位</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="434" />
+            <location filename="../../app/gui/energy_panel.py" line="435" />
             <source>Tariff: {0}. Source: {1}</source>
             <translation>电价：{0}。来源：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="435" />
+            <location filename="../../app/gui/energy_panel.py" line="436" />
             <source>No tariff was chosen: no bill and no economics.</source>
             <translation>未选择电价：不计算电费和经济性。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="448" />
+            <location filename="../../app/gui/energy_panel.py" line="449" />
             <source>Hour-by-hour energy…</source>
             <translation>逐时能源平衡…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="449" />
+            <location filename="../../app/gui/energy_panel.py" line="450" />
             <source>Balance the park's load against PV, wind and storage interval by interval, with the tariff and the economics (源网荷储)</source>
             <translation>按时段平衡园区负荷与光伏、风电和储能，并计算分时电费与经济性（源网荷储）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="451" />
+            <location filename="../../app/gui/energy_panel.py" line="452" />
             <source>Hour-by-hour energy balance</source>
             <translation>逐时能源平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="452" />
+            <location filename="../../app/gui/energy_panel.py" line="453" />
             <source>No hour-by-hour energy run yet. Choose Analysis → Hour-by-hour energy… to balance the park's load against its PV, wind and storage hour by hour.</source>
             <translation>尚无逐时能源平衡结果。请选择 分析 → 逐时能源平衡…，逐时平衡园区负荷与光伏、风电和储能。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="458" />
+            <location filename="../../app/gui/energy_panel.py" line="459" />
             <source>Year {0}</source>
             <translation>{0} 年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="460" />
+            <location filename="../../app/gui/energy_panel.py" line="461" />
             <source>{0}-minute steps</source>
             <translation>步长 {0} 分钟</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="463" />
+            <location filename="../../app/gui/energy_panel.py" line="464" />
             <source>cost-optimal dispatch</source>
             <translation>成本最优调度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="463" />
+            <location filename="../../app/gui/energy_panel.py" line="464" />
             <source>self-consumption dispatch</source>
             <translation>自发自用调度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="473" />
+            <location filename="../../app/gui/energy_panel.py" line="474" />
             <source>Day / week</source>
             <translation>逐日/逐周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="473" />
+            <location filename="../../app/gui/energy_panel.py" line="474" />
             <source>Heatmap</source>
             <translation>热力图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="473" />
+            <location filename="../../app/gui/energy_panel.py" line="474" />
             <source>Duration curves</source>
             <translation>持续曲线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="473" />
+            <location filename="../../app/gui/energy_panel.py" line="474" />
             <source>Economics</source>
             <translation>经济性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="474" />
+            <location filename="../../app/gui/energy_panel.py" line="475" />
             <source>Sizing</source>
             <translation>容量优化</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="476" />
+            <location filename="../../app/gui/energy_panel.py" line="477" />
             <source>Day</source>
             <translation>日</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="477" />
+            <location filename="../../app/gui/energy_panel.py" line="478" />
             <source>Week</source>
             <translation>周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="478" />
+            <location filename="../../app/gui/energy_panel.py" line="479" />
             <source>Previous day or week</source>
             <translation>前一日或前一周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="479" />
+            <location filename="../../app/gui/energy_panel.py" line="480" />
             <source>Next day or week</source>
             <translation>后一日或后一周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="480" />
+            <location filename="../../app/gui/energy_panel.py" line="481" />
             <source>Typical summer week</source>
             <translation>典型夏季周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="481" />
+            <location filename="../../app/gui/energy_panel.py" line="482" />
             <source>Typical winter week</source>
             <translation>典型冬季周</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="482" />
+            <location filename="../../app/gui/energy_panel.py" line="483" />
             <source>Load</source>
             <translation>负荷</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="482" />
+            <location filename="../../app/gui/energy_panel.py" line="483" />
             <source>On-site generation</source>
             <translation>园区内发电</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="483" />
+            <location filename="../../app/gui/energy_panel.py" line="484" />
             <source>Net load (load − on-site)</source>
             <translation>净负荷（负荷 − 园区内发电）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="483" />
+            <location filename="../../app/gui/energy_panel.py" line="484" />
             <source>Grid import</source>
             <translation>下网功率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="487" />
+            <location filename="../../app/gui/energy_panel.py" line="488" />
             <source>Save chart as PNG…</source>
             <translation>将图表另存为 PNG…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="488" />
+            <location filename="../../app/gui/energy_panel.py" line="489" />
             <source>Export hourly table (CSV/Excel)…</source>
             <translation>导出逐时表（CSV/Excel）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="489" />
+            <location filename="../../app/gui/energy_panel.py" line="490" />
             <source>Edit load profiles…</source>
             <translation>编辑负荷曲线…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="490" />
+            <location filename="../../app/gui/energy_panel.py" line="491" />
             <source>Shape the typical daily load of each load kind; the saved file is used by the next hour-by-hour run</source>
             <translation>调整各负荷类型的典型日曲线；保存的文件用于下一次逐时能源平衡计算</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="494" />
+            <location filename="../../app/gui/energy_panel.py" line="495" />
             <source>The hourly table is not kept in the project: run the analysis again to export it.</source>
             <translation>逐时表不随项目保存：请重新运行分析后导出。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="501" />
+            <location filename="../../app/gui/energy_panel.py" line="502" />
             <source>The project keeps the typical weeks only; run the analysis again to see any day of the year.</source>
             <translation>项目中只保存了典型周；重新运行分析即可查看全年任意一天。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="517" />
+            <location filename="../../app/gui/energy_panel.py" line="518" />
             <source>Self-sufficiency</source>
             <translation>自给率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="518" />
+            <location filename="../../app/gui/energy_panel.py" line="519" />
             <source>annual netting {0} % (comparison)</source>
             <translation>年度净额法 {0} %（仅供对比）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="519" />
+            <location filename="../../app/gui/energy_panel.py" line="520" />
             <source>Self-consumption</source>
             <translation>自发自用率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="520" />
+            <location filename="../../app/gui/energy_panel.py" line="521" />
             <source>of on-site generation</source>
             <translation>占园区内发电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="521" />
+            <location filename="../../app/gui/energy_panel.py" line="522" />
             <source>Green-power share</source>
             <translation>绿电占比</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="522" />
+            <location filename="../../app/gui/energy_panel.py" line="523" />
             <source>of consumption</source>
             <translation>占用电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="523" />
+            <location filename="../../app/gui/energy_panel.py" line="524" />
             <source>Grid import / export</source>
             <translation>下网 / 上网电量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="524" />
+            <location filename="../../app/gui/energy_panel.py" line="525" />
             <source>MWh/yr</source>
             <translation>MWh/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="525" />
+            <location filename="../../app/gui/energy_panel.py" line="526" />
             <source>Grid import peak</source>
             <translation>下网峰值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="526" />
+            <location filename="../../app/gui/energy_panel.py" line="527" />
             <source>export peak {0} kW</source>
             <translation>上网峰值 {0} kW</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="528" />
+            <location filename="../../app/gui/energy_panel.py" line="529" />
             <source>Battery cycles</source>
             <translation>储能循环</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="529" />
+            <location filename="../../app/gui/energy_panel.py" line="530" />
             <source>equivalent full cycles a year</source>
             <translation>等效满充满放次数/年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="529" />
+            <location filename="../../app/gui/energy_panel.py" line="530" />
             <source>no battery</source>
             <translation>无储能</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="532" />
-            <location filename="../../app/gui/energy_panel.py" line="535" />
+            <location filename="../../app/gui/energy_panel.py" line="533" />
+            <location filename="../../app/gui/energy_panel.py" line="536" />
             <source>Electricity bill</source>
             <translation>电费</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="532" />
+            <location filename="../../app/gui/energy_panel.py" line="533" />
             <source>no tariff chosen</source>
             <translation>未选择电价</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="536" />
+            <location filename="../../app/gui/energy_panel.py" line="537" />
             <source>10⁴ yuan/yr; saves {0} %</source>
             <translation>万元/年（前 → 后）；节省 {0} %</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="537" />
+            <location filename="../../app/gui/energy_panel.py" line="538" />
             <source>Avoided CO₂</source>
             <translation>减排量</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="537" />
+            <location filename="../../app/gui/energy_panel.py" line="538" />
             <source>tCO₂/yr (on-site energy used)</source>
             <translation>tCO₂/年（园区内消纳部分）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="565" />
+            <location filename="../../app/gui/energy_panel.py" line="566" />
             <source>Export hourly table</source>
             <translation>导出逐时表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="573" />
+            <location filename="../../app/gui/energy_panel.py" line="574" />
             <source>Written: {0}</source>
             <translation>已写出：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="589" />
+            <location filename="../../app/gui/energy_panel.py" line="590" />
             <source>Save chart as PNG</source>
             <translation>将图表另存为 PNG</translation>
         </message>
         <message>
-            <location filename="../../app/gui/energy_panel.py" line="658" />
+            <location filename="../../app/gui/energy_panel.py" line="636" />
             <source>Energy</source>
             <translation>能源</translation>
         </message>
@@ -719,6 +729,116 @@
             <location filename="../../app/gui/window_exports.py" line="291" />
             <source>Export layers to folder</source>
             <translation>导出图层到文件夹</translation>
+        </message>
+    </context>
+    <context>
+        <name>FiveColourPanel</name>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="249" />
+            <source>The park has no enterprise energy table: nothing to drill into.</source>
+            <translation>园区没有企业能耗表，无法下钻到企业。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="274" />
+            <source>Select a township on the map (or double-click it) to see its enterprises.</source>
+            <translation>请在地图上选择一个乡镇（或双击它）以查看其企业。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="364" />
+            <location filename="../../app/gui/five_colour_panel.py" line="366" />
+            <source>District</source>
+            <translation>区县</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="364" />
+            <source>Township</source>
+            <translation>乡镇</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="366" />
+            <location filename="../../app/gui/five_colour_panel.py" line="424" />
+            <source>Enterprises</source>
+            <translation>企业</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="381" />
+            <source>class {0}: {1}</source>
+            <translation>{0} 级：{1}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="382" />
+            <source>no data: {0}</source>
+            <translation>无数据：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="385" />
+            <source>Double-click a township on the map (or select it and press Enterprises) to see its enterprises by carbon-efficiency grade.</source>
+            <translation>双击地图上的乡镇（或选中后点“企业”），查看其企业的碳效等级。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="394" />
+            <source>{0}, {1}: {2} enterprises · Σ CO₂ {3} t · Σ energy {4} tce · Σ value added {5} × 10⁴ yuan (township totals = Σ of its enterprises)</source>
+            <translation>{0}，{1} 年：{2} 家企业 · 碳排放合计 {3} 吨 · 能耗合计 {4} 吨标准煤 · 增加值合计 {5} 万元（乡镇合计 = 其企业之和）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="400" />
+            <source>All enterprises {0} t CO₂ ({1}) = in townships {2} t ({3}) + outside every township {4} t ({5}) + not placed {6} t ({7})</source>
+            <translation>全部企业 {0} 吨CO₂（{1} 家）= 乡镇内 {2} 吨（{3} 家）+ 不在任何乡镇内 {4} 吨（{5} 家）+ 未能定位 {6} 吨（{7} 家）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="406" />
+            <source>Not placed: {0}</source>
+            <translation>未能定位：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="415" />
+            <source>Five-colour map over the years</source>
+            <translation>逐年五色图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="416" />
+            <source>No five-colour map yet. Choose Analysis → Five-colour Township Map (or Run All) with a statistics table; its years appear here.</source>
+            <translation>尚无五色图。请选择 分析 → 乡镇五色图（或“全部运行”），统计表中的各年份会显示在这里。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="420" />
+            <source>Year</source>
+            <translation>年份</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="421" />
+            <source>Drag to recolour the township map for another year</source>
+            <translation>拖动以按其他年份重新着色乡镇地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="422" />
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="423" />
+            <source>Back to the township map</source>
+            <translation>返回乡镇地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="425" />
+            <source>Show the enterprises of the selected township</source>
+            <translation>显示所选乡镇的企业</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="427" />
+            <source>Breaks of {0} for every year (colours comparable)</source>
+            <translation>各年均用 {0} 年的分级断点（颜色可比）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="428" />
+            <source>Breaks recomputed each year</source>
+            <translation>各年分别重新分级</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="438" />
+            <source>Five-colour map</source>
+            <translation>五色图</translation>
         </message>
     </context>
     <context>
@@ -966,347 +1086,347 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="160" />
+            <location filename="../../app/gui/main_window.py" line="164" />
             <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
             <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="219" />
+            <location filename="../../app/gui/main_window.py" line="223" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="225" />
+            <location filename="../../app/gui/main_window.py" line="229" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="231" />
+            <location filename="../../app/gui/main_window.py" line="235" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="236" />
+            <location filename="../../app/gui/main_window.py" line="240" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="242" />
+            <location filename="../../app/gui/main_window.py" line="246" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="242" />
+            <location filename="../../app/gui/main_window.py" line="246" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="276" />
+            <location filename="../../app/gui/main_window.py" line="280" />
             <source>Choose a vector layer in the layer panel first</source>
             <translation>请先在图层面板中选择一个矢量图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="280" />
+            <location filename="../../app/gui/main_window.py" line="284" />
             <source>{0} features selected</source>
             <translation>已选择 {0} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="304" />
+            <location filename="../../app/gui/main_window.py" line="308" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="305" />
+            <location filename="../../app/gui/main_window.py" line="309" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="306" />
+            <location filename="../../app/gui/main_window.py" line="310" />
             <source>Open Recen&amp;t</source>
             <translation>最近打开(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="307" />
+            <location filename="../../app/gui/main_window.py" line="311" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="308" />
+            <location filename="../../app/gui/main_window.py" line="312" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="309" />
+            <location filename="../../app/gui/main_window.py" line="313" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="310" />
+            <location filename="../../app/gui/main_window.py" line="314" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="311" />
+            <location filename="../../app/gui/main_window.py" line="315" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="312" />
+            <location filename="../../app/gui/main_window.py" line="316" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="313" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="315" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="316" />
+            <location filename="../../app/gui/main_window.py" line="320" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="321" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="323" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="323" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="320" />
+            <location filename="../../app/gui/main_window.py" line="324" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="320" />
+            <location filename="../../app/gui/main_window.py" line="324" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="321" />
+            <location filename="../../app/gui/main_window.py" line="325" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="321" />
+            <location filename="../../app/gui/main_window.py" line="325" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="322" />
+            <location filename="../../app/gui/main_window.py" line="326" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="322" />
+            <location filename="../../app/gui/main_window.py" line="326" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="323" />
+            <location filename="../../app/gui/main_window.py" line="327" />
             <source>A&amp;dd Data…</source>
             <translation>添加数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="324" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="330" />
+            <location filename="../../app/gui/main_window.py" line="334" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="331" />
+            <location filename="../../app/gui/main_window.py" line="335" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="332" />
+            <location filename="../../app/gui/main_window.py" line="336" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="333" />
+            <location filename="../../app/gui/main_window.py" line="337" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="334" />
+            <location filename="../../app/gui/main_window.py" line="338" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="335" />
+            <location filename="../../app/gui/main_window.py" line="339" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="336" />
+            <location filename="../../app/gui/main_window.py" line="340" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="336" />
+            <location filename="../../app/gui/main_window.py" line="340" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="337" />
+            <location filename="../../app/gui/main_window.py" line="341" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="338" />
+            <location filename="../../app/gui/main_window.py" line="342" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="339" />
+            <location filename="../../app/gui/main_window.py" line="343" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="340" />
+            <location filename="../../app/gui/main_window.py" line="344" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="341" />
+            <location filename="../../app/gui/main_window.py" line="345" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="342" />
+            <location filename="../../app/gui/main_window.py" line="346" />
             <source>Select by A&amp;ttribute…</source>
             <translation>按属性选择(&amp;T)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="343" />
+            <location filename="../../app/gui/main_window.py" line="347" />
             <source>Select the features that meet a condition</source>
             <translation>选择满足条件的要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="344" />
+            <location filename="../../app/gui/main_window.py" line="348" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="345" />
+            <location filename="../../app/gui/main_window.py" line="349" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="346" />
+            <location filename="../../app/gui/main_window.py" line="350" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="346" />
+            <location filename="../../app/gui/main_window.py" line="350" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="347" />
+            <location filename="../../app/gui/main_window.py" line="351" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="347" />
+            <location filename="../../app/gui/main_window.py" line="351" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="348" />
+            <location filename="../../app/gui/main_window.py" line="352" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="349" />
+            <location filename="../../app/gui/main_window.py" line="353" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="350" />
+            <location filename="../../app/gui/main_window.py" line="354" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="351" />
+            <location filename="../../app/gui/main_window.py" line="355" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="352" />
+            <location filename="../../app/gui/main_window.py" line="356" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="353" />
+            <location filename="../../app/gui/main_window.py" line="357" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="354" />
+            <location filename="../../app/gui/main_window.py" line="358" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="355" />
+            <location filename="../../app/gui/main_window.py" line="359" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="356" />
+            <location filename="../../app/gui/main_window.py" line="360" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="357" />
+            <location filename="../../app/gui/main_window.py" line="361" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="360" />
+            <location filename="../../app/gui/main_window.py" line="364" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="361" />
+            <location filename="../../app/gui/main_window.py" line="365" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="374" />
+            <location filename="../../app/gui/main_window.py" line="378" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="375" />
+            <location filename="../../app/gui/main_window.py" line="379" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="544" />
+            <location filename="../../app/gui/main_window.py" line="548" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="557" />
+            <location filename="../../app/gui/main_window.py" line="561" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
@@ -1356,12 +1476,12 @@
             <translation>属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="210" />
+            <location filename="../../app/gui/window_docks.py" line="212" />
             <source>Dashboard</source>
             <translation>结果面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="213" />
+            <location filename="../../app/gui/window_docks.py" line="215" />
             <source>Identify Results</source>
             <translation>识别结果</translation>
         </message>
@@ -1475,67 +1595,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="389" />
+            <location filename="../../app/gui/main_window.py" line="393" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="389" />
+            <location filename="../../app/gui/main_window.py" line="393" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="389" />
+            <location filename="../../app/gui/main_window.py" line="393" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="390" />
+            <location filename="../../app/gui/main_window.py" line="394" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="390" />
+            <location filename="../../app/gui/main_window.py" line="394" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="391" />
+            <location filename="../../app/gui/main_window.py" line="395" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="391" />
+            <location filename="../../app/gui/main_window.py" line="395" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="392" />
+            <location filename="../../app/gui/main_window.py" line="396" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="392" />
+            <location filename="../../app/gui/main_window.py" line="396" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="393" />
+            <location filename="../../app/gui/main_window.py" line="397" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="393" />
+            <location filename="../../app/gui/main_window.py" line="397" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -1797,7 +1917,9 @@
         </message>
         <message>
             <location filename="../../app/gui/new_park_wizard.py" line="600" />
-            <location filename="../../app/gui/open_data.py" line="736" />
+            <location filename="../../app/gui/open_data.py" line="748" />
+            <location filename="../../app/gui/parquet_layer.py" line="36" />
+            <location filename="../../app/gui/parquet_layer.py" line="108" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
         </message>
@@ -1810,386 +1932,391 @@
     <context>
         <name>OpenData</name>
         <message>
-            <location filename="../../app/gui/open_data.py" line="79" />
+            <location filename="../../app/gui/open_data.py" line="80" />
             <source>GIS files</source>
             <translation>GIS 文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="81" />
+            <location filename="../../app/gui/open_data.py" line="82" />
             <source>Shapefile</source>
             <translation>Shapefile</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="81" />
+            <location filename="../../app/gui/open_data.py" line="82" />
             <source>GeoPackage</source>
             <translation>GeoPackage</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="82" />
+            <location filename="../../app/gui/open_data.py" line="83" />
             <source>GeoJSON</source>
             <translation>GeoJSON</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="82" />
+            <location filename="../../app/gui/open_data.py" line="83" />
             <source>KML/KMZ</source>
             <translation>KML/KMZ</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="83" />
+            <location filename="../../app/gui/open_data.py" line="84" />
             <source>CAD drawing</source>
             <translation>CAD 图纸</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="84" />
+            <location filename="../../app/gui/open_data.py" line="85" />
             <source>Tables with coordinates or WKT</source>
             <translation>含坐标或 WKT 的表格</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="85" />
+            <location filename="../../app/gui/open_data.py" line="86" />
             <source>Attribute tables (dBase, also without .shp)</source>
             <translation>属性表（dBase，也可没有 .shp）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="86" />
+            <location filename="../../app/gui/open_data.py" line="87" />
             <source>Rasters (GeoTIFF, IMG, ASCII grid)</source>
             <translation>栅格（GeoTIFF、IMG、ASCII 格网）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="86" />
+            <location filename="../../app/gui/open_data.py" line="87" />
             <source>All files</source>
             <translation>所有文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="125" />
-            <location filename="../../app/gui/open_data.py" line="328" />
-            <location filename="../../app/gui/open_data.py" line="606" />
+            <location filename="../../app/gui/open_data.py" line="126" />
+            <location filename="../../app/gui/open_data.py" line="329" />
+            <location filename="../../app/gui/open_data.py" line="607" />
             <source>Coordinate system</source>
             <translation>坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="132" />
+            <location filename="../../app/gui/open_data.py" line="133" />
             <source>Suggested: {0} ({1})</source>
             <translation>推荐：{0}（{1}）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="133" />
+            <location filename="../../app/gui/open_data.py" line="134" />
             <source>CGCS2000 longitude/latitude (EPSG:4490)</source>
             <translation>CGCS2000 经纬度（EPSG:4490）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="134" />
+            <location filename="../../app/gui/open_data.py" line="135" />
             <source>WGS84 longitude/latitude, GPS (EPSG:4326)</source>
             <translation>WGS84 经纬度，GPS（EPSG:4326）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="135" />
+            <location filename="../../app/gui/open_data.py" line="136" />
             <source>GCJ-02 longitude/latitude: Amap (高德) / Tencent (腾讯) maps</source>
             <translation>GCJ-02 经纬度：高德 / 腾讯地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="137" />
+            <location filename="../../app/gui/open_data.py" line="138" />
             <source>BD-09 longitude/latitude: Baidu (百度) maps</source>
             <translation>BD-09 经纬度：百度地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="138" />
+            <location filename="../../app/gui/open_data.py" line="139" />
             <source>Gauss–Krüger zone (CGCS2000, Xi'an 1980, Beijing 1954)…</source>
             <translation>高斯-克吕格投影带（CGCS2000、西安 1980、北京 1954）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="139" />
+            <location filename="../../app/gui/open_data.py" line="140" />
             <source>EPSG code or other CRS…</source>
             <translation>EPSG 代码或其他坐标系…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="146" />
+            <location filename="../../app/gui/open_data.py" line="147" />
             <source>CGCS2000 (China Geodetic 2000)</source>
             <translation>CGCS2000（2000 国家大地坐标系）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="147" />
+            <location filename="../../app/gui/open_data.py" line="148" />
             <source>Xi'an 1980</source>
             <translation>西安 1980</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="148" />
+            <location filename="../../app/gui/open_data.py" line="149" />
             <source>Beijing 1954</source>
             <translation>北京 1954</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="150" />
+            <location filename="../../app/gui/open_data.py" line="151" />
             <source>3° zones</source>
             <translation>3 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="151" />
+            <location filename="../../app/gui/open_data.py" line="152" />
             <source>6° zones</source>
             <translation>6 度带</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="153" />
+            <location filename="../../app/gui/open_data.py" line="154" />
             <source>Easting starts with the zone number</source>
             <translation>横坐标带带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="154" />
+            <location filename="../../app/gui/open_data.py" line="155" />
             <source>Easting without zone number (give the central meridian)</source>
             <translation>横坐标不带带号（需给出中央经线）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="163" />
+            <location filename="../../app/gui/open_data.py" line="164" />
             <source>Datum</source>
             <translation>大地基准</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="164" />
+            <location filename="../../app/gui/open_data.py" line="165" />
             <source>Zone width</source>
             <translation>分带宽度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="165" />
+            <location filename="../../app/gui/open_data.py" line="166" />
             <source>Coordinates</source>
             <translation>坐标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="166" />
+            <location filename="../../app/gui/open_data.py" line="167" />
             <source>Zone number</source>
             <translation>带号</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="167" />
+            <location filename="../../app/gui/open_data.py" line="168" />
             <source>Central meridian</source>
             <translation>中央经线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="184" />
+            <location filename="../../app/gui/open_data.py" line="185" />
             <source>The data's coordinate system:</source>
             <translation>数据的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="240" />
+            <location filename="../../app/gui/open_data.py" line="241" />
             <source>Enter a coordinate system.</source>
             <translation>请输入坐标系。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="257" />
+            <location filename="../../app/gui/open_data.py" line="258" />
             <source>Choose layers</source>
             <translation>选择图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="269" />
+            <location filename="../../app/gui/open_data.py" line="270" />
             <source>{0} holds several layers. Add:</source>
             <translation>{0} 包含多个图层。添加：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="299" />
+            <location filename="../../app/gui/open_data.py" line="300" />
             <source>from the file</source>
             <translation>取自文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="299" />
-            <location filename="../../app/gui/open_data.py" line="306" />
+            <location filename="../../app/gui/open_data.py" line="300" />
+            <location filename="../../app/gui/open_data.py" line="307" />
             <source>chosen by you</source>
             <translation>由您指定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="300" />
+            <location filename="../../app/gui/open_data.py" line="301" />
             <source>assumed from the lon/lat range</source>
             <translation>根据经纬度范围推定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="300" />
+            <location filename="../../app/gui/open_data.py" line="301" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="305" />
+            <location filename="../../app/gui/open_data.py" line="306" />
             <source>.cpg file</source>
             <translation>.cpg 文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="305" />
+            <location filename="../../app/gui/open_data.py" line="306" />
             <source>DBF language byte</source>
             <translation>DBF 语言标识字节</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="306" />
+            <location filename="../../app/gui/open_data.py" line="307" />
             <source>detected from the text</source>
             <translation>根据文字内容检测</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="307" />
+            <location filename="../../app/gui/open_data.py" line="308" />
             <source>fixed by the format</source>
             <translation>由格式规定</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="318" />
-            <location filename="../../app/gui/open_data.py" line="603" />
+            <location filename="../../app/gui/open_data.py" line="319" />
+            <location filename="../../app/gui/open_data.py" line="604" />
             <location filename="../../app/gui/siting_wind_tab.py" line="290" />
             <source>File</source>
             <translation>文件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="318" />
-            <location filename="../../app/gui/open_data.py" line="603" />
+            <location filename="../../app/gui/open_data.py" line="319" />
+            <location filename="../../app/gui/open_data.py" line="604" />
             <source>Format</source>
             <translation>格式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="320" />
+            <location filename="../../app/gui/open_data.py" line="321" />
             <source>Layer</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="326" />
+            <location filename="../../app/gui/open_data.py" line="327" />
             <location filename="../../app/gui/window_data.py" line="95" />
             <source>Text encoding</source>
             <translation>文字编码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="331" />
+            <location filename="../../app/gui/open_data.py" line="332" />
             <source>Web-map offset</source>
             <translation>网络地图偏移</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="332" />
+            <location filename="../../app/gui/open_data.py" line="333" />
             <source>{0} coordinates converted to WGS84</source>
             <translation>已将 {0} 坐标转换为 WGS84</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="333" />
+            <location filename="../../app/gui/open_data.py" line="334" />
             <source>Features</source>
             <translation>要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="335" />
+            <location filename="../../app/gui/open_data.py" line="336" />
             <source>Geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="337" />
+            <location filename="../../app/gui/open_data.py" line="338" />
             <source>Fields</source>
             <translation>字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="345" />
+            <location filename="../../app/gui/open_data.py" line="346" />
             <source>Problems and repairs</source>
             <translation>问题与修复</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="356" />
+            <location filename="../../app/gui/open_data.py" line="357" />
             <source>No problems found.</source>
             <translation>未发现问题。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="368" />
+            <location filename="../../app/gui/open_data.py" line="369" />
             <source>Read again with another CRS…</source>
             <translation>用其他坐标系重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="372" />
+            <location filename="../../app/gui/open_data.py" line="373" />
             <source>Read again with another text encoding…</source>
             <translation>用其他编码重新读取…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="392" />
+            <location filename="../../app/gui/open_data.py" line="393" />
             <source>Data added: {0}</source>
             <translation>已添加数据：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="404" />
+            <location filename="../../app/gui/open_data.py" line="405" />
             <source>For example longitude/latitude copied from Amap or Baidu (GCJ-02 / BD-09)</source>
             <translation>例如从高德或百度地图复制的经纬度（GCJ-02 / BD-09）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="413" />
+            <location filename="../../app/gui/open_data.py" line="414" />
             <source>For attribute text that shows as garbled characters</source>
             <translation>属性文字显示为乱码时使用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="604" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="604" />
+            <location filename="../../app/gui/open_data.py" line="605" />
             <source>{0:,} × {1:,} cells, {2} band(s), {3}</source>
             <translation>{0:,} × {1:,} 个像元，{2} 个波段，{3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="607" />
+            <location filename="../../app/gui/open_data.py" line="608" />
             <source>Resolution</source>
             <translation>分辨率</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="608" />
-            <location filename="../../app/gui/open_data.py" line="615" />
+            <location filename="../../app/gui/open_data.py" line="609" />
+            <location filename="../../app/gui/open_data.py" line="616" />
             <source>No data</source>
             <translation>无数据值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="608" />
+            <location filename="../../app/gui/open_data.py" line="609" />
             <source>none</source>
             <translation>无</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="609" />
+            <location filename="../../app/gui/open_data.py" line="610" />
             <source>Shown</source>
             <translation>显示</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="609" />
+            <location filename="../../app/gui/open_data.py" line="610" />
             <source>RGB image</source>
             <translation>RGB 影像</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="609" />
+            <location filename="../../app/gui/open_data.py" line="610" />
             <source>band {0}</source>
             <translation>第 {0} 波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="615" />
+            <location filename="../../app/gui/open_data.py" line="616" />
             <source>Band</source>
             <translation>波段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="615" />
+            <location filename="../../app/gui/open_data.py" line="616" />
             <source>Min</source>
             <translation>最小值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="615" />
+            <location filename="../../app/gui/open_data.py" line="616" />
             <source>Max</source>
             <translation>最大值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="615" />
+            <location filename="../../app/gui/open_data.py" line="616" />
             <source>Mean</source>
             <translation>平均值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="615" />
+            <location filename="../../app/gui/open_data.py" line="616" />
             <source>Std. dev.</source>
             <translation>标准差</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="615" />
+            <location filename="../../app/gui/open_data.py" line="616" />
             <source>Valid cells</source>
             <translation>有效像元</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="662" />
-            <location filename="../../app/gui/open_data.py" line="734" />
+            <location filename="../../app/gui/open_data.py" line="669" />
+            <location filename="../../app/gui/open_data.py" line="746" />
             <source>Add data</source>
             <translation>添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="616" />
+            <location filename="../../app/gui/parquet_layer.py" line="58" />
+            <source>Added {0} ({1:,} features; drawn by view)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../../app/gui/open_data.py" line="617" />
             <source>Band statistics</source>
             <translation>波段统计</translation>
         </message>
         <message>
-            <location filename="../../app/gui/open_data.py" line="736" />
+            <location filename="../../app/gui/open_data.py" line="748" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
         </message>
@@ -3704,79 +3831,129 @@
         </message>
     </context>
     <context>
+        <name>Toolbox</name>
+        <message>
+            <location filename="../../app/gui/toolbox_dialog.py" line="42" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="102" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="125" />
+            <source>Enterprise energy toolbox</source>
+            <translation>企业能源工具箱</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/toolbox_dialog.py" line="45" />
+            <source>Search by id or name</source>
+            <translation>按企业代码或名称搜索</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/toolbox_dialog.py" line="60" />
+            <source>Choose the enterprise (its carbon-efficiency grade, rooftop PV, PV + storage + green-power package and what each measure does to its grade go into a PDF):</source>
+            <translation>选择企业（其碳效等级、屋顶光伏、光伏 + 储能 + 绿电方案以及各项措施对等级的影响将写入 PDF）：</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/toolbox_dialog.py" line="103" />
+            <source>Open or create a park with an enterprise energy table first.</source>
+            <translation>请先打开或新建带企业能耗表的园区。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/toolbox_dialog.py" line="112" />
+            <source>Save the enterprise toolbox PDF</source>
+            <translation>保存企业能源工具箱 PDF</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/toolbox_dialog.py" line="128" />
+            <source>Enterprise toolbox written: {0}</source>
+            <translation>企业能源工具箱已写出：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/toolbox_dialog.py" line="144" />
+            <source>Enterprise energy toolbox ({0})…</source>
+            <translation>企业能源工具箱（{0}）…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/toolbox_dialog.py" line="186" />
+            <source>Enterprise Energy Toolbox…</source>
+            <translation>企业能源工具箱…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/toolbox_dialog.py" line="187" />
+            <source>One enterprise's energy, CO2, grade, rooftop PV, PV + storage + green-power package and what each measure does to its grade, as a PDF</source>
+            <translation>一家企业的能耗、碳排放、碳效等级、屋顶光伏、光伏 + 储能 + 绿电方案及各项措施对等级的影响（PDF）</translation>
+        </message>
+    </context>
+    <context>
         <name>TrendsPanel</name>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="218" />
+            <location filename="../../app/gui/trends_panel.py" line="220" />
             <source>tce</source>
             <translation>吨标准煤</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="218" />
+            <location filename="../../app/gui/trends_panel.py" line="220" />
             <source>t CO₂</source>
             <translation>吨CO₂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="219" />
+            <location filename="../../app/gui/trends_panel.py" line="221" />
             <source>{0} → {1}: {2} {3}, {4}% of what leaves {0}</source>
             <translation>{0} → {1}：{2} {3}，占{0}流出的 {4}%</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="237" />
+            <location filename="../../app/gui/trends_panel.py" line="239" />
             <source>No carbon flows for this year.</source>
             <translation>该年份没有碳流向数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="239" />
+            <location filename="../../app/gui/trends_panel.py" line="241" />
             <source>{0}: energy {1} tce · CO₂ of energy use {2} t · deductions {3} t · net {4} t</source>
             <translation>{0} 年：能源投入 {1} 吨标准煤 · 能源活动排放 {2} 吨CO₂ · 扣减 {3} 吨CO₂ · 净排放 {4} 吨CO₂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="251" />
+            <location filename="../../app/gui/trends_panel.py" line="253" />
             <source>Energy and CO₂ over the years</source>
             <translation>逐年能耗与碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="252" />
+            <location filename="../../app/gui/trends_panel.py" line="254" />
             <source>No trends yet. Run All adds them when the park's energy table has a year column; or choose Processing → Carbon → Trends over years.</source>
             <translation>尚无逐年趋势。园区能耗表含年份列时，“全部运行”会生成；也可选择 处理 → 碳排放 → 逐年趋势与碳流向图。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="257" />
+            <location filename="../../app/gui/trends_panel.py" line="259" />
             <source>Years {0}–{1} · baseline {2}</source>
             <translation>年份 {0}–{1} · 基准年 {2}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="259" />
+            <location filename="../../app/gui/trends_panel.py" line="261" />
             <source>Sankey year</source>
             <translation>碳流向图年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="261" />
+            <location filename="../../app/gui/trends_panel.py" line="263" />
             <source>Drag to redraw the carbon flows of another year</source>
             <translation>拖动以重绘另一年份的碳流向图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="262" />
+            <location filename="../../app/gui/trends_panel.py" line="264" />
             <source>By fuel</source>
             <translation>按能源品种</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="262" />
+            <location filename="../../app/gui/trends_panel.py" line="264" />
             <source>By sector</source>
             <translation>按部门</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="264" />
+            <location filename="../../app/gui/trends_panel.py" line="266" />
             <source>Energy (tce)</source>
             <translation>能耗（吨标准煤）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="264" />
+            <location filename="../../app/gui/trends_panel.py" line="266" />
             <source>CO₂ (t)</source>
             <translation>CO₂（吨）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="300" />
+            <location filename="../../app/gui/trends_panel.py" line="288" />
             <source>Trends</source>
             <translation>逐年趋势</translation>
         </message>
