@@ -116,3 +116,39 @@ def test_nea_check_is_made_on_unrounded_shares():
     r["install_share"] = 0.3996
     got = aggregate(r, by="town").nea.iloc[0]
     assert got["nea_class"] == "public" and not got["ok"]
+
+
+def test_engine_results_per_area_equal_a_groupby_written_here():
+    """On real engine output: sums per area and the NEA shares equal a plain pandas groupby
+    (Σ usable / Σ roof per class) written here, with the classes mapped by hand from the uses
+    (nea_2021_rooftop_shares.csv: office/industrial → 工商业, public → 公共建筑, dormitory → none)."""
+    from gis.solar.climatology import default_weather
+    from gis.solar.rooftop import PVSettings, rooftop_pv
+
+    rng = np.random.default_rng(3)
+    n = 40
+    cx, cy = X0 + (np.arange(n) % 8) * 50.0, Y0 + (np.arange(n) // 8) * 50.0
+    w, h = rng.uniform(12, 35, n), rng.uniform(12, 35, n)
+    uses = np.array(["office", "industrial", "public", "dormitory"])[np.arange(n) % 4]
+    g = gpd.GeoDataFrame({"use_class": uses, "height_m": rng.uniform(6, 30, n), "roof_slope_deg": 0.0,
+                          "town": np.where(cx < X0 + 200, "W", "E")},
+                         geometry=shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), crs=CRS)
+    g["footprint_m2"] = g.area
+    g["roof_m2"] = g.area
+    res = rooftop_pv(g, default_weather(120.17, 30.2), PVSettings()).buildings
+    s = aggregate(res, by="town")
+    t = s.table.set_index("area_id")
+    for town in ("W", "E"):
+        part = res[res["town"] == town]
+        assert t.loc[town, "roofs"] == len(part)
+        assert t.loc[town, "kwh_yr"] == pytest.approx(part["kwh_yr"].sum(), rel=1e-12)
+        assert t.loc[town, "usable_m2"] == pytest.approx(part["usable_m2"].sum(), rel=1e-12)
+    by_hand = {"office": "industrial_commercial", "industrial": "industrial_commercial", "public": "public"}
+    res["cls"] = res["use_class"].map(by_hand)
+    sums = res.dropna(subset=["cls"]).groupby(["town", "cls"])[["usable_m2", "roof_m2"]].sum()
+    nea = s.nea.set_index(["area_id", "nea_class"])
+    assert set(nea.index) == set(sums.index)
+    for key, row in sums.iterrows():
+        share = row["usable_m2"] / row["roof_m2"]
+        assert nea.loc[key, "install_share"] == pytest.approx(share, abs=5e-4)
+        assert bool(nea.loc[key, "ok"]) == (share >= {"industrial_commercial": 0.3, "public": 0.4}[key[1]])
