@@ -187,6 +187,7 @@ def _labels(painter: QPainter, ctx: _Ctx, geo: MaccGeometry, bars: MaccBars, tex
     painter.setPen(QColor(TEXT))
     h = ctx.fm.height()
     zero = float(geo.y_px(0.0))
+    last_x = -1e9  # upright labels of neighbouring thin bars: at least a line apart
     for r, text, cost in zip(geo.bars, texts, bars.cost, strict=True):
         up = cost >= 0
         if _fits(ctx, text, r.width()):
@@ -194,8 +195,10 @@ def _labels(painter: QPainter, ctx: _Ctx, geo: MaccGeometry, bars: MaccBars, tex
             box = QRectF(r.left(), y, r.width(), h)
             painter.drawText(box, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), text)
             continue
+        x = max(r.center().x(), last_x + h)
+        last_x = x
         painter.save()
-        painter.translate(r.center().x(), (r.top() if up else zero) - ctx.pad / 2)
+        painter.translate(x, (r.top() if up else zero) - ctx.pad / 2)
         painter.rotate(-90)
         painter.drawText(QRectF(0, -h / 2, ctx.fm.horizontalAdvance(text) + ctx.pad, h),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)

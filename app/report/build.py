@@ -47,6 +47,7 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
     from app.report.energy_pages import energy
     from app.report.grades_pages import grades
     from app.report.pages import SECTIONS, ReportData, assumptions, cover
+    from app.report.pathways_pages import macc, pathways
     from app.report.siting_pages import siting
     from app.report.trends_pages import trends
 
@@ -63,8 +64,8 @@ def layout_report(summary: ParkSummary | dict, layers: dict, lang: str = "zh", *
     analyses = [section for section in SECTIONS if section is not assumptions]
     # boundary, process/waste/cooling/scope 3 lines and the green rates: after the balance's indicators
     analyses.insert([s.__name__ for s in analyses].index("indicators") + 1, accounting)
-    # placed, hour by hour, the years, enterprises, then the assumptions
-    for section in (*analyses, siting, energy, trends, grades, assumptions):
+    # placed, hour by hour, the years, the pathways and measures, enterprises, then the assumptions
+    for section in (*analyses, siting, energy, trends, pathways, macc, grades, assumptions):
         section(doc, data)
     return doc
 
