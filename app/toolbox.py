@@ -523,8 +523,12 @@ def enterprise_toolbox(park, enterprise: str, *, year: int | None = None, factor
     problems = [p for p in grades.problems if p.code in ("grades.single_member", "grades.no_value_added")
                 and (not p.feature_ids or ent_id in map(str, p.feature_ids))]
     progress.report(0.15, "rooftop PV")
-    mine_b = enterprise_buildings(getattr(park, "buildings", None), ent_id)
-    if mine_b is None:
+    buildings = getattr(park, "buildings", None)
+    mine_b = enterprise_buildings(buildings, ent_id)
+    if buildings is None or not len(buildings):
+        problems.append(Problem("warning", "toolbox.no_buildings_layer", "园区没有建筑图层：不计屋顶光伏",
+                                "The park has no buildings layer: no rooftop PV"))
+    elif mine_b is None:
         problems.append(Problem("warning", "toolbox.no_building_ids",
                                 "建筑没有企业代码字段（如 enterprise_id、企业代码）：无法找到该企业的屋顶",
                                 "The buildings have no enterprise id field (e.g. enterprise_id, 企业代码): "

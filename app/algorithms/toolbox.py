@@ -47,8 +47,9 @@ def project_park(project: InputLayer | None, sample: bool, progress: Progress = 
     if project is not None and project.data is not None:
         park = getattr(project.data, "park", None)
         if park is None:
-            raise InputError("打开的项目没有园区（红线与建筑）", "The open project has no park (boundary and "
-                             "buildings)", code="toolbox.no_park")
+            raise InputError("打开的项目的结果中没有园区：请用 分析 → 企业能源工具箱…，或给出项目文件",
+                             "The open project's results hold no park: use Analysis → Enterprise Energy "
+                             "Toolbox…, or give a project file", code="toolbox.no_park")
         return park
     if project is None or project.path is None:
         raise InputError("请给出项目文件（.json 或 .lingtan.gpkg），或 --sample",
