@@ -29,7 +29,15 @@ from gis.errors import InputError, Problem
 from gis.progress import NO_PROGRESS, Progress
 from gis.scale.geoparquet import ROW_COLUMN, parquet_files, plan_parquet, read_tile_frame
 from gis.scale.store import TileStore, run_key
-from gis.scale.tiles import TILE_M_DEFAULT, TilePlan, core_cells, plan_tiles, representative_xy, tile_members
+from gis.scale.tiles import (
+    TILE_M_DEFAULT,
+    TilePlan,
+    core_cells,
+    core_rows_by_tile,
+    plan_tiles,
+    representative_xy,
+    tile_members,
+)
 from gis.solar.energy import YieldTable
 from gis.solar.rooftop import PVSettings, rooftop_pv
 from gis.solar.weather_types import Weather
@@ -206,12 +214,13 @@ class PreparedRun:
             heights = frame["height_m"].to_numpy(float) if "height_m" in frame \
                 else np.full(len(frame), np.nan)
             tree = shapely.STRtree(geoms)
+            cores = core_rows_by_tile(plan)
         for t in plan.tiles.itertuples(index=False):
             if t.tile_id in skip:
                 continue
             sub = None
             if frame is not None:
-                rows, _ = tile_members(plan, t.tile_id, geoms, heights, tree)
+                rows, _ = tile_members(plan, t.tile_id, geoms, heights, tree, cores[t.tile_id])
                 sub = frame.iloc[rows]
             yield TileJob(tile_id=t.tile_id, row=int(t.row), col=int(t.col), tile_m=plan.tile_m,
                           grid_x0=plan.grid_x0, grid_y0=plan.grid_y0, halo_box=plan.halo_box(t.tile_id),

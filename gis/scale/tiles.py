@@ -291,17 +291,28 @@ def _plan(x, y, bounds, h_max, run_bounds, crs, tile_m, halo_m, s: PVSettings) -
                            tile_of_building=tile_ids(row, col))
 
 
+def core_rows_by_tile(plan: TilePlan) -> dict[str, np.ndarray]:
+    """Row positions of each tile's core buildings (ascending), from ``tile_of_building`` in one
+    sort instead of one scan of all rows per tile."""
+    codes, ids = pd.factorize(pd.Series(plan.tile_of_building, dtype=object))
+    order = np.argsort(codes, kind="stable")
+    cuts = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+    return {str(ids[k]): order[cuts[k]:cuts[k + 1]] for k in range(len(ids))}
+
+
 def tile_members(plan: TilePlan, tile_id: str, geoms: np.ndarray, heights_m: np.ndarray,
-                 tree: shapely.STRtree | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 tree: shapely.STRtree | None = None, core_rows: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """(rows, core) of one tile in an in-memory frame: row positions (ascending, so the input's
     order is kept) of the core and halo buildings, and which of them are core.
 
     geoms, heights_m: the planned frame's footprints and heights; tree: an STRtree of ``geoms``
-    (built once per run; made here when None).
+    (built once per run; made here when None); core_rows: the tile's core rows when known
+    (:func:`core_rows_by_tile`).
     """
     tree = tree if tree is not None else shapely.STRtree(geoms)
     near = tree.query(shapely.box(*plan.halo_box(tile_id)))
-    core = np.flatnonzero(plan.tile_of_building == tile_id)
+    core = np.flatnonzero(plan.tile_of_building == tile_id) if core_rows is None else core_rows
     rows = np.union1d(near, core)
     fb = plan.far_box(tile_id)
     if fb is not None:
