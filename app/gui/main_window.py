@@ -22,6 +22,7 @@ from app.gui import analyses, project_actions
 from app.gui.energy_panel import install_energy_panel
 from app.gui.i18n import pick, ui_lang
 from app.gui.icons import app_icon
+from app.gui.pathways_panel import install_pathways_panel
 from app.gui.settings import AppSettings, notifier
 from app.gui.siting import install_siting
 from app.gui.start_page import StartPage
@@ -78,6 +79,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         self.siting = install_siting(self)  # the Siting dock, its map tools and its Analysis entry
         self.energy = install_energy_panel(self)  # the Energy dock and Analysis → Hour-by-hour energy…
         self.trends = install_trends_panel(self)  # the Trends dock (years, carbon-flow Sankey)
+        self.pathways = install_pathways_panel(self)  # the Pathways dock 路径 (scenarios to 2060, MACC)
         self.toolbox_action = install_toolbox(self)  # Analysis → 企业能源工具箱…, right-click on enterprises
 
     # ---------------------------------------------------------------- status bar and canvas
