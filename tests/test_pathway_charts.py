@@ -196,3 +196,21 @@ def test_png_files(qapp, tmp_path):
     tornado_png(tmp_path / "t.png", [])
     for name in ("p", "s", "m", "t"):
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
+
+
+def test_cli_png_folder(tmp_path):
+    """``lingtan pathway --png DIR`` writes the four charts beside the workbook."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "charts"
+    r = subprocess.run([sys.executable, "-m", "app", "pathway", "--sample", "--out", str(tmp_path / "p.xlsx"),
+                        "--png", str(out)], cwd=root, capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["macc.png", "pathways.png", "sectors_baseline.png", "tornado.png"]
+    assert "图表 Charts" in r.stdout

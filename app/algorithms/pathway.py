@@ -191,6 +191,12 @@ def _write(output: AlgorithmOutput, path: Path | None, values: ParamValues) -> t
     assert path is not None  # --out is required
     write_xlsx(path, _sheets(output.result))
     summary = {**output.summary, "output": str(path)}
+    if values.png:  # the charts of the Pathways panel and the report (app/charts/pathway_chart.py)
+        from app.charts.pathway_chart import write_pngs
+        from layers.render import ensure_gui_app
+
+        ensure_gui_app()
+        summary["png"] = write_pngs(values.png, output.summary)
     return summary, Pathway.describe_summary(summary)
 
 
@@ -322,6 +328,19 @@ class Pathway(Algorithm):
             help_en="± change of each driver",
             source="±20 %: a common one-at-a-time tornado range",
         ),
+        Param(
+            "png",
+            "file",
+            None,
+            "图表文件夹",
+            "Chart folder",
+            optional=True,
+            metavar="DIR",
+            help_zh="把路径图、部门图、MACC 与龙卷风图另存为 PNG 到此文件夹",
+            help_en="also write the pathway, by-sector, MACC and tornado charts as PNGs into this folder",
+            auto_zh="不输出",
+            auto_en="none",
+        ),
         FACTORS,
     )
     output_file = OutputFile(
@@ -419,6 +438,8 @@ class Pathway(Algorithm):
             )
         if s.get("output"):
             lines.append(f"输出 Output: {s['output']}")
+        if s.get("png"):
+            lines.append(f"图表 Charts: {', '.join(s['png'])}")
         return [*lines, *warnings_lines(s)]
 
     def describe(self, s: dict) -> list[str]:

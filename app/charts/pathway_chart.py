@@ -358,3 +358,30 @@ def sector_png(path, section: dict, scenario: str = "baseline", lang: str = "zh"
     if not img.save(str(path), "PNG"):
         raise OSError(f"cannot write {path}")
     return geo[0]
+
+
+def write_pngs(folder, section: dict, lang: str = "zh") -> list[str]:
+    """The pathway figures of ``section`` as PNGs in ``folder`` (created when missing):
+    pathways.png (overlay), sectors_<scenario>.png (基准, else the first), macc.png and tornado.png
+    when the section has them. Returns the paths written (``lingtan pathway --png DIR``)."""
+    from pathlib import Path
+
+    from app.charts.macc_chart import macc_png
+    from app.charts.tornado_chart import tornado_png
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "pathways.png"]
+    pathway_png(written[-1], section, lang)
+    names = [str(s["name"]) for s in section.get("scenarios") or []]
+    if names:
+        focus = "baseline" if "baseline" in names else names[0]
+        written.append(out / f"sectors_{focus}.png")
+        sector_png(written[-1], section, focus, lang)
+    if section.get("macc"):
+        written.append(out / "macc.png")
+        macc_png(written[-1], section["macc"], lang)
+    if section.get("sensitivity"):
+        written.append(out / "tornado.png")
+        tornado_png(written[-1], section["sensitivity"], lang)
+    return [str(p) for p in written]
