@@ -56,6 +56,17 @@ PEAK_MARKER_PT = 3.6
 """Radius of a peak marker (points)."""
 
 
+def fuel_text(key, lang: str) -> str:
+    """A fuel key's name (raw_coal → 原煤) from the fuel catalogue; the key when unknown."""
+    from gis.carbon.factors import fuel_catalog
+
+    k = str(key or "")
+    cat = fuel_catalog()
+    if not k or k not in cat.index:
+        return k
+    return str(cat.loc[k, "name_zh" if lang == "zh" else "name_en"])
+
+
 def scenario_colour(name: str, k: int) -> str:
     """The colour of scenario ``name`` (the ``k``-th of the section)."""
     extra = [c for c in PALETTE if c not in SCENARIO_COLOURS.values()]

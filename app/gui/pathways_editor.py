@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.charts.pathway_chart import fuel_text
 from app.gui.i18n import pick, ui_lang
 
 COLUMNS = ("parameter", "sector", "fuel", "period", "value", "unit", "source")
@@ -127,7 +128,7 @@ class ScenarioEditor(QDialog):
             shown = {"parameter": f"{spec.zh if lang == 'zh' else spec.en} ({r['parameter']})" if spec
                      else str(r["parameter"]),
                      "sector": (tr("all") if sector == "all" else sector_name(sector, lang)),
-                     "fuel": str(r.get("fuel") or ""), "period": str(r.get("period") or ""),
+                     "fuel": fuel_text(r.get("fuel"), lang), "period": str(r.get("period") or ""),
                      "value": f"{float(r['value']):g}", "unit": str(r.get("unit") or ""),
                      "source": str(r.get("source") or "")}
             for j, col in enumerate(COLUMNS):

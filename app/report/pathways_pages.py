@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from app.charts.energy_tables import number
 from app.charts.macc_chart import macc_bars, macc_chart
-from app.charts.pathway_chart import pathway_chart, sector_chart
+from app.charts.pathway_chart import fuel_text, pathway_chart, sector_chart
 from app.charts.tornado_chart import tornado_chart
 from app.report.document import Column, ReportDocument
 from app.report.pages import ReportData
@@ -163,7 +163,7 @@ def _assumptions(doc: ReportDocument, s: dict) -> None:
         spec = PARAMETERS.get(str(r.get("parameter")))
         param = (spec.zh if doc.lang == "zh" else spec.en) if spec else str(r.get("parameter"))
         rows.append([str(r.get("scenario_zh") if doc.lang == "zh" else r.get("scenario")), param,
-                     _sector(r.get("sector"), doc), str(r.get("fuel") or ""), str(r.get("period")),
+                     _sector(r.get("sector"), doc), fuel_text(r.get("fuel"), doc.lang), str(r.get("period")),
                      value_text(r.get("value")), str(r.get("unit") or ""),
                      _status(r.get("status"), doc), f"[{ref}]" if ref else "—"])
     doc.table([Column(doc.t("情景", "Scenario"), 0.7), Column(doc.t("参数", "Parameter"), 1.5),
