@@ -195,3 +195,20 @@ def test_main_window_has_the_dock_hidden_until_a_result(gui, qtbot, section):
     w.pathways.refresh()
     assert not w.pathways.dock.isHidden()
     assert w.pathways.title.text() == "2060 年碳排放路径"
+
+
+def test_an_edit_survives_saving_and_reopening_the_project(panel, tmp_path, qtbot):
+    """The edited scenario is in the saved project twice: its rows in the settings (a rerun of Run
+    All takes them, app.park_pathways.stored_inputs) and its path in the summary (the panel shows it)."""
+    from app.park_pathways import stored_inputs
+    from app.project_file import load_project, save_project
+
+    editor = panel.edit_scenario("hump", modal=False)
+    editor.set_value(editor.find_row("va_growth_pct", "2025-2030"), "8")
+    editor.accept()
+    path = save_project(panel.workspace, tmp_path / "p.lingtan.gpkg")
+    ws = load_project(path)
+    kept, _, _ = stored_inputs(ws)
+    assert [s.name for s in kept] == ["hump_edited"]
+    sc = next(s for s in ws.summary["pathways"]["scenarios"] if s["name"] == "hump_edited")
+    assert sc["peak_t_co2"] == pytest.approx(2660 * 1.08 ** 6, rel=1e-6)

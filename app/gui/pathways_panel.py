@@ -383,7 +383,10 @@ class PathwaysPanel(FollowsWorkspace, QWidget):
     # -- text --------------------------------------------------------------------------------------
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
+            if self.section:  # scenario names in the boxes, the table and the combo follow the language
+                self.set_summary(self.section)
+            else:
+                self.retranslate_ui()
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
