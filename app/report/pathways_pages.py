@@ -124,7 +124,9 @@ def _sensitivity(doc: ReportDocument, s: dict, lang: str) -> None:
     sens = s.get("sensitivity") or []
     if not sens:
         return
-    name = s.get("sensitivity_scenario") or "baseline"
+    key = s.get("sensitivity_scenario") or "baseline"
+    sc = next((x for x in s.get("scenarios") or [] if x.get("name") == key), {})
+    name = (sc.get("name_zh") or key) if doc.lang == "zh" else key
     doc.heading(doc.t("敏感性", "Sensitivity"), level=2, keep_with_mm=70)
     doc.paragraph(doc.t(
         f"{name} 情景的各驱动因素分别乘以 (1 ± {sens[0].get('pct', 20):g}%) 后重新推演，比较 "
