@@ -177,3 +177,36 @@ def test_gui_action_writes_the_pdf(qtbot, tmp_path, monkeypatch):
     menu = _menu_for(win, "E010", win)
     assert "E010" in menu.actions()[0].text()
     win.close()
+
+
+def test_right_click_on_an_enterprise_offers_its_toolbox(qtbot, monkeypatch):
+    from app.gui import toolbox_dialog as td
+    from app.gui.main_window import MainWindow
+    from app.processing.registry import algorithm
+    from app.workspace import Workspace
+    from gis.park import load_sample_park
+
+    ws = Workspace()
+    ws.set_park(load_sample_park())
+    win = MainWindow(ws)
+    qtbot.addWidget(win)
+    monkeypatch.setattr("app.gui.project_actions.maybe_save", lambda mw: True)
+    grades = algorithm("grades")({}, sample=True).layers["enterprise_grades"]
+    layer = ws.put_result_layer("enterprise_grades", grades)
+    win.resize(1200, 800)
+    win.show()
+    # the attribute table: the row of a building of E010
+    win.open_attribute_table(layer)
+    table = win.attribute_table
+    qtbot.waitUntil(lambda: table.model.rowCount() == len(grades))
+    feature = int(grades.index[grades["enterprise_id"] == "E010"][0])
+    row = int(list(table.model.view).index(feature))
+    menu = td.table_menu_at(win, table.view.visualRect(table.model.index(row, 0)).center())
+    assert menu is not None and len(menu.actions()) == 1 and "E010" in menu.actions()[0].text()
+    # the map: the centre of that building's footprint, in the canvas's pixels
+    win.canvas.zoom_to_layer(layer)
+    qtbot.wait(50)
+    c = layer.gdf.to_crs(win.canvas.crs()).geometry.iloc[feature].representative_point()
+    px, py = win.canvas.to_pixel(c.x, c.y)
+    assert td.map_enterprise_at(win, float(px), float(py)) == "E010"
+    win.close()

@@ -146,14 +146,20 @@ def _menu_for(window, ent_id: str, parent: QWidget) -> QMenu:
     return menu
 
 
-def _table_menu(window, pos: QPoint) -> None:
+def table_menu_at(window, pos: QPoint) -> QMenu | None:
+    """The right-click menu for the attribute table's row at viewport ``pos`` (None: not an enterprise)."""
     table = window.attribute_table
     index = table.view.indexAt(pos)
     if not index.isValid() or table.layer is None:
-        return
+        return None
     ent_id = enterprise_of(table.layer, int(table.model.view[index.row()]))
-    if ent_id is not None:
-        _menu_for(window, ent_id, table.view).exec(table.view.viewport().mapToGlobal(pos))
+    return _menu_for(window, ent_id, table.view) if ent_id is not None else None
+
+
+def _table_menu(window, pos: QPoint) -> None:
+    menu = table_menu_at(window, pos)
+    if menu is not None:
+        menu.exec(window.attribute_table.view.viewport().mapToGlobal(pos))
 
 
 def map_enterprise_at(window, px: float, py: float) -> str | None:
