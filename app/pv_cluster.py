@@ -362,6 +362,40 @@ def describe(s: dict) -> list[str]:
     return lines
 
 
+def lazy_source(item) -> Path | None:
+    """The GeoParquet behind a GUI input layer read by view (layers/parquet_source.py: the layer's
+    frame holds only the rows in view, so the run reads the file instead), else None."""
+    from layers.parquet_source import is_geoparquet
+
+    path = getattr(item, "path", None)
+    return Path(path) if path is not None and is_geoparquet(Path(path)) else None
+
+
+def results_folder(src: Path) -> Path:
+    """Where a GUI run on ``src`` writes: ``NAME_rooftop_pv.parquet`` beside it."""
+    return src.parent / f"{src.stem}_rooftop_pv.parquet"
+
+
+def run_for_gui(alg, params, src: Path, progress: Progress = NO_PROGRESS):
+    """The rooftop analysis of the desktop app on a GeoParquet layer: tiled on a local cluster (or
+    ``params.scheduler``) with progress and cancel, results in :func:`results_folder`; the result layer
+    is a :class:`~layers.parquet_source.ParquetLayer` over them (read by view like its input)."""
+    from app.processing.algorithm import AlgorithmOutput
+    from layers.parquet_source import ParquetLayer, ParquetSource
+    from layers.presets import default_style
+
+    out = results_folder(src)
+    summary = run_tiled_pv(src, out, alg.settings(params), weather_path=params.weather,
+                           allow_network=params.network, fix_time_base=params.fix_time_base,
+                           altitude_m=params.altitude_m, restore_components=not params.keep_components,
+                           tile_m=params.tile_m, cluster=params.cluster or "local",
+                           scheduler=params.scheduler, progress=progress)
+    layer = ParquetLayer("rooftop_pv", ParquetSource(out / "parts"))
+    layer.style = default_style("rooftop_pv", layer.gdf)  # the registered style of the result layer
+    problems = [Problem(p["level"], p["code"], p["zh"], p["en"]) for p in summary["problems"]]
+    return AlgorithmOutput(alg.id, summary, {"rooftop_pv": layer}, summary, problems)  # type: ignore[dict-item]
+
+
 def run_cli(alg, args, progress: Progress) -> int:
     """The tiled ``lingtan pv`` (the CLI handler when :func:`wanted`)."""
     from app.cli_support import EXIT_OK, emit

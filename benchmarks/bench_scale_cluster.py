@@ -119,9 +119,10 @@ def run_once(source: Path, out: Path, workers: int, tile_m: float) -> dict:
     per = np.array([s["seconds"] for s in run.summaries])
     core = np.array([s["n"] for s in run.summaries])
     loaded = np.array([s["loaded"] for s in run.summaries])
+    load = float(sum(s["load_s"] for s in run.summaries))
     return {"workers": workers, "tiles": len(jobs), "plan_s": plan_s, "cluster_s": run.seconds,
             "wall_s": wall, "task_s": float(per.sum()), "tile_median_s": float(np.median(per)),
-            "tile_max_s": float(per.max()),
+            "tile_max_s": float(per.max()), "load_s": load,
             "core": int(core.sum()), "loaded_per_core": float(loaded.sum() / max(core.sum(), 1)),
             "peak_worker_gb": max(mem.peak.values(), default=0) / 1e9, "halo_m": prep.plan.halo_m,
             "far_halo_m": prep.plan.far_halo_m}
@@ -148,9 +149,11 @@ def main() -> None:
             print(f"{n:,} footprints, {w} worker(s), tile {a.tile_m:g} m (halo {r['halo_m']:g} m, far "
                   f"{r['far_halo_m']:,.0f} m): wall {r['wall_s']:.1f} s (planning {r['plan_s']:.1f} s, "
                   f"cluster {r['cluster_s']:.1f} s incl. start/stop), {r['tiles']} tiles, tasks "
-                  f"{r['task_s']:.1f} s (median {r['tile_median_s']:.2f} s, max {r['tile_max_s']:.2f} s), "
+                  f"{r['task_s']:.1f} s of which reading {r['load_s']:.1f} s (median "
+                  f"{r['tile_median_s']:.2f} s, max {r['tile_max_s']:.2f} s), "
                   f"loaded/core {r['loaded_per_core']:.2f}, peak memory per worker "
                   f"{r['peak_worker_gb']:.2f} GB", flush=True)
+        results.sort(key=lambda r: r["workers"])
         if len(results) >= 2:
             one, two = results[0], results[-1]
             print(f"  scaling {one['workers']} → {two['workers']} workers: cluster time ×"

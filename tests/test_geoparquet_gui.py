@@ -244,3 +244,62 @@ def test_add_data_opens_parquet_by_view(window, qtbot, parquet, monkeypatch):
     window.canvas.set_extent((X0, Y0, X0 + 3000, Y0 + 3000))
     qtbot.wait(600)
     assert layer.data_version == before
+
+
+def prepared_city(path, side: int = 12):
+    """side² prepared footprints with two towers (GeoParquet at ``path``); returns the frame."""
+    from gis.park import prepare_buildings
+
+    rng = np.random.default_rng(5)
+    i = np.arange(side * side)
+    x, y = 420_000.0 + (i % side) * 45.0, 3_340_000.0 + (i // side) * 45.0
+    w, d = rng.uniform(12, 30, len(i)), rng.uniform(10, 25, len(i))
+    h = rng.uniform(8, 30, len(i))
+    h[[side * 3 + 5, side * 8 + 2]] = 110.0
+    gdf = gpd.GeoDataFrame({"bldg_id": i, "height_m": h, "use": "industrial"},
+                           geometry=shapely.box(x, y, x + w, y + d), crs="EPSG:4549")
+    prepared = prepare_buildings(gdf)[0]
+    prepared.to_parquet(path, write_covering_bbox=True)
+    return prepared
+
+
+def test_rooftop_analysis_on_a_parquet_layer_runs_tiled(window, qtbot, tmp_path):
+    """Processing → Rooftop PV on a GeoParquet layer read by view: the run reads the whole file tile by
+    tile on a local cluster (not the rows in view), the result is a layer read by view over the
+    results folder, and every building's kWh equals the single-process engine's."""
+    import psutil
+
+    from app.algorithms.rooftop_pv import RooftopPV
+    from app.gui.algorithm_dialog import AlgorithmDialog, run_algorithm
+    from app.gui.open_data import open_files
+    from gis.solar import site_weather
+    from gis.solar.rooftop import PVSettings, rooftop_pv, site_lonlat
+    from layers.parquet_source import ParquetLayer
+
+    src = tmp_path / "county.parquet"
+    city = prepared_city(src)
+    (handle,) = open_files(window, [src])
+    assert handle.wait(60) and handle.state == "done", handle.error
+    layer = next(ly for ly in window.workspace.tree.layers() if isinstance(ly, ParquetLayer))
+    layer.gdf = layer.gdf.iloc[:10]  # as if only ten footprints were in view
+    alg = RooftopPV()
+    dialog = AlgorithmDialog(alg, window.workspace, window)
+    dialog.select_input("buildings", layer.name)
+    inputs = dialog.inputs()
+    assert inputs["buildings"].path == src
+    task = run_algorithm(window, window.workspace, alg, alg.values({"tile_m": 250.0, "cluster": "local:2"}),
+                         inputs, show_dialog=False)
+    assert task.wait(240) and task.state == "done", task.error
+    result = window.workspace.layer("rooftop_pv")
+    assert isinstance(result, ParquetLayer) and result.source.rows == len(city)
+    assert task.result.summary["tiles"] >= 4 and task.result.summary["workers"] == 2
+    rows = gpd.read_parquet(tmp_path / "county_rooftop_pv.parquet" / "parts")
+    rows = rows.set_index("bldg_id").sort_index()
+    weather = site_weather.site_weather(*site_lonlat(city))
+    single = rooftop_pv(city, weather, PVSettings()).buildings.set_index("bldg_id").sort_index()
+    a, b = rows["kwh_yr"].to_numpy(float), single["kwh_yr"].to_numpy(float)
+    assert len(a) == len(b) and np.abs(a - b).max() <= 1e-9 * np.abs(b).max()
+    assert getattr(result, "follower", None) is not None  # it follows the map like the input layer
+    children = [p for p in psutil.Process().children(recursive=True)
+                if p.is_running() and "resource_tracker" not in " ".join(p.cmdline())]
+    assert not children

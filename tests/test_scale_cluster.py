@@ -279,3 +279,24 @@ def test_cli_bad_input_exit_2(tmp_path, capsys):
         assert word in err and any("\u4e00" <= ch <= "\u9fff" for ch in err), err
     assert main(["pv", str(tmp_path / "missing.parquet"), "--out", str(tmp_path / "o.parquet")]) == 2
     assert not (tmp_path / "o.parquet" / "parts").exists()
+
+
+@pytest.mark.parametrize("processes", [True, False])
+def test_local_cluster_listens_on_loopback_only(tmp_path, processes):
+    """Every socket the run listens on (this process and its workers), sampled while tiles run, is on
+    127.0.0.1: a planner's machine exposes nothing to its network."""
+    listening: set[str] = set()
+
+    def sample(fraction: float, message: str) -> None:
+        procs = [psutil.Process(), *psutil.Process().children(recursive=True)]
+        for p in procs:
+            try:
+                for c in p.net_connections(kind="inet"):
+                    if c.status == psutil.CONN_LISTEN:
+                        listening.add(c.laddr.ip)
+            except psutil.Error:
+                pass
+
+    jobs = [FakeJob(i, str(tmp_path), sleep_s=0.2) for i in range(4)]
+    run_on_cluster(jobs, process=fake_tile, cluster="local:2", processes=processes, progress=Progress(sample))
+    assert listening and listening <= {"127.0.0.1"}, listening

@@ -197,6 +197,11 @@ class RooftopPV(Algorithm):
         from app.pv import result_layer, run_rooftop
 
         buildings = first(inputs["buildings"])
+        from app import pv_cluster
+
+        src = pv_cluster.lazy_source(buildings)  # a GeoParquet layer read by view: tiled on a cluster
+        if src is not None:
+            return pv_cluster.run_for_gui(self, params, src, progress)
         result = run_rooftop(buildings.gdf, self.settings(params), weather_path=params.weather,
                              allow_network=params.network, fix_time_base=params.fix_time_base,
                              dsm_path=params.dsm, altitude_m=params.altitude_m,

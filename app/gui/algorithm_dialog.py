@@ -333,7 +333,9 @@ class AlgorithmDialog(QDialog):
             if isinstance(widget, QComboBox):
                 key = widget.currentData()
                 lyr = self.workspace.layer(key) if key else None
-                out[name] = InputLayer(lyr.gdf, lyr.title) if lyr is not None else None
+                # a GeoParquet layer read by view (layers/parquet_source.py) names its file: the run reads it
+                path = getattr(getattr(lyr, "source", None), "path", None)
+                out[name] = InputLayer(lyr.gdf, lyr.title, path=path) if lyr is not None else None
                 continue
             items = []
             for r in range(widget.rowCount()):
@@ -403,6 +405,10 @@ def run_algorithm(parent: QWidget | None, workspace, alg: Algorithm, values: Par
             use_park(workspace, output.result, inputs)
         else:
             add_result_layers(workspace, output)
+            if isinstance(parent, QMainWindow):  # result layers read by view follow the map
+                from app.gui.parquet_layer import follow_parquet_layers
+
+                follow_parquet_layers(parent)
         if on_done is not None:
             on_done(output)
 

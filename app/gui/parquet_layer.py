@@ -109,3 +109,14 @@ class ViewFollower:
                                lambda progress: layer.read_view(extent, crs, progress), done,
                                show_dialog=False)
         return self.handle
+
+
+def follow_parquet_layers(window) -> None:
+    """Make every :class:`~layers.parquet_source.ParquetLayer` of the workspace that does not yet
+    follow the map follow it (a result layer of a tiled rooftop run)."""
+    from layers.parquet_source import ParquetLayer
+
+    for layer in window.workspace.tree.layers():
+        if isinstance(layer, ParquetLayer) and getattr(layer, "follower", None) is None:
+            layer.follower = ViewFollower(window, layer)
+            layer.follower.timer.start()  # read the current view now

@@ -146,7 +146,7 @@ def frozen() -> bool:
 
 def start_local_cluster(workers: int, *, memory_limit_per_worker: int | str | None = None,
                         processes: bool = True):
-    """A LocalCluster on 127.0.0.1 or in-process (no dashboard: nothing listens beyond this machine) with
+    """A LocalCluster on 127.0.0.1 or in-process (nothing listens beyond this machine) with
     ``workers`` single-threaded workers, the memory limit and the spill thresholds."""
     import dask
     from distributed import LocalCluster
@@ -156,8 +156,11 @@ def start_local_cluster(workers: int, *, memory_limit_per_worker: int | str | No
     # threads talk in-process ("inproc://", nothing listens at all); processes over TCP on loopback
     where = {"host": "127.0.0.1"} if processes else {}
     with dask.config.set(SPILL_THRESHOLDS):
+        # the scheduler's and workers' HTTP endpoints (health, metrics) on loopback with free ports: by
+        # default they bind all interfaces, and the scheduler port 8787 (taken by a second run)
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                            dashboard_address=None, memory_limit=limit, silence_logs=40, **where)
+                            dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0",
+                            memory_limit=limit, silence_logs=40, **where)
 
 
 def _local(spec: ClusterSpec, memory_limit_per_worker: int | str | None, processes: bool | None,
