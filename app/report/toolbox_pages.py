@@ -54,6 +54,10 @@ def _grade_cell(doc: ReportDocument, grade: int | None) -> Cell:
     )
 
 
+def _draw(_geometry: object) -> None:
+    """A chart drawn in a figure: its geometry (for hover in the GUI) is not needed on paper."""
+
+
 def _level(doc: ReportDocument, level: str) -> str:
     return doc.t(*_LEVEL.get(level, ("–", "–")))
 
@@ -195,7 +199,7 @@ def _pv(doc: ReportDocument, r: ToolboxResult) -> None:
         )
     )
     t = pv.table.head(TOP_BUILDINGS)
-    rows = [
+    rows: list[list[str | Cell]] = [
         [
             str(b.get("bldg_id", "")),
             str(b.get("name", "") or ""),
@@ -232,7 +236,8 @@ def _pv(doc: ReportDocument, r: ToolboxResult) -> None:
         series = {doc.t("发电量", "Generation"): [v / 1000 for v in pv.monthly_kwh]}
         doc.figure(
             55,
-            lambda p, rect: charts.monthly_chart(p, rect, series, unit="MWh", lang=doc.lang, legend=False),
+            lambda p, rect: _draw(charts.monthly_chart(p, rect, series, unit="MWh", lang=doc.lang,
+                                                       legend=False)),
             caption=doc.t("逐月发电量（MWh）", "Monthly generation (MWh)"),
         )
     if pv.result is not None and len(pv.result.buildings):
@@ -406,9 +411,8 @@ def _package(doc: ReportDocument, r: ToolboxResult) -> None:
         }
         doc.figure(
             60,
-            lambda pa, rect: charts.monthly_chart(
-                pa, rect, series, unit=doc.t("万 kWh", "10⁴ kWh"), lang=doc.lang
-            ),
+            lambda pa, rect: _draw(charts.monthly_chart(pa, rect, series, unit=doc.t("万 kWh", "10⁴ kWh"),
+                                                        lang=doc.lang)),
             caption=doc.t("逐月用电、光伏与电网购电（万 kWh）", "Monthly load, PV and grid import (10⁴ kWh)"),
         )
 
