@@ -300,3 +300,17 @@ def test_local_cluster_listens_on_loopback_only(tmp_path, processes):
     jobs = [FakeJob(i, str(tmp_path), sleep_s=0.2) for i in range(4)]
     run_on_cluster(jobs, process=fake_tile, cluster="local:2", processes=processes, progress=Progress(sample))
     assert listening and listening <= {"127.0.0.1"}, listening
+
+
+def env_tile(job: FakeJob) -> dict:
+    return {"tile_id": job.tile_id, "trim": os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+            "omp": os.environ.get("OMP_NUM_THREADS")}
+
+
+def test_local_workers_keep_glibc_trimming_dynamic(tmp_path):
+    """Local worker processes start without MALLOC_TRIM_THRESHOLD_ (it doubled the engine's CPU) and
+    with one BLAS/OpenMP thread each (distributed's own setting, kept: one task per core)."""
+    run = run_on_cluster([FakeJob(i, str(tmp_path)) for i in range(2)], process=env_tile, cluster="local:2",
+                         processes=True)
+    assert run.processes is True
+    assert [(s["trim"], s["omp"]) for s in run.summaries] == [(None, "1"), (None, "1")]
