@@ -20,6 +20,7 @@ tiles already in the store (``done``). Cancel cancels the pending tasks and clos
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import uuid
@@ -47,6 +48,8 @@ SPILL_THRESHOLDS = {"distributed.worker.memory.target": 0.6, "distributed.worker
 """Fractions of a worker's memory limit at which it spills stored results to disk, spills by process
 memory, stops taking tasks and is restarted by its nanny: Dask's documented defaults (distributed docs,
 "Worker Memory Management"), set explicitly so that a user's dask config cannot switch them off."""
+DASK_TRIM = "65536"
+"""distributed's own ``MALLOC_TRIM_THRESHOLD_`` (distributed.yaml, distributed.nanny.pre-spawn-environ)."""
 WORKER_ENV = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 """Start local workers without distributed's ``MALLOC_TRIM_THRESHOLD_=65536``: setting it switches off
 glibc's dynamic mmap threshold, so every NumPy array above 128 KiB is mmapped and unmapped again, and
@@ -157,6 +160,11 @@ def start_local_cluster(workers: int, *, memory_limit_per_worker: int | str | No
     import dask
     from distributed import LocalCluster
 
+    if processes and os.environ.get("MALLOC_TRIM_THRESHOLD_") == DASK_TRIM:
+        # a Nanny started with distributed's defaults earlier in this process wrote it into our own
+        # environment ("poisoning the process running the Nanny", distributed.nanny) and spawned
+        # workers would inherit it: see WORKER_ENV
+        del os.environ["MALLOC_TRIM_THRESHOLD_"]
     limit = memory_limit_per_worker if memory_limit_per_worker is not None else \
         default_memory_limit_bytes(workers)
     # threads talk in-process ("inproc://", nothing listens at all); processes over TCP on loopback
