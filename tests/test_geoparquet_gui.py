@@ -10,6 +10,7 @@ groups a filter may touch are counted from the file's own statistics with pyarro
 from __future__ import annotations
 
 import math
+import time
 
 import geopandas as gpd
 import numpy as np
@@ -303,3 +304,46 @@ def test_rooftop_analysis_on_a_parquet_layer_runs_tiled(window, qtbot, tmp_path)
     children = [p for p in psutil.Process().children(recursive=True)
                 if p.is_running() and "resource_tracker" not in " ".join(p.cmdline())]
     assert not children
+
+
+def test_rooftop_analysis_on_a_parquet_layer_cancels(window, qtbot, tmp_path):
+    """Cancel while the tiled run works: the task ends cancelled within seconds, no worker process is
+    left, and a second run finishes the tiles the first did not (the store keeps what was done)."""
+    import psutil
+
+    from app.algorithms.rooftop_pv import RooftopPV
+    from app.gui.algorithm_dialog import AlgorithmDialog, run_algorithm
+    from app.gui.open_data import open_files
+    from layers.parquet_source import ParquetLayer
+
+    src = tmp_path / "county.parquet"
+    prepared_city(src, side=16)
+    (handle,) = open_files(window, [src])
+    assert handle.wait(60) and handle.state == "done", handle.error
+    layer = next(ly for ly in window.workspace.tree.layers() if isinstance(ly, ParquetLayer))
+    alg = RooftopPV()
+    dialog = AlgorithmDialog(alg, window.workspace, window)
+    dialog.select_input("buildings", layer.name)
+    values = alg.values({"tile_m": 150.0, "cluster": "local:2"})
+    task = run_algorithm(window, window.workspace, alg, values, dialog.inputs(), show_dialog=False)
+    qtbot.waitUntil(lambda: task.fraction > 0.2 or task.state != "running", timeout=120_000)
+    assert task.state == "running"
+    task.cancel()
+    assert task.wait(30) and task.state == "cancelled"
+    assert task.cancel_latency_s is not None and task.cancel_latency_s < 10
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        left = [p for p in psutil.Process().children(recursive=True)
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+                and "resource_tracker" not in " ".join(p.cmdline())]
+        if not left:
+            break
+        time.sleep(0.2)
+    assert not left
+    parts = tmp_path / "county_rooftop_pv.parquet" / "parts"
+    done_before = len(list(parts.glob("*.parquet")))
+    again = run_algorithm(window, window.workspace, alg, values, dialog.inputs(), show_dialog=False)
+    assert again.wait(240) and again.state == "done", again.error
+    s = again.result.summary
+    assert s["tiles_skipped"] == done_before and s["tiles_run"] == s["tiles"] - done_before
+    assert s["buildings"] == 16 * 16
