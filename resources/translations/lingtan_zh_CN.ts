@@ -2200,7 +2200,7 @@
         <message>
             <location filename="../../app/gui/parquet_layer.py" line="58" />
             <source>Added {0} ({1:,} features; drawn by view)</source>
-            <translation type="unfinished" />
+            <translation>已添加 {0}（{1:,} 个要素，按视图读取）</translation>
         </message>
         <message>
             <location filename="../../app/gui/open_data.py" line="617" />
