@@ -80,7 +80,10 @@ def year_classifier(result: IntensityMap, stack: YearStack, mode: str = "referen
     classification (its year, benchmark and breaks) is kept for every year."""
     c = result.classification
     kw: dict = {}
-    if c.method == "ratio" and c.benchmark_source == "user":
+    # intensity_map passes its own Σ tce ÷ Σ denominator (energy) or mean (totals) as a "user"
+    # benchmark with these labels: that is the map's own, recomputed per year, not the user's
+    own = any(t in (c.description_zh or "") for t in ("Σ能耗/Σ分母", "各乡镇平均值"))
+    if c.method == "ratio" and c.benchmark_source == "user" and not own:
         kw["benchmark"] = c.benchmark
     if c.method == "fixed":
         kw["thresholds"] = list(c.breaks)
@@ -270,3 +273,94 @@ def enterprise_level(energy: pd.DataFrame, townships: gpd.GeoDataFrame, *, key: 
     totals = totals.rename_axis("township").reset_index()
     unplaced = placed.unplaced.merge(fig[["entity", *cols]], on="entity", how="left")
     return EnterpriseLevel(pts, unplaced, totals, chosen, key, [*problems, *placed.problems])
+
+
+# ---------------------------------------------------------------- the map, year by year
+
+MODE_NOTES = {
+    "reference": ("按 {0} 年的分级断点着色，各年颜色可比",
+                  "classes on the breaks of {0}: colours comparable across years"),
+    "per_year": ("各年分别分级，颜色只在同一年内可比",
+                 "each year classified on its own: colours compare within a year only"),
+}
+"""The legend's note on the breaks (:data:`gis.intensity.periods.BREAK_MODES`)."""
+
+
+class YearMap:
+    """The five-colour layer redrawn for another year: :meth:`show` classifies one row of the
+    :class:`YearStack` and writes ``class``, ``value`` and ``colour`` into the layer's own frame
+    (no join, no new layer), then gives the layer a style with that year's counts, title and
+    legend note. ``make_classifier(mode)`` builds the :class:`YearClassifier` of a break mode."""
+
+    def __init__(self, layer, stack: YearStack, make_classifier, *, quantity: str = "carbon",
+                 mode: str = "reference", colours=None) -> None:
+        from layers.style import FIVE_COLOURS, NO_DATA_COLOUR
+
+        self.layer = layer
+        self.stack = stack
+        self.quantity = quantity
+        self._make = make_classifier
+        self.palette = np.array([NO_DATA_COLOUR, *(colours or FIVE_COLOURS)], dtype=object)
+        self.mode = mode
+        self.classifier: YearClassifier = make_classifier(mode)
+        self.year: int | None = None
+
+    @classmethod
+    def from_result(cls, result: IntensityMap, layer, mode: str = "reference") -> YearMap:
+        """The map of a five-colour result whose layer is ``layer`` (its rows: ``result.layer``'s)."""
+        stack = year_stack(result)
+        colours = None
+        if "colour" in result.layer.columns and len(result.layer):
+            by_class = result.layer.drop_duplicates("class").set_index("class")["colour"]
+            if all(k in by_class.index for k in range(1, 6)):
+                colours = [str(by_class[k]) for k in range(1, 6)]
+        return cls(layer, stack, lambda m: year_classifier(result, stack, m),
+                   quantity=result.metrics.attrs.get("quantity", "carbon"), mode=mode, colours=colours)
+
+    @property
+    def years(self) -> list[int]:
+        return self.stack.years
+
+    @property
+    def reference_year(self) -> int:
+        return self.classifier.reference_year
+
+    def set_mode(self, mode: str) -> None:
+        """``reference`` or ``per_year`` (redraws the year shown)."""
+        if mode != self.mode:
+            self.mode = mode
+            self.classifier = self._make(mode)
+            if self.year is not None:
+                self.show(self.year)
+
+    def note(self) -> tuple[str, str]:
+        """The legend's note on the breaks (zh, en)."""
+        zh, en = MODE_NOTES[self.mode]
+        return zh.format(self.reference_year), en.format(self.reference_year)
+
+    def show(self, year: int, *, draft: bool = False):
+        """Recolour the layer for ``year``; returns the classification used. ``draft``: no
+        outlines (a slider step over many polygons: outlines are most of the drawing time)."""
+        from app.intensity_map import _name_field, quantity_title
+        from layers.preset_styles import township_intensity_style
+
+        classes, c = self.classifier.classes(year)
+        i = self.stack.index(year)
+        row = self.stack.poly_row
+        value = np.full(len(row), np.nan)
+        ok = row >= 0
+        value[ok] = self.stack.values[i][row[ok]]
+        gdf = self.layer.gdf
+        gdf["class"] = classes.astype(np.int64)
+        gdf["value"] = value
+        gdf["colour"] = self.palette[classes]
+        zh, en = quantity_title(self.quantity, year)
+        style = township_intensity_style(gdf, title=(zh, en), classification=c, label_field=_name_field(gdf))
+        note_zh, note_en = self.note()
+        style.method_zh = f"{note_zh}。{style.method_zh}"
+        style.method_en = f"{note_en}. {style.method_en}"
+        if draft:
+            style.outline_width_px = 0.0
+        self.year = int(year)
+        self.layer.style = style
+        return c

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar
 from app import __version__
 from app.gui import analyses, project_actions
 from app.gui.energy_panel import install_energy_panel
+from app.gui.five_colour_panel import install_five_colour_panel
 from app.gui.i18n import pick, ui_lang
 from app.gui.icons import app_icon
 from app.gui.pathways_panel import install_pathways_panel
@@ -81,6 +82,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         self.trends = install_trends_panel(self)  # the Trends dock (years, carbon-flow Sankey)
         self.pathways = install_pathways_panel(self)  # the Pathways dock 路径 (scenarios to 2060, MACC)
         self.toolbox_action = install_toolbox(self)  # Analysis → 企业能源工具箱…, right-click on enterprises
+        self.five_colour = install_five_colour_panel(self)  # the Five-colour dock (years, drill-down)
 
     # ---------------------------------------------------------------- status bar and canvas
     def _build_status_bar(self) -> None:

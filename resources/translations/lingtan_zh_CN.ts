@@ -230,12 +230,12 @@
         <message>
             <location filename="../../app/gui/dashboard.py" line="392" />
             <source>Accounting year</source>
-            <translation type="unfinished" />
+            <translation>核算年份</translation>
         </message>
         <message>
             <location filename="../../app/gui/dashboard.py" line="393" />
             <source>The energy table holds several years: choose one to account emissions, the balance and the indicators for it</source>
-            <translation type="unfinished" />
+            <translation>能耗表含多个年份：选择一年，按该年核算排放、碳平衡与指标</translation>
         </message>
         <message>
             <location filename="../../app/gui/dashboard.py" line="398" />
@@ -388,13 +388,13 @@
         </message>
         <message>
             <location filename="../../app/gui/energy_panel.py" line="432" />
-            <location filename="../../app/gui/pathways_editor.py" line="83" />
+            <location filename="../../app/gui/pathways_editor.py" line="84" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
             <location filename="../../app/gui/energy_panel.py" line="432" />
-            <location filename="../../app/gui/pathways_editor.py" line="83" />
+            <location filename="../../app/gui/pathways_editor.py" line="84" />
             <source>Unit</source>
             <translation>单位</translation>
         </message>
@@ -734,6 +734,116 @@
         </message>
     </context>
     <context>
+        <name>FiveColourPanel</name>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="249" />
+            <source>The park has no enterprise energy table: nothing to drill into.</source>
+            <translation>园区没有企业能耗表，无法下钻到企业。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="274" />
+            <source>Select a township on the map (or double-click it) to see its enterprises.</source>
+            <translation>请在地图上选择一个乡镇（或双击它）以查看其企业。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="364" />
+            <location filename="../../app/gui/five_colour_panel.py" line="366" />
+            <source>District</source>
+            <translation>区县</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="364" />
+            <source>Township</source>
+            <translation>乡镇</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="366" />
+            <location filename="../../app/gui/five_colour_panel.py" line="424" />
+            <source>Enterprises</source>
+            <translation>企业</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="381" />
+            <source>class {0}: {1}</source>
+            <translation>{0} 级：{1}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="382" />
+            <source>no data: {0}</source>
+            <translation>无数据：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="385" />
+            <source>Double-click a township on the map (or select it and press Enterprises) to see its enterprises by carbon-efficiency grade.</source>
+            <translation>双击地图上的乡镇（或选中后点“企业”），查看其企业的碳效等级。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="394" />
+            <source>{0}, {1}: {2} enterprises · Σ CO₂ {3} t · Σ energy {4} tce · Σ value added {5} × 10⁴ yuan (township totals = Σ of its enterprises)</source>
+            <translation>{0}，{1} 年：{2} 家企业 · 碳排放合计 {3} 吨 · 能耗合计 {4} 吨标准煤 · 增加值合计 {5} 万元（乡镇合计 = 其企业之和）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="400" />
+            <source>All enterprises {0} t CO₂ ({1}) = in townships {2} t ({3}) + outside every township {4} t ({5}) + not placed {6} t ({7})</source>
+            <translation>全部企业 {0} 吨CO₂（{1} 家）= 乡镇内 {2} 吨（{3} 家）+ 不在任何乡镇内 {4} 吨（{5} 家）+ 未能定位 {6} 吨（{7} 家）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="406" />
+            <source>Not placed: {0}</source>
+            <translation>未能定位：{0}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="415" />
+            <source>Five-colour map over the years</source>
+            <translation>逐年五色图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="416" />
+            <source>No five-colour map yet. Choose Analysis → Five-colour Township Map (or Run All) with a statistics table; its years appear here.</source>
+            <translation>尚无五色图。请选择 分析 → 乡镇五色图（或“全部运行”），统计表中的各年份会显示在这里。</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="420" />
+            <source>Year</source>
+            <translation>年份</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="421" />
+            <source>Drag to recolour the township map for another year</source>
+            <translation>拖动以按其他年份重新着色乡镇地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="422" />
+            <source>Back</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="423" />
+            <source>Back to the township map</source>
+            <translation>返回乡镇地图</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="425" />
+            <source>Show the enterprises of the selected township</source>
+            <translation>显示所选乡镇的企业</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="427" />
+            <source>Breaks of {0} for every year (colours comparable)</source>
+            <translation>各年均用 {0} 年的分级断点（颜色可比）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="428" />
+            <source>Breaks recomputed each year</source>
+            <translation>各年分别重新分级</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="438" />
+            <source>Five-colour map</source>
+            <translation>五色图</translation>
+        </message>
+    </context>
+    <context>
         <name>IdentifyPanel</name>
         <message>
             <location filename="../../app/gui/window_docks.py" line="74" />
@@ -978,347 +1088,347 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="164" />
+            <location filename="../../app/gui/main_window.py" line="166" />
             <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
             <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="223" />
+            <location filename="../../app/gui/main_window.py" line="225" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="229" />
+            <location filename="../../app/gui/main_window.py" line="231" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="235" />
+            <location filename="../../app/gui/main_window.py" line="237" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="240" />
+            <location filename="../../app/gui/main_window.py" line="242" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="246" />
+            <location filename="../../app/gui/main_window.py" line="248" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="246" />
+            <location filename="../../app/gui/main_window.py" line="248" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="280" />
+            <location filename="../../app/gui/main_window.py" line="282" />
             <source>Choose a vector layer in the layer panel first</source>
             <translation>请先在图层面板中选择一个矢量图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="284" />
+            <location filename="../../app/gui/main_window.py" line="286" />
             <source>{0} features selected</source>
             <translation>已选择 {0} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="308" />
+            <location filename="../../app/gui/main_window.py" line="310" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="309" />
+            <location filename="../../app/gui/main_window.py" line="311" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="310" />
+            <location filename="../../app/gui/main_window.py" line="312" />
             <source>Open Recen&amp;t</source>
             <translation>最近打开(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="311" />
+            <location filename="../../app/gui/main_window.py" line="313" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="312" />
+            <location filename="../../app/gui/main_window.py" line="314" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="313" />
+            <location filename="../../app/gui/main_window.py" line="315" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="314" />
+            <location filename="../../app/gui/main_window.py" line="316" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="315" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="316" />
+            <location filename="../../app/gui/main_window.py" line="318" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="321" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="320" />
+            <location filename="../../app/gui/main_window.py" line="322" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="321" />
+            <location filename="../../app/gui/main_window.py" line="323" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="323" />
+            <location filename="../../app/gui/main_window.py" line="325" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="323" />
+            <location filename="../../app/gui/main_window.py" line="325" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="324" />
+            <location filename="../../app/gui/main_window.py" line="326" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="324" />
+            <location filename="../../app/gui/main_window.py" line="326" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="325" />
+            <location filename="../../app/gui/main_window.py" line="327" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="325" />
+            <location filename="../../app/gui/main_window.py" line="327" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="326" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="326" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="327" />
+            <location filename="../../app/gui/main_window.py" line="329" />
             <source>A&amp;dd Data…</source>
             <translation>添加数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="328" />
+            <location filename="../../app/gui/main_window.py" line="330" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="334" />
+            <location filename="../../app/gui/main_window.py" line="336" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="335" />
+            <location filename="../../app/gui/main_window.py" line="337" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="336" />
+            <location filename="../../app/gui/main_window.py" line="338" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="337" />
+            <location filename="../../app/gui/main_window.py" line="339" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="338" />
+            <location filename="../../app/gui/main_window.py" line="340" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="339" />
+            <location filename="../../app/gui/main_window.py" line="341" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="340" />
+            <location filename="../../app/gui/main_window.py" line="342" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="340" />
+            <location filename="../../app/gui/main_window.py" line="342" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="341" />
+            <location filename="../../app/gui/main_window.py" line="343" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="342" />
+            <location filename="../../app/gui/main_window.py" line="344" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="343" />
+            <location filename="../../app/gui/main_window.py" line="345" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="344" />
+            <location filename="../../app/gui/main_window.py" line="346" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="345" />
+            <location filename="../../app/gui/main_window.py" line="347" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="346" />
+            <location filename="../../app/gui/main_window.py" line="348" />
             <source>Select by A&amp;ttribute…</source>
             <translation>按属性选择(&amp;T)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="347" />
+            <location filename="../../app/gui/main_window.py" line="349" />
             <source>Select the features that meet a condition</source>
             <translation>选择满足条件的要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="348" />
+            <location filename="../../app/gui/main_window.py" line="350" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="349" />
+            <location filename="../../app/gui/main_window.py" line="351" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="350" />
+            <location filename="../../app/gui/main_window.py" line="352" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="350" />
+            <location filename="../../app/gui/main_window.py" line="352" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="351" />
+            <location filename="../../app/gui/main_window.py" line="353" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="351" />
+            <location filename="../../app/gui/main_window.py" line="353" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="352" />
+            <location filename="../../app/gui/main_window.py" line="354" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="353" />
+            <location filename="../../app/gui/main_window.py" line="355" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="354" />
+            <location filename="../../app/gui/main_window.py" line="356" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="355" />
+            <location filename="../../app/gui/main_window.py" line="357" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="356" />
+            <location filename="../../app/gui/main_window.py" line="358" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="357" />
+            <location filename="../../app/gui/main_window.py" line="359" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="358" />
+            <location filename="../../app/gui/main_window.py" line="360" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="359" />
+            <location filename="../../app/gui/main_window.py" line="361" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="360" />
+            <location filename="../../app/gui/main_window.py" line="362" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="361" />
+            <location filename="../../app/gui/main_window.py" line="363" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="364" />
+            <location filename="../../app/gui/main_window.py" line="366" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="365" />
+            <location filename="../../app/gui/main_window.py" line="367" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="378" />
+            <location filename="../../app/gui/main_window.py" line="380" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="379" />
+            <location filename="../../app/gui/main_window.py" line="381" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="548" />
+            <location filename="../../app/gui/main_window.py" line="550" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="561" />
+            <location filename="../../app/gui/main_window.py" line="563" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
@@ -1487,67 +1597,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="393" />
+            <location filename="../../app/gui/main_window.py" line="395" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="393" />
+            <location filename="../../app/gui/main_window.py" line="395" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="393" />
+            <location filename="../../app/gui/main_window.py" line="395" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="394" />
+            <location filename="../../app/gui/main_window.py" line="396" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="394" />
+            <location filename="../../app/gui/main_window.py" line="396" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="395" />
+            <location filename="../../app/gui/main_window.py" line="397" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="395" />
+            <location filename="../../app/gui/main_window.py" line="397" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="396" />
+            <location filename="../../app/gui/main_window.py" line="398" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="396" />
+            <location filename="../../app/gui/main_window.py" line="398" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="397" />
+            <location filename="../../app/gui/main_window.py" line="399" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="397" />
+            <location filename="../../app/gui/main_window.py" line="399" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -2229,86 +2339,86 @@
     <context>
         <name>PathwaysPanel</name>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="43" />
+            <location filename="../../app/gui/pathways_editor.py" line="44" />
             <source>Edit {0}</source>
             <translation>编辑{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="60" />
-            <location filename="../../app/gui/pathways_editor.py" line="205" />
+            <location filename="../../app/gui/pathways_editor.py" line="61" />
+            <location filename="../../app/gui/pathways_editor.py" line="206" />
             <source>Edit scenario</source>
             <translation>编辑情景</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="72" />
+            <location filename="../../app/gui/pathways_editor.py" line="73" />
             <location filename="../../app/gui/profile_editor.py" line="448" />
             <source> (edited)</source>
             <translation>（修改）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="74" />
+            <location filename="../../app/gui/pathways_editor.py" line="75" />
             <source>Key</source>
             <translation>标识</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="75" />
+            <location filename="../../app/gui/pathways_editor.py" line="76" />
             <source>Name</source>
             <translation>名称</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="76" />
+            <location filename="../../app/gui/pathways_editor.py" line="77" />
             <source>Values, periods and sources can be edited. The key natural, baseline or enhanced replaces that scenario; another key adds one. Kept in the project.</source>
             <translation>可编辑数值、时期和来源。标识为 natural、baseline 或 enhanced 时替换该默认情景（自然、基准、强化），其他标识则新增情景。情景保存在项目中。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="83" />
+            <location filename="../../app/gui/pathways_editor.py" line="84" />
             <source>Parameter</source>
             <translation>参数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="83" />
+            <location filename="../../app/gui/pathways_editor.py" line="84" />
             <source>Sector</source>
             <translation>部门</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="83" />
+            <location filename="../../app/gui/pathways_editor.py" line="84" />
             <source>Fuel</source>
             <translation>能源品种</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="83" />
+            <location filename="../../app/gui/pathways_editor.py" line="84" />
             <source>Period or year</source>
             <translation>时期/年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="84" />
+            <location filename="../../app/gui/pathways_editor.py" line="85" />
             <source>Source</source>
             <translation>来源</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="92" />
+            <location filename="../../app/gui/pathways_editor.py" line="93" />
             <location filename="../../app/gui/profile_editor.py" line="565" />
             <source>Undo</source>
             <translation>撤销</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="93" />
+            <location filename="../../app/gui/pathways_editor.py" line="94" />
             <location filename="../../app/gui/profile_editor.py" line="566" />
             <source>Redo</source>
             <translation>重做</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="104" />
+            <location filename="../../app/gui/pathways_editor.py" line="105" />
             <source>Save and recompute</source>
             <translation>保存并重新推演</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="129" />
+            <location filename="../../app/gui/pathways_editor.py" line="130" />
             <source>all</source>
             <translation>全部</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="196" />
+            <location filename="../../app/gui/pathways_editor.py" line="197" />
             <source>edited scenario</source>
             <translation>编辑的情景</translation>
         </message>
@@ -2339,105 +2449,105 @@
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="391" />
+            <location filename="../../app/gui/pathways_panel.py" line="394" />
             <source>Emission pathways to 2060</source>
             <translation>2060 年碳排放路径</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="392" />
+            <location filename="../../app/gui/pathways_panel.py" line="395" />
             <source>No pathways yet. Run All adds them when the park has an energy table; or choose Processing → Carbon → Pathways to 2060.</source>
             <translation>尚无碳排放路径。园区有企业能耗表时，“全部运行”会推演各情景至 2060 年；也可选择 处理 → 碳排放 → 2060 碳排放路径。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="398" />
+            <location filename="../../app/gui/pathways_panel.py" line="401" />
             <source>Base year {0} · indicator ≤ {1} t CO₂/tce · hover a chart for values</source>
             <translation>基准年 {0} · 指标 ≤ {1} 吨CO₂/吨标准煤 · 鼠标悬停查看数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="400" />
-            <location filename="../../app/gui/pathways_panel.py" line="430" />
+            <location filename="../../app/gui/pathways_panel.py" line="403" />
+            <location filename="../../app/gui/pathways_panel.py" line="433" />
             <source>Pathways</source>
             <translation>路径</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="400" />
+            <location filename="../../app/gui/pathways_panel.py" line="403" />
             <location filename="../../app/gui/trends_panel.py" line="264" />
             <source>By sector</source>
             <translation>按部门</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="400" />
+            <location filename="../../app/gui/pathways_panel.py" line="403" />
             <source>MACC</source>
             <translation>边际减排成本</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="400" />
+            <location filename="../../app/gui/pathways_panel.py" line="403" />
             <source>Sensitivity</source>
             <translation>敏感性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="402" />
-            <location filename="../../app/gui/pathways_panel.py" line="410" />
+            <location filename="../../app/gui/pathways_panel.py" line="405" />
+            <location filename="../../app/gui/pathways_panel.py" line="413" />
             <source>Scenario</source>
             <translation>情景</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="402" />
+            <location filename="../../app/gui/pathways_panel.py" line="405" />
             <source>Peak year</source>
             <translation>达峰年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="402" />
+            <location filename="../../app/gui/pathways_panel.py" line="405" />
             <source>Peak t CO₂</source>
             <translation>峰值（吨CO₂）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="403" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
             <source>Indicator met</source>
             <translation>达到指标年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="403" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
             <source>Net zero</source>
             <translation>净零年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="403" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
             <source>2030 t CO₂</source>
             <translation>2030 年（吨CO₂）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="404" />
+            <location filename="../../app/gui/pathways_panel.py" line="407" />
             <source>Cumulative to 2060 t CO₂</source>
             <translation>累计至 2060（吨CO₂）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="405" />
+            <location filename="../../app/gui/pathways_panel.py" line="408" />
             <source>Edit scenario…</source>
             <translation>编辑情景…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="406" />
+            <location filename="../../app/gui/pathways_panel.py" line="409" />
             <source>Edit the selected scenario's assumptions and recompute</source>
             <translation>编辑所选情景的假设并重新推演</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="407" />
+            <location filename="../../app/gui/pathways_panel.py" line="410" />
             <source>Load scenarios…</source>
             <translation>载入情景表…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="408" />
+            <location filename="../../app/gui/pathways_panel.py" line="411" />
             <source>Add the scenarios of a CSV/Excel file (as resources/pathways/scenarios.csv) and recompute; kept in the project</source>
             <translation>添加 CSV/Excel 情景表（格式同 resources/pathways/scenarios.csv）中的情景并重新推演；保存在项目中</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="83" />
+            <location filename="../../app/gui/pathways_editor.py" line="84" />
             <source>Value</source>
             <translation>数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_editor.py" line="83" />
+            <location filename="../../app/gui/pathways_editor.py" line="84" />
             <source>Unit</source>
             <translation>单位</translation>
         </message>
@@ -3978,12 +4088,12 @@
             <translation>企业能源工具箱（{0}）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/toolbox_dialog.py" line="200" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="206" />
             <source>Enterprise Energy Toolbox…</source>
             <translation>企业能源工具箱…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/toolbox_dialog.py" line="201" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="207" />
             <source>One enterprise's energy, CO2, grade, rooftop PV, PV + storage + green-power package and what each measure does to its grade, as a PDF</source>
             <translation>一家企业的能耗、碳排放、碳效等级、屋顶光伏、光伏 + 储能 + 绿电方案及各项措施对等级的影响（PDF）</translation>
         </message>
