@@ -19,3 +19,9 @@ def find_field(columns: Iterable, candidates: Iterable[str]) -> str | None:
         if key in normed:
             return normed[key]
     return None
+
+
+# Longitude/latitude columns of enterprise and address tables (Chinese first; GCJ-02/WGS84 variants
+# as exported by map services).
+LON_NAMES = ("经度", "lon", "lng", "longitude", "long", "x坐标", "gcj02_lon", "wgs84_lon")
+LAT_NAMES = ("纬度", "lat", "latitude", "y坐标", "gcj02_lat", "wgs84_lat")

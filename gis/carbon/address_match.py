@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from gis.errors import InputError, Problem
-from gis.fields import find_field
+from gis.fields import LAT_NAMES, LON_NAMES, find_field
 
 ADDRESS_NAMES = ("地址", "注册地址", "企业地址", "生产地址", "经营地址", "详细地址", "通讯地址", "address",
                  "addr")
@@ -114,8 +114,6 @@ class AddressMatch:
 
 
 def _find_columns(book: pd.DataFrame, address_col, lon_col, lat_col) -> tuple[str, str, str]:
-    from gis.carbon.placement import LAT_NAMES, LON_NAMES
-
     a = address_col or find_field(book.columns, ADDRESS_NAMES)
     x = lon_col or find_field(book.columns, LON_NAMES)
     y = lat_col or find_field(book.columns, LAT_NAMES)

@@ -27,10 +27,8 @@ import numpy as np
 import pandas as pd
 
 from gis.errors import InputError, Problem
-from gis.fields import find_field
+from gis.fields import LAT_NAMES, LON_NAMES, find_field
 
-LON_NAMES = ("经度", "lon", "lng", "longitude", "long", "x坐标", "gcj02_lon", "wgs84_lon")
-LAT_NAMES = ("纬度", "lat", "latitude", "y坐标", "gcj02_lat", "wgs84_lat")
 """Header names of longitude/latitude columns, best first."""
 ENTERPRISE_ID_NAMES = ("enterprise_id", "ent_id", "企业代码", "企业编号", "统一社会信用代码", "entity")
 """Enterprise-id fields of a buildings layer (layers/fields.py: ``enterprise_id``)."""
