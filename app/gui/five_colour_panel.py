@@ -20,6 +20,8 @@ and the drill-down district › township › enterprise.
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -187,7 +189,10 @@ class FiveColourPanel(FollowsWorkspace, QWidget):
         self.slider.setRange(0, max(len(years) - 1, 0))
         if self.year_map is not None:
             self.slider.setValue(years.index(self.year_map.reference_year))
-            self.year_map.show(self.year_map.reference_year)  # the same classes, with the legend's note
+            # the same classes, with the legend's note: a redisplay, not an edit of the project
+            quiet = self.workspace.quiet() if hasattr(self.workspace, "quiet") else contextlib.nullcontext()
+            with quiet:
+                self.year_map.show(self.year_map.reference_year)
         self.slider.blockSignals(False)
         self.mode.blockSignals(True)
         self.mode.setCurrentIndex(0)
