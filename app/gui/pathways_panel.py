@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -86,7 +87,8 @@ class PathwaysPanel(FollowsWorkspace, QWidget):
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: #606060; padding: 12px;")
-        self.checks_row = QHBoxLayout()
+        self.checks_row = QGridLayout()  # two per row: four scenarios in a row made the dock 420 px wide
+        self.checks_row.setColumnStretch(2, 1)
         self.hover = QLabel()
         self.hover.setWordWrap(True)
         self.hover.setStyleSheet("color: #404040;")
@@ -188,9 +190,8 @@ class PathwaysPanel(FollowsWorkspace, QWidget):
             box.setChecked(before.get(name, True))
             box.setStyleSheet(f"QCheckBox {{ color: {scenario_colour(name, k)}; font-weight: bold; }}")
             box.toggled.connect(lambda _on: self._on_toggled())
-            self.checks_row.addWidget(box)
+            self.checks_row.addWidget(box, k // 2, k % 2)
             self._checks[name] = box
-        self.checks_row.addStretch(1)
         self.shown = [k for k, c in self._checks.items() if c.isChecked()]
         self.sector_combo.blockSignals(True)
         self.sector_combo.clear()
