@@ -736,109 +736,109 @@
     <context>
         <name>FiveColourPanel</name>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="249" />
+            <location filename="../../app/gui/five_colour_panel.py" line="257" />
             <source>The park has no enterprise energy table: nothing to drill into.</source>
             <translation>园区没有企业能耗表，无法下钻到企业。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="274" />
+            <location filename="../../app/gui/five_colour_panel.py" line="282" />
             <source>Select a township on the map (or double-click it) to see its enterprises.</source>
             <translation>请在地图上选择一个乡镇（或双击它）以查看其企业。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="364" />
-            <location filename="../../app/gui/five_colour_panel.py" line="366" />
+            <location filename="../../app/gui/five_colour_panel.py" line="372" />
+            <location filename="../../app/gui/five_colour_panel.py" line="374" />
             <source>District</source>
             <translation>区县</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="364" />
+            <location filename="../../app/gui/five_colour_panel.py" line="372" />
             <source>Township</source>
             <translation>乡镇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="366" />
-            <location filename="../../app/gui/five_colour_panel.py" line="424" />
+            <location filename="../../app/gui/five_colour_panel.py" line="374" />
+            <location filename="../../app/gui/five_colour_panel.py" line="432" />
             <source>Enterprises</source>
             <translation>企业</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="381" />
+            <location filename="../../app/gui/five_colour_panel.py" line="389" />
             <source>class {0}: {1}</source>
             <translation>{0} 级：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="382" />
+            <location filename="../../app/gui/five_colour_panel.py" line="390" />
             <source>no data: {0}</source>
             <translation>无数据：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="385" />
+            <location filename="../../app/gui/five_colour_panel.py" line="393" />
             <source>Double-click a township on the map (or select it and press Enterprises) to see its enterprises by carbon-efficiency grade.</source>
             <translation>双击地图上的乡镇（或选中后点“企业”），查看其企业的碳效等级。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="394" />
+            <location filename="../../app/gui/five_colour_panel.py" line="402" />
             <source>{0}, {1}: {2} enterprises · Σ CO₂ {3} t · Σ energy {4} tce · Σ value added {5} × 10⁴ yuan (township totals = Σ of its enterprises)</source>
             <translation>{0}，{1} 年：{2} 家企业 · 碳排放合计 {3} 吨 · 能耗合计 {4} 吨标准煤 · 增加值合计 {5} 万元（乡镇合计 = 其企业之和）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="400" />
+            <location filename="../../app/gui/five_colour_panel.py" line="408" />
             <source>All enterprises {0} t CO₂ ({1}) = in townships {2} t ({3}) + outside every township {4} t ({5}) + not placed {6} t ({7})</source>
             <translation>全部企业 {0} 吨CO₂（{1} 家）= 乡镇内 {2} 吨（{3} 家）+ 不在任何乡镇内 {4} 吨（{5} 家）+ 未能定位 {6} 吨（{7} 家）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="406" />
+            <location filename="../../app/gui/five_colour_panel.py" line="414" />
             <source>Not placed: {0}</source>
             <translation>未能定位：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="415" />
+            <location filename="../../app/gui/five_colour_panel.py" line="423" />
             <source>Five-colour map over the years</source>
             <translation>逐年五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="416" />
+            <location filename="../../app/gui/five_colour_panel.py" line="424" />
             <source>No five-colour map yet. Choose Analysis → Five-colour Township Map (or Run All) with a statistics table; its years appear here.</source>
             <translation>尚无五色图。请选择 分析 → 乡镇五色图（或“全部运行”），统计表中的各年份会显示在这里。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="420" />
+            <location filename="../../app/gui/five_colour_panel.py" line="428" />
             <source>Year</source>
             <translation>年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="421" />
+            <location filename="../../app/gui/five_colour_panel.py" line="429" />
             <source>Drag to recolour the township map for another year</source>
             <translation>拖动以按其他年份重新着色乡镇地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="422" />
+            <location filename="../../app/gui/five_colour_panel.py" line="430" />
             <source>Back</source>
             <translation>返回</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="423" />
+            <location filename="../../app/gui/five_colour_panel.py" line="431" />
             <source>Back to the township map</source>
             <translation>返回乡镇地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="425" />
+            <location filename="../../app/gui/five_colour_panel.py" line="433" />
             <source>Show the enterprises of the selected township</source>
             <translation>显示所选乡镇的企业</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="427" />
+            <location filename="../../app/gui/five_colour_panel.py" line="435" />
             <source>Breaks of {0} for every year (colours comparable)</source>
             <translation>各年均用 {0} 年的分级断点（颜色可比）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="428" />
+            <location filename="../../app/gui/five_colour_panel.py" line="436" />
             <source>Breaks recomputed each year</source>
             <translation>各年分别重新分级</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="438" />
+            <location filename="../../app/gui/five_colour_panel.py" line="446" />
             <source>Five-colour map</source>
             <translation>五色图</translation>
         </message>
@@ -2423,121 +2423,121 @@
             <translation>编辑的情景</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="222" />
+            <location filename="../../app/gui/pathways_panel.py" line="223" />
             <source>not by 2060</source>
             <translation>2060 前未达峰</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="295" />
+            <location filename="../../app/gui/pathways_panel.py" line="296" />
             <source>{0}: abates {1} t CO₂/yr at {2} yuan/t CO₂, from {3}</source>
             <translation>{0}：减排 {1} 吨CO₂/年，成本 {2} 元/吨CO₂，{3} 年起</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="311" />
+            <location filename="../../app/gui/pathways_panel.py" line="312" />
             <source>{0}: {1} t (−{2}%) · {3} t (base) · {4} t (+{2}%); peak {5}/{6}/{7}</source>
             <translation>{0}：{1} 吨（−{2}%）· {3} 吨（基准）· {4} 吨（+{2}%）；达峰 {5}/{6}/{7}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="343" />
-            <location filename="../../app/gui/pathways_panel.py" line="350" />
+            <location filename="../../app/gui/pathways_panel.py" line="344" />
+            <location filename="../../app/gui/pathways_panel.py" line="351" />
             <source>Load scenarios</source>
             <translation>载入情景表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="344" />
+            <location filename="../../app/gui/pathways_panel.py" line="345" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="394" />
+            <location filename="../../app/gui/pathways_panel.py" line="395" />
             <source>Emission pathways to 2060</source>
             <translation>2060 年碳排放路径</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="395" />
+            <location filename="../../app/gui/pathways_panel.py" line="396" />
             <source>No pathways yet. Run All adds them when the park has an energy table; or choose Processing → Carbon → Pathways to 2060.</source>
             <translation>尚无碳排放路径。园区有企业能耗表时，“全部运行”会推演各情景至 2060 年；也可选择 处理 → 碳排放 → 2060 碳排放路径。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="401" />
+            <location filename="../../app/gui/pathways_panel.py" line="402" />
             <source>Base year {0} · indicator ≤ {1} t CO₂/tce · hover a chart for values</source>
             <translation>基准年 {0} · 指标 ≤ {1} 吨CO₂/吨标准煤 · 鼠标悬停查看数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="403" />
-            <location filename="../../app/gui/pathways_panel.py" line="433" />
+            <location filename="../../app/gui/pathways_panel.py" line="404" />
+            <location filename="../../app/gui/pathways_panel.py" line="434" />
             <source>Pathways</source>
             <translation>路径</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="403" />
+            <location filename="../../app/gui/pathways_panel.py" line="404" />
             <location filename="../../app/gui/trends_panel.py" line="264" />
             <source>By sector</source>
             <translation>按部门</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="403" />
+            <location filename="../../app/gui/pathways_panel.py" line="404" />
             <source>MACC</source>
             <translation>边际减排成本</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="403" />
+            <location filename="../../app/gui/pathways_panel.py" line="404" />
             <source>Sensitivity</source>
             <translation>敏感性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="405" />
-            <location filename="../../app/gui/pathways_panel.py" line="413" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
+            <location filename="../../app/gui/pathways_panel.py" line="414" />
             <source>Scenario</source>
             <translation>情景</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="405" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
             <source>Peak year</source>
             <translation>达峰年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="405" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
             <source>Peak t CO₂</source>
             <translation>峰值（吨CO₂）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="406" />
+            <location filename="../../app/gui/pathways_panel.py" line="407" />
             <source>Indicator met</source>
             <translation>达到指标年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="406" />
+            <location filename="../../app/gui/pathways_panel.py" line="407" />
             <source>Net zero</source>
             <translation>净零年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="406" />
+            <location filename="../../app/gui/pathways_panel.py" line="407" />
             <source>2030 t CO₂</source>
             <translation>2030 年（吨CO₂）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="407" />
+            <location filename="../../app/gui/pathways_panel.py" line="408" />
             <source>Cumulative to 2060 t CO₂</source>
             <translation>累计至 2060（吨CO₂）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="408" />
+            <location filename="../../app/gui/pathways_panel.py" line="409" />
             <source>Edit scenario…</source>
             <translation>编辑情景…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="409" />
+            <location filename="../../app/gui/pathways_panel.py" line="410" />
             <source>Edit the selected scenario's assumptions and recompute</source>
             <translation>编辑所选情景的假设并重新推演</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="410" />
+            <location filename="../../app/gui/pathways_panel.py" line="411" />
             <source>Load scenarios…</source>
             <translation>载入情景表…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="411" />
+            <location filename="../../app/gui/pathways_panel.py" line="412" />
             <source>Add the scenarios of a CSV/Excel file (as resources/pathways/scenarios.csv) and recompute; kept in the project</source>
             <translation>添加 CSV/Excel 情景表（格式同 resources/pathways/scenarios.csv）中的情景并重新推演；保存在项目中</translation>
         </message>
