@@ -56,10 +56,17 @@ def empty_geometry_type(name: str) -> str:
 
 def write_gpkg(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
     """Write all ``layers`` into one GeoPackage (version :data:`GPKG_VERSION`; empty layers with
-    their registered geometry type), replacing ``path`` atomically."""
+    their registered geometry type; a plain DataFrame as a table without geometry, after the first
+    layer), replacing ``path`` atomically."""
     tmp = _tmp_beside(path)
     try:
         for name, gdf in layers.items():
+            if not isinstance(gdf, gpd.GeoDataFrame):  # a plain table: a GeoPackage attribute table
+                import pyogrio
+
+                text = {c: "string" for c in gdf.columns if gdf[c].dtype == object}
+                pyogrio.write_dataframe(gdf.astype(text), tmp, layer=name, driver="GPKG")
+                continue
             kw = {"geometry_type": empty_geometry_type(name)} if len(gdf) == 0 else {}
             _text_columns(gdf).to_file(tmp, layer=name, driver="GPKG", engine="pyogrio",
                                        dataset_options=GPKG_OPTIONS, **kw)

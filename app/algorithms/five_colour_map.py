@@ -16,8 +16,36 @@ from app.processing.algorithm import (
 )
 from app.processing.params import Param, ParamValues
 from gis.defaults import DEFAULT_FACTOR_SET
+from gis.errors import InputError, Problem
 from gis.intensity.classify import METHODS
 from gis.progress import NO_PROGRESS, Progress
+from layers import preset_styles as S
+from layers.fields import LAYER_FIELDS, FieldInfo
+from layers.registry import LayerSpec, register_layer
+
+# ---- the drill-down levels written with --enterprises (issue #20; app/drilldown.py)
+
+ENTERPRISE_SUMS = {"t_co2": "ent_t_co2", "tce": "ent_tce", "value_added_10k_yuan": "ent_va_10k_yuan"}
+"""Σ over a township's (district's) enterprises: the energy table's figure → the layer's field."""
+UNPLACED_FIELDS = ("entity", "name", "reason")
+"""The ``unplaced`` table of OUT.gpkg (gis/carbon/placement.py reasons), then the figures."""
+
+register_layer(LayerSpec(
+    "district_intensity", "区县碳排放（乡镇汇总）", "District emissions (Σ townships)", "polygon",
+    # one dissolved outline over the township map: ColorBrewer Greys 8 (#252525), no fill
+    S.single(fill=S.NO_FILL, outline="#252525", width=2.0),
+    ("district", "townships", "t_co2", "tce", "gdp_10k_yuan", "intensity", "enterprises", "ent_t_co2",
+     "ent_tce"), summary_key="intensity", algorithm="five_colour_map"))
+for _layer in ("township_intensity", "district_intensity"):
+    for _field, _info in {
+            "enterprises": FieldInfo("ent_n", "", "企业数", "enterprises", 0),
+            "ent_t_co2": FieldInfo("ent_t_co2", "tCO2", "企业碳排放合计", "enterprises' emissions", 3),
+            "ent_tce": FieldInfo("ent_tce", "tce", "企业综合能耗合计", "enterprises' energy use", 2),
+            "ent_va_10k_yuan": FieldInfo("ent_va", "10^4 yuan", "企业增加值合计", "enterprises' value added",
+                                         1),
+            "district": FieldInfo("district", "", "区县代码", "district code"),
+            "townships": FieldInfo("towns_n", "", "乡镇数", "townships", 0)}.items():
+        LAYER_FIELDS.setdefault((_layer, _field), _info)
 
 
 def _factor_sets() -> list[tuple[str, str, str]]:
@@ -65,8 +93,11 @@ class FiveColourMap(Algorithm):
                   "intensity, and sort the townships into five classes coloured green, blue, yellow, orange, "
                   "red (no data: grey).")
     summary_key = "intensity"
-    outputs = ("township_intensity",)
-    file_layer_names: ClassVar[dict[str, str]] = {"township_intensity": "intensity"}
+    outputs = ("township_intensity", "district_intensity", "enterprise_points")
+    """The last two only with an enterprise table (with the ``unplaced`` table)."""
+    file_layer_names: ClassVar[dict[str, str]] = {"township_intensity": "intensity",
+                                                  "district_intensity": "district",
+                                                  "enterprise_points": "enterprises"}
     inputs = (
         LayerInput("townships", "乡镇街道", "Townships", "乡镇街道面", "township/street polygons (any format "
                    "`lingtan info` reads)", geometry=("polygon",), role="townships", positional=True),
@@ -75,6 +106,15 @@ class FiveColourMap(Algorithm):
                    "人口、土地面积；一年或多年", "statistics table (CSV/Excel): energy by fuel or emissions, "
                    "GDP/value added (万元), population, land area; one or more years", kind="table",
                    sheet_flag="--sheet"),
+        LayerInput("enterprises", "企业能耗表", "Enterprise energy table",
+                   "企业分品种能耗表（CSV/Excel，同 lingtan carbon）；给出时另写区县、企业图层与未落位企业表",
+                   "enterprise energy table (CSV/Excel, as lingtan carbon reads); when given, OUT.gpkg also "
+                   "gets the district, enterprise and unplaced-enterprise levels (the drill-down)",
+                   kind="table", required=False),
+        LayerInput("buildings", "建筑", "Buildings", "带企业代码的建筑面（为无坐标的企业落位）",
+                   "building footprints with an enterprise-id field (places enterprises without "
+                   "coordinates)", geometry=("polygon",), role="buildings", required=False,
+                   layer_flag="--buildings-layer"),
     )
     extra_outputs = (
         ExtraOutput("--png", "MAP.png", "also draw the map into a PNG / 另存地图图片", _write_png),
@@ -149,9 +189,20 @@ class FiveColourMap(Algorithm):
                                target_decline_pct=p.target, factors_key=p.factors,
                                colours=p.colours.replace("，", ",").split(",") if p.colours else None,
                                quantity=p.quantity)
+        summary, problems = result.summary(), list(result.problems)
+        layers: dict = {"township_intensity": result.layer}
+        ent = first(inputs.get("enterprises"))
+        if ent is not None:
+            progress.report(0.7, "enterprises")
+            bld = first(inputs.get("buildings"))
+            levels, more = drill_levels(result, ent.gdf, bld.gdf if bld is not None else None,
+                                        year=p.year, factors_key=p.factors, source_name=ent.name)
+            layers = {**levels.pop("layers")}
+            summary["levels"] = levels
+            problems += [q for q in more if q not in problems]
+            summary["problems"] = [q.to_dict() for q in problems]
         progress.report(1.0, "done")
-        return AlgorithmOutput(self.id, result, {"township_intensity": result.layer}, result.summary(),
-                               result.problems)
+        return AlgorithmOutput(self.id, result, layers, summary, problems)
 
     def describe(self, s: dict) -> list[str]:
         c = s["classification"]
@@ -163,4 +214,73 @@ class FiveColourMap(Algorithm):
         for k, (n, lab) in enumerate(zip(c.get("counts") or [], c.get("labels_zh") or [], strict=False)):
             lines.append(f"  {k + 1} {names[k]}: {lab}  ({n})")
         lines.append(f"  0 灰 grey 无数据 no data: {c.get('no_data', 0)}")
+        lv = s.get("levels")
+        if lv:
+            r = lv["reconciliation"]
+            lines += [f"区县 Districts: {lv['districts']}, 乡镇 townships: {lv['townships']}, "
+                      f"企业 enterprises: {lv['enterprises']} (未落位 not placed: {len(lv['unplaced'])})",
+                      f"  企业排放 Enterprise tCO2: 全部 all {r['all']:,.1f} = 乡镇内 in townships "
+                      f"{r['in_townships']:,.1f} + 乡镇外 outside {r['outside']:,.1f} + 未落位 not placed "
+                      f"{r['unplaced']:,.1f}"]
         return [*lines, *warnings_lines(s)]
+
+
+def drill_levels(result, energy, buildings=None, *, year: int | None = None,
+                 factors_key: str = DEFAULT_FACTOR_SET, source_name: str = "") -> tuple[dict, list[Problem]]:
+    """Every level of the map for OUT.gpkg (issue #20): ``layers`` (the township layer with the
+    enterprise sums ``enterprises``, ``ent_t_co2`` …, the districts with the same sums and the map's
+    own, the enterprise points with their township key, the ``unplaced`` table) and the JSON
+    figures (``district`` Σ, counts, ``unplaced`` list, ``reconciliation``: all = in townships +
+    outside + not placed, tCO2). Enterprises are graded for the map's year, else (a table without
+    it, no year asked for) for their latest year, with a warning."""
+    import pandas as pd
+
+    from app.drilldown import district_key, district_level, enterprise_level
+
+    map_year = result.metrics.attrs.get("year")
+    try:
+        lv = enterprise_level(energy, result.layer, key="join_key",
+                              year=int(map_year) if map_year is not None else None,
+                              factors_key=factors_key, buildings=buildings, source_name=source_name)
+        extra: list[Problem] = []
+    except InputError as e:
+        if e.code != "drilldown.year" or year is not None:
+            raise
+        lv = enterprise_level(energy, result.layer, key="join_key", factors_key=factors_key,
+                              buildings=buildings, source_name=source_name)
+        extra = [Problem("warning", "drilldown.year",
+                         f"企业能耗表中没有地图年份 {map_year} 年，企业按其最新一年 {lv.year} 年计",
+                         f"The enterprise table has no {map_year} (the map's year): enterprises are "
+                         f"those of its latest year, {lv.year}")]
+    sums = [c for c in ENTERPRISE_SUMS if c in lv.totals.columns]
+    tot = lv.totals.set_index("township")[[*sums, "enterprises"]].rename(columns=ENTERPRISE_SUMS)
+    towns = result.layer.copy()
+    key = towns["join_key"].astype("string")
+    for col in tot.columns:  # a township without enterprises: 0 of them, Σ = 0
+        towns[col] = tot[col].reindex(key.to_numpy()).fillna(0).to_numpy()
+    towns["enterprises"] = towns["enterprises"].astype(int)
+    district = district_level(towns, key="join_key")
+    one = towns.drop_duplicates(subset=["join_key"])  # a township of several polygons counted once
+    one = one[one["join_key"].notna()]
+    by = one.groupby(district_key(one["join_key"]).to_numpy())[list(tot.columns)].sum()
+    for col in tot.columns:
+        district[col] = by[col].reindex(district["district"].to_numpy()).fillna(0).to_numpy()
+    pts = lv.points
+    unplaced = pd.DataFrame(lv.unplaced).reindex(
+        columns=[*UNPLACED_FIELDS, *[c for c in lv.unplaced.columns if c not in UNPLACED_FIELDS]])
+    figures = {c: float(pd.to_numeric(district[c], errors="coerce").sum())
+               for c in ("t_co2", "tce", "gdp_10k_yuan", *tot.columns) if c in district.columns}
+    if {"t_co2", "gdp_10k_yuan"} <= set(one.columns):  # as district_level: townships with both
+        t, g = (pd.to_numeric(one[c], errors="coerce") for c in ("t_co2", "gdp_10k_yuan"))
+        both = t.notna() & (g > 0)
+        figures["intensity"] = float(t[both].sum() / g[both].sum()) if both.any() else None
+    figures["enterprises"] = int(figures.get("enterprises", 0))
+    figures["codes"] = [str(d) for d in district["district"]]
+    out = {"layers": {"township_intensity": towns, "district_intensity": district, "enterprise_points": pts,
+                      "unplaced": unplaced},
+           "district": figures, "districts": len(district), "townships": len(one),
+           "enterprises": len(pts), "enterprise_year": lv.year,
+           "unplaced": [{k: (None if pd.isna(v) else v) for k, v in row.items()}
+                        for row in unplaced[list(UNPLACED_FIELDS)].astype(object).to_dict("records")],
+           "reconciliation": lv.reconcile("t_co2")}
+    return out, [*extra, *lv.problems]

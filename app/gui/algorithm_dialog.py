@@ -456,7 +456,8 @@ def add_result_layers(workspace, output) -> None:
     from app.processing.registry import algorithm
 
     for name, gdf in output.layers.items():
-        workspace.put_result_layer(name, gdf)
+        if hasattr(gdf, "geometry"):  # a plain table (the unplaced enterprises) is in the summary
+            workspace.put_result_layer(name, gdf)
     outputs = getattr(workspace, "outputs", None)
     if isinstance(outputs, dict):  # the typed result for panels that draw more than the summary
         outputs[output.algorithm] = output
