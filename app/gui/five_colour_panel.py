@@ -229,6 +229,7 @@ class FiveColourPanel(FollowsWorkspace, QWidget):
     def _on_slider(self, index: int) -> None:
         if not self.years:
             return
+        self._bring_into_view()
         self._show_year(self.years[index], draft=len(self.layer.gdf) >= DRAFT_MIN_FEATURES)
 
     def _show_year(self, year: int, draft: bool) -> None:
@@ -240,6 +241,15 @@ class FiveColourPanel(FollowsWorkspace, QWidget):
         if self.drilled is not None:
             self._show_enterprises(self.drilled, zoom=False)
         self._fill_text()
+
+    def _bring_into_view(self) -> None:
+        """Moving the slider over a hidden township layer would change nothing the planner sees:
+        show the layer and, the first time, zoom the map to it."""
+        if self.layer is None or self.layer.visible:
+            return
+        self.layer.visible = True
+        if self.canvas is not None:
+            self.canvas.zoom_to_layer(self.layer)
 
     def _full_redraw(self) -> None:
         if self.year_map is not None and self.year_map.year is not None:
