@@ -130,3 +130,19 @@ def test_without_enterprises_only_the_township_layer_is_written(tmp_path, capsys
                  "--json"]) == 0
     assert "levels" not in json.loads(capsys.readouterr().out)
     assert [name for name, _ in pyogrio.list_layers(out)] == ["intensity"]
+
+
+def test_gcj02_coordinates_are_corrected(tmp_path, capsys):
+    """GCJ-02 (Amap) positions are offset from WGS-84 by ~100–700 m inside China, eastward and
+    southward around Hangzhou: corrected, E002's point moves back west and north by that much."""
+    energy, _ = _energy(tmp_path)
+    given = pd.read_csv(energy, encoding="utf-8-sig").set_index("企业代码").loc["E002"].iloc[0]
+    code, out = _run(tmp_path, energy, "--lonlat-crs", "gcj02")
+    assert code == 0
+    capsys.readouterr()
+    ents = pyogrio.read_dataframe(out, layer="enterprises").to_crs(4326).set_index("entity")
+    pt = ents.geometry["E002"]
+    dx, dy = pt.x - given["经度"], pt.y - given["纬度"]
+    assert dx < 0 < dy
+    m = float(np.hypot(dx * 111_320 * np.cos(np.radians(given["纬度"])), dy * 110_574))
+    assert 100 < m < 700

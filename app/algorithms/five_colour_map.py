@@ -168,6 +168,13 @@ class FiveColourMap(Algorithm):
               choices=_factor_sets,
               metavar="KEY", help_en="emission-factor set for energy → CO2",
               source="resources/factors/factor_sets.csv (the row noted default)"),
+        Param("lonlat_crs", "choice", "wgs84", "企业坐标系", "Enterprise coordinates",
+              choices=(("wgs84", "WGS-84（GPS）", "WGS-84 (GPS)"), ("cgcs2000", "CGCS2000", "CGCS2000"),
+                       ("gcj02", "GCJ-02（高德、腾讯地图）", "GCJ-02 (Amap, Tencent)"),
+                       ("bd09", "BD-09（百度地图）", "BD-09 (Baidu)")),
+              help_en="the CRS of the enterprise table's longitude/latitude columns (with --enterprises)",
+              source="WGS-84: what GPS receivers give; GCJ-02/BD-09 are corrected with the published "
+              "inverse transforms (gis/webmap.py)", advanced=True),
         Param("title", "text", None, "地图标题", "Map title", optional=True,
               auto_zh="乡镇街道 + 指标 + 年份", auto_en="乡镇街道 + the quantity + YEAR", advanced=True),
         Param("colours", "text", None, "五级颜色", "Five colours", optional=True, metavar="C1,…,C5",
@@ -196,7 +203,8 @@ class FiveColourMap(Algorithm):
             progress.report(0.7, "enterprises")
             bld = first(inputs.get("buildings"))
             levels, more = drill_levels(result, ent.gdf, bld.gdf if bld is not None else None,
-                                        year=p.year, factors_key=p.factors, source_name=ent.name)
+                                        year=p.year, factors_key=p.factors, lonlat_crs=p.lonlat_crs,
+                                        source_name=ent.name)
             layers = {**levels.pop("layers")}
             summary["levels"] = levels
             problems += [q for q in more if q not in problems]
@@ -226,7 +234,8 @@ class FiveColourMap(Algorithm):
 
 
 def drill_levels(result, energy, buildings=None, *, year: int | None = None,
-                 factors_key: str = DEFAULT_FACTOR_SET, source_name: str = "") -> tuple[dict, list[Problem]]:
+                 factors_key: str = DEFAULT_FACTOR_SET, lonlat_crs: str = "wgs84",
+                 source_name: str = "") -> tuple[dict, list[Problem]]:
     """Every level of the map for OUT.gpkg (issue #20): ``layers`` (the township layer with the
     enterprise sums ``enterprises``, ``ent_t_co2`` …, the districts with the same sums and the map's
     own, the enterprise points with their township key, the ``unplaced`` table) and the JSON
@@ -241,13 +250,14 @@ def drill_levels(result, energy, buildings=None, *, year: int | None = None,
     try:
         lv = enterprise_level(energy, result.layer, key="join_key",
                               year=int(map_year) if map_year is not None else None,
-                              factors_key=factors_key, buildings=buildings, source_name=source_name)
+                              factors_key=factors_key, lonlat_crs=lonlat_crs, buildings=buildings,
+                              source_name=source_name)
         extra: list[Problem] = []
     except InputError as e:
         if e.code != "drilldown.year" or year is not None:
             raise
         lv = enterprise_level(energy, result.layer, key="join_key", factors_key=factors_key,
-                              buildings=buildings, source_name=source_name)
+                              lonlat_crs=lonlat_crs, buildings=buildings, source_name=source_name)
         extra = [Problem("warning", "drilldown.year",
                          f"企业能耗表中没有地图年份 {map_year} 年，企业按其最新一年 {lv.year} 年计",
                          f"The enterprise table has no {map_year} (the map's year): enterprises are "
