@@ -184,3 +184,21 @@ def test_main_window_has_the_dock_hidden_until_a_result(gui, qtbot, section):
     w.trends.refresh()
     assert not w.trends.dock.isHidden()
     assert w.trends.title.text() == "逐年能耗与碳排放"
+
+
+@needs_poppler
+def test_report_history_shows_per_mu_only_with_land(qapp, section, tmp_path):
+    from app.report.build import build_report
+
+    def text_of(sec, name):
+        pdf = build_report(({"park": {"name": "测试园区"}, "trends": sec}, {}), tmp_path / name, "zh")
+        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        return " ".join(out.split())
+
+    assert "tCO₂/亩" not in text_of(section, "a.pdf")  # no land in the table: no column of dashes
+    land_mu = 1250.0  # a 1,250 mu park, given by hand
+    with_land = {**section, "history": [{**h, "t_co2_per_mu": _one_year_t_co2(int(h["year"])) / land_mu}
+                                        for h in section["history"]]}
+    text = text_of(with_land, "b.pdf")
+    assert "tCO₂/亩" in text
+    assert f"{_one_year_t_co2(2023) / land_mu:,.2f}" in text

@@ -52,16 +52,21 @@ def trends(doc: ReportDocument, data: ReportData) -> None:
 
 
 def _history(doc: ReportDocument, section: dict) -> None:
+    history = section.get("history") or []
+    # per mu only when the table gives land areas (a column of dashes says nothing)
+    per_mu = any(h.get("t_co2_per_mu") is not None for h in history)
     rows = [[str(h["year"]), number(h.get("entities")), number(h.get("tce")),
              number(h.get("tce_change_pct"), 1), number(h.get("t_co2")), number(h.get("t_co2_change_pct"), 1),
-             number(h.get("t_co2_per_10k_yuan"), 3)] for h in section.get("history") or []]
+             number(h.get("t_co2_per_10k_yuan"), 3), *([number(h.get("t_co2_per_mu"), 2)] if per_mu else [])]
+            for h in history]
     doc.table([Column(doc.t("年份", "Year"), 0.7), Column(doc.t("对象数", "Entities"), 0.7, "right"),
                Column(doc.t("综合能耗 tce", "Energy tce"), 1.2, "right"),
                Column(doc.t("较基准年 %", "vs baseline %"), 0.9, "right"),
                Column(doc.t("排放 tCO₂", "Emissions tCO₂"), 1.2, "right"),
                Column(doc.t("较基准年 %", "vs baseline %"), 0.9, "right"),
-               Column(doc.t("tCO₂/万元", "tCO₂/10⁴ yuan"), 1.0, "right")], rows,
-              caption=doc.t("逐年综合能耗与碳排放", "Energy and emissions by year"))
+               Column(doc.t("tCO₂/万元", "tCO₂/10⁴ yuan"), 1.0, "right"),
+               *([Column(doc.t("tCO₂/亩", "tCO₂/mu"), 0.9, "right")] if per_mu else [])], rows,
+              caption=doc.t("逐年综合能耗、碳排放与强度", "Energy, emissions and intensity by year"))
 
 
 def _sankey(doc: ReportDocument, section: dict, lang: str, year: int | None = None) -> None:
