@@ -114,6 +114,13 @@ FIELDS: dict[str, FieldInfo] = {
     "no_data_reason": _f("nodata_why", "", "无数据原因", "no-data reason"),
     "colour": _f("colour", "", "颜色", "colour"),
     "method": _f("method", "", "分级方法", "method"),
+    # drill-down levels: a township's (district's) enterprises summed (app/algorithms/five_colour_map.py)
+    "enterprises": _f("ent_n", "", "企业数", "enterprises", 0),
+    "ent_t_co2": _f("ent_t_co2", "tCO2", "企业碳排放合计", "enterprises' emissions", 3),
+    "ent_tce": _f("ent_tce", "tce", "企业综合能耗合计", "enterprises' energy use", 2),
+    "ent_va_10k_yuan": _f("ent_va", "10^4 yuan", "企业增加值合计", "enterprises' value added", 1),
+    "district": _f("district", "", "区县代码", "district code"),
+    "townships": _f("townships", "", "乡镇数", "townships", 0),
     # enterprise carbon-efficiency grades (碳效码, gis/carbon/grades.py)
     "enterprise_name": _f("ent_name", "", "企业名称", "enterprise"),
     "industry": _f("industry", "", "行业（GB/T 4754 大类）", "industry (GB/T 4754 division)"),

@@ -20,7 +20,6 @@ from gis.errors import InputError, Problem
 from gis.intensity.classify import METHODS
 from gis.progress import NO_PROGRESS, Progress
 from layers import preset_styles as S
-from layers.fields import LAYER_FIELDS, FieldInfo
 from layers.registry import LayerSpec, register_layer
 
 # ---- the drill-down levels written with --enterprises (issue #20; app/drilldown.py)
@@ -36,16 +35,6 @@ register_layer(LayerSpec(
     S.single(fill=S.NO_FILL, outline="#252525", width=2.0),
     ("district", "townships", "t_co2", "tce", "gdp_10k_yuan", "intensity", "enterprises", "ent_t_co2",
      "ent_tce"), summary_key="intensity", algorithm="five_colour_map"))
-for _layer in ("township_intensity", "district_intensity"):
-    for _field, _info in {
-            "enterprises": FieldInfo("ent_n", "", "企业数", "enterprises", 0),
-            "ent_t_co2": FieldInfo("ent_t_co2", "tCO2", "企业碳排放合计", "enterprises' emissions", 3),
-            "ent_tce": FieldInfo("ent_tce", "tce", "企业综合能耗合计", "enterprises' energy use", 2),
-            "ent_va_10k_yuan": FieldInfo("ent_va", "10^4 yuan", "企业增加值合计", "enterprises' value added",
-                                         1),
-            "district": FieldInfo("district", "", "区县代码", "district code"),
-            "townships": FieldInfo("towns_n", "", "乡镇数", "townships", 0)}.items():
-        LAYER_FIELDS.setdefault((_layer, _field), _info)
 
 
 def _factor_sets() -> list[tuple[str, str, str]]:
