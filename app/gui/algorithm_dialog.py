@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -456,8 +457,9 @@ def add_result_layers(workspace, output) -> None:
     from app.processing.registry import algorithm
 
     for name, gdf in output.layers.items():
-        if hasattr(gdf, "geometry"):  # a plain table (the unplaced enterprises) is in the summary
-            workspace.put_result_layer(name, gdf)
+        if type(gdf) is pd.DataFrame:  # a plain table (the unplaced enterprises) is in the summary
+            continue
+        workspace.put_result_layer(name, gdf)
     outputs = getattr(workspace, "outputs", None)
     if isinstance(outputs, dict):  # the typed result for panels that draw more than the summary
         outputs[output.algorithm] = output
