@@ -146,3 +146,26 @@ def test_gcj02_coordinates_are_corrected(tmp_path, capsys):
     assert dx < 0 < dy
     m = float(np.hypot(dx * 111_320 * np.cos(np.radians(given["纬度"])), dy * 110_574))
     assert 100 < m < 700
+
+
+def test_an_address_table_places_an_enterprise_without_coordinates(tmp_path, capsys):
+    """E999 has neither coordinates nor a building, only an address; the address table (another
+    spelling of the same address: province/city prefixes, full-width digits) gives its lon/lat in
+    the sample's 3rd township, so it is counted there and no longer unplaced."""
+    energy, _ = _energy(tmp_path)
+    e = pd.read_csv(energy, encoding="utf-8-sig", dtype={"企业代码": str})
+    e["地址"] = ""
+    e.loc[e["企业代码"] == "E999", "地址"] = "浙江省杭州市萧山区临浦镇峙山路１２号"
+    e.to_csv(energy, index=False, encoding="utf-8-sig")
+    towns = pyogrio.read_dataframe(PARK, layer="townships")
+    third = towns.geometry.iloc[2].representative_point()
+    book = tmp_path / "addresses.csv"
+    pd.DataFrame({"地址": ["萧山区临浦镇峙山路12号", "萧山区义桥镇江滨路3号"], "经度": [third.x, 120.0],
+                  "纬度": [third.y, 30.0]}).to_csv(book, index=False, encoding="utf-8-sig")
+    code, out = _run(tmp_path, energy, "--addresses", str(book))
+    assert code == 0, capsys.readouterr().err
+    s = json.loads(capsys.readouterr().out)
+    ents = pyogrio.read_dataframe(out, layer="enterprises").set_index("entity")
+    assert ents.at["E999", "placed_by"] == "address"
+    assert shapely.covers(towns.geometry.iloc[2], ents.to_crs(towns.crs).geometry["E999"])
+    assert "E999" not in {u["entity"] for u in s["levels"]["unplaced"]}

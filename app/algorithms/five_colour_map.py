@@ -104,6 +104,11 @@ class FiveColourMap(Algorithm):
                    "building footprints with an enterprise-id field (places enterprises without "
                    "coordinates)", geometry=("polygon",), role="buildings", required=False,
                    layer_flag="--buildings-layer"),
+        LayerInput("addresses", "地址坐标表", "Address table",
+                   "地址与经纬度对照表（CSV/Excel：地址、经度、纬度，WGS84）；能耗表有“地址”列而无坐标的企业按地址匹配落位",
+                   "addresses with longitude/latitude (CSV/Excel: address, lon, lat, WGS84); enterprises "
+                   "with an address column but no coordinates are placed by matching it",
+                   kind="table", required=False),
     )
     extra_outputs = (
         ExtraOutput("--png", "MAP.png", "also draw the map into a PNG / 另存地图图片", _write_png),
@@ -191,9 +196,11 @@ class FiveColourMap(Algorithm):
         if ent is not None:
             progress.report(0.7, "enterprises")
             bld = first(inputs.get("buildings"))
+            book = first(inputs.get("addresses"))
             levels, more = drill_levels(result, ent.gdf, bld.gdf if bld is not None else None,
                                         year=p.year, factors_key=p.factors, lonlat_crs=p.lonlat_crs,
-                                        source_name=ent.name)
+                                        source_name=ent.name,
+                                        addresses=book.gdf if book is not None else None)
             layers = {**levels.pop("layers")}
             summary["levels"] = levels
             problems += [q for q in more if q not in problems]
@@ -224,7 +231,7 @@ class FiveColourMap(Algorithm):
 
 def drill_levels(result, energy, buildings=None, *, year: int | None = None,
                  factors_key: str = DEFAULT_FACTOR_SET, lonlat_crs: str = "wgs84",
-                 source_name: str = "") -> tuple[dict, list[Problem]]:
+                 source_name: str = "", addresses=None) -> tuple[dict, list[Problem]]:
     """Every level of the map for OUT.gpkg (issue #20): ``layers`` (the township layer with the
     enterprise sums ``enterprises``, ``ent_t_co2`` …, the districts with the same sums and the map's
     own, the enterprise points with their township key, the ``unplaced`` table) and the JSON
@@ -240,13 +247,14 @@ def drill_levels(result, energy, buildings=None, *, year: int | None = None,
         lv = enterprise_level(energy, result.layer, key="join_key",
                               year=int(map_year) if map_year is not None else None,
                               factors_key=factors_key, lonlat_crs=lonlat_crs, buildings=buildings,
-                              source_name=source_name)
+                              addresses=addresses, source_name=source_name)
         extra: list[Problem] = []
     except InputError as e:
         if e.code != "drilldown.year" or year is not None:
             raise
         lv = enterprise_level(energy, result.layer, key="join_key", factors_key=factors_key,
-                              lonlat_crs=lonlat_crs, buildings=buildings, source_name=source_name)
+                              lonlat_crs=lonlat_crs, buildings=buildings, addresses=addresses,
+                              source_name=source_name)
         extra = [Problem("warning", "drilldown.year",
                          f"企业能耗表中没有地图年份 {map_year} 年，企业按其最新一年 {lv.year} 年计",
                          f"The enterprise table has no {map_year} (the map's year): enterprises are "
