@@ -163,7 +163,8 @@ def test_gui_action_writes_the_pdf(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(EnterprisePicker, "exec", pick)
     act.trigger()
     assert seen == ["E010  杭州天衡机械制造有限公司"]
-    assert out.exists()
+    qtbot.waitUntil(out.exists, timeout=120_000)  # written by a background task
+    qtbot.waitUntil(lambda: "gui.pdf" in win.statusBar().currentMessage(), timeout=10_000)
     text = _pdf_text(out).replace("\n", "")
     from app.gui.i18n import ui_lang
 

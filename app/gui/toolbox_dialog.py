@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -89,13 +88,12 @@ def _lang() -> str:
     return ui_lang()
 
 
-def make_toolbox_pdf(window, enterprise_id: str | None = None, path: str | Path | None = None) -> Path | None:
+def make_toolbox_pdf(window, enterprise_id: str | None = None, path: str | Path | None = None):
     """Write the toolbox PDF of ``enterprise_id`` (asked for with :class:`EnterprisePicker` when None)
-    of the open project's park to ``path`` (asked for when None). Returns the PDF, or None when
-    cancelled or impossible (said in a message box)."""
+    of the open project's park to ``path`` (asked for when None) in a background task. Returns the
+    task's handle (its result: the PDF), or None when cancelled or impossible (said in a message box)."""
     from app.report.toolbox_pages import write_toolbox_pdf
     from app.toolbox import enterprise_choices, enterprise_toolbox
-    from gis.errors import InputError
 
     park = getattr(window.workspace, "park", None)
     if park is None or getattr(park, "enterprises", None) is None:
@@ -116,17 +114,19 @@ def make_toolbox_pdf(window, enterprise_id: str | None = None, path: str | Path 
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         path = path.with_suffix(".pdf")
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        result = enterprise_toolbox(park, str(enterprise_id))
-        write_toolbox_pdf(result, path, _lang())
-    except InputError as e:
-        QApplication.restoreOverrideCursor()
-        QMessageBox.warning(window, tr("Enterprise energy toolbox"), e.zh if _lang() == "zh" else e.en)
-        return None
-    QApplication.restoreOverrideCursor()
-    window.statusBar().showMessage(tr("Enterprise toolbox written: {0}").format(path), 10000)
-    return path
+    from app.gui.tasks import run_task
+
+    lang, ent = _lang(), str(enterprise_id)
+
+    def work(progress):  # the battery sizing takes seconds: in a worker, with progress and Cancel
+        result = enterprise_toolbox(park, ent, progress=progress.sub(0.0, 0.9))
+        return write_toolbox_pdf(result, path, lang, progress=progress.sub(0.9, 1.0))
+
+    def done(written) -> None:
+        window.statusBar().showMessage(tr("Enterprise toolbox written: {0}").format(written), 10000)
+
+    # bad input (an InputError) is shown by the task in the UI language, like every analysis
+    return run_task(window, tr("Enterprise energy toolbox"), work, done)
 
 
 def enterprise_of(layer, row: int) -> str | None:
