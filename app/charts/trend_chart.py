@@ -131,12 +131,22 @@ def trend_chart(painter: QPainter, rect: QRectF, trends: dict, lang: str = "zh",
     _frame(painter, ctx, plot)
     painter.setFont(ctx.font)
     h = ctx.fm.height()
-    for x, t, year in zip((x0 + x1) / 2, totals, lay.years, strict=True):
+    texts = [format_number(t, 0 if t >= 100 else 1) for t in totals]
+    # totals that would run into each other (ten years in a narrow dock) are written on every n-th
+    # bar counted back from the latest year, and always on the baseline's
+    pitch = abs(float(geo.x_px(1.0)) - float(geo.x_px(0.0))) or 1.0
+    step = max(1, int(np.ceil((max(ctx.fm.horizontalAdvance(t) for t in texts) + ctx.pad) / pitch)))
+    n = len(lay.years)
+    shown = set(range(n - 1, -1, -step))
+    at_base = [i for i, yr in enumerate(lay.years) if base is not None and int(yr) == int(base)]
+    for b in at_base:  # the baseline's total, and none of its neighbours that it would touch
+        shown = {i for i in shown if not 0 < abs(i - b) < step} | {b}
+    for i, (x, t, year) in enumerate(zip((x0 + x1) / 2, totals, lay.years, strict=True)):
         y = float(geo.y_px(t))
-        painter.setPen(QColor(TEXT))
-        painter.drawText(QRectF(x - 60 * ctx.pt, y - h - ctx.pad / 2, 120 * ctx.pt, h),
-                         int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom),
-                         format_number(t, 0 if t >= 100 else 1))
+        if i in shown:
+            painter.setPen(QColor(TEXT))
+            painter.drawText(QRectF(x - 60 * ctx.pt, y - h - ctx.pad / 2, 120 * ctx.pt, h),
+                             int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), texts[i])
         if base is not None and int(year) == int(base):
             painter.setPen(ctx.pen(BASELINE_COLOUR, 1.2))
             painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -107,12 +107,14 @@ class TrendsPanel(FollowsWorkspace, QWidget):
         year_row.addWidget(self.year_caption)
         year_row.addWidget(self.slider, 1)
         year_row.addWidget(self.year_label)
-        toggles = QHBoxLayout()
-        for b in (*self.by_buttons, *self.q_buttons):
-            toggles.addWidget(b)
-            if b is self.by_buttons[-1]:
-                toggles.addSpacing(12)
-        toggles.addStretch(1)
+        # the grouping and the quantity on two rows: on one they were wider than a narrow dock
+        toggles = QVBoxLayout()
+        for buttons in (self.by_buttons, self.q_buttons):
+            row = QHBoxLayout()
+            for b in buttons:
+                row.addWidget(b)
+            row.addStretch(1)
+            toggles.addLayout(row)
 
         self.content = QWidget()
         lay = QVBoxLayout(self.content)
