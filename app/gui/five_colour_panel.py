@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.charts.energy_tables import number
 from app.gui.i18n import ui_lang
-from app.gui.result_panel import FollowsWorkspace, offer_behind_dashboard
+from app.gui.result_panel import FollowsWorkspace, offer_behind_dashboard, scrolled_page
 
 DRAFT_MIN_FEATURES = 10_000
 """From this many township polygons a slider step is drawn without outlines first (measured:
@@ -140,18 +139,7 @@ class FiveColourPanel(FollowsWorkspace, QWidget):
         lay.addWidget(self.mode)
         for w in (self.note, self.counts, self.totals, self.reconcile, self.hint):
             lay.addWidget(w)
-        inner = QWidget()
-        outer = QVBoxLayout(inner)
-        outer.addWidget(self.title)
-        outer.addWidget(self.empty)
-        outer.addWidget(self.content)
-        outer.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        root = QVBoxLayout(self)
-        root.setContentsMargins(0, 0, 0, 0)
-        root.addWidget(scroll)
+        scrolled_page(self, self.title, self.empty, self.content)
         self.retranslate_ui()
 
     # -- workspace -----------------------------------------------------------------------------------

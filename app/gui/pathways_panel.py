@@ -41,7 +41,7 @@ from app.charts.macc_chart import macc_bars, macc_chart
 from app.charts.pathway_chart import pathway_chart, scenario_colour, sector_chart, value_text
 from app.charts.tornado_chart import tornado_chart
 from app.gui.i18n import pick, ui_lang
-from app.gui.result_panel import FollowsWorkspace, offer_behind_dashboard
+from app.gui.result_panel import FollowsSummarySection, offer_behind_dashboard
 from app.gui.trends_panel import _HoverChart
 
 SECTION = "pathways"
@@ -57,13 +57,15 @@ def _year_text(v, none: str = "—") -> str:
     return str(int(v)) if v is not None else none
 
 
-class PathwaysPanel(FollowsWorkspace, QWidget):
+class PathwaysPanel(FollowsSummarySection, QWidget):
     """``set_summary(section)`` shows a ``summary["pathways"]`` dict. ``shown``: the scenario keys
     ticked; ``hover_text``: what the mouse points at; ``last_editor``: the editor opened last.
     Signal ``has_result`` when a section is shown, ``recomputed`` after an edit or a loaded file."""
 
     has_result = Signal()
     recomputed = Signal()
+
+    SECTION = SECTION
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -414,16 +416,6 @@ class PathwaysPanel(FollowsWorkspace, QWidget):
         self.sector_caption.setText(tr("Scenario"))
 
     # -- following the workspace -------------------------------------------------------------------
-    def refresh(self) -> None:
-        ws = self.workspace
-        s = (getattr(ws, "summary", None) or {}).get(SECTION) if ws is not None else None
-        if not isinstance(s, dict):
-            if self.section:
-                self.set_summary(None)
-            return
-        if s != self.section:
-            self.set_summary(s)
-            self.has_result.emit()
 
 
 def install_pathways_panel(window) -> PathwaysPanel:

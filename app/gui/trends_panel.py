@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QSlider,
     QToolButton,
     QToolTip,
@@ -30,7 +29,7 @@ from app.charts.sankey_chart import sankey_chart
 from app.charts.trend_chart import trend_chart
 from app.gui.dashboard import ChartWidget
 from app.gui.i18n import ui_lang
-from app.gui.result_panel import FollowsWorkspace, offer_behind_dashboard
+from app.gui.result_panel import FollowsSummarySection, offer_behind_dashboard, scrolled_page
 from app.park_trends import sankey_of, sankey_totals
 
 SECTION = "trends"
@@ -54,12 +53,14 @@ class _HoverChart(ChartWidget):
         super().mouseMoveEvent(event)
 
 
-class TrendsPanel(FollowsWorkspace, QWidget):
+class TrendsPanel(FollowsSummarySection, QWidget):
     """``set_summary(section)`` shows a ``summary["trends"]`` dict; ``set_year(y)`` moves the slider.
     ``values``: ``year, energy_tce, gross_t_co2, deductions_t_co2, net_t_co2`` of the Sankey shown
     (for tests and copying). Signal ``has_result`` when a section is shown."""
 
     has_result = Signal()
+
+    SECTION = SECTION
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,18 +129,7 @@ class TrendsPanel(FollowsWorkspace, QWidget):
         lay.addLayout(toggles)
         lay.addWidget(self.chart_trend)
         lay.addStretch(1)
-        inner = QWidget()
-        outer = QVBoxLayout(inner)
-        outer.addWidget(self.title)
-        outer.addWidget(self.empty)
-        outer.addWidget(self.content)
-        outer.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        root = QVBoxLayout(self)
-        root.setContentsMargins(0, 0, 0, 0)
-        root.addWidget(scroll)
+        scrolled_page(self, self.title, self.empty, self.content)
         self.retranslate_ui()
 
     def _toggle(self, keys: tuple[str, ...]) -> tuple[QButtonGroup, list[QToolButton]]:
@@ -270,16 +260,6 @@ class TrendsPanel(FollowsWorkspace, QWidget):
         self._fill_totals()
 
     # -- following the workspace -------------------------------------------------------------------
-    def refresh(self) -> None:
-        ws = self.workspace
-        s = (getattr(ws, "summary", None) or {}).get(SECTION) if ws is not None else None
-        if not isinstance(s, dict):
-            if self.section:
-                self.set_summary(None)
-            return
-        if s != self.section:
-            self.set_summary(s)
-            self.has_result.emit()
 
 
 def install_trends_panel(window) -> TrendsPanel:
