@@ -95,7 +95,7 @@ def dsm_check(geoms, height, size_m: float = 2000.0) -> None:
     from affine import Affine
     from rasterio import features
 
-    from gis.solar.shading import horizon_from_dsm, sample_dsm
+    from gis.solar.dsm_horizon import horizon_from_dsm, sample_dsm
 
     bounds = shapely.bounds(geoms)
     cx, cy = np.median((bounds[:, 0] + bounds[:, 2]) / 2), np.median((bounds[:, 1] + bounds[:, 3]) / 2)

@@ -12,12 +12,11 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from gis.progress import Cancelled, Progress
+from gis.solar.dsm_horizon import horizon_from_dsm, sample_dsm
 from gis.solar.shading import (
     INSIDE_HORIZON_DEG,
-    horizon_from_dsm,
     horizon_from_footprints,
     roof_sample_points,
-    sample_dsm,
     sky_view_loss,
 )
 from tests.conftest import shared

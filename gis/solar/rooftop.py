@@ -252,7 +252,8 @@ def rooftop_partition_shading(part: np.ndarray, buildings: gpd.GeoDataFrame, lay
     the lowest roof (found in ``tree``), the optional ``dsm`` and the shared ``yields``.
     ``origin_xy``: the run's shading origin (:func:`shading_origin_xy`).
     """
-    from gis.solar.shading import horizon_from_dsm, horizon_from_footprints, roof_sample_points, sample_dsm
+    from gis.solar.dsm_horizon import horizon_from_dsm, sample_dsm
+    from gis.solar.shading import horizon_from_footprints, roof_sample_points
 
     out = np.zeros((len(part), 12))
     known = np.zeros(len(part), bool)
@@ -387,7 +388,7 @@ def _breakdown(out: pd.DataFrame) -> dict:
 def _check_dsm_cover(buildings: gpd.GeoDataFrame, dsm: RasterSurface) -> list[Problem]:
     """InputError when the DSM covers none of the buildings (wrong file or CRS); a note when it
     covers only some."""
-    from gis.solar.shading import sample_dsm
+    from gis.solar.dsm_horizon import sample_dsm
 
     c = buildings.geometry.representative_point().to_crs(dsm.crs)
     inside = np.isfinite(sample_dsm(dsm.values, dsm.transform, np.column_stack([c.x, c.y])))
