@@ -44,155 +44,41 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from app.self_test_checks import (
+    ASTM_G173_GLOBAL_W_M2,
+    CJK_CHECK,
+    DEMO_TURBINE_KW,
+    E126_RATED_KW,
+    E126_ROTOR_M,
+    GRID_FACTOR_2023,
+    GUI_SIZE_PX,
+    HANGZHOU_LAT_LON,
+    LINKE_RANGE,
+    MIN_PDF_BYTES,
+    MIN_PDF_PAGES,
+    PERFORMANCE_RATIO,
+    REQUIRED_RESOURCES,
+    SAMPLE_TOWNSHIPS,
+    SINK_RATE_MAX_T_HA,
+    SPECIFIC_YIELD_KWH_KWP,
+    TRANSLATION_CHECK,
+    V52_RATED_KW,
+    V52_ROTOR_M,
+    ZHEJIANG_K_BREAKS,
+    CheckFailed,
+    Context,
+    Step,
+    check,
+    is_close,
+    pdf_font_check,
+    qt_application,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 
-# ---- independent reference values (each with its source) -----------------------------------------
-GRID_FACTOR_2023 = 0.5306
-"""kgCO2/kWh: national grid average emission factor 2023 (生态环境部、国家统计局 2023 年电力二氧化碳
-排放因子, published 2024), the default of factor set ``national-2023``."""
-SPECIFIC_YIELD_KWH_KWP = (700.0, 1600.0)
-"""kWh/kWp/yr: plausible PV specific yield in eastern China (NREL/World Bank Global Solar Atlas PVOUT:
-about 1,000-1,300 for the Yangtze delta; wide bounds for shading, orientation and losses)."""
-PERFORMANCE_RATIO = (0.5, 1.1)
-"""Specific yield / annual horizontal insolation (kWh/kWp per kWh/m²): a PV system's performance ratio
-is 0.7-0.85 on its plane (IEC 61724); tilt can add up to ~10 % over horizontal, shading takes some."""
-ZHEJIANG_K_BREAKS = (0.6, 0.8, 1.2, 2.0)
-"""Benchmark-ratio K class breaks (浙江省碳效等级, 碳效码: K ≤ 0.6 … K > 2.0), lower < K ≤ upper."""
-SAMPLE_TOWNSHIPS = 26
-"""Townships of the embedded sample park (resources/sample/make_sample_park.py)."""
-SINK_RATE_MAX_T_HA = 40.0
-"""tCO2/ha/yr: upper bound of any land sink (IPCC 2006 GL AFOLU Vol. 4 Table 4.9: fastest plantation
-growth ≈ 10 t dm/ha/yr ≈ 20 tCO2/ha/yr; double for margin)."""
-DEMO_TURBINE_KW = 50.0
-"""kW: rated power of the demo turbine, Ghrepower FD21-50 (SWCC-15-01 certification summary)."""
-E126_RATED_KW, E126_ROTOR_M = 4200.0, 127.0
-"""Enercon E-126 EP4 4.2 MW: rated power and rotor diameter (ENERCON product overview 04/2017)."""
-V52_RATED_KW, V52_ROTOR_M = 850.0, 52.0
-"""Vestas V52-850 kW: rated power and rotor diameter (Vestas V52 product brochure)."""
-LINKE_RANGE = (1.0, 7.0)
-"""Linke turbidity: clean dry air ≈ 2, hazy humid air up to ≈ 7 (Remund et al. 2003, the source of
-pvlib's LinkeTurbidities.h5)."""
-ASTM_G173_GLOBAL_W_M2 = 1000.4
-"""W/m²: integral of the ASTM G173-03 global tilt (AM1.5) spectrum, 280-4000 nm (ASTM G173-03 Table 1
-is scaled to 1000 W/m²; its trapezoidal integral is 1000.4)."""
-HANGZHOU_LAT_LON = (30.27, 120.16)
-"""Hangzhou (the sample park's region)."""
-TRANSLATION_CHECK = ("MainWindow", "&File", "文件(&F)")
-"""(context, English source, Chinese translation) in resources/translations/lingtan_zh_CN.ts."""
-CJK_CHECK = "零碳"
-REQUIRED_RESOURCES = (
-    "sample/park.gpkg", "sample/enterprises_energy.csv", "sample/township_stats.csv",
-    "factors/factor_sets.csv", "factors/factor_values.csv", "factors/fuel_factors.csv", "factors/fuels.csv",
-    "factors/grid_emission_factors.csv", "factors/sink_factors.csv", "factors/standard_coal.csv",
-    "indicators/indicator_sets.csv", "defaults/roof_classes.csv", "defaults/roof_class_by_use.csv",
-    "defaults/storey_heights.csv", "defaults/nea_2021_rooftop_shares.csv", "solar/china_climatology.csv",
-    "landcover/esa_worldcover.csv", "landcover/umep.csv", "wind/gb3096_limits.csv",
-    "wind/noise_class_by_use.csv", "wind/roughness.csv", "wind/setbacks.csv",
-    "wind/turbines/vestas_v52_850kw.csv", "wind/turbines/ghrepower_fd21_50.csv",
-    "wind/turbines/nps_100c_24.csv", "translations/lingtan_zh_CN.qm", "icons/lingtan.svg",
-    "web/SOURCES.md",
-)
-"""Files under resources/ the app needs at run time."""
-MIN_PDF_PAGES = 10
-MIN_PDF_BYTES = 50_000
-GUI_SIZE_PX = (1200, 800)
-
-
-class CheckFailed(Exception):
-    """A self-test check did not hold (the message says what and by how much)."""
-
-
-class Skipped(Exception):
-    """A step cannot run because one it needs failed."""
-
-
-def check(condition: bool, message: str) -> None:
-    if not condition:
-        raise CheckFailed(message)
-
-
-def _close(a: float, b: float, rel: float = 1e-3, abs_: float = 0.0) -> bool:
-    return abs(a - b) <= max(abs_, rel * max(abs(a), abs(b)))
-
-
-@dataclass
-class Context:
-    """What the steps share."""
-
-    out_dir: Path
-    lang: str = "zh"
-    qt: Any = None  # the QApplication / QGuiApplication
-    park: Any = None
-    results: Any = None
-    info: dict = field(default_factory=dict)
-
-
-@dataclass
-class Step:
-    zh: str
-    en: str
-    run: Callable[[Context], Any]  # returns a detail string, or (detail, [extra lines])
-    needs: tuple[str, ...] = ()  # keys of steps that must have passed
-    key: str = ""
-
-
-# ==== 1. environment ==============================================================================
-
-def _platform_names() -> list[str]:
-    """The platform plugins ``QT_QPA_PLATFORM`` asks for ("offscreen", "wayland;xcb" → both)."""
-    value = os.environ.get("QT_QPA_PLATFORM") or ""
-    return [p.split(":")[0].strip() for p in value.split(";") if p.split(":")[0].strip()]
-
-
-def _platform_plugin_dirs() -> list[Path]:
-    from PySide6.QtCore import QCoreApplication, QLibraryInfo
-
-    dirs = [Path(p) / "platforms" for p in QCoreApplication.libraryPaths()]
-    dirs.append(Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms")
-    for var in ("QT_QPA_PLATFORM_PLUGIN_PATH",):
-        if os.environ.get(var):
-            dirs += [Path(p) for p in os.environ[var].split(os.pathsep) if p]
-    for var in ("QT_PLUGIN_PATH",):
-        if os.environ.get(var):
-            dirs += [Path(p) / "platforms" for p in os.environ[var].split(os.pathsep) if p]
-    return list(dict.fromkeys(dirs))  # each folder once, in Qt's order
-
-
-def find_platform_plugin(name: str) -> Path | None:
-    """The Qt platform plugin file for ``name`` (``offscreen`` → libqoffscreen.so / qoffscreen.dll)."""
-    for d in _platform_plugin_dirs():
-        if d.is_dir():
-            for f in d.iterdir():
-                stem = f.name.split(".")[0]
-                if stem in (f"q{name}", f"libq{name}") and f.suffix.lower() in (".so", ".dll", ".dylib"):
-                    return f
-    return None
-
-
-def qt_application(lang: str = "zh"):
-    """The running Qt application, else a new QApplication made as the desktop app makes it
-    (:func:`app.gui.app.create_app`). Refuses clearly (instead of Qt aborting the process) when the
-    platform plugin asked for cannot be found."""
-    from PySide6.QtGui import QGuiApplication
-
-    app = QGuiApplication.instance()
-    if app is not None:
-        return app
-    names = _platform_names()
-    if names and not any(find_platform_plugin(n) for n in names):
-        where = ", ".join(str(d) for d in _platform_plugin_dirs()) or "?"
-        name = ";".join(names)
-        raise CheckFailed(f"找不到 Qt 平台插件“{name}” / Qt platform plugin '{name}' not found "
-                          f"(searched {where}); the build must include PySide6/Qt/plugins/platforms")
-    from app.gui.app import create_app
-
-    return create_app(["lingtan"], lang=lang)
 
 
 def step_environment(ctx: Context) -> str:
@@ -264,7 +150,7 @@ def step_resources(ctx: Context) -> str:
     row = grid[grid["key"] == "national-2023"]
     check(len(row) == 1, "grid factor national-2023 not in factors/grid_emission_factors.csv")
     value = float(row.iloc[0]["value"])
-    check(_close(value, GRID_FACTOR_2023, abs_=1e-4),
+    check(is_close(value, GRID_FACTOR_2023, abs_=1e-4),
           f"national-2023 grid factor {value} kgCO2/kWh, published {GRID_FACTOR_2023}")
     ind = pd.read_csv(root / "indicators" / "indicator_sets.csv")
     n_ind = int((ind["set_key"] == "national-2025").sum())
@@ -398,7 +284,7 @@ def step_pvlib(ctx: Context) -> str:
     spectra = pvlib.spectrum.get_reference_spectra()  # reads pvlib/data/ASTMG173.csv
     wl = spectra.index.to_numpy(float)
     total = float(np.trapezoid(spectra["global"].to_numpy(float), wl))
-    check(_close(total, ASTM_G173_GLOBAL_W_M2, rel=0.01),
+    check(is_close(total, ASTM_G173_GLOBAL_W_M2, rel=0.01),
           f"ASTM G173 global spectrum integrates to {total:.1f} W/m², expected {ASTM_G173_GLOBAL_W_M2}")
     return f"pvlib {pvlib.__version__}: {linke}; ASTM G173 global {total:,.1f} W/m²"
 
@@ -412,15 +298,15 @@ def step_windpowerlib(ctx: Context) -> str:
     table = library_table()
     check(len(table) > 50, f"windpowerlib turbine library has {len(table)} types with a power curve")
     e126 = load_turbine("E-126/4200")
-    check(_close(e126.rated_kw, E126_RATED_KW, rel=1e-6)
-          and _close(e126.rotor_diameter_m, E126_ROTOR_M, rel=1e-6),
+    check(is_close(e126.rated_kw, E126_RATED_KW, rel=1e-6)
+          and is_close(e126.rotor_diameter_m, E126_ROTOR_M, rel=1e-6),
           f"E-126/4200: {e126.rated_kw} kW, {e126.rotor_diameter_m} m; published {E126_RATED_KW:.0f} kW, "
           f"{E126_ROTOR_M:.0f} m")
     peak = float(e126.curve.power_kw.max())
-    check(_close(peak, E126_RATED_KW, rel=0.03), f"E-126/4200 power curve peaks at {peak:.0f} kW")
+    check(is_close(peak, E126_RATED_KW, rel=0.03), f"E-126/4200 power curve peaks at {peak:.0f} kW")
     v52 = load_turbine("vestas_v52_850kw")
-    check(_close(v52.rated_kw, V52_RATED_KW, rel=1e-6)
-          and _close(v52.rotor_diameter_m, V52_ROTOR_M, rel=1e-6),
+    check(is_close(v52.rated_kw, V52_RATED_KW, rel=1e-6)
+          and is_close(v52.rotor_diameter_m, V52_ROTOR_M, rel=1e-6),
           f"V52: {v52.rated_kw} kW, {v52.rotor_diameter_m} m; "
           f"published {V52_RATED_KW:.0f} kW, {V52_ROTOR_M:.0f} m")
     return (f"windpowerlib {windpowerlib_version() or '?'} library: {len(table)} turbine types; "
@@ -473,9 +359,9 @@ def step_pv(ctx: Context) -> str:
     kwp_layer = float(layer["kwp"].sum())
     kwh_layer = float(layer["kwh_yr"].sum())
     module_w = float(s.module_w)
-    check(_close(kwp_layer, float(layer["modules"].sum()) * module_w / 1000, rel=2e-3, abs_=0.5),
+    check(is_close(kwp_layer, float(layer["modules"].sum()) * module_w / 1000, rel=2e-3, abs_=0.5),
           f"capacity {kwp_layer:,.1f} kWp ≠ {int(layer['modules'].sum()):,} modules × {module_w:.0f} W")
-    check(_close(kwh_layer, s.kwh_yr, rel=2e-3),
+    check(is_close(kwh_layer, s.kwh_yr, rel=2e-3),
           f"buildings sum {kwh_layer:,.0f} kWh ≠ total {s.kwh_yr:,.0f}")
     y = kwh_layer / kwp_layer
     lo, hi = SPECIFIC_YIELD_KWH_KWP
@@ -495,7 +381,7 @@ def step_carbon(ctx: Context) -> str:
     total = e.total or {}
     gross, s1, s2 = total["t_co2"], total["t_co2_scope1"], total["t_co2_scope2"]
     check(gross > 0, f"emissions {gross} tCO2")
-    check(_close(gross, s1 + s2, rel=1e-6, abs_=0.01),
+    check(is_close(gross, s1 + s2, rel=1e-6, abs_=0.01),
           f"scope 1 {s1:,.1f} + scope 2 {s2:,.1f} ≠ {gross:,.1f}")
     year = total["year"]
     ent = ctx.park.enterprises
@@ -503,7 +389,7 @@ def step_carbon(ctx: Context) -> str:
     kwh = float(pd.to_numeric(ent.loc[ent["年份"] == year, col], errors="coerce").sum()) * 1e4
     elec = next(r for r in e.by_fuel or [] if r["fuel"] == "electricity" and r["year"] == year)
     expected = kwh * GRID_FACTOR_2023 / 1000
-    check(_close(elec["t_co2"], expected, rel=1e-3),
+    check(is_close(elec["t_co2"], expected, rel=1e-3),
           f"electricity {elec['t_co2']:,.0f} tCO2 ≠ {kwh / 1e8:,.2f} 亿kWh × {GRID_FACTOR_2023} "
           f"= {expected:,.0f}")
     return (f"{year}: {gross / 1e4:,.1f} 万tCO2 (scope 1 {s1 / 1e4:,.1f}, scope 2 {s2 / 1e4:,.1f}); "
@@ -517,13 +403,13 @@ def step_sinks(ctx: Context) -> str:
     parts = [float((k.total_t_co2_yr if k is not None else None) or 0.0)
              for k in (c.green_sinks, c.tree_sinks)]
     check(total > 0, f"sinks {total} tCO2/yr")
-    check(_close(total, sum(parts), rel=1e-3, abs_=0.01), f"sinks {total:,.1f} ≠ green {parts[0]:,.1f} + "
+    check(is_close(total, sum(parts), rel=1e-3, abs_=0.01), f"sinks {total:,.1f} ≠ green {parts[0]:,.1f} + "
           f"trees {parts[1]:,.1f}")
     feats = ctx.results.account.sinks.features
     ha = float(feats["area_ha"].sum())
     rate = parts[0] / ha if ha else 0.0
     check(0 < rate <= SINK_RATE_MAX_T_HA, f"green-space sink {rate:.2f} tCO2/ha/yr implausible")
-    check(_close(float(feats["t_co2_yr"].sum()), parts[0], rel=1e-3, abs_=0.01),
+    check(is_close(float(feats["t_co2_yr"].sum()), parts[0], rel=1e-3, abs_=0.01),
           "the green-space features don't sum to the green-space total")
     return (f"{total:,.1f} tCO2/yr (green space {parts[0]:,.1f} on {ha:,.1f} ha = {rate:.2f} t/ha, "
             f"trees {parts[1]:,.1f})")
@@ -538,10 +424,10 @@ def step_balance(ctx: Context) -> str:
         ln = s.lines
         net = (ln.gross_t_co2 - ln.pv_avoided_self_t_co2 - ln.pv_exported_avoided_t_co2
                - ln.green_power_avoided_t_co2 - ln.sinks_t_co2)
-        check(_close(net, ln.net_t_co2, rel=1e-6, abs_=0.1),
+        check(is_close(net, ln.net_t_co2, rel=1e-6, abs_=0.1),
               f"{s.scenario}: net {ln.net_t_co2:,.1f} ≠ gross − avoided − sinks = {net:,.1f}")
         avoided = ln.pv_self_used_kwh_yr * GRID_FACTOR_2023 / 1000
-        check(_close(ln.pv_avoided_self_t_co2, avoided, rel=1e-3, abs_=0.1),
+        check(is_close(ln.pv_avoided_self_t_co2, avoided, rel=1e-3, abs_=0.1),
               f"{s.scenario}: PV avoided {ln.pv_avoided_self_t_co2:,.1f} ≠ kWh × {GRID_FACTOR_2023}")
     inds = c.indicators
     known = {"pass", "fail", "no data", "not applicable"}
@@ -580,7 +466,7 @@ def step_pv_array(ctx: Context) -> str:
     tables = ctx.results.layers().get("pv_array_tables")
     check(s.modules == s.tables * s.modules_per_table,
           f"{s.modules} modules ≠ {s.tables} tables × {s.modules_per_table}")
-    check(_close(s.kwp, s.modules * s.module_w / 1000, rel=1e-4),
+    check(is_close(s.kwp, s.modules * s.module_w / 1000, rel=1e-4),
           f"{s.kwp} kWp ≠ {s.modules} × {s.module_w} W")
     check(tables is not None and len(tables) == s.tables, "table layer count ≠ tables")
     y = s.kwh_yr / s.kwp
@@ -597,12 +483,12 @@ def step_wind(ctx: Context) -> str:
     check(s is not None and s.capacity_kw, "no wind turbines in the summary")
     turbines = ctx.results.layers().get("turbines")
     check(turbines is not None and len(turbines) == s.turbines, "turbine layer count ≠ turbines")
-    check(_close(s.capacity_kw, len(turbines) * DEMO_TURBINE_KW, rel=1e-6),
+    check(is_close(s.capacity_kw, len(turbines) * DEMO_TURBINE_KW, rel=1e-6),
           f"capacity {s.capacity_kw} kW ≠ {len(turbines)} × {DEMO_TURBINE_KW:.0f} kW")
     check(0 < s.aep_mwh <= s.gross_aep_mwh, f"net AEP {s.aep_mwh} MWh > gross {s.gross_aep_mwh}")
     cf = s.aep_mwh * 1000 / (s.capacity_kw * 8760)
     check(0 < cf < 0.6, f"capacity factor {cf:.3f} implausible")
-    check(_close(cf, s.cf, abs_=0.002), f"capacity factor {s.cf} ≠ AEP / (kW × 8760 h) = {cf:.3f}")
+    check(is_close(cf, s.cf, abs_=0.002), f"capacity factor {s.cf} ≠ AEP / (kW × 8760 h) = {cf:.3f}")
     return (f"{s.turbines} × {DEMO_TURBINE_KW:.0f} kW, net {s.aep_mwh:,.1f} "
             f"≤ gross {s.gross_aep_mwh:,.1f} MWh/yr, CF {cf:.1%}, wake loss {s.wake_loss_pct:.2f} %")
 
@@ -628,9 +514,9 @@ def step_energy(ctx: Context) -> str:
     check(e is not None, "no energy result")
     table = pd.read_csv(resources_dir() / "sample" / "enterprises_energy.csv", encoding="utf-8-sig")
     kwh = float(table.loc[table["年份"] == table["年份"].max(), "电力(万千瓦时)"].sum()) * 1e4
-    check(_close(e["load_kwh"], kwh, rel=1e-6), f"load {e['load_kwh']:,.0f} kWh ≠ the table's {kwh:,.0f}")
+    check(is_close(e["load_kwh"], kwh, rel=1e-6), f"load {e['load_kwh']:,.0f} kWh ≠ the table's {kwh:,.0f}")
     gen = sum(e["generation_kwh"].values())
-    check(_close(e["onsite_kwh"], gen, rel=1e-6) and e["used_onsite_kwh"] <= e["onsite_kwh"] * (1 + 1e-9),
+    check(is_close(e["onsite_kwh"], gen, rel=1e-6) and e["used_onsite_kwh"] <= e["onsite_kwh"] * (1 + 1e-9),
           "on-site energy does not add up")
     hours = np.arange(48) % 24
     price = np.where((hours >= 8) & (hours < 22), 1.0, 0.3)  # yuan/kWh: peak by day, valley at night
@@ -650,20 +536,6 @@ def step_energy(ctx: Context) -> str:
 
 
 # ==== 6. PDF report ===============================================================================
-
-def pdf_font_check(data: bytes) -> tuple[list[str], list[str]]:
-    """(embedded font names, font names without an embedded font program) of a PDF written by Qt
-    (its object dictionaries are not compressed). Every FontDescriptor must carry /FontFile,
-    /FontFile2 or /FontFile3; a Type3 font has no program to embed and counts as not embedded."""
-    embedded, missing = [], []
-    for m in re.finditer(rb"/Type\s*/FontDescriptor(.*?)>>", data, flags=re.S):
-        body = m.group(1)
-        name = re.search(rb"/FontName\s*/([^\s/>\[]+)", body)
-        label = name.group(1).decode("latin-1") if name else "?"
-        (embedded if re.search(rb"/FontFile[23]?\s+\d+\s+\d+\s+R", body) else missing).append(label)
-    missing += [f"Type3 font #{i + 1}" for i, _ in enumerate(re.finditer(rb"/Subtype\s*/Type3", data))]
-    return embedded, missing
-
 
 def step_report(ctx: Context) -> str:
     from app.cmd_report import pdf_page_count, write_demo_report

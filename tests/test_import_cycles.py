@@ -16,10 +16,6 @@ LONG_MODULES = {
     # the Analysis menu's four dialogs and their runs: they shrink as the park analyses move onto the
     # algorithm framework
     "app/gui/analyses.py": 850,
-    # 22 short checks in the order the frozen app runs them: one file to read top to bottom
-    "app/self_test.py": 950,
-    # horizons from footprints and from a DSM share the sky-sector machinery and its chunking
-    "gis/solar/shading.py": 950,
 }
 
 

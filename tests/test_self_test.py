@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from app import self_test
+from app import self_test, self_test_checks
 from gis import geo_env
 
 REPO = Path(__file__).resolve().parents[1]
@@ -160,15 +160,15 @@ def test_self_test_in_a_fresh_process_makes_its_own_offscreen_app():
 # ---- pieces ---------------------------------------------------------------------------------------
 
 def test_platform_plugin_lookup():
-    assert self_test.find_platform_plugin("offscreen") is not None
-    assert self_test.find_platform_plugin("no-such-platform") is None
+    assert self_test_checks.find_platform_plugin("offscreen") is not None
+    assert self_test_checks.find_platform_plugin("no-such-platform") is None
 
 
 def test_pdf_font_check_flags_a_font_without_its_program():
     pdf = (b"%PDF-1.4\n1 0 obj\n<< /Type /FontDescriptor\n/FontName /AAAAAA+NotoSansCJKsc-Regular\n"
            b"/FontFile2 2 0 R\n>>\nendobj\n3 0 obj\n<< /Type /FontDescriptor\n/FontName /Arial\n"
            b"/Flags 32\n>>\nendobj\n4 0 obj\n<< /Type /Font /Subtype /Type3 >>\nendobj\n")
-    embedded, missing = self_test.pdf_font_check(pdf)
+    embedded, missing = self_test_checks.pdf_font_check(pdf)
     assert embedded == ["AAAAAA+NotoSansCJKsc-Regular"]
     assert missing == ["Arial", "Type3 font #1"]
 
