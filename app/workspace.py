@@ -31,7 +31,7 @@ from app.results import RESULT_LAYER_NAMES, ParkResults
 from gis.park import Park, ParkSources, load_park, load_sample_park, summarise_park
 from gis.progress import NO_PROGRESS, Progress
 from layers.layer import Signal, VectorLayer
-from layers.presets import styled_layer
+from layers.presets import layer_title, styled_layer
 from layers.tree import LayerGroup, LayerTree
 
 INPUT_LAYER_ORDER = ("townships", "water", "green", "roads", "tree_rows", "buildings", "boundary")
@@ -185,6 +185,8 @@ class Workspace:
         place, visibility and opacity)."""
         existing = self.layer(name)
         styled = data if isinstance(data, VectorLayer) else styled_layer(name, data, lang=self.lang)
+        if styled.title == styled.name:  # a layer made elsewhere (a GeoParquet result): its display title
+            styled.title = layer_title(name, self.lang)
         if existing is not None:
             existing.selection = []  # rows no longer mean the same features
             existing.gdf = styled.gdf
@@ -317,7 +319,6 @@ class Workspace:
     def set_language(self, lang: str) -> None:
         """Retitle the groups and known layers in ``lang`` ("zh"/"en")."""
         self.lang = "en" if lang == "en" else "zh"
-        from layers.presets import layer_title
 
         with self.quiet():
             for key, titles in GROUP_TITLES.items():

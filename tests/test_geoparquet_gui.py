@@ -293,6 +293,7 @@ def test_rooftop_analysis_on_a_parquet_layer_runs_tiled(window, qtbot, tmp_path)
     assert task.wait(240) and task.state == "done", task.error
     result = window.workspace.layer("rooftop_pv")
     assert isinstance(result, ParquetLayer) and result.source.rows == len(city)
+    assert result.title == ("屋顶光伏" if window.workspace.lang == "zh" else "Rooftop PV")  # not its key
     assert task.result.summary["tiles"] >= 4 and task.result.summary["workers"] == 2
     rows = gpd.read_parquet(tmp_path / "county_rooftop_pv.parquet" / "parts")
     rows = rows.set_index("bldg_id").sort_index()
