@@ -35,6 +35,7 @@ import shapely
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
 from layers.layer import VectorLayer
+from layers.presets import prepare
 from layers.style import Style
 
 MAX_FEATURES = 200_000
@@ -200,7 +201,7 @@ class ParquetLayer(VectorLayer):
         self.source = source
         self.max_features = int(max_features if max_features is not None else MAX_FEATURES)
         self.last_window = source.window(None, max_features=self.max_features)
-        super().__init__(name, self.last_window.gdf, style, title=title)
+        super().__init__(name, prepare(name, self.last_window.gdf), style, title=title)
 
     def bounds(self, crs=None):
         """All rows' bounds (the source's metadata), not only the window's."""
@@ -241,4 +242,6 @@ class ParquetLayer(VectorLayer):
         """Make ``win`` (from :meth:`read_view`) the layer's data (in the thread owning the layer)."""
         self.last_window = win
         self.selection = []
-        self.gdf = win.gdf
+        # the derived columns the layer's style classifies on (rooftop_pv: kwh_per_m2), as the
+        # registered layers get them (layers.presets.prepare): without them every window drew grey
+        self.gdf = prepare(self.name, win.gdf)

@@ -294,6 +294,12 @@ def test_rooftop_analysis_on_a_parquet_layer_runs_tiled(window, qtbot, tmp_path)
     result = window.workspace.layer("rooftop_pv")
     assert isinstance(result, ParquetLayer) and result.source.rows == len(city)
     assert result.title == ("屋顶光伏" if window.workspace.lang == "zh" else "Rooftop PV")  # not its key
+    # the column its classes are drawn on is in every window (else every roof drew in the no-data grey)
+    shown = result.gdf
+    assert "kwh_per_m2" in shown.columns
+    per = shown["kwh_yr"].to_numpy(float) / shown["roof_m2"].to_numpy(float)
+    ok = shown["roof_m2"].to_numpy(float) > 0
+    assert np.allclose(shown["kwh_per_m2"].to_numpy(float)[ok], per[ok], rtol=1e-3, atol=0.01)
     assert task.result.summary["tiles"] >= 4 and task.result.summary["workers"] == 2
     rows = gpd.read_parquet(tmp_path / "county_rooftop_pv.parquet" / "parts")
     rows = rows.set_index("bldg_id").sort_index()
