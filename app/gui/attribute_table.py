@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
@@ -305,6 +306,21 @@ class FeatureTableModel(QAbstractTableModel):
         return self._frame.iloc[rows]
 
 
+def view_count_text(layer, shown: int) -> str:
+    """The count line of a layer read by view: the rows read for the current view (never the whole
+    file), of how many in the file; an overview says it is a sample."""
+    win, total = layer.last_window, layer.source.rows
+    selected = len(getattr(layer, "selected_keys", layer.selection))
+    if win.overview:
+        return QCoreApplication.translate(
+            "AttributeTable", "Overview of the current view: {0:,} rows shown (every {1}th of its {2:,}) "
+            "of {3:,} in the file; zoom in to see them all. {4:,} selected").format(
+            shown, win.stride, win.in_view, total, selected)
+    return QCoreApplication.translate(
+        "AttributeTable", "{0:,} of {1:,} rows shown (current view and half a view around it); "
+        "{2:,} selected").format(shown, total, selected)
+
+
 def _lookup(labels: dict, v) -> str | None:
     try:
         return labels.get(v)
@@ -425,6 +441,10 @@ class AttributeTable(QWidget):
         if self.layer is None:
             self.count.setText(self.tr("No layer"))
             return
+        win = getattr(self.layer, "last_window", None)
+        if win is not None:  # read by view (layers/parquet_source.py): the window, never the whole file
+            self.count.setText(view_count_text(self.layer, len(self.model.view)))
+            return
         n_sel = len(self.layer.selection)
         self.count.setText(self.tr("{0:,} of {1:,} features shown, {2:,} selected").format(
             len(self.model.view), self.model.source_rows, n_sel))
@@ -485,6 +505,15 @@ class AttributeTable(QWidget):
                 self.apply_filter()
             self.show_layer_selection()
             self._update_count()
+        elif what == "data" and hasattr(layer, "last_window"):  # read by view: a pan keeps sort and filter
+            column = self.model.sort_column
+            name = self.model.columns[column] if 0 <= column < len(self.model.columns) else None
+            order = self.model.sort_order
+            self.model.set_layer(layer)
+            if name in self.model.columns:
+                self.model.sort_column, self.model.sort_order = self.model.columns.index(name), order
+            self.apply_filter()
+            self._update_count()
         elif what == "data":
             self.set_layer(layer)
         elif what in ("title", "name"):
@@ -516,7 +545,10 @@ class AttributeTable(QWidget):
         rows = self.selected_source_rows()
         self._syncing = True
         try:
-            self.layer.selection = rows
+            if hasattr(self.layer, "select_rows"):  # read by view: rows outside the window stay selected
+                self.layer.select_rows(rows, "window")
+            else:
+                self.layer.selection = rows
             self.model.set_selected(rows)
         finally:
             self._syncing = False

@@ -81,6 +81,11 @@ class _View:
         return self.cx - hw, self.cy - hh, self.cx + hw, self.cy + hh
 
 
+def _selected(layer) -> int:
+    """How many features of ``layer`` are selected (a layer read by view: also outside its window)."""
+    return len(getattr(layer, "selected_keys", getattr(layer, "selection", ())))
+
+
 class MapCanvas(QWidget):
     """Map view of a layer tree.
 
@@ -535,7 +540,9 @@ class MapCanvas(QWidget):
         ``identified(None, [])``); with ``all_layers`` returns every layer's hits, top first."""
         hits: list[tuple[object, list]] = []
         for layer in self._query_layers():
-            rows = self.features_at_pixel(px, py, layer)
+            # a layer read by view identifies from its file and gives row keys (layers/parquet_source.py)
+            rows = layer.keys_at(*self._search_box(px, py), self.crs()) if hasattr(layer, "keys_at") \
+                else self.features_at_pixel(px, py, layer)
             if len(rows):
                 hits.append((layer, [int(r) for r in rows]))
                 if not all_layers:
@@ -559,6 +566,10 @@ class MapCanvas(QWidget):
         return layer
 
     def _apply_selection(self, layer, rows: np.ndarray, mode: str) -> None:
+        if hasattr(layer, "select_rows"):  # selection kept by row key (a layer read by view)
+            if layer.select_rows(rows, mode):
+                self.selection_changed.emit(layer)
+            return
         old = np.asarray(layer.selection, dtype=np.int64)
         if mode == "add":
             rows = np.union1d(old, rows)
@@ -603,12 +614,12 @@ class MapCanvas(QWidget):
             self._apply_selection(hit_layer, rows, mode)
         if mode == "replace":  # a plain click elsewhere clears the other layers' selection
             for layer in targets:
-                if layer is not hit_layer and len(getattr(layer, "selection", ())):
+                if layer is not hit_layer and _selected(layer):
                     self._apply_selection(layer, np.zeros(0, dtype=np.int64), "replace")
 
     def clear_selection(self) -> None:
         for layer in self._all_layers():
-            if self._is_vector(layer) and len(getattr(layer, "selection", ())):
+            if self._is_vector(layer) and _selected(layer):
                 self._apply_selection(layer, np.zeros(0, dtype=np.int64), "replace")
 
     # ---- tools

@@ -92,14 +92,16 @@ class IdentifyPanel(QWidget):
             else:
                 self.hint.setText(self.tr("Raster values under the click"))
             return
-        gdf = layer.gdf
-        geom = getattr(gdf, "active_geometry_name", None)
         shown = self.rows[:MAX_IDENTIFY_FEATURES]
+        # a layer read by view gives row keys and reads their full rows from its file
+        gdf = layer.feature_rows(shown) if hasattr(layer, "feature_rows") else layer.gdf
+        rows = range(len(gdf)) if hasattr(layer, "feature_rows") else shown
+        geom = getattr(gdf, "active_geometry_name", None)
         more = len(self.rows) - len(shown)
         self.hint.setText(self.tr("{0}: {1} features").format(layer.title, len(self.rows))
                           + (self.tr(" (first {0} shown)").format(len(shown)) if more else ""))
         lang = ui_lang()
-        for r in shown:
+        for r in rows:
             row = gdf.iloc[int(r)]
             top = QTreeWidgetItem([self.tr("Feature {0}").format(gdf.index[int(r)]), ""])
             for col in gdf.columns:

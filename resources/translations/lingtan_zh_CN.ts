@@ -57,84 +57,94 @@
     <context>
         <name>AttributeTable</name>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="407" />
+            <location filename="../../app/gui/attribute_table.py" line="315" />
+            <source>Overview of the current view: {0:,} rows shown (every {1}th of its {2:,}) of {3:,} in the file; zoom in to see them all. {4:,} selected</source>
+            <translation>当前视图概览：显示 {0:,} 行（视图内 {2:,} 行中每 {1} 行取 1 行），文件共 {3:,} 行；放大可查看全部。已选 {4:,} 个</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="319" />
+            <source>{0:,} of {1:,} rows shown (current view and half a view around it); {2:,} selected</source>
+            <translation>显示当前视图内 {0:,} / 共 {1:,} 行（含视图四周各半个视图）；已选 {2:,} 个</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="423" />
             <source>Filter: text in any column</source>
             <translation>筛选：任一列包含的文字</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="408" />
+            <location filename="../../app/gui/attribute_table.py" line="424" />
             <source>Selected only</source>
             <translation>仅显示选中</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="409" />
+            <location filename="../../app/gui/attribute_table.py" line="425" />
             <source>Zoom the map to the selected features</source>
             <translation>地图缩放到选中要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="410" />
+            <location filename="../../app/gui/attribute_table.py" line="426" />
             <source>Clear the selection</source>
             <translation>清除选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="411" />
-            <location filename="../../app/gui/attribute_table.py" line="596" />
-            <location filename="../../app/gui/attribute_table.py" line="622" />
+            <location filename="../../app/gui/attribute_table.py" line="427" />
+            <location filename="../../app/gui/attribute_table.py" line="628" />
+            <location filename="../../app/gui/attribute_table.py" line="654" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="412" />
+            <location filename="../../app/gui/attribute_table.py" line="428" />
             <source>Export the rows to CSV or Excel</source>
             <translation>将行导出为 CSV 或 Excel</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="413" />
+            <location filename="../../app/gui/attribute_table.py" line="429" />
             <source>Export selected rows…</source>
             <translation>导出选中行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="414" />
+            <location filename="../../app/gui/attribute_table.py" line="430" />
             <source>Export all shown rows…</source>
             <translation>导出所有显示的行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="415" />
+            <location filename="../../app/gui/attribute_table.py" line="431" />
             <source>Layer shown in the table</source>
             <translation>表中显示的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="426" />
+            <location filename="../../app/gui/attribute_table.py" line="442" />
             <source>No layer</source>
             <translation>无图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="429" />
+            <location filename="../../app/gui/attribute_table.py" line="449" />
             <source>{0:,} of {1:,} features shown, {2:,} selected</source>
             <translation>显示 {0:,} / {1:,} 个要素，选中 {2:,} 个</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="596" />
+            <location filename="../../app/gui/attribute_table.py" line="628" />
             <source>No rows are selected.</source>
             <translation>没有选中任何行。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="600" />
+            <location filename="../../app/gui/attribute_table.py" line="632" />
             <source>Export attributes</source>
             <translation>导出属性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="601" />
+            <location filename="../../app/gui/attribute_table.py" line="633" />
             <source>CSV (*.csv);;Excel workbook (*.xlsx)</source>
             <translation>CSV (*.csv);;Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="620" />
+            <location filename="../../app/gui/attribute_table.py" line="652" />
             <source>{0:,} rows written to {1}</source>
             <translation>已将 {0:,} 行写入 {1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="628" />
+            <location filename="../../app/gui/attribute_table.py" line="660" />
             <source>Exporting {0}</source>
             <translation>正在导出 {0}</translation>
         </message>
@@ -736,109 +746,109 @@
     <context>
         <name>FiveColourPanel</name>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="257" />
+            <location filename="../../app/gui/five_colour_panel.py" line="255" />
             <source>The park has no enterprise energy table: nothing to drill into.</source>
             <translation>园区没有企业能耗表，无法下钻到企业。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="282" />
+            <location filename="../../app/gui/five_colour_panel.py" line="280" />
             <source>Select a township on the map (or double-click it) to see its enterprises.</source>
             <translation>请在地图上选择一个乡镇（或双击它）以查看其企业。</translation>
         </message>
         <message>
+            <location filename="../../app/gui/five_colour_panel.py" line="370" />
             <location filename="../../app/gui/five_colour_panel.py" line="372" />
-            <location filename="../../app/gui/five_colour_panel.py" line="374" />
             <source>District</source>
             <translation>区县</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="372" />
+            <location filename="../../app/gui/five_colour_panel.py" line="370" />
             <source>Township</source>
             <translation>乡镇</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="374" />
-            <location filename="../../app/gui/five_colour_panel.py" line="432" />
+            <location filename="../../app/gui/five_colour_panel.py" line="372" />
+            <location filename="../../app/gui/five_colour_panel.py" line="430" />
             <source>Enterprises</source>
             <translation>企业</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="389" />
+            <location filename="../../app/gui/five_colour_panel.py" line="387" />
             <source>class {0}: {1}</source>
             <translation>{0} 级：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="390" />
+            <location filename="../../app/gui/five_colour_panel.py" line="388" />
             <source>no data: {0}</source>
             <translation>无数据：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="393" />
+            <location filename="../../app/gui/five_colour_panel.py" line="391" />
             <source>Double-click a township on the map (or select it and press Enterprises) to see its enterprises by carbon-efficiency grade.</source>
             <translation>双击地图上的乡镇（或选中后点“企业”），查看其企业的碳效等级。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="402" />
+            <location filename="../../app/gui/five_colour_panel.py" line="400" />
             <source>{0}, {1}: {2} enterprises · Σ CO₂ {3} t · Σ energy {4} tce · Σ value added {5} × 10⁴ yuan (township totals = Σ of its enterprises)</source>
             <translation>{0}，{1} 年：{2} 家企业 · 碳排放合计 {3} 吨 · 能耗合计 {4} 吨标准煤 · 增加值合计 {5} 万元（乡镇合计 = 其企业之和）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="408" />
+            <location filename="../../app/gui/five_colour_panel.py" line="406" />
             <source>All enterprises {0} t CO₂ ({1}) = in townships {2} t ({3}) + outside every township {4} t ({5}) + not placed {6} t ({7})</source>
             <translation>全部企业 {0} 吨CO₂（{1} 家）= 乡镇内 {2} 吨（{3} 家）+ 不在任何乡镇内 {4} 吨（{5} 家）+ 未能定位 {6} 吨（{7} 家）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="414" />
+            <location filename="../../app/gui/five_colour_panel.py" line="412" />
             <source>Not placed: {0}</source>
             <translation>未能定位：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="423" />
+            <location filename="../../app/gui/five_colour_panel.py" line="421" />
             <source>Five-colour map over the years</source>
             <translation>逐年五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="424" />
+            <location filename="../../app/gui/five_colour_panel.py" line="422" />
             <source>No five-colour map yet. Choose Analysis → Five-colour Township Map (or Run All) with a statistics table; its years appear here.</source>
             <translation>尚无五色图。请选择 分析 → 乡镇五色图（或“全部运行”），统计表中的各年份会显示在这里。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="428" />
+            <location filename="../../app/gui/five_colour_panel.py" line="426" />
             <source>Year</source>
             <translation>年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="429" />
+            <location filename="../../app/gui/five_colour_panel.py" line="427" />
             <source>Drag to recolour the township map for another year</source>
             <translation>拖动以按其他年份重新着色乡镇地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="430" />
+            <location filename="../../app/gui/five_colour_panel.py" line="428" />
             <source>Back</source>
             <translation>返回</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="431" />
+            <location filename="../../app/gui/five_colour_panel.py" line="429" />
             <source>Back to the township map</source>
             <translation>返回乡镇地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="433" />
+            <location filename="../../app/gui/five_colour_panel.py" line="431" />
             <source>Show the enterprises of the selected township</source>
             <translation>显示所选乡镇的企业</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="435" />
+            <location filename="../../app/gui/five_colour_panel.py" line="433" />
             <source>Breaks of {0} for every year (colours comparable)</source>
             <translation>各年均用 {0} 年的分级断点（颜色可比）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="436" />
+            <location filename="../../app/gui/five_colour_panel.py" line="434" />
             <source>Breaks recomputed each year</source>
             <translation>各年分别重新分级</translation>
         </message>
         <message>
-            <location filename="../../app/gui/five_colour_panel.py" line="446" />
+            <location filename="../../app/gui/five_colour_panel.py" line="444" />
             <source>Five-colour map</source>
             <translation>五色图</translation>
         </message>
@@ -866,27 +876,27 @@
             <translation>点击处的栅格值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="99" />
+            <location filename="../../app/gui/window_docks.py" line="101" />
             <source>{0}: {1} features</source>
             <translation>{0}：{1} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="100" />
+            <location filename="../../app/gui/window_docks.py" line="102" />
             <source> (first {0} shown)</source>
             <translation>（显示前 {0} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="104" />
+            <location filename="../../app/gui/window_docks.py" line="106" />
             <source>Feature {0}</source>
             <translation>要素 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="109" />
+            <location filename="../../app/gui/window_docks.py" line="111" />
             <source>geometry</source>
             <translation>几何</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="130" />
+            <location filename="../../app/gui/window_docks.py" line="132" />
             <source>Raster layer {0}</source>
             <translation>栅格图层 {0}</translation>
         </message>
@@ -1468,22 +1478,22 @@
             <translation>按以下编码重新读取属性文字：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="204" />
+            <location filename="../../app/gui/window_docks.py" line="206" />
             <source>Layers</source>
             <translation>图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="207" />
+            <location filename="../../app/gui/window_docks.py" line="209" />
             <source>Attribute Table</source>
             <translation>属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="212" />
+            <location filename="../../app/gui/window_docks.py" line="214" />
             <source>Dashboard</source>
             <translation>结果面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/window_docks.py" line="215" />
+            <location filename="../../app/gui/window_docks.py" line="217" />
             <source>Identify Results</source>
             <translation>识别结果</translation>
         </message>
@@ -1665,7 +1675,7 @@
     <context>
         <name>MapCanvas</name>
         <message>
-            <location filename="../../app/gui/canvas.py" line="547" />
+            <location filename="../../app/gui/canvas.py" line="554" />
             <source>No features here</source>
             <translation>此处没有要素</translation>
         </message>
@@ -2423,121 +2433,121 @@
             <translation>编辑的情景</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="223" />
+            <location filename="../../app/gui/pathways_panel.py" line="225" />
             <source>not by 2060</source>
             <translation>2060 前未达峰</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="296" />
+            <location filename="../../app/gui/pathways_panel.py" line="298" />
             <source>{0}: abates {1} t CO₂/yr at {2} yuan/t CO₂, from {3}</source>
             <translation>{0}：减排 {1} 吨CO₂/年，成本 {2} 元/吨CO₂，{3} 年起</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="312" />
+            <location filename="../../app/gui/pathways_panel.py" line="314" />
             <source>{0}: {1} t (−{2}%) · {3} t (base) · {4} t (+{2}%); peak {5}/{6}/{7}</source>
             <translation>{0}：{1} 吨（−{2}%）· {3} 吨（基准）· {4} 吨（+{2}%）；达峰 {5}/{6}/{7}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="344" />
-            <location filename="../../app/gui/pathways_panel.py" line="351" />
+            <location filename="../../app/gui/pathways_panel.py" line="346" />
+            <location filename="../../app/gui/pathways_panel.py" line="353" />
             <source>Load scenarios</source>
             <translation>载入情景表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="345" />
+            <location filename="../../app/gui/pathways_panel.py" line="347" />
             <source>Tables (*.csv *.xlsx *.xls);;All files (*)</source>
             <translation>表格 (*.csv *.xlsx *.xls);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="395" />
+            <location filename="../../app/gui/pathways_panel.py" line="397" />
             <source>Emission pathways to 2060</source>
             <translation>2060 年碳排放路径</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="396" />
+            <location filename="../../app/gui/pathways_panel.py" line="398" />
             <source>No pathways yet. Run All adds them when the park has an energy table; or choose Processing → Carbon → Pathways to 2060.</source>
             <translation>尚无碳排放路径。园区有企业能耗表时，“全部运行”会推演各情景至 2060 年；也可选择 处理 → 碳排放 → 2060 碳排放路径。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="402" />
+            <location filename="../../app/gui/pathways_panel.py" line="404" />
             <source>Base year {0} · indicator ≤ {1} t CO₂/tce · hover a chart for values</source>
             <translation>基准年 {0} · 指标 ≤ {1} 吨CO₂/吨标准煤 · 鼠标悬停查看数值</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="404" />
-            <location filename="../../app/gui/pathways_panel.py" line="434" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
+            <location filename="../../app/gui/pathways_panel.py" line="426" />
             <source>Pathways</source>
             <translation>路径</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="404" />
-            <location filename="../../app/gui/trends_panel.py" line="264" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
+            <location filename="../../app/gui/trends_panel.py" line="256" />
             <source>By sector</source>
             <translation>按部门</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="404" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
             <source>MACC</source>
             <translation>边际减排成本</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="404" />
+            <location filename="../../app/gui/pathways_panel.py" line="406" />
             <source>Sensitivity</source>
             <translation>敏感性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="406" />
-            <location filename="../../app/gui/pathways_panel.py" line="414" />
+            <location filename="../../app/gui/pathways_panel.py" line="408" />
+            <location filename="../../app/gui/pathways_panel.py" line="416" />
             <source>Scenario</source>
             <translation>情景</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="406" />
+            <location filename="../../app/gui/pathways_panel.py" line="408" />
             <source>Peak year</source>
             <translation>达峰年</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="406" />
+            <location filename="../../app/gui/pathways_panel.py" line="408" />
             <source>Peak t CO₂</source>
             <translation>峰值（吨CO₂）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="407" />
+            <location filename="../../app/gui/pathways_panel.py" line="409" />
             <source>Indicator met</source>
             <translation>达到指标年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="407" />
+            <location filename="../../app/gui/pathways_panel.py" line="409" />
             <source>Net zero</source>
             <translation>净零年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="407" />
+            <location filename="../../app/gui/pathways_panel.py" line="409" />
             <source>2030 t CO₂</source>
             <translation>2030 年（吨CO₂）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="408" />
+            <location filename="../../app/gui/pathways_panel.py" line="410" />
             <source>Cumulative to 2060 t CO₂</source>
             <translation>累计至 2060（吨CO₂）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="409" />
+            <location filename="../../app/gui/pathways_panel.py" line="411" />
             <source>Edit scenario…</source>
             <translation>编辑情景…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="410" />
+            <location filename="../../app/gui/pathways_panel.py" line="412" />
             <source>Edit the selected scenario's assumptions and recompute</source>
             <translation>编辑所选情景的假设并重新推演</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="411" />
+            <location filename="../../app/gui/pathways_panel.py" line="413" />
             <source>Load scenarios…</source>
             <translation>载入情景表…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/pathways_panel.py" line="412" />
+            <location filename="../../app/gui/pathways_panel.py" line="414" />
             <source>Add the scenarios of a CSV/Excel file (as resources/pathways/scenarios.csv) and recompute; kept in the project</source>
             <translation>添加 CSV/Excel 情景表（格式同 resources/pathways/scenarios.csv）中的情景并重新推演；保存在项目中</translation>
         </message>
@@ -4051,34 +4061,34 @@
     <context>
         <name>Toolbox</name>
         <message>
-            <location filename="../../app/gui/toolbox_dialog.py" line="42" />
-            <location filename="../../app/gui/toolbox_dialog.py" line="102" />
-            <location filename="../../app/gui/toolbox_dialog.py" line="125" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="41" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="100" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="129" />
             <source>Enterprise energy toolbox</source>
             <translation>企业能源工具箱</translation>
         </message>
         <message>
-            <location filename="../../app/gui/toolbox_dialog.py" line="45" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="44" />
             <source>Search by id or name</source>
             <translation>按企业代码或名称搜索</translation>
         </message>
         <message>
-            <location filename="../../app/gui/toolbox_dialog.py" line="60" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="59" />
             <source>Choose the enterprise (its carbon-efficiency grade, rooftop PV, PV + storage + green-power package and what each measure does to its grade go into a PDF):</source>
             <translation>选择企业（其碳效等级、屋顶光伏、光伏 + 储能 + 绿电方案以及各项措施对等级的影响将写入 PDF）：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/toolbox_dialog.py" line="103" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="101" />
             <source>Open or create a park with an enterprise energy table first.</source>
             <translation>请先打开或新建带企业能耗表的园区。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/toolbox_dialog.py" line="112" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="110" />
             <source>Save the enterprise toolbox PDF</source>
             <translation>保存企业能源工具箱 PDF</translation>
         </message>
         <message>
-            <location filename="../../app/gui/toolbox_dialog.py" line="128" />
+            <location filename="../../app/gui/toolbox_dialog.py" line="126" />
             <source>Enterprise toolbox written: {0}</source>
             <translation>企业能源工具箱已写出：{0}</translation>
         </message>
@@ -4101,77 +4111,77 @@
     <context>
         <name>TrendsPanel</name>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="220" />
+            <location filename="../../app/gui/trends_panel.py" line="212" />
             <source>tce</source>
             <translation>吨标准煤</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="220" />
+            <location filename="../../app/gui/trends_panel.py" line="212" />
             <source>t CO₂</source>
             <translation>吨CO₂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="221" />
+            <location filename="../../app/gui/trends_panel.py" line="213" />
             <source>{0} → {1}: {2} {3}, {4}% of what leaves {0}</source>
             <translation>{0} → {1}：{2} {3}，占{0}流出的 {4}%</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="239" />
+            <location filename="../../app/gui/trends_panel.py" line="231" />
             <source>No carbon flows for this year.</source>
             <translation>该年份没有碳流向数据。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="241" />
+            <location filename="../../app/gui/trends_panel.py" line="233" />
             <source>{0}: energy {1} tce · CO₂ of energy use {2} t · deductions {3} t · net {4} t</source>
             <translation>{0} 年：能源投入 {1} 吨标准煤 · 能源活动排放 {2} 吨CO₂ · 扣减 {3} 吨CO₂ · 净排放 {4} 吨CO₂</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="253" />
+            <location filename="../../app/gui/trends_panel.py" line="245" />
             <source>Energy and CO₂ over the years</source>
             <translation>逐年能耗与碳排放</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="254" />
+            <location filename="../../app/gui/trends_panel.py" line="246" />
             <source>No trends yet. Run All adds them when the park's energy table has a year column; or choose Processing → Carbon → Trends over years.</source>
             <translation>尚无逐年趋势。园区能耗表含年份列时，“全部运行”会生成；也可选择 处理 → 碳排放 → 逐年趋势与碳流向图。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="259" />
+            <location filename="../../app/gui/trends_panel.py" line="251" />
             <source>Years {0}–{1} · baseline {2}</source>
             <translation>年份 {0}–{1} · 基准年 {2}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="261" />
+            <location filename="../../app/gui/trends_panel.py" line="253" />
             <source>Sankey year</source>
             <translation>碳流向图年份</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="263" />
+            <location filename="../../app/gui/trends_panel.py" line="255" />
             <source>Drag to redraw the carbon flows of another year</source>
             <translation>拖动以重绘另一年份的碳流向图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="264" />
+            <location filename="../../app/gui/trends_panel.py" line="256" />
             <source>By fuel</source>
             <translation>按能源品种</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="266" />
+            <location filename="../../app/gui/trends_panel.py" line="258" />
             <source>Energy (tce)</source>
             <translation>能耗（吨标准煤）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="266" />
+            <location filename="../../app/gui/trends_panel.py" line="258" />
             <source>CO₂ (t)</source>
             <translation>CO₂（吨）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="288" />
+            <location filename="../../app/gui/trends_panel.py" line="270" />
             <source>Trends</source>
             <translation>逐年趋势</translation>
         </message>
         <message>
-            <location filename="../../app/gui/trends_panel.py" line="264" />
+            <location filename="../../app/gui/trends_panel.py" line="256" />
             <source>By sector</source>
             <translation>按部门</translation>
         </message>
