@@ -6,22 +6,29 @@ and the bbox covering column (GeoParquet 1.1 ``covering.bbox``: a struct of xmin
 written by ``GeoDataFrame.to_parquet(write_covering_bbox=True)``). :meth:`ParquetSource.window` then
 reads the rows whose bbox meets the view: the filter on the covering columns is pushed down to the
 row groups' min/max statistics, so on a spatially sorted file (Hilbert order) only the row groups under
-the view are read at all.
+the view are read at all. Every row read gets :data:`ROW_KEY`, its position in the source (files in
+path order, rows in file order): a stable key that selection and identify use across windows.
 
 When the view holds more than ``max_features`` rows (a small scale: a county on one screen) the window
 is an overview: every k-th row in view, drawn as its bbox rectangle from the four covering columns
 without reading the WKB geometry (at such a scale a footprint is a pixel or two, and its rectangle
-draws the same). Without a covering column the bboxes come from the geometries, batch by batch.
+draws the same). Without a covering column the bboxes come from the geometries, row group by row group.
 
 :class:`ParquetLayer` is a :class:`~layers.layer.VectorLayer` whose ``gdf`` is the current window;
-:meth:`ParquetLayer.show_view` replaces it (call it off the GUI thread, then set ``gdf`` in it).
+:meth:`ParquetLayer.read_view` reads the window of a map extent (any thread) and
+:meth:`ParquetLayer.show_window` makes it the layer's data (the layer's thread). Its selection is kept
+as row keys (:attr:`ParquetLayer.selected_keys`), so a new window shows the rows selected before it;
+:meth:`ParquetLayer.keys_at` identifies from the file, not the window (an overview holds a sample).
 No Qt here.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +52,11 @@ under about half a second while showing every roof of a district."""
 BATCH_ROWS = 65_536
 """Rows per batch when streaming an overview (pyarrow's default ``batch_size`` is 131,072; half keeps
 the bbox columns of one batch at 2 MB)."""
+ROW_KEY = "file_row"
+"""The column every window gets: the row's position in the source (0-based; the files of a folder in
+path order as pyarrow lists them, rows in file order). Stable while the files are unchanged."""
+READ_AHEAD = 4
+"""Row groups read at once by a thread pool (pyarrow releases the GIL while decoding)."""
 CRS84 = "OGC:CRS84"
 """The CRS of a GeoParquet geometry column without a ``crs`` key (GeoParquet 1.1 spec, column metadata)."""
 
@@ -80,7 +92,8 @@ def _meets(box: np.ndarray, bounds: Bounds) -> np.ndarray:
 
 class ParquetSource:
     """A GeoParquet file or folder, read by window. ``crs`` (pyproj, None if unknown), ``rows``,
-    ``bounds`` (source CRS) and ``columns`` (attribute names) come from the metadata alone."""
+    ``bounds`` (source CRS) and ``columns`` (attribute names) come from the metadata alone; ``key``
+    is the name of the row-position column the windows get (:data:`ROW_KEY`)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -104,9 +117,18 @@ class ParquetSource:
         covering = column.get("covering", {}).get("bbox")
         # the covering names its struct column in every key ({"xmin": ["bbox", "xmin"], ...})
         self.bbox = str(covering["xmin"][0]) if covering else None
-        self.rows = int(self.dataset.count_rows())
         declared = column.get("bbox")  # optional in a single file; absent for a dataset's union
         self.columns = [n for n in self.dataset.schema.names if n not in (self.geometry, self.bbox)]
+        self.key = ROW_KEY if ROW_KEY not in self.columns else f"{ROW_KEY}_lt"
+        # each file's row groups and the source position of their first rows (footers only)
+        self._fragments = list(self.dataset.get_fragments())
+        sizes = [[f.metadata.row_group(g).num_rows for g in range(f.metadata.num_row_groups)]
+                 for f in self._fragments]
+        flat = np.array([n for s in sizes for n in s], dtype=np.int64)
+        self._group_start = np.concatenate([[0], np.cumsum(flat)]).astype(np.int64)
+        self._group_of = [(i, g) for i, s in enumerate(sizes) for g in range(len(s))]
+        self._first_group = np.cumsum([0] + [len(s) for s in sizes])[:-1]
+        self.rows = int(self._group_start[-1])
         self._bounds: Bounds | None = tuple(map(float, declared[:4])) if declared and self.path.is_file() \
             else None  # type: ignore[assignment]
 
@@ -117,9 +139,10 @@ class ParquetSource:
         if self._bounds is None and self.rows:
             lo = np.array([np.inf, np.inf])
             hi = -lo
-            for box, _ in self._boxes(None, []):
-                lo = np.minimum(lo, box[:, :2].min(axis=0))
-                hi = np.maximum(hi, box[:, 2:].max(axis=0))
+            for _, box, _, _ in self._row_groups(None, []):
+                if len(box):
+                    lo = np.minimum(lo, box[:, :2].min(axis=0))
+                    hi = np.maximum(hi, box[:, 2:].max(axis=0))
             self._bounds = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
         return self._bounds
 
@@ -139,69 +162,223 @@ class ParquetSource:
             return self.rows
         if self.bbox is not None:
             return int(self.dataset.count_rows(filter=self._filter(bounds)))
-        return sum(len(b) for b, _ in self._boxes(bounds, []))
+        return sum(len(b) for _, b, _, _ in self._row_groups(bounds, []))
 
-    def _boxes(self, bounds: Bounds | None, columns: list[str], progress: Progress = NO_PROGRESS):
-        """Per batch: (n×4 bbox array, the batch's ``columns``) of the rows meeting ``bounds``."""
-        read = [*columns, self.bbox if self.bbox is not None else self.geometry]
-        done = 0
-        for batch in self.dataset.to_batches(columns=read, filter=self._filter(bounds),
-                                             batch_size=BATCH_ROWS):
-            if self.bbox is not None:
-                struct = batch.column(self.bbox)
-                box = np.column_stack([struct.field(k).to_numpy(zero_copy_only=False)
-                                       for k in ("xmin", "ymin", "xmax", "ymax")])
-            else:
-                wkb = batch.column(self.geometry).to_numpy(zero_copy_only=False)
-                box = shapely.bounds(shapely.from_wkb(wkb))
-                if bounds is not None:
-                    keep = _meets(box, bounds)
-                    box, batch = box[keep], batch.filter(pa.array(keep))
-            done += batch.num_rows
-            progress.report(min(done / max(self.rows, 1), 1.0), "reading GeoParquet")
-            yield box, batch.select(columns)
+    def _pieces(self, bounds: Bounds | None) -> list[tuple[int, object]]:
+        """(index of the row group in the source, its fragment) of the row groups whose statistics
+        may meet ``bounds``, in source order."""
+        flt = self._filter(bounds)
+        out = []
+        for i, frag in enumerate(self._fragments):
+            for piece in frag.split_by_row_group(filter=flt):
+                out.append((int(self._first_group[i] + piece.row_groups[0].id), piece))
+        return out
+
+    def _read_piece(self, group: int, piece, bounds: Bounds | None, columns: list[str], geometry: bool):
+        """One row group's rows meeting ``bounds``: (source positions, n×4 bboxes, table of ``columns``,
+        decoded geometries or None)."""
+        read = list(dict.fromkeys([*columns, *([self.bbox] if self.bbox else []),
+                                   *([self.geometry] if geometry or self.bbox is None else [])]))
+        table = piece.to_table(schema=self.dataset.schema, columns=read)
+        geoms = None
+        if self.bbox is not None:
+            struct = table.column(self.bbox).combine_chunks()
+            box = np.column_stack([struct.field(k).to_numpy(zero_copy_only=False)
+                                   for k in ("xmin", "ymin", "xmax", "ymax")]).astype(float, copy=False)
+        else:
+            geoms = shapely.from_wkb(table.column(self.geometry).to_numpy(zero_copy_only=False))
+            box = shapely.bounds(geoms)
+        take = np.flatnonzero(_meets(box, bounds)) if bounds is not None else np.arange(len(box))
+        positions = self._group_start[group] + take
+        if bounds is not None and len(take) < len(box):
+            table, box = table.take(pa.array(take)), box[take]
+            geoms = geoms[take] if geoms is not None else None
+        if geometry and geoms is None:  # decoded only for the rows kept
+            geoms = shapely.from_wkb(table.column(self.geometry).to_numpy(zero_copy_only=False))
+        return positions, box, table.select(columns), geoms
+
+    def _row_groups(self, bounds: Bounds | None, columns: list[str], *, geometry: bool = False,
+                    progress: Progress = NO_PROGRESS):
+        """Per row group that may meet ``bounds``, in source order: :meth:`_read_piece`'s tuple of
+        its rows meeting them (exact bbox test; touching counts, as the pushed-down filter). Up to
+        :data:`READ_AHEAD` row groups are read at once."""
+        pieces = self._pieces(bounds)
+        total = max(len(pieces), 1)
+        with ThreadPoolExecutor(max_workers=READ_AHEAD) as pool:
+            queue: deque = deque()
+            it = iter(pieces)
+            done = 0
+            for group, piece in itertools.islice(it, READ_AHEAD):
+                queue.append(pool.submit(self._read_piece, group, piece, bounds, columns, geometry))
+            while queue:
+                result = queue.popleft().result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    queue.append(pool.submit(self._read_piece, nxt[0], nxt[1], bounds, columns, geometry))
+                done += 1
+                progress.report(done / total, "reading GeoParquet")
+                yield result
+
+    def _frame(self, parts: list, columns: list[str], geoms: np.ndarray) -> gpd.GeoDataFrame:
+        """A GeoDataFrame of the tables in ``parts`` (from :meth:`_row_groups`) with ``geoms`` and the
+        row key column."""
+        tables = [p[2] for p in parts]
+        if tables:
+            frame = pa.concat_tables(tables).to_pandas()
+        else:
+            frame = self.dataset.schema.empty_table().select(columns).to_pandas()
+        positions = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        frame[self.key] = positions.astype(np.int64)
+        return gpd.GeoDataFrame(frame, geometry=geoms, crs=self.crs)
 
     def window(self, bounds: Bounds | None, *, max_features: int = MAX_FEATURES,
                columns: list[str] | None = None, progress: Progress = NO_PROGRESS) -> Window:
         """The rows meeting ``bounds`` (source CRS; None: all): full geometries when at most
-        ``max_features``, else every k-th as its bbox rectangle (k = ⌈in view / max_features⌉)."""
+        ``max_features``, else every k-th as its bbox rectangle (k = ⌈in view / max_features⌉).
+        Every row has :attr:`key` (its position in the source)."""
         cols = self.columns if columns is None else [c for c in columns if c in self.columns]
         n = self.count(bounds)
         if n <= max_features:
-            table = self.dataset.to_table(columns=[*cols, self.geometry], filter=self._filter(bounds))
-            geoms = shapely.from_wkb(table.column(self.geometry).to_numpy(zero_copy_only=False))
-            frame = table.select(cols).to_pandas()
-            if self.bbox is None and bounds is not None:  # no pushed-down filter: test the geometries
-                keep = _meets(shapely.bounds(geoms), bounds)
-                geoms, frame = geoms[keep], frame[keep].reset_index(drop=True)
-                n = int(keep.sum())
-            return Window(gpd.GeoDataFrame(frame, geometry=geoms, crs=self.crs), n, bounds=bounds)
+            parts = list(self._row_groups(bounds, cols, geometry=True, progress=progress))
+            geoms = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0, dtype=object)
+            return Window(self._frame(parts, cols, geoms), len(geoms), bounds=bounds)
         stride = math.ceil(n / max_features)
         parts, boxes, seen = [], [], 0
-        for box, batch in self._boxes(bounds, cols, progress):
-            # every stride-th row counted over the whole window, not per batch: an even thinning
+        for positions, box, table, _ in self._row_groups(bounds, cols, progress=progress):
+            # every stride-th row counted over the whole window, not per row group: an even thinning
             take = np.arange((-seen) % stride, len(box), stride)
             seen += len(box)
             boxes.append(box[take])
-            parts.append(batch.take(pa.array(take)))
+            parts.append((positions[take], None, table.take(pa.array(take)), None))
         box = np.concatenate(boxes) if boxes else np.zeros((0, 4))
-        table = pa.concat_tables([pa.Table.from_batches([p]) for p in parts]) if parts else None
-        frame = table.to_pandas() if table is not None else None
-        gdf = gpd.GeoDataFrame(frame, geometry=shapely.box(box[:, 0], box[:, 1], box[:, 2], box[:, 3]),
-                               crs=self.crs)
-        return Window(gdf, n, overview=True, stride=stride, bounds=bounds)
+        geoms = shapely.box(box[:, 0], box[:, 1], box[:, 2], box[:, 3])
+        return Window(self._frame(parts, cols, geoms), seen, overview=True, stride=stride, bounds=bounds)
+
+    def take(self, keys, columns: list[str] | None = None) -> gpd.GeoDataFrame:
+        """The rows at source positions ``keys`` (in that order; full geometries and attributes),
+        reading only their row groups. Positions outside the source raise IndexError."""
+        keys = np.asarray(keys, dtype=np.int64).ravel()
+        cols = self.columns if columns is None else [c for c in columns if c in self.columns]
+        if len(keys) and (keys.min() < 0 or keys.max() >= self.rows):
+            raise IndexError(f"row keys must be in 0..{self.rows - 1}")
+        want = np.unique(keys)
+        groups = np.searchsorted(self._group_start, want, side="right") - 1
+        parts = []
+        for group in np.unique(groups):
+            i, g = self._group_of[int(group)]
+            piece = self._fragments[i].subset(row_group_ids=[g])
+            positions, _, table, geoms = self._read_piece(int(group), piece, None, cols, True)
+            pick = want[groups == group] - self._group_start[group]
+            parts.append((positions[pick], None, table.take(pa.array(pick)), geoms[pick]))
+        geoms = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0, dtype=object)
+        frame = self._frame(parts, cols, geoms)  # rows in ascending key order, as ``want``
+        order = np.searchsorted(want, keys)
+        return frame.iloc[order].reset_index(drop=True)
 
 
 class ParquetLayer(VectorLayer):
     """A vector layer over a :class:`ParquetSource`: ``gdf`` is the window last shown (first: an
-    overview of everything). ``last_window`` tells whether it is an overview."""
+    overview of everything). ``last_window`` tells whether it is an overview.
+
+    Selection: :attr:`selected_keys` (source positions, the :attr:`ParquetSource.key` column) is the
+    selection; ``selection`` (positional rows, as for every layer) is the part of it in the window
+    and is made again from the keys when a new window is shown. Setting ``selection`` replaces the
+    whole selection; :meth:`select_rows` adds or removes, or replaces only within the window
+    (mode "window"), keeping the selected rows outside it."""
 
     def __init__(self, name: str, source: ParquetSource, style: Style | None = None,
                  title: str | None = None, max_features: int | None = None) -> None:
         self.source = source
         self.max_features = int(max_features if max_features is not None else MAX_FEATURES)
         self.last_window = source.window(None, max_features=self.max_features)
+        self.selected_keys = np.zeros(0, dtype=np.int64)
+        self._identified: gpd.GeoDataFrame | None = None  # the last identify's rows, by key
         super().__init__(name, prepare(name, self.last_window.gdf), style, title=title)
+
+    # -- selection by key ------------------------------------------------------------------------
+    def _window_keys(self) -> np.ndarray:
+        return self.gdf[self.source.key].to_numpy(dtype=np.int64)
+
+    def keys_of(self, rows) -> np.ndarray:
+        """The keys of positional ``rows`` of the window (sorted, unique)."""
+        rows = np.asarray(rows if rows is not None else [], dtype=np.int64).ravel()
+        return np.unique(self._window_keys()[rows])
+
+    def rows_of(self, keys) -> np.ndarray:
+        """Positional rows of the window holding ``keys`` (ascending)."""
+        return np.flatnonzero(np.isin(self._window_keys(), np.asarray(keys, dtype=np.int64)))
+
+    @property
+    def selection(self) -> np.ndarray:
+        """The selected rows of the window (positional; the whole selection is :attr:`selected_keys`)."""
+        return self._selection
+
+    @selection.setter
+    def selection(self, rows) -> None:  # replaces the whole selection, in and outside the window
+        rows = np.asarray(rows if rows is not None else [], dtype=np.int64).ravel()
+        if len(rows) and (rows.min() < 0 or rows.max() >= len(self.gdf)):
+            raise IndexError(f"selection rows must be in 0..{len(self.gdf) - 1}")
+        self.select_keys(self.keys_of(rows))
+
+    def select_keys(self, keys) -> bool:
+        """Make ``keys`` (source positions) the selection; True when it changed."""
+        keys = np.unique(np.asarray(keys, dtype=np.int64).ravel())
+        if np.array_equal(keys, self.selected_keys):
+            return False
+        self.selected_keys = keys
+        self._selection = self.rows_of(keys)
+        self.selection_version += 1
+        self.changed.emit(self, "selection")
+        return True
+
+    def select_rows(self, rows, mode: str = "replace") -> bool:
+        """Select window ``rows`` (positional): mode "replace" (the whole selection), "add",
+        "remove", or "window" (replace the selection within the window, keep the rest). True
+        when the selection changed."""
+        keys = self.keys_of(rows)
+        if mode == "add":
+            keys = np.union1d(self.selected_keys, keys)
+        elif mode == "remove":
+            keys = np.setdiff1d(self.selected_keys, keys)
+        elif mode == "window":
+            keys = np.union1d(np.setdiff1d(self.selected_keys, self._window_keys()), keys)
+        return self.select_keys(keys)
+
+    def clear_selection(self) -> None:
+        self.select_keys([])
+
+    # -- identify from the file ------------------------------------------------------------------
+    def keys_at(self, x: float, y: float, tolerance: float = 0.0, crs=None) -> list[int]:
+        """Keys of the source's rows within ``tolerance`` (units of ``crs``) of (x, y) in ``crs``
+        (default: the source's), nearest first, as :func:`layers.query.features_at` on the whole
+        file: read from the file (an overview window holds only a sample), not from the window.
+        Their full rows are kept for :meth:`feature_rows`."""
+        tol = max(float(tolerance), 0.0)
+        x, y = float(x), float(y)
+        box = self.view_bounds((x - tol, y - tol, x + tol, y + tol), crs)
+        found = self.source.window(box, max_features=max(self.source.count(box), 1)).gdf
+        geoms = found.geometry
+        if crs is not None and found.crs is not None and pyproj.CRS.from_user_input(crs) != found.crs:
+            geoms = geoms.to_crs(crs)
+        g = geoms.to_numpy()
+        point = shapely.Point(x, y)
+        d = shapely.distance(g, point)
+        hit = (d <= tol) if tol > 0 else shapely.intersects(g, point)
+        keys = found[self.source.key].to_numpy(dtype=np.int64)
+        order = np.flatnonzero(hit)
+        order = order[np.lexsort((keys[order], d[order]))]
+        self._identified = found.iloc[order].set_index(self.source.key, drop=False)
+        return [int(k) for k in keys[order]]
+
+    def feature_rows(self, keys) -> gpd.GeoDataFrame:
+        """The full rows of ``keys`` (source positions) in that order, indexed by key: from the last
+        :meth:`keys_at` when it holds them, else read from the file."""
+        keys = [int(k) for k in keys]
+        hit = self._identified
+        if hit is not None and set(keys) <= set(hit.index):
+            return hit.loc[keys]
+        rows = self.source.take(keys)
+        return rows.set_index(self.source.key, drop=False)
 
     def bounds(self, crs=None):
         """All rows' bounds (the source's metadata), not only the window's."""
@@ -239,9 +416,17 @@ class ParquetLayer(VectorLayer):
         return win
 
     def show_window(self, win: Window) -> None:
-        """Make ``win`` (from :meth:`read_view`) the layer's data (in the thread owning the layer)."""
+        """Make ``win`` (from :meth:`read_view`) the layer's data (in the thread owning the layer);
+        the selected keys in it are selected again."""
         self.last_window = win
-        self.selection = []
         # the derived columns the layer's style classifies on (rooftop_pv: kwh_per_m2), as the
         # registered layers get them (layers.presets.prepare): without them every window drew grey
-        self.gdf = prepare(self.name, win.gdf)
+        frame = prepare(self.name, win.gdf)
+        had = len(self._selection)
+        self._selection = np.flatnonzero(np.isin(frame[self.source.key].to_numpy(dtype=np.int64),
+                                                 self.selected_keys))
+        if had or len(self._selection):
+            self.selection_version += 1
+        self.gdf = frame
+        if had or len(self._selection):
+            self.changed.emit(self, "selection")
