@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from app.outputs import GPKG_OPTIONS, empty_geometry_type
+from app.project_parquet import is_read_by_view, open_parquet_layers, parquet_entry, set_relative_paths
 from app.project_rasters import (
     gpkg_raster_tables,
     raster_storage,
@@ -161,7 +162,11 @@ def snapshot(workspace, *, autosave_of: Path | bool | None = False) -> ProjectSn
     rasters: list[RasterData] = []
     by_id: dict[int, str] = {}
     raster_of: dict[int, str] = {}
+    parquet_of: dict[int, dict] = {}
     for lyr in workspace.tree.layers():
+        if is_read_by_view(lyr):  # GeoParquet read by view: stored by its path (app/project_parquet.py)
+            parquet_of[id(lyr)] = parquet_entry(lyr, _table_name(lyr.name, used))
+            continue
         gdf = getattr(lyr, "gdf", None)
         if gdf is None:
             if getattr(lyr, "kind", None) == "raster":
@@ -200,7 +205,7 @@ def snapshot(workspace, *, autosave_of: Path | bool | None = False) -> ProjectSn
         "layers": [{"table": d.table, "name": d.name, "title": d.title, "features": len(d.gdf)}
                    for d in layers],
         "rasters": [r.entry() for r in rasters],
-        "tree": tree_to_dict(workspace.tree, by_id, raster_of),
+        "tree": tree_to_dict(workspace.tree, by_id, raster_of, parquet_of),
         "settings": _json_safe(workspace.settings),
         "summary": _json_safe(ParkSummary.from_dict(workspace.summary).to_dict()),
     }
@@ -243,30 +248,35 @@ def _layer_entries(node: dict) -> list[dict]:
     return out
 
 
-def tree_to_dict(tree, table_of: dict[int, str], raster_of: dict[int, str] | None = None) -> dict:
+def tree_to_dict(tree, table_of: dict[int, str], raster_of: dict[int, str] | None = None,
+                 parquet_of: dict[int, dict] | None = None) -> dict:
     """:meth:`LayerTree.to_dict` (structure, visibility, opacity, titles, styles), each layer entry
     tagged with the ``table`` holding its data (layers whose data are not stored: None) and, for a
     raster layer, ``raster``: its raster table (``table`` stays None, so a Lingtan that cannot read
-    rasters lists them as missing instead of calling the file damaged)."""
+    rasters lists them as missing instead of calling the file damaged); a GeoParquet layer read by
+    view: ``parquet``, where its file is (:mod:`app.project_parquet`)."""
     d = tree.to_dict()
-    raster_of = raster_of or {}
+    raster_of, parquet_of = raster_of or {}, parquet_of or {}
     for entry, lyr in zip(_layer_entries(d["root"]), tree.layers(), strict=True):
         entry["table"] = table_of.get(id(lyr))
         if id(lyr) in raster_of:
             entry["raster"] = raster_of[id(lyr)]
+        if id(lyr) in parquet_of:
+            entry["parquet"] = dict(parquet_of[id(lyr)])
     return d
 
 
-def tree_from_dict(d: dict, frames: dict[str, gpd.GeoDataFrame], rasters: dict | None = None):
+def tree_from_dict(d: dict, frames: dict[str, gpd.GeoDataFrame], rasters: dict | None = None,
+                   parquets: dict | None = None):
     """A :class:`LayerTree` from :func:`tree_to_dict`'s dict, the tables' data and the raster
     layers read (raster table → :class:`~layers.raster.RasterLayer`). Layers are looked up by
     table (names need not be unique); entries without data are skipped and their layer names
-    listed in ``tree.missing``."""
+    listed in ``tree.missing``. ``parquets``: GeoParquet entry id → its layer (opened)."""
     from layers.layer import VectorLayer
     from layers.tree import LayerTree
 
     d = json.loads(json.dumps(d))  # a private copy to retag
-    rasters = rasters or {}
+    rasters, parquets = rasters or {}, parquets or {}
     made: dict[str, Any] = {}
     names: dict[str, str] = {}
     for k, entry in enumerate(_layer_entries(d.get("root", {}))):
@@ -280,6 +290,8 @@ def tree_from_dict(d: dict, frames: dict[str, gpd.GeoDataFrame], rasters: dict |
             made[token] = VectorLayer(name, frames[table])
         elif entry.get("raster") in rasters:
             made[token] = rasters[entry["raster"]]
+        elif isinstance(entry.get("parquet"), dict) and entry["parquet"].get("id") in parquets:
+            made[token] = parquets[entry["parquet"]["id"]]
     tree = LayerTree.from_dict(d, made)
     tree.missing = [names.get(t, t) for t in tree.missing]  # the layers' names, not the lookup tokens
     return tree
@@ -346,6 +358,7 @@ def write_snapshot(snap: ProjectSnapshot, path: Path, progress: Progress = NO_PR
             done += max(r.array.size // 50, 1)
         if snap.rasters:
             snap.document["rasters"] = [r.entry() for r in snap.rasters]
+        set_relative_paths(snap.document, path)  # GeoParquet layers: their files relative to the project
         progress.report(done / total, "writing project")
         styles = [{"f_table_catalog": "", "f_table_schema": "", "f_table_name": d.table,
                    "f_geometry_column": GEOMETRY_COLUMN, "styleName": d.title, "styleQML": d.qml,
@@ -551,11 +564,14 @@ def load_project(path: Path | str, progress: Progress = NO_PROGRESS, *, lang: st
                 continue  # a sidecar GeoTIFF left behind: listed in missing_layers
             except Exception as exc:
                 raise _corrupt(path, f"raster {table!r} ({exc})") from None
-    progress.report(0.9, "building the workspace")
+    progress.report(0.9, "opening GeoParquet layers")
+    parquets, missing_files = open_parquet_layers(doc, path, progress.sub(0.9, 0.95))
+    progress.report(0.95, "building the workspace")
     ws = Workspace(lang=lang or doc.get("lang") or "zh")
+    ws.missing_files = missing_files  # GeoParquet files not found (or unreadable): the window warns
     with ws.quiet():
         try:
-            tree = tree_from_dict(doc["tree"], frames, rasters)
+            tree = tree_from_dict(doc["tree"], frames, rasters, parquets)
         except KeyError as exc:
             raise _corrupt(path, f"the layer tree names a missing table {exc}") from None
         except (TypeError, ValueError, AttributeError) as exc:

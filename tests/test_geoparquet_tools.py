@@ -202,12 +202,15 @@ def opened(window, qtbot, path, monkeypatch, max_features=1500):
 
 def show_view(window, qtbot, layer, view):
     """Set the map's extent and wait until the layer shows the rows for it."""
-    before = layer.data_version
     window.canvas.set_extent(view)
     shown = window.canvas.extent()
-    qtbot.waitUntil(lambda: layer.data_version > before or layer.read_view(shown) is None, timeout=20000)
-    qtbot.waitUntil(lambda: layer.follower.handle is None or layer.follower.handle.state != "running",
-                    timeout=20000)
+    f = layer.follower
+
+    def settled() -> bool:
+        idle = not f.timer.isActive() and not f.pending and (f.handle is None or f.handle.state != "running")
+        return idle and layer.read_view(shown) is None
+
+    qtbot.waitUntil(settled, timeout=20000)
     return shown
 
 

@@ -23,6 +23,7 @@ from app.gui.energy_panel import install_energy_panel
 from app.gui.five_colour_panel import install_five_colour_panel
 from app.gui.i18n import pick, ui_lang
 from app.gui.icons import app_icon
+from app.gui.parquet_layer import bind_workspace
 from app.gui.pathways_panel import install_pathways_panel
 from app.gui.settings import AppSettings, notifier
 from app.gui.siting import install_siting
@@ -153,6 +154,7 @@ class MainWindow(WindowDocks, WindowActions, WindowExports, WindowData, QMainWin
         self._on_crs(self.canvas.crs())
         self._update_title()
         self.notify_missing_layers(ws)
+        bind_workspace(self, ws)  # GeoParquet layers of a project follow the map; missing files warned
         self._bind_panels()
         self._update_start_page()
 

@@ -120,3 +120,27 @@ def follow_parquet_layers(window) -> None:
         if isinstance(layer, ParquetLayer) and getattr(layer, "follower", None) is None:
             layer.follower = ViewFollower(window, layer)
             layer.follower.timer.start()  # read the current view now
+
+
+def bind_workspace(window, ws) -> None:
+    """After a project opens (or any workspace is shown): its GeoParquet layers follow the map, and
+    those whose file was not found (or is no longer GeoParquet) are named in a warning in the UI
+    language (``ws.missing_files``: app/project_parquet.py); the project opens without them."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.gui.i18n import ui_lang
+
+    follow_parquet_layers(window)
+    missing = list(getattr(ws, "missing_files", None) or [])
+    window.parquet_warning = None
+    if not missing:
+        return
+    zh = ui_lang() == "zh"
+    text = "\n".join(m.zh if zh else m.en for m in missing)
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("GeoParquet layers not found"), text,
+                      QMessageBox.StandardButton.Ok, window)
+    box.setInformativeText(tr("The project opened without them. Put the files back (or next to the "
+                              "project) and open the project again."))
+    box.finished.connect(box.deleteLater)
+    window.parquet_warning = box
+    box.open()  # not exec(): the window stays usable

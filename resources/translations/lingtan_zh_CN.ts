@@ -1098,347 +1098,347 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/gui/main_window.py" line="166" />
+            <location filename="../../app/gui/main_window.py" line="168" />
             <source>{0} layer(s) of this project could not be opened (their data are missing): {1}</source>
             <translation>本项目有 {0} 个图层无法打开（数据缺失）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="225" />
+            <location filename="../../app/gui/main_window.py" line="227" />
             <source>Lingtan · zero-carbon park planning</source>
             <translation>零碳 · 零碳园区规划</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="231" />
+            <location filename="../../app/gui/main_window.py" line="233" />
             <source>Scale 1:{0:,.0f}</source>
             <translation>比例尺 1:{0:,.0f}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="237" />
+            <location filename="../../app/gui/main_window.py" line="239" />
             <source>no CRS</source>
             <translation>无坐标系</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="242" />
+            <location filename="../../app/gui/main_window.py" line="244" />
             <source>Render {0} ms</source>
             <translation>绘制 {0} 毫秒</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="248" />
+            <location filename="../../app/gui/main_window.py" line="250" />
             <source>Area: {0}</source>
             <translation>面积：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="248" />
+            <location filename="../../app/gui/main_window.py" line="250" />
             <source>Distance: {0}</source>
             <translation>距离：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="282" />
+            <location filename="../../app/gui/main_window.py" line="284" />
             <source>Choose a vector layer in the layer panel first</source>
             <translation>请先在图层面板中选择一个矢量图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="286" />
+            <location filename="../../app/gui/main_window.py" line="288" />
             <source>{0} features selected</source>
             <translation>已选择 {0} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="310" />
+            <location filename="../../app/gui/main_window.py" line="312" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="311" />
+            <location filename="../../app/gui/main_window.py" line="313" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="312" />
+            <location filename="../../app/gui/main_window.py" line="314" />
             <source>Open Recen&amp;t</source>
             <translation>最近打开(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="313" />
+            <location filename="../../app/gui/main_window.py" line="315" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="314" />
+            <location filename="../../app/gui/main_window.py" line="316" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="315" />
+            <location filename="../../app/gui/main_window.py" line="317" />
             <source>Map Tools</source>
             <translation>地图工具</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="316" />
+            <location filename="../../app/gui/main_window.py" line="318" />
             <source>Panels</source>
             <translation>面板</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="317" />
+            <location filename="../../app/gui/main_window.py" line="319" />
             <source>Style of the Current Layer</source>
             <translation>当前图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="318" />
+            <location filename="../../app/gui/main_window.py" line="320" />
             <source>&amp;Layer</source>
             <translation>图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="319" />
+            <location filename="../../app/gui/main_window.py" line="321" />
             <source>&amp;Analysis</source>
             <translation>分析(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="321" />
+            <location filename="../../app/gui/main_window.py" line="323" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="322" />
+            <location filename="../../app/gui/main_window.py" line="324" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="323" />
+            <location filename="../../app/gui/main_window.py" line="325" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="325" />
+            <location filename="../../app/gui/main_window.py" line="327" />
             <source>&amp;New Project</source>
             <translation>新建项目(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="325" />
+            <location filename="../../app/gui/main_window.py" line="327" />
             <source>Start an empty project</source>
             <translation>新建一个空项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="326" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>&amp;Open Project…</source>
             <translation>打开项目(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="326" />
+            <location filename="../../app/gui/main_window.py" line="328" />
             <source>Open a Lingtan project (.lingtan.gpkg)</source>
             <translation>打开零碳项目（.lingtan.gpkg）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="327" />
+            <location filename="../../app/gui/main_window.py" line="329" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="327" />
+            <location filename="../../app/gui/main_window.py" line="329" />
             <source>Save the project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="328" />
+            <location filename="../../app/gui/main_window.py" line="330" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="328" />
+            <location filename="../../app/gui/main_window.py" line="330" />
             <source>Save the project under another name</source>
             <translation>以其他名称保存项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="329" />
+            <location filename="../../app/gui/main_window.py" line="331" />
             <source>A&amp;dd Data…</source>
             <translation>添加数据(&amp;D)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="330" />
+            <location filename="../../app/gui/main_window.py" line="332" />
             <source>Add Shapefile, GeoPackage, GeoJSON, KML, DXF, CSV or Excel data (or drop files on the window)</source>
             <translation>添加 Shapefile、GeoPackage、GeoJSON、KML、DXF、CSV 或 Excel 数据（也可把文件拖到窗口上）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="336" />
+            <location filename="../../app/gui/main_window.py" line="338" />
             <source>Open the Sample Park</source>
             <translation>打开示例园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="337" />
+            <location filename="../../app/gui/main_window.py" line="339" />
             <source>Load the sample park and run all analyses</source>
             <translation>载入示例园区并运行全部分析</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="338" />
+            <location filename="../../app/gui/main_window.py" line="340" />
             <source>Layers (Shapefile, GeoPackage, GeoJSON, CSV)…</source>
             <translation>图层（Shapefile、GeoPackage、GeoJSON、CSV）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="339" />
+            <location filename="../../app/gui/main_window.py" line="341" />
             <source>Map Image (PNG)…</source>
             <translation>地图图片（PNG）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="340" />
+            <location filename="../../app/gui/main_window.py" line="342" />
             <source>Web Map (HTML)…</source>
             <translation>网页地图（HTML）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="341" />
+            <location filename="../../app/gui/main_window.py" line="343" />
             <source>All Results…</source>
             <translation>全部结果…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="342" />
+            <location filename="../../app/gui/main_window.py" line="344" />
             <source>&amp;Report (PDF)…</source>
             <translation>报告(&amp;R)（PDF）…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="342" />
+            <location filename="../../app/gui/main_window.py" line="344" />
             <source>Write the planning report as a PDF</source>
             <translation>生成 PDF 格式的规划报告</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="343" />
+            <location filename="../../app/gui/main_window.py" line="345" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="344" />
+            <location filename="../../app/gui/main_window.py" line="346" />
             <source>Zoom to &amp;Layer</source>
             <translation>缩放到图层(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="345" />
+            <location filename="../../app/gui/main_window.py" line="347" />
             <source>Zoom to the layer selected in the layer panel</source>
             <translation>缩放到图层面板中选中的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="346" />
+            <location filename="../../app/gui/main_window.py" line="348" />
             <source>Open &amp;Attribute Table</source>
             <translation>打开属性表(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="347" />
+            <location filename="../../app/gui/main_window.py" line="349" />
             <source>Attribute table of the selected layer</source>
             <translation>选中图层的属性表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="348" />
+            <location filename="../../app/gui/main_window.py" line="350" />
             <source>Select by A&amp;ttribute…</source>
             <translation>按属性选择(&amp;T)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="349" />
+            <location filename="../../app/gui/main_window.py" line="351" />
             <source>Select the features that meet a condition</source>
             <translation>选择满足条件的要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="350" />
+            <location filename="../../app/gui/main_window.py" line="352" />
             <source>&amp;Remove Layer or Group</source>
             <translation>移除图层或分组(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="351" />
+            <location filename="../../app/gui/main_window.py" line="353" />
             <source>Add &amp;Group</source>
             <translation>添加分组(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="352" />
+            <location filename="../../app/gui/main_window.py" line="354" />
             <source>Default &amp;Style</source>
             <translation>默认样式(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="352" />
+            <location filename="../../app/gui/main_window.py" line="354" />
             <source>Restore the layer's default style</source>
             <translation>恢复图层的默认样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="353" />
+            <location filename="../../app/gui/main_window.py" line="355" />
             <source>Rooftop &amp;PV…</source>
             <translation>屋顶光伏(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="353" />
+            <location filename="../../app/gui/main_window.py" line="355" />
             <source>Rooftop PV potential of every building</source>
             <translation>每栋建筑的屋顶光伏潜力</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="354" />
+            <location filename="../../app/gui/main_window.py" line="356" />
             <source>&amp;Carbon Accounting and Sinks…</source>
             <translation>碳排放核算与碳汇(&amp;C)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="355" />
+            <location filename="../../app/gui/main_window.py" line="357" />
             <source>Emissions, sinks and carbon balance</source>
             <translation>碳排放、碳汇与碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="356" />
+            <location filename="../../app/gui/main_window.py" line="358" />
             <source>Zero-carbon &amp;Indicators…</source>
             <translation>零碳指标(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="357" />
+            <location filename="../../app/gui/main_window.py" line="359" />
             <source>Check the zero-carbon park indicators</source>
             <translation>核查零碳园区指标</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="358" />
+            <location filename="../../app/gui/main_window.py" line="360" />
             <source>&amp;Five-colour Township Map…</source>
             <translation>乡镇五色图(&amp;F)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="359" />
+            <location filename="../../app/gui/main_window.py" line="361" />
             <source>Township carbon intensity in five classes</source>
             <translation>乡镇碳排放强度五级分类</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="360" />
+            <location filename="../../app/gui/main_window.py" line="362" />
             <source>Run &amp;All Analyses…</source>
             <translation>运行全部分析(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="361" />
+            <location filename="../../app/gui/main_window.py" line="363" />
             <source>Rooftop PV, carbon accounting, indicators and the five-colour map</source>
             <translation>屋顶光伏、碳排放核算、指标核查和五色图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="362" />
+            <location filename="../../app/gui/main_window.py" line="364" />
             <source>&amp;Settings…</source>
             <translation>设置(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="363" />
+            <location filename="../../app/gui/main_window.py" line="365" />
             <source>Language, units, emission factors, network, PV modules</source>
             <translation>语言、单位、排放因子、网络、光伏组件</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="366" />
+            <location filename="../../app/gui/main_window.py" line="368" />
             <source>&amp;About Lingtan</source>
             <translation>关于零碳(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="367" />
+            <location filename="../../app/gui/main_window.py" line="369" />
             <source>User &amp;Guide</source>
             <translation>用户指南(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="380" />
+            <location filename="../../app/gui/main_window.py" line="382" />
             <source>Project</source>
             <translation>项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="381" />
+            <location filename="../../app/gui/main_window.py" line="383" />
             <source>Map</source>
             <translation>地图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="550" />
+            <location filename="../../app/gui/main_window.py" line="552" />
             <source>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;Desktop GIS for zero-carbon industrial-park planning: rooftop PV potential, carbon accounting and sinks, the zero-carbon park indicators and the five-colour township carbon-intensity map.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Data sources&lt;/b&gt;: emission factors from the national GHG accounting guidelines and the published national grid factors (resources/factors); sink factors from provincial LULUCF accounts and Nowak et al. 2013 (resources/factors/sink_factors.csv); solar climatology from the CSWD typical-year data (resources/solar); storey heights and roof classes from Chinese building codes and practice (resources/defaults); indicators from the national zero-carbon park indicator system (trial, 2025). Basemaps (only with network use on): © OpenStreetMap contributors, © 天地图 Tianditu. The sample park is synthetic.&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</source>
             <translation>&lt;h3&gt;零碳 Lingtan {0}&lt;/h3&gt;&lt;p&gt;零碳产业园区规划桌面 GIS：屋顶光伏潜力、碳排放核算与碳汇、零碳园区指标核查，以及乡镇碳排放强度五色图。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据来源&lt;/b&gt;：排放因子取自国家温室气体核算指南缺省值和公布的全国电网排放因子（resources/factors）；碳汇因子取自省级 LULUCF 核算和 Nowak 等 2013（resources/factors/sink_factors.csv）；太阳辐射气候数据取自中国标准气象数据 CSWD 典型年（resources/solar）；层高和屋面分类取自中国建筑规范与工程实践（resources/defaults）；指标取自国家零碳园区建设指标体系（试行，2025）。底图（仅在允许联网时）：© OpenStreetMap 贡献者，© 天地图。示例园区为虚构数据。&lt;/p&gt;&lt;p&gt;Qt {1} · PySide6&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../../app/gui/main_window.py" line="563" />
+            <location filename="../../app/gui/main_window.py" line="565" />
             <source>About Lingtan</source>
             <translation>关于零碳</translation>
         </message>
@@ -1607,67 +1607,67 @@
         <name>MapActions</name>
         <message>
             <location filename="../../app/gui/map_tools.py" line="437" />
-            <location filename="../../app/gui/main_window.py" line="395" />
+            <location filename="../../app/gui/main_window.py" line="397" />
             <source>Pan</source>
             <translation>平移</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="438" />
-            <location filename="../../app/gui/main_window.py" line="395" />
+            <location filename="../../app/gui/main_window.py" line="397" />
             <source>Zoom to Box</source>
             <translation>拉框放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="439" />
-            <location filename="../../app/gui/main_window.py" line="395" />
+            <location filename="../../app/gui/main_window.py" line="397" />
             <source>Identify Features</source>
             <translation>识别要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="440" />
-            <location filename="../../app/gui/main_window.py" line="396" />
+            <location filename="../../app/gui/main_window.py" line="398" />
             <source>Select Features</source>
             <translation>选择要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="441" />
-            <location filename="../../app/gui/main_window.py" line="396" />
+            <location filename="../../app/gui/main_window.py" line="398" />
             <source>Measure Distance</source>
             <translation>量测距离</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="442" />
-            <location filename="../../app/gui/main_window.py" line="397" />
+            <location filename="../../app/gui/main_window.py" line="399" />
             <source>Measure Area</source>
             <translation>量测面积</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="443" />
-            <location filename="../../app/gui/main_window.py" line="397" />
+            <location filename="../../app/gui/main_window.py" line="399" />
             <source>Zoom Full</source>
             <translation>全图显示</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="444" />
-            <location filename="../../app/gui/main_window.py" line="398" />
+            <location filename="../../app/gui/main_window.py" line="400" />
             <source>Zoom to Selection</source>
             <translation>缩放到选中要素</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="445" />
-            <location filename="../../app/gui/main_window.py" line="398" />
+            <location filename="../../app/gui/main_window.py" line="400" />
             <source>Zoom In</source>
             <translation>放大</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="446" />
-            <location filename="../../app/gui/main_window.py" line="399" />
+            <location filename="../../app/gui/main_window.py" line="401" />
             <source>Zoom Out</source>
             <translation>缩小</translation>
         </message>
         <message>
             <location filename="../../app/gui/map_tools.py" line="447" />
-            <location filename="../../app/gui/main_window.py" line="399" />
+            <location filename="../../app/gui/main_window.py" line="401" />
             <source>Clear Selection</source>
             <translation>清除选择</translation>
         </message>
@@ -2321,6 +2321,16 @@
             <location filename="../../app/gui/parquet_layer.py" line="58" />
             <source>Added {0} ({1:,} features; drawn by view)</source>
             <translation>已添加 {0}（{1:,} 个要素，按视图读取）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/parquet_layer.py" line="140" />
+            <source>GeoParquet layers not found</source>
+            <translation>找不到 GeoParquet 图层</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/parquet_layer.py" line="142" />
+            <source>The project opened without them. Put the files back (or next to the project) and open the project again.</source>
+            <translation>项目已打开，但不含这些图层。请把文件放回原处（或放在项目文件旁），再重新打开项目。</translation>
         </message>
         <message>
             <location filename="../../app/gui/open_data.py" line="617" />
