@@ -308,6 +308,21 @@ def test_rooftop_analysis_on_a_parquet_layer_runs_tiled(window, qtbot, tmp_path)
     a, b = rows["kwh_yr"].to_numpy(float), single["kwh_yr"].to_numpy(float)
     assert len(a) == len(b) and np.abs(a - b).max() <= 1e-9 * np.abs(b).max()
     assert getattr(result, "follower", None) is not None  # it follows the map like the input layer
+    # the run's 1 km grid summary is on the map too, below the roofs: kWp per cell summed here from
+    # the result rows (by each footprint's representative point), its classes those of the run
+    qtbot.waitUntil(lambda: window.workspace.layer("pv_grid_1km") is not None, timeout=20000)
+    grid = window.workspace.layer("pv_grid_1km")
+    p = shapely.point_on_surface(rows.geometry.to_numpy())
+    cell = (np.floor(shapely.get_x(p) / 1000).astype(int), np.floor(shapely.get_y(p) / 1000).astype(int))
+    want = rows.assign(cx=cell[0], cy=cell[1]).groupby(["cx", "cy"])["kwp"].sum()
+    got = grid.gdf.set_index(["cx", "cy"])["kwp"].sort_index()
+    assert list(got.index) == list(want.index) and np.allclose(got.to_numpy(), want.to_numpy())
+    assert np.allclose(grid.gdf["kwp_per_km2"], grid.gdf["kwp"])  # 1 km² cells
+    layers = window.workspace.tree.layers()
+    assert layers.index(grid) < layers.index(result)
+    if len(grid.gdf) >= 5:
+        codes = grid.style.class_codes(grid.gdf["kwp_per_km2"].to_numpy())
+        assert [grid.style.classes[i].value for i in codes] == grid.gdf["density_class"].tolist()
     children = [p for p in psutil.Process().children(recursive=True)
                 if p.is_running() and "resource_tracker" not in " ".join(p.cmdline())]
     assert not children
@@ -354,3 +369,26 @@ def test_rooftop_analysis_on_a_parquet_layer_cancels(window, qtbot, tmp_path):
     s = again.result.summary
     assert s["tiles_skipped"] == done_before and s["tiles_run"] == s["tiles"] - done_before
     assert s["buildings"] == 16 * 16
+
+
+def test_grid_summary_layer_draws_the_runs_own_classes(tmp_path):
+    """The 1 km grid layer is classed on kWp/km² with the run's five quantile classes: each cell drawn
+    in the class the run gave it (classes made here with the run's classifier on skewed values)."""
+    from app.gui.parquet_layer import GRID_LAYER, grid_layer
+    from gis.intensity.classify import classify
+
+    rng = np.random.default_rng(9)
+    n = 60
+    cx, cy = np.arange(n) % 10, np.arange(n) // 10
+    kwp = np.round(rng.lognormal(8, 1.2, n), 3)
+    cls = classify(kwp, "quantile").classes
+    gdf = gpd.GeoDataFrame({"cx": cx, "cy": cy, "kwp": kwp, "kwp_per_km2": kwp, "density_class": cls},
+                           geometry=shapely.box(cx * 1e3, cy * 1e3, cx * 1e3 + 1e3, cy * 1e3 + 1e3), crs=CRS)
+    path = tmp_path / "summary_grid_1km.parquet"
+    gdf.to_parquet(path)
+    layer = grid_layer(path, "en")
+    assert layer.name == GRID_LAYER and layer.title == "Rooftop PV density (1 km grid)"
+    assert sorted(set(cls)) == [1, 2, 3, 4, 5] and len(layer.style.classes) == 5
+    codes = layer.style.class_codes(kwp)  # index into the style's classes
+    assert (np.array([layer.style.classes[i].value for i in codes]) == cls).all()
+    assert grid_layer(path, "zh").title.startswith("屋顶光伏潜力密度")

@@ -407,9 +407,10 @@ def run_algorithm(parent: QWidget | None, workspace, alg: Algorithm, values: Par
         else:
             add_result_layers(workspace, output)
             if isinstance(parent, QMainWindow):  # result layers read by view follow the map
-                from app.gui.parquet_layer import follow_parquet_layers
+                from app.gui.parquet_layer import add_grid_summary, follow_parquet_layers
 
                 follow_parquet_layers(parent)
+                add_grid_summary(parent, output)  # a tiled rooftop run's 1 km grid summary
         if on_done is not None:
             on_done(output)
 

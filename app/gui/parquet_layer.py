@@ -144,3 +144,66 @@ def bind_workspace(window, ws) -> None:
     box.finished.connect(box.deleteLater)
     window.parquet_warning = box
     box.open()  # not exec(): the window stays usable
+
+
+GRID_LAYER = "pv_grid_1km"
+"""The layer of a tiled rooftop run's 1 km grid summary (``summary_grid_1km.parquet`` in its folder)."""
+GRID_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+"""Low → high kWp/km² (ColorBrewer YlOrRd, 5 classes): more potential is darker, unlike the five-colour
+carbon map where red is bad."""
+
+
+def grid_layer(path: Path, lang: str = "zh"):
+    """The 1 km grid summary at ``path`` as a layer classed on kWp/km² by the run's own five density
+    classes (their upper values as breaks: the cells are drawn in the class the run gave them)."""
+    import geopandas as gpd
+    import numpy as np
+
+    from layers.layer import VectorLayer
+    from layers.presets import default_style
+    from layers.style import range_style
+
+    gdf = gpd.read_parquet(path)
+    title = "屋顶光伏潜力密度（1 km 网格）" if lang == "zh" else "Rooftop PV density (1 km grid)"
+    layer = VectorLayer(GRID_LAYER, gdf, title=title)
+    if "density_class" in gdf.columns and "kwp_per_km2" in gdf.columns:
+        dens, cls = gdf["kwp_per_km2"].to_numpy(float), gdf["density_class"].to_numpy()
+        tops = [dens[cls == k].max() for k in range(1, 5) if (cls == k).any()]
+        breaks = sorted({float(b) for b in tops if np.isfinite(b)})
+        layer.style = range_style(dens, "kwp_per_km2", breaks=breaks, colours=GRID_COLOURS[:len(breaks) + 1],
+                                  unit="kWp/km²", title_zh="屋顶光伏潜力密度", title_en="Rooftop PV density")
+    else:  # fewer than five cells: not classed
+        layer.style = default_style(GRID_LAYER, gdf)
+    layer.opacity = 0.8
+    return layer
+
+
+def add_grid_summary(window, output):
+    """After a tiled rooftop run from the GUI: read its 1 km grid summary in a worker thread and put it
+    in the results below the roofs (replacing the one of an earlier run). Returns the TaskHandle, or
+    None when the output has no such file (a run in one process)."""
+    from app.gui.tasks import run_task
+
+    parts = next((getattr(getattr(ly, "source", None), "path", None) for ly in output.layers.values()
+                  if getattr(getattr(ly, "source", None), "path", None) is not None), None)
+    path = Path(parts).parent / "summary_grid_1km.parquet" if parts is not None else None
+    if path is None or not path.is_file():
+        return None
+    ws = window.workspace
+    lang = getattr(ws, "lang", "zh")
+
+    def done(layer) -> None:
+        if window.workspace is not ws:
+            return
+        added = ws.put_result_layer(GRID_LAYER, layer)
+        roofs = ws.layer("rooftop_pv")
+        group = ws.group("results")
+        children = list(group.children) if group is not None else []
+        if roofs is not None and roofs in children and children.index(added) > children.index(roofs):
+            ws.tree.move(added, group, children.index(roofs))  # below the roofs
+
+    handle = run_task(window, tr("Reading {0}").format(path.name), lambda progress: grid_layer(path, lang),
+                      done, show_dialog=False)
+    if hasattr(window, "track_task"):
+        window.track_task(handle)
+    return handle
