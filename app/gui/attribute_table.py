@@ -316,6 +316,10 @@ def view_count_text(layer, shown: int) -> str:
             "AttributeTable", "Overview of the current view: {0:,} rows shown (every {1}th of its {2:,}) "
             "of {3:,} in the file; zoom in to see them all. {4:,} selected").format(
             shown, win.stride, win.in_view, total, selected)
+    if win.bounds is None:  # a file small enough to be read whole
+        return QCoreApplication.translate(
+            "AttributeTable", "{0:,} of {1:,} rows shown (the whole file); {2:,} selected").format(
+            shown, total, selected)
     return QCoreApplication.translate(
         "AttributeTable", "{0:,} of {1:,} rows shown (current view and half a view around it); "
         "{2:,} selected").format(shown, total, selected)

@@ -62,89 +62,94 @@
             <translation>当前视图概览：显示 {0:,} 行（视图内 {2:,} 行中每 {1} 行取 1 行），文件共 {3:,} 行；放大可查看全部。已选 {4:,} 个</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="319" />
+            <location filename="../../app/gui/attribute_table.py" line="320" />
+            <source>{0:,} of {1:,} rows shown (the whole file); {2:,} selected</source>
+            <translation>显示 {0:,} / 共 {1:,} 行（整个文件）；已选 {2:,} 个</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="323" />
             <source>{0:,} of {1:,} rows shown (current view and half a view around it); {2:,} selected</source>
             <translation>显示当前视图内 {0:,} / 共 {1:,} 行（含视图四周各半个视图）；已选 {2:,} 个</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="423" />
+            <location filename="../../app/gui/attribute_table.py" line="427" />
             <source>Filter: text in any column</source>
             <translation>筛选：任一列包含的文字</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="424" />
+            <location filename="../../app/gui/attribute_table.py" line="428" />
             <source>Selected only</source>
             <translation>仅显示选中</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="425" />
+            <location filename="../../app/gui/attribute_table.py" line="429" />
             <source>Zoom the map to the selected features</source>
             <translation>地图缩放到选中要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="426" />
+            <location filename="../../app/gui/attribute_table.py" line="430" />
             <source>Clear the selection</source>
             <translation>清除选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="427" />
-            <location filename="../../app/gui/attribute_table.py" line="628" />
-            <location filename="../../app/gui/attribute_table.py" line="654" />
+            <location filename="../../app/gui/attribute_table.py" line="431" />
+            <location filename="../../app/gui/attribute_table.py" line="632" />
+            <location filename="../../app/gui/attribute_table.py" line="658" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="428" />
+            <location filename="../../app/gui/attribute_table.py" line="432" />
             <source>Export the rows to CSV or Excel</source>
             <translation>将行导出为 CSV 或 Excel</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="429" />
+            <location filename="../../app/gui/attribute_table.py" line="433" />
             <source>Export selected rows…</source>
             <translation>导出选中行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="430" />
+            <location filename="../../app/gui/attribute_table.py" line="434" />
             <source>Export all shown rows…</source>
             <translation>导出所有显示的行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="431" />
+            <location filename="../../app/gui/attribute_table.py" line="435" />
             <source>Layer shown in the table</source>
             <translation>表中显示的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="442" />
+            <location filename="../../app/gui/attribute_table.py" line="446" />
             <source>No layer</source>
             <translation>无图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="449" />
+            <location filename="../../app/gui/attribute_table.py" line="453" />
             <source>{0:,} of {1:,} features shown, {2:,} selected</source>
             <translation>显示 {0:,} / {1:,} 个要素，选中 {2:,} 个</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="628" />
+            <location filename="../../app/gui/attribute_table.py" line="632" />
             <source>No rows are selected.</source>
             <translation>没有选中任何行。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="632" />
+            <location filename="../../app/gui/attribute_table.py" line="636" />
             <source>Export attributes</source>
             <translation>导出属性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="633" />
+            <location filename="../../app/gui/attribute_table.py" line="637" />
             <source>CSV (*.csv);;Excel workbook (*.xlsx)</source>
             <translation>CSV (*.csv);;Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="652" />
+            <location filename="../../app/gui/attribute_table.py" line="656" />
             <source>{0:,} rows written to {1}</source>
             <translation>已将 {0:,} 行写入 {1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="660" />
+            <location filename="../../app/gui/attribute_table.py" line="664" />
             <source>Exporting {0}</source>
             <translation>正在导出 {0}</translation>
         </message>
@@ -1932,6 +1937,7 @@
             <location filename="../../app/gui/open_data.py" line="748" />
             <location filename="../../app/gui/parquet_layer.py" line="36" />
             <location filename="../../app/gui/parquet_layer.py" line="108" />
+            <location filename="../../app/gui/parquet_layer.py" line="205" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
         </message>
