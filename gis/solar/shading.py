@@ -48,6 +48,7 @@ import numpy as np
 import shapely
 
 from gis.progress import NO_PROGRESS, Progress
+from gis.solar.horizon_kernel import STAT_NAMES, chunk_slopes
 
 __all__ = [
     "horizon_from_footprints",
@@ -59,6 +60,7 @@ INSIDE_HORIZON_DEG = 90.0
 """Horizon (every sector) of a point that lies inside a taller footprint other than its own."""
 
 _RING_EDGES_M = (0.0, 30.0, 60.0, 100.0, 150.0, 220.0, 300.0, 400.0, 600.0, 1000.0, 2000.0, 5000.0)
+_RING_EDGES = np.asarray(_RING_EDGES_M)
 """Neighbours are processed in distance rings (m); from the second ring on a neighbour is only
 looked at if it could rise above the horizon found so far in the sectors it covers."""
 _MAX_PAIRS_PER_BATCH = 1_000_000
@@ -290,8 +292,9 @@ def _oriented_rings(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 class _Walls:
-    """All footprint edges (walls), grouped by building, with per-edge constants (float32,
-    coordinates relative to ``origin`` so that float32 keeps mm precision).
+    """All footprint edges (walls), grouped by building, with per-edge constants (float64,
+    coordinates relative to ``origin``: in float32 a wall 5 km from the origin is only known
+    to 0.5 mm, which turns a ray grazing a corner 6 m away by 1e-4 rad into a hit or a miss).
 
     Polygons are oriented (exterior counter-clockwise, holes clockwise), so the solid is on the
     left of every edge a→b. For a point p, ``dperp = off - p·n`` (n: unit normal pointing from
@@ -316,12 +319,11 @@ class _Walls:
         a, d, length, bldg = a[order], d[order], length[order], bldg[order]
         tx, ty = d[:, 0] / length, d[:, 1] / length
         nx, ny = -ty, tx
-        f32 = np.float32
-        self.tx, self.ty, self.nx, self.ny = tx.astype(f32), ty.astype(f32), nx.astype(f32), ny.astype(f32)
-        self.off = (a[:, 0] * nx + a[:, 1] * ny).astype(f32)
-        self.a_t = (a[:, 0] * tx + a[:, 1] * ty).astype(f32)
-        self.length = length.astype(f32)
-        self.az_n = np.arctan2(nx, ny).astype(f32)
+        self.tx, self.ty, self.nx, self.ny = tx, ty, nx, ny
+        self.off = a[:, 0] * nx + a[:, 1] * ny
+        self.a_t = a[:, 0] * tx + a[:, 1] * ty
+        self.length = length
+        self.az_n = np.arctan2(nx, ny)
         self.start = np.searchsorted(bldg, np.arange(n + 1)).astype(np.int64)
         self.count = np.diff(self.start)
 
@@ -354,7 +356,7 @@ class _Stopped(Exception):
 
 @dataclass(eq=False)
 class _Job:
-    """Shared read-only inputs of one horizon_from_footprints call (float32, local coords).
+    """Shared read-only inputs of one horizon_from_footprints call (float64, local coords).
 
     px, py, pz: every point's coordinates (m, relative to ``origin``); own: its building index
     (-1: none); height, bb: every building's height (m; -inf: no obstruction) and bounding box
@@ -435,7 +437,7 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
     * ``stats`` (optional dict) receives counts: ``points``, ``pairs_roof_building`` (candidate
       neighbours per roof), ``pairs_roof_building_kept`` (after occlusion culling),
       ``pairs_point_wall`` (facing walls evaluated per point) and ``pairs_point_wall_sector``.
-    * ``origin_xy`` (m): the point the float32 coordinates are taken relative to; default the
+    * ``origin_xy`` (m): the point the local coordinates are taken relative to; default the
       rounded centre of ``footprints``. Giving the same origin to calls on different subsets
       (the partitions or tiles of one run) makes their arithmetic, and so their horizons,
       identical for the points they share.
@@ -444,12 +446,15 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
     grown by the reach; a second tree of the tall buildings for the far tier). Neighbours go in
     distance rings; from the second ring on, a neighbour is skipped for a roof when, in every
     sector (ray) its bounding circle covers, all the roof's points already have a horizon at
-    least as high as the neighbour could reach. Walls whose back faces the whole roof are
+    least as high as the neighbour could reach; a point skips a neighbour that cannot rise
+    above its lowest horizon in any sector. Walls whose back faces the whole roof are
     dropped; per (point, facing wall) the azimuth range the wall covers gives the rays (or
-    sectors) it meets and, on each, its distance d: slope ``(H - z) / d``, maxima per (point,
-    sector) with ``np.maximum.at``. Float32 in coordinates relative to the data's centre (mm
-    precision over tens of km). Work runs in chunks of whole roofs (~4,000 points, ~0.1 s) on
-    ``threads`` threads (default: up to 2), with a progress report after each chunk; memory
+    sectors) it meets and, on each, its distance d: slope ``(H - z) / d``, the maximum kept per
+    (point, sector). The loop over roofs, neighbours, walls and points is compiled
+    (:mod:`gis.solar.horizon_kernel`); float64 in coordinates relative to the data's centre.
+    Work runs in chunks of whole roofs (~4,000 points, ~0.05 s) on ``threads`` threads
+    (default: up to 2; the compiled loop releases the GIL), with a progress report after each
+    chunk; memory
     stays at a few hundred MB besides the result (100,000 roofs: ~1.7 M points, 36 sectors →
     240 MB of horizons).
     """
@@ -516,15 +521,14 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
     if pts.size == 0:
         return out
 
-    f32 = np.float32
-    bb = np.where(missing[:, None], np.nan, bounds - np.r_[origin, origin]).astype(f32)
+    bb = np.where(missing[:, None], np.nan, bounds - np.r_[origin, origin])
     tan_min = math.tan(math.radians(min(max(min_elevation_deg, 0.0), 89.0)))
     # Far tier: buildings tall enough to subtend far_elevation_deg beyond max_distance_m.
     tan_far = math.tan(math.radians(far_elevation_deg)) if far_elevation_deg < 89.0 else 1e30
     tall = np.flatnonzero(height >= float(np.min(z[pts])) + max_distance_m * tan_far) \
         if 0 < tan_far < 1e30 else np.zeros(0, np.intp)
-    job = _Job(px=(xy[:, 0] - origin[0]).astype(f32), py=(xy[:, 1] - origin[1]).astype(f32),
-               pz=z.astype(f32), own=own, height=height.astype(f32), h_max=float(np.max(height)),
+    job = _Job(px=xy[:, 0] - origin[0], py=xy[:, 1] - origin[1],
+               pz=z, own=own, height=height, h_max=float(np.max(height)),
                bb=bb, origin=origin, walls=walls, tree=tree, n_sectors=int(n_sectors),
                rays=int(rays_per_sector), max_d=float(max_distance_m), tan_min=tan_min,
                tall=tall, tall_tree=_built_tree(fp[tall]) if tall.size else None,
@@ -574,11 +578,7 @@ def _chunk_horizon(job: _Job, pts: np.ndarray, g_start: np.ndarray, g_end: np.nd
                    ) -> np.ndarray:
     """Horizons (deg) of one chunk of points, grouped by roof (``pts[g_start[i]:g_end[i]]``)."""
     job.check()
-    n_sec = job.n_sectors
-    m = pts.size
     px, py, pz = job.px[pts], job.py[pts], job.pz[pts]
-    slope = np.zeros(m * n_sec, dtype=np.float32)  # tan(elevation), (local point, sector)
-    g_n = g_end - g_start
     gmin = np.minimum.reduceat(pz, g_start)
     gx0, gx1 = np.minimum.reduceat(px, g_start), np.maximum.reduceat(px, g_start)
     gy0, gy1 = np.minimum.reduceat(py, g_start), np.maximum.reduceat(py, g_start)
@@ -587,161 +587,31 @@ def _chunk_horizon(job: _Job, pts: np.ndarray, g_start: np.ndarray, g_end: np.nd
     if job.tan_min > 0:
         reach = np.minimum(reach, np.maximum(job.h_max - gmin, 0.0) / job.tan_min)
     ox, oy = job.origin
-    boxes = shapely.box(gx0 + ox - reach, gy0 + oy - reach, gx1 + ox + reach, gy1 + oy + reach)
-    gi, bj = job.tree.query(boxes)
-    gi, bj, gdist, gdh = _roof_pairs(job, pts, g_start, gi, bj, gmin, gx0, gx1, gy0, gy1)
-    keep = (gdist <= job.max_d) & (gdh >= gdist * job.tan_min)
-    gi, bj, gdist, gdh = gi[keep], bj[keep], gdist[keep], gdh[keep]
+    gi, bj = job.tree.query(shapely.box(gx0 + ox - reach, gy0 + oy - reach,
+                                        gx1 + ox + reach, gy1 + oy + reach))
+    far = np.zeros(gi.size, bool)
     if job.tall_tree is not None:  # tall buildings beyond max_distance_m
-        far = np.minimum(np.maximum(job.h_max_tall - gmin, 0.0) / job.tan_far, _FAR_CAP_M)
-        gf = np.flatnonzero(far > job.max_d)
+        reach_far = np.minimum(np.maximum(job.h_max_tall - gmin, 0.0) / job.tan_far, _FAR_CAP_M)
+        gf = np.flatnonzero(reach_far > job.max_d)
         if gf.size:
-            f = far[gf]
+            f = reach_far[gf]
             fi, fj = job.tall_tree.query(shapely.box(gx0[gf] + ox - f, gy0[gf] + oy - f,
                                                      gx1[gf] + ox + f, gy1[gf] + oy + f))
-            fi, fj, fdist, fdh = _roof_pairs(job, pts, g_start, gf[fi], job.tall[fj], gmin,
-                                             gx0, gx1, gy0, gy1)
-            keep = (fdist > job.max_d) & (fdh >= fdist * job.tan_far)
-            gi, bj = np.r_[gi, fi[keep]], np.r_[bj, fj[keep]]
-            gdist, gdh = np.r_[gdist, fdist[keep]], np.r_[gdh, fdh[keep]]
-    job.count("pairs_roof_building", gi.size)
-    g_cx, g_cy = (gx0 + gx1) / 2, (gy0 + gy1) / 2
-    g_rad = np.hypot(gx1 - gx0, gy1 - gy0) / 2
-    ring = np.searchsorted(np.asarray(_RING_EDGES_M, dtype=np.float32), gdist, side="right")
-    for r in range(1, len(_RING_EDGES_M) + 1):
-        job.check()
-        sel = np.flatnonzero(ring == r)
-        if sel.size == 0:
-            continue
-        gr, br = gi[sel], bj[sel]
-        if r > 1:  # could the neighbour rise above the lowest horizon of the roof's points?
-            s_min = np.minimum.reduceat(slope.reshape(m, n_sec), g_start, axis=0).reshape(-1)
-            alive = _may_rise(job, s_min, gr, br, g_cx, g_cy, g_rad, gdh[sel], gdist[sel])
-            gr, br = gr[alive], br[alive]
-        job.count("pairs_roof_building_kept", gr.size)
-        # → (roof, wall) pairs; walls whose back faces every point of the roof are dropped.
-        walls = job.walls
-        q, rank = _expand(walls.count[br])
-        gr, e = gr[q], walls.start[br[q]] + rank
-        hb = job.height[br[q]]
-        nx, ny = walls.nx[e], walls.ny[e]
-        far_side = walls.off[e] - (np.minimum(gx0[gr] * nx, gx1[gr] * nx)
-                                   + np.minimum(gy0[gr] * ny, gy1[gr] * ny))
-        keep = np.flatnonzero((far_side > 1e-3) & (hb - gmin[gr] >= far_side * job.tan_min))
-        _walls_into(job, slope, gr[keep], e[keep], hb[keep], g_start, g_n, px, py, pz)
-    return np.degrees(np.arctan(slope)).reshape(m, n_sec)
-
-
-def _roof_pairs(job: _Job, pts, g_start, gi, bj, gmin, gx0, gx1, gy0, gy1):
-    """(roof, neighbour) candidates without the roof's own building and neighbours no higher
-    than its lowest point, with the roof-box to neighbour-box distance (m, a lower bound for
-    every point of the roof) and the neighbour's height above the roof's lowest point (m)."""
-    keep = (bj != job.own[pts[g_start]][gi]) & (job.height[bj] > gmin[gi])
-    gi, bj = gi[keep], bj[keep]
-    bb = job.bb[bj]
-    gdist = np.hypot(np.maximum(np.maximum(bb[:, 0] - gx1[gi], gx0[gi] - bb[:, 2]), 0),
-                     np.maximum(np.maximum(bb[:, 1] - gy1[gi], gy0[gi] - bb[:, 3]), 0))
-    return gi, bj, gdist, job.height[bj] - gmin[gi]
-
-
-def _may_rise(job: _Job, s_min: np.ndarray, gi, bj, gx, gy, grad, dh, dist) -> np.ndarray:
-    """Mask of (roof, neighbour) pairs where the neighbour's highest possible slope ``dh / dist``
-    beats the roof's lowest slope so far (``s_min``, (roof, sector) flattened) in at least one
-    sector (ray, with ``rays_per_sector`` ≥ 1) that meets the neighbour's bounding circle as
-    seen from the roof's bounding circle (centre gx, gy, radius grad; m)."""
-    n_sec = job.n_sectors
-    s2 = s_min.reshape(-1, n_sec)
-    ub = dh / np.maximum(dist, np.float32(1e-6))
-    maybe = np.flatnonzero(ub > s2.min(axis=1)[gi])
-    gu, bu, ub = gi[maybe], bj[maybe], ub[maybe]
-    bb = job.bb[bu]
-    cx = (bb[:, 0] + bb[:, 2]) / 2 - gx[gu]
-    cy = (bb[:, 1] + bb[:, 3]) / 2 - gy[gu]
-    rad = np.hypot(bb[:, 2] - bb[:, 0], bb[:, 3] - bb[:, 1]) / 2 + grad[gu]
-    dc = np.hypot(cx, cy)
-    near = dc <= rad * 1.001 + 1e-3
-    half = np.arcsin(np.minimum(rad / np.maximum(dc, np.float32(1e-6)), 1)) + np.float32(1e-4)
-    az = np.arctan2(cx, cy)
-    if job.rays == 0:  # sectors overlapping [az - half, az + half]
-        w = np.float32(2 * math.pi / n_sec)
-        k0 = np.floor((az - half) / w + np.float32(0.5)).astype(np.int64)
-        k1 = np.floor((az + half) / w + np.float32(0.5)).astype(np.int64)
-    else:  # rays inside it
-        w = np.float32(2 * math.pi / (n_sec * job.rays))
-        off = np.float32(0.5 - job.rays / 2)
-        k0 = np.ceil((az - half) / w - off).astype(np.int64)
-        k1 = np.floor((az + half) / w - off).astype(np.int64)
-    cnt = np.where(near, 0, np.clip(k1 - k0 + 1, 0, n_sec * max(job.rays, 1)))
-    top = ~near & (cnt > 0) & (ub > s2.max(axis=1)[gu])  # above all found so far: no need to look
-    cnt[top] = 0
-    q, rank = _expand(cnt)
-    k = k0[q] + rank
-    sector = (k // job.rays if job.rays else k) % n_sec
-    beats = ub[q] > s_min[gu[q] * n_sec + sector]
-    alive = np.zeros(gi.size, bool)
-    alive[maybe[near | top]] = True
-    alive[maybe[q[beats]]] = True
-    return alive
-
-
-def _walls_into(job: _Job, slope: np.ndarray, gr, e, hb, g_start, g_n, px, py, pz) -> None:
-    """Raise ``slope`` (tan elevation per local point × sector) by walls ``e`` (height ``hb``,
-    m) seen from every point of roofs ``gr``, in batches bounded in (point, wall) pairs."""
-    cnt = g_n[gr]
-    csum = np.cumsum(cnt)
-    start = 0
-    while start < gr.size:
-        base = int(csum[start - 1]) if start else 0
-        stop = max(int(np.searchsorted(csum, base + _MAX_PAIRS_PER_BATCH, side="right")), start + 1)
-        job.check()
-        q, rank = _expand(cnt[start:stop])
-        q += start
-        loc = g_start[gr[q]] + rank
-        _pairs_into(job, slope, loc, e[q], hb[q] - pz[loc], px, py)
-        start = stop
-
-
-def _pairs_into(job: _Job, slope: np.ndarray, loc, e, dh, px, py) -> None:
-    """Raise ``slope`` by (local point ``loc``, wall ``e``) pairs (``dh``: wall height above
-    the point, m): per sector (or ray) the wall covers, the slope at its nearest point there."""
-    walls = job.walls
-    n_sec = job.n_sectors
-    x, y = px[loc], py[loc]
-    dperp = walls.off[e] - (x * walls.nx[e] + y * walls.ny[e])
-    face = np.flatnonzero((dperp > 1e-3) & (dh > 0) & (dh >= dperp * job.tan_min))
-    loc, e, dh, dperp = loc[face], e[face], dh[face], dperp[face]
-    x, y = x[face], y[face]
-    job.count("pairs_point_wall", loc.size)
-    sa = walls.a_t[e] - (x * walls.tx[e] + y * walls.ty[e])
-    da = np.arctan(sa / dperp)  # angles of the wall's ends from its normal (rad, clockwise +)
-    db = np.arctan((sa + walls.length[e]) / dperp)
-    azn = walls.az_n[e]
-    if job.rays == 0:  # sectors overlapping [azn + da, azn + db]
-        w = np.float32(2 * math.pi / n_sec)
-        k0 = np.floor((azn + da) / w + np.float32(0.5)).astype(np.int32)
-        k1 = np.floor((azn + db) / w + np.float32(0.5)).astype(np.int32)
-    else:  # rays inside [azn + da, azn + db]
-        w = np.float32(2 * math.pi / (n_sec * job.rays))
-        off = np.float32(0.5 - job.rays / 2)  # ray j of sector k at (k * rays + j + off) * w
-        k0 = np.ceil((azn + da) / w - off).astype(np.int32)
-        k1 = np.floor((azn + db) / w - off).astype(np.int32)
-    cnt = k1 - k0 + 1
-    one = np.flatnonzero(cnt == 1)  # most walls meet 0 or 1 sector/ray: expand only the rest
-    many = np.flatnonzero(cnt > 1)
-    q, rank = _expand(cnt[many])
-    q = np.concatenate([one, many[q]])
-    k = k0[q]
-    k[one.size:] += rank.astype(k.dtype)
-    job.count("pairs_point_wall_sector", q.size)
-    if job.rays == 0:  # nearest point of the wall inside the sector: angle closest to the normal
-        bin_lo = (k.astype(np.float32) - np.float32(0.5)) * w - azn[q]
-        rel = np.minimum(np.maximum(np.maximum(da[q], bin_lo), 0), np.minimum(db[q], bin_lo + w))
-        sector = np.where(k < 0, k + n_sec, np.where(k >= n_sec, k - n_sec, k))  # k in [-1, 2n)
-    else:
-        rel = (k.astype(np.float32) + off) * w - azn[q]
-        sector = (k % (n_sec * job.rays)) // job.rays
-    val = dh[q] * np.cos(rel) / dperp[q]
-    np.maximum.at(slope, loc[q].astype(np.int64) * n_sec + sector, val)
+            gi, bj = np.r_[gi, gf[fi]], np.r_[bj, job.tall[fj]]
+            far = np.r_[far, np.ones(fi.size, bool)]
+    order = np.argsort(gi, kind="stable")
+    gi, bj, far = gi[order], bj[order], far[order]
+    cand_start = np.searchsorted(gi, np.arange(g_start.size + 1))
+    w = job.walls
+    slope, counts = chunk_slopes(
+        px, py, pz, g_start.astype(np.int64), g_end.astype(np.int64),
+        job.own[pts[g_start]].astype(np.int64), cand_start.astype(np.int64),
+        bj.astype(np.int64), far, job.height, job.bb, w.start, w.count, w.nx, w.ny, w.off,
+        w.tx, w.ty, w.a_t, w.length, w.az_n, job.n_sectors, job.rays, job.tan_min, job.max_d,
+        job.tan_far, _RING_EDGES)
+    for name, value in zip(STAT_NAMES, counts, strict=True):
+        job.count(name, value)
+    return np.degrees(np.arctan(slope)).astype(np.float32)
 
 
 def sky_view_loss(horizon) -> np.ndarray:
