@@ -295,6 +295,15 @@ class ParquetLayer(VectorLayer):
         self._identified: gpd.GeoDataFrame | None = None  # the last identify's rows, by key
         super().__init__(name, prepare(name, self.last_window.gdf), style, title=title)
 
+    def adopt(self, other: ParquetLayer) -> None:
+        """Read from ``other``'s source from now on, showing its window (a result layer replaced by a
+        new run: the files may differ, so the old keys and selection mean nothing)."""
+        self.source, self.max_features = other.source, other.max_features
+        self.selected_keys = np.zeros(0, dtype=np.int64)
+        self._identified = None
+        self.selection = []
+        self.show_window(other.last_window)
+
     # -- selection by key ------------------------------------------------------------------------
     def _window_keys(self) -> np.ndarray:
         return self.gdf[self.source.key].to_numpy(dtype=np.int64)

@@ -321,3 +321,34 @@ def test_attribute_table_shows_the_window_labelled_and_keeps_sort_and_selection(
     assert set(layer.selected_keys) == keys - set(layer.gdf[ROW_KEY])
     table.clear_selection()
     assert len(layer.selected_keys) == 0
+
+
+def test_a_result_layer_replaced_by_a_new_run_reads_the_new_files(parquet, tmp_path):
+    """A second run's layer replaces the first's (same name, same layer object on the map): the layer
+    then reads the new run's files, and the old keys (other rows) are no longer selected."""
+    from types import SimpleNamespace
+
+    from app.gui.parquet_layer import adopt_result_sources
+    from app.workspace import Workspace
+    from layers.parquet_source import ROW_KEY, ParquetLayer, ParquetSource
+
+    path, _ = parquet
+    other = footprints(900, seed=7)
+    path2 = tmp_path / "run2.parquet"
+    other.to_parquet(path2, write_covering_bbox=True, row_group_size=300)
+    ws = Workspace(lang="en")
+    first = ParquetLayer("rooftop_pv", ParquetSource(path), max_features=1000)
+    ws.put_result_layer("rooftop_pv", first)
+    first.selection = [0, 1, 2]
+    second = ParquetLayer("rooftop_pv", ParquetSource(path2), max_features=300)
+    ws.put_result_layer("rooftop_pv", second)
+    adopt_result_sources(ws, SimpleNamespace(layers={"rooftop_pv": second}))
+    shown = ws.layer("rooftop_pv")
+    assert shown is first and shown.source.path == path2 and len(shown.selected_keys) == 0
+    assert shown.source.rows == 900 and shown.last_window.overview and len(shown.gdf) == 300
+    assert set(shown.gdf["fid"]) <= set(other["fid"])
+    view = (X0 + 1000, Y0 + 1000, X0 + 1800, Y0 + 1500)
+    shown.show_window(shown.read_view(view))
+    wide = (X0 + 600, Y0 + 750, X0 + 2200, Y0 + 1750)
+    assert set(shown.gdf["fid"]) == set(other["fid"].iloc[in_box(other, wide)])
+    assert (shown.gdf["fid"].to_numpy() == other["fid"].to_numpy()[shown.gdf[ROW_KEY].to_numpy()]).all()

@@ -406,9 +406,10 @@ def run_algorithm(parent: QWidget | None, workspace, alg: Algorithm, values: Par
             use_park(workspace, output.result, inputs)
         else:
             add_result_layers(workspace, output)
-            if isinstance(parent, QMainWindow):  # result layers read by view follow the map
-                from app.gui.parquet_layer import add_grid_summary, follow_parquet_layers
+            from app.gui.parquet_layer import add_grid_summary, adopt_result_sources, follow_parquet_layers
 
+            adopt_result_sources(workspace, output)  # a replaced layer read by view reads the new files
+            if isinstance(parent, QMainWindow):  # result layers read by view follow the map
                 follow_parquet_layers(parent)
                 add_grid_summary(parent, output)  # a tiled rooftop run's 1 km grid summary
         if on_done is not None:

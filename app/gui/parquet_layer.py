@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QTimer
 
 SETTLE_MS = 150
@@ -74,7 +75,7 @@ class ViewFollower:
         window.canvas.extent_changed.connect(self.on_extent)
 
     def on_extent(self, *_args) -> None:
-        if not self.window.workspace.tree.contains(self.layer):
+        if not shiboken6.isValid(self.window) or not self.window.workspace.tree.contains(self.layer):
             self.stop()
             return
         self.timer.start()
@@ -99,6 +100,8 @@ class ViewFollower:
         layer = self.layer
 
         def done(win) -> None:
+            if not shiboken6.isValid(self.window):  # the window closed while reading
+                return
             if win is not None and self.window.workspace.tree.contains(layer):
                 layer.show_window(win)
             if self.pending:
@@ -109,6 +112,17 @@ class ViewFollower:
                                lambda progress: layer.read_view(extent, crs, progress), done,
                                show_dialog=False)
         return self.handle
+
+
+def adopt_result_sources(workspace, output) -> None:
+    """After a run's layers were put on the map: a layer read by view that replaced an earlier run's
+    (same name) kept the old layer object, which must now read the new run's files."""
+    from layers.parquet_source import ParquetLayer
+
+    for name, new in output.layers.items():
+        old = workspace.layer(name)
+        if isinstance(new, ParquetLayer) and isinstance(old, ParquetLayer) and old is not new:
+            old.adopt(new)
 
 
 def follow_parquet_layers(window) -> None:
@@ -193,7 +207,7 @@ def add_grid_summary(window, output):
     lang = getattr(ws, "lang", "zh")
 
     def done(layer) -> None:
-        if window.workspace is not ws:
+        if not shiboken6.isValid(window) or window.workspace is not ws:  # closed, or another project
             return
         added = ws.put_result_layer(GRID_LAYER, layer)
         roofs = ws.layer("rooftop_pv")
