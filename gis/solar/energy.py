@@ -20,6 +20,7 @@ import pvlib
 
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
+from gis.solar.loss_kernel import blocked_wh_m2
 from gis.solar.weather_types import Weather
 
 TILT_STEP_DEG = 1.0
@@ -129,7 +130,7 @@ def orientation_yield(sun: SiteSun, tilt_deg: float, azimuth_deg: float, mountin
         model=system.transposition, diffuse_components=True)
     aoi = pvlib.irradiance.aoi(tilt_deg, azimuth_deg, sun.apparent_zenith, sun.azimuth)
     iam_beam = pvlib.iam.physical(aoi)
-    iam_d = pvlib.iam.marion_diffuse("physical", tilt_deg)
+    iam_d = _marion_diffuse(float(tilt_deg))
     circumsolar = np.nan_to_num(np.asarray(irr["poa_circumsolar"], float)) * float(iam_d["sky"])
     # circumsolar light comes from around the sun: it is shaded with the beam
     beam = np.nan_to_num(np.asarray(irr["poa_direct"], float)) * np.nan_to_num(iam_beam) + circumsolar
@@ -149,6 +150,14 @@ def orientation_yield(sun: SiteSun, tilt_deg: float, azimuth_deg: float, mountin
     monthly = np.bincount(sun.month, weights=ac, minlength=12)
     return OrientationYield(tilt_deg, azimuth_deg, mounting, ac, beam, sky, poa_eff, monthly,
                             float(ac.sum()))
+
+
+@functools.lru_cache(maxsize=256)
+def _marion_diffuse(tilt_deg: float) -> dict:
+    """pvlib's Marion diffuse IAM (physical model) of a tilt: ``{"sky", "ground", "horizon"}``.
+    It depends on the tilt alone and costs ~30 ms (a numerical integral), so it is made once per
+    tilt rather than once per orientation class (a 5° metal roof has a class per azimuth)."""
+    return {k: float(v) for k, v in pvlib.iam.marion_diffuse("physical", tilt_deg).items()}
 
 
 class YieldTable:
@@ -245,10 +254,13 @@ def _sky_cumulative(n_sec: int, tilt_deg: float, azimuth_deg: float) -> tuple[np
     return e_edges, cum
 
 
-def _beam_sectors(yields: YieldTable, key: tuple, n_sec: int) -> list:
-    """Per azimuth sector with beam hours of class ``key``: (sector, sun elevations of those hours
-    sorted (deg), cumulative monthly beam Wh/m² below each (hours + 1, 12)). Kept on the yield
-    table, so partitions and tiles sharing it sort and sum each class's hours once."""
+def _beam_sectors(yields: YieldTable, key: tuple, n_sec: int) -> tuple:
+    """Beam hours of class ``key`` per azimuth sector, as :func:`loss_kernel.blocked_wh_m2` takes
+    them: (sec_start, sec_end (n_sec,) ranges into elev; elev: sun elevations (deg) of each
+    sector's hours ascending; beam_cum: per sector, cumulative monthly beam Wh/m² below each
+    hour ((hours + 1) rows of 12, the first zero); beam_row0 (n_sec,): each sector's first row).
+    Kept on the yield table, so partitions and tiles sharing it sort and sum each class's hours
+    once."""
     tables = yields._sectors.get((key, n_sec))
     if tables is not None:
         return tables
@@ -256,15 +268,22 @@ def _beam_sectors(yields: YieldTable, key: tuple, n_sec: int) -> list:
     up = sun.elevation > 0
     width = 360.0 / n_sec
     sector = np.floor(((sun.azimuth + width / 2.0) % 360.0) / width).astype(np.int64)
-    tables = []
+    sec_start, sec_end = np.zeros(n_sec, np.int64), np.zeros(n_sec, np.int64)
+    row0 = np.zeros(n_sec, np.int64)
+    elevs, cums = [], []
+    n_hours = n_rows = 0
     for k in range(n_sec):
         hours = np.flatnonzero(up & (sector == k) & (oy.beam_wh_m2 > 0))
-        if hours.size == 0:
-            continue
-        order = hours[np.argsort(sun.elevation[hours])]
+        order = hours[np.argsort(sun.elevation[hours], kind="stable")]
         beam_m = np.zeros((order.size + 1, 12))
         beam_m[np.arange(1, order.size + 1), sun.month[order]] = oy.beam_wh_m2[order]
-        tables.append((k, sun.elevation[order], np.cumsum(beam_m, axis=0)))
+        sec_start[k], sec_end[k], row0[k] = n_hours, n_hours + order.size, n_rows
+        elevs.append(sun.elevation[order])
+        cums.append(np.cumsum(beam_m, axis=0))
+        n_hours += order.size
+        n_rows += order.size + 1
+    tables = (sec_start, sec_end, np.concatenate(elevs).astype(np.float64),
+              np.ascontiguousarray(np.concatenate(cums)), row0)
     yields._sectors[(key, n_sec)] = tables
     return tables
 
@@ -278,7 +297,7 @@ def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon
     sector; sky diffuse is lost in the share :func:`sky_blocked_on_plane` of the class's plane
     (isotropic sky); ground-reflected light is kept. Per class and sector the hours are sorted by
     sun elevation with cumulative monthly beam, so each point costs one binary search per
-    sector (no per-hour or per-point Python loop). ``progress`` is checked for Cancel per class.
+    sector (compiled: :mod:`gis.solar.loss_kernel`). ``progress`` is checked for Cancel per class.
     """
     n_pts, n_sec = horizon_deg.shape
     out = np.zeros((n_pts, 12))
@@ -286,17 +305,16 @@ def shading_loss_monthly(yields: YieldTable, class_of_point: np.ndarray, horizon
         return out
     sun = yields.sun
     keys = yields.keys
+    horizon = np.ascontiguousarray(horizon_deg)
     for ci in np.unique(class_of_point):
         progress.check()
         pts = np.flatnonzero(class_of_point == ci)
         oy = yields._cache[keys[ci]]
         month_poa = np.bincount(sun.month, weights=oy.poa_wh_m2, minlength=12)
         month_sky = np.bincount(sun.month, weights=oy.sky_wh_m2, minlength=12)
-        sky_blocked = sky_blocked_on_plane(horizon_deg[pts], oy.tilt_deg, oy.azimuth_deg)
-        blocked = sky_blocked[:, None] * month_sky[None, :]
-        for k, elev, cum in _beam_sectors(yields, keys[ci], n_sec):
-            below = np.searchsorted(elev, horizon_deg[pts, k], side="left")
-            blocked += cum[below]
+        e_edges, sky_cum = _sky_cumulative(n_sec, float(oy.tilt_deg), float(oy.azimuth_deg))
+        blocked = blocked_wh_m2(horizon[pts], float(e_edges[1] - e_edges[0]), sky_cum, month_sky,
+                                *_beam_sectors(yields, keys[ci], n_sec))
         out[pts] = np.divide(blocked, month_poa[None, :], out=np.zeros_like(blocked),
                              where=month_poa[None, :] > 0)
     return np.clip(out, 0.0, 1.0)

@@ -25,7 +25,7 @@ import sys
 import numpy as np
 
 # A frozen build has no .py sources for Numba's on-disk cache to key on: compile in memory there.
-_CACHE = not getattr(sys, "frozen", False) and os.environ.get("LINGTAN_NUMBA_CACHE", "1") != "0"
+NUMBA_CACHE = not getattr(sys, "frozen", False) and os.environ.get("LINGTAN_NUMBA_CACHE", "1") != "0"
 
 from numba import njit  # noqa: E402  (after the cache decision, which reads the environment)
 
@@ -34,7 +34,7 @@ STAT_NAMES = ("pairs_roof_building", "pairs_roof_building_kept", "pairs_point_wa
 """Counts the kernel returns, in this order (see ``horizon_from_footprints``'s ``stats``)."""
 
 
-@njit(cache=_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True)
 def _atan(x):  # pragma: no cover - compiled
     """arctan (rad) to ~1e-7 relative (Cephes ``atanf``: range reduction to |x| ≤ tan(π/8) and
     an odd polynomial): 4× faster than libm's double ``atan`` and as exact as the float32
@@ -55,7 +55,7 @@ def _atan(x):  # pragma: no cover - compiled
     return y if x >= 0.0 else -y
 
 
-@njit(cache=_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True)
 def _may_rise(ub, s_min, lo_all, hi_all, cx, cy, rad, n_sec, rays):  # pragma: no cover
     """Could a neighbour whose highest possible slope is ``ub`` raise the horizon of some point of
     the roof? Its bounding circle (centre cx, cy relative to the roof's centre; radius ``rad``
@@ -89,7 +89,7 @@ def _may_rise(ub, s_min, lo_all, hi_all, cx, cy, rad, n_sec, rays):  # pragma: n
     return False
 
 
-@njit(cache=_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True)
 def _building_into(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls, w_nx, w_ny, w_off,
                    w_tx, w_ty, w_at, w_len, w_azn, ray_sin, ray_cos, sector_of, n_sec, rays, tan_min,
                    counts):  # pragma: no cover - compiled
@@ -158,7 +158,7 @@ def _building_into(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls, w_
                         r = 0
 
 
-@njit(cache=_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True)
 def _kept_by_ring(c0, c1, own, gmin, gx0, gy0, gx1, gy1, cand_b, cand_far, height, bb, max_d,
                   tan_min, tan_far, ring_edges, kb, kd, kh, ring_start):  # pragma: no cover
     """The candidates ``c0:c1`` of one roof that count (not its own building, higher than its
@@ -205,7 +205,7 @@ def _kept_by_ring(c0, c1, own, gmin, gx0, gy0, gx1, gy1, cand_b, cand_far, heigh
     return nk
 
 
-@njit(cache=_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True)
 def _minima(slope, p0, p1, n_sec, s_min, pmin):  # pragma: no cover - compiled
     """Lowest slope so far of the points ``p0:p1`` per sector (``s_min``) and per point
     (``pmin``); returns the lowest and highest of ``s_min``."""
@@ -220,7 +220,7 @@ def _minima(slope, p0, p1, n_sec, s_min, pmin):  # pragma: no cover - compiled
     return s_min.min(), s_min.max()
 
 
-@njit(cache=_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True)
 def _facing(b, gx0, gy0, gx1, gy1, rise, w_start, w_count, w_nx, w_ny, w_off, tan_min, out
             ):  # pragma: no cover - compiled
     """Walls of building ``b`` whose front faces some point of the roof box (and that are near
@@ -236,7 +236,7 @@ def _facing(b, gx0, gy0, gx1, gy1, rise, w_start, w_count, w_nx, w_ny, w_off, ta
     return n_f
 
 
-@njit(cache=_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True)
 def chunk_slopes(px, py, pz, g_start, g_end, own_b, cand_start, cand_b, cand_far,
                  height, bb, w_start, w_count, w_nx, w_ny, w_off, w_tx, w_ty, w_at, w_len, w_azn,
                  n_sec, rays, tan_min, max_d, tan_far, ring_edges):  # pragma: no cover - compiled
