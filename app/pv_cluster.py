@@ -231,7 +231,6 @@ def run_tiled_pv(src: Path, out: Path, settings, *, weather_path: Path | None = 
     from app.outputs import write_json
     from gis.scale.cluster import parse_cluster, run_on_cluster
     from gis.scale.tile_run import plan_jobs
-    from gis.scale.tiles import TILE_M_DEFAULT
     from gis.solar import site_weather as weather_source
 
     parse_cluster(cluster, scheduler)  # a bad --cluster is reported before any reading
@@ -244,7 +243,7 @@ def run_tiled_pv(src: Path, out: Path, settings, *, weather_path: Path | None = 
                                           fix_time_base=fix_time_base, altitude_m=altitude_m,
                                           restore_components=restore_components)
     progress.report(0.12, "planning tiles")
-    plan, jobs, store, found = plan_jobs(source, weather, settings, tile_m=tile_m or TILE_M_DEFAULT,
+    plan, jobs, store, found = plan_jobs(source, weather, settings, tile_m=tile_m or None,
                                          out_dir=out)
     problems += found
     run = run_on_cluster(jobs, done=store.done_ids(), cluster=cluster, scheduler=scheduler,

@@ -289,3 +289,41 @@ def test_jobs_pickle_and_run_in_another_process(tmp_path, weather, whole):
     assert store.done_ids() == {j.tile_id for j in jobs}
     out = store.read_all().sort_values(ROW_COLUMN).reset_index(drop=True)
     _assert_same(out, whole)
+
+
+def _cells(n_cells: int, per_cell: int):
+    import pandas as pd
+
+    side = int(math.ceil(math.sqrt(n_cells)))
+    k = np.arange(n_cells)
+    return pd.DataFrame({"row": k // side, "col": k % side, "n_core": np.full(n_cells, per_cell)})
+
+
+@pytest.mark.parametrize(("n_cells", "per_cell", "want_km"), [
+    # 60 × 60 km of the synthetic city at 278/km²: √(30000 / 278) = 10.4 → 10 km (√(3600/16) = 15 allows it)
+    (3600, 278, 10),
+    # a dense urban district, 3,000/km² over 400 km²: √(30000 / 3000) = 3.16 → 3 km
+    (400, 3000, 3),
+    # 100 km² at 300/km²: √100 = 10 km would leave 1 tile; 16 tiles need √(100/16) = 2.5 → 2 km
+    (100, 300, 2),
+    # a sparse province, 5/km² over 200,000 km²: √6000 = 77 km → capped at 16 km
+    (200_000, 5, 16),
+])
+def test_automatic_tile_side_by_hand(n_cells, per_cell, want_km):
+    from gis.scale.tiles import auto_tile_m
+
+    assert auto_tile_m(_cells(n_cells, per_cell)) == want_km * 1000.0
+
+
+def test_automatic_plan_from_parquet_equals_the_frame_plan_at_that_side(tmp_path):
+    """1 km cells merged into tiles (the GeoParquet path) = tiles made straight from the points."""
+    from benchmarks.synthetic_city import footprints
+
+    g = footprints(20_000, seed=3)  # ~8.5 × 8.5 km at 60 m spacing
+    write_partitioned(g, tmp_path / "in", add_row_numbers=True)
+    auto = plan_parquet(tmp_path / "in", tile_m=None, settings=PVSettings(), batch_rows=7_000)
+    assert auto.tile_m == 2000.0  # 20,000 in ~81 occupied km²: √(81/16) = 2.25 → 2 km
+    direct = plan_tiles(g, tile_m=auto.tile_m, settings=PVSettings())
+    cols = ["tile_id", "x0", "y0", "n_core", "ex0", "ey0", "ex1", "ey1"]
+    assert direct.tiles[cols].equals(auto.tiles[cols])
+    assert plan_tiles(g, settings=PVSettings()).tile_m == auto.tile_m  # the frame's automatic side

@@ -160,8 +160,10 @@ class RooftopPV(Algorithm):
               optional=True, flag="--tile-m", metavar="M",
               help_zh="分块计算的方形分块边长（外加遮挡缓冲区）",
               help_en="side of the square tiles of a tiled run (each loads a shading halo around it)",
-              auto_zh="2000 米", auto_en="2000 m",
-              source="gis/scale/tiles.py TILE_M_DEFAULT (a few seconds of work per tile)", advanced=True),
+              auto_zh="按建筑密度自动选取（每块约 3 万栋，2–16 千米）",
+              auto_en="chosen from the building density (~30,000 per tile, 2–16 km)",
+              source="gis/scale/tiles.py auto_tile_m, TILE_TARGET_BUILDINGS (measured on 1M synthetic "
+                     "footprints: 4 km tiles 110 s, 12 km 74 s on 2 workers)", advanced=True),
     )
 
     @staticmethod

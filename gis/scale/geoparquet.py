@@ -137,15 +137,29 @@ def source_bounds(source) -> tuple[float, float, float, float]:
     return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
 
 
-def plan_parquet(source, *, tile_m: float, settings=None, halo_m: float | None = None,
+def plan_parquet(source, *, tile_m: float | None, settings=None, halo_m: float | None = None,
                  height_column: str = "height_m", batch_rows: int = BATCH_ROWS):
     """A :class:`gis.scale.tiles.TilePlan` of a GeoParquet source read in batches (geometry and
     height only): per batch only a table per occupied tile is kept, so the plan's memory grows
-    with the tiles, not the buildings (50 M footprints: one 200,000-row batch at a time)."""
-    from gis.scale.tiles import cell_stats, grid_origin, merge_cells, plan_from_cells, representative_xy
+    with the tiles, not the buildings (50 M footprints: one 200,000-row batch at a time).
+    ``tile_m`` None: the side is chosen from the data (``tiles.auto_tile_m``): the scan keeps
+    1 km cells, which are then merged into tiles."""
+    from gis.scale.tiles import (
+        BASE_CELL_M,
+        auto_tile_m,
+        cell_stats,
+        check_tile_m,
+        coarsen_cells,
+        grid_origin,
+        merge_cells,
+        plan_from_cells,
+        representative_xy,
+    )
 
+    check_tile_m(tile_m)
     run_bounds = source_bounds(source)
-    gx0, gy0 = grid_origin(run_bounds, tile_m)
+    cell_m = BASE_CELL_M if tile_m is None else tile_m
+    gx0, gy0 = grid_origin(run_bounds, cell_m)
     tables = []
     h_max = 0.0
     crs = None
@@ -156,7 +170,7 @@ def plan_parquet(source, *, tile_m: float, settings=None, halo_m: float | None =
         b = shapely.bounds(g)
         ok = np.isfinite(b).all(axis=1)
         if ok.any():
-            tables.append(cell_stats(x[ok], y[ok], b[ok], tile_m, gx0, gy0)[0])
+            tables.append(cell_stats(x[ok], y[ok], b[ok], cell_m, gx0, gy0)[0])
         if height_column in part and part[height_column].notna().any():
             h_max = max(h_max, float(part[height_column].max()))
     if crs is None or not tables:
@@ -167,7 +181,11 @@ def plan_parquet(source, *, tile_m: float, settings=None, halo_m: float | None =
         raise InputError("分块计算需要投影坐标系（米）的 GeoParquet，请先投影到当地高斯-克吕格投影带",
                          "Tiling needs the GeoParquet in a projected (metric) CRS: project it to the local "
                          "Gauss–Krüger zone first", path=str(source), code="scale.crs")
-    return plan_from_cells(merge_cells(tables), h_max, run_bounds, crs.to_string(), tile_m=tile_m,
+    cells = merge_cells(tables)
+    if tile_m is None:
+        tile_m = auto_tile_m(cells)
+        cells = coarsen_cells(cells, gx0, gy0, tile_m, *grid_origin(run_bounds, tile_m))
+    return plan_from_cells(cells, h_max, run_bounds, crs.to_string(), tile_m=tile_m,
                            halo_m=halo_m, settings=settings)
 
 

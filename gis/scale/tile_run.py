@@ -230,7 +230,7 @@ class PreparedRun:
 
 
 def prepare_run(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings: PVSettings | None = None,
-                *, tile_m: float = TILE_M_DEFAULT, out_dir: str | Path, halo_m: float | None = None
+                *, tile_m: float | None = TILE_M_DEFAULT, out_dir: str | Path, halo_m: float | None = None
                 ) -> PreparedRun:
     """Plan the tiles of ``source`` (a GeoDataFrame in a metric CRS, or a GeoParquet file/dataset)
     and open the tile store in ``out_dir`` for this run (a store of another run is emptied)."""
@@ -251,7 +251,7 @@ def prepare_run(source: gpd.GeoDataFrame | str | Path, weather: Weather, setting
 
 
 def plan_jobs(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings: PVSettings | None = None,
-              *, tile_m: float = TILE_M_DEFAULT, out_dir: str | Path, halo_m: float | None = None
+              *, tile_m: float | None = TILE_M_DEFAULT, out_dir: str | Path, halo_m: float | None = None
               ) -> tuple[TilePlan, list[TileJob], TileStore, list[Problem]]:
     """:func:`prepare_run` and all its jobs in a list (plan order): (plan, jobs, store,
     problems); the store's ``done_ids()`` are the tiles a rerun can skip. A frame's jobs carry
@@ -262,7 +262,7 @@ def plan_jobs(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings:
 
 
 def run_tiled(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings: PVSettings | None = None, *,
-              tile_m: float = TILE_M_DEFAULT, out_dir: str | Path, halo_m: float | None = None,
+              tile_m: float | None = TILE_M_DEFAULT, out_dir: str | Path, halo_m: float | None = None,
               progress: Progress = NO_PROGRESS) -> TiledResult:
     """Serial tiled rooftop PV run of ``source`` into the tile store ``out_dir``.
 

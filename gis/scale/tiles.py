@@ -54,13 +54,48 @@ FAR_ELEVATION_DEG: float = float(
 5° is hard-coded in rooftop_partition_shading's tall-tower prefilter). Read from the engine so
 that the halo follows it if it changes."""
 
-TILE_M_DEFAULT = 4_000.0
-"""m: default tile side. A tile loads its core buildings plus the 500 m near halo and pays a fixed
-cost (engine set-up, store write: ~30 ms after the shared tables); measured on 50,000 synthetic
-footprints (benchmarks/synthetic_city.py, ~280 buildings/km², shading on, this 2-core machine):
-CPU time 5.4 s single-process, 6.4 s with 4 km tiles (+19 %), 7.8 s with 2 km tiles (+44 %).
-A 4 km tile of a dense urban county (~3,000 buildings/km²) holds ~50,000 buildings: a few
-seconds of work and a few hundred MB, still small for a worker's 4 GB."""
+TILE_M_DEFAULT: float | None = None
+"""Default tile side: None = chosen from the data (:func:`auto_tile_m`)."""
+
+TILE_M_MIN, TILE_M_MAX = 2_000.0, 16_000.0
+"""m: the range :func:`auto_tile_m` chooses in (whole kilometres)."""
+TILE_TARGET_BUILDINGS = 30_000
+"""Core buildings a tile of :func:`auto_tile_m` holds in the built-up area. A tile pays its halo
+(the 500 m ring and the far towers, read and laid into the shading's trees) and a fixed cost per
+tile; on 1M synthetic footprints (~280 buildings/km², benchmarks/bench_scale_cluster.py, 2 workers)
+4 km tiles (~4,400 buildings, 1.79 buildings loaded per core building) took 110 s, 8 km 80 s and
+12 km (~40,000 buildings, 1.23 loaded per core) 74 s, at 0.8–1.1 GB per worker: ~30,000 buildings
+keep most of the gain at about 1 GB per worker."""
+TILE_MIN_TILES = 16
+"""Tiles :func:`auto_tile_m` aims to leave at least (smaller tiles when the data is small), so that
+the workers of a cluster share the work evenly."""
+BASE_CELL_M = 1_000.0
+"""m: the planning grid the automatic tile side is chosen on (tiles are whole multiples of it)."""
+
+
+def auto_tile_m(cells: pd.DataFrame) -> float:
+    """Tile side (m, a multiple of :data:`BASE_CELL_M`) from a table of the occupied 1 km cells
+    (``n_core`` per cell; :func:`cell_stats` at :data:`BASE_CELL_M`): about
+    :data:`TILE_TARGET_BUILDINGS` core buildings per tile at the built-up density (buildings per
+    occupied km², so a province's empty hills do not make its city tiles huge), at least
+    :data:`TILE_MIN_TILES` tiles where the data allows, within :data:`TILE_M_MIN`–:data:`TILE_M_MAX`."""
+    occupied = max(len(cells), 1)
+    density = float(cells["n_core"].sum()) / occupied  # buildings per occupied km²
+    k = round(math.sqrt(TILE_TARGET_BUILDINGS / max(density, 1e-9)))
+    k = min(k, int(math.sqrt(occupied / TILE_MIN_TILES)))  # enough tiles to share
+    k_min, k_max = int(TILE_M_MIN // BASE_CELL_M), int(TILE_M_MAX // BASE_CELL_M)
+    return float(min(max(k, k_min), k_max) * BASE_CELL_M)
+
+
+def coarsen_cells(cells: pd.DataFrame, base_x0: float, base_y0: float, tile_m: float, grid_x0: float,
+                  grid_y0: float) -> pd.DataFrame:
+    """A cell table of the :data:`BASE_CELL_M` grid (origin ``base_x0, base_y0``) as one of the
+    ``tile_m`` grid (origin ``grid_x0, grid_y0``; both grids on multiples of their sides, and
+    ``tile_m`` a multiple of the base, so each base cell lies in exactly one tile)."""
+    x = base_x0 + cells["col"].to_numpy() * BASE_CELL_M + BASE_CELL_M / 2
+    y = base_y0 + cells["row"].to_numpy() * BASE_CELL_M + BASE_CELL_M / 2
+    row, col = core_cells(x, y, tile_m, grid_x0, grid_y0)
+    return merge_cells([cells.assign(row=row, col=col)])
 
 
 @dataclass(frozen=True)
@@ -151,6 +186,15 @@ def halo_rule(settings: PVSettings, max_height_m: float) -> tuple[float, float, 
     return near, max(far, near), tall_min
 
 
+def check_tile_m(tile_m: float | None) -> None:
+    """A tile side given by the user must be a positive number of metres (None: automatic)."""
+    if tile_m is not None and not (isinstance(tile_m, (int, float)) and math.isfinite(tile_m)
+                                   and tile_m > 0):
+        raise InputError(f"分块边长应大于 0（现为 {tile_m} 米）",
+                         f"The tile side must be > 0 m (got {tile_m})",
+                         code="scale.tile_m")
+
+
 def core_cells(points_x: np.ndarray, points_y: np.ndarray, tile_m: float, grid_x0: float, grid_y0: float
                ) -> tuple[np.ndarray, np.ndarray]:
     """(row, col) of the grid cell holding each point (m): ``floor((v − origin) / tile_m)``."""
@@ -171,21 +215,19 @@ def representative_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(p), shapely.get_y(p)
 
 
-def plan_tiles(buildings: gpd.GeoDataFrame, *, tile_m: float = TILE_M_DEFAULT, halo_m: float | None = None,
-               settings: PVSettings | None = None) -> TilePlan:
+def plan_tiles(buildings: gpd.GeoDataFrame, *, tile_m: float | None = TILE_M_DEFAULT,
+               halo_m: float | None = None, settings: PVSettings | None = None) -> TilePlan:
     """Tiles of ``buildings`` (metric projected CRS) with halos derived from ``settings``.
 
-    tile_m: tile side (m); halo_m: near halo (m) instead of the engine's shading distance (a
-    narrower one is allowed but noted: results at tile edges then differ from a single run).
+    tile_m: tile side (m; None: :func:`auto_tile_m`); halo_m: near halo (m) instead of the
+    engine's shading distance (a narrower one is allowed but noted: results at tile edges then
+    differ from a single run).
     """
     s = settings or PVSettings()
     if buildings.crs is None or not buildings.crs.is_projected:
         raise InputError("分块计算需要投影坐标系（米）的建筑图层",
                          "Tiling needs the buildings in a projected (metric) CRS", code="scale.crs")
-    if not tile_m > 0:
-        raise InputError(f"分块边长应大于 0（现为 {tile_m} 米）",
-                         f"The tile side must be > 0 m (got {tile_m})",
-                         code="scale.tile_m")
+    check_tile_m(tile_m)
     if len(buildings) == 0:
         raise InputError("建筑图层为空", "The buildings layer is empty", code="pv.no_buildings")
     geoms = np.asarray(buildings.geometry.array)
@@ -205,7 +247,7 @@ def plan_tiles(buildings: gpd.GeoDataFrame, *, tile_m: float = TILE_M_DEFAULT, h
 
 
 def plan_from_arrays(x: np.ndarray, y: np.ndarray, bounds: np.ndarray, max_height_m: float,
-                     crs: str, *, tile_m: float = TILE_M_DEFAULT, halo_m: float | None = None,
+                     crs: str, *, tile_m: float | None = TILE_M_DEFAULT, halo_m: float | None = None,
                      settings: PVSettings | None = None) -> TilePlan:
     """:func:`plan_tiles` from representative points (m), footprint bounds ((n, 4), m) and the
     tallest height (m)."""
@@ -285,6 +327,9 @@ def plan_from_cells(cells: pd.DataFrame, max_height_m: float, run_bounds, crs: s
 
 
 def _plan(x, y, bounds, h_max, run_bounds, crs, tile_m, halo_m, s: PVSettings) -> TilePlan:
+    if tile_m is None:
+        bx0, by0 = grid_origin(run_bounds, BASE_CELL_M)
+        tile_m = auto_tile_m(cell_stats(x, y, bounds, BASE_CELL_M, bx0, by0)[0])
     gx0, gy0 = grid_origin(run_bounds, tile_m)
     cells, row, col = cell_stats(x, y, bounds, tile_m, gx0, gy0)
     return plan_from_cells(cells, h_max, run_bounds, crs, tile_m=tile_m, halo_m=halo_m, settings=s,
