@@ -159,8 +159,9 @@ def classify_roofs(gdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     n = len(gdf)
     by_use = roof_class_by_use()
     use = gdf["use_class"] if "use_class" in gdf.columns else pd.Series("other", index=gdf.index)
-    classes = use.map(by_use).fillna(by_use.get("other", "flat")).to_numpy(object)
-    sources = ("default for use: " + use.astype(str)).to_numpy(object)
+    classes, sources = _per_distinct(
+        use, lambda u: u.map(by_use).fillna(by_use.get("other", "flat")).to_numpy(object),
+        lambda u: ("default for use: " + u.astype(str)).to_numpy(object))
     rf = find_field(gdf.columns, ROOF_TYPE_FIELDS)
     if rf is not None and n:
         text = gdf[rf].astype("string").fillna("").str.lower()
@@ -173,6 +174,17 @@ def classify_roofs(gdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             found |= hit
         sources[found] = f"field:{rf}"
     return classes, sources
+
+
+def _per_distinct(values: pd.Series, *fns) -> list[np.ndarray]:
+    """``fn(values)`` for each element-wise ``fn`` (Series → array), computed on the distinct
+    values only and spread back (a handful of uses instead of a pandas map over every row).
+    Values with missing entries take the plain path (factorize merges None and NaN)."""
+    if values.hasnans or len(values) == 0:
+        return [fn(values) for fn in fns]
+    codes, uniq = pd.factorize(values)
+    u = pd.Series(uniq)
+    return [fn(u)[codes] for fn in fns]
 
 
 def _escape(word: str) -> str:
@@ -341,8 +353,8 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
         slope = np.where((classes == cls) & (slope <= 0), d, slope)
     module_area, module_kw = s.module.area_m2, s.module.power_w / 1000.0
 
-    # planes: (building, share of plan area, tilt, azimuth, mounting, gcr)
-    rows: list[pd.DataFrame] = []
+    # planes: (building, share of plan area, tilt, azimuth, mounting, gcr, cos slope), as arrays
+    rows: list[tuple] = []
     idx = np.arange(n)
     flat = classes == "flat"
     flat_tilt = s.flat_tilt_deg if s.flat_tilt_deg is not None else flat_tilt_default_deg()
@@ -353,10 +365,11 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
     forced = s.forced_tilt_deg is not None or s.forced_azimuth_deg is not None
     # flat roofs, and every roof when the user forces an orientation: rows at that orientation
     in_rows = np.ones(n, bool) if forced else flat
-    rows.append(pd.DataFrame({"building": idx[in_rows], "share": 1.0, "tilt_deg": tilt_f,
-                              "azimuth_deg": az_f, "mounting": "rows", "gcr": gcr_f,
-                              "cos_slope": 1.0}))
+    k = int(in_rows.sum())
+    rows.append((idx[in_rows], np.ones(k), np.full(k, tilt_f), np.full(k, az_f),
+                 np.full(k, "rows", object), np.full(k, gcr_f), np.ones(k)))
     sloped = ~flat
+    class_gcr = dict(zip(table.index.astype(str), pd.to_numeric(table["gcr"], errors="coerce"), strict=True))
     if sloped.any() and not forced:
         aspect_f = find_field(buildings.columns, ASPECT_FIELDS)
         aspect = pd.to_numeric(buildings[aspect_f], errors="coerce").to_numpy(float) if aspect_f \
@@ -374,32 +387,34 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
             off_south = np.abs(((az - 180.0) + 180.0) % 360.0 - 180.0)
             # metal roofs of low slope are covered on both planes; pitched roofs only sunward
             use &= (classes == "metal") | (off_south <= FACE_MAX_OFF_SOUTH_DEG)
-            rows.append(pd.DataFrame({
-                "building": idx[use], "share": np.where(mono[use], 1.0, 0.5),
-                "tilt_deg": slope[use], "azimuth_deg": az[use], "mounting": "flush",
-                "gcr": pd.Series(classes[use]).map(table["gcr"]).to_numpy(float),
-                "cos_slope": np.cos(np.radians(slope[use]))}))
-    planes = pd.concat(rows, ignore_index=True)
-    b = planes["building"].to_numpy()
-    plane_surface_m2 = plan_usable[b] * planes["share"].to_numpy() / planes["cos_slope"].to_numpy() \
-        * share_kept[b]
-    planes["usable_m2"] = plane_surface_m2
+            cls_use = classes[use]
+            gcr = np.full(cls_use.shape, np.nan)
+            for c, v in class_gcr.items():
+                gcr[cls_use == c] = v
+            rows.append((idx[use], np.where(mono[use], 1.0, 0.5), slope[use], az[use],
+                         np.full(cls_use.shape, "flush", object), gcr, np.cos(np.radians(slope[use]))))
+    b, share, p_tilt, p_az, mounting, p_gcr, cos_slope = (np.concatenate(c) for c in zip(*rows, strict=True))
+    plane_surface_m2 = plan_usable[b] * share / cos_slope * share_kept[b]
     usable = np.bincount(b, weights=plane_surface_m2, minlength=n)
     too_small = usable < s.min_usable_m2
-    modules = np.floor(plane_surface_m2 * planes["gcr"].to_numpy() / module_area)
+    modules = np.floor(plane_surface_m2 * p_gcr / module_area)
     modules[too_small[b]] = 0
-    planes["modules"] = modules.astype(np.int64)
-    planes["kwp"] = planes["modules"] * module_kw
-    planes = planes[planes["modules"] > 0].drop(columns=["cos_slope"]).reset_index(drop=True)
-    n_modules = np.bincount(planes["building"], weights=planes["modules"], minlength=n).astype(np.int64)
+    modules = modules.astype(np.int64)
+    kept = modules > 0
+    planes = pd.DataFrame({"building": b[kept], "share": share[kept], "tilt_deg": p_tilt[kept],
+                           "azimuth_deg": p_az[kept], "mounting": mounting[kept], "gcr": p_gcr[kept],
+                           "usable_m2": plane_surface_m2[kept], "modules": modules[kept],
+                           "kwp": modules[kept] * module_kw})
+    n_modules = np.bincount(b[kept], weights=modules[kept], minlength=n).astype(np.int64)
 
     roof_m2 = buildings["roof_m2"].to_numpy(float) if "roof_m2" in buildings \
         else shapely.area(geoms) / np.cos(np.radians(slope))
     nea = nea_share_table()
     use_to_nea = {u: r.nea_class for r in nea.itertuples() for u in str(r.uses).split("|")}
     use = buildings["use_class"] if "use_class" in buildings else pd.Series("other", index=buildings.index)
-    nea_class = use.map(use_to_nea).to_numpy(object)
-    nea_min = pd.Series(nea_class).map(nea.set_index("nea_class")["min_installable_share"]).to_numpy(float)
+    min_share = nea.set_index("nea_class")["min_installable_share"]
+    nea_class, nea_min = _per_distinct(use, lambda u: u.map(use_to_nea).to_numpy(object),
+                                       lambda u: u.map(use_to_nea).map(min_share).to_numpy(float))
     install_share = np.divide(usable, roof_m2, out=np.zeros(n), where=roof_m2 > 0)
     usable_out = np.where(too_small, 0.0, usable)
     # plan m² → the roof's surface m², so that the breakdown adds up to roof_m2
@@ -416,9 +431,10 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
         "modules": n_modules, "kwp": n_modules * module_kw,
         "nea_class": nea_class, "nea_min_share": nea_min,
         "nea_ok": np.where(np.isfinite(nea_min), np.where(too_small, 0.0, install_share) >= nea_min, None),
-        "usable_geom": inner}, index=buildings.index)
-    out["gcr"] = np.bincount(planes["building"], weights=planes["gcr"] * planes["modules"], minlength=n) \
-        / np.maximum(n_modules, 1)
+        "usable_geom": inner,
+        "gcr": np.bincount(b[kept], weights=p_gcr[kept] * modules[kept], minlength=n)
+        / np.maximum(n_modules, 1),
+    }, index=buildings.index)
 
     ids = _ids(buildings)
     gone = plan_usable <= 0

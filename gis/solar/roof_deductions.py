@@ -141,16 +141,23 @@ def per_building(classes: np.ndarray, table: dict[str, RoofDeductions],
                  overrides: DeductionOverrides | None = None) -> dict[str, np.ndarray]:
     """Each parameter as an array over buildings (by their roof class), overrides applied."""
     ov = overrides or DeductionOverrides()
-    cls = pd.Series(classes, dtype=object)
+    cls = np.asarray(classes, dtype=object)
+    applied = {c: ov.apply(d) for c, d in table.items()}
+    # one mask per roof class (a handful), not a pandas map per parameter
+    masks = {c: cls == c for c in applied}
+    known = np.zeros(cls.shape, bool)
+    for m in masks.values():
+        known |= m
+    if not known.all():
+        absent = sorted(set(cls[~known]))
+        raise InputError(f"屋面扣减表没有屋面类别 {', '.join(map(str, absent))}",
+                         f"The roof deduction table has no roof class {', '.join(map(str, absent))}",
+                         code="pv.deductions")
     out = {}
     for name in DEDUCTION_PARAMETERS:
-        by_class = {c: getattr(ov.apply(d), name) for c, d in table.items()}
-        vals = cls.map(by_class).to_numpy(float)
-        if np.isnan(vals).any():
-            absent = sorted(set(cls[np.isnan(vals)]))
-            raise InputError(f"屋面扣减表没有屋面类别 {', '.join(map(str, absent))}",
-                             f"The roof deduction table has no roof class {', '.join(map(str, absent))}",
-                             code="pv.deductions")
+        vals = np.empty(cls.shape)
+        for c, m in masks.items():
+            vals[m] = float(getattr(applied[c], name))
         out[name] = vals
     return out
 

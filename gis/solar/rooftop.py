@@ -201,27 +201,44 @@ def rooftop_pv(buildings: gpd.GeoDataFrame, weather: Weather, settings: PVSettin
 
     monthly_kwh_unshaded = _plane_energy(planes, plane_class, yields, n)
     monthly_kwh = monthly_kwh_unshaded * (1.0 - shade)
-    out = buildings.copy()
-    for col in ("roof_class", "roof_class_source", "usable_m2", "install_share", *BREAKDOWN_COLUMNS,
-                "nea_class", "nea_min_share", "nea_ok", "modules", "kwp", "gcr"):
-        out[col] = layout[col].to_numpy()
-    if "roof_m2" not in out:
-        out["roof_m2"] = out.area
+    new = {col: layout[col].to_numpy() for col in (
+        "roof_class", "roof_class_source", "usable_m2", "install_share", *BREAKDOWN_COLUMNS,
+        "nea_class", "nea_min_share", "nea_ok", "modules", "kwp", "gcr")}
+    if "roof_m2" not in buildings:
+        new["roof_m2"] = shapely.area(np.asarray(buildings.geometry.array))
     kwh = monthly_kwh.sum(axis=1)
     kwp = layout["kwp"].to_numpy(float)
     unshaded = monthly_kwh_unshaded.sum(axis=1)
     loss = np.divide(unshaded - kwh, unshaded, out=np.zeros(n), where=unshaded > 0) * 100.0
-    out["kwh_yr"] = kwh
-    out["kwh_per_kwp"] = np.divide(kwh, kwp, out=np.zeros(n), where=kwp > 0)
-    out["shade_loss_pct"] = np.where(shade_known, loss, np.nan) if s.shading else np.full(n, np.nan)
-    out["t_co2_yr"] = kwh * factor.kg_co2_per_kwh / 1000.0
+    new["kwh_yr"] = kwh
+    new["kwh_per_kwp"] = np.divide(kwh, kwp, out=np.zeros(n), where=kwp > 0)
+    new["shade_loss_pct"] = np.where(shade_known, loss, np.nan) if s.shading else np.full(n, np.nan)
+    new["t_co2_yr"] = kwh * factor.kg_co2_per_kwh / 1000.0
     for m, col in enumerate(MONTH_COLUMNS):
-        out[col] = monthly_kwh[:, m]
+        new[col] = monthly_kwh[:, m]
+    out = _with_columns(buildings, new)
     totals = _totals(out, monthly_kwh, float(unshaded.sum()), s, lat)
     progress.report(1.0, "done")
     return RooftopResult(buildings=out, totals=totals, weather=weather, grid_factor=factor,
                          problems=problems, orientation_classes=len(yields),
                          hourly_kwh=_hourly_energy(planes, plane_class, yields, shade))
+
+
+def _with_columns(frame: gpd.GeoDataFrame, new: dict[str, np.ndarray]) -> gpd.GeoDataFrame:
+    """``frame`` with the columns ``new`` set (as ``out[k] = v`` one by one would: a column the
+    frame has keeps its place, new ones follow in order), made in one step: ~40 assignments to a
+    GeoDataFrame cost ~0.3 ms each."""
+    if any(k in frame.columns for k in new) or frame.columns.has_duplicates:
+        out = frame.copy()
+        for k, v in new.items():
+            out[k] = v
+        return out
+    added = pd.DataFrame(new, index=frame.index)
+    out = pd.concat([frame, added], axis=1)
+    if not isinstance(out, gpd.GeoDataFrame) or out.crs != frame.crs:
+        out = gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs)
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def _assessed_rows(buildings: gpd.GeoDataFrame, assess: np.ndarray
@@ -359,30 +376,83 @@ def _spatial_order(buildings: gpd.GeoDataFrame) -> np.ndarray:
     return np.argsort(buildings.geometry.hilbert_distance().to_numpy(), kind="stable")
 
 
-def _nea_check(out: pd.DataFrame) -> dict:
+class _Columns:
+    """Columns of a result frame as arrays, summed over row subsets as ``Series.sum`` does
+    (NaN skipped; numpy's pairwise sum in row order, so the figures equal a pandas groupby's to
+    the bit), without making a sub-frame per group: the totals of a 30,000-row tile in ~1 ms
+    instead of ~15 ms."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._arrays: dict[str, np.ndarray | None] = {}
+
+    def values(self, col: str) -> np.ndarray | None:
+        """The column as a numpy array (None for an extension dtype: summed by pandas)."""
+        if col not in self._arrays:
+            c = self.frame[col]
+            self._arrays[col] = c.to_numpy() if isinstance(c.dtype, np.dtype) and c.dtype.kind in "fiub" \
+                else None
+        return self._arrays[col]
+
+    def sum(self, col: str, rows: np.ndarray | None = None) -> float:
+        """Σ of the column over ``rows`` (bool mask; None: all)."""
+        v = self.values(col)
+        if v is None:
+            c = self.frame[col]
+            return float((c if rows is None else c[rows]).sum())
+        v = v if rows is None else v[rows]
+        return float(np.nansum(v)) if v.dtype.kind == "f" else float(v.sum())
+
+    def groups(self, col: str, rows: np.ndarray | None = None) -> list[tuple[object, np.ndarray]]:
+        """(key, bool mask) of each distinct non-missing value of ``col`` among ``rows``, keys
+        sorted as by ``groupby``."""
+        key = self.frame[col]
+        if rows is not None:
+            key = key[rows]
+        codes, uniq = pd.factorize(key, sort=True)
+        out = []
+        for j, k in enumerate(uniq):
+            sel = codes == j
+            if rows is not None:
+                full = np.zeros(len(self.frame), bool)
+                full[np.flatnonzero(rows)[sel]] = True
+                sel = full
+            out.append((k, sel))
+        return out
+
+
+def _nea_check(out: pd.DataFrame, cols: _Columns | None = None) -> dict:
     """Per NEA 2021 pilot class: the minimum share, buildings, how many meet it, overall share."""
     from gis.solar.layout import nea_share_table
 
     names = nea_share_table().set_index("nea_class")["nea_class_zh"].to_dict()
+    c = cols if cols is not None else _Columns(out)
     res = {}
-    for k, g in out[out["nea_min_share"].notna()].groupby("nea_class"):
-        roof = float(g["roof_m2"].sum())
-        res[str(k)] = {"name_zh": names.get(k, str(k)), "min_share": float(g["nea_min_share"].iloc[0]),
-                       "buildings": len(g),
-                       "meeting": int((g["install_share"] >= g["nea_min_share"]).sum()),
-                       "install_share": round(float(g["usable_m2"].sum()) / roof, 3) if roof else 0.0}
+    has = out["nea_min_share"].notna().to_numpy()
+    if not has.any():
+        return res
+    share = out["install_share"].to_numpy(float)
+    min_share = out["nea_min_share"].to_numpy(float)
+    for k, g in c.groups("nea_class", has):
+        roof = c.sum("roof_m2", g)
+        res[str(k)] = {"name_zh": names.get(k, str(k)), "min_share": float(min_share[g][0]),
+                       "buildings": int(g.sum()),
+                       "meeting": int((share[g] >= min_share[g]).sum()),
+                       "install_share": round(c.sum("usable_m2", g) / roof, 3) if roof else 0.0}
     return res
 
 
-def _breakdown(out: pd.DataFrame) -> dict:
+def _breakdown(out: pd.DataFrame, cols: _Columns | None = None) -> dict:
     """Where the roofs' area goes (m² and share of the roof area), overall and per roof class."""
-    def one(g: pd.DataFrame) -> dict:
-        roof = float(g["roof_m2"].sum())
-        m2 = {c: round(float(g[c].sum()), 1) for c in (*BREAKDOWN_COLUMNS, "usable_m2")}
-        return {"roof_m2": round(roof, 1), **m2,
-                "shares": {c: round(v / roof, 4) if roof else 0.0 for c, v in m2.items()}}
+    c = cols if cols is not None else _Columns(out)
 
-    return {"all": one(out), **{str(k): one(g) for k, g in out.groupby("roof_class")}}
+    def one(g: np.ndarray | None) -> dict:
+        roof = c.sum("roof_m2", g)
+        m2 = {k: round(c.sum(k, g), 1) for k in (*BREAKDOWN_COLUMNS, "usable_m2")}
+        return {"roof_m2": round(roof, 1), **m2,
+                "shares": {k: round(v / roof, 4) if roof else 0.0 for k, v in m2.items()}}
+
+    return {"all": one(None), **{str(k): one(g) for k, g in c.groups("roof_class")}}
 
 
 def _check_dsm_cover(buildings: gpd.GeoDataFrame, dsm: RasterSurface) -> list[Problem]:
@@ -445,28 +515,29 @@ def _check_weather_site(weather: Weather, lon: float, lat: float) -> list[Proble
 
 def _totals(out: gpd.GeoDataFrame, monthly_kwh: np.ndarray, unshaded_kwh: float, s: PVSettings,
             lat: float) -> dict:
-    kwp = float(out["kwp"].sum())
-    kwh = float(out["kwh_yr"].sum())
-    roof = float(out["roof_m2"].sum())
-    with_pv = out["kwp"] > 0
+    c = _Columns(out)
+    kwp = c.sum("kwp")
+    kwh = c.sum("kwh_yr")
+    roof = c.sum("roof_m2")
+    with_pv = out["kwp"].to_numpy() > 0
     unshaded = unshaded_kwh
     return {
         "buildings": len(out), "buildings_with_pv": int(with_pv.sum()),
-        "roof_m2": round(roof, 1), "usable_m2": round(float(out["usable_m2"].sum()), 1),
+        "roof_m2": round(roof, 1), "usable_m2": round(c.sum("usable_m2"), 1),
         "modules": int(out["modules"].sum()), "kwp": round(kwp, 1), "mwp": round(kwp / 1000.0, 3),
         "kwh_yr": round(kwh, 0), "gwh_yr": round(kwh / 1e6, 4),
         "kwh_per_kwp": round(kwh / kwp, 1) if kwp else 0.0,
         "wp_per_roof_m2": round(kwp * 1000.0 / roof, 1) if roof else 0.0,
         "shade_loss_pct": (round(100.0 * (1.0 - kwh / unshaded), 2) if unshaded else 0.0) if s.shading
         else None,
-        "shade_unknown_buildings": int((out["shade_loss_pct"].isna() & with_pv).sum()),
-        "t_co2_yr": round(float(out["t_co2_yr"].sum()), 1),
+        "shade_unknown_buildings": int((out["shade_loss_pct"].isna().to_numpy() & with_pv).sum()),
+        "t_co2_yr": round(c.sum("t_co2_yr"), 1),
         "monthly_kwh": [round(float(v), 0) for v in monthly_kwh.sum(axis=0)],
         "latitude": round(lat, 4), "module_w": s.layout.module.power_w,
         "losses_pct": s.system.losses_pct, "shading": s.shading,
-        "nea_2021_check": _nea_check(out),
-        "roof_breakdown": _breakdown(out),
-        "by_roof_class": {k: {"buildings": len(g), "kwp": round(float(g["kwp"].sum()), 1),
-                              "kwh_yr": round(float(g["kwh_yr"].sum()), 0)}
-                          for k, g in out.groupby("roof_class")},
+        "nea_2021_check": _nea_check(out, c),
+        "roof_breakdown": _breakdown(out, c),
+        "by_roof_class": {k: {"buildings": int(g.sum()), "kwp": round(c.sum("kwp", g), 1),
+                              "kwh_yr": round(c.sum("kwh_yr", g), 0)}
+                          for k, g in c.groups("roof_class")},
     }
