@@ -3,6 +3,7 @@ peak memory per worker, scaling from 1 to 2 workers, per-tile costs, and a 50M-f
 extrapolated from them.
 
 Run: python benchmarks/bench_scale_cluster.py [N ...] [--workers 1 2] [--tile-m M] [--dir DIR]
+  --tile-m: tile side (m); default: chosen from the data (gis.scale.tiles.auto_tile_m)
   N: synthetic footprints (default 1000000), written to GeoParquet in chunks of 500,000 (the whole
   city is never in memory), then run from the file on a local cluster of each worker count.
 Prints the machine and the figures; record them in docs/benchmarks.md and docs/scale.md. Weather:
@@ -106,7 +107,7 @@ class WorkerMemory:
         self._thread.join()
 
 
-def run_once(source: Path, out: Path, workers: int, tile_m: float) -> dict:
+def run_once(source: Path, out: Path, workers: int, tile_m: float | None) -> dict:
     weather = default_weather(120.17, 30.2)
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
@@ -125,14 +126,14 @@ def run_once(source: Path, out: Path, workers: int, tile_m: float) -> dict:
             "tile_max_s": float(per.max()), "load_s": load,
             "core": int(core.sum()), "loaded_per_core": float(loaded.sum() / max(core.sum(), 1)),
             "peak_worker_gb": max(mem.peak.values(), default=0) / 1e9, "halo_m": prep.plan.halo_m,
-            "far_halo_m": prep.plan.far_halo_m}
+            "far_halo_m": prep.plan.far_halo_m, "tile_m": prep.plan.tile_m}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", nargs="*", type=int, default=[1_000_000])
     ap.add_argument("--workers", nargs="*", type=int, default=[1, 2])
-    ap.add_argument("--tile-m", type=float, default=4000.0)
+    ap.add_argument("--tile-m", type=float, default=None)
     ap.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one)")
     a = ap.parse_args()
     print(f"machine: {machine()}; memory {psutil.virtual_memory().total / 2**30:.0f} GiB")
@@ -146,7 +147,7 @@ def main() -> None:
         for w in a.workers:
             r = run_once(src, root / f"out-{n}-{w}", w, a.tile_m)
             results.append(r)
-            print(f"{n:,} footprints, {w} worker(s), tile {a.tile_m:g} m (halo {r['halo_m']:g} m, far "
+            print(f"{n:,} footprints, {w} worker(s), tile {r['tile_m']:g} m (halo {r['halo_m']:g} m, far "
                   f"{r['far_halo_m']:,.0f} m): wall {r['wall_s']:.1f} s (planning {r['plan_s']:.1f} s, "
                   f"cluster {r['cluster_s']:.1f} s incl. start/stop), {r['tiles']} tiles, tasks "
                   f"{r['task_s']:.1f} s of which reading {r['load_s']:.1f} s (median "

@@ -34,28 +34,35 @@ STAT_NAMES = ("pairs_roof_building", "pairs_roof_building_kept", "pairs_point_wa
 """Counts the kernel returns, in this order (see ``horizon_from_footprints``'s ``stats``)."""
 
 
-@njit(cache=NUMBA_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def _atan(x):  # pragma: no cover - compiled
     """arctan (rad) to ~1e-7 relative (Cephes ``atanf``: range reduction to |x| ≤ tan(π/8) and
-    an odd polynomial): 4× faster than libm's double ``atan`` and as exact as the float32
-    coordinates it is applied to."""
+    an odd polynomial), written without branches (both reductions computed, one selected): the
+    branchy form mispredicted on every other call in the horizon loop."""
     a = abs(x)
-    if a > 2.414213562373095:  # tan(3π/8)
-        y = math.pi / 2.0
-        t = -1.0 / a
-    elif a > 0.4142135623730950:  # tan(π/8)
-        y = math.pi / 4.0
-        t = (a - 1.0) / (a + 1.0)
-    else:
-        y = 0.0
-        t = a
+    big = a > 2.414213562373095  # tan(3π/8)
+    mid = a > 0.4142135623730950  # tan(π/8)
+    t_big = -1.0 / a
+    t_mid = (a - 1.0) / (a + 1.0)
+    t = t_big if big else (t_mid if mid else a)
+    y0 = math.pi / 2.0 if big else (math.pi / 4.0 if mid else 0.0)
     z = t * t
-    y += (((8.05374449538e-2 * z - 1.38776856032e-1) * z + 1.99777106478e-1) * z
-          - 3.33329491539e-1) * z * t + t
-    return y if x >= 0.0 else -y
+    y = y0 + ((((8.05374449538e-2 * z - 1.38776856032e-1) * z + 1.99777106478e-1) * z
+               - 3.33329491539e-1) * z * t + t)
+    return math.copysign(y, x)
 
 
-@njit(cache=NUMBA_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
+def _atan2(y, x):  # pragma: no cover - compiled
+    """atan2 (rad) from :func:`_atan`."""
+    if x > 0.0:
+        return _atan(y / x)
+    if x < 0.0:
+        return _atan(y / x) + (math.pi if y >= 0.0 else -math.pi)
+    return math.copysign(math.pi / 2.0, y) if y != 0.0 else 0.0
+
+
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def _may_rise(ub, s_min, lo_all, hi_all, cx, cy, rad, n_sec, rays):  # pragma: no cover
     """Could a neighbour whose highest possible slope is ``ub`` raise the horizon of some point of
     the roof? Its bounding circle (centre cx, cy relative to the roof's centre; radius ``rad``
@@ -66,8 +73,9 @@ def _may_rise(ub, s_min, lo_all, hi_all, cx, cy, rad, n_sec, rays):  # pragma: n
     dc = math.sqrt(cx * cx + cy * cy)
     if dc <= rad * 1.001 + 1e-3:  # around the roof
         return True
-    half = math.asin(min(rad / max(dc, 1e-6), 1.0)) + 1e-4
-    az = math.atan2(cx, cy)
+    v = min(rad / max(dc, 1e-6), 1.0)
+    half = _atan(v / math.sqrt(max(1.0 - v * v, 0.0))) + 1e-4  # asin(v)
+    az = _atan2(cx, cy)
     if rays == 0:  # sectors overlapping [az - half, az + half]
         w = 2.0 * math.pi / n_sec
         k0 = math.floor((az - half) / w + 0.5)
@@ -89,76 +97,118 @@ def _may_rise(ub, s_min, lo_all, hi_all, cx, cy, rad, n_sec, rays):  # pragma: n
     return False
 
 
-@njit(cache=NUMBA_CACHE, nogil=True)
-def _building_into(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls, w_nx, w_ny, w_off,
-                   w_tx, w_ty, w_at, w_len, w_azn, ray_sin, ray_cos, sector_of, n_sec, rays, tan_min,
-                   counts):  # pragma: no cover - compiled
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
+def _building_rays(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls, w_nx, w_ny, w_off,
+                   w_tx, w_ty, w_at, w_len, w_azn, ray_sin, ray_cos, sector_of, n_sec, rays,
+                   tan_min, counts, buf_k0, buf_k1, buf_v, buf_base, buf_e
+                   ):  # pragma: no cover - compiled
     """Raise ``slope`` (tan elevation, (point, sector) flattened) of points ``p0:p1`` by one
     building (height ``hb``, bounding box ``bbox``) through its walls ``walls[:n_walls]`` (unit
     normal n into the solid, tangent t, offset ``off`` = a·n, start ``a_t`` = a·t, length, azimuth
-    ``azn`` of n): per sector (ray) a wall meets, the slope at its nearest point there.
+    ``azn`` of n): on every ray (``rays`` per sector) a wall meets, the slope where it meets it.
 
-    A point skips the building when no wall of it can beat the point's lowest slope in any
-    sector (``pmin``), from its distance to the bounding box: exact, never changes a maximum."""
-    n_rays = n_sec * max(rays, 1)
+    Two passes: first, for every (point, wall), the rays between the wall's ends (no branches, so
+    consecutive pairs overlap in the CPU; a wall seen from behind or too low gets an empty range);
+    then the slopes on those rays. A point skips the building when its highest possible slope
+    (height over the distance to the bounding box) cannot beat the point's lowest slope so far
+    (``pmin``)."""
+    n_rays = n_sec * rays
     inv_w = n_rays / (2.0 * math.pi)
     off_r = 0.5 - rays / 2.0
+    m = 0
     for p in range(p0, p1):
         x = np.float64(px[p])
         y = np.float64(py[p])
         dh = hb - pz[p]
-        if not dh > 0.0:
-            continue
         dx = max(max(bbox[0] - x, x - bbox[2]), 0.0)
         dy = max(max(bbox[1] - y, y - bbox[3]), 0.0)
-        if dh * dh <= (dx * dx + dy * dy) * pmin[p] * pmin[p]:
+        lo = pmin[p]
+        if not dh > 0.0 or dh * dh <= (dx * dx + dy * dy) * lo * lo:
             continue
         base = p * n_sec
         for j in range(n_walls):
             e = walls[j]
-            nx = np.float64(w_nx[e])
-            ny = np.float64(w_ny[e])
+            nx = w_nx[e]
+            ny = w_ny[e]
             dperp = w_off[e] - (x * nx + y * ny)
-            if not (dperp > 1e-3 and dh >= dperp * tan_min) or dh <= dperp * pmin[p]:
-                continue
-            counts[2] += 1
+            ok = (dperp > 1e-3) & (dh >= dperp * tan_min) & (dh > dperp * lo)
             inv = 1.0 / dperp
             sa = (w_at[e] - (x * w_tx[e] + y * w_ty[e])) * inv
             da = _atan(sa)  # angles of the wall's ends from its normal (rad, clockwise +)
             db = _atan(sa + w_len[e] * inv)
-            azn = np.float64(w_azn[e])
-            if rays == 0:  # sectors overlapping [azn + da, azn + db]
-                w = 2.0 * math.pi / n_sec
-                k0 = math.floor((azn + da) / w + 0.5)
-                k1 = math.floor((azn + db) / w + 0.5)
-                for k in range(k0, k1 + 1):
-                    bin_lo = (k - 0.5) * w - azn
-                    rel = min(max(max(da, bin_lo), 0.0), min(db, bin_lo + w))
-                    val = dh * math.cos(rel) * inv
-                    i = base + k % n_sec
-                    counts[3] += 1
-                    if val > slope[i]:
-                        slope[i] = val
-            else:  # rays inside [azn + da, azn + db]; ray r at (r + 0.5 - rays / 2) * w
-                k0 = math.ceil((azn + da) * inv_w - off_r)
-                k1 = math.floor((azn + db) * inv_w - off_r)
-                if k1 < k0:
-                    continue
-                counts[3] += k1 - k0 + 1
-                r = k0 % n_rays if (k0 < 0 or k0 >= n_rays) else k0
-                dh_inv = dh * inv
-                for _ in range(k1 - k0 + 1):
-                    # cos(ray − normal azimuth) = ray · n (sin/cos of azimuths: x east, y north)
-                    val = dh_inv * (ray_sin[r] * nx + ray_cos[r] * ny)
-                    i = base + sector_of[r]
-                    if val > slope[i]:
-                        slope[i] = val
-                    r += 1
-                    if r == n_rays:
-                        r = 0
+            k0 = math.ceil((w_azn[e] + da) * inv_w - off_r)
+            k1 = math.floor((w_azn[e] + db) * inv_w - off_r)
+            counts[2] += ok
+            buf_k0[m] = k0
+            buf_k1[m] = k1 if ok else k0 - 1
+            buf_v[m] = dh * inv
+            buf_base[m] = base
+            buf_e[m] = e
+            m += 1
+    for i in range(m):
+        k0 = buf_k0[i]
+        n_hit = buf_k1[i] - k0 + 1
+        if n_hit <= 0:
+            continue
+        counts[3] += n_hit
+        e = buf_e[i]
+        nx = w_nx[e]
+        ny = w_ny[e]
+        dh_inv = buf_v[i]
+        base = buf_base[i]
+        r = k0 % n_rays if (k0 < 0 or k0 >= n_rays) else k0
+        for _ in range(n_hit):
+            # cos(ray − normal azimuth) = ray · n (sin/cos of azimuths: x east, y north)
+            val = dh_inv * (ray_sin[r] * nx + ray_cos[r] * ny)
+            s = base + sector_of[r]
+            if val > slope[s]:
+                slope[s] = val
+            r += 1
+            if r == n_rays:
+                r = 0
 
 
-@njit(cache=NUMBA_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
+def _building_sectors(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls, w_nx, w_ny, w_off,
+                      w_tx, w_ty, w_at, w_len, w_azn, n_sec, tan_min, counts
+                      ):  # pragma: no cover - compiled
+    """As :func:`_building_rays` with ``rays_per_sector=0``: per sector a wall overlaps, the slope
+    at the wall's nearest point inside the sector (its angle closest to the wall's normal)."""
+    w = 2.0 * math.pi / n_sec
+    for p in range(p0, p1):
+        x = np.float64(px[p])
+        y = np.float64(py[p])
+        dh = hb - pz[p]
+        dx = max(max(bbox[0] - x, x - bbox[2]), 0.0)
+        dy = max(max(bbox[1] - y, y - bbox[3]), 0.0)
+        lo = pmin[p]
+        if not dh > 0.0 or dh * dh <= (dx * dx + dy * dy) * lo * lo:
+            continue
+        base = p * n_sec
+        for j in range(n_walls):
+            e = walls[j]
+            dperp = w_off[e] - (x * w_nx[e] + y * w_ny[e])
+            if not (dperp > 1e-3 and dh >= dperp * tan_min) or dh <= dperp * lo:
+                continue
+            inv = 1.0 / dperp
+            sa = (w_at[e] - (x * w_tx[e] + y * w_ty[e])) * inv
+            da = _atan(sa)
+            db = _atan(sa + w_len[e] * inv)
+            azn = w_azn[e]
+            k0 = math.floor((azn + da) / w + 0.5)
+            k1 = math.floor((azn + db) / w + 0.5)
+            counts[2] += 1
+            counts[3] += k1 - k0 + 1
+            for k in range(k0, k1 + 1):
+                bin_lo = (k - 0.5) * w - azn
+                rel = min(max(max(da, bin_lo), 0.0), min(db, bin_lo + w))
+                val = dh * math.cos(rel) * inv
+                s = base + k % n_sec
+                if val > slope[s]:
+                    slope[s] = val
+
+
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def _kept_by_ring(c0, c1, own, gmin, gx0, gy0, gx1, gy1, cand_b, cand_far, height, bb, max_d,
                   tan_min, tan_far, ring_edges, kb, kd, kh, ring_start):  # pragma: no cover
     """The candidates ``c0:c1`` of one roof that count (not its own building, higher than its
@@ -205,7 +255,7 @@ def _kept_by_ring(c0, c1, own, gmin, gx0, gy0, gx1, gy1, cand_b, cand_far, heigh
     return nk
 
 
-@njit(cache=NUMBA_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def _minima(slope, p0, p1, n_sec, s_min, pmin):  # pragma: no cover - compiled
     """Lowest slope so far of the points ``p0:p1`` per sector (``s_min``) and per point
     (``pmin``); returns the lowest and highest of ``s_min``."""
@@ -220,7 +270,7 @@ def _minima(slope, p0, p1, n_sec, s_min, pmin):  # pragma: no cover - compiled
     return s_min.min(), s_min.max()
 
 
-@njit(cache=NUMBA_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def _facing(b, gx0, gy0, gx1, gy1, rise, w_start, w_count, w_nx, w_ny, w_off, tan_min, out
             ):  # pragma: no cover - compiled
     """Walls of building ``b`` whose front faces some point of the roof box (and that are near
@@ -236,7 +286,7 @@ def _facing(b, gx0, gy0, gx1, gy1, rise, w_start, w_count, w_nx, w_ny, w_off, ta
     return n_f
 
 
-@njit(cache=NUMBA_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def chunk_slopes(px, py, pz, g_start, g_end, own_b, cand_start, cand_b, cand_far,
                  height, bb, w_start, w_count, w_nx, w_ny, w_off, w_tx, w_ty, w_at, w_len, w_azn,
                  n_sec, rays, tan_min, max_d, tan_far, ring_edges):  # pragma: no cover - compiled
@@ -269,6 +319,12 @@ def chunk_slopes(px, py, pz, g_start, g_end, own_b, cand_start, cand_b, cand_far
     kd = np.empty(most)
     kh = np.empty(most)
     ring_start = np.zeros(n_rings + 2, np.int64)
+    n_buf = facing.size * (np.max(g_end - g_start) if g_start.size else 1)
+    buf_k0 = np.empty(n_buf, np.int64)
+    buf_k1 = np.empty(n_buf, np.int64)
+    buf_v = np.empty(n_buf)
+    buf_base = np.empty(n_buf, np.int64)
+    buf_e = np.empty(n_buf, np.int64)
     for g in range(g_start.size):
         p0 = g_start[g]
         p1 = g_end[g]
@@ -302,8 +358,13 @@ def chunk_slopes(px, py, pz, g_start, g_end, own_b, cand_start, cand_b, cand_far
                 counts[1] += 1
                 n_f = _facing(b, gx0, gy0, gx1, gy1, kh[c], w_start, w_count, w_nx, w_ny, w_off,
                               tan_min, facing)
-                if n_f:
-                    _building_into(slope, pmin, p0, p1, px, py, pz, np.float64(height[b]), bb[b],
+                if n_f and rays > 0:
+                    _building_rays(slope, pmin, p0, p1, px, py, pz, np.float64(height[b]), bb[b],
                                    facing, n_f, w_nx, w_ny, w_off, w_tx, w_ty, w_at, w_len, w_azn,
-                                   ray_sin, ray_cos, sector_of, n_sec, rays, tan_min, counts)
+                                   ray_sin, ray_cos, sector_of, n_sec, rays, tan_min, counts,
+                                   buf_k0, buf_k1, buf_v, buf_base, buf_e)
+                elif n_f:
+                    _building_sectors(slope, pmin, p0, p1, px, py, pz, np.float64(height[b]), bb[b],
+                                      facing, n_f, w_nx, w_ny, w_off, w_tx, w_ty, w_at, w_len,
+                                      w_azn, n_sec, tan_min, counts)
     return slope.reshape((n_pts, n_sec)), counts

@@ -19,7 +19,7 @@ from numba import njit
 from gis.solar.horizon_kernel import NUMBA_CACHE
 
 
-@njit(cache=NUMBA_CACHE, nogil=True)
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def blocked_wh_m2(horizon_deg, e_step_deg, sky_cum, month_sky, sec_start, sec_end, elev,
                   beam_cum, beam_row0):  # pragma: no cover - compiled
     """Blocked effective irradiance (Wh/m², (n_points, 12)) of points with horizons
