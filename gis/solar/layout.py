@@ -23,6 +23,7 @@ from gis.errors import InputError, Problem, problems_for
 from gis.fields import find_field
 from gis.paths import resources_dir
 from gis.progress import NO_PROGRESS, Progress
+from gis.solar.inset import mitre_inset
 from gis.solar.roof_deductions import (
     DEDUCTION_ORDER,
     DeductionOverrides,
@@ -245,7 +246,7 @@ def _buffer_parallel(geoms: np.ndarray, distance_m: np.ndarray, progress: Progre
     def one(g: np.ndarray, d: np.ndarray) -> np.ndarray:
         out = g.copy()
         pos = d > 0
-        out[pos] = shapely.buffer(g[pos], -d[pos], join_style="mitre")
+        out[pos] = mitre_inset(g[pos], d[pos])
         return out
 
     distance_m = np.broadcast_to(np.asarray(distance_m, float), (len(geoms),))
