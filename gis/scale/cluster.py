@@ -50,8 +50,11 @@ memory, stops taking tasks and is restarted by its nanny: Dask's documented defa
 "Worker Memory Management"), set explicitly so that a user's dask config cannot switch them off."""
 DASK_TRIM = "65536"
 """distributed's own ``MALLOC_TRIM_THRESHOLD_`` (distributed.yaml, distributed.nanny.pre-spawn-environ)."""
-WORKER_ENV = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
-"""Start local workers without distributed's ``MALLOC_TRIM_THRESHOLD_=65536``: setting it switches off
+WORKER_ENV = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+              "distributed.nanny.pre-spawn-environ.LINGTAN_SHADING_THREADS": "1"}
+"""Start local workers with one shading thread each (``LINGTAN_SHADING_THREADS``: there is a worker
+per core already, and two threads per worker put four threads on two cores) and without
+distributed's ``MALLOC_TRIM_THRESHOLD_=65536``: setting it switches off
 glibc's dynamic mmap threshold, so every NumPy array above 128 KiB is mmapped and unmapped again, and
 the rooftop engine took 2.0× the CPU (measured here on 11 tiles of the 1M benchmark city: 152 µs per
 building without it, 305 µs with it). A worker holds one tile's arrays at a time, so the memory it

@@ -3,7 +3,7 @@
 A tile is a cell of a regular grid in the buildings' metric CRS, ``tile_m`` on a side, its lines
 on multiples of ``tile_m`` (the same grid whatever the data's extent, so tile ids stay stable
 when a county is rerun with more buildings). A building belongs to the one tile (its *core*
-tile) that holds its representative point; a tower straddling a grid line is therefore computed
+tile) that holds the centre of its bounding box; a tower straddling a grid line is therefore computed
 once, in one tile, and is in its neighbours' halos as an obstruction.
 
 The halo is what a tile must also load so that its core buildings get exactly the shading they
@@ -140,7 +140,7 @@ class TilePlan:
         return hit.iloc[0]
 
     def cell_box(self, tile_id: str) -> tuple[float, float, float, float]:
-        """The tile's grid cell (m): a building is core here when its representative point is in
+        """The tile's grid cell (m): a building is core here when its bounding box's centre is in
         ``[x0, x1) × [y0, y1)``."""
         t = self.tile(tile_id)
         return float(t.x0), float(t.y0), float(t.x1), float(t.y1)
@@ -210,9 +210,12 @@ def tile_ids(row: np.ndarray, col: np.ndarray) -> np.ndarray:
 
 
 def representative_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """x, y (m) of each footprint's representative point (inside the polygon, shapely)."""
-    p = shapely.point_on_surface(geoms)
-    return shapely.get_x(p), shapely.get_y(p)
+    """x, y (m) of the point that decides each footprint's core tile: the centre of its bounding
+    box (NaN when empty). Any point fixed by the footprint alone would do — the halos follow the
+    core buildings' own extents — and this one costs nothing beyond the bounds (GEOS's
+    ``point_on_surface`` cost ~3 µs per building, in the plan and again in every tile)."""
+    b = shapely.bounds(geoms)
+    return (b[:, 0] + b[:, 2]) / 2.0, (b[:, 1] + b[:, 3]) / 2.0
 
 
 def plan_tiles(buildings: gpd.GeoDataFrame, *, tile_m: float | None = TILE_M_DEFAULT,

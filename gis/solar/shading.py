@@ -70,6 +70,15 @@ _FAR_CAP_M = 20_000.0
 """Furthest a tall building is looked for (m): a 632 m tower subtends 1.8° at 20 km."""
 
 
+def default_threads() -> int:
+    """Threads of a horizon run when not told: ``LINGTAN_SHADING_THREADS`` if set (a cluster's
+    workers, one per core, set it to 1), else up to 2."""
+    try:
+        return max(1, int(os.environ["LINGTAN_SHADING_THREADS"]))
+    except (KeyError, ValueError):
+        return min(2, os.cpu_count() or 1)
+
+
 def _geom_array(geoms) -> np.ndarray:
     """Shapely geometries as a 1-D object array (accepts arrays, lists, GeoSeries)."""
     if hasattr(geoms, "geometry") and not isinstance(geoms, np.ndarray):
@@ -542,7 +551,7 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
     chunks = [(pts[g_start[c0]:g_end[c1 - 1]], g_start[c0:c1] - g_start[c0],
                g_end[c0:c1] - g_start[c0]) for c0, c1 in itertools.pairwise(cuts)]
     sub = progress.sub(0.03, 1.0)
-    n_threads = max(1, threads if threads is not None else min(2, os.cpu_count() or 1))
+    n_threads = max(1, threads if threads is not None else default_threads())
 
     def run(chunk) -> int:
         idx, gs, ge = chunk
