@@ -243,11 +243,17 @@ def run_tiled_pv(src: Path, out: Path, settings, *, weather_path: Path | None = 
                                           fix_time_base=fix_time_base, altitude_m=altitude_m,
                                           restore_components=restore_components)
     progress.report(0.12, "planning tiles")
-    plan, jobs, store, found = plan_jobs(source, weather, settings, tile_m=tile_m or None,
-                                         out_dir=out)
-    problems += found
-    run = run_on_cluster(jobs, done=store.done_ids(), cluster=cluster, scheduler=scheduler,
+    planned: dict[str, Any] = {}
+
+    def plan_tiles() -> tuple[list, set[str]]:  # runs while the cluster starts
+        planned["plan"], planned["jobs"], planned["store"], planned["found"] = plan_jobs(
+            source, weather, settings, tile_m=tile_m or None, out_dir=out)
+        return planned["jobs"], planned["store"].done_ids()
+
+    run = run_on_cluster(plan_tiles, cluster=cluster, scheduler=scheduler,
                          processes=processes, progress=progress.sub(0.15, 0.95))
+    plan, jobs, store = planned["plan"], planned["jobs"], planned["store"]
+    problems += planned["found"]
     problems += run.problems
     seen = {p.code for p in problems}
     for s in run.summaries:

@@ -60,7 +60,8 @@ class TileJob:
     halo); tall_min_m: least height of far-halo buildings. source: GeoParquet file or dataset
     directory, or None when ``frame`` (this tile's core + halo buildings) is given.
     weather, settings: the run's. run_bounds: the whole run's extent (m). out_dir: the tile
-    store. key: the run key (tile store manifest, per-process yield table).
+    store. key: the run key (tile store manifest, per-process yield table). n_core: the plan's
+    count of the tile's core buildings (its expected cost: a cluster starts the largest first).
     """
 
     tile_id: str
@@ -79,6 +80,7 @@ class TileJob:
     key: str
     source: str | None = None
     frame: gpd.GeoDataFrame | None = None
+    n_core: int = 0
 
 
 @dataclass
@@ -226,7 +228,7 @@ class PreparedRun:
                           grid_x0=plan.grid_x0, grid_y0=plan.grid_y0, halo_box=plan.halo_box(t.tile_id),
                           far_box=plan.far_box(t.tile_id), tall_min_m=plan.tall_min_m, weather=self.weather,
                           settings=self.settings, run_bounds=plan.run_bounds, out_dir=str(self.store.root),
-                          key=self.key, source=self.source, frame=sub)
+                          key=self.key, source=self.source, frame=sub, n_core=int(t.n_core))
 
 
 def prepare_run(source: gpd.GeoDataFrame | str | Path, weather: Weather, settings: PVSettings | None = None,
