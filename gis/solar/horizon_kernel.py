@@ -393,3 +393,124 @@ def chunk_slopes(px, py, pz, g_start, g_end, own_b, cand_start, cand_b, cand_far
                                       facing, n_f, w_nx, w_ny, w_off, w_tx, w_ty, w_at, w_len,
                                       w_azn, n_sec, tan_min, counts)
     return slope.reshape((n_pts, n_sec)), counts
+
+
+GRID_CELL_M = 100.0
+"""m: cell of the grid the candidate neighbours are looked up in (a 500 m reach scans ~12 × 12
+cells of ~3 buildings each in a city); buildings wider or taller than a cell are kept aside
+and tested against every roof."""
+
+
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
+def grid_index(bb, members, cell_m):  # pragma: no cover - compiled
+    """A grid of the boxes ``bb[members]`` (local m) by the cell of each box's centre, as
+    (x0, y0, n_cols, n_rows, cell_start, cell_items, big): ``cell_items[cell_start[c]:cell_start
+    [c + 1]]`` are the buildings of cell ``c = row * n_cols + col``; ``big``: members more than a
+    cell wide or tall (and those without a box: never found), looked at for every query."""
+    n = members.size
+    ok = np.zeros(n, np.bool_)
+    x0 = np.inf
+    y0 = np.inf
+    x1 = -np.inf
+    y1 = -np.inf
+    n_big = 0
+    for i in range(n):
+        b = members[i]
+        w = bb[b, 2] - bb[b, 0]
+        h = bb[b, 3] - bb[b, 1]
+        if w <= cell_m and h <= cell_m:  # False for NaN boxes too
+            ok[i] = True
+            cx = (bb[b, 0] + bb[b, 2]) / 2.0
+            cy = (bb[b, 1] + bb[b, 3]) / 2.0
+            x0 = min(x0, cx)
+            y0 = min(y0, cy)
+            x1 = max(x1, cx)
+            y1 = max(y1, cy)
+        elif w == w and h == h:
+            n_big += 1
+    if not x0 < np.inf:
+        x0 = y0 = x1 = y1 = 0.0
+    n_cols = int((x1 - x0) // cell_m) + 1
+    n_rows = int((y1 - y0) // cell_m) + 1
+    cell_of = np.empty(n, np.int64)
+    cell_start = np.zeros(n_cols * n_rows + 1, np.int64)
+    big = np.empty(n_big, np.int64)
+    k = 0
+    for i in range(n):
+        b = members[i]
+        if ok[i]:
+            col = int(((bb[b, 0] + bb[b, 2]) / 2.0 - x0) // cell_m)
+            row = int(((bb[b, 1] + bb[b, 3]) / 2.0 - y0) // cell_m)
+            cell_of[i] = row * n_cols + col
+            cell_start[cell_of[i] + 1] += 1
+        elif bb[b, 2] - bb[b, 0] == bb[b, 2] - bb[b, 0] and bb[b, 3] - bb[b, 1] == bb[b, 3] - bb[b, 1]:
+            big[k] = b
+            k += 1
+    for c in range(n_cols * n_rows):
+        cell_start[c + 1] += cell_start[c]
+    fill = cell_start[:-1].copy()
+    cell_items = np.empty(cell_start[-1], np.int64)
+    for i in range(n):
+        if ok[i]:
+            cell_items[fill[cell_of[i]]] = members[i]
+            fill[cell_of[i]] += 1
+    return x0, y0, n_cols, n_rows, cell_start, cell_items, big
+
+
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
+def _query(bb, qx0, qy0, qx1, qy1, grid, cell_m, out, k, write):  # pragma: no cover - compiled
+    """Buildings of ``grid`` (:func:`grid_index`) whose box meets the box (qx0, qy0, qx1, qy1)
+    (closed: touching counts, as for an STRtree's envelopes), written into ``out`` from ``k`` when
+    ``write`` (else only counted); returns the new ``k``."""
+    gx0, gy0, n_cols, n_rows, cell_start, cell_items, big = grid
+    c0 = max(int((qx0 - cell_m / 2.0 - gx0) // cell_m), 0)  # centres at most half a cell outside
+    c1 = min(int((qx1 + cell_m / 2.0 - gx0) // cell_m), n_cols - 1)
+    r0 = max(int((qy0 - cell_m / 2.0 - gy0) // cell_m), 0)
+    r1 = min(int((qy1 + cell_m / 2.0 - gy0) // cell_m), n_rows - 1)
+    for row in range(r0, r1 + 1):
+        for c in range(row * n_cols + c0, row * n_cols + c1 + 1):
+            for i in range(cell_start[c], cell_start[c + 1]):
+                b = cell_items[i]
+                if bb[b, 0] <= qx1 and bb[b, 2] >= qx0 and bb[b, 1] <= qy1 and bb[b, 3] >= qy0:
+                    if write:
+                        out[k] = b
+                    k += 1
+    for b in big:
+        if bb[b, 0] <= qx1 and bb[b, 2] >= qx0 and bb[b, 1] <= qy1 and bb[b, 3] >= qy0:
+            if write:
+                out[k] = b
+            k += 1
+    return k
+
+
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
+def roof_candidates(gx0, gy0, gx1, gy1, reach, far_reach, bb, near, far, cell_m
+                    ):  # pragma: no cover - compiled
+    """Candidate neighbours of each roof box (gx0, gy0, gx1, gy1; local m) as :func:`chunk_slopes`
+    takes them: (cand_start, cand_b, cand_far). Near: every building of the grid ``near`` whose
+    box meets the roof box grown by ``reach[g]``; far: those of the grid ``far`` (the tall
+    buildings) meeting it grown by ``far_reach[g]`` (roofs with ``far_reach`` ≤ ``reach`` look for
+    none)."""
+    n = gx0.size
+    start = np.zeros(n + 1, np.int64)
+    dummy = np.empty(1, np.int64)
+    for g in range(n):
+        r = reach[g]
+        k = _query(bb, gx0[g] - r, gy0[g] - r, gx1[g] + r, gy1[g] + r, near, cell_m, dummy, 0, False)
+        f = far_reach[g]
+        if f > r:
+            k = _query(bb, gx0[g] - f, gy0[g] - f, gx1[g] + f, gy1[g] + f, far, cell_m, dummy, k,
+                       False)
+        start[g + 1] = start[g] + k
+    cand_b = np.empty(start[n], np.int64)
+    cand_far = np.zeros(start[n], np.bool_)
+    for g in range(n):
+        r = reach[g]
+        k = _query(bb, gx0[g] - r, gy0[g] - r, gx1[g] + r, gy1[g] + r, near, cell_m, cand_b,
+                   start[g], True)
+        f = far_reach[g]
+        if f > r:
+            k2 = _query(bb, gx0[g] - f, gy0[g] - f, gx1[g] + f, gy1[g] + f, far, cell_m, cand_b, k,
+                        True)
+            cand_far[k:k2] = True
+    return start, cand_b, cand_far

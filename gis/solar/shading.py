@@ -48,7 +48,7 @@ import numpy as np
 import shapely
 
 from gis.progress import NO_PROGRESS, Progress
-from gis.solar.horizon_kernel import STAT_NAMES, chunk_slopes
+from gis.solar.horizon_kernel import GRID_CELL_M, STAT_NAMES, chunk_slopes, grid_index, roof_candidates
 
 __all__ = [
     "horizon_from_footprints",
@@ -371,10 +371,10 @@ class _Job:
 
     px, py, pz: every point's coordinates (m, relative to ``origin``); own: its building index
     (-1: none); height, bb: every building's height (m; -inf: no obstruction) and bounding box
-    (x0, y0, x1, y1, m, local); h_max: the highest building (m); walls, tree: all walls and an
-    STRtree of the footprints (real coordinates); rays: ``rays_per_sector``; max_d: the near
-    reach (m); tan_min, tan_far: the near and far tiers' least slopes; tall, tall_tree,
-    h_max_tall: the far tier's buildings (indices), their tree (None when there are none) and
+    (x0, y0, x1, y1, m, local); h_max: the highest building (m); walls, grid: all walls and a
+    grid of the footprints' boxes (``horizon_kernel.grid_index``); rays: ``rays_per_sector``;
+    max_d: the near reach (m); tan_min, tan_far: the near and far tiers' least slopes; tall,
+    tall_grid, h_max_tall: the far tier's buildings (indices), their grid and
     the highest of them (m). ``stop``, ``lock`` and ``stats`` are shared by the worker threads.
     """
 
@@ -387,13 +387,13 @@ class _Job:
     bb: np.ndarray
     origin: np.ndarray
     walls: _Walls
-    tree: shapely.STRtree
+    grid: tuple
     n_sectors: int
     rays: int
     max_d: float
     tan_min: float
     tall: np.ndarray
-    tall_tree: shapely.STRtree | None
+    tall_grid: tuple
     tan_far: float
     h_max_tall: float
     progress: Progress
@@ -540,9 +540,10 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
         if 0 < tan_far < 1e30 else np.zeros(0, np.intp)
     job = _Job(px=xy[:, 0] - origin[0], py=xy[:, 1] - origin[1],
                pz=z, own=own, height=height, h_max=float(np.max(height)),
-               bb=bb, origin=origin, walls=walls, tree=tree, n_sectors=int(n_sectors),
-               rays=int(rays_per_sector), max_d=float(max_distance_m), tan_min=tan_min,
-               tall=tall, tall_tree=_built_tree(fp[tall]) if tall.size else None,
+               bb=bb, origin=origin, walls=walls,
+               grid=grid_index(bb, np.flatnonzero(np.isfinite(height)), GRID_CELL_M),
+               n_sectors=int(n_sectors), rays=int(rays_per_sector), max_d=float(max_distance_m),
+               tan_min=tan_min, tall=tall, tall_grid=grid_index(bb, tall.astype(np.int64), GRID_CELL_M),
                tan_far=tan_far, h_max_tall=float(np.max(height[tall])) if tall.size else 0.0,
                progress=progress)
     # Chunks of whole roofs with about _POINTS_PER_CHUNK points each.
@@ -593,33 +594,23 @@ def _chunk_horizon(job: _Job, pts: np.ndarray, g_start: np.ndarray, g_end: np.nd
     gmin = np.minimum.reduceat(pz, g_start)
     gx0, gx1 = np.minimum.reduceat(px, g_start), np.maximum.reduceat(px, g_start)
     gy0, gy1 = np.minimum.reduceat(py, g_start), np.maximum.reduceat(py, g_start)
-    # Candidate neighbours per roof: the roof's point bbox grown by the reach (STRtree, m).
+    # Candidate neighbours per roof: the roof's point bbox grown by the reach (m); tall buildings
+    # beyond max_distance_m from a second grid, where they could still rise far_elevation_deg.
     reach = np.full(gmin.shape, job.max_d)
     if job.tan_min > 0:
         reach = np.minimum(reach, np.maximum(job.h_max - gmin, 0.0) / job.tan_min)
-    ox, oy = job.origin
-    gi, bj = job.tree.query(shapely.box(gx0 + ox - reach, gy0 + oy - reach,
-                                        gx1 + ox + reach, gy1 + oy + reach))
-    far = np.zeros(gi.size, bool)
-    if job.tall_tree is not None:  # tall buildings beyond max_distance_m
+    reach_far = np.zeros(gmin.shape)
+    if job.tall.size:
         reach_far = np.minimum(np.maximum(job.h_max_tall - gmin, 0.0) / job.tan_far, _FAR_CAP_M)
-        gf = np.flatnonzero(reach_far > job.max_d)
-        if gf.size:
-            f = reach_far[gf]
-            fi, fj = job.tall_tree.query(shapely.box(gx0[gf] + ox - f, gy0[gf] + oy - f,
-                                                     gx1[gf] + ox + f, gy1[gf] + oy + f))
-            gi, bj = np.r_[gi, gf[fi]], np.r_[bj, job.tall[fj]]
-            far = np.r_[far, np.ones(fi.size, bool)]
-    order = np.argsort(gi, kind="stable")
-    gi, bj, far = gi[order], bj[order], far[order]
-    cand_start = np.searchsorted(gi, np.arange(g_start.size + 1))
+        reach_far = np.where(reach_far > job.max_d, reach_far, 0.0)
+    cand_start, cand_b, far = roof_candidates(gx0, gy0, gx1, gy1, reach, reach_far, job.bb,
+                                              job.grid, job.tall_grid, GRID_CELL_M)
     w = job.walls
     slope, counts = chunk_slopes(
         px, py, pz, g_start.astype(np.int64), g_end.astype(np.int64),
-        job.own[pts[g_start]].astype(np.int64), cand_start.astype(np.int64),
-        bj.astype(np.int64), far, job.height, job.bb, w.start, w.count, w.nx, w.ny, w.off,
-        w.tx, w.ty, w.a_t, w.length, w.az_n, job.n_sectors, job.rays, job.tan_min, job.max_d,
-        job.tan_far, _RING_EDGES)
+        job.own[pts[g_start]].astype(np.int64), cand_start, cand_b, far, job.height, job.bb,
+        w.start, w.count, w.nx, w.ny, w.off, w.tx, w.ty, w.a_t, w.length, w.az_n, job.n_sectors,
+        job.rays, job.tan_min, job.max_d, job.tan_far, _RING_EDGES)
     for name, value in zip(STAT_NAMES, counts, strict=True):
         job.count(name, value)
     return np.degrees(np.arctan(slope)).astype(np.float32)
