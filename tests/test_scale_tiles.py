@@ -294,7 +294,7 @@ def test_jobs_pickle_and_run_in_another_process(tmp_path, weather, whole):
 def _cells(n_cells: int, per_cell: int):
     import pandas as pd
 
-    side = int(math.ceil(math.sqrt(n_cells)))
+    side = math.ceil(math.sqrt(n_cells))
     k = np.arange(n_cells)
     return pd.DataFrame({"row": k // side, "col": k % side, "n_core": np.full(n_cells, per_cell)})
 
