@@ -19,15 +19,14 @@ neighbours give identical horizons.
 from __future__ import annotations
 
 import math
-import os
-import sys
 
 import numpy as np
+from numba import njit
 
-# A frozen build has no .py sources for Numba's on-disk cache to key on: compile in memory there.
-NUMBA_CACHE = not getattr(sys, "frozen", False) and os.environ.get("LINGTAN_NUMBA_CACHE", "1") != "0"
+from gis.solar.numba_cache import cache_enabled
 
-from numba import njit  # noqa: E402  (after the cache decision, which reads the environment)
+NUMBA_CACHE = cache_enabled()
+"""Compile with Numba's on-disk cache (:mod:`gis.solar.numba_cache`): ~11 s once, not per process."""
 
 STAT_NAMES = ("pairs_roof_building", "pairs_roof_building_kept", "pairs_point_wall",
               "pairs_point_wall_sector")
