@@ -84,6 +84,10 @@ def test_progress_messages_are_chinese_in_the_chinese_ui(qapp, tmp_path):
         assert progress_text("page 14/16") == "第 14/16 页"
         assert progress_text("report written (0.3 s)") == "报告已写入（0.3 秒）"
         assert progress_text("reading 建筑") == "读取 建筑"
+        # a tiled run on a cluster (gis/scale/cluster.py's messages)
+        assert progress_text("planning tiles and starting the cluster") == "规划分块并启动计算集群"
+        assert progress_text("tile 7/42 (2 workers)") == "分块 7/42（2 个工作进程）"
+        assert progress_text("tile 7/42") == "分块 7/42"
         assert progress_text("something new") == "something new"  # unknown: shown as it is
         i18n.install_translator(qapp, "en")
         assert progress_text("page 14/16") == "page 14/16"

@@ -99,6 +99,14 @@ PROGRESS_MESSAGES = (
     QT_TRANSLATE_NOOP("Progress", "styling {0}"),
     QT_TRANSLATE_NOOP("Progress", "page {0}/{1}"),
     QT_TRANSLATE_NOOP("Progress", "report written ({0} s)"),
+    QT_TRANSLATE_NOOP("Progress", "planning tiles"),
+    QT_TRANSLATE_NOOP("Progress", "starting the cluster"),
+    QT_TRANSLATE_NOOP("Progress", "planning tiles and starting the cluster"),
+    QT_TRANSLATE_NOOP("Progress", "tiles"),
+    QT_TRANSLATE_NOOP("Progress", "all tiles done"),
+    QT_TRANSLATE_NOOP("Progress", "summaries"),
+    QT_TRANSLATE_NOOP("Progress", "tile {0}/{1}"),
+    QT_TRANSLATE_NOOP("Progress", "tile {0}/{1} ({2} workers)"),
 )
 """The step messages of gis and the analyses, for lupdate (shown via :func:`progress_text`)."""
 
@@ -108,6 +116,8 @@ _PROGRESS_TEMPLATES = (
     (re.compile(r"styling (.+)", re.S), "styling {0}"),
     (re.compile(r"page (\d+)/(\d+)"), "page {0}/{1}"),
     (re.compile(r"report written \((.+) s\)"), "report written ({0} s)"),
+    (re.compile(r"tile (\d+)/(\d+) \((\d+) workers\)"), "tile {0}/{1} ({2} workers)"),
+    (re.compile(r"tile (\d+)/(\d+)"), "tile {0}/{1}"),
 )
 """Messages with a variable part: their pattern and their template in the .ts file."""
 

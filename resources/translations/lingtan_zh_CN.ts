@@ -1935,9 +1935,9 @@
         <message>
             <location filename="../../app/gui/new_park_wizard.py" line="600" />
             <location filename="../../app/gui/open_data.py" line="748" />
-            <location filename="../../app/gui/parquet_layer.py" line="36" />
-            <location filename="../../app/gui/parquet_layer.py" line="108" />
-            <location filename="../../app/gui/parquet_layer.py" line="205" />
+            <location filename="../../app/gui/parquet_layer.py" line="37" />
+            <location filename="../../app/gui/parquet_layer.py" line="111" />
+            <location filename="../../app/gui/parquet_layer.py" line="219" />
             <source>Reading {0}</source>
             <translation>正在读取 {0}</translation>
         </message>
@@ -2324,17 +2324,17 @@
             <translation>添加数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/parquet_layer.py" line="58" />
+            <location filename="../../app/gui/parquet_layer.py" line="59" />
             <source>Added {0} ({1:,} features; drawn by view)</source>
             <translation>已添加 {0}（{1:,} 个要素，按视图读取）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/parquet_layer.py" line="140" />
+            <location filename="../../app/gui/parquet_layer.py" line="154" />
             <source>GeoParquet layers not found</source>
             <translation>找不到 GeoParquet 图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/parquet_layer.py" line="142" />
+            <location filename="../../app/gui/parquet_layer.py" line="156" />
             <source>The project opened without them. Put the files back (or next to the project) and open the project again.</source>
             <translation>项目已打开，但不含这些图层。请把文件放回原处（或放在项目文件旁），再重新打开项目。</translation>
         </message>
@@ -2934,6 +2934,46 @@
             <location filename="../../app/gui/tasks.py" line="101" />
             <source>report written ({0} s)</source>
             <translation>报告已写入（{0} 秒）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="102" />
+            <source>planning tiles</source>
+            <translation>规划分块</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="103" />
+            <source>starting the cluster</source>
+            <translation>启动计算集群</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="104" />
+            <source>planning tiles and starting the cluster</source>
+            <translation>规划分块并启动计算集群</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="105" />
+            <source>tiles</source>
+            <translation>分块</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="106" />
+            <source>all tiles done</source>
+            <translation>全部分块已完成</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="107" />
+            <source>summaries</source>
+            <translation>汇总</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="108" />
+            <source>tile {0}/{1}</source>
+            <translation>分块 {0}/{1}</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="109" />
+            <source>tile {0}/{1} ({2} workers)</source>
+            <translation>分块 {0}/{1}（{2} 个工作进程）</translation>
         </message>
     </context>
     <context>
@@ -4025,23 +4065,23 @@
     <context>
         <name>TaskDialog</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="197" />
+            <location filename="../../app/gui/tasks.py" line="207" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="204" />
+            <location filename="../../app/gui/tasks.py" line="214" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="220" />
-            <location filename="../../app/gui/tasks.py" line="337" />
+            <location filename="../../app/gui/tasks.py" line="230" />
+            <location filename="../../app/gui/tasks.py" line="347" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="228" />
+            <location filename="../../app/gui/tasks.py" line="238" />
             <source>{0:.0f} s</source>
             <translation>{0:.0f} 秒</translation>
         </message>
@@ -4049,27 +4089,27 @@
     <context>
         <name>Tasks</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="463" />
+            <location filename="../../app/gui/tasks.py" line="473" />
             <source>Likely coordinate systems:</source>
             <translation>可能的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="473" />
+            <location filename="../../app/gui/tasks.py" line="483" />
             <source>Lingtan</source>
             <translation>零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="476" />
+            <location filename="../../app/gui/tasks.py" line="486" />
             <source>The input cannot be used.</source>
             <translation>输入数据无法使用。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="480" />
+            <location filename="../../app/gui/tasks.py" line="490" />
             <source>An internal error occurred (a bug in Lingtan).</source>
             <translation>发生内部错误（零碳程序缺陷）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="483" />
+            <location filename="../../app/gui/tasks.py" line="493" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
         </message>
