@@ -285,7 +285,7 @@ def run_on_cluster(jobs: Sequence[Any] | Callable[[], tuple[Sequence[Any], Colle
     t0 = time.perf_counter()
     run = ClusterRun()
     planner = _Planner(jobs) if callable(jobs) else None
-    if planner is None:
+    if not callable(jobs):
         todo, total = _todo(jobs, done, run)
         progress.report(len(run.skipped) / total if total else 0.0, "starting the cluster")
         if not todo:

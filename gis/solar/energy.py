@@ -168,7 +168,7 @@ class YieldTable:
         self.system = system or SystemSettings()
         self.sun = SiteSun(weather)
         self._cache: dict[tuple, OrientationYield] = {}
-        self._sectors: dict[tuple, list] = {}  # shading tables per (class key, n_sectors)
+        self._sectors: dict[tuple, tuple] = {}  # shading tables per (class key, n_sectors)
 
     def get(self, tilt_deg: float, azimuth_deg: float, mounting: str) -> OrientationYield:
         t, a, _ = orientation_key(tilt_deg, azimuth_deg, mounting)
@@ -261,16 +261,17 @@ def _beam_sectors(yields: YieldTable, key: tuple, n_sec: int) -> tuple:
     hour ((hours + 1) rows of 12, the first zero); beam_row0 (n_sec,): each sector's first row).
     Kept on the yield table, so partitions and tiles sharing it sort and sum each class's hours
     once."""
-    tables = yields._sectors.get((key, n_sec))
-    if tables is not None:
-        return tables
+    cached = yields._sectors.get((key, n_sec))
+    if cached is not None:
+        return cached
     sun, oy = yields.sun, yields._cache[key]
     up = sun.elevation > 0
     width = 360.0 / n_sec
     sector = np.floor(((sun.azimuth + width / 2.0) % 360.0) / width).astype(np.int64)
     sec_start, sec_end = np.zeros(n_sec, np.int64), np.zeros(n_sec, np.int64)
     row0 = np.zeros(n_sec, np.int64)
-    elevs, cums = [], []
+    elevs: list[np.ndarray] = []
+    cums: list[np.ndarray] = []
     n_hours = n_rows = 0
     for k in range(n_sec):
         hours = np.flatnonzero(up & (sector == k) & (oy.beam_wh_m2 > 0))

@@ -431,7 +431,8 @@ def roof_layout(buildings: gpd.GeoDataFrame, latitude_deg: float, settings: Layo
         **breakdown,
         "modules": n_modules, "kwp": n_modules * module_kw,
         "nea_class": nea_class, "nea_min_share": nea_min,
-        "nea_ok": np.where(np.isfinite(nea_min), np.where(too_small, 0.0, install_share) >= nea_min, None),
+        "nea_ok": np.where(np.isfinite(nea_min),
+                           np.where(too_small, 0.0, install_share) >= nea_min, np.array(None)),
         "usable_geom": inner,
         "gcr": np.bincount(b[kept], weights=p_gcr[kept] * modules[kept], minlength=n)
         / np.maximum(n_modules, 1),

@@ -427,7 +427,7 @@ def _nea_check(out: pd.DataFrame, cols: _Columns | None = None) -> dict:
 
     names = nea_share_table().set_index("nea_class")["nea_class_zh"].to_dict()
     c = cols if cols is not None else _Columns(out)
-    res = {}
+    res: dict[str, dict] = {}
     has = out["nea_min_share"].notna().to_numpy()
     if not has.any():
         return res
