@@ -117,6 +117,16 @@ def _may_rise(ub, s_min, lo_all, hi_all, cx, cy, rad, n_sec, rays):  # pragma: n
 
 
 @njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
+def _may_gain(x, y, dh, lo, bbox):  # pragma: no cover - compiled
+    """Could a building (bounding box ``bbox``) rise above a point at (x, y) (``dh`` m higher than
+    the point) beyond the point's lowest slope so far ``lo``? Its slope is at most ``dh`` over the
+    distance to the box."""
+    dx = max(max(bbox[0] - x, x - bbox[2]), 0.0)
+    dy = max(max(bbox[1] - y, y - bbox[3]), 0.0)
+    return dh > 0.0 and dh * dh > (dx * dx + dy * dy) * lo * lo
+
+
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def _building_rays(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls, w_nx, w_ny, w_off,
                    w_tx, w_ty, w_at, w_len, w_azn, ray_sin, ray_cos, sector_of, n_sec, rays,
                    tan_min, counts, buf_k0, buf_k1, buf_v, buf_base, buf_e
@@ -136,14 +146,8 @@ def _building_rays(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls, w_
     off_r = 0.5 - rays / 2.0
     m = 0
     for p in range(p0, p1):
-        x = np.float64(px[p])
-        y = np.float64(py[p])
-        dh = hb - pz[p]
-        dx = max(max(bbox[0] - x, x - bbox[2]), 0.0)
-        dy = max(max(bbox[1] - y, y - bbox[3]), 0.0)
-        lo = pmin[p]
-        d2 = dx * dx + dy * dy
-        if not dh > 0.0 or dh * dh <= d2 * lo * lo:
+        x, y, dh, lo = np.float64(px[p]), np.float64(py[p]), hb - pz[p], pmin[p]
+        if not _may_gain(x, y, dh, lo, bbox):
             continue
         base = p * n_sec
         for j in range(n_walls):
@@ -196,13 +200,8 @@ def _building_sectors(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls,
     at the wall's nearest point inside the sector (its angle closest to the wall's normal)."""
     w = 2.0 * math.pi / n_sec
     for p in range(p0, p1):
-        x = np.float64(px[p])
-        y = np.float64(py[p])
-        dh = hb - pz[p]
-        dx = max(max(bbox[0] - x, x - bbox[2]), 0.0)
-        dy = max(max(bbox[1] - y, y - bbox[3]), 0.0)
-        lo = pmin[p]
-        if not dh > 0.0 or dh * dh <= (dx * dx + dy * dy) * lo * lo:
+        x, y, dh, lo = np.float64(px[p]), np.float64(py[p]), hb - pz[p], pmin[p]
+        if not _may_gain(x, y, dh, lo, bbox):
             continue
         base = p * n_sec
         for j in range(n_walls):
