@@ -64,3 +64,22 @@ def test_an_unwritable_cache_folder_compiles_in_memory(tmp_path):
     out = _run(code, {"LINGTAN_NUMBA_CACHE_DIR": str(blocker / "sub")}, tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_the_first_horizon_run_of_a_process_says_it_prepares_the_compiled_code(tmp_path):
+    """Compiling takes ~10 s the first time on a computer: the progress says so, once per process."""
+    code = """
+        import numpy as np, shapely
+        from gis.progress import Progress
+        from gis.solar.shading import horizon_from_footprints
+
+        boxes = np.array([shapely.box(0, 0, 10, 10), shapely.box(20, 0, 30, 10)], dtype=object)
+        for _ in range(2):
+            seen = []
+            horizon_from_footprints([[5.0, 5.0]], [5.0], [0], boxes, [5.0, 20.0], threads=1,
+                                    progress=Progress(callback=lambda f, m: seen.append(m)))
+            print(sum("compiled code" in m for m in seen))
+    """
+    out = _run(code, {}, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "0"]

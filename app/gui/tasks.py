@@ -71,6 +71,7 @@ PROGRESS_MESSAGES = (
     QT_TRANSLATE_NOOP("Progress", "horizons"),
     QT_TRANSLATE_NOOP("Progress", "horizons: neighbours"),
     QT_TRANSLATE_NOOP("Progress", "horizons: walls"),
+    QT_TRANSLATE_NOOP("Progress", "horizons: preparing the compiled code (about 10 s the first time)"),
     QT_TRANSLATE_NOOP("Progress", "horizons (DSM)"),
     QT_TRANSLATE_NOOP("Progress", "shading done"),
     QT_TRANSLATE_NOOP("Progress", "totals"),

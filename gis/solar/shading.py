@@ -526,6 +526,9 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
         under = shapely.intersects_xy(fp[b_idx], xy[p_idx, 0], xy[p_idx, 1])
         inside[p_idx[under]] = True
     out[inside] = INSIDE_HORIZON_DEG
+    if not chunk_slopes.signatures:  # first use in this process: machine code from the disk cache,
+        # or compiled (~10 s) the first time on a computer (gis/solar/numba_cache.py)
+        progress.report(0.03, "horizons: preparing the compiled code (about 10 s the first time)")
     progress.report(0.03, "horizons: neighbours")
 
     pts, g_start, g_end = group(np.flatnonzero(finite_pt & ~inside))

@@ -2797,181 +2797,186 @@
         </message>
         <message>
             <location filename="../../app/gui/tasks.py" line="74" />
+            <source>horizons: preparing the compiled code (about 10 s the first time)</source>
+            <translation>地平线遮挡：准备编译代码（首次约 10 秒）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="75" />
             <source>horizons (DSM)</source>
             <translation>地平线遮挡（DSM）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="75" />
+            <location filename="../../app/gui/tasks.py" line="76" />
             <source>shading done</source>
             <translation>遮挡计算完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="76" />
+            <location filename="../../app/gui/tasks.py" line="77" />
             <source>totals</source>
             <translation>汇总</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="77" />
+            <location filename="../../app/gui/tasks.py" line="78" />
             <source>done</source>
             <translation>完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="78" />
+            <location filename="../../app/gui/tasks.py" line="79" />
             <source>preparing buildings</source>
             <translation>准备建筑数据</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="79" />
+            <location filename="../../app/gui/tasks.py" line="80" />
             <source>loaded</source>
             <translation>已载入</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="80" />
+            <location filename="../../app/gui/tasks.py" line="81" />
             <source>township intensity map</source>
             <translation>乡镇碳排放强度图</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="81" />
+            <location filename="../../app/gui/tasks.py" line="82" />
             <source>analyses done</source>
             <translation>分析完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="82" />
+            <location filename="../../app/gui/tasks.py" line="83" />
             <source>emissions, sinks, balance</source>
             <translation>碳排放、碳汇、碳平衡</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="83" />
+            <location filename="../../app/gui/tasks.py" line="84" />
             <source>energy table</source>
             <translation>能耗表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="84" />
+            <location filename="../../app/gui/tasks.py" line="85" />
             <source>emission factors</source>
             <translation>排放因子</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="85" />
+            <location filename="../../app/gui/tasks.py" line="86" />
             <source>carbon account done</source>
             <translation>碳核算完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="86" />
+            <location filename="../../app/gui/tasks.py" line="87" />
             <source>statistics table</source>
             <translation>统计表</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="87" />
+            <location filename="../../app/gui/tasks.py" line="88" />
             <source>five-colour map done</source>
             <translation>五色图完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="88" />
+            <location filename="../../app/gui/tasks.py" line="89" />
             <source>loading the PV model</source>
             <translation>载入光伏模型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="89" />
+            <location filename="../../app/gui/tasks.py" line="90" />
             <source>loading libraries</source>
             <translation>载入程序库</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="90" />
+            <location filename="../../app/gui/tasks.py" line="91" />
             <source>styling layers</source>
             <translation>设置图层样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="91" />
+            <location filename="../../app/gui/tasks.py" line="92" />
             <source>summary</source>
             <translation>汇总</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="92" />
+            <location filename="../../app/gui/tasks.py" line="93" />
             <source>reading project</source>
             <translation>读取项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="93" />
+            <location filename="../../app/gui/tasks.py" line="94" />
             <source>building the workspace</source>
             <translation>构建工作空间</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="94" />
+            <location filename="../../app/gui/tasks.py" line="95" />
             <source>writing project</source>
             <translation>写入项目</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="95" />
+            <location filename="../../app/gui/tasks.py" line="96" />
             <source>writing</source>
             <translation>正在写入</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="96" />
+            <location filename="../../app/gui/tasks.py" line="97" />
             <source>saved</source>
             <translation>已保存</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="97" />
+            <location filename="../../app/gui/tasks.py" line="98" />
             <source>reading {0}</source>
             <translation>读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="98" />
+            <location filename="../../app/gui/tasks.py" line="99" />
             <source>writing {0}</source>
             <translation>写入 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="99" />
+            <location filename="../../app/gui/tasks.py" line="100" />
             <source>styling {0}</source>
             <translation>设置 {0} 的样式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="100" />
+            <location filename="../../app/gui/tasks.py" line="101" />
             <source>page {0}/{1}</source>
             <translation>第 {0}/{1} 页</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="101" />
+            <location filename="../../app/gui/tasks.py" line="102" />
             <source>report written ({0} s)</source>
             <translation>报告已写入（{0} 秒）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="102" />
+            <location filename="../../app/gui/tasks.py" line="103" />
             <source>planning tiles</source>
             <translation>规划分块</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="103" />
+            <location filename="../../app/gui/tasks.py" line="104" />
             <source>starting the cluster</source>
             <translation>启动计算集群</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="104" />
+            <location filename="../../app/gui/tasks.py" line="105" />
             <source>planning tiles and starting the cluster</source>
             <translation>规划分块并启动计算集群</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="105" />
+            <location filename="../../app/gui/tasks.py" line="106" />
             <source>tiles</source>
             <translation>分块</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="106" />
+            <location filename="../../app/gui/tasks.py" line="107" />
             <source>all tiles done</source>
             <translation>全部分块已完成</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="107" />
+            <location filename="../../app/gui/tasks.py" line="108" />
             <source>summaries</source>
             <translation>汇总</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="108" />
+            <location filename="../../app/gui/tasks.py" line="109" />
             <source>tile {0}/{1}</source>
             <translation>分块 {0}/{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="109" />
+            <location filename="../../app/gui/tasks.py" line="110" />
             <source>tile {0}/{1} ({2} workers)</source>
             <translation>分块 {0}/{1}（{2} 个工作进程）</translation>
         </message>
@@ -4065,23 +4070,23 @@
     <context>
         <name>TaskDialog</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="207" />
+            <location filename="../../app/gui/tasks.py" line="208" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="214" />
+            <location filename="../../app/gui/tasks.py" line="215" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="230" />
-            <location filename="../../app/gui/tasks.py" line="347" />
+            <location filename="../../app/gui/tasks.py" line="231" />
+            <location filename="../../app/gui/tasks.py" line="348" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="238" />
+            <location filename="../../app/gui/tasks.py" line="239" />
             <source>{0:.0f} s</source>
             <translation>{0:.0f} 秒</translation>
         </message>
@@ -4089,27 +4094,27 @@
     <context>
         <name>Tasks</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="473" />
+            <location filename="../../app/gui/tasks.py" line="474" />
             <source>Likely coordinate systems:</source>
             <translation>可能的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="483" />
+            <location filename="../../app/gui/tasks.py" line="484" />
             <source>Lingtan</source>
             <translation>零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="486" />
+            <location filename="../../app/gui/tasks.py" line="487" />
             <source>The input cannot be used.</source>
             <translation>输入数据无法使用。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="490" />
+            <location filename="../../app/gui/tasks.py" line="491" />
             <source>An internal error occurred (a bug in Lingtan).</source>
             <translation>发生内部错误（零碳程序缺陷）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="493" />
+            <location filename="../../app/gui/tasks.py" line="494" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
         </message>
