@@ -37,3 +37,36 @@ def shared(*parts: str) -> Path:
     if not p.exists():
         pytest.skip(f"{p} is not present")
     return p
+
+
+# The English main window of the GUI tests that do not make their own (a module's own `gui` or
+# `window` fixture takes precedence).
+@pytest.fixture
+def gui(qapp, tmp_path, monkeypatch):
+    """The app in English with its settings and data folders in ``tmp_path``."""
+    from app.gui import i18n
+    from app.gui.app import create_app
+    from app.gui.settings import use_settings_dir
+
+    monkeypatch.setenv("LINGTAN_DATA_DIR", str(tmp_path / "data"))
+    use_settings_dir(tmp_path / "settings")
+    i18n.reset_for_tests()
+    app = create_app(lang="en")
+    yield app
+    i18n.reset_for_tests()
+
+
+@pytest.fixture
+def window(gui, qtbot, monkeypatch):
+    """A shown 1000 × 700 main window that discards unsaved changes when closed."""
+    from app.gui import project_actions
+    from app.gui.main_window import MainWindow
+
+    monkeypatch.setattr(project_actions, "ask_save_changes", lambda mw: "discard")
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1000, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.workspace.mark_clean()

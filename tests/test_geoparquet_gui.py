@@ -190,35 +190,6 @@ def test_layer_follows_the_view(parquet):
         set(win2.gdf["fid"])
 
 
-@pytest.fixture
-def gui(qapp, tmp_path, monkeypatch):
-    from app.gui import i18n
-    from app.gui.app import create_app
-    from app.gui.settings import use_settings_dir
-
-    monkeypatch.setenv("LINGTAN_DATA_DIR", str(tmp_path / "data"))
-    use_settings_dir(tmp_path / "settings")
-    i18n.reset_for_tests()
-    app = create_app(lang="en")
-    yield app
-    i18n.reset_for_tests()
-
-
-@pytest.fixture
-def window(gui, qtbot, monkeypatch):
-    from app.gui import project_actions
-    from app.gui.main_window import MainWindow
-
-    monkeypatch.setattr(project_actions, "ask_save_changes", lambda mw: "discard")
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.workspace.mark_clean()
-
-
 def test_add_data_opens_parquet_by_view(window, qtbot, parquet, monkeypatch):
     """File → Add Data on a .parquet: a ParquetLayer (overview first), then zooming in reads the
     rows under the new view, all of them, and the map draws them."""

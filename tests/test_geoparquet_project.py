@@ -127,27 +127,6 @@ def test_missing_file_is_reported_in_both_languages_not_a_crash(project):
     assert "not GeoParquet" in m.en and "不是 GeoParquet" in m.zh
 
 
-@pytest.fixture
-def window(qapp, qtbot, tmp_path, monkeypatch):
-    from app.gui import i18n, project_actions
-    from app.gui.app import create_app
-    from app.gui.main_window import MainWindow
-    from app.gui.settings import use_settings_dir
-
-    use_settings_dir(tmp_path / "settings")
-    i18n.reset_for_tests()
-    create_app(lang="en")
-    monkeypatch.setattr(project_actions, "ask_save_changes", lambda mw: "discard")
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.workspace.mark_clean()
-    i18n.reset_for_tests()
-
-
 def test_gui_opens_the_project_and_the_layer_follows_the_map(window, qtbot, project, monkeypatch):
     import layers.parquet_source as ps
     from app.gui import project_actions

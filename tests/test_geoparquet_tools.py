@@ -158,35 +158,6 @@ def test_selection_is_kept_by_key_when_the_window_changes(parquet):
     assert len(layer.selected_keys) == 0
 
 
-@pytest.fixture
-def gui(qapp, tmp_path, monkeypatch):
-    from app.gui import i18n
-    from app.gui.app import create_app
-    from app.gui.settings import use_settings_dir
-
-    monkeypatch.setenv("LINGTAN_DATA_DIR", str(tmp_path / "data"))
-    use_settings_dir(tmp_path / "settings")
-    i18n.reset_for_tests()
-    app = create_app(lang="en")
-    yield app
-    i18n.reset_for_tests()
-
-
-@pytest.fixture
-def window(gui, qtbot, monkeypatch):
-    from app.gui import project_actions
-    from app.gui.main_window import MainWindow
-
-    monkeypatch.setattr(project_actions, "ask_save_changes", lambda mw: "discard")
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.workspace.mark_clean()
-
-
 def opened(window, qtbot, path, monkeypatch, max_features=1500):
     import layers.parquet_source as ps
     from app.gui.open_data import open_files
