@@ -41,6 +41,13 @@ FIELDS: dict[str, FieldInfo] = {
     "code": _f("code", "", "代码", "code"),
     "source_fid": _f("source_fid", "", "源要素号", "source feature id"),
     "part": _f("part", "", "部件序号", "part"),
+    # row keys of large inputs: a GeoParquet layer read by view (layers/parquet_source.py ROW_KEY; the
+    # second name when the file has its own file_row) and a tiled run (gis/scale/geoparquet.py)
+    "file_row": _f("file_row", "", "文件行号", "row in file"),
+    "file_row_lt": _f("file_row_l", "", "文件行号", "row in file"),
+    "lingtan_row": _f("lingtan_ro", "", "输入行号", "row of the input"),
+    "tile_id": _f("tile_id", "", "分块编号", "tile id"),
+    "partition": _f("partition", "", "所属分区", "partition"),
     # buildings, rooftop PV
     "bldg_id": _f("bldg_id", "", "建筑编号", "building id"),
     "use": _f("use", "", "用途", "use"),

@@ -293,6 +293,7 @@ class ParquetLayer(VectorLayer):
         self.last_window = source.window(None, max_features=self.max_features)
         self.selected_keys = np.zeros(0, dtype=np.int64)
         self._identified: gpd.GeoDataFrame | None = None  # the last identify's rows, by key
+        self._selection_box: tuple[np.ndarray, Bounds | None] | None = None  # (keys, their extent)
         super().__init__(name, prepare(name, self.last_window.gdf), style, title=title)
 
     def adopt(self, other: ParquetLayer) -> None:
@@ -398,6 +399,21 @@ class ParquetLayer(VectorLayer):
             return b
         t = pyproj.Transformer.from_crs(self.crs, crs, always_xy=True)
         return tuple(float(v) for v in t.transform_bounds(*b, densify_pts=21))
+
+    def selection_bounds(self, crs=None) -> Bounds | None:
+        """The extent in ``crs`` (default: the source's) of every selected row, also those out of view:
+        their bbox columns read from the file (:func:`layers.parquet_query.keys_bounds`), once per
+        selection. None without a selection."""
+        from layers.parquet_query import keys_bounds
+
+        keys = self.selected_keys
+        if self._selection_box is None or self._selection_box[0] is not keys:
+            self._selection_box = (keys, keys_bounds(self.source, keys))
+        b = self._selection_box[1]
+        if b is None or crs is None or self.crs is None or pyproj.CRS.from_user_input(crs) == self.crs:
+            return b
+        t = pyproj.Transformer.from_crs(self.crs, crs, always_xy=True)
+        return tuple(float(v) for v in t.transform_bounds(*b, densify_pts=21))  # type: ignore[return-value]
 
     def view_bounds(self, extent: Bounds, crs=None) -> Bounds:
         """``extent`` (in ``crs``, default the source's) as bounds in the source's CRS."""

@@ -63,6 +63,15 @@ def prepare(name: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return add_kwh_per_m2(gdf) if name == "rooftop_pv" else gdf
 
 
+_DERIVED = {("rooftop_pv", "kwh_per_m2"): ("kwh_yr", "roof_m2")}
+
+
+def derived_inputs(name: str, column: str) -> tuple[str, ...]:
+    """The columns :func:`prepare` makes ``column`` of layer ``name`` from (() when it is not derived):
+    a search of a whole GeoParquet file reads them instead."""
+    return _DERIVED.get((name, column), ())
+
+
 
 KNOWN_LAYERS = tuple(s.name for s in layer_specs())
 TITLES: dict[str, tuple[str, str]] = {s.name: (s.title_zh, s.title_en) for s in layer_specs()}

@@ -62,6 +62,19 @@ def features_in_box(layer, bbox: tuple[float, float, float, float], crs=None) ->
     return np.sort(np.asarray(tree.query(box, predicate="intersects"), dtype=np.int64))
 
 
+def selection_bounds(layer, crs=None) -> tuple[float, float, float, float] | None:
+    """The extent in ``crs`` of ``layer``'s selected features (None without any): a layer read by view
+    (layers/parquet_source.py) asks its file for every selected row, not only those in the window."""
+    whole = getattr(layer, "selection_bounds", None)
+    if whole is not None:
+        return whole(crs)
+    sel = getattr(layer, "selection", None)
+    if sel is None or not len(sel):
+        return None
+    b = layer.in_crs(crs).geometry.iloc[np.asarray(sel)].total_bounds
+    return (float(b[0]), float(b[1]), float(b[2]), float(b[3])) if np.isfinite(b).all() else None
+
+
 _WORDS = {"AND": "and", "OR": "or", "NOT": "not"}
 
 
@@ -84,20 +97,42 @@ def features_where(layer, expression: str) -> np.ndarray:
 
     A bad expression raises :class:`InputError` naming it and the layer's fields.
     """
-    text = (expression or "").strip()
     frame = pd.DataFrame(layer.gdf.drop(columns=layer.gdf.geometry.name, errors="ignore"))
+    return np.flatnonzero(where_mask(frame, expression)).astype(np.int64)
+
+
+def expression_names(expression: str) -> set[str]:
+    """The names ``expression`` may refer to: every word outside quoted text (a superset of the
+    fields it uses: keywords and numbers' suffixes are words too) and every `backticked` name."""
+    parts = re.split(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)""", expression or "")
+    names: set[str] = set()
+    for i, p in enumerate(parts):
+        if i % 2:  # a quoted part: a `name`, or text
+            if p.startswith("`"):
+                names.add(p[1:-1])
+        else:
+            names.update(re.findall(r"[^\W\d]\w*", p))
+    return names
+
+
+def where_mask(frame: pd.DataFrame, expression: str, fields: list[str] | None = None) -> np.ndarray:
+    """The boolean mask of ``frame``'s rows satisfying ``expression`` (:func:`features_where`'s
+    syntax; empty: every row). ``fields``: the field names a bad expression's message lists
+    (default: the frame's columns; a whole-file search reads only the columns it needs)."""
+    text = (expression or "").strip()
     if not text:
-        return np.arange(len(frame), dtype=np.int64)
+        return np.ones(len(frame), dtype=bool)
     frame = frame.reset_index(drop=True)
-    fields = "、".join(map(str, frame.columns[:12])) + (" …" if len(frame.columns) > 12 else "")
+    names = [str(c) for c in (frame.columns if fields is None else fields)]
+    shown = "、".join(names[:12]) + (" …" if len(names) > 12 else "")
     try:
         mask = frame.eval(_pandas_syntax(text), engine="python", local_dict={}, global_dict={})
     except Exception as e:  # any parse or evaluation error is a bad user expression
         detail = f"{type(e).__name__}: {e}"[:200]
         raise InputError(
-            f"筛选表达式无效：{text}（{detail}）。可用字段：{fields}。"
+            f"筛选表达式无效：{text}（{detail}）。可用字段：{shown}。"
             "示例：kwh_yr > 100000 and use == \"工业\"",
-            f"invalid filter expression: {text} ({detail}). Fields: {fields}. "
+            f"invalid filter expression: {text} ({detail}). Fields: {shown}. "
             "Example: kwh_yr > 100000 and use == \"工业\"", code="query.expression") from e
     if isinstance(mask, pd.Series) and len(mask) == len(frame):
         if not pd.api.types.is_bool_dtype(mask.dtype):  # e.g. a yes/no column with missing values
@@ -105,7 +140,7 @@ def features_where(layer, expression: str) -> np.ndarray:
             mask = mask.astype(object).where(mask.notna(), False) if values.map(
                 lambda v: isinstance(v, bool | np.bool_)).all() else None
         if mask is not None:
-            return np.flatnonzero(mask.to_numpy(dtype=bool)).astype(np.int64)
+            return mask.to_numpy(dtype=bool)
     raise InputError(f"筛选表达式必须是条件（真/假），例如 kwh_yr > 1000：{text}",
                      f"the filter expression must be a condition (true/false), e.g. kwh_yr > 1000: {text}",
                      code="query.not_condition")

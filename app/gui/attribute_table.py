@@ -388,6 +388,9 @@ class AttributeTable(QWidget):
         self.filter.textChanged.connect(lambda _t: self._filter_timer.start())
         self.only_selected = QCheckBox()
         self.only_selected.toggled.connect(self.apply_filter)
+        self.btn_search_file = QToolButton()  # a layer read by view: select by expression in its whole file
+        self.btn_search_file.clicked.connect(self.search_whole_file)
+        self.search_dialog = None
         self.btn_zoom = QToolButton()
         self.btn_zoom.setIcon(icon("zoom_selection"))
         self.btn_zoom.clicked.connect(lambda: self.layer is not None
@@ -409,6 +412,7 @@ class AttributeTable(QWidget):
         top.addWidget(self.layer_combo)
         top.addWidget(self.filter, 1)
         top.addWidget(self.only_selected)
+        top.addWidget(self.btn_search_file)
         top.addWidget(self.btn_zoom)
         top.addWidget(self.btn_clear)
         top.addWidget(self.btn_export)
@@ -423,8 +427,19 @@ class AttributeTable(QWidget):
             self.refresh_layers()
 
     # -- text ------------------------------------------------------------------------------------
+    def _filter_texts(self) -> None:
+        """The filter's placeholder and Search the whole file… as the layer is read: by view, the
+        filter sees only the rows read (layers/parquet_source.py)."""
+        by_view = hasattr(self.layer, "last_window")
+        self.filter.setPlaceholderText(self.tr("Filter the rows read for the view: text in any column")
+                                       if by_view else self.tr("Filter: text in any column"))
+        self.btn_search_file.setVisible(by_view)
+
     def retranslate_ui(self) -> None:
-        self.filter.setPlaceholderText(self.tr("Filter: text in any column"))
+        self._filter_texts()
+        self.btn_search_file.setText(self.tr("Search the whole file…"))
+        self.btn_search_file.setToolTip(self.tr(
+            "Select by attribute in every row of the file, not only in the rows read for the view"))
         self.only_selected.setText(self.tr("Selected only"))
         self.btn_zoom.setToolTip(self.tr("Zoom the map to the selected features"))
         self.btn_clear.setToolTip(self.tr("Clear the selection"))
@@ -447,7 +462,11 @@ class AttributeTable(QWidget):
             return
         win = getattr(self.layer, "last_window", None)
         if win is not None:  # read by view (layers/parquet_source.py): the window, never the whole file
-            self.count.setText(view_count_text(self.layer, len(self.model.view)))
+            text = view_count_text(self.layer, len(self.model.view))
+            if self.model.filter_text:
+                text += " " + self.tr("The filter searches only these rows; for the whole file use "
+                                      "Search the whole file…")
+            self.count.setText(text)
             return
         n_sel = len(self.layer.selection)
         self.count.setText(self.tr("{0:,} of {1:,} features shown, {2:,} selected").format(
@@ -487,6 +506,7 @@ class AttributeTable(QWidget):
         self.only_selected.setChecked(False)
         self.only_selected.blockSignals(False)
         self.model.set_layer(layer)
+        self._filter_texts()
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         if layer is not None:
             unsub = layer.changed.connect(self._on_layer_changed)
@@ -594,6 +614,19 @@ class AttributeTable(QWidget):
     def clear_selection(self) -> None:
         if self.layer is not None:
             self.layer.selection = []
+
+    def search_whole_file(self):
+        """Search the whole file…: Select by Attribute on the layer read by view, its OK searching every
+        row of the file (app.gui.select_dialog). Returns the dialog (open, not modal-blocking)."""
+        from app.gui.select_dialog import SelectByAttributeDialog
+
+        if self.layer is None or not hasattr(self.layer, "last_window"):
+            return None
+        dialog = SelectByAttributeDialog(self.layer, self.window() or self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.search_dialog = dialog
+        dialog.open()
+        return dialog
 
     # -- export ----------------------------------------------------------------------------------
     def export_job(self, path: str | Path, selected: bool = False):

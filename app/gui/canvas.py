@@ -341,16 +341,11 @@ class MapCanvas(QWidget):
 
     def zoom_to_selection(self) -> None:
         """Zoom to the selected features of all layers (nothing happens without a selection)."""
+        from layers.query import selection_bounds  # a layer read by view: every selected row, from its file
+
         crs = self.crs()
-        boxes = []
-        for layer in self._all_layers():
-            sel = getattr(layer, "selection", None)
-            if not self._is_vector(layer) or sel is None or len(sel) == 0:
-                continue
-            gdf = layer.in_crs(crs)
-            b = gdf.geometry.iloc[np.asarray(sel)].total_bounds
-            if np.isfinite(b).all():
-                boxes.append(b)
+        boxes = [b for layer in self._all_layers()
+                 if self._is_vector(layer) and (b := selection_bounds(layer, crs)) is not None]
         if boxes:
             b = np.array(boxes)
             self._zoom_to_bounds((b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()))

@@ -3,6 +3,12 @@
 The expression uses :func:`layers.query.features_where` (pandas query syntax, plus ``=``, ``<>``,
 AND/OR/NOT); the dialog lists the fields (double-click inserts one), counts the matches as you
 type, and combines them with the current selection (new, add, remove, within).
+
+A GeoParquet layer read by view (layers/parquet_source.py) holds only the rows read for the view:
+the live count is of those (and says so), and OK searches the **whole file** in a task with progress
+and Cancel (:func:`select_in_file`, :func:`layers.parquet_query.keys_where`: only the columns the
+expression names, batch by batch); the matching rows' keys become the selection, on the map and in
+the table also where they are out of view now.
 """
 
 from __future__ import annotations
@@ -90,6 +96,8 @@ class SelectByAttributeDialog(QDialog):
         self._timer.timeout.connect(self.update_count)
         self.expression.textChanged.connect(lambda _=None: self._timer.start())
         self.matches: np.ndarray | None = None
+        self.whole_file = hasattr(layer, "selected_keys") and hasattr(layer, "source")  # read by view
+        self.task = None  # the whole-file search started by OK
         self.update_count()
 
     def _insert_field(self, item) -> None:
@@ -108,8 +116,13 @@ class SelectByAttributeDialog(QDialog):
             self.ok_button.setEnabled(False)
             return
         n = len(self.layer.gdf)
-        self.status.setText(tr("%1 of %2 features match").replace("%1", f"{len(self.matches):,}")
-                            .replace("%2", f"{n:,}"))
+        if self.whole_file:
+            self.status.setText(tr("{0:,} of the {1:,} rows read for the view match; OK searches all "
+                                   "{2:,} rows of the file").format(len(self.matches), n,
+                                                                    self.layer.source.rows))
+        else:
+            self.status.setText(tr("%1 of %2 features match").replace("%1", f"{len(self.matches):,}")
+                                .replace("%2", f"{n:,}"))
         self.ok_button.setEnabled(True)
 
     def accept(self) -> None:
@@ -117,15 +130,48 @@ class SelectByAttributeDialog(QDialog):
         self.update_count()
         if self.matches is None:
             return
-        self.layer.selection = combine(self.layer.selection, self.matches, self.mode.currentData())
+        if self.whole_file:  # the rows in view were a check of the expression; now the whole file
+            self.task = select_in_file(self.parent(), self.layer, self.expression.text(),
+                                       self.mode.currentData())
+        else:
+            self.layer.selection = combine(self.layer.selection, self.matches, self.mode.currentData())
         super().accept()
 
 
 def select_by_attribute(parent: QWidget | None, layer: VectorLayer | None) -> int | None:
-    """Show the dialog for ``layer``; the number of selected features after OK, else None."""
+    """Show the dialog for ``layer``; the number of selected features after OK, else None (also for
+    a layer read by view, whose whole-file search then runs in a task: ``dialog.task``)."""
     if layer is None or not isinstance(layer, VectorLayer):
         return None
     dialog = SelectByAttributeDialog(layer, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.task is not None:
         return None
     return len(layer.selection)
+
+
+def select_in_file(parent: QWidget | None, layer, expression: str, mode: str = "new"):
+    """Select the rows of ``layer``'s whole file (a :class:`~layers.parquet_source.ParquetLayer`)
+    satisfying ``expression``, combined with its selection by ``mode``: the search runs in a worker
+    with progress and Cancel (a bad expression is shown as an error). Returns the TaskHandle; its
+    result is the matching keys."""
+    from app.gui.tasks import run_task
+    from layers.parquet_query import keys_where
+
+    source, name = layer.source, layer.name
+
+    def work(progress):
+        return keys_where(source, expression, name, progress)
+
+    def done(keys: np.ndarray) -> None:
+        if layer.source is not source:  # a new run's files meanwhile: these keys mean other rows
+            return
+        layer.select_keys(combine(layer.selected_keys, keys, mode))
+        if hasattr(parent, "statusBar"):
+            parent.statusBar().showMessage(tr("{0:,} features selected in the whole file ({1:,} match)")
+                                           .format(len(layer.selected_keys), len(keys)), 10000)
+
+    title = tr("Select by attribute in {0}").format(layer.title or layer.name)
+    handle = run_task(parent, title, work, done)
+    if hasattr(parent, "track_task"):
+        parent.track_task(handle)
+    return handle

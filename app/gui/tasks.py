@@ -108,6 +108,7 @@ PROGRESS_MESSAGES = (
     QT_TRANSLATE_NOOP("Progress", "summaries"),
     QT_TRANSLATE_NOOP("Progress", "tile {0}/{1}"),
     QT_TRANSLATE_NOOP("Progress", "tile {0}/{1} ({2} workers)"),
+    QT_TRANSLATE_NOOP("Progress", "searching the file"),
 )
 """The step messages of gis and the analyses, for lupdate (shown via :func:`progress_text`)."""
 

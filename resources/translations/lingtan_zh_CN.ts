@@ -72,84 +72,104 @@
             <translation>显示当前视图内 {0:,} / 共 {1:,} 行（含视图四周各半个视图）；已选 {2:,} 个</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="427" />
+            <location filename="../../app/gui/attribute_table.py" line="434" />
+            <source>Filter the rows read for the view: text in any column</source>
+            <translation>筛选当前视图读入的行：任一列含此文字</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="435" />
             <source>Filter: text in any column</source>
             <translation>筛选：任一列包含的文字</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="428" />
+            <location filename="../../app/gui/attribute_table.py" line="440" />
+            <source>Search the whole file…</source>
+            <translation>在整个文件中查找…</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="442" />
+            <source>Select by attribute in every row of the file, not only in the rows read for the view</source>
+            <translation>在文件的全部行中按属性选择，而不只是当前视图读入的行</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="443" />
             <source>Selected only</source>
             <translation>仅显示选中</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="429" />
+            <location filename="../../app/gui/attribute_table.py" line="444" />
             <source>Zoom the map to the selected features</source>
             <translation>地图缩放到选中要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="430" />
+            <location filename="../../app/gui/attribute_table.py" line="445" />
             <source>Clear the selection</source>
             <translation>清除选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="431" />
-            <location filename="../../app/gui/attribute_table.py" line="632" />
-            <location filename="../../app/gui/attribute_table.py" line="658" />
+            <location filename="../../app/gui/attribute_table.py" line="446" />
+            <location filename="../../app/gui/attribute_table.py" line="665" />
+            <location filename="../../app/gui/attribute_table.py" line="691" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="432" />
+            <location filename="../../app/gui/attribute_table.py" line="447" />
             <source>Export the rows to CSV or Excel</source>
             <translation>将行导出为 CSV 或 Excel</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="433" />
+            <location filename="../../app/gui/attribute_table.py" line="448" />
             <source>Export selected rows…</source>
             <translation>导出选中行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="434" />
+            <location filename="../../app/gui/attribute_table.py" line="449" />
             <source>Export all shown rows…</source>
             <translation>导出所有显示的行…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="435" />
+            <location filename="../../app/gui/attribute_table.py" line="450" />
             <source>Layer shown in the table</source>
             <translation>表中显示的图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="446" />
+            <location filename="../../app/gui/attribute_table.py" line="461" />
             <source>No layer</source>
             <translation>无图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="453" />
+            <location filename="../../app/gui/attribute_table.py" line="467" />
+            <source>The filter searches only these rows; for the whole file use Search the whole file…</source>
+            <translation>筛选只针对这些行；要在整个文件中查找，请用“在整个文件中查找…”</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/attribute_table.py" line="472" />
             <source>{0:,} of {1:,} features shown, {2:,} selected</source>
             <translation>显示 {0:,} / {1:,} 个要素，选中 {2:,} 个</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="632" />
+            <location filename="../../app/gui/attribute_table.py" line="665" />
             <source>No rows are selected.</source>
             <translation>没有选中任何行。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="636" />
+            <location filename="../../app/gui/attribute_table.py" line="669" />
             <source>Export attributes</source>
             <translation>导出属性</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="637" />
+            <location filename="../../app/gui/attribute_table.py" line="670" />
             <source>CSV (*.csv);;Excel workbook (*.xlsx)</source>
             <translation>CSV (*.csv);;Excel 工作簿 (*.xlsx)</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="656" />
+            <location filename="../../app/gui/attribute_table.py" line="689" />
             <source>{0:,} rows written to {1}</source>
             <translation>已将 {0:,} 行写入 {1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/attribute_table.py" line="664" />
+            <location filename="../../app/gui/attribute_table.py" line="697" />
             <source>Exporting {0}</source>
             <translation>正在导出 {0}</translation>
         </message>
@@ -1680,7 +1700,7 @@
     <context>
         <name>MapCanvas</name>
         <message>
-            <location filename="../../app/gui/canvas.py" line="554" />
+            <location filename="../../app/gui/canvas.py" line="549" />
             <source>No features here</source>
             <translation>此处没有要素</translation>
         </message>
@@ -1923,17 +1943,17 @@
             <translation>创建园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="552" />
+            <location filename="../../app/gui/new_park_wizard.py" line="553" />
             <source>From file…</source>
             <translation>从文件…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="554" />
+            <location filename="../../app/gui/new_park_wizard.py" line="555" />
             <source>Read a GIS file (Shapefile, GeoPackage, GeoJSON, DXF, KML, CSV or Excel with coordinates …) as File → Add Data does, add it to the map and use it here</source>
             <translation>读取 GIS 文件（Shapefile、GeoPackage、GeoJSON、DXF、KML、带坐标的 CSV 或 Excel 等），与“文件 → 添加数据”相同，加到地图上并在此使用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="600" />
+            <location filename="../../app/gui/new_park_wizard.py" line="601" />
             <location filename="../../app/gui/open_data.py" line="748" />
             <location filename="../../app/gui/parquet_layer.py" line="37" />
             <location filename="../../app/gui/parquet_layer.py" line="111" />
@@ -2980,6 +3000,11 @@
             <source>tile {0}/{1} ({2} workers)</source>
             <translation>分块 {0}/{1}（{2} 个工作进程）</translation>
         </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="111" />
+            <source>searching the file</source>
+            <translation>在整个文件中查找</translation>
+        </message>
     </context>
     <context>
         <name>ProjectActions</name>
@@ -3123,54 +3148,69 @@
     <context>
         <name>SelectDialog</name>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="55" />
+            <location filename="../../app/gui/select_dialog.py" line="61" />
             <source>Select by Attribute — %1</source>
             <translation>按属性选择 — %1</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="65" />
+            <location filename="../../app/gui/select_dialog.py" line="71" />
             <source>A condition on the fields: comparisons (&gt; &gt;= &lt; &lt;= == != = &lt;&gt;), and/or/not, text in quotes; field names with spaces or symbols in `backticks`.</source>
             <translation>字段条件：比较运算（&gt; &gt;= &lt; &lt;= == != = &lt;&gt;）、and/or/not，文本加引号；含空格或符号的字段名用反引号 `` 括起。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="68" />
+            <location filename="../../app/gui/select_dialog.py" line="74" />
             <source>New selection</source>
             <translation>新建选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="68" />
+            <location filename="../../app/gui/select_dialog.py" line="74" />
             <source>Add to selection</source>
             <translation>添加到选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="69" />
+            <location filename="../../app/gui/select_dialog.py" line="75" />
             <source>Remove from selection</source>
             <translation>从选择中移除</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="69" />
+            <location filename="../../app/gui/select_dialog.py" line="75" />
             <source>Select within selection</source>
             <translation>在选择中选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="75" />
+            <location filename="../../app/gui/select_dialog.py" line="81" />
             <source>Fields (double-click to insert)</source>
             <translation>字段（双击插入）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="76" />
+            <location filename="../../app/gui/select_dialog.py" line="82" />
             <source>Expression</source>
             <translation>表达式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="77" />
+            <location filename="../../app/gui/select_dialog.py" line="83" />
             <source>Mode</source>
             <translation>方式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="111" />
+            <location filename="../../app/gui/select_dialog.py" line="120" />
+            <source>{0:,} of the {1:,} rows read for the view match; OK searches all {2:,} rows of the file</source>
+            <translation>当前视图读入的 {1:,} 行中有 {0:,} 行符合；点“确定”在整个文件的 {2:,} 行中查找</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="124" />
             <source>%1 of %2 features match</source>
             <translation>%2 个要素中有 %1 个符合</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="170" />
+            <source>{0:,} features selected in the whole file ({1:,} match)</source>
+            <translation>已在整个文件中选中 {0:,} 个要素（符合条件 {1:,} 个）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/select_dialog.py" line="173" />
+            <source>Select by attribute in {0}</source>
+            <translation>在 {0} 中按属性选择</translation>
         </message>
     </context>
     <context>
@@ -4070,23 +4110,23 @@
     <context>
         <name>TaskDialog</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="208" />
+            <location filename="../../app/gui/tasks.py" line="209" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="215" />
+            <location filename="../../app/gui/tasks.py" line="216" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="231" />
-            <location filename="../../app/gui/tasks.py" line="348" />
+            <location filename="../../app/gui/tasks.py" line="232" />
+            <location filename="../../app/gui/tasks.py" line="349" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="239" />
+            <location filename="../../app/gui/tasks.py" line="240" />
             <source>{0:.0f} s</source>
             <translation>{0:.0f} 秒</translation>
         </message>
@@ -4094,27 +4134,27 @@
     <context>
         <name>Tasks</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="474" />
+            <location filename="../../app/gui/tasks.py" line="475" />
             <source>Likely coordinate systems:</source>
             <translation>可能的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="484" />
+            <location filename="../../app/gui/tasks.py" line="485" />
             <source>Lingtan</source>
             <translation>零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="487" />
+            <location filename="../../app/gui/tasks.py" line="488" />
             <source>The input cannot be used.</source>
             <translation>输入数据无法使用。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="491" />
+            <location filename="../../app/gui/tasks.py" line="492" />
             <source>An internal error occurred (a bug in Lingtan).</source>
             <translation>发生内部错误（零碳程序缺陷）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="494" />
+            <location filename="../../app/gui/tasks.py" line="495" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
         </message>

@@ -1,0 +1,216 @@
+"""Whole-file tools on a GeoParquet layer read by view: select by expression over every row of the file
+(layers/parquet_query.py, app/gui/select_dialog.py), zoom to every selected row, the attribute table's
+filter labelled as a filter of the rows read, Chinese/English aliases of the row keys.
+
+References are independent of the code under test: the footprints are made here (boxes known by
+construction, a use and a height per row), the expected rows of an expression are picked with numpy on
+the frame as written (a row's key is its position: the files of a folder in path order).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+CRS = "EPSG:4547"
+X0, Y0, SPAN_M = 500_000.0, 3_300_000.0, 4_000.0
+N = 6_000
+USES = np.array(["industrial", "office", "warehouse", "住宅"])
+
+
+def footprints(n: int = N, seed: int = 3) -> gpd.GeoDataFrame:
+    """``n`` rectangles over a 4 km square in Hilbert order, with bx0…by1 their boxes by construction,
+    a use, a height, kwh_yr and roof_m2 (for the derived kwh_per_m2 of a rooftop_pv layer)."""
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(X0, X0 + SPAN_M, n), rng.uniform(Y0, Y0 + SPAN_M, n)
+    w, h = rng.uniform(8, 20, n), rng.uniform(6, 15, n)
+    gdf = gpd.GeoDataFrame({"use": rng.choice(USES, n), "height_m": np.round(rng.uniform(3, 60, n), 2),
+                            "kwh_yr": np.round(rng.uniform(1e3, 5e4, n), 1), "roof_m2": w * h,
+                            "bx0": x, "by0": y, "bx1": x + w, "by1": y + h},
+                           geometry=shapely.box(x, y, x + w, y + h), crs=CRS)
+    order = np.argsort(gdf.geometry.hilbert_distance(total_bounds=(X0, Y0, X0 + SPAN_M, Y0 + SPAN_M)))
+    return gdf.iloc[order].reset_index(drop=True)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """Two files in a folder (keys continue from the first file into the second), bbox covering."""
+    gdf = footprints()
+    out = tmp_path / "city"
+    out.mkdir()
+    gdf.iloc[:2500].to_parquet(out / "part-0.parquet", write_covering_bbox=True, row_group_size=400)
+    gdf.iloc[2500:].to_parquet(out / "part-1.parquet", write_covering_bbox=True, row_group_size=400)
+    return out, gdf
+
+
+def boxes_of(gdf, keys):
+    k = np.asarray(keys)
+    return (gdf["bx0"].to_numpy()[k].min(), gdf["by0"].to_numpy()[k].min(),
+            gdf["bx1"].to_numpy()[k].max(), gdf["by1"].to_numpy()[k].max())
+
+
+# ---------------------------------------------------------------- the file, without Qt
+
+
+def test_select_by_expression_searches_every_row_of_the_file(folder):
+    from gis.errors import InputError
+    from gis.progress import Cancelled, Progress
+    from layers.parquet_query import expression_columns, keys_where
+    from layers.parquet_source import ParquetSource
+
+    path, gdf = folder
+    src = ParquetSource(path)
+    use, height = gdf["use"].to_numpy(), gdf["height_m"].to_numpy()
+    cases = {
+        'use == "office" and height_m > 40': np.flatnonzero((use == "office") & (height > 40)),
+        "use = '住宅' OR height_m < 4": np.flatnonzero((use == "住宅") | (height < 4)),
+        "file_row >= 2490 and file_row < 2510": np.arange(2490, 2510),  # across the two files
+        "`height_m` >= 59.5": np.flatnonzero(height >= 59.5),
+    }
+    for text, want in cases.items():
+        got = keys_where(src, text)
+        assert got.dtype == np.int64 and np.array_equal(got, want), text
+    assert len(keys_where(src, "")) == N
+    # only the columns named are read; a derived column of the layer reads its inputs
+    assert expression_columns(src, 'use == "height_m"') == ["use"]  # a word in quotes is text
+    assert expression_columns(src, "kwh_per_m2 > 100", "rooftop_pv") == ["kwh_yr", "roof_m2"]
+    per_m2 = np.round(gdf["kwh_yr"].to_numpy() / gdf["roof_m2"].to_numpy(), 1)
+    assert np.array_equal(keys_where(src, "kwh_per_m2 > 100", "rooftop_pv"), np.flatnonzero(per_m2 > 100))
+    with pytest.raises(InputError) as bad:
+        keys_where(src, "heigth_m > 3")
+    assert bad.value.code == "query.expression" and "height_m" in bad.value.en  # names the file's fields
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        keys_where(src, "height_m > 3", progress=progress)
+
+
+def test_the_selected_rows_extent_comes_from_the_file(folder, tmp_path):
+    from layers.parquet_query import keys_bounds
+    from layers.parquet_source import ParquetLayer, ParquetSource
+
+    path, gdf = folder
+    keys = np.array([5, 2600, 4100, 17])
+    assert keys_bounds(ParquetSource(path), keys) == pytest.approx(boxes_of(gdf, keys), abs=1e-6)
+    assert keys_bounds(ParquetSource(path), []) is None
+    plain = tmp_path / "plain.parquet"  # no covering column: from the geometries
+    gdf.to_parquet(plain, row_group_size=700)
+    assert keys_bounds(ParquetSource(plain), keys) == pytest.approx(boxes_of(gdf, keys), abs=1e-6)
+    # the layer: zoomed in, a selection mostly out of view still has its whole extent
+    layer = ParquetLayer("city", ParquetSource(path), max_features=500)
+    layer.show_window(layer.source.window((X0, Y0, X0 + 200, Y0 + 200), max_features=500))
+    layer.select_keys(keys)
+    assert layer.selection_bounds() == pytest.approx(boxes_of(gdf, keys), abs=1e-6)
+    lonlat = layer.selection_bounds("EPSG:4326")
+    assert 100 < lonlat[0] < lonlat[2] < 130
+
+
+def test_row_keys_have_aliases_in_both_languages():
+    from layers.registry import field_alias
+
+    assert field_alias("file_row", None, "zh") == "文件行号"
+    assert field_alias("file_row", "rooftop_pv", "en") == "row in file"
+    assert field_alias("lingtan_row", "rooftop_pv", "zh") == "输入行号"
+    assert field_alias("lingtan_row", None, "en") == "row of the input"
+    assert field_alias("tile_id", None, "zh") == "分块编号"
+
+
+# ---------------------------------------------------------------- in the app
+
+
+def opened(window, qtbot, path, monkeypatch, max_features=800):
+    import layers.parquet_source as ps
+    from app.gui.open_data import open_files
+
+    monkeypatch.setattr(ps, "MAX_FEATURES", max_features)
+    (handle,) = open_files(window, [path])
+    assert handle.wait(60) and handle.state == "done", handle.error
+    layer = next(ly for ly in window.workspace.tree.layers() if isinstance(ly, ps.ParquetLayer))
+    qtbot.waitUntil(lambda: window.canvas.extent() is not None, timeout=5000)
+    window.canvas.set_crs(CRS)
+    return layer
+
+
+def show_view(window, qtbot, layer, view):
+    window.canvas.set_extent(view)
+    shown = window.canvas.extent()
+    f = layer.follower
+
+    def settled() -> bool:
+        idle = not f.timer.isActive() and not f.pending and (f.handle is None or f.handle.state != "running")
+        return idle and layer.read_view(shown) is None
+
+    qtbot.waitUntil(settled, timeout=20000)
+    return shown
+
+
+def test_select_by_attribute_and_zoom_to_selection_use_the_whole_file(window, qtbot, folder, monkeypatch):
+    from app.gui.select_dialog import SelectByAttributeDialog
+    from layers.parquet_source import ROW_KEY
+
+    path, gdf = folder
+    layer = opened(window, qtbot, path, monkeypatch)
+    show_view(window, qtbot, layer, (X0 + 200, Y0 + 200, X0 + 500, Y0 + 400))  # a corner: few rows read
+    assert not layer.last_window.overview and len(layer.gdf) < N / 4
+    use, height = gdf["use"].to_numpy(), gdf["height_m"].to_numpy()
+    want = np.flatnonzero((use == "warehouse") & (height > 45))
+    in_window = set(want) & set(layer.gdf[ROW_KEY])
+    assert len(want) > 3 * max(len(in_window), 1)  # most of them out of view
+    dialog = SelectByAttributeDialog(layer, window)
+    dialog.expression.setText('use == "warehouse" and height_m > 45')
+    dialog.update_count()
+    assert dialog.status.text().startswith(f"{len(in_window):,} of the {len(layer.gdf):,} rows read")
+    assert f"{N:,} rows of the file" in dialog.status.text()
+    dialog.accept()
+    assert dialog.task is not None and dialog.task.wait(30) and dialog.task.state == "done"
+    assert np.array_equal(layer.selected_keys, want)
+    assert set(layer.gdf[ROW_KEY].to_numpy()[layer.selection]) == in_window  # the map shows its part
+    assert "in the whole file" in window.statusBar().currentMessage()
+    # modes combine with the selection over the whole file
+    more = np.flatnonzero(height > 59)
+    dialog = SelectByAttributeDialog(layer, window)
+    dialog.expression.setText("height_m > 59")
+    dialog.mode.setCurrentIndex(dialog.mode.findData("add"))
+    dialog.accept()
+    assert dialog.task.wait(30) and np.array_equal(layer.selected_keys, np.union1d(want, more))
+    # zoom to selection: every selected row, not only those in the window
+    window.canvas.zoom_to_selection()
+    e = window.canvas.extent()
+    b = boxes_of(gdf, layer.selected_keys)
+    assert e[0] <= b[0] and e[1] <= b[1] and e[2] >= b[2] and e[3] >= b[3]
+    assert (e[2] - e[0]) > 0.5 * (b[2] - b[0])  # zoomed to it, not further
+    # a bad expression never closes the dialog nor starts a search
+    dialog = SelectByAttributeDialog(layer, window)
+    dialog.expression.setText("heigth_m > 3")
+    dialog.accept()
+    assert dialog.task is None and not dialog.ok_button.isEnabled()
+    window.canvas.clear_selection()
+
+
+def test_attribute_table_filter_says_it_filters_the_rows_read(window, qtbot, folder, monkeypatch):
+    from layers.layer import VectorLayer
+
+    path, gdf = folder
+    layer = opened(window, qtbot, path, monkeypatch)
+    show_view(window, qtbot, layer, (X0 + 1000, Y0 + 1000, X0 + 1300, Y0 + 1200))
+    window.open_attribute_table(layer)
+    table = window.attribute_table
+    assert table.btn_search_file.isVisibleTo(table) and "rows read" in table.filter.placeholderText()
+    table.filter.setText("warehouse")
+    table.apply_filter()
+    assert "The filter searches only these rows" in table.count.text()
+    # its header names the row key in the UI language
+    assert table.model.header_text(table.model.columns.index("file_row")) == "row in file"
+    dialog = table.search_whole_file()
+    assert dialog is not None and dialog.whole_file and dialog.layer is layer
+    dialog.reject()
+    # an ordinary layer: the plain filter, no whole-file search
+    plain = VectorLayer("plain", gdf.iloc[:50].copy())
+    window.workspace.add_layer(plain)
+    table.set_layer(plain)
+    assert not table.btn_search_file.isVisibleTo(table)
+    assert table.filter.placeholderText() == "Filter: text in any column"
