@@ -1,10 +1,12 @@
 """Whole-file tools on a GeoParquet layer read by view: select by expression over every row of the file
 (layers/parquet_query.py, app/gui/select_dialog.py), zoom to every selected row, the attribute table's
-filter labelled as a filter of the rows read, Chinese/English aliases of the row keys.
+filter labelled as a filter of the rows read, Chinese/English aliases of the row keys, and a park made
+from such a layer taking its file's rows inside the red line (app/park_parquet.py), not the view's.
 
 References are independent of the code under test: the footprints are made here (boxes known by
 construction, a use and a height per row), the expected rows of an expression are picked with numpy on
-the frame as written (a row's key is its position: the files of a folder in path order).
+the frame as written (a row's key is its position: the files of a folder in path order), and the park's
+buildings are the written footprints whose point on surface lies in the red line (shapely).
 """
 
 from __future__ import annotations
@@ -214,3 +216,94 @@ def test_attribute_table_filter_says_it_filters_the_rows_read(window, qtbot, fol
     table.set_layer(plain)
     assert not table.btn_search_file.isVisibleTo(table)
     assert table.filter.placeholderText() == "Filter: text in any column"
+
+
+def whole_file_park(red, gdf) -> np.ndarray:
+    """The reference: the park made of the whole written frame in memory (same red line): the sorted
+    bx0 of its buildings (inside the red line, overlapping parts dropped)."""
+    from app.park_new import new_park
+
+    return np.sort(new_park({"boundary": red, "buildings": gdf}).buildings["bx0"].to_numpy())
+
+
+def red_line(dx=1200.0, dy=900.0) -> gpd.GeoDataFrame:
+    poly = shapely.Polygon([(X0 + 1500, Y0 + 1500), (X0 + 1500 + dx, Y0 + 1500),
+                            (X0 + 1500 + dx, Y0 + 1500 + dy), (X0 + 1700, Y0 + 1500 + dy)])
+    return gpd.GeoDataFrame({"name": ["园区"]}, geometry=[poly], crs=CRS)
+
+
+def test_a_park_made_from_a_layer_read_by_view_takes_the_files_rows(window, qtbot, folder, monkeypatch):
+    """Use as park layer → buildings on a GeoParquet in an overview: the park (and so Run All) gets
+    every footprint of the file inside the red line, not the overview's sample of boxes; the file layer
+    stays on the map; too many rows for the park analyses are refused, naming the tiled tool."""
+    import app.park_parquet as pp
+    from layers.layer import VectorLayer
+
+    path, gdf = folder
+    layer = opened(window, qtbot, path, monkeypatch, max_features=300)
+    assert layer.last_window.overview
+    red = red_line()
+    inside = shapely.contains(red.geometry.iloc[0], gdf.geometry.representative_point().to_numpy())
+    want = whole_file_park(red, gdf)
+    assert inside.sum() > len(want) > 10 * (layer.gdf.geometry.within(red.geometry.iloc[0])).sum()
+    boundary = VectorLayer("red", red)
+    window.workspace.add_layer(boundary)
+    assert window.assign_park_role(boundary, "boundary") is None
+    handle = window.assign_park_role(layer, "buildings")
+    assert handle.wait(60) and handle.state == "done", handle.error
+    park = window.workspace.park
+    assert np.array_equal(np.sort(park.buildings["bx0"].to_numpy()), want)
+    assert any(ly is layer for ly in window.workspace.tree.layers())  # the file stays on the map
+    assert window.workspace.layer("buildings") is not layer
+    # the file keeps its role: a larger red line takes the file's rows inside it again ...
+    larger = red_line(1300.0, 1000.0)
+    inside = shapely.contains(larger.geometry.iloc[0], gdf.geometry.representative_point().to_numpy())
+    handle = window.assign_park_role(window.workspace.add_layer(VectorLayer("red2", larger)), "boundary")
+    assert handle.wait(60) and handle.state == "done", handle.error
+    park = window.workspace.park
+    assert np.array_equal(np.sort(park.buildings["bx0"].to_numpy()), whole_file_park(larger, gdf))
+    # ... and too many for the park analyses are refused in both languages, the park unchanged
+    monkeypatch.setattr(pp, "PARK_MAX_ROWS", int(inside.sum()) - 1)
+    monkeypatch.setattr("app.gui.tasks.show_error", lambda *a, **k: None)
+    handle = window.assign_park_role(window.workspace.add_layer(VectorLayer("red3", larger)), "boundary")
+    assert handle.wait(60) and handle.state == "failed" and handle.error.code == "park.parquet_too_large"
+    assert "屋顶光伏潜力" in handle.error.zh and "Rooftop PV potential" in handle.error.en
+    assert window.workspace.park is park
+
+
+def test_a_file_opened_as_buildings_stays_the_file(window, qtbot, tmp_path, monkeypatch):
+    """buildings.parquet opens as layer "buildings": made the park's buildings it is renamed (titled by
+    its file) and keeps following the map, instead of the park's layer replacing its frame."""
+    from layers.layer import VectorLayer
+
+    gdf = footprints(2000)
+    one = tmp_path / "buildings.parquet"
+    gdf.to_parquet(one, write_covering_bbox=True, row_group_size=500)
+    named = opened(window, qtbot, one, monkeypatch, max_features=300)
+    assert named.name == "buildings"
+    red = red_line()
+    window.assign_park_role(window.workspace.add_layer(VectorLayer("red", red)), "boundary")
+    handle = window.assign_park_role(named, "buildings")
+    assert handle.wait(60) and handle.state == "done", handle.error
+    park_layer = window.workspace.layer("buildings")
+    assert park_layer is not named and named.name == "buildings_file" and named.title == "buildings.parquet"
+    assert np.array_equal(np.sort(park_layer.gdf["bx0"].to_numpy()), whole_file_park(red, gdf))
+    assert any(ly is named for ly in window.workspace.tree.layers()) and named.follower is not None
+
+
+def test_the_new_park_algorithm_reads_an_input_read_by_view_from_its_file(folder):
+    from app.processing.algorithm import InputLayer
+    from app.processing.registry import algorithm
+    from layers.parquet_source import ParquetLayer, ParquetSource
+
+    path, gdf = folder
+    layer = ParquetLayer("city", ParquetSource(path), max_features=300)  # an overview of boxes
+    red = red_line()
+    inside = shapely.contains(red.geometry.iloc[0], gdf.geometry.representative_point().to_numpy())
+    alg = algorithm("new_park")
+    inputs = {"boundary": InputLayer(red, "red"),
+              "buildings": InputLayer(layer.gdf, "city", source=layer.source)}
+    out = alg.run(alg.values(partial=True), inputs)
+    assert np.array_equal(np.sort(out.result.buildings["bx0"].to_numpy()), whole_file_park(red, gdf))
+    from_view = alg.run(alg.values(partial=True), {**inputs, "buildings": InputLayer(layer.gdf, "city")})
+    assert inside.sum() >= len(out.result.buildings) > 10 * len(from_view.result.buildings)

@@ -89,13 +89,20 @@ class NewPark(Algorithm):
     )
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
+        from app.park_parquet import role_frames
         from gis.park import build_park, summarise_park
 
-        layers = {}
+        layers, files = {}, {}
         for role in ("boundary", "buildings", "green", "tree_rows", "townships", "roads", "water"):
             item = first(inputs.get(role))
             if item is not None:
                 layers[role] = item.gdf
+                if item.source is not None:  # a GeoParquet layer read by view: rows from its file
+                    files[role] = item.source
+        if files:
+            layers = role_frames(layers, files, inside_only=params.inside_only,
+                                 progress=progress.sub(0.0, 0.3))
+            progress = progress.sub(0.3, 1.0)
         tables = {}
         for key, name in (("enterprises", "energy"), ("township_stats", "stats")):
             item = first(inputs.get(name))

@@ -335,8 +335,9 @@ class AlgorithmDialog(QDialog):
                 key = widget.currentData()
                 lyr = self.workspace.layer(key) if key else None
                 # a GeoParquet layer read by view (layers/parquet_source.py) names its file: the run reads it
-                path = getattr(getattr(lyr, "source", None), "path", None)
-                out[name] = InputLayer(lyr.gdf, lyr.title, path=path) if lyr is not None else None
+                source = getattr(lyr, "source", None)
+                out[name] = InputLayer(lyr.gdf, lyr.title, path=getattr(source, "path", None),
+                                       source=source) if lyr is not None else None
                 continue
             items = []
             for r in range(widget.rowCount()):
@@ -443,12 +444,15 @@ def _run_writing(parent: QWidget | None, alg: Algorithm, out: OutputFile, values
 def use_park(workspace, park, inputs: dict[str, Any]) -> None:
     """Make ``park`` the project's park; the layers it was made from give way to its role layers
     (which keep every attribute), so that the map does not show each feature twice."""
+    from app.park_parquet import by_view, keep_file_layers
+
     used = {id(item.gdf) for v in inputs.values() for item in (v if isinstance(v, list) else [v])
             if item is not None}
     with workspace.quiet():
-        for lyr in list(workspace.layers()):
-            if id(lyr.gdf) in used and lyr.name not in park.layers():
+        for lyr in list(workspace.layers()):  # a file read by view stays: the park is a part of it
+            if id(lyr.gdf) in used and lyr.name not in park.layers() and not by_view(lyr):
                 workspace.remove_layer(lyr)
+        keep_file_layers(workspace, park.layers())
     workspace.set_park(park)
 
 

@@ -529,7 +529,8 @@ class NewParkWizard(QWizard):
         out = self.form.inputs()
         red, bld = self.red_line_page.layer(), self.buildings_page.layer()
         out["boundary"] = InputLayer(self.red_line_page.boundary(), red.title) if red is not None else None
-        out["buildings"] = InputLayer(bld.gdf, bld.title) if bld is not None else None
+        out["buildings"] = InputLayer(bld.gdf, bld.title, source=getattr(bld, "source", None)) \
+            if bld is not None else None  # a GeoParquet layer read by view: the park reads its file
         return out
 
     def accept(self) -> None:

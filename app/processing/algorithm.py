@@ -89,7 +89,9 @@ class InputLayer:
     """One input layer's data: the features (any CRS; None for :data:`PATH_KINDS`), a name for
     messages, an optional distance; the file it was read from and the problems its reader found
     (command line only). ``data``: what a path input holds when it comes from memory instead of a
-    file (the open project's results for an input of role :data:`RESULTS_ROLE`)."""
+    file (the open project's results for an input of role :data:`RESULTS_ROLE`). ``source``: the
+    :class:`~layers.parquet_source.ParquetSource` of a GeoParquet layer read by view (desktop app),
+    whose ``gdf`` holds only the rows read for the map's view: an algorithm needing all rows reads it."""
 
     gdf: gpd.GeoDataFrame
     name: str
@@ -97,6 +99,7 @@ class InputLayer:
     path: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     data: Any = None
+    source: Any = None
 
 
 Inputs = Mapping[str, "InputLayer | list[InputLayer] | None"]
