@@ -463,9 +463,9 @@ class AttributeTable(QWidget):
         win = getattr(self.layer, "last_window", None)
         if win is not None:  # read by view (layers/parquet_source.py): the window, never the whole file
             text = view_count_text(self.layer, len(self.model.view))
-            if self.model.filter_text:
-                text += " " + self.tr("The filter searches only these rows; for the whole file use "
-                                      "Search the whole file…")
+            if self.model.filter_text and (win.overview or win.bounds is not None):  # not the whole file
+                text = self.tr("{0}. The filter searches only these rows; for the whole file use "
+                               "Search the whole file…").format(text)
             self.count.setText(text)
             return
         n_sel = len(self.layer.selection)

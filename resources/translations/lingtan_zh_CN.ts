@@ -140,8 +140,8 @@
         </message>
         <message>
             <location filename="../../app/gui/attribute_table.py" line="467" />
-            <source>The filter searches only these rows; for the whole file use Search the whole file…</source>
-            <translation>筛选只针对这些行；要在整个文件中查找，请用“在整个文件中查找…”</translation>
+            <source>{0}. The filter searches only these rows; for the whole file use Search the whole file…</source>
+            <translation>{0}。筛选只针对这些行；要在整个文件中查找，请用“在整个文件中查找…”</translation>
         </message>
         <message>
             <location filename="../../app/gui/attribute_table.py" line="472" />
