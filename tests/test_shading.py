@@ -509,3 +509,41 @@ def test_chunked_equals_one_call():
     assert parts.shape == (25,) and shapely.equals_exact(parts, one, tolerance=0).all()
     env = chunked(shapely.oriented_envelope, g, size=7)
     assert shapely.equals_exact(env, shapely.oriented_envelope(g), tolerance=0).all()
+
+
+def test_roof_candidates_match_brute_force_box_query_and_grow_past_first_guess():
+    """The grid lookup of candidate neighbours returns, per roof, exactly the buildings whose box
+    meets the roof box grown by its reach (near grid) or far reach (tall buildings' grid) — here
+    checked against a brute-force box test, with one roof seeing more candidates than the arrays'
+    first size (1,024) so that they must grow mid-way."""
+    from gis.solar.horizon_kernel import GRID_CELL_M, grid_index, roof_candidates
+
+    rng = np.random.default_rng(7)
+    n_b = 6_000
+    x0 = rng.uniform(0, 3_000, n_b)
+    y0 = rng.uniform(0, 3_000, n_b)
+    w = np.where(rng.random(n_b) < 0.02, rng.uniform(100, 300, n_b), rng.uniform(5, 60, n_b))
+    bb = np.column_stack([x0, y0, x0 + w, y0 + rng.uniform(5, 60, n_b)])
+    tall = np.flatnonzero(rng.random(n_b) < 0.05).astype(np.int64)
+    near = grid_index(bb, np.arange(n_b, dtype=np.int64), GRID_CELL_M)
+    far = grid_index(bb, tall, GRID_CELL_M)
+    n_r = 40
+    gx0 = rng.uniform(0, 3_000, n_r)
+    gy0 = rng.uniform(0, 3_000, n_r)
+    gx1, gy1 = gx0 + 20.0, gy0 + 15.0
+    reach = rng.uniform(50, 500, n_r)
+    reach[5] = 3_000.0  # sees every building: more than the first guess of the arrays' size
+    far_reach = np.where(rng.random(n_r) < 0.5, reach + rng.uniform(100, 2_000, n_r), 0.0)
+    start, cand_b, cand_far = roof_candidates(gx0, gy0, gx1, gy1, reach, far_reach, bb, near, far,
+                                              GRID_CELL_M)
+    assert (~cand_far[start[5]:start[6]]).sum() == n_b
+    for g in range(n_r):
+        def meets(idx, r, g=g):
+            return idx[(bb[idx, 0] <= gx1[g] + r) & (bb[idx, 2] >= gx0[g] - r)
+                       & (bb[idx, 1] <= gy1[g] + r) & (bb[idx, 3] >= gy0[g] - r)]
+
+        got = cand_b[start[g]:start[g + 1]]
+        is_far = cand_far[start[g]:start[g + 1]]
+        assert sorted(got[~is_far]) == sorted(meets(np.arange(n_b), reach[g]))
+        want_far = meets(tall, far_reach[g]) if far_reach[g] > reach[g] else []
+        assert sorted(got[is_far]) == sorted(want_far)

@@ -453,21 +453,22 @@ def horizon_from_footprints(points_xy, points_z_m, owner, footprints, heights_m,
       (the partitions or tiles of one run) makes their arithmetic, and so their horizons,
       identical for the points they share.
 
-    Method: candidate neighbours per roof from an STRtree (bounding box of the roof's points
-    grown by the reach; a second tree of the tall buildings for the far tier). Neighbours go in
-    distance rings; from the second ring on, a neighbour is skipped for a roof when, in every
-    sector (ray) its bounding circle covers, all the roof's points already have a horizon at
-    least as high as the neighbour could reach; a point skips a neighbour that cannot rise
-    above its lowest horizon in any sector. Walls whose back faces the whole roof are
-    dropped; per (point, facing wall) the azimuth range the wall covers gives the rays (or
-    sectors) it meets and, on each, its distance d: slope ``(H - z) / d``, the maximum kept per
-    (point, sector). The loop over roofs, neighbours, walls and points is compiled
-    (:mod:`gis.solar.horizon_kernel`); float64 in coordinates relative to the data's centre.
-    Work runs in chunks of whole roofs (~4,000 points, ~0.05 s) on ``threads`` threads
-    (default: up to 2; the compiled loop releases the GIL), with a progress report after each
-    chunk; memory
-    stays at a few hundred MB besides the result (100,000 roofs: ~1.7 M points, 36 sectors →
-    240 MB of horizons).
+    Method: candidate neighbours per roof from a grid of the footprints' boxes (bounding box
+    of the roof's points grown by the reach; a second grid of the tall buildings for the far
+    tier). Neighbours go in distance rings; from the second ring on, a neighbour is skipped for
+    a roof when, in every sector (ray) its bounding circle covers, all the roof's points already
+    have a horizon at least as high as the neighbour could reach; a point skips a neighbour that
+    cannot rise above its lowest horizon in any sector, and — when only a few rays can meet the
+    neighbour — one that cannot rise above the point's horizon on the rays through its circle
+    from that point. Walls whose back faces the whole roof are dropped; per (point, facing
+    wall) the azimuth range the wall covers gives the rays (or sectors) it meets and, on each,
+    its distance d: slope ``(H - z) / d``, the maximum kept per (point, sector). Every skip only
+    drops what cannot raise a horizon: the result is that of the full loop. The loop over roofs,
+    neighbours, walls and points is compiled (:mod:`gis.solar.horizon_kernel`); float64 in
+    coordinates relative to the data's centre. Work runs in chunks of whole roofs (~4,000
+    points, ~0.05 s) on ``threads`` threads (default: up to 2; the compiled loop releases the
+    GIL), with a progress report after each chunk; memory stays at a few hundred MB besides the
+    result (100,000 roofs: ~1.7 M points, 36 sectors → 240 MB of horizons).
     """
     xy = np.asarray(points_xy, dtype=np.float64).reshape(-1, 2)
     z = np.asarray(points_z_m, dtype=np.float64).reshape(-1)
