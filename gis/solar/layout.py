@@ -23,6 +23,7 @@ from gis.errors import InputError, Problem, problems_for
 from gis.fields import find_field
 from gis.paths import resources_dir
 from gis.progress import NO_PROGRESS, Progress
+from gis.solar.envelope import envelope_sides
 from gis.solar.inset import mitre_inset
 from gis.solar.roof_deductions import (
     DEDUCTION_ORDER,
@@ -33,7 +34,7 @@ from gis.solar.roof_deductions import (
     per_building,
     read_deduction_table,
 )
-from gis.solar.shading import CHUNK_GEOMS, chunked
+from gis.solar.shading import CHUNK_GEOMS
 
 ROOF_CLASSES = ("flat", "metal", "pitched")
 WINTER_SOLSTICE_DECLINATION_DEG = -23.44
@@ -263,18 +264,10 @@ def _buffer_parallel(geoms: np.ndarray, distance_m: np.ndarray, progress: Progre
 
 
 def long_axis_azimuth_deg(geoms: np.ndarray) -> np.ndarray:
-    """Azimuth (0–180°, clockwise from north) of each polygon's long axis (oriented envelope):
-    the assumed ridge line of a gabled roof. Envelopes in chunks of CHUNK_GEOMS (GIL released
-    between chunks)."""
-    env = chunked(shapely.oriented_envelope, geoms)
-    coords, idx = shapely.get_coordinates(env, return_index=True)
-    first = np.searchsorted(idx, np.arange(len(geoms)))
-    ok = (first + 2 < len(coords)) & (np.bincount(idx, minlength=len(geoms)) >= 4)
-    first = np.where(ok, first, 0)
-    p0, p1, p2 = coords[first], coords[first + 1], coords[first + 2]
-    e1, e2 = p1 - p0, p2 - p1
-    long_edge = np.where((np.hypot(*e1.T) >= np.hypot(*e2.T))[:, None], e1, e2)
-    az = np.degrees(np.arctan2(long_edge[:, 0], long_edge[:, 1])) % 180.0
+    """Azimuth (0–180°, clockwise from north) of each polygon's long axis (oriented envelope,
+    :func:`gis.solar.envelope.envelope_sides`): the assumed ridge line of a gabled roof; 90°
+    where the envelope is degenerate."""
+    _, _, az, ok = envelope_sides(geoms)
     return np.where(ok, az, 90.0)
 
 

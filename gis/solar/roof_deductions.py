@@ -26,6 +26,7 @@ import shapely
 
 from gis.errors import InputError
 from gis.paths import resources_dir
+from gis.solar.envelope import envelope_sides
 
 DEDUCTION_PARAMETERS = ("edge_setback_m", "skylight_share", "equipment_share", "walkway_m", "walkway_every_m",
                         "fire_lane_m", "fire_block_m", "structure_share")
@@ -171,15 +172,7 @@ def block_dims_m(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ok = area > 0
     if not ok.any():
         return long_m, short_m
-    env = shapely.oriented_envelope(geoms[ok])
-    coords, idx = shapely.get_coordinates(env, return_index=True)
-    first = np.searchsorted(idx, np.arange(int(ok.sum())))
-    good = np.bincount(idx, minlength=int(ok.sum())) >= 4
-    first = np.where(good, first, 0)
-    p0, p1, p2 = coords[first], coords[np.minimum(first + 1, len(coords) - 1)], \
-        coords[np.minimum(first + 2, len(coords) - 1)]
-    s1, s2 = np.hypot(*(p1 - p0).T), np.hypot(*(p2 - p1).T)
-    a, b = np.maximum(s1, s2), np.minimum(s1, s2)
+    a, b, _, good = envelope_sides(geoms[ok])
     scale = np.sqrt(np.divide(area[ok], a * b, out=np.ones_like(a), where=(a * b > 0) & good))
     side = np.sqrt(area[ok])  # a degenerate envelope: a square of the area
     long_m[ok] = np.where(good & (b > 0), a * scale, side)
