@@ -45,6 +45,7 @@ def test_kite_minimum_rectangle_by_hand():
     # (20·10/√125 = 17.889), height 8.944 → area 160. The axis-aligned box is 20 × 10 = 200.
     g = np.array([Polygon([(-10, 0), (0, -5), (10, 0), (0, 5)])], dtype=object)
     long_m, short_m, az, ok = envelope_sides(g)
+    assert ok[0]
     assert long_m[0] * short_m[0] == pytest.approx(160.0, rel=1e-12)
     assert long_m[0] == pytest.approx(200 / math.sqrt(125), rel=1e-12)
     assert short_m[0] == pytest.approx(100 / math.sqrt(125), rel=1e-12)
