@@ -15,6 +15,9 @@ import numpy as np
 import pytest
 import shapely
 
+from tests.parquet_gui import opened as open_parquet
+from tests.parquet_gui import show_view
+
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 CRS = "EPSG:4547"
@@ -159,30 +162,7 @@ def test_selection_is_kept_by_key_when_the_window_changes(parquet):
 
 
 def opened(window, qtbot, path, monkeypatch, max_features=1500):
-    import layers.parquet_source as ps
-    from app.gui.open_data import open_files
-
-    monkeypatch.setattr(ps, "MAX_FEATURES", max_features)
-    (handle,) = open_files(window, [path])
-    assert handle.wait(60) and handle.state == "done", handle.error
-    layer = next(ly for ly in window.workspace.tree.layers() if isinstance(ly, ps.ParquetLayer))
-    qtbot.waitUntil(lambda: window.canvas.extent() is not None, timeout=5000)
-    window.canvas.set_crs(CRS)
-    return layer
-
-
-def show_view(window, qtbot, layer, view):
-    """Set the map's extent and wait until the layer shows the rows for it."""
-    window.canvas.set_extent(view)
-    shown = window.canvas.extent()
-    f = layer.follower
-
-    def settled() -> bool:
-        idle = not f.timer.isActive() and not f.pending and (f.handle is None or f.handle.state != "running")
-        return idle and layer.read_view(shown) is None
-
-    qtbot.waitUntil(settled, timeout=20000)
-    return shown
+    return open_parquet(window, qtbot, path, monkeypatch, CRS, max_features)
 
 
 def test_identify_tool_on_an_overview_shows_the_clicked_footprint(window, qtbot, parquet, monkeypatch):
