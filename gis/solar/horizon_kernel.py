@@ -140,6 +140,15 @@ def _may_gain(x, y, dh, lo, bbox):  # pragma: no cover - compiled
     return dh > 0.0 and dh * dh > (dx * dx + dy * dy) * lo * lo
 
 
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy", inline="always")
+def _wall_seen(e, x, y, dh, lo, w_nx, w_ny, w_off, tan_min):  # pragma: no cover - compiled
+    """Distance (m) from the point (x, y) to wall ``e``'s line, and whether the point sees the
+    wall's front within reach: in front of it, high enough to subtend ``tan_min`` and to beat the
+    point's lowest slope ``lo`` (``dh``: the building's top above the point, m)."""
+    dperp = w_off[e] - (x * w_nx[e] + y * w_ny[e])
+    return dperp, (dperp > 1e-3) & (dh >= dperp * tan_min) & (dh > dperp * lo)
+
+
 # inlined into the caller (Numba IR): as a call it cost a quarter of the kernel's time
 @njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy", inline="always")
 def _walls_on_rays(slope, base, x, y, dh, lo, walls, n_walls, w_nx, w_ny, w_off, w_tx, w_ty, w_at,
@@ -151,13 +160,12 @@ def _walls_on_rays(slope, base, x, y, dh, lo, walls, n_walls, w_nx, w_ny, w_off,
     arctangents of the wall's ends: cheaper when only a ray or two can meet the building."""
     for j in range(n_walls):
         e = walls[j]
-        nx = w_nx[e]
-        ny = w_ny[e]
-        dperp = w_off[e] - (x * nx + y * ny)
-        ok = (dperp > 1e-3) & (dh >= dperp * tan_min) & (dh > dperp * lo)
+        dperp, ok = _wall_seen(e, x, y, dh, lo, w_nx, w_ny, w_off, tan_min)
         counts[2] += ok
         if not ok:
             continue
+        nx = w_nx[e]
+        ny = w_ny[e]
         dh_inv = dh * (1.0 / dperp)  # as in _building_rays: the same slopes to the last bit
         along_wall = x * w_tx[e] + y * w_ty[e] - w_at[e]  # the point's position along the wall
         for i in range(n_in):
@@ -227,10 +235,7 @@ def _building_rays(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls, w_
                 continue
         for j in range(n_walls):
             e = walls[j]
-            nx = w_nx[e]
-            ny = w_ny[e]
-            dperp = w_off[e] - (x * nx + y * ny)
-            ok = (dperp > 1e-3) & (dh >= dperp * tan_min) & (dh > dperp * lo)
+            dperp, ok = _wall_seen(e, x, y, dh, lo, w_nx, w_ny, w_off, tan_min)
             inv = 1.0 / dperp
             sa = (w_at[e] - (x * w_tx[e] + y * w_ty[e])) * inv
             da = _atan(sa)  # angles of the wall's ends from its normal (rad, clockwise +)
@@ -281,8 +286,8 @@ def _building_sectors(slope, pmin, p0, p1, px, py, pz, hb, bbox, walls, n_walls,
         base = p * n_sec
         for j in range(n_walls):
             e = walls[j]
-            dperp = w_off[e] - (x * w_nx[e] + y * w_ny[e])
-            if not (dperp > 1e-3 and dh >= dperp * tan_min) or dh <= dperp * lo:
+            dperp, ok = _wall_seen(e, x, y, dh, lo, w_nx, w_ny, w_off, tan_min)
+            if not ok:
                 continue
             inv = 1.0 / dperp
             sa = (w_at[e] - (x * w_tx[e] + y * w_ty[e])) * inv
