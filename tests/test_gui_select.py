@@ -61,6 +61,16 @@ def test_bad_expression_shows_the_error_and_keeps_the_selection(qtbot, layer):
     assert list(layer.selection) == [1, 2]
 
 
+def test_the_error_shows_markup_in_the_expression_as_typed(qtbot, layer):
+    dlg = SelectByAttributeDialog(layer)
+    qtbot.addWidget(dlg)
+    dlg.expression.setText('name == "{{7*7}}<b>x</b>" or __import__("os")')
+    dlg.update_count()
+    assert not dlg.ok_button.isEnabled()
+    assert dlg.status.textFormat() == Qt.TextFormat.PlainText  # <b> is shown, not made bold
+    assert "{{7*7}}<b>x</b>" in dlg.status.text()
+
+
 def test_combine_modes_by_hand():
     cur, new = np.array([1, 2, 3]), np.array([3, 4])
     assert list(combine(cur, new, "new")) == [3, 4]

@@ -14,7 +14,7 @@ the table also where they are out of view now.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -77,6 +77,7 @@ class SelectByAttributeDialog(QDialog):
             self.mode.addItem(text, key)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the user's expression: never markup
         form = QFormLayout()
         form.addRow(tr("Fields (double-click to insert)"), self.fields)
         form.addRow(tr("Expression"), self.expression)
