@@ -48,6 +48,8 @@ class NewPark(Algorithm):
                   "default.")
     makes_park = True
     outputs = ("boundary", "buildings", "green", "tree_rows", "townships", "roads", "water")
+    # a layer read by view gives the rows inside the red line from its file (app/park_parquet.py)
+    reads_file_inputs = outputs
     inputs = (
         LayerInput("boundary", "园区红线", "Park boundary (red line)", geometry=("polygon",), role="boundary",
                    positional=True),

@@ -23,6 +23,7 @@ _DEDUCTIONS = "resources/defaults/roof_deductions.csv, each value with its sourc
 class RooftopPV(Algorithm):
     id = "rooftop_pv"
     cli_alias = "pv"
+    reads_file_inputs = ("buildings",)  # tiled over the whole file (app/pv_cluster.py)
     title_zh, title_en = "屋顶光伏潜力", "Rooftop PV potential"
     group_zh, group_en = "光伏", "Solar PV"
     summary_zh = ("逐栋建筑的屋顶光伏：屋面分类、可用面积、组件排布、装机（kWp）、"

@@ -348,7 +348,7 @@ class AlgorithmDialog(QDialog):
                 if lyr is None:
                     continue
                 dist = widget.cellWidget(r, 1).value() if spec.distance else None
-                items.append(InputLayer(lyr.gdf, lyr.title, dist))
+                items.append(InputLayer(lyr.gdf, lyr.title, dist, source=getattr(lyr, "source", None)))
             out[name] = items
         return out
 
@@ -417,7 +417,18 @@ def run_algorithm(parent: QWidget | None, workspace, alg: Algorithm, values: Par
             on_done(output)
 
     title = alg.title(ui_lang())
-    return run_task(parent, title, lambda progress: alg.run(values, inputs, progress), done, **task_kw)
+    return run_task(parent, title, lambda progress: _run(alg, values, inputs, progress), done, **task_kw)
+
+
+def _run(alg: Algorithm, values: ParamValues, inputs: dict[str, Any], progress):
+    """``alg``'s run on ``inputs``, the layers read by view first given every row of their files
+    (a tenth of the bar when there are any)."""
+    from app.processing.file_inputs import needs_reading, read_file_inputs
+
+    if not needs_reading(alg, inputs):
+        return alg.run(values, inputs, progress)
+    whole = read_file_inputs(alg, inputs, progress.sub(0.0, 0.1))
+    return alg.run(values, whole, progress.sub(0.1, 1.0))
 
 
 def _run_writing(parent: QWidget | None, alg: Algorithm, out: OutputFile, values: ParamValues,
@@ -428,7 +439,7 @@ def _run_writing(parent: QWidget | None, alg: Algorithm, out: OutputFile, values
     written = 1.0 - out.writing_share
 
     def work(progress):
-        result = alg.run(values, inputs, progress.sub(0.0, written))
+        result = _run(alg, values, inputs, progress.sub(0.0, written))
         summary, _lines = out.write_output(result, path, values, progress.sub(written, 1.0))
         return dataclasses.replace(result, summary=summary)
 

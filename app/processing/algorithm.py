@@ -213,6 +213,10 @@ class Algorithm:
     algorithm's id, so that a run never replaces another analysis's figures."""
     makes_park: ClassVar[bool] = False
     """The result is a :class:`gis.park.Park` that becomes the project's park (not result layers)."""
+    reads_file_inputs: ClassVar[tuple[str, ...]] = ()
+    """Inputs whose GeoParquet file the run reads itself when the desktop app passes a layer read by
+    view (``InputLayer.source``): the tiled rooftop run, a new park's rows inside its red line. Any
+    other such input is given every row of its file first (:mod:`app.processing.file_inputs`)."""
     file_layer_names: ClassVar[dict[str, str]] = {}
     """Names the result layers take in OUT.gpkg where an older command wrote them under another
     name (``township_intensity`` → ``intensity``)."""
@@ -245,6 +249,8 @@ class Algorithm:
             for item in items:
                 if spec.kind != "vector" or not spec.geometry or len(item.gdf) == 0:
                     continue
+                if item.source is not None:  # the view's rows may be bounding boxes: checked once read
+                    continue
                 kind = geometry_kind(item.gdf.geometry.to_numpy())
                 if kind not in spec.geometry:
                     zh = {"polygon": "面", "line": "线", "point": "点"}
@@ -253,6 +259,9 @@ class Algorithm:
                         f"“{item.name}”是{zh.get(kind, kind)}",
                         f"{spec.label_en} must be a {' or '.join(spec.geometry)} layer; "
                         f"'{item.name}' has {kind} features", path=item.name, code=f"input.{spec.name}")
+        from app.processing.file_inputs import check_file_inputs
+
+        check_file_inputs(self, inputs)
 
     def run(self, params: ParamValues, inputs: Inputs, progress: Progress = NO_PROGRESS) -> AlgorithmOutput:
         raise NotImplementedError
