@@ -41,6 +41,7 @@ import shapely
 
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
+from gis.scale.geoparquet import open_parquet
 from layers.layer import VectorLayer
 from layers.presets import prepare
 from layers.style import Style
@@ -90,6 +91,19 @@ def _meets(box: np.ndarray, bounds: Bounds) -> np.ndarray:
             & (box[:, 1] <= bounds[3]) & (box[:, 3] >= bounds[1]))
 
 
+def _check_none_left_out(folder: Path, dataset) -> None:
+    """pyarrow leaves out a folder's files it cannot read (``exclude_invalid_files``: also its
+    ``_SUCCESS`` and ``.crc`` side files); a ``.parquet`` file left out is a damaged part, and the
+    layer would silently miss its rows, so it raises :func:`~gis.scale.geoparquet.damaged`'s error."""
+    if not folder.is_dir():
+        return
+    kept = {Path(f).resolve() for f in dataset.files}
+    for f in sorted(folder.rglob("*")):
+        if f.suffix.lower() in (".parquet", ".geoparquet") and not f.name.startswith((".", "_")) \
+                and f.is_file() and f.resolve() not in kept:
+            open_parquet(f)  # raises with pyarrow's reason
+
+
 class ParquetSource:
     """A GeoParquet file or folder, read by window. ``crs`` (pyproj, None if unknown), ``rows``,
     ``bounds`` (source CRS) and ``columns`` (attribute names) come from the metadata alone; ``key``
@@ -100,8 +114,11 @@ class ParquetSource:
         if not self.path.exists():
             raise InputError(f"找不到 GeoParquet 文件或文件夹：{self.path}",
                              f"GeoParquet file or folder not found: {self.path}", code="parquet.missing")
+        if self.path.is_file():
+            open_parquet(self.path)  # a damaged file says so, not "no 'geo' metadata"
         self.dataset = ds.dataset(str(self.path), format="parquet", partitioning="hive",
                                   exclude_invalid_files=True)
+        _check_none_left_out(self.path, self.dataset)
         meta = (self.dataset.schema.metadata or {}).get(b"geo")
         if meta is None:
             raise InputError(

@@ -161,6 +161,33 @@ def test_not_geoparquet_is_input_error(tmp_path):
         ParquetSource(tmp_path / "missing.parquet")
 
 
+def test_a_damaged_file_is_named_and_a_folder_never_drops_it_silently(parquet, tmp_path):
+    """A file cut short (a copy interrupted) is reported as damaged, by name, whether opened alone, as
+    a part of a folder (pyarrow would leave it out and the layer would miss its rows) or by the tiled
+    run's planning; side files (``_SUCCESS``, a run's ``.x.tmp``) are not parts."""
+    from gis.errors import InputError
+    from gis.scale.geoparquet import source_bounds
+    from layers.parquet_source import ParquetSource
+
+    path, gdf = parquet
+    data = path.read_bytes()
+    folder = tmp_path / "county"
+    folder.mkdir()
+    (folder / "part-0.parquet").write_bytes(data)
+    (folder / "_SUCCESS").write_bytes(b"")
+    (folder / ".part-9.parquet.1234.tmp").write_bytes(data[:100])
+    assert ParquetSource(folder).rows == len(gdf)
+    (folder / "part-1.parquet").write_bytes(data[: len(data) // 2])
+    for target in (folder / "part-1.parquet", folder):
+        with pytest.raises(InputError) as e:
+            ParquetSource(target)
+        assert e.value.code == "parquet.damaged"
+        assert "part-1.parquet" in e.value.zh and "损坏" in e.value.zh and "damaged" in e.value.en
+    with pytest.raises(InputError) as e:
+        source_bounds(folder)
+    assert e.value.code == "parquet.damaged" and "part-1.parquet" in e.value.en
+
+
 def test_layer_follows_the_view(parquet):
     from layers.parquet_source import ParquetLayer, ParquetSource
 

@@ -45,6 +45,28 @@ def parquet_files(source: str | os.PathLike) -> list[Path]:
                      code="scale.no_parquet")
 
 
+def damaged(path: Path, exc: Exception) -> InputError:
+    """The bilingual error for a Parquet file whose footer cannot be read (a copy or a write cut short)."""
+    why = str(exc).strip().rstrip(".")
+    return InputError(f"{path.name} 已损坏或不完整（可能复制或写入时中断），无法读取。"
+                      f"请重新复制或重新生成该文件（pyarrow：{why}）",
+                      f"{path.name} is damaged or incomplete (perhaps a copy or a write was cut short) and "
+                      f"cannot be read. Copy or write the file again (pyarrow: {why})", path=str(path),
+                      code="parquet.damaged")
+
+
+def open_parquet(path: Path):
+    """``pyarrow.parquet.ParquetFile`` of ``path``; a file that is not readable Parquet raises
+    :func:`damaged`'s InputError instead of pyarrow's ArrowInvalid."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise damaged(Path(path), exc) from exc
+
+
 def _read(source, **kw) -> gpd.GeoDataFrame:
     files = parquet_files(source)
     target = str(files[0]) if len(files) == 1 else [str(f) for f in files]
@@ -95,11 +117,10 @@ def read_tile_frame(source, halo_box, far_box, tall_min_m: float, *,
 def scan(source, columns: list[str], batch_rows: int = BATCH_ROWS) -> Iterator[gpd.GeoDataFrame]:
     """Batches of ``columns`` (the geometry column included) of a GeoParquet source, one at a
     time (memory of one batch)."""
-    import pyarrow.parquet as pq
     from geopandas.io.arrow import _arrow_to_geopandas, _decode_metadata
 
     for f in parquet_files(source):
-        pf = pq.ParquetFile(f)
+        pf = open_parquet(f)
         meta = _decode_metadata(pf.schema_arrow.metadata.get(b"geo")) if pf.schema_arrow.metadata else None
         if meta is None:
             raise InputError(f"{f} 不是 GeoParquet（缺少 geo 元数据）",
@@ -115,12 +136,11 @@ def scan(source, columns: list[str], batch_rows: int = BATCH_ROWS) -> Iterator[g
 def source_bounds(source) -> tuple[float, float, float, float]:
     """The extent (x0, y0, x1, y1) of a GeoParquet source: from each file's ``geo`` metadata
     ``bbox`` when written (geopandas does), else from a scan of the geometries."""
-    import pyarrow.parquet as pq
     from geopandas.io.arrow import _decode_metadata
 
     boxes = []
     for f in parquet_files(source):
-        md = pq.read_schema(f).metadata or {}
+        md = open_parquet(f).schema_arrow.metadata or {}
         meta = _decode_metadata(md.get(b"geo")) if b"geo" in md else None
         col = (meta or {}).get("columns", {}).get((meta or {}).get("primary_column", "geometry"), {})
         bbox = col.get("bbox")
