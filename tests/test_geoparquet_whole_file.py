@@ -288,3 +288,51 @@ def test_the_new_park_algorithm_reads_an_input_read_by_view_from_its_file(folder
     assert np.array_equal(np.sort(out.result.buildings["bx0"].to_numpy()), whole_file_park(red, gdf))
     from_view = alg.run(alg.values(partial=True), {**inputs, "buildings": InputLayer(layer.gdf, "city")})
     assert inside.sum() >= len(out.result.buildings) > 10 * len(from_view.result.buildings)
+
+
+def test_new_park_wizard_counts_the_files_buildings_in_the_red_line(window, qtbot, folder, monkeypatch):
+    """The wizard's buildings step on a GeoParquet layer in an overview counts the file's footprints,
+    inside the red line (point on surface) and outside it among those whose bbox meets its extent, not
+    the view's sample; a file too large to read there is counted by bbox, and too large for a park
+    is flagged in red."""
+    import app.gui.new_park_wizard as npw
+    import app.park_parquet as pp
+    from layers.layer import VectorLayer
+
+    path, gdf = folder
+    layer = opened(window, qtbot, path, monkeypatch, max_features=300)
+    assert layer.last_window.overview
+    red = red_line()
+    window.workspace.add_layer(VectorLayer("red", red))
+    poly = red.geometry.iloc[0]
+    inside = shapely.contains(poly, gdf.geometry.representative_point().to_numpy())
+    x0, y0, x1, y1 = red.total_bounds
+    meets = ((gdf["bx0"] <= x1) & (gdf["bx1"] >= x0) & (gdf["by0"] <= y1) & (gdf["by1"] >= y0)).to_numpy()
+    n_in, n_out = int(inside.sum()), int(meets.sum() - inside.sum())
+    assert n_in > 100 and n_out > 10
+
+    def step(**limits):
+        for name, value in limits.items():
+            monkeypatch.setattr(npw if name == "FILE_ROWS_READ_HERE" else pp, name, value)
+        wiz = npw.NewParkWizard(window.workspace, lang="zh")
+        qtbot.addWidget(wiz)
+        wiz.show()
+        wiz.red_line_page.combo.setCurrentIndex(wiz.red_line_page.combo.findData("red"))
+        wiz.buildings_page.combo.setCurrentIndex(wiz.buildings_page.combo.findData(layer.name))
+        wiz.next()
+        assert wiz.currentPage() is wiz.buildings_page
+        return wiz.buildings_page
+
+    import re
+
+    def numbers(text: str) -> list[int]:
+        return [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
+
+    page = step()  # the UI's language: the test window's (the numbers are what matters)
+    assert numbers(page.counts.text()) == [n_in, n_out]
+    assert page.table.rowCount() == 20
+    page = step(FILE_ROWS_READ_HERE=int(meets.sum()) - 1)
+    assert numbers(page.counts.text()) == [int(meets.sum())] and "color" not in page.counts.styleSheet()
+    page = step(PARK_MAX_ROWS=int(meets.sum()) - 1)
+    assert numbers(page.counts.text()) == [int(meets.sum()), int(meets.sum()) - 1]
+    assert "#b00020" in page.counts.styleSheet()

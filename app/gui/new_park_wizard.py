@@ -31,6 +31,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -53,6 +54,7 @@ from app.gui.algorithm_dialog import AlgorithmDialog, _candidates, likely_layer,
 from app.gui.param_form import pick_file
 from app.gui.tasks import TaskHandle, run_task, show_error, ui_lang, write_crash_log
 from app.park_new import PREVIEW_ROWS, field_preview, inside_mask, unreadable_values
+from app.park_parquet import by_view
 from app.processing.algorithm import InputLayer
 from app.processing.params import ParamValues
 from app.processing.registry import algorithm
@@ -61,6 +63,10 @@ from gis.errors import InputError
 from layers.registry import field_alias
 from layers.values import value_label
 
+FILE_ROWS_READ_HERE = 50_000
+"""Rows of a GeoParquet layer's file in the red line's extent that the buildings step reads for its
+exact inside/outside counts and preview (about a second); above it the step shows the count from the
+row groups' statistics only, and the park's own run reads them (with progress, app/park_parquet.py)."""
 MAX_RED_LINE_FEATURES = 20
 """A lone polygon layer with more features than this is not proposed as the red line (a red line is
 one outline or a few parcels; hundreds of polygons are footprints): the user chooses or draws."""
@@ -251,6 +257,7 @@ class BuildingsPage(QWizardPage):
         top = QFormLayout()
         self.combo = QComboBox()
         self.combo.setObjectName("buildings_layer")
+        self._file_cache: tuple | None = None
         self.combo.currentIndexChanged.connect(self._layer_changed)
         top.addRow(tr("Buildings layer"), with_file_button(self.combo, wizard.file_button("buildings")))
         self.counts = QLabel()
@@ -318,8 +325,52 @@ class BuildingsPage(QWizardPage):
         self._update_counts()
         self._fields_changed()  # the preview of the buildings inside the red line chosen in step 1
 
+    def park_rows(self) -> gpd.GeoDataFrame | None:
+        """The buildings the counts and the preview are of: the layer's frame, or for a layer read by
+        view the file's rows in the red line's extent (what the park will take, app/park_parquet.py),
+        read once per red line; None when the file holds too many there to read here (see
+        :meth:`_file_rows`)."""
+        lyr, red = self.layer(), self.wiz.red_line_page.boundary()
+        if lyr is None or not by_view(lyr) or red is None or not len(red):
+            return self.buildings()
+        return self._file_rows(lyr, red)[0]
+
+    def _file_rows(self, lyr, red: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame | None, int]:
+        """(rows of ``lyr``'s file whose bbox meets ``red``'s extent or None, their count); more than
+        :data:`FILE_ROWS_READ_HERE` are only counted (from the row groups' statistics)."""
+        from app.park_parquet import file_rows
+
+        key = (str(lyr.source.path), tuple(float(v) for v in red.total_bounds), str(red.crs))
+        if self._file_cache is not None and self._file_cache[0] == key:
+            return self._file_cache[1]
+        bounds = tuple(float(v) for v in (red.to_crs(lyr.source.crs) if lyr.source.crs is not None
+                                          and red.crs is not None else red).total_bounds)
+        n = lyr.source.count(bounds)
+        rows = None
+        if n <= FILE_ROWS_READ_HERE:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                rows = file_rows(lyr.source, "buildings", red, limit=FILE_ROWS_READ_HERE)
+            finally:
+                QApplication.restoreOverrideCursor()
+        self._file_cache = (key, (rows, n))
+        return rows, n
+
     def _update_counts(self) -> None:
-        gdf, red = self.buildings(), self.wiz.red_line_page.boundary()
+        gdf, red = self.park_rows(), self.wiz.red_line_page.boundary()
+        lyr = self.layer()
+        if gdf is None and lyr is not None and red is not None and by_view(lyr):
+            from app.park_parquet import PARK_MAX_ROWS
+
+            n = self._file_rows(lyr, red)[1]
+            many = n > PARK_MAX_ROWS
+            text = (tr("{0} buildings of the file in the red line's extent: more than a park takes "
+                       "({1}); draw a smaller red line") if many else
+                    tr("{0} buildings of the file in the red line's extent (by their bounding boxes; "
+                       "the park keeps those inside the red line)")).format(f"{n:,}", f"{PARK_MAX_ROWS:,}")
+            self.counts.setText(text)
+            self.counts.setStyleSheet("color: #b00020;" if many else "")
+            return
         if gdf is None or red is None or len(gdf) == 0 or red.crs is None or gdf.crs is None:
             self.counts.setText("")
             return
@@ -372,7 +423,9 @@ class BuildingsPage(QWizardPage):
     def _fields_changed(self, *_args) -> None:
         mapping = self.mapping()
         self.wiz.set_field_params(mapping)
-        gdf = self.buildings()
+        gdf = self.park_rows()
+        if gdf is None:
+            gdf = self.buildings()  # a file too large to read here: the rows in view
         if gdf is None:
             self.table.setRowCount(0)
             self.unreadable.setText("")

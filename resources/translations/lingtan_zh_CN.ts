@@ -1777,183 +1777,193 @@
     <context>
         <name>NewParkWizard</name>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="79" />
+            <location filename="../../app/gui/new_park_wizard.py" line="85" />
             <source>Height</source>
             <translation>高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="79" />
+            <location filename="../../app/gui/new_park_wizard.py" line="85" />
             <source>Floors</source>
             <translation>层数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="79" />
+            <location filename="../../app/gui/new_park_wizard.py" line="85" />
             <source>Use</source>
             <translation>用途</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="79" />
+            <location filename="../../app/gui/new_park_wizard.py" line="85" />
             <source>Roof type</source>
             <translation>屋面类型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="80" />
+            <location filename="../../app/gui/new_park_wizard.py" line="86" />
             <source>Enterprise id</source>
             <translation>企业代码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="94" />
+            <location filename="../../app/gui/new_park_wizard.py" line="100" />
             <source>{0} ha ({1} mu), {2} feature(s)</source>
             <translation>{0} 公顷（{1} 亩），{2} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="130" />
+            <location filename="../../app/gui/new_park_wizard.py" line="136" />
             <source>field {0}</source>
             <translation>字段 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="130" />
-            <location filename="../../app/gui/new_park_wizard.py" line="342" />
-            <location filename="../../app/gui/new_park_wizard.py" line="349" />
+            <location filename="../../app/gui/new_park_wizard.py" line="136" />
+            <location filename="../../app/gui/new_park_wizard.py" line="393" />
+            <location filename="../../app/gui/new_park_wizard.py" line="400" />
             <location filename="../../app/gui/siting_array_tab.py" line="282" />
             <location filename="../../app/gui/window_actions.py" line="265" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="160" />
+            <location filename="../../app/gui/new_park_wizard.py" line="166" />
             <source>Park boundary (red line)</source>
             <translation>园区红线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="161" />
+            <location filename="../../app/gui/new_park_wizard.py" line="167" />
             <source>Choose the polygon layer of the red line (only its selected feature, if you like), read it from a file, or draw the red line on the map.</source>
             <translation>选择红线所在的面图层（可只用其中选中的要素），从文件读取，或在地图上绘制红线。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="167" />
+            <location filename="../../app/gui/new_park_wizard.py" line="173" />
             <source>Red line layer</source>
             <translation>红线图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="172" />
+            <location filename="../../app/gui/new_park_wizard.py" line="178" />
             <source>Draw on the Map…</source>
             <translation>在地图上绘制…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="174" />
+            <location filename="../../app/gui/new_park_wizard.py" line="180" />
             <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels. Corners snap to vertices of the visible layers.</source>
             <translation>在地图上依次单击红线的各个拐点；双击或按回车结束，退格键删除上一个拐点，Esc 取消。拐点会吸附到可见图层的顶点。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="189" />
-            <location filename="../../app/gui/new_park_wizard.py" line="258" />
+            <location filename="../../app/gui/new_park_wizard.py" line="195" />
+            <location filename="../../app/gui/new_park_wizard.py" line="265" />
             <source>Red line</source>
             <translation>红线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="197" />
+            <location filename="../../app/gui/new_park_wizard.py" line="203" />
             <source>(choose a layer or draw the red line)</source>
             <translation>（请选择图层或绘制红线）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="214" />
+            <location filename="../../app/gui/new_park_wizard.py" line="220" />
             <source>Only the selected features ({0})</source>
             <translation>只用选中的要素（{0} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="220" />
+            <location filename="../../app/gui/new_park_wizard.py" line="226" />
             <source>(no polygon layer on the map)</source>
             <translation>（地图上没有面图层）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="220" />
+            <location filename="../../app/gui/new_park_wizard.py" line="226" />
             <source>(none chosen yet)</source>
             <translation>（尚未选择）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="247" />
+            <location filename="../../app/gui/new_park_wizard.py" line="253" />
             <source>Buildings and their fields</source>
             <translation>建筑及其字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="248" />
+            <location filename="../../app/gui/new_park_wizard.py" line="254" />
             <source>Which field gives each building's height, floors, use, roof type and enterprise? Guessed from the usual names; change any of them.</source>
             <translation>哪个字段表示建筑的高度、层数、用途、屋面类型和所属企业？已按常见字段名猜测，可逐项修改。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="255" />
+            <location filename="../../app/gui/new_park_wizard.py" line="262" />
             <location filename="../../app/gui/siting_array_tab.py" line="215" />
             <source>Buildings layer</source>
             <translation>建筑图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="328" />
+            <location filename="../../app/gui/new_park_wizard.py" line="367" />
+            <source>{0} buildings of the file in the red line's extent: more than a park takes ({1}); draw a smaller red line</source>
+            <translation>文件中红线外包范围内有 {0} 栋建筑，超过园区一次可处理的 {1} 栋；请划定较小的红线</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="369" />
+            <source>{0} buildings of the file in the red line's extent (by their bounding boxes; the park keeps those inside the red line)</source>
+            <translation>文件中红线外包范围内有 {0} 栋建筑（按外包框计；建园区时只保留红线内的）</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/new_park_wizard.py" line="379" />
             <source>{0} buildings inside the red line, {1} outside</source>
             <translation>红线内 {0} 栋建筑，红线外 {1} 栋</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="330" />
+            <location filename="../../app/gui/new_park_wizard.py" line="381" />
             <source> (left out)</source>
             <translation>（红线外的将去掉）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="349" />
+            <location filename="../../app/gui/new_park_wizard.py" line="400" />
             <source>Guessed: {0}</source>
             <translation>猜测为：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="351" />
+            <location filename="../../app/gui/new_park_wizard.py" line="402" />
             <source>Fields found ({0}): {1}</source>
             <translation>图层中的字段（{0} 个）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="427" />
+            <location filename="../../app/gui/new_park_wizard.py" line="480" />
             <source>{0} (field {1}): {2} value(s) cannot be read, e.g. {3}</source>
             <translation>{0}（字段 {1}）：{2} 个值无法读取，如 {3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="430" />
+            <location filename="../../app/gui/new_park_wizard.py" line="483" />
             <source>Values that cannot be read:</source>
             <translation>无法读取的值：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="433" />
+            <location filename="../../app/gui/new_park_wizard.py" line="486" />
             <source>Every value of the chosen fields can be read.</source>
             <translation>所选字段的值都能读取。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="448" />
+            <location filename="../../app/gui/new_park_wizard.py" line="501" />
             <source>Other data and parameters</source>
             <translation>其他数据与参数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="449" />
+            <location filename="../../app/gui/new_park_wizard.py" line="502" />
             <source>Optional: green space, tree rows, townships, roads, water, the enterprise energy table and the township statistics; the park's name.</source>
             <translation>可选：绿地、行道树、乡镇街道、道路、水体、企业能耗表和乡镇统计表；园区名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="492" />
+            <location filename="../../app/gui/new_park_wizard.py" line="545" />
             <source>New Park</source>
             <translation>新建园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="495" />
+            <location filename="../../app/gui/new_park_wizard.py" line="548" />
             <source>Create Park</source>
             <translation>创建园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="553" />
+            <location filename="../../app/gui/new_park_wizard.py" line="606" />
             <source>From file…</source>
             <translation>从文件…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="555" />
+            <location filename="../../app/gui/new_park_wizard.py" line="608" />
             <source>Read a GIS file (Shapefile, GeoPackage, GeoJSON, DXF, KML, CSV or Excel with coordinates …) as File → Add Data does, add it to the map and use it here</source>
             <translation>读取 GIS 文件（Shapefile、GeoPackage、GeoJSON、DXF、KML、带坐标的 CSV 或 Excel 等），与“文件 → 添加数据”相同，加到地图上并在此使用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="601" />
+            <location filename="../../app/gui/new_park_wizard.py" line="654" />
             <location filename="../../app/gui/open_data.py" line="748" />
             <location filename="../../app/gui/parquet_layer.py" line="37" />
             <location filename="../../app/gui/parquet_layer.py" line="111" />
@@ -1962,7 +1972,7 @@
             <translation>正在读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="133" />
+            <location filename="../../app/gui/new_park_wizard.py" line="139" />
             <source>(as the park reads it)</source>
             <translation>（园区采用）</translation>
         </message>
@@ -3178,37 +3188,37 @@
             <translation>在选择中选择</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="81" />
+            <location filename="../../app/gui/select_dialog.py" line="82" />
             <source>Fields (double-click to insert)</source>
             <translation>字段（双击插入）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="82" />
+            <location filename="../../app/gui/select_dialog.py" line="83" />
             <source>Expression</source>
             <translation>表达式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="83" />
+            <location filename="../../app/gui/select_dialog.py" line="84" />
             <source>Mode</source>
             <translation>方式</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="120" />
+            <location filename="../../app/gui/select_dialog.py" line="121" />
             <source>{0:,} of the {1:,} rows read for the view match; OK searches all {2:,} rows of the file</source>
             <translation>当前视图读入的 {1:,} 行中有 {0:,} 行符合；点“确定”在整个文件的 {2:,} 行中查找</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="124" />
+            <location filename="../../app/gui/select_dialog.py" line="125" />
             <source>%1 of %2 features match</source>
             <translation>%2 个要素中有 %1 个符合</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="170" />
+            <location filename="../../app/gui/select_dialog.py" line="171" />
             <source>{0:,} features selected in the whole file ({1:,} match)</source>
             <translation>已在整个文件中选中 {0:,} 个要素（符合条件 {1:,} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="173" />
+            <location filename="../../app/gui/select_dialog.py" line="174" />
             <source>Select by attribute in {0}</source>
             <translation>在 {0} 中按属性选择</translation>
         </message>
