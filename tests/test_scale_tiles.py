@@ -258,6 +258,49 @@ def test_plan_from_parquet_in_batches_equals_plan_from_frame(tmp_path):
     assert (a.halo_m, a.far_halo_m, a.run_bounds) == (b.halo_m, b.far_halo_m, b.run_bounds)
 
 
+def _rewrite_covering(src, dst, change) -> None:
+    """``src`` (one GeoParquet file) written to ``dst`` with ``change(field array)`` applied to each
+    field of its bbox covering column, the geo metadata kept."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(src)
+    box = t.column("bbox").combine_chunks()
+    names = ["xmin", "ymin", "xmax", "ymax"]
+    new = pa.StructArray.from_arrays([change(k, box.field(k)) for k in names], names=names)
+    t = t.set_column(t.schema.get_field_index("bbox"), "bbox", new)
+    pq.write_table(t, dst)
+
+
+def test_plan_reads_the_covering_bbox_only_when_it_is_the_exact_bounds(tmp_path):
+    """The plan takes the boxes from the bbox covering column without decoding geometries when the
+    column holds the exact bounds (geopandas); a covering in float32 (GDAL rounds outward) or one
+    that is off gives way to the decoded geometries. The plan is the in-memory frame's every time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from gis.scale.geoparquet import _exact_covering
+
+    g = city()
+    (tmp_path / "in").mkdir()
+    exact = tmp_path / "in" / "city.parquet"
+    g.to_parquet(exact, write_covering_bbox=True, row_group_size=100)
+    f32, off = tmp_path / "f32.parquet", tmp_path / "off.parquet"
+    _rewrite_covering(exact, f32, lambda k, a: pc.cast(a, pa.float32()))
+    _rewrite_covering(exact, off, lambda k, a: pc.add(a, 0.001) if k == "xmax" else a)
+    want = plan_tiles(g, tile_m=240.0, settings=PVSettings())
+    cols = ["tile_id", "x0", "y0", "n_core", "ex0", "ey0", "ex1", "ey1"]
+    for path, trusted in ((exact, True), (f32, False), (off, False)):
+        from geopandas.io.arrow import _decode_metadata
+
+        pf = pq.ParquetFile(path)
+        assert (_exact_covering(pf, _decode_metadata(pf.schema_arrow.metadata[b"geo"])) == "bbox") is trusted
+        got = plan_parquet(path, tile_m=240.0, settings=PVSettings(), batch_rows=37)
+        assert got.tiles[cols].equals(want.tiles[cols]), path.name
+        assert (got.halo_m, got.far_halo_m, got.crs) == (want.halo_m, want.far_halo_m, want.crs)
+
+
 def test_lazy_and_batched_reads(tmp_path):
     g = city()
     write_partitioned(g, tmp_path / "in", by=np.where(g.geometry.centroid.y < Y0 + 720, "south", "north"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -133,6 +134,89 @@ def scan(source, columns: list[str], batch_rows: int = BATCH_ROWS) -> Iterator[g
             yield _arrow_to_geopandas(pa.Table.from_batches([batch]), meta)
 
 
+COVERING_CHECK_ROWS = 2_000
+"""Rows of each file whose covering bbox is compared with their decoded geometries' bounds before
+the plan trusts the covering for the rest (a writer whose bbox is not the exact bounds is caught)."""
+
+
+def _file_crs(meta: dict):
+    """The pyproj CRS of a GeoParquet file's primary geometry column (``crs`` absent: OGC:CRS84, as
+    the GeoParquet spec says; null: None)."""
+    import pyproj
+
+    col = meta.get("columns", {}).get(meta.get("primary_column", "geometry"), {})
+    crs = col.get("crs", "OGC:CRS84")
+    if crs is None:
+        return None
+    return pyproj.CRS.from_user_input(crs) if isinstance(crs, str) else pyproj.CRS.from_json_dict(crs)
+
+
+def _struct_boxes(column) -> np.ndarray:
+    """n × 4 float64 (xmin, ymin, xmax, ymax) of a covering bbox struct column (null: NaN)."""
+    arr = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    box = np.column_stack([arr.field(k).to_numpy(zero_copy_only=False)
+                           for k in ("xmin", "ymin", "xmax", "ymax")])
+    box = box.astype(np.float64, copy=True)
+    if arr.null_count:
+        box[arr.is_null().to_numpy(zero_copy_only=False)] = np.nan
+    return box
+
+
+def _exact_covering(pf, meta: dict) -> str | None:
+    """The name of a file's bbox covering column when it holds the geometries' exact bounds: four
+    float64 fields (geopandas writes ``shapely.bounds``; GDAL's float32 rounded outward would not
+    do), equal to the decoded bounds of the first :data:`COVERING_CHECK_ROWS` rows. Else None."""
+    import pyarrow as pa
+
+    geom = meta.get("primary_column", "geometry")
+    cov = meta.get("columns", {}).get(geom, {}).get("covering", {}).get("bbox")
+    if not cov or meta.get("columns", {}).get(geom, {}).get("encoding", "WKB").upper() != "WKB":
+        return None
+    name = str(cov["xmin"][0])
+    try:
+        kind = pf.schema_arrow.field(name).type
+    except KeyError:
+        return None
+    if not pa.types.is_struct(kind) or any(kind.field(k).type != pa.float64()
+                                           for k in ("xmin", "ymin", "xmax", "ymax")):
+        return None
+    if pf.metadata.num_row_groups == 0:
+        return name
+    head = pf.read_row_group(0, columns=[geom, name]).slice(0, COVERING_CHECK_ROWS)
+    decoded = shapely.bounds(shapely.from_wkb(head.column(geom).to_numpy(zero_copy_only=False)))
+    covered = _struct_boxes(head.column(name))
+    return name if np.array_equal(decoded, covered, equal_nan=True) else None
+
+
+def scan_boxes(source, height_column: str, batch_rows: int = BATCH_ROWS
+               ) -> Iterator[tuple[np.ndarray, np.ndarray | None, Any]]:
+    """Per batch of a GeoParquet source: (n × 4 bounding boxes (m; NaN when empty), heights or None
+    when the file has no ``height_column``, the file's CRS), in file order. The boxes come from the
+    bbox covering column without decoding a geometry when it holds their exact bounds
+    (:func:`_exact_covering`), else from the decoded geometries: the same numbers either way."""
+    from geopandas.io.arrow import _decode_metadata
+
+    for f in parquet_files(source):
+        pf = open_parquet(f)
+        raw = pf.schema_arrow.metadata.get(b"geo") if pf.schema_arrow.metadata else None
+        meta = _decode_metadata(raw) if raw is not None else None
+        cov = _exact_covering(pf, meta) if meta is not None else None
+        if cov is None:  # no usable covering: decode (scan also says when the file is not GeoParquet)
+            for part in scan(f, ["geometry", height_column], batch_rows=batch_rows):
+                h = part[height_column].to_numpy(dtype=float, na_value=np.nan) \
+                    if height_column in part else None
+                yield shapely.bounds(np.asarray(part.geometry.array)), h, part.crs
+            continue
+        crs = _file_crs(meta or {})
+        has_h = height_column in pf.schema_arrow.names
+        columns = [cov, *([height_column] if has_h else [])]
+        for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):
+            h = None
+            if has_h:
+                h = pd.to_numeric(batch.column(height_column).to_pandas(), errors="coerce").to_numpy(float)
+            yield _struct_boxes(batch.column(cov)), h, crs
+
+
 def source_bounds(source) -> tuple[float, float, float, float]:
     """The extent (x0, y0, x1, y1) of a GeoParquet source: from each file's ``geo`` metadata
     ``bbox`` when written (geopandas does), else from a scan of the geometries."""
@@ -183,16 +267,14 @@ def plan_parquet(source, *, tile_m: float | None, settings=None, halo_m: float |
     tables = []
     h_max = 0.0
     crs = None
-    for part in scan(source, ["geometry", height_column], batch_rows=batch_rows):
-        crs = crs or part.crs
-        g = np.asarray(part.geometry.array)
-        x, y = representative_xy(g)
-        b = shapely.bounds(g)
+    for b, h, part_crs in scan_boxes(source, height_column, batch_rows=batch_rows):
+        crs = crs or part_crs
+        x, y = representative_xy(b)
         ok = np.isfinite(b).all(axis=1)
         if ok.any():
             tables.append(cell_stats(x[ok], y[ok], b[ok], cell_m, gx0, gy0)[0])
-        if height_column in part and part[height_column].notna().any():
-            h_max = max(h_max, float(part[height_column].max()))
+        if h is not None and np.isfinite(h).any():
+            h_max = max(h_max, float(np.nanmax(h)))
     if crs is None or not tables:
         raise InputError(f"GeoParquet {source} 没有建筑或坐标系",
                          f"The GeoParquet {source} has no buildings or no CRS",

@@ -213,8 +213,11 @@ def representative_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """x, y (m) of the point that decides each footprint's core tile: the centre of its bounding
     box (NaN when empty). Any point fixed by the footprint alone would do — the halos follow the
     core buildings' own extents — and this one costs nothing beyond the bounds (GEOS's
-    ``point_on_surface`` cost ~3 µs per building, in the plan and again in every tile)."""
-    b = shapely.bounds(geoms)
+    ``point_on_surface`` cost ~3 µs per building, in the plan and again in every tile).
+    ``geoms``: the footprints, or their n × 4 float bounds already computed (the plan's reading
+    of a GeoParquet's bbox covering column)."""
+    geoms = np.asarray(geoms)
+    b = geoms if geoms.dtype.kind == "f" and geoms.ndim == 2 else shapely.bounds(geoms)
     return (b[:, 0] + b[:, 2]) / 2.0, (b[:, 1] + b[:, 3]) / 2.0
 
 
