@@ -347,12 +347,17 @@ class ParquetLayer(VectorLayer):
             raise IndexError(f"selection rows must be in 0..{len(self.gdf) - 1}")
         self.select_keys(self.keys_of(rows))
 
-    def select_keys(self, keys) -> bool:
-        """Make ``keys`` (source positions) the selection; True when it changed."""
+    def select_keys(self, keys, bounds: Bounds | None = None) -> bool:
+        """Make ``keys`` (source positions) the selection; True when it changed. ``bounds``: their
+        extent in the source's CRS when already known (read in a worker with the search), so that
+        :meth:`selection_bounds` need not read the file in the caller's thread."""
         keys = np.unique(np.asarray(keys, dtype=np.int64).ravel())
         if np.array_equal(keys, self.selected_keys):
             return False
         self.selected_keys = keys
+        if bounds is not None:
+            x0, y0, x1, y1 = (float(v) for v in bounds)
+            self._selection_box = (keys, (x0, y0, x1, y1))
         self._selection = self.rows_of(keys)
         self.selection_version += 1
         self.changed.emit(self, "selection")
@@ -425,7 +430,14 @@ class ParquetLayer(VectorLayer):
 
         keys = self.selected_keys
         if self._selection_box is None or self._selection_box[0] is not keys:
-            self._selection_box = (keys, keys_bounds(self.source, keys))
+            if len(keys) and len(self._selection) == len(keys):  # all in the window: its frame has them
+                box = shapely.bounds(np.asarray(self.gdf.geometry.array)[self._selection])
+                box = box[np.isfinite(box).all(axis=1)]
+                whole = (float(box[:, 0].min()), float(box[:, 1].min()), float(box[:, 2].max()),
+                         float(box[:, 3].max())) if len(box) else None
+            else:
+                whole = keys_bounds(self.source, keys)
+            self._selection_box = (keys, whole)
         b = self._selection_box[1]
         if b is None or crs is None or self.crs is None or pyproj.CRS.from_user_input(crs) == self.crs:
             return b

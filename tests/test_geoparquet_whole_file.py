@@ -114,6 +114,26 @@ def test_the_selected_rows_extent_comes_from_the_file(folder, tmp_path):
     assert 100 < lonlat[0] < lonlat[2] < 130
 
 
+def test_a_selection_inside_the_window_has_its_extent_without_reading_the_file(folder, monkeypatch):
+    """Rows selected on the map (all in the window, also in an overview, whose rows are their boxes)
+    get their extent from the window's frame; rows out of view from the file."""
+    import layers.parquet_query as parquet_query
+    from layers.parquet_source import ROW_KEY, ParquetLayer, ParquetSource
+
+    path, gdf = folder
+    for max_features in (5000, 300):  # full rows, then an overview of boxes
+        layer = ParquetLayer("city", ParquetSource(path), max_features=max_features)
+        layer.show_window(layer.source.window((X0, Y0, X0 + 2000, Y0 + 2000), max_features=max_features))
+        rows = np.arange(0, len(layer.gdf), 7)
+        keys = layer.gdf[ROW_KEY].to_numpy()[rows]
+        with monkeypatch.context() as m:
+            m.setattr(parquet_query, "keys_bounds", lambda *a: pytest.fail("read the file"))
+            layer.selection = rows
+            assert layer.selection_bounds() == pytest.approx(boxes_of(gdf, keys), abs=1e-6)
+    layer.select_keys(np.r_[keys, N - 1])  # one out of view: read from the file
+    assert layer.selection_bounds() == pytest.approx(boxes_of(gdf, np.r_[keys, N - 1]), abs=1e-6)
+
+
 def test_row_keys_have_aliases_in_both_languages():
     from layers.registry import field_alias
 
@@ -160,7 +180,11 @@ def test_select_by_attribute_and_zoom_to_selection_use_the_whole_file(window, qt
     dialog.mode.setCurrentIndex(dialog.mode.findData("add"))
     dialog.accept()
     assert dialog.task.wait(30) and np.array_equal(layer.selected_keys, np.union1d(want, more))
-    # zoom to selection: every selected row, not only those in the window
+    # zoom to selection: every selected row, not only those in the window; their extent was read
+    # with the search, so the zoom reads nothing in the GUI thread
+    import layers.parquet_query as parquet_query
+
+    monkeypatch.setattr(parquet_query, "keys_bounds", lambda *a: pytest.fail("the zoom read the file"))
     window.canvas.zoom_to_selection()
     e = window.canvas.extent()
     b = boxes_of(gdf, layer.selected_keys)

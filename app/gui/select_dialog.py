@@ -154,19 +154,27 @@ def select_in_file(parent: QWidget | None, layer, expression: str, mode: str = "
     """Select the rows of ``layer``'s whole file (a :class:`~layers.parquet_source.ParquetLayer`)
     satisfying ``expression``, combined with its selection by ``mode``: the search runs in a worker
     with progress and Cancel (a bad expression is shown as an error). Returns the TaskHandle; its
-    result is the matching keys."""
+    result is (the matching keys, the new selection's keys, their extent in the source's CRS)."""
     from app.gui.tasks import run_task
-    from layers.parquet_query import keys_where
+    from layers.parquet_query import keys_bounds, keys_where
 
-    source, name = layer.source, layer.name
+    source, name, before = layer.source, layer.name, layer.selected_keys
 
     def work(progress):
-        return keys_where(source, expression, name, progress)
+        keys = keys_where(source, expression, name, progress.sub(0.0, 0.8))
+        chosen = combine(before, keys, mode)
+        # the extent of the new selection, read here so that zooming to it reads nothing
+        progress.report(0.8, "extent of the selection")
+        return keys, chosen, keys_bounds(source, chosen)
 
-    def done(keys: np.ndarray) -> None:
+    def done(found) -> None:
+        keys, chosen, box = found
         if layer.source is not source:  # a new run's files meanwhile: these keys mean other rows
             return
-        layer.select_keys(combine(layer.selected_keys, keys, mode))
+        if layer.selected_keys is before:
+            layer.select_keys(chosen, bounds=box)
+        else:  # the selection changed meanwhile (a click on the map): combine with that one
+            layer.select_keys(combine(layer.selected_keys, keys, mode))
         if hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(tr("{0:,} features selected in the whole file ({1:,} match)")
                                            .format(len(layer.selected_keys), len(keys)), 10000)
