@@ -511,6 +511,32 @@ def test_chunked_equals_one_call():
     assert shapely.equals_exact(env, shapely.oriented_envelope(g), tolerance=0).all()
 
 
+def test_box_pairs_match_brute_force_closed_box_overlap_and_grow_past_first_guess():
+    """The grid's box query (the roofs' point boxes against the footprints, for the "point inside a
+    taller building" test) gives every (query, building) pair whose boxes meet — touching counts,
+    as for an STRtree — against a brute-force test; one query meets every building, more than the
+    arrays' first size (16 per query), so that they must grow mid-way and keep the pairs before."""
+    from gis.solar.horizon_kernel import GRID_CELL_M, box_pairs, grid_index
+
+    rng = np.random.default_rng(11)
+    n_b = 3_000
+    x0, y0 = rng.uniform(0, 2_000, n_b), rng.uniform(0, 2_000, n_b)
+    w = np.where(rng.random(n_b) < 0.02, rng.uniform(100, 300, n_b), rng.uniform(5, 60, n_b))
+    bb = np.column_stack([x0, y0, x0 + w, y0 + rng.uniform(5, 60, n_b)])
+    n_q = 50
+    qx0, qy0 = rng.uniform(0, 2_000, n_q), rng.uniform(0, 2_000, n_q)
+    qx1, qy1 = qx0 + rng.uniform(0, 40, n_q), qy0 + rng.uniform(0, 40, n_q)
+    qx0[3], qx1[3] = bb[17, 2], bb[17, 2] + 1.0  # touches building 17's east edge only
+    qy0[3], qy1[3] = bb[17, 1], bb[17, 3]
+    qx0[20], qy0[20], qx1[20], qy1[20] = -10.0, -10.0, 3_000.0, 3_000.0  # meets all
+    grid = grid_index(bb, np.arange(n_b, dtype=np.int64), GRID_CELL_M)
+    gi, bj = box_pairs(qx0, qy0, qx1, qy1, bb, grid, GRID_CELL_M)
+    want = {(q, b) for q in range(n_q) for b in np.flatnonzero(
+        (bb[:, 0] <= qx1[q]) & (bb[:, 2] >= qx0[q]) & (bb[:, 1] <= qy1[q]) & (bb[:, 3] >= qy0[q]))}
+    assert set(zip(gi.tolist(), bj.tolist(), strict=True)) == want and len(gi) == len(want)
+    assert (3, 17) in want and (gi == 20).sum() == n_b
+
+
 def test_roof_candidates_match_brute_force_box_query_and_grow_past_first_guess():
     """The grid lookup of candidate neighbours returns, per roof, exactly the buildings whose box
     meets the roof box grown by its reach (near grid) or far reach (tall buildings' grid) — here

@@ -570,6 +570,34 @@ def _query(bb, qx0, qy0, qx1, qy1, grid, cell_m, out, k):  # pragma: no cover - 
 
 
 @njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
+def box_pairs(qx0, qy0, qx1, qy1, bb, grid, cell_m):  # pragma: no cover - compiled
+    """(query, building) of every building of ``grid`` (:func:`grid_index`) whose box meets the
+    query box i (qx0[i], qy0[i], qx1[i], qy1[i]; closed: touching counts), query by query: what an
+    STRtree query of the boxes gives, without making a box geometry per query."""
+    n = qx0.size
+    gi = np.empty(max(16 * n, 64), np.int64)
+    bj = np.empty(gi.size, np.int64)
+    k = 0
+    for i in range(n):
+        for _ in range(2):  # once; again after growing the arrays if the query did not fit
+            k2 = _query(bb, qx0[i], qy0[i], qx1[i], qy1[i], grid, cell_m, bj, k)
+            if k2 <= bj.size:
+                break
+            size = bj.size
+            while size < k2:
+                size *= 2
+            grown = np.empty(size, np.int64)
+            grown[:k] = bj[:k]
+            bj = grown
+            grown_i = np.empty(size, np.int64)
+            grown_i[:k] = gi[:k]
+            gi = grown_i
+        gi[k:k2] = i
+        k = k2
+    return gi[:k], bj[:k]
+
+
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def roof_candidates(gx0, gy0, gx1, gy1, reach, far_reach, bb, near, far, cell_m
                     ):  # pragma: no cover - compiled
     """Candidate neighbours of each roof box (gx0, gy0, gx1, gy1; local m) as :func:`chunk_slopes`
