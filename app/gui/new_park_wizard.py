@@ -343,26 +343,30 @@ class BuildingsPage(QWizardPage):
         key = (str(lyr.source.path), tuple(float(v) for v in red.total_bounds), str(red.crs))
         if self._file_cache is not None and self._file_cache[0] == key:
             return self._file_cache[1]
-        bounds = tuple(float(v) for v in (red.to_crs(lyr.source.crs) if lyr.source.crs is not None
-                                          and red.crs is not None else red).total_bounds)
-        n = lyr.source.count(bounds)
         rows = None
-        if n <= FILE_ROWS_READ_HERE:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                rows = file_rows(lyr.source, "buildings", red, limit=FILE_ROWS_READ_HERE)
-            finally:
-                QApplication.restoreOverrideCursor()
+        try:
+            bounds = tuple(float(v) for v in (red.to_crs(lyr.source.crs) if lyr.source.crs is not None
+                                              and red.crs is not None else red).total_bounds)
+            n = lyr.source.count(bounds)
+            if n <= FILE_ROWS_READ_HERE:
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    rows = file_rows(lyr.source, "buildings", red, limit=FILE_ROWS_READ_HERE)
+                finally:
+                    QApplication.restoreOverrideCursor()
+        except (InputError, OSError, ValueError):  # the file changed or cannot be read: the park's
+            n = -1  # own run says why; here the step shows the rows in view
         self._file_cache = (key, (rows, n))
         return rows, n
 
     def _update_counts(self) -> None:
         gdf, red = self.park_rows(), self.wiz.red_line_page.boundary()
         lyr = self.layer()
-        if gdf is None and lyr is not None and red is not None and by_view(lyr):
+        n = self._file_rows(lyr, red)[1] if gdf is None and lyr is not None and red is not None \
+            and by_view(lyr) else -1
+        if n >= 0:
             from app.park_parquet import PARK_MAX_ROWS
 
-            n = self._file_rows(lyr, red)[1]
             many = n > PARK_MAX_ROWS
             text = (tr("{0} buildings of the file in the red line's extent: more than a park takes "
                        "({1}); draw a smaller red line") if many else
@@ -371,6 +375,8 @@ class BuildingsPage(QWizardPage):
             self.counts.setText(text)
             self.counts.setStyleSheet("color: #b00020;" if many else "")
             return
+        if gdf is None:
+            gdf = self.buildings()  # the file cannot be read here: the rows in view
         if gdf is None or red is None or len(gdf) == 0 or red.crs is None or gdf.crs is None:
             self.counts.setText("")
             return

@@ -32,8 +32,8 @@ other than the tiled rooftop run work on one frame in one process."""
 
 
 def _sourced(alg: Algorithm, inputs: Inputs):
-    """(input name, position in its list or None, item) of every input read by view that ``alg``
-    does not read from the file itself."""
+    """(input's LayerInput, position in its list or None, item) of every input read by view that
+    ``alg`` does not read from the file itself."""
     for spec in alg.inputs:
         if spec.kind != "vector" or spec.name in alg.reads_file_inputs:
             continue
@@ -59,12 +59,12 @@ def check_file_inputs(alg: Algorithm, inputs: Inputs, limit: int | None = None) 
             raise InputError(
                 f"{item.source.path.name}（{spec.label_zh}）整个文件有 {n:,} 个要素，超过“{alg.title_zh}”"
                 f"一次可处理的 {limit:,} 个。整个文件的屋顶光伏潜力请用 处理 → 光伏 → 屋顶光伏潜力"
-                "（分块计算）；园区的分析请先用它新建园区（只取红线内的要素），或导出较小的范围。",
+                "（分块计算）；园区的分析请先用它新建园区（只取红线内的要素）。",
                 f"{item.source.path.name} ({spec.label_en}): {n:,} features in the file, more than "
                 f"'{alg.title_en}' takes at once ({limit:,}). For the rooftop PV potential of the whole "
                 "file use Processing → Solar PV → Rooftop PV potential (a tiled run); for a park's "
-                "analyses make a park from it first (it takes the features inside the red line), or "
-                "export a smaller extent.", path=str(item.source.path), code=f"input.{spec.name}.too_large")
+                "analyses make a park from it first (it takes the features inside the red line).",
+                path=str(item.source.path), code=f"input.{spec.name}.too_large")
 
 
 def read_file_inputs(alg: Algorithm, inputs: Inputs, progress: Progress = NO_PROGRESS,

@@ -203,7 +203,7 @@ def scan_boxes(source, height_column: str, batch_rows: int = BATCH_ROWS
         cov = _exact_covering(pf, meta) if meta is not None else None
         if cov is None:  # no usable covering: decode (scan also says when the file is not GeoParquet)
             for part in scan(f, ["geometry", height_column], batch_rows=batch_rows):
-                h = part[height_column].to_numpy(dtype=float, na_value=np.nan) \
+                h = pd.to_numeric(part[height_column], errors="coerce").to_numpy(float) \
                     if height_column in part else None
                 yield shapely.bounds(np.asarray(part.geometry.array)), h, part.crs
             continue
