@@ -21,7 +21,8 @@ HEIGHT_FIELDS = ("height_m", "height", "bldg_height", "building:height", "build_
                  "高度", "建筑高度", "楼高", "房屋高度", "高度m", "高度米", "h")
 FLOOR_FIELDS = ("floors", "building:levels", "levels", "num_floors", "storeys", "stories",
                 "floor", "层数", "楼层数", "建筑层数", "地上层数", "楼层", "fl")
-USE_FIELDS = ("use", "usage", "building", "type", "用途", "功能", "建筑用途", "类型", "kind")
+USE_FIELDS = ("use", "usage", "building", "type", "用途", "功能", "建筑用途", "类型", "kind", "use_class")
+# use_class: the use class Lingtan itself writes (a prepared GeoParquet, a tiled run's output)
 # the enterprise a building belongs to: the id headers of the enterprise energy table
 # (gis/carbon/inventory.py, `lingtan template energy`) and the park export's own field (ent_id);
 # not "id"/"code", which in a footprint file are the building's own number

@@ -55,6 +55,13 @@ def test_the_usual_chinese_names_are_guessed():
                                                 "roof": "屋面类型", "enterprise_id": "企业代码"}
 
 
+def test_lingtans_own_use_class_is_guessed_after_the_usual_names():
+    """A file Lingtan wrote (a prepared GeoParquet, a tiled run's output) names the use use_class;
+    a planner's own 'use' or '用途' still comes first."""
+    assert guess_building_fields(["bldg_id", "use_class", "height_m"])["use"] == "use_class"
+    assert guess_building_fields(["use_class", "用途"])["use"] == "用途"
+
+
 def test_preview_reads_each_feature_as_the_park_will():
     b, _ = _chinese_park()
     p = field_preview(b)
