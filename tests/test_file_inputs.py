@@ -25,7 +25,7 @@ SIDE = 40  # 40 × 40 = 1,600 parcels
 
 
 def parcels(seed: int = 5) -> gpd.GeoDataFrame:
-    """``SIDE``² non-overlapping green parcels on a 50 m grid, each a rotated-free rectangle of random
+    """``SIDE``² non-overlapping green parcels on a 50 m grid, each an axis-aligned rectangle of random
     size, half 林地 (forest) and half 草地 (grassland) at random."""
     rng = np.random.default_rng(seed)
     i = np.arange(SIDE * SIDE)
