@@ -65,8 +65,9 @@ from layers.values import value_label
 
 FILE_ROWS_READ_HERE = 50_000
 """Rows of a GeoParquet layer's file in the red line's extent that the buildings step reads for its
-exact inside/outside counts and preview (about a second); above it the step shows the count from the
-row groups' statistics only, and the park's own run reads them (with progress, app/park_parquet.py)."""
+exact inside/outside counts and preview (47,089 rows of the 1M benchmark file read in 0.2–0.4 s on a
+slow 2-core VM, counted in 0.02–0.07 s); above it the step shows the count from the row groups'
+statistics only, and the park's own run reads them (with progress, app/park_parquet.py)."""
 MAX_RED_LINE_FEATURES = 20
 """A lone polygon layer with more features than this is not proposed as the red line (a red line is
 one outline or a few parcels; hundreds of polygons are footprints): the user chooses or draws."""
