@@ -109,6 +109,8 @@ PROGRESS_MESSAGES = (
     QT_TRANSLATE_NOOP("Progress", "tile {0}/{1}"),
     QT_TRANSLATE_NOOP("Progress", "tile {0}/{1} ({2} workers)"),
     QT_TRANSLATE_NOOP("Progress", "searching the file"),
+    QT_TRANSLATE_NOOP("Progress", "reading GeoParquet"),
+    QT_TRANSLATE_NOOP("Progress", "extent of the selection"),
 )
 """The step messages of gis and the analyses, for lupdate (shown via :func:`progress_text`)."""
 

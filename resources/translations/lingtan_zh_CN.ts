@@ -1777,193 +1777,193 @@
     <context>
         <name>NewParkWizard</name>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="85" />
+            <location filename="../../app/gui/new_park_wizard.py" line="86" />
             <source>Height</source>
             <translation>高度</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="85" />
+            <location filename="../../app/gui/new_park_wizard.py" line="86" />
             <source>Floors</source>
             <translation>层数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="85" />
+            <location filename="../../app/gui/new_park_wizard.py" line="86" />
             <source>Use</source>
             <translation>用途</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="85" />
+            <location filename="../../app/gui/new_park_wizard.py" line="86" />
             <source>Roof type</source>
             <translation>屋面类型</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="86" />
+            <location filename="../../app/gui/new_park_wizard.py" line="87" />
             <source>Enterprise id</source>
             <translation>企业代码</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="100" />
+            <location filename="../../app/gui/new_park_wizard.py" line="101" />
             <source>{0} ha ({1} mu), {2} feature(s)</source>
             <translation>{0} 公顷（{1} 亩），{2} 个要素</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="136" />
+            <location filename="../../app/gui/new_park_wizard.py" line="137" />
             <source>field {0}</source>
             <translation>字段 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="136" />
-            <location filename="../../app/gui/new_park_wizard.py" line="393" />
+            <location filename="../../app/gui/new_park_wizard.py" line="137" />
             <location filename="../../app/gui/new_park_wizard.py" line="400" />
+            <location filename="../../app/gui/new_park_wizard.py" line="407" />
             <location filename="../../app/gui/siting_array_tab.py" line="282" />
             <location filename="../../app/gui/window_actions.py" line="265" />
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="166" />
+            <location filename="../../app/gui/new_park_wizard.py" line="167" />
             <source>Park boundary (red line)</source>
             <translation>园区红线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="167" />
+            <location filename="../../app/gui/new_park_wizard.py" line="168" />
             <source>Choose the polygon layer of the red line (only its selected feature, if you like), read it from a file, or draw the red line on the map.</source>
             <translation>选择红线所在的面图层（可只用其中选中的要素），从文件读取，或在地图上绘制红线。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="173" />
+            <location filename="../../app/gui/new_park_wizard.py" line="174" />
             <source>Red line layer</source>
             <translation>红线图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="178" />
+            <location filename="../../app/gui/new_park_wizard.py" line="179" />
             <source>Draw on the Map…</source>
             <translation>在地图上绘制…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="180" />
+            <location filename="../../app/gui/new_park_wizard.py" line="181" />
             <source>Click the corners on the map; double-click or Enter finishes, Backspace removes the last corner, Esc cancels. Corners snap to vertices of the visible layers.</source>
             <translation>在地图上依次单击红线的各个拐点；双击或按回车结束，退格键删除上一个拐点，Esc 取消。拐点会吸附到可见图层的顶点。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="195" />
-            <location filename="../../app/gui/new_park_wizard.py" line="265" />
+            <location filename="../../app/gui/new_park_wizard.py" line="196" />
+            <location filename="../../app/gui/new_park_wizard.py" line="266" />
             <source>Red line</source>
             <translation>红线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="203" />
+            <location filename="../../app/gui/new_park_wizard.py" line="204" />
             <source>(choose a layer or draw the red line)</source>
             <translation>（请选择图层或绘制红线）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="220" />
+            <location filename="../../app/gui/new_park_wizard.py" line="221" />
             <source>Only the selected features ({0})</source>
             <translation>只用选中的要素（{0} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="226" />
+            <location filename="../../app/gui/new_park_wizard.py" line="227" />
             <source>(no polygon layer on the map)</source>
             <translation>（地图上没有面图层）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="226" />
+            <location filename="../../app/gui/new_park_wizard.py" line="227" />
             <source>(none chosen yet)</source>
             <translation>（尚未选择）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="253" />
+            <location filename="../../app/gui/new_park_wizard.py" line="254" />
             <source>Buildings and their fields</source>
             <translation>建筑及其字段</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="254" />
+            <location filename="../../app/gui/new_park_wizard.py" line="255" />
             <source>Which field gives each building's height, floors, use, roof type and enterprise? Guessed from the usual names; change any of them.</source>
             <translation>哪个字段表示建筑的高度、层数、用途、屋面类型和所属企业？已按常见字段名猜测，可逐项修改。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="262" />
+            <location filename="../../app/gui/new_park_wizard.py" line="263" />
             <location filename="../../app/gui/siting_array_tab.py" line="215" />
             <source>Buildings layer</source>
             <translation>建筑图层</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="367" />
+            <location filename="../../app/gui/new_park_wizard.py" line="372" />
             <source>{0} buildings of the file in the red line's extent: more than a park takes ({1}); draw a smaller red line</source>
             <translation>文件中红线外包范围内有 {0} 栋建筑，超过园区一次可处理的 {1} 栋；请划定较小的红线</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="369" />
+            <location filename="../../app/gui/new_park_wizard.py" line="374" />
             <source>{0} buildings of the file in the red line's extent (by their bounding boxes; the park keeps those inside the red line)</source>
             <translation>文件中红线外包范围内有 {0} 栋建筑（按外包框计；建园区时只保留红线内的）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="379" />
+            <location filename="../../app/gui/new_park_wizard.py" line="386" />
             <source>{0} buildings inside the red line, {1} outside</source>
             <translation>红线内 {0} 栋建筑，红线外 {1} 栋</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="381" />
+            <location filename="../../app/gui/new_park_wizard.py" line="388" />
             <source> (left out)</source>
             <translation>（红线外的将去掉）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="400" />
+            <location filename="../../app/gui/new_park_wizard.py" line="407" />
             <source>Guessed: {0}</source>
             <translation>猜测为：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="402" />
+            <location filename="../../app/gui/new_park_wizard.py" line="409" />
             <source>Fields found ({0}): {1}</source>
             <translation>图层中的字段（{0} 个）：{1}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="480" />
+            <location filename="../../app/gui/new_park_wizard.py" line="487" />
             <source>{0} (field {1}): {2} value(s) cannot be read, e.g. {3}</source>
             <translation>{0}（字段 {1}）：{2} 个值无法读取，如 {3}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="483" />
+            <location filename="../../app/gui/new_park_wizard.py" line="490" />
             <source>Values that cannot be read:</source>
             <translation>无法读取的值：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="486" />
+            <location filename="../../app/gui/new_park_wizard.py" line="493" />
             <source>Every value of the chosen fields can be read.</source>
             <translation>所选字段的值都能读取。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="501" />
+            <location filename="../../app/gui/new_park_wizard.py" line="508" />
             <source>Other data and parameters</source>
             <translation>其他数据与参数</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="502" />
+            <location filename="../../app/gui/new_park_wizard.py" line="509" />
             <source>Optional: green space, tree rows, townships, roads, water, the enterprise energy table and the township statistics; the park's name.</source>
             <translation>可选：绿地、行道树、乡镇街道、道路、水体、企业能耗表和乡镇统计表；园区名称。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="545" />
+            <location filename="../../app/gui/new_park_wizard.py" line="552" />
             <source>New Park</source>
             <translation>新建园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="548" />
+            <location filename="../../app/gui/new_park_wizard.py" line="555" />
             <source>Create Park</source>
             <translation>创建园区</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="606" />
+            <location filename="../../app/gui/new_park_wizard.py" line="613" />
             <source>From file…</source>
             <translation>从文件…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="608" />
+            <location filename="../../app/gui/new_park_wizard.py" line="615" />
             <source>Read a GIS file (Shapefile, GeoPackage, GeoJSON, DXF, KML, CSV or Excel with coordinates …) as File → Add Data does, add it to the map and use it here</source>
             <translation>读取 GIS 文件（Shapefile、GeoPackage、GeoJSON、DXF、KML、带坐标的 CSV 或 Excel 等），与“文件 → 添加数据”相同，加到地图上并在此使用</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="654" />
+            <location filename="../../app/gui/new_park_wizard.py" line="661" />
             <location filename="../../app/gui/open_data.py" line="748" />
             <location filename="../../app/gui/parquet_layer.py" line="37" />
             <location filename="../../app/gui/parquet_layer.py" line="111" />
@@ -1972,7 +1972,7 @@
             <translation>正在读取 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/gui/new_park_wizard.py" line="139" />
+            <location filename="../../app/gui/new_park_wizard.py" line="140" />
             <source>(as the park reads it)</source>
             <translation>（园区采用）</translation>
         </message>
@@ -3015,6 +3015,16 @@
             <source>searching the file</source>
             <translation>在整个文件中查找</translation>
         </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="112" />
+            <source>reading GeoParquet</source>
+            <translation>读取 GeoParquet</translation>
+        </message>
+        <message>
+            <location filename="../../app/gui/tasks.py" line="113" />
+            <source>extent of the selection</source>
+            <translation>计算选中要素的范围</translation>
+        </message>
     </context>
     <context>
         <name>ProjectActions</name>
@@ -3213,12 +3223,12 @@
             <translation>%2 个要素中有 %1 个符合</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="171" />
+            <location filename="../../app/gui/select_dialog.py" line="179" />
             <source>{0:,} features selected in the whole file ({1:,} match)</source>
             <translation>已在整个文件中选中 {0:,} 个要素（符合条件 {1:,} 个）</translation>
         </message>
         <message>
-            <location filename="../../app/gui/select_dialog.py" line="174" />
+            <location filename="../../app/gui/select_dialog.py" line="182" />
             <source>Select by attribute in {0}</source>
             <translation>在 {0} 中按属性选择</translation>
         </message>
@@ -4120,23 +4130,23 @@
     <context>
         <name>TaskDialog</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="209" />
+            <location filename="../../app/gui/tasks.py" line="211" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="216" />
+            <location filename="../../app/gui/tasks.py" line="218" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="232" />
-            <location filename="../../app/gui/tasks.py" line="349" />
+            <location filename="../../app/gui/tasks.py" line="234" />
+            <location filename="../../app/gui/tasks.py" line="351" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="240" />
+            <location filename="../../app/gui/tasks.py" line="242" />
             <source>{0:.0f} s</source>
             <translation>{0:.0f} 秒</translation>
         </message>
@@ -4144,27 +4154,27 @@
     <context>
         <name>Tasks</name>
         <message>
-            <location filename="../../app/gui/tasks.py" line="475" />
+            <location filename="../../app/gui/tasks.py" line="477" />
             <source>Likely coordinate systems:</source>
             <translation>可能的坐标系：</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="485" />
+            <location filename="../../app/gui/tasks.py" line="487" />
             <source>Lingtan</source>
             <translation>零碳</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="488" />
+            <location filename="../../app/gui/tasks.py" line="490" />
             <source>The input cannot be used.</source>
             <translation>输入数据无法使用。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="492" />
+            <location filename="../../app/gui/tasks.py" line="494" />
             <source>An internal error occurred (a bug in Lingtan).</source>
             <translation>发生内部错误（零碳程序缺陷）。</translation>
         </message>
         <message>
-            <location filename="../../app/gui/tasks.py" line="495" />
+            <location filename="../../app/gui/tasks.py" line="497" />
             <source>Please send the log file to the developers:</source>
             <translation>请将日志文件发送给开发者：</translation>
         </message>
