@@ -570,6 +570,18 @@ def _query(bb, qx0, qy0, qx1, qy1, grid, cell_m, out, k):  # pragma: no cover - 
 
 
 @njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
+def _grown(a, need, keep):  # pragma: no cover - compiled
+    """``a`` doubled until it holds ``need`` items, its first ``keep`` copied (the rest zero): the
+    candidate arrays grow when a query finds more than they hold."""
+    size = a.size
+    while size < need:
+        size *= 2
+    out = np.zeros(size, a.dtype)
+    out[:keep] = a[:keep]
+    return out
+
+
+@njit(cache=NUMBA_CACHE, nogil=True, error_model="numpy")
 def box_pairs(qx0, qy0, qx1, qy1, bb, grid, cell_m):  # pragma: no cover - compiled
     """(query, building) of every building of ``grid`` (:func:`grid_index`) whose box meets the
     query box i (qx0[i], qy0[i], qx1[i], qy1[i]; closed: touching counts), query by query: what an
@@ -583,15 +595,8 @@ def box_pairs(qx0, qy0, qx1, qy1, bb, grid, cell_m):  # pragma: no cover - compi
             k2 = _query(bb, qx0[i], qy0[i], qx1[i], qy1[i], grid, cell_m, bj, k)
             if k2 <= bj.size:
                 break
-            size = bj.size
-            while size < k2:
-                size *= 2
-            grown = np.empty(size, np.int64)
-            grown[:k] = bj[:k]
-            bj = grown
-            grown_i = np.empty(size, np.int64)
-            grown_i[:k] = gi[:k]
-            gi = grown_i
+            bj = _grown(bj, k2, k)
+            gi = _grown(gi, k2, k)
         gi[k:k2] = i
         k = k2
     return gi[:k], bj[:k]
@@ -621,15 +626,8 @@ def roof_candidates(gx0, gy0, gx1, gy1, reach, far_reach, bb, near, far, cell_m
                             cand_b, k)
             if k2 <= cand_b.size:
                 break
-            size = cand_b.size
-            while size < k2:
-                size *= 2
-            grown = np.empty(size, np.int64)
-            grown[:start[g]] = cand_b[:start[g]]
-            cand_b = grown
-            grown_far = np.zeros(size, np.bool_)
-            grown_far[:start[g]] = cand_far[:start[g]]
-            cand_far = grown_far
+            cand_b = _grown(cand_b, k2, start[g])
+            cand_far = _grown(cand_far, k2, start[g])
         cand_far[k:k2] = True
         start[g + 1] = k2
     cand_b = cand_b[:start[n]].copy()
