@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from gis.progress import NO_PROGRESS, Progress
+from gis.scale.geoparquet import struct_boxes
 from layers.presets import derived_inputs, prepare
 from layers.query import expression_names, where_mask
 
@@ -84,10 +85,8 @@ def keys_bounds(source, keys) -> tuple[float, float, float, float] | None:
         piece = source._fragments[i].subset(row_group_ids=[g])
         pick = want[groups == group] - source._group_start[group]
         if source.bbox is not None:
-            struct = piece.to_table(schema=source.dataset.schema, columns=[source.bbox]).column(
-                source.bbox).combine_chunks()
-            box = np.column_stack([struct.field(k).to_numpy(zero_copy_only=False)[pick]
-                                   for k in ("xmin", "ymin", "xmax", "ymax")]).astype(float)
+            box = struct_boxes(piece.to_table(schema=source.dataset.schema, columns=[source.bbox]).column(
+                source.bbox))[pick]
         else:
             wkb = piece.to_table(schema=source.dataset.schema, columns=[source.geometry]).column(
                 source.geometry).to_numpy(zero_copy_only=False)

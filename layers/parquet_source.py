@@ -41,7 +41,7 @@ import shapely
 
 from gis.errors import InputError
 from gis.progress import NO_PROGRESS, Progress
-from gis.scale.geoparquet import open_parquet
+from gis.scale.geoparquet import file_crs, open_parquet, struct_boxes
 from layers.layer import VectorLayer
 from layers.presets import prepare
 from layers.style import Style
@@ -58,8 +58,6 @@ ROW_KEY = "file_row"
 path order as pyarrow lists them, rows in file order). Stable while the files are unchanged."""
 READ_AHEAD = 4
 """Row groups read at once by a thread pool (pyarrow releases the GIL while decoding)."""
-CRS84 = "OGC:CRS84"
-"""The CRS of a GeoParquet geometry column without a ``crs`` key (GeoParquet 1.1 spec, column metadata)."""
 
 Bounds = tuple[float, float, float, float]
 
@@ -128,9 +126,7 @@ class ParquetSource:
         geo = json.loads(meta)
         self.geometry = str(geo.get("primary_column", "geometry"))
         column = geo.get("columns", {}).get(self.geometry, {})
-        crs = column.get("crs", CRS84)
-        self.crs = None if crs is None else (pyproj.CRS.from_user_input(crs) if isinstance(crs, str)
-                                             else pyproj.CRS.from_json_dict(crs))
+        self.crs = file_crs(geo)
         covering = column.get("covering", {}).get("bbox")
         # the covering names its struct column in every key ({"xmin": ["bbox", "xmin"], ...})
         self.bbox = str(covering["xmin"][0]) if covering else None
@@ -199,9 +195,7 @@ class ParquetSource:
         table = piece.to_table(schema=self.dataset.schema, columns=read)
         geoms = None
         if self.bbox is not None:
-            struct = table.column(self.bbox).combine_chunks()
-            box = np.column_stack([struct.field(k).to_numpy(zero_copy_only=False)
-                                   for k in ("xmin", "ymin", "xmax", "ymax")]).astype(float, copy=False)
+            box = struct_boxes(table.column(self.bbox))
         else:
             geoms = shapely.from_wkb(table.column(self.geometry).to_numpy(zero_copy_only=False))
             box = shapely.bounds(geoms)

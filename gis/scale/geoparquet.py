@@ -139,9 +139,9 @@ COVERING_CHECK_ROWS = 2_000
 the plan trusts the covering for the rest (a writer whose bbox is not the exact bounds is caught)."""
 
 
-def _file_crs(meta: dict):
-    """The pyproj CRS of a GeoParquet file's primary geometry column (``crs`` absent: OGC:CRS84, as
-    the GeoParquet spec says; null: None)."""
+def file_crs(meta: dict):
+    """The pyproj CRS of a GeoParquet ``geo`` metadata's primary geometry column (``crs`` absent:
+    OGC:CRS84, as the GeoParquet spec says; null: None)."""
     import pyproj
 
     col = meta.get("columns", {}).get(meta.get("primary_column", "geometry"), {})
@@ -151,7 +151,7 @@ def _file_crs(meta: dict):
     return pyproj.CRS.from_user_input(crs) if isinstance(crs, str) else pyproj.CRS.from_json_dict(crs)
 
 
-def _struct_boxes(column) -> np.ndarray:
+def struct_boxes(column) -> np.ndarray:
     """n × 4 float64 (xmin, ymin, xmax, ymax) of a covering bbox struct column (null: NaN)."""
     arr = column.combine_chunks() if hasattr(column, "combine_chunks") else column
     box = np.column_stack([arr.field(k).to_numpy(zero_copy_only=False)
@@ -184,7 +184,7 @@ def _exact_covering(pf, meta: dict) -> str | None:
         return name
     head = pf.read_row_group(0, columns=[geom, name]).slice(0, COVERING_CHECK_ROWS)
     decoded = shapely.bounds(shapely.from_wkb(head.column(geom).to_numpy(zero_copy_only=False)))
-    covered = _struct_boxes(head.column(name))
+    covered = struct_boxes(head.column(name))
     return name if np.array_equal(decoded, covered, equal_nan=True) else None
 
 
@@ -207,14 +207,14 @@ def scan_boxes(source, height_column: str, batch_rows: int = BATCH_ROWS
                     if height_column in part else None
                 yield shapely.bounds(np.asarray(part.geometry.array)), h, part.crs
             continue
-        crs = _file_crs(meta or {})
+        crs = file_crs(meta or {})
         has_h = height_column in pf.schema_arrow.names
         columns = [cov, *([height_column] if has_h else [])]
         for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):
             h = None
             if has_h:
                 h = pd.to_numeric(batch.column(height_column).to_pandas(), errors="coerce").to_numpy(float)
-            yield _struct_boxes(batch.column(cov)), h, crs
+            yield struct_boxes(batch.column(cov)), h, crs
 
 
 def source_bounds(source) -> tuple[float, float, float, float]:
