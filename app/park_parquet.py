@@ -53,6 +53,15 @@ def _too_many(source, role: str, n: int, in_red_line: bool, limit: int) -> Input
         "a smaller red line.", path=str(source.path), code="park.parquet_too_large")
 
 
+def red_line_bounds(source, red_line: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """The extent of ``red_line`` in ``source``'s CRS (the box the park's rows are read by)."""
+    r = red_line
+    if source.crs is not None and r.crs is not None and pyproj.CRS.from_user_input(r.crs) != source.crs:
+        r = r.to_crs(source.crs)
+    x0, y0, x1, y1 = (float(v) for v in r.total_bounds)
+    return x0, y0, x1, y1
+
+
 def file_rows(source, role: str, red_line: gpd.GeoDataFrame | None, *, limit: int | None = None,
               progress: Progress = NO_PROGRESS) -> gpd.GeoDataFrame:
     """The rows of ``source`` (a :class:`~layers.parquet_source.ParquetSource`) for park role ``role``:
@@ -60,12 +69,7 @@ def file_rows(source, role: str, red_line: gpd.GeoDataFrame | None, *, limit: in
     geometries and all columns (with the row key column). More than ``limit`` (default
     :data:`PARK_MAX_ROWS`) raise InputError."""
     limit = PARK_MAX_ROWS if limit is None else limit
-    bounds = None
-    if red_line is not None:
-        r = red_line
-        if source.crs is not None and r.crs is not None and pyproj.CRS.from_user_input(r.crs) != source.crs:
-            r = r.to_crs(source.crs)
-        bounds = tuple(float(v) for v in r.total_bounds)
+    bounds = red_line_bounds(source, red_line) if red_line is not None else None
     n = source.count(bounds)
     if n > limit:
         raise _too_many(source, role, n, bounds is not None, limit)

@@ -339,20 +339,19 @@ class BuildingsPage(QWizardPage):
     def _file_rows(self, lyr, red: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame | None, int]:
         """(rows of ``lyr``'s file whose bbox meets ``red``'s extent or None, their count); more than
         :data:`FILE_ROWS_READ_HERE` are only counted (from the row groups' statistics)."""
-        from app.park_parquet import file_rows
+        from app.park_parquet import red_line_bounds
 
         key = (str(lyr.source.path), tuple(float(v) for v in red.total_bounds), str(red.crs))
         if self._file_cache is not None and self._file_cache[0] == key:
             return self._file_cache[1]
         rows = None
         try:
-            bounds = tuple(float(v) for v in (red.to_crs(lyr.source.crs) if lyr.source.crs is not None
-                                              and red.crs is not None else red).total_bounds)
+            bounds = red_line_bounds(lyr.source, red)
             n = lyr.source.count(bounds)
-            if n <= FILE_ROWS_READ_HERE:
+            if n <= FILE_ROWS_READ_HERE:  # the rows the park will take (app.park_parquet.file_rows)
                 QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
                 try:
-                    rows = file_rows(lyr.source, "buildings", red, limit=FILE_ROWS_READ_HERE)
+                    rows = lyr.source.window(bounds, max_features=max(n, 1)).gdf
                 finally:
                     QApplication.restoreOverrideCursor()
         except (InputError, OSError, ValueError):  # the file changed or cannot be read: the park's
