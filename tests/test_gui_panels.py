@@ -333,6 +333,24 @@ def test_dashboard_cards_scenarios_and_indicators(gui, qtbot):
     assert bars[-1].value == pytest.approx(10_000 - 12.5)
 
 
+def test_dashboard_shows_a_park_name_with_markup_as_typed(gui, qtbot):
+    """A red line's name field is the user's text: markup in it is shown, not rendered (a rich-text
+    label would draw "<b>园</b>" as a bold 园, three characters wide instead of ten)."""
+    from PySide6.QtGui import QFontMetrics
+
+    from app.gui.dashboard import Dashboard
+
+    name = "{{7*7}}<b>园</b>{% if 1 %}x{% endif %}"
+    d = Dashboard()
+    qtbot.addWidget(d)
+    summary = _summary()
+    summary["park"]["name"] = name
+    d.set_summary(summary)
+    assert d.title.text() == name
+    shown = QFontMetrics(d.title.font()).horizontalAdvance(name)
+    assert d.title.sizeHint().width() >= shown  # every character of the tags takes its place
+
+
 # ---- settings -----------------------------------------------------------------------------------
 
 def test_settings_defaults_round_trip_and_dialog(gui, qtbot):

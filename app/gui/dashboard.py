@@ -137,12 +137,14 @@ class Dashboard(QWidget):
         self._fit_pending = False
 
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # the park's name is the user's text
         self.title.setWordWrap(True)
         f = self.title.font()
         f.setPointSizeF(f.pointSizeF() * 1.25)
         f.setBold(True)
         self.title.setFont(f)
         self.subtitle = QLabel()
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle.setWordWrap(True)
         self.subtitle.setStyleSheet("color: #606060;")
         self.empty = QLabel()
