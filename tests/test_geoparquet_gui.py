@@ -188,6 +188,29 @@ def test_a_damaged_file_is_named_and_a_folder_never_drops_it_silently(parquet, t
     assert e.value.code == "parquet.damaged" and "part-1.parquet" in e.value.en
 
 
+def test_the_command_lines_reader_takes_geoparquet_files_and_folders(parquet, tmp_path, capsys):
+    """read_vector (every command's input) reads a GeoParquet file or a folder of them with pyarrow,
+    as the desktop app does (GDAL's Parquet driver is missing from some builds); a damaged one is
+    exit 2 with the bilingual message."""
+    from app.cli import main
+    from gis.io.read import read_vector
+
+    path, gdf = parquet
+    one = read_vector(path)
+    assert len(one.gdf) == len(gdf) and one.gdf.crs.to_epsg() == 4547 and one.report.format == "GeoParquet"
+    assert shapely.equals_exact(one.gdf.geometry.to_numpy(), gdf.geometry.to_numpy(), 1e-9).all()
+    folder = tmp_path / "city.parquet"  # a folder named like a file, as a tiled run writes
+    folder.mkdir()
+    gdf.iloc[:700].to_parquet(folder / "part-0.parquet")
+    gdf.iloc[700:].to_parquet(folder / "part-1.parquet")
+    assert list(read_vector(folder).gdf["fid"]) == list(gdf["fid"])
+    (folder / "part-1.parquet").write_bytes(path.read_bytes()[:200])
+    assert main(["info", str(folder)]) == 2
+    captured = capsys.readouterr()
+    err = captured.out + captured.err
+    assert "part-1.parquet 已损坏或不完整" in err and "part-1.parquet is damaged" in err
+
+
 def test_layer_follows_the_view(parquet):
     from layers.parquet_source import ParquetLayer, ParquetSource
 

@@ -25,6 +25,9 @@ from gis.progress import NO_PROGRESS, Progress
 from gis.webmap import to_wgs84
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+"""GeoParquet, a file or a folder of them (a tiled run's output): read with pyarrow, as the desktop
+app's layers and the tiled run read it (GDAL's Parquet driver is missing from some builds)."""
 
 
 def check_regular_file(path: Path) -> None:
@@ -78,6 +81,8 @@ def read_vector(path: str | Path, *, layer: str | None = None,
         gdf, file_crs = read_shapefile(path, report, encoding)
     elif suffix == ".dxf":
         gdf, file_crs = read_dxf(path, report)
+    elif suffix in PARQUET_SUFFIXES:
+        gdf, file_crs = _read_geoparquet(path, report)
     elif suffix in TABLE_SUFFIXES:
         table = read_table(path, report, layer)
         gdf, file_crs = table_to_frame(table, path, report, wkt_column, x_column, y_column), None
@@ -101,6 +106,18 @@ def read_vector(path: str | Path, *, layer: str | None = None,
     report.describe(gdf)
     progress.report(1.0, "read")
     return ReadResult(gdf, report)
+
+
+def _read_geoparquet(path: Path, report: ReadReport) -> tuple[gpd.GeoDataFrame, object]:
+    """A GeoParquet file or folder whole (:func:`gis.scale.geoparquet.read_all`) and its CRS."""
+    from gis.scale.geoparquet import read_all
+
+    report.format = "GeoParquet"
+    report.encoding, report.encoding_source = "utf-8", "format"
+    report.encoding_detail = "GeoParquet text is UTF-8 by specification"
+    report.encoding_detail_zh = "GeoParquet 按规范使用 UTF-8 编码"
+    gdf = read_all(path)
+    return gdf, gdf.crs
 
 
 def _read_zip(path: Path, *, layer, crs, encoding, require_crs, progress) -> ReadResult:

@@ -68,6 +68,14 @@ def open_parquet(path: Path):
         raise damaged(Path(path), exc) from exc
 
 
+def read_all(source) -> gpd.GeoDataFrame:
+    """Every row of a GeoParquet file or folder (files in path order); a damaged file or one that is
+    not GeoParquet raises a bilingual InputError."""
+    for f in parquet_files(source):
+        open_parquet(f)  # a damaged file says so by name
+    return _read(source)
+
+
 def _read(source, **kw) -> gpd.GeoDataFrame:
     files = parquet_files(source)
     target = str(files[0]) if len(files) == 1 else [str(f) for f in files]
